@@ -1,0 +1,35 @@
+//===- NNOps.h - nn dialect operations --------------------------*- C++ -*-===//
+#ifndef ARIADNE_PASSES_NN_NNOPS_H
+#define ARIADNE_PASSES_NN_NNOPS_H
+
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "passes/NN/NNDialect.h"
+
+#include "passes/NN/NNEnums.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "passes/NN/NNAttrs.h.inc"
+
+#define GET_OP_CLASSES
+#include "passes/NN/NNOps.h.inc"
+
+namespace ariadne::nn {
+
+/// The numpy broadcast of two shapes (dynamic dimensions as
+/// ShapedType::kDynamic), or failure when they are incompatible.
+mlir::FailureOr<llvm::SmallVector<int64_t>>
+broadcastShapes(llvm::ArrayRef<int64_t> lhs, llvm::ArrayRef<int64_t> rhs);
+
+/// Evaluates an activation on one float value, in double precision; the one
+/// definition of the activation formulas that passes and tests share.
+double evalActivation(ActivationKind kind, double alpha, double beta,
+                      double x);
+
+} // namespace ariadne::nn
+
+#endif // ARIADNE_PASSES_NN_NNOPS_H

@@ -1,0 +1,233 @@
+//===- NNOps.td - nn dialect operations ---------------------*- tablegen -*-===//
+//
+// Operations of the nn dialect. Weights of dense layers are attributes, so
+// that passes can rewrite them (BatchNorm folding, quantization) and
+// backends can emit them as constants.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ARIADNE_NN_OPS
+#define ARIADNE_NN_OPS
+
+include "passes/NN/NNDialect.td"
+include "mlir/IR/EnumAttr.td"
+include "mlir/IR/OpBase.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/IR/BuiltinAttributeInterfaces.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+//===----------------------------------------------------------------------===//
+// Activation kinds
+//===----------------------------------------------------------------------===//
+
+def NN_ActNone : I32EnumAttrCase<"none", 0>;
+def NN_ActRelu : I32EnumAttrCase<"relu", 1>;
+def NN_ActLeakyRelu : I32EnumAttrCase<"leaky_relu", 2>;
+def NN_ActTanh : I32EnumAttrCase<"tanh", 3>;
+def NN_ActSigmoid : I32EnumAttrCase<"sigmoid", 4>;
+def NN_ActSoftsign : I32EnumAttrCase<"softsign", 5>;
+def NN_ActHardSigmoid : I32EnumAttrCase<"hard_sigmoid", 6>;
+def NN_ActClip : I32EnumAttrCase<"clip", 7>;
+
+def NN_ActivationKind : I32EnumAttr<"ActivationKind",
+    "element-wise activation function",
+    [NN_ActNone, NN_ActRelu, NN_ActLeakyRelu, NN_ActTanh, NN_ActSigmoid,
+     NN_ActSoftsign, NN_ActHardSigmoid, NN_ActClip]> {
+  let cppNamespace = "::ariadne::nn";
+  let genSpecializedAttr = 0;
+}
+
+def NN_ActivationKindAttr : EnumAttr<NN_Dialect, NN_ActivationKind, "act">;
+
+// The parameters of an activation: alpha and beta mean
+//   leaky_relu:   x < 0 ? alpha * x : x
+//   hard_sigmoid: max(0, min(1, alpha * x + beta))
+//   clip:         min(beta, max(alpha, x))
+// and are ignored by the other kinds.
+defvar NN_ActivationArgs = (ins
+    DefaultValuedAttr<NN_ActivationKindAttr, "ActivationKind::none">:$activation,
+    DefaultValuedAttr<F32Attr, "0.0f">:$alpha,
+    DefaultValuedAttr<F32Attr, "0.0f">:$beta);
+
+def NN_Tensor : RankedTensorOf<[AnyType]>;
+
+//===----------------------------------------------------------------------===//
+// Constants and layers
+//===----------------------------------------------------------------------===//
+
+def NN_ConstantOp : NN_Op<"constant",
+    [ConstantLike, Pure, AllTypesMatch<["value", "output"]>]> {
+  let summary = "constant tensor";
+  let description = [{
+    A tensor known at compile time (an ONNX initializer or Constant node).
+
+    ```mlir
+    %w = nn.constant dense<[1.0, 2.0]> : tensor<2xf32>
+    ```
+  }];
+  let arguments = (ins ElementsAttr:$value);
+  let results = (outs NN_Tensor:$output);
+  let assemblyFormat = "attr-dict $value";
+  let hasFolder = 1;
+}
+
+def NN_DenseOp : NN_Op<"dense", [Pure]> {
+  let summary = "fully connected layer with an optional fused activation";
+  let description = [{
+    `output[..., n] = act(sum_k input[..., k] * weight[n, k] + bias[n])`.
+    The weight has shape [N, K] (PyTorch's Linear layout) and the optional
+    bias shape [N]. The activation is applied last; `none` leaves the affine
+    result.
+
+    ```mlir
+    %y = nn.dense %x {weight = dense<...> : tensor<81x27xf32>,
+                      bias = dense<...> : tensor<81xf32>,
+                      activation = #nn<act tanh>}
+        : (tensor<?x27xf32>) -> tensor<?x81xf32>
+    ```
+  }];
+  let arguments = !con((ins NN_Tensor:$input, ElementsAttr:$weight,
+                           OptionalAttr<ElementsAttr>:$bias),
+                       NN_ActivationArgs);
+  let results = (outs NN_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    int64_t getInFeatures();
+    int64_t getOutFeatures();
+  }];
+}
+
+def NN_MatMulOp : NN_Op<"matmul", [Pure]> {
+  let summary = "matrix product with numpy semantics (ONNX MatMul)";
+  let description = [{
+    Batched matrix product of two runtime tensors with numpy broadcasting of
+    the leading dimensions; a 1-D operand is promoted to a matrix and the
+    promoted dimension removed from the result. A product with a constant
+    right-hand side is rewritten to `nn.dense` by `nn-fold-constants`.
+  }];
+  let arguments = (ins NN_Tensor:$lhs, NN_Tensor:$rhs);
+  let results = (outs NN_Tensor:$output);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def NN_ActivationOp : NN_Op<"activation", [Pure, SameOperandsAndResultType]> {
+  let summary = "element-wise activation function";
+  let description = [{
+    Applies one of the activation kinds element-wise.
+
+    ```mlir
+    %y = nn.activation %x {activation = #nn<act leaky_relu>, alpha = 0.01 : f32}
+        : tensor<?x16xf32>
+    ```
+  }];
+  let arguments = !con((ins NN_Tensor:$input), NN_ActivationArgs);
+  let results = (outs NN_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($output)";
+  let hasVerifier = 1;
+}
+
+def NN_SoftmaxOp : NN_Op<"softmax", [Pure, SameOperandsAndResultType]> {
+  let summary = "softmax along one axis";
+  let description = [{
+    `exp(x - max) / sum(exp(x - max))` along `axis` (non-negative, never the
+    dynamic batch axis).
+  }];
+  let arguments = (ins NN_Tensor:$input, I64Attr:$axis);
+  let results = (outs NN_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($output)";
+  let hasVerifier = 1;
+}
+
+def NN_BatchNormOp : NN_Op<"batch_norm", [Pure]> {
+  let summary = "inference batch normalization along axis 1";
+  let description = [{
+    `(x - mean) / sqrt(var + epsilon) * scale + bias` with the parameters,
+    of shape [C], broadcast along axis 1 of the input. With constant
+    parameters after a dense layer it is folded away by `nn-fold-batchnorm`.
+  }];
+  let arguments = (ins NN_Tensor:$input, NN_Tensor:$scale, NN_Tensor:$bias,
+                       NN_Tensor:$mean, NN_Tensor:$variance,
+                       F32Attr:$epsilon);
+  let results = (outs NN_Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $scale `,` $bias `,` $mean `,` $variance attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Element-wise binary arithmetic with numpy broadcasting
+//===----------------------------------------------------------------------===//
+
+class NN_BinaryOp<string mnemonic, string expr> : NN_Op<mnemonic, [Pure]> {
+  let summary = "element-wise " # mnemonic # " with numpy broadcasting";
+  let description = "`output = " # expr # "` with the operands broadcast "
+                    # "to the result shape.";
+  let arguments = (ins NN_Tensor:$lhs, NN_Tensor:$rhs);
+  let results = (outs NN_Tensor:$output);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def NN_AddOp : NN_BinaryOp<"add", "lhs + rhs">;
+def NN_SubOp : NN_BinaryOp<"sub", "lhs - rhs">;
+def NN_MulOp : NN_BinaryOp<"mul", "lhs * rhs">;
+def NN_DivOp : NN_BinaryOp<"div", "lhs / rhs">;
+def NN_MaxOp : NN_BinaryOp<"max", "max(lhs, rhs)">;
+def NN_MinOp : NN_BinaryOp<"min", "min(lhs, rhs)">;
+
+//===----------------------------------------------------------------------===//
+// Data movement
+//===----------------------------------------------------------------------===//
+
+def NN_ReshapeOp : NN_Op<"reshape", [Pure]> {
+  let summary = "reshape to the result type";
+  let description = [{
+    Reinterprets the elements in C order with the result's shape. Flatten,
+    Squeeze, Unsqueeze and ONNX Reshape all import as this op. A dynamic
+    leading dimension stays the batch: one event keeps its element count.
+  }];
+  let arguments = (ins NN_Tensor:$input);
+  let results = (outs NN_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def NN_TransposeOp : NN_Op<"transpose", [Pure]> {
+  let summary = "permutation of the dimensions";
+  let description = "`output` dimension i is `input` dimension `perm[i]`.";
+  let arguments = (ins NN_Tensor:$input, DenseI64ArrayAttr:$perm);
+  let results = (outs NN_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def NN_ConcatOp : NN_Op<"concat", [Pure]> {
+  let summary = "concatenation along one axis";
+  let arguments = (ins Variadic<NN_Tensor>:$inputs, I64Attr:$axis);
+  let results = (outs NN_Tensor:$output);
+  let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def NN_SliceOp : NN_Op<"slice", [Pure]> {
+  let summary = "strided slice with one start, end and step per dimension";
+  let description = [{
+    Output dimension d takes the input indices `starts[d] + i * steps[d]`
+    for `i` in `[0, output dim d)`. Starts are normalized (in range); steps
+    may be negative. The frontend resolves ONNX's clamping rules.
+  }];
+  let arguments = (ins NN_Tensor:$input, DenseI64ArrayAttr:$starts,
+                       DenseI64ArrayAttr:$steps);
+  let results = (outs NN_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+#endif // ARIADNE_NN_OPS
