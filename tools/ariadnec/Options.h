@@ -1,0 +1,37 @@
+//===- Options.h - ariadnec command line -------------------------*- C++ -*-===//
+//
+// The command line of DESIGN.md, parsed without MLIR so that errors in it
+// are cheap to report and test.
+//
+//===----------------------------------------------------------------------===//
+#ifndef ARIADNE_TOOLS_ARIADNEC_OPTIONS_H
+#define ARIADNE_TOOLS_ARIADNEC_OPTIONS_H
+
+#include <string>
+#include <vector>
+
+namespace ariadne {
+
+enum class Command { Compile, Emulate, Validate, Help };
+
+struct DriverOptions {
+  Command command = Command::Help;
+  std::string model;       // positional: .onnx, .onnxtxt or .mlir
+  std::string target = "cpp";
+  std::string output;      // -o
+  std::string emit;        // --emit=mlir|mlir-opt|cpp
+  std::string input;       // --input events.csv
+  std::string precision = "float";
+  std::string name;        // --name: kernel name
+  bool keep = false;       // validate: keep the build directory
+};
+
+/// Parses argv; on error returns false with a one-line message.
+bool parseDriverOptions(const std::vector<std::string> &args,
+                        DriverOptions &options, std::string &error);
+
+const char *driverUsage();
+
+} // namespace ariadne
+
+#endif // ARIADNE_TOOLS_ARIADNEC_OPTIONS_H

@@ -1,0 +1,39 @@
+//===- StagedDirectory.h - all-or-nothing output directories ----*- C++ -*-===//
+//
+// A command writes its output directory under a temporary sibling name and
+// renames it into place only when everything succeeded, so a failure never
+// leaves a half-written package behind.
+//
+//===----------------------------------------------------------------------===//
+#ifndef ARIADNE_TOOLS_ARIADNEC_STAGEDDIRECTORY_H
+#define ARIADNE_TOOLS_ARIADNEC_STAGEDDIRECTORY_H
+
+#include "llvm/Support/Error.h"
+
+#include <string>
+
+namespace ariadne {
+
+class StagedDirectory {
+public:
+  /// Creates an empty staging directory beside `finalPath`.
+  static llvm::Expected<StagedDirectory> create(const std::string &finalPath);
+  StagedDirectory(StagedDirectory &&other) noexcept;
+  StagedDirectory &operator=(StagedDirectory &&) = delete;
+  /// Removes the staging directory unless it was committed.
+  ~StagedDirectory();
+
+  const std::string &path() const { return staging_; }
+  /// Replaces `finalPath` (if it exists) by the staged directory.
+  llvm::Error commit();
+
+private:
+  StagedDirectory(std::string finalPath, std::string staging)
+      : final_(std::move(finalPath)), staging_(std::move(staging)) {}
+  std::string final_, staging_;
+  bool done_ = false;
+};
+
+} // namespace ariadne
+
+#endif // ARIADNE_TOOLS_ARIADNEC_STAGEDDIRECTORY_H

@@ -1,0 +1,336 @@
+//===- ariadnec.cpp - the ariadnec driver ---------------------------------===//
+//
+// compile, emulate and validate, as DESIGN.md draws the user's lines. Every
+// error is one line on stderr and a non-zero exit.
+//
+//===----------------------------------------------------------------------===//
+#include "backends/cpp/CppBackend.h"
+#include "emulator/Emulator.h"
+#include "emulator/EventCsv.h"
+#include "frontend/onnx/OnnxImporter.h"
+#include "passes/NN/NNDialect.h"
+#include "passes/Transforms/Passes.h"
+#include "tools/ariadnec/Options.h"
+#include "tools/ariadnec/StagedDirectory.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+#include <cstdio>
+
+using namespace ariadne;
+using llvm::Error;
+using llvm::Expected;
+
+namespace {
+
+Error makeError(const llvm::Twine &message) {
+  return llvm::createStringError(std::errc::invalid_argument,
+                                 message.str().c_str());
+}
+
+/// Reads nn-dialect MLIR text, collecting diagnostics into the error.
+Expected<mlir::OwningOpRef<mlir::ModuleOp>>
+parseMlirFile(mlir::MLIRContext &context, const std::string &path) {
+  std::string diagnostics;
+  llvm::raw_string_ostream os(diagnostics);
+  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &d) {
+    if (!diagnostics.empty())
+      os << "; ";
+    os << d.getLocation() << ": " << d.str();
+    return mlir::success();
+  });
+  auto module = mlir::parseSourceFile<mlir::ModuleOp>(path, &context);
+  if (!module) {
+    if (diagnostics.empty())
+      diagnostics = "cannot read the file";
+    return makeError(path + ": " + diagnostics);
+  }
+  return module;
+}
+
+mlir::func::FuncOp theFunction(mlir::ModuleOp module) {
+  auto funcs = module.getOps<mlir::func::FuncOp>();
+  return funcs.empty() ? nullptr : *funcs.begin();
+}
+
+Expected<mlir::OwningOpRef<mlir::ModuleOp>>
+loadModel(mlir::MLIRContext &context, const DriverOptions &options) {
+  llvm::StringRef ext = llvm::sys::path::extension(options.model);
+  if (ext == ".mlir") {
+    auto module = parseMlirFile(context, options.model);
+    if (!module)
+      return module.takeError();
+    mlir::func::FuncOp fn = theFunction(**module);
+    if (!fn)
+      return makeError(options.model + ": no func.func in the module");
+    if (!options.name.empty())
+      fn.setSymName(options.name);
+    return module;
+  }
+  OnnxImportOptions importOptions;
+  importOptions.functionName = options.name;
+  if (ext == ".onnxtxt") {
+    auto buffer = llvm::MemoryBuffer::getFile(options.model);
+    if (!buffer)
+      return makeError(options.model + ": " + buffer.getError().message());
+    return importOnnxBuffer(context, (*buffer)->getBuffer(), options.model,
+                            /*isText=*/true, importOptions);
+  }
+  return importOnnxFile(context, options.model, importOptions);
+}
+
+/// Runs the float optimization pipeline; a failure names the model.
+Error optimize(mlir::ModuleOp module, const std::string &model) {
+  mlir::PassManager pm(module.getContext());
+  buildOptimizationPipeline(pm);
+  std::string diagnostics;
+  llvm::raw_string_ostream os(diagnostics);
+  mlir::ScopedDiagnosticHandler handler(module.getContext(),
+                                        [&](mlir::Diagnostic &d) {
+                                          os << d.getLocation() << ": "
+                                             << d.str();
+                                          return mlir::success();
+                                        });
+  if (mlir::failed(pm.run(module)))
+    return makeError(model + ": optimization failed: " + diagnostics);
+  return Error::success();
+}
+
+std::string defaultOutput(mlir::ModuleOp module, const DriverOptions &o) {
+  return (theFunction(module).getSymName() + "_" + o.target).str();
+}
+
+Error writePackage(mlir::ModuleOp module, const std::string &dir) {
+  auto staged = StagedDirectory::create(dir);
+  if (!staged)
+    return staged.takeError();
+  if (Error err = emitCppPackage(module, staged->path()))
+    return err;
+  return staged->commit();
+}
+
+Error runCompile(mlir::ModuleOp module, const DriverOptions &options) {
+  if (options.emit == "mlir-opt") {
+    module.print(llvm::outs());
+    llvm::outs() << "\n";
+    return Error::success();
+  }
+  if (options.emit == "cpp") {
+    // Print the kernel source: emit the package into a scratch directory.
+    llvm::SmallString<128> scratch;
+    if (std::error_code ec =
+            llvm::sys::fs::createUniqueDirectory("ariadnec-emit", scratch))
+      return makeError("cannot create a temporary directory: " + ec.message());
+    Error err = emitCppPackage(module, scratch);
+    if (!err) {
+      std::string name = theFunction(module).getSymName().str();
+      auto source = llvm::MemoryBuffer::getFile(scratch + "/" + name + ".cpp");
+      if (source)
+        llvm::outs() << (*source)->getBuffer();
+      else
+        err = makeError("emitted package has no " + name + ".cpp");
+    }
+    llvm::sys::fs::remove_directories(scratch);
+    return err;
+  }
+  std::string out =
+      options.output.empty() ? defaultOutput(module, options) : options.output;
+  if (Error err = writePackage(module, out))
+    return err;
+  llvm::errs() << "ariadnec: wrote " << out << " (target " << options.target
+               << ", precision " << options.precision << ")\n";
+  return Error::success();
+}
+
+Expected<EventTable> readEvents(const std::string &path, size_t width) {
+  EventTable table;
+  std::string error;
+  if (!readEventCsv(path, width, table, error))
+    return makeError(error);
+  return table;
+}
+
+/// Runs the emulator over every row of `events`.
+std::vector<float> emulateEvents(Emulator &emulator, const EventTable &events) {
+  std::vector<float> in(events.values.begin(), events.values.end());
+  std::vector<float> out(events.rows() * emulator.eventOutputSize());
+  emulator.run(in.data(), out.data(), events.rows());
+  return out;
+}
+
+Error runEmulate(mlir::ModuleOp module, const DriverOptions &options) {
+  auto emulator = Emulator::create(theFunction(module));
+  if (!emulator)
+    return emulator.takeError();
+  auto events = readEvents(options.input, (*emulator)->eventInputSize());
+  if (!events)
+    return events.takeError();
+  std::vector<float> out = emulateEvents(**emulator, *events);
+  std::string path = options.output.empty() ? "/dev/stdout" : options.output;
+  std::string error;
+  if (!writeEventCsv(path, out.data(), events->rows(),
+                     (*emulator)->eventOutputSize(), error))
+    return makeError(error);
+  return Error::success();
+}
+
+/// Runs `program args...`, its output going to `log`; fails naming the step.
+Error runStep(const std::string &step, llvm::ArrayRef<std::string> argv,
+              const std::string &log) {
+  auto program = llvm::sys::findProgramByName(argv[0]);
+  if (!program)
+    return makeError(step + ": '" + argv[0] + "' not found on PATH");
+  llvm::SmallVector<llvm::StringRef> args(argv.begin(), argv.end());
+  std::optional<llvm::StringRef> redirects[] = {std::nullopt,
+                                                llvm::StringRef(log),
+                                                llvm::StringRef(log)};
+  std::string message;
+  int rc = llvm::sys::ExecuteAndWait(*program, args, std::nullopt, redirects,
+                                     0, 0, &message);
+  if (rc != 0)
+    return makeError(step + " failed (exit " + llvm::Twine(rc) + ")" +
+                     (message.empty() ? "" : ": " + message) + "; see " + log);
+  return Error::success();
+}
+
+/// Compares the package's outputs with the emulator's. The float path is
+/// not bit-exact across backends (summation order, the runtime's vectorized
+/// tanh/exp): values agree within a few float ulps of the output scale.
+Error compareOutputs(const std::vector<float> &expected,
+                     const EventTable &actual, size_t width) {
+  if (actual.rows() * width != expected.size())
+    return makeError("validate: the kernel wrote " +
+                     llvm::Twine(actual.rows()) + " rows, expected " +
+                     llvm::Twine(expected.size() / width));
+  double worst = 0;
+  for (size_t i = 0; i < expected.size(); ++i) {
+    double e = expected[i], a = actual.values[i];
+    double diff = std::fabs(a - e);
+    bool bothNan = std::isnan(a) && std::isnan(e);
+    if (!bothNan && !(diff <= 1e-5 + 1e-5 * std::fabs(e))) {
+      char line[256];
+      std::snprintf(line, sizeof(line),
+                    "validate: mismatch at event %zu, output index %zu: "
+                    "emulator %.9g, kernel %.9g",
+                    i / width, i % width, e, a);
+      return makeError(line);
+    }
+    if (!bothNan)
+      worst = std::max(worst, diff);
+  }
+  llvm::outs() << "validate: " << actual.rows() << " events x " << width
+               << " outputs agree with the emulator (max |diff| "
+               << llvm::format("%.3g", worst) << ")\n";
+  return Error::success();
+}
+
+Error runValidate(mlir::ModuleOp module, const DriverOptions &options) {
+  auto emulator = Emulator::create(theFunction(module));
+  if (!emulator)
+    return emulator.takeError();
+  size_t outWidth = (*emulator)->eventOutputSize();
+  auto events = readEvents(options.input, (*emulator)->eventInputSize());
+  if (!events)
+    return events.takeError();
+  std::vector<float> expected = emulateEvents(**emulator, *events);
+
+  // The package goes to -o when given (kept), else to a scratch directory.
+  llvm::SmallString<128> dir;
+  bool scratch = options.output.empty();
+  if (scratch) {
+    if (std::error_code ec =
+            llvm::sys::fs::createUniqueDirectory("ariadnec-validate", dir))
+      return makeError("cannot create a temporary directory: " + ec.message());
+    dir += "/pkg";
+  } else {
+    dir = options.output;
+  }
+  auto cleanup = llvm::make_scope_exit([&] {
+    if (scratch && !options.keep)
+      llvm::sys::fs::remove_directories(llvm::sys::path::parent_path(dir));
+  });
+  if (Error err = writePackage(module, std::string(dir)))
+    return err;
+
+  std::string pkg(dir), build = pkg + "/build", log = pkg + "/build.log";
+  if (Error err = runStep("configuring the package",
+                          {"cmake", "-S", pkg, "-B", build,
+                           "-DCMAKE_BUILD_TYPE=Release"},
+                          log))
+    return err;
+  if (Error err = runStep("building the package",
+                          {"cmake", "--build", build, "-j", "2"}, log))
+    return err;
+  std::string outCsv = build + "/validate_out.csv";
+  if (Error err =
+          runStep("running tb", {build + "/tb", options.input, outCsv}, log))
+    return err;
+  auto actual = readEvents(outCsv, outWidth);
+  if (!actual)
+    return actual.takeError();
+  if (options.keep && scratch)
+    llvm::errs() << "ariadnec: package kept in " << pkg << "\n";
+  return compareOutputs(expected, *actual, outWidth);
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  DriverOptions options;
+  std::string error;
+  if (!parseDriverOptions(args, options, error)) {
+    llvm::errs() << "ariadnec: error: " << error << "\n" << driverUsage();
+    return 2;
+  }
+  if (options.command == Command::Help) {
+    llvm::outs() << driverUsage();
+    return 0;
+  }
+
+  mlir::MLIRContext context;
+  context.loadDialect<nn::NNDialect, mlir::func::FuncDialect>();
+  auto module = loadModel(context, options);
+  Error err = module.takeError();
+  if (!err && options.emit == "mlir") {
+    (*module)->print(llvm::outs());
+    llvm::outs() << "\n";
+    return 0;
+  }
+  if (!err)
+    err = optimize(**module, options.model);
+  if (!err) {
+    switch (options.command) {
+    case Command::Compile:
+      err = runCompile(**module, options);
+      break;
+    case Command::Emulate:
+      err = runEmulate(**module, options);
+      break;
+    case Command::Validate:
+      err = runValidate(**module, options);
+      break;
+    case Command::Help:
+      break;
+    }
+  }
+  if (err) {
+    llvm::errs() << "ariadnec: error: " << llvm::toString(std::move(err))
+                 << "\n";
+    return 1;
+  }
+  return 0;
+}
