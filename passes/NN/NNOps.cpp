@@ -258,6 +258,16 @@ static OpFoldResult foldBinary(Attribute lhsAttr, Attribute rhsAttr,
   return DenseElementsAttr::get(resultType, out);
 }
 
+// Max and min propagate NaN, as numpy and PyTorch do; std::max alone returns
+// its first operand when either is NaN, so the fold of max(NaN, 1) and of
+// max(1, NaN) would differ.
+static double maxPropagatingNaN(double a, double b) {
+  return std::isnan(a) || std::isnan(b) ? a + b : std::max(a, b);
+}
+static double minPropagatingNaN(double a, double b) {
+  return std::isnan(a) || std::isnan(b) ? a + b : std::min(a, b);
+}
+
 #define ARIADNE_BINARY_OP(OP, EXPR)                                            \
   LogicalResult OP::verify() { return verifyBinary(*this); }                   \
   OpFoldResult OP::fold(FoldAdaptor adaptor) {                                 \
@@ -271,8 +281,8 @@ ARIADNE_BINARY_OP(AddOp, a + b)
 ARIADNE_BINARY_OP(SubOp, a - b)
 ARIADNE_BINARY_OP(MulOp, a *b)
 ARIADNE_BINARY_OP(DivOp, a / b)
-ARIADNE_BINARY_OP(MaxOp, std::max(a, b))
-ARIADNE_BINARY_OP(MinOp, std::min(a, b))
+ARIADNE_BINARY_OP(MaxOp, maxPropagatingNaN(a, b))
+ARIADNE_BINARY_OP(MinOp, minPropagatingNaN(a, b))
 #undef ARIADNE_BINARY_OP
 
 //===----------------------------------------------------------------------===//

@@ -1,6 +1,7 @@
 //===- ariadne-opt.cpp - run ariadnec passes on MLIR text -----------------===//
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/DialectRegistry.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "mlir/Transforms/Passes.h"
 #include "passes/NN/NNDialect.h"
@@ -12,6 +13,11 @@ int main(int argc, char **argv) {
   ariadne::registerAriadnePasses();
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
+  // The pipeline ariadnec runs after import, by the one function that builds
+  // it, so that tests of it test what the compiler does.
+  mlir::PassPipelineRegistration<>(
+      "nn-optimize", "the float optimization pipeline of ariadnec",
+      [](mlir::OpPassManager &pm) { ariadne::buildOptimizationPipeline(pm); });
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "ariadnec pass driver\n", registry));
 }

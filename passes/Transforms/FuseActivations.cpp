@@ -1,0 +1,45 @@
+//===- FuseActivations.cpp - fuse activations into dense layers -----------===//
+//
+// A dense layer followed by an activation is computed by the backends as one
+// kernel with the activation applied to the accumulator, which saves the
+// intermediate tensor (and, in fixed point, its rounding).
+//
+//===----------------------------------------------------------------------===//
+#include "passes/Transforms/DenseFolding.h"
+#include "passes/Transforms/Passes.h"
+
+#include "mlir/IR/PatternMatch.h"
+
+namespace ariadne {
+#define GEN_PASS_DEF_FUSEACTIVATIONS
+#include "passes/Transforms/Passes.h.inc"
+} // namespace ariadne
+
+using namespace mlir;
+using namespace ariadne::nn;
+
+namespace {
+
+struct FuseActivations
+    : public ariadne::impl::FuseActivationsBase<FuseActivations> {
+  void runOnOperation() override {
+    SmallVector<ActivationOp> activations;
+    getOperation().walk([&](ActivationOp act) { activations.push_back(act); });
+    IRRewriter rewriter(&getContext());
+    for (ActivationOp act : activations) {
+      auto dense = act.getInput().getDefiningOp<DenseOp>();
+      // A dense layer that already has an activation cannot take a second
+      // one, and one with another user must keep its affine result.
+      if (!folding::isFoldableDense(dense))
+        continue;
+      rewriter.setInsertionPoint(act);
+      rewriter.replaceOpWithNewOp<DenseOp>(
+          act, act.getType(), dense.getInput(), dense.getWeightAttr(),
+          dense.getBiasAttr(), act.getActivation(), act.getAlpha(),
+          act.getBeta());
+      rewriter.eraseOp(dense);
+    }
+  }
+};
+
+} // namespace
