@@ -1,0 +1,819 @@
+//===- GraphImporter.cpp - walk an ONNX graph into the nn dialect ---------===//
+#include "frontend/onnx/GraphImporter.h"
+#include "frontend/onnx/OnnxImporter.h"
+#include "passes/NN/NNOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/StringExtras.h"
+
+#include "onnx/defs/schema.h"
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+using namespace mlir;
+using namespace ariadne;
+using namespace ariadne::frontend;
+
+std::string frontend::escapeControl(llvm::StringRef text) {
+  std::string out;
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x20 && byte != 0x7f) {
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else {
+      out += "\\x";
+      out += llvm::hexdigit(byte >> 4, /*LowerCase=*/true);
+      out += llvm::hexdigit(byte & 15, /*LowerCase=*/true);
+    }
+  }
+  return out;
+}
+
+/// Errors are single lines even when names in the model hold control
+/// characters.
+static llvm::Error makeError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 escapeControl(message.str()));
+}
+
+//===----------------------------------------------------------------------===//
+// Shared helpers
+//===----------------------------------------------------------------------===//
+
+IntTensor IntTensor::vector(llvm::ArrayRef<SymInt> values, int32_t dtype) {
+  IntTensor t;
+  t.shape = {int64_t(values.size())};
+  t.values.assign(values.begin(), values.end());
+  t.dtype = dtype;
+  return t;
+}
+
+std::string frontend::dataTypeName(int32_t dtype) {
+  switch (dtype) {
+  case onnx::TensorProto_DataType_FLOAT:
+    return "float32";
+  case onnx::TensorProto_DataType_DOUBLE:
+    return "float64";
+  case onnx::TensorProto_DataType_FLOAT16:
+    return "float16";
+  case onnx::TensorProto_DataType_UNDEFINED:
+    return "undefined";
+  default:
+    break;
+  }
+  if (!onnx::TensorProto_DataType_IsValid(dtype))
+    return "unknown data type " + std::to_string(dtype);
+  return llvm::StringRef(onnx::TensorProto_DataType_Name(dtype)).lower();
+}
+
+bool frontend::isIntegerDataType(int32_t dtype) {
+  switch (dtype) {
+  case onnx::TensorProto_DataType_INT64:
+  case onnx::TensorProto_DataType_INT32:
+  case onnx::TensorProto_DataType_INT16:
+  case onnx::TensorProto_DataType_INT8:
+  case onnx::TensorProto_DataType_UINT64:
+  case onnx::TensorProto_DataType_UINT32:
+  case onnx::TensorProto_DataType_UINT16:
+  case onnx::TensorProto_DataType_UINT8:
+  case onnx::TensorProto_DataType_BOOL:
+    return true;
+  default:
+    return false;
+  }
+}
+
+std::string frontend::formatShape(llvm::ArrayRef<int64_t> shape) {
+  std::string text = "[";
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (i)
+      text += ", ";
+    text += ShapedType::isDynamic(shape[i]) ? std::string("?")
+                                            : std::to_string(shape[i]);
+  }
+  return text + "]";
+}
+
+/// The shape of a tensor proto and its element count.
+static llvm::Expected<std::pair<SmallVector<int64_t>, int64_t>>
+tensorShape(const onnx::TensorProto &tensor) {
+  SmallVector<int64_t> shape;
+  int64_t count = 1;
+  for (int64_t d : tensor.dims()) {
+    if (d < 0)
+      return makeError("has a negative dimension " + std::to_string(d));
+    if (d != 0 && count > (int64_t(1) << 40) / d)
+      return makeError("is too large");
+    shape.push_back(d);
+    count *= d;
+  }
+  if (tensor.data_location() == onnx::TensorProto_DataLocation_EXTERNAL)
+    return makeError("is stored as external data, which is not supported");
+  return std::make_pair(shape, count);
+}
+
+static llvm::Error sizeMismatch(int64_t expected, size_t got) {
+  return makeError("holds " + std::to_string(got) + " values where its shape " +
+                   "needs " + std::to_string(expected));
+}
+
+/// Reads `count` little-endian values of `bytes` bytes each from raw data.
+template <typename T>
+static llvm::Expected<std::vector<T>> readRaw(const std::string &raw,
+                                              int64_t count) {
+  if (raw.size() != size_t(count) * sizeof(T))
+    return makeError("holds " + std::to_string(raw.size()) +
+                     " bytes of raw data where its shape needs " +
+                     std::to_string(size_t(count) * sizeof(T)));
+  std::vector<T> out(static_cast<size_t>(count));
+  if (count)
+    std::memcpy(out.data(), raw.data(), raw.size());
+  return out;
+}
+
+/// Appends the integers of a tensor's raw data, stored as `T`.
+template <typename T>
+static llvm::Error appendRaw(const std::string &raw, int64_t count,
+                             IntTensor &out) {
+  auto values = readRaw<T>(raw, count);
+  if (!values)
+    return values.takeError();
+  for (T v : *values)
+    out.values.push_back(SymInt::known(int64_t(v)));
+  return llvm::Error::success();
+}
+
+/// Appends the integers of one of TensorProto's typed fields.
+template <typename Field>
+static llvm::Error appendField(const Field &field, int64_t count,
+                               IntTensor &out) {
+  if (field.size() != count)
+    return sizeMismatch(count, size_t(field.size()));
+  for (auto v : field)
+    out.values.push_back(SymInt::known(int64_t(v)));
+  return llvm::Error::success();
+}
+
+llvm::Expected<IntTensor>
+frontend::decodeIntTensor(const onnx::TensorProto &tensor) {
+  auto shape = tensorShape(tensor);
+  if (!shape)
+    return shape.takeError();
+  IntTensor out;
+  out.shape = shape->first;
+  out.dtype = tensor.data_type();
+  int64_t count = shape->second;
+  const std::string &raw = tensor.raw_data();
+  bool hasRaw = tensor.has_raw_data();
+  auto append = [&]() -> llvm::Error {
+    switch (tensor.data_type()) {
+    case onnx::TensorProto_DataType_INT64:
+      return hasRaw ? appendRaw<int64_t>(raw, count, out)
+                    : appendField(tensor.int64_data(), count, out);
+    case onnx::TensorProto_DataType_UINT64:
+      return hasRaw ? appendRaw<uint64_t>(raw, count, out)
+                    : appendField(tensor.uint64_data(), count, out);
+    case onnx::TensorProto_DataType_UINT32:
+      return hasRaw ? appendRaw<uint32_t>(raw, count, out)
+                    : appendField(tensor.uint64_data(), count, out);
+    // The narrower types keep their typed values in int32_data.
+    case onnx::TensorProto_DataType_INT32:
+      return hasRaw ? appendRaw<int32_t>(raw, count, out)
+                    : appendField(tensor.int32_data(), count, out);
+    case onnx::TensorProto_DataType_INT16:
+      return hasRaw ? appendRaw<int16_t>(raw, count, out)
+                    : appendField(tensor.int32_data(), count, out);
+    case onnx::TensorProto_DataType_UINT16:
+      return hasRaw ? appendRaw<uint16_t>(raw, count, out)
+                    : appendField(tensor.int32_data(), count, out);
+    case onnx::TensorProto_DataType_INT8:
+      return hasRaw ? appendRaw<int8_t>(raw, count, out)
+                    : appendField(tensor.int32_data(), count, out);
+    default: // UINT8, BOOL
+      return hasRaw ? appendRaw<uint8_t>(raw, count, out)
+                    : appendField(tensor.int32_data(), count, out);
+    }
+  };
+  if (llvm::Error err = append())
+    return err;
+  return out;
+}
+
+llvm::Expected<std::shared_ptr<FloatConstant>>
+frontend::decodeFloatTensor(const onnx::TensorProto &tensor,
+                            std::string origin) {
+  auto shape = tensorShape(tensor);
+  if (!shape)
+    return shape.takeError();
+  auto [dims, count] = *shape;
+  auto out = std::make_shared<FloatConstant>();
+  out->shape = dims;
+  out->origin = std::move(origin);
+  if (tensor.has_raw_data()) {
+    auto v = readRaw<float>(tensor.raw_data(), count);
+    if (!v)
+      return v.takeError();
+    out->data = std::move(*v);
+  } else {
+    if (tensor.float_data_size() != count)
+      return sizeMismatch(count, tensor.float_data_size());
+    out->data.assign(tensor.float_data().begin(), tensor.float_data().end());
+  }
+  return out;
+}
+
+//===----------------------------------------------------------------------===//
+// NodeImporter
+//===----------------------------------------------------------------------===//
+
+/// The name errors use for a node: its own, or its first output's when the
+/// exporter left it unnamed (ONNX's conformance models do).
+static std::string displayName(const onnx::NodeProto &node) {
+  if (!node.name().empty())
+    return node.name();
+  for (const std::string &out : node.output())
+    if (!out.empty())
+      return out;
+  return "";
+}
+
+static std::string nodePrefix(const onnx::NodeProto &node) {
+  std::string op = node.op_type();
+  if (!node.domain().empty() && node.domain() != "ai.onnx")
+    op = node.domain() + "." + op;
+  return "node '" + displayName(node) + "' (" + op + "): ";
+}
+
+NodeImporter::NodeImporter(GraphImporter &graph, const onnx::NodeProto &node,
+                           int64_t version, Location loc)
+    : graphImporter(graph), nodeProto(node), opVersion(version), location(loc) {
+}
+
+OpBuilder &NodeImporter::builder() { return graphImporter.builder; }
+
+bool NodeImporter::hasInput(size_t i) const {
+  return i < numInputs() && !nodeProto.input(int(i)).empty();
+}
+
+llvm::StringRef NodeImporter::inputName(size_t i) const {
+  return i < numInputs() ? llvm::StringRef(nodeProto.input(int(i)))
+                         : llvm::StringRef();
+}
+
+llvm::Error NodeImporter::error(const llvm::Twine &reason) const {
+  return graphImporter.error(nodePrefix(nodeProto) + reason);
+}
+
+llvm::Expected<const ImportedValue *> NodeImporter::lookup(size_t i) const {
+  if (!hasInput(i))
+    return error("input " + std::to_string(i) + " is missing");
+  auto it = graphImporter.values.find(nodeProto.input(int(i)));
+  if (it == graphImporter.values.end())
+    return error("input '" + nodeProto.input(int(i)) +
+                 "' is not a graph input, an initializer or the output of an "
+                 "earlier node");
+  return &it->second;
+}
+
+bool NodeImporter::isIntInput(size_t i) const {
+  if (!hasInput(i))
+    return false;
+  auto it = graphImporter.values.find(nodeProto.input(int(i)));
+  return it != graphImporter.values.end() &&
+         it->second.kind == ImportedValue::Kind::Int;
+}
+
+llvm::Expected<Value> NodeImporter::tensor(size_t i) {
+  auto value = lookup(i);
+  if (!value)
+    return value.takeError();
+  const ImportedValue &v = **value;
+  switch (v.kind) {
+  case ImportedValue::Kind::Tensor:
+    return v.tensor;
+  case ImportedValue::Kind::FloatConst:
+    return graphImporter.materialize(*v.constant, this);
+  case ImportedValue::Kind::Int:
+    return error("input '" + inputName(i) + "' has dtype " +
+                 dataTypeName(v.ints.dtype) +
+                 "; only float32 data is supported");
+  case ImportedValue::Kind::Unsupported:
+    return error(v.reason);
+  }
+  llvm_unreachable("unknown value kind");
+}
+
+llvm::Expected<IntTensor> NodeImporter::ints(size_t i, llvm::StringRef role) {
+  auto value = lookup(i);
+  if (!value)
+    return value.takeError();
+  const ImportedValue &v = **value;
+  std::string what = role.str() + " '" + inputName(i).str() + "'";
+  switch (v.kind) {
+  case ImportedValue::Kind::Int:
+    return v.ints;
+  case ImportedValue::Kind::Tensor:
+  case ImportedValue::Kind::FloatConst:
+    return error("the " + what +
+                 " must be an integer tensor known at compile time, not a "
+                 "float32 tensor");
+  case ImportedValue::Kind::Unsupported:
+    if (v.isRuntime)
+      return error("the " + what +
+                   " must be a constant known at compile time; it is a graph "
+                   "input");
+    return error(v.reason);
+  }
+  llvm_unreachable("unknown value kind");
+}
+
+llvm::Expected<std::shared_ptr<FloatConstant>>
+NodeImporter::floatConstant(size_t i) {
+  auto value = lookup(i);
+  if (!value)
+    return value.takeError();
+  const ImportedValue &v = **value;
+  switch (v.kind) {
+  case ImportedValue::Kind::FloatConst:
+    return v.constant;
+  case ImportedValue::Kind::Tensor:
+    return nullptr;
+  case ImportedValue::Kind::Int:
+    return error("input '" + inputName(i) + "' has dtype " +
+                 dataTypeName(v.ints.dtype) +
+                 "; only float32 data is supported");
+  case ImportedValue::Kind::Unsupported:
+    return error(v.reason);
+  }
+  llvm_unreachable("unknown value kind");
+}
+
+llvm::Expected<Value> NodeImporter::materialize(FloatConstant &constant) {
+  return graphImporter.materialize(constant, this);
+}
+
+llvm::Expected<ImportedValue> NodeImporter::value(size_t i) {
+  auto value = lookup(i);
+  if (!value)
+    return value.takeError();
+  return **value;
+}
+
+const onnx::AttributeProto *NodeImporter::attr(llvm::StringRef name) const {
+  for (const onnx::AttributeProto &a : nodeProto.attribute())
+    if (a.name() == name)
+      return &a;
+  return nullptr;
+}
+
+int64_t NodeImporter::intAttr(llvm::StringRef name,
+                              int64_t defaultValue) const {
+  const onnx::AttributeProto *a = attr(name);
+  return a && a->type() == onnx::AttributeProto_AttributeType_INT
+             ? a->i()
+             : defaultValue;
+}
+
+float NodeImporter::floatAttr(llvm::StringRef name, float defaultValue) const {
+  const onnx::AttributeProto *a = attr(name);
+  return a && a->type() == onnx::AttributeProto_AttributeType_FLOAT
+             ? a->f()
+             : defaultValue;
+}
+
+std::optional<SmallVector<int64_t>>
+NodeImporter::intsAttr(llvm::StringRef name) const {
+  const onnx::AttributeProto *a = attr(name);
+  if (!a || a->type() != onnx::AttributeProto_AttributeType_INTS)
+    return std::nullopt;
+  return SmallVector<int64_t>(a->ints().begin(), a->ints().end());
+}
+
+bool NodeImporter::outputUsed(size_t i) const {
+  return i < numOutputs() && !nodeProto.output(int(i)).empty() &&
+         graphImporter.usedNames.contains(nodeProto.output(int(i)));
+}
+
+llvm::Error NodeImporter::setTensor(size_t i, Value value) {
+  auto type = llvm::cast<RankedTensorType>(value.getType());
+  for (int64_t d = 1; d < type.getRank(); ++d)
+    if (type.isDynamicDim(d))
+      return error("result dimension " + std::to_string(d) +
+                   " is dynamic; only the leading (batch) dimension may be");
+  if (i >= numOutputs() || nodeProto.output(int(i)).empty())
+    return llvm::Error::success();
+  const std::string &name = nodeProto.output(int(i));
+  if (auto err = graphImporter.checkInferredType(*this, name, type))
+    return err;
+  ImportedValue v;
+  v.kind = ImportedValue::Kind::Tensor;
+  v.tensor = value;
+  graphImporter.values[name] = std::move(v);
+  return llvm::Error::success();
+}
+
+void NodeImporter::setInts(size_t i, IntTensor value) {
+  if (i >= numOutputs() || nodeProto.output(int(i)).empty())
+    return;
+  ImportedValue v;
+  v.kind = ImportedValue::Kind::Int;
+  v.ints = std::move(value);
+  graphImporter.values[nodeProto.output(int(i))] = std::move(v);
+}
+
+void NodeImporter::setFloatConstant(size_t i,
+                                    std::shared_ptr<FloatConstant> value) {
+  if (i >= numOutputs() || nodeProto.output(int(i)).empty())
+    return;
+  ImportedValue v;
+  v.kind = ImportedValue::Kind::FloatConst;
+  v.constant = std::move(value);
+  graphImporter.values[nodeProto.output(int(i))] = std::move(v);
+}
+
+llvm::Error NodeImporter::setValue(size_t i, ImportedValue value) {
+  switch (value.kind) {
+  case ImportedValue::Kind::Tensor:
+    return setTensor(i, value.tensor);
+  case ImportedValue::Kind::FloatConst:
+    setFloatConstant(i, value.constant);
+    return llvm::Error::success();
+  case ImportedValue::Kind::Int:
+    setInts(i, std::move(value.ints));
+    return llvm::Error::success();
+  case ImportedValue::Kind::Unsupported:
+    if (i < numOutputs() && !nodeProto.output(int(i)).empty())
+      graphImporter.values[nodeProto.output(int(i))] = std::move(value);
+    return llvm::Error::success();
+  }
+  llvm_unreachable("unknown value kind");
+}
+
+RankedTensorType NodeImporter::tensorType(llvm::ArrayRef<int64_t> shape) {
+  return RankedTensorType::get(shape, builder().getF32Type());
+}
+
+Value NodeImporter::scalar(float value) {
+  auto type = tensorType({});
+  return builder()
+      .create<nn::ConstantOp>(location, DenseElementsAttr::get(type, value))
+      .getResult();
+}
+
+//===----------------------------------------------------------------------===//
+// GraphImporter
+//===----------------------------------------------------------------------===//
+
+GraphImporter::GraphImporter(MLIRContext &mlirContext,
+                             const onnx::ModelProto &modelProto,
+                             llvm::StringRef source, std::string name)
+    : context(mlirContext), model(modelProto), sourceName(source.str()),
+      functionName(std::move(name)), builder(&mlirContext),
+      fileLoc(FileLineColLoc::get(&mlirContext, source, 0, 0)) {}
+
+llvm::Error GraphImporter::error(const llvm::Twine &reason) const {
+  return makeError(sourceName + ": " + reason);
+}
+
+llvm::Expected<Value> GraphImporter::materialize(FloatConstant &constant,
+                                                 const NodeImporter *user) {
+  if (constant.materialized)
+    return constant.materialized;
+  for (size_t i = 0; i < constant.data.size(); ++i) {
+    float v = constant.data[i];
+    if (std::isfinite(v))
+      continue;
+    std::string reason = constant.origin + " contains " +
+                         (std::isnan(v) ? "NaN" : "Inf") + " (element " +
+                         std::to_string(i) + ")";
+    return user ? user->error(reason) : error(reason);
+  }
+  auto type = RankedTensorType::get(constant.shape, builder.getF32Type());
+  auto attr =
+      DenseElementsAttr::get(type, llvm::ArrayRef<float>(constant.data));
+  Location loc = user ? user->loc() : fileLoc;
+  constant.materialized = builder.create<nn::ConstantOp>(loc, attr).getResult();
+  return constant.materialized;
+}
+
+llvm::Error GraphImporter::registerInitializers() {
+  for (const onnx::TensorProto &init : model.graph().initializer()) {
+    std::string origin = "initializer '" + init.name() + "'";
+    ImportedValue v;
+    int32_t dtype = init.data_type();
+    if (dtype == onnx::TensorProto_DataType_FLOAT) {
+      auto constant = decodeFloatTensor(init, origin);
+      if (!constant)
+        return error(origin + " " + llvm::toString(constant.takeError()));
+      v.kind = ImportedValue::Kind::FloatConst;
+      v.constant = std::move(*constant);
+    } else if (isIntegerDataType(dtype)) {
+      auto ints = decodeIntTensor(init);
+      if (!ints)
+        return error(origin + " " + llvm::toString(ints.takeError()));
+      v.kind = ImportedValue::Kind::Int;
+      v.ints = std::move(*ints);
+    } else {
+      v.kind = ImportedValue::Kind::Unsupported;
+      v.reason = origin + " has dtype " + dataTypeName(dtype) +
+                 "; only float32 is supported";
+    }
+    values[init.name()] = std::move(v);
+  }
+  return llvm::Error::success();
+}
+
+static const char *valueCaseName(const onnx::TypeProto &type) {
+  switch (type.value_case()) {
+  case onnx::TypeProto::kSequenceType:
+    return "a sequence";
+  case onnx::TypeProto::kMapType:
+    return "a map";
+  case onnx::TypeProto::kOptionalType:
+    return "an optional";
+  case onnx::TypeProto::kSparseTensorType:
+    return "a sparse tensor";
+  default:
+    return "untyped";
+  }
+}
+
+llvm::Expected<SmallVector<Type>> GraphImporter::registerInputs() {
+  SmallVector<Type> types;
+  for (const onnx::ValueInfoProto &input : model.graph().input()) {
+    // Old exporters list initializers among the inputs: they are weights.
+    if (values.count(input.name()))
+      continue;
+    std::string what = "graph input '" + input.name() + "'";
+    const onnx::TypeProto &type = input.type();
+    if (type.value_case() != onnx::TypeProto::kTensorType)
+      return error(what + " is " + valueCaseName(type) +
+                   "; only float32 tensors are supported");
+    const onnx::TypeProto_Tensor &tensorType = type.tensor_type();
+    if (tensorType.elem_type() != onnx::TensorProto_DataType_FLOAT) {
+      ImportedValue v;
+      v.kind = ImportedValue::Kind::Unsupported;
+      v.reason = what + " has dtype " + dataTypeName(tensorType.elem_type()) +
+                 "; only float32 inputs are supported";
+      v.isRuntime = true;
+      values[input.name()] = std::move(v);
+      unsupportedInputs.push_back(input.name());
+      continue;
+    }
+    if (!tensorType.has_shape())
+      return error(what + " has no shape; its rank must be known");
+    SmallVector<int64_t> shape;
+    for (int d = 0; d < tensorType.shape().dim_size(); ++d) {
+      const auto &dim = tensorType.shape().dim(d);
+      if (dim.has_dim_value() && dim.dim_value() >= 0) {
+        if (dim.dim_value() > std::numeric_limits<int32_t>::max())
+          return error(what + " has dimension " + std::to_string(d) +
+                       " of size " + std::to_string(dim.dim_value()) +
+                       ", which is too large");
+        shape.push_back(dim.dim_value());
+        continue;
+      }
+      if (d == 0) {
+        shape.push_back(ShapedType::kDynamic);
+        continue;
+      }
+      std::string label =
+          dim.has_dim_param() ? " ('" + dim.dim_param() + "')" : "";
+      return error(what + " has a dynamic dimension " + std::to_string(d) +
+                   label +
+                   "; only the leading (batch) dimension may be "
+                   "dynamic");
+    }
+    types.push_back(RankedTensorType::get(shape, builder.getF32Type()));
+  }
+  return types;
+}
+
+llvm::Error GraphImporter::checkInferredType(NodeImporter &node,
+                                             llvm::StringRef name,
+                                             RankedTensorType type) const {
+  auto it = inferredTypes.find(name);
+  if (it == inferredTypes.end() ||
+      it->second->value_case() != onnx::TypeProto::kTensorType)
+    return llvm::Error::success();
+  const onnx::TypeProto_Tensor &inferred = it->second->tensor_type();
+  int32_t dtype = inferred.elem_type();
+  if (dtype != onnx::TensorProto_DataType_UNDEFINED &&
+      dtype != onnx::TensorProto_DataType_FLOAT)
+    return node.error("output '" + name + "' has dtype " + dataTypeName(dtype) +
+                      "; only float32 is supported");
+  if (!inferred.has_shape())
+    return llvm::Error::success();
+  const onnx::TensorShapeProto &shape = inferred.shape();
+  bool agree = shape.dim_size() == type.getRank();
+  for (int d = 0; agree && d < shape.dim_size(); ++d)
+    if (shape.dim(d).has_dim_value() && !type.isDynamicDim(d) &&
+        shape.dim(d).dim_value() != type.getDimSize(d))
+      agree = false;
+  if (agree)
+    return llvm::Error::success();
+  SmallVector<int64_t> dims;
+  for (const auto &dim : shape.dim())
+    dims.push_back(dim.has_dim_value() ? dim.dim_value()
+                                       : ShapedType::kDynamic);
+  return node.error("output '" + name + "' has shape " +
+                    formatShape(type.getShape()) +
+                    " but ONNX shape inference gives " + formatShape(dims));
+}
+
+llvm::Error GraphImporter::verifyNewOps(NodeImporter &node, Operation *before) {
+  Block *block = builder.getInsertionBlock();
+  auto begin = before ? std::next(Block::iterator(before)) : block->begin();
+  std::string message;
+  ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diag) {
+    if (message.empty())
+      message = diag.str();
+    return success();
+  });
+  for (Operation &op : llvm::make_range(begin, block->end()))
+    if (failed(mlir::verify(&op, /*verifyRecursively=*/false)))
+      return node.error(message.empty() ? "the imported op is invalid"
+                                        : message);
+  return llvm::Error::success();
+}
+
+llvm::Error GraphImporter::importNode(const onnx::NodeProto &node) {
+  const OpImporter &importer = getOpImporters().find(node.op_type())->second;
+  const onnx::OpSchema *schema =
+      onnx::OpSchemaRegistry::Schema(node.op_type(), int(opset), "");
+  Location loc =
+      NameLoc::get(StringAttr::get(&context, displayName(node)), fileLoc);
+  NodeImporter ni(*this, node, schema ? schema->since_version() : 0, loc);
+  if (!schema)
+    return ni.error("no ONNX schema for opset " + std::to_string(opset));
+  if (ni.version() < importer.minVersion)
+    return ni.error(node.op_type() + "-" + std::to_string(ni.version()) +
+                    " (opset " + std::to_string(opset) +
+                    ") is not supported; the importer needs opset " +
+                    std::to_string(importer.minVersion) + " or newer");
+
+  Block *block = builder.getInsertionBlock();
+  Operation *before = block->empty() ? nullptr : &block->back();
+  if (auto err = importer.import(ni))
+    return err;
+  for (int i = 0; i < node.output_size(); ++i) {
+    const std::string &name = node.output(i);
+    if (!name.empty() && usedNames.contains(name) && !values.count(name))
+      return ni.error("output " + std::to_string(i) + " ('" + name +
+                      "') is not supported");
+  }
+  return verifyNewOps(ni, before);
+}
+
+llvm::Expected<OwningOpRef<ModuleOp>> GraphImporter::run() {
+  const onnx::GraphProto &graph = model.graph();
+  for (const onnx::OperatorSetIdProto &import : model.opset_import())
+    if (import.domain().empty() || import.domain() == "ai.onnx")
+      opset = import.version();
+  if (opset <= 0)
+    return error("the model imports no default ONNX opset");
+  if (opset > kMaxOpset)
+    return error("opset " + std::to_string(opset) +
+                 " is newer than the newest supported (" +
+                 std::to_string(kMaxOpset) + ")");
+
+  for (const onnx::ValueInfoProto &info : graph.input())
+    inferredTypes[info.name()] = &info.type();
+  for (const onnx::ValueInfoProto &info : graph.value_info())
+    inferredTypes[info.name()] = &info.type();
+  for (const onnx::ValueInfoProto &info : graph.output())
+    inferredTypes[info.name()] = &info.type();
+  for (const onnx::NodeProto &node : graph.node())
+    for (const std::string &in : node.input())
+      if (!in.empty())
+        usedNames.insert(in);
+  for (const onnx::ValueInfoProto &out : graph.output())
+    usedNames.insert(out.name());
+
+  if (auto err = registerInitializers())
+    return err;
+  auto argTypes = registerInputs();
+  if (!argTypes)
+    return argTypes.takeError();
+
+  OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
+  builder.setInsertionPointToEnd(module->getBody());
+  auto func = builder.create<func::FuncOp>(
+      fileLoc, functionName, builder.getFunctionType(*argTypes, {}));
+  Block *entry = func.addEntryBlock();
+  unsigned argIndex = 0;
+  for (const onnx::ValueInfoProto &input : graph.input()) {
+    auto it = values.find(input.name());
+    if (it != values.end())
+      continue;
+    ImportedValue v;
+    v.kind = ImportedValue::Kind::Tensor;
+    v.tensor = entry->getArgument(argIndex);
+    func.setArgAttr(argIndex, kNameAttr, builder.getStringAttr(input.name()));
+    values[input.name()] = std::move(v);
+    ++argIndex;
+  }
+  builder.setInsertionPointToEnd(entry);
+
+  for (const onnx::NodeProto &node : graph.node())
+    if (auto err = importNode(node))
+      return err;
+
+  SmallVector<Value> results;
+  for (const onnx::ValueInfoProto &out : graph.output()) {
+    std::string what = "graph output '" + out.name() + "'";
+    auto it = values.find(out.name());
+    if (it == values.end())
+      return error(what + " is not produced by any node");
+    ImportedValue &v = it->second;
+    switch (v.kind) {
+    case ImportedValue::Kind::Tensor:
+      results.push_back(v.tensor);
+      break;
+    case ImportedValue::Kind::FloatConst: {
+      auto value = materialize(*v.constant, nullptr);
+      if (!value)
+        return value.takeError();
+      results.push_back(*value);
+      break;
+    }
+    case ImportedValue::Kind::Int:
+      return error(what + " has dtype " + dataTypeName(v.ints.dtype) +
+                   " (computed at compile time); only float32 outputs are "
+                   "supported");
+    case ImportedValue::Kind::Unsupported:
+      return error(v.reason);
+    }
+  }
+  if (!unsupportedInputs.empty())
+    return error(values[unsupportedInputs.front()].reason);
+
+  SmallVector<Type> resultTypes;
+  for (Value v : results)
+    resultTypes.push_back(v.getType());
+  func.setType(builder.getFunctionType(*argTypes, resultTypes));
+  for (auto [i, out] : llvm::enumerate(graph.output()))
+    func.setResultAttr(unsigned(i), kNameAttr,
+                       builder.getStringAttr(out.name()));
+  builder.create<func::ReturnOp>(fileLoc, results);
+
+  std::string message;
+  {
+    ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diag) {
+      if (message.empty())
+        message = diag.str();
+      return success();
+    });
+    if (failed(mlir::verify(*module)))
+      return error("the imported module is invalid: " + message);
+  }
+  return module;
+}
+
+llvm::Error frontend::precheckModel(const onnx::ModelProto &model,
+                                    llvm::StringRef sourceName) {
+  const onnx::GraphProto &graph = model.graph();
+  auto fail = [&](const std::string &reason) {
+    return makeError(sourceName + ": " + reason);
+  };
+  llvm::StringSet<> initializers;
+  for (const onnx::TensorProto &init : graph.initializer())
+    initializers.insert(init.name());
+  for (const onnx::ValueInfoProto &input : graph.input()) {
+    if (initializers.contains(input.name()))
+      continue;
+    std::string what = "graph input '" + input.name() + "'";
+    if (input.type().value_case() != onnx::TypeProto::kTensorType)
+      return fail(what + " is " + valueCaseName(input.type()) +
+                  "; only float32 tensors are supported");
+    if (!input.type().tensor_type().has_shape())
+      return fail(what + " has no shape; its rank must be known");
+  }
+  for (const onnx::NodeProto &node : graph.node()) {
+    std::string prefix = nodePrefix(node);
+    if (!node.domain().empty() && node.domain() != "ai.onnx")
+      return fail(prefix + "unsupported op '" + node.domain() + "." +
+                  node.op_type() +
+                  "' (only the default ONNX domain is supported)");
+    if (!getOpImporters().count(node.op_type()))
+      return fail(prefix + "unsupported op '" + node.op_type() + "'");
+  }
+  for (const onnx::ValueInfoProto &output : graph.output()) {
+    std::string what = "graph output '" + output.name() + "'";
+    if (output.type().value_case() != onnx::TypeProto::kTensorType)
+      return fail(what + " is " + valueCaseName(output.type()) +
+                  "; only float32 tensors are supported");
+    if (!output.type().tensor_type().has_shape())
+      return fail(what + " declares no shape; ONNX requires the rank of "
+                         "graph outputs");
+  }
+  return llvm::Error::success();
+}

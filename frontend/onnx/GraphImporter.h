@@ -1,0 +1,246 @@
+//===- GraphImporter.h - state shared by the ONNX op importers --*- C++ -*-===//
+//
+// The importer walks an ONNX graph node by node. Each ONNX value becomes one
+// of: a float32 tensor in the function (an mlir::Value), a float32 tensor
+// known at compile time that is materialized as `nn.constant` on first use, a
+// compile-time integer tensor (shape arithmetic, axes, Reshape targets), or a
+// graph input whose type the kernel cannot take. Integer tensors never reach
+// the IR: the Shape/Gather/Concat chains exporters emit around static shapes
+// are folded here, with the event batch size carried as a symbol.
+//
+// Op importers see a NodeImporter: typed access to the node's inputs and
+// attributes, result registration and located errors.
+//
+//===----------------------------------------------------------------------===//
+#ifndef ARIADNE_FRONTEND_ONNX_GRAPHIMPORTER_H
+#define ARIADNE_FRONTEND_ONNX_GRAPHIMPORTER_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/Error.h"
+
+#include "onnx/onnx_pb.h"
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ariadne::frontend {
+
+/// One element of a compile-time integer tensor: a known value, or the size
+/// of the event batch (only known when the kernel runs).
+struct SymInt {
+  int64_t value = 0;
+  bool isBatch = false;
+
+  static SymInt known(int64_t v) { return {v, false}; }
+  static SymInt batch() { return {0, true}; }
+  bool operator==(const SymInt &other) const {
+    return isBatch == other.isBatch && (isBatch || value == other.value);
+  }
+};
+
+/// An integer tensor known at compile time.
+struct IntTensor {
+  llvm::SmallVector<int64_t> shape;
+  llvm::SmallVector<SymInt> values;
+  /// onnx::TensorProto_DataType of the tensor.
+  int32_t dtype = 7; // INT64
+
+  static IntTensor vector(llvm::ArrayRef<SymInt> values, int32_t dtype = 7);
+  int64_t rank() const { return int64_t(shape.size()); }
+};
+
+/// A float32 tensor known at compile time (an initializer or a Constant
+/// node), kept as data so that importers can read it as a parameter; it
+/// becomes an `nn.constant` only when used as a tensor.
+struct FloatConstant {
+  llvm::SmallVector<int64_t> shape;
+  std::vector<float> data;
+  /// What the user calls it, for errors: "initializer 'w'".
+  std::string origin;
+  mlir::Value materialized;
+};
+
+/// What an ONNX value name stands for during import.
+struct ImportedValue {
+  enum class Kind { Tensor, FloatConst, Int, Unsupported };
+  Kind kind = Kind::Unsupported;
+  mlir::Value tensor;
+  std::shared_ptr<FloatConstant> constant;
+  IntTensor ints;
+  /// For Unsupported: why the value cannot be used as data, and whether it
+  /// is only known at run time (a graph input).
+  std::string reason;
+  bool isRuntime = false;
+};
+
+class GraphImporter;
+
+/// The view of one node that op importers work with.
+class NodeImporter {
+public:
+  NodeImporter(GraphImporter &graph, const onnx::NodeProto &node,
+               int64_t version, mlir::Location loc);
+
+  const onnx::NodeProto &node() const { return nodeProto; }
+  /// The version of the op's schema the model uses (its since_version).
+  int64_t version() const { return opVersion; }
+  mlir::OpBuilder &builder();
+  mlir::Location loc() const { return location; }
+
+  size_t numInputs() const { return size_t(nodeProto.input_size()); }
+  /// Whether optional input `i` is given.
+  bool hasInput(size_t i) const;
+  llvm::StringRef inputName(size_t i) const;
+  /// Whether input `i` is an integer tensor known at compile time.
+  bool isIntInput(size_t i) const;
+
+  /// Input `i` as a float32 tensor value; compile-time constants become
+  /// `nn.constant` ops here.
+  llvm::Expected<mlir::Value> tensor(size_t i);
+  /// Input `i` as a compile-time integer tensor; `role` names the parameter
+  /// in errors (the shape of a Reshape, the starts of a Slice).
+  llvm::Expected<IntTensor> ints(size_t i, llvm::StringRef role);
+  /// Input `i` as compile-time float data, or nullptr when it is only known
+  /// at run time.
+  llvm::Expected<std::shared_ptr<FloatConstant>> floatConstant(size_t i);
+  /// `constant` as an `nn.constant`, created on first use; NaN or Inf in it
+  /// is an error naming its origin and this node.
+  llvm::Expected<mlir::Value> materialize(FloatConstant &constant);
+  /// The import-time value of input `i`, unchanged (Identity, Dropout).
+  llvm::Expected<ImportedValue> value(size_t i);
+
+  const onnx::AttributeProto *attr(llvm::StringRef name) const;
+  int64_t intAttr(llvm::StringRef name, int64_t defaultValue) const;
+  float floatAttr(llvm::StringRef name, float defaultValue) const;
+  std::optional<llvm::SmallVector<int64_t>>
+  intsAttr(llvm::StringRef name) const;
+
+  size_t numOutputs() const { return size_t(nodeProto.output_size()); }
+  /// Whether output `i` is read by a later node or is a graph output.
+  bool outputUsed(size_t i) const;
+  llvm::Error setTensor(size_t i, mlir::Value value);
+  void setInts(size_t i, IntTensor value);
+  void setFloatConstant(size_t i, std::shared_ptr<FloatConstant> value);
+  llvm::Error setValue(size_t i, ImportedValue value);
+
+  /// A located error: "FILE: node 'NAME' (OP): reason".
+  llvm::Error error(const llvm::Twine &reason) const;
+
+  mlir::RankedTensorType tensorType(llvm::ArrayRef<int64_t> shape);
+  /// A rank-0 float32 `nn.constant`.
+  mlir::Value scalar(float value);
+
+  template <typename OpT, typename... Args>
+  mlir::Value create(llvm::ArrayRef<int64_t> shape, Args &&...args) {
+    return builder()
+        .create<OpT>(location, tensorType(shape), std::forward<Args>(args)...)
+        .getResult();
+  }
+
+private:
+  llvm::Expected<const ImportedValue *> lookup(size_t i) const;
+
+  GraphImporter &graphImporter;
+  const onnx::NodeProto &nodeProto;
+  int64_t opVersion;
+  mlir::Location location;
+};
+
+/// The importer of one op type; it reads the node's inputs and registers its
+/// outputs.
+using OpImportFn = std::function<llvm::Error(NodeImporter &)>;
+
+struct OpImporter {
+  /// The oldest schema version (since_version) with the semantics the
+  /// importer implements.
+  int64_t minVersion;
+  OpImportFn import;
+};
+
+/// The import table from ONNX op_type (default domain) to its importer.
+const llvm::StringMap<OpImporter> &getOpImporters();
+
+/// The newest default-domain opset the importer knows.
+inline constexpr int64_t kMaxOpset = 17;
+
+/// Reads and validates a whole graph into a module.
+class GraphImporter {
+public:
+  GraphImporter(mlir::MLIRContext &mlirContext,
+                const onnx::ModelProto &modelProto, llvm::StringRef source,
+                std::string name);
+
+  llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>> run();
+
+  llvm::Error error(const llvm::Twine &reason) const;
+
+private:
+  friend class NodeImporter;
+
+  llvm::Error registerInitializers();
+  llvm::Expected<llvm::SmallVector<mlir::Type>> registerInputs();
+  llvm::Error importNode(const onnx::NodeProto &node);
+  llvm::Error verifyNewOps(NodeImporter &node, mlir::Operation *before);
+  llvm::Error checkInferredType(NodeImporter &node, llvm::StringRef name,
+                                mlir::RankedTensorType type) const;
+  llvm::Expected<mlir::Value> materialize(FloatConstant &constant,
+                                          const NodeImporter *user);
+
+  mlir::MLIRContext &context;
+  const onnx::ModelProto &model;
+  std::string sourceName;
+  std::string functionName;
+  mlir::OpBuilder builder;
+  mlir::Location fileLoc;
+  int64_t opset = 0;
+
+  llvm::StringMap<ImportedValue> values;
+  /// Types after ONNX shape inference, by value name.
+  llvm::StringMap<const onnx::TypeProto *> inferredTypes;
+  /// Names read by a node or listed as graph outputs.
+  llvm::StringSet<> usedNames;
+  /// Graph inputs that cannot become function arguments, in graph order.
+  llvm::SmallVector<std::string> unsupportedInputs;
+};
+
+//===----------------------------------------------------------------------===//
+// Helpers shared by the importers
+//===----------------------------------------------------------------------===//
+
+/// The lower-case ONNX name of a TensorProto data type ("float64").
+std::string dataTypeName(int32_t dtype);
+
+/// Checks the graph's inputs, outputs and ops for what the importer cannot
+/// take, so that these are reported by name before the ONNX checker or shape
+/// inference reject them in their own words.
+llvm::Error precheckModel(const onnx::ModelProto &model,
+                          llvm::StringRef sourceName);
+
+/// Decodes the elements of an integer tensor (any integer or bool type).
+llvm::Expected<IntTensor> decodeIntTensor(const onnx::TensorProto &tensor);
+
+/// Decodes the elements of a float32 tensor.
+llvm::Expected<std::shared_ptr<FloatConstant>>
+decodeFloatTensor(const onnx::TensorProto &tensor, std::string origin);
+
+/// Whether `dtype` is an integer (or bool) TensorProto data type.
+bool isIntegerDataType(int32_t dtype);
+
+/// `text` with control characters escaped, so that an error naming a
+/// value or node stays on one line.
+std::string escapeControl(llvm::StringRef text);
+
+/// Shapes formatted for messages: "[?, 4]".
+std::string formatShape(llvm::ArrayRef<int64_t> shape);
+
+} // namespace ariadne::frontend
+
+#endif // ARIADNE_FRONTEND_ONNX_GRAPHIMPORTER_H
