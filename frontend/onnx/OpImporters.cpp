@@ -596,8 +596,11 @@ static Error importGemm(NodeImporter &n) {
     if (!c)
       return c.takeError();
     SmallVector<int64_t> cShape = shapeOf(*c);
-    // C broadcasts one way only: to [M, N].
+    // C broadcasts one way only: to [M, N]; version 6 broadcasts only with
+    // broadcast=1 and otherwise needs C of shape [M, N].
     bool fits = cShape.size() <= 2;
+    if (n.version() < 7 && !n.intAttr("broadcast", 0))
+      fits = cShape == shape;
     for (size_t d = 0; fits && d < cShape.size(); ++d) {
       int64_t target = shape[2 - cShape.size() + d];
       fits = cShape[d] == 1 || cShape[d] == target;
@@ -614,6 +617,9 @@ static Error importGemm(NodeImporter &n) {
 }
 
 static Error importBatchNorm(NodeImporter &n) {
+  // Version 6 says inference with is_test=1 instead of training_mode=0.
+  if (n.version() < 7 && n.intAttr("is_test", 0) != 1)
+    return n.error("is_test=0 (training) is not supported (inference only)");
   if (n.intAttr("training_mode", 0))
     return n.error("training_mode=1 is not supported (inference only)");
   if (n.intAttr("spatial", 1) != 1)
@@ -1407,8 +1413,8 @@ static Error importCast(NodeImporter &n) {
 
 const llvm::StringMap<OpImporter> &frontend::getOpImporters() {
   // minVersion is the oldest schema version with the semantics implemented:
-  // numpy broadcasting arrived in version 7 of the arithmetic ops and Gemm,
-  // and the versions before 6 of the activations carry the legacy
+  // numpy broadcasting arrived in version 7 of the arithmetic ops (Gemm-6
+  // and BatchNormalization-6 are handled by their importers), and the versions before 6 of the activations carry the legacy
   // consumed_inputs attribute.
   static const llvm::StringMap<OpImporter> table = {
       {"Add", {7, importBinary<nn::AddOp, IntOp::Add>}},
@@ -1428,9 +1434,9 @@ const llvm::StringMap<OpImporter> &frontend::getOpImporters() {
       {"Clip", {6, importClip}},
       {"Softmax", {1, importSoftmax}},
 
-      {"Gemm", {7, importGemm}},
+      {"Gemm", {6, importGemm}},
       {"MatMul", {1, importMatMul}},
-      {"BatchNormalization", {7, importBatchNorm}},
+      {"BatchNormalization", {6, importBatchNorm}},
 
       {"Flatten", {1, importFlatten}},
       {"Reshape", {5, importReshape}},
