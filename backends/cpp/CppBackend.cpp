@@ -1,0 +1,413 @@
+//===- CppBackend.cpp - writes the standalone C++ package -----------------===//
+//
+// Runs the prepare step and the emission patterns, then fills the package
+// skeletons of templates/cpp with the result and copies the runtime
+// headers, all from the resources embedded in the compiler.
+//
+//===----------------------------------------------------------------------===//
+#include "backends/cpp/CppBackend.h"
+
+#include "backends/common/Resources.h"
+#include "backends/common/Template.h"
+#include "backends/cpp/CppEmitter.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace ariadne::cpp;
+
+namespace ariadne {
+
+namespace {
+
+llvm::Error makeError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+/// "model.onnx: node 'fc1'" for the frontend's NameLoc(node, file).
+std::string describeLocation(Location loc) {
+  std::string file = locationFile(loc);
+  std::string where = file;
+  if (auto fileLoc = llvm::dyn_cast<FileLineColLoc>(loc))
+    if (fileLoc.getLine() != 0)
+      where += ":" + std::to_string(fileLoc.getLine()) + ":" +
+               std::to_string(fileLoc.getColumn());
+  std::string node = locationName(loc);
+  if (!node.empty())
+    where += (where.empty() ? "" : ": ") + ("node '" + node + "'");
+  return where;
+}
+
+/// The ONNX names of the function's arguments and results (the module
+/// contract of DESIGN.md).
+constexpr llvm::StringLiteral kTensorNameAttr = "nn.name";
+
+/// A model input or output as one event sees it.
+struct TensorInfo {
+  std::string name;
+  SmallVector<int64_t> shape;
+  int64_t offset = 0, size = 1;
+};
+
+std::vector<TensorInfo> describeTensors(CppEmission &emission,
+                                        ValueRange values, bool inputs) {
+  func::FuncOp fn = emission.function();
+  std::vector<TensorInfo> tensors;
+  int64_t offset = 0;
+  for (auto [index, value] : llvm::enumerate(values)) {
+    TensorInfo info;
+    auto name =
+        inputs ? fn.getArgAttrOfType<StringAttr>(index, kTensorNameAttr)
+               : fn.getResultAttrOfType<StringAttr>(index, kTensorNameAttr);
+    info.name = name ? name.str()
+                     : (inputs ? "input" : "output") + std::to_string(index);
+    info.shape = emission.eventShape(value);
+    info.offset = offset;
+    info.size = emission.eventSize(value);
+    offset += info.size;
+    tensors.push_back(info);
+  }
+  return tensors;
+}
+
+/// Text safe inside a C block comment.
+std::string commentSafe(std::string text) {
+  size_t pos;
+  while ((pos = text.find("*/")) != std::string::npos)
+    text.replace(pos, 2, "* /");
+  for (char &c : text)
+    if (c == '\n' || c == '\r')
+      c = ' ';
+  return text;
+}
+
+std::string shapeDecl(ArrayRef<int64_t> shape) {
+  if (shape.empty())
+    return "float (a scalar)";
+  std::string text = "float";
+  for (int64_t d : shape)
+    text += "[" + std::to_string(d) + "]";
+  return text;
+}
+
+llvm::Error writeFile(StringRef dir, StringRef name, StringRef contents) {
+  SmallString<256> path(dir);
+  llvm::sys::path::append(path, name);
+  if (std::error_code ec =
+          llvm::sys::fs::create_directories(llvm::sys::path::parent_path(path)))
+    return makeError("cannot create " + llvm::sys::path::parent_path(path) +
+                     ": " + ec.message());
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_None);
+  if (ec)
+    return makeError("cannot write " + path + ": " + ec.message());
+  os << contents;
+  os.close();
+  if (os.has_error())
+    return makeError("cannot write " + path + ": " + os.error().message());
+  return llvm::Error::success();
+}
+
+llvm::Expected<std::string> fillResource(const std::string &path,
+                                         const TemplateSlots &slots) {
+  const Resource *resource = findResource(path);
+  if (!resource)
+    return makeError("the compiler lacks its resource " + path);
+  std::string result, error;
+  if (!fillTemplate(path, resource->text(), slots, result, error))
+    return makeError(error);
+  return result;
+}
+
+llvm::json::Array jsonShapes(const std::vector<std::vector<int64_t>> &shapes) {
+  llvm::json::Array array;
+  for (const auto &shape : shapes) {
+    llvm::json::Array dims;
+    for (int64_t d : shape)
+      dims.push_back(d);
+    array.push_back(std::move(dims));
+  }
+  return array;
+}
+
+llvm::json::Object jsonTensor(const TensorInfo &tensor) {
+  llvm::json::Array shape;
+  for (int64_t d : tensor.shape)
+    shape.push_back(d);
+  return llvm::json::Object{{"name", tensor.name},
+                            {"shape", std::move(shape)},
+                            {"offset", tensor.offset},
+                            {"size", tensor.size}};
+}
+
+std::string writeReport(CppEmission &emission, StringRef source,
+                        const std::vector<TensorInfo> &inputs,
+                        const std::vector<TensorInfo> &outputs,
+                        int64_t arenaBytes) {
+  llvm::json::Array layers;
+  int64_t macs = 0, params = 0, weightBytes = 0, latency = 0;
+  for (const LayerReport &layer : emission.layers()) {
+    macs += layer.macs;
+    params += layer.params;
+    weightBytes += layer.weightBytes;
+    latency += layer.latencyCycles;
+    layers.push_back(llvm::json::Object{
+        {"name", layer.name},
+        {"op", layer.op},
+        {"input_shapes", jsonShapes(layer.inputShapes)},
+        {"output_shapes", jsonShapes(layer.outputShapes)},
+        {"types", llvm::json::Object{{"input", "float"},
+                                     {"weight", "float"},
+                                     {"accumulator", "float"},
+                                     {"output", "float"}}},
+        {"macs", layer.macs},
+        {"params", layer.params},
+        {"resources", llvm::json::Object{{"weight_bytes", layer.weightBytes},
+                                         {"buffer_bytes", layer.bufferBytes}}},
+        {"latency", llvm::json::Object{{"vector_ops", layer.latencyCycles}}},
+    });
+  }
+  llvm::json::Array inputArray, outputArray;
+  for (const TensorInfo &tensor : inputs)
+    inputArray.push_back(jsonTensor(tensor));
+  for (const TensorInfo &tensor : outputs)
+    outputArray.push_back(jsonTensor(tensor));
+  llvm::json::Object report{
+      {"kernel", emission.function().getSymName()},
+      {"source", source},
+      {"target", "cpp"},
+      {"precision", "float"},
+      {"batch", emission.batched() ? "dynamic" : "static"},
+      {"inputs", std::move(inputArray)},
+      {"outputs", std::move(outputArray)},
+      {"layers", std::move(layers)},
+      {"totals",
+       llvm::json::Object{{"layers", int64_t(emission.layers().size())},
+                          {"macs", macs},
+                          {"params", params},
+                          {"weight_bytes", weightBytes},
+                          {"scratch_bytes_per_event", arenaBytes},
+                          {"latency_vector_ops", latency}}},
+      {"latency_model",
+       "vector operations per event on a core retiring one 16-float vector "
+       "operation per cycle: ceil(macs/16) for dense and matmul, plus per 16 "
+       "results 1 for copies and arithmetic, 4 for division or square root, "
+       "24 for exp, tanh or sigmoid"},
+  };
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(report))) << "\n";
+  return text;
+}
+
+/// The LLVM-style first line of a generated file, 80 columns wide where the
+/// name allows.
+std::string banner(StringRef file, StringRef description, bool cHeader) {
+  std::string head = (cHeader ? "/*===- " : "//===- ") + file.str() + " - " +
+                     description.str() + " ";
+  std::string tail = cHeader ? "-*- C -*-===*\\" : "-*- C++ -*-===//";
+  size_t used = head.size() + tail.size();
+  return head + std::string(used < 80 ? 80 - used : 1, '-') + tail;
+}
+
+/// `text` as comment lines starting with `prefix`, wrapped at 80 columns.
+std::string wrapComment(StringRef text, StringRef prefix) {
+  std::string out, line = prefix.str();
+  SmallVector<StringRef> words;
+  text.split(words, ' ', -1, false);
+  for (StringRef word : words) {
+    if (line.size() > prefix.size() && line.size() + 1 + word.size() > 80) {
+      out += line + "\n";
+      line = prefix.str();
+    }
+    line += " " + word.str();
+  }
+  return out + line;
+}
+
+/// The scratch storage of one call: on the stack while small, else per
+/// thread, so that large models neither overflow the stack nor allocate.
+std::string scratchStorage(int64_t floatsPerEvent) {
+  // simd::kBatchLanes is at most 32 (AVX-512).
+  constexpr int64_t maxLanes = 32, stackLimitBytes = 64 * 1024;
+  if (floatsPerEvent * maxLanes * 4 > stackLimitBytes)
+    return "alignas(64) static thread_local ";
+  return "alignas(64) ";
+}
+
+} // namespace
+
+llvm::Error emitCppPackage(ModuleOp module, StringRef outDir) {
+  // Diagnostics become the returned error: one line with the location.
+  std::string firstError;
+  ScopedDiagnosticHandler handler(module.getContext(), [&](Diagnostic &diag) {
+    if (diag.getSeverity() == DiagnosticSeverity::Error && firstError.empty()) {
+      std::string where = describeLocation(diag.getLocation());
+      firstError = (where.empty() ? "" : where + ": ") + diag.str();
+    }
+    return success();
+  });
+  auto failWith = [&]() {
+    return makeError(firstError.empty() ? "cpp target: emission failed"
+                                        : firstError);
+  };
+
+  FailureOr<func::FuncOp> prepared = prepareCppModule(module);
+  if (failed(prepared))
+    return failWith();
+  func::FuncOp fn = *prepared;
+  CppEmitterSet patterns;
+  populateCppEmitters(patterns);
+  CppEmission emission(fn);
+  if (failed(emitFunction(patterns, emission)))
+    return failWith();
+
+  std::string name = fn.getSymName().str();
+  std::string source = locationFile(fn.getLoc());
+  if (source.empty())
+    source = locationFile(module.getLoc());
+  if (source.empty())
+    source = "an nn module";
+  auto returnOp = llvm::cast<func::ReturnOp>(fn.getBody().front().back());
+  std::vector<TensorInfo> inputs =
+      describeTensors(emission, fn.getArguments(), true);
+  std::vector<TensorInfo> outputs =
+      describeTensors(emission, returnOp.getOperands(), false);
+  int64_t inputSize = inputs.back().offset + inputs.back().size;
+  int64_t outputSize = outputs.back().offset + outputs.back().size;
+  int64_t arena = fn->getAttrOfType<IntegerAttr>(kArenaSizeAttr).getInt();
+
+  std::string upper = llvm::StringRef(name).upper();
+  std::string table, macros, list;
+  auto describe = [&](const std::vector<TensorInfo> &tensors, bool isInput) {
+    const char *array = isInput ? "in" : "out";
+    const char *kind = isInput ? "input" : "output";
+    const char *prefix = isInput ? "IN" : "OUT";
+    for (auto [index, tensor] : llvm::enumerate(tensors)) {
+      std::string range = std::string(array) + "[" +
+                          std::to_string(tensor.offset) + ", " +
+                          std::to_string(tensor.offset + tensor.size) + ")";
+      table += " *   " + range + "  " + kind + " " + std::to_string(index) +
+               " '" + commentSafe(tensor.name) +
+               "': " + shapeDecl(tensor.shape) + "\n";
+      list += "- `" + range + "`: " + kind + " " + std::to_string(index) +
+              " `" + tensor.name + "`, `" + shapeDecl(tensor.shape) + "`\n";
+      std::string macro = name + "_" + prefix + std::to_string(index);
+      macros += "#define " + macro + "_OFFSET " +
+                std::to_string(tensor.offset) + "\n";
+      macros +=
+          "#define " + macro + "_SIZE " + std::to_string(tensor.size) + "\n";
+      if (!tensor.shape.empty())
+        macros += "#define " + macro + "_SHAPE " + intList(tensor.shape) + "\n";
+    }
+  };
+  describe(inputs, true);
+  describe(outputs, false);
+  if (!table.empty() && table.back() == '\n')
+    table.pop_back();
+  if (!list.empty() && list.back() == '\n')
+    list.pop_back();
+  std::string eventDefinition =
+      emission.batched()
+          ? "one entry along the leading (batch) dimension of every input "
+            "and output"
+          : "the whole input and output tensors (the model has no batch "
+            "dimension)";
+
+  std::string summary = "\n## Layers\n\n| layer | op | event output | "
+                        "MACs | parameters |\n|---|---|---|---|---|\n";
+  for (const LayerReport &layer : emission.layers()) {
+    std::string shapes;
+    for (const auto &shape : layer.outputShapes)
+      shapes += shapeDecl(shape);
+    std::string layerName = layer.name;
+    std::replace(layerName.begin(), layerName.end(), '|', '/');
+    summary += "| `" + layerName + "` | `" + layer.op + "` | `" + shapes +
+               "` | " + std::to_string(layer.macs) + " | " +
+               std::to_string(layer.params) + " |\n";
+  }
+
+  std::string bodyText = emission.takeBody();
+  std::string body;
+  if (arena > 0)
+    body += "  " + scratchStorage(arena) + "float arena[Lanes * " +
+            std::to_string(arena) + "];\n";
+  body += bodyText;
+  std::string declarations = emission.takeDeclarations();
+
+  while (!declarations.empty() && declarations.back() == '\n')
+    declarations.pop_back();
+  declarations += "\n";
+
+  TemplateSlots common{{"NAME", name}, {"SOURCE", source}};
+  TemplateSlots headerSlots = common;
+  std::string eventComment = wrapComment(
+      "One event is " + eventDefinition +
+          ". `in` holds its inputs flattened in C order and concatenated in "
+          "graph order, `out` its outputs likewise:",
+      " *");
+  headerSlots.insert(
+      {{"BANNER", banner(name + ".h", "the " + name + " kernel", true)},
+       {"GUARD", upper + "_H"},
+       {"EVENT_COMMENT", eventComment},
+       {"TENSOR_TABLE", table},
+       {"TENSOR_MACROS", macros},
+       {"INPUT_SIZE", std::to_string(inputSize)},
+       {"OUTPUT_SIZE", std::to_string(outputSize)}});
+  TemplateSlots sourceSlots = common;
+  sourceSlots.insert(
+      {{"BANNER", banner(name + ".cpp", "the " + name + " kernel", false)},
+       {"DECLARATIONS", declarations},
+       {"BODY", body},
+       {"TILE_STORAGE", scratchStorage(inputSize + outputSize)}});
+  TemplateSlots readmeSlots = common;
+  readmeSlots.insert({{"EVENT_DEFINITION", eventDefinition},
+                      {"TENSOR_LIST", list},
+                      {"INPUT_SIZE", std::to_string(inputSize)},
+                      {"OUTPUT_SIZE", std::to_string(outputSize)},
+                      {"LAYER_SUMMARY", summary}});
+  TemplateSlots nameOnly{{"NAME", name}};
+  TemplateSlots benchSlots{
+      {"NAME", name},
+      {"BANNER",
+       banner("tb.cpp", "test bench of the " + name + " kernel", false)}};
+
+  struct Output {
+    std::string file, resource;
+    const TemplateSlots *slots;
+  };
+  const Output files[] = {
+      {name + ".h", "templates/cpp/kernel.h", &headerSlots},
+      {name + ".cpp", "templates/cpp/kernel.cpp", &sourceSlots},
+      {"CMakeLists.txt", "templates/cpp/CMakeLists.txt", &nameOnly},
+      {"tb.cpp", "templates/cpp/tb.cpp", &benchSlots},
+      {"README.md", "templates/cpp/README.md", &readmeSlots},
+  };
+  for (const Output &file : files) {
+    llvm::Expected<std::string> text = fillResource(file.resource, *file.slots);
+    if (!text)
+      return text.takeError();
+    if (llvm::Error err = writeFile(outDir, file.file, *text))
+      return err;
+  }
+  std::vector<const Resource *> runtime = resourcesUnder("runtime/ariadne/");
+  if (runtime.empty())
+    return makeError("the compiler lacks its runtime headers");
+  for (const Resource *header : runtime) {
+    StringRef path(header->path);
+    if (llvm::Error err = writeFile(
+            outDir, ("ariadne/" + llvm::sys::path::filename(path)).str(),
+            StringRef(header->data, header->size)))
+      return err;
+  }
+  return writeFile(outDir, "report.json",
+                   writeReport(emission, source, inputs, outputs, 4 * arena));
+}
+
+} // namespace ariadne

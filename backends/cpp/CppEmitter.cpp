@@ -1,0 +1,198 @@
+//===- CppEmitter.cpp - the emission state and the pattern driver ---------===//
+#include "backends/cpp/CppEmitter.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Location.h"
+#include "llvm/ADT/STLExtras.h"
+
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+using namespace mlir;
+
+namespace ariadne {
+namespace cpp {
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+std::string floatLiteral(float value) {
+  if (std::isnan(value))
+    return "std::numeric_limits<float>::quiet_NaN()";
+  if (std::isinf(value))
+    return value > 0 ? "std::numeric_limits<float>::infinity()"
+                     : "-std::numeric_limits<float>::infinity()";
+  // The shortest decimal form that reads back to the same float.
+  char buffer[32];
+  for (int digits = 6; digits <= 9; ++digits) {
+    std::snprintf(buffer, sizeof(buffer), "%.*g", digits,
+                  static_cast<double>(value));
+    if (std::strtof(buffer, nullptr) == value)
+      break;
+  }
+  std::string text = buffer;
+  if (text.find_first_of(".e") == std::string::npos)
+    text += ".0";
+  return text + "f";
+}
+
+std::string intList(ArrayRef<int64_t> values) {
+  std::string text = "{";
+  llvm::raw_string_ostream os(text);
+  llvm::interleaveComma(values, os);
+  os << "}";
+  return text;
+}
+
+int64_t product(ArrayRef<int64_t> shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+std::string sanitizeIdentifier(StringRef text) {
+  std::string out;
+  for (char c : text) {
+    if (std::isalnum(static_cast<unsigned char>(c)))
+      out += c;
+    else if (!out.empty() && out.back() != '_')
+      out += '_';
+  }
+  while (!out.empty() && out.back() == '_')
+    out.pop_back();
+  if (!out.empty() && std::isdigit(static_cast<unsigned char>(out[0])))
+    out = "n" + out;
+  return out;
+}
+
+std::string locationName(Location loc) {
+  if (auto name = llvm::dyn_cast<NameLoc>(loc))
+    return name.getName().str();
+  if (auto fused = llvm::dyn_cast<FusedLoc>(loc))
+    for (Location part : fused.getLocations())
+      if (std::string name = locationName(part); !name.empty())
+        return name;
+  if (auto callSite = llvm::dyn_cast<CallSiteLoc>(loc))
+    return locationName(callSite.getCallee());
+  return "";
+}
+
+std::string locationFile(Location loc) {
+  if (auto file = llvm::dyn_cast<FileLineColLoc>(loc))
+    return file.getFilename().str();
+  if (auto name = llvm::dyn_cast<NameLoc>(loc))
+    return locationFile(name.getChildLoc());
+  if (auto fused = llvm::dyn_cast<FusedLoc>(loc))
+    for (Location part : fused.getLocations())
+      if (std::string file = locationFile(part); !file.empty())
+        return file;
+  if (auto callSite = llvm::dyn_cast<CallSiteLoc>(loc))
+    return locationFile(callSite.getCallee());
+  return "";
+}
+
+//===----------------------------------------------------------------------===//
+// CppEmission
+//===----------------------------------------------------------------------===//
+
+CppEmission::CppEmission(func::FuncOp function)
+    : fn(function), isBatched(function->hasAttr(kBatchedAttr)),
+      declOS(declText), bodyOS(bodyText) {}
+
+bool CppEmission::hasBatchDim(Value value) const {
+  auto type = llvm::cast<RankedTensorType>(value.getType());
+  return isBatched && type.getRank() > 0 && type.isDynamicDim(0);
+}
+
+SmallVector<int64_t> CppEmission::eventShape(Value value) const {
+  auto shape = llvm::cast<RankedTensorType>(value.getType()).getShape();
+  if (hasBatchDim(value))
+    shape = shape.drop_front();
+  return SmallVector<int64_t>(shape);
+}
+
+int64_t CppEmission::eventSize(Value value) const {
+  return product(eventShape(value));
+}
+
+/// "base + offset * Lanes", or "base" for offset 0.
+static std::string offsetPointer(StringRef base, int64_t offset) {
+  if (offset == 0)
+    return base.str();
+  return (base + " + " + std::to_string(offset) + " * Lanes").str();
+}
+
+std::string CppEmission::pointer(Value value) const {
+  if (auto arg = llvm::dyn_cast<BlockArgument>(value)) {
+    int64_t offset = 0;
+    Block *block = arg.getOwner();
+    for (unsigned i = 0; i < arg.getArgNumber(); ++i)
+      offset += eventSize(block->getArgument(i));
+    return offsetPointer("in", offset);
+  }
+  auto result = llvm::cast<OpResult>(value);
+  Operation *owner = result.getOwner();
+  auto storages = owner->getAttrOfType<ArrayAttr>(kStorageAttr);
+  auto storage = llvm::cast<DictionaryAttr>(storages[result.getResultNumber()]);
+  StringRef kind = llvm::cast<StringAttr>(storage.get("kind")).getValue();
+  int64_t offset = llvm::cast<IntegerAttr>(storage.get("offset")).getInt();
+  if (kind == "output")
+    return offsetPointer("out", offset);
+  if (kind == "arena")
+    return offsetPointer("arena", offset);
+  if (kind == "alias")
+    return pointer(owner->getOperand(0));
+  // A constant: the pointer variable its pattern declares in run<Lanes>.
+  return identifier(owner);
+}
+
+std::string CppEmission::identifier(Operation *op) const {
+  return op->getAttrOfType<StringAttr>(kLayerNameAttr).str();
+}
+
+std::string CppEmission::layerName(Operation *op) const {
+  std::string name = locationName(op->getLoc());
+  return name.empty() ? identifier(op) : name;
+}
+
+void CppEmission::addLayer(Operation *op, LayerReport report) {
+  report.name = layerName(op);
+  report.op = op->getName().getStringRef().str();
+  for (Value operand : op->getOperands()) {
+    auto shape = eventShape(operand);
+    report.inputShapes.emplace_back(shape.begin(), shape.end());
+  }
+  for (Value result : op->getResults()) {
+    auto shape = eventShape(result);
+    report.outputShapes.emplace_back(shape.begin(), shape.end());
+  }
+  layerReports.push_back(std::move(report));
+}
+
+//===----------------------------------------------------------------------===//
+// Driver
+//===----------------------------------------------------------------------===//
+
+const CppOpEmitter *CppEmitterSet::lookup(Operation *op) const {
+  auto it = patterns.find(op->getName().getStringRef());
+  return it == patterns.end() ? nullptr : it->second.get();
+}
+
+LogicalResult emitFunction(const CppEmitterSet &set, CppEmission &emission) {
+  // Do not modify the IR here: the plan is final.
+  for (Operation &op : emission.function().getBody().front()) {
+    const CppOpEmitter *pattern = set.lookup(&op);
+    if (!pattern)
+      return op.emitOpError("has no emission pattern in the cpp target");
+    if (failed(pattern->emit(&op, emission)))
+      return failure();
+  }
+  return success();
+}
+
+} // namespace cpp
+} // namespace ariadne

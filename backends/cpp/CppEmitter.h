@@ -1,0 +1,178 @@
+//===- CppEmitter.h - internals of the C++ backend --------------*- C++ -*-===//
+//
+// The C++ backend works in two phases, as CIRCT's emitters do:
+//
+//  1. prepareCppFunction may change the IR: it checks what the target
+//     supports, names every layer and plans the buffers, recording its
+//     decisions as `cpp.*` attributes.
+//  2. The emission patterns, one per op, read the IR and the plan and write
+//     the configuration structs and calls of NAME.cpp. They never modify
+//     the IR.
+//
+//===----------------------------------------------------------------------===//
+#ifndef ARIADNE_BACKENDS_CPP_CPPEMITTER_H
+#define ARIADNE_BACKENDS_CPP_CPPEMITTER_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Operation.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ariadne {
+namespace cpp {
+
+//===----------------------------------------------------------------------===//
+// Prepare
+//===----------------------------------------------------------------------===//
+
+/// Attribute names of the plan.
+constexpr llvm::StringLiteral kLayerNameAttr = "cpp.name";
+constexpr llvm::StringLiteral kStorageAttr = "cpp.storage";
+constexpr llvm::StringLiteral kArenaSizeAttr = "cpp.arena_size";
+constexpr llvm::StringLiteral kBatchedAttr = "cpp.batched";
+
+/// Where a value lives during one call of run<Lanes>; offsets count
+/// elements of one event (the lane layout multiplies them by Lanes).
+enum class StorageKind {
+  Input,    // in + offset: a function argument
+  Output,   // out + offset: written directly into a model output
+  Arena,    // arena + offset: an intermediate result
+  Alias,    // the storage of the op's first operand (a reshape)
+  Constant, // a static array, broadcast into arena + offset for Lanes > 1
+};
+
+/// Checks `module` against what the target supports and records the plan
+/// on its function, which it returns. Errors are emitted as diagnostics.
+mlir::FailureOr<mlir::func::FuncOp> prepareCppModule(mlir::ModuleOp module);
+
+//===----------------------------------------------------------------------===//
+// Emission
+//===----------------------------------------------------------------------===//
+
+/// What report.json says about one layer.
+struct LayerReport {
+  std::string name;
+  std::string op;
+  std::vector<std::vector<int64_t>> inputShapes, outputShapes;
+  int64_t macs = 0;
+  int64_t params = 0;
+  int64_t weightBytes = 0;
+  int64_t bufferBytes = 0;
+  int64_t latencyCycles = 0;
+};
+
+/// The state the emission patterns share: the plan, the text being
+/// written and the report.
+class CppEmission {
+public:
+  explicit CppEmission(mlir::func::FuncOp function);
+
+  mlir::func::FuncOp function() const { return fn; }
+  bool batched() const { return isBatched; }
+
+  /// Namespace-scope text of NAME.cpp: weights, constants, configs.
+  llvm::raw_ostream &declarations() { return declOS; }
+  /// The body of run<Lanes>.
+  llvm::raw_ostream &body() { return bodyOS; }
+
+  /// The C++ expression of a pointer to `value` in the lane layout.
+  std::string pointer(mlir::Value value) const;
+  /// The shape of `value` in one event (the batch dimension removed).
+  llvm::SmallVector<int64_t> eventShape(mlir::Value value) const;
+  /// Whether `value` carries the batch dimension.
+  bool hasBatchDim(mlir::Value value) const;
+  int64_t eventSize(mlir::Value value) const;
+
+  /// The C identifier of `op` (prepare's cpp.name) and its report name.
+  std::string identifier(mlir::Operation *op) const;
+  std::string layerName(mlir::Operation *op) const;
+
+  /// Records a layer for report.json; shapes are filled in from the op.
+  void addLayer(mlir::Operation *op, LayerReport report);
+  const std::vector<LayerReport> &layers() const { return layerReports; }
+
+  std::string takeDeclarations() { return std::move(declText); }
+  std::string takeBody() { return std::move(bodyText); }
+
+private:
+  mlir::func::FuncOp fn;
+  bool isBatched;
+  std::string declText, bodyText;
+  llvm::raw_string_ostream declOS, bodyOS;
+  std::vector<LayerReport> layerReports;
+};
+
+/// One emission pattern: writes the code of one op kind.
+class CppOpEmitter {
+public:
+  virtual ~CppOpEmitter() = default;
+  virtual llvm::StringRef opName() const = 0;
+  virtual mlir::LogicalResult emit(mlir::Operation *op,
+                                   CppEmission &emission) const = 0;
+};
+
+/// The typed base of a pattern for op class OpT.
+template <typename OpT> class CppOpPattern : public CppOpEmitter {
+public:
+  llvm::StringRef opName() const final { return OpT::getOperationName(); }
+  mlir::LogicalResult emit(mlir::Operation *op,
+                           CppEmission &emission) const final {
+    return emitOp(llvm::cast<OpT>(op), emission);
+  }
+  virtual mlir::LogicalResult emitOp(OpT op, CppEmission &emission) const = 0;
+};
+
+/// The patterns by op name.
+class CppEmitterSet {
+public:
+  template <typename Pattern, typename... Args> void add(Args &&...args) {
+    auto pattern = std::make_unique<Pattern>(std::forward<Args>(args)...);
+    llvm::StringRef name = pattern->opName();
+    patterns[name] = std::move(pattern);
+  }
+  const CppOpEmitter *lookup(mlir::Operation *op) const;
+
+private:
+  llvm::StringMap<std::unique_ptr<CppOpEmitter>> patterns;
+};
+
+/// Registers the pattern of every op the C++ target supports.
+void populateCppEmitters(CppEmitterSet &set);
+
+/// Runs the patterns over the prepared function. An op without a pattern
+/// is an error naming it.
+mlir::LogicalResult emitFunction(const CppEmitterSet &set,
+                                 CppEmission &emission);
+
+//===----------------------------------------------------------------------===//
+// Helpers shared by the patterns and the package writer
+//===----------------------------------------------------------------------===//
+
+/// A float literal that reads back to exactly `value` ("0.1f", "-2.0f").
+std::string floatLiteral(float value);
+
+/// "{1, 2, 3}".
+std::string intList(llvm::ArrayRef<int64_t> values);
+
+/// The product of `shape` (1 for a scalar).
+int64_t product(llvm::ArrayRef<int64_t> shape);
+
+/// A C identifier made of the letters and digits of `text`.
+std::string sanitizeIdentifier(llvm::StringRef text);
+
+/// The ONNX node name of a location, or "".
+std::string locationName(mlir::Location loc);
+
+/// The source file of a location, or "".
+std::string locationFile(mlir::Location loc);
+
+} // namespace cpp
+} // namespace ariadne
+
+#endif // ARIADNE_BACKENDS_CPP_CPPEMITTER_H

@@ -1,0 +1,760 @@
+//===- CppEmitters.cpp - one emission pattern per op ----------------------===//
+//
+// Each pattern writes the configuration struct of one layer into the
+// declarations of NAME.cpp and its call into run<Lanes>; the loops are in
+// the runtime headers. Shapes and axes are those of one event (the batch
+// dimension removed), which is what the kernels see.
+//
+//===----------------------------------------------------------------------===//
+#include "backends/cpp/CppEmitter.h"
+
+#include "passes/NN/NNOps.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+
+using namespace mlir;
+
+namespace ariadne {
+namespace cpp {
+
+namespace {
+
+/// Weights and biases are padded to this many outputs (the widest vector
+/// of the runtime, simd::kPadding).
+constexpr int64_t kWeightPadding = 16;
+
+/// Vector operations per 16 results, for the latency estimate of the
+/// README's model.
+constexpr int64_t kCostSimple = 1;
+constexpr int64_t kCostDivide = 4;
+constexpr int64_t kCostTranscendental = 24;
+
+int64_t vectorsOf(int64_t elements) { return (elements + 15) / 16; }
+
+//===----------------------------------------------------------------------===//
+// Text helpers
+//===----------------------------------------------------------------------===//
+
+/// A one-line comment naming the layer.
+void writeLayerComment(raw_ostream &os, CppEmission &emission, Operation *op,
+                       StringRef indent, StringRef detail = "") {
+  std::string name = emission.layerName(op);
+  for (char &c : name)
+    if (c == '\n' || c == '\r')
+      c = ' ';
+  os << indent << "// " << name << ": " << op->getName().getStringRef();
+  if (!detail.empty())
+    os << ", " << detail;
+  os << "\n";
+}
+
+/// A static array of `values`, `rowLength` per row (a new line per row).
+void writeFloatArray(raw_ostream &os, StringRef name, ArrayRef<float> values,
+                     int64_t rowLength) {
+  os << "alignas(64) const float " << name << "[";
+  if (rowLength < int64_t(values.size()))
+    os << int64_t(values.size()) / rowLength << " * " << rowLength;
+  else
+    os << values.size();
+  os << "] = {";
+  constexpr int64_t perLine = 8;
+  for (size_t i = 0; i < values.size(); ++i) {
+    int64_t inRow = int64_t(i) % rowLength;
+    if (inRow % perLine == 0)
+      os << "\n    ";
+    else
+      os << " ";
+    os << floatLiteral(values[i]) << ",";
+  }
+  os << "\n};\n";
+}
+
+/// Writes `struct NAME : ariadne::BASE { ... };` member by member.
+class ConfigWriter {
+public:
+  ConfigWriter(raw_ostream &os, StringRef name, StringRef base) : os(os) {
+    os << "struct " << name << " : ariadne::" << base << " {\n";
+  }
+  ~ConfigWriter() { os << "};\n\n"; }
+
+  ConfigWriter &integer(StringRef name, int64_t value) {
+    os << "  static constexpr int " << name << " = " << value << ";\n";
+    return *this;
+  }
+  ConfigWriter &real(StringRef name, float value) {
+    os << "  static constexpr float " << name << " = " << floatLiteral(value)
+       << ";\n";
+    return *this;
+  }
+  ConfigWriter &array(StringRef name, ArrayRef<int64_t> values) {
+    os << "  static constexpr int " << name << "[" << values.size()
+       << "] = " << intList(values) << ";\n";
+    return *this;
+  }
+  ConfigWriter &line(const Twine &text) {
+    os << "  " << text << "\n";
+    return *this;
+  }
+
+private:
+  raw_ostream &os;
+};
+
+//===----------------------------------------------------------------------===//
+// Shared conversions
+//===----------------------------------------------------------------------===//
+
+FailureOr<SmallVector<float>> floatValues(Operation *op, Attribute attr,
+                                          StringRef what) {
+  if (auto dense = llvm::dyn_cast<DenseElementsAttr>(attr)) {
+    if (!dense.getElementType().isF32())
+      return op->emitOpError()
+             << what << " has element type " << dense.getElementType()
+             << "; the cpp target needs f32";
+    return SmallVector<float>(dense.getValues<float>());
+  }
+  if (auto resource = llvm::dyn_cast<DenseF32ResourceElementsAttr>(attr))
+    if (auto values = resource.tryGetAsArrayRef())
+      return SmallVector<float>(*values);
+  return op->emitOpError() << what << " is not a dense f32 constant";
+}
+
+/// C-order strides of a shape.
+SmallVector<int64_t> stridesOf(ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> strides(shape.size(), 1);
+  for (int i = int(shape.size()) - 2; i >= 0; --i)
+    strides[i] = strides[i + 1] * shape[i + 1];
+  return strides;
+}
+
+struct ActivationInfo {
+  const char *enumerator;
+  bool usesAlpha, usesBeta;
+  int64_t cost;
+};
+
+ActivationInfo activationInfo(nn::ActivationKind kind) {
+  switch (kind) {
+  case nn::ActivationKind::none:
+    return {"None", false, false, 0};
+  case nn::ActivationKind::relu:
+    return {"Relu", false, false, kCostSimple};
+  case nn::ActivationKind::leaky_relu:
+    return {"LeakyRelu", true, false, kCostSimple};
+  case nn::ActivationKind::tanh:
+    return {"Tanh", false, false, kCostTranscendental};
+  case nn::ActivationKind::sigmoid:
+    return {"Sigmoid", false, false, kCostTranscendental};
+  case nn::ActivationKind::softsign:
+    return {"Softsign", false, false, kCostDivide};
+  case nn::ActivationKind::hard_sigmoid:
+    return {"HardSigmoid", true, true, kCostSimple};
+  case nn::ActivationKind::clip:
+    return {"Clip", true, true, kCostSimple};
+  }
+  llvm_unreachable("unknown activation kind");
+}
+
+void writeActivation(ConfigWriter &config, nn::ActivationKind kind, float alpha,
+                     float beta) {
+  ActivationInfo info = activationInfo(kind);
+  config.line(Twine("static constexpr ariadne::Activation activation = "
+                    "ariadne::Activation::") +
+              info.enumerator + ";");
+  if (info.usesAlpha)
+    config.real("alpha", alpha);
+  if (info.usesBeta)
+    config.real("beta", beta);
+}
+
+/// The event shape of a broadcast operand: without the batch dimension when
+/// it has one, or when it has the result's rank and so a leading dimension
+/// of 1 that broadcasts against the batch.
+FailureOr<SmallVector<int64_t>>
+broadcastOperandShape(CppEmission &emission, Operation *op, Value operand,
+                      Value result, bool alignsBatch) {
+  auto type = llvm::cast<RankedTensorType>(operand.getType());
+  if (emission.hasBatchDim(operand) || !emission.hasBatchDim(result) ||
+      !alignsBatch ||
+      type.getRank() !=
+          llvm::cast<RankedTensorType>(result.getType()).getRank())
+    return emission.eventShape(operand);
+  if (type.getDimSize(0) != 1)
+    return op->emitOpError()
+           << "operand " << type << " broadcasts its leading dimension of "
+           << type.getDimSize(0) << " against the event batch";
+  return SmallVector<int64_t>(type.getShape().drop_front());
+}
+
+/// Element strides of an operand of shape `shape` for each dimension of the
+/// result shape `out` (right-aligned), 0 where it is broadcast; fails when
+/// the shapes do not broadcast.
+FailureOr<SmallVector<int64_t>> broadcastStrides(ArrayRef<int64_t> shape,
+                                                 ArrayRef<int64_t> out) {
+  if (shape.size() > out.size())
+    return failure();
+  SmallVector<int64_t> own = stridesOf(shape);
+  SmallVector<int64_t> strides(out.size(), 0);
+  size_t lead = out.size() - shape.size();
+  for (size_t d = lead; d < out.size(); ++d) {
+    int64_t size = shape[d - lead];
+    if (size == out[d])
+      strides[d] = size == 1 ? 0 : own[d - lead];
+    else if (size != 1)
+      return failure();
+  }
+  return strides;
+}
+
+std::string shapeText(ArrayRef<int64_t> shape) {
+  std::string text = "[";
+  llvm::raw_string_ostream os(text);
+  llvm::interleave(shape, os, "x");
+  os << "]";
+  return text;
+}
+
+//===----------------------------------------------------------------------===//
+// Patterns
+//===----------------------------------------------------------------------===//
+
+struct ConstantPattern : CppOpPattern<nn::ConstantOp> {
+  LogicalResult emitOp(nn::ConstantOp op, CppEmission &emission) const final {
+    auto values = floatValues(op, op.getValue(), "value");
+    if (failed(values))
+      return failure();
+    int64_t size = int64_t(values->size());
+    LayerReport report;
+    report.params = size;
+    if (op->use_empty()) {
+      // Nothing reads it: no array (it would only draw unused warnings).
+      emission.addLayer(op, report);
+      return success();
+    }
+    report.weightBytes = 4 * size;
+    emission.addLayer(op, report);
+    std::string id = emission.identifier(op);
+    raw_ostream &decls = emission.declarations();
+    writeLayerComment(decls, emission, op, "",
+                      shapeText(emission.eventShape(op)));
+    writeFloatArray(decls, id + "Data", *values, size);
+    decls << "\n";
+    // Every lane needs its own copy when Lanes > 1 (the kernels read
+    // operands in the lane layout); one event uses the array in place.
+    auto storage = llvm::cast<DictionaryAttr>(
+        op->getAttrOfType<ArrayAttr>(kStorageAttr)[0]);
+    int64_t offset = llvm::cast<IntegerAttr>(storage.get("offset")).getInt();
+    raw_ostream &body = emission.body();
+    writeLayerComment(body, emission, op, "  ");
+    body << "  const float *" << id << " = ariadne::broadcastLanes<" << size
+         << ", Lanes>(" << id << "Data, arena"
+         << (offset ? " + " + std::to_string(offset) + " * Lanes" : "")
+         << ");\n";
+    return success();
+  }
+};
+
+struct DensePattern : CppOpPattern<nn::DenseOp> {
+  LogicalResult emitOp(nn::DenseOp op, CppEmission &emission) const final {
+    int64_t outFeatures = op.getOutFeatures(), inFeatures = op.getInFeatures();
+    SmallVector<int64_t> inShape = emission.eventShape(op.getInput());
+    if (inShape.empty() || inShape.back() != inFeatures)
+      return op.emitOpError("contracts over the batch dimension, which the "
+                            "cpp target does not support");
+    int64_t rows = product(inShape) / inFeatures;
+    auto weights = floatValues(op, op.getWeight(), "weight");
+    if (failed(weights))
+      return failure();
+    std::optional<SmallVector<float>> bias;
+    if (auto biasAttr = op.getBiasAttr()) {
+      auto values = floatValues(op, biasAttr, "bias");
+      if (failed(values))
+        return failure();
+      bias = *values;
+    }
+    // The weight layout of dense.h with the cheaper one-event kernel,
+    // counting vector loads and operations at 16 floats per vector: the
+    // input-major kernel reads a weight vector and broadcasts an input per
+    // k and output vector; the output-major one reads each weight once and
+    // pays a reduction across lanes per output.
+    auto vectors = [](int64_t n) {
+      return (n + kWeightPadding - 1) / kWeightPadding;
+    };
+    bool outputMajor = outFeatures * vectors(inFeatures) + vectors(inFeatures) +
+                           6 * outFeatures <
+                       2 * inFeatures * vectors(outFeatures);
+    // Rows padded with zeros so that the kernels read whole vectors.
+    int64_t rowCount = outputMajor ? outFeatures : inFeatures;
+    int64_t stride =
+        kWeightPadding * vectors(outputMajor ? inFeatures : outFeatures);
+    SmallVector<float> layout(rowCount * stride, 0.0f);
+    for (int64_t n = 0; n < outFeatures; ++n)
+      for (int64_t k = 0; k < inFeatures; ++k)
+        layout[outputMajor ? n * stride + k : k * stride + n] =
+            (*weights)[n * inFeatures + k];
+    int64_t biasSize = kWeightPadding * vectors(outFeatures);
+
+    std::string id = emission.identifier(op);
+    ActivationInfo act = activationInfo(op.getActivation());
+    std::string detail =
+        std::to_string(inFeatures) + " -> " + std::to_string(outFeatures);
+    if (op.getActivation() != nn::ActivationKind::none)
+      detail += std::string(", ") +
+                std::string(nn::stringifyActivationKind(op.getActivation()));
+    raw_ostream &decls = emission.declarations();
+    writeLayerComment(decls, emission, op, "", detail);
+    writeFloatArray(decls, id + "Weights", layout, stride);
+    if (bias) {
+      SmallVector<float> padded(biasSize, 0.0f);
+      llvm::copy(*bias, padded.begin());
+      writeFloatArray(decls, id + "Bias", padded, biasSize);
+    }
+    decls << "\n";
+    {
+      ConfigWriter config(decls, id + "Config", "DenseConfig");
+      if (rows != 1)
+        config.integer("rows", rows);
+      config.integer("inFeatures", inFeatures)
+          .integer("outFeatures", outFeatures);
+      if (outputMajor)
+        config.line("static constexpr bool outputMajor = true;");
+      config.integer("weightStride", stride)
+          .line("static constexpr const float *weights = " + id + "Weights;");
+      if (bias)
+        config.line("static constexpr const float *bias = " + id + "Bias;");
+      writeActivation(config, op.getActivation(),
+                      op.getAlpha().convertToFloat(),
+                      op.getBeta().convertToFloat());
+    }
+    raw_ostream &body = emission.body();
+    writeLayerComment(body, emission, op, "  ");
+    body << "  ariadne::dense<" << id << "Config, Lanes>("
+         << emission.pointer(op.getInput()) << ", "
+         << emission.pointer(op.getOutput()) << ");\n";
+
+    LayerReport report;
+    report.macs = rows * inFeatures * outFeatures;
+    report.params = inFeatures * outFeatures + (bias ? outFeatures : 0);
+    report.weightBytes = 4 * (rowCount * stride + (bias ? biasSize : 0));
+    report.bufferBytes = 4 * rows * outFeatures;
+    report.latencyCycles =
+        vectorsOf(report.macs) + act.cost * vectorsOf(rows * outFeatures);
+    emission.addLayer(op, report);
+    return success();
+  }
+};
+
+struct MatMulPattern : CppOpPattern<nn::MatMulOp> {
+  LogicalResult emitOp(nn::MatMulOp op, CppEmission &emission) const final {
+    auto operandShape = [&](Value v) {
+      // Only operands with batch dimensions (rank >= 3) align their
+      // leading dimension with the event batch.
+      bool alignsBatch =
+          llvm::cast<RankedTensorType>(v.getType()).getRank() >= 3;
+      return broadcastOperandShape(emission, op, v, op.getOutput(),
+                                   alignsBatch);
+    };
+    auto lhsShape = operandShape(op.getLhs());
+    auto rhsShape = operandShape(op.getRhs());
+    if (failed(lhsShape) || failed(rhsShape))
+      return failure();
+    if (lhsShape->empty() || rhsShape->empty())
+      return op.emitOpError("contracts over the batch dimension, which the "
+                            "cpp target does not support");
+    SmallVector<int64_t> a = *lhsShape, b = *rhsShape;
+    bool vectorA = a.size() == 1, vectorB = b.size() == 1;
+    if (vectorA)
+      a.insert(a.begin(), 1);
+    if (vectorB)
+      b.push_back(1);
+    int64_t m = a[a.size() - 2], k = a.back(), n = b.back();
+    ArrayRef<int64_t> batchA = ArrayRef<int64_t>(a).drop_back(2);
+    ArrayRef<int64_t> batchB = ArrayRef<int64_t>(b).drop_back(2);
+    auto batch = nn::broadcastShapes(batchA, batchB);
+    SmallVector<int64_t> outShape = emission.eventShape(op.getOutput());
+    SmallVector<int64_t> expected;
+    if (succeeded(batch))
+      expected = *batch;
+    if (!vectorA)
+      expected.push_back(m);
+    if (!vectorB)
+      expected.push_back(n);
+    if (k != b[b.size() - 2] || failed(batch) || expected != outShape)
+      return op.emitOpError("one event's product ")
+             << shapeText(*lhsShape) << " x " << shapeText(*rhsShape)
+             << " does not give the event result " << shapeText(outShape)
+             << "; this batching is not supported by the cpp target";
+    SmallVector<int64_t> batchShape(*batch);
+    auto lhsStrides = broadcastStrides(batchA, batchShape);
+    auto rhsStrides = broadcastStrides(batchB, batchShape);
+    SmallVector<int64_t> lhsBatch, rhsBatch;
+    for (int64_t s : *lhsStrides)
+      lhsBatch.push_back(s * m * k);
+    for (int64_t s : *rhsStrides)
+      rhsBatch.push_back(s * k * n);
+    if (batchShape.empty()) {
+      batchShape = {1};
+      lhsBatch = {0};
+      rhsBatch = {0};
+    }
+    std::string id = emission.identifier(op);
+    raw_ostream &decls = emission.declarations();
+    writeLayerComment(decls, emission, op, "",
+                      shapeText(*lhsShape) + " x " + shapeText(*rhsShape));
+    {
+      ConfigWriter config(decls, id + "Config", "MatMulConfig");
+      config.integer("m", m).integer("k", k).integer("n", n);
+      config.integer("batchRank", batchShape.size())
+          .array("batchShape", batchShape)
+          .array("lhsBatchStrides", lhsBatch)
+          .array("rhsBatchStrides", rhsBatch);
+    }
+    raw_ostream &body = emission.body();
+    writeLayerComment(body, emission, op, "  ");
+    body << "  ariadne::matmul<" << id << "Config, Lanes>("
+         << emission.pointer(op.getLhs()) << ", "
+         << emission.pointer(op.getRhs()) << ", "
+         << emission.pointer(op.getOutput()) << ");\n";
+    LayerReport report;
+    report.macs = product(batchShape) * m * k * n;
+    report.bufferBytes = 4 * product(outShape);
+    report.latencyCycles = vectorsOf(report.macs);
+    emission.addLayer(op, report);
+    return success();
+  }
+};
+
+struct ActivationPattern : CppOpPattern<nn::ActivationOp> {
+  LogicalResult emitOp(nn::ActivationOp op, CppEmission &emission) const final {
+    int64_t size = emission.eventSize(op.getOutput());
+    std::string id = emission.identifier(op);
+    raw_ostream &decls = emission.declarations();
+    writeLayerComment(decls, emission, op, "",
+                      nn::stringifyActivationKind(op.getActivation()));
+    {
+      ConfigWriter config(decls, id + "Config", "ActivationConfig");
+      config.integer("size", size);
+      writeActivation(config, op.getActivation(),
+                      op.getAlpha().convertToFloat(),
+                      op.getBeta().convertToFloat());
+    }
+    raw_ostream &body = emission.body();
+    writeLayerComment(body, emission, op, "  ");
+    body << "  ariadne::activation<" << id << "Config, Lanes>("
+         << emission.pointer(op.getInput()) << ", "
+         << emission.pointer(op.getOutput()) << ");\n";
+    LayerReport report;
+    report.bufferBytes = 4 * size;
+    report.latencyCycles =
+        std::max<int64_t>(1, activationInfo(op.getActivation()).cost) *
+        vectorsOf(size);
+    emission.addLayer(op, report);
+    return success();
+  }
+};
+
+struct SoftmaxPattern : CppOpPattern<nn::SoftmaxOp> {
+  LogicalResult emitOp(nn::SoftmaxOp op, CppEmission &emission) const final {
+    SmallVector<int64_t> shape = emission.eventShape(op.getInput());
+    int64_t axis = op.getAxis() - (emission.hasBatchDim(op.getInput()) ? 1 : 0);
+    ArrayRef<int64_t> dims(shape);
+    int64_t outer = product(dims.take_front(axis));
+    int64_t inner = product(dims.drop_front(axis + 1));
+    std::string id = emission.identifier(op);
+    raw_ostream &decls = emission.declarations();
+    writeLayerComment(decls, emission, op, "",
+                      "event axis " + std::to_string(axis));
+    ConfigWriter(decls, id + "Config", "SoftmaxConfig")
+        .integer("outer", outer)
+        .integer("axisSize", shape[axis])
+        .integer("inner", inner);
+    raw_ostream &body = emission.body();
+    writeLayerComment(body, emission, op, "  ");
+    body << "  ariadne::softmax<" << id << "Config, Lanes>("
+         << emission.pointer(op.getInput()) << ", "
+         << emission.pointer(op.getOutput()) << ");\n";
+    LayerReport report;
+    int64_t size = product(shape);
+    report.bufferBytes = 4 * size;
+    report.latencyCycles =
+        (kCostTranscendental + kCostDivide + 3 * kCostSimple) * vectorsOf(size);
+    emission.addLayer(op, report);
+    return success();
+  }
+};
+
+struct BatchNormPattern : CppOpPattern<nn::BatchNormOp> {
+  LogicalResult emitOp(nn::BatchNormOp op, CppEmission &emission) const final {
+    SmallVector<int64_t> shape = emission.eventShape(op.getInput());
+    int64_t axis = emission.hasBatchDim(op.getInput()) ? 0 : 1;
+    ArrayRef<int64_t> dims(shape);
+    std::string id = emission.identifier(op);
+    raw_ostream &decls = emission.declarations();
+    writeLayerComment(decls, emission, op, "",
+                      "event axis " + std::to_string(axis));
+    ConfigWriter(decls, id + "Config", "BatchNormConfig")
+        .integer("outer", product(dims.take_front(axis)))
+        .integer("channels", shape[axis])
+        .integer("inner", product(dims.drop_front(axis + 1)))
+        .real("epsilon", op.getEpsilon().convertToFloat());
+    raw_ostream &body = emission.body();
+    writeLayerComment(body, emission, op, "  ");
+    body << "  ariadne::batchNorm<" << id << "Config, Lanes>("
+         << emission.pointer(op.getInput()) << ", "
+         << emission.pointer(op.getScale()) << ", "
+         << emission.pointer(op.getBias()) << ", "
+         << emission.pointer(op.getMean()) << ", "
+         << emission.pointer(op.getVariance()) << ", "
+         << emission.pointer(op.getOutput()) << ");\n";
+    LayerReport report;
+    int64_t size = product(shape);
+    report.bufferBytes = 4 * size;
+    report.latencyCycles = (kCostDivide + 3 * kCostSimple) * vectorsOf(size);
+    emission.addLayer(op, report);
+    return success();
+  }
+};
+
+/// The six element-wise binary ops share one pattern.
+template <typename OpT> struct BinaryPattern : CppOpPattern<OpT> {
+  explicit BinaryPattern(const char *enumerator) : enumerator(enumerator) {}
+
+  LogicalResult emitOp(OpT op, CppEmission &emission) const final {
+    SmallVector<int64_t> outShape = emission.eventShape(op.getOutput());
+    auto lhsShape =
+        broadcastOperandShape(emission, op, op.getLhs(), op.getOutput(), true);
+    auto rhsShape =
+        broadcastOperandShape(emission, op, op.getRhs(), op.getOutput(), true);
+    if (failed(lhsShape) || failed(rhsShape))
+      return failure();
+    auto lhsStrides = broadcastStrides(*lhsShape, outShape);
+    auto rhsStrides = broadcastStrides(*rhsShape, outShape);
+    if (failed(lhsStrides) || failed(rhsStrides))
+      return op.emitOpError("event operands ")
+             << shapeText(*lhsShape) << " and " << shapeText(*rhsShape)
+             << " do not broadcast to the event result " << shapeText(outShape);
+    SmallVector<int64_t> shape = outShape;
+    if (shape.empty()) {
+      shape = {1};
+      lhsStrides = SmallVector<int64_t>{0};
+      rhsStrides = SmallVector<int64_t>{0};
+    }
+    std::string id = emission.identifier(op);
+    raw_ostream &decls = emission.declarations();
+    writeLayerComment(decls, emission, op, "",
+                      shapeText(*lhsShape) + ", " + shapeText(*rhsShape) +
+                          " -> " + shapeText(outShape));
+    ConfigWriter(decls, id + "Config", "BinaryConfig")
+        .line(std::string("static constexpr ariadne::BinaryOp op = "
+                          "ariadne::BinaryOp::") +
+              enumerator + ";")
+        .integer("rank", shape.size())
+        .array("shape", shape)
+        .array("lhsStrides", *lhsStrides)
+        .array("rhsStrides", *rhsStrides);
+    raw_ostream &body = emission.body();
+    writeLayerComment(body, emission, op, "  ");
+    body << "  ariadne::binary<" << id << "Config, Lanes>("
+         << emission.pointer(op.getLhs()) << ", "
+         << emission.pointer(op.getRhs()) << ", "
+         << emission.pointer(op.getOutput()) << ");\n";
+    LayerReport report;
+    int64_t size = product(outShape);
+    report.bufferBytes = 4 * size;
+    report.latencyCycles =
+        (std::is_same<OpT, nn::DivOp>::value ? kCostDivide : kCostSimple) *
+        vectorsOf(size);
+    emission.addLayer(op, report);
+    return success();
+  }
+
+  const char *enumerator;
+};
+
+struct ReshapePattern : CppOpPattern<nn::ReshapeOp> {
+  LogicalResult emitOp(nn::ReshapeOp op, CppEmission &emission) const final {
+    auto storage = llvm::cast<DictionaryAttr>(
+        op->getAttrOfType<ArrayAttr>(kStorageAttr)[0]);
+    bool alias =
+        llvm::cast<StringAttr>(storage.get("kind")).getValue() == "alias";
+    int64_t size = emission.eventSize(op.getOutput());
+    std::string id = emission.identifier(op);
+    raw_ostream &body = emission.body();
+    LayerReport report;
+    if (alias) {
+      // C order is kept, so the result is the input's buffer.
+      writeLayerComment(body, emission, op, "  ", "aliases its input");
+    } else {
+      raw_ostream &decls = emission.declarations();
+      writeLayerComment(decls, emission, op, "");
+      ConfigWriter(decls, id + "Config", "ReshapeConfig").integer("size", size);
+      writeLayerComment(body, emission, op, "  ");
+      body << "  ariadne::reshape<" << id << "Config, Lanes>("
+           << emission.pointer(op.getInput()) << ", "
+           << emission.pointer(op.getOutput()) << ");\n";
+      report.bufferBytes = 4 * size;
+      report.latencyCycles = vectorsOf(size);
+    }
+    emission.addLayer(op, report);
+    return success();
+  }
+};
+
+/// Writes a gather (gather.h) configuration and call.
+void emitGather(CppEmission &emission, Operation *op, StringRef base,
+                StringRef kernel, SmallVector<int64_t> shape,
+                SmallVector<int64_t> strides, int64_t offset, Value input,
+                Value output) {
+  if (shape.empty()) {
+    shape = {1};
+    strides = {1};
+  }
+  std::string id = emission.identifier(op);
+  raw_ostream &decls = emission.declarations();
+  writeLayerComment(decls, emission, op, "");
+  {
+    ConfigWriter config(decls, id + "Config", base);
+    config.integer("rank", shape.size())
+        .array("shape", shape)
+        .array("strides", strides);
+    if (offset != 0)
+      config.integer("offset", offset);
+  }
+  raw_ostream &body = emission.body();
+  writeLayerComment(body, emission, op, "  ");
+  body << "  ariadne::" << kernel << "<" << id << "Config, Lanes>("
+       << emission.pointer(input) << ", " << emission.pointer(output) << ");\n";
+  LayerReport report;
+  int64_t size = product(shape);
+  report.bufferBytes = 4 * size;
+  report.latencyCycles = vectorsOf(size);
+  emission.addLayer(op, report);
+}
+
+struct TransposePattern : CppOpPattern<nn::TransposeOp> {
+  LogicalResult emitOp(nn::TransposeOp op, CppEmission &emission) const final {
+    SmallVector<int64_t> inShape = emission.eventShape(op.getInput());
+    SmallVector<int64_t> perm(op.getPerm());
+    if (emission.hasBatchDim(op.getInput())) {
+      // The verifier keeps the batch first.
+      perm.erase(perm.begin());
+      for (int64_t &p : perm)
+        --p;
+    }
+    SmallVector<int64_t> inStrides = stridesOf(inShape);
+    SmallVector<int64_t> strides;
+    for (int64_t p : perm)
+      strides.push_back(inStrides[p]);
+    emitGather(emission, op, "TransposeConfig", "transpose",
+               emission.eventShape(op.getOutput()), strides, 0, op.getInput(),
+               op.getOutput());
+    return success();
+  }
+};
+
+struct SlicePattern : CppOpPattern<nn::SliceOp> {
+  LogicalResult emitOp(nn::SliceOp op, CppEmission &emission) const final {
+    SmallVector<int64_t> inShape = emission.eventShape(op.getInput());
+    ArrayRef<int64_t> starts = op.getStarts(), steps = op.getSteps();
+    if (emission.hasBatchDim(op.getInput())) {
+      // The verifier lets the batch dimension pass whole.
+      starts = starts.drop_front();
+      steps = steps.drop_front();
+    }
+    SmallVector<int64_t> inStrides = stridesOf(inShape);
+    SmallVector<int64_t> strides;
+    int64_t offset = 0;
+    for (size_t d = 0; d < inShape.size(); ++d) {
+      offset += starts[d] * inStrides[d];
+      strides.push_back(steps[d] * inStrides[d]);
+    }
+    emitGather(emission, op, "SliceConfig", "slice",
+               emission.eventShape(op.getOutput()), strides, offset,
+               op.getInput(), op.getOutput());
+    return success();
+  }
+};
+
+struct ConcatPattern : CppOpPattern<nn::ConcatOp> {
+  LogicalResult emitOp(nn::ConcatOp op, CppEmission &emission) const final {
+    SmallVector<int64_t> outShape = emission.eventShape(op.getOutput());
+    int64_t axis =
+        op.getAxis() - (emission.hasBatchDim(op.getOutput()) ? 1 : 0);
+    SmallVector<int64_t> chunks;
+    for (Value input : op.getInputs()) {
+      if (emission.hasBatchDim(input) != emission.hasBatchDim(op.getOutput()))
+        return op.emitOpError("concatenates a tensor without the batch "
+                              "dimension to batched tensors");
+      chunks.push_back(product(
+          ArrayRef<int64_t>(emission.eventShape(input)).drop_front(axis)));
+    }
+    std::string id = emission.identifier(op);
+    raw_ostream &decls = emission.declarations();
+    writeLayerComment(decls, emission, op, "",
+                      "event axis " + std::to_string(axis));
+    ConfigWriter(decls, id + "Config", "ConcatConfig")
+        .integer("inputs", chunks.size())
+        .integer("outer", product(ArrayRef<int64_t>(outShape).take_front(axis)))
+        .array("chunks", chunks);
+    raw_ostream &body = emission.body();
+    writeLayerComment(body, emission, op, "  ");
+    body << "  const float *const " << id << "Inputs[] = {";
+    llvm::interleaveComma(op.getInputs(), body, [&](Value input) {
+      body << emission.pointer(input);
+    });
+    body << "};\n";
+    body << "  ariadne::concat<" << id << "Config, Lanes>(" << id << "Inputs, "
+         << emission.pointer(op.getOutput()) << ");\n";
+    LayerReport report;
+    int64_t size = product(outShape);
+    report.bufferBytes = 4 * size;
+    report.latencyCycles = vectorsOf(size);
+    emission.addLayer(op, report);
+    return success();
+  }
+};
+
+/// The outputs that no layer wrote in place are copied into `out`.
+struct ReturnPattern : CppOpPattern<func::ReturnOp> {
+  LogicalResult emitOp(func::ReturnOp op, CppEmission &emission) const final {
+    int64_t offset = 0;
+    raw_ostream &body = emission.body();
+    for (auto [index, result] : llvm::enumerate(op.getOperands())) {
+      int64_t size = emission.eventSize(result);
+      std::string target =
+          offset ? "out + " + std::to_string(offset) + " * Lanes" : "out";
+      if (emission.pointer(result) != target) {
+        body << "  // output " << index << "\n";
+        body << "  ariadne::copy<" << size << ", Lanes>("
+             << emission.pointer(result) << ", " << target << ");\n";
+      }
+      offset += size;
+    }
+    return success();
+  }
+};
+
+} // namespace
+
+void populateCppEmitters(CppEmitterSet &set) {
+  set.add<ConstantPattern>();
+  set.add<DensePattern>();
+  set.add<MatMulPattern>();
+  set.add<ActivationPattern>();
+  set.add<SoftmaxPattern>();
+  set.add<BatchNormPattern>();
+  set.add<BinaryPattern<nn::AddOp>>("Add");
+  set.add<BinaryPattern<nn::SubOp>>("Sub");
+  set.add<BinaryPattern<nn::MulOp>>("Mul");
+  set.add<BinaryPattern<nn::DivOp>>("Div");
+  set.add<BinaryPattern<nn::MaxOp>>("Max");
+  set.add<BinaryPattern<nn::MinOp>>("Min");
+  set.add<ReshapePattern>();
+  set.add<TransposePattern>();
+  set.add<SlicePattern>();
+  set.add<ConcatPattern>();
+  set.add<ReturnPattern>();
+}
+
+} // namespace cpp
+} // namespace ariadne

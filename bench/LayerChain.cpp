@@ -1,0 +1,352 @@
+//===- LayerChain.cpp - an ONNX MLP read as a chain of layers -------------===//
+#include "bench/LayerChain.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+
+using namespace ariadne::bench;
+
+namespace {
+
+struct Constant {
+  std::vector<int64_t> dims;
+  std::vector<float> values;
+};
+
+class ChainReader {
+public:
+  explicit ChainReader(std::string path) { chain.path = std::move(path); }
+  LayerChain read();
+
+private:
+  [[noreturn]] void fail(const std::string &reason) const;
+  [[noreturn]] void fail(const onnx::NodeProto &node,
+                         const std::string &reason) const;
+  Constant toConstant(const onnx::TensorProto &tensor) const;
+  const Constant &constantInput(const onnx::NodeProto &node, int index) const;
+  void requireChainInput(const onnx::NodeProto &node, int index) const;
+  float scalarInput(const onnx::NodeProto &node, int index) const;
+  void addNode(const onnx::NodeProto &node);
+  void addGemm(const onnx::NodeProto &node);
+  void addMatMul(const onnx::NodeProto &node);
+  void addBias(const onnx::NodeProto &node);
+  void addLinear(const onnx::NodeProto &node, const std::vector<float> &w,
+                 size_t k, size_t n, bool transposed, float alpha);
+
+  LayerChain chain;
+  std::map<std::string, Constant> constants;
+  std::string current; // the name of the chain's value so far
+  size_t width = 0;    // its per-event size
+};
+
+int64_t intAttribute(const onnx::NodeProto &node, const char *name,
+                     int64_t fallback) {
+  for (const auto &a : node.attribute())
+    if (a.name() == name)
+      return a.i();
+  return fallback;
+}
+
+float floatAttribute(const onnx::NodeProto &node, const char *name,
+                     float fallback) {
+  for (const auto &a : node.attribute())
+    if (a.name() == name)
+      return a.f();
+  return fallback;
+}
+
+std::string nodeLabel(const onnx::NodeProto &node) {
+  std::string name = node.name().empty() ? node.output(0) : node.name();
+  return "node " + name + " (" + node.op_type() + ")";
+}
+
+} // namespace
+
+void ChainReader::fail(const std::string &reason) const {
+  throw std::runtime_error(chain.path + ": " + reason);
+}
+
+void ChainReader::fail(const onnx::NodeProto &node,
+                       const std::string &reason) const {
+  fail(nodeLabel(node) + ": " + reason);
+}
+
+Constant ChainReader::toConstant(const onnx::TensorProto &tensor) const {
+  if (tensor.data_type() != onnx::TensorProto::FLOAT)
+    fail("tensor " + tensor.name() + ": only float tensors are supported");
+  Constant c;
+  size_t count = 1;
+  for (int64_t d : tensor.dims()) {
+    c.dims.push_back(d);
+    count *= static_cast<size_t>(d);
+  }
+  if (tensor.has_raw_data()) {
+    const std::string &raw = tensor.raw_data();
+    if (raw.size() != count * sizeof(float))
+      fail("tensor " + tensor.name() + ": raw data has " +
+           std::to_string(raw.size()) + " bytes, expected " +
+           std::to_string(count * sizeof(float)));
+    c.values.resize(count);
+    // ONNX raw data is little-endian, as is every host this runs on.
+    std::memcpy(c.values.data(), raw.data(), raw.size());
+  } else {
+    c.values.assign(tensor.float_data().begin(), tensor.float_data().end());
+    if (c.values.size() != count)
+      fail("tensor " + tensor.name() + ": has " +
+           std::to_string(c.values.size()) + " values, expected " +
+           std::to_string(count));
+  }
+  return c;
+}
+
+const Constant &ChainReader::constantInput(const onnx::NodeProto &node,
+                                           int index) const {
+  if (index >= node.input_size() || node.input(index).empty())
+    fail(node, "missing input " + std::to_string(index));
+  auto it = constants.find(node.input(index));
+  if (it == constants.end())
+    fail(node, "input " + node.input(index) + " must be a constant");
+  return it->second;
+}
+
+void ChainReader::requireChainInput(const onnx::NodeProto &node,
+                                    int index) const {
+  if (index >= node.input_size() || node.input(index) != current)
+    fail(node, "input " + std::to_string(index) +
+                   " is not the previous layer's output " + current +
+                   " (only chains of layers are supported)");
+}
+
+float ChainReader::scalarInput(const onnx::NodeProto &node, int index) const {
+  const Constant &c = constantInput(node, index);
+  if (c.values.size() != 1)
+    fail(node, "only a scalar constant operand is supported");
+  return c.values[0];
+}
+
+void ChainReader::addLinear(const onnx::NodeProto &node,
+                            const std::vector<float> &w, size_t k, size_t n,
+                            bool transposed, float alpha) {
+  if (k != width)
+    fail(node, "weight expects " + std::to_string(k) +
+                   " inputs but the previous layer has " +
+                   std::to_string(width));
+  ChainStep step(ChainStep::Kind::Linear);
+  step.inSize = k;
+  step.outSize = n;
+  step.weight.resize(k * n);
+  // `w` is [n][k] when transposed (Gemm transB=1, PyTorch's layout), else
+  // [k][n] (MatMul); the step stores [n][k].
+  for (size_t o = 0; o < n; ++o)
+    for (size_t i = 0; i < k; ++i)
+      step.weight[o * k + i] =
+          alpha * (transposed ? w[o * k + i] : w[i * n + o]);
+  step.bias.assign(n, 0.0f);
+  chain.steps.push_back(std::move(step));
+  width = n;
+}
+
+void ChainReader::addGemm(const onnx::NodeProto &node) {
+  requireChainInput(node, 0);
+  if (intAttribute(node, "transA", 0) != 0)
+    fail(node, "transA=1 is not supported");
+  const Constant &b = constantInput(node, 1);
+  if (b.dims.size() != 2)
+    fail(node, "B must be a matrix");
+  bool transB = intAttribute(node, "transB", 0) != 0;
+  size_t k = static_cast<size_t>(transB ? b.dims[1] : b.dims[0]);
+  size_t n = static_cast<size_t>(transB ? b.dims[0] : b.dims[1]);
+  addLinear(node, b.values, k, n, transB, floatAttribute(node, "alpha", 1.0f));
+  if (node.input_size() > 2 && !node.input(2).empty()) {
+    const Constant &c = constantInput(node, 2);
+    float beta = floatAttribute(node, "beta", 1.0f);
+    std::vector<float> &bias = chain.steps.back().bias;
+    if (c.values.size() == n)
+      for (size_t o = 0; o < n; ++o)
+        bias[o] = beta * c.values[o];
+    else if (c.values.size() == 1)
+      bias.assign(n, beta * c.values[0]);
+    else
+      fail(node, "C must have 1 or " + std::to_string(n) + " values");
+  }
+}
+
+void ChainReader::addMatMul(const onnx::NodeProto &node) {
+  requireChainInput(node, 0);
+  const Constant &b = constantInput(node, 1);
+  if (b.dims.size() != 2)
+    fail(node, "the weight must be a matrix");
+  addLinear(node, b.values, static_cast<size_t>(b.dims[0]),
+            static_cast<size_t>(b.dims[1]), /*transposed=*/false, 1.0f);
+}
+
+void ChainReader::addBias(const onnx::NodeProto &node) {
+  int chainIndex = node.input_size() == 2 && node.input(1) == current ? 1 : 0;
+  requireChainInput(node, chainIndex);
+  const Constant &c = constantInput(node, 1 - chainIndex);
+  if (chain.steps.empty() || chain.steps.back().kind != ChainStep::Kind::Linear)
+    fail(node, "only a bias added right after a MatMul or Gemm is supported");
+  std::vector<float> &bias = chain.steps.back().bias;
+  if (c.values.size() == 1)
+    for (float &v : bias)
+      v += c.values[0];
+  else if (c.values.size() == bias.size())
+    for (size_t o = 0; o < bias.size(); ++o)
+      bias[o] += c.values[o];
+  else
+    fail(node,
+         "the bias must have 1 or " + std::to_string(bias.size()) + " values");
+}
+
+void ChainReader::addNode(const onnx::NodeProto &node) {
+  const std::string &op = node.op_type();
+  if (op == "Constant") {
+    for (const auto &a : node.attribute())
+      if (a.name() == "value") {
+        constants[node.output(0)] = toConstant(a.t());
+        return;
+      }
+    fail(node, "only the 'value' form of Constant is supported");
+  }
+  if (node.output_size() != 1)
+    fail(node, "expected one output");
+  auto simple = [&](ChainStep::Kind kind) {
+    requireChainInput(node, 0);
+    chain.steps.emplace_back(kind);
+  };
+  if (op == "Gemm") {
+    addGemm(node);
+  } else if (op == "MatMul") {
+    addMatMul(node);
+  } else if (op == "Add") {
+    addBias(node);
+  } else if (op == "Mul") {
+    int chainIndex = node.input(0) == current ? 0 : 1;
+    requireChainInput(node, chainIndex);
+    ChainStep step(ChainStep::Kind::Scale);
+    step.factor = scalarInput(node, 1 - chainIndex);
+    chain.steps.push_back(step);
+  } else if (op == "Div") {
+    requireChainInput(node, 0);
+    ChainStep step(ChainStep::Kind::Scale);
+    step.factor = 1.0f / scalarInput(node, 1);
+    chain.steps.push_back(step);
+  } else if (op == "Tanh") {
+    simple(ChainStep::Kind::Tanh);
+  } else if (op == "Sigmoid") {
+    simple(ChainStep::Kind::Sigmoid);
+  } else if (op == "Relu") {
+    simple(ChainStep::Kind::Relu);
+  } else if (op == "Softmax") {
+    int64_t axis = intAttribute(node, "axis", -1);
+    if (axis != 1 && axis != -1)
+      fail(node, "only a softmax over the features (axis 1 or -1) is "
+                 "supported");
+    simple(ChainStep::Kind::Softmax);
+  } else {
+    fail(node, "op not supported by the benchmark's LibTorch baseline");
+  }
+  current = node.output(0);
+}
+
+LayerChain ChainReader::read() {
+  std::ifstream file(chain.path, std::ios::binary);
+  if (!file)
+    fail("cannot open");
+  onnx::ModelProto model;
+  if (!model.ParseFromIstream(&file))
+    fail("not an ONNX protobuf file");
+  const onnx::GraphProto &graph = model.graph();
+  for (const auto &init : graph.initializer())
+    constants[init.name()] = toConstant(init);
+  for (const auto &input : graph.input()) {
+    if (constants.count(input.name()))
+      continue;
+    if (!current.empty())
+      fail("input " + input.name() + ": only one graph input is supported");
+    const auto &shape = input.type().tensor_type().shape();
+    if (shape.dim_size() != 2 || !shape.dim(1).has_dim_value())
+      fail("input " + input.name() +
+           ": expected shape [events, features] with static features");
+    current = input.name();
+    width = chain.inputSize = static_cast<size_t>(shape.dim(1).dim_value());
+  }
+  if (current.empty())
+    fail("the graph has no input");
+  for (const auto &node : graph.node())
+    addNode(node);
+  if (graph.output_size() != 1 || graph.output(0).name() != current)
+    fail("the graph must have one output, the last layer's");
+  chain.outputSize = width;
+  return chain;
+}
+
+size_t LayerChain::multiplyAdds() const {
+  size_t n = 0;
+  for (const ChainStep &s : steps)
+    if (s.kind == ChainStep::Kind::Linear)
+      n += s.inSize * s.outSize;
+  return n;
+}
+
+std::string LayerChain::describe() const {
+  std::ostringstream os;
+  os << inputSize;
+  std::vector<std::string> activations;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const ChainStep &s = steps[i];
+    switch (s.kind) {
+    case ChainStep::Kind::Linear:
+      os << "-" << s.outSize;
+      break;
+    case ChainStep::Kind::Scale: {
+      bool beforeTanh =
+          i + 1 < steps.size() && steps[i + 1].kind == ChainStep::Kind::Tanh;
+      if (beforeTanh) {
+        std::ostringstream f;
+        f << "tanh(" << s.factor << "x)";
+        activations.push_back(f.str());
+        ++i;
+      } else {
+        activations.push_back("scale");
+      }
+      break;
+    }
+    case ChainStep::Kind::Tanh:
+      activations.push_back("tanh");
+      break;
+    case ChainStep::Kind::Sigmoid:
+      activations.push_back("sigmoid");
+      break;
+    case ChainStep::Kind::Relu:
+      activations.push_back("relu");
+      break;
+    case ChainStep::Kind::Softmax:
+      activations.push_back("softmax");
+      break;
+    }
+  }
+  // Name each distinct activation once, in order of first use.
+  std::vector<std::string> distinct;
+  for (const std::string &a : activations) {
+    bool seen = false;
+    for (const std::string &d : distinct)
+      seen = seen || d == a;
+    if (!seen)
+      distinct.push_back(a);
+  }
+  for (size_t i = 0; i < distinct.size(); ++i)
+    os << (i ? ", " : " ") << distinct[i];
+  return os.str();
+}
+
+namespace ariadne::bench {
+LayerChain readLayerChain(const std::string &path) {
+  return ChainReader(path).read();
+}
+} // namespace ariadne::bench

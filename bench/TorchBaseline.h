@@ -1,0 +1,45 @@
+//===- TorchBaseline.h - the LibTorch side of the benchmark -----*- C++ -*-===//
+//
+// A LayerChain run with LibTorch's C++ API the way a user would deploy it:
+// torch::nn::Linear layers holding the ONNX weights, inference mode, one
+// thread. The header keeps <torch/torch.h> out of the harness, whose
+// translation units would otherwise take ~25 s each to compile.
+//
+//===----------------------------------------------------------------------===//
+#ifndef ARIADNE_BENCH_TORCHBASELINE_H
+#define ARIADNE_BENCH_TORCHBASELINE_H
+
+#include "bench/LayerChain.h"
+
+#include <memory>
+#include <string>
+
+namespace ariadne::bench {
+
+class TorchBaseline {
+public:
+  /// Builds the layers of `chain`; batches of up to `maxBatch` events.
+  TorchBaseline(const LayerChain &chain, size_t maxBatch);
+  ~TorchBaseline();
+  TorchBaseline(const TorchBaseline &) = delete;
+  TorchBaseline &operator=(const TorchBaseline &) = delete;
+
+  /// One event: copied into a preallocated [1, inputSize] tensor, the result
+  /// copied to `out`.
+  void runEvent(const float *in, float *out);
+  /// `n` events (n <= maxBatch), row-major, wrapped without a copy.
+  void runBatch(const float *in, float *out, size_t n);
+
+  /// Sets LibTorch's intra- and inter-op threads to one.
+  static void useOneThread();
+  /// LibTorch's version, thread counts and the BLAS it was built against.
+  static std::string configuration();
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl;
+};
+
+} // namespace ariadne::bench
+
+#endif // ARIADNE_BENCH_TORCHBASELINE_H

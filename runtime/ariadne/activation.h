@@ -1,0 +1,93 @@
+//===- activation.h - element-wise activation functions ---------*- C++ -*-===//
+//
+// Part of the ariadnec runtime: header-only, no dependency, copied into
+// every generated package.
+//
+// The activation kinds of the nn dialect, with the same alpha/beta meaning:
+//   leaky_relu:   x < 0 ? alpha * x : x
+//   hard_sigmoid: max(0, min(1, alpha * x + beta))
+//   clip:         min(beta, max(alpha, x))
+// Comparisons are written so that NaN passes through, as in PyTorch.
+//
+//===----------------------------------------------------------------------===//
+#ifndef ARIADNE_RUNTIME_ACTIVATION_H
+#define ARIADNE_RUNTIME_ACTIVATION_H
+
+#include "ariadne/fastmath.h"
+#include "ariadne/platform.h"
+
+namespace ariadne {
+
+enum class Activation {
+  None,
+  Relu,
+  LeakyRelu,
+  Tanh,
+  Sigmoid,
+  Softsign,
+  HardSigmoid,
+  Clip,
+};
+
+namespace detail {
+
+/// c ? a : b, branch-free for float (see math::select).
+template <class T> ARIADNE_INLINE T select(bool c, T a, T b) {
+  return c ? a : b;
+}
+template <> ARIADNE_INLINE float select(bool c, float a, float b) {
+  return math::select(c, a, b);
+}
+
+} // namespace detail
+
+/// Applies activation `Kind` to one value. Float only for the
+/// transcendental kinds; the others work for any arithmetic type.
+template <Activation Kind, class T>
+ARIADNE_INLINE T activate(T x, float alpha, float beta) {
+  using detail::select;
+  if constexpr (Kind == Activation::None) {
+    return x;
+  } else if constexpr (Kind == Activation::Relu) {
+    return select(x < T(0), T(0), x);
+  } else if constexpr (Kind == Activation::LeakyRelu) {
+    return select(x < T(0), T(alpha * x), x);
+  } else if constexpr (Kind == Activation::Tanh) {
+    return math::tanh(x);
+  } else if constexpr (Kind == Activation::Sigmoid) {
+    return math::sigmoid(x);
+  } else if constexpr (Kind == Activation::Softsign) {
+    return x / (T(1) + select(x < T(0), T(-x), x));
+  } else if constexpr (Kind == Activation::HardSigmoid) {
+    T y = T(alpha * x + beta);
+    y = select(y < T(0), T(0), y);
+    return select(y > T(1), T(1), y);
+  } else {
+    static_assert(Kind == Activation::Clip, "unknown activation kind");
+    T y = select(x < T(alpha), T(alpha), x);
+    return select(y > T(beta), T(beta), y);
+  }
+}
+
+/// The defaults of an activation layer; a generated layer derives from it
+/// and overrides what differs.
+struct ActivationConfig {
+  /// Elements per event.
+  static constexpr int size = 1;
+  static constexpr Activation activation = Activation::Relu;
+  static constexpr float alpha = 0.0f;
+  static constexpr float beta = 0.0f;
+};
+
+/// out = act(in) element-wise over `Config::size` elements of `Lanes`
+/// events; `in` and `out` may be the same buffer.
+template <class Config, int Lanes = 1, class TIn, class TOut>
+ARIADNE_HD void activation(const TIn *in, TOut *out) {
+  for (int i = 0; i < Config::size * Lanes; ++i)
+    out[i] =
+        TOut(activate<Config::activation>(in[i], Config::alpha, Config::beta));
+}
+
+} // namespace ariadne
+
+#endif // ARIADNE_RUNTIME_ACTIVATION_H

@@ -1,0 +1,323 @@
+//===- dense.h - fully connected layer with fused activation ----*- C++ -*-===//
+//
+// Part of the ariadnec runtime: header-only, no dependency, copied into
+// every generated package.
+//
+// out[r, n] = act(bias[n] + sum_k in[r, k] * W[n, k]) for every row r of an
+// event (the event dimensions before the last).
+//
+// Two weight layouts, chosen by the generator per layer:
+//  - input-major (the default): W^T[k][n], rows of `weightStride` >=
+//    outFeatures values. One event is computed in whole vectors of
+//    consecutive outputs, each input broadcast into a vector.
+//  - output-major: W[n][k] as PyTorch stores it, rows of `weightStride` >=
+//    inFeatures values. One event is computed as dot products in vectors
+//    along k. For a layer with few outputs and many inputs this reads the
+//    weights once instead of a mostly empty vector per input.
+// With the stride padded with zeros to a multiple of simd::kPadding (and
+// the bias likewise for the input-major layout), the one-event kernels read
+// whole vectors. Several events in the lane layout are computed with each
+// weight broadcast once into all lanes, in either layout.
+//
+// Summation order: the portable loops and the lane kernels add the products
+// in order k = 0, 1, ...; the one-event kernels split the sum into
+// interleaved partial sums (over k, or over the lanes of a vector) to hide
+// the multiply-add latency and add them in a fixed order. Results agree
+// within float rounding, which is the contract of the float path.
+//
+//===----------------------------------------------------------------------===//
+#ifndef ARIADNE_RUNTIME_DENSE_H
+#define ARIADNE_RUNTIME_DENSE_H
+
+#include "ariadne/activation.h"
+#include "ariadne/platform.h"
+#include "ariadne/simd.h"
+
+#include <type_traits>
+
+namespace ariadne {
+
+/// The defaults of a dense layer; a generated layer derives from it and
+/// overrides what differs.
+struct DenseConfig {
+  /// Rows per event: the product of the event dimensions before the last.
+  static constexpr int rows = 1;
+  static constexpr int inFeatures = 1;
+  static constexpr int outFeatures = 1;
+  /// Weights as W[n][k] (true) or W^T[k][n] (false).
+  static constexpr bool outputMajor = false;
+  /// Row stride of the weights: >= outFeatures for the input-major layout,
+  /// >= inFeatures for the output-major one.
+  static constexpr int weightStride = 1;
+  using WeightT = float;
+  using BiasT = float;
+  using AccumT = float;
+  static constexpr const WeightT *weights = nullptr;
+  /// outFeatures values (padded like weightStride for the input-major
+  /// layout), or null for no bias.
+  static constexpr const BiasT *bias = nullptr;
+  static constexpr Activation activation = Activation::None;
+  static constexpr float alpha = 0.0f;
+  static constexpr float beta = 0.0f;
+};
+
+namespace detail {
+
+/// Element offset of W[n, k] in Config::weights.
+template <class Config> constexpr int weightIndex(int k, int n) {
+  return Config::outputMajor ? n * Config::weightStride + k
+                             : k * Config::weightStride + n;
+}
+
+/// The reference loops: any arithmetic type, any lane count. The lane loop
+/// is innermost so that it vectorizes where the compiler can.
+template <class Config, int Lanes, class TIn, class TOut>
+ARIADNE_HD void densePortable(const TIn *in, TOut *out) {
+  using AccumT = typename Config::AccumT;
+  for (int n = 0; n < Config::outFeatures; ++n) {
+    AccumT acc[Lanes];
+    for (int t = 0; t < Lanes; ++t) {
+      if constexpr (Config::bias != nullptr)
+        acc[t] = AccumT(Config::bias[n]);
+      else
+        acc[t] = AccumT(0);
+    }
+    for (int k = 0; k < Config::inFeatures; ++k) {
+      AccumT w = AccumT(Config::weights[weightIndex<Config>(k, n)]);
+      for (int t = 0; t < Lanes; ++t)
+        acc[t] += w * AccumT(in[k * Lanes + t]);
+    }
+    for (int t = 0; t < Lanes; ++t)
+      out[n * Lanes + t] = TOut(
+          activate<Config::activation>(acc[t], Config::alpha, Config::beta));
+  }
+}
+
+template <class Config, int Lanes, class TIn, class TOut>
+constexpr bool denseUsesSimd() {
+  constexpr int width = simd::kWidth;
+  constexpr int vectorDim =
+      Config::outputMajor ? Config::inFeatures : Config::outFeatures;
+  constexpr int padded = (vectorDim + width - 1) / width * width;
+  bool floats = std::is_same<TIn, float>::value &&
+                std::is_same<TOut, float>::value &&
+                std::is_same<typename Config::WeightT, float>::value &&
+                std::is_same<typename Config::BiasT, float>::value &&
+                std::is_same<typename Config::AccumT, float>::value;
+  if (!simd::kEnabled || !floats)
+    return false;
+  if (Lanes == 1)
+    return Config::weightStride >= padded;
+  return Lanes % width == 0;
+}
+
+#if ARIADNE_SIMD_WIDTH > 1
+/// Accumulator vectors kept in registers by the one-event kernels: half the
+/// register file (32 registers with AVX-512, 16 otherwise).
+constexpr int kEventAccumulators = simd::kWidth >= 16 ? 16 : 8;
+
+/// acc[c] += acc[c + Half] for Half, Half / 2, ..., 1: a tree of additions
+/// whose depth is log2 of the number of partial sums.
+template <int Half, int Vectors, int Chains>
+ARIADNE_INLINE void halve(simd::Vec (&acc)[Chains][Vectors]) {
+  if constexpr (Half >= 1) {
+    for (int c = 0; c < Half; ++c)
+      for (int v = 0; v < Vectors; ++v)
+        acc[c][v] += acc[c + Half][v];
+    halve<Half / 2, Vectors>(acc);
+  }
+}
+
+/// Input-major, one event, outputs [n0, n0 + Vectors * width) into the
+/// padded row `out`. A sum over k is a chain of dependent multiply-adds;
+/// splitting it into interleaved partial sums fills the accumulator budget
+/// when the block has few vectors, so that the chains are short.
+template <class Config, int Vectors>
+ARIADNE_INLINE void denseEventBlock(const float *in, float *out, int n0) {
+  using simd::Vec;
+  constexpr int width = simd::kWidth;
+  constexpr int budget = kEventAccumulators / Vectors;
+  // A power of two, so that the partial sums fold as a tree.
+  constexpr int chains = budget >= 8   ? 8
+                         : budget >= 4 ? 4
+                         : budget >= 2 ? 2
+                                       : 1;
+  constexpr int stride = Config::weightStride;
+  constexpr int inFeatures = Config::inFeatures;
+  Vec acc[chains][Vectors];
+  for (int c = 0; c < chains; ++c)
+    for (int v = 0; v < Vectors; ++v)
+      acc[c][v] = Vec{};
+  if constexpr (Config::bias != nullptr)
+    for (int v = 0; v < Vectors; ++v)
+      acc[0][v] = simd::load(Config::bias + n0 + v * width);
+  constexpr int mainEnd = inFeatures - inFeatures % chains;
+  for (int k = 0; k < mainEnd; k += chains)
+    for (int c = 0; c < chains; ++c) {
+      const float *w = Config::weights + (k + c) * stride + n0;
+      float x = in[k + c];
+      for (int v = 0; v < Vectors; ++v)
+        acc[c][v] += simd::load(w + v * width) * x;
+    }
+  for (int k = mainEnd; k < inFeatures; ++k) {
+    const float *w = Config::weights + k * stride + n0;
+    float x = in[k];
+    for (int v = 0; v < Vectors; ++v)
+      acc[k - mainEnd][v] += simd::load(w + v * width) * x;
+  }
+  halve<chains / 2, Vectors>(acc);
+  for (int v = 0; v < Vectors; ++v)
+    simd::store(out + n0 + v * width, acc[0][v]);
+}
+
+/// Input-major, one event, into the padded row `out`.
+template <class Config>
+ARIADNE_INLINE void denseEventInputMajor(const float *in, float *out) {
+  constexpr int width = simd::kWidth;
+  constexpr int vectors = (Config::outFeatures + width - 1) / width;
+  constexpr int perBlock = kEventAccumulators;
+  constexpr int fullEnd = vectors - vectors % perBlock;
+  for (int v0 = 0; v0 < fullEnd; v0 += perBlock)
+    denseEventBlock<Config, perBlock>(in, out, v0 * width);
+  if constexpr (fullEnd < vectors)
+    denseEventBlock<Config, vectors - fullEnd>(in, out, fullEnd * width);
+}
+
+/// Output-major, one event, into the row `out`: per output a dot product in
+/// vectors along k, two interleaved partial vectors, then a tree over the
+/// lanes of the vector.
+template <class Config>
+ARIADNE_INLINE void denseEventOutputMajor(const float *in, float *out) {
+  using simd::Vec;
+  constexpr int width = simd::kWidth;
+  constexpr int inFeatures = Config::inFeatures;
+  constexpr int full = inFeatures / width;
+  constexpr int vectors = (inFeatures + width - 1) / width;
+  Vec x[vectors];
+  for (int i = 0; i < full; ++i)
+    x[i] = simd::load(in + i * width);
+  if constexpr (full < vectors) {
+    // The input is not padded: its last vector is assembled with zeros,
+    // lane by lane (a vector load of scalars just stored would stall).
+    x[full] = Vec{};
+    for (int j = 0; j < inFeatures - full * width; ++j)
+      x[full][j] = in[full * width + j];
+  }
+  for (int n = 0; n < Config::outFeatures; ++n) {
+    const float *w = Config::weights + n * Config::weightStride;
+    Vec acc[2][1] = {{Vec{}}, {Vec{}}};
+    for (int i = 0; i < vectors; ++i)
+      acc[i % 2][0] += simd::load(w + i * width) * x[i];
+    halve<1, 1>(acc);
+    float sum = simd::sumLanes<width>(acc[0][0]);
+    if constexpr (Config::bias != nullptr)
+      out[n] = sum + Config::bias[n];
+    else
+      out[n] = sum;
+  }
+}
+
+/// One event: the outputs go into a row padded to whole vectors, so that
+/// the activation runs on whole vectors too (a scalar remainder of tanh
+/// would cost as much as the vectors), then are copied out.
+template <class Config>
+ARIADNE_INLINE void denseEventSimd(const float *in, float *out) {
+  constexpr int width = simd::kWidth;
+  constexpr int padded = (Config::outFeatures + width - 1) / width * width;
+  alignas(64) float row[padded];
+  if constexpr (Config::outputMajor) {
+    for (int i = Config::outFeatures; i < padded; ++i)
+      row[i] = 0.0f;
+    denseEventOutputMajor<Config>(in, row);
+  } else {
+    denseEventInputMajor<Config>(in, row);
+  }
+  if constexpr (Config::activation != Activation::None)
+    for (int i = 0; i < padded; ++i)
+      row[i] =
+          activate<Config::activation>(row[i], Config::alpha, Config::beta);
+  for (int i = 0; i < Config::outFeatures; ++i)
+    out[i] = row[i];
+}
+
+/// `Lanes` events, outputs [n0, n0 + Outputs): each weight is broadcast
+/// once and multiplied into Lanes / width vectors of events.
+template <class Config, int Lanes, int Outputs>
+ARIADNE_INLINE void denseLanesBlock(const float *in, float *out, int n0) {
+  using simd::Vec;
+  constexpr int width = simd::kWidth;
+  constexpr int perRow = Lanes / width;
+  Vec acc[Outputs][perRow];
+  for (int j = 0; j < Outputs; ++j)
+    for (int m = 0; m < perRow; ++m) {
+      if constexpr (Config::bias != nullptr)
+        acc[j][m] = simd::splat(Config::bias[n0 + j]);
+      else
+        acc[j][m] = Vec{};
+    }
+  for (int k = 0; k < Config::inFeatures; ++k) {
+    Vec x[perRow];
+    for (int m = 0; m < perRow; ++m)
+      x[m] = simd::load(in + k * Lanes + m * width);
+    for (int j = 0; j < Outputs; ++j) {
+      Vec wj = simd::splat(Config::weights[weightIndex<Config>(k, n0 + j)]);
+      for (int m = 0; m < perRow; ++m)
+        acc[j][m] += wj * x[m];
+    }
+  }
+  for (int j = 0; j < Outputs; ++j)
+    for (int m = 0; m < perRow; ++m)
+      simd::store(out + (n0 + j) * Lanes + m * width, acc[j][m]);
+}
+
+template <class Config, int Lanes>
+ARIADNE_INLINE void denseLanesSimd(const float *in, float *out) {
+  // Enough independent accumulator chains to cover the multiply-add
+  // latency, and as many as the registers hold (16 of 32 with AVX-512, 8 of
+  // 16 otherwise): each input vector loaded then serves more outputs.
+  constexpr int perRow = Lanes / simd::kWidth;
+  constexpr int budget = kEventAccumulators;
+  constexpr int block = perRow >= budget ? 1 : budget / perRow;
+  constexpr int outFeatures = Config::outFeatures;
+  constexpr int fullEnd = outFeatures - outFeatures % block;
+  for (int n0 = 0; n0 < fullEnd; n0 += block)
+    denseLanesBlock<Config, Lanes, block>(in, out, n0);
+  if constexpr (fullEnd < outFeatures)
+    denseLanesBlock<Config, Lanes, outFeatures - fullEnd>(in, out, fullEnd);
+}
+#endif
+
+} // namespace detail
+
+/// One dense layer over `Lanes` events in the lane layout (lanes.h). `in`
+/// and `out` must not overlap.
+template <class Config, int Lanes = 1, class TIn, class TOut>
+ARIADNE_HD void dense(const TIn *in, TOut *out) {
+  constexpr int inSize = Config::inFeatures * Lanes;
+  constexpr int outSize = Config::outFeatures * Lanes;
+#if ARIADNE_SIMD_WIDTH > 1
+  if constexpr (detail::denseUsesSimd<Config, Lanes, TIn, TOut>()) {
+    for (int r = 0; r < Config::rows; ++r) {
+      float *y = out + r * outSize;
+      if constexpr (Lanes == 1) {
+        detail::denseEventSimd<Config>(in + r * inSize, y);
+      } else {
+        detail::denseLanesSimd<Config, Lanes>(in + r * inSize, y);
+        // A separate pass keeps the activation a loop over contiguous
+        // values, which vectorizes; per block it would stay scalar.
+        if constexpr (Config::activation != Activation::None)
+          for (int i = 0; i < outSize; ++i)
+            y[i] =
+                activate<Config::activation>(y[i], Config::alpha, Config::beta);
+      }
+    }
+    return;
+  }
+#endif
+  for (int r = 0; r < Config::rows; ++r)
+    detail::densePortable<Config, Lanes>(in + r * inSize, out + r * outSize);
+}
+
+} // namespace ariadne
+
+#endif // ARIADNE_RUNTIME_DENSE_H

@@ -1,0 +1,154 @@
+//===- fastmath.h - vectorizable exp, tanh and sigmoid ----------*- C++ -*-===//
+//
+// Part of the ariadnec runtime: header-only, no dependency, copied into
+// every generated package.
+//
+// The float path must agree with PyTorch within float rounding, and the
+// kernels must vectorize without -ffast-math. libm's expf/tanhf are calls
+// with branches, so loops over them stay scalar. These versions are
+// straight-line code (polynomials, selects and bit operations) that the
+// compiler turns into SIMD, and each is within a few ulp of the correctly
+// rounded result over the whole float range (tests/unit/plain sweeps them).
+//
+//===----------------------------------------------------------------------===//
+#ifndef ARIADNE_RUNTIME_FASTMATH_H
+#define ARIADNE_RUNTIME_FASTMATH_H
+
+#include "ariadne/platform.h"
+
+#include <cstdint>
+#include <cstring>
+
+namespace ariadne {
+namespace math {
+
+ARIADNE_INLINE float bitsToFloat(std::int32_t bits) {
+  float f;
+  std::memcpy(&f, &bits, sizeof(f));
+  return f;
+}
+
+ARIADNE_INLINE std::int32_t floatToBits(float f) {
+  std::int32_t bits;
+  std::memcpy(&bits, &f, sizeof(bits));
+  return bits;
+}
+
+/// |x| by clearing the sign bit (vectorizes as an and-not).
+ARIADNE_INLINE float absBits(float x) {
+  return bitsToFloat(floatToBits(x) & 0x7fffffff);
+}
+
+/// c ? a : b without a branch. GCC lowers a conditional expression to
+/// control flow and, without AVX-512 masking, refuses to vectorize a loop
+/// once a later float operation has been duplicated into its arms (the
+/// operation could trap); a bit mask keeps the loop straight-line.
+ARIADNE_INLINE float select(bool c, float a, float b) {
+  std::int32_t mask = -static_cast<std::int32_t>(c);
+  return bitsToFloat((floatToBits(a) & mask) | (floatToBits(b) & ~mask));
+}
+
+/// The magnitude of `magnitude` with the sign of `sign`.
+ARIADNE_INLINE float copySignBits(float magnitude, float sign) {
+  return bitsToFloat(
+      (floatToBits(magnitude) & 0x7fffffff) |
+      (floatToBits(sign) & static_cast<std::int32_t>(0x80000000u)));
+}
+
+namespace detail {
+
+// ln 2 split so that n * kLn2Hi is exact for |n| <= 256 (kLn2Hi has 15
+// significant bits), which keeps the reduced argument exact.
+constexpr float kLog2e = 0x1.715476p+0f;
+constexpr float kLn2Hi = 0x1.62e4p-1f;
+constexpr float kLn2Lo = 0x1.7f7d1cp-20f;
+// Adding 1.5 * 2^23 rounds a float of magnitude < 2^22 to an integer held
+// in the low mantissa bits.
+constexpr float kRoundShifter = 0x1.8p23f;
+
+/// Splits x into n * ln 2 + r with n an integer and |r| <= ln(2) / 2 (plus
+/// rounding); `x` must satisfy |x| < 2^21.
+ARIADNE_INLINE void reduceLn2(float x, float &r, std::int32_t &n) {
+  float shifted = x * kLog2e + kRoundShifter;
+  n = floatToBits(shifted) - floatToBits(kRoundShifter);
+  float nf = shifted - kRoundShifter;
+  r = x - nf * kLn2Hi;
+  r = r - nf * kLn2Lo;
+}
+
+/// expm1(r) - r - r^2/2 for |r| <= ln(2)/2 without the two leading terms,
+/// as r^3 * q(r): the Taylor series to r^8, whose remainder is below
+/// 2e-10 relative to expm1(r) on that interval.
+ARIADNE_INLINE float expm1Tail(float r) {
+  float q = 1.0f / 40320.0f;
+  q = q * r + 1.0f / 5040.0f;
+  q = q * r + 1.0f / 720.0f;
+  q = q * r + 1.0f / 120.0f;
+  q = q * r + 1.0f / 24.0f;
+  q = q * r + 1.0f / 6.0f;
+  return q * (r * r * r);
+}
+
+/// expm1(r) for |r| <= ln(2)/2 with a small relative error.
+ARIADNE_INLINE float expm1Reduced(float r) {
+  return r + (r * r * 0.5f + expm1Tail(r));
+}
+
+/// 2^n as a float for n in [-126, 127].
+ARIADNE_INLINE float pow2(std::int32_t n) {
+  return bitsToFloat((n + 127) << 23);
+}
+
+} // namespace detail
+
+/// e^x within 1 ulp, including the subnormal range, overflow to +inf and
+/// NaN propagation.
+ARIADNE_INLINE float exp(float x) {
+  // Clamp into the range where the result is not trivially 0 or inf. The
+  // comparisons are false for NaN, which passes through and makes the
+  // polynomial NaN.
+  float clamped = select(x < -104.0f, -104.0f, x);
+  clamped = select(clamped > 89.0f, 89.0f, clamped);
+  float r;
+  std::int32_t n;
+  detail::reduceLn2(clamped, r, n);
+  float p = 1.0f + detail::expm1Reduced(r);
+  // n lies in [-150, 129]: scale in two steps so that both factors are
+  // normal and the product can underflow gradually or overflow to inf.
+  std::int32_t half = n >> 1;
+  return p * detail::pow2(half) * detail::pow2(n - half);
+}
+
+/// tanh(x) within 2 ulp, odd, with NaN propagation.
+ARIADNE_INLINE float tanh(float x) {
+  // For |x| >= 9.02 tanh rounds to 1; the clamp keeps e^{2|x|} finite and
+  // lets NaN through.
+  float a = absBits(x);
+  a = select(a > 9.5f, 9.5f, a);
+  float r;
+  std::int32_t n;
+  detail::reduceLn2(2.0f * a, r, n);
+  // expm1(2a) = 2^n * expm1(r) + (2^n - 1) keeps full relative precision
+  // near 0, where 1 - 2 / (e^{2a} + 1) would cancel.
+  float scale = detail::pow2(n);
+  float em = scale * detail::expm1Reduced(r) + (scale - 1.0f);
+  // The quotient is >= 0 (or NaN): xor-ing x's sign bit in makes it odd.
+  float t = em / (em + 2.0f);
+  return bitsToFloat(floatToBits(t) ^
+                     (floatToBits(x) & static_cast<std::int32_t>(0x80000000u)));
+}
+
+/// The logistic function 1 / (1 + e^{-x}) within 2 ulp, with NaN
+/// propagation.
+ARIADNE_INLINE float sigmoid(float x) {
+  // e^{-|x|} never overflows; for x < 0 the result is e^x / (1 + e^x),
+  // which keeps the relative precision of tiny results.
+  float e = exp(-absBits(x));
+  float numerator = select(x < 0.0f, e, 1.0f);
+  return numerator / (1.0f + e);
+}
+
+} // namespace math
+} // namespace ariadne
+
+#endif // ARIADNE_RUNTIME_FASTMATH_H

@@ -1,0 +1,94 @@
+//===- simd.h - native-width float vectors for the hot kernels --*- C++ -*-===//
+//
+// Part of the ariadnec runtime: header-only, no dependency, copied into
+// every generated package.
+//
+// Compilers vectorize the loops of a dense layer only some of the time:
+// whether a block of accumulators stays in registers depends on unrolling
+// heuristics that change with the trip counts. The dense kernel therefore
+// spells its register blocking with GNU vector extensions (GCC, Clang) at
+// the native width of the target it is compiled for; everywhere else
+// (CUDA, HLS, other compilers, or ARIADNE_NO_SIMD) the portable loops run.
+// A vector type wider than the target would be split through memory, which
+// is why the width follows the compiler's target macros.
+//
+//===----------------------------------------------------------------------===//
+#ifndef ARIADNE_RUNTIME_SIMD_H
+#define ARIADNE_RUNTIME_SIMD_H
+
+#include "ariadne/platform.h"
+
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(__CUDACC__) &&       \
+    !defined(__SYNTHESIS__) && !defined(ARIADNE_NO_SIMD)
+#if defined(__AVX512F__)
+#define ARIADNE_SIMD_WIDTH 16
+#elif defined(__AVX__)
+#define ARIADNE_SIMD_WIDTH 8
+#elif defined(__SSE2__) || defined(__ARM_NEON)
+#define ARIADNE_SIMD_WIDTH 4
+#endif
+#endif
+
+#ifndef ARIADNE_SIMD_WIDTH
+#define ARIADNE_SIMD_WIDTH 1
+#endif
+
+namespace ariadne {
+namespace simd {
+
+/// Floats per native vector; 1 when the vector kernels are off.
+constexpr int kWidth = ARIADNE_SIMD_WIDTH;
+constexpr bool kEnabled = kWidth > 1;
+
+/// Events per tile of a package's batched entry point: two vectors per
+/// lane row, so that a dense layer keeps eight independent accumulator
+/// chains (see dense.h).
+constexpr int kBatchLanes = kWidth > 1 ? 2 * kWidth : 8;
+
+/// The widest padding any target needs: dense weights and biases padded to
+/// a multiple of this many outputs can be read in whole vectors.
+constexpr int kPadding = 16;
+
+#if ARIADNE_SIMD_WIDTH > 1
+// An alias template would drop the attribute in GCC, a nested typedef keeps
+// it.
+template <int Width> struct VectorOf {
+  typedef float type __attribute__((vector_size(Width * sizeof(float))));
+};
+using Vec = VectorOf<kWidth>::type;
+
+ARIADNE_INLINE Vec load(const float *p) {
+  Vec v;
+  __builtin_memcpy(&v, p, sizeof(v));
+  return v;
+}
+
+ARIADNE_INLINE void store(float *p, Vec v) {
+  __builtin_memcpy(p, &v, sizeof(v));
+}
+
+/// Every lane x. (x - 0 is x for every x, -0 included, so it folds to a
+/// plain broadcast; 0 + x would not, as 0 + -0 is +0.)
+ARIADNE_INLINE Vec splat(float x) { return x - Vec{}; }
+
+/// The sum of the lanes of a vector of `Width` floats, as a tree of
+/// half-width additions (a loop over the lanes would be a serial chain).
+template <int Width>
+ARIADNE_INLINE float sumLanes(typename VectorOf<Width>::type v) {
+  if constexpr (Width == 2) {
+    return v[0] + v[1];
+  } else {
+    using Half = typename VectorOf<Width / 2>::type;
+    Half low, high;
+    __builtin_memcpy(&low, &v, sizeof(low));
+    __builtin_memcpy(&high, reinterpret_cast<const char *>(&v) + sizeof(low),
+                     sizeof(high));
+    return sumLanes<Width / 2>(low + high);
+  }
+}
+#endif
+
+} // namespace simd
+} // namespace ariadne
+
+#endif // ARIADNE_RUNTIME_SIMD_H

@@ -1,0 +1,177 @@
+#!/usr/bin/python3
+"""End-to-end: PyTorch-exported MLPs through ariadnec.
+
+Each model is exported with torch.onnx.export (Debian's python3-torch) at
+the opset named, then
+  - `ariadnec emulate` must reproduce PyTorch's outputs within float
+    rounding (the float path is the reference), and
+  - `ariadnec validate --target cpp` must build the generated package and
+    agree with the emulator.
+Usage: pytorch_models.py ARIADNEC WORKDIR
+"""
+import os
+import subprocess
+import sys
+import zlib
+
+import torch
+
+TOLERANCE = 1e-5  # absolute and relative: float rounding of ~100-term sums
+
+
+class HalfTanh(torch.nn.Module):
+    def forward(self, x):
+        return torch.tanh(x / 2)
+
+
+class FlattenHead(torch.nn.Module):
+    """An [N, 3, 4] input flattened the way PyTorch code usually does it."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = torch.nn.Linear(12, 6)
+        self.out = torch.nn.Linear(6, 3)
+
+    def forward(self, x):
+        x = x.view(x.size(0), -1)
+        x = torch.relu(self.fc(x))
+        return torch.flatten(self.out(x).unsqueeze(1), 1)
+
+
+class TwoHeads(torch.nn.Module):
+    """Two inputs concatenated, two outputs."""
+
+    def __init__(self):
+        super().__init__()
+        self.trunk = torch.nn.Linear(7, 16)
+        self.z = torch.nn.Linear(16, 1)
+        self.cls = torch.nn.Linear(16, 3)
+
+    def forward(self, hits, extra):
+        h = torch.tanh(self.trunk(torch.cat([hits, extra], dim=1)))
+        return self.z(h), torch.softmax(self.cls(h), dim=1)
+
+
+def with_batchnorm():
+    model = torch.nn.Sequential(
+        torch.nn.Linear(10, 20), torch.nn.BatchNorm1d(20), torch.nn.ReLU(),
+        torch.nn.Linear(20, 4), torch.nn.BatchNorm1d(4))
+    # Non-trivial running statistics, as after training.
+    for bn in (model[1], model[4]):
+        bn.running_mean.uniform_(-1, 1)
+        bn.running_var.uniform_(0.5, 2)
+        bn.weight.data.uniform_(0.5, 1.5)
+        bn.bias.data.uniform_(-0.5, 0.5)
+    return model
+
+
+MODELS = [
+    # name, builder, input shapes (batch first), opset, dynamic batch
+    ("mlp_tanh_half", lambda: torch.nn.Sequential(
+        torch.nn.Linear(27, 81), HalfTanh(), torch.nn.Linear(81, 2), HalfTanh()),
+     [(27,)], 11, True),
+    ("mlp_relu_softmax", lambda: torch.nn.Sequential(
+        torch.nn.Linear(16, 64), torch.nn.ReLU(), torch.nn.Linear(64, 32),
+        torch.nn.ReLU(), torch.nn.Linear(32, 32), torch.nn.ReLU(),
+        torch.nn.Linear(32, 5), torch.nn.Softmax(dim=1)),
+     [(16,)], 13, True),
+    ("mlp_leaky_sigmoid", lambda: torch.nn.Sequential(
+        torch.nn.Linear(8, 12), torch.nn.LeakyReLU(0.1), torch.nn.Linear(12, 2),
+        torch.nn.Sigmoid()),
+     [(8,)], 17, True),
+    ("mlp_batchnorm", with_batchnorm, [(10,)], 13, True),
+    ("mlp_softsign_hardsigmoid_clip", lambda: torch.nn.Sequential(
+        torch.nn.Linear(6, 9), torch.nn.Softsign(), torch.nn.Linear(9, 9),
+        torch.nn.Hardsigmoid(), torch.nn.Linear(9, 3), torch.nn.Hardtanh(-0.5, 0.5)),
+     [(6,)], 11, True),
+    ("mlp_flatten", FlattenHead, [(3, 4)], 13, True),
+    ("mlp_two_heads", TwoHeads, [(4,), (3,)], 13, True),
+    ("mlp_static", lambda: torch.nn.Sequential(
+        torch.nn.Linear(5, 7), torch.nn.Tanh(), torch.nn.Linear(7, 2)),
+     [(5,)], 13, False),
+]
+
+
+def write_csv(path, rows):
+    with open(path, "w") as f:
+        f.write("# events\n")
+        for row in rows:
+            f.write(",".join(repr(float(v)) for v in row) + "\n")
+
+
+def read_csv(path):
+    rows = []
+    with open(path) as f:
+        for line in f:
+            if line.strip() and not line.startswith("#"):
+                rows.append([float(v) for v in line.split(",")])
+    return rows
+
+
+def run_model(ariadnec, workdir, name, build, shapes, opset, dynamic):
+    torch.manual_seed(zlib.crc32(name.encode()))
+    model = build().eval()
+    batch = 64 if dynamic else 1
+    inputs = [torch.randn(batch, *s) * 2 for s in shapes]
+    inputs[0][0].fill_(8.0)    # saturates tanh/sigmoid
+    inputs[0][-1].fill_(-8.0)
+    in_names = [f"in{i}" for i in range(len(shapes))]
+    with torch.no_grad():
+        outputs = model(*inputs)
+    if isinstance(outputs, torch.Tensor):
+        outputs = (outputs,)
+    out_names = [f"out{i}" for i in range(len(outputs))]
+    axes = {n: {0: "events"} for n in in_names + out_names} if dynamic else None
+    onnx_path = os.path.join(workdir, name + ".onnx")
+    torch.onnx.export(model, tuple(inputs), onnx_path, input_names=in_names,
+                      output_names=out_names, dynamic_axes=axes,
+                      opset_version=opset)
+
+    flat_in = torch.cat([t.reshape(batch, -1) for t in inputs], dim=1)
+    flat_out = torch.cat([t.reshape(batch, -1) for t in outputs], dim=1)
+    in_csv = os.path.join(workdir, name + "_in.csv")
+    out_csv = os.path.join(workdir, name + "_out.csv")
+    write_csv(in_csv, flat_in.tolist())
+
+    subprocess.run([ariadnec, "emulate", onnx_path, "--input", in_csv,
+                    "-o", out_csv], check=True, capture_output=True, text=True)
+    got = torch.tensor(read_csv(out_csv))
+    if got.shape != flat_out.shape:
+        return f"emulator output shape {tuple(got.shape)}, PyTorch {tuple(flat_out.shape)}"
+    diff = (got - flat_out).abs()
+    bound = TOLERANCE * (1 + flat_out.abs())
+    if not bool((diff <= bound).all()):
+        i = int((diff - bound).argmax())
+        return (f"emulator differs from PyTorch at flat index {i}: "
+                f"{got.flatten()[i].item()} vs {flat_out.flatten()[i].item()}")
+
+    result = subprocess.run([ariadnec, "validate", onnx_path, "--target", "cpp",
+                             "--input", in_csv, "-o",
+                             os.path.join(workdir, name + "_cpp")],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        return "validate failed: " + (result.stderr or result.stdout).strip()
+    return None
+
+
+def main():
+    ariadnec, workdir = sys.argv[1], sys.argv[2]
+    os.makedirs(workdir, exist_ok=True)
+    passed = failed = 0
+    for name, build, shapes, opset, dynamic in MODELS:
+        try:
+            error = run_model(ariadnec, workdir, name, build, shapes, opset, dynamic)
+        except subprocess.CalledProcessError as e:
+            error = f"{e.cmd[1]} failed: {e.stderr.strip()}"
+        if error:
+            failed += 1
+            print(f"FAIL {name} (opset {opset}): {error}")
+        else:
+            passed += 1
+            print(f"ok   {name} (opset {opset})")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

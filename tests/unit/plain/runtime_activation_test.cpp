@@ -1,0 +1,107 @@
+//===- runtime_activation_test.cpp - activation kernel
+//---------------------===//
+#include "ariadne/activation.h"
+
+#include "runtime_test_util.h"
+
+#include <algorithm>
+#include <limits>
+
+using namespace ariadne;
+using namespace ariadne::test;
+
+namespace {
+
+/// The formulas of the nn dialect, in double.
+double reference(Activation kind, double alpha, double beta, double x) {
+  switch (kind) {
+  case Activation::None:
+    return x;
+  case Activation::Relu:
+    return x > 0 ? x : 0.0;
+  case Activation::LeakyRelu:
+    return x < 0 ? alpha * x : x;
+  case Activation::Tanh:
+    return std::tanh(x);
+  case Activation::Sigmoid:
+    return 1.0 / (1.0 + std::exp(-x));
+  case Activation::Softsign:
+    return x / (1.0 + std::fabs(x));
+  case Activation::HardSigmoid:
+    return std::max(0.0, std::min(1.0, alpha * x + beta));
+  case Activation::Clip:
+    return std::min(beta, std::max(alpha, x));
+  }
+  return 0;
+}
+
+template <Activation Kind, int Alpha100, int Beta100>
+struct TestConfig : ActivationConfig {
+  static constexpr int size = 37;
+  static constexpr Activation activation = Kind;
+  static constexpr float alpha = Alpha100 / 100.0f;
+  static constexpr float beta = Beta100 / 100.0f;
+};
+
+template <class Config> void checkKind() {
+  // A range that crosses every kink of the piecewise kinds.
+  std::vector<float> in = randomFloats(Config::size, 3, -6.0f, 6.0f);
+  in[0] = 0.0f;
+  in[1] = -0.0f;
+  std::vector<float> out(in.size());
+  activation<Config>(in.data(), out.data());
+  std::vector<double> expected;
+  for (float x : in)
+    expected.push_back(
+        reference(Config::activation, Config::alpha, Config::beta, x));
+  requireClose(out, expected, 3e-7, 1e-30);
+
+  // Several events in the lane layout give the same values per event.
+  constexpr int lanes = 5;
+  std::vector<float> events = randomFloats(Config::size * lanes, 4, -6, 6);
+  std::vector<float> laneIn = eventsToLanes(events, Config::size, lanes);
+  std::vector<float> laneOut(laneIn.size());
+  activation<Config, lanes>(laneIn.data(), laneOut.data());
+  std::vector<float> perEvent(events.size());
+  for (int t = 0; t < lanes; ++t)
+    activation<Config>(events.data() + t * Config::size,
+                       perEvent.data() + t * Config::size);
+  REQUIRE(lanesToEvents(laneOut, Config::size, lanes) == perEvent);
+
+  // In place.
+  activation<Config>(in.data(), in.data());
+  REQUIRE(in == out);
+}
+
+} // namespace
+
+TEST_CASE("activation kernel computes every kind", "[runtime][activation]") {
+  checkKind<TestConfig<Activation::None, 0, 0>>();
+  checkKind<TestConfig<Activation::Relu, 0, 0>>();
+  checkKind<TestConfig<Activation::LeakyRelu, 1, 0>>();
+  checkKind<TestConfig<Activation::LeakyRelu, 30, 0>>();
+  checkKind<TestConfig<Activation::Tanh, 0, 0>>();
+  checkKind<TestConfig<Activation::Sigmoid, 0, 0>>();
+  checkKind<TestConfig<Activation::Softsign, 0, 0>>();
+  checkKind<TestConfig<Activation::HardSigmoid, 20, 50>>();
+  checkKind<TestConfig<Activation::Clip, -150, 250>>();
+}
+
+TEST_CASE("activations pass NaN through", "[runtime][activation]") {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  CHECK(std::isnan(activate<Activation::Relu>(nan, 0, 0)));
+  CHECK(std::isnan(activate<Activation::LeakyRelu>(nan, 0.1f, 0)));
+  CHECK(std::isnan(activate<Activation::Tanh>(nan, 0, 0)));
+  CHECK(std::isnan(activate<Activation::Sigmoid>(nan, 0, 0)));
+  CHECK(std::isnan(activate<Activation::HardSigmoid>(nan, 0.2f, 0.5f)));
+  CHECK(std::isnan(activate<Activation::Clip>(nan, -1, 1)));
+  CHECK(activate<Activation::Clip>(5.0f, -1, 1) == 1.0f);
+  CHECK(activate<Activation::Clip>(-5.0f, -1, 1) == -1.0f);
+  CHECK(activate<Activation::LeakyRelu>(-2.0f, 0.5f, 0) == -1.0f);
+}
+
+TEST_CASE("activate works on other arithmetic types", "[runtime][activation]") {
+  CHECK(activate<Activation::Relu>(-3, 0, 0) == 0);
+  CHECK(activate<Activation::Relu>(4, 0, 0) == 4);
+  CHECK(activate<Activation::Clip>(9.0, 0.0f, 6.0f) == 6.0);
+}

@@ -1,0 +1,196 @@
+//===- runtime_standalone_test.cpp - each runtime header on its own -------===//
+//
+// Every header a package ships under ariadne/ must compile alone, and every
+// kernel must instantiate with the default configuration of its header. The
+// headers are taken from the copies embedded in the compiler, i.e. what a
+// package really gets, and compiled with the system C++ compiler, with and
+// without -march=native (which switches the dense kernel to its vector
+// code), warnings as errors.
+//
+//===----------------------------------------------------------------------===//
+#include "backends/common/Resources.h"
+
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <string>
+#include <unistd.h>
+
+using namespace ariadne;
+
+namespace {
+
+/// Explicit instantiations of each kernel with its default configuration.
+const std::map<std::string, std::string> kInstantiations = {
+    {"activation.h", "template void ariadne::activation<"
+                     "ariadne::ActivationConfig>(const float *, float *);\n"},
+    {"dense.h",
+     "template void ariadne::dense<ariadne::DenseConfig>(const float *, "
+     "float *);\n"
+     "template void ariadne::dense<ariadne::DenseConfig, "
+     "ariadne::simd::kBatchLanes>(const float *, float *);\n"},
+    {"matmul.h", "template void ariadne::matmul<ariadne::MatMulConfig>("
+                 "const float *, const float *, float *);\n"},
+    {"elementwise.h", "template void ariadne::binary<ariadne::BinaryConfig>("
+                      "const float *, const float *, float *);\n"},
+    {"softmax.h", "template void ariadne::softmax<ariadne::SoftmaxConfig, "
+                  "1>(const float *, float *);\n"},
+    {"batchnorm.h",
+     "template void ariadne::batchNorm<ariadne::BatchNormConfig, 1>("
+     "const float *, const float *, const float *, const float *, "
+     "const float *, float *);\n"},
+    {"gather.h", "template void ariadne::gather<ariadne::GatherConfig>("
+                 "const float *, float *);\n"},
+    {"transpose.h",
+     "template void ariadne::transpose<ariadne::TransposeConfig>("
+     "const float *, float *);\n"},
+    {"slice.h", "template void ariadne::slice<ariadne::SliceConfig>("
+                "const float *, float *);\n"},
+    {"concat.h", "template void ariadne::concat<ariadne::ConcatConfig>("
+                 "const float *const *, float *);\n"},
+    {"reshape.h", "template void ariadne::reshape<ariadne::ReshapeConfig>("
+                  "const float *, float *);\n"},
+    {"lanes.h",
+     "template void ariadne::toLanes<3, 8>(const float *, float *, int);\n"
+     "template void ariadne::fromLanes<3, 8>(const float *, float *, int);\n"
+     "template const float *ariadne::broadcastLanes<3, 8>(const float *, "
+     "float *);\n"
+     "template void ariadne::copy<3, 8>(const float *, float *);\n"},
+    {"fastmath.h", "float useExp(float x) { return ariadne::math::exp(x) + "
+                   "ariadne::math::tanh(x) + ariadne::math::sigmoid(x); }\n"},
+};
+
+/// A program comparing the vector kernels of dense.h, compiled for the
+/// build machine's widest vectors, with the portable loops.
+const char *const kNativeDenseCheck = R"(
+#include "ariadne/dense.h"
+#include <cmath>
+#include <cstdio>
+#include <random>
+
+template <int K, int N, int Stride, bool OutputMajor, ariadne::Activation A,
+          int Rows = 1>
+struct Check : ariadne::DenseConfig {
+  static constexpr int rows = Rows, inFeatures = K, outFeatures = N;
+  static constexpr bool outputMajor = OutputMajor;
+  static constexpr int weightStride = Stride;
+  static inline float storage[(OutputMajor ? N : K) * Stride];
+  static inline float biasStorage[Stride > N ? Stride : N];
+  static constexpr const float *weights = storage;
+  static constexpr const float *bias = biasStorage;
+  static constexpr ariadne::Activation activation = A;
+  static constexpr float alpha = 0.1f;
+};
+
+template <class C, int Lanes> bool agree(unsigned seed) {
+  std::mt19937 gen(seed);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  for (float &w : C::storage) w = dist(gen);
+  for (float &b : C::biasStorage) b = dist(gen);
+  // Padding must stay zero.
+  for (int r = 0; r < (C::outputMajor ? C::outFeatures : C::inFeatures); ++r)
+    for (int j = C::outputMajor ? C::inFeatures : C::outFeatures;
+         j < C::weightStride; ++j)
+      C::storage[r * C::weightStride + j] = 0.0f;
+  static float in[C::rows * C::inFeatures * Lanes];
+  static float fast[C::rows * C::outFeatures * Lanes];
+  static float slow[C::rows * C::outFeatures * Lanes];
+  for (float &x : in) x = 2 * dist(gen);
+  ariadne::dense<C, Lanes>(in, fast);
+  for (int r = 0; r < C::rows; ++r)
+    ariadne::detail::densePortable<C, Lanes>(
+        in + r * C::inFeatures * Lanes, slow + r * C::outFeatures * Lanes);
+  for (int i = 0; i < C::rows * C::outFeatures * Lanes; ++i)
+    if (!(std::fabs(fast[i] - slow[i]) <= 1e-5f * (1 + std::fabs(slow[i])))) {
+      std::printf("mismatch at %d: %g vs %g\n", i, fast[i], slow[i]);
+      return false;
+    }
+  return true;
+}
+
+template <class C> bool both(unsigned seed) {
+  static_assert(ariadne::detail::denseUsesSimd<C, 1, float, float>() ==
+                    ariadne::simd::kEnabled, "one event: vector kernel");
+  return agree<C, 1>(seed) && agree<C, ariadne::simd::kBatchLanes>(seed + 1);
+}
+
+int main() {
+  using ariadne::Activation;
+  bool ok = both<Check<27, 81, 96, false, Activation::Tanh>>(1) &&
+            both<Check<16, 200, 208, false, Activation::LeakyRelu>>(2) &&
+            both<Check<6, 10, 16, false, Activation::Relu, 4>>(3) &&
+            both<Check<81, 2, 96, true, Activation::None>>(4) &&
+            both<Check<40, 1, 48, true, Activation::Sigmoid>>(5) &&
+            both<Check<100, 20, 112, true, Activation::Tanh, 2>>(6);
+  std::printf("vector width %d: %s\n", ariadne::simd::kWidth,
+              ok ? "agree" : "DISAGREE");
+  return ok ? 0 : 1;
+}
+)";
+
+std::string compiler() {
+  const char *cxx = std::getenv("CXX");
+  return cxx && *cxx ? cxx : "c++";
+}
+
+} // namespace
+
+TEST_CASE("every runtime header compiles on its own", "[runtime][headers]") {
+  std::vector<const Resource *> headers = resourcesUnder("runtime/ariadne/");
+  REQUIRE(headers.size() >= kInstantiations.size());
+  char dirTemplate[] = "/tmp/ariadne-headers-XXXXXX";
+  REQUIRE(mkdtemp(dirTemplate) != nullptr);
+  std::string dir = dirTemplate;
+  REQUIRE(std::system(("mkdir -p " + dir + "/ariadne").c_str()) == 0);
+  for (const Resource *header : headers) {
+    std::string name = std::string(header->path).substr(16);
+    std::ofstream(dir + "/ariadne/" + name) << header->text();
+  }
+  size_t instantiated = 0;
+  for (const Resource *header : headers) {
+    std::string name = std::string(header->path).substr(16);
+    std::string source = "#include \"ariadne/" + name + "\"\n";
+    auto it = kInstantiations.find(name);
+    if (it != kInstantiations.end()) {
+      source += it->second;
+      ++instantiated;
+    }
+    std::string file = dir + "/check_" + name + ".cpp";
+    std::ofstream(file) << source;
+    for (const char *flags : {"", "-march=native"}) {
+      std::string command =
+          compiler() + " -std=c++17 -O2 -Wall -Wextra -Werror " + flags +
+          " -I" + dir + " -c " + file + " -o " + file + ".o 2>" + file + ".log";
+      INFO(name << " " << flags << ": " << command);
+      bool ok = std::system(command.c_str()) == 0;
+      if (!ok) {
+        std::ifstream log(file + ".log");
+        std::string text((std::istreambuf_iterator<char>(log)),
+                         std::istreambuf_iterator<char>());
+        INFO(text);
+        CHECK(ok);
+      }
+    }
+  }
+  CHECK(instantiated == kInstantiations.size());
+
+  // The dense vector kernels at the build machine's width agree with the
+  // portable loops (this test binary itself is built for the baseline).
+  std::string check = dir + "/native_dense.cpp";
+  std::ofstream(check) << kNativeDenseCheck;
+  std::string command = compiler() +
+                        " -std=c++17 -O2 -march=native -Wall -Wextra "
+                        "-Werror -I" +
+                        dir + " " + check + " -o " + check + ".bin && " +
+                        check + ".bin > " + check + ".log 2>&1";
+  bool ok = std::system(command.c_str()) == 0;
+  std::ifstream log(check + ".log");
+  std::string text((std::istreambuf_iterator<char>(log)),
+                   std::istreambuf_iterator<char>());
+  INFO(command << "\n" << text);
+  CHECK(ok);
+  std::system(("rm -rf " + dir).c_str());
+}
