@@ -110,6 +110,10 @@ struct Activation {
       for (int64_t i = 0; i < n; ++i)
         out[i] = std::min(beta, std::max(alpha, in[i]));
       return;
+    case ActivationKind::abs:
+      for (int64_t i = 0; i < n; ++i)
+        out[i] = std::fabs(in[i]);
+      return;
     }
   }
 };

@@ -151,6 +151,8 @@ ActivationInfo activationInfo(nn::ActivationKind kind) {
     return {"HardSigmoid", true, true, kCostSimple};
   case nn::ActivationKind::clip:
     return {"Clip", true, true, kCostSimple};
+  case nn::ActivationKind::abs:
+    return {"Abs", false, false, kCostSimple};
   }
   llvm_unreachable("unknown activation kind");
 }

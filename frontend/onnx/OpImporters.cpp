@@ -338,6 +338,17 @@ template <typename OpT, IntOp Int> static Error importBinary(NodeImporter &n) {
   auto rhs = n.tensor(1);
   if (!rhs)
     return rhs.takeError();
+  if (n.version() < 7) {
+    // Version 6: equal shapes, or with broadcast=1 B broadcast onto A from
+    // the trailing dimensions (a case of numpy broadcasting); the `axis`
+    // form aligns B elsewhere and has no numpy equivalent.
+    if (n.attr("axis"))
+      return n.error("the legacy broadcast 'axis' attribute is not supported");
+    if (!n.intAttr("broadcast", 0) && shapeOf(*lhs) != shapeOf(*rhs))
+      return n.error("operands of shapes " + formatShape(shapeOf(*lhs)) +
+                     " and " + formatShape(shapeOf(*rhs)) +
+                     " differ and broadcast is 0");
+  }
   auto shape = broadcastBatched(n, {shapeOf(*lhs), shapeOf(*rhs)});
   if (!shape)
     return shape.takeError();
@@ -1413,19 +1424,20 @@ static Error importCast(NodeImporter &n) {
 
 const llvm::StringMap<OpImporter> &frontend::getOpImporters() {
   // minVersion is the oldest schema version with the semantics implemented:
-  // numpy broadcasting arrived in version 7 of the arithmetic ops (Gemm-6
-  // and BatchNormalization-6 are handled by their importers), and the versions before 6 of the activations carry the legacy
+  // version 6 of the arithmetic ops, Gemm and BatchNormalization differ from
+  // 7 only in attributes their importers check, and the versions before 6 of the activations carry the legacy
   // consumed_inputs attribute.
   static const llvm::StringMap<OpImporter> table = {
-      {"Add", {7, importBinary<nn::AddOp, IntOp::Add>}},
-      {"Sub", {7, importBinary<nn::SubOp, IntOp::Sub>}},
-      {"Mul", {7, importBinary<nn::MulOp, IntOp::Mul>}},
-      {"Div", {7, importBinary<nn::DivOp, IntOp::Div>}},
+      {"Add", {6, importBinary<nn::AddOp, IntOp::Add>}},
+      {"Sub", {6, importBinary<nn::SubOp, IntOp::Sub>}},
+      {"Mul", {6, importBinary<nn::MulOp, IntOp::Mul>}},
+      {"Div", {6, importBinary<nn::DivOp, IntOp::Div>}},
 
       {"Relu", {6, activation(ActivationKind::relu)}},
       {"LeakyRelu",
        {6, activation(ActivationKind::leaky_relu, {"alpha", 0.01f})}},
       {"Tanh", {6, activation(ActivationKind::tanh)}},
+      {"Abs", {6, activation(ActivationKind::abs)}},
       {"Sigmoid", {6, activation(ActivationKind::sigmoid)}},
       {"Softsign", {1, activation(ActivationKind::softsign)}},
       {"HardSigmoid",

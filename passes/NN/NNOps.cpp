@@ -62,6 +62,8 @@ double ariadne::nn::evalActivation(ActivationKind kind, double alpha,
     return std::max(0.0, std::min(1.0, alpha * x + beta));
   case ActivationKind::clip:
     return std::min(beta, std::max(alpha, x));
+  case ActivationKind::abs:
+    return std::fabs(x);
   }
   llvm_unreachable("unknown activation kind");
 }

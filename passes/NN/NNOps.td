@@ -28,11 +28,12 @@ def NN_ActSigmoid : I32EnumAttrCase<"sigmoid", 4>;
 def NN_ActSoftsign : I32EnumAttrCase<"softsign", 5>;
 def NN_ActHardSigmoid : I32EnumAttrCase<"hard_sigmoid", 6>;
 def NN_ActClip : I32EnumAttrCase<"clip", 7>;
+def NN_ActAbs : I32EnumAttrCase<"abs", 8>;
 
 def NN_ActivationKind : I32EnumAttr<"ActivationKind",
     "element-wise activation function",
     [NN_ActNone, NN_ActRelu, NN_ActLeakyRelu, NN_ActTanh, NN_ActSigmoid,
-     NN_ActSoftsign, NN_ActHardSigmoid, NN_ActClip]> {
+     NN_ActSoftsign, NN_ActHardSigmoid, NN_ActClip, NN_ActAbs]> {
   let cppNamespace = "::ariadne::nn";
   let genSpecializedAttr = 0;
 }

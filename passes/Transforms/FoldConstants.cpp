@@ -209,13 +209,57 @@ struct MergeTransposes : OpRewritePattern<TransposeOp> {
   }
 };
 
+//===----------------------------------------------------------------------===//
+// Activations spelled out in arithmetic
+//===----------------------------------------------------------------------===//
+
+/// Whether `v` is a constant whose every element is `value`.
+static bool isConstantSplat(Value v, double value) {
+  ElementsAttr attr;
+  if (!matchPattern(v, m_Constant(&attr)))
+    return false;
+  auto values = readFloats(attr);
+  return values && llvm::all_of(*values, [&](double x) { return x == value; });
+}
+
+/// x / (1 + abs(x)) -> softsign(x): PyTorch exports nn.Softsign this way,
+/// and as one activation it is a single lookup table in fixed point.
+struct RecognizeSoftsign : OpRewritePattern<DivOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(DivOp op,
+                                PatternRewriter &rewriter) const override {
+    Value x = op.getLhs();
+    if (x.getType() != op.getType())
+      return rewriter.notifyMatchFailure(op, "the division broadcasts x");
+    auto add = op.getRhs().getDefiningOp<AddOp>();
+    if (!add)
+      return rewriter.notifyMatchFailure(op, "divisor is not an add");
+    for (auto [absSide, oneSide] :
+         {std::pair(add.getLhs(), add.getRhs()),
+          std::pair(add.getRhs(), add.getLhs())}) {
+      auto abs = absSide.getDefiningOp<ActivationOp>();
+      if (!abs || abs.getActivation() != ActivationKind::abs ||
+          abs.getInput() != x || !isConstantSplat(oneSide, 1.0))
+        continue;
+      rewriter.replaceOpWithNewOp<ActivationOp>(
+          op, op.getType(), x,
+          ActivationKindAttr::get(getContext(), ActivationKind::softsign),
+          rewriter.getF32FloatAttr(0), rewriter.getF32FloatAttr(0));
+      return success();
+    }
+    return rewriter.notifyMatchFailure(op, "not x / (1 + abs(x))");
+  }
+};
+
 struct FoldConstants : public ariadne::impl::FoldConstantsBase<FoldConstants> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns
         .add<MatMulToDense, FoldIntoDense<AddOp, AddCombine>,
              FoldIntoDense<SubOp, SubCombine>, FoldIntoDense<MulOp, MulCombine>,
-             FoldIntoDense<DivOp, DivCombine>, MergeReshapes, MergeTransposes>(
+             FoldIntoDense<DivOp, DivCombine>, MergeReshapes, MergeTransposes,
+             RecognizeSoftsign>(
             &getContext());
     // Each pattern removes an op, shortens a reshape or transpose chain, or
     // turns a matmul into a dense layer, and none undoes another, so the

@@ -27,6 +27,7 @@ enum class Activation {
   Softsign,
   HardSigmoid,
   Clip,
+  Abs,
 };
 
 namespace detail {
@@ -62,6 +63,8 @@ ARIADNE_INLINE T activate(T x, float alpha, float beta) {
     T y = T(alpha * x + beta);
     y = select(y < T(0), T(0), y);
     return select(y > T(1), T(1), y);
+  } else if constexpr (Kind == Activation::Abs) {
+    return select(x < T(0), T(-x), x);
   } else {
     static_assert(Kind == Activation::Clip, "unknown activation kind");
     T y = select(x < T(alpha), T(alpha), x);

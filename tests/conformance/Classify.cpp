@@ -20,7 +20,7 @@ namespace ariadne::conformance {
 
 const std::vector<const char *> &supportedOps() {
   static const std::vector<const char *> ops = {
-      "Add",      "BatchNormalization", "Cast",      "Clip",
+      "Abs",      "Add",      "BatchNormalization", "Cast",      "Clip",
       "Concat",   "Constant",           "ConstantOfShape",
       "Div",      "Dropout",            "Flatten",   "Gather",
       "Gemm",     "HardSigmoid",        "Identity",  "LeakyRelu",
@@ -34,7 +34,7 @@ const std::vector<const char *> &supportedOps() {
 const std::vector<UnsupportedOpGroup> &unsupportedOpGroups() {
   static const std::vector<UnsupportedOpGroup> groups = {
       {"element-wise math",
-       {"Abs", "Acos", "Acosh", "Asin", "Asinh", "Atan", "Atanh", "Ceil",
+       {"Acos", "Acosh", "Asin", "Asinh", "Atan", "Atanh", "Ceil",
         "Cos", "Cosh", "Erf", "Exp", "Floor", "Log", "Neg", "Reciprocal",
         "Round", "Sign", "Sin", "Sinh", "Sqrt", "Tan"}},
       {"other activations",

@@ -367,3 +367,39 @@ func.func @linear_chain(%x: tensor<?x2xf32>) -> tensor<?x2xf32> {
   %y = nn.div %a, %two : (tensor<?x2xf32>, tensor<f32>) -> tensor<?x2xf32>
   return %y : tensor<?x2xf32>
 }
+
+// -----
+
+// PyTorch's nn.Softsign exported as x / (1 + abs(x)), either add order.
+
+// CHECK-LABEL: func.func @softsign
+// CHECK-NEXT:    %[[A:.*]] = nn.activation %arg0 {activation = #nn<act softsign>{{.*}}} : tensor<?x3xf32>
+// CHECK-NEXT:    %[[B:.*]] = nn.activation %arg0 {activation = #nn<act softsign>{{.*}}} : tensor<?x3xf32>
+// CHECK-NEXT:    return %[[A]], %[[B]]
+func.func @softsign(%x: tensor<?x3xf32>) -> (tensor<?x3xf32>, tensor<?x3xf32>) {
+  %abs = nn.activation %x {activation = #nn<act abs>} : tensor<?x3xf32>
+  %one = nn.constant dense<1.0> : tensor<f32>
+  %d1 = nn.add %abs, %one : (tensor<?x3xf32>, tensor<f32>) -> tensor<?x3xf32>
+  %y1 = nn.div %x, %d1 : (tensor<?x3xf32>, tensor<?x3xf32>) -> tensor<?x3xf32>
+  %d2 = nn.add %one, %abs : (tensor<f32>, tensor<?x3xf32>) -> tensor<?x3xf32>
+  %y2 = nn.div %x, %d2 : (tensor<?x3xf32>, tensor<?x3xf32>) -> tensor<?x3xf32>
+  return %y1, %y2 : tensor<?x3xf32>, tensor<?x3xf32>
+}
+
+// -----
+
+// Not softsign: 2 + abs(x), or abs of another value.
+
+// CHECK-LABEL: func.func @not_softsign
+// CHECK-COUNT-2: nn.div
+// CHECK-NOT:     softsign
+func.func @not_softsign(%x: tensor<3xf32>, %z: tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>) {
+  %abs = nn.activation %x {activation = #nn<act abs>} : tensor<3xf32>
+  %two = nn.constant dense<2.0> : tensor<f32>
+  %d1 = nn.add %abs, %two : (tensor<3xf32>, tensor<f32>) -> tensor<3xf32>
+  %y1 = nn.div %x, %d1 : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+  %one = nn.constant dense<1.0> : tensor<f32>
+  %d2 = nn.add %abs, %one : (tensor<3xf32>, tensor<f32>) -> tensor<3xf32>
+  %y2 = nn.div %z, %d2 : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+  return %y1, %y2 : tensor<3xf32>, tensor<3xf32>
+}

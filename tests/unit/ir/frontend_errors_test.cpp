@@ -160,11 +160,27 @@ TEST_CASE("unsupported ops, opsets and attributes", "[frontend][errors]") {
         "test.onnxtxt: node 'e' (Exp): ", {"unsupported op 'Exp'"});
   }
   SECTION("an op version older than the importer handles") {
-    checkMessage(importError(model(6, input("x", {"3"}) + input("z", {"3"}) +
-                                          node("Add", {"x", "z"}, {"y"}, "a") +
+    checkMessage(importError(model(5, input("x", {"3"}) +
+                                          node("Relu", {"x"}, {"y"}, "r") +
                                           output("y", 1))),
-                 "test.onnxtxt: node 'a' (Add): ",
-                 {"Add-6 (opset 6) is not supported", "opset 7"});
+                 "test.onnxtxt: node 'r' (Relu): ",
+                 {"Relu-1 (opset 5) is not supported", "opset 6"});
+  }
+  SECTION("version-6 arithmetic with the legacy broadcast axis") {
+    checkMessage(
+        importError(model(6, input("x", {"2", "3"}) + input("z", {"2"}) +
+                                 node("Add", {"x", "z"}, {"y"}, "a",
+                                      intAttr("broadcast", 1) +
+                                          intAttr("axis", 0)) +
+                                 output("y", 2))),
+        "test.onnxtxt: node 'a' (Add): ", {"legacy broadcast 'axis'"});
+  }
+  SECTION("version-6 arithmetic broadcasting without broadcast=1") {
+    checkMessage(
+        importError(model(6, input("x", {"2", "3"}) + input("z", {"3"}) +
+                                 node("Add", {"x", "z"}, {"y"}, "a") +
+                                 output("y", 2))),
+        "test.onnxtxt: node 'a' (Add): ", {"broadcast is 0"});
   }
   SECTION("an opset newer than supported") {
     checkMessage(

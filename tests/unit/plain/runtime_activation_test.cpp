@@ -1,5 +1,4 @@
-//===- runtime_activation_test.cpp - activation kernel
-//---------------------===//
+//===- runtime_activation_test.cpp - activation kernel -----------------===//
 #include "ariadne/activation.h"
 
 #include "runtime_test_util.h"
@@ -31,6 +30,8 @@ double reference(Activation kind, double alpha, double beta, double x) {
     return std::max(0.0, std::min(1.0, alpha * x + beta));
   case Activation::Clip:
     return std::min(beta, std::max(alpha, x));
+  case Activation::Abs:
+    return std::fabs(x);
   }
   return 0;
 }
@@ -78,6 +79,7 @@ template <class Config> void checkKind() {
 TEST_CASE("activation kernel computes every kind", "[runtime][activation]") {
   checkKind<TestConfig<Activation::None, 0, 0>>();
   checkKind<TestConfig<Activation::Relu, 0, 0>>();
+  checkKind<TestConfig<Activation::Abs, 0, 0>>();
   checkKind<TestConfig<Activation::LeakyRelu, 1, 0>>();
   checkKind<TestConfig<Activation::LeakyRelu, 30, 0>>();
   checkKind<TestConfig<Activation::Tanh, 0, 0>>();
