@@ -1,5 +1,4 @@
-//===- cpp_backend_test_util.h - helpers of the C++ backend tests -*- C++
-//-*-===//
+//===- cpp_backend_test_util.h - C++ backend test helpers ------*- C++ -*-===//
 //
 // Parses a module from text, writes its package with emitCppPackage into a
 // temporary directory, compiles the kernel and its test bench with the
@@ -11,6 +10,7 @@
 #define ARIADNE_TESTS_CPP_BACKEND_TEST_UTIL_H
 
 #include "backends/cpp/CppBackend.h"
+#include "ir_test_util.h"
 #include "passes/NN/NNDialect.h"
 #include "passes/NN/NNOps.h"
 
@@ -111,23 +111,13 @@ inline std::string compiler() {
 }
 
 /// A module parsed from text and emitted into its own temporary package.
-struct Package {
-  mlir::MLIRContext context;
-  mlir::OwningOpRef<mlir::ModuleOp> module;
+struct Package : irtest::ParsedModule {
   TempDir dir;
   std::string name;
   std::string tb; // the compiled test bench
 
-  explicit Package(const std::string &text) {
-    mlir::DialectRegistry registry;
-    registry.insert<ariadne::nn::NNDialect, mlir::func::FuncDialect>();
-    context.appendDialectRegistry(registry);
-    context.loadAllAvailableDialects();
-    context.allowUnregisteredDialects();
-    module =
-        mlir::parseSourceString<mlir::ModuleOp>(text, &context, "model.mlir");
-    REQUIRE(module);
-    for (auto fn : module->getOps<mlir::func::FuncOp>())
+  explicit Package(const std::string &text) : ParsedModule(text) {
+    if (fn)
       name = fn.getSymName().str();
   }
 

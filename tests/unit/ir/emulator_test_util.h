@@ -8,6 +8,7 @@
 #define ARIADNE_TESTS_EMULATOR_TEST_UTIL_H
 
 #include "emulator/Emulator.h"
+#include "ir_test_util.h"
 #include "passes/NN/NNDialect.h"
 #include "passes/NN/NNOps.h"
 
@@ -28,24 +29,8 @@
 namespace emutest {
 
 /// A parsed module and its kernel function.
-struct Model {
-  mlir::MLIRContext context;
-  mlir::OwningOpRef<mlir::ModuleOp> module;
-  mlir::func::FuncOp fn;
-
-  explicit Model(const std::string &text) {
-    mlir::DialectRegistry registry;
-    registry.insert<ariadne::nn::NNDialect, mlir::func::FuncDialect>();
-    context.appendDialectRegistry(registry);
-    context.loadAllAvailableDialects();
-    context.allowUnregisteredDialects();
-    module =
-        mlir::parseSourceString<mlir::ModuleOp>(text, &context, "model.mlir");
-    REQUIRE(module);
-    for (auto f : module->getOps<mlir::func::FuncOp>())
-      fn = f;
-    REQUIRE(fn);
-  }
+struct Model : irtest::ParsedModule {
+  explicit Model(const std::string &text) : ParsedModule(text) { REQUIRE(fn); }
 
   std::unique_ptr<ariadne::Emulator> emulator(size_t maxChunk = 0) {
     auto result = maxChunk ? ariadne::Emulator::create(fn, maxChunk)

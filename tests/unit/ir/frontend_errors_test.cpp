@@ -1,5 +1,4 @@
-//===- frontend_errors_test.cpp - ONNX import errors
-//-----------------------===//
+//===- frontend_errors_test.cpp - ONNX import errors ----------------------===//
 //
 // Every error a user can cause is one line naming the file, the node (name
 // and op type) where there is one, and the reason.

@@ -1,5 +1,4 @@
-//===- runtime_batchnorm_test.cpp - batch normalization kernel
-//-------------===//
+//===- runtime_batchnorm_test.cpp - batch normalization kernel ------------===//
 #include "ariadne/batchnorm.h"
 
 #include "runtime_test_util.h"

@@ -1,5 +1,4 @@
-//===- runtime_concat_test.cpp - concat kernel
-//-------------------------------===//
+//===- runtime_concat_test.cpp - concat kernel ----------------------------===//
 #include "ariadne/concat.h"
 
 #include "runtime_test_util.h"

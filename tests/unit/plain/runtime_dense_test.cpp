@@ -1,5 +1,4 @@
-//===- runtime_dense_test.cpp - dense kernel
-//--------------------------------===//
+//===- runtime_dense_test.cpp - dense kernel ------------------------------===//
 //
 // The dense kernel against a plain double-precision loop, for one event and
 // for tiles of events, on padded weights (the vector kernels) and unpadded

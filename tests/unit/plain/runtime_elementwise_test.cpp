@@ -1,5 +1,4 @@
-//===- runtime_elementwise_test.cpp - binary ops with broadcasting
-//---------===//
+//===- runtime_elementwise_test.cpp - binary ops with broadcasting --------===//
 #include "ariadne/elementwise.h"
 
 #include "runtime_test_util.h"

@@ -1,5 +1,4 @@
-//===- runtime_gather_test.cpp - transpose and slice kernels
-//---------------===//
+//===- runtime_gather_test.cpp - transpose and slice kernels --------------===//
 #include "ariadne/gather.h"
 #include "ariadne/slice.h"
 #include "ariadne/transpose.h"

@@ -1,5 +1,4 @@
-//===- runtime_lanes_test.cpp - the lane layout and reshape
-//----------------===//
+//===- runtime_lanes_test.cpp - the lane layout and reshape ---------------===//
 #include "ariadne/lanes.h"
 #include "ariadne/reshape.h"
 

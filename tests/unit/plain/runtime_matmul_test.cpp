@@ -1,5 +1,4 @@
-//===- runtime_matmul_test.cpp - matmul kernel
-//-------------------------------===//
+//===- runtime_matmul_test.cpp - matmul kernel ----------------------------===//
 #include "ariadne/matmul.h"
 
 #include "runtime_test_util.h"

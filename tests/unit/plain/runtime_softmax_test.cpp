@@ -1,5 +1,4 @@
-//===- runtime_softmax_test.cpp - softmax kernel
-//-----------------------------===//
+//===- runtime_softmax_test.cpp - softmax kernel --------------------------===//
 #include "ariadne/softmax.h"
 
 #include "runtime_test_util.h"

@@ -1,5 +1,4 @@
-//===- runtime_test_util.h - helpers of the runtime kernel tests -*- C++
-//-*-===//
+//===- runtime_test_util.h - runtime kernel test helpers --------*- C++ -*-===//
 #ifndef ARIADNE_TESTS_RUNTIME_TEST_UTIL_H
 #define ARIADNE_TESTS_RUNTIME_TEST_UTIL_H
 
