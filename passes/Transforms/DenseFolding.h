@@ -151,8 +151,11 @@ inline DenseOp replaceWithDense(mlir::RewriterBase &rewriter,
     bias = makeFloats(mlir::RankedTensorType::get({dense.getOutFeatures()},
                                                   weightType.getElementType()),
                       params.bias);
+  // The dense layer's name stays first: reports and generated code name
+  // layers by it.
   auto replacement = rewriter.create<DenseOp>(
-      root->getLoc(), root->getResult(0).getType(), dense.getInput(),
+      rewriter.getFusedLoc({dense.getLoc(), root->getLoc()}),
+      root->getResult(0).getType(), dense.getInput(),
       makeFloats(weightType, params.weight), bias, dense.getActivation(),
       dense.getAlpha(), dense.getBeta());
   rewriter.replaceOp(root, replacement.getOutput());

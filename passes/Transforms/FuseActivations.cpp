@@ -33,10 +33,13 @@ struct FuseActivations
       if (!folding::isFoldableDense(dense))
         continue;
       rewriter.setInsertionPoint(act);
-      rewriter.replaceOpWithNewOp<DenseOp>(
-          act, act.getType(), dense.getInput(), dense.getWeightAttr(),
-          dense.getBiasAttr(), act.getActivation(), act.getAlpha(),
-          act.getBeta());
+      // The layer keeps the dense layer's name first (reports and generated
+      // code name layers by it) and the activation's after it.
+      auto fused = rewriter.create<DenseOp>(
+          rewriter.getFusedLoc({dense.getLoc(), act.getLoc()}), act.getType(),
+          dense.getInput(), dense.getWeightAttr(), dense.getBiasAttr(),
+          act.getActivation(), act.getAlpha(), act.getBeta());
+      rewriter.replaceOp(act, fused);
       rewriter.eraseOp(dense);
     }
   }
