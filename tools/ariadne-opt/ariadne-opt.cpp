@@ -4,12 +4,14 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "mlir/Transforms/Passes.h"
+#include "passes/FX/FXDialect.h"
 #include "passes/NN/NNDialect.h"
 #include "passes/Transforms/Passes.h"
 
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
-  registry.insert<ariadne::nn::NNDialect, mlir::func::FuncDialect>();
+  registry.insert<ariadne::nn::NNDialect, ariadne::fx::FXDialect,
+                  mlir::func::FuncDialect>();
   ariadne::registerAriadnePasses();
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
