@@ -86,22 +86,29 @@ std::string_view trim(std::string_view s) {
 }
 
 /// Parses one cell (already trimmed) as a number; false if it is not one.
+/// The value is rounded once from the decimal text to float32, the kernels'
+/// input type, exactly as the generated test bench's strtof does: parsing to
+/// double first and narrowing would round twice and could differ in the
+/// last bit.
 bool parseNumber(std::string_view cell, double &value) {
   const char *first = cell.data(), *last = cell.data() + cell.size();
   // from_chars rejects an explicit '+', which printf-style writers emit.
   if (first != last && *first == '+' && last - first > 1 && first[1] != '-')
     ++first;
-  auto [ptr, ec] = std::from_chars(first, last, value);
+  float number = 0;
+  auto [ptr, ec] = std::from_chars(first, last, number);
   if (ptr != last || first == last)
     return false;
   if (ec == std::errc::result_out_of_range) {
-    // Beyond double's range: take the IEEE result (infinity or zero), as
-    // strtod gives it, rather than refusing the file.
+    // Beyond float's range: take the IEEE result (infinity or zero), as
+    // strtof gives it, rather than refusing the file.
     std::string copy(first, last);
-    value = std::strtod(copy.c_str(), nullptr);
-    return true;
+    number = std::strtof(copy.c_str(), nullptr);
+  } else if (ec != std::errc()) {
+    return false;
   }
-  return ec == std::errc();
+  value = number;
+  return true;
 }
 
 std::string lineError(const std::string &path, size_t line,

@@ -16,7 +16,9 @@ namespace ariadne {
 
 struct EventTable {
   size_t width = 0;
-  std::vector<double> values; // rows * width, row-major
+  /// rows * width, row-major; each value is the float32 nearest to the
+  /// text (held exactly in a double).
+  std::vector<double> values;
 
   size_t rows() const { return width ? values.size() / width : 0; }
   const double *row(size_t i) const { return values.data() + i * width; }

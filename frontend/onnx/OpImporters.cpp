@@ -352,6 +352,10 @@ template <typename OpT, IntOp Int> static Error importBinary(NodeImporter &n) {
   auto shape = broadcastBatched(n, {shapeOf(*lhs), shapeOf(*rhs)});
   if (!shape)
     return shape.takeError();
+  if (n.version() < 7 && *shape != shapeOf(*lhs))
+    return n.error("broadcast=1 broadcasts B onto A only, but " +
+                   formatShape(shapeOf(*rhs)) + " would widen A's " +
+                   formatShape(shapeOf(*lhs)));
   return n.setTensor(0, n.create<OpT>(*shape, *lhs, *rhs));
 }
 

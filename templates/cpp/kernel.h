@@ -21,7 +21,8 @@ extern "C" {
 #endif
 
 /* Runs one event: reads @NAME@_INPUT_SIZE floats from `in`, writes
- * @NAME@_OUTPUT_SIZE floats to `out`. No allocation, thread-safe. */
+ * @NAME@_OUTPUT_SIZE floats to `out`. Thread-safe; no heap allocation:
+ * scratch space is on the stack, or thread-local for large models. */
 void @NAME@(const float *in, float *out);
 
 /* Runs `n` consecutive events (event e at in + e * @NAME@_INPUT_SIZE and

@@ -85,11 +85,28 @@ int main(int argc, char **argv) {
   std::vector<float> in;
   std::vector<float> row;
   std::string line;
-  size_t lineNumber = 0, events = 0;
+  // The layout of DESIGN.md, as `ariadnec emulate` reads it: '#' lines only
+  // before the first event, blank lines only before the events or after.
+  size_t lineNumber = 0, events = 0, blankAfterEvents = 0;
   while (std::getline(inFile, line)) {
     ++lineNumber;
-    if (isBlank(line) || line[line.find_first_not_of(" \t")] == '#')
+    if (lineNumber == 1 && line.compare(0, 3, "\xEF\xBB\xBF") == 0)
+      line.erase(0, 3); // UTF-8 byte order mark of spreadsheet exports
+    if (isBlank(line)) {
+      if (events && !blankAfterEvents)
+        blankAfterEvents = lineNumber;
       continue;
+    }
+    if (line[line.find_first_not_of(" \t")] == '#') {
+      if (events)
+        fail(inPath + ":" + std::to_string(lineNumber) +
+             ": '#' line after the first event; a header must come before "
+             "the data");
+      continue;
+    }
+    if (blankAfterEvents)
+      fail(inPath + ":" + std::to_string(blankAfterEvents) +
+           ": empty line between events");
     row.clear();
     std::string error = parseRow(line, row);
     if (!error.empty())

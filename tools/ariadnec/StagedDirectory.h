@@ -16,7 +16,9 @@ namespace ariadne {
 
 class StagedDirectory {
 public:
-  /// Creates an empty staging directory beside `finalPath`.
+  /// Creates an empty staging directory beside `finalPath`. Fails if
+  /// `finalPath` exists and is neither empty nor an ariadnec package, or
+  /// holds the working directory.
   static llvm::Expected<StagedDirectory> create(const std::string &finalPath);
   StagedDirectory(StagedDirectory &&other) noexcept;
   StagedDirectory &operator=(StagedDirectory &&) = delete;
@@ -24,7 +26,8 @@ public:
   ~StagedDirectory();
 
   const std::string &path() const { return staging_; }
-  /// Replaces `finalPath` (if it exists) by the staged directory.
+  /// Replaces `finalPath` (an earlier package, if any) by the staged
+  /// directory.
   llvm::Error commit();
 
 private:

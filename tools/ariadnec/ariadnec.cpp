@@ -247,43 +247,49 @@ Error runValidate(mlir::ModuleOp module, const DriverOptions &options) {
     return events.takeError();
   std::vector<float> expected = emulateEvents(**emulator, *events);
 
-  // The package goes to -o when given (kept), else to a scratch directory.
-  llvm::SmallString<128> dir;
-  bool scratch = options.output.empty();
-  if (scratch) {
-    if (std::error_code ec =
-            llvm::sys::fs::createUniqueDirectory("ariadnec-validate", dir))
-      return makeError("cannot create a temporary directory: " + ec.message());
-    dir += "/pkg";
-  } else {
-    dir = options.output;
-  }
+  // The package is staged and reaches -o only once it built and agreed; the
+  // build tree and its log live in a scratch directory, kept when a step
+  // failed (or with --keep) so that the log can be read.
+  llvm::SmallString<128> scratch;
+  if (std::error_code ec =
+          llvm::sys::fs::createUniqueDirectory("ariadnec-validate", scratch))
+    return makeError("cannot create a temporary directory: " + ec.message());
+  std::string work(scratch);
+  bool keepScratch = options.keep;
   auto cleanup = llvm::make_scope_exit([&] {
-    if (scratch && !options.keep)
-      llvm::sys::fs::remove_directories(llvm::sys::path::parent_path(dir));
+    if (!keepScratch)
+      llvm::sys::fs::remove_directories(work);
   });
-  if (Error err = writePackage(module, std::string(dir)))
+  std::string pkgPath = options.output.empty() ? work + "/pkg" : options.output;
+  auto staged = StagedDirectory::create(pkgPath);
+  if (!staged)
+    return staged.takeError();
+  if (Error err = emitCppPackage(module, staged->path()))
     return err;
 
-  std::string pkg(dir), build = pkg + "/build", log = pkg + "/build.log";
-  if (Error err = runStep("configuring the package",
-                          {"cmake", "-S", pkg, "-B", build,
-                           "-DCMAKE_BUILD_TYPE=Release"},
-                          log))
+  std::string build = work + "/build", log = work + "/build.log";
+  std::string outCsv = work + "/kernel_out.csv";
+  Error err = runStep("configuring the package",
+                      {"cmake", "-S", staged->path(), "-B", build,
+                       "-DCMAKE_BUILD_TYPE=Release"},
+                      log);
+  if (!err)
+    err = runStep("building the package",
+                  {"cmake", "--build", build, "-j", "2"}, log);
+  if (!err)
+    err = runStep("running tb", {build + "/tb", options.input, outCsv}, log);
+  if (err) {
+    keepScratch = true;
     return err;
-  if (Error err = runStep("building the package",
-                          {"cmake", "--build", build, "-j", "2"}, log))
-    return err;
-  std::string outCsv = build + "/validate_out.csv";
-  if (Error err =
-          runStep("running tb", {build + "/tb", options.input, outCsv}, log))
-    return err;
+  }
   auto actual = readEvents(outCsv, outWidth);
   if (!actual)
     return actual.takeError();
-  if (options.keep && scratch)
-    llvm::errs() << "ariadnec: package kept in " << pkg << "\n";
-  return compareOutputs(expected, *actual, outWidth);
+  if (Error err = compareOutputs(expected, *actual, outWidth))
+    return err;
+  if (options.keep)
+    llvm::errs() << "ariadnec: build tree kept in " << work << "\n";
+  return staged->commit();
 }
 
 } // namespace

@@ -161,8 +161,18 @@ TEST_CASE("cpp backend: the test bench rejects malformed rows",
                       output);
   };
   std::string output;
-  CHECK(runWith("# a header\n1,2,3\n\n4,5,6\n", output) == 0);
+  // The layout `ariadnec emulate` reads: a '#' header and blank lines
+  // before the events, blank lines after them, nothing in between.
+  CHECK(runWith("\xEF\xBB\xBF# a header\n\n1,2,3\n4,5,6\n\n", output) == 0);
   CHECK(readFile(pkg.file("bad-out.csv")).size() > 0);
+
+  CHECK(runWith("1,2,3\n\n4,5,6\n", output) != 0);
+  CHECK(output.find("bad.csv:2: empty line between events") !=
+        std::string::npos);
+
+  CHECK(runWith("1,2,3\n# late header\n", output) != 0);
+  CHECK(output.find("bad.csv:2: '#' line after the first event") !=
+        std::string::npos);
 
   CHECK(runWith("1,2,3\n1,2\n", output) != 0);
   CHECK(output.find("bad.csv:2: expected 3 values, found 2") !=

@@ -174,6 +174,14 @@ TEST_CASE("unsupported ops, opsets and attributes", "[frontend][errors]") {
                                  output("y", 2))),
         "test.onnxtxt: node 'a' (Add): ", {"legacy broadcast 'axis'"});
   }
+  SECTION("version-6 arithmetic broadcasting A onto B") {
+    checkMessage(
+        importError(model(6, input("x", {"3"}) + input("z", {"2", "3"}) +
+                                 node("Add", {"x", "z"}, {"y"}, "a",
+                                      intAttr("broadcast", 1)) +
+                                 output("y", 1))),
+        "test.onnxtxt: node 'a' (Add): ", {"broadcasts B onto A only"});
+  }
   SECTION("version-6 arithmetic broadcasting without broadcast=1") {
     checkMessage(
         importError(model(6, input("x", {"2", "3"}) + input("z", {"3"}) +
