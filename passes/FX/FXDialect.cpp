@@ -1,5 +1,6 @@
 //===- FXDialect.cpp - the fx dialect -------------------------------------===//
 #include "passes/FX/FXDialect.h"
+#include "passes/FX/FXOps.h"
 #include "passes/FX/FXTypes.h"
 
 #include "mlir/IR/DialectImplementation.h"
@@ -9,7 +10,13 @@ using namespace ariadne::fx;
 
 #include "passes/FX/FXDialect.cpp.inc"
 
-void FXDialect::initialize() { registerTypes(); }
+void FXDialect::initialize() {
+  registerTypes();
+  addOperations<
+#define GET_OP_LIST
+#include "passes/FX/FXOps.cpp.inc"
+      >();
+}
 
 Type FXDialect::parseType(DialectAsmParser &parser) const {
   SMLoc loc = parser.getCurrentLocation();

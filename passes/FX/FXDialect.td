@@ -1,7 +1,7 @@
 //===- FXDialect.td - the fx dialect -----------------------*- tablegen -*-===//
 //
-// The fx dialect: the fixed-point types (and, later, operations) of a
-// quantized trigger model.
+// The fx dialect: the fixed-point types and operations of a quantized
+// trigger model.
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,7 +19,8 @@ def FX_Dialect : Dialect {
     of them integer bits (the sign included for `fixed`), quantization mode
     Q and overflow mode O. Every component that computes with them (the
     emulator, the runtime, the HLS code) follows the same rules, those of
-    runtime/ariadne/fixed_bits.h.
+    runtime/ariadne/fixed_bits.h. The operations (FXOps.td) state their
+    semantics on the raw integers of these types.
   }];
   let cppNamespace = "::ariadne::fx";
   // Two keywords, `fixed` and `ufixed`, name one type class (as ap_fixed and

@@ -1,0 +1,298 @@
+//===- FXOps.cpp - fx dialect operations ----------------------------------===//
+#include "passes/FX/FXOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/APInt.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <string>
+
+using namespace mlir;
+using namespace ariadne;
+using namespace ariadne::fx;
+
+#define GET_OP_CLASSES
+#include "passes/FX/FXOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// Shared helpers
+//===----------------------------------------------------------------------===//
+
+static RankedTensorType rankedType(Value value) {
+  return llvm::cast<RankedTensorType>(value.getType());
+}
+
+static FixedType fixedElementType(Value value) {
+  return llvm::cast<FixedType>(rankedType(value).getElementType());
+}
+
+static std::string formatShape(ArrayRef<int64_t> shape) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << '[';
+  llvm::interleaveComma(shape, os, [&](int64_t dim) {
+    if (ShapedType::isDynamic(dim))
+      os << '?';
+    else
+      os << dim;
+  });
+  os << ']';
+  return text;
+}
+
+/// Only the leading dimension may be dynamic: it is the event batch, and
+/// every other extent must be known to size an event.
+static LogicalResult verifyEventShape(Operation *op, Value value,
+                                      StringRef what) {
+  ArrayRef<int64_t> shape = rankedType(value).getShape();
+  for (auto [index, dim] : llvm::enumerate(shape))
+    if (index > 0 && ShapedType::isDynamic(dim))
+      return op->emitOpError() << what << " shape " << formatShape(shape)
+                               << " has a dynamic dimension " << index
+                               << "; only the leading (batch) one may be";
+  return success();
+}
+
+/// The element-wise ops: one result value per input value.
+static LogicalResult verifyElementwise(Operation *op, Value input,
+                                       Value output) {
+  if (failed(verifyEventShape(op, input, "input")) ||
+      failed(verifyEventShape(op, output, "result")))
+    return failure();
+  ArrayRef<int64_t> in = rankedType(input).getShape();
+  ArrayRef<int64_t> out = rankedType(output).getShape();
+  if (in != out)
+    return op->emitOpError() << "input shape " << formatShape(in)
+                             << " and result shape " << formatShape(out)
+                             << " differ";
+  return success();
+}
+
+/// Whether `value`, an i64 raw value as the attributes hold them (see
+/// FXOps.td), is a raw value of `type`.
+static bool fitsRaw(const APInt &value, FixedType type) {
+  unsigned width = type.getWidth();
+  // The 64-bit pattern of a 64-bit ufixed value is its integer.
+  return type.isSigned() ? value.isSignedIntN(width) : value.isIntN(width);
+}
+
+static std::string rawRange(FixedType type) {
+  FixedSpec spec = type.getSpec();
+  uint64_t lo = ariadne::detail::minBits(spec.width, spec.isSigned);
+  uint64_t hi = ariadne::detail::maxBits(spec.width, spec.isSigned);
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  if (spec.isSigned)
+    os << static_cast<int64_t>(lo) << " to " << static_cast<int64_t>(hi);
+  else
+    os << lo << " to " << hi;
+  return text;
+}
+
+/// Checks that `attr` holds i64 raw values of `type`, naming the first that
+/// does not fit by its position.
+static LogicalResult verifyRawValues(Operation *op, ElementsAttr attr,
+                                     FixedType type, StringRef what) {
+  auto shaped = llvm::cast<ShapedType>(attr.getType());
+  if (!shaped.getElementType().isInteger(64))
+    return op->emitOpError()
+           << what << " must hold i64 raw values of " << type << ", not "
+           << shaped.getElementType();
+  auto values = attr.tryGetValues<APInt>();
+  if (!values)
+    return op->emitOpError() << what << " values cannot be read as integers";
+  ArrayRef<int64_t> shape = shaped.getShape();
+  for (auto [flat, value] : llvm::enumerate(*values)) {
+    if (fitsRaw(value, type))
+      continue;
+    SmallVector<int64_t> position(shape.size());
+    int64_t rest = static_cast<int64_t>(flat);
+    for (size_t dim = shape.size(); dim-- > 0;) {
+      position[dim] = rest % shape[dim];
+      rest /= shape[dim];
+    }
+    return op->emitOpError()
+           << what << " value " << value.getSExtValue() << " at "
+           << formatShape(position) << " is not a raw value of " << type
+           << " (" << rawRange(type) << ")";
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// QuantizeOp, DequantizeOp, CastOp, ReluOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult QuantizeOp::verify() {
+  return verifyElementwise(*this, getInput(), getOutput());
+}
+
+LogicalResult DequantizeOp::verify() {
+  return verifyElementwise(*this, getInput(), getOutput());
+}
+
+LogicalResult CastOp::verify() {
+  return verifyElementwise(*this, getInput(), getOutput());
+}
+
+LogicalResult ReluOp::verify() {
+  return verifyElementwise(*this, getInput(), getOutput());
+}
+
+//===----------------------------------------------------------------------===//
+// DenseOp
+//===----------------------------------------------------------------------===//
+
+int64_t DenseOp::getOutFeatures() {
+  return llvm::cast<ShapedType>(getWeight().getType()).getDimSize(0);
+}
+
+int64_t DenseOp::getInFeatures() {
+  return llvm::cast<ShapedType>(getWeight().getType()).getDimSize(1);
+}
+
+LogicalResult DenseOp::verify() {
+  if (failed(verifyEventShape(*this, getInput(), "input")) ||
+      failed(verifyEventShape(*this, getOutput(), "result")))
+    return failure();
+  RankedTensorType inType = rankedType(getInput());
+  if (inType.getRank() < 1)
+    return emitOpError("input must have rank >= 1");
+  auto weightShaped = llvm::cast<ShapedType>(getWeight().getType());
+  if (weightShaped.getRank() != 2)
+    return emitOpError("weight must have shape [N, K], not ")
+           << formatShape(weightShaped.getShape());
+  int64_t k = inType.getShape().back();
+  if (k != getInFeatures())
+    return emitOpError("weight has ")
+           << getInFeatures() << " input features but the input has "
+           << (ShapedType::isDynamic(k) ? std::string("?")
+                                        : std::to_string(k));
+  FixedType weightType = getWeightType();
+  if (failed(verifyRawValues(*this, getWeight(), weightType, "weight")))
+    return failure();
+
+  FixedType inElement = fixedElementType(getInput());
+  FixedType acc = fixedElementType(getOutput());
+  int64_t frac = inElement.getFracWidth() + weightType.getFracWidth();
+
+  std::optional<FixedType> biasType = getBiasType();
+  if (getBiasAttr() && !biasType)
+    return emitOpError("has a bias but no bias_type");
+  if (!getBiasAttr() && biasType)
+    return emitOpError("has a bias_type but no bias");
+  if (auto bias = getBiasAttr()) {
+    auto biasShaped = llvm::cast<ShapedType>(bias.getType());
+    if (biasShaped.getRank() != 1 ||
+        biasShaped.getDimSize(0) != getOutFeatures())
+      return emitOpError("bias must have shape [")
+             << getOutFeatures() << "], not "
+             << formatShape(biasShaped.getShape());
+    if (failed(verifyRawValues(*this, bias, *biasType, "bias")))
+      return failure();
+    // The bias joins the sum by a left shift; a right one would round.
+    if (biasType->getFracWidth() > frac)
+      return emitOpError("bias type ")
+             << *biasType << " has " << biasType->getFracWidth()
+             << " fractional bits, more than the accumulator's " << frac;
+  }
+
+  // A sum that rounded or saturated would depend on the order of the
+  // additions, which the backends choose freely.
+  if (acc.getOverflow() != WRAP || acc.getQuant() != TRN)
+    return emitOpError("accumulator type ")
+           << acc << " must be TRN, WRAP: a rounding or saturating sum "
+           << "depends on the order of the additions";
+  if (acc.getFracWidth() != frac)
+    return emitOpError("accumulator type ")
+           << acc << " has " << acc.getFracWidth()
+           << " fractional bits, but the products of " << inElement
+           << " and " << weightType << " have " << frac;
+
+  SmallVector<int64_t> expected(inType.getShape());
+  expected.back() = getOutFeatures();
+  ArrayRef<int64_t> out = rankedType(getOutput()).getShape();
+  if (out != ArrayRef<int64_t>(expected))
+    return emitOpError("result shape ")
+           << formatShape(out) << " should be " << formatShape(expected);
+  return success();
+}
+
+/// The extreme raw values of a type, as signed integers of `bits` bits.
+static APInt rawMin(FixedType type, unsigned bits) {
+  APInt value(64, ariadne::detail::minBits(type.getWidth(), type.isSigned()));
+  return type.isSigned() ? value.sext(bits) : value.zext(bits);
+}
+
+static APInt rawMax(FixedType type, unsigned bits) {
+  APInt value(64, ariadne::detail::maxBits(type.getWidth(), type.isSigned()));
+  return type.isSigned() ? value.sext(bits) : value.zext(bits);
+}
+
+FixedType DenseOp::exactAccumulatorType(FixedType input, FixedType weight,
+                                        FixedType bias, int64_t inFeatures) {
+  if (!input || !weight || inFeatures < 0)
+    return {};
+  int64_t frac = input.getFracWidth() + weight.getFracWidth();
+  int64_t biasShift = bias ? frac - bias.getFracWidth() : 0;
+  // A bias shifted by more than 128 bits needs more than 64 bits on its own
+  // (every type has a nonzero extreme); the bound keeps the integers below
+  // small: products < 2^128, times K < 2^63, plus the bias < 2^192.
+  if (biasShift < 0 || biasShift > 128)
+    return {};
+  constexpr unsigned kBits = 256;
+  APInt inLo = rawMin(input, kBits), inHi = rawMax(input, kBits);
+  APInt wLo = rawMin(weight, kBits), wHi = rawMax(weight, kBits);
+  APInt corners[] = {inLo * wLo, inLo * wHi, inHi * wLo, inHi * wHi};
+  APInt productLo = corners[0], productHi = corners[0];
+  for (const APInt &corner : corners) {
+    if (corner.slt(productLo))
+      productLo = corner;
+    if (corner.sgt(productHi))
+      productHi = corner;
+  }
+  APInt count(kBits, static_cast<uint64_t>(inFeatures));
+  APInt lo = productLo * count, hi = productHi * count;
+  if (bias) {
+    lo += rawMin(bias, kBits).shl(static_cast<unsigned>(biasShift));
+    hi += rawMax(bias, kBits).shl(static_cast<unsigned>(biasShift));
+  }
+  bool isSigned = lo.isNegative();
+  unsigned width =
+      isSigned ? std::max(lo.getSignificantBits(), hi.getSignificantBits())
+               : std::max(hi.getActiveBits(), 1u);
+  int64_t intWidth = static_cast<int64_t>(width) - frac;
+  if (checkFixedWidths(width, intWidth))
+    return {};
+  return FixedType::get(input.getContext(), width, intWidth, isSigned, TRN,
+                        WRAP);
+}
+
+//===----------------------------------------------------------------------===//
+// TableOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult TableOp::verify() {
+  if (failed(verifyElementwise(*this, getInput(), getOutput())))
+    return failure();
+  auto tableShaped = llvm::cast<ShapedType>(getTable().getType());
+  if (tableShaped.getRank() != 1 || tableShaped.getDimSize(0) < 1)
+    return emitOpError("table must have shape [T] with T >= 1, not ")
+           << formatShape(tableShaped.getShape());
+  if (failed(verifyRawValues(*this, getTable(), fixedElementType(getOutput()),
+                             "table")))
+    return failure();
+  // The I64Attr getters read the integer as unsigned.
+  int64_t inputLow = getInputLowAttr().getInt();
+  int64_t shift = getShiftAttr().getInt();
+  FixedType inElement = fixedElementType(getInput());
+  if (!fitsRaw(APInt(64, static_cast<uint64_t>(inputLow)), inElement))
+    return emitOpError("input_low ")
+           << inputLow << " is not a raw value of " << inElement << " ("
+           << rawRange(inElement) << ")";
+  if (shift < 0 || shift > 63)
+    return emitOpError("shift must be 0 to 63, got ") << shift;
+  return success();
+}

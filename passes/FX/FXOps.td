@@ -1,0 +1,202 @@
+//===- FXOps.td - fx dialect operations ---------------------*- tablegen -*-===//
+//
+// The quantized operations: what a model computes once its tensors hold
+// fixed-point values. Each op's semantics are stated on raw integers, so
+// that the emulator, the runtime and the HLS code can agree bit for bit.
+//
+// Raw values in attributes are i64: the W-bit integer m of the type (see
+// FX_FixedType), sign-extended for `fixed`; for a `ufixed` of 64 bits the
+// attribute holds the bit pattern, so values from 2^63 up are negative i64,
+// as fixed_bits.h carries them in uint64_t.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ARIADNE_FX_OPS
+#define ARIADNE_FX_OPS
+
+include "passes/FX/FXTypes.td"
+include "mlir/IR/OpBase.td"
+include "mlir/IR/BuiltinAttributeInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+class FX_Op<string mnemonic, list<Trait> traits = []>
+    : Op<FX_Dialect, mnemonic, traits>;
+
+// Only the leading dimension may be dynamic (it is then the event batch);
+// the ops' verifiers check that, a constraint cannot.
+def FX_FixedElement : Type<CPred<"::llvm::isa<::ariadne::fx::FixedType>($_self)">,
+                            "fixed-point (!fx.fixed or !fx.ufixed)",
+                            "::ariadne::fx::FixedType">;
+def FX_FixedTensor : RankedTensorOf<[FX_FixedElement]>;
+def FX_FloatTensor : RankedTensorOf<[F32]>;
+def FX_FixedTypeAttr : TypeAttrOf<FX_FixedElement>;
+
+//===----------------------------------------------------------------------===//
+// The model boundary
+//===----------------------------------------------------------------------===//
+
+def FX_QuantizeOp : FX_Op<"quantize", [Pure]> {
+  let summary = "float tensor to fixed-point tensor";
+  let description = [{
+    Converts each f32 value into the result's element type with that type's
+    quantization mode, then its overflow mode, applied to the exact value of
+    the float (fixed_bits.h `bitsFromDouble`; NaN and infinities as there).
+    This is where a model's float inputs enter the quantized graph.
+
+    ```mlir
+    %q = fx.quantize %x : (tensor<?x16xf32>) -> tensor<?x16x!fx.fixed<16, 6, RND, SAT>>
+    ```
+  }];
+  let arguments = (ins FX_FloatTensor:$input);
+  let results = (outs FX_FixedTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def FX_DequantizeOp : FX_Op<"dequantize", [Pure]> {
+  let summary = "fixed-point tensor to float tensor";
+  let description = [{
+    Converts each value to the nearest f32 (ties to even), from the exact
+    value and in one rounding (fixed_bits.h `bitsToFloat`); exact wherever
+    f32 holds the value. This is where the model's outputs leave the
+    quantized graph.
+
+    ```mlir
+    %y = fx.dequantize %q : (tensor<?x5x!fx.fixed<16, 6>>) -> tensor<?x5xf32>
+    ```
+  }];
+  let arguments = (ins FX_FixedTensor:$input);
+  let results = (outs FX_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def FX_CastOp : FX_Op<"cast", [Pure]> {
+  let summary = "requantization into another fixed-point type";
+  let description = [{
+    Casts each value into the result's element type as ap_fixed does
+    (fixed_bits.h `castBits`): the exact value is first rounded onto the
+    result's grid with the result's quantization mode, then brought into its
+    range with the result's overflow mode. The modes of the input type play
+    no part.
+
+    ```mlir
+    %r = fx.cast %acc : (tensor<?x8x!fx.fixed<32, 12>>) -> tensor<?x8x!fx.fixed<16, 6, RND, SAT>>
+    ```
+  }];
+  let arguments = (ins FX_FixedTensor:$input);
+  let results = (outs FX_FixedTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Layers
+//===----------------------------------------------------------------------===//
+
+def FX_DenseOp : FX_Op<"dense", [Pure]> {
+  let summary = "fully connected layer into an exact or wrapping accumulator";
+  let description = [{
+    `output[..., n] = wrap(sum_k input[..., k] * weight[n, k] + bias[n])`
+    on raw integers. The weight, of shape [N, K] (PyTorch's Linear layout),
+    holds raw values of `weight_type`; the optional bias, of shape [N], raw
+    values of `bias_type`. Each product is exact, with
+    `frac(input) + frac(weight_type)` fractional bits, which must be the
+    fractional bits of the result type; the bias, with no more fractional
+    bits, is shifted left onto that grid. The sum is computed exactly and
+    kept modulo 2^W of the result type (two's complement WRAP, or the low W
+    bits for `ufixed`). So the result type must be TRN and WRAP: nothing is
+    ever rounded, and a wrapping sum does not depend on the order of the
+    additions, where a saturating one would (DESIGN.md). An accumulator from
+    `exactAccumulatorType` never wraps; a narrower one wraps on purpose.
+    Rounding to the layer's output type is a separate `fx.cast`.
+
+    ```mlir
+    %acc = fx.dense %x {weight = dense<[[3, -2], [0, 127]]> : tensor<2x2xi64>,
+                        weight_type = !fx.fixed<8, 1>,
+                        bias = dense<[5, -5]> : tensor<2xi64>,
+                        bias_type = !fx.fixed<8, 2>}
+        : (tensor<?x2x!fx.fixed<16, 6>>) -> tensor<?x2x!fx.fixed<28, 11>>
+    ```
+  }];
+  let arguments = (ins FX_FixedTensor:$input, ElementsAttr:$weight,
+                       FX_FixedTypeAttr:$weight_type,
+                       OptionalAttr<ElementsAttr>:$bias,
+                       OptionalAttr<FX_FixedTypeAttr>:$bias_type);
+  let results = (outs FX_FixedTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// N and K, from the weight's shape.
+    int64_t getOutFeatures();
+    int64_t getInFeatures();
+
+    /// The narrowest accumulator of a dense layer with `inFeatures` (K)
+    /// inputs that no input, weight and bias values of these types can make
+    /// overflow; `bias` may be null. The fractional bits are F = frac(input)
+    /// + frac(weight). On raw integers a product lies between the least and
+    /// the greatest of the four products of the types' extreme raw values,
+    /// [pmin, pmax]; a sum of K of them plus the bias shifted onto the grid
+    /// lies in [lo, hi] = [K*pmin + bmin*2^(F-fb), K*pmax + bmax*2^(F-fb)].
+    /// The result is `ufixed<W, W-F>` with W = bitlength(hi) (at least 1)
+    /// when lo >= 0, else `fixed<W, W-F>` with the least W such that
+    /// -2^(W-1) <= lo and hi < 2^(W-1); TRN and WRAP. Null when that needs
+    /// more than 64 bits (or an integer width no type has), or when the bias
+    /// has more fractional bits than F.
+    static FixedType exactAccumulatorType(FixedType input, FixedType weight,
+                                          FixedType bias, int64_t inFeatures);
+  }];
+}
+
+def FX_TableOp : FX_Op<"table", [Pure]> {
+  let summary = "element-wise function by table lookup";
+  let description = [{
+    Looks each value up in a table of T raw values of the result's element
+    type. On integers only, with `raw(x)` the input's raw value:
+
+    ```
+    index  = clamp(floor((raw(x) - input_low) / 2^shift), 0, T - 1)
+    raw(y) = table[index]
+    ```
+
+    i.e. an arithmetic right shift of the exact difference. Bin i covers the
+    input raw values [input_low + i*2^shift, input_low + (i+1)*2^shift);
+    values below the first bin take the first entry, above the last the
+    last. `input_low` is a raw value of the input type; `shift` is 0 to 63;
+    T need not be a power of two. The compiler fills the table (e.g. with
+    tanh at the centre of each bin, quantized into the result type), so the
+    result type's modes play no part here. `function` names what the table
+    holds, for reports only.
+
+    ```mlir
+    %y = fx.table %x {table = dense<[-96, -64, 0, 64, 96]> : tensor<5xi64>,
+                      input_low = -512 : i64, shift = 8 : i64,
+                      function = "tanh"}
+        : (tensor<?x8x!fx.fixed<16, 6>>) -> tensor<?x8x!fx.fixed<8, 1>>
+    ```
+  }];
+  let arguments = (ins FX_FixedTensor:$input, ElementsAttr:$table,
+                       I64Attr:$input_low, I64Attr:$shift,
+                       OptionalAttr<StrAttr>:$function);
+  let results = (outs FX_FixedTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def FX_ReluOp : FX_Op<"relu", [Pure, SameOperandsAndResultType]> {
+  let summary = "element-wise max(x, 0), exact";
+  let description = [{
+    `raw(y) = max(raw(x), 0)` in the same type: exact, no mode applies.
+
+    ```mlir
+    %y = fx.relu %x : tensor<?x8x!fx.fixed<16, 6>>
+    ```
+  }];
+  let arguments = (ins FX_FixedTensor:$input);
+  let results = (outs FX_FixedTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($output)";
+  let hasVerifier = 1;
+}
+
+#endif // ARIADNE_FX_OPS
