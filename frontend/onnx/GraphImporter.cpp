@@ -592,6 +592,14 @@ llvm::Expected<SmallVector<Type>> GraphImporter::registerInputs() {
                    "; only the leading (batch) dimension may be "
                    "dynamic");
     }
+    // Sizes are computed in int64 everywhere downstream: bound one event so
+    // that no product of dimensions can overflow.
+    int64_t eventElements = 1;
+    for (int64_t d : shape)
+      if (!ShapedType::isDynamic(d) &&
+          (eventElements *= d) > std::numeric_limits<int32_t>::max())
+        return error(what + " holds more than 2^31 values per event, which "
+                            "is too large");
     types.push_back(RankedTensorType::get(shape, builder.getF32Type()));
   }
   return types;

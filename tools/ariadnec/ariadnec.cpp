@@ -24,6 +24,7 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -179,11 +180,26 @@ Error runEmulate(mlir::ModuleOp module, const DriverOptions &options) {
   if (!events)
     return events.takeError();
   std::vector<float> out = emulateEvents(**emulator, *events);
-  std::string path = options.output.empty() ? "/dev/stdout" : options.output;
+  size_t width = (*emulator)->eventOutputSize();
   std::string error;
-  if (!writeEventCsv(path, out.data(), events->rows(),
-                     (*emulator)->eventOutputSize(), error))
+  if (options.output.empty()) {
+    if (!writeEventCsv("/dev/stdout", out.data(), events->rows(), width,
+                       error))
+      return makeError(error);
+    return Error::success();
+  }
+  // Written under a temporary name and renamed, so that a failed write
+  // leaves no truncated file behind.
+  std::string partial = options.output + ".partial-" +
+                        std::to_string(llvm::sys::Process::getProcessId());
+  if (!writeEventCsv(partial, out.data(), events->rows(), width, error)) {
+    llvm::sys::fs::remove(partial);
     return makeError(error);
+  }
+  if (std::error_code ec = llvm::sys::fs::rename(partial, options.output)) {
+    llvm::sys::fs::remove(partial);
+    return makeError(options.output + ": cannot write: " + ec.message());
+  }
   return Error::success();
 }
 
