@@ -41,6 +41,18 @@ const char *const kReservedIdentifiers[] = {
     "typedef",  "typename",  "union",   "unsigned",  "using",     "virtual",
     "void",     "volatile",  "while",   "xor",       "restrict"};
 
+/// C library functions a kernel of the same name would clash with: the
+/// kernel has C linkage and lives in the user's program next to libc/libm.
+const char *const kCLibraryFunctions[] = {
+    "abs",   "acos",  "asin",   "atan",   "atan2",  "ceil",   "cos",
+    "cosh",  "erf",   "exp",    "exp2",   "expf",   "fabs",   "floor",
+    "fmax",  "fmin",  "fmod",   "log",    "log2",   "log10",  "logf",
+    "pow",   "round", "sin",    "sinh",   "sqrt",   "tan",    "tanh",
+    "tanhf", "trunc", "malloc", "free",   "calloc", "realloc", "exit",
+    "abort", "atoi",  "qsort",  "printf", "puts",   "fopen",  "fclose",
+    "read",  "write", "open",   "close",  "memcpy", "memset", "strlen",
+    "time",  "clock", "rand",   "signal", "select", "index",  "random"};
+
 /// What the emission patterns append to a layer's identifier.
 const char *const kIdentifierSuffixes[] = {"Config", "Weights", "Bias", "Data",
                                            "Inputs"};
@@ -174,6 +186,10 @@ FailureOr<func::FuncOp> prepareCppModule(ModuleOp module) {
   if (!isCIdentifier(name) || used.contains(name))
     return fn.emitError("kernel name '")
            << name << "' is not usable as a C function name";
+  if (llvm::is_contained(kCLibraryFunctions, name))
+    return fn.emitError("kernel name '")
+           << name
+           << "' is a C library function; choose another name (--name)";
   if (!fn.getBody().hasOneBlock())
     return fn.emitError("the kernel function must have a single block");
   used.insert(name);

@@ -58,6 +58,13 @@ func.func @int(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
 }
 )");
   CHECK_THAT(keyword.emitError(), Contains("kernel name 'int'"));
+  Package libm(R"(
+func.func @tanh(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  return %x : tensor<?x4xf32>
+}
+)");
+  CHECK_THAT(libm.emitError(),
+             Contains("kernel name 'tanh' is a C library function"));
 }
 
 TEST_CASE("cpp backend: inputs share the batch", "[cpp-backend]") {
