@@ -11,6 +11,8 @@
 #ifndef ARIADNE_EMULATOR_PROGRAM_H
 #define ARIADNE_EMULATOR_PROGRAM_H
 
+#include "passes/NN/NNOps.h"
+
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
 
@@ -48,19 +50,9 @@ public:
 
 /// Elements in a shape.
 inline int64_t productOf(llvm::ArrayRef<int64_t> shape) {
-  int64_t n = 1;
-  for (int64_t d : shape)
-    n *= d;
-  return n;
+  return nn::elementCount(shape);
 }
-
-/// Strides of a C-ordered shape.
-inline llvm::SmallVector<int64_t, 4> stridesOf(llvm::ArrayRef<int64_t> shape) {
-  llvm::SmallVector<int64_t, 4> strides(shape.size(), 1);
-  for (int i = int(shape.size()) - 2; i >= 0; --i)
-    strides[i] = strides[i + 1] * shape[i + 1];
-  return strides;
-}
+using nn::stridesOf;
 
 /// A loop nest over the elements of a result with one stride per operand
 /// (operand 0 is usually the result itself). The outermost loop runs over the

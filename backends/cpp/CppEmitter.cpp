@@ -1,5 +1,6 @@
 //===- CppEmitter.cpp - the emission state and the pattern driver ---------===//
 #include "backends/cpp/CppEmitter.h"
+#include "passes/NN/NNOps.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Location.h"
@@ -47,12 +48,7 @@ std::string intList(ArrayRef<int64_t> values) {
   return text;
 }
 
-int64_t product(ArrayRef<int64_t> shape) {
-  int64_t n = 1;
-  for (int64_t d : shape)
-    n *= d;
-  return n;
-}
+int64_t product(ArrayRef<int64_t> shape) { return nn::elementCount(shape); }
 
 std::string sanitizeIdentifier(StringRef text) {
   std::string out;

@@ -119,13 +119,7 @@ FailureOr<SmallVector<float>> floatValues(Operation *op, Attribute attr,
   return op->emitOpError() << what << " is not a dense f32 constant";
 }
 
-/// C-order strides of a shape.
-SmallVector<int64_t> stridesOf(ArrayRef<int64_t> shape) {
-  SmallVector<int64_t> strides(shape.size(), 1);
-  for (int i = int(shape.size()) - 2; i >= 0; --i)
-    strides[i] = strides[i + 1] * shape[i + 1];
-  return strides;
-}
+using nn::stridesOf;
 
 struct ActivationInfo {
   const char *enumerator;
@@ -195,7 +189,7 @@ FailureOr<SmallVector<int64_t>> broadcastStrides(ArrayRef<int64_t> shape,
                                                  ArrayRef<int64_t> out) {
   if (shape.size() > out.size())
     return failure();
-  SmallVector<int64_t> own = stridesOf(shape);
+  auto own = stridesOf(shape);
   SmallVector<int64_t> strides(out.size(), 0);
   size_t lead = out.size() - shape.size();
   for (size_t d = lead; d < out.size(); ++d) {
@@ -643,7 +637,7 @@ struct TransposePattern : CppOpPattern<nn::TransposeOp> {
       for (int64_t &p : perm)
         --p;
     }
-    SmallVector<int64_t> inStrides = stridesOf(inShape);
+    auto inStrides = stridesOf(inShape);
     SmallVector<int64_t> strides;
     for (int64_t p : perm)
       strides.push_back(inStrides[p]);
@@ -663,7 +657,7 @@ struct SlicePattern : CppOpPattern<nn::SliceOp> {
       starts = starts.drop_front();
       steps = steps.drop_front();
     }
-    SmallVector<int64_t> inStrides = stridesOf(inShape);
+    auto inStrides = stridesOf(inShape);
     SmallVector<int64_t> strides;
     int64_t offset = 0;
     for (size_t d = 0; d < inShape.size(); ++d) {

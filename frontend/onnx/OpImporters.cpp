@@ -38,20 +38,10 @@ static bool isBatched(ArrayRef<int64_t> shape) {
   return !shape.empty() && ShapedType::isDynamic(shape.front());
 }
 
-/// The product of static dimensions.
 static int64_t product(ArrayRef<int64_t> dims) {
-  int64_t n = 1;
-  for (int64_t d : dims)
-    n *= d;
-  return n;
+  return nn::elementCount(dims);
 }
-
-static SmallVector<int64_t> stridesOf(ArrayRef<int64_t> shape) {
-  SmallVector<int64_t> strides(shape.size(), 1);
-  for (int i = int(shape.size()) - 2; i >= 0; --i)
-    strides[i] = strides[i + 1] * shape[i + 1];
-  return strides;
-}
+using nn::stridesOf;
 
 static std::string str(int64_t v) { return std::to_string(v); }
 
@@ -153,7 +143,7 @@ static SmallVector<T> stridedSlice(ArrayRef<T> data, ArrayRef<int64_t> shape,
                                    ArrayRef<int64_t> starts,
                                    ArrayRef<int64_t> steps,
                                    ArrayRef<int64_t> counts) {
-  SmallVector<int64_t> strides = stridesOf(shape);
+  auto strides = stridesOf(shape);
   int64_t total = product(counts);
   SmallVector<T> out;
   out.reserve(size_t(total));

@@ -25,6 +25,12 @@ namespace ariadne::nn {
 mlir::FailureOr<llvm::SmallVector<int64_t>>
 broadcastShapes(llvm::ArrayRef<int64_t> lhs, llvm::ArrayRef<int64_t> rhs);
 
+/// The number of elements of a static shape.
+int64_t elementCount(llvm::ArrayRef<int64_t> shape);
+
+/// The strides of a static shape in C order.
+llvm::SmallVector<int64_t, 4> stridesOf(llvm::ArrayRef<int64_t> shape);
+
 /// Evaluates an activation on one float value, in double precision; the one
 /// definition of the activation formulas that passes and tests share.
 double evalActivation(ActivationKind kind, double alpha, double beta,
