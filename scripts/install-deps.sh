@@ -7,7 +7,7 @@ ARIADNE_PACKAGES=(
   g++ cmake ninja-build ccache
   llvm-19-dev llvm-19-tools libmlir-19-dev mlir-19-tools
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
-  catch2 python3-torch python3-onnx
+  catch2 python3-torch python3-onnx libtomlplusplus-dev
 )
 
 missing=()

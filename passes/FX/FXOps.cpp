@@ -296,3 +296,147 @@ LogicalResult TableOp::verify() {
     return emitOpError("shift must be 0 to 63, got ") << shift;
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// LeakyReluOp, ClampOp, ScaleOp
+//===----------------------------------------------------------------------===//
+
+/// The raw value an I64Attr holds (its getter reads it as unsigned).
+static int64_t rawOf(IntegerAttr attr) { return attr.getValue().getSExtValue(); }
+
+static LogicalResult verifyRawScalar(Operation *op, IntegerAttr attr,
+                                     FixedType type, StringRef what) {
+  if (!fitsRaw(APInt(64, static_cast<uint64_t>(rawOf(attr))), type))
+    return op->emitOpError() << what << " " << rawOf(attr)
+                             << " is not a raw value of " << type << " ("
+                             << rawRange(type) << ")";
+  return success();
+}
+
+LogicalResult LeakyReluOp::verify() {
+  if (failed(verifyElementwise(*this, getInput(), getOutput())) ||
+      failed(verifyRawScalar(*this, getAlphaAttr(), getAlphaType(), "alpha")))
+    return failure();
+  unsigned width = fixedElementType(getInput()).getWidth() +
+                   getAlphaType().getWidth();
+  if (width > 63)
+    return emitOpError("input and alpha widths add up to ")
+           << width << " bits; at most 63 keep the product exact";
+  return success();
+}
+
+LogicalResult ClampOp::verify() {
+  if (failed(verifyElementwise(*this, getInput(), getOutput())))
+    return failure();
+  FixedType type = fixedElementType(getInput());
+  if (failed(verifyRawScalar(*this, getLowAttr(), type, "low")) ||
+      failed(verifyRawScalar(*this, getHighAttr(), type, "high")))
+    return failure();
+  uint64_t low = static_cast<uint64_t>(rawOf(getLowAttr()));
+  uint64_t high = static_cast<uint64_t>(rawOf(getHighAttr()));
+  bool ordered = type.isSigned() ? static_cast<int64_t>(low) <=
+                                       static_cast<int64_t>(high)
+                                 : low <= high;
+  if (!ordered)
+    return emitOpError("low must not exceed high");
+  return success();
+}
+
+/// Checks a per-channel vector of `scale`'s: shape [C] or [1].
+static LogicalResult verifyChannelValues(Operation *op, ElementsAttr attr,
+                                         FixedType type, int64_t channels,
+                                         StringRef what) {
+  auto shaped = llvm::cast<ShapedType>(attr.getType());
+  if (shaped.getRank() != 1 ||
+      (shaped.getDimSize(0) != 1 && shaped.getDimSize(0) != channels))
+    return op->emitOpError()
+           << what << " must have shape [1] or [" << channels << "], not "
+           << formatShape(shaped.getShape());
+  return verifyRawValues(op, attr, type, what);
+}
+
+LogicalResult ScaleOp::verify() {
+  if (failed(verifyElementwise(*this, getInput(), getOutput())))
+    return failure();
+  RankedTensorType inType = rankedType(getInput());
+  if (inType.getRank() < 1)
+    return emitOpError("input must have rank >= 1");
+  int64_t channels = inType.getShape().back();
+  FixedType inElement = fixedElementType(getInput());
+  FixedType scaleType = getScaleType();
+  if (failed(verifyChannelValues(*this, getScale(), scaleType, channels,
+                                 "scale")))
+    return failure();
+  std::optional<FixedType> offsetType = getOffsetType();
+  if (getOffsetAttr() && !offsetType)
+    return emitOpError("has an offset but no offset_type");
+  if (!getOffsetAttr() && offsetType)
+    return emitOpError("has an offset_type but no offset");
+  int64_t frac = inElement.getFracWidth() + scaleType.getFracWidth();
+  // Bits of |v|: the product, plus one for the offset's addition.
+  int64_t bits = inElement.getWidth() + scaleType.getWidth();
+  if (auto offset = getOffsetAttr()) {
+    if (failed(verifyChannelValues(*this, offset, *offsetType, channels,
+                                   "offset")))
+      return failure();
+    int64_t shift = frac - offsetType->getFracWidth();
+    if (shift < 0)
+      return emitOpError("offset type ")
+             << *offsetType << " has more fractional bits than the "
+             << "product's " << frac;
+    bits = std::max<int64_t>(bits, offsetType->getWidth() + shift) + 1;
+  }
+  if (bits > 63)
+    return emitOpError("x * scale + offset needs up to ")
+           << bits << " bits; at most 63 keep it exact";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// SoftmaxOp
+//===----------------------------------------------------------------------===//
+
+static LogicalResult verifyTableShape(Operation *op, ElementsAttr table,
+                                      FixedType type, StringRef what) {
+  auto shaped = llvm::cast<ShapedType>(table.getType());
+  if (shaped.getRank() != 1 || shaped.getDimSize(0) < 1)
+    return op->emitOpError()
+           << what << " must have shape [T] with T >= 1, not "
+           << formatShape(shaped.getShape());
+  return verifyRawValues(op, table, type, what);
+}
+
+LogicalResult SoftmaxOp::verify() {
+  if (failed(verifyElementwise(*this, getInput(), getOutput())))
+    return failure();
+  RankedTensorType inType = rankedType(getInput());
+  if (inType.getRank() < 1 || ShapedType::isDynamic(inType.getShape().back()))
+    return emitOpError("input must have a static last axis");
+  int64_t n = inType.getShape().back();
+  FixedType inElement = fixedElementType(getInput());
+  FixedType expType = getExpType(), invType = getInvType();
+  if (inElement.getWidth() > 62)
+    return emitOpError("input is ")
+           << inElement.getWidth() << " bits wide; at most 62";
+  if (expType.isSigned())
+    return emitOpError("exp_type ") << expType << " must be unsigned";
+  if (failed(verifyTableShape(*this, getExpTable(), expType, "exp_table")) ||
+      failed(verifyTableShape(*this, getInvTable(), invType, "inv_table")))
+    return failure();
+  unsigned sumBits = expType.getWidth() +
+                     llvm::APInt(64, static_cast<uint64_t>(n)).getActiveBits();
+  if (sumBits > 62)
+    return emitOpError("the sum of ")
+           << n << " values of " << expType << " needs " << sumBits
+           << " bits; at most 62";
+  if (expType.getWidth() + invType.getWidth() > 63)
+    return emitOpError("exp_type and inv_type widths add up to more than 63");
+  for (auto [attr, what] : {std::pair(getExpShiftAttr(), "exp_shift"),
+                            std::pair(getInvShiftAttr(), "inv_shift")})
+    if (rawOf(attr) < 0 || rawOf(attr) > 63)
+      return emitOpError() << what << " must be 0 to 63, got " << rawOf(attr);
+  if (rawOf(getInvLowAttr()) < 0)
+    return emitOpError("inv_low must be >= 0 (the sum is), got ")
+           << rawOf(getInvLowAttr());
+  return success();
+}

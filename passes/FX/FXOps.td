@@ -199,4 +199,124 @@ def FX_ReluOp : FX_Op<"relu", [Pure, SameOperandsAndResultType]> {
   let hasVerifier = 1;
 }
 
+def FX_LeakyReluOp : FX_Op<"leaky_relu", [Pure]> {
+  let summary = "element-wise x >= 0 ? x : alpha * x, then one cast";
+  let description = [{
+    On raw integers, with F = frac(input) + frac(alpha_type):
+
+    ```
+    v      = raw(x) >= 0 ? raw(x) * 2^frac(alpha_type) : raw(x) * alpha
+    raw(y) = cast of v (F fractional bits) into the result type
+    ```
+
+    The product is exact; the cast applies the result type's quantization
+    and overflow modes once, as `fx.cast` does. `alpha` is a raw value of
+    `alpha_type`; the input and alpha widths may add up to 63 bits at most.
+
+    ```mlir
+    %y = fx.leaky_relu %x {alpha = 13 : i64, alpha_type = !fx.fixed<8, 1>}
+        : (tensor<?x8x!fx.fixed<16, 6>>) -> tensor<?x8x!fx.fixed<16, 6>>
+    ```
+  }];
+  let arguments = (ins FX_FixedTensor:$input, I64Attr:$alpha,
+                       FX_FixedTypeAttr:$alpha_type);
+  let results = (outs FX_FixedTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def FX_ClampOp : FX_Op<"clamp", [Pure, SameOperandsAndResultType]> {
+  let summary = "element-wise min(max(x, low), high), exact";
+  let description = [{
+    `raw(y) = min(max(raw(x), low), high)` in the same type, with `low` and
+    `high` raw values of that type, low <= high. Clip, hardtanh and ReLU6
+    in fixed point.
+
+    ```mlir
+    %y = fx.clamp %x {low = -1024 : i64, high = 1024 : i64}
+        : tensor<?x8x!fx.fixed<16, 6>>
+    ```
+  }];
+  let arguments = (ins FX_FixedTensor:$input, I64Attr:$low, I64Attr:$high);
+  let results = (outs FX_FixedTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($output)";
+  let hasVerifier = 1;
+}
+
+def FX_ScaleOp : FX_Op<"scale", [Pure]> {
+  let summary = "per-channel x * scale + offset along the last axis, then one cast";
+  let description = [{
+    On raw integers, with c the index along the input's last axis (C
+    values; `scale` and `offset` hold C values, or 1 broadcast to all) and
+    F = frac(input) + frac(scale_type):
+
+    ```
+    v      = raw(x) * scale[c] + offset[c] * 2^(F - frac(offset_type))
+    raw(y) = cast of v (F fractional bits) into the result type
+    ```
+
+    exact up to the one cast, which applies the result type's modes. A
+    batch normalization that follows no dense layer, and the affine part of
+    hard-sigmoid, in fixed point. `offset` is optional; its type may not
+    have more than F fractional bits, and v must fit in 63 bits for every
+    input (checked from the types' ranges).
+
+    ```mlir
+    %y = fx.scale %x {scale = dense<[51]> : tensor<1xi64>,
+                      scale_type = !fx.fixed<8, 0>,
+                      offset = dense<[64]> : tensor<1xi64>,
+                      offset_type = !fx.fixed<8, 1>}
+        : (tensor<?x8x!fx.fixed<16, 6>>) -> tensor<?x8x!fx.fixed<16, 6>>
+    ```
+  }];
+  let arguments = (ins FX_FixedTensor:$input, ElementsAttr:$scale,
+                       FX_FixedTypeAttr:$scale_type,
+                       OptionalAttr<ElementsAttr>:$offset,
+                       OptionalAttr<FX_FixedTypeAttr>:$offset_type);
+  let results = (outs FX_FixedTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def FX_SoftmaxOp : FX_Op<"softmax", [Pure]> {
+  let summary = "softmax over the last axis by an exp and a reciprocal table";
+  let description = [{
+    For each row x_0 .. x_{N-1} along the last axis, on raw integers only:
+
+    ```
+    m      = max_j raw(x_j)
+    e_j    = exp_table[min((m - raw(x_j)) >> exp_shift, T_e - 1)]
+    s      = sum_j e_j
+    r      = inv_table[clamp((s - inv_low) >> inv_shift, 0, T_r - 1)]
+    raw(y_j) = cast of e_j * r (frac(exp_type) + frac(inv_type) fractional
+               bits) into the result type
+    ```
+
+    `exp_table` holds raw values of `exp_type` (the compiler fills entry i
+    with exp(-d) at the lower edge d of bin i, so the row's maximum gets
+    exp(0)); `inv_table` raw values of `inv_type` (1/s over the bins of the
+    sum, whose raw values are on exp_type's grid; `inv_low` is such a raw
+    value). Subtracting the maximum keeps every exponent <= 0, as floating
+    point implementations do. The sum is exact: exp_type is unsigned and
+    its width plus bitlength(N) is at most 62; the input at most 62 bits
+    wide; exp_type and inv_type widths add up to 63 at most.
+
+    ```mlir
+    %y = fx.softmax %x {exp_table = dense<[...]> : tensor<1024xi64>,
+                        exp_type = !fx.ufixed<18, 1>, exp_shift = 0 : i64,
+                        inv_table = dense<[...]> : tensor<1024xi64>,
+                        inv_type = !fx.ufixed<18, 1>, inv_low = 0 : i64,
+                        inv_shift = 8 : i64}
+        : (tensor<?x5x!fx.fixed<16, 6>>) -> tensor<?x5x!fx.ufixed<16, 1>>
+    ```
+  }];
+  let arguments = (ins FX_FixedTensor:$input, ElementsAttr:$exp_table,
+                       FX_FixedTypeAttr:$exp_type, I64Attr:$exp_shift,
+                       ElementsAttr:$inv_table, FX_FixedTypeAttr:$inv_type,
+                       I64Attr:$inv_low, I64Attr:$inv_shift);
+  let results = (outs FX_FixedTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 #endif // ARIADNE_FX_OPS
