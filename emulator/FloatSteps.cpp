@@ -12,11 +12,11 @@
 // implementation is close to within its own accumulated rounding.
 //
 //===----------------------------------------------------------------------===//
+#include "emulator/MoveSteps.h"
 #include "emulator/Translate.h"
 #include "passes/NN/NNOps.h"
 
 #include <cmath>
-#include <cstring>
 #include <limits>
 
 using namespace mlir;
@@ -390,66 +390,6 @@ private:
   StridedNest<3> nest;
 };
 
-/// Strided gather: transpose and slice.
-class CopyStep final : public FloatStep {
-public:
-  CopyStep(int out, int in, StridedNest<2> nest)
-      : out(out), in(in), nest(std::move(nest)) {}
-
-  void run(float *const *t, int64_t events) const override {
-    auto rows = [&](const StridedNest<2>::Offsets &at, int64_t count,
-                    const StridedNest<2>::Offsets &step) {
-      float *y = t[out] + at[0];
-      const float *x = t[in] + at[1];
-      if (step[0] == 1 && step[1] == 1) {
-        std::memcpy(y, x, count * sizeof(float));
-        return;
-      }
-      for (int64_t i = 0; i < count; ++i)
-        y[i * step[0]] = x[i * step[1]];
-    };
-    nest.forEachRow(events, rows);
-  }
-
-private:
-  int out, in;
-  StridedNest<2> nest;
-};
-
-class ConcatStep final : public FloatStep {
-public:
-  struct Part {
-    int tensor;
-    int64_t eventStride;
-    int64_t block; // elements this input adds to each outer block
-  };
-  ConcatStep(int out, int64_t outEventStride, int64_t outer,
-             std::vector<Part> parts)
-      : out(out), outEventStride(outEventStride), outer(outer),
-        parts(std::move(parts)) {
-    for (const Part &p : this->parts)
-      outBlock += p.block;
-  }
-
-  void run(float *const *t, int64_t events) const override {
-    for (int64_t e = 0; e < events; ++e)
-      for (int64_t o = 0; o < outer; ++o) {
-        float *y = t[out] + e * outEventStride + o * outBlock;
-        for (const Part &p : parts) {
-          const float *x = t[p.tensor] + e * p.eventStride + o * p.block;
-          std::memcpy(y, x, p.block * sizeof(float));
-          y += p.block;
-        }
-      }
-  }
-
-private:
-  int out;
-  int64_t outEventStride, outer;
-  std::vector<Part> parts;
-  int64_t outBlock = 0;
-};
-
 //===----------------------------------------------------------------------===//
 // Translators
 //===----------------------------------------------------------------------===//
@@ -634,68 +574,6 @@ StepOrError translateBinary(OpT op, FloatTranslation &t) {
       t.tensorOf(op.getRhs()), std::move(nest));
 }
 
-StepOrError translateReshape(nn::ReshapeOp op, FloatTranslation &t) {
-  // C order is unchanged: the result is a view of the input's storage.
-  if (t.info(op.getInput()).size != t.info(op.getOutput()).size)
-    return t.error(op, "element count changes");
-  t.program.alias(t.tensorOf(op.getOutput()), t.tensorOf(op.getInput()));
-  return nullptr;
-}
-
-StepOrError translateTranspose(nn::TransposeOp op, FloatTranslation &t) {
-  const TensorInfo &in = t.info(op.getInput()), &out = t.info(op.getOutput());
-  int64_t shift = t.axisShift(op);
-  ArrayRef<int64_t> perm = op.getPerm().drop_front(shift);
-  auto inStrides = stridesOf(in.shape), outStrides = stridesOf(out.shape);
-  SmallVector<StridedNest<2>::Offsets, 4> strides;
-  for (size_t d = 0; d < perm.size(); ++d)
-    strides.push_back({outStrides[d], inStrides[perm[d] - shift]});
-  StridedNest<2> nest({out.eventStride(), in.eventStride()}, out.shape,
-                      strides);
-  return std::make_unique<CopyStep>(t.tensorOf(op.getOutput()),
-                                    t.tensorOf(op.getInput()), std::move(nest));
-}
-
-StepOrError translateSlice(nn::SliceOp op, FloatTranslation &t) {
-  const TensorInfo &in = t.info(op.getInput()), &out = t.info(op.getOutput());
-  int64_t shift = t.axisShift(op);
-  ArrayRef<int64_t> starts = op.getStarts().drop_front(shift);
-  ArrayRef<int64_t> steps = op.getSteps().drop_front(shift);
-  auto inStrides = stridesOf(in.shape), outStrides = stridesOf(out.shape);
-  SmallVector<StridedNest<2>::Offsets, 4> strides;
-  int64_t base = 0;
-  for (size_t d = 0; d < starts.size(); ++d) {
-    base += starts[d] * inStrides[d];
-    strides.push_back({outStrides[d], inStrides[d] * steps[d]});
-  }
-  StridedNest<2> nest({out.eventStride(), in.eventStride()}, out.shape, strides,
-                      {0, base});
-  return std::make_unique<CopyStep>(t.tensorOf(op.getOutput()),
-                                    t.tensorOf(op.getInput()), std::move(nest));
-}
-
-StepOrError translateConcat(nn::ConcatOp op, FloatTranslation &t) {
-  const TensorInfo &out = t.info(op.getOutput());
-  int64_t axis = int64_t(op.getAxis()) - t.axisShift(op);
-  if (axis < 0 || axis >= int64_t(out.shape.size()))
-    return t.error(op, "concatenation along the event batch");
-  ArrayRef<int64_t> shape = out.shape;
-  int64_t inner = productOf(shape.drop_front(axis + 1));
-  std::vector<ConcatStep::Part> parts;
-  for (Value input : op.getInputs()) {
-    auto view = t.broadcastView(op, input);
-    if (!view)
-      return view.takeError();
-    if (view->size() != shape.size())
-      return t.error(op, "inputs differ in rank");
-    parts.push_back({t.tensorOf(input), t.info(input).eventStride(),
-                     (*view)[axis] * inner});
-  }
-  return std::make_unique<ConcatStep>(
-      t.tensorOf(op.getOutput()), out.eventStride(),
-      productOf(shape.take_front(axis)), std::move(parts));
-}
-
 } // namespace
 
 void ariadne::emu::registerFloatTranslators(TranslatorTable<float> &table) {
@@ -711,8 +589,5 @@ void ariadne::emu::registerFloatTranslators(TranslatorTable<float> &table) {
   addTranslator(table, translateBinary<nn::DivOp, DivFn>);
   addTranslator(table, translateBinary<nn::MaxOp, MaxFn>);
   addTranslator(table, translateBinary<nn::MinOp, MinFn>);
-  addTranslator(table, translateReshape);
-  addTranslator(table, translateTranspose);
-  addTranslator(table, translateSlice);
-  addTranslator(table, translateConcat);
+  registerMoveTranslators(table);
 }

@@ -211,18 +211,29 @@ public:
   /// elements of input i, `store(i, src, dst, count)` those of output i.
   template <typename Load, typename Store>
   void run(const float *in, float *out, size_t n, Load &&load, Store &&store) {
+    run(in, out, n, outputs, load, store, [](T *const *, int64_t) {});
+  }
+
+  /// As above, with the rows written from `outTensors` (as many elements
+  /// each as the program's outputs) instead of the outputs, and
+  /// `inspect(tensors, events)` called after the steps of every chunk,
+  /// while every tensor holds the chunk's values.
+  template <typename In, typename Out, typename Load, typename Store,
+            typename Inspect>
+  void run(const In *in, Out *out, size_t n, llvm::ArrayRef<int> outTensors,
+           Load &&load, Store &&store, Inspect &&inspect) {
     std::vector<T *> pointers = basePointers();
     int64_t rowIn = 0, rowOut = 0;
     for (int t : inputs)
       rowIn += tensors[t].size;
-    for (int t : outputs)
+    for (int t : outTensors)
       rowOut += tensors[t].size;
     for (size_t start = 0; start < n; start += size_t(chunk)) {
       int64_t events = std::min<int64_t>(chunk, int64_t(n - start));
       int64_t offset = 0;
       for (size_t i = 0; i < inputs.size(); ++i) {
         const TensorInfo &info = tensors[inputs[i]];
-        const float *src = in + int64_t(start) * rowIn + offset;
+        const In *src = in + int64_t(start) * rowIn + offset;
         for (int64_t e = 0; e < events; ++e)
           load(i, src + e * rowIn, pointers[inputs[i]] + e * info.size,
                info.size);
@@ -230,17 +241,21 @@ public:
       }
       for (const auto &step : steps)
         step->run(pointers.data(), events);
+      inspect(pointers.data(), events);
       offset = 0;
-      for (size_t i = 0; i < outputs.size(); ++i) {
-        const TensorInfo &info = tensors[outputs[i]];
-        float *dst = out + int64_t(start) * rowOut + offset;
+      for (size_t i = 0; i < outTensors.size(); ++i) {
+        const TensorInfo &info = tensors[outTensors[i]];
+        Out *dst = out + int64_t(start) * rowOut + offset;
         for (int64_t e = 0; e < events; ++e)
-          store(i, pointers[outputs[i]] + e * info.eventStride(),
+          store(i, pointers[outTensors[i]] + e * info.eventStride(),
                 dst + e * rowOut, info.size);
         offset += info.size;
       }
     }
   }
+
+  /// The tensors of the program's outputs, in order.
+  llvm::ArrayRef<int> outputTensors() const { return outputs; }
 
 private:
   struct Storage {

@@ -10,6 +10,7 @@
 #ifndef ARIADNE_EMULATOR_TRANSLATE_H
 #define ARIADNE_EMULATOR_TRANSLATE_H
 
+#include "emulator/Emulator.h"
 #include "emulator/Program.h"
 
 #include "mlir/IR/BuiltinTypes.h"
@@ -18,6 +19,7 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Error.h"
 
+#include <deque>
 #include <functional>
 #include <string>
 
@@ -25,6 +27,15 @@ namespace ariadne::emu {
 
 /// "file:line:col: 'nn.op' (node 'name')" for messages about `op`.
 std::string describeOp(mlir::Operation *op);
+
+/// The layer `op` belongs to in reports: the ONNX node's name from its
+/// location, else the op's name and its position in the block
+/// ("fx.cast#4").
+std::string layerName(mlir::Operation *op);
+
+/// An overflow count of zero for `op`'s result, with its layer, op name and
+/// result element type filled in.
+OverflowCount overflowCountOf(mlir::Operation *op);
 
 /// State of the translation of one function, handed to every translator.
 template <typename T> class Translation {
@@ -48,6 +59,17 @@ public:
     return hasBatch && info(op->getResult(0)).perEvent;
   }
   int64_t axisShift(mlir::Operation *op) const { return batched(op) ? 1 : 0; }
+
+  /// Where the steps that apply an overflow mode keep their counts; null
+  /// when the interpretation counts none.
+  std::deque<OverflowCount> *overflowCounts = nullptr;
+
+  /// A new count for `op`'s result that its step updates as it runs (the
+  /// deque keeps it in place).
+  OverflowCount *overflowCounter(mlir::Operation *op) {
+    overflowCounts->push_back(overflowCountOf(op));
+    return &overflowCounts->back();
+  }
 
   /// The shape under which `operand` takes part in `op`'s per-event
   /// computation, for ops that align shapes to the right (numpy
@@ -106,6 +128,12 @@ void addTranslator(
 
 /// The float reference: every nn op.
 void registerFloatTranslators(TranslatorTable<float> &table);
+
+/// The bit-accurate interpretation of quantized functions: every fx op and
+/// the nn ops that move elements, on raw integers (emulator/FixedSteps.cpp).
+/// Each element is a std::uint64_t: the raw value of a fixed-point element,
+/// extended as fixed_bits.h carries it, or the bit pattern of an f32 one.
+void registerFixedTranslators(TranslatorTable<std::uint64_t> &table);
 
 } // namespace ariadne::emu
 

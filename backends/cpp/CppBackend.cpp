@@ -10,6 +10,8 @@
 #include "backends/common/Resources.h"
 #include "backends/common/Template.h"
 #include "backends/cpp/CppEmitter.h"
+#include "passes/FX/FXOps.h"
+#include "passes/FX/Precision.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/StringExtras.h"
@@ -53,6 +55,9 @@ struct TensorInfo {
   std::string name;
   SmallVector<int64_t> shape;
   int64_t offset = 0, size = 1;
+  /// The fixed-point type the value has inside the kernel (the quantized
+  /// input, the output before dequantization), or "".
+  std::string fixedType;
 };
 
 std::vector<TensorInfo> describeTensors(CppEmission &emission,
@@ -71,6 +76,17 @@ std::vector<TensorInfo> describeTensors(CppEmission &emission,
     info.offset = offset;
     info.size = emission.eventSize(value);
     offset += info.size;
+    // The quantize op that reads an input, the dequantize that writes an
+    // output.
+    if (inputs) {
+      for (Operation *user : value.getUsers())
+        if (auto q = llvm::dyn_cast<fx::QuantizeOp>(user))
+          info.fixedType = fx::formatPrecision(
+              llvm::cast<fx::FixedType>(q.getType().getElementType()));
+    } else if (auto dq = value.getDefiningOp<fx::DequantizeOp>()) {
+      info.fixedType = fx::formatPrecision(llvm::cast<fx::FixedType>(
+          dq.getInput().getType().getElementType()));
+    }
     tensors.push_back(info);
   }
   return tensors;
@@ -146,6 +162,25 @@ llvm::json::Object jsonTensor(const TensorInfo &tensor) {
                             {"size", tensor.size}};
 }
 
+/// The precision the model was compiled at, as the driver records it.
+std::string precisionOf(func::FuncOp fn) {
+  if (auto text = fn->getAttrOfType<StringAttr>(kPrecisionNoteAttr))
+    return text.str();
+  return fn->hasAttr(kFixedPointAttr) ? "fixed" : "float";
+}
+
+llvm::json::Object typesOf(const LayerReport &layer) {
+  if (layer.types.empty())
+    return llvm::json::Object{{"input", "float"},
+                              {"weight", "float"},
+                              {"accumulator", "float"},
+                              {"output", "float"}};
+  llvm::json::Object types;
+  for (const auto &[role, type] : layer.types)
+    types[role] = type;
+  return types;
+}
+
 std::string writeReport(CppEmission &emission, StringRef source,
                         const std::vector<TensorInfo> &inputs,
                         const std::vector<TensorInfo> &outputs,
@@ -162,10 +197,7 @@ std::string writeReport(CppEmission &emission, StringRef source,
         {"op", layer.op},
         {"input_shapes", jsonShapes(layer.inputShapes)},
         {"output_shapes", jsonShapes(layer.outputShapes)},
-        {"types", llvm::json::Object{{"input", "float"},
-                                     {"weight", "float"},
-                                     {"accumulator", "float"},
-                                     {"output", "float"}}},
+        {"types", typesOf(layer)},
         {"macs", layer.macs},
         {"params", layer.params},
         {"resources", llvm::json::Object{{"weight_bytes", layer.weightBytes},
@@ -182,7 +214,7 @@ std::string writeReport(CppEmission &emission, StringRef source,
       {"kernel", emission.function().getSymName()},
       {"source", source},
       {"target", "cpp"},
-      {"precision", "float"},
+      {"precision", precisionOf(emission.function())},
       {"batch", emission.batched() ? "dynamic" : "static"},
       {"inputs", std::move(inputArray)},
       {"outputs", std::move(outputArray)},
@@ -241,6 +273,30 @@ std::string scratchStorage(int64_t floatsPerEvent) {
   return "alignas(64) ";
 }
 
+/// The raw-integer entry points of a fixed-point kernel, in NAME.h.
+std::string rawDeclarations(StringRef name) {
+  std::string n = name.str();
+  return "\n/* The kernel computes in fixed point. " + n +
+         "_raw and " + n + "_raw_batch run\n"
+         " * events as " + n + " and " + n + "_batch do, but write each output's raw\n"
+         " * integer (its value times 2^F, F the fractional bits of its type in the\n"
+         " * table above): the integers the hardware holds, compared bit for bit\n"
+         " * by `ariadnec validate`. */\n"
+         "#define " + n + "_FIXED_POINT 1\n"
+         "void " + n + "_raw(const float *in, int64_t *out);\n"
+         "void " + n + "_raw_batch(const float *in, int64_t *out, size_t n);\n";
+}
+
+/// Their definitions, in NAME.cpp.
+std::string rawEntries(StringRef name) {
+  std::string n = name.str();
+  return "\nextern \"C\" void " + n +
+         "_raw(const float *in, int64_t *out) { run<1>(in, out); }\n"
+         "\nextern \"C\" void " + n +
+         "_raw_batch(const float *in, int64_t *out, size_t n) {\n"
+         "  runBatch(in, out, n);\n}\n";
+}
+
 } // namespace
 
 llvm::Error emitCppPackage(ModuleOp module, StringRef outDir) {
@@ -295,9 +351,15 @@ llvm::Error emitCppPackage(ModuleOp module, StringRef outDir) {
                           std::to_string(tensor.offset + tensor.size) + ")";
       table += " *   " + range + "  " + kind + " " + std::to_string(index) +
                " '" + commentSafe(tensor.name) +
-               "': " + shapeDecl(tensor.shape) + "\n";
+               "': " + shapeDecl(tensor.shape) +
+               (tensor.fixedType.empty() ? "" : ", as " + tensor.fixedType) +
+               "\n";
       list += "- `" + range + "`: " + kind + " " + std::to_string(index) +
-              " `" + tensor.name + "`, `" + shapeDecl(tensor.shape) + "`\n";
+              " `" + tensor.name + "`, `" + shapeDecl(tensor.shape) + "`" +
+              (tensor.fixedType.empty()
+                   ? ""
+                   : " (computed as `" + tensor.fixedType + "`)") +
+              "\n";
       std::string macro = name + "_" + prefix + std::to_string(index);
       macros += "#define " + macro + "_OFFSET " +
                 std::to_string(tensor.offset) + "\n";
@@ -335,8 +397,10 @@ llvm::Error emitCppPackage(ModuleOp module, StringRef outDir) {
 
   std::string bodyText = emission.takeBody();
   std::string body;
+  bool fixedPoint = emission.fixedPoint();
   if (arena > 0)
-    body += "  " + scratchStorage(arena) + "float arena[Lanes * " +
+    body += "  " + scratchStorage(arena * (fixedPoint ? 2 : 1)) +
+            (fixedPoint ? "std::uint64_t" : "float") + " arena[Lanes * " +
             std::to_string(arena) + "];\n";
   body += bodyText;
   std::string declarations = emission.takeDeclarations();
@@ -359,13 +423,15 @@ llvm::Error emitCppPackage(ModuleOp module, StringRef outDir) {
        {"TENSOR_TABLE", table},
        {"TENSOR_MACROS", macros},
        {"INPUT_SIZE", std::to_string(inputSize)},
-       {"OUTPUT_SIZE", std::to_string(outputSize)}});
+       {"OUTPUT_SIZE", std::to_string(outputSize)},
+       {"RAW_DECLARATIONS", fixedPoint ? rawDeclarations(name) : ""}});
   TemplateSlots sourceSlots = common;
   sourceSlots.insert(
       {{"BANNER", banner(name + ".cpp", "the " + name + " kernel", false)},
        {"DECLARATIONS", declarations},
        {"BODY", body},
-       {"TILE_STORAGE", scratchStorage(inputSize + outputSize)}});
+       {"TILE_STORAGE", scratchStorage(2 * (inputSize + outputSize))},
+       {"RAW_ENTRIES", fixedPoint ? rawEntries(name) : ""}});
   TemplateSlots readmeSlots = common;
   readmeSlots.insert({{"EVENT_DEFINITION", eventDefinition},
                       {"TENSOR_LIST", list},
@@ -407,7 +473,8 @@ llvm::Error emitCppPackage(ModuleOp module, StringRef outDir) {
       return err;
   }
   return writeFile(outDir, "report.json",
-                   writeReport(emission, source, inputs, outputs, 4 * arena));
+                   writeReport(emission, source, inputs, outputs,
+                               (fixedPoint ? 8 : 4) * arena));
 }
 
 } // namespace ariadne

@@ -1,5 +1,6 @@
 //===- CppEmitter.cpp - the emission state and the pattern driver ---------===//
 #include "backends/cpp/CppEmitter.h"
+#include "passes/FX/FXTypes.h"
 #include "passes/NN/NNOps.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
@@ -120,6 +121,11 @@ static std::string offsetPointer(StringRef base, int64_t offset) {
   if (offset == 0)
     return base.str();
   return (base + " + " + std::to_string(offset) + " * Lanes").str();
+}
+
+std::string CppEmission::elementType(Value value) const {
+  Type element = llvm::cast<RankedTensorType>(value.getType()).getElementType();
+  return llvm::isa<fx::FixedType>(element) ? "std::uint64_t" : "float";
 }
 
 std::string CppEmission::pointer(Value value) const {

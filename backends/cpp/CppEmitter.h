@@ -36,6 +36,11 @@ constexpr llvm::StringLiteral kLayerNameAttr = "cpp.name";
 constexpr llvm::StringLiteral kStorageAttr = "cpp.storage";
 constexpr llvm::StringLiteral kArenaSizeAttr = "cpp.arena_size";
 constexpr llvm::StringLiteral kBatchedAttr = "cpp.batched";
+/// On the function: the --precision it was compiled at, for report.json.
+constexpr llvm::StringLiteral kPrecisionNoteAttr = "ariadne.precision";
+/// On the function when its layers compute in fixed point (fx ops): the
+/// arena then holds raw integers (std::uint64_t) instead of floats.
+constexpr llvm::StringLiteral kFixedPointAttr = "cpp.fixed_point";
 
 /// Where a value lives during one call of run<Lanes>; offsets count
 /// elements of one event (the lane layout multiplies them by Lanes).
@@ -65,6 +70,9 @@ struct LayerReport {
   int64_t weightBytes = 0;
   int64_t bufferBytes = 0;
   int64_t latencyCycles = 0;
+  /// Role ("input", "weight", "accumulator", "output", ...) to type, for
+  /// fixed-point layers; empty means every role is float.
+  std::vector<std::pair<std::string, std::string>> types;
 };
 
 /// The state the emission patterns share: the plan, the text being
@@ -75,6 +83,9 @@ public:
 
   mlir::func::FuncOp function() const { return fn; }
   bool batched() const { return isBatched; }
+  bool fixedPoint() const { return fn->hasAttr(kFixedPointAttr); }
+  /// The C++ element type of `value`'s buffer: float or std::uint64_t.
+  std::string elementType(mlir::Value value) const;
 
   /// Namespace-scope text of NAME.cpp: weights, constants, configs.
   llvm::raw_ostream &declarations() { return declOS; }
@@ -144,6 +155,8 @@ private:
 
 /// Registers the pattern of every op the C++ target supports.
 void populateCppEmitters(CppEmitterSet &set);
+/// The patterns of the fx dialect (CppFixedEmitters.cpp).
+void populateCppFixedEmitters(CppEmitterSet &set);
 
 /// Runs the patterns over the prepared function. An op without a pattern
 /// is an error naming it.

@@ -694,7 +694,8 @@ struct ConcatPattern : CppOpPattern<nn::ConcatOp> {
         .array("chunks", chunks);
     raw_ostream &body = emission.body();
     writeLayerComment(body, emission, op, "  ");
-    body << "  const float *const " << id << "Inputs[] = {";
+    body << "  const " << emission.elementType(op.getOutput()) << " *const "
+         << id << "Inputs[] = {";
     llvm::interleaveComma(op.getInputs(), body, [&](Value input) {
       body << emission.pointer(input);
     });
@@ -750,6 +751,7 @@ void populateCppEmitters(CppEmitterSet &set) {
   set.add<SlicePattern>();
   set.add<ConcatPattern>();
   set.add<ReturnPattern>();
+  populateCppFixedEmitters(set);
 }
 
 } // namespace cpp

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "backends/cpp/CppEmitter.h"
 
+#include "passes/FX/FXOps.h"
 #include "passes/NN/NNOps.h"
 
 #include "mlir/IR/Builders.h"
@@ -54,8 +55,9 @@ const char *const kCLibraryFunctions[] = {
     "time",  "clock", "rand",   "signal", "select", "index",  "random"};
 
 /// What the emission patterns append to a layer's identifier.
-const char *const kIdentifierSuffixes[] = {"Config", "Weights", "Bias", "Data",
-                                           "Inputs"};
+const char *const kIdentifierSuffixes[] = {
+    "Config", "Weights", "Bias", "Data", "Inputs",
+    "Scale",  "Offset",  "Table", "Exp", "Inv"};
 
 /// Granularity of arena offsets: 16 floats keep every buffer of a lane
 /// tile on its own 64-byte boundary.
@@ -131,10 +133,11 @@ LogicalResult checkType(Value value, Operation *owner, StringRef what) {
   if (!type)
     return owner->emitOpError() << what << " has type " << value.getType()
                                 << "; the cpp target needs ranked tensors";
-  if (!type.getElementType().isF32())
+  if (!type.getElementType().isF32() &&
+      !llvm::isa<fx::FixedType>(type.getElementType()))
     return owner->emitOpError()
            << what << " has element type " << type.getElementType()
-           << "; the cpp target computes in f32";
+           << "; the cpp target computes in f32 or fixed point";
   for (int64_t d = 0; d < type.getRank(); ++d) {
     if (type.isDynamicDim(d) && d > 0)
       return owner->emitOpError()
@@ -202,6 +205,9 @@ FailureOr<func::FuncOp> prepareCppModule(ModuleOp module) {
     std::string what = "input " + std::to_string(arg.getArgNumber());
     if (failed(checkType(arg, fn, what)))
       return failure();
+    if (!llvm::cast<RankedTensorType>(arg.getType()).getElementType().isF32())
+      return fn.emitError(what) << " must be an f32 tensor (a fixed-point "
+                                   "model quantizes its float inputs)";
     batched |= hasDynamicBatch(arg.getType());
   }
   if (block.getNumArguments() == 0)
@@ -220,6 +226,12 @@ FailureOr<func::FuncOp> prepareCppModule(ModuleOp module) {
     std::string what = "output " + std::to_string(index);
     if (failed(checkType(result, returnOp, what)))
       return failure();
+    if (!llvm::cast<RankedTensorType>(result.getType())
+             .getElementType()
+             .isF32())
+      return returnOp.emitOpError()
+             << what << " must be an f32 tensor (a fixed-point model "
+             << "dequantizes its outputs)";
     if (hasDynamicBatch(result.getType()) != batched)
       return returnOp.emitOpError()
              << what << " " << result.getType()
@@ -279,6 +291,9 @@ FailureOr<func::FuncOp> prepareCppModule(ModuleOp module) {
   std::vector<Buffer> buffers;
   llvm::DenseMap<Value, size_t> bufferOf;
   ArenaAllocator arena;
+  bool fixedPoint = llvm::any_of(ops, [](Operation *op) {
+    return llvm::isa<fx::FXDialect>(op->getDialect());
+  });
   auto storage = [&](StringRef kind, int64_t offset) {
     return builder.getDictionaryAttr(
         {builder.getNamedAttr("kind", builder.getStringAttr(kind)),
@@ -311,6 +326,14 @@ FailureOr<func::FuncOp> prepareCppModule(ModuleOp module) {
         storages.push_back(storage("output", outputOffsets[position]));
         continue;
       }
+      // The arena holds one element type: raw integers in a fixed-point
+      // model, floats otherwise.
+      if (fixedPoint && !llvm::isa<fx::FixedType>(
+                            llvm::cast<RankedTensorType>(result.getType())
+                                .getElementType()))
+        return op->emitOpError(
+            "computes a float intermediate value inside a fixed-point model, "
+            "which the cpp target does not support");
       int64_t offset = arena.allocate(size);
       bufferOf[result] = buffers.size();
       buffers.push_back({offset, size, lastUse[result]});
@@ -326,6 +349,10 @@ FailureOr<func::FuncOp> prepareCppModule(ModuleOp module) {
       }
   }
   fn->setAttr(kArenaSizeAttr, builder.getI64IntegerAttr(arena.size()));
+  if (fixedPoint)
+    fn->setAttr(kFixedPointAttr, builder.getUnitAttr());
+  else
+    fn->removeAttr(kFixedPointAttr);
   if (batched)
     fn->setAttr(kBatchedAttr, builder.getUnitAttr());
   else

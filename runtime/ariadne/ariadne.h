@@ -13,6 +13,7 @@
 #include "ariadne/dense.h"
 #include "ariadne/elementwise.h"
 #include "ariadne/fastmath.h"
+#include "ariadne/fixed_kernels.h"
 #include "ariadne/gather.h"
 #include "ariadne/lanes.h"
 #include "ariadne/matmul.h"

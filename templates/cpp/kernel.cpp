@@ -5,7 +5,8 @@
 // The layers are calls of the runtime kernels in ariadne/, configured by the
 // structs below. `run<Lanes>` evaluates `Lanes` events at once in the lane
 // layout of ariadne/lanes.h: one event for @NAME@, a tile of events for
-// @NAME@_batch.
+// @NAME@_batch. `Out` is float, or in a fixed-point kernel also the raw
+// integers of @NAME@_raw.
 //
 //===----------------------------------------------------------------------===//
 #include "@NAME@.h"
@@ -17,18 +18,15 @@
 namespace {
 
 @DECLARATIONS@
-template <int Lanes> void run(const float *in, float *out) {
+template <int Lanes, class Out> void run(const float *in, Out *out) {
 @BODY@}
 
-} // namespace
-
-extern "C" void @NAME@(const float *in, float *out) { run<1>(in, out); }
-
-extern "C" void @NAME@_batch(const float *in, float *out, size_t n) {
+/// Runs `n` events in tiles of simd::kBatchLanes, the rest one by one.
+template <class Out> void runBatch(const float *in, Out *out, size_t n) {
   constexpr int lanes = ariadne::simd::kBatchLanes;
   constexpr int inSize = @NAME@_INPUT_SIZE, outSize = @NAME@_OUTPUT_SIZE;
   @TILE_STORAGE@float tileIn[lanes * inSize];
-  @TILE_STORAGE@float tileOut[lanes * outSize];
+  @TILE_STORAGE@Out tileOut[lanes * outSize];
   size_t e = 0;
   for (; e + lanes <= n; e += lanes) {
     ariadne::toLanes<inSize, lanes>(in + e * inSize, tileIn);
@@ -38,3 +36,12 @@ extern "C" void @NAME@_batch(const float *in, float *out, size_t n) {
   for (; e < n; ++e)
     run<1>(in + e * inSize, out + e * outSize);
 }
+
+} // namespace
+
+extern "C" void @NAME@(const float *in, float *out) { run<1>(in, out); }
+
+extern "C" void @NAME@_batch(const float *in, float *out, size_t n) {
+  runBatch(in, out, n);
+}
+@RAW_ENTRIES@

@@ -12,6 +12,7 @@
 #define @GUARD@
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define @NAME@_INPUT_SIZE @INPUT_SIZE@
 #define @NAME@_OUTPUT_SIZE @OUTPUT_SIZE@
@@ -28,7 +29,7 @@ void @NAME@(const float *in, float *out);
 /* Runs `n` consecutive events (event e at in + e * @NAME@_INPUT_SIZE and
  * out + e * @NAME@_OUTPUT_SIZE) in tiles that share every weight load. */
 void @NAME@_batch(const float *in, float *out, size_t n);
-
+@RAW_DECLARATIONS@
 #ifdef __cplusplus
 }
 #endif

@@ -6,6 +6,7 @@
 #include "mlir/Transforms/Passes.h"
 #include "passes/FX/FXDialect.h"
 #include "passes/NN/NNDialect.h"
+#include "passes/Quant/Passes.h"
 #include "passes/Transforms/Passes.h"
 
 int main(int argc, char **argv) {
@@ -13,6 +14,7 @@ int main(int argc, char **argv) {
   registry.insert<ariadne::nn::NNDialect, ariadne::fx::FXDialect,
                   mlir::func::FuncDialect>();
   ariadne::registerAriadnePasses();
+  ariadne::registerAriadneQuantPasses();
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   // The pipeline ariadnec runs after import, by the one function that builds

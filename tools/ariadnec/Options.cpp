@@ -8,17 +8,70 @@ using namespace ariadne;
 
 const char *ariadne::driverUsage() {
   return R"(usage:
-  ariadnec compile MODEL [--target cpp] [-o DIR] [--name NAME]
-                         [--precision float] [--emit=mlir|mlir-opt|cpp]
-  ariadnec emulate MODEL --input EVENTS.csv [-o OUT.csv] [--precision float]
+  ariadnec compile MODEL [--target cpp] [-o DIR] [--name NAME] [PRECISION]
+                         [--emit=mlir|mlir-opt|cpp]
+  ariadnec emulate MODEL --input EVENTS.csv [-o OUT.csv] [PRECISION]
+                         [--report-overflow] [--compare float]
   ariadnec validate MODEL [--target cpp] --input EVENTS.csv [-o DIR]
-                          [--precision float] [--keep]
+                          [PRECISION] [--report-overflow] [--keep]
+
+PRECISION options:
+  --precision P       float (default), auto, 'fixed<W,I[,Q[,O]]>' or
+                      'ufixed<W,I[,Q[,O]]>': the type of every tensor
+  --config FILE       TOML file refining it per layer type, layer and tensor
+                      role (README.md, "Quantization config")
+  --calibration FILE  events (CSV) whose ranges set the integer bits of auto;
+                      required by --precision auto
+  --max-width N       the widest type auto may choose (2 to 64)
+
+  --report-overflow   count, per tensor, the values that saturated or wrapped
+  --compare float     also run the float model and report the differences
+  --keep              validate: keep the build directory
 
 MODEL is an ONNX file (.onnx), ONNX in protobuf text format (.onnxtxt) or
 nn-dialect MLIR (.mlir). Without -o, compile writes to ./NAME_TARGET and
 emulate prints to standard output.
 )";
 }
+
+namespace {
+
+/// Whether `text` has the shape of a fixed-point type: `fixed<...>` or
+/// `ufixed<...>`, blanks allowed. Its parameters are checked where the type
+/// is built.
+bool looksLikeFixedType(std::string text) {
+  auto isBlank = [](char c) { return c == ' ' || c == '\t'; };
+  while (!text.empty() && isBlank(text.back()))
+    text.pop_back();
+  size_t at = 0;
+  while (at < text.size() && isBlank(text[at]))
+    ++at;
+  for (const char *prefix : {"ufixed", "fixed"}) {
+    std::string name(prefix);
+    if (text.compare(at, name.size(), name) != 0)
+      continue;
+    at += name.size();
+    while (at < text.size() && isBlank(text[at]))
+      ++at;
+    return at + 2 < text.size() && text[at] == '<' && text.back() == '>';
+  }
+  return false;
+}
+
+/// `text` as a decimal integer, or false when it is not one.
+bool parseInteger(const std::string &text, int &value) {
+  if (text.empty() || text.size() > 9)
+    return false;
+  value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9')
+      return false;
+    value = value * 10 + (c - '0');
+  }
+  return true;
+}
+
+} // namespace
 
 bool ariadne::parseDriverOptions(const std::vector<std::string> &args,
                                  DriverOptions &options, std::string &error) {
@@ -39,15 +92,27 @@ bool ariadne::parseDriverOptions(const std::vector<std::string> &args,
   options.command = cmd->second;
 
   // Options taking a value, accepted as `--opt VALUE` or `--opt=VALUE`.
+  std::string maxWidth;
   std::map<std::string, std::string *> valued = {
-      {"--target", &options.target},   {"-o", &options.output},
-      {"--output", &options.output},   {"--emit", &options.emit},
-      {"--input", &options.input},     {"--precision", &options.precision},
-      {"--name", &options.name}};
+      {"--target", &options.target},
+      {"-o", &options.output},
+      {"--output", &options.output},
+      {"--emit", &options.emit},
+      {"--input", &options.input},
+      {"--precision", &options.precision},
+      {"--name", &options.name},
+      {"--config", &options.config},
+      {"--calibration", &options.calibration},
+      {"--max-width", &maxWidth},
+      {"--compare", &options.compare}};
+  // Options without a value.
+  std::map<std::string, bool *> flags = {
+      {"--keep", &options.keep},
+      {"--report-overflow", &options.reportOverflow}};
   for (size_t i = 1; i < args.size(); ++i) {
     const std::string &arg = args[i];
-    if (arg == "--keep") {
-      options.keep = true;
+    if (auto flag = flags.find(arg); flag != flags.end()) {
+      *flag->second = true;
       continue;
     }
     if (arg.size() > 1 && arg[0] == '-') {
@@ -60,7 +125,8 @@ bool ariadne::parseDriverOptions(const std::vector<std::string> &args,
       }
       auto it = valued.find(key);
       if (it == valued.end()) {
-        error = "unknown option '" + key + "'";
+        error = flags.count(key) ? "option '" + key + "' takes no value"
+                                 : "unknown option '" + key + "'";
         return false;
       }
       if (!inlineValue) {
@@ -69,6 +135,10 @@ bool ariadne::parseDriverOptions(const std::vector<std::string> &args,
           return false;
         }
         value = args[++i];
+      }
+      if (value.empty()) {
+        error = "option '" + key + "' needs a value";
+        return false;
       }
       *it->second = value;
       continue;
@@ -89,15 +159,41 @@ bool ariadne::parseDriverOptions(const std::vector<std::string> &args,
     error = "unknown target '" + options.target + "' (available: cpp)";
     return false;
   }
-  if (options.precision != "float") {
+  if (options.precision != "float" && options.precision != "auto" &&
+      !looksLikeFixedType(options.precision)) {
     error = "unsupported precision '" + options.precision +
+            "' (float, auto, 'fixed<W,I[,Q[,O]]>' or 'ufixed<W,I[,Q[,O]]>')";
+    return false;
+  }
+  if (options.precision == "auto" && options.calibration.empty()) {
+    error = "--precision auto needs --calibration EVENTS.csv: the events "
+            "whose ranges set the integer bits";
+    return false;
+  }
+  if (!maxWidth.empty()) {
+    if (!parseInteger(maxWidth, options.maxWidth) || options.maxWidth < 2 ||
+        options.maxWidth > 64) {
+      error =
+          "--max-width must be an integer from 2 to 64, got '" + maxWidth + "'";
+      return false;
+    }
+  }
+  if (!options.compare.empty() && options.compare != "float") {
+    error = "unknown --compare reference '" + options.compare +
             "' (available: float)";
+    return false;
+  }
+  if (!options.compare.empty() && options.command != Command::Emulate) {
+    error = "--compare is an option of emulate";
+    return false;
+  }
+  if (options.reportOverflow && options.command == Command::Compile) {
+    error = "--report-overflow is an option of emulate and validate";
     return false;
   }
   if (!options.emit.empty() && options.emit != "mlir" &&
       options.emit != "mlir-opt" && options.emit != "cpp") {
-    error = "unknown --emit stage '" + options.emit +
-            "' (mlir, mlir-opt, cpp)";
+    error = "unknown --emit stage '" + options.emit + "' (mlir, mlir-opt, cpp)";
     return false;
   }
   if (!options.emit.empty() && options.command != Command::Compile) {

@@ -21,9 +21,20 @@ struct DriverOptions {
   std::string output;      // -o
   std::string emit;        // --emit=mlir|mlir-opt|cpp
   std::string input;       // --input events.csv
-  std::string precision = "float";
+  std::string precision = "float"; // float, auto, fixed<...>, ufixed<...>
   std::string name;        // --name: kernel name
   bool keep = false;       // validate: keep the build directory
+  /// --config: the quantization config file (TOML) refining --precision.
+  std::string config;
+  /// --calibration: the events (CSV) whose ranges set auto's integer bits.
+  std::string calibration;
+  /// --max-width: the widest type auto may choose; 0 when not given.
+  int maxWidth = 0;
+  /// --report-overflow (emulate, validate): count saturated and wrapped
+  /// values per tensor.
+  bool reportOverflow = false;
+  /// --compare (emulate): the reference run beside it; only "float".
+  std::string compare;
 };
 
 /// Parses argv; on error returns false with a one-line message.

@@ -8,7 +8,9 @@
 #include "emulator/Emulator.h"
 #include "emulator/EventCsv.h"
 #include "frontend/onnx/OnnxImporter.h"
+#include "passes/FX/FXDialect.h"
 #include "passes/NN/NNDialect.h"
+#include "passes/Quant/Passes.h"
 #include "passes/Transforms/Passes.h"
 #include "tools/ariadnec/Options.h"
 #include "tools/ariadnec/StagedDirectory.h"
@@ -22,14 +24,19 @@
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cerrno>
+#include <cinttypes>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 
 using namespace ariadne;
 using llvm::Error;
@@ -110,6 +117,79 @@ Error optimize(mlir::ModuleOp module, const std::string &model) {
   return Error::success();
 }
 
+Expected<EventTable> readEvents(const std::string &path, size_t width);
+
+/// Whether the options ask for a fixed-point model.
+bool wantsFixedPoint(const DriverOptions &options) {
+  return options.precision != "float" || !options.config.empty();
+}
+
+/// Runs the float model over the calibration events and records each
+/// value's range as `fx.range` on its op (or input), for auto precision.
+Error annotateRanges(mlir::ModuleOp module, const DriverOptions &options) {
+  mlir::func::FuncOp fn = theFunction(module);
+  auto emulator = Emulator::create(fn);
+  if (!emulator)
+    return emulator.takeError();
+  auto events = readEvents(options.calibration, (*emulator)->eventInputSize());
+  if (!events)
+    return events.takeError();
+  if (events->rows() == 0)
+    return makeError(options.calibration + ": no calibration events");
+  (*emulator)->recordRanges(true);
+  std::vector<float> in(events->values.begin(), events->values.end());
+  std::vector<float> out(events->rows() * (*emulator)->eventOutputSize());
+  (*emulator)->run(in.data(), out.data(), events->rows());
+  ValueRanges ranges = (*emulator)->ranges();
+  mlir::Builder builder(module.getContext());
+  auto rangeAttr = [&](mlir::Value v) -> mlir::Attribute {
+    auto it = ranges.find(v);
+    if (it == ranges.end())
+      return {};
+    return builder.getDenseF64ArrayAttr({it->second.first, it->second.second});
+  };
+  for (mlir::BlockArgument arg : fn.getArguments())
+    if (mlir::Attribute attr = rangeAttr(arg))
+      fn.setArgAttr(arg.getArgNumber(), quant::kRangeAttr, attr);
+  fn.walk([&](mlir::Operation *op) {
+    if (op->getNumResults() == 1)
+      if (mlir::Attribute attr = rangeAttr(op->getResult(0)))
+        op->setAttr(quant::kRangeAttr, attr);
+  });
+  return Error::success();
+}
+
+/// Assigns the fixed-point types and lowers the model into the fx dialect.
+Error quantize(mlir::ModuleOp module, const DriverOptions &options) {
+  if (!options.calibration.empty())
+    if (Error err = annotateRanges(module, options))
+      return err;
+  quant::QuantizeOptions quantOptions;
+  // With a config and no --precision, the config's model precision rules.
+  quantOptions.precision =
+      options.precision == "float" ? "" : options.precision;
+  quantOptions.configPath = options.config;
+  quantOptions.maxWidth = options.maxWidth;
+  mlir::PassManager pm(module.getContext());
+  quant::buildQuantizationPipeline(pm, quantOptions);
+  std::string diagnostics;
+  llvm::raw_string_ostream os(diagnostics);
+  mlir::ScopedDiagnosticHandler handler(
+      module.getContext(), [&](mlir::Diagnostic &d) {
+        if (diagnostics.empty())
+          os << d.getLocation() << ": " << d.str();
+        return mlir::success();
+      });
+  if (mlir::failed(pm.run(module)))
+    return makeError(options.model + ": quantization failed: " + diagnostics);
+  theFunction(module)->setAttr(
+      "ariadne.precision",
+      mlir::StringAttr::get(module.getContext(),
+                            options.precision == "float" ? "config"
+                                                         : options.precision));
+  return Error::success();
+}
+
 std::string defaultOutput(mlir::ModuleOp module, const DriverOptions &o) {
   return (theFunction(module).getSymName() + "_" + o.target).str();
 }
@@ -172,7 +252,62 @@ std::vector<float> emulateEvents(Emulator &emulator, const EventTable &events) {
   return out;
 }
 
-Error runEmulate(mlir::ModuleOp module, const DriverOptions &options) {
+/// The table of --report-overflow.
+void printOverflow(const Emulator &emulator, llvm::raw_ostream &os) {
+  std::vector<OverflowCount> counts = emulator.overflowReport();
+  os << llvm::formatv("{0,-24} {1,-16} {2,-30} {3,12} {4,12} {5,12}\n",
+                      "layer", "op", "type", "values", "saturated", "wrapped");
+  uint64_t saturated = 0, wrapped = 0;
+  for (const OverflowCount &c : counts) {
+    os << llvm::format("%-24s %-16s %-30s %12" PRIu64 " %12" PRIu64
+                       " %12" PRIu64 "\n",
+                       c.layer.c_str(), c.op.c_str(), c.type.c_str(), c.values,
+                       c.saturated, c.wrapped);
+    saturated += c.saturated;
+    wrapped += c.wrapped;
+  }
+  os << "overflow: " << saturated << " values saturated, " << wrapped
+     << " wrapped\n";
+}
+
+/// The table of --compare float: per output, the error of the fixed-point
+/// values against the float model and, for outputs of several values, the
+/// share of events whose largest value moved to another index.
+void printComparison(const Emulator &emulator, const std::vector<float> &fixed,
+                     const std::vector<float> &reference, size_t rows,
+                     llvm::raw_ostream &os) {
+  size_t width = emulator.eventOutputSize();
+  os << llvm::formatv("{0,-24} {1,14} {2,14} {3,16}\n", "output",
+                      "max |error|", "mean |error|", "argmax changed");
+  size_t offset = 0;
+  for (const TensorSpec &output : emulator.outputs()) {
+    size_t size = size_t(output.eventSize);
+    double worst = 0, sum = 0;
+    size_t changed = 0;
+    for (size_t e = 0; e < rows; ++e) {
+      const float *f = fixed.data() + e * width + offset;
+      const float *r = reference.data() + e * width + offset;
+      for (size_t i = 0; i < size; ++i) {
+        double d = std::fabs(double(f[i]) - double(r[i]));
+        worst = std::max(worst, d);
+        sum += d;
+      }
+      changed += std::max_element(f, f + size) - f !=
+                 std::max_element(r, r + size) - r;
+    }
+    std::string share =
+        size > 1 && rows
+            ? llvm::formatv("{0:P2}", double(changed) / double(rows)).str()
+            : std::string("-");
+    os << llvm::format("%-24s %14.6g %14.6g %16s\n", output.name.c_str(),
+                       worst, rows ? sum / double(rows * size) : 0.0,
+                       share.c_str());
+    offset += size;
+  }
+}
+
+Error runEmulate(mlir::ModuleOp module, mlir::ModuleOp floatModule,
+                 const DriverOptions &options) {
   auto emulator = Emulator::create(theFunction(module));
   if (!emulator)
     return emulator.takeError();
@@ -180,6 +315,15 @@ Error runEmulate(mlir::ModuleOp module, const DriverOptions &options) {
   if (!events)
     return events.takeError();
   std::vector<float> out = emulateEvents(**emulator, *events);
+  if (options.reportOverflow)
+    printOverflow(**emulator, llvm::errs());
+  if (floatModule) {
+    auto reference = Emulator::create(theFunction(floatModule));
+    if (!reference)
+      return reference.takeError();
+    printComparison(**emulator, out, emulateEvents(**reference, *events),
+                    events->rows(), llvm::errs());
+  }
   size_t width = (*emulator)->eventOutputSize();
   std::string error;
   if (options.output.empty()) {
@@ -253,6 +397,68 @@ Error compareOutputs(const std::vector<float> &expected,
   return Error::success();
 }
 
+/// Reads tb --raw's CSV: `width` integers per row.
+Expected<std::vector<int64_t>> readRawCsv(const std::string &path,
+                                          size_t width) {
+  std::ifstream file(path);
+  if (!file)
+    return makeError(path + ": cannot open");
+  std::vector<int64_t> values;
+  std::string line;
+  for (size_t lineNumber = 1; std::getline(file, line); ++lineNumber) {
+    const char *p = line.c_str();
+    size_t count = 0;
+    while (*p) {
+      char *end = nullptr;
+      errno = 0;
+      long long v = std::strtoll(p, &end, 10);
+      if (end == p || errno == ERANGE)
+        return makeError(path + ":" + llvm::Twine(lineNumber) +
+                         ": not an integer");
+      values.push_back(v);
+      ++count;
+      p = *end == ',' ? end + 1 : end;
+      if (*end != ',' && *end != '\0' && *end != '\r')
+        return makeError(path + ":" + llvm::Twine(lineNumber) +
+                         ": unexpected character");
+      if (*end == '\r')
+        break;
+    }
+    if (count != width)
+      return makeError(path + ":" + llvm::Twine(lineNumber) + ": " +
+                       llvm::Twine(count) + " values, expected " +
+                       llvm::Twine(width));
+  }
+  return values;
+}
+
+/// Compares the kernel's raw output integers with the emulator's, exactly.
+Error compareRawOutputs(const Emulator &emulator,
+                        const std::vector<int64_t> &expected,
+                        const std::vector<int64_t> &actual, size_t width) {
+  if (actual.size() != expected.size())
+    return makeError("validate: the kernel wrote " +
+                     llvm::Twine(actual.size() / width) + " rows, expected " +
+                     llvm::Twine(expected.size() / width));
+  for (size_t i = 0; i < expected.size(); ++i)
+    if (expected[i] != actual[i])
+      return makeError(llvm::formatv(
+          "validate: mismatch at event {0}, output index {1}: emulator "
+          "{2}, kernel {3} (raw integers)",
+          i / width, i % width, expected[i], actual[i]));
+  std::string types;
+  for (const auto &spec : emulator.outputSpecs())
+    if (spec)
+      types += (types.empty() ? "" : ", ") +
+               llvm::formatv("{0}fixed<{1},{2}>", spec->isSigned ? "" : "u",
+                             spec->width, spec->intWidth)
+                   .str();
+  llvm::outs() << "validate: " << expected.size() / width << " events x "
+               << width << " outputs agree bit for bit with the emulator ("
+               << types << ")\n";
+  return Error::success();
+}
+
 Error runValidate(mlir::ModuleOp module, const DriverOptions &options) {
   auto emulator = Emulator::create(theFunction(module));
   if (!emulator)
@@ -261,7 +467,20 @@ Error runValidate(mlir::ModuleOp module, const DriverOptions &options) {
   auto events = readEvents(options.input, (*emulator)->eventInputSize());
   if (!events)
     return events.takeError();
-  std::vector<float> expected = emulateEvents(**emulator, *events);
+  bool fixedPoint = (*emulator)->isQuantized();
+  std::vector<float> expected;
+  std::vector<int64_t> expectedRaw;
+  if (fixedPoint) {
+    std::vector<float> in(events->values.begin(), events->values.end());
+    expectedRaw.resize(events->rows() * outWidth);
+    if (Error err =
+            (*emulator)->runRaw(in.data(), expectedRaw.data(), events->rows()))
+      return err;
+    if (options.reportOverflow)
+      printOverflow(**emulator, llvm::errs());
+  } else {
+    expected = emulateEvents(**emulator, *events);
+  }
 
   // The package is staged and reaches -o only once it built and agreed; the
   // build tree and its log live in a scratch directory, kept when a step
@@ -292,17 +511,30 @@ Error runValidate(mlir::ModuleOp module, const DriverOptions &options) {
   if (!err)
     err = runStep("building the package",
                   {"cmake", "--build", build, "-j", "2"}, log);
-  if (!err)
-    err = runStep("running tb", {build + "/tb", options.input, outCsv}, log);
+  if (!err) {
+    std::vector<std::string> tb = {build + "/tb", options.input, outCsv};
+    if (fixedPoint)
+      tb.push_back("--raw");
+    err = runStep("running tb", tb, log);
+  }
   if (err) {
     keepScratch = true;
     return err;
   }
-  auto actual = readEvents(outCsv, outWidth);
-  if (!actual)
-    return actual.takeError();
-  if (Error err = compareOutputs(expected, *actual, outWidth))
-    return err;
+  if (fixedPoint) {
+    auto actual = readRawCsv(outCsv, outWidth);
+    if (!actual)
+      return actual.takeError();
+    if (Error err =
+            compareRawOutputs(**emulator, expectedRaw, *actual, outWidth))
+      return err;
+  } else {
+    auto actual = readEvents(outCsv, outWidth);
+    if (!actual)
+      return actual.takeError();
+    if (Error err = compareOutputs(expected, *actual, outWidth))
+      return err;
+  }
   if (options.keep)
     llvm::errs() << "ariadnec: build tree kept in " << work << "\n";
   return staged->commit();
@@ -324,7 +556,7 @@ int main(int argc, char **argv) {
   }
 
   mlir::MLIRContext context;
-  context.loadDialect<nn::NNDialect, mlir::func::FuncDialect>();
+  context.loadDialect<nn::NNDialect, fx::FXDialect, mlir::func::FuncDialect>();
   auto module = loadModel(context, options);
   Error err = module.takeError();
   if (!err && options.emit == "mlir") {
@@ -334,13 +566,21 @@ int main(int argc, char **argv) {
   }
   if (!err)
     err = optimize(**module, options.model);
+  // The float model stays beside the quantized one for --compare float.
+  mlir::OwningOpRef<mlir::ModuleOp> floatModule;
+  if (!err && wantsFixedPoint(options)) {
+    if (!options.compare.empty())
+      floatModule = (**module).clone();
+    err = quantize(**module, options);
+  }
   if (!err) {
     switch (options.command) {
     case Command::Compile:
       err = runCompile(**module, options);
       break;
     case Command::Emulate:
-      err = runEmulate(**module, options);
+      err = runEmulate(**module, floatModule ? *floatModule : nullptr,
+                       options);
       break;
     case Command::Validate:
       err = runValidate(**module, options);

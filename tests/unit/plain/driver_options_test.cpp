@@ -57,8 +57,128 @@ TEST_CASE("command-line mistakes are named", "[driver]") {
             .find("unknown --emit stage 'llvm'") != std::string::npos);
   CHECK(errorOf({"emulate", "m.onnx", "--input", "x", "--emit=mlir"}) ==
         "--emit is an option of compile");
-  CHECK(errorOf({"compile", "m.onnx", "--precision", "fixed<16,6>"})
-            .find("unsupported precision") != std::string::npos);
+  CHECK(errorOf({"compile", "m.onnx", "--precision", "double"})
+            .find("unsupported precision 'double'") != std::string::npos);
+}
+
+TEST_CASE("precision is float, auto or shaped like a fixed-point type",
+          "[driver]") {
+  auto precisionOf = [](std::vector<std::string> args) {
+    DriverOptions o;
+    std::string error;
+    bool parsed = parse(std::move(args), o, error);
+    INFO(error);
+    REQUIRE(parsed);
+    return o.precision;
+  };
+  CHECK(precisionOf({"compile", "m.onnx"}) == "float");
+  for (std::string spelling :
+       {"float", "fixed<16,6>", "fixed<12,4,RND,SAT>", "ufixed<8,0>",
+        " fixed <16, 6> ", "fixed<anything>"}) {
+    INFO(spelling);
+    CHECK(precisionOf({"compile", "m.onnx", "--precision", spelling}) ==
+          spelling);
+    CHECK(precisionOf({"emulate", "m.onnx", "--input", "e.csv",
+                       "--precision=" + spelling}) == spelling);
+  }
+  CHECK(precisionOf({"compile", "m.onnx", "--precision", "auto",
+                     "--calibration", "cal.csv"}) == "auto");
+
+  for (std::string spelling :
+       {"fixed", "fixed<", "fixed>", "fixed<>", "fixed16,6>", "afixed<8,1>",
+        "ufixed 8,1", "Float", "int8"}) {
+    INFO(spelling);
+    DriverOptions o;
+    std::string error;
+    CHECK_FALSE(
+        parse({"compile", "m.onnx", "--precision", spelling}, o, error));
+    CHECK(error.find("unsupported precision '" + spelling + "'") !=
+          std::string::npos);
+    CHECK(error.find("fixed<W,I[,Q[,O]]>") != std::string::npos);
+  }
+}
+
+TEST_CASE("quantization options are read and kept", "[driver]") {
+  DriverOptions o;
+  std::string error;
+  REQUIRE(parse({"validate", "m.onnx", "--input", "ev.csv", "--precision",
+                 "auto", "--config", "q.toml", "--calibration=cal.csv",
+                 "--max-width", "18", "--report-overflow"},
+                o, error));
+  CHECK(o.precision == "auto");
+  CHECK(o.config == "q.toml");
+  CHECK(o.calibration == "cal.csv");
+  CHECK(o.maxWidth == 18);
+  CHECK(o.reportOverflow);
+  CHECK(o.compare.empty());
+
+  DriverOptions e;
+  REQUIRE(parse({"emulate", "m.onnx", "--input", "ev.csv", "--precision",
+                 "fixed<16,6>", "--compare", "float", "--report-overflow",
+                 "--max-width=64"},
+                e, error));
+  CHECK(e.compare == "float");
+  CHECK(e.reportOverflow);
+  CHECK(e.maxWidth == 64);
+
+  DriverOptions defaults;
+  REQUIRE(parse({"compile", "m.onnx", "--config", "q.toml"}, defaults, error));
+  CHECK(defaults.config == "q.toml");
+  CHECK(defaults.maxWidth == 0);
+  CHECK_FALSE(defaults.reportOverflow);
+  CHECK(defaults.calibration.empty());
+
+  DriverOptions low;
+  REQUIRE(parse({"compile", "m.onnx", "--max-width", "2"}, low, error));
+  CHECK(low.maxWidth == 2);
+}
+
+TEST_CASE("quantization option mistakes are named", "[driver]") {
+  auto errorOf = [](std::vector<std::string> args) {
+    DriverOptions o;
+    std::string error;
+    CHECK_FALSE(parse(std::move(args), o, error));
+    return error;
+  };
+  auto has = [](const std::string &text, const std::string &part) {
+    INFO(text);
+    return text.find(part) != std::string::npos;
+  };
+  CHECK(has(errorOf({"compile", "m.onnx", "--precision", "auto"}),
+            "--precision auto needs --calibration"));
+  CHECK(has(errorOf({"emulate", "m.onnx", "--input", "e.csv", "--precision",
+                     "auto", "--config", "q.toml"}),
+            "--precision auto needs --calibration"));
+  for (std::string width : {"1", "65", "0", "-3", "16x", "x", "99999999999"})
+    CHECK(errorOf({"compile", "m.onnx", "--max-width", width}) ==
+          "--max-width must be an integer from 2 to 64, got '" + width + "'");
+  CHECK(errorOf({"compile", "m.onnx", "--max-width"}) ==
+        "option '--max-width' needs a value");
+  CHECK(errorOf({"compile", "m.onnx", "--config="}) ==
+        "option '--config' needs a value");
+  CHECK(errorOf({"compile", "m.onnx", "--calibration"}) ==
+        "option '--calibration' needs a value");
+  CHECK(has(
+      errorOf({"emulate", "m.onnx", "--input", "e.csv", "--compare", "double"}),
+      "unknown --compare reference 'double'"));
+  CHECK(errorOf({"compile", "m.onnx", "--compare", "float"}) ==
+        "--compare is an option of emulate");
+  CHECK(errorOf({"validate", "m.onnx", "--input", "e.csv", "--compare",
+                 "float"}) == "--compare is an option of emulate");
+  CHECK(errorOf({"compile", "m.onnx", "--report-overflow"}) ==
+        "--report-overflow is an option of emulate and validate");
+  CHECK(errorOf({"emulate", "m.onnx", "--input", "e.csv",
+                 "--report-overflow=yes"}) ==
+        "option '--report-overflow' takes no value");
+}
+
+TEST_CASE("the usage names every option", "[driver]") {
+  std::string usage = driverUsage();
+  for (const char *option :
+       {"--target", "-o", "--name", "--emit", "--input", "--precision",
+        "--config", "--calibration", "--max-width", "--report-overflow",
+        "--compare", "--keep"})
+    CHECK(usage.find(option) != std::string::npos);
 }
 
 TEST_CASE("no arguments asks for help", "[driver]") {

@@ -1,0 +1,448 @@
+//===- CppFixedEmitters.cpp - emission patterns of the fx dialect ---------===//
+//
+// One pattern per fx op: a configuration struct deriving from the runtime's
+// (ariadne/fixed_kernels.h), with the types spelled as ariadne::fixed and
+// the integers of weights and tables as static arrays, and the call of the
+// kernel in run<Lanes>. Fixed-point tensors live in the arena as raw
+// std::uint64_t values.
+//
+//===----------------------------------------------------------------------===//
+#include "backends/cpp/CppEmitter.h"
+
+#include "passes/FX/FXOps.h"
+#include "passes/FX/Precision.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/APInt.h"
+
+using namespace mlir;
+using ariadne::fx::FixedType;
+
+namespace ariadne {
+namespace cpp {
+
+namespace {
+
+FixedType elementOf(Value v) {
+  return llvm::cast<FixedType>(
+      llvm::cast<RankedTensorType>(v.getType()).getElementType());
+}
+
+SmallVector<int64_t> rawValues(ElementsAttr attr) {
+  SmallVector<int64_t> values;
+  for (const llvm::APInt &v : attr.getValues<llvm::APInt>())
+    values.push_back(v.getSExtValue());
+  return values;
+}
+
+/// The narrowest C integer type holding every value.
+StringRef integerTypeFor(ArrayRef<int64_t> values) {
+  int64_t lo = 0, hi = 0;
+  for (int64_t v : values) {
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+  }
+  if (lo >= INT8_MIN && hi <= INT8_MAX)
+    return "std::int8_t";
+  if (lo >= INT16_MIN && hi <= INT16_MAX)
+    return "std::int16_t";
+  if (lo >= INT32_MIN && hi <= INT32_MAX)
+    return "std::int32_t";
+  return "std::int64_t";
+}
+
+/// An i64 literal (INT64_MIN has no literal of its own).
+std::string intLiteral(int64_t v) {
+  if (v == INT64_MIN)
+    return "(-9223372036854775807LL - 1)";
+  return std::to_string(v) + (v > INT32_MAX || v < INT32_MIN ? "LL" : "");
+}
+
+void writeIntArray(raw_ostream &os, StringRef type, StringRef name,
+                   ArrayRef<int64_t> values, int64_t rowLength) {
+  os << "alignas(64) const " << type << " " << name << "[" << values.size()
+     << "] = {";
+  constexpr int64_t perLine = 12;
+  for (size_t i = 0; i < values.size(); ++i) {
+    int64_t inRow = int64_t(i) % rowLength;
+    os << (inRow % perLine == 0 ? "\n    " : " ") << intLiteral(values[i])
+       << ",";
+  }
+  os << "\n};\n";
+}
+
+/// `struct NAME : ariadne::fx::BASE {` ... `};`, member by member.
+class FixedConfig {
+public:
+  FixedConfig(raw_ostream &os, StringRef name, StringRef base) : os(os) {
+    os << "struct " << name << " : ariadne::fx::" << base << " {\n";
+  }
+  ~FixedConfig() { os << "};\n\n"; }
+  FixedConfig &integer(StringRef name, int64_t value) {
+    os << "  static constexpr int " << name << " = " << value << ";\n";
+    return *this;
+  }
+  FixedConfig &raw(StringRef name, int64_t value) {
+    os << "  static constexpr std::int64_t " << name << " = "
+       << intLiteral(value) << ";\n";
+    return *this;
+  }
+  FixedConfig &type(StringRef name, FixedType type) {
+    os << "  using " << name << " = " << type.getCppTypeName() << ";\n";
+    return *this;
+  }
+  FixedConfig &pointer(StringRef name, StringRef type, StringRef array) {
+    os << "  static constexpr const " << type << " *" << name << " = "
+       << array << ";\n";
+    return *this;
+  }
+
+private:
+  raw_ostream &os;
+};
+
+void writeComment(raw_ostream &os, CppEmission &emission, Operation *op,
+                  StringRef indent, StringRef detail = "") {
+  std::string name = emission.layerName(op);
+  for (char &c : name)
+    if (c == '\n' || c == '\r')
+      c = ' ';
+  os << indent << "// " << name << ": " << op->getName().getStringRef();
+  if (!detail.empty())
+    os << ", " << detail;
+  os << "\n";
+}
+
+/// The call of kernel `kernel` on the op's first operand and its result.
+void writeCall(CppEmission &emission, Operation *op, StringRef kernel) {
+  raw_ostream &body = emission.body();
+  writeComment(body, emission, op, "  ");
+  body << "  ariadne::fx::" << kernel << "<" << emission.identifier(op)
+       << "Config, Lanes>(" << emission.pointer(op->getOperand(0)) << ", "
+       << emission.pointer(op->getResult(0)) << ");\n";
+}
+
+std::string typeDetail(Value in, Value out) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  Type a = llvm::cast<RankedTensorType>(in.getType()).getElementType();
+  Type b = llvm::cast<RankedTensorType>(out.getType()).getElementType();
+  os << a << " -> " << b;
+  return text;
+}
+
+/// The precision spelling of a value's element type ("float" for f32).
+std::string spelling(Value v) {
+  Type element = llvm::cast<RankedTensorType>(v.getType()).getElementType();
+  if (auto fixed = llvm::dyn_cast<FixedType>(element))
+    return fx::formatPrecision(fixed);
+  return "float";
+}
+
+/// The input and output types of a layer for report.json.
+void addTypes(LayerReport &report, Operation *op) {
+  report.types.push_back({"input", spelling(op->getOperand(0))});
+  report.types.push_back({"output", spelling(op->getResult(0))});
+}
+
+/// Report of an element-wise layer.
+void addElementwise(CppEmission &emission, Operation *op) {
+  LayerReport report;
+  addTypes(report, op);
+  report.bufferBytes = 8 * emission.eventSize(op->getResult(0));
+  report.latencyCycles = (emission.eventSize(op->getResult(0)) + 7) / 8;
+  emission.addLayer(op, report);
+}
+
+struct QuantizePattern : CppOpPattern<fx::QuantizeOp> {
+  LogicalResult emitOp(fx::QuantizeOp op, CppEmission &emission) const final {
+    std::string id = emission.identifier(op);
+    raw_ostream &decls = emission.declarations();
+    writeComment(decls, emission, op, "",
+                 typeDetail(op.getInput(), op.getOutput()));
+    FixedConfig(decls, id + "Config", "QuantizeConfig")
+        .integer("size", emission.eventSize(op.getOutput()))
+        .type("OutT", elementOf(op.getOutput()));
+    writeCall(emission, op, "quantize");
+    addElementwise(emission, op);
+    return success();
+  }
+};
+
+struct DequantizePattern : CppOpPattern<fx::DequantizeOp> {
+  LogicalResult emitOp(fx::DequantizeOp op,
+                       CppEmission &emission) const final {
+    // The kernel writes floats or raw integers, whichever `out` is; it
+    // must therefore write into `out` itself.
+    if (!StringRef(emission.pointer(op.getOutput())).starts_with("out"))
+      return op.emitOpError("the cpp target needs each dequantized value to "
+                            "be a distinct model output");
+    std::string id = emission.identifier(op);
+    raw_ostream &decls = emission.declarations();
+    writeComment(decls, emission, op, "",
+                 typeDetail(op.getInput(), op.getOutput()));
+    FixedConfig(decls, id + "Config", "OutputConfig")
+        .integer("size", emission.eventSize(op.getOutput()))
+        .type("InT", elementOf(op.getInput()));
+    writeCall(emission, op, "output");
+    addElementwise(emission, op);
+    return success();
+  }
+};
+
+struct CastPattern : CppOpPattern<fx::CastOp> {
+  LogicalResult emitOp(fx::CastOp op, CppEmission &emission) const final {
+    std::string id = emission.identifier(op);
+    raw_ostream &decls = emission.declarations();
+    writeComment(decls, emission, op, "",
+                 typeDetail(op.getInput(), op.getOutput()));
+    FixedConfig(decls, id + "Config", "CastConfig")
+        .integer("size", emission.eventSize(op.getOutput()))
+        .type("InT", elementOf(op.getInput()))
+        .type("OutT", elementOf(op.getOutput()));
+    writeCall(emission, op, "cast");
+    addElementwise(emission, op);
+    return success();
+  }
+};
+
+struct ReluPattern : CppOpPattern<fx::ReluOp> {
+  LogicalResult emitOp(fx::ReluOp op, CppEmission &emission) const final {
+    std::string id = emission.identifier(op);
+    raw_ostream &decls = emission.declarations();
+    writeComment(decls, emission, op, "");
+    FixedConfig(decls, id + "Config", "ReluConfig")
+        .integer("size", emission.eventSize(op.getOutput()))
+        .type("InT", elementOf(op.getInput()));
+    writeCall(emission, op, "relu");
+    addElementwise(emission, op);
+    return success();
+  }
+};
+
+struct ClampPattern : CppOpPattern<fx::ClampOp> {
+  LogicalResult emitOp(fx::ClampOp op, CppEmission &emission) const final {
+    std::string id = emission.identifier(op);
+    raw_ostream &decls = emission.declarations();
+    writeComment(decls, emission, op, "");
+    FixedConfig(decls, id + "Config", "ClampConfig")
+        .integer("size", emission.eventSize(op.getOutput()))
+        .type("InT", elementOf(op.getInput()))
+        .raw("low", op.getLowAttr().getValue().getSExtValue())
+        .raw("high", op.getHighAttr().getValue().getSExtValue());
+    writeCall(emission, op, "clamp");
+    addElementwise(emission, op);
+    return success();
+  }
+};
+
+struct LeakyReluPattern : CppOpPattern<fx::LeakyReluOp> {
+  LogicalResult emitOp(fx::LeakyReluOp op,
+                       CppEmission &emission) const final {
+    std::string id = emission.identifier(op);
+    raw_ostream &decls = emission.declarations();
+    writeComment(decls, emission, op, "",
+                 typeDetail(op.getInput(), op.getOutput()));
+    FixedConfig(decls, id + "Config", "LeakyReluConfig")
+        .integer("size", emission.eventSize(op.getOutput()))
+        .type("InT", elementOf(op.getInput()))
+        .type("AlphaT", op.getAlphaType())
+        .type("OutT", elementOf(op.getOutput()))
+        .raw("alpha", op.getAlphaAttr().getValue().getSExtValue());
+    writeCall(emission, op, "leakyRelu");
+    addElementwise(emission, op);
+    return success();
+  }
+};
+
+struct ScalePattern : CppOpPattern<fx::ScaleOp> {
+  LogicalResult emitOp(fx::ScaleOp op, CppEmission &emission) const final {
+    std::string id = emission.identifier(op);
+    int64_t channels = emission.eventShape(op.getInput()).back();
+    auto expand = [&](ElementsAttr attr) {
+      SmallVector<int64_t> values = rawValues(attr);
+      if (values.size() == 1)
+        values.assign(channels, values.front());
+      return values;
+    };
+    raw_ostream &decls = emission.declarations();
+    writeComment(decls, emission, op, "",
+                 typeDetail(op.getInput(), op.getOutput()));
+    writeIntArray(decls, "std::int64_t", id + "Scale", expand(op.getScale()),
+                  channels);
+    if (op.getOffsetAttr())
+      writeIntArray(decls, "std::int64_t", id + "Offset",
+                    expand(op.getOffsetAttr()), channels);
+    {
+      FixedConfig config(decls, id + "Config", "ScaleConfig");
+      config.integer("size", emission.eventSize(op.getOutput()))
+          .integer("channels", channels)
+          .type("InT", elementOf(op.getInput()))
+          .type("ScaleT", op.getScaleType())
+          .type("OutT", elementOf(op.getOutput()))
+          .pointer("scale", "std::int64_t", id + "Scale");
+      if (op.getOffsetAttr())
+        config.type("OffsetT", *op.getOffsetType())
+            .pointer("offset", "std::int64_t", id + "Offset");
+    }
+    writeCall(emission, op, "scale");
+    addElementwise(emission, op);
+    return success();
+  }
+};
+
+struct DenseFxPattern : CppOpPattern<fx::DenseOp> {
+  LogicalResult emitOp(fx::DenseOp op, CppEmission &emission) const final {
+    int64_t n = op.getOutFeatures(), k = op.getInFeatures();
+    SmallVector<int64_t> inShape = emission.eventShape(op.getInput());
+    if (inShape.empty() || inShape.back() != k)
+      return op.emitOpError("contracts over the batch dimension, which the "
+                            "cpp target does not support");
+    int64_t rows = product(inShape) / k;
+    SmallVector<int64_t> weights = rawValues(op.getWeight());
+    StringRef weightRaw = integerTypeFor(weights);
+    FixedType in = elementOf(op.getInput());
+    FixedType acc = elementOf(op.getOutput());
+    std::string id = emission.identifier(op);
+    raw_ostream &decls = emission.declarations();
+    writeComment(decls, emission, op, "",
+                 std::to_string(k) + " -> " + std::to_string(n) + ", " +
+                     typeDetail(op.getInput(), op.getOutput()));
+    writeIntArray(decls, weightRaw, id + "Weights", weights, k);
+    std::optional<SmallVector<int64_t>> bias;
+    if (auto biasAttr = op.getBiasAttr()) {
+      // Shifted onto the accumulator's grid once, here.
+      int64_t shift = acc.getFracWidth() - op.getBiasType()->getFracWidth();
+      bias.emplace();
+      for (int64_t b : rawValues(biasAttr))
+        bias->push_back(static_cast<int64_t>(static_cast<uint64_t>(b)
+                                             << shift));
+      writeIntArray(decls, "std::int64_t", id + "Bias", *bias, n);
+    }
+    {
+      FixedConfig config(decls, id + "Config", "DenseConfig");
+      if (rows != 1)
+        config.integer("rows", rows);
+      config.integer("inFeatures", k)
+          .integer("outFeatures", n)
+          .type("InT", in)
+          .type("WeightT", op.getWeightType())
+          .type("AccT", acc);
+      decls << "  using WeightRaw = " << weightRaw << ";\n";
+      config.pointer("weights", "WeightRaw", id + "Weights");
+      if (bias)
+        config.pointer("bias", "std::int64_t", id + "Bias");
+    }
+    writeCall(emission, op, "dense");
+    LayerReport report;
+    addTypes(report, op);
+    report.types.push_back(
+        {"weight", fx::formatPrecision(op.getWeightType())});
+    if (auto biasType = op.getBiasType())
+      report.types.push_back({"bias", fx::formatPrecision(*biasType)});
+    report.types.push_back({"accumulator", spelling(op.getOutput())});
+    report.macs = rows * n * k;
+    report.params = n * k + (bias ? n : 0);
+    report.weightBytes =
+        int64_t(weights.size()) *
+            (weightRaw == "std::int8_t"    ? 1
+             : weightRaw == "std::int16_t" ? 2
+             : weightRaw == "std::int32_t" ? 4
+                                           : 8) +
+        (bias ? 8 * n : 0);
+    report.bufferBytes = 8 * rows * n;
+    report.latencyCycles = (report.macs + 7) / 8;
+    emission.addLayer(op, report);
+    return success();
+  }
+};
+
+struct TablePattern : CppOpPattern<fx::TableOp> {
+  LogicalResult emitOp(fx::TableOp op, CppEmission &emission) const final {
+    SmallVector<int64_t> table = rawValues(op.getTable());
+    std::string id = emission.identifier(op);
+    raw_ostream &decls = emission.declarations();
+    std::string detail = typeDetail(op.getInput(), op.getOutput());
+    if (auto function = op.getFunction())
+      detail = function->str() + ", " + detail;
+    writeComment(decls, emission, op, "", detail);
+    writeIntArray(decls, "std::int64_t", id + "Table", table, 12);
+    FixedConfig(decls, id + "Config", "TableConfig")
+        .integer("size", emission.eventSize(op.getOutput()))
+        .type("InT", elementOf(op.getInput()))
+        .type("OutT", elementOf(op.getOutput()))
+        .integer("tableSize", int64_t(table.size()))
+        .raw("inputLow", op.getInputLowAttr().getValue().getSExtValue())
+        .integer("shift", op.getShiftAttr().getValue().getSExtValue())
+        .pointer("table", "std::int64_t", id + "Table");
+    writeCall(emission, op, "table");
+    LayerReport report;
+    addTypes(report, op);
+    report.params = int64_t(table.size());
+    report.weightBytes = 8 * int64_t(table.size());
+    report.bufferBytes = 8 * emission.eventSize(op.getOutput());
+    report.latencyCycles = emission.eventSize(op.getOutput());
+    emission.addLayer(op, report);
+    return success();
+  }
+};
+
+struct SoftmaxFxPattern : CppOpPattern<fx::SoftmaxOp> {
+  LogicalResult emitOp(fx::SoftmaxOp op, CppEmission &emission) const final {
+    SmallVector<int64_t> shape = emission.eventShape(op.getInput());
+    if (shape.empty())
+      return op.emitOpError("needs a last axis within the event");
+    int64_t length = shape.back();
+    SmallVector<int64_t> expTable = rawValues(op.getExpTable());
+    SmallVector<int64_t> invTable = rawValues(op.getInvTable());
+    std::string id = emission.identifier(op);
+    raw_ostream &decls = emission.declarations();
+    writeComment(decls, emission, op, "",
+                 typeDetail(op.getInput(), op.getOutput()));
+    writeIntArray(decls, "std::int64_t", id + "Exp", expTable, 12);
+    writeIntArray(decls, "std::int64_t", id + "Inv", invTable, 12);
+    FixedConfig(decls, id + "Config", "SoftmaxConfig")
+        .integer("rows", product(shape) / length)
+        .integer("length", length)
+        .type("InT", elementOf(op.getInput()))
+        .type("ExpT", op.getExpType())
+        .type("InvT", op.getInvType())
+        .type("OutT", elementOf(op.getOutput()))
+        .pointer("expTable", "std::int64_t", id + "Exp")
+        .integer("expSize", int64_t(expTable.size()))
+        .integer("expShift", op.getExpShiftAttr().getValue().getSExtValue())
+        .pointer("invTable", "std::int64_t", id + "Inv")
+        .integer("invSize", int64_t(invTable.size()))
+        .raw("invLow", op.getInvLowAttr().getValue().getSExtValue())
+        .integer("invShift", op.getInvShiftAttr().getValue().getSExtValue());
+    writeCall(emission, op, "softmax");
+    LayerReport report;
+    addTypes(report, op);
+    report.types.push_back({"exp_table", fx::formatPrecision(op.getExpType())});
+    report.types.push_back({"inv_table", fx::formatPrecision(op.getInvType())});
+    report.params = int64_t(expTable.size() + invTable.size());
+    report.weightBytes = 8 * report.params;
+    report.bufferBytes = 8 * product(shape);
+    report.latencyCycles = 4 * product(shape);
+    emission.addLayer(op, report);
+    return success();
+  }
+};
+
+} // namespace
+
+void populateCppFixedEmitters(CppEmitterSet &set) {
+  set.add<QuantizePattern>();
+  set.add<DequantizePattern>();
+  set.add<CastPattern>();
+  set.add<ReluPattern>();
+  set.add<ClampPattern>();
+  set.add<LeakyReluPattern>();
+  set.add<ScalePattern>();
+  set.add<DenseFxPattern>();
+  set.add<TablePattern>();
+  set.add<SoftmaxFxPattern>();
+}
+
+} // namespace cpp
+} // namespace ariadne

@@ -1,0 +1,188 @@
+//===- MoveSteps.h - data movement for any element type ---------*- C++ -*-===//
+//
+// The nn ops that only move elements (reshape, transpose, slice, concat)
+// mean the same on floats and on the raw integers of fixed-point values, so
+// their steps and translators are written once for any element type and
+// registered by both the float and the fixed-point interpretations.
+//
+//===----------------------------------------------------------------------===//
+#ifndef ARIADNE_EMULATOR_MOVESTEPS_H
+#define ARIADNE_EMULATOR_MOVESTEPS_H
+
+#include "emulator/Translate.h"
+#include "passes/NN/NNOps.h"
+
+#include <cstring>
+#include <vector>
+
+namespace ariadne::emu {
+
+/// Strided gather: transpose and slice.
+template <typename T> class CopyStep final : public Step<T> {
+public:
+  CopyStep(int out, int in, StridedNest<2> nest)
+      : out(out), in(in), nest(std::move(nest)) {}
+
+  void run(T *const *t, int64_t events) const override {
+    auto rows = [&](const typename StridedNest<2>::Offsets &at, int64_t count,
+                    const typename StridedNest<2>::Offsets &step) {
+      T *y = t[out] + at[0];
+      const T *x = t[in] + at[1];
+      if (step[0] == 1 && step[1] == 1) {
+        std::memcpy(y, x, count * sizeof(T));
+        return;
+      }
+      for (int64_t i = 0; i < count; ++i)
+        y[i * step[0]] = x[i * step[1]];
+    };
+    nest.forEachRow(events, rows);
+  }
+
+private:
+  int out, in;
+  StridedNest<2> nest;
+};
+
+template <typename T> class ConcatStep final : public Step<T> {
+public:
+  struct Part {
+    int tensor;
+    int64_t eventStride;
+    int64_t block; // elements this input adds to each outer block
+  };
+  ConcatStep(int out, int64_t outEventStride, int64_t outer,
+             std::vector<Part> parts)
+      : out(out), outEventStride(outEventStride), outer(outer),
+        parts(std::move(parts)) {
+    for (const Part &p : this->parts)
+      outBlock += p.block;
+  }
+
+  void run(T *const *t, int64_t events) const override {
+    for (int64_t e = 0; e < events; ++e)
+      for (int64_t o = 0; o < outer; ++o) {
+        T *y = t[out] + e * outEventStride + o * outBlock;
+        for (const Part &p : parts) {
+          const T *x = t[p.tensor] + e * p.eventStride + o * p.block;
+          std::memcpy(y, x, p.block * sizeof(T));
+          y += p.block;
+        }
+      }
+  }
+
+private:
+  int out;
+  int64_t outEventStride, outer;
+  std::vector<Part> parts;
+  int64_t outBlock = 0;
+};
+
+namespace detail {
+
+template <typename T>
+using MoveStepOrError = llvm::Expected<std::unique_ptr<Step<T>>>;
+
+/// Moving elements never converts them: every operand must have the
+/// result's element type (the nn verifiers check shapes only).
+template <typename T>
+llvm::Error checkSameElementType(mlir::Operation *op,
+                                 const Translation<T> &t) {
+  mlir::Type element =
+      llvm::cast<mlir::ShapedType>(op->getResult(0).getType()).getElementType();
+  for (mlir::Value operand : op->getOperands())
+    if (llvm::cast<mlir::ShapedType>(operand.getType()).getElementType() !=
+        element)
+      return t.error(op, "an operand's element type differs from the "
+                         "result's; moving elements does not convert them");
+  return llvm::Error::success();
+}
+
+template <typename T>
+MoveStepOrError<T> translateReshape(nn::ReshapeOp op, Translation<T> &t) {
+  if (auto err = checkSameElementType(op, t))
+    return err;
+  // C order is unchanged: the result is a view of the input's storage.
+  if (t.info(op.getInput()).size != t.info(op.getOutput()).size)
+    return t.error(op, "element count changes");
+  t.program.alias(t.tensorOf(op.getOutput()), t.tensorOf(op.getInput()));
+  return nullptr;
+}
+
+template <typename T>
+MoveStepOrError<T> translateTranspose(nn::TransposeOp op, Translation<T> &t) {
+  if (auto err = checkSameElementType(op, t))
+    return err;
+  const TensorInfo &in = t.info(op.getInput()), &out = t.info(op.getOutput());
+  int64_t shift = t.axisShift(op);
+  llvm::ArrayRef<int64_t> perm = op.getPerm().drop_front(shift);
+  auto inStrides = stridesOf(in.shape), outStrides = stridesOf(out.shape);
+  llvm::SmallVector<StridedNest<2>::Offsets, 4> strides;
+  for (size_t d = 0; d < perm.size(); ++d)
+    strides.push_back({outStrides[d], inStrides[perm[d] - shift]});
+  StridedNest<2> nest({out.eventStride(), in.eventStride()}, out.shape,
+                      strides);
+  return std::make_unique<CopyStep<T>>(t.tensorOf(op.getOutput()),
+                                       t.tensorOf(op.getInput()),
+                                       std::move(nest));
+}
+
+template <typename T>
+MoveStepOrError<T> translateSlice(nn::SliceOp op, Translation<T> &t) {
+  if (auto err = checkSameElementType(op, t))
+    return err;
+  const TensorInfo &in = t.info(op.getInput()), &out = t.info(op.getOutput());
+  int64_t shift = t.axisShift(op);
+  llvm::ArrayRef<int64_t> starts = op.getStarts().drop_front(shift);
+  llvm::ArrayRef<int64_t> steps = op.getSteps().drop_front(shift);
+  auto inStrides = stridesOf(in.shape), outStrides = stridesOf(out.shape);
+  llvm::SmallVector<StridedNest<2>::Offsets, 4> strides;
+  int64_t base = 0;
+  for (size_t d = 0; d < starts.size(); ++d) {
+    base += starts[d] * inStrides[d];
+    strides.push_back({outStrides[d], inStrides[d] * steps[d]});
+  }
+  StridedNest<2> nest({out.eventStride(), in.eventStride()}, out.shape, strides,
+                      {0, base});
+  return std::make_unique<CopyStep<T>>(t.tensorOf(op.getOutput()),
+                                       t.tensorOf(op.getInput()),
+                                       std::move(nest));
+}
+
+template <typename T>
+MoveStepOrError<T> translateConcat(nn::ConcatOp op, Translation<T> &t) {
+  if (auto err = checkSameElementType(op, t))
+    return err;
+  const TensorInfo &out = t.info(op.getOutput());
+  int64_t axis = int64_t(op.getAxis()) - t.axisShift(op);
+  if (axis < 0 || axis >= int64_t(out.shape.size()))
+    return t.error(op, "concatenation along the event batch");
+  llvm::ArrayRef<int64_t> shape = out.shape;
+  int64_t inner = productOf(shape.drop_front(axis + 1));
+  std::vector<typename ConcatStep<T>::Part> parts;
+  for (mlir::Value input : op.getInputs()) {
+    auto view = t.broadcastView(op, input);
+    if (!view)
+      return view.takeError();
+    if (view->size() != shape.size())
+      return t.error(op, "inputs differ in rank");
+    parts.push_back({t.tensorOf(input), t.info(input).eventStride(),
+                     (*view)[axis] * inner});
+  }
+  return std::make_unique<ConcatStep<T>>(
+      t.tensorOf(op.getOutput()), out.eventStride(),
+      productOf(shape.take_front(axis)), std::move(parts));
+}
+
+} // namespace detail
+
+/// Registers reshape, transpose, slice and concat for elements of type T.
+template <typename T> void registerMoveTranslators(TranslatorTable<T> &table) {
+  addTranslator(table, detail::translateReshape<T>);
+  addTranslator(table, detail::translateTranspose<T>);
+  addTranslator(table, detail::translateSlice<T>);
+  addTranslator(table, detail::translateConcat<T>);
+}
+
+} // namespace ariadne::emu
+
+#endif // ARIADNE_EMULATOR_MOVESTEPS_H

@@ -1,0 +1,485 @@
+//===- AssignPrecision.cpp - choose the fixed-point types -----------------===//
+//
+// Decides, layer by layer, the types of every tensor role and the settings
+// of every lookup table, and records them as `fx.precision` dictionaries
+// for fx-lower. The decisions follow, field by field: the config's layer
+// entry, its layer-type entry, its model defaults, then --precision; with
+// `auto`, a role nobody named gets the width budget and the integer bits of
+// its calibration range.
+//
+//===----------------------------------------------------------------------===//
+#include "passes/FX/FXDialect.h"
+#include "passes/FX/Precision.h"
+#include "passes/Quant/Layers.h"
+#include "passes/Quant/Passes.h"
+#include "passes/Quant/QuantConfig.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+
+namespace ariadne {
+#define GEN_PASS_DEF_ASSIGNPRECISION
+#include "passes/Quant/Passes.h.inc"
+} // namespace ariadne
+
+using namespace mlir;
+using namespace ariadne;
+using namespace ariadne::quant;
+using ariadne::fx::FixedType;
+
+namespace {
+
+/// Default lookup-table size and the width of softmax's internal tables.
+constexpr int64_t kDefaultTableSize = 1024;
+constexpr int kDefaultWidth = 16;
+constexpr int kSoftmaxTableWidth = 18;
+
+/// The input range a table of `kind` covers by default: where the function
+/// still differs from its limits by more than half an entry step
+/// (`entryFrac` fractional bits); beyond, the clamped end entries are exact
+/// to within that half step.
+std::pair<double, double> defaultTableRange(nn::ActivationKind kind,
+                                            int64_t entryFrac) {
+  double halfStep = std::ldexp(0.5, -static_cast<int>(
+                                        std::clamp<int64_t>(entryFrac, 0, 50)));
+  double edge = 8;
+  switch (kind) {
+  case nn::ActivationKind::tanh:
+    edge = std::atanh(std::max(0.0, 1 - halfStep));
+    break;
+  case nn::ActivationKind::sigmoid:
+    edge = std::log((1 - halfStep) / halfStep);
+    break;
+  case nn::ActivationKind::softsign:
+    // 1 - |x|/(1+|x|) = 1/(1+|x|) < halfStep; softsign converges slowly,
+    // so the table covers at most [-64, 64].
+    edge = std::min(64.0, 1 / halfStep - 1);
+    break;
+  default:
+    break;
+  }
+  edge = std::clamp(std::ceil(edge * 4) / 4, 1.0, 64.0);
+  return {-edge, edge};
+}
+
+class Assigner {
+public:
+  Assigner(func::FuncOp fn, const QuantConfig &config, bool isAuto,
+           FixedType global, int width)
+      : fn(fn), context(fn.getContext()), builder(context), config(config),
+        isAuto(isAuto), global(global), width(width) {}
+
+  LogicalResult run();
+
+private:
+  /// A type written in the config, already validated by its parser.
+  FixedType parse(const std::string &text, Operation *where) {
+    std::string error;
+    auto type = fx::parsePrecision(text, context, error);
+    if (failed(type)) {
+      where->emitError("precision '") << text << "': " << error;
+      return {};
+    }
+    return *type;
+  }
+
+  /// The merged settings of a layer with several names (a fused layer).
+  LayerSettings settingsOf(llvm::ArrayRef<std::string> names,
+                           llvm::StringRef type) {
+    if (names.empty())
+      return config.resolve("", type);
+    LayerSettings merged = config.resolve(names.front(), type);
+    for (const std::string &name : names.drop_front()) {
+      LayerSettings more = config.resolve(name, type);
+      for (auto &[role, text] : more.roles)
+        merged.roles[role] = text;
+      if (more.precision)
+        merged.precision = more.precision;
+      mergeTable(merged.table, more.table);
+      mergeTable(merged.expTable, more.expTable);
+      mergeTable(merged.invTable, more.invTable);
+    }
+    return merged;
+  }
+  static void mergeTable(TableSettings &into, const TableSettings &from) {
+    if (from.size)
+      into.size = from.size;
+    if (from.range)
+      into.range = from.range;
+    if (from.entry)
+      into.entry = from.entry;
+  }
+
+  /// Whether the layer's precision is auto (the config may switch a layer
+  /// to auto or to a fixed type; float is not available per layer).
+  FailureOr<bool> layerIsAuto(const LayerSettings &s, Operation *where) {
+    if (!s.precision)
+      return isAuto;
+    if (*s.precision == "auto")
+      return true;
+    if (*s.precision == "float") {
+      where->emitError("a float layer inside a fixed-point model is not "
+                       "supported; give the whole model --precision float");
+      return failure();
+    }
+    return false;
+  }
+
+  /// The layer's default type when not auto.
+  FixedType layerDefault(const LayerSettings &s, Operation *where) {
+    if (s.precision && *s.precision != "auto")
+      return parse(*s.precision, where);
+    return global;
+  }
+
+  /// The calibration range recorded on `op` (or an input's), or failure.
+  FailureOr<std::pair<double, double>> rangeOf(Attribute attr,
+                                               Operation *where,
+                                               llvm::StringRef what) {
+    auto range = llvm::dyn_cast_or_null<DenseF64ArrayAttr>(attr);
+    if (!range || range.size() != 2) {
+      where->emitError("auto precision needs the calibration range of ")
+          << what << " (an fx.range attribute); give --calibration events";
+      return failure();
+    }
+    return std::pair(range[0], range[1]);
+  }
+
+  FixedType autoType(std::pair<double, double> range, Operation *where,
+                     llvm::StringRef what) {
+    FixedType type =
+        typeForRange(context, range.first, range.second, width, RND, SAT);
+    if (!type)
+      where->emitError("the range [")
+          << range.first << ", " << range.second << "] of " << what
+          << " needs no fixed-point type of " << width << " bits";
+    return type;
+  }
+
+  /// A role's type: the config's, else the layer default or auto from
+  /// `range` (computed on demand).
+  template <typename RangeFn>
+  FixedType roleType(const LayerSettings &s, Role role, bool layerAuto,
+                     FixedType layerType, Operation *where, StringRef what,
+                     RangeFn &&range) {
+    auto it = s.roles.find(role);
+    if (it != s.roles.end())
+      return parse(it->second, where);
+    if (!layerAuto)
+      return layerType;
+    FailureOr<std::pair<double, double>> r = range();
+    if (failed(r))
+      return {};
+    return autoType(*r, where, what);
+  }
+
+  /// min and max of a float constant attribute.
+  static std::pair<double, double> valueRange(Attribute attr) {
+    double lo = 0, hi = 0;
+    if (auto dense = llvm::dyn_cast_or_null<DenseElementsAttr>(attr))
+      for (float v : dense.getValues<float>()) {
+        lo = std::min<double>(lo, v);
+        hi = std::max<double>(hi, v);
+      }
+    return {lo, hi};
+  }
+
+  DictionaryAttr tableDict(const TableSettings &s, FixedType entry,
+                           std::pair<double, double> range, Operation *where) {
+    if (s.entry && !(entry = parse(*s.entry, where)))
+      return {};
+    auto [low, high] = s.range ? *s.range : range;
+    NamedAttrList attrs;
+    attrs.set("size", builder.getI64IntegerAttr(s.size.value_or(
+                          kDefaultTableSize)));
+    attrs.set("low", builder.getF64FloatAttr(low));
+    attrs.set("high", builder.getF64FloatAttr(high));
+    attrs.set("entry", TypeAttr::get(entry));
+    return attrs.getDictionary(context);
+  }
+
+  LogicalResult assignInput(unsigned index);
+  LogicalResult assignDense(nn::DenseOp op);
+  LogicalResult assignActivation(Operation *op, nn::ActivationKind kind,
+                                 NamedAttrList &attrs, const LayerSettings &s,
+                                 FixedType result);
+  LogicalResult assignSoftmax(nn::SoftmaxOp op);
+  LogicalResult assignResultOnly(Operation *op, llvm::StringRef type);
+  LogicalResult assignBatchNorm(nn::BatchNormOp op);
+
+  func::FuncOp fn;
+  MLIRContext *context;
+  Builder builder;
+  const QuantConfig &config;
+  bool isAuto;
+  FixedType global;
+  int width;
+  /// Layer names the config addresses that the model has.
+  std::set<std::string> seenNames;
+};
+
+LogicalResult Assigner::assignInput(unsigned index) {
+  std::string name = inputName(fn, index);
+  seenNames.insert(name);
+  LayerSettings s = config.resolve(name, "input");
+  FailureOr<bool> layerAuto = layerIsAuto(s, fn);
+  if (failed(layerAuto))
+    return failure();
+  FixedType def = *layerAuto ? FixedType() : layerDefault(s, fn);
+  if (!*layerAuto && !def)
+    return failure();
+  std::string what = "input '" + name + "'";
+  FixedType type = roleType(s, Role::Result, *layerAuto, def, fn, what, [&] {
+    return rangeOf(fn.getArgAttr(index, kRangeAttr), fn, what);
+  });
+  if (!type)
+    return failure();
+  NamedAttrList attrs;
+  attrs.set("result", TypeAttr::get(type));
+  fn.setArgAttr(index, kPrecisionAttr, attrs.getDictionary(context));
+  return success();
+}
+
+LogicalResult Assigner::assignActivation(Operation *op,
+                                         nn::ActivationKind kind,
+                                         NamedAttrList &attrs,
+                                         const LayerSettings &s,
+                                         FixedType result) {
+  if (kind == nn::ActivationKind::abs)
+    return op->emitError("abs has no fixed-point implementation yet");
+  if (!isTableActivation(kind))
+    return success();
+  auto range = defaultTableRange(kind, result.getFracWidth());
+  DictionaryAttr table = tableDict(s.table, result, range, op);
+  if (!table)
+    return failure();
+  attrs.set("table", table);
+  return success();
+}
+
+LogicalResult Assigner::assignDense(nn::DenseOp op) {
+  auto names = layerNames(op);
+  seenNames.insert(names.begin(), names.end());
+  LayerSettings dense = settingsOf(names, "dense");
+  nn::ActivationKind kind = op.getActivation();
+  bool hasActivation = kind != nn::ActivationKind::none;
+  LayerSettings act =
+      hasActivation ? settingsOf(names, activationTypeName(kind)) : dense;
+  FailureOr<bool> layerAuto = layerIsAuto(dense, op);
+  if (failed(layerAuto))
+    return failure();
+  FixedType def = *layerAuto ? FixedType() : layerDefault(dense, op);
+  if (!*layerAuto && !def)
+    return failure();
+
+  NamedAttrList attrs;
+  FixedType weight =
+      roleType(dense, Role::Weight, *layerAuto, def, op, "the weights", [&] {
+        return FailureOr<std::pair<double, double>>(
+            valueRange(op.getWeightAttr()));
+      });
+  if (!weight)
+    return failure();
+  attrs.set("weight", TypeAttr::get(weight));
+  if (op.getBiasAttr()) {
+    FixedType bias =
+        roleType(dense, Role::Bias, *layerAuto, def, op, "the bias", [&] {
+          return FailureOr<std::pair<double, double>>(
+              valueRange(op.getBiasAttr()));
+        });
+    if (!bias)
+      return failure();
+    attrs.set("bias", TypeAttr::get(bias));
+  }
+  auto acc = dense.roles.find(Role::Accumulator);
+  if (acc != dense.roles.end()) {
+    FixedType type = parse(acc->second, op);
+    if (!type)
+      return failure();
+    attrs.set("accumulator", TypeAttr::get(type));
+  }
+  // A fused activation's settings name the layer's result and table.
+  FailureOr<bool> resultAuto = layerIsAuto(act, op);
+  if (failed(resultAuto))
+    return failure();
+  FixedType resultDefault = *resultAuto ? FixedType() : layerDefault(act, op);
+  if (!*resultAuto && !resultDefault)
+    return failure();
+  FixedType result = roleType(act, Role::Result, *resultAuto, resultDefault,
+                              op, "the result", [&] {
+                                return rangeOf(op->getAttr(kRangeAttr), op,
+                                               "the layer's result");
+                              });
+  if (!result)
+    return failure();
+  attrs.set("result", TypeAttr::get(result));
+  if (failed(assignActivation(op, kind, attrs, act, result)))
+    return failure();
+  op->setAttr(kPrecisionAttr, attrs.getDictionary(context));
+  return success();
+}
+
+LogicalResult Assigner::assignSoftmax(nn::SoftmaxOp op) {
+  auto names = layerNames(op);
+  seenNames.insert(names.begin(), names.end());
+  LayerSettings s = settingsOf(names, "softmax");
+  FailureOr<bool> layerAuto = layerIsAuto(s, op);
+  if (failed(layerAuto))
+    return failure();
+  FixedType def = *layerAuto ? FixedType() : layerDefault(s, op);
+  if (!*layerAuto && !def)
+    return failure();
+  // Softmax values lie in [0, 1]: auto needs no calibration for them.
+  FixedType result =
+      roleType(s, Role::Result, *layerAuto, def, op, "the result", [&] {
+        return FailureOr<std::pair<double, double>>(std::pair(0.0, 1.0));
+      });
+  if (!result)
+    return failure();
+  NamedAttrList attrs;
+  attrs.set("result", TypeAttr::get(result));
+  FixedType unit = FixedType::get(context, kSoftmaxTableWidth, 1,
+                                  /*isSigned=*/false, RND, SAT);
+  // exp(-d) for d >= 0, and 1/s for s in [1, N]: the ranges are fixed.
+  auto type = llvm::cast<RankedTensorType>(op.getType());
+  double n = static_cast<double>(type.getShape().back());
+  DictionaryAttr expTable = tableDict(s.expTable, unit, {0.0, 8.0}, op);
+  DictionaryAttr invTable =
+      tableDict(s.invTable, unit, {1.0, std::max(2.0, n)}, op);
+  if (!expTable || !invTable)
+    return failure();
+  attrs.set("exp_table", expTable);
+  attrs.set("inv_table", invTable);
+  op->setAttr(kPrecisionAttr, attrs.getDictionary(context));
+  return success();
+}
+
+LogicalResult Assigner::assignResultOnly(Operation *op, llvm::StringRef type) {
+  auto names = layerNames(op);
+  seenNames.insert(names.begin(), names.end());
+  LayerSettings s = settingsOf(names, type);
+  FailureOr<bool> layerAuto = layerIsAuto(s, op);
+  if (failed(layerAuto))
+    return failure();
+  FixedType def = *layerAuto ? FixedType() : layerDefault(s, op);
+  if (!*layerAuto && !def)
+    return failure();
+  FixedType result =
+      roleType(s, Role::Result, *layerAuto, def, op, "the result", [&] {
+        return rangeOf(op->getAttr(kRangeAttr), op, "the layer's result");
+      });
+  if (!result)
+    return failure();
+  NamedAttrList attrs;
+  attrs.set("result", TypeAttr::get(result));
+  if (auto act = llvm::dyn_cast<nn::ActivationOp>(op))
+    if (failed(assignActivation(op, act.getActivation(), attrs, s, result)))
+      return failure();
+  op->setAttr(kPrecisionAttr, attrs.getDictionary(context));
+  return success();
+}
+
+/// The per-channel scale and offset take the weight and bias roles.
+LogicalResult Assigner::assignBatchNorm(nn::BatchNormOp op) {
+  FailureOr<ChannelAffine> affine = batchNormAffine(op);
+  if (failed(affine) || failed(assignResultOnly(op, "batch_norm")))
+    return failure();
+  LayerSettings s = settingsOf(layerNames(op), "batch_norm");
+  FailureOr<bool> layerAuto = layerIsAuto(s, op);
+  FixedType def = *layerAuto ? FixedType() : layerDefault(s, op);
+  auto rangeOfValues = [](llvm::ArrayRef<double> values) {
+    double lo = 0, hi = 0;
+    for (double v : values) {
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+    return FailureOr<std::pair<double, double>>(std::pair(lo, hi));
+  };
+  FixedType scale =
+      roleType(s, Role::Weight, *layerAuto, def, op, "the scale",
+               [&] { return rangeOfValues(affine->scale); });
+  FixedType offset =
+      roleType(s, Role::Bias, *layerAuto, def, op, "the offset",
+               [&] { return rangeOfValues(affine->offset); });
+  if (!scale || !offset)
+    return failure();
+  NamedAttrList attrs(op->getAttrOfType<DictionaryAttr>(kPrecisionAttr));
+  attrs.set("weight", TypeAttr::get(scale));
+  attrs.set("bias", TypeAttr::get(offset));
+  op->setAttr(kPrecisionAttr, attrs.getDictionary(context));
+  return success();
+}
+
+LogicalResult Assigner::run() {
+  for (unsigned i = 0; i < fn.getNumArguments(); ++i)
+    if (failed(assignInput(i)))
+      return failure();
+  WalkResult walk = fn.walk([&](Operation *op) {
+    LogicalResult result = success();
+    if (auto dense = llvm::dyn_cast<nn::DenseOp>(op))
+      result = assignDense(dense);
+    else if (auto softmax = llvm::dyn_cast<nn::SoftmaxOp>(op))
+      result = assignSoftmax(softmax);
+    else if (auto act = llvm::dyn_cast<nn::ActivationOp>(op))
+      result = assignResultOnly(op, activationTypeName(act.getActivation()));
+    else if (auto bn = llvm::dyn_cast<nn::BatchNormOp>(op))
+      result = assignBatchNorm(bn);
+    else if (llvm::isa<nn::ConcatOp>(op))
+      result = assignResultOnly(op, "concat");
+    return failed(result) ? WalkResult::interrupt() : WalkResult::advance();
+  });
+  if (walk.wasInterrupted())
+    return failure();
+  for (const std::string &name : config.layerNames())
+    if (!seenNames.count(name))
+      return fn.emitError("the config names layer '")
+             << name << "', which the model does not have";
+  return success();
+}
+
+struct AssignPrecisionPass
+    : public ariadne::impl::AssignPrecisionBase<AssignPrecisionPass> {
+  using AssignPrecisionBase::AssignPrecisionBase;
+
+  void runOnOperation() override {
+    func::FuncOp fn = getOperation();
+    QuantConfig config;
+    if (!configPath.empty()) {
+      auto parsed = parseQuantConfig(configPath, &getContext());
+      if (!parsed) {
+        fn.emitError(llvm::toString(parsed.takeError()));
+        return signalPassFailure();
+      }
+      config = std::move(*parsed);
+    }
+    // --precision wins over the config's model default.
+    std::string model = precision;
+    if (model.empty())
+      model = config.model.precision.value_or("fixed<16,6>");
+    if (model == "float") {
+      fn.emitError("precision float leaves the model unquantized; the "
+                   "quantization passes need a fixed-point type or auto");
+      return signalPassFailure();
+    }
+    bool isAuto = model == "auto";
+    FixedType global;
+    if (!isAuto) {
+      std::string error;
+      auto type = fx::parsePrecision(model, &getContext(), error);
+      if (failed(type)) {
+        fn.emitError("precision '") << model << "': " << error;
+        return signalPassFailure();
+      }
+      global = *type;
+    }
+    int width = maxWidth > 0 ? int(maxWidth)
+                             : config.maxWidth.value_or(kDefaultWidth);
+    if (failed(Assigner(fn, config, isAuto, global, width).run()))
+      signalPassFailure();
+  }
+};
+
+} // namespace

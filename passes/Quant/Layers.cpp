@@ -1,0 +1,101 @@
+//===- Layers.cpp - what the quantization passes know of nn ops -----------===//
+#include "passes/Quant/Layers.h"
+
+#include "mlir/IR/Location.h"
+
+#include <cmath>
+
+using namespace mlir;
+
+namespace ariadne::quant {
+
+llvm::SmallVector<std::string, 2> layerNames(Operation *op) {
+  llvm::SmallVector<std::string, 2> names;
+  op->getLoc()->walk([&](Location loc) {
+    if (auto name = llvm::dyn_cast<NameLoc>(loc))
+      names.push_back(name.getName().str());
+    return WalkResult::advance();
+  });
+  return names;
+}
+
+std::string inputName(func::FuncOp fn, unsigned index) {
+  if (DictionaryAttr attrs = fn.getArgAttrDict(index))
+    if (auto name = attrs.getAs<StringAttr>("nn.name"))
+      return name.str();
+  return "input" + std::to_string(index);
+}
+
+StringRef activationTypeName(nn::ActivationKind kind) {
+  return nn::stringifyActivationKind(kind);
+}
+
+bool isTableActivation(nn::ActivationKind kind) {
+  switch (kind) {
+  case nn::ActivationKind::tanh:
+  case nn::ActivationKind::sigmoid:
+  case nn::ActivationKind::softsign:
+    return true;
+  default:
+    return false;
+  }
+}
+
+fx::FixedType typeForRange(MLIRContext *context, double lo, double hi, int width,
+                       QuantMode quant, OverflowMode overflow) {
+  bool isSigned = lo < 0;
+  double magnitude = std::max(std::fabs(lo), std::fabs(hi));
+  // The least I with magnitude < 2^I (unsigned) or 2^(I-1) (signed); a
+  // negative lo only needs -2^(I-1) <= lo, which magnitude < 2^(I-1)
+  // implies with one value to spare.
+  int64_t intWidth = 1;
+  if (magnitude > 0 && std::isfinite(magnitude)) {
+    int exponent = 0;
+    std::frexp(magnitude, &exponent); // magnitude < 2^exponent
+    intWidth = exponent + (isSigned ? 1 : 0);
+  } else if (!std::isfinite(magnitude)) {
+    return {};
+  }
+  if (fx::checkFixedWidths(width, intWidth))
+    return {};
+  return fx::FixedType::get(context, static_cast<unsigned>(width), intWidth,
+                        isSigned, quant, overflow);
+}
+
+FailureOr<ChannelAffine> batchNormAffine(nn::BatchNormOp op) {
+  auto type = llvm::cast<RankedTensorType>(op.getInput().getType());
+  if (type.getRank() != 2)
+    return op.emitError("a batch normalization that follows no dense layer "
+                        "needs a rank-2 input [batch, channels] in fixed "
+                        "point; this one has rank ")
+           << type.getRank();
+  SmallVector<SmallVector<double>> params;
+  for (Value v : {op.getScale(), op.getBias(), op.getMean(),
+                  op.getVariance()}) {
+    auto constant = v.getDefiningOp<nn::ConstantOp>();
+    auto dense = constant
+                     ? llvm::dyn_cast<DenseElementsAttr>(constant.getValue())
+                     : DenseElementsAttr();
+    if (!dense || !dense.getElementType().isF32())
+      return op.emitError("batch normalization parameters must be f32 "
+                          "constants in fixed point");
+    SmallVector<double> values;
+    for (float f : dense.getValues<float>())
+      values.push_back(f);
+    params.push_back(std::move(values));
+  }
+  ChannelAffine affine;
+  size_t channels = params[0].size();
+  for (size_t c = 0; c < channels; ++c) {
+    double s = params[0][c] /
+               std::sqrt(params[3][c] + double(op.getEpsilon().convertToFloat()));
+    if (!std::isfinite(s))
+      return op.emitError("batch normalization channel ")
+             << c << " has a non-finite scale";
+    affine.scale.push_back(s);
+    affine.offset.push_back(params[1][c] - params[2][c] * s);
+  }
+  return affine;
+}
+
+} // namespace ariadne::quant

@@ -1,0 +1,50 @@
+//===- Layers.h - what the quantization passes know of nn ops ---*- C++ -*-===//
+//
+// The names and kinds under which a config file addresses the layers of an
+// nn function, and helpers both quantization passes share.
+//
+//===----------------------------------------------------------------------===//
+#ifndef ARIADNE_PASSES_QUANT_LAYERS_H
+#define ARIADNE_PASSES_QUANT_LAYERS_H
+
+#include "passes/FX/FXTypes.h"
+#include "passes/NN/NNOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <string>
+
+namespace ariadne::quant {
+
+/// The ONNX node names of an op, in the order of its location (a fused
+/// dense layer names the dense node first, then the activation's).
+llvm::SmallVector<std::string, 2> layerNames(mlir::Operation *op);
+
+/// The model input names, as the importer records them (`nn.name`).
+std::string inputName(mlir::func::FuncOp fn, unsigned index);
+
+/// The config's type name of an activation ("tanh", "leaky_relu", ...).
+llvm::StringRef activationTypeName(nn::ActivationKind kind);
+
+/// Whether an activation is computed by a lookup table in fixed point.
+bool isTableActivation(nn::ActivationKind kind);
+
+/// The least fixed-point type of `width` bits whose range holds [lo, hi]
+/// (unsigned when lo >= 0), with the given modes; null when no type of
+/// that width can (a range beyond 2^(2^20)).
+fx::FixedType typeForRange(mlir::MLIRContext *context, double lo, double hi,
+                       int width, QuantMode quant, OverflowMode overflow);
+
+/// A batch normalization as y = x * scale[c] + offset[c] per channel c,
+/// computed in double from its constant parameters; failure (with an error
+/// on the op) when a parameter is not a constant or the input's channel
+/// axis (1) is not its last (the layout fx.scale computes).
+struct ChannelAffine {
+  llvm::SmallVector<double> scale, offset;
+};
+mlir::FailureOr<ChannelAffine> batchNormAffine(nn::BatchNormOp op);
+
+} // namespace ariadne::quant
+
+#endif // ARIADNE_PASSES_QUANT_LAYERS_H

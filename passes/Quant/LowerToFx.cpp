@@ -1,0 +1,605 @@
+//===- LowerToFx.cpp - nn layers to fx integer ops ------------------------===//
+//
+// Rewrites a function whose ops carry fx-assign-precision's `fx.precision`
+// into the fx dialect. The function keeps its f32 signature: its inputs are
+// quantized where they enter and its results dequantized where they leave,
+// so that callers (the emulator, generated code) see the float interface.
+//
+//===----------------------------------------------------------------------===//
+#include "passes/FX/FXDialect.h"
+#include "passes/Quant/Layers.h"
+#include "passes/Quant/Passes.h"
+#include "passes/Quant/Tables.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/APInt.h"
+
+#include <cmath>
+
+namespace ariadne {
+#define GEN_PASS_DEF_LOWERTOFX
+#include "passes/Quant/Passes.h.inc"
+} // namespace ariadne
+
+using namespace mlir;
+using namespace ariadne;
+using namespace ariadne::quant;
+using ariadne::fx::FixedType;
+using llvm::APInt;
+
+namespace {
+
+/// Width of the constants of leaky ReLU and hard-sigmoid.
+constexpr int kConstantWidth = 16;
+
+/// Raw extremes of a type as 256-bit signed integers.
+APInt rawMin(FixedType type) {
+  APInt v(64, ariadne::detail::minBits(type.getWidth(), type.isSigned()));
+  return type.isSigned() ? v.sext(256) : v.zext(256);
+}
+APInt rawMax(FixedType type) {
+  APInt v(64, ariadne::detail::maxBits(type.getWidth(), type.isSigned()));
+  return type.isSigned() ? v.sext(256) : v.zext(256);
+}
+int64_t rawMin64(FixedType type) { return rawMin(type).getSExtValue(); }
+int64_t rawMax64(FixedType type) {
+  APInt v = rawMax(type);
+  return v.isSignedIntN(64) ? v.getSExtValue() : INT64_MAX;
+}
+
+/// The least TRN/WRAP type with `frac` fractional bits holding [lo, hi];
+/// null when that needs more than 64 bits.
+FixedType typeForRawRange(MLIRContext *context, const APInt &lo,
+                          const APInt &hi, int64_t frac) {
+  bool isSigned = lo.isNegative();
+  unsigned width =
+      isSigned ? std::max(lo.getSignificantBits(), hi.getSignificantBits())
+               : std::max(hi.getActiveBits(), 1u);
+  if (width > 64 || fx::checkFixedWidths(width, int64_t(width) - frac))
+    return {};
+  return FixedType::get(context, width, int64_t(width) - frac, isSigned, TRN,
+                        WRAP);
+}
+
+class Lowering {
+public:
+  explicit Lowering(func::FuncOp fn)
+      : fn(fn), context(fn.getContext()), builder(context) {}
+
+  LogicalResult run();
+
+private:
+  DictionaryAttr precisionOf(Operation *op) {
+    auto dict = op->getAttrOfType<DictionaryAttr>(kPrecisionAttr);
+    if (!dict)
+      op->emitError("has no fx.precision; run fx-assign-precision first");
+    return dict;
+  }
+  static FixedType typeIn(DictionaryAttr dict, StringRef key) {
+    if (auto attr = dict.getAs<TypeAttr>(key))
+      return llvm::dyn_cast<FixedType>(attr.getValue());
+    return {};
+  }
+
+  /// The tensor type of `like`'s shape with element type `element`.
+  static RankedTensorType withElement(Value like, Type element) {
+    return llvm::cast<RankedTensorType>(like.getType()).clone(element);
+  }
+  static FixedType elementOf(Value v) {
+    return llvm::cast<FixedType>(
+        llvm::cast<RankedTensorType>(v.getType()).getElementType());
+  }
+
+  /// The lowered value of an nn value, or an error on `user`.
+  FailureOr<Value> lowered(Value v, Operation *user) {
+    Value mapped = mapping.lookupOrNull(v);
+    if (!mapped) {
+      user->emitError("an operand computed from constants alone is not "
+                      "supported in fixed point");
+      return failure();
+    }
+    return mapped;
+  }
+
+  /// `v` cast into `type` (no op when it already has it).
+  Value castTo(Location loc, Value v, FixedType type) {
+    if (elementOf(v) == type)
+      return v;
+    return builder.create<fx::CastOp>(loc, withElement(v, type), v);
+  }
+
+  DenseElementsAttr i64Attr(ArrayRef<int64_t> values,
+                            ArrayRef<int64_t> shape) {
+    auto type = RankedTensorType::get(shape, builder.getI64Type());
+    return DenseElementsAttr::get(type, values);
+  }
+
+  LogicalResult lowerDense(nn::DenseOp op);
+  FailureOr<Value> lowerActivation(Operation *op, Value x,
+                                   nn::ActivationKind kind, double alpha,
+                                   double beta, DictionaryAttr precision);
+  FailureOr<Value> lowerTable(Operation *op, Value x, nn::ActivationKind kind,
+                              double alpha, double beta,
+                              DictionaryAttr table, FixedType result);
+  LogicalResult lowerSoftmax(nn::SoftmaxOp op);
+  LogicalResult lowerBatchNorm(nn::BatchNormOp op);
+  LogicalResult lowerDataMovement(Operation *op);
+
+  func::FuncOp fn;
+  MLIRContext *context;
+  OpBuilder builder;
+  IRMapping mapping;
+};
+
+LogicalResult Lowering::lowerDense(nn::DenseOp op) {
+  DictionaryAttr precision = precisionOf(op);
+  if (!precision)
+    return failure();
+  FailureOr<Value> x = lowered(op.getInput(), op);
+  if (failed(x))
+    return failure();
+  FixedType in = elementOf(*x);
+  FixedType weightType = typeIn(precision, "weight");
+  FixedType biasType = typeIn(precision, "bias");
+  auto weights = llvm::dyn_cast<DenseElementsAttr>(op.getWeightAttr());
+  if (!weightType || !weights || !weights.getElementType().isF32())
+    return op.emitError("needs f32 weights and a weight type to quantize");
+  int64_t n = op.getOutFeatures(), k = op.getInFeatures();
+  int64_t frac = in.getFracWidth() + weightType.getFracWidth();
+
+  // Weights and bias quantized once, with their types' modes.
+  SmallVector<int64_t> w;
+  for (float v : weights.getValues<float>())
+    w.push_back(quantizeValue(v, weightType));
+  SmallVector<int64_t> b;
+  if (auto bias = llvm::dyn_cast_or_null<DenseElementsAttr>(op.getBiasAttr())) {
+    if (!biasType)
+      return op.emitError("has a bias but no bias type");
+    if (biasType.getFracWidth() > frac) {
+      // The bias joins the sum on the products' grid: drop the fractional
+      // bits the products do not have (keeping the integer bits).
+      int64_t extra = biasType.getFracWidth() - frac;
+      biasType = FixedType::get(context, biasType.getWidth() - extra,
+                                biasType.getIntWidth(), biasType.isSigned(),
+                                biasType.getQuant(), biasType.getOverflow());
+      if (biasType.getWidth() < 1)
+        return op.emitError("bias type leaves no bits on the accumulator's "
+                            "grid of ")
+               << frac << " fractional bits";
+    }
+    for (float v : bias.getValues<float>())
+      b.push_back(quantizeValue(v, biasType));
+  } else {
+    biasType = {};
+  }
+
+  // The accumulator: the config's, or exactly as wide as these weights
+  // need over every input value of the input type.
+  FixedType acc = typeIn(precision, "accumulator");
+  if (acc && acc.getFracWidth() != frac)
+    return op.emitError("accumulator type ")
+           << acc << " has " << acc.getFracWidth()
+           << " fractional bits; the products of " << in << " and "
+           << weightType << " have " << frac;
+  if (!acc) {
+    APInt inLo = rawMin(in), inHi = rawMax(in);
+    int64_t biasShift = biasType ? frac - biasType.getFracWidth() : 0;
+    APInt best(256, 0), worst(256, 0);
+    APInt accLo(256, 0), accHi(256, 0);
+    bool first = true;
+    for (int64_t row = 0; row < n; ++row) {
+      APInt lo(256, 0), hi(256, 0);
+      for (int64_t col = 0; col < k; ++col) {
+        APInt wv(256, static_cast<uint64_t>(w[row * k + col]), true);
+        if (!weightType.isSigned())
+          wv = APInt(64, static_cast<uint64_t>(w[row * k + col])).zext(256);
+        APInt a = wv * inLo, c = wv * inHi;
+        lo += a.slt(c) ? a : c;
+        hi += a.slt(c) ? c : a;
+      }
+      if (!b.empty()) {
+        APInt bv(256, static_cast<uint64_t>(b[row]), true);
+        if (!biasType.isSigned())
+          bv = APInt(64, static_cast<uint64_t>(b[row])).zext(256);
+        bv = bv.shl(unsigned(biasShift));
+        lo += bv;
+        hi += bv;
+      }
+      if (first || lo.slt(accLo))
+        accLo = lo;
+      if (first || hi.sgt(accHi))
+        accHi = hi;
+      first = false;
+    }
+    // Keep zero inside the range so that a layer of zero weights still
+    // has a type.
+    if (accLo.sgt(APInt(256, 0)))
+      accLo = APInt(256, 0);
+    acc = typeForRawRange(context, accLo, accHi, frac);
+    if (!acc)
+      return op.emitError("the exact accumulator of this layer needs more "
+                          "than 64 bits; narrow the input or weight types, "
+                          "or give a WRAP accumulator in the config");
+  }
+
+  builder.setInsertionPoint(op);
+  NamedAttrList attrs;
+  attrs.set("weight", i64Attr(w, {n, k}));
+  attrs.set("weight_type", TypeAttr::get(weightType));
+  if (biasType) {
+    attrs.set("bias", i64Attr(b, {n}));
+    attrs.set("bias_type", TypeAttr::get(biasType));
+  }
+  auto dense = builder.create<fx::DenseOp>(
+      op.getLoc(), withElement(op.getResult(), acc), ValueRange{*x},
+      attrs.getAttrs());
+  FailureOr<Value> result =
+      lowerActivation(op, dense.getResult(), op.getActivation(),
+                      op.getAlpha().convertToDouble(),
+                      op.getBeta().convertToDouble(), precision);
+  if (failed(result))
+    return failure();
+  mapping.map(op.getResult(), *result);
+  return success();
+}
+
+FailureOr<Value> Lowering::lowerTable(Operation *op, Value x,
+                                      nn::ActivationKind kind, double alpha,
+                                      double beta, DictionaryAttr table,
+                                      FixedType result) {
+  if (!table)
+    return op->emitError("has no table settings"), failure();
+  FixedType in = elementOf(x);
+  auto entry = llvm::dyn_cast<FixedType>(table.getAs<TypeAttr>("entry").getValue());
+  int64_t size = table.getAs<IntegerAttr>("size").getInt();
+  double low = table.getAs<FloatAttr>("low").getValueAsDouble();
+  double high = table.getAs<FloatAttr>("high").getValueAsDouble();
+  TableBins bins = binsFor(low, high, in.getFracWidth(), rawMin64(in),
+                           rawMax64(in), size);
+  SmallVector<int64_t> entries =
+      fillTable(bins, in.getFracWidth(), entry, [&](double v) {
+        return nn::evalActivation(kind, alpha, beta, v);
+      });
+  NamedAttrList attrs;
+  attrs.set("table", i64Attr(entries, {int64_t(entries.size())}));
+  attrs.set("input_low", builder.getI64IntegerAttr(bins.low));
+  attrs.set("shift", builder.getI64IntegerAttr(bins.shift));
+  attrs.set("function", builder.getStringAttr(activationTypeName(kind)));
+  Value y = builder.create<fx::TableOp>(op->getLoc(), withElement(x, entry),
+                                        ValueRange{x}, attrs.getAttrs());
+  return castTo(op->getLoc(), y, result);
+}
+
+FailureOr<Value> Lowering::lowerActivation(Operation *op, Value x,
+                                           nn::ActivationKind kind,
+                                           double alpha, double beta,
+                                           DictionaryAttr precision) {
+  FixedType result = typeIn(precision, "result");
+  if (!result)
+    return op->emitError("fx.precision has no result type"), failure();
+  Location loc = op->getLoc();
+  FixedType in = elementOf(x);
+  switch (kind) {
+  case nn::ActivationKind::none:
+    return castTo(loc, x, result);
+  case nn::ActivationKind::relu: {
+    Value y = castTo(loc, x, result);
+    return Value(builder.create<fx::ReluOp>(loc, y.getType(), y));
+  }
+  case nn::ActivationKind::tanh:
+  case nn::ActivationKind::sigmoid:
+  case nn::ActivationKind::softsign:
+    return lowerTable(op, x, kind, alpha, beta,
+                      precision.getAs<DictionaryAttr>("table"), result);
+  case nn::ActivationKind::leaky_relu: {
+    FixedType alphaType = typeForRange(context, std::min(alpha, 0.0),
+                                       std::max(alpha, 0.0), kConstantWidth,
+                                       RND, SAT);
+    if (!alphaType)
+      return op->emitError("leaky ReLU slope ") << alpha
+             << " has no fixed-point type", failure();
+    // One rounding from the accumulator where the product fits 63 bits.
+    if (in.getWidth() + alphaType.getWidth() > 63)
+      x = castTo(loc, x, result);
+    NamedAttrList attrs;
+    attrs.set("alpha",
+              builder.getI64IntegerAttr(quantizeValue(alpha, alphaType)));
+    attrs.set("alpha_type", TypeAttr::get(alphaType));
+    return Value(builder.create<fx::LeakyReluOp>(
+        loc, withElement(x, result), ValueRange{x}, attrs.getAttrs()));
+  }
+  case nn::ActivationKind::hard_sigmoid: {
+    // clamp(alpha * x + beta, 0, 1): an exact affine map, one cast, and a
+    // clamp onto [0, 1] in the result type.
+    FixedType alphaType = typeForRange(context, std::min(alpha, 0.0),
+                                       std::max(alpha, 0.0), kConstantWidth,
+                                       RND, SAT);
+    if (!alphaType)
+      return op->emitError("hard-sigmoid slope has no fixed-point type"),
+             failure();
+    if (in.getWidth() + alphaType.getWidth() + kConstantWidth > 62)
+      x = castTo(loc, x, result), in = result;
+    int64_t frac = in.getFracWidth() + alphaType.getFracWidth();
+    FixedType betaType = typeForRange(context, std::min(beta, 0.0),
+                                      std::max(beta, 0.0), kConstantWidth,
+                                      RND, SAT);
+    if (!betaType)
+      return op->emitError("hard-sigmoid offset has no fixed-point type"),
+             failure();
+    if (betaType.getFracWidth() > frac)
+      betaType = FixedType::get(context, unsigned(betaType.getIntWidth() + frac),
+                                betaType.getIntWidth(), betaType.isSigned(),
+                                RND, SAT);
+    NamedAttrList attrs;
+    attrs.set("scale", i64Attr({quantizeValue(alpha, alphaType)}, {1}));
+    attrs.set("scale_type", TypeAttr::get(alphaType));
+    if (betaType.getWidth() >= 1) {
+      attrs.set("offset", i64Attr({quantizeValue(beta, betaType)}, {1}));
+      attrs.set("offset_type", TypeAttr::get(betaType));
+    }
+    Value y = builder.create<fx::ScaleOp>(loc, withElement(x, result),
+                                          ValueRange{x}, attrs.getAttrs());
+    int64_t one = std::min(quantizeValue(1.0, result), rawMax64(result));
+    int64_t zero = std::max<int64_t>(0, rawMin64(result));
+    return Value(builder.create<fx::ClampOp>(loc, y.getType(), y,
+                                             builder.getI64IntegerAttr(zero),
+                                             builder.getI64IntegerAttr(one)));
+  }
+  case nn::ActivationKind::clip: {
+    Value y = castTo(loc, x, result);
+    FixedSpec bound = result.getSpec();
+    bound.overflow = SAT;
+    auto rawOf = [&](double v) {
+      return static_cast<int64_t>(bitsFromDouble(v, bound));
+    };
+    return Value(builder.create<fx::ClampOp>(
+        loc, y.getType(), y, builder.getI64IntegerAttr(rawOf(alpha)),
+        builder.getI64IntegerAttr(rawOf(beta))));
+  }
+  case nn::ActivationKind::abs:
+    break;
+  }
+  return op->emitError("activation ")
+         << activationTypeName(kind) << " has no fixed-point implementation",
+         failure();
+}
+
+LogicalResult Lowering::lowerSoftmax(nn::SoftmaxOp op) {
+  DictionaryAttr precision = precisionOf(op);
+  if (!precision)
+    return failure();
+  auto type = llvm::cast<RankedTensorType>(op.getType());
+  int64_t axis = op.getAxis();
+  if (axis < 0)
+    axis += type.getRank();
+  if (axis != type.getRank() - 1)
+    return op.emitError("fixed-point softmax runs over the last axis; this "
+                        "one is over axis ")
+           << op.getAxis();
+  FailureOr<Value> x = lowered(op.getInput(), op);
+  if (failed(x))
+    return failure();
+  builder.setInsertionPoint(op);
+  FixedType result = typeIn(precision, "result");
+  FixedType in = elementOf(*x);
+  if (in.getWidth() > 62)
+    return op.emitError("softmax input ") << in << " is wider than 62 bits";
+  auto tableOf = [&](StringRef key) {
+    return precision.getAs<DictionaryAttr>(key);
+  };
+  DictionaryAttr expSettings = tableOf("exp_table");
+  DictionaryAttr invSettings = tableOf("inv_table");
+  if (!result || !expSettings || !invSettings)
+    return op.emitError("fx.precision lacks the softmax types");
+  auto entryOf = [](DictionaryAttr d) {
+    return llvm::cast<FixedType>(d.getAs<TypeAttr>("entry").getValue());
+  };
+  auto sizeOf = [](DictionaryAttr d) {
+    return d.getAs<IntegerAttr>("size").getInt();
+  };
+  auto boundOf = [](DictionaryAttr d, StringRef key) {
+    return d.getAs<FloatAttr>(key).getValueAsDouble();
+  };
+  FixedType expType = entryOf(expSettings), invType = entryOf(invSettings);
+  if (expType.isSigned())
+    return op.emitError("the exp table's entry type must be unsigned");
+
+  // exp(-d) over the differences d = max - x >= 0, lower bin edges so that
+  // the row's maximum gets exactly exp(0).
+  int64_t inFrac = in.getFracWidth();
+  TableBins expBins =
+      binsFor(std::max(0.0, boundOf(expSettings, "low")),
+              boundOf(expSettings, "high"), inFrac, 0,
+              int64_t(1) << std::min(62u, in.getWidth()),
+              sizeOf(expSettings));
+  expBins.low = 0;
+  SmallVector<int64_t> expTable = fillTable(
+      expBins, inFrac, expType, [](double d) { return std::exp(-d); },
+      /*atLowerEdge=*/true);
+  // 1/s over the sums s on the exp grid.
+  int64_t sumFrac = expType.getFracWidth();
+  TableBins invBins = binsFor(boundOf(invSettings, "low"),
+                              boundOf(invSettings, "high"), sumFrac, 0,
+                              INT64_MAX >> 2, sizeOf(invSettings));
+  SmallVector<int64_t> invTable = fillTable(
+      invBins, sumFrac, invType,
+      [](double s) { return s > 0 ? 1 / s : 0.0; });
+
+  NamedAttrList attrs;
+  attrs.set("exp_table", i64Attr(expTable, {int64_t(expTable.size())}));
+  attrs.set("exp_type", TypeAttr::get(expType));
+  attrs.set("exp_shift", builder.getI64IntegerAttr(expBins.shift));
+  attrs.set("inv_table", i64Attr(invTable, {int64_t(invTable.size())}));
+  attrs.set("inv_type", TypeAttr::get(invType));
+  attrs.set("inv_low", builder.getI64IntegerAttr(invBins.low));
+  attrs.set("inv_shift", builder.getI64IntegerAttr(invBins.shift));
+  auto softmax = builder.create<fx::SoftmaxOp>(
+      op.getLoc(), withElement(op.getResult(), result), ValueRange{*x},
+      attrs.getAttrs());
+  mapping.map(op.getResult(), softmax.getResult());
+  return success();
+}
+
+LogicalResult Lowering::lowerBatchNorm(nn::BatchNormOp op) {
+  DictionaryAttr precision = precisionOf(op);
+  if (!precision)
+    return failure();
+  FailureOr<ChannelAffine> affine = batchNormAffine(op);
+  FailureOr<Value> x = lowered(op.getInput(), op);
+  if (failed(affine) || failed(x))
+    return failure();
+  builder.setInsertionPoint(op);
+  FixedType in = elementOf(*x);
+  FixedType scaleType = typeIn(precision, "weight");
+  FixedType offsetType = typeIn(precision, "bias");
+  FixedType result = typeIn(precision, "result");
+  if (!scaleType || !offsetType || !result)
+    return op.emitError("fx.precision lacks the batch normalization types");
+  int64_t frac = in.getFracWidth() + scaleType.getFracWidth();
+  if (offsetType.getFracWidth() > frac)
+    offsetType = FixedType::get(
+        context, unsigned(offsetType.getIntWidth() + frac),
+        offsetType.getIntWidth(), offsetType.isSigned(),
+        offsetType.getQuant(), offsetType.getOverflow());
+  SmallVector<int64_t> scale, offset;
+  for (double s : affine->scale)
+    scale.push_back(quantizeValue(s, scaleType));
+  for (double o : affine->offset)
+    offset.push_back(quantizeValue(o, offsetType));
+  int64_t channels = int64_t(scale.size());
+  NamedAttrList attrs;
+  attrs.set("scale", i64Attr(scale, {channels}));
+  attrs.set("scale_type", TypeAttr::get(scaleType));
+  attrs.set("offset", i64Attr(offset, {channels}));
+  attrs.set("offset_type", TypeAttr::get(offsetType));
+  auto y = builder.create<fx::ScaleOp>(op.getLoc(),
+                                       withElement(op.getResult(), result),
+                                       ValueRange{*x}, attrs.getAttrs());
+  mapping.map(op.getResult(), y.getResult());
+  return success();
+}
+
+/// Reshape, transpose, slice and concat move values without arithmetic:
+/// the same op on fixed-point tensors (concat's inputs first cast to its
+/// result type).
+LogicalResult Lowering::lowerDataMovement(Operation *op) {
+  builder.setInsertionPoint(op);
+  FixedType element;
+  if (auto precision = op->getAttrOfType<DictionaryAttr>(kPrecisionAttr))
+    element = typeIn(precision, "result");
+  SmallVector<Value> operands;
+  for (Value operand : op->getOperands()) {
+    FailureOr<Value> v = lowered(operand, op);
+    if (failed(v))
+      return failure();
+    operands.push_back(element ? castTo(op->getLoc(), *v, element) : *v);
+  }
+  if (!element)
+    element = elementOf(operands.front());
+  Operation *clone = builder.clone(*op);
+  clone->setOperands(operands);
+  clone->getResult(0).setType(withElement(op->getResult(0), element));
+  clone->removeAttr(kPrecisionAttr);
+  clone->removeAttr(kRangeAttr);
+  mapping.map(op->getResult(0), clone->getResult(0));
+  return success();
+}
+
+LogicalResult Lowering::run() {
+  if (!fn.getBody().hasOneBlock())
+    return fn.emitError("needs a body of one block");
+  Block &body = fn.getBody().front();
+  builder.setInsertionPointToStart(&body);
+  for (BlockArgument arg : body.getArguments()) {
+    auto type = llvm::dyn_cast<RankedTensorType>(arg.getType());
+    auto precision =
+        fn.getArgAttrOfType<DictionaryAttr>(arg.getArgNumber(), kPrecisionAttr);
+    FixedType element = precision ? typeIn(precision, "result") : FixedType();
+    if (!type || !type.getElementType().isF32() || !element)
+      return fn.emitError("input ")
+             << arg.getArgNumber()
+             << " needs an f32 tensor type and an fx.precision result type";
+    Value q = builder.create<fx::QuantizeOp>(fn.getLoc(),
+                                             type.clone(element), arg);
+    mapping.map(arg, q);
+    fn.removeArgAttr(arg.getArgNumber(), kPrecisionAttr);
+    fn.removeArgAttr(arg.getArgNumber(), kRangeAttr);
+  }
+
+  SmallVector<Operation *> original;
+  for (Operation &op : body.without_terminator())
+    if (!llvm::isa<fx::QuantizeOp>(op))
+      original.push_back(&op);
+  for (Operation *op : original) {
+    builder.setInsertionPoint(op);
+    LogicalResult result = success();
+    if (auto dense = llvm::dyn_cast<nn::DenseOp>(op)) {
+      result = lowerDense(dense);
+    } else if (auto act = llvm::dyn_cast<nn::ActivationOp>(op)) {
+      DictionaryAttr precision = precisionOf(op);
+      FailureOr<Value> x = lowered(act.getInput(), op);
+      if (!precision || failed(x))
+        return failure();
+      FailureOr<Value> y = lowerActivation(op, *x, act.getActivation(),
+                                           act.getAlpha().convertToDouble(),
+                                           act.getBeta().convertToDouble(),
+                                           precision);
+      if (failed(y))
+        return failure();
+      mapping.map(act.getResult(), *y);
+    } else if (auto softmax = llvm::dyn_cast<nn::SoftmaxOp>(op)) {
+      result = lowerSoftmax(softmax);
+    } else if (auto bn = llvm::dyn_cast<nn::BatchNormOp>(op)) {
+      result = lowerBatchNorm(bn);
+    } else if (llvm::isa<nn::ReshapeOp, nn::TransposeOp, nn::SliceOp,
+                         nn::ConcatOp>(op)) {
+      result = lowerDataMovement(op);
+    } else if (llvm::isa<nn::ConstantOp>(op)) {
+      continue; // read by the layers that use it, erased with them
+    } else {
+      return op->emitError("'")
+             << op->getName()
+             << "' has no fixed-point implementation yet (supported: dense "
+                "with or without activation, activations, softmax, batch "
+                "normalization, reshape, transpose, slice, concat)";
+    }
+    if (failed(result))
+      return failure();
+  }
+
+  Operation *terminator = body.getTerminator();
+  builder.setInsertionPoint(terminator);
+  for (OpOperand &operand : terminator->getOpOperands()) {
+    FailureOr<Value> v = lowered(operand.get(), terminator);
+    if (failed(v))
+      return failure();
+    Value dq = builder.create<fx::DequantizeOp>(
+        terminator->getLoc(),
+        llvm::cast<RankedTensorType>(operand.get().getType()), *v);
+    operand.set(dq);
+  }
+  for (Operation *op : llvm::reverse(original))
+    op->erase();
+  return success();
+}
+
+struct LowerToFxPass : public ariadne::impl::LowerToFxBase<LowerToFxPass> {
+  void runOnOperation() override {
+    if (failed(Lowering(getOperation()).run()))
+      signalPassFailure();
+  }
+};
+
+} // namespace
+
+void ariadne::quant::buildQuantizationPipeline(OpPassManager &pm,
+                                               const QuantizeOptions &options) {
+  AssignPrecisionOptions assign;
+  assign.precision = options.precision;
+  assign.configPath = options.configPath;
+  assign.maxWidth = options.maxWidth;
+  pm.addNestedPass<func::FuncOp>(createAssignPrecision(assign));
+  pm.addNestedPass<func::FuncOp>(createLowerToFx());
+}

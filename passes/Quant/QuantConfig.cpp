@@ -1,0 +1,468 @@
+//===- QuantConfig.cpp - per-layer quantization config file ---------------===//
+#include "passes/Quant/QuantConfig.h"
+
+#include "passes/FX/Precision.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/Twine.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <cmath>
+#include <string_view>
+#include <vector>
+
+// Errors come back as values: the project's code does not use exceptions.
+#define TOML_EXCEPTIONS 0
+#include <toml++/toml.h>
+
+using namespace ariadne;
+using namespace ariadne::quant;
+
+namespace {
+
+/// The smallest and largest table sizes and widths the file may ask for.
+constexpr int64_t kMinTableSize = 2;
+constexpr int64_t kMaxTableSize = int64_t(1) << 20;
+constexpr int64_t kMinWidth = 2;
+constexpr int64_t kMaxWidth = 64;
+
+constexpr llvm::StringRef kLayerTypes[] = {
+    "dense",      "tanh",         "sigmoid", "softsign",   "softmax", "relu",
+    "leaky_relu", "hard_sigmoid", "clip",    "batch_norm", "input"};
+
+constexpr std::pair<llvm::StringLiteral, Role> kRoleKeys[] = {
+    {"weight", Role::Weight},
+    {"bias", Role::Bias},
+    {"accumulator", Role::Accumulator},
+    {"result", Role::Result}};
+
+/// What kind of section a table of keys is, which decides its keys.
+enum class SectionKind { Model, Type, Layer };
+
+/// The name of a TOML value's kind, for messages.
+llvm::StringRef kindName(const toml::node &node) {
+  switch (node.type()) {
+  case toml::node_type::table:
+    return "a table";
+  case toml::node_type::array:
+    return "an array";
+  case toml::node_type::string:
+    return "a string";
+  case toml::node_type::integer:
+    return "an integer";
+  case toml::node_type::floating_point:
+    return "a float";
+  case toml::node_type::boolean:
+    return "a boolean";
+  case toml::node_type::date:
+  case toml::node_type::time:
+  case toml::node_type::date_time:
+    return "a date or time";
+  case toml::node_type::none:
+    break;
+  }
+  return "nothing";
+}
+
+/// The text of a TOML key.
+llvm::StringRef keyName(const toml::key &key) {
+  std::string_view text = key.str();
+  return llvm::StringRef(text.data(), text.size());
+}
+
+/// `name` as a TOML key: bare where it can be, else quoted.
+std::string tomlKey(llvm::StringRef name) {
+  bool bare = !name.empty() && llvm::all_of(name, [](char c) {
+    return llvm::isAlnum(c) || c == '_' || c == '-';
+  });
+  if (bare)
+    return name.str();
+  std::string quoted = "\"";
+  for (char c : name) {
+    if (c == '"' || c == '\\')
+      quoted += '\\';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+/// Reads one file's tables into a QuantConfig, collecting every error.
+class ConfigReader {
+public:
+  ConfigReader(llvm::StringRef path, mlir::MLIRContext *context)
+      : path(path.str()), context(context) {
+    config.path = this->path;
+  }
+
+  llvm::Expected<QuantConfig> read(llvm::StringRef text);
+
+private:
+  std::string location(const toml::source_region &where) const {
+    if (where.begin.line == 0)
+      return path;
+    return llvm::formatv("{0}:{1}:{2}", path, where.begin.line,
+                         where.begin.column);
+  }
+  void error(const toml::source_region &where, const llvm::Twine &message) {
+    errors.push_back(location(where) + ": " + message.str());
+  }
+
+  void readModel(const toml::key &key, const toml::node &node);
+  void readTypes(const toml::key &key, const toml::node &node);
+  void readLayers(const toml::key &key, const toml::node &node);
+  void readSection(const toml::table &table, llvm::StringRef section,
+                   SectionKind kind, bool softmaxTables,
+                   LayerSettings &settings);
+  void readTable(const toml::key &key, const toml::node &node,
+                 llvm::StringRef section, TableSettings &settings);
+  std::optional<std::string> readType(const toml::key &key,
+                                      const toml::node &node,
+                                      llvm::StringRef section,
+                                      bool allowAutoFloat, bool accumulator);
+  const toml::table *expectTable(const toml::key &key, const toml::node &node,
+                                 llvm::StringRef section);
+
+  std::string path;
+  mlir::MLIRContext *context;
+  QuantConfig config;
+  std::vector<std::string> errors;
+};
+
+} // namespace
+
+const toml::table *ConfigReader::expectTable(const toml::key &key,
+                                             const toml::node &node,
+                                             llvm::StringRef section) {
+  const toml::table *table = node.as_table();
+  if (!table)
+    error(key.source(), llvm::formatv("{0}: '{1}' must be a table, got {2}",
+                                      section, keyName(key), kindName(node)));
+  return table;
+}
+
+llvm::Expected<QuantConfig> ConfigReader::read(llvm::StringRef text) {
+  toml::parse_result parsed = toml::parse(
+      std::string_view(text.data(), text.size()), std::string_view(path));
+  if (!parsed) {
+    const toml::parse_error &syntax = parsed.error();
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        location(syntax.source()) +
+            ": TOML syntax error: " + std::string(syntax.description()));
+  }
+  for (auto &&[key, node] : parsed.table()) {
+    llvm::StringRef name(keyName(key));
+    if (name == "model")
+      readModel(key, node);
+    else if (name == "type")
+      readTypes(key, node);
+    else if (name == "layer")
+      readLayers(key, node);
+    else
+      error(key.source(), llvm::formatv("unknown section '{0}' (allowed: "
+                                        "[model], [type.T], [layer.\"N\"])",
+                                        name));
+  }
+  if (!errors.empty())
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   llvm::join(errors, "\n"));
+  return std::move(config);
+}
+
+void ConfigReader::readModel(const toml::key &key, const toml::node &node) {
+  if (const toml::table *table = expectTable(key, node, "the file"))
+    readSection(*table, "[model]", SectionKind::Model, true, config.model);
+}
+
+void ConfigReader::readTypes(const toml::key &key, const toml::node &node) {
+  const toml::table *types = expectTable(key, node, "the file");
+  if (!types)
+    return;
+  for (auto &&[typeKey, typeNode] : *types) {
+    llvm::StringRef type(keyName(typeKey));
+    if (!llvm::is_contained(kLayerTypes, type)) {
+      error(typeKey.source(),
+            llvm::formatv("unknown layer type '{0}' in [type] (allowed: {1})",
+                          type, llvm::join(llvm::ArrayRef(kLayerTypes), ", ")));
+      continue;
+    }
+    std::string section = "[type." + type.str() + "]";
+    if (const toml::table *table = expectTable(typeKey, typeNode, "[type]"))
+      readSection(*table, section, SectionKind::Type, type == "softmax",
+                  config.byType[type.str()]);
+  }
+}
+
+void ConfigReader::readLayers(const toml::key &key, const toml::node &node) {
+  const toml::table *layers = expectTable(key, node, "the file");
+  if (!layers)
+    return;
+  for (auto &&[nameKey, nameNode] : *layers) {
+    std::string name(keyName(nameKey));
+    std::string section = "[layer." + tomlKey(name) + "]";
+    const toml::table *table = expectTable(nameKey, nameNode, "[layer]");
+    if (!table)
+      continue;
+    config.nameLocations[name] = location(nameKey.source());
+    readSection(*table, section, SectionKind::Layer, true, config.byName[name]);
+  }
+}
+
+void ConfigReader::readSection(const toml::table &table,
+                               llvm::StringRef section, SectionKind kind,
+                               bool softmaxTables, LayerSettings &settings) {
+  for (auto &&[key, node] : table) {
+    llvm::StringRef name(keyName(key));
+    if (name == "precision") {
+      settings.precision = readType(key, node, section, true, false);
+      continue;
+    }
+    const auto *role = llvm::find_if(
+        kRoleKeys, [&](const auto &entry) { return entry.first == name; });
+    if (role != std::end(kRoleKeys)) {
+      if (std::optional<std::string> type = readType(
+              key, node, section, false, role->second == Role::Accumulator))
+        settings.roles[role->second] = *type;
+      continue;
+    }
+    if (name == "table") {
+      readTable(key, node, section, settings.table);
+      continue;
+    }
+    if ((name == "exp_table" || name == "inv_table") && softmaxTables) {
+      readTable(key, node, section,
+                name == "exp_table" ? settings.expTable : settings.invTable);
+      continue;
+    }
+    if (name == "max_width" && kind == SectionKind::Model) {
+      std::optional<int64_t> width = node.value_exact<int64_t>();
+      if (!width)
+        error(key.source(),
+              llvm::formatv("{0}: max_width must be an integer, got {1}",
+                            section, kindName(node)));
+      else if (*width < kMinWidth || *width > kMaxWidth)
+        error(node.source(),
+              llvm::formatv("{0}: max_width must be {1} to {2}, got {3}",
+                            section, kMinWidth, kMaxWidth, *width));
+      else
+        config.maxWidth = static_cast<int>(*width);
+      continue;
+    }
+
+    std::string allowed = "precision, weight, bias, accumulator, result, table";
+    if (softmaxTables)
+      allowed += ", exp_table, inv_table";
+    if (kind == SectionKind::Model)
+      allowed += ", max_width";
+    std::string reason;
+    if (name == "max_width")
+      reason = " (max_width is allowed in [model] only)";
+    else if (name == "exp_table" || name == "inv_table")
+      reason = " (" + name.str() + " belongs to softmax)";
+    error(key.source(),
+          llvm::formatv("{0}: unknown key '{1}'{2} (allowed: {3})", section,
+                        name, reason, allowed));
+  }
+}
+
+void ConfigReader::readTable(const toml::key &key, const toml::node &node,
+                             llvm::StringRef section, TableSettings &settings) {
+  std::string tableSection =
+      (section.drop_back() + "." + keyName(key) + "]").str();
+  const toml::table *table = node.as_table();
+  if (!table) {
+    std::string hint;
+    if (node.is_string())
+      hint = ("; write its entry type as " + keyName(key) + ".entry").str();
+    error(key.source(),
+          llvm::formatv("{0}: '{1}' must be a table (keys size, range, "
+                        "entry), got {2}{3}",
+                        section, keyName(key), kindName(node), hint));
+    return;
+  }
+  for (auto &&[fieldKey, field] : *table) {
+    llvm::StringRef name(keyName(fieldKey));
+    if (name == "size") {
+      std::optional<int64_t> size = field.value_exact<int64_t>();
+      if (!size)
+        error(fieldKey.source(),
+              llvm::formatv("{0}: size must be an integer, got {1}",
+                            tableSection, kindName(field)));
+      else if (*size < kMinTableSize || *size > kMaxTableSize)
+        error(field.source(),
+              llvm::formatv("{0}: size must be {1} to {2} (2^20), got {3}",
+                            tableSection, kMinTableSize, kMaxTableSize, *size));
+      else
+        settings.size = *size;
+    } else if (name == "range") {
+      const toml::array *bounds = field.as_array();
+      std::optional<double> low, high;
+      if (bounds && bounds->size() == 2) {
+        low = (*bounds)[0].value<double>();
+        high = (*bounds)[1].value<double>();
+      }
+      if (!low || !high) {
+        error(fieldKey.source(),
+              llvm::formatv("{0}: range must be an array of two numbers "
+                            "[low, high]",
+                            tableSection));
+      } else if (!std::isfinite(*low) || !std::isfinite(*high)) {
+        error(field.source(),
+              llvm::formatv("{0}: range bounds must be finite", tableSection));
+      } else if (!(*low < *high)) {
+        error(field.source(),
+              llvm::formatv("{0}: range must have low < high, got [{1}, {2}]",
+                            tableSection, *low, *high));
+      } else {
+        settings.range = std::make_pair(*low, *high);
+      }
+    } else if (name == "entry") {
+      if (std::optional<std::string> type =
+              readType(fieldKey, field, tableSection, false, false))
+        settings.entry = *type;
+    } else {
+      error(fieldKey.source(),
+            llvm::formatv("{0}: unknown key '{1}' (allowed: size, range, "
+                          "entry)",
+                          tableSection, name));
+    }
+  }
+}
+
+std::optional<std::string> ConfigReader::readType(const toml::key &key,
+                                                  const toml::node &node,
+                                                  llvm::StringRef section,
+                                                  bool allowAutoFloat,
+                                                  bool accumulator) {
+  const toml::value<std::string> *text = node.as_string();
+  if (!text) {
+    error(key.source(), llvm::formatv("{0}: {1} must be a string, got {2}",
+                                      section, keyName(key), kindName(node)));
+    return std::nullopt;
+  }
+  llvm::StringRef spelling = llvm::StringRef(text->get()).trim();
+  if (spelling == "auto" || spelling == "float") {
+    if (allowAutoFloat)
+      return spelling.str();
+    error(node.source(),
+          llvm::formatv("{0}: {1} takes a fixed-point type, not '{2}' "
+                        "('auto' and 'float' are values of precision only)",
+                        section, keyName(key), spelling));
+    return std::nullopt;
+  }
+  std::string reason;
+  mlir::FailureOr<fx::FixedType> type =
+      fx::parsePrecision(spelling, context, reason);
+  if (mlir::failed(type)) {
+    if (allowAutoFloat)
+      reason += " (or 'auto', 'float')";
+    error(node.source(),
+          llvm::formatv("{0}: {1}: {2}", section, keyName(key), reason));
+    return std::nullopt;
+  }
+  if (accumulator && (type->getQuant() != TRN || type->getOverflow() != WRAP)) {
+    error(node.source(),
+          llvm::formatv("{0}: accumulator '{1}' must use TRN and WRAP: sums "
+                        "are exact or wrap, a saturating or rounding "
+                        "accumulator is not allowed (its result would depend "
+                        "on the order of addition)",
+                        section, spelling));
+    return std::nullopt;
+  }
+  return fx::formatPrecision(*type);
+}
+
+llvm::StringRef ariadne::quant::roleName(Role role) {
+  switch (role) {
+  case Role::Weight:
+    return "weight";
+  case Role::Bias:
+    return "bias";
+  case Role::Accumulator:
+    return "accumulator";
+  case Role::Result:
+    return "result";
+  case Role::Table:
+    return "table";
+  }
+  llvm_unreachable("unknown role");
+}
+
+llvm::ArrayRef<llvm::StringRef> ariadne::quant::layerTypeNames() {
+  return kLayerTypes;
+}
+
+std::optional<std::string> LayerSettings::roleType(Role role) const {
+  if (role == Role::Table)
+    return table.entry;
+  auto it = roles.find(role);
+  if (it == roles.end())
+    return std::nullopt;
+  return it->second;
+}
+
+namespace {
+
+/// Overwrites in `into` every field that `from` sets.
+void mergeTable(TableSettings &into, const TableSettings &from) {
+  if (from.size)
+    into.size = from.size;
+  if (from.range)
+    into.range = from.range;
+  if (from.entry)
+    into.entry = from.entry;
+}
+
+void mergeSettings(LayerSettings &into, const LayerSettings &from) {
+  if (from.precision)
+    into.precision = from.precision;
+  for (const auto &[role, type] : from.roles)
+    into.roles[role] = type;
+  mergeTable(into.table, from.table);
+  mergeTable(into.expTable, from.expTable);
+  mergeTable(into.invTable, from.invTable);
+}
+
+} // namespace
+
+LayerSettings QuantConfig::resolve(llvm::StringRef name,
+                                   llvm::StringRef type) const {
+  LayerSettings settings = model;
+  if (auto it = byType.find(type.str()); it != byType.end())
+    mergeSettings(settings, it->second);
+  if (auto it = byName.find(name.str()); it != byName.end())
+    mergeSettings(settings, it->second);
+  return settings;
+}
+
+std::set<std::string> QuantConfig::layerNames() const {
+  std::set<std::string> names;
+  for (const auto &entry : byName)
+    names.insert(entry.first);
+  return names;
+}
+
+std::string QuantConfig::locationOf(llvm::StringRef name) const {
+  auto it = nameLocations.find(name.str());
+  return it == nameLocations.end() ? path : it->second;
+}
+
+llvm::Expected<QuantConfig>
+ariadne::quant::parseQuantConfigText(llvm::StringRef text, llvm::StringRef path,
+                                     mlir::MLIRContext *context) {
+  return ConfigReader(path, context).read(text);
+}
+
+llvm::Expected<QuantConfig>
+ariadne::quant::parseQuantConfig(llvm::StringRef path,
+                                 mlir::MLIRContext *context) {
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
+      llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+  if (!buffer)
+    return llvm::createStringError(
+        buffer.getError(),
+        path + ": cannot read: " + buffer.getError().message());
+  return parseQuantConfigText((*buffer)->getBuffer(), path, context);
+}

@@ -1,0 +1,694 @@
+//===- fixed_kernels.h - the kernels of the fx dialect ----------*- C++ -*-===//
+//
+// Part of the ariadnec runtime: header-only, no dependency, copied into
+// every generated package.
+//
+// One kernel per op of the fx dialect (passes/FX/FXOps.td states their
+// semantics on raw integers), over `Lanes` events in the lane layout of
+// lanes.h. A fixed-point tensor is an array of std::uint64_t holding raw
+// values as fixed_bits.h carries them: the W-bit integer m, sign-extended
+// for a signed type, zero-extended for an unsigned one. A layer's config
+// names its types as ariadne::fixed / ariadne::ufixed, whose constant
+// spec() gives the semantics, so that every cast folds into a few shifts
+// and compares. The results are the integers the emulator computes from
+// the same IR, bit for bit.
+//
+// Integer arithmetic is done in std::uint64_t, which is modular and has no
+// undefined overflow: every intermediate value either fits 64 bits by the
+// ops' constraints, or (dense) is wanted modulo 2^W with W <= 64.
+//
+// The dense layer over a tile of events keeps a block of accumulator
+// vectors in registers (GNU vector extensions, as dense.h) and multiplies
+// inputs and weights that fit 32 bits with one 32x32->64 widening multiply
+// per pair; elsewhere (CUDA, HLS, other compilers, ARIADNE_NO_SIMD, one
+// event) the portable loops run, with the same integers.
+//
+//===----------------------------------------------------------------------===//
+#ifndef ARIADNE_RUNTIME_FIXED_KERNELS_H
+#define ARIADNE_RUNTIME_FIXED_KERNELS_H
+
+#include "ariadne/fixed.h"
+#include "ariadne/fixed_bits.h"
+#include "ariadne/platform.h"
+#include "ariadne/simd.h"
+
+#include <cstdint>
+#include <cstring>
+
+#if ARIADNE_SIMD_WIDTH > 1 && (defined(__x86_64__) || defined(__i386__))
+#include <immintrin.h>
+#endif
+
+// Names from the rest of the runtime are written ariadne::..., so that the
+// header means the same wherever another ariadne::fx (the compiler's
+// dialect) is in scope.
+namespace ariadne {
+namespace fx {
+
+//===----------------------------------------------------------------------===//
+// Layer configurations: a generated layer derives from one and overrides
+// what differs. Raw values in them are std::int64_t, as in the IR's
+// attributes (for a 64-bit unsigned type, the bit pattern).
+//===----------------------------------------------------------------------===//
+
+/// fx.quantize: float in, `OutT` out.
+struct QuantizeConfig {
+  /// Elements per event.
+  static constexpr int size = 1;
+  using OutT = ariadne::fixed<16, 6>;
+};
+
+/// fx.dequantize, or a raw model output: `InT` in, float or raw integers
+/// out.
+struct OutputConfig {
+  static constexpr int size = 1;
+  using InT = ariadne::fixed<16, 6>;
+};
+
+/// fx.cast.
+struct CastConfig {
+  static constexpr int size = 1;
+  using InT = ariadne::fixed<32, 12>;
+  using OutT = ariadne::fixed<16, 6>;
+};
+
+/// fx.dense: out[r, n] = wrap(bias[n] + sum_k in[r, k] * W[n, k]).
+struct DenseConfig {
+  /// Rows per event: the product of the event dimensions before the last.
+  static constexpr int rows = 1;
+  /// K and N.
+  static constexpr int inFeatures = 1;
+  static constexpr int outFeatures = 1;
+  using InT = ariadne::fixed<16, 6>;
+  using WeightT = ariadne::fixed<16, 6>;
+  /// The result type (TRN, WRAP), with frac(InT) + frac(WeightT)
+  /// fractional bits.
+  using AccT = ariadne::fixed<37, 17>;
+  /// A C integer type holding every raw weight.
+  using WeightRaw = std::int64_t;
+  /// outFeatures x inFeatures raw values of WeightT, W[n][k] (row-major).
+  static constexpr const WeightRaw *weights = nullptr;
+  /// outFeatures raw values already on the accumulator's grid (shifted
+  /// left from the bias type), or null for no bias.
+  static constexpr const std::int64_t *bias = nullptr;
+};
+
+/// fx.table: out = table[clamp(floor((raw(x) - inputLow) / 2^shift), 0,
+/// tableSize - 1)].
+struct TableConfig {
+  static constexpr int size = 1;
+  using InT = ariadne::fixed<16, 6>;
+  using OutT = ariadne::fixed<8, 1>;
+  static constexpr int tableSize = 1;
+  /// A raw value of InT.
+  static constexpr std::int64_t inputLow = 0;
+  /// 0 to 63.
+  static constexpr int shift = 0;
+  /// tableSize raw values of OutT.
+  static constexpr const std::int64_t *table = nullptr;
+};
+
+/// fx.relu: max(x, 0), in the same type.
+struct ReluConfig {
+  static constexpr int size = 1;
+  using InT = ariadne::fixed<16, 6>;
+};
+
+/// fx.clamp: min(max(x, low), high), in the same type.
+struct ClampConfig {
+  static constexpr int size = 1;
+  using InT = ariadne::fixed<16, 6>;
+  /// Raw values of InT, low <= high.
+  static constexpr std::int64_t low = 0;
+  static constexpr std::int64_t high = 0;
+};
+
+/// fx.leaky_relu: x >= 0 ? x : alpha * x, cast once into OutT.
+struct LeakyReluConfig {
+  static constexpr int size = 1;
+  using InT = ariadne::fixed<16, 6>;
+  using AlphaT = ariadne::fixed<8, 1>;
+  using OutT = ariadne::fixed<16, 6>;
+  /// A raw value of AlphaT.
+  static constexpr std::int64_t alpha = 0;
+};
+
+/// fx.scale: x * scale[c] + offset[c] along the last axis, cast once into
+/// OutT.
+struct ScaleConfig {
+  /// Elements per event, a multiple of `channels`.
+  static constexpr int size = 1;
+  /// The length of the last axis, C.
+  static constexpr int channels = 1;
+  using InT = ariadne::fixed<16, 6>;
+  using ScaleT = ariadne::fixed<8, 0>;
+  /// The offset type: no more fractional bits than InT and ScaleT together.
+  using OffsetT = ariadne::fixed<8, 1>;
+  using OutT = ariadne::fixed<16, 6>;
+  /// C raw values of ScaleT (a broadcast single value repeated).
+  static constexpr const std::int64_t *scale = nullptr;
+  /// C raw values of OffsetT, or null for no offset.
+  static constexpr const std::int64_t *offset = nullptr;
+};
+
+/// fx.softmax along the last axis.
+struct SoftmaxConfig {
+  /// Rows per event (the event dimensions before the last) and their
+  /// length N.
+  static constexpr int rows = 1;
+  static constexpr int length = 1;
+  using InT = ariadne::fixed<16, 6>;
+  /// Unsigned; its width plus bitlength(N) is at most 62.
+  using ExpT = ariadne::ufixed<18, 1>;
+  using InvT = ariadne::ufixed<18, 1>;
+  using OutT = ariadne::ufixed<16, 1>;
+  /// expSize raw values of ExpT, indexed by (max - x) >> expShift.
+  static constexpr const std::int64_t *expTable = nullptr;
+  static constexpr int expSize = 1;
+  static constexpr int expShift = 0;
+  /// invSize raw values of InvT, indexed by (sum - invLow) >> invShift,
+  /// invLow on ExpT's grid.
+  static constexpr const std::int64_t *invTable = nullptr;
+  static constexpr int invSize = 1;
+  static constexpr std::int64_t invLow = 0;
+  static constexpr int invShift = 0;
+};
+
+namespace detail {
+
+/// Whether every raw value of T is an int32_t.
+template <class T> ARIADNE_HD constexpr bool fitsInt32() {
+  return T::spec().isSigned ? T::spec().width <= 32 : T::spec().width <= 31;
+}
+
+/// Whether raw value a is less than raw value b of a type of signedness
+/// `isSigned`.
+ARIADNE_INLINE constexpr bool rawLess(std::uint64_t a, std::uint64_t b,
+                                      bool isSigned) {
+  return isSigned ? static_cast<std::int64_t>(a) < static_cast<std::int64_t>(b)
+                  : a < b;
+}
+
+/// min(floor((x - low) / 2^shift), last) for x >= low, or 0 for x < low,
+/// with x and low raw values of a type of signedness `isSigned`. The
+/// difference x - low >= 0 is exact in uint64_t for any such type.
+ARIADNE_INLINE constexpr int binIndex(std::uint64_t x, std::uint64_t low,
+                                      bool isSigned, int shift, int last) {
+  if (rawLess(x, low, isSigned))
+    return 0;
+  const std::uint64_t bin = (x - low) >> shift;
+  return bin < static_cast<std::uint64_t>(last) ? static_cast<int>(bin)
+                                                : last;
+}
+
+/// A signed 64-bit type with `frac` fractional bits, for exact
+/// intermediate values cast once into a result type.
+ARIADNE_HD constexpr ariadne::FixedSpec wideSpec(int frac) {
+  return ariadne::FixedSpec{64, 64 - frac, true};
+}
+
+/// 2^e, exactly, for |e| <= 1000.
+ARIADNE_HD constexpr double pow2(int e) {
+  double result = 1.0;
+  for (; e > 0; --e)
+    result *= 2.0;
+  for (; e < 0; ++e)
+    result *= 0.5;
+  return result;
+}
+
+/// Whether the double with these bits is finite and below 2^62 in
+/// magnitude.
+ARIADNE_INLINE constexpr bool belowTwoTo62(std::uint64_t bits) {
+  // Without the sign bit, the order of the bits is the order of the
+  // magnitudes; 0x43d0... is 2^62.
+  return (bits << 1) < (std::uint64_t(0x43d0000000000000) << 1);
+}
+
+/// The integer that v rounds to under mode Q, for |v| < 2^62. With t =
+/// trunc(v), exact in double (|t| < 2^53, or v is an integer), the rest d
+/// = v - t is exact too (Sterbenz's lemma for |v| >= 1, d = v otherwise),
+/// |d| < 1, and the floor and the comparison of v - floor(v) with 1/2
+/// follow from comparisons of d.
+template <ariadne::QuantMode Q>
+ARIADNE_INLINE std::int64_t roundToInteger(double v) {
+  const std::int64_t t = static_cast<std::int64_t>(v);
+  const double d = v - static_cast<double>(t);
+  const std::int64_t down = t - (d < 0.0); // floor(v)
+  if constexpr (Q == ariadne::TRN) {
+    return down;
+  } else if constexpr (Q == ariadne::TRN_ZERO) {
+    return t;
+  } else {
+    // Whether v - floor(v) is above or at 1/2, with bitwise operators: no
+    // branch, so that loops over it vectorize.
+    const bool above = (d > 0.5) | ((d < 0.0) & (d > -0.5));
+    const bool tie = (d == 0.5) | (d == -0.5);
+    const bool negative = v < 0.0;
+    bool up = above;
+    if constexpr (Q == ariadne::RND)
+      up = above | tie;
+    else if constexpr (Q == ariadne::RND_ZERO)
+      up = above | (tie & negative);
+    else if constexpr (Q == ariadne::RND_INF)
+      up = above | (tie & !negative);
+    else if constexpr (Q == ariadne::RND_CONV)
+      up = above | (tie & ((down & 1) != 0));
+    // RND_MIN_INF rounds ties down: `above` alone.
+    return down + up;
+  }
+}
+
+/// The raw value of T that the integer q (|q| < 2^62) on T's grid becomes
+/// under T's overflow mode: castBits from an exact value with no bits to
+/// round, spelled with selects so that loops over it vectorize.
+template <class T> ARIADNE_INLINE std::uint64_t fitInteger(std::int64_t q) {
+  constexpr ariadne::FixedSpec to = T::spec();
+  // The range as int64_t; a bound beyond 2^62 is never reached.
+  constexpr std::int64_t hi =
+      to.width >= 63 ? INT64_MAX
+                     : static_cast<std::int64_t>(
+                           ariadne::detail::maxBits(to.width, to.isSigned));
+  constexpr std::int64_t lo =
+      !to.isSigned ? 0
+      : to.width >= 63
+          ? INT64_MIN
+          : (to.overflow == ariadne::SAT_SYM && to.width > 1 ? -hi : -hi - 1);
+  if constexpr (to.overflow == ariadne::WRAP) {
+    return ariadne::detail::normalizeBits(static_cast<std::uint64_t>(q),
+                                          to.width, to.isSigned);
+  } else if constexpr (to.overflow == ariadne::SAT_ZERO) {
+    return static_cast<std::uint64_t>(((q > hi) | (q < lo)) ? 0 : q);
+  } else {
+    return static_cast<std::uint64_t>(q > hi ? hi : (q < lo ? lo : q));
+  }
+}
+
+/// x * w as the extended product, modulo 2^64. Both operands hold true
+/// values (extended raw bits); when both fit 32 bits the product is
+/// spelled as a widening 32x32->64 multiply.
+template <bool Narrow>
+ARIADNE_INLINE std::uint64_t mulRaw(std::uint64_t x, std::uint64_t w) {
+  if constexpr (Narrow)
+    return static_cast<std::uint64_t>(
+        static_cast<std::int64_t>(static_cast<std::int32_t>(x)) *
+        static_cast<std::int64_t>(static_cast<std::int32_t>(w)));
+  else
+    return x * w;
+}
+
+/// One dense row, portable loops: any lane count, any types.
+template <class Config, int Lanes>
+ARIADNE_HD void denseRowPortable(const std::uint64_t *in, std::uint64_t *out) {
+  constexpr ariadne::FixedSpec acc = Config::AccT::spec();
+  constexpr int inFeatures = Config::inFeatures;
+  constexpr bool narrow = fitsInt32<typename Config::InT>() &&
+                          fitsInt32<typename Config::WeightT>();
+  for (int n = 0; n < Config::outFeatures; ++n) {
+    std::uint64_t sum[Lanes];
+    for (int t = 0; t < Lanes; ++t) {
+      if constexpr (Config::bias != nullptr)
+        sum[t] = static_cast<std::uint64_t>(Config::bias[n]);
+      else
+        sum[t] = 0;
+    }
+    const typename Config::WeightRaw *w = Config::weights + n * inFeatures;
+    for (int k = 0; k < inFeatures; ++k) {
+      const std::uint64_t wk =
+          static_cast<std::uint64_t>(static_cast<std::int64_t>(w[k]));
+      for (int t = 0; t < Lanes; ++t)
+        sum[t] += mulRaw<narrow>(in[k * Lanes + t], wk);
+    }
+    for (int t = 0; t < Lanes; ++t)
+      out[n * Lanes + t] =
+          ariadne::detail::normalizeBits(sum[t], acc.width, acc.isSigned);
+  }
+}
+
+#if ARIADNE_SIMD_WIDTH > 1
+/// 64-bit integers per native vector (the vector is as wide as simd::Vec).
+constexpr int kIntWidth = ariadne::simd::kWidth / 2;
+
+template <int Width> struct IntVectorOf {
+  typedef std::uint64_t type __attribute__((vector_size(Width * 8)));
+  typedef std::int64_t signedType __attribute__((vector_size(Width * 8)));
+};
+using IntVec = IntVectorOf<kIntWidth>::type;
+using SignedIntVec = IntVectorOf<kIntWidth>::signedType;
+
+/// Accumulator vectors a lane block keeps in registers: three quarters of
+/// the register file, the rest holds a row of inputs and a weight.
+constexpr int kIntAccumulators = ariadne::simd::kWidth >= 16 ? 24 : 12;
+
+ARIADNE_INLINE IntVec loadInt(const std::uint64_t *p) {
+  IntVec v;
+  __builtin_memcpy(&v, p, sizeof(v));
+  return v;
+}
+
+ARIADNE_INLINE void storeInt(std::uint64_t *p, IntVec v) {
+  __builtin_memcpy(p, &v, sizeof(v));
+}
+
+/// The products of the low 32 bits of each element, sign-extended: exact
+/// where both operands fit 32 bits.
+ARIADNE_INLINE IntVec mulInt32(IntVec a, IntVec b) {
+#if defined(__AVX512F__)
+  // The zero-masking form: the plain one trips GCC 12's -Wuninitialized
+  // on its undefined pass-through operand. The full mask folds away.
+  return reinterpret_cast<IntVec>(
+      _mm512_maskz_mul_epi32(static_cast<__mmask8>(0xff),
+                             reinterpret_cast<__m512i>(a),
+                             reinterpret_cast<__m512i>(b)));
+#elif defined(__AVX2__)
+  return reinterpret_cast<IntVec>(_mm256_mul_epi32(
+      reinterpret_cast<__m256i>(a), reinterpret_cast<__m256i>(b)));
+#elif defined(__SSE4_1__) && !defined(__AVX__)
+  return reinterpret_cast<IntVec>(
+      _mm_mul_epi32(reinterpret_cast<__m128i>(a), reinterpret_cast<__m128i>(b)));
+#else
+  // The operands hold their true values: the full product is the same.
+  return a * b;
+#endif
+}
+
+/// Outputs [n0, n0 + Outputs) of one row of `Lanes` events: each weight is
+/// broadcast once and multiplied into Lanes / kIntWidth input vectors.
+template <class Config, int Lanes, int Outputs, bool Narrow>
+ARIADNE_INLINE void denseLanesBlock(const std::uint64_t *in,
+                                    std::uint64_t *out, int n0) {
+  constexpr int perRow = Lanes / kIntWidth;
+  constexpr int inFeatures = Config::inFeatures;
+  constexpr ariadne::FixedSpec acc = Config::AccT::spec();
+  IntVec sum[Outputs][perRow];
+  for (int j = 0; j < Outputs; ++j)
+    for (int m = 0; m < perRow; ++m) {
+      if constexpr (Config::bias != nullptr)
+        sum[j][m] =
+            IntVec{} + static_cast<std::uint64_t>(Config::bias[n0 + j]);
+      else
+        sum[j][m] = IntVec{};
+    }
+  const typename Config::WeightRaw *w = Config::weights + n0 * inFeatures;
+  for (int k = 0; k < inFeatures; ++k) {
+    IntVec x[perRow];
+    for (int m = 0; m < perRow; ++m)
+      x[m] = loadInt(in + k * Lanes + m * kIntWidth);
+    for (int j = 0; j < Outputs; ++j) {
+      const IntVec wj = IntVec{} + static_cast<std::uint64_t>(
+                                       static_cast<std::int64_t>(
+                                           w[j * inFeatures + k]));
+      for (int m = 0; m < perRow; ++m) {
+        if constexpr (Narrow)
+          sum[j][m] += mulInt32(x[m], wj);
+        else
+          sum[j][m] += x[m] * wj;
+      }
+    }
+  }
+  constexpr int unused = 64 - acc.width;
+  for (int j = 0; j < Outputs; ++j)
+    for (int m = 0; m < perRow; ++m) {
+      IntVec v = sum[j][m];
+      if constexpr (unused > 0) {
+        if constexpr (acc.isSigned)
+          v = reinterpret_cast<IntVec>(
+              reinterpret_cast<SignedIntVec>(v << unused) >> unused);
+        else
+          v = (v << unused) >> unused;
+      }
+      storeInt(out + (n0 + j) * Lanes + m * kIntWidth, v);
+    }
+}
+
+/// One dense row of `Lanes` events, a multiple of kIntWidth.
+template <class Config, int Lanes>
+ARIADNE_INLINE void denseRowLanes(const std::uint64_t *in,
+                                  std::uint64_t *out) {
+  constexpr bool narrow = fitsInt32<typename Config::InT>() &&
+                          fitsInt32<typename Config::WeightT>();
+  constexpr int perRow = Lanes / kIntWidth;
+  constexpr int block =
+      perRow >= kIntAccumulators ? 1 : kIntAccumulators / perRow;
+  constexpr int outFeatures = Config::outFeatures;
+  constexpr int fullEnd = outFeatures - outFeatures % block;
+  for (int n0 = 0; n0 < fullEnd; n0 += block)
+    denseLanesBlock<Config, Lanes, block, narrow>(in, out, n0);
+  if constexpr (fullEnd < outFeatures)
+    denseLanesBlock<Config, Lanes, outFeatures - fullEnd, narrow>(in, out,
+                                                                  fullEnd);
+}
+#endif
+
+} // namespace detail
+
+//===----------------------------------------------------------------------===//
+// The model boundary
+//===----------------------------------------------------------------------===//
+
+/// fx.quantize: each float's exact value into OutT with its modes, as
+/// bitsFromDouble. Values scaled onto OutT's grid below 2^62 in magnitude
+/// take a branch-free path that vectorizes; the others (huge values,
+/// infinities, NaN) are then redone by bitsFromDouble.
+template <class Config, int Lanes = 1>
+ARIADNE_HD void quantize(const float *in, std::uint64_t *out) {
+  constexpr ariadne::FixedSpec to = Config::OutT::spec();
+  constexpr int frac = to.fracWidth();
+  constexpr int size = Config::size * Lanes;
+  // A float times 2^frac is exact in double for these fractions.
+  if constexpr (frac >= -800 && frac <= 800) {
+    constexpr double scale = detail::pow2(frac);
+    int rest = 0;
+    for (int i = 0; i < size; ++i) {
+      double v = static_cast<double>(in[i]) * scale;
+      // v is replaced by +0.0 where |v| >= 2^62 (NaN included) by masking
+      // its bits: a select on the double would keep GCC from vectorizing.
+      std::uint64_t bits = 0;
+      std::memcpy(&bits, &v, sizeof(bits));
+      const bool fast = detail::belowTwoTo62(bits);
+      bits &= std::uint64_t(0) - fast;
+      std::memcpy(&v, &bits, sizeof(v));
+      out[i] = detail::fitInteger<typename Config::OutT>(
+          detail::roundToInteger<to.quant>(v));
+      rest |= !fast;
+    }
+    if (!rest)
+      return;
+    for (int i = 0; i < size; ++i) {
+      const double v = static_cast<double>(in[i]) * scale;
+      std::uint64_t bits = 0;
+      std::memcpy(&bits, &v, sizeof(bits));
+      if (!detail::belowTwoTo62(bits))
+        out[i] = ariadne::bitsFromDouble(static_cast<double>(in[i]), to);
+    }
+  } else {
+    for (int i = 0; i < size; ++i)
+      out[i] = ariadne::bitsFromDouble(static_cast<double>(in[i]), to);
+  }
+}
+
+/// fx.dequantize: each value as the nearest float, ties to even
+/// (bitsToFloat).
+template <class Config, int Lanes = 1>
+ARIADNE_HD void output(const std::uint64_t *in, float *out) {
+  constexpr ariadne::FixedSpec from = Config::InT::spec();
+  for (int i = 0; i < Config::size * Lanes; ++i)
+    out[i] = ariadne::bitsToFloat(in[i], from);
+}
+
+/// A raw model output: each value's integer m (for a 64-bit unsigned type,
+/// its bit pattern).
+template <class Config, int Lanes = 1>
+ARIADNE_HD void output(const std::uint64_t *in, std::int64_t *out) {
+  for (int i = 0; i < Config::size * Lanes; ++i)
+    out[i] = static_cast<std::int64_t>(in[i]);
+}
+
+//===----------------------------------------------------------------------===//
+// Layers
+//===----------------------------------------------------------------------===//
+
+/// fx.cast: each value into OutT with OutT's modes (castBits). `in` and
+/// `out` may be the same buffer.
+template <class Config, int Lanes = 1>
+ARIADNE_HD void cast(const std::uint64_t *in, std::uint64_t *out) {
+  constexpr ariadne::FixedSpec from = Config::InT::spec();
+  constexpr ariadne::FixedSpec to = Config::OutT::spec();
+  for (int i = 0; i < Config::size * Lanes; ++i)
+    out[i] = ariadne::castBits(in[i], from, to);
+}
+
+/// fx.dense over `Lanes` events: the exact sum of the products and the
+/// bias, kept modulo 2^W of AccT. `in` and `out` must not overlap.
+template <class Config, int Lanes = 1>
+ARIADNE_HD void dense(const std::uint64_t *in, std::uint64_t *out) {
+  static_assert(Config::AccT::spec().fracWidth() ==
+                    Config::InT::spec().fracWidth() +
+                        Config::WeightT::spec().fracWidth(),
+                "the accumulator holds the products' fractional bits");
+  constexpr int inSize = Config::inFeatures * Lanes;
+  constexpr int outSize = Config::outFeatures * Lanes;
+  for (int r = 0; r < Config::rows; ++r) {
+    const std::uint64_t *x = in + r * inSize;
+    std::uint64_t *y = out + r * outSize;
+#if ARIADNE_SIMD_WIDTH > 1
+    if constexpr (Lanes % detail::kIntWidth == 0)
+      detail::denseRowLanes<Config, Lanes>(x, y);
+    else
+#endif
+      detail::denseRowPortable<Config, Lanes>(x, y);
+  }
+}
+
+/// fx.table: each value looked up in Config::table. `in` and `out` may be
+/// the same buffer.
+template <class Config, int Lanes = 1>
+ARIADNE_HD void table(const std::uint64_t *in, std::uint64_t *out) {
+  static_assert(Config::shift >= 0 && Config::shift <= 63, "shift is 0..63");
+  static_assert(Config::tableSize >= 1, "a table has entries");
+  constexpr bool isSigned = Config::InT::spec().isSigned;
+  constexpr std::uint64_t low = static_cast<std::uint64_t>(Config::inputLow);
+  for (int i = 0; i < Config::size * Lanes; ++i)
+    out[i] = static_cast<std::uint64_t>(
+        Config::table[detail::binIndex(in[i], low, isSigned, Config::shift,
+                                       Config::tableSize - 1)]);
+}
+
+/// fx.relu: max(x, 0). `in` and `out` may be the same buffer.
+template <class Config, int Lanes = 1>
+ARIADNE_HD void relu(const std::uint64_t *in, std::uint64_t *out) {
+  for (int i = 0; i < Config::size * Lanes; ++i) {
+    if constexpr (Config::InT::spec().isSigned)
+      out[i] = static_cast<std::int64_t>(in[i]) < 0 ? 0 : in[i];
+    else
+      out[i] = in[i];
+  }
+}
+
+/// fx.clamp: min(max(x, low), high). `in` and `out` may be the same
+/// buffer.
+template <class Config, int Lanes = 1>
+ARIADNE_HD void clamp(const std::uint64_t *in, std::uint64_t *out) {
+  constexpr bool isSigned = Config::InT::spec().isSigned;
+  constexpr std::uint64_t low = static_cast<std::uint64_t>(Config::low);
+  constexpr std::uint64_t high = static_cast<std::uint64_t>(Config::high);
+  for (int i = 0; i < Config::size * Lanes; ++i) {
+    std::uint64_t x = in[i];
+    x = detail::rawLess(x, low, isSigned) ? low : x;
+    out[i] = detail::rawLess(high, x, isSigned) ? high : x;
+  }
+}
+
+/// fx.leaky_relu: v = x * 2^frac(AlphaT) for x >= 0, x * alpha otherwise,
+/// with frac(InT) + frac(AlphaT) fractional bits, cast once into OutT. The
+/// first branch is x's own value, cast from InT; the second product fits
+/// 63 bits (the op's width limit). `in` and `out` may be the same buffer.
+template <class Config, int Lanes = 1>
+ARIADNE_HD void leakyRelu(const std::uint64_t *in, std::uint64_t *out) {
+  constexpr ariadne::FixedSpec from = Config::InT::spec();
+  constexpr ariadne::FixedSpec to = Config::OutT::spec();
+  constexpr ariadne::FixedSpec product =
+      detail::wideSpec(from.fracWidth() + Config::AlphaT::spec().fracWidth());
+  constexpr std::uint64_t alpha = static_cast<std::uint64_t>(Config::alpha);
+  for (int i = 0; i < Config::size * Lanes; ++i) {
+    const std::uint64_t x = in[i];
+    if constexpr (from.isSigned) {
+      const std::uint64_t positive = ariadne::castBits(x, from, to);
+      const std::uint64_t negative = ariadne::castBits(x * alpha, product, to);
+      out[i] = static_cast<std::int64_t>(x) < 0 ? negative : positive;
+    } else {
+      out[i] = ariadne::castBits(x, from, to);
+    }
+  }
+}
+
+/// fx.scale: v = x * scale[c] + offset[c] * 2^(F - frac(OffsetT)) with F =
+/// frac(InT) + frac(ScaleT) fractional bits (v fits 63 bits, the op's
+/// constraint), cast once into OutT; c is the index along the last axis.
+/// `in` and `out` may be the same buffer.
+template <class Config, int Lanes = 1>
+ARIADNE_HD void scale(const std::uint64_t *in, std::uint64_t *out) {
+  static_assert(Config::size % Config::channels == 0,
+                "the last axis divides the event");
+  constexpr int frac = Config::InT::spec().fracWidth() +
+                       Config::ScaleT::spec().fracWidth();
+  constexpr ariadne::FixedSpec from = detail::wideSpec(frac);
+  constexpr ariadne::FixedSpec to = Config::OutT::spec();
+  constexpr int channels = Config::channels;
+  for (int o = 0; o < Config::size / channels; ++o)
+    for (int c = 0; c < channels; ++c) {
+      const std::uint64_t factor = static_cast<std::uint64_t>(Config::scale[c]);
+      std::uint64_t term = 0;
+      if constexpr (Config::offset != nullptr) {
+        constexpr int lift = frac - Config::OffsetT::spec().fracWidth();
+        static_assert(lift >= 0, "the offset has at most F fractional bits");
+        // A shift by 64 or more would leave nothing of an offset that fits.
+        if constexpr (lift < 64)
+          term = static_cast<std::uint64_t>(Config::offset[c]) << lift;
+      }
+      const int base = (o * channels + c) * Lanes;
+      for (int t = 0; t < Lanes; ++t)
+        out[base + t] =
+            ariadne::castBits(in[base + t] * factor + term, from, to);
+    }
+}
+
+/// fx.softmax over the last axis, on integers: m = max x_j, e_j =
+/// expTable[min((m - x_j) >> expShift, expSize - 1)], s = sum e_j, r =
+/// invTable[clamp((s - invLow) >> invShift, 0, invSize - 1)], y_j = e_j * r
+/// cast into OutT. `in` and `out` may be the same buffer.
+template <class Config, int Lanes = 1>
+ARIADNE_HD void softmax(const std::uint64_t *in, std::uint64_t *out) {
+  static_assert(!Config::ExpT::spec().isSigned, "exp_type is unsigned");
+  static_assert(Config::expShift >= 0 && Config::expShift <= 63 &&
+                    Config::invShift >= 0 && Config::invShift <= 63,
+                "shifts are 0..63");
+  constexpr bool isSigned = Config::InT::spec().isSigned;
+  constexpr int length = Config::length;
+  constexpr ariadne::FixedSpec product =
+      ariadne::productSpec(Config::ExpT::spec(), Config::InvT::spec());
+  constexpr ariadne::FixedSpec to = Config::OutT::spec();
+  constexpr std::uint64_t invLow = static_cast<std::uint64_t>(Config::invLow);
+  for (int r = 0; r < Config::rows; ++r) {
+    const std::uint64_t *x = in + r * length * Lanes;
+    std::uint64_t *y = out + r * length * Lanes;
+    std::uint64_t maximum[Lanes];
+    std::uint64_t sum[Lanes];
+    for (int t = 0; t < Lanes; ++t) {
+      maximum[t] = x[t];
+      sum[t] = 0;
+    }
+    for (int j = 1; j < length; ++j)
+      for (int t = 0; t < Lanes; ++t)
+        maximum[t] = detail::rawLess(maximum[t], x[j * Lanes + t], isSigned)
+                         ? x[j * Lanes + t]
+                         : maximum[t];
+    // The exponentials go into y (which may be x, read just before).
+    for (int j = 0; j < length; ++j)
+      for (int t = 0; t < Lanes; ++t) {
+        const std::uint64_t bin =
+            (maximum[t] - x[j * Lanes + t]) >> Config::expShift;
+        const std::uint64_t last = Config::expSize - 1;
+        const std::uint64_t e = static_cast<std::uint64_t>(
+            Config::expTable[bin < last ? bin : last]);
+        y[j * Lanes + t] = e;
+        sum[t] += e;
+      }
+    // The sum is a non-negative integer below 2^62, compared as signed
+    // with invLow; its reciprocal replaces it.
+    for (int t = 0; t < Lanes; ++t)
+      sum[t] = static_cast<std::uint64_t>(
+          Config::invTable[detail::binIndex(sum[t], invLow, true,
+                                            Config::invShift,
+                                            Config::invSize - 1)]);
+    for (int j = 0; j < length; ++j)
+      for (int t = 0; t < Lanes; ++t)
+        y[j * Lanes + t] =
+            ariadne::castBits(y[j * Lanes + t] * sum[t], product, to);
+  }
+}
+
+} // namespace fx
+} // namespace ariadne
+
+#endif // ARIADNE_RUNTIME_FIXED_KERNELS_H
