@@ -52,8 +52,9 @@ std::string typeText(Type type) {
 llvm::Expected<RankedTensorType> tensorType(Type type, bool quantized) {
   auto tensor = llvm::dyn_cast<RankedTensorType>(type);
   bool supported =
-      tensor && (tensor.getElementType().isF32() ||
-                 (quantized && llvm::isa<fx::FixedType>(tensor.getElementType())));
+      tensor &&
+      (tensor.getElementType().isF32() ||
+       (quantized && llvm::isa<fx::FixedType>(tensor.getElementType())));
   if (!supported)
     return makeError(
         "type " + typeText(type) +
@@ -84,7 +85,7 @@ TensorSpec specOf(std::string name, ArrayRef<int64_t> shape) {
   return spec;
 }
 
-/// Whether `fn` is a quantized model: it has fx ops.
+/// Whether a function body is a quantized model: it has fx ops.
 bool isQuantizedFunction(Block &body) {
   return llvm::any_of(body, [](Operation &op) {
     return op.getName().getDialectNamespace() ==

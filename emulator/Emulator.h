@@ -65,7 +65,8 @@ using ValueRanges = llvm::DenseMap<mlir::Value, std::pair<double, double>>;
 class Emulator {
 public:
   /// Translates `fn`; fails with a located message on an op it cannot run.
-  static llvm::Expected<std::unique_ptr<Emulator>> create(mlir::func::FuncOp fn);
+  static llvm::Expected<std::unique_ptr<Emulator>>
+  create(mlir::func::FuncOp fn);
   /// As above, running at most `maxChunkEvents` events at a time (memory
   /// stays bounded whatever the number of events given to `run`).
   static llvm::Expected<std::unique_ptr<Emulator>>

@@ -20,8 +20,12 @@
 
 #include "llvm/ADT/APInt.h"
 
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <type_traits>
+#include <utility>
 
 using namespace mlir;
 using namespace ariadne;
@@ -64,9 +68,8 @@ llvm::Expected<std::vector<Bits>> readRaw(Operation *op, ElementsAttr attr,
                                           const llvm::Twine &what,
                                           const FixedTranslation &t) {
   auto values = attr.tryGetValues<APInt>();
-  if (!values || !llvm::cast<ShapedType>(attr.getType())
-                       .getElementType()
-                       .isInteger(64))
+  if (!values ||
+      !llvm::cast<ShapedType>(attr.getType()).getElementType().isInteger(64))
     return t.error(op, what + " does not hold i64 raw values");
   std::vector<Bits> raw;
   raw.reserve(attr.getNumElements());
@@ -130,6 +133,49 @@ Tally tallyOf(Operation *op, const FixedSpec &result, FixedTranslation &t) {
   return Tally(t.overflowCounter(op), result.overflow);
 }
 
+/// Calls `fn(q, o)` with the modes of `spec` as std::integral_constant
+/// arguments, so that a loop of castBits in `fn` on `withModes<q(), o()>`
+/// is compiled once per pair of modes, its mode switches folded away.
+template <typename Fn> void withConstantModes(const FixedSpec &spec, Fn &&fn) {
+  auto overflow = [&](auto q) {
+    switch (spec.overflow) {
+    case WRAP:
+      return fn(q, std::integral_constant<OverflowMode, WRAP>());
+    case SAT:
+      return fn(q, std::integral_constant<OverflowMode, SAT>());
+    case SAT_ZERO:
+      return fn(q, std::integral_constant<OverflowMode, SAT_ZERO>());
+    case SAT_SYM:
+      return fn(q, std::integral_constant<OverflowMode, SAT_SYM>());
+    }
+  };
+  switch (spec.quant) {
+  case TRN:
+    return overflow(std::integral_constant<QuantMode, TRN>());
+  case TRN_ZERO:
+    return overflow(std::integral_constant<QuantMode, TRN_ZERO>());
+  case RND:
+    return overflow(std::integral_constant<QuantMode, RND>());
+  case RND_ZERO:
+    return overflow(std::integral_constant<QuantMode, RND_ZERO>());
+  case RND_MIN_INF:
+    return overflow(std::integral_constant<QuantMode, RND_MIN_INF>());
+  case RND_INF:
+    return overflow(std::integral_constant<QuantMode, RND_INF>());
+  case RND_CONV:
+    return overflow(std::integral_constant<QuantMode, RND_CONV>());
+  }
+}
+
+/// `spec` with the modes Q and O.
+template <QuantMode Q, OverflowMode O>
+FixedSpec withModes(const FixedSpec &spec) {
+  FixedSpec result = spec;
+  result.quant = Q;
+  result.overflow = O;
+  return result;
+}
+
 //===----------------------------------------------------------------------===//
 // The model boundary and casts
 //===----------------------------------------------------------------------===//
@@ -145,11 +191,14 @@ public:
     Bits *y = t[u.out];
     int64_t n = u.count(events);
     std::uint64_t overflowed = 0;
-    for (int64_t i = 0; i < n; ++i) {
-      bool over = false;
-      y[i] = bitsFromDouble(double(floatOfBits(x[i])), to, &over);
-      overflowed += over;
-    }
+    withConstantModes(to, [&](auto q, auto o) {
+      const FixedSpec target = withModes<q(), o()>(to);
+      for (int64_t i = 0; i < n; ++i) {
+        bool over = false;
+        y[i] = bitsFromDouble(double(floatOfBits(x[i])), target, &over);
+        overflowed += over;
+      }
+    });
     tally.add(n, overflowed);
   }
 
@@ -187,11 +236,14 @@ public:
     Bits *y = t[u.out];
     int64_t n = u.count(events);
     std::uint64_t overflowed = 0;
-    for (int64_t i = 0; i < n; ++i) {
-      bool over = false;
-      y[i] = castBits(x[i], from, to, &over);
-      overflowed += over;
-    }
+    withConstantModes(to, [&](auto q, auto o) {
+      const FixedSpec target = withModes<q(), o()>(to);
+      for (int64_t i = 0; i < n; ++i) {
+        bool over = false;
+        y[i] = castBits(x[i], from, target, &over);
+        overflowed += over;
+      }
+    });
     tally.add(n, overflowed);
   }
 
@@ -209,20 +261,33 @@ private:
 /// 128 bits.
 class TableStep final : public FixedStep {
 public:
-  TableStep(Unary u, bool inSigned, Int128 low, int shift,
+  TableStep(Unary u, const FixedSpec &in, Int128 low, int shift,
             std::vector<Bits> table)
-      : u(u), inSigned(inSigned), low(low), shift(shift),
-        table(std::move(table)) {}
+      : u(u), inSigned(in.isSigned), narrow(in.width <= 62), low(low),
+        shift(shift), table(std::move(table)) {}
 
   void run(Bits *const *t, int64_t events) const override {
     const Bits *x = t[u.in];
     Bits *y = t[u.out];
     int64_t n = u.count(events);
-    const Int128 last = Int128(table.size()) - 1;
     const Bits *entries = table.data();
+    // Arithmetic shifts: the floor of the quotient.
+    if (narrow) {
+      // Inputs of at most 62 bits are their integers as int64, and so is
+      // the difference of two.
+      const int64_t last = int64_t(table.size()) - 1;
+      const auto low64 = static_cast<int64_t>(low);
+      for (int64_t i = 0; i < n; ++i) {
+        int64_t index = (static_cast<int64_t>(x[i]) - low64) >> shift;
+        index = index < 0 ? 0 : (index > last ? last : index);
+        y[i] = entries[index];
+      }
+      return;
+    }
+    const Int128 last = Int128(table.size()) - 1;
     for (int64_t i = 0; i < n; ++i) {
-      Int128 value = inSigned ? Int128(static_cast<int64_t>(x[i])) : Int128(x[i]);
-      // An arithmetic shift: the floor of the quotient.
+      Int128 value =
+          inSigned ? Int128(static_cast<int64_t>(x[i])) : Int128(x[i]);
       Int128 index = (value - low) >> shift;
       index = index < 0 ? 0 : (index > last ? last : index);
       y[i] = entries[static_cast<size_t>(index)];
@@ -231,7 +296,7 @@ public:
 
 private:
   Unary u;
-  bool inSigned;
+  bool inSigned, narrow;
   Int128 low;
   int shift;
   std::vector<Bits> table;
@@ -303,7 +368,8 @@ public:
     for (int64_t i = 0; i < n; ++i) {
       bool over = false;
       if (in.isSigned && static_cast<int64_t>(x[i]) < 0)
-        y[i] = castBits(mulBits(x[i], in, alpha, alphaSpec), product, to, &over);
+        y[i] =
+            castBits(mulBits(x[i], in, alpha, alphaSpec), product, to, &over);
       else
         y[i] = castBits(x[i], in, to, &over);
       overflowed += over;
@@ -391,8 +457,8 @@ public:
       }
       // The sum is below 2^62 and inv_low non-negative: the difference
       // fits, and its arithmetic shift is the floor.
-      int64_t bin = (static_cast<int64_t>(sum) - tables.invLow) >>
-                    tables.invShift;
+      int64_t bin =
+          (static_cast<int64_t>(sum) - tables.invLow) >> tables.invShift;
       Bits r = tables.inv[size_t(bin < 0 ? 0 : std::min(bin, invLast))];
       for (int64_t j = 0; j < len; ++j) {
         bool over = false;
@@ -418,12 +484,8 @@ private:
 
 /// The signed type that reads a Wide sum.
 template <typename Wide> struct SignedOf;
-template <> struct SignedOf<std::uint64_t> {
-  using type = std::int64_t;
-};
-template <> struct SignedOf<UInt128> {
-  using type = Int128;
-};
+template <> struct SignedOf<std::uint64_t> { using type = std::int64_t; };
+template <> struct SignedOf<UInt128> { using type = Int128; };
 
 /// The low bits of an APInt as a Wide, i.e. its value modulo 2^bits(Wide).
 template <typename Wide> Wide lowBits(const APInt &value);
@@ -475,8 +537,7 @@ public:
       // Four outputs at a time share the loads of x.
       for (; i + 4 <= n; i += 4) {
         const Wide *w0 = w + i * k, *w1 = w0 + k, *w2 = w1 + k, *w3 = w2 + k;
-        Wide s0 = bias[i], s1 = bias[i + 1], s2 = bias[i + 2],
-             s3 = bias[i + 3];
+        Wide s0 = bias[i], s1 = bias[i + 1], s2 = bias[i + 2], s3 = bias[i + 3];
         for (int64_t j = 0; j < k; ++j) {
           Wide xj = x[j];
           s0 += xj * w0[j];
@@ -520,8 +581,8 @@ private:
   Bits finish(Wide s, std::uint64_t &wrapped) const {
     auto exact = static_cast<Signed>(s);
     wrapped += (exact < accLow) | (exact > accHigh);
-    return ariadne::detail::normalizeBits(static_cast<Bits>(s),
-                                          shape.acc.width, shape.acc.isSigned);
+    return ariadne::detail::normalizeBits(static_cast<Bits>(s), shape.acc.width,
+                                          shape.acc.isSigned);
   }
 
   DenseShape shape;
@@ -556,9 +617,8 @@ public:
         for (int64_t j = 0; j < k; ++j)
           s += x[j] * weight[i * k + j];
         wrapped += s.slt(accLow) || s.sgt(accHigh);
-        y[i] = ariadne::detail::normalizeBits(s.trunc(64).getZExtValue(),
-                                              shape.acc.width,
-                                              shape.acc.isSigned);
+        y[i] = ariadne::detail::normalizeBits(
+            s.trunc(64).getZExtValue(), shape.acc.width, shape.acc.isSigned);
       }
     }
     count->values += std::uint64_t(rows * n);
@@ -571,6 +631,110 @@ private:
   APInt accLow, accHigh;
   OverflowCount *count;
 };
+
+/// As DenseStep, for inputs and weights whose raw values fit int16 (the
+/// common 16-bit types): products are formed in int32 over the outputs, a
+/// block of input features at a time, and added into int64 sums after each
+/// block. Blocks are short enough that no int32 sum can overflow, so every
+/// sum is exact; the loop over outputs vectorizes with 16-bit multiplies.
+class NarrowDenseStep final : public FixedStep {
+public:
+  NarrowDenseStep(DenseShape shape, std::vector<int16_t> weightT,
+                  std::vector<int64_t> bias, int64_t block, int64_t accLow,
+                  int64_t accHigh, OverflowCount *count)
+      : shape(shape), weightT(std::move(weightT)), bias(std::move(bias)),
+        block(block), accLow(accLow), accHigh(accHigh), count(count) {}
+
+  void run(Bits *const *t, int64_t events) const override {
+    const int64_t rows = shape.rows(events), k = shape.k, n = shape.n;
+    std::vector<int32_t> partial(static_cast<size_t>(n));
+    std::vector<int64_t> sums(static_cast<size_t>(n));
+    int32_t *p = partial.data();
+    int64_t *s = sums.data();
+    std::uint64_t wrapped = 0;
+    for (int64_t r = 0; r < rows; ++r) {
+      const Bits *x = t[shape.in] + r * k;
+      std::copy(bias.begin(), bias.end(), s);
+      for (int64_t start = 0; start < k; start += block) {
+        const int64_t end = std::min(k, start + block);
+        std::fill(p, p + n, 0);
+        for (int64_t j = start; j < end; ++j) {
+          // The low 16 bits of the extended raw value are its integer.
+          const auto xj = static_cast<int16_t>(x[j]);
+          const int16_t *w = weightT.data() + j * n;
+          for (int64_t i = 0; i < n; ++i)
+            p[i] += int32_t(xj) * int32_t(w[i]);
+        }
+        for (int64_t i = 0; i < n; ++i)
+          s[i] += p[i];
+      }
+      Bits *y = t[shape.out] + r * n;
+      for (int64_t i = 0; i < n; ++i) {
+        wrapped += (s[i] < accLow) | (s[i] > accHigh);
+        y[i] = ariadne::detail::normalizeBits(
+            static_cast<Bits>(s[i]), shape.acc.width, shape.acc.isSigned);
+      }
+    }
+    count->values += std::uint64_t(rows * n);
+    count->wrapped += wrapped;
+  }
+
+private:
+  DenseShape shape;
+  std::vector<int16_t> weightT; // [k][n]
+  std::vector<int64_t> bias;    // [n], shifted onto the products' grid
+  int64_t block;                // input features per int32 partial sum
+  int64_t accLow, accHigh;      // the accumulator's range, within int64's
+  OverflowCount *count;
+};
+
+/// The accumulator's range [accLow, accHigh] clamped to that of a signed
+/// integer of `width` bits.
+std::pair<APInt, APInt> clampedRange(const APInt &accLow, const APInt &accHigh,
+                                     unsigned width) {
+  unsigned bits = accLow.getBitWidth();
+  APInt min = APInt::getSignedMinValue(width).sext(bits);
+  APInt max = APInt::getSignedMaxValue(width).sext(bits);
+  return {accLow.slt(min) ? min : accLow, accHigh.sgt(max) ? max : accHigh};
+}
+
+/// The narrow dense step where it applies, whose every exact sum must fit
+/// int64: the input type's and the weights' raw values fit int16, and
+/// blocks of at least 8 products (or all K) keep int32 partial sums exact.
+std::unique_ptr<FixedStep>
+makeNarrowDenseStep(const DenseShape &shape, const std::vector<APInt> &weight,
+                    const std::vector<APInt> &bias, const APInt &inLow,
+                    const APInt &inHigh, const APInt &accLow,
+                    const APInt &accHigh, OverflowCount *count) {
+  auto fitsInt16 = [](const APInt &v) { return v.isSignedIntN(16); };
+  if (!fitsInt16(inLow) || !fitsInt16(inHigh) ||
+      !llvm::all_of(weight, fitsInt16))
+    return nullptr;
+  int64_t maxInput =
+      std::max(std::abs(inLow.getSExtValue()), std::abs(inHigh.getSExtValue()));
+  int64_t maxWeight = 0;
+  for (const APInt &w : weight)
+    maxWeight = std::max(maxWeight, std::abs(w.getSExtValue()));
+  // A partial sum of b products is at most b * maxInput * maxWeight.
+  int64_t largest = maxInput * maxWeight;
+  int64_t block =
+      largest == 0 ? shape.k : std::min<int64_t>(shape.k, INT32_MAX / largest);
+  if (block < std::min<int64_t>(8, shape.k))
+    return nullptr;
+  std::vector<int16_t> weightT(weight.size());
+  for (int64_t i = 0; i < shape.n; ++i)
+    for (int64_t j = 0; j < shape.k; ++j)
+      weightT[j * shape.n + i] =
+          static_cast<int16_t>(weight[i * shape.k + j].getSExtValue());
+  std::vector<int64_t> shiftedBias;
+  for (const APInt &b : bias)
+    shiftedBias.push_back(b.trunc(64).getSExtValue());
+  auto [low, high] = clampedRange(accLow, accHigh, 64);
+  return std::make_unique<NarrowDenseStep>(
+      shape, std::move(weightT), std::move(shiftedBias),
+      std::max<int64_t>(block, 1), low.trunc(64).getSExtValue(),
+      high.trunc(64).getSExtValue(), count);
+}
 
 /// Builds the dense step whose Wide holds every exact sum in [lo, hi].
 template <typename Wide>
@@ -586,13 +750,10 @@ makeDenseStep(const DenseShape &shape, const std::vector<APInt> &weight,
   for (const APInt &value : bias)
     b.push_back(lowBits<Wide>(value));
   // The accumulator's range, clamped to Signed's: the exact sums lie there.
-  unsigned bits = accLow.getBitWidth();
-  APInt min = APInt::getSignedMinValue(kWideBits).sext(bits);
-  APInt max = APInt::getSignedMaxValue(kWideBits).sext(bits);
-  APInt low = accLow.slt(min) ? min : accLow;
-  APInt high = accHigh.sgt(max) ? max : accHigh;
+  auto [low, high] = clampedRange(accLow, accHigh, kWideBits);
   return std::make_unique<DenseStep<Wide>>(
-      shape, std::move(w), std::move(b), static_cast<Signed>(lowBits<Wide>(low)),
+      shape, std::move(w), std::move(b),
+      static_cast<Signed>(lowBits<Wide>(low)),
       static_cast<Signed>(lowBits<Wide>(high)), count);
 }
 
@@ -602,8 +763,8 @@ makeDenseStep(const DenseShape &shape, const std::vector<APInt> &weight,
 
 StepOrError translateQuantize(fx::QuantizeOp op, FixedTranslation &t) {
   FixedSpec to = fixedSpec(op.getOutput());
-  return std::make_unique<QuantizeStep>(unaryOf(op.getInput(), op.getOutput(), t),
-                                        to, tallyOf(op, to, t));
+  return std::make_unique<QuantizeStep>(
+      unaryOf(op.getInput(), op.getOutput(), t), to, tallyOf(op, to, t));
 }
 
 StepOrError translateDequantize(fx::DequantizeOp op, FixedTranslation &t) {
@@ -655,16 +816,16 @@ StepOrError translateDense(fx::DenseOp op, FixedTranslation &t) {
   const unsigned bits = unsigned(200 + biasShift);
   APInt inLow = wideValue(ariadne::detail::minBits(input.width, input.isSigned),
                           input.isSigned, bits);
-  APInt inHigh = wideValue(
-      ariadne::detail::maxBits(input.width, input.isSigned), input.isSigned,
-      bits);
+  APInt inHigh =
+      wideValue(ariadne::detail::maxBits(input.width, input.isSigned),
+                input.isSigned, bits);
   std::vector<APInt> weight, bias;
   weight.reserve(weightRaw->size());
   for (Bits raw : *weightRaw)
     weight.push_back(wideValue(raw, weightSpec.isSigned, bits));
   for (Bits raw : biasRaw)
-    bias.push_back(wideValue(raw, biasSpec.isSigned, bits)
-                       .shl(unsigned(biasShift)));
+    bias.push_back(
+        wideValue(raw, biasSpec.isSigned, bits).shl(unsigned(biasShift)));
   // The range of the exact sums over every input of the input type: each
   // product lies between the products of the input's extremes.
   APInt low(bits, 0), high(bits, 0);
@@ -681,12 +842,10 @@ StepOrError translateDense(fx::DenseOp op, FixedTranslation &t) {
     if (i == 0 || rowHigh.sgt(high))
       high = rowHigh;
   }
-  APInt accLow =
-      wideValue(ariadne::detail::minBits(acc.width, acc.isSigned), acc.isSigned,
-                bits);
-  APInt accHigh =
-      wideValue(ariadne::detail::maxBits(acc.width, acc.isSigned), acc.isSigned,
-                bits);
+  APInt accLow = wideValue(ariadne::detail::minBits(acc.width, acc.isSigned),
+                           acc.isSigned, bits);
+  APInt accHigh = wideValue(ariadne::detail::maxBits(acc.width, acc.isSigned),
+                            acc.isSigned, bits);
 
   DenseShape shape{t.tensorOf(op.getInput()),
                    t.tensorOf(op.getOutput()),
@@ -701,9 +860,13 @@ StepOrError translateDense(fx::DenseOp op, FixedTranslation &t) {
     return low.sge(APInt::getSignedMinValue(width).sext(bits)) &&
            high.sle(APInt::getSignedMaxValue(width).sext(bits));
   };
-  if (fits(64))
+  if (fits(64)) {
+    if (auto step = makeNarrowDenseStep(shape, weight, bias, inLow, inHigh,
+                                        accLow, accHigh, count))
+      return step;
     return makeDenseStep<std::uint64_t>(shape, weight, bias, accLow, accHigh,
                                         count);
+  }
   if (fits(128))
     return makeDenseStep<UInt128>(shape, weight, bias, accLow, accHigh, count);
   return std::make_unique<WideDenseStep>(shape, std::move(weight),
@@ -713,8 +876,8 @@ StepOrError translateDense(fx::DenseOp op, FixedTranslation &t) {
 
 StepOrError translateTable(fx::TableOp op, FixedTranslation &t) {
   FixedSpec input = fixedSpec(op.getInput());
-  auto table = readRaw(op, op.getTable(), fixedSpec(op.getOutput()),
-                       "the table", t);
+  auto table =
+      readRaw(op, op.getTable(), fixedSpec(op.getOutput()), "the table", t);
   if (!table)
     return table.takeError();
   if (table->empty())
@@ -723,10 +886,10 @@ StepOrError translateTable(fx::TableOp op, FixedTranslation &t) {
   if (shift < 0 || shift > 63)
     return t.error(op, "shift must be 0 to 63");
   Bits low = rawBits(op.getInputLowAttr(), input);
-  Int128 wideLow = input.isSigned ? Int128(static_cast<int64_t>(low))
-                                  : Int128(low);
+  Int128 wideLow =
+      input.isSigned ? Int128(static_cast<int64_t>(low)) : Int128(low);
   return std::make_unique<TableStep>(unaryOf(op.getInput(), op.getOutput(), t),
-                                     input.isSigned, wideLow, int(shift),
+                                     input, wideLow, int(shift),
                                      std::move(*table));
 }
 
@@ -737,10 +900,9 @@ StepOrError translateRelu(fx::ReluOp op, FixedTranslation &t) {
 
 StepOrError translateClamp(fx::ClampOp op, FixedTranslation &t) {
   FixedSpec spec = fixedSpec(op.getInput());
-  return std::make_unique<ClampStep>(unaryOf(op.getInput(), op.getOutput(), t),
-                                     spec.isSigned,
-                                     rawBits(op.getLowAttr(), spec),
-                                     rawBits(op.getHighAttr(), spec));
+  return std::make_unique<ClampStep>(
+      unaryOf(op.getInput(), op.getOutput(), t), spec.isSigned,
+      rawBits(op.getLowAttr(), spec), rawBits(op.getHighAttr(), spec));
 }
 
 StepOrError translateLeakyRelu(fx::LeakyReluOp op, FixedTranslation &t) {
@@ -838,9 +1000,9 @@ StepOrError translateSoftmax(fx::SoftmaxOp op, FixedTranslation &t) {
       !isValidSpec(productSpec(tables.expSpec, tables.invSpec)))
     return t.error(op, "exp_type must be unsigned and the table types at "
                        "most 64 bits wide together");
-  return std::make_unique<SoftmaxStep>(unaryOf(op.getInput(), op.getOutput(), t),
-                                       info.shape.back(), std::move(tables), to,
-                                       tallyOf(op, to, t));
+  return std::make_unique<SoftmaxStep>(
+      unaryOf(op.getInput(), op.getOutput(), t), info.shape.back(),
+      std::move(tables), to, tallyOf(op, to, t));
 }
 
 } // namespace

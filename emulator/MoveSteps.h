@@ -85,8 +85,7 @@ using MoveStepOrError = llvm::Expected<std::unique_ptr<Step<T>>>;
 /// Moving elements never converts them: every operand must have the
 /// result's element type (the nn verifiers check shapes only).
 template <typename T>
-llvm::Error checkSameElementType(mlir::Operation *op,
-                                 const Translation<T> &t) {
+llvm::Error checkSameElementType(mlir::Operation *op, const Translation<T> &t) {
   mlir::Type element =
       llvm::cast<mlir::ShapedType>(op->getResult(0).getType()).getElementType();
   for (mlir::Value operand : op->getOperands())
@@ -121,9 +120,8 @@ MoveStepOrError<T> translateTranspose(nn::TransposeOp op, Translation<T> &t) {
     strides.push_back({outStrides[d], inStrides[perm[d] - shift]});
   StridedNest<2> nest({out.eventStride(), in.eventStride()}, out.shape,
                       strides);
-  return std::make_unique<CopyStep<T>>(t.tensorOf(op.getOutput()),
-                                       t.tensorOf(op.getInput()),
-                                       std::move(nest));
+  return std::make_unique<CopyStep<T>>(
+      t.tensorOf(op.getOutput()), t.tensorOf(op.getInput()), std::move(nest));
 }
 
 template <typename T>
@@ -143,9 +141,8 @@ MoveStepOrError<T> translateSlice(nn::SliceOp op, Translation<T> &t) {
   }
   StridedNest<2> nest({out.eventStride(), in.eventStride()}, out.shape, strides,
                       {0, base});
-  return std::make_unique<CopyStep<T>>(t.tensorOf(op.getOutput()),
-                                       t.tensorOf(op.getInput()),
-                                       std::move(nest));
+  return std::make_unique<CopyStep<T>>(
+      t.tensorOf(op.getOutput()), t.tensorOf(op.getInput()), std::move(nest));
 }
 
 template <typename T>

@@ -12,3 +12,12 @@ mkdir -p out
   --target cpp -o out/neurotrigger_cpp
 ./build/tools/ariadnec/ariadnec validate examples/neurotrigger/neurotrigger.onnx \
   --target cpp --input examples/neurotrigger/events.csv -o out/neurotrigger_validate
+# The same model in fixed point: auto precision from the events (16 bits),
+# its error against float, and the package compared bit for bit.
+./build/tools/ariadnec/ariadnec emulate examples/neurotrigger/neurotrigger.onnx \
+  --precision auto --calibration examples/neurotrigger/events.csv \
+  --input examples/neurotrigger/events.csv -o out/neurotrigger_auto.csv \
+  --compare float --report-overflow
+./build/tools/ariadnec/ariadnec validate examples/neurotrigger/neurotrigger.onnx \
+  --target cpp --precision auto --calibration examples/neurotrigger/events.csv \
+  --input examples/neurotrigger/events.csv -o out/neurotrigger_fixed

@@ -292,7 +292,7 @@ FailureOr<func::FuncOp> prepareCppModule(ModuleOp module) {
   llvm::DenseMap<Value, size_t> bufferOf;
   ArenaAllocator arena;
   bool fixedPoint = llvm::any_of(ops, [](Operation *op) {
-    return llvm::isa<fx::FXDialect>(op->getDialect());
+    return llvm::isa_and_nonnull<fx::FXDialect>(op->getDialect());
   });
   auto storage = [&](StringRef kind, int64_t offset) {
     return builder.getDictionaryAttr(

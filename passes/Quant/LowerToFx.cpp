@@ -63,6 +63,30 @@ FixedType typeForRawRange(MLIRContext *context, const APInt &lo,
                         WRAP);
 }
 
+/// Where the activation part of `op` comes from: the last location of a
+/// fused dense layer (its activation node), else the op's own.
+Location activationLocation(Operation *op) {
+  if (auto fused = llvm::dyn_cast<FusedLoc>(op->getLoc()))
+    if (fused.getLocations().size() > 1)
+      return fused.getLocations().back();
+  return op->getLoc();
+}
+
+/// `type` without the fractional bits beyond `maxFrac` (its integer bits
+/// and modes kept): a bias or offset that joins a sum on a coarser grid.
+/// Null when no bit would be left.
+FixedType capFraction(FixedType type, int64_t maxFrac) {
+  int64_t extra = type.getFracWidth() - maxFrac;
+  if (extra <= 0)
+    return type;
+  int64_t width = int64_t(type.getWidth()) - extra;
+  if (width < 1)
+    return {};
+  return FixedType::get(type.getContext(), unsigned(width),
+                        type.getIntWidth(), type.isSigned(), type.getQuant(),
+                        type.getOverflow());
+}
+
 class Lowering {
 public:
   explicit Lowering(func::FuncOp fn)
@@ -157,18 +181,14 @@ LogicalResult Lowering::lowerDense(nn::DenseOp op) {
   if (auto bias = llvm::dyn_cast_or_null<DenseElementsAttr>(op.getBiasAttr())) {
     if (!biasType)
       return op.emitError("has a bias but no bias type");
-    if (biasType.getFracWidth() > frac) {
-      // The bias joins the sum on the products' grid: drop the fractional
-      // bits the products do not have (keeping the integer bits).
-      int64_t extra = biasType.getFracWidth() - frac;
-      biasType = FixedType::get(context, biasType.getWidth() - extra,
-                                biasType.getIntWidth(), biasType.isSigned(),
-                                biasType.getQuant(), biasType.getOverflow());
-      if (biasType.getWidth() < 1)
-        return op.emitError("bias type leaves no bits on the accumulator's "
-                            "grid of ")
-               << frac << " fractional bits";
-    }
+    // The bias joins the sum on the products' grid: the fractional bits
+    // the products do not have are dropped (the integer bits kept).
+    FixedType capped = capFraction(biasType, frac);
+    if (!capped)
+      return op.emitError("bias type ")
+             << biasType << " leaves no bits on the accumulator's grid of "
+             << frac << " fractional bits";
+    biasType = capped;
     for (float v : bias.getValues<float>())
       b.push_back(quantizeValue(v, biasType));
   } else {
@@ -267,9 +287,10 @@ FailureOr<Value> Lowering::lowerTable(Operation *op, Value x,
   attrs.set("input_low", builder.getI64IntegerAttr(bins.low));
   attrs.set("shift", builder.getI64IntegerAttr(bins.shift));
   attrs.set("function", builder.getStringAttr(activationTypeName(kind)));
-  Value y = builder.create<fx::TableOp>(op->getLoc(), withElement(x, entry),
+  Location loc = activationLocation(op);
+  Value y = builder.create<fx::TableOp>(loc, withElement(x, entry),
                                         ValueRange{x}, attrs.getAttrs());
-  return castTo(op->getLoc(), y, result);
+  return castTo(loc, y, result);
 }
 
 FailureOr<Value> Lowering::lowerActivation(Operation *op, Value x,
@@ -279,14 +300,17 @@ FailureOr<Value> Lowering::lowerActivation(Operation *op, Value x,
   FixedType result = typeIn(precision, "result");
   if (!result)
     return op->emitError("fx.precision has no result type"), failure();
+  // The cast out of a dense layer's accumulator keeps the layer's name;
+  // the activation's own ops take the activation's.
   Location loc = op->getLoc();
+  Location actLoc = activationLocation(op);
   FixedType in = elementOf(x);
   switch (kind) {
   case nn::ActivationKind::none:
     return castTo(loc, x, result);
   case nn::ActivationKind::relu: {
     Value y = castTo(loc, x, result);
-    return Value(builder.create<fx::ReluOp>(loc, y.getType(), y));
+    return Value(builder.create<fx::ReluOp>(actLoc, y.getType(), y));
   }
   case nn::ActivationKind::tanh:
   case nn::ActivationKind::sigmoid:
@@ -308,7 +332,7 @@ FailureOr<Value> Lowering::lowerActivation(Operation *op, Value x,
               builder.getI64IntegerAttr(quantizeValue(alpha, alphaType)));
     attrs.set("alpha_type", TypeAttr::get(alphaType));
     return Value(builder.create<fx::LeakyReluOp>(
-        loc, withElement(x, result), ValueRange{x}, attrs.getAttrs()));
+        actLoc, withElement(x, result), ValueRange{x}, attrs.getAttrs()));
   }
   case nn::ActivationKind::hard_sigmoid: {
     // clamp(alpha * x + beta, 0, 1): an exact affine map, one cast, and a
@@ -328,22 +352,19 @@ FailureOr<Value> Lowering::lowerActivation(Operation *op, Value x,
     if (!betaType)
       return op->emitError("hard-sigmoid offset has no fixed-point type"),
              failure();
-    if (betaType.getFracWidth() > frac)
-      betaType = FixedType::get(context, unsigned(betaType.getIntWidth() + frac),
-                                betaType.getIntWidth(), betaType.isSigned(),
-                                RND, SAT);
+    betaType = capFraction(betaType, frac);
     NamedAttrList attrs;
     attrs.set("scale", i64Attr({quantizeValue(alpha, alphaType)}, {1}));
     attrs.set("scale_type", TypeAttr::get(alphaType));
-    if (betaType.getWidth() >= 1) {
+    if (betaType) {
       attrs.set("offset", i64Attr({quantizeValue(beta, betaType)}, {1}));
       attrs.set("offset_type", TypeAttr::get(betaType));
     }
-    Value y = builder.create<fx::ScaleOp>(loc, withElement(x, result),
+    Value y = builder.create<fx::ScaleOp>(actLoc, withElement(x, result),
                                           ValueRange{x}, attrs.getAttrs());
     int64_t one = std::min(quantizeValue(1.0, result), rawMax64(result));
     int64_t zero = std::max<int64_t>(0, rawMin64(result));
-    return Value(builder.create<fx::ClampOp>(loc, y.getType(), y,
+    return Value(builder.create<fx::ClampOp>(actLoc, y.getType(), y,
                                              builder.getI64IntegerAttr(zero),
                                              builder.getI64IntegerAttr(one)));
   }
@@ -355,7 +376,7 @@ FailureOr<Value> Lowering::lowerActivation(Operation *op, Value x,
       return static_cast<int64_t>(bitsFromDouble(v, bound));
     };
     return Value(builder.create<fx::ClampOp>(
-        loc, y.getType(), y, builder.getI64IntegerAttr(rawOf(alpha)),
+        actLoc, y.getType(), y, builder.getI64IntegerAttr(rawOf(alpha)),
         builder.getI64IntegerAttr(rawOf(beta))));
   }
   case nn::ActivationKind::abs:
@@ -458,11 +479,12 @@ LogicalResult Lowering::lowerBatchNorm(nn::BatchNormOp op) {
   if (!scaleType || !offsetType || !result)
     return op.emitError("fx.precision lacks the batch normalization types");
   int64_t frac = in.getFracWidth() + scaleType.getFracWidth();
-  if (offsetType.getFracWidth() > frac)
-    offsetType = FixedType::get(
-        context, unsigned(offsetType.getIntWidth() + frac),
-        offsetType.getIntWidth(), offsetType.isSigned(),
-        offsetType.getQuant(), offsetType.getOverflow());
+  FixedType cappedOffset = capFraction(offsetType, frac);
+  if (!cappedOffset)
+    return op.emitError("offset type ")
+           << offsetType << " leaves no bits on the grid of " << frac
+           << " fractional bits";
+  offsetType = cappedOffset;
   SmallVector<int64_t> scale, offset;
   for (double s : affine->scale)
     scale.push_back(quantizeValue(s, scaleType));
@@ -521,8 +543,10 @@ LogicalResult Lowering::run() {
       return fn.emitError("input ")
              << arg.getArgNumber()
              << " needs an f32 tensor type and an fx.precision result type";
-    Value q = builder.create<fx::QuantizeOp>(fn.getLoc(),
-                                             type.clone(element), arg);
+    // Named after the model input, for reports and generated code.
+    Location loc = NameLoc::get(
+        builder.getStringAttr(inputName(fn, arg.getArgNumber())), fn.getLoc());
+    Value q = builder.create<fx::QuantizeOp>(loc, type.clone(element), arg);
     mapping.map(arg, q);
     fn.removeArgAttr(arg.getArgNumber(), kPrecisionAttr);
     fn.removeArgAttr(arg.getArgNumber(), kRangeAttr);
@@ -575,8 +599,12 @@ LogicalResult Lowering::run() {
     FailureOr<Value> v = lowered(operand.get(), terminator);
     if (failed(v))
       return failure();
+    std::string name = "output" + std::to_string(operand.getOperandNumber());
+    if (auto attr = fn.getResultAttrOfType<StringAttr>(
+            operand.getOperandNumber(), "nn.name"))
+      name = attr.str();
     Value dq = builder.create<fx::DequantizeOp>(
-        terminator->getLoc(),
+        NameLoc::get(builder.getStringAttr(name), terminator->getLoc()),
         llvm::cast<RankedTensorType>(operand.get().getType()), *v);
     operand.set(dq);
   }

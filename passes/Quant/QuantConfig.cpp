@@ -6,11 +6,16 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/Twine.h"
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 // Errors come back as values: the project's code does not use exceptions.
@@ -72,6 +77,19 @@ llvm::StringRef keyName(const toml::key &key) {
   return llvm::StringRef(text.data(), text.size());
 }
 
+/// `value` in the shortest form that reads back the same.
+std::string formatNumber(double value) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.17g", value);
+  for (int digits = 1; digits < 17; ++digits) {
+    char shorter[32];
+    std::snprintf(shorter, sizeof(shorter), "%.*g", digits, value);
+    if (std::strtod(shorter, nullptr) == value)
+      return shorter;
+  }
+  return text;
+}
+
 /// `name` as a TOML key: bare where it can be, else quoted.
 std::string tomlKey(llvm::StringRef name) {
   bool bare = !name.empty() && llvm::all_of(name, [](char c) {
@@ -106,7 +124,8 @@ private:
                          where.begin.column);
   }
   void error(const toml::source_region &where, const llvm::Twine &message) {
-    errors.push_back(location(where) + ": " + message.str());
+    errors.push_back({where.begin.line, where.begin.column,
+                      location(where) + ": " + message.str()});
   }
 
   void readModel(const toml::key &key, const toml::node &node);
@@ -127,7 +146,12 @@ private:
   std::string path;
   mlir::MLIRContext *context;
   QuantConfig config;
-  std::vector<std::string> errors;
+  /// Line, column and message of each error, reported in file order.
+  struct Located {
+    toml::source_index line, column;
+    std::string message;
+  };
+  std::vector<Located> errors;
 };
 
 } // namespace
@@ -165,9 +189,17 @@ llvm::Expected<QuantConfig> ConfigReader::read(llvm::StringRef text) {
                                         "[model], [type.T], [layer.\"N\"])",
                                         name));
   }
-  if (!errors.empty())
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   llvm::join(errors, "\n"));
+  if (!errors.empty()) {
+    // Tables iterate by key; the user reads the file top to bottom.
+    std::stable_sort(
+        errors.begin(), errors.end(), [](const Located &a, const Located &b) {
+          return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+        });
+    std::string message;
+    for (const Located &located : errors)
+      message += (message.empty() ? "" : "\n") + located.message;
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+  }
   return std::move(config);
 }
 
@@ -314,7 +346,8 @@ void ConfigReader::readTable(const toml::key &key, const toml::node &node,
       } else if (!(*low < *high)) {
         error(field.source(),
               llvm::formatv("{0}: range must have low < high, got [{1}, {2}]",
-                            tableSection, *low, *high));
+                            tableSection, formatNumber(*low),
+                            formatNumber(*high)));
       } else {
         settings.range = std::make_pair(*low, *high);
       }
@@ -363,12 +396,14 @@ std::optional<std::string> ConfigReader::readType(const toml::key &key,
     return std::nullopt;
   }
   if (accumulator && (type->getQuant() != TRN || type->getOverflow() != WRAP)) {
+    llvm::StringRef why =
+        type->getOverflow() != WRAP
+            ? "a saturating accumulator is not allowed: its sum would depend "
+              "on the order of addition"
+            : "an accumulator holds sums of exact products and does not round";
     error(node.source(),
-          llvm::formatv("{0}: accumulator '{1}' must use TRN and WRAP: sums "
-                        "are exact or wrap, a saturating or rounding "
-                        "accumulator is not allowed (its result would depend "
-                        "on the order of addition)",
-                        section, spelling));
+          llvm::formatv("{0}: accumulator '{1}' must be TRN and WRAP; {2}",
+                        section, spelling, why));
     return std::nullopt;
   }
   return fx::formatPrecision(*type);

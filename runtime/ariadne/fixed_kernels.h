@@ -197,8 +197,7 @@ ARIADNE_INLINE constexpr int binIndex(std::uint64_t x, std::uint64_t low,
   if (rawLess(x, low, isSigned))
     return 0;
   const std::uint64_t bin = (x - low) >> shift;
-  return bin < static_cast<std::uint64_t>(last) ? static_cast<int>(bin)
-                                                : last;
+  return bin < static_cast<std::uint64_t>(last) ? static_cast<int>(bin) : last;
 }
 
 /// A signed 64-bit type with `frac` fractional bits, for exact
@@ -356,16 +355,15 @@ ARIADNE_INLINE IntVec mulInt32(IntVec a, IntVec b) {
 #if defined(__AVX512F__)
   // The zero-masking form: the plain one trips GCC 12's -Wuninitialized
   // on its undefined pass-through operand. The full mask folds away.
-  return reinterpret_cast<IntVec>(
-      _mm512_maskz_mul_epi32(static_cast<__mmask8>(0xff),
-                             reinterpret_cast<__m512i>(a),
-                             reinterpret_cast<__m512i>(b)));
+  return reinterpret_cast<IntVec>(_mm512_maskz_mul_epi32(
+      static_cast<__mmask8>(0xff), reinterpret_cast<__m512i>(a),
+      reinterpret_cast<__m512i>(b)));
 #elif defined(__AVX2__)
   return reinterpret_cast<IntVec>(_mm256_mul_epi32(
       reinterpret_cast<__m256i>(a), reinterpret_cast<__m256i>(b)));
 #elif defined(__SSE4_1__) && !defined(__AVX__)
-  return reinterpret_cast<IntVec>(
-      _mm_mul_epi32(reinterpret_cast<__m128i>(a), reinterpret_cast<__m128i>(b)));
+  return reinterpret_cast<IntVec>(_mm_mul_epi32(reinterpret_cast<__m128i>(a),
+                                                reinterpret_cast<__m128i>(b)));
 #else
   // The operands hold their true values: the full product is the same.
   return a * b;
@@ -375,8 +373,8 @@ ARIADNE_INLINE IntVec mulInt32(IntVec a, IntVec b) {
 /// Outputs [n0, n0 + Outputs) of one row of `Lanes` events: each weight is
 /// broadcast once and multiplied into Lanes / kIntWidth input vectors.
 template <class Config, int Lanes, int Outputs, bool Narrow>
-ARIADNE_INLINE void denseLanesBlock(const std::uint64_t *in,
-                                    std::uint64_t *out, int n0) {
+ARIADNE_INLINE void denseLanesBlock(const std::uint64_t *in, std::uint64_t *out,
+                                    int n0) {
   constexpr int perRow = Lanes / kIntWidth;
   constexpr int inFeatures = Config::inFeatures;
   constexpr ariadne::FixedSpec acc = Config::AccT::spec();
@@ -384,8 +382,7 @@ ARIADNE_INLINE void denseLanesBlock(const std::uint64_t *in,
   for (int j = 0; j < Outputs; ++j)
     for (int m = 0; m < perRow; ++m) {
       if constexpr (Config::bias != nullptr)
-        sum[j][m] =
-            IntVec{} + static_cast<std::uint64_t>(Config::bias[n0 + j]);
+        sum[j][m] = IntVec{} + static_cast<std::uint64_t>(Config::bias[n0 + j]);
       else
         sum[j][m] = IntVec{};
     }
@@ -395,9 +392,9 @@ ARIADNE_INLINE void denseLanesBlock(const std::uint64_t *in,
     for (int m = 0; m < perRow; ++m)
       x[m] = loadInt(in + k * Lanes + m * kIntWidth);
     for (int j = 0; j < Outputs; ++j) {
-      const IntVec wj = IntVec{} + static_cast<std::uint64_t>(
-                                       static_cast<std::int64_t>(
-                                           w[j * inFeatures + k]));
+      const IntVec wj =
+          IntVec{} + static_cast<std::uint64_t>(
+                         static_cast<std::int64_t>(w[j * inFeatures + k]));
       for (int m = 0; m < perRow; ++m) {
         if constexpr (Narrow)
           sum[j][m] += mulInt32(x[m], wj);
@@ -423,8 +420,7 @@ ARIADNE_INLINE void denseLanesBlock(const std::uint64_t *in,
 
 /// One dense row of `Lanes` events, a multiple of kIntWidth.
 template <class Config, int Lanes>
-ARIADNE_INLINE void denseRowLanes(const std::uint64_t *in,
-                                  std::uint64_t *out) {
+ARIADNE_INLINE void denseRowLanes(const std::uint64_t *in, std::uint64_t *out) {
   constexpr bool narrow = fitsInt32<typename Config::InT>() &&
                           fitsInt32<typename Config::WeightT>();
   constexpr int perRow = Lanes / kIntWidth;
@@ -549,9 +545,8 @@ ARIADNE_HD void table(const std::uint64_t *in, std::uint64_t *out) {
   constexpr bool isSigned = Config::InT::spec().isSigned;
   constexpr std::uint64_t low = static_cast<std::uint64_t>(Config::inputLow);
   for (int i = 0; i < Config::size * Lanes; ++i)
-    out[i] = static_cast<std::uint64_t>(
-        Config::table[detail::binIndex(in[i], low, isSigned, Config::shift,
-                                       Config::tableSize - 1)]);
+    out[i] = static_cast<std::uint64_t>(Config::table[detail::binIndex(
+        in[i], low, isSigned, Config::shift, Config::tableSize - 1)]);
 }
 
 /// fx.relu: max(x, 0). `in` and `out` may be the same buffer.
@@ -610,8 +605,8 @@ template <class Config, int Lanes = 1>
 ARIADNE_HD void scale(const std::uint64_t *in, std::uint64_t *out) {
   static_assert(Config::size % Config::channels == 0,
                 "the last axis divides the event");
-  constexpr int frac = Config::InT::spec().fracWidth() +
-                       Config::ScaleT::spec().fracWidth();
+  constexpr int frac =
+      Config::InT::spec().fracWidth() + Config::ScaleT::spec().fracWidth();
   constexpr ariadne::FixedSpec from = detail::wideSpec(frac);
   constexpr ariadne::FixedSpec to = Config::OutT::spec();
   constexpr int channels = Config::channels;
@@ -677,10 +672,8 @@ ARIADNE_HD void softmax(const std::uint64_t *in, std::uint64_t *out) {
     // The sum is a non-negative integer below 2^62, compared as signed
     // with invLow; its reciprocal replaces it.
     for (int t = 0; t < Lanes; ++t)
-      sum[t] = static_cast<std::uint64_t>(
-          Config::invTable[detail::binIndex(sum[t], invLow, true,
-                                            Config::invShift,
-                                            Config::invSize - 1)]);
+      sum[t] = static_cast<std::uint64_t>(Config::invTable[detail::binIndex(
+          sum[t], invLow, true, Config::invShift, Config::invSize - 1)]);
     for (int j = 0; j < length; ++j)
       for (int t = 0; t < Lanes; ++t)
         y[j * Lanes + t] =

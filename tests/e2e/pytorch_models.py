@@ -6,17 +6,33 @@ the opset named, then
   - `ariadnec emulate` must reproduce PyTorch's outputs within float
     rounding (the float path is the reference), and
   - `ariadnec validate --target cpp` must build the generated package and
-    agree with the emulator.
-Usage: pytorch_models.py ARIADNEC WORKDIR
+    agree with the emulator;
+  - at each fixed-point precision of FIXED_PRECISIONS, on the same events
+    plus events at and beyond the limits of the types, the generated
+    fixed-point package must agree with the integer emulator bit for bit
+    (`validate` compares the raw integers), and the emulator must count the
+    overflows those limit events cause.
+Then the shipped example (27-81-2, tanh(x/2)) at `auto` precision with a
+16-bit budget must stay within AUTO_TOLERANCE of the float model.
+Usage: pytorch_models.py ARIADNEC WORKDIR EXAMPLE_DIR
 """
+import concurrent.futures
 import os
 import subprocess
 import sys
+import threading
 import zlib
 
 import torch
 
 TOLERANCE = 1e-5  # absolute and relative: float rounding of ~100-term sums
+FIXED_PRECISIONS = ["fixed<16,6>", "fixed<8,3>", "fixed<10,4,RND,SAT>", "auto"]
+AUTO_TOLERANCE = 1e-2
+TORCH_LOCK = threading.Lock()
+# Values at and beyond the limits of fixed<16,6> (+-32), fixed<8,3> (+-16)
+# and fixed<10,4> (+-8), each filling a whole event.
+LIMIT_VALUES = [31.984375, -32.0, 40.0, -40.0, 15.96875, -16.0, 7.9921875,
+                -8.0, 1000.0, -1000.0]
 
 
 class HalfTanh(torch.nn.Module):
@@ -109,29 +125,31 @@ def read_csv(path):
 
 
 def run_model(ariadnec, workdir, name, build, shapes, opset, dynamic):
-    torch.manual_seed(zlib.crc32(name.encode()))
-    model = build().eval()
-    batch = 64 if dynamic else 1
-    inputs = [torch.randn(batch, *s) * 2 for s in shapes]
-    inputs[0][0].fill_(8.0)    # saturates tanh/sigmoid
-    inputs[0][-1].fill_(-8.0)
-    in_names = [f"in{i}" for i in range(len(shapes))]
-    with torch.no_grad():
-        outputs = model(*inputs)
-    if isinstance(outputs, torch.Tensor):
-        outputs = (outputs,)
-    out_names = [f"out{i}" for i in range(len(outputs))]
-    axes = {n: {0: "events"} for n in in_names + out_names} if dynamic else None
-    onnx_path = os.path.join(workdir, name + ".onnx")
-    torch.onnx.export(model, tuple(inputs), onnx_path, input_names=in_names,
-                      output_names=out_names, dynamic_axes=axes,
-                      opset_version=opset)
+    # PyTorch's random state is global: one model at a time draws from it.
+    with TORCH_LOCK:
+        torch.manual_seed(zlib.crc32(name.encode()))
+        model = build().eval()
+        batch = 64 if dynamic else 1
+        inputs = [torch.randn(batch, *s) * 2 for s in shapes]
+        inputs[0][0].fill_(8.0)    # saturates tanh/sigmoid
+        inputs[0][-1].fill_(-8.0)
+        in_names = [f"in{i}" for i in range(len(shapes))]
+        with torch.no_grad():
+            outputs = model(*inputs)
+        if isinstance(outputs, torch.Tensor):
+            outputs = (outputs,)
+        out_names = [f"out{i}" for i in range(len(outputs))]
+        axes = {n: {0: "events"} for n in in_names + out_names} if dynamic else None
+        onnx_path = os.path.join(workdir, name + ".onnx")
+        torch.onnx.export(model, tuple(inputs), onnx_path, input_names=in_names,
+                          output_names=out_names, dynamic_axes=axes,
+                          opset_version=opset)
 
-    flat_in = torch.cat([t.reshape(batch, -1) for t in inputs], dim=1)
-    flat_out = torch.cat([t.reshape(batch, -1) for t in outputs], dim=1)
-    in_csv = os.path.join(workdir, name + "_in.csv")
-    out_csv = os.path.join(workdir, name + "_out.csv")
-    write_csv(in_csv, flat_in.tolist())
+        flat_in = torch.cat([t.reshape(batch, -1) for t in inputs], dim=1)
+        flat_out = torch.cat([t.reshape(batch, -1) for t in outputs], dim=1)
+        in_csv = os.path.join(workdir, name + "_in.csv")
+        out_csv = os.path.join(workdir, name + "_out.csv")
+        write_csv(in_csv, flat_in.tolist())
 
     subprocess.run([ariadnec, "emulate", onnx_path, "--input", in_csv,
                     "-o", out_csv], check=True, capture_output=True, text=True)
@@ -151,24 +169,111 @@ def run_model(ariadnec, workdir, name, build, shapes, opset, dynamic):
                             capture_output=True, text=True)
     if result.returncode != 0:
         return "validate failed: " + (result.stderr or result.stdout).strip()
+
+    if batch == 1:
+        # A static model runs one event per row: no room for limit rows.
+        limits_csv = in_csv
+    else:
+        limits_csv = os.path.join(workdir, name + "_limits.csv")
+        width = flat_in.shape[1]
+        write_csv(limits_csv, flat_in.tolist() +
+                  [[v] * width for v in LIMIT_VALUES])
+    for precision in FIXED_PRECISIONS:
+        error = check_fixed(ariadnec, onnx_path, precision, limits_csv, in_csv,
+                            expect_overflow=batch > 1 and precision != "auto")
+        if error:
+            return f"{precision}: {error}"
+    return None
+
+
+def fixed_args(precision, calibration):
+    args = ["--precision", precision]
+    if precision == "auto":
+        args += ["--calibration", calibration]
+    return args
+
+
+def check_fixed(ariadnec, onnx_path, precision, events, calibration,
+                expect_overflow):
+    """Bit-exact validate at one precision, and the overflow report."""
+    args = fixed_args(precision, calibration)
+    result = subprocess.run([ariadnec, "validate", onnx_path, "--target", "cpp",
+                             "--input", events] + args,
+                            capture_output=True, text=True)
+    if result.returncode != 0 or "bit for bit" not in result.stdout:
+        return "validate failed: " + (result.stderr or result.stdout).strip()
+    result = subprocess.run([ariadnec, "emulate", onnx_path, "--input", events,
+                             "-o", os.devnull, "--report-overflow"] + args,
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        return "emulate failed: " + result.stderr.strip()
+    totals = [l for l in result.stderr.splitlines() if l.startswith("overflow:")]
+    if len(totals) != 1:
+        return "emulate --report-overflow printed no totals"
+    counted = [int(w) for w in totals[0].split() if w.isdigit()]
+    if expect_overflow and sum(counted) == 0:
+        return "events beyond the type limits overflowed nothing: " + totals[0]
+    return None
+
+
+def check_example(ariadnec, workdir, example_dir):
+    """The shipped example at auto precision, 16-bit budget, vs float."""
+    onnx_path = os.path.join(example_dir, "neurotrigger.onnx")
+    events = os.path.join(example_dir, "events.csv")
+    result = subprocess.run([ariadnec, "emulate", onnx_path, "--input", events,
+                             "-o", os.path.join(workdir, "example_auto.csv"),
+                             "--precision", "auto", "--calibration", events,
+                             "--max-width", "16", "--compare", "float"],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        return "emulate failed: " + result.stderr.strip()
+    rows = [l.split() for l in result.stderr.splitlines()
+            if l.startswith("z_theta")]
+    if len(rows) != 1:
+        return "no comparison row for z_theta in: " + result.stderr
+    worst = float(rows[0][1])
+    print(f"     example auto (16 bits): max |error| vs float {worst:.3g}")
+    if not worst < AUTO_TOLERANCE:
+        return f"max |error| {worst} is not below {AUTO_TOLERANCE}"
+    for precision in FIXED_PRECISIONS:
+        error = check_fixed(ariadnec, onnx_path, precision, events, events,
+                            expect_overflow=False)
+        if error:
+            return f"{precision}: {error}"
     return None
 
 
 def main():
-    ariadnec, workdir = sys.argv[1], sys.argv[2]
+    ariadnec, workdir, example_dir = sys.argv[1], sys.argv[2], sys.argv[3]
     os.makedirs(workdir, exist_ok=True)
     passed = failed = 0
-    for name, build, shapes, opset, dynamic in MODELS:
+
+    def run(entry):
+        name, build, shapes, opset, dynamic = entry
         try:
-            error = run_model(ariadnec, workdir, name, build, shapes, opset, dynamic)
+            return run_model(ariadnec, workdir, name, build, shapes, opset,
+                             dynamic)
         except subprocess.CalledProcessError as e:
-            error = f"{e.cmd[1]} failed: {e.stderr.strip()}"
+            return f"{e.cmd[1]} failed: {e.stderr.strip()}"
+
+    # The models are independent: run them side by side (each validate
+    # builds a package), reporting in order.
+    with concurrent.futures.ThreadPoolExecutor(os.cpu_count() or 2) as pool:
+        errors = list(pool.map(run, MODELS))
+    for (name, _, _, opset, _), error in zip(MODELS, errors):
         if error:
             failed += 1
             print(f"FAIL {name} (opset {opset}): {error}")
         else:
             passed += 1
             print(f"ok   {name} (opset {opset})")
+    error = check_example(ariadnec, workdir, example_dir)
+    if error:
+        failed += 1
+        print(f"FAIL example neurotrigger: {error}")
+    else:
+        passed += 1
+        print("ok   example neurotrigger (float, fixed point, auto)")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 

@@ -57,7 +57,7 @@ func.func @mlp(%x: tensor<?x3xf32> {nn.name = "x"}) -> (tensor<?x2xf32> {nn.name
 // CHECK-NEXT:   static constexpr float alpha = 0.01f;
 // CHECK-NEXT: };
 
-// CHECK:      template <int Lanes> void run(const float *in, float *out) {
+// CHECK:      template <int Lanes, class Out> void run(const float *in, Out *out) {
 // CHECK-NEXT:   alignas(64) float arena[Lanes * 16];
 // CHECK-NEXT:   // fc1: nn.dense
 // CHECK-NEXT:   ariadne::dense<fc1Config, Lanes>(in, arena);
@@ -65,8 +65,10 @@ func.func @mlp(%x: tensor<?x3xf32> {nn.name = "x"}) -> (tensor<?x2xf32> {nn.name
 // CHECK-NEXT:   ariadne::dense<fc2Config, Lanes>(arena, out);
 // CHECK-NEXT: }
 
-// CHECK:      extern "C" void mlp(const float *in, float *out) { run<1>(in, out); }
-// CHECK:      extern "C" void mlp_batch(const float *in, float *out, size_t n) {
+// CHECK:      template <class Out> void runBatch(const float *in, Out *out, size_t n) {
 // CHECK-NEXT:   constexpr int lanes = ariadne::simd::kBatchLanes;
 // CHECK:          run<lanes>(tileIn, tileOut);
 // CHECK:          run<1>(in + e * inSize, out + e * outSize);
+// CHECK:      extern "C" void mlp(const float *in, float *out) { run<1>(in, out); }
+// CHECK:      extern "C" void mlp_batch(const float *in, float *out, size_t n) {
+// CHECK-NEXT:   runBatch(in, out, n);

@@ -32,7 +32,7 @@ func.func @score(%x: tensor<?x20xf32>) -> tensor<?x1xf32> {
 // CHECK-NEXT:   static constexpr ariadne::Activation activation = ariadne::Activation::Sigmoid;
 // CHECK-NEXT: };
 
-// CHECK:      template <int Lanes> void run(const float *in, float *out) {
+// CHECK:      template <int Lanes, class Out> void run(const float *in, Out *out) {
 // CHECK-NEXT:   // head: nn.dense
 // CHECK-NEXT:   ariadne::dense<headConfig, Lanes>(in, out);
 // CHECK-NEXT: }

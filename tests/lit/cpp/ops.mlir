@@ -63,7 +63,7 @@ func.func @ops(%a: tensor<?x2x3xf32>, %b: tensor<?x3xf32>) -> (tensor<?x9xf32>, 
 
 // shift's buffer is free once prob has read it and is reused by reverse,
 // then by swap; the concat writes the first output in place.
-// CHECK:      template <int Lanes> void run(const float *in, float *out) {
+// CHECK:      template <int Lanes, class Out> void run(const float *in, Out *out) {
 // CHECK-NEXT:   alignas(64) float arena[Lanes * 48];
 // CHECK-NEXT:   // offset: nn.constant
 // CHECK-NEXT:   const float *offset = ariadne::broadcastLanes<3, Lanes>(offsetData, arena);

@@ -32,7 +32,7 @@ func.func @fixed(%x: tensor<2x3x4xf32>, %m: tensor<4x5xf32>, %scale: tensor<3xf3
 
 // Inputs at their offsets in the concatenated event, outputs likewise; no
 // intermediate buffer.
-// CHECK:      template <int Lanes> void run(const float *in, float *out) {
+// CHECK:      template <int Lanes, class Out> void run(const float *in, Out *out) {
 // CHECK-NEXT:   // product: nn.matmul
 // CHECK-NEXT:   ariadne::matmul<productConfig, Lanes>(in, in + 24 * Lanes, out);
 // CHECK-NEXT:   // norm: nn.batch_norm

@@ -1,0 +1,1182 @@
+//===- runtime_fixed_kernels_test.cpp - the kernels of the fx dialect -----===//
+//
+// Each kernel of fixed_kernels.h against a scalar reference written here
+// from the op semantics of FXOps.td, with exact __int128 arithmetic and
+// castBits (tested exhaustively elsewhere) only as the final rounding of an
+// exact value. Inputs are seeded random raw values that always include the
+// extreme values of the types; every kernel runs one event at a time and
+// on tiles of simd::kBatchLanes events in the lane layout, and both must
+// give the reference's integers. The vector dense kernels and the vector
+// quantization are also compiled for the build machine's widest vectors
+// and checked there.
+//
+//===----------------------------------------------------------------------===//
+#include "ariadne/fixed_kernels.h"
+#include "backends/common/Resources.h"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <limits>
+#include <random>
+#include <string>
+#include <type_traits>
+#include <unistd.h>
+#include <vector>
+
+using namespace ariadne;
+
+namespace {
+
+using i128 = __int128;
+using u64 = std::uint64_t;
+
+constexpr int kLanes = simd::kBatchLanes;
+/// Events per check: several tiles, so that every lane sees many values.
+constexpr int kEvents = 6 * kLanes;
+
+std::string str(i128 v) {
+  if (v == 0)
+    return "0";
+  const bool negative = v < 0;
+  std::string digits;
+  // Digits from the magnitude, taken one at a time without negating the
+  // most negative value.
+  for (; v != 0; v /= 10) {
+    const int digit = static_cast<int>(v % 10);
+    digits.insert(digits.begin(), char('0' + (digit < 0 ? -digit : digit)));
+  }
+  return negative ? "-" + digits : digits;
+}
+
+template <class T> constexpr FixedSpec specOf() { return T::spec(); }
+
+/// The range of T's integers.
+template <class T> i128 lowest() {
+  constexpr FixedSpec s = specOf<T>();
+  return s.isSigned ? -(i128(1) << (s.width - 1)) : 0;
+}
+template <class T> i128 highest() {
+  constexpr FixedSpec s = specOf<T>();
+  return s.isSigned ? (i128(1) << (s.width - 1)) - 1 : (i128(1) << s.width) - 1;
+}
+
+/// The integer m held by extended raw bits of T.
+template <class T> i128 integerOf(u64 bits) {
+  return specOf<T>().isSigned ? i128(static_cast<std::int64_t>(bits))
+                              : i128(bits);
+}
+
+/// The extended raw bits of T holding the integer m (in T's range).
+template <class T> u64 bitsOf(i128 m) {
+  REQUIRE(m >= lowest<T>());
+  REQUIRE(m <= highest<T>());
+  return static_cast<u64>(m);
+}
+
+/// m modulo 2^W as an integer of T (two's complement for signed T).
+template <class T> u64 wrapInto(i128 m) {
+  constexpr FixedSpec s = specOf<T>();
+  const i128 modulus = i128(1) << s.width;
+  i128 r = m % modulus;
+  if (r < 0)
+    r += modulus;
+  if (r > highest<T>())
+    r -= modulus;
+  return bitsOf<T>(r);
+}
+
+/// floor(n / 2^shift), shift 0..63.
+i128 floorShift(i128 n, int shift) {
+  const i128 d = i128(1) << shift;
+  i128 q = n / d;
+  if (n % d != 0 && n < 0)
+    --q;
+  return q;
+}
+
+/// A random integer of T: the extremes first, then uniform ones, small
+/// ones and ones near the ends of the range.
+template <class T> std::vector<u64> sampleRaw(std::mt19937_64 &gen, size_t n) {
+  const i128 lo = lowest<T>(), hi = highest<T>();
+  std::vector<u64> out;
+  for (i128 m :
+       {lo, hi, i128(0), lo + 1, hi - 1, i128(1), i128(-1), (lo + hi) / 2})
+    if (m >= lo && m <= hi && out.size() < n)
+      out.push_back(bitsOf<T>(m));
+  const i128 span = hi - lo + 1;
+  while (out.size() < n) {
+    const u64 r = gen();
+    i128 m = 0;
+    switch (r % 4) {
+    case 0:
+    case 1:
+      m = lo + i128(gen()) % span;
+      break;
+    case 2:
+      m = i128(gen() % 129) - 64;
+      break;
+    default:
+      m = (r & 4) ? lo + i128(gen() % 64) : hi - i128(gen() % 64);
+      break;
+    }
+    if (m < lo)
+      m = lo;
+    if (m > hi)
+      m = hi;
+    out.push_back(bitsOf<T>(m));
+  }
+  return out;
+}
+
+template <class T> bool same(T a, T b) { return a == b; }
+bool same(float a, float b) { return std::memcmp(&a, &b, sizeof(a)) == 0; }
+
+template <class T> std::string show(T v) { return str(i128(v)); }
+std::string show(float v) {
+  u64 bits = 0;
+  std::memcpy(&bits, &v, sizeof(v));
+  return std::to_string(v) + " (bits " + std::to_string(bits) + ")";
+}
+
+/// Compares `got` with `want` and reports the first difference.
+template <class T>
+void requireSame(const std::vector<T> &got, const std::vector<T> &want,
+                 int eventSize, const char *what) {
+  REQUIRE(got.size() == want.size());
+  for (size_t i = 0; i < got.size(); ++i)
+    if (!same(got[i], want[i])) {
+      INFO(what << ": event " << i / eventSize << ", element " << i % eventSize
+                << ": got " << show(got[i]) << ", want " << show(want[i]));
+      REQUIRE(same(got[i], want[i]));
+    }
+}
+
+/// Runs a kernel on the events of `in` (one after another) one event at a
+/// time (`one`) and in tiles of kLanes events in the lane layout (`tile`);
+/// both must give `want`. With `inPlace`, the tile kernel also runs with
+/// `out` the same buffer as `in`.
+template <class In, class Out>
+void checkEvents(const std::vector<In> &in, int inSize,
+                 const std::vector<Out> &want, int outSize,
+                 void (*one)(const In *, Out *),
+                 void (*tile)(const In *, Out *), bool inPlace = false) {
+  const int count = static_cast<int>(in.size()) / inSize;
+  REQUIRE(count % kLanes == 0);
+  REQUIRE(want.size() == size_t(count) * outSize);
+  std::vector<Out> got(want.size());
+  for (int e = 0; e < count; ++e)
+    one(in.data() + e * inSize, got.data() + e * outSize);
+  requireSame(got, want, outSize, "one event");
+
+  std::vector<Out> tiled(want.size());
+  std::vector<In> laneIn(size_t(inSize) * kLanes);
+  std::vector<Out> laneOut(size_t(outSize) * kLanes);
+  for (int e0 = 0; e0 < count; e0 += kLanes) {
+    for (int t = 0; t < kLanes; ++t)
+      for (int i = 0; i < inSize; ++i)
+        laneIn[i * kLanes + t] = in[(e0 + t) * inSize + i];
+    tile(laneIn.data(), laneOut.data());
+    for (int t = 0; t < kLanes; ++t)
+      for (int i = 0; i < outSize; ++i)
+        tiled[(e0 + t) * outSize + i] = laneOut[i * kLanes + t];
+  }
+  requireSame(tiled, want, outSize, "lanes");
+
+  if constexpr (std::is_same<In, Out>::value) {
+    if (inPlace) {
+      REQUIRE(inSize == outSize);
+      std::vector<Out> buffer(in.size());
+      for (int e0 = 0; e0 < count; e0 += kLanes)
+        for (int t = 0; t < kLanes; ++t)
+          for (int i = 0; i < inSize; ++i)
+            buffer[e0 * inSize + i * kLanes + t] = in[(e0 + t) * inSize + i];
+      for (int e0 = 0; e0 < count; e0 += kLanes)
+        tile(buffer.data() + e0 * inSize, buffer.data() + e0 * inSize);
+      for (int e0 = 0; e0 < count; e0 += kLanes)
+        for (int t = 0; t < kLanes; ++t)
+          for (int i = 0; i < outSize; ++i)
+            tiled[(e0 + t) * outSize + i] =
+                buffer[e0 * outSize + i * kLanes + t];
+      requireSame(tiled, want, outSize, "lanes, in place");
+    }
+  }
+}
+
+/// Calls f(q, o) with every quantization and overflow mode as
+/// std::integral_constant arguments.
+template <QuantMode Q, class F> void forEachOverflow(F &f) {
+  f(std::integral_constant<QuantMode, Q>{},
+    std::integral_constant<OverflowMode, WRAP>{});
+  f(std::integral_constant<QuantMode, Q>{},
+    std::integral_constant<OverflowMode, SAT>{});
+  f(std::integral_constant<QuantMode, Q>{},
+    std::integral_constant<OverflowMode, SAT_ZERO>{});
+  f(std::integral_constant<QuantMode, Q>{},
+    std::integral_constant<OverflowMode, SAT_SYM>{});
+}
+template <class F> void forEachMode(F f) {
+  forEachOverflow<TRN>(f);
+  forEachOverflow<TRN_ZERO>(f);
+  forEachOverflow<RND>(f);
+  forEachOverflow<RND_ZERO>(f);
+  forEachOverflow<RND_MIN_INF>(f);
+  forEachOverflow<RND_INF>(f);
+  forEachOverflow<RND_CONV>(f);
+}
+
+/// T with the modes Q and O.
+template <class T, QuantMode Q, OverflowMode O>
+using WithModes = FixedPoint<T::width, T::iwidth, T::isSigned, Q, O>;
+
+//===----------------------------------------------------------------------===//
+// quantize and output
+//===----------------------------------------------------------------------===//
+
+/// Floats for a type with `frac` fractional bits and `intWidth` integer
+/// bits: special values, values on and between the grid points (ties
+/// included), values around the range and around 2^62 on the grid (where
+/// the kernel changes paths), and random magnitudes.
+std::vector<float> sampleFloats(std::mt19937_64 &gen, int frac, int intWidth,
+                                size_t n) {
+  const float inf = std::numeric_limits<float>::infinity();
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  std::vector<float> out = {0.0f,
+                            -0.0f,
+                            nan,
+                            -nan,
+                            inf,
+                            -inf,
+                            std::numeric_limits<float>::max(),
+                            -std::numeric_limits<float>::max(),
+                            std::numeric_limits<float>::min(),
+                            std::numeric_limits<float>::denorm_min(),
+                            -std::numeric_limits<float>::denorm_min(),
+                            1.0f,
+                            -1.0f,
+                            0.5f,
+                            -0.5f};
+  auto scaled = [](double m, int e) {
+    return static_cast<float>(std::ldexp(m, e));
+  };
+  for (int e : {62, 61, 63, intWidth, intWidth - 1, intWidth + 1}) {
+    const float edge = scaled(1.0, e - (e >= 61 ? frac : 0));
+    for (float x :
+         {edge, std::nextafter(edge, 0.0f), std::nextafter(edge, inf)})
+      out.insert(out.end(), {x, -x});
+  }
+  std::uniform_int_distribution<int> small(-5000, 5000);
+  std::uniform_real_distribution<double> unit(-1.0, 1.0);
+  while (out.size() < n) {
+    switch (gen() % 4) {
+    case 0: // on the grid or half way between grid points
+      out.push_back(scaled(small(gen) + 0.5 * (gen() % 2), -frac));
+      break;
+    case 1: // a quarter step either side of a half
+      out.push_back(
+          scaled(small(gen) + 0.5 + 0.25 * (gen() % 2 ? 1 : -1), -frac));
+      break;
+    case 2: { // any magnitude around the type's range
+      const int e = static_cast<int>(gen() % 80) - 40 + intWidth;
+      out.push_back(scaled(unit(gen), e < 120 ? e : 120));
+      break;
+    }
+    default: { // any float bits that are a number
+      std::uint32_t bits = static_cast<std::uint32_t>(gen());
+      float x = 0.0f;
+      std::memcpy(&x, &bits, sizeof(x));
+      out.push_back(std::isnan(x) ? 0.0f : x);
+      break;
+    }
+    }
+  }
+  out.resize(n);
+  return out;
+}
+
+template <class Out> struct QuantizeOf : fx::QuantizeConfig {
+  static constexpr int size = 7;
+  using OutT = Out;
+};
+
+template <class C> void checkQuantize(std::mt19937_64 &gen) {
+  using Out = typename C::OutT;
+  INFO("quantize into " << Out::width << "," << Out::iwidth << " signed "
+                        << Out::isSigned << " Q " << int(Out::qmode) << " O "
+                        << int(Out::omode));
+  const std::vector<float> in =
+      sampleFloats(gen, Out::fwidth, Out::iwidth, size_t(C::size) * kEvents);
+  std::vector<u64> want(in.size());
+  // The op is defined as bitsFromDouble on the float's exact value.
+  for (size_t i = 0; i < in.size(); ++i)
+    want[i] = bitsFromDouble(static_cast<double>(in[i]), Out::spec());
+  checkEvents(in, C::size, want, C::size, fx::quantize<C, 1>,
+              fx::quantize<C, kLanes>);
+}
+
+template <class T> void quantizeEveryMode(std::mt19937_64 &gen) {
+  forEachMode([&](auto q, auto o) {
+    checkQuantize<
+        QuantizeOf<WithModes<T, decltype(q)::value, decltype(o)::value>>>(gen);
+  });
+}
+
+TEST_CASE("fx quantize rounds floats like bitsFromDouble",
+          "[runtime][fixed-kernels]") {
+  std::mt19937_64 gen(1);
+  quantizeEveryMode<fixed<16, 6>>(gen);
+  quantizeEveryMode<ufixed<8, 3>>(gen);
+  quantizeEveryMode<fixed<1, 1>>(gen);
+  quantizeEveryMode<fixed<64, 40>>(gen);
+  quantizeEveryMode<ufixed<64, 20>>(gen);
+  quantizeEveryMode<fixed<62, 62>>(gen);
+  // Binary points outside the bits, far fractions, 32-bit widths.
+  checkQuantize<QuantizeOf<fixed<24, 30, RND_CONV, SAT>>>(gen);
+  checkQuantize<QuantizeOf<ufixed<20, -5, RND, SAT_SYM>>>(gen);
+  checkQuantize<QuantizeOf<fixed<16, -60, RND_INF, WRAP>>>(gen);
+  checkQuantize<QuantizeOf<fixed<32, 1, RND_ZERO, SAT_ZERO>>>(gen);
+  checkQuantize<QuantizeOf<ufixed<32, 32, TRN_ZERO, WRAP>>>(gen);
+  checkQuantize<QuantizeOf<fixed<63, 1, RND, SAT>>>(gen);
+  // Grids no float reaches exactly through the fast path: bitsFromDouble
+  // alone.
+  checkQuantize<QuantizeOf<fixed<8, 900, RND, SAT>>>(gen);
+  checkQuantize<QuantizeOf<fixed<8, -900, RND, SAT>>>(gen);
+}
+
+template <class In> struct OutputOf : fx::OutputConfig {
+  static constexpr int size = 5;
+  using InT = In;
+};
+
+template <class T> void checkOutput(std::mt19937_64 &gen) {
+  using C = OutputOf<T>;
+  INFO("output of " << T::width << "," << T::iwidth << " signed "
+                    << T::isSigned);
+  const std::vector<u64> in = sampleRaw<T>(gen, size_t(C::size) * kEvents);
+  std::vector<float> wantFloat(in.size());
+  std::vector<std::int64_t> wantRaw(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    wantFloat[i] = bitsToFloat(in[i], T::spec());
+    // The integer, or for a 64-bit unsigned type its bit pattern.
+    wantRaw[i] =
+        static_cast<std::int64_t>(static_cast<u64>(integerOf<T>(in[i])));
+  }
+  checkEvents(in, C::size, wantFloat, C::size, fx::output<C, 1>,
+              fx::output<C, kLanes>);
+  checkEvents(in, C::size, wantRaw, C::size, fx::output<C, 1>,
+              fx::output<C, kLanes>);
+}
+
+TEST_CASE("fx output gives floats and raw integers",
+          "[runtime][fixed-kernels]") {
+  std::mt19937_64 gen(2);
+  checkOutput<fixed<16, 6>>(gen);
+  checkOutput<ufixed<16, 6>>(gen);
+  checkOutput<fixed<1, 1>>(gen);
+  checkOutput<ufixed<1, 0>>(gen);
+  checkOutput<fixed<32, -8>>(gen);
+  checkOutput<fixed<64, 32>>(gen);
+  checkOutput<ufixed<64, 64>>(gen);
+  checkOutput<ufixed<40, 200>>(gen);
+  // Values with more than 24 significant bits round once, ties to even.
+  const std::uint64_t bits = (std::uint64_t(1) << 24) + 1;
+  CHECK(bitsToFloat(bits, ufixed<30, 30>::spec()) == 16777216.0f);
+  std::uint64_t raw[1] = {bits};
+  float value[1] = {};
+  fx::output<OutputOf<ufixed<30, 30>>>(raw, value);
+  CHECK(value[0] == 16777216.0f);
+}
+
+//===----------------------------------------------------------------------===//
+// cast
+//===----------------------------------------------------------------------===//
+
+template <class In, class Out> struct CastOf : fx::CastConfig {
+  static constexpr int size = 6;
+  using InT = In;
+  using OutT = Out;
+};
+
+template <class C> void checkCast(std::mt19937_64 &gen) {
+  using In = typename C::InT;
+  using Out = typename C::OutT;
+  INFO("cast " << In::width << "," << In::iwidth << " -> " << Out::width << ","
+               << Out::iwidth << " Q " << int(Out::qmode) << " O "
+               << int(Out::omode));
+  const std::vector<u64> in = sampleRaw<In>(gen, size_t(C::size) * kEvents);
+  std::vector<u64> want(in.size());
+  for (size_t i = 0; i < in.size(); ++i)
+    want[i] = castBits(in[i], In::spec(), Out::spec());
+  checkEvents(in, C::size, want, C::size, fx::cast<C, 1>, fx::cast<C, kLanes>,
+              true);
+}
+
+template <class In, class Out> void castEveryMode(std::mt19937_64 &gen) {
+  forEachMode([&](auto q, auto o) {
+    checkCast<
+        CastOf<In, WithModes<Out, decltype(q)::value, decltype(o)::value>>>(
+        gen);
+  });
+}
+
+TEST_CASE("fx cast applies the result type's modes",
+          "[runtime][fixed-kernels]") {
+  std::mt19937_64 gen(3);
+  castEveryMode<fixed<37, 17>, fixed<16, 6>>(gen);
+  castEveryMode<ufixed<64, 20>, fixed<64, 30>>(gen);
+  checkCast<CastOf<fixed<16, 6>, ufixed<8, 2, RND, SAT>>>(gen);
+  checkCast<CastOf<fixed<16, 6>, ufixed<8, 2, RND_CONV, SAT_SYM>>>(gen);
+  checkCast<CastOf<fixed<5, 1>, fixed<1, 1, RND_INF, SAT_SYM>>>(gen);
+  checkCast<CastOf<fixed<62, 2>, ufixed<32, 12, RND_ZERO, SAT_ZERO>>>(gen);
+  checkCast<CastOf<ufixed<1, 0>, fixed<64, 64, RND, WRAP>>>(gen);
+}
+
+//===----------------------------------------------------------------------===//
+// dense
+//===----------------------------------------------------------------------===//
+
+template <class In, class Weight, class Acc, class Raw, int K, int N, int Rows,
+          bool HasBias>
+struct DenseOf : fx::DenseConfig {
+  static constexpr int rows = Rows;
+  static constexpr int inFeatures = K;
+  static constexpr int outFeatures = N;
+  using InT = In;
+  using WeightT = Weight;
+  using AccT = Acc;
+  using WeightRaw = Raw;
+  static inline Raw weightStorage[N * K];
+  static inline std::int64_t biasStorage[N];
+  static constexpr const Raw *weights = weightStorage;
+  static constexpr const std::int64_t *bias = HasBias ? biasStorage : nullptr;
+};
+
+/// Fills the weights with random raw values (extremes included) and the
+/// bias with random 64-bit integers (the kernel adds them modulo 2^64).
+template <class C> void fillDense(std::mt19937_64 &gen) {
+  const std::vector<u64> w = sampleRaw<typename C::WeightT>(
+      gen, size_t(C::outFeatures) * C::inFeatures);
+  for (size_t i = 0; i < w.size(); ++i) {
+    const i128 m = integerOf<typename C::WeightT>(w[i]);
+    REQUIRE(m >= std::numeric_limits<typename C::WeightRaw>::min());
+    REQUIRE(m <= std::numeric_limits<typename C::WeightRaw>::max());
+    C::weightStorage[i] = static_cast<typename C::WeightRaw>(m);
+  }
+  for (int n = 0; n < C::outFeatures; ++n)
+    C::biasStorage[n] = n == 0   ? std::numeric_limits<std::int64_t>::min()
+                        : n == 1 ? std::numeric_limits<std::int64_t>::max()
+                        : (n % 3 == 0)
+                            ? static_cast<std::int64_t>(gen())
+                            : static_cast<std::int64_t>(gen() % 2001) - 1000;
+}
+
+template <class C> void checkDense(std::mt19937_64 &gen) {
+  using In = typename C::InT;
+  using Acc = typename C::AccT;
+  constexpr int K = C::inFeatures, N = C::outFeatures, rows = C::rows;
+  INFO("dense " << rows << "x" << K << "->" << N << ", input " << In::width
+                << " signed " << In::isSigned << ", weight "
+                << C::WeightT::width << ", accumulator " << Acc::width
+                << " signed " << Acc::isSigned << ", bias "
+                << (C::bias != nullptr));
+  fillDense<C>(gen);
+  const std::vector<u64> in = sampleRaw<In>(gen, size_t(rows) * K * kEvents);
+  std::vector<u64> want(size_t(rows) * N * kEvents);
+  for (int e = 0; e < kEvents; ++e)
+    for (int r = 0; r < rows; ++r)
+      for (int n = 0; n < N; ++n) {
+        i128 sum = C::bias != nullptr ? i128(C::biasStorage[n]) : 0;
+        for (int k = 0; k < K; ++k)
+          sum += integerOf<In>(in[(e * rows + r) * K + k]) *
+                 i128(C::weightStorage[n * K + k]);
+        want[(e * rows + r) * N + n] = wrapInto<Acc>(sum);
+      }
+  checkEvents(in, rows * K, want, rows * N, fx::dense<C, 1>,
+              fx::dense<C, kLanes>);
+  // A lane count that is no multiple of the vector width takes the
+  // portable loops.
+  std::vector<u64> laneIn(size_t(rows) * K * 3), laneOut(size_t(rows) * N * 3);
+  for (int t = 0; t < 3; ++t)
+    for (int i = 0; i < rows * K; ++i)
+      laneIn[i * 3 + t] = in[t * rows * K + i];
+  fx::dense<C, 3>(laneIn.data(), laneOut.data());
+  for (int t = 0; t < 3; ++t)
+    for (int i = 0; i < rows * N; ++i) {
+      INFO("three lanes, lane " << t << " element " << i);
+      REQUIRE(laneOut[i * 3 + t] == want[t * rows * N + i]);
+    }
+}
+
+TEST_CASE("fx dense sums exactly and wraps into the accumulator",
+          "[runtime][fixed-kernels]") {
+  std::mt19937_64 gen(4);
+  // The 27-81-2 model at fixed<16, 6>, exact accumulators.
+  checkDense<DenseOf<fixed<16, 6>, fixed<16, 6>, fixed<64, 44>, std::int16_t,
+                     27, 81, 1, true>>(gen);
+  checkDense<DenseOf<fixed<16, 6>, fixed<16, 6>, fixed<38, 18>, std::int16_t,
+                     81, 2, 1, true>>(gen);
+  // Narrow accumulators that wrap, signed and unsigned.
+  checkDense<DenseOf<fixed<16, 6>, fixed<8, 1>, fixed<20, 3>, std::int8_t, 27,
+                     13, 1, true>>(gen);
+  checkDense<DenseOf<ufixed<12, 4>, ufixed<8, 0>, ufixed<9, -7>, std::int16_t,
+                     10, 5, 2, false>>(gen);
+  // Widths at the 32-bit limit of the widening multiply: 32-bit signed and
+  // 31-bit unsigned take it, a 32-bit unsigned input does not.
+  checkDense<DenseOf<fixed<32, 8>, fixed<32, 2>, fixed<64, 10>, std::int32_t, 9,
+                     7, 1, true>>(gen);
+  checkDense<DenseOf<ufixed<31, 5>, fixed<32, 2>, fixed<64, 8>, std::int32_t, 9,
+                     7, 1, true>>(gen);
+  checkDense<DenseOf<ufixed<32, 32>, fixed<8, 8>, ufixed<45, 45>, std::int8_t,
+                     6, 11, 1, true>>(gen);
+  checkDense<DenseOf<fixed<16, 6>, ufixed<32, 0>, fixed<40, -2>, std::int64_t,
+                     5, 4, 1, false>>(gen);
+  // Wide operands: 64-bit multiplies, wrapping modulo 2^64.
+  checkDense<DenseOf<fixed<40, 10>, fixed<24, 4>, fixed<64, 14>, std::int32_t,
+                     12, 9, 3, true>>(gen);
+  checkDense<DenseOf<fixed<64, 64>, fixed<8, 0>, fixed<64, 56>, std::int8_t, 4,
+                     3, 1, true>>(gen);
+  checkDense<DenseOf<ufixed<64, 32>, ufixed<16, 16>, ufixed<63, 31>,
+                     std::int32_t, 5, 6, 1, false>>(gen);
+  // One-bit types and a one-bit accumulator (the parity of the sum).
+  checkDense<DenseOf<fixed<1, 1>, ufixed<1, 1>, fixed<3, 3>, std::int8_t, 7, 17,
+                     2, false>>(gen);
+  checkDense<DenseOf<ufixed<1, 1>, ufixed<1, 1>, ufixed<1, 1>, std::int8_t, 9,
+                     3, 1, true>>(gen);
+}
+
+//===----------------------------------------------------------------------===//
+// table
+//===----------------------------------------------------------------------===//
+
+/// The table index of FXOps.td, exactly: clamp(floor((x - low) / 2^shift),
+/// 0, size - 1).
+i128 tableIndex(i128 x, i128 low, int shift, i128 size) {
+  const i128 bin = floorShift(x - low, shift);
+  return bin < 0 ? 0 : (bin > size - 1 ? size - 1 : bin);
+}
+
+template <class T>
+void checkBinIndex(std::mt19937_64 &gen, std::uint64_t &cases) {
+  const std::vector<u64> xs = sampleRaw<T>(gen, 200);
+  const std::vector<u64> lows = sampleRaw<T>(gen, 40);
+  for (u64 low : lows)
+    for (int shift : {0, 1, 7, 31, 32, 62, 63, int(gen() % 64)})
+      for (int size : {1, 2, 5, 1024, std::numeric_limits<int>::max()}) {
+        for (u64 x : xs) {
+          const i128 want =
+              tableIndex(integerOf<T>(x), integerOf<T>(low), shift, size);
+          const int got =
+              fx::detail::binIndex(x, low, T::isSigned, shift, size - 1);
+          if (i128(got) != want) {
+            INFO("width " << T::width << " signed " << T::isSigned << " x "
+                          << str(integerOf<T>(x)) << " low "
+                          << str(integerOf<T>(low)) << " shift " << shift
+                          << " size " << size);
+            REQUIRE(i128(got) == want);
+          }
+          ++cases;
+        }
+      }
+}
+
+TEST_CASE("the table index is exact for every input width",
+          "[runtime][fixed-kernels]") {
+  std::mt19937_64 gen(5);
+  std::uint64_t cases = 0;
+  checkBinIndex<fixed<1, 1>>(gen, cases);
+  checkBinIndex<ufixed<1, 1>>(gen, cases);
+  checkBinIndex<fixed<16, 6>>(gen, cases);
+  checkBinIndex<ufixed<16, 6>>(gen, cases);
+  checkBinIndex<fixed<32, 6>>(gen, cases);
+  checkBinIndex<ufixed<33, 6>>(gen, cases);
+  checkBinIndex<fixed<62, 6>>(gen, cases);
+  checkBinIndex<fixed<63, 6>>(gen, cases);
+  checkBinIndex<ufixed<63, 6>>(gen, cases);
+  checkBinIndex<fixed<64, 6>>(gen, cases);
+  checkBinIndex<ufixed<64, 6>>(gen, cases);
+  CHECK(cases == 11ull * 200 * 40 * 8 * 5);
+}
+
+template <class In, class Out, std::int64_t Low, int Shift, int Size>
+struct TableOf : fx::TableConfig {
+  static constexpr int size = 9;
+  using InT = In;
+  using OutT = Out;
+  static constexpr int tableSize = Size;
+  static constexpr std::int64_t inputLow = Low;
+  static constexpr int shift = Shift;
+  static inline std::int64_t storage[Size];
+  static constexpr const std::int64_t *table = storage;
+};
+
+template <class C> void checkTable(std::mt19937_64 &gen) {
+  using In = typename C::InT;
+  using Out = typename C::OutT;
+  INFO("table over " << In::width << " signed " << In::isSigned << ", low "
+                     << C::inputLow << ", shift " << C::shift << ", size "
+                     << C::tableSize);
+  const std::vector<u64> entries = sampleRaw<Out>(gen, C::tableSize);
+  for (int i = 0; i < C::tableSize; ++i)
+    C::storage[i] = static_cast<std::int64_t>(entries[i]);
+  const std::vector<u64> in = sampleRaw<In>(gen, size_t(C::size) * kEvents);
+  std::vector<u64> want(in.size());
+  const u64 lowBits = static_cast<u64>(C::inputLow);
+  for (size_t i = 0; i < in.size(); ++i) {
+    const i128 index = tableIndex(integerOf<In>(in[i]), integerOf<In>(lowBits),
+                                  C::shift, C::tableSize);
+    want[i] = entries[static_cast<size_t>(index)];
+  }
+  checkEvents(in, C::size, want, C::size, fx::table<C, 1>, fx::table<C, kLanes>,
+              true);
+}
+
+TEST_CASE("fx table looks up the bin of each value",
+          "[runtime][fixed-kernels]") {
+  std::mt19937_64 gen(6);
+  checkTable<TableOf<fixed<16, 6>, fixed<8, 1>, -512, 8, 5>>(gen);
+  checkTable<TableOf<fixed<16, 6>, ufixed<16, 0>, -32768, 6, 1024>>(gen);
+  checkTable<TableOf<ufixed<12, 2>, fixed<10, 3>, 100, 0, 37>>(gen);
+  checkTable<TableOf<fixed<1, 1>, fixed<1, 1>, -1, 0, 2>>(gen);
+  checkTable<TableOf<fixed<8, 8>, ufixed<4, 4>, 127, 3, 3>>(gen);
+  checkTable<
+      TableOf<fixed<40, 10>, fixed<18, 2>, -(std::int64_t(1) << 38), 31, 300>>(
+      gen);
+  checkTable<TableOf<fixed<64, 10>, fixed<64, 3>,
+                     std::numeric_limits<std::int64_t>::min(), 63, 3>>(gen);
+  checkTable<TableOf<fixed<64, 10>, fixed<16, 3>, 12345, 40, 1000>>(gen);
+  // A 64-bit unsigned low value from 2^63 up is a negative i64 attribute.
+  checkTable<TableOf<ufixed<64, 64>, ufixed<64, 1>,
+                     std::numeric_limits<std::int64_t>::min() + 5, 60, 17>>(
+      gen);
+  checkTable<TableOf<ufixed<64, 64>, fixed<8, 1>, 0, 63, 2>>(gen);
+  checkTable<TableOf<fixed<32, 6>, fixed<8, 1>, 0, 0, 1>>(gen);
+}
+
+//===----------------------------------------------------------------------===//
+// relu and clamp
+//===----------------------------------------------------------------------===//
+
+template <class In> struct ReluOf : fx::ReluConfig {
+  static constexpr int size = 10;
+  using InT = In;
+};
+
+template <class T> void checkRelu(std::mt19937_64 &gen) {
+  using C = ReluOf<T>;
+  INFO("relu of " << T::width << " signed " << T::isSigned);
+  const std::vector<u64> in = sampleRaw<T>(gen, size_t(C::size) * kEvents);
+  std::vector<u64> want(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    const i128 m = integerOf<T>(in[i]);
+    want[i] = bitsOf<T>(m < 0 ? 0 : m);
+  }
+  checkEvents(in, C::size, want, C::size, fx::relu<C, 1>, fx::relu<C, kLanes>,
+              true);
+}
+
+TEST_CASE("fx relu keeps the non-negative values", "[runtime][fixed-kernels]") {
+  std::mt19937_64 gen(7);
+  checkRelu<fixed<16, 6>>(gen);
+  checkRelu<fixed<1, 1>>(gen);
+  checkRelu<fixed<8, -3>>(gen);
+  checkRelu<fixed<32, 32>>(gen);
+  checkRelu<fixed<62, 2>>(gen);
+  checkRelu<fixed<64, 2>>(gen);
+  checkRelu<ufixed<1, 1>>(gen);
+  checkRelu<ufixed<16, 6>>(gen);
+  checkRelu<ufixed<64, 64>>(gen);
+}
+
+template <class In, std::int64_t Low, std::int64_t High>
+struct ClampOf : fx::ClampConfig {
+  static constexpr int size = 8;
+  using InT = In;
+  static constexpr std::int64_t low = Low;
+  static constexpr std::int64_t high = High;
+};
+
+template <class C> void checkClamp(std::mt19937_64 &gen) {
+  using T = typename C::InT;
+  const i128 low = integerOf<T>(static_cast<u64>(C::low));
+  const i128 high = integerOf<T>(static_cast<u64>(C::high));
+  INFO("clamp of " << T::width << " signed " << T::isSigned << " to ["
+                   << str(low) << ", " << str(high) << "]");
+  REQUIRE(low <= high);
+  const std::vector<u64> in = sampleRaw<T>(gen, size_t(C::size) * kEvents);
+  std::vector<u64> want(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    const i128 m = integerOf<T>(in[i]);
+    want[i] = bitsOf<T>(m < low ? low : (m > high ? high : m));
+  }
+  checkEvents(in, C::size, want, C::size, fx::clamp<C, 1>, fx::clamp<C, kLanes>,
+              true);
+}
+
+TEST_CASE("fx clamp bounds the values", "[runtime][fixed-kernels]") {
+  std::mt19937_64 gen(8);
+  constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  checkClamp<ClampOf<fixed<16, 6>, -1024, 1024>>(gen);
+  checkClamp<ClampOf<fixed<16, 6>, 0, 6144>>(gen);
+  checkClamp<ClampOf<fixed<16, 6>, -5, -5>>(gen);
+  checkClamp<ClampOf<fixed<1, 1>, -1, 0>>(gen);
+  checkClamp<ClampOf<ufixed<10, 2>, 3, 1000>>(gen);
+  checkClamp<ClampOf<fixed<64, 3>, kMin + 1, kMax - 3>>(gen);
+  // Bounds of a 64-bit unsigned type from 2^63 up: negative attributes.
+  checkClamp<ClampOf<ufixed<64, 64>, 5, kMin + 7>>(gen);
+  checkClamp<ClampOf<ufixed<64, 64>, kMin, -1>>(gen);
+}
+
+//===----------------------------------------------------------------------===//
+// leaky_relu
+//===----------------------------------------------------------------------===//
+
+template <class In, class Alpha, std::int64_t A, class Out>
+struct LeakyOf : fx::LeakyReluConfig {
+  static constexpr int size = 7;
+  using InT = In;
+  using AlphaT = Alpha;
+  using OutT = Out;
+  static constexpr std::int64_t alpha = A;
+};
+
+template <class C> void checkLeaky(std::mt19937_64 &gen) {
+  using In = typename C::InT;
+  using Alpha = typename C::AlphaT;
+  using Out = typename C::OutT;
+  INFO("leaky_relu " << In::width << "," << In::iwidth << " alpha " << C::alpha
+                     << " of " << Alpha::width << "," << Alpha::iwidth << " -> "
+                     << Out::width << "," << Out::iwidth << " Q "
+                     << int(Out::qmode) << " O " << int(Out::omode));
+  const std::vector<u64> in = sampleRaw<In>(gen, size_t(C::size) * kEvents);
+  std::vector<u64> want(in.size());
+  const int fracIn = In::fwidth, fracAlpha = Alpha::fwidth;
+  const i128 alpha = integerOf<Alpha>(static_cast<u64>(C::alpha));
+  for (size_t i = 0; i < in.size(); ++i) {
+    const i128 x = integerOf<In>(in[i]);
+    // v with F = frac(input) + frac(alpha) fractional bits; for a negative
+    // frac(alpha) x * 2^frac(alpha) is no integer, and v is x itself with
+    // frac(input) fractional bits, the same value.
+    i128 v = 0;
+    int frac = fracIn + fracAlpha;
+    if (x < 0) {
+      v = x * alpha;
+    } else if (fracAlpha >= 0) {
+      v = x * (i128(1) << fracAlpha);
+    } else {
+      v = x;
+      frac = fracIn;
+    }
+    REQUIRE(v >= std::numeric_limits<std::int64_t>::min());
+    REQUIRE(v <= std::numeric_limits<std::int64_t>::max());
+    want[i] = castBits(static_cast<u64>(v), FixedSpec{64, 64 - frac, true},
+                       Out::spec());
+  }
+  checkEvents(in, C::size, want, C::size, fx::leakyRelu<C, 1>,
+              fx::leakyRelu<C, kLanes>, true);
+}
+
+template <class In, class Alpha, std::int64_t A, class Out>
+void leakyEveryMode(std::mt19937_64 &gen) {
+  forEachMode([&](auto q, auto o) {
+    checkLeaky<LeakyOf<In, Alpha, A,
+                       WithModes<Out, decltype(q)::value, decltype(o)::value>>>(
+        gen);
+  });
+}
+
+TEST_CASE("fx leaky_relu scales the negative values and casts once",
+          "[runtime][fixed-kernels]") {
+  std::mt19937_64 gen(9);
+  leakyEveryMode<fixed<16, 6>, fixed<8, 1>, 13, fixed<16, 6>>(gen);
+  checkLeaky<
+      LeakyOf<fixed<16, 6>, fixed<8, 1>, -128, fixed<12, 8, RND_MIN_INF, SAT>>>(
+      gen);
+  checkLeaky<LeakyOf<fixed<12, 3>, ufixed<8, 0>, 255,
+                     ufixed<10, 4, RND_CONV, SAT_ZERO>>>(gen);
+  checkLeaky<LeakyOf<fixed<16, 6>, fixed<8, 1>, 0, fixed<16, 6>>>(gen);
+  checkLeaky<LeakyOf<fixed<16, 6>, fixed<8, 1>, 127, fixed<16, 6, RND>>>(gen);
+  // A negative frac(alpha), and one beyond alpha's width.
+  checkLeaky<LeakyOf<fixed<16, 6>, fixed<8, 10>, 3, fixed<20, 12, RND, SAT>>>(
+      gen);
+  checkLeaky<LeakyOf<fixed<16, 6>, fixed<8, -4>, -77,
+                     fixed<24, 6, RND_CONV, SAT_SYM>>>(gen);
+  checkLeaky<LeakyOf<ufixed<16, 6>, fixed<8, 1>, -100, fixed<16, 6, RND, SAT>>>(
+      gen);
+  // Widths adding up to 63.
+  checkLeaky<LeakyOf<fixed<40, 20>, ufixed<23, 0>, (1 << 23) - 1,
+                     fixed<24, 8, RND_INF, SAT_ZERO>>>(gen);
+  checkLeaky<
+      LeakyOf<fixed<55, 5>, fixed<8, 0>, -128, fixed<64, 10, RND_ZERO, WRAP>>>(
+      gen);
+  checkLeaky<LeakyOf<fixed<1, 1>, fixed<1, 1>, -1, fixed<2, 2, RND, SAT>>>(gen);
+}
+
+//===----------------------------------------------------------------------===//
+// scale
+//===----------------------------------------------------------------------===//
+
+template <class In, class Scale, class Offset, class Out, int Channels,
+          int Size, bool HasOffset>
+struct ScaleOf : fx::ScaleConfig {
+  static constexpr int size = Size;
+  static constexpr int channels = Channels;
+  using InT = In;
+  using ScaleT = Scale;
+  using OffsetT = Offset;
+  using OutT = Out;
+  static inline std::int64_t scaleStorage[Channels];
+  static inline std::int64_t offsetStorage[Channels];
+  static constexpr const std::int64_t *scale = scaleStorage;
+  static constexpr const std::int64_t *offset =
+      HasOffset ? offsetStorage : nullptr;
+};
+
+template <class C> void checkScale(std::mt19937_64 &gen) {
+  using In = typename C::InT;
+  using Scale = typename C::ScaleT;
+  using Offset = typename C::OffsetT;
+  using Out = typename C::OutT;
+  constexpr bool hasOffset = C::offset != nullptr;
+  INFO("scale " << In::width << "," << In::iwidth << " by " << Scale::width
+                << "," << Scale::iwidth << " offset " << hasOffset << " "
+                << Offset::width << "," << Offset::iwidth << " -> "
+                << Out::width << "," << Out::iwidth << " Q " << int(Out::qmode)
+                << " O " << int(Out::omode));
+  const std::vector<u64> scales = sampleRaw<Scale>(gen, C::channels);
+  const std::vector<u64> offsets = sampleRaw<Offset>(gen, C::channels);
+  for (int c = 0; c < C::channels; ++c) {
+    C::scaleStorage[c] = static_cast<std::int64_t>(scales[c]);
+    C::offsetStorage[c] = static_cast<std::int64_t>(offsets[c]);
+  }
+  const std::vector<u64> in = sampleRaw<In>(gen, size_t(C::size) * kEvents);
+  std::vector<u64> want(in.size());
+  const int frac = In::fwidth + Scale::fwidth;
+  for (size_t i = 0; i < in.size(); ++i) {
+    const int c = static_cast<int>(i % C::size) % C::channels;
+    i128 v = integerOf<In>(in[i]) * integerOf<Scale>(scales[c]);
+    if (hasOffset)
+      v += integerOf<Offset>(offsets[c]) * (i128(1) << (frac - Offset::fwidth));
+    REQUIRE(v >= std::numeric_limits<std::int64_t>::min());
+    REQUIRE(v <= std::numeric_limits<std::int64_t>::max());
+    want[i] = castBits(static_cast<u64>(v), FixedSpec{64, 64 - frac, true},
+                       Out::spec());
+  }
+  checkEvents(in, C::size, want, C::size, fx::scale<C, 1>, fx::scale<C, kLanes>,
+              true);
+}
+
+template <class In, class Scale, class Offset, class Out>
+void scaleEveryMode(std::mt19937_64 &gen) {
+  forEachMode([&](auto q, auto o) {
+    checkScale<ScaleOf<In, Scale, Offset,
+                       WithModes<Out, decltype(q)::value, decltype(o)::value>,
+                       4, 12, true>>(gen);
+  });
+}
+
+TEST_CASE("fx scale applies per-channel factors and offsets",
+          "[runtime][fixed-kernels]") {
+  std::mt19937_64 gen(10);
+  scaleEveryMode<fixed<16, 6>, fixed<8, 0>, fixed<8, 1>, fixed<16, 6>>(gen);
+  checkScale<ScaleOf<ufixed<10, 4>, fixed<6, 2>, ufixed<9, 9>,
+                     ufixed<8, 5, RND_ZERO, SAT_SYM>, 4, 12, true>>(gen);
+  // No offset; one channel broadcast over the event.
+  checkScale<ScaleOf<ufixed<20, 4>, ufixed<10, 2>, fixed<8, 1>,
+                     ufixed<12, 6, RND, SAT>, 1, 7, false>>(gen);
+  // Wide operands, an offset far left of the grid and one with negative
+  // fractional bits.
+  checkScale<ScaleOf<fixed<32, 8>, fixed<30, 2>, fixed<16, 4>,
+                     fixed<40, 12, RND_INF, WRAP>, 3, 6, true>>(gen);
+  checkScale<ScaleOf<fixed<24, 8>, fixed<12, 2>, fixed<8, 12>,
+                     fixed<20, 10, RND_CONV, SAT_SYM>, 5, 10, true>>(gen);
+  checkScale<ScaleOf<fixed<1, 1>, fixed<1, 1>, fixed<1, 2>,
+                     fixed<3, 2, RND, SAT>, 2, 4, true>>(gen);
+}
+
+//===----------------------------------------------------------------------===//
+// softmax
+//===----------------------------------------------------------------------===//
+
+template <class In, class Exp, class Inv, class Out, int Rows, int Length,
+          int ExpSize, int ExpShift, int InvSize, std::int64_t InvLow,
+          int InvShift>
+struct SoftmaxOf : fx::SoftmaxConfig {
+  static constexpr int rows = Rows;
+  static constexpr int length = Length;
+  using InT = In;
+  using ExpT = Exp;
+  using InvT = Inv;
+  using OutT = Out;
+  static inline std::int64_t expStorage[ExpSize];
+  static inline std::int64_t invStorage[InvSize];
+  static constexpr const std::int64_t *expTable = expStorage;
+  static constexpr int expSize = ExpSize;
+  static constexpr int expShift = ExpShift;
+  static constexpr const std::int64_t *invTable = invStorage;
+  static constexpr int invSize = InvSize;
+  static constexpr std::int64_t invLow = InvLow;
+  static constexpr int invShift = InvShift;
+};
+
+template <class C> void checkSoftmax(std::mt19937_64 &gen) {
+  using In = typename C::InT;
+  using Exp = typename C::ExpT;
+  using Inv = typename C::InvT;
+  using Out = typename C::OutT;
+  constexpr int rows = C::rows, length = C::length;
+  INFO("softmax " << rows << "x" << length << " of " << In::width << " signed "
+                  << In::isSigned << ", exp " << Exp::width << " inv "
+                  << Inv::width << " signed " << Inv::isSigned << " -> "
+                  << Out::width << "," << Out::iwidth << " Q "
+                  << int(Out::qmode) << " O " << int(Out::omode));
+  // Random table entries (the kernel only indexes them), extremes
+  // included.
+  const std::vector<u64> exps = sampleRaw<Exp>(gen, C::expSize);
+  const std::vector<u64> invs = sampleRaw<Inv>(gen, C::invSize);
+  for (int i = 0; i < C::expSize; ++i)
+    C::expStorage[i] = static_cast<std::int64_t>(exps[i]);
+  for (int i = 0; i < C::invSize; ++i)
+    C::invStorage[i] = static_cast<std::int64_t>(invs[i]);
+  std::vector<u64> in = sampleRaw<In>(gen, size_t(rows) * length * kEvents);
+  // Some rows of equal values, and rows whose values are close to their
+  // maximum, so that small differences and exact zeros occur too.
+  for (int e = 0; e < kEvents; e += 5)
+    for (int j = 0; j < length; ++j)
+      in[e * rows * length + j] = in[e * rows * length];
+  const i128 invLow = C::invLow;
+  std::vector<u64> want(in.size());
+  const FixedSpec product = productSpec(Exp::spec(), Inv::spec());
+  for (int e = 0; e < kEvents; ++e)
+    for (int r = 0; r < rows; ++r) {
+      const int base = (e * rows + r) * length;
+      i128 m = integerOf<In>(in[base]);
+      for (int j = 1; j < length; ++j)
+        if (integerOf<In>(in[base + j]) > m)
+          m = integerOf<In>(in[base + j]);
+      std::vector<i128> ej(length);
+      i128 s = 0;
+      for (int j = 0; j < length; ++j) {
+        const i128 index =
+            floorShift(m - integerOf<In>(in[base + j]), C::expShift);
+        ej[j] = integerOf<Exp>(exps[static_cast<size_t>(
+            index < C::expSize - 1 ? index : C::expSize - 1)]);
+        s += ej[j];
+      }
+      const i128 r2 = integerOf<Inv>(invs[static_cast<size_t>(
+          tableIndex(s, invLow, C::invShift, C::invSize))]);
+      for (int j = 0; j < length; ++j) {
+        const i128 y = ej[j] * r2;
+        REQUIRE(y >= std::numeric_limits<std::int64_t>::min());
+        REQUIRE(y <= std::numeric_limits<std::int64_t>::max());
+        want[base + j] = castBits(static_cast<u64>(y), product, Out::spec());
+      }
+    }
+  checkEvents(in, rows * length, want, rows * length, fx::softmax<C, 1>,
+              fx::softmax<C, kLanes>, true);
+}
+
+template <class In, class Out> void softmaxEveryMode(std::mt19937_64 &gen) {
+  forEachMode([&](auto q, auto o) {
+    checkSoftmax<
+        SoftmaxOf<In, ufixed<18, 1>, ufixed<18, 1>,
+                  WithModes<Out, decltype(q)::value, decltype(o)::value>, 2, 5,
+                  1024, 0, 64, 0, 12>>(gen);
+  });
+}
+
+TEST_CASE("fx softmax follows the exp and reciprocal tables",
+          "[runtime][fixed-kernels]") {
+  std::mt19937_64 gen(11);
+  softmaxEveryMode<fixed<16, 6>, ufixed<16, 1>>(gen);
+  checkSoftmax<
+      SoftmaxOf<ufixed<8, 3>, ufixed<18, 1>, ufixed<18, 1>,
+                fixed<10, 2, RND_INF, SAT_ZERO>, 2, 5, 1024, 0, 64, 0, 12>>(
+      gen);
+  // Signed reciprocals, an inv_low above and below zero, shifts that clamp.
+  checkSoftmax<SoftmaxOf<fixed<16, 6>, ufixed<18, 1>, fixed<20, 4>,
+                         fixed<16, 2, RND, SAT>, 1, 10, 300, 2, 50, 1000, 9>>(
+      gen);
+  checkSoftmax<
+      SoftmaxOf<fixed<16, 6>, ufixed<12, 0>, ufixed<12, 1>,
+                ufixed<8, 1, RND_CONV, SAT>, 3, 4, 17, 0, 7, -5000, 0>>(gen);
+  // The widest inputs, and exp and inv widths adding up to 63 with a sum
+  // of 40 exps reaching 62 bits.
+  checkSoftmax<SoftmaxOf<fixed<62, 30>, ufixed<56, 8>, ufixed<7, 0>,
+                         ufixed<32, 8, RND_INF, SAT_SYM>, 1, 40, 200, 55, 100,
+                         12345, 55>>(gen);
+  checkSoftmax<SoftmaxOf<ufixed<62, 0>, ufixed<30, 1>, fixed<33, 1>,
+                         fixed<64, 4, TRN_ZERO, WRAP>, 2, 3, 64, 61, 5, 0, 63>>(
+      gen);
+  // One value per row: always the first exp entry.
+  checkSoftmax<SoftmaxOf<fixed<1, 1>, ufixed<8, 1>, ufixed<8, 1>,
+                         ufixed<8, 1, RND, SAT>, 4, 1, 3, 0, 3, 0, 7>>(gen);
+}
+
+//===----------------------------------------------------------------------===//
+// The vector kernels at the build machine's width
+//===----------------------------------------------------------------------===//
+
+/// Dense layers and quantization compiled with the target flags under
+/// test, checked against exact references computed in the program.
+const char *const kVectorCheck = R"(
+#include "ariadne/fixed_kernels.h"
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <random>
+
+namespace fx = ariadne::fx;
+using i128 = __int128;
+constexpr int kLanes = ariadne::simd::kBatchLanes;
+
+template <class In, class W, class Acc, class Raw, int K, int N, bool Bias>
+struct Dense : fx::DenseConfig {
+  static constexpr int inFeatures = K, outFeatures = N;
+  using InT = In; using WeightT = W; using AccT = Acc; using WeightRaw = Raw;
+  static inline Raw w[N * K];
+  static inline std::int64_t b[N];
+  static constexpr const Raw *weights = w;
+  static constexpr const std::int64_t *bias = Bias ? b : nullptr;
+};
+
+template <class T> i128 value(std::uint64_t bits) {
+  return T::isSigned ? i128(std::int64_t(bits)) : i128(bits);
+}
+
+template <class T> std::uint64_t raw(std::mt19937_64 &gen, int i) {
+  constexpr int w = T::width;
+  const i128 lo = T::isSigned ? -(i128(1) << (w - 1)) : 0;
+  const i128 hi = T::isSigned ? (i128(1) << (w - 1)) - 1 : (i128(1) << w) - 1;
+  if (i % 7 == 0) return std::uint64_t(lo);
+  if (i % 7 == 1) return std::uint64_t(hi);
+  return std::uint64_t(lo + i128(gen()) % (hi - lo + 1));
+}
+
+template <class C> bool dense(unsigned seed) {
+  using In = typename C::InT; using Acc = typename C::AccT;
+  constexpr int K = C::inFeatures, N = C::outFeatures;
+  std::mt19937_64 gen(seed);
+  for (int i = 0; i < N * K; ++i)
+    C::w[i] = typename C::WeightRaw(value<typename C::WeightT>(
+        raw<typename C::WeightT>(gen, i)));
+  for (int n = 0; n < N; ++n) C::b[n] = std::int64_t(gen());
+  static std::uint64_t x[K * kLanes], y[N * kLanes];
+  for (int i = 0; i < K * kLanes; ++i) x[i] = raw<In>(gen, i);
+  fx::dense<C, kLanes>(x, y);
+  for (int n = 0; n < N; ++n)
+    for (int t = 0; t < kLanes; ++t) {
+      i128 sum = C::bias != nullptr ? i128(C::b[n]) : 0;
+      for (int k = 0; k < K; ++k)
+        sum += value<In>(x[k * kLanes + t]) * i128(C::w[n * K + k]);
+      // The low W bits, extended.
+      const int u = 64 - Acc::width;
+      std::uint64_t want = std::uint64_t(sum) << u;
+      want = Acc::isSigned ? std::uint64_t(std::int64_t(want) >> u) : want >> u;
+      if (y[n * kLanes + t] != want) {
+        std::printf("dense %d->%d: output %d lane %d differs\n", K, N, n, t);
+        return false;
+      }
+    }
+  return true;
+}
+
+template <class T> struct Quantize : fx::QuantizeConfig {
+  static constexpr int size = 64;
+  using OutT = T;
+};
+
+template <class T> bool quantize(unsigned seed) {
+  using C = Quantize<T>;
+  std::mt19937_64 gen(seed);
+  static float x[64 * kLanes];
+  static std::uint64_t y[64 * kLanes];
+  std::uniform_int_distribution<int> m(-3000, 3000);
+  for (int i = 0; i < 64 * kLanes; ++i)
+    x[i] = i % 5 == 0 ? std::ldexp(float(m(gen)) + 0.5f, -T::fwidth)
+         : i % 5 == 1 ? std::ldexp(float(m(gen)), 50 - T::fwidth)
+         : i == 2 ? std::numeric_limits<float>::infinity()
+         : i == 3 ? std::numeric_limits<float>::quiet_NaN()
+         : std::ldexp(float(m(gen)) / 1000.0f, int(gen() % 12));
+  fx::quantize<C, kLanes>(x, y);
+  for (int i = 0; i < 64 * kLanes; ++i)
+    if (y[i] != ariadne::bitsFromDouble(double(x[i]), T::spec())) {
+      std::printf("quantize: element %d (%a) differs\n", i, double(x[i]));
+      return false;
+    }
+  return true;
+}
+
+using T16 = ariadne::fixed<16, 6>;
+int main() {
+  using namespace ariadne;
+  bool ok =
+      dense<Dense<T16, T16, fixed<37, 17>, std::int16_t, 27, 81, true>>(1) &&
+      dense<Dense<T16, T16, fixed<38, 18>, std::int16_t, 81, 2, true>>(2) &&
+      dense<Dense<T16, fixed<8, 1>, fixed<20, 3>, std::int8_t, 27, 13, false>>(3) &&
+      dense<Dense<ufixed<31, 5>, fixed<32, 2>, fixed<64, 8>, std::int32_t, 9, 7, true>>(4) &&
+      dense<Dense<ufixed<32, 32>, fixed<8, 8>, ufixed<45, 45>, std::int8_t, 6, 11, true>>(5) &&
+      dense<Dense<fixed<40, 10>, fixed<24, 4>, fixed<64, 14>, std::int32_t, 12, 9, true>>(6) &&
+      quantize<fixed<16, 6, RND, SAT>>(7) && quantize<fixed<16, 6>>(8) &&
+      quantize<ufixed<12, 4, RND_CONV, SAT_SYM>>(9) &&
+      quantize<fixed<24, 2, RND_ZERO, SAT_ZERO>>(10) &&
+      quantize<fixed<10, 4, RND_INF, WRAP>>(11) &&
+      quantize<fixed<10, 4, RND_MIN_INF, SAT>>(12) &&
+      quantize<fixed<10, 4, TRN_ZERO, SAT>>(13);
+  std::printf("vector width %d: %s\n", simd::kWidth, ok ? "agree" : "DISAGREE");
+  return ok ? 0 : 1;
+}
+)";
+
+std::string compiler() {
+  const char *cxx = std::getenv("CXX");
+  return cxx && *cxx ? cxx : "c++";
+}
+
+std::string readFile(const std::string &path) {
+  std::ifstream in(path);
+  return std::string((std::istreambuf_iterator<char>(in)),
+                     std::istreambuf_iterator<char>());
+}
+
+} // namespace
+
+TEST_CASE("fx vector kernels agree at the build machine's vector widths",
+          "[runtime][fixed-kernels]") {
+  std::vector<const Resource *> headers = resourcesUnder("runtime/ariadne/");
+  REQUIRE(findResource("runtime/ariadne/fixed_kernels.h") != nullptr);
+  char dirTemplate[] = "/tmp/ariadne-fx-kernels-XXXXXX";
+  REQUIRE(mkdtemp(dirTemplate) != nullptr);
+  const std::string dir = dirTemplate;
+  REQUIRE(std::system(("mkdir -p " + dir + "/ariadne").c_str()) == 0);
+  for (const Resource *header : headers)
+    std::ofstream(dir + "/ariadne/" + std::string(header->path).substr(16))
+        << header->text();
+  const std::string source = dir + "/check.cpp";
+  std::ofstream(source) << kVectorCheck;
+  // The native target, and the narrower vector units this machine has
+  // (each picks another multiply in the dense kernel).
+  std::vector<std::string> targets = {"-march=native"};
+#if defined(__x86_64__) || defined(__i386__)
+  if (__builtin_cpu_supports("avx2"))
+    targets.push_back("-mavx2");
+  if (__builtin_cpu_supports("sse4.1"))
+    targets.push_back("-msse4.1");
+  if (__builtin_cpu_supports("avx"))
+    targets.push_back("-mavx");
+#endif
+  for (const std::string &flags : targets) {
+    const std::string binary = dir + "/check";
+    const std::string command =
+        compiler() + " -std=c++17 -O2 -Wall -Wextra -Werror " + flags + " -I" +
+        dir + " " + source + " -o " + binary + " > " + dir + "/log 2>&1 && " +
+        binary + " >> " + dir + "/log 2>&1";
+    const bool ok = std::system(command.c_str()) == 0;
+    INFO(command << "\n" << readFile(dir + "/log"));
+    CHECK(ok);
+  }
+  std::system(("rm -rf " + dir).c_str());
+}
