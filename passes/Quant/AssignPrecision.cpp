@@ -86,53 +86,34 @@ private:
     return *type;
   }
 
-  /// The merged settings of a layer with several names (a fused layer).
+  /// The settings of a layer with several names (a fused layer).
   LayerSettings settingsOf(llvm::ArrayRef<std::string> names,
                            llvm::StringRef type) {
-    if (names.empty())
-      return config.resolve("", type);
-    LayerSettings merged = config.resolve(names.front(), type);
-    for (const std::string &name : names.drop_front()) {
-      LayerSettings more = config.resolve(name, type);
-      for (auto &[role, text] : more.roles)
-        merged.roles[role] = text;
-      if (more.precision)
-        merged.precision = more.precision;
-      mergeTable(merged.table, more.table);
-      mergeTable(merged.expTable, more.expTable);
-      mergeTable(merged.invTable, more.invTable);
-    }
-    return merged;
-  }
-  static void mergeTable(TableSettings &into, const TableSettings &from) {
-    if (from.size)
-      into.size = from.size;
-    if (from.range)
-      into.range = from.range;
-    if (from.entry)
-      into.entry = from.entry;
+    return config.resolveAll(names, type);
   }
 
-  /// Whether the layer's precision is auto (the config may switch a layer
-  /// to auto or to a fixed type; float is not available per layer).
-  FailureOr<bool> layerIsAuto(const LayerSettings &s, Operation *where) {
+  /// How a layer's roles default: from their calibration ranges (auto), or
+  /// to one type. The config may switch a layer to auto or to a type; float
+  /// is not available per layer.
+  struct LayerDefault {
+    bool isAuto = false;
+    FixedType type;
+  };
+  FailureOr<LayerDefault> layerDefault(const LayerSettings &s,
+                                       Operation *where) {
     if (!s.precision)
-      return isAuto;
+      return LayerDefault{isAuto, global};
     if (*s.precision == "auto")
-      return true;
+      return LayerDefault{true, {}};
     if (*s.precision == "float") {
       where->emitError("a float layer inside a fixed-point model is not "
                        "supported; give the whole model --precision float");
       return failure();
     }
-    return false;
-  }
-
-  /// The layer's default type when not auto.
-  FixedType layerDefault(const LayerSettings &s, Operation *where) {
-    if (s.precision && *s.precision != "auto")
-      return parse(*s.precision, where);
-    return global;
+    FixedType type = parse(*s.precision, where);
+    if (!type)
+      return failure();
+    return LayerDefault{false, type};
   }
 
   /// The calibration range recorded on `op` (or an input's), or failure.
@@ -162,14 +143,14 @@ private:
   /// A role's type: the config's, else the layer default or auto from
   /// `range` (computed on demand).
   template <typename RangeFn>
-  FixedType roleType(const LayerSettings &s, Role role, bool layerAuto,
-                     FixedType layerType, Operation *where, StringRef what,
+  FixedType roleType(const LayerSettings &s, Role role,
+                     const LayerDefault &def, Operation *where, StringRef what,
                      RangeFn &&range) {
     auto it = s.roles.find(role);
     if (it != s.roles.end())
       return parse(it->second, where);
-    if (!layerAuto)
-      return layerType;
+    if (!def.isAuto)
+      return def.type;
     FailureOr<std::pair<double, double>> r = range();
     if (failed(r))
       return {};
@@ -225,14 +206,11 @@ LogicalResult Assigner::assignInput(unsigned index) {
   std::string name = inputName(fn, index);
   seenNames.insert(name);
   LayerSettings s = config.resolve(name, "input");
-  FailureOr<bool> layerAuto = layerIsAuto(s, fn);
-  if (failed(layerAuto))
-    return failure();
-  FixedType def = *layerAuto ? FixedType() : layerDefault(s, fn);
-  if (!*layerAuto && !def)
+  FailureOr<LayerDefault> def = layerDefault(s, fn);
+  if (failed(def))
     return failure();
   std::string what = "input '" + name + "'";
-  FixedType type = roleType(s, Role::Result, *layerAuto, def, fn, what, [&] {
+  FixedType type = roleType(s, Role::Result, *def, fn, what, [&] {
     return rangeOf(fn.getArgAttr(index, kRangeAttr), fn, what);
   });
   if (!type)
@@ -268,16 +246,13 @@ LogicalResult Assigner::assignDense(nn::DenseOp op) {
   bool hasActivation = kind != nn::ActivationKind::none;
   LayerSettings act =
       hasActivation ? settingsOf(names, activationTypeName(kind)) : dense;
-  FailureOr<bool> layerAuto = layerIsAuto(dense, op);
-  if (failed(layerAuto))
-    return failure();
-  FixedType def = *layerAuto ? FixedType() : layerDefault(dense, op);
-  if (!*layerAuto && !def)
+  FailureOr<LayerDefault> def = layerDefault(dense, op);
+  if (failed(def))
     return failure();
 
   NamedAttrList attrs;
   FixedType weight =
-      roleType(dense, Role::Weight, *layerAuto, def, op, "the weights", [&] {
+      roleType(dense, Role::Weight, *def, op, "the weights", [&] {
         return FailureOr<std::pair<double, double>>(
             valueRange(op.getWeightAttr()));
       });
@@ -286,7 +261,7 @@ LogicalResult Assigner::assignDense(nn::DenseOp op) {
   attrs.set("weight", TypeAttr::get(weight));
   if (op.getBiasAttr()) {
     FixedType bias =
-        roleType(dense, Role::Bias, *layerAuto, def, op, "the bias", [&] {
+        roleType(dense, Role::Bias, *def, op, "the bias", [&] {
           return FailureOr<std::pair<double, double>>(
               valueRange(op.getBiasAttr()));
         });
@@ -302,13 +277,10 @@ LogicalResult Assigner::assignDense(nn::DenseOp op) {
     attrs.set("accumulator", TypeAttr::get(type));
   }
   // A fused activation's settings name the layer's result and table.
-  FailureOr<bool> resultAuto = layerIsAuto(act, op);
-  if (failed(resultAuto))
+  FailureOr<LayerDefault> resultDefault = layerDefault(act, op);
+  if (failed(resultDefault))
     return failure();
-  FixedType resultDefault = *resultAuto ? FixedType() : layerDefault(act, op);
-  if (!*resultAuto && !resultDefault)
-    return failure();
-  FixedType result = roleType(act, Role::Result, *resultAuto, resultDefault,
+  FixedType result = roleType(act, Role::Result, *resultDefault,
                               op, "the result", [&] {
                                 return rangeOf(op->getAttr(kRangeAttr), op,
                                                "the layer's result");
@@ -326,15 +298,12 @@ LogicalResult Assigner::assignSoftmax(nn::SoftmaxOp op) {
   auto names = layerNames(op);
   seenNames.insert(names.begin(), names.end());
   LayerSettings s = settingsOf(names, "softmax");
-  FailureOr<bool> layerAuto = layerIsAuto(s, op);
-  if (failed(layerAuto))
-    return failure();
-  FixedType def = *layerAuto ? FixedType() : layerDefault(s, op);
-  if (!*layerAuto && !def)
+  FailureOr<LayerDefault> def = layerDefault(s, op);
+  if (failed(def))
     return failure();
   // Softmax values lie in [0, 1]: auto needs no calibration for them.
   FixedType result =
-      roleType(s, Role::Result, *layerAuto, def, op, "the result", [&] {
+      roleType(s, Role::Result, *def, op, "the result", [&] {
         return FailureOr<std::pair<double, double>>(std::pair(0.0, 1.0));
       });
   if (!result)
@@ -361,14 +330,11 @@ LogicalResult Assigner::assignResultOnly(Operation *op, llvm::StringRef type) {
   auto names = layerNames(op);
   seenNames.insert(names.begin(), names.end());
   LayerSettings s = settingsOf(names, type);
-  FailureOr<bool> layerAuto = layerIsAuto(s, op);
-  if (failed(layerAuto))
-    return failure();
-  FixedType def = *layerAuto ? FixedType() : layerDefault(s, op);
-  if (!*layerAuto && !def)
+  FailureOr<LayerDefault> def = layerDefault(s, op);
+  if (failed(def))
     return failure();
   FixedType result =
-      roleType(s, Role::Result, *layerAuto, def, op, "the result", [&] {
+      roleType(s, Role::Result, *def, op, "the result", [&] {
         return rangeOf(op->getAttr(kRangeAttr), op, "the layer's result");
       });
   if (!result)
@@ -388,8 +354,9 @@ LogicalResult Assigner::assignBatchNorm(nn::BatchNormOp op) {
   if (failed(affine) || failed(assignResultOnly(op, "batch_norm")))
     return failure();
   LayerSettings s = settingsOf(layerNames(op), "batch_norm");
-  FailureOr<bool> layerAuto = layerIsAuto(s, op);
-  FixedType def = *layerAuto ? FixedType() : layerDefault(s, op);
+  FailureOr<LayerDefault> def = layerDefault(s, op);
+  if (failed(def))
+    return failure();
   auto rangeOfValues = [](llvm::ArrayRef<double> values) {
     double lo = 0, hi = 0;
     for (double v : values) {
@@ -399,10 +366,10 @@ LogicalResult Assigner::assignBatchNorm(nn::BatchNormOp op) {
     return FailureOr<std::pair<double, double>>(std::pair(lo, hi));
   };
   FixedType scale =
-      roleType(s, Role::Weight, *layerAuto, def, op, "the scale",
+      roleType(s, Role::Weight, *def, op, "the scale",
                [&] { return rangeOfValues(affine->scale); });
   FixedType offset =
-      roleType(s, Role::Bias, *layerAuto, def, op, "the offset",
+      roleType(s, Role::Bias, *def, op, "the offset",
                [&] { return rangeOfValues(affine->offset); });
   if (!scale || !offset)
     return failure();
@@ -435,8 +402,9 @@ LogicalResult Assigner::run() {
     return failure();
   for (const std::string &name : config.layerNames())
     if (!seenNames.count(name))
-      return fn.emitError("the config names layer '")
-             << name << "', which the model does not have";
+      return fn.emitError(config.locationOf(name))
+             << ": the config names layer '" << name
+             << "', which the model does not have";
   return success();
 }
 

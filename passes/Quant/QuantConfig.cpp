@@ -464,11 +464,17 @@ void mergeSettings(LayerSettings &into, const LayerSettings &from) {
 
 LayerSettings QuantConfig::resolve(llvm::StringRef name,
                                    llvm::StringRef type) const {
+  return resolveAll(llvm::ArrayRef<std::string>(name.str()), type);
+}
+
+LayerSettings QuantConfig::resolveAll(llvm::ArrayRef<std::string> names,
+                                      llvm::StringRef type) const {
   LayerSettings settings = model;
   if (auto it = byType.find(type.str()); it != byType.end())
     mergeSettings(settings, it->second);
-  if (auto it = byName.find(name.str()); it != byName.end())
-    mergeSettings(settings, it->second);
+  for (const std::string &name : names)
+    if (auto it = byName.find(name); it != byName.end())
+      mergeSettings(settings, it->second);
   return settings;
 }
 

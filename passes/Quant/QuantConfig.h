@@ -99,6 +99,10 @@ struct QuantConfig {
 
   /// Field-by-field merge: model < byType[type] < byName[name].
   LayerSettings resolve(llvm::StringRef name, llvm::StringRef type) const;
+  /// As above for a layer known by several names (a dense layer fused with
+  /// its activation): their entries apply in order, the last winning.
+  LayerSettings resolveAll(llvm::ArrayRef<std::string> names,
+                           llvm::StringRef type) const;
 
   /// The names of every [layer."N"] section; those that name no layer of
   /// the model are the caller's errors.

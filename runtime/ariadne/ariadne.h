@@ -1,4 +1,4 @@
-//===- ariadne.h - every float kernel of the runtime ------------*- C++ -*-===//
+//===- ariadne.h - every kernel of the runtime ------------------*- C++ -*-===//
 //
 // Part of the ariadnec runtime: header-only, no dependency, copied into
 // every generated package.

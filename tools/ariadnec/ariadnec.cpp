@@ -9,6 +9,8 @@
 #include "emulator/EventCsv.h"
 #include "frontend/onnx/OnnxImporter.h"
 #include "passes/FX/FXDialect.h"
+#include "passes/FX/FXOps.h"
+#include "passes/FX/Precision.h"
 #include "passes/NN/NNDialect.h"
 #include "passes/Quant/Passes.h"
 #include "passes/Transforms/Passes.h"
@@ -185,9 +187,48 @@ Error quantize(mlir::ModuleOp module, const DriverOptions &options) {
   theFunction(module)->setAttr(
       "ariadne.precision",
       mlir::StringAttr::get(module.getContext(),
-                            options.precision == "float" ? "config"
-                                                         : options.precision));
+                            options.precision == "float"
+                                ? "config " + options.config
+                                : options.precision));
   return Error::success();
+}
+
+/// The precision spelling of a value's element type.
+std::string typeOf(mlir::Value v) {
+  auto type = llvm::cast<mlir::RankedTensorType>(v.getType()).getElementType();
+  if (auto fixed = llvm::dyn_cast<fx::FixedType>(type))
+    return fx::formatPrecision(fixed);
+  return "float";
+}
+
+/// One line per fixed-point op: what it computes and in which types, so
+/// that the types auto chose can be read off after compile.
+void printTypes(mlir::ModuleOp module, llvm::raw_ostream &os) {
+  os << "ariadnec: fixed-point types\n";
+  theFunction(module).walk([&](mlir::Operation *op) {
+    if (!llvm::isa<fx::FXDialect>(op->getDialect()))
+      return;
+    std::string name;
+    if (auto loc = mlir::LocationAttr(op->getLoc())
+                       .findInstanceOf<mlir::NameLoc>())
+      name = loc.getName().str();
+    std::string detail = typeOf(op->getResult(0));
+    if (auto dense = llvm::dyn_cast<fx::DenseOp>(op)) {
+      detail = "weight " + fx::formatPrecision(dense.getWeightType());
+      if (auto bias = dense.getBiasType())
+        detail += ", bias " + fx::formatPrecision(*bias);
+      detail += ", accumulator " + typeOf(dense.getOutput());
+    } else if (auto table = llvm::dyn_cast<fx::TableOp>(op)) {
+      detail = std::to_string(table.getTable().getNumElements()) +
+               " entries of " + typeOf(table.getOutput());
+      if (auto function = table.getFunction())
+        detail = function->str() + ", " + detail;
+    } else if (llvm::isa<fx::DequantizeOp>(op)) {
+      detail = "from " + typeOf(op->getOperand(0));
+    }
+    os << llvm::formatv("  {0,-24} {1,-16} {2}\n", name,
+                        op->getName().getStringRef(), detail);
+  });
 }
 
 std::string defaultOutput(mlir::ModuleOp module, const DriverOptions &o) {
@@ -231,6 +272,8 @@ Error runCompile(mlir::ModuleOp module, const DriverOptions &options) {
       options.output.empty() ? defaultOutput(module, options) : options.output;
   if (Error err = writePackage(module, out))
     return err;
+  if (wantsFixedPoint(options))
+    printTypes(module, llvm::errs());
   llvm::errs() << "ariadnec: wrote " << out << " (target " << options.target
                << ", precision " << options.precision << ")\n";
   return Error::success();
