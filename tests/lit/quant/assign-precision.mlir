@@ -32,7 +32,7 @@
 // AUTO:         nn.dense {{.*}}fx.precision = {bias = !fx.ufixed<12, -1, RND, SAT>, result = !fx.fixed<12, 1, RND, SAT>, table = {{.*}}, weight = !fx.fixed<12, 1, RND, SAT>}
 // AUTO:         nn.dense {{.*}}fx.precision = {result = !fx.ufixed<12, 2, RND, SAT>, weight = !fx.ufixed<12, 1, RND, SAT>}
 
-// UNKNOWN: error: {{.*}}unknown-layer.toml:1:1: the config names layer 'fc9', which the model does not have
+// UNKNOWN: error: {{.*}}unknown-layer.toml:1:8: the config names layer 'fc9', which the model does not have
 func.func @mlp(%x: tensor<?x1xf32> {fx.range = array<f64: -3.0, 5.0>}) -> tensor<?x1xf32> {
   %h = nn.dense %x {activation = #nn<act tanh>, weight = dense<[[0.5], [-0.25]]> : tensor<2x1xf32>, bias = dense<[0.25, 0.0]> : tensor<2xf32>, fx.range = array<f64: -0.8, 0.9>} : (tensor<?x1xf32>) -> tensor<?x2xf32> loc("fc1")
   %y = nn.dense %h {weight = dense<[[1.0, 1.5]]> : tensor<1x2xf32>, fx.range = array<f64: 0.0, 2.5>} : (tensor<?x2xf32>) -> tensor<?x1xf32> loc("fc2")
