@@ -33,19 +33,6 @@ llvm::Error makeError(const llvm::Twine &message) {
 }
 
 /// "model.onnx: node 'fc1'" for the frontend's NameLoc(node, file).
-std::string describeLocation(Location loc) {
-  std::string file = locationFile(loc);
-  std::string where = file;
-  if (auto fileLoc = llvm::dyn_cast<FileLineColLoc>(loc))
-    if (fileLoc.getLine() != 0)
-      where += ":" + std::to_string(fileLoc.getLine()) + ":" +
-               std::to_string(fileLoc.getColumn());
-  std::string node = locationName(loc);
-  if (!node.empty())
-    where += (where.empty() ? "" : ": ") + ("node '" + node + "'");
-  return where;
-}
-
 /// The ONNX names of the function's arguments and results (the module
 /// contract of DESIGN.md).
 constexpr llvm::StringLiteral kTensorNameAttr = "nn.name";

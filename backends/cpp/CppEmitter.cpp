@@ -92,6 +92,19 @@ std::string locationFile(Location loc) {
   return "";
 }
 
+std::string describeLocation(Location loc) {
+  std::string file = locationFile(loc);
+  std::string where = file;
+  if (auto fileLoc = llvm::dyn_cast<FileLineColLoc>(loc))
+    if (fileLoc.getLine() != 0)
+      where += ":" + std::to_string(fileLoc.getLine()) + ":" +
+               std::to_string(fileLoc.getColumn());
+  std::string node = locationName(loc);
+  if (!node.empty())
+    where += (where.empty() ? "" : ": ") + ("node '" + node + "'");
+  return where;
+}
+
 //===----------------------------------------------------------------------===//
 // CppEmission
 //===----------------------------------------------------------------------===//

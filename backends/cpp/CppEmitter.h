@@ -185,6 +185,9 @@ std::string locationName(mlir::Location loc);
 /// The source file of a location, or "".
 std::string locationFile(mlir::Location loc);
 
+/// "file:line:col: node 'NAME'" (the parts the location has), for errors.
+std::string describeLocation(mlir::Location loc);
+
 } // namespace cpp
 } // namespace ariadne
 

@@ -32,6 +32,12 @@ constexpr int64_t kMinTableSize = 2;
 constexpr int64_t kMaxTableSize = int64_t(1) << 20;
 constexpr int64_t kMinWidth = 2;
 constexpr int64_t kMaxWidth = 64;
+/// The reuse factors and clock periods (ns) of the HLS target.
+constexpr int64_t kMinReuseFactor = 1;
+constexpr int64_t kMaxReuseFactor = 4096;
+constexpr double kMaxClockPeriod = 1000.0;
+
+constexpr llvm::StringLiteral kStrategies[] = {"latency", "resource"};
 
 constexpr llvm::StringRef kLayerTypes[] = {
     "dense",      "tanh",         "sigmoid", "softsign",   "softmax", "relu",
@@ -80,6 +86,12 @@ llvm::StringRef keyName(const toml::key &key) {
 /// `value` in the shortest form that reads back the same.
 std::string formatNumber(double value) {
   char text[32];
+  // Whole numbers in full: 1000, not 1e+03.
+  if (std::isfinite(value) && std::fabs(value) < 1e15 &&
+      value == std::trunc(value)) {
+    std::snprintf(text, sizeof(text), "%.0f", value);
+    return text;
+  }
   std::snprintf(text, sizeof(text), "%.17g", value);
   for (int digits = 1; digits < 17; ++digits) {
     char shorter[32];
@@ -131,6 +143,10 @@ private:
   void readModel(const toml::key &key, const toml::node &node);
   void readTypes(const toml::key &key, const toml::node &node);
   void readLayers(const toml::key &key, const toml::node &node);
+  void readHls(const toml::key &key, const toml::node &node);
+  bool readHlsKey(const toml::key &key, const toml::node &node,
+                  llvm::StringRef section, LayerSettings &settings);
+  void checkModelDefaults();
   void readSection(const toml::table &table, llvm::StringRef section,
                    SectionKind kind, bool softmaxTables,
                    LayerSettings &settings);
@@ -152,6 +168,9 @@ private:
     std::string message;
   };
   std::vector<Located> errors;
+  /// Where [model] and [hls] set strategy and reuse_factor, by key: the
+  /// model-wide default belongs to one of them.
+  std::map<std::string, toml::source_region> modelDefaultAt, hlsDefaultAt;
 };
 
 } // namespace
@@ -184,11 +203,15 @@ llvm::Expected<QuantConfig> ConfigReader::read(llvm::StringRef text) {
       readTypes(key, node);
     else if (name == "layer")
       readLayers(key, node);
+    else if (name == "hls")
+      readHls(key, node);
     else
-      error(key.source(), llvm::formatv("unknown section '{0}' (allowed: "
-                                        "[model], [type.T], [layer.\"N\"])",
-                                        name));
+      error(key.source(),
+            llvm::formatv("unknown section '{0}' (allowed: [model], [hls], "
+                          "[type.T], [layer.\"N\"])",
+                          name));
   }
+  checkModelDefaults();
   if (!errors.empty()) {
     // Tables iterate by key; the user reads the file top to bottom.
     std::stable_sort(
@@ -242,6 +265,119 @@ void ConfigReader::readLayers(const toml::key &key, const toml::node &node) {
   }
 }
 
+void ConfigReader::readHls(const toml::key &key, const toml::node &node) {
+  const toml::table *table = expectTable(key, node, "the file");
+  if (!table)
+    return;
+  constexpr llvm::StringLiteral section = "[hls]";
+  for (auto &&[fieldKey, field] : *table) {
+    llvm::StringRef name(keyName(fieldKey));
+    if (readHlsKey(fieldKey, field, section, config.model)) {
+      hlsDefaultAt[name.str()] = fieldKey.source();
+    } else if (name == "part") {
+      const toml::value<std::string> *text = field.as_string();
+      if (!text) {
+        error(fieldKey.source(),
+              llvm::formatv("{0}: part must be a string, got {1}", section,
+                            kindName(field)));
+        continue;
+      }
+      llvm::StringRef part = llvm::StringRef(text->get()).trim();
+      if (part.empty()) {
+        error(field.source(),
+              llvm::formatv("{0}: part must not be empty", section));
+      } else if (!llvm::all_of(part, [](char c) {
+                   return llvm::isAlnum(c) || c == '-' || c == '_' || c == '.';
+                 })) {
+        error(field.source(),
+              llvm::formatv("{0}: part '{1}' may hold only letters, digits, "
+                            "'-', '_' and '.'",
+                            section, part));
+      } else {
+        config.hls.part = part.str();
+      }
+    } else if (name == "clock_period") {
+      std::optional<double> period;
+      if (std::optional<int64_t> whole = field.value_exact<int64_t>())
+        period = static_cast<double>(*whole);
+      else if (const toml::value<double> *real = field.as_floating_point())
+        period = real->get();
+      if (!period)
+        error(fieldKey.source(),
+              llvm::formatv("{0}: clock_period must be a number (ns), got {1}",
+                            section, kindName(field)));
+      else if (!(*period > 0.0 && *period <= kMaxClockPeriod))
+        error(field.source(),
+              llvm::formatv("{0}: clock_period must be greater than 0 and at "
+                            "most {1} (ns), got {2}",
+                            section, formatNumber(kMaxClockPeriod),
+                            formatNumber(*period)));
+      else
+        config.hls.clockPeriod = *period;
+    } else {
+      error(fieldKey.source(),
+            llvm::formatv("{0}: unknown key '{1}' (allowed: part, "
+                          "clock_period, strategy, reuse_factor)",
+                          section, name));
+    }
+  }
+}
+
+bool ConfigReader::readHlsKey(const toml::key &key, const toml::node &node,
+                              llvm::StringRef section,
+                              LayerSettings &settings) {
+  llvm::StringRef name(keyName(key));
+  if (name == "strategy") {
+    const toml::value<std::string> *text = node.as_string();
+    if (!text)
+      error(key.source(), llvm::formatv("{0}: strategy must be a string, got "
+                                        "{1}",
+                                        section, kindName(node)));
+    else if (!llvm::is_contained(kStrategies, llvm::StringRef(text->get())))
+      error(node.source(),
+            llvm::formatv("{0}: strategy must be 'latency' or 'resource', "
+                          "got '{1}'",
+                          section, text->get()));
+    else
+      settings.strategy = text->get();
+    return true;
+  }
+  if (name == "reuse_factor") {
+    std::optional<int64_t> factor = node.value_exact<int64_t>();
+    if (!factor)
+      error(key.source(),
+            llvm::formatv("{0}: reuse_factor must be an integer, got {1}",
+                          section, kindName(node)));
+    else if (*factor < kMinReuseFactor || *factor > kMaxReuseFactor)
+      error(node.source(),
+            llvm::formatv("{0}: reuse_factor must be {1} to {2}, got {3}",
+                          section, kMinReuseFactor, kMaxReuseFactor, *factor));
+    else
+      settings.reuseFactor = *factor;
+    return true;
+  }
+  return false;
+}
+
+void ConfigReader::checkModelDefaults() {
+  for (const auto &[name, hlsAt] : hlsDefaultAt) {
+    auto modelAt = modelDefaultAt.find(name);
+    if (modelAt == modelDefaultAt.end())
+      continue;
+    // The later of the two is the one reported.
+    bool hlsLater =
+        std::tie(hlsAt.begin.line, hlsAt.begin.column) >
+        std::tie(modelAt->second.begin.line, modelAt->second.begin.column);
+    const toml::source_region &later = hlsLater ? hlsAt : modelAt->second;
+    const toml::source_region &earlier = hlsLater ? modelAt->second : hlsAt;
+    error(later,
+          llvm::formatv("{0}: {1} is also set in {2} (at {3}); give "
+                        "the model-wide default in one of them",
+                        hlsLater ? "[hls]" : "[model]", name,
+                        hlsLater ? "[model]" : "[hls]", location(earlier)));
+  }
+}
+
 void ConfigReader::readSection(const toml::table &table,
                                llvm::StringRef section, SectionKind kind,
                                bool softmaxTables, LayerSettings &settings) {
@@ -268,6 +404,11 @@ void ConfigReader::readSection(const toml::table &table,
                 name == "exp_table" ? settings.expTable : settings.invTable);
       continue;
     }
+    if (readHlsKey(key, node, section, settings)) {
+      if (kind == SectionKind::Model)
+        modelDefaultAt[name.str()] = key.source();
+      continue;
+    }
     if (name == "max_width" && kind == SectionKind::Model) {
       std::optional<int64_t> width = node.value_exact<int64_t>();
       if (!width)
@@ -283,7 +424,8 @@ void ConfigReader::readSection(const toml::table &table,
       continue;
     }
 
-    std::string allowed = "precision, weight, bias, accumulator, result, table";
+    std::string allowed = "precision, weight, bias, accumulator, result, "
+                          "table, strategy, reuse_factor";
     if (softmaxTables)
       allowed += ", exp_table, inv_table";
     if (kind == SectionKind::Model)
@@ -291,6 +433,8 @@ void ConfigReader::readSection(const toml::table &table,
     std::string reason;
     if (name == "max_width")
       reason = " (max_width is allowed in [model] only)";
+    else if (name == "part" || name == "clock_period")
+      reason = " (" + name.str() + " is allowed in [hls] only)";
     else if (name == "exp_table" || name == "inv_table")
       reason = " (" + name.str() + " belongs to softmax)";
     error(key.source(),
@@ -458,6 +602,10 @@ void mergeSettings(LayerSettings &into, const LayerSettings &from) {
   mergeTable(into.table, from.table);
   mergeTable(into.expTable, from.expTable);
   mergeTable(into.invTable, from.invTable);
+  if (from.strategy)
+    into.strategy = from.strategy;
+  if (from.reuseFactor)
+    into.reuseFactor = from.reuseFactor;
 }
 
 } // namespace

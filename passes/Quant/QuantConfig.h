@@ -20,6 +20,11 @@
 //   accumulator = "fixed<32,12>"
 //   [layer."fc1".table]
 //   size = 512
+//   [hls]                        # the HLS target (Vitis HLS project)
+//   part = "xcvu13p-flga2577-2-e"  # FPGA part
+//   clock_period = 5.0           # ns (> 0, at most 1000)
+//   strategy = "latency"         # default: "latency" or "resource"
+//   reuse_factor = 1             # default: uses of each multiplier (1 to 4096)
 //
 // Keys of a section: precision, weight, bias, accumulator, result, and the
 // sub-tables table, exp_table, inv_table (keys size, range, entry);
@@ -31,8 +36,15 @@
 // An accumulator is TRN and WRAP: a saturating one would make sums depend
 // on the order of addition (DESIGN.md, "Fixed-point semantics").
 //
-// Settings resolve field by field: [model] < [type.T] < [layer."N"], and
-// `precision` is the type of every role the resolved settings leave unset.
+// The HLS keys strategy ("latency": every multiplier its own, II=1;
+// "resource": each multiplier reused reuse_factor times) and reuse_factor
+// are keys of every section. Their model-wide defaults are given in [hls]
+// or in [model], not in both, and are stored in QuantConfig::model. [hls]
+// takes part (letters, digits, '-', '_', '.') and clock_period besides.
+//
+// Settings resolve field by field: [model] (and [hls]) < [type.T] <
+// [layer."N"], and `precision` is the type of every role the resolved
+// settings leave unset.
 //
 //===----------------------------------------------------------------------===//
 #ifndef ARIADNE_PASSES_QUANT_QUANTCONFIG_H
@@ -79,19 +91,35 @@ struct LayerSettings {
   std::map<Role, std::string> roles;
   /// `table`, and softmax's `exp_table` and `inv_table`.
   TableSettings table, expTable, invTable;
+  /// The HLS strategy: "latency" or "resource".
+  std::optional<std::string> strategy;
+  /// The HLS reuse factor: how many times each multiplier is used, 1 to
+  /// 4096.
+  std::optional<int64_t> reuseFactor;
 
   /// The type given to `role`: `table.entry` for Role::Table, else the
   /// entry of `roles`; not `precision`, which the caller falls back to.
   std::optional<std::string> roleType(Role role) const;
 };
 
+/// The [hls] settings that concern the whole project, not its layers.
+struct HlsSettings {
+  /// The FPGA part, e.g. "xcvu13p-flga2577-2-e"; non-empty.
+  std::optional<std::string> part;
+  /// The clock period in ns, greater than 0 and at most 1000.
+  std::optional<double> clockPeriod;
+};
+
 /// A parsed and validated configuration file.
 struct QuantConfig {
   /// The file it was read from, as given.
   std::string path;
+  /// [model], with the strategy and reuse_factor of [hls].
   LayerSettings model;
   /// [model] max_width.
   std::optional<int> maxWidth;
+  /// [hls] part and clock_period.
+  HlsSettings hls;
   /// [type.T] by layer type, [layer."N"] by layer name.
   std::map<std::string, LayerSettings> byType, byName;
   /// Where each [layer."N"] is defined, as `FILE:LINE:COL`.

@@ -18,7 +18,8 @@
 //
 // Not provided: division, shifts, bit and range access, the N parameter of
 // ap_fixed and its WRAP_SM mode, arithmetic with C numbers (write
-// fixed<..>(3)), conversions to C integers (use raw()).
+// fixed<..>(3)), implicit conversions to C integers (use raw(), or
+// to_int() for ap_fixed's integer part).
 //
 //===----------------------------------------------------------------------===//
 #ifndef ARIADNE_RUNTIME_FIXED_H
@@ -75,6 +76,29 @@ template <typename T> ARIADNE_HD constexpr FixedSpec integerSpec() {
 template <typename T>
 using EnableIfInteger =
     typename std::enable_if<std::is_integral<T>::value, int>::type;
+
+/// The integer ap_fixed's to_int() takes from a raw value of `spec`, as
+/// extended bits whose low 32 are the result: the value truncated toward
+/// zero, except that a negative value of a type without integer bits (I <=
+/// 0) gives -1, as it does in ap_fixed (which truncates into an integer of
+/// max(I, 1) bits and then adds one for a negative value with fraction
+/// bits).
+ARIADNE_INLINE constexpr std::uint64_t integerPartBits(std::uint64_t bits,
+                                                       const FixedSpec &spec) {
+  const bool negative = spec.isSigned && (bits >> 63);
+  if (spec.intWidth <= 0)
+    return negative ? ~std::uint64_t(0) : 0;
+  const int frac = spec.fracWidth();
+  if (frac <= 0)
+    return frac <= -64 ? 0 : bits << -frac;
+  // 0 < frac < 64: floor, then one up for a negative value with a fraction.
+  const std::uint64_t floor =
+      spec.isSigned
+          ? static_cast<std::uint64_t>(static_cast<std::int64_t>(bits) >> frac)
+          : bits >> frac;
+  const bool hasFraction = (bits << (64 - frac)) != 0;
+  return floor + (negative && hasFraction);
+}
 
 /// Builds a FixedPoint from bits already normalized to its width (the exact
 /// results of arithmetic), skipping fromRaw's normalization.
@@ -172,8 +196,8 @@ public:
         RawTag{}, detail::normalizeBits(static_cast<std::uint64_t>(m), W, S));
   }
 
-  // to_double and to_float carry ap_fixed's names so that kernels shared
-  // with the HLS target compile with either type.
+  // to_double, to_float and to_int carry ap_fixed's names so that kernels
+  // shared with the HLS target compile with either type.
 
   /// The value, rounded to nearest even where it has more than 53 bits.
   ARIADNE_INLINE double to_double() const {
@@ -183,6 +207,15 @@ public:
   /// The value, rounded once to nearest even where it has more than 24 bits.
   ARIADNE_INLINE float to_float() const {
     return bitsToFloat(static_cast<std::uint64_t>(rawBits), spec());
+  }
+
+  /// The integer part as ap_fixed's to_int() gives it: the value truncated
+  /// toward zero, kept modulo 2^32 (its low 32 bits as an int), and -1 for
+  /// every negative value of a type with I <= 0 (ap_fixed's rule, kept so
+  /// that code shared with the HLS target computes the same integers).
+  ARIADNE_INLINE constexpr int to_int() const {
+    return static_cast<int>(static_cast<std::uint32_t>(detail::integerPartBits(
+        static_cast<std::uint64_t>(rawBits), spec())));
   }
 
   ARIADNE_INLINE explicit operator double() const { return to_double(); }

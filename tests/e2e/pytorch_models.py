@@ -11,7 +11,11 @@ the opset named, then
     plus events at and beyond the limits of the types, the generated
     fixed-point package must agree with the integer emulator bit for bit
     (`validate` compares the raw integers), and the emulator must count the
-    overflows those limit events cause.
+    overflows those limit events cause; and the Vitis HLS project's C
+    simulation (`validate --target hls`, built with g++ against the
+    runtime's ap_fixed stand-in) must agree bit for bit too, with every
+    layer fully parallel (reuse factor 1) and with the resource strategy at
+    a reuse factor of 3.
 Then the shipped example (27-81-2, tanh(x/2)) at `auto` precision with a
 16-bit budget must stay within AUTO_TOLERANCE of the float model.
 Usage: pytorch_models.py ARIADNEC WORKDIR EXAMPLE_DIR
@@ -29,6 +33,7 @@ TOLERANCE = 1e-5  # absolute and relative: float rounding of ~100-term sums
 FIXED_PRECISIONS = ["fixed<16,6>", "fixed<8,3>", "fixed<10,4,RND,SAT>", "auto"]
 AUTO_TOLERANCE = 1e-2
 TORCH_LOCK = threading.Lock()
+RESOURCE_CONFIG = None  # written into the work directory by main()
 # Values at and beyond the limits of fixed<16,6> (+-32), fixed<8,3> (+-16)
 # and fixed<10,4> (+-8), each filling a whole event.
 LIMIT_VALUES = [31.984375, -32.0, 40.0, -40.0, 15.96875, -16.0, 7.9921875,
@@ -193,15 +198,28 @@ def fixed_args(precision, calibration):
     return args
 
 
+def write_resource_config(workdir):
+    """A config that builds every layer with the resource strategy."""
+    global RESOURCE_CONFIG
+    path = os.path.join(workdir, "hls_resource.toml")
+    RESOURCE_CONFIG = path
+    with open(path, "w") as f:
+        f.write('[hls]\nstrategy = "resource"\nreuse_factor = 3\n')
+
+
 def check_fixed(ariadnec, onnx_path, precision, events, calibration,
                 expect_overflow):
-    """Bit-exact validate at one precision, and the overflow report."""
+    """Bit-exact validate at one precision (C++ and HLS), and the overflow
+    report."""
     args = fixed_args(precision, calibration)
-    result = subprocess.run([ariadnec, "validate", onnx_path, "--target", "cpp",
-                             "--input", events] + args,
-                            capture_output=True, text=True)
-    if result.returncode != 0 or "bit for bit" not in result.stdout:
-        return "validate failed: " + (result.stderr or result.stdout).strip()
+    for target, extra in (("cpp", []), ("hls", []),
+                          ("hls", ["--config", RESOURCE_CONFIG])):
+        result = subprocess.run([ariadnec, "validate", onnx_path, "--target",
+                                 target, "--input", events] + args + extra,
+                                capture_output=True, text=True)
+        if result.returncode != 0 or "bit for bit" not in result.stdout:
+            return (f"validate --target {target} {' '.join(extra)} failed: " +
+                    (result.stderr or result.stdout).strip())
     result = subprocess.run([ariadnec, "emulate", onnx_path, "--input", events,
                              "-o", os.devnull, "--report-overflow"] + args,
                             capture_output=True, text=True)
@@ -246,6 +264,7 @@ def check_example(ariadnec, workdir, example_dir):
 def main():
     ariadnec, workdir, example_dir = sys.argv[1], sys.argv[2], sys.argv[3]
     os.makedirs(workdir, exist_ok=True)
+    write_resource_config(workdir)
     passed = failed = 0
 
     def run(entry):

@@ -8,11 +8,11 @@ using namespace ariadne;
 
 const char *ariadne::driverUsage() {
   return R"(usage:
-  ariadnec compile MODEL [--target cpp] [-o DIR] [--name NAME] [PRECISION]
-                         [--emit=mlir|mlir-opt|cpp]
+  ariadnec compile MODEL [--target cpp|hls] [-o DIR] [--name NAME] [PRECISION]
+                         [--emit=mlir|mlir-opt|cpp] [--input EVENTS.csv]
   ariadnec emulate MODEL --input EVENTS.csv [-o OUT.csv] [PRECISION]
                          [--report-overflow] [--compare float]
-  ariadnec validate MODEL [--target cpp] --input EVENTS.csv [-o DIR]
+  ariadnec validate MODEL [--target cpp|hls] --input EVENTS.csv [-o DIR]
                           [PRECISION] [--report-overflow] [--keep]
 
 PRECISION options:
@@ -27,6 +27,9 @@ PRECISION options:
   --report-overflow   count, per tensor, the values that saturated or wrapped
   --compare float     also run the float model and report the differences
   --keep              validate: keep the build directory
+
+Targets: cpp (standalone C++ package, float or fixed point) and hls (Vitis
+HLS project, fixed point; compile --input writes its test bench data).
 
 MODEL is an ONNX file (.onnx), ONNX in protobuf text format (.onnxtxt) or
 nn-dialect MLIR (.mlir). Without -o, compile writes to ./NAME_TARGET and
@@ -155,8 +158,8 @@ bool ariadne::parseDriverOptions(const std::vector<std::string> &args,
     error = "no model file given";
     return false;
   }
-  if (options.target != "cpp") {
-    error = "unknown target '" + options.target + "' (available: cpp)";
+  if (options.target != "cpp" && options.target != "hls") {
+    error = "unknown target '" + options.target + "' (available: cpp, hls)";
     return false;
   }
   if (options.precision != "float" && options.precision != "auto" &&

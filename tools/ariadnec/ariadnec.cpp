@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "backends/cpp/CppBackend.h"
+#include "backends/hls/HlsBackend.h"
 #include "emulator/Emulator.h"
 #include "emulator/EventCsv.h"
 #include "frontend/onnx/OnnxImporter.h"
@@ -13,6 +14,7 @@
 #include "passes/FX/Precision.h"
 #include "passes/NN/NNDialect.h"
 #include "passes/Quant/Passes.h"
+#include "passes/Quant/QuantConfig.h"
 #include "passes/Transforms/Passes.h"
 #include "tools/ariadnec/Options.h"
 #include "tools/ariadnec/StagedDirectory.h"
@@ -244,7 +246,113 @@ Error writePackage(mlir::ModuleOp module, const std::string &dir) {
   return staged->commit();
 }
 
+/// The emulator's raw output integers for every row of `events`.
+Expected<std::vector<int64_t>> emulateRaw(Emulator &emulator,
+                                          const EventTable &events) {
+  std::vector<float> in(events.values.begin(), events.values.end());
+  std::vector<int64_t> out(events.rows() * emulator.eventOutputSize());
+  if (Error err = emulator.runRaw(in.data(), out.data(), events.rows()))
+    return err;
+  return out;
+}
+
+/// The HLS options from the command line and the config's [hls] section
+/// and per-layer strategy and reuse factor.
+Expected<HlsOptions> hlsOptions(mlir::ModuleOp module,
+                                const DriverOptions &options) {
+  HlsOptions hls;
+  hls.precision = options.precision == "float" ? "config " + options.config
+                                               : options.precision;
+  if (options.config.empty())
+    return hls;
+  auto config = quant::parseQuantConfig(options.config, module.getContext());
+  if (!config)
+    return config.takeError();
+  if (config->hls.part)
+    hls.part = *config->hls.part;
+  if (config->hls.clockPeriod)
+    hls.clockPeriod = *config->hls.clockPeriod;
+  auto shared = std::make_shared<quant::QuantConfig>(std::move(*config));
+  hls.layerSettings = [shared](llvm::ArrayRef<std::string> names,
+                               llvm::StringRef type) {
+    quant::LayerSettings s = shared->resolveAll(names, type);
+    HlsLayerSettings settings;
+    settings.resource = s.strategy.value_or("latency") == "resource";
+    // The latency strategy unrolls everything: a reuse factor only applies
+    // to the resource strategy.
+    settings.reuseFactor = settings.resource ? s.reuseFactor.value_or(1) : 1;
+    return settings;
+  };
+  return hls;
+}
+
+/// Writes the HLS project into `dir` (staged); with events, its test bench
+/// data holds them and the emulator's raw outputs.
+Error writeHlsProject(mlir::ModuleOp module, const std::string &dir,
+                      const DriverOptions &options, const EventTable *events,
+                      HlsEstimate &estimate) {
+  auto parsed = hlsOptions(module, options);
+  if (!parsed)
+    return parsed.takeError();
+  HlsOptions hls = std::move(*parsed);
+  std::vector<float> inputs;
+  std::vector<int64_t> expected;
+  if (events) {
+    auto emulator = Emulator::create(theFunction(module));
+    if (!emulator)
+      return emulator.takeError();
+    auto raw = emulateRaw(**emulator, *events);
+    if (!raw)
+      return raw.takeError();
+    expected = std::move(*raw);
+    inputs.assign(events->values.begin(), events->values.end());
+    hls.inputs = &inputs;
+    hls.expectedRaw = &expected;
+    hls.events = events->rows();
+  }
+  auto staged = StagedDirectory::create(dir);
+  if (!staged)
+    return staged.takeError();
+  if (Error err = emitHlsProject(module, staged->path(), hls, &estimate))
+    return err;
+  return staged->commit();
+}
+
+/// The number of values per event of the model's inputs.
+Expected<size_t> eventInputWidth(mlir::ModuleOp module) {
+  auto emulator = Emulator::create(theFunction(module));
+  if (!emulator)
+    return emulator.takeError();
+  return size_t((*emulator)->eventInputSize());
+}
+
+Error runCompileHls(mlir::ModuleOp module, const DriverOptions &options) {
+  std::optional<EventTable> events;
+  if (!options.input.empty()) {
+    auto width = eventInputWidth(module);
+    if (!width)
+      return width.takeError();
+    auto table = readEvents(options.input, *width);
+    if (!table)
+      return table.takeError();
+    events = std::move(*table);
+  }
+  std::string out =
+      options.output.empty() ? defaultOutput(module, options) : options.output;
+  HlsEstimate estimate;
+  if (Error err = writeHlsProject(module, out, options,
+                                  events ? &*events : nullptr, estimate))
+    return err;
+  printTypes(module, llvm::errs());
+  llvm::errs() << "ariadnec: HLS estimate\n" << formatHlsEstimate(estimate);
+  llvm::errs() << "ariadnec: wrote " << out << " (target hls, precision "
+               << options.precision << ")\n";
+  return Error::success();
+}
+
 Error runCompile(mlir::ModuleOp module, const DriverOptions &options) {
+  if (options.target == "hls" && options.emit.empty())
+    return runCompileHls(module, options);
   if (options.emit == "mlir-opt") {
     module.print(llvm::outs());
     llvm::outs() << "\n";
@@ -478,7 +586,8 @@ Expected<std::vector<int64_t>> readRawCsv(const std::string &path,
 /// Compares the kernel's raw output integers with the emulator's, exactly.
 Error compareRawOutputs(const Emulator &emulator,
                         const std::vector<int64_t> &expected,
-                        const std::vector<int64_t> &actual, size_t width) {
+                        const std::vector<int64_t> &actual, size_t width,
+                        llvm::StringRef what = "kernel") {
   if (actual.size() != expected.size())
     return makeError("validate: the kernel wrote " +
                      llvm::Twine(actual.size() / width) + " rows, expected " +
@@ -487,8 +596,8 @@ Error compareRawOutputs(const Emulator &emulator,
     if (expected[i] != actual[i])
       return makeError(llvm::formatv(
           "validate: mismatch at event {0}, output index {1}: emulator "
-          "{2}, kernel {3} (raw integers)",
-          i / width, i % width, expected[i], actual[i]));
+          "{2}, {3} {4} (raw integers)",
+          i / width, i % width, expected[i], what, actual[i]));
   std::string types;
   for (const auto &spec : emulator.outputSpecs())
     if (spec)
@@ -502,7 +611,87 @@ Error compareRawOutputs(const Emulator &emulator,
   return Error::success();
 }
 
+/// validate --target hls: the project's C simulation, built with the
+/// system's C++ compiler against the runtime's ap_fixed stand-in, run on
+/// the events; its raw outputs must equal the emulator's.
+Error runValidateHls(mlir::ModuleOp module, const DriverOptions &options) {
+  auto emulator = Emulator::create(theFunction(module));
+  if (!emulator)
+    return emulator.takeError();
+  if (!(*emulator)->isQuantized())
+    return makeError("hls target: the model is not quantized; give "
+                     "--precision 'fixed<W,I>', auto or a --config");
+  size_t outWidth = (*emulator)->eventOutputSize();
+  auto events = readEvents(options.input, (*emulator)->eventInputSize());
+  if (!events)
+    return events.takeError();
+  auto expected = emulateRaw(**emulator, *events);
+  if (!expected)
+    return expected.takeError();
+  if (options.reportOverflow)
+    printOverflow(**emulator, llvm::errs());
+
+  llvm::SmallString<128> scratch;
+  if (std::error_code ec =
+          llvm::sys::fs::createUniqueDirectory("ariadnec-validate", scratch))
+    return makeError("cannot create a temporary directory: " + ec.message());
+  std::string work(scratch);
+  bool keepScratch = options.keep;
+  auto cleanup = llvm::make_scope_exit([&] {
+    if (!keepScratch)
+      llvm::sys::fs::remove_directories(work);
+  });
+  std::string project =
+      options.output.empty() ? work + "/project" : options.output;
+  auto staged = StagedDirectory::create(project);
+  if (!staged)
+    return staged.takeError();
+  auto parsed = hlsOptions(module, options);
+  if (!parsed)
+    return parsed.takeError();
+  HlsOptions hls = std::move(*parsed);
+  std::vector<float> inputs(events->values.begin(), events->values.end());
+  hls.inputs = &inputs;
+  hls.expectedRaw = &*expected;
+  hls.events = events->rows();
+  HlsEstimate estimate;
+  if (Error err = emitHlsProject(module, staged->path(), hls, &estimate))
+    return err;
+
+  std::string build = work + "/build", log = work + "/build.log";
+  std::string rawCsv = work + "/csim_raw.csv";
+  Error err = runStep("configuring the C simulation",
+                      {"cmake", "-S", staged->path(), "-B", build,
+                       "-DCMAKE_BUILD_TYPE=Release"},
+                      log);
+  if (!err)
+    err = runStep("building the C simulation",
+                  {"cmake", "--build", build, "-j", "2"}, log);
+  if (err) {
+    keepScratch = true;
+    return err;
+  }
+  // The test bench reads tb_data/ relative to the project directory.
+  Error simulated = runStep(
+      "running the C simulation",
+      {"cmake", "-E", "chdir", staged->path(), build + "/csim", rawCsv}, log);
+  auto actual = readRawCsv(rawCsv, outWidth);
+  if (!actual) {
+    keepScratch = true;
+    return simulated ? std::move(simulated) : actual.takeError();
+  }
+  llvm::consumeError(std::move(simulated));
+  if (Error err = compareRawOutputs(**emulator, *expected, *actual, outWidth,
+                                    "C simulation"))
+    return err;
+  if (options.keep)
+    llvm::errs() << "ariadnec: build tree kept in " << work << "\n";
+  return staged->commit();
+}
+
 Error runValidate(mlir::ModuleOp module, const DriverOptions &options) {
+  if (options.target == "hls")
+    return runValidateHls(module, options);
   auto emulator = Emulator::create(theFunction(module));
   if (!emulator)
     return emulator.takeError();

@@ -252,6 +252,161 @@ TEST_CASE("a layer overrides its type, which overrides the model, field by "
   }
 }
 
+TEST_CASE("the [hls] example reads back and resolves per layer", "[quant]") {
+  mlir::MLIRContext context;
+  QuantConfig config = parseOk(R"(
+[hls]
+part = "xcvu13p-flga2577-2-e"   # FPGA part for Vitis HLS
+clock_period = 5.0              # ns
+strategy = "latency"
+reuse_factor = 1
+[type.dense]
+reuse_factor = 4
+strategy = "resource"
+[layer."fc1"]
+reuse_factor = 8
+)",
+                               context);
+  CHECK(config.hls.part == std::optional<std::string>("xcvu13p-flga2577-2-e"));
+  CHECK(config.hls.clockPeriod == std::optional<double>(5.0));
+  CHECK(config.model.strategy == std::optional<std::string>("latency"));
+  CHECK(config.model.reuseFactor == std::optional<int64_t>(1));
+  // [hls] sets no quantization settings and names no layer.
+  CHECK_FALSE(config.model.precision);
+  CHECK(config.model.roles.empty());
+  CHECK_FALSE(config.maxWidth);
+  CHECK(config.layerNames() == std::set<std::string>{"fc1"});
+
+  REQUIRE(config.byType.count("dense"));
+  CHECK(config.byType.at("dense").strategy ==
+        std::optional<std::string>("resource"));
+  CHECK(config.byType.at("dense").reuseFactor == std::optional<int64_t>(4));
+  REQUIRE(config.byName.count("fc1"));
+  CHECK_FALSE(config.byName.at("fc1").strategy);
+  CHECK(config.byName.at("fc1").reuseFactor == std::optional<int64_t>(8));
+
+  LayerSettings fc1 = config.resolve("fc1", "dense");
+  CHECK(fc1.strategy == std::optional<std::string>("resource"));
+  CHECK(fc1.reuseFactor == std::optional<int64_t>(8));
+  LayerSettings fc2 = config.resolve("fc2", "dense");
+  CHECK(fc2.strategy == std::optional<std::string>("resource"));
+  CHECK(fc2.reuseFactor == std::optional<int64_t>(4));
+  LayerSettings act = config.resolve("act", "tanh");
+  CHECK(act.strategy == std::optional<std::string>("latency"));
+  CHECK(act.reuseFactor == std::optional<int64_t>(1));
+  // The layer's own section applies whatever its type.
+  CHECK(config.resolve("fc1", "relu").reuseFactor == std::optional<int64_t>(8));
+  CHECK(config.resolve("fc1", "relu").strategy ==
+        std::optional<std::string>("latency"));
+
+  // An integer clock period, the defaults in [model], no part.
+  QuantConfig inModel = parseOk("[hls]\nclock_period = 4\n[model]\n"
+                                "strategy = \"resource\"\nreuse_factor = 16\n",
+                                context);
+  CHECK(inModel.hls.clockPeriod == std::optional<double>(4.0));
+  CHECK_FALSE(inModel.hls.part);
+  CHECK(inModel.model.strategy == std::optional<std::string>("resource"));
+  CHECK(inModel.resolve("x", "dense").reuseFactor ==
+        std::optional<int64_t>(16));
+
+  // A file without [hls] leaves every HLS setting unset.
+  QuantConfig none = parseOk("[model]\nprecision = \"fixed<8,3>\"\n", context);
+  CHECK_FALSE(none.hls.part);
+  CHECK_FALSE(none.hls.clockPeriod);
+  CHECK_FALSE(none.resolve("x", "dense").strategy);
+  CHECK_FALSE(none.resolve("x", "dense").reuseFactor);
+}
+
+TEST_CASE("strategy and reuse_factor resolve field by field from [hls] or "
+          "[model]",
+          "[quant]") {
+  // Levels 0 ([hls] or [model]), 1 ([type.dense]) and 2 ([layer."fc1"]).
+  // Each of strategy and reuse_factor is set by one of the eight subsets of
+  // the levels. Strategy has two values only: in two rounds its level
+  // values follow the bits of the level's code 0, 1, 2, so that any two
+  // levels differ in one of the rounds.
+  const int64_t levelFactors[] = {2, 3, 5};
+  auto strategyOf = [](int level, int round) {
+    return (level >> round) & 1 ? std::string("resource")
+                                : std::string("latency");
+  };
+  for (const char *modelSection : {"hls", "model"}) {
+    for (unsigned rotation = 0; rotation < 8; ++rotation) {
+      for (int round = 0; round < 2; ++round) {
+        unsigned strategySubset = rotation;
+        unsigned factorSubset = (rotation + 3) % 8;
+        const std::string headers[] = {std::string("[") + modelSection + "]",
+                                       "[type.dense]", "[layer.\"fc1\"]"};
+        std::string text;
+        for (int level = 0; level < 3; ++level) {
+          text += headers[level] + "\n";
+          if (strategySubset & (1u << level))
+            text += "strategy = \"" + strategyOf(level, round) + "\"\n";
+          if (factorSubset & (1u << level))
+            text +=
+                "reuse_factor = " + std::to_string(levelFactors[level]) + "\n";
+        }
+        INFO(text);
+        mlir::MLIRContext context;
+        QuantConfig config = parseOk(text, context);
+
+        auto winner = [](unsigned subset, int top) {
+          for (int level = top; level >= 0; --level)
+            if (subset & (1u << level))
+              return level;
+          return -1;
+        };
+        // fc1 of type dense sees all three levels, fc2 of type dense the
+        // first two, fc1 as a relu the first and the last.
+        struct View {
+          std::string name, type;
+          unsigned levels;
+        };
+        for (const View &view :
+             {View{"fc1", "dense", 7u}, View{"fc2", "dense", 3u},
+              View{"fc1", "relu", 5u}}) {
+          INFO(view.name << " as " << view.type);
+          LayerSettings resolved = config.resolve(view.name, view.type);
+          int strategyWinner = winner(strategySubset & view.levels, 2);
+          int factorWinner = winner(factorSubset & view.levels, 2);
+          CHECK(resolved.strategy ==
+                (strategyWinner < 0 ? std::nullopt
+                                    : std::optional<std::string>(
+                                          strategyOf(strategyWinner, round))));
+          CHECK(resolved.reuseFactor ==
+                (factorWinner < 0
+                     ? std::nullopt
+                     : std::optional<int64_t>(levelFactors[factorWinner])));
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("several names of one layer apply in order, the last winning",
+          "[quant]") {
+  mlir::MLIRContext context;
+  QuantConfig config = parseOk(R"([hls]
+reuse_factor = 2
+strategy = "latency"
+[layer.fc1]
+reuse_factor = 4
+strategy = "resource"
+[layer.act1]
+reuse_factor = 8
+)",
+                               context);
+  LayerSettings fused = config.resolveAll({"fc1", "act1"}, "dense");
+  CHECK(fused.reuseFactor == std::optional<int64_t>(8));
+  CHECK(fused.strategy == std::optional<std::string>("resource"));
+  LayerSettings reversed = config.resolveAll({"act1", "fc1"}, "dense");
+  CHECK(reversed.reuseFactor == std::optional<int64_t>(4));
+  CHECK(reversed.strategy == std::optional<std::string>("resource"));
+  LayerSettings neither = config.resolveAll({"x", "y"}, "dense");
+  CHECK(neither.reuseFactor == std::optional<int64_t>(2));
+  CHECK(neither.strategy == std::optional<std::string>("latency"));
+}
+
 TEST_CASE("layer names are any string, located in the file", "[quant]") {
   mlir::MLIRContext context;
   std::string text = R"([model]
@@ -353,6 +508,9 @@ TEST_CASE("mistakes are named with FILE:LINE:COL and the reason", "[quant]") {
       {"[model.inv_table]\nrange = [2, -2]\n",
        "[2",
        {"low < high, got [2, -2]"}},
+      {"[model.table]\nrange = [1000.0, 100.0]\n",
+       "[1000",
+       {"low < high, got [1000, 100]"}},
       {"[model.table]\nrange = [-inf, 1.0]\n", "[-inf", {"finite"}},
       {"[model.table]\nrange = [nan, 1.0]\n", "[nan", {"finite"}},
       {"[model.table]\nrange = [-1.0, 0.0, 1.0]\n",
@@ -372,6 +530,71 @@ TEST_CASE("mistakes are named with FILE:LINE:COL and the reason", "[quant]") {
        {"'table' must be a table", "table.entry"}},
       {"model = 3\n", "model", {"'model' must be a table"}},
       {"[layer]\nfc1 = \"fixed<8,1>\"\n", "fc1", {"'fc1' must be a table"}},
+      {"[hls]\nparts = \"xcvu9p\"\n",
+       "parts",
+       {"[hls]: unknown key 'parts'",
+        "(allowed: part, clock_period, strategy, reuse_factor)"}},
+      {"[hls]\nprecision = \"fixed<8,2>\"\n",
+       "precision",
+       {"[hls]: unknown key 'precision'"}},
+      {"[hls.dense]\nreuse_factor = 2\n",
+       "dense",
+       {"[hls]: unknown key 'dense'"}},
+      {"hls = \"xcvu9p\"\n", "hls", {"'hls' must be a table, got a string"}},
+      {"[hls]\npart = 13\n",
+       "part",
+       {"[hls]: part must be a string, got an integer"}},
+      {"[hls]\npart = \"\"\n", "\"\"", {"[hls]: part must not be empty"}},
+      {"[hls]\npart = \"   \"\n", "\"  ", {"part must not be empty"}},
+      {"[hls]\npart = \"xcvu9p\\\"; exit\"\n",
+       "\"xcvu9p",
+       {"[hls]: part", "letters, digits"}},
+      {"[hls]\nclock_period = \"5ns\"\n",
+       "clock_period",
+       {"[hls]: clock_period must be a number", "got a string"}},
+      {"[hls]\nclock_period = true\n",
+       "clock_period",
+       {"clock_period must be a number", "got a boolean"}},
+      {"[hls]\nclock_period = 0\n",
+       "0",
+       {"[hls]: clock_period must be greater than 0 and at most 1000",
+        "got 0"}},
+      {"[hls]\nclock_period = -2.5\n", "-2.5", {"got -2.5"}},
+      {"[hls]\nclock_period = 1000.5\n", "1000.5", {"got 1000.5"}},
+      {"[hls]\nclock_period = 5000\n", "5000", {"got 5000"}},
+      {"[hls]\nclock_period = nan\n", "nan", {"clock_period must be"}},
+      {"[hls]\nclock_period = inf\n", "inf", {"clock_period must be"}},
+      {"[hls]\nstrategy = \"fast\"\n",
+       "\"fast",
+       {"[hls]: strategy must be 'latency' or 'resource', got 'fast'"}},
+      {"[type.dense]\nstrategy = \"Latency\"\n",
+       "\"Latency",
+       {"[type.dense]: strategy must be", "got 'Latency'"}},
+      {"[layer.fc1]\nstrategy = 1\n",
+       "strategy",
+       {"[layer.fc1]: strategy must be a string, got an integer"}},
+      {"[hls]\nreuse_factor = 0\n",
+       "0",
+       {"[hls]: reuse_factor must be 1 to 4096, got 0"}},
+      {"[model]\nreuse_factor = 4097\n",
+       "4097",
+       {"[model]: reuse_factor must be 1 to 4096, got 4097"}},
+      {"[layer.\"fc 1\"]\nreuse_factor = -3\n",
+       "-3",
+       {"[layer.\"fc 1\"]: reuse_factor must be 1 to 4096, got -3"}},
+      {"[type.dense]\nreuse_factor = 2.0\n",
+       "reuse_factor",
+       {"[type.dense]: reuse_factor must be an integer, got a float"}},
+      {"[model.table]\nreuse_factor = 2\n",
+       "reuse_factor",
+       {"[model.table]: unknown key 'reuse_factor'"}},
+      {"[model]\npart = \"xcvu9p\"\n",
+       "part",
+       {"[model]: unknown key 'part' (part is allowed in [hls] only)",
+        "strategy, reuse_factor"}},
+      {"[type.dense]\nclock_period = 5.0\n",
+       "clock_period",
+       {"[type.dense]: unknown key 'clock_period'", "[hls] only"}},
   };
   for (const Case &c : cases) {
     INFO(c.text);
@@ -382,6 +605,49 @@ TEST_CASE("mistakes are named with FILE:LINE:COL and the reason", "[quant]") {
     for (const std::string &part : c.parts)
       CHECK(contains(error, part));
   }
+}
+
+TEST_CASE("a model-wide HLS default is given in [hls] or [model], not both",
+          "[quant]") {
+  mlir::MLIRContext context;
+  // The later of the two is reported, with the place of the earlier.
+  std::string strategies = "[model]\nstrategy = \"latency\"\n"
+                           "[hls]\nstrategy = \"resource\"\n";
+  std::string error = errorOf(strategies, context);
+  CHECK(error == where(strategies, "strategy = \"resource") +
+                     ": [hls]: strategy is also set in [model] (at " +
+                     where(strategies, "strategy") +
+                     "); give the model-wide default in one of them");
+
+  // Equal values conflict all the same.
+  std::string factors = "[hls]\nreuse_factor = 2\npart = \"xc7z020\"\n"
+                        "[model]\nprecision = \"auto\"\n"
+                        "reuse_factor = 2 # again\n";
+  error = errorOf(factors, context);
+  CHECK(llvm::StringRef(error).starts_with(
+      where(factors, "reuse_factor = 2 # again") +
+      ": [model]: reuse_factor is also set in [hls] (at " +
+      where(factors, "reuse_factor") + ")"));
+  CHECK(llvm::StringRef(error).count('\n') == 0);
+
+  // Both keys in both sections: two errors, in the order of the file.
+  std::string both = "[hls]\nstrategy = \"resource\"\nreuse_factor = 4\n"
+                     "[model]\nreuse_factor = 4 # again\n"
+                     "strategy = \"resource\" # again\n";
+  error = errorOf(both, context);
+  llvm::SmallVector<llvm::StringRef> lines;
+  llvm::StringRef(error).split(lines, '\n');
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0].starts_with(where(both, "reuse_factor = 4 # again") +
+                             ": [model]: reuse_factor is also set in [hls]"));
+  CHECK(lines[1].starts_with(where(both, "strategy = \"resource\" # again") +
+                             ": [model]: strategy is also set in [hls]"));
+
+  // Different keys in the two sections combine.
+  QuantConfig split = parseOk(
+      "[hls]\nstrategy = \"resource\"\n[model]\nreuse_factor = 6\n", context);
+  CHECK(split.model.strategy == std::optional<std::string>("resource"));
+  CHECK(split.model.reuseFactor == std::optional<int64_t>(6));
 }
 
 TEST_CASE("limits themselves are accepted", "[quant]") {
@@ -395,9 +661,28 @@ TEST_CASE("limits themselves are accepted", "[quant]") {
       "[model]\nmax_width = 64\n[model.table]\nsize = 1048576\n", context);
   CHECK(high.maxWidth == std::optional<int>(64));
   CHECK(high.model.table.size == std::optional<int64_t>(int64_t(1) << 20));
+  QuantConfig hlsLow = parseOk("[hls]\nclock_period = 0.001\nreuse_factor = 1\n"
+                               "part = \"xcu250-figd2104-2L-e\"\n[type.dense]\n"
+                               "strategy = \"latency\"\n",
+                               context);
+  CHECK(hlsLow.hls.clockPeriod == std::optional<double>(0.001));
+  CHECK(hlsLow.model.reuseFactor == std::optional<int64_t>(1));
+  CHECK(hlsLow.hls.part == std::optional<std::string>("xcu250-figd2104-2L-e"));
+  CHECK(hlsLow.byType.at("dense").strategy ==
+        std::optional<std::string>("latency"));
+  QuantConfig hlsHigh =
+      parseOk("[hls]\nclock_period = 1000\npart = \" xc7z020clg400-1 \"\n"
+              "[layer.fc1]\nreuse_factor = 4096\nstrategy = \"resource\"\n",
+              context);
+  CHECK(hlsHigh.hls.clockPeriod == std::optional<double>(1000.0));
+  // Blanks around the part are dropped.
+  CHECK(hlsHigh.hls.part == std::optional<std::string>("xc7z020clg400-1"));
+  CHECK(hlsHigh.byName.at("fc1").reuseFactor == std::optional<int64_t>(4096));
   QuantConfig empty = parseOk("", context);
   CHECK_FALSE(empty.model.precision);
   CHECK(empty.layerNames().empty());
+  CHECK_FALSE(empty.hls.part);
+  CHECK_FALSE(empty.hls.clockPeriod);
 }
 
 TEST_CASE("all mistakes of a file are reported, syntax errors located",

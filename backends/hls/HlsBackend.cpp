@@ -1,0 +1,491 @@
+//===- HlsBackend.cpp - the Vitis HLS project writer ----------------------===//
+//
+// Checks that the function is quantized, names its ports after the model's
+// inputs and outputs, runs the emission pattern of every op, and fills the
+// templates of templates/hls with the result, the runtime headers the
+// firmware needs, the test bench data and the estimates.
+//
+//===----------------------------------------------------------------------===//
+#include "backends/hls/HlsBackend.h"
+
+#include "backends/common/Resources.h"
+#include "backends/common/Template.h"
+#include "backends/cpp/CppEmitter.h"
+#include "backends/hls/HlsEmitter.h"
+#include "passes/FX/FXOps.h"
+#include "passes/FX/Precision.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
+
+#include <cmath>
+#include <cstdio>
+
+using namespace mlir;
+using ariadne::fx::FixedType;
+
+namespace ariadne {
+
+namespace {
+
+llvm::Error makeError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 message.str());
+}
+
+/// The runtime headers the firmware includes (hls_types.h pulls in the
+/// fixed-point type when it stands in for ap_fixed).
+const char *const kFirmwareRuntime[] = {"hls_types.h", "hls_kernels.h",
+                                        "fixed.h", "fixed_bits.h",
+                                        "platform.h"};
+
+llvm::Error writeFile(StringRef dir, StringRef name, StringRef contents) {
+  SmallString<256> path(dir);
+  llvm::sys::path::append(path, name);
+  if (std::error_code ec =
+          llvm::sys::fs::create_directories(llvm::sys::path::parent_path(path)))
+    return makeError("cannot create " + llvm::sys::path::parent_path(path) +
+                     ": " + ec.message());
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_None);
+  if (ec)
+    return makeError("cannot write " + path + ": " + ec.message());
+  os << contents;
+  os.close();
+  if (os.has_error())
+    return makeError("cannot write " + path + ": " + os.error().message());
+  return llvm::Error::success();
+}
+
+llvm::Expected<std::string> fill(const std::string &path,
+                                 const TemplateSlots &slots) {
+  const Resource *resource = findResource(path);
+  if (!resource)
+    return makeError("the compiler lacks its resource " + path);
+  std::string result, error;
+  if (!fillTemplate(path, resource->text(), slots, result, error))
+    return makeError(error);
+  return result;
+}
+
+/// The LLVM-style first line of a generated file.
+std::string banner(StringRef file, StringRef description) {
+  std::string head = "//===- " + file.str() + " - " + description.str() + " ";
+  std::string tail = "-*- C++ -*-===//";
+  size_t used = head.size() + tail.size();
+  return head + std::string(used < 80 ? 80 - used : 1, '-') + tail;
+}
+
+/// A model port: its C array, element type and the fixed type behind it.
+struct Port {
+  std::string name, type;
+  FixedType fixed;
+  int64_t size = 0;
+  std::string modelName;
+};
+
+std::string tensorName(func::FuncOp fn, unsigned index, bool input) {
+  StringAttr name = input ? fn.getArgAttrOfType<StringAttr>(index, "nn.name")
+                          : fn.getResultAttrOfType<StringAttr>(index, "nn.name");
+  return name ? name.str()
+              : (input ? "input" : "output") + std::to_string(index);
+}
+
+/// The test bench's per-event code: quantize the inputs, call the top
+/// function, compare (and write) the raw outputs.
+std::string testBenchBody(StringRef top, ArrayRef<Port> inputs,
+                          ArrayRef<Port> outputs) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  int64_t offset = 0;
+  SmallVector<std::string> args;
+  for (const Port &p : inputs) {
+    os << "    " << p.type << " " << p.name << "[" << p.size << "];\n"
+       << "    for (unsigned i = 0; i < " << p.size << "; ++i)\n"
+       << "      " << p.name << "[i] = " << p.type
+       << "(double(float(in[" << offset << " + i])));\n";
+    offset += p.size;
+    args.push_back(p.name);
+  }
+  for (const Port &p : outputs) {
+    os << "    " << p.type << " " << p.name << "[" << p.size << "];\n";
+    args.push_back(p.name);
+  }
+  os << "    " << top << "(" << llvm::join(args, ", ") << ");\n";
+  offset = 0;
+  for (const Port &p : outputs) {
+    os << "    for (unsigned i = 0; i < " << p.size << "; ++i) {\n"
+       << "      long long got = rawOf(" << p.name << "[i], "
+       << p.fixed.getFracWidth() << ");\n"
+       << "      long long want = static_cast<long long>(expected[e][" << offset
+       << " + i]);\n"
+       << "      if (rawOut)\n"
+       << "        std::fprintf(rawOut, \"%s%lld\", " << offset
+       << " + i ? \",\" : \"\", got);\n"
+       << "      if (got != want && ++mismatches <= 20)\n"
+       << "        std::printf(\"tb: mismatch at event %zu, output index %u: "
+          "emulator %lld, firmware %lld\\n\", e, unsigned(" << offset
+       << " + i), want, got);\n"
+       << "    }\n";
+    offset += p.size;
+  }
+  os << "    if (rawOut)\n      std::fputc('\\n', rawOut);";
+  return os.str();
+}
+
+std::string tbDataInputs(const HlsOptions &options, size_t width) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  for (size_t e = 0; e < options.events; ++e) {
+    for (size_t i = 0; i < width; ++i) {
+      // Nine significant digits read back to the same float.
+      char value[32];
+      std::snprintf(value, sizeof value, "%.9g",
+                    double((*options.inputs)[e * width + i]));
+      os << (i ? "," : "") << value;
+    }
+    os << "\n";
+  }
+  return os.str();
+}
+
+std::string tbDataOutputs(const HlsOptions &options, size_t width) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  for (size_t e = 0; e < options.events; ++e) {
+    for (size_t i = 0; i < width; ++i)
+      os << (i ? "," : "") << (*options.expectedRaw)[e * width + i];
+    os << "\n";
+  }
+  return os.str();
+}
+
+std::string estimateTable(const HlsEstimate &estimate, bool markdown) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  if (markdown)
+    os << "| layer | op | detail | multipliers | DSP | ROM bits | latency "
+          "(cycles) | reuse |\n|---|---|---|---|---|---|---|---|\n";
+  else
+    os << llvm::formatv("  {0,-20} {1,-12} {2,-22} {3,6} {4,6} {5,9} {6,8} "
+                        "{7,6}\n",
+                        "layer", "op", "detail", "mults", "DSP", "ROM bits",
+                        "cycles", "reuse");
+  for (const HlsLayerEstimate &l : estimate.layers) {
+    if (markdown)
+      os << "| `" << l.name << "` | `" << l.op << "` | " << l.detail << " | "
+         << l.multipliers << " | " << l.dsp << " | " << l.romBits << " | "
+         << l.latency << " | " << l.reuseFactor << " |\n";
+    else
+      os << llvm::formatv("  {0,-20} {1,-12} {2,-22} {3,6} {4,6} {5,9} "
+                          "{6,8} {7,6}\n",
+                          l.name, l.op, l.detail, l.multipliers, l.dsp,
+                          l.romBits, l.latency, l.reuseFactor);
+  }
+  double ns = double(estimate.latency) * estimate.clockPeriod;
+  os << (markdown ? "\n" : "  ")
+     << llvm::formatv("total: {0} DSP, {1} ROM bits, latency {2} cycles "
+                      "({3:f1} ns at {4} ns), initiation interval {5}\n",
+                      estimate.dsp, estimate.romBits, estimate.latency, ns,
+                      estimate.clockPeriod, estimate.interval);
+  return os.str();
+}
+
+llvm::json::Value reportOf(const HlsEstimate &estimate, StringRef name,
+                           const HlsOptions &options, ArrayRef<Port> inputs,
+                           ArrayRef<Port> outputs) {
+  llvm::json::Array layers;
+  for (const HlsLayerEstimate &l : estimate.layers)
+    layers.push_back(llvm::json::Object{{"name", l.name},
+                                        {"op", l.op},
+                                        {"detail", l.detail},
+                                        {"multipliers", l.multipliers},
+                                        {"dsp", l.dsp},
+                                        {"rom_bits", l.romBits},
+                                        {"latency_cycles", l.latency},
+                                        {"reuse_factor", l.reuseFactor}});
+  auto ports = [](ArrayRef<Port> list) {
+    llvm::json::Array array;
+    for (const Port &p : list)
+      array.push_back(llvm::json::Object{{"name", p.modelName},
+                                         {"port", p.name},
+                                         {"type", fx::formatPrecision(p.fixed)},
+                                         {"size", p.size}});
+    return array;
+  };
+  return llvm::json::Object{
+      {"kernel", name},
+      {"target", "hls"},
+      {"precision", options.precision},
+      {"part", options.part},
+      {"clock_period_ns", options.clockPeriod},
+      {"io", "io_parallel"},
+      {"inputs", ports(inputs)},
+      {"outputs", ports(outputs)},
+      {"layers", std::move(layers)},
+      {"totals",
+       llvm::json::Object{{"dsp", estimate.dsp},
+                          {"rom_bits", estimate.romBits},
+                          {"latency_cycles", estimate.latency},
+                          {"latency_ns",
+                           double(estimate.latency) * options.clockPeriod},
+                          {"initiation_interval", estimate.interval}}},
+      {"estimate_model",
+       "dense: 1 cycle for the products plus ceil(levels * 1.0 ns / clock) "
+       "for the adder tree of ceil(log2(inputs + bias)) levels, plus "
+       "reuse_factor - 1; a multiplier per weight that is neither 0 nor a "
+       "power of two (divided by the reuse factor), each on "
+       "ceil(wide/27) * ceil(narrow/18) DSP48E2 slices unless its narrower "
+       "operand has at most 4 bits (LUTs); tables: 1 cycle, entries x width "
+       "ROM bits; softmax: two trees (max, sum), two ROMs and a product; "
+       "casts, ReLU, clamps and data movement: 0 cycles (logic merged into "
+       "the next register); leaky ReLU and scale: 1 cycle"},
+  };
+}
+
+} // namespace
+
+std::string formatHlsEstimate(const HlsEstimate &estimate) {
+  return estimateTable(estimate, /*markdown=*/false);
+}
+
+llvm::Error emitHlsProject(ModuleOp module, StringRef outDir,
+                           const HlsOptions &options, HlsEstimate *estimate) {
+  std::string firstError;
+  ScopedDiagnosticHandler handler(module.getContext(), [&](Diagnostic &diag) {
+    if (diag.getSeverity() == DiagnosticSeverity::Error && firstError.empty()) {
+      std::string where = cpp::describeLocation(diag.getLocation());
+      firstError = (where.empty() ? "" : where + ": ") + diag.str();
+    }
+    return success();
+  });
+  auto failWith = [&]() {
+    return makeError(firstError.empty() ? "hls target: emission failed"
+                                        : firstError);
+  };
+
+  auto functions = llvm::to_vector(module.getOps<func::FuncOp>());
+  if (functions.size() != 1 || functions.front().isExternal())
+    return makeError("hls target: the module must hold one function with a "
+                     "body");
+  func::FuncOp fn = functions.front();
+  bool quantized = false;
+  fn.walk([&](Operation *op) {
+    quantized |= llvm::isa_and_nonnull<fx::FXDialect>(op->getDialect());
+  });
+  if (!quantized)
+    return makeError("hls target: the model is not quantized; give "
+                     "--precision 'fixed<W,I>', auto or a --config");
+  std::string name = fn.getSymName().str();
+  hls::HlsEmission emission(fn, options);
+
+  // Ports: each input enters through one fx.quantize, each output leaves
+  // through an fx.dequantize.
+  std::vector<Port> inputs, outputs;
+  std::string portTypes;
+  for (BlockArgument arg : fn.getArguments()) {
+    auto users = llvm::to_vector(arg.getUsers());
+    auto quantize = users.size() == 1
+                        ? llvm::dyn_cast<fx::QuantizeOp>(users.front())
+                        : fx::QuantizeOp();
+    if (!quantize)
+      return makeError("hls target: input " + Twine(arg.getArgNumber()) +
+                       " must enter through exactly one fx.quantize");
+    Port port;
+    port.modelName = tensorName(fn, arg.getArgNumber(), true);
+    port.name = emission.unique(port.modelName);
+    port.type = port.name + "_t";
+    port.fixed = llvm::cast<FixedType>(quantize.getType().getElementType());
+    port.size = emission.eventSize(quantize.getResult());
+    portTypes += "typedef " + hls::typeSpelling(port.fixed) + " " +
+                 port.type + ";\n";
+    emission.bindArray(quantize.getResult(), port.name, port.type);
+    inputs.push_back(port);
+  }
+  auto returnOp = llvm::cast<func::ReturnOp>(fn.getBody().front().back());
+  for (auto [index, value] : llvm::enumerate(returnOp.getOperands())) {
+    auto dequantize = value.getDefiningOp<fx::DequantizeOp>();
+    if (!dequantize)
+      return makeError("hls target: output " + Twine(index) +
+                       " must leave through an fx.dequantize");
+    Port port;
+    port.modelName = tensorName(fn, unsigned(index), false);
+    port.name = emission.unique(port.modelName);
+    port.type = port.name + "_t";
+    port.fixed =
+        llvm::cast<FixedType>(dequantize.getInput().getType().getElementType());
+    if (port.fixed.getWidth() > 53)
+      return makeError("hls target: output '" + port.modelName + "' is " +
+                       Twine(port.fixed.getWidth()) +
+                       " bits wide; the test bench compares up to 53");
+    port.size = emission.eventSize(value);
+    portTypes += "typedef " + hls::typeSpelling(port.fixed) + " " +
+                 port.type + ";\n";
+    outputs.push_back(port);
+  }
+
+  llvm::StringMap<hls::HlsPattern> patterns;
+  hls::populateHlsPatterns(patterns);
+  for (Operation &op : fn.getBody().front().without_terminator()) {
+    if (llvm::isa<fx::QuantizeOp, fx::DequantizeOp>(op))
+      continue;
+    auto pattern = patterns.find(op.getName().getStringRef());
+    if (pattern == patterns.end()) {
+      op.emitOpError("has no emission pattern in the hls target");
+      return failWith();
+    }
+    if (failed(pattern->second(&op, emission)))
+      return failWith();
+  }
+  raw_ostream &body = emission.body();
+  for (auto [port, value] : llvm::zip(outputs, returnOp.getOperands())) {
+    Value source = value.getDefiningOp<fx::DequantizeOp>().getInput();
+    body << "  // output '" << port.modelName << "'\n"
+         << "  for (unsigned i = 0; i < " << port.size << "; ++i) {\n"
+         << "#pragma HLS UNROLL\n"
+         << "    " << port.name << "[i] = " << emission.arrayOf(source)
+         << "[i];\n  }\n";
+  }
+
+  // The estimate: layers in a row, the interval set by the most reused
+  // multiplier.
+  HlsEstimate est;
+  est.clockPeriod = options.clockPeriod;
+  est.layers = emission.layerEstimates();
+  for (const HlsLayerEstimate &l : est.layers) {
+    est.dsp += l.dsp;
+    est.romBits += l.romBits;
+    est.latency += l.latency;
+    est.interval = std::max(est.interval, l.reuseFactor);
+  }
+
+  SmallVector<std::string> signature;
+  std::string pragmas;
+  for (const Port &p : inputs)
+    signature.push_back("const " + p.type + " " + p.name + "[" +
+                        std::to_string(p.size) + "]");
+  for (const Port &p : outputs)
+    signature.push_back(p.type + " " + p.name + "[" + std::to_string(p.size) +
+                        "]");
+  SmallVector<std::string> portNames;
+  for (const Port &p : inputs)
+    portNames.push_back(p.name);
+  for (const Port &p : outputs)
+    portNames.push_back(p.name);
+  for (const std::string &p : portNames)
+    pragmas += "#pragma HLS ARRAY_RESHAPE variable=" + p + " complete dim=0\n";
+  pragmas += "#pragma HLS INTERFACE mode=ap_vld port=" +
+             llvm::join(portNames, ",") + "\n";
+  pragmas += "#pragma HLS PIPELINE II=" + std::to_string(est.interval);
+
+  int64_t inputSize = 0, outputSize = 0;
+  for (const Port &p : inputs)
+    inputSize += p.size;
+  for (const Port &p : outputs)
+    outputSize += p.size;
+  std::string portList;
+  for (const Port &p : inputs)
+    portList += "- input `" + p.name + "[" + std::to_string(p.size) + "]` (`" +
+                p.modelName + "`): `" + fx::formatPrecision(p.fixed) + "`\n";
+  for (const Port &p : outputs)
+    portList += "- output `" + p.name + "[" + std::to_string(p.size) +
+                "]` (`" + p.modelName + "`): `" +
+                fx::formatPrecision(p.fixed) + "`\n";
+
+  std::string source = cpp::locationFile(fn.getLoc());
+  if (source.empty())
+    source = "an MLIR module";
+  std::string upper = llvm::StringRef(name).upper();
+  TemplateSlots common{{"NAME", name}, {"SOURCE", source}};
+  TemplateSlots topH = common;
+  topH.insert({{"BANNER", banner(name + ".h", "the " + name + " HLS top")},
+               {"GUARD", upper + "_HLS_H"},
+               {"PORT_TYPES", portTypes},
+               {"SIGNATURE", llvm::join(signature, ", ")}});
+  TemplateSlots topCpp = common;
+  topCpp.insert({{"BANNER", banner(name + ".cpp", "the " + name + " HLS top")},
+                 {"SIGNATURE", llvm::join(signature, ", ")},
+                 {"PRAGMAS", pragmas},
+                 {"BODY", emission.takeBody()}});
+  TemplateSlots params = common;
+  params.insert({{"BANNER", banner("parameters.h", "types and layers of " + name)},
+                 {"GUARD", upper + "_PARAMETERS_H"},
+                 {"PARAMETERS", emission.takeParameters()}});
+  TemplateSlots weights = common;
+  weights.insert({{"BANNER", banner("weights.h", "constants of " + name)},
+                  {"GUARD", upper + "_WEIGHTS_H"},
+                  {"WEIGHTS", emission.takeWeights()}});
+  TemplateSlots tb{{"NAME", name},
+                   {"BANNER", banner(name + "_tb.cpp", "C simulation of " + name)},
+                   {"INPUT_SIZE", std::to_string(inputSize)},
+                   {"OUTPUT_SIZE", std::to_string(outputSize)},
+                   {"TB_BODY", testBenchBody(name, inputs, outputs)}};
+  std::string clock = llvm::formatv("{0}", options.clockPeriod).str();
+  TemplateSlots tcl{{"NAME", name}, {"PART", options.part},
+                    {"CLOCK_PERIOD", clock}};
+  TemplateSlots cmake{{"NAME", name}};
+  TemplateSlots readme = common;
+  readme.insert({{"PRECISION", options.precision},
+                 {"PART", options.part},
+                 {"CLOCK_PERIOD", clock},
+                 {"PORT_LIST", portList},
+                 {"ESTIMATES", estimateTable(est, /*markdown=*/true)}});
+
+  struct Output {
+    std::string file, resource;
+    const TemplateSlots *slots;
+  };
+  const Output files[] = {
+      {"firmware/" + name + ".h", "templates/hls/top.h", &topH},
+      {"firmware/" + name + ".cpp", "templates/hls/top.cpp", &topCpp},
+      {"firmware/parameters.h", "templates/hls/parameters.h", &params},
+      {"firmware/weights.h", "templates/hls/weights.h", &weights},
+      {"tb/" + name + "_tb.cpp", "templates/hls/tb.cpp", &tb},
+      {"build_prj.tcl", "templates/hls/build_prj.tcl", &tcl},
+      {"CMakeLists.txt", "templates/hls/CMakeLists.txt", &cmake},
+      {"README.md", "templates/hls/README.md", &readme},
+  };
+  for (const Output &file : files) {
+    llvm::Expected<std::string> text = fill(file.resource, *file.slots);
+    if (!text)
+      return text.takeError();
+    if (llvm::Error err = writeFile(outDir, file.file, *text))
+      return err;
+  }
+  for (const char *header : kFirmwareRuntime) {
+    const Resource *resource =
+        findResource(std::string("runtime/ariadne/") + header);
+    if (!resource)
+      return makeError(Twine("the compiler lacks its runtime header ") +
+                       header);
+    if (llvm::Error err =
+            writeFile(outDir, std::string("firmware/ariadne/") + header,
+                      StringRef(resource->data, resource->size)))
+      return err;
+  }
+  if (options.events > 0) {
+    if (llvm::Error err =
+            writeFile(outDir, "tb_data/tb_input_features.dat",
+                      tbDataInputs(options, size_t(inputSize))))
+      return err;
+    if (llvm::Error err =
+            writeFile(outDir, "tb_data/tb_output_predictions.dat",
+                      tbDataOutputs(options, size_t(outputSize))))
+      return err;
+  }
+  std::string report;
+  llvm::raw_string_ostream os(report);
+  os << llvm::formatv("{0:2}", reportOf(est, name, options, inputs, outputs))
+     << "\n";
+  if (llvm::Error err = writeFile(outDir, "report.json", os.str()))
+    return err;
+  if (estimate)
+    *estimate = std::move(est);
+  return llvm::Error::success();
+}
+
+} // namespace ariadne

@@ -1,0 +1,118 @@
+//===- HlsEmitter.h - internals of the HLS backend --------------*- C++ -*-===//
+//
+// The state the emission patterns share, and the patterns' registry: one
+// pattern per op writes the layer's types and configuration
+// (parameters.h), its constants (weights.h) and its kernel call (the top
+// function's body). The patterns never modify the IR.
+//
+//===----------------------------------------------------------------------===//
+#ifndef ARIADNE_BACKENDS_HLS_HLSEMITTER_H
+#define ARIADNE_BACKENDS_HLS_HLSEMITTER_H
+
+#include "backends/hls/HlsBackend.h"
+#include "passes/FX/FXTypes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <functional>
+#include <string>
+
+namespace ariadne {
+namespace hls {
+
+class HlsEmission {
+public:
+  HlsEmission(mlir::func::FuncOp fn, const HlsOptions &options);
+
+  mlir::func::FuncOp function() const { return fn; }
+  const HlsOptions &options() const { return opts; }
+
+  llvm::raw_ostream &parameters() { return paramsOS; }
+  llvm::raw_ostream &weights() { return weightsOS; }
+  llvm::raw_ostream &body() { return bodyOS; }
+
+  /// A C identifier for `op`, unique in the project: its ONNX node name
+  /// (else its op name), sanitized.
+  std::string identifier(mlir::Operation *op);
+  /// A fresh identifier from `base`.
+  std::string unique(llvm::StringRef base);
+  /// The ONNX node names of `op`, for reports and config lookups.
+  std::string layerName(mlir::Operation *op) const;
+
+  /// The array that holds `value` in the top function, and the C type of
+  /// its elements.
+  std::string arrayOf(mlir::Value value) const {
+    return arrays.lookup(value).first;
+  }
+  std::string typeOf(mlir::Value value) const {
+    return arrays.lookup(value).second;
+  }
+  void bindArray(mlir::Value value, std::string name, std::string type) {
+    arrays[value] = {std::move(name), std::move(type)};
+  }
+  /// Declares a fully partitioned local array for `value` of the C type
+  /// `type`, named `name`.
+  void declareArray(mlir::Value value, const std::string &name,
+                    const std::string &type);
+
+  /// Writes `typedef <type> name;` into parameters.h; returns name.
+  std::string typeName(const std::string &name, fx::FixedType type);
+
+  /// Elements of `value` in one event.
+  int64_t eventSize(mlir::Value value) const;
+
+  /// The build settings of `op`, a layer of config type `type`.
+  HlsLayerSettings settingsOf(mlir::Operation *op, llvm::StringRef type) const;
+
+  void addEstimate(HlsLayerEstimate estimate) {
+    estimates.push_back(std::move(estimate));
+  }
+  const std::vector<HlsLayerEstimate> &layerEstimates() const {
+    return estimates;
+  }
+
+  std::string takeParameters() { return std::move(paramsText); }
+  std::string takeWeights() { return std::move(weightsText); }
+  std::string takeBody() { return std::move(bodyText); }
+
+private:
+  mlir::func::FuncOp fn;
+  const HlsOptions &opts;
+  std::string paramsText, weightsText, bodyText;
+  llvm::raw_string_ostream paramsOS, weightsOS, bodyOS;
+  llvm::DenseMap<mlir::Value, std::pair<std::string, std::string>> arrays;
+  llvm::StringSet<> used;
+  std::vector<HlsLayerEstimate> estimates;
+};
+
+/// One emission pattern: writes the code of one op kind.
+using HlsPattern =
+    std::function<mlir::LogicalResult(mlir::Operation *, HlsEmission &)>;
+
+/// The patterns of every op the HLS target supports, by op name.
+void populateHlsPatterns(llvm::StringMap<HlsPattern> &patterns);
+
+/// `ARIADNE_FIXED(16, 6, RND, SAT)`: the spelling of hls_types.h.
+std::string typeSpelling(fx::FixedType type);
+
+/// The exact decimal value of the raw integer `raw` of `type`, a literal
+/// that ap_fixed and ariadne::fixed both read back exactly; fails for raw
+/// integers beyond 2^53 (a double would round them).
+mlir::FailureOr<std::string> valueLiteral(mlir::Operation *op, int64_t raw,
+                                          fx::FixedType type);
+
+/// The estimate model's constants (README and report.json state them).
+/// An adder of up to 48 bits on a carry chain, and a DSP48E2 multiplier.
+constexpr double kAdderDelayNs = 1.0;
+/// Products whose narrower operand has at most this many bits are built in
+/// LUTs; wider ones on DSP48E2 slices (27 x 18 bits each).
+constexpr int kLutMultiplierBits = 4;
+
+} // namespace hls
+} // namespace ariadne
+
+#endif // ARIADNE_BACKENDS_HLS_HLSEMITTER_H
