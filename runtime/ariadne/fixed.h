@@ -79,10 +79,12 @@ using EnableIfInteger =
 
 /// The integer ap_fixed's to_int() takes from a raw value of `spec`, as
 /// extended bits whose low 32 are the result: the value truncated toward
-/// zero, except that a negative value of a type without integer bits (I <=
-/// 0) gives -1, as it does in ap_fixed (which truncates into an integer of
-/// max(I, 1) bits and then adds one for a negative value with fraction
-/// bits).
+/// zero, except that a negative value of a type without integer bits gives
+/// -1. ap_fixed truncates into an integer of max(I, 1) bits and adds one to
+/// a negative value with fraction bits; for I = 0 that integer is a 1-bit 0,
+/// which the one makes -1. (For I < 0 ap_fixed adds the one to an integer
+/// it never initializes, so its result is undefined; this gives what it
+/// gives for I = 0.)
 ARIADNE_INLINE constexpr std::uint64_t integerPartBits(std::uint64_t bits,
                                                        const FixedSpec &spec) {
   const bool negative = spec.isSigned && (bits >> 63);
@@ -211,8 +213,9 @@ public:
 
   /// The integer part as ap_fixed's to_int() gives it: the value truncated
   /// toward zero, kept modulo 2^32 (its low 32 bits as an int), and -1 for
-  /// every negative value of a type with I <= 0 (ap_fixed's rule, kept so
-  /// that code shared with the HLS target computes the same integers).
+  /// every negative value of a type with I <= 0 (ap_fixed's rule for I = 0,
+  /// kept so that code shared with the HLS target computes the same
+  /// integers; ap_fixed's result for I < 0 is undefined).
   ARIADNE_INLINE constexpr int to_int() const {
     return static_cast<int>(static_cast<std::uint32_t>(detail::integerPartBits(
         static_cast<std::uint64_t>(rawBits), spec())));

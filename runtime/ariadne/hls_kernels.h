@@ -33,9 +33,10 @@
 #ifndef ARIADNE_RUNTIME_HLS_KERNELS_H
 #define ARIADNE_RUNTIME_HLS_KERNELS_H
 
-// GCC and Clang warn about every `#pragma HLS` under -Wall
-// (-Wunknown-pragmas), and GCC before 13 ignores a diagnostic pragma that
-// turns the warning off: outside synthesis the header is a system header.
+// Under -Wall, GCC and Clang warn about every `#pragma HLS`
+// (-Wunknown-pragmas, which a diagnostic pragma cannot turn off before GCC
+// 13) and every loop label (-Wunused-label; the labels name the loops in
+// Vitis reports): outside synthesis the header is a system header.
 #if defined(__GNUC__) && !defined(__SYNTHESIS__)
 #pragma GCC system_header
 #endif
