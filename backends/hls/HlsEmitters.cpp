@@ -397,8 +397,9 @@ LogicalResult emitScale(Operation *operation, HlsEmission &emission) {
 }
 
 /// The index types of a table over `in` values with bins of 2^shift raw
-/// values and `size` entries: index_t saturates at 2^B - 1 >= size - 1,
-/// unit_t holds 2^(F - shift) so that index_t * unit_t is the bin number.
+/// values and `size` entries: index_t saturates at 2^B - 1 >= size - 1;
+/// unit_t's one bit weighs 2^(F - shift), so that index_t * unit_t is the
+/// bin number.
 void writeIndexTypes(raw_ostream &os, StringRef prefix, FixedType in,
                      int64_t shift, int64_t size) {
   int64_t bits = std::max<int64_t>(
@@ -408,9 +409,7 @@ void writeIndexTypes(raw_ostream &os, StringRef prefix, FixedType in,
   os << "  typedef ARIADNE_UFIXED(" << bits << ", " << bits + shift - frac
      << ", TRN, SAT) " << prefix << "index_t;\n"
      << "  typedef ARIADNE_UFIXED(1, " << 1 + frac - shift << ", TRN, WRAP) "
-     << prefix << "unit_t;\n"
-     << "  static " << prefix << "unit_t " << prefix << "unit() { return "
-     << prefix << "unit_t(" << std::ldexp(1.0, int(frac - shift)) << "); }\n";
+     << prefix << "unit_t;\n";
 }
 
 LogicalResult emitTable(Operation *operation, HlsEmission &emission) {
@@ -487,8 +486,11 @@ LogicalResult emitSoftmax(Operation *operation, HlsEmission &emission) {
   writeIndexTypes(params, "sum_", sumType,
                   op.getInvShiftAttr().getValue().getSExtValue(),
                   int64_t(invTable.size()));
-  auto invLow = valueLiteral(op, op.getInvLowAttr().getValue().getSExtValue(),
-                             sumType);
+  // A lower edge beyond every sum gives the same bins as sum_t's maximum.
+  int64_t sumMax = int64_t((uint64_t(1) << sumType.getWidth()) - 1);
+  auto invLow = valueLiteral(
+      op, std::min(op.getInvLowAttr().getValue().getSExtValue(), sumMax),
+      sumType);
   if (failed(invLow))
     return failure();
   params << "  static sum_t inv_low() { return sum_t(" << *invLow

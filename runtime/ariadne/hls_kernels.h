@@ -62,14 +62,16 @@ struct dense_config {
 };
 
 /// table(): an element-wise lookup. A config also has
-///   typedef ... index_t;  // unsigned, TRN and SAT: ap_ufixed<B, B + shift
-///                         // - F, AP_TRN, AP_SAT>, F the input's
-///                         // fractional bits, bitlength(table_size - 1)
-///                         // <= B <= 31: its least significant bit weighs
-///                         // one bin of 2^shift input steps
-///   typedef ... unit_t;   // ap_ufixed<1, 1 + F - shift>
-///   static unit_t unit(); // 2^(F - shift), so that index * unit is the
-///                         // integer number of bins
+///   typedef ... index_t; // unsigned, TRN and SAT: ap_ufixed<B, B + shift -
+///                        // F, AP_TRN, AP_SAT>, F the input's fractional
+///                        // bits, bitlength(table_size - 1) <= B <= 31: its
+///                        // least significant bit weighs one bin of
+///                        // 2^shift input steps
+///   typedef ... unit_t;  // ap_ufixed<1, 1 + F - shift>, whose one bit
+///                        // weighs 2^(F - shift): index * unit is the
+///                        // integer number of bins
+/// The kernels take the unit's value from unit_t; a static unit() function
+/// in the config, if any, is not used.
 struct table_config {
   /// Elements, and the entries of the table.
   static const unsigned n = 1, table_size = 1;
@@ -77,16 +79,17 @@ struct table_config {
 
 /// softmax(): softmax along rows of `length` values, n = rows * length. A
 /// config also has, as table_config describes for the input's grid,
-///   typedef ... diff_index_t, diff_unit_t; static diff_unit_t diff_unit();
+///   typedef ... diff_index_t, diff_unit_t;
 /// for the exp lookup by max - x (shift exp_shift, exp_size entries), and
 /// for the reciprocal lookup by sum - inv_low (grid of exp_t, shift
 /// inv_shift, inv_size entries)
 ///   typedef ... sum_t;    // ap_ufixed<W + L, I + L>, exp_t being
 ///                         // ap_ufixed<W, I> and L = bitlength(length):
 ///                         // holds the sum exactly
-///   typedef ... sum_index_t, sum_unit_t; static sum_unit_t sum_unit();
-///   static sum_t inv_low(); // inv_low (any unsigned type that holds it
-///                           // exactly will do, where sum_t cannot)
+///   typedef ... sum_index_t, sum_unit_t;
+///   static sum_t inv_low(); // inv_low (any type that holds it exactly
+///                           // will do; where it exceeds sum_t's range,
+///                           // sum_t's maximum gives the same bins)
 struct softmax_config {
   static const unsigned rows = 1, length = 1;
   /// The entries of the exp and reciprocal tables.
@@ -100,6 +103,14 @@ constexpr int bit_length(unsigned v) {
   return v == 0 ? 0 : 1 + bit_length(v >> 1);
 }
 
+/// 2^e, exactly, for |e| <= 1022, in a recursion of depth log2(|e|).
+constexpr double power_of_two(int e) {
+  return e < 0    ? 1.0 / power_of_two(-e)
+         : e == 0 ? 1.0
+                  : (e % 2 ? 2.0 : 1.0) * power_of_two(e / 2) *
+                        power_of_two(e / 2);
+}
+
 /// The number of multipliers of a resource-strategy dense layer.
 template <class CONFIG_T> struct dense_shape {
   static const unsigned products = CONFIG_T::n_in * CONFIG_T::n_out;
@@ -107,12 +118,13 @@ template <class CONFIG_T> struct dense_shape {
       (products + CONFIG_T::reuse_factor - 1) / CONFIG_T::reuse_factor;
 };
 
-/// The bin of the difference d >= 0 from a table's lower end: min(floor(d
-/// / bin width), size - 1), and 0 for d < 0. The cast into index_t (TRN,
-/// SAT) floors d to whole bins, sends negatives to 0 and caps at 2^B - 1 >=
-/// size - 1; the product with `unit` is then the integer number of bins.
+/// The bin of the difference d from a table's lower end: min(floor(d / bin
+/// width), size - 1), and 0 for d < 0. The cast into index_t (TRN, SAT)
+/// floors d to whole bins, sends negatives to 0 and stops at 2^B - 1, which
+/// is at least size - 1; times unit_t's one bit, that is the integer
+/// number of bins.
 template <class index_t, class unit_t, class diff_t>
-unsigned bin_index(const diff_t &d, const unit_t &unit, unsigned size) {
+unsigned bin_index(const diff_t &d, unsigned size) {
 #pragma HLS INLINE
   static_assert(index_t::width - index_t::iwidth + unit_t::width -
                         unit_t::iwidth ==
@@ -120,6 +132,7 @@ unsigned bin_index(const diff_t &d, const unit_t &unit, unsigned size) {
                 "index_t's least significant bit times unit_t's is 1");
   static_assert(unit_t::width == 1, "unit_t is a single bit");
   static_assert(index_t::width <= 31, "an index has at most 31 bits");
+  const unit_t unit(power_of_two(unit_t::iwidth - unit_t::width));
   const index_t bins = d;
   const unsigned k = static_cast<unsigned>((bins * unit).to_int());
   return k < size - 1 ? k : size - 1;
@@ -301,8 +314,9 @@ void table(const in_t in[CONFIG_T::n], out_t out[CONFIG_T::n],
 Elements:
   for (unsigned i = 0; i < CONFIG_T::n; ++i) {
 #pragma HLS UNROLL
-    out[i] = entries[detail::bin_index<typename CONFIG_T::index_t>(
-        in[i] - low, CONFIG_T::unit(), CONFIG_T::table_size)];
+    out[i] = entries[detail::bin_index<typename CONFIG_T::index_t,
+                                       typename CONFIG_T::unit_t>(
+        in[i] - low, CONFIG_T::table_size)];
   }
 }
 
@@ -348,14 +362,15 @@ Rows:
   Exponentials:
     for (unsigned j = 0; j < CONFIG_T::length; ++j) {
 #pragma HLS UNROLL
-      e[j] = exp_table[detail::bin_index<typename CONFIG_T::diff_index_t>(
-          maximum - in[base + j], CONFIG_T::diff_unit(), CONFIG_T::exp_size)];
+      e[j] = exp_table[detail::bin_index<typename CONFIG_T::diff_index_t,
+                                         typename CONFIG_T::diff_unit_t>(
+          maximum - in[base + j], CONFIG_T::exp_size)];
       sum += e[j];
     }
     const inv_t reciprocal =
-        inv_table[detail::bin_index<typename CONFIG_T::sum_index_t>(
-            sum - CONFIG_T::inv_low(), CONFIG_T::sum_unit(),
-            CONFIG_T::inv_size)];
+        inv_table[detail::bin_index<typename CONFIG_T::sum_index_t,
+                                    typename CONFIG_T::sum_unit_t>(
+            sum - CONFIG_T::inv_low(), CONFIG_T::inv_size)];
   Outputs:
     for (unsigned j = 0; j < CONFIG_T::length; ++j) {
 #pragma HLS UNROLL

@@ -18,7 +18,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <cmath>
 #include <cstdint>
 #include <random>
 #include <sstream>
@@ -143,13 +142,13 @@ template <class F> void forEachMode(F f) {
   forEachOverflow<RND_CONV>(f);
 }
 
-/// The least significant bit of the lookup index of a table over a type
-/// with `frac` fractional bits and bins of 2^shift steps, and the unit
-/// that scales it to an integer, as the code generator declares them.
+/// The index of a lookup in a table over a type with `frac` fractional
+/// bits and bins of 2^shift steps, whose least significant bit is one bin,
+/// and the unit that scales it to an integer, as the code generator
+/// declares them.
 template <int Bits, int Frac, int Shift> struct BinTypes {
   typedef ARIADNE_UFIXED(Bits, Bits + Shift - Frac, TRN, SAT) index_t;
   typedef ARIADNE_UFIXED(1, 1 + Frac - Shift, TRN, WRAP) unit_t;
-  static unit_t unit() { return unit_t(std::ldexp(1.0, Frac - Shift)); }
 };
 
 /// The bits of an index into `size` entries, plus `extra`.
@@ -315,7 +314,8 @@ template <class D> void checkDense(std::mt19937_64 &gen) {
   const int lift = Acc::fwidth - Bias::fwidth;
   REQUIRE(lift >= 0);
   for (int n = 0; n < N; ++n) {
-    Fx::biasStorage[n] = static_cast<std::int64_t>(lift >= 64 ? 0 : b[n] << lift);
+    Fx::biasStorage[n] =
+        static_cast<std::int64_t>(lift >= 64 ? 0 : b[n] << lift);
     biases.push_back(fromBits<Bias>(b[n]));
   }
   compareKernels<In, Acc>(
@@ -559,7 +559,8 @@ template <class T> void checkTable(std::mt19937_64 &gen) {
   using Hls = typename T::Hls;
   INFO("table over " << describe<In>() << " from " << Fx::inputLow
                      << ", shift " << Fx::shift << ", " << Fx::tableSize
-                     << " entries, index " << describe<typename Hls::index_t>());
+                     << " entries, index "
+                     << describe<typename Hls::index_t>());
   const std::vector<u64> entries = sampleRaw<Out>(gen, Fx::tableSize);
   std::vector<Out> values;
   for (int i = 0; i < Fx::tableSize; ++i) {
@@ -567,10 +568,26 @@ template <class T> void checkTable(std::mt19937_64 &gen) {
     values.push_back(fromBits<Out>(entries[i]));
   }
   const In low = fromBits<In>(static_cast<u64>(Fx::inputLow));
+  const auto kernel = [&](const In *x, Out *y) {
+    hls::table<In, Out, Hls>(x, y, values.data(), low);
+  };
+  // Values from the whole range, and values from one bin below the table
+  // to one bin above it.
   compareKernels<In, Out>(sampleRaw<In>(gen, Fx::size * kEvents), Fx::size,
-                          Fx::size, fx::table<Fx, 1>, [&](const In *x, Out *y) {
-                            hls::table<In, Out, Hls>(x, y, values.data(), low);
-                          });
+                          Fx::size, fx::table<Fx, 1>, kernel);
+  const i128 bin = i128(1) << Fx::shift;
+  const i128 span = (Fx::tableSize + 2) * bin;
+  std::vector<u64> inside(Fx::size * kEvents);
+  for (u64 &bits : inside) {
+    const i128 offset = (i128(gen() >> 2) << 64 | gen()) % span;
+    const i128 m =
+        integerOf<In>(static_cast<u64>(Fx::inputLow)) - bin + offset;
+    bits = static_cast<u64>(m < lowest<In>()    ? lowest<In>()
+                            : m > highest<In>() ? highest<In>()
+                                                : m);
+  }
+  compareKernels<In, Out>(inside, Fx::size, Fx::size, fx::table<Fx, 1>,
+                          kernel);
 }
 
 TEST_CASE("hls table equals fx table below, inside and above its range",
@@ -586,6 +603,11 @@ TEST_CASE("hls table equals fx table below, inside and above its range",
   checkTable<Table<fixed<8, 8>, ufixed<4, 4>, 127, 3, 3>>(gen);
   checkTable<Table<fixed<8, -4>, fixed<12, 2>, -20, 1, 100, 1>>(gen);
   checkTable<Table<fixed<32, 6>, fixed<8, 1>, 0, 0, 1>>(gen);
+  // Units of 2^-11 and 2^27, which six significant digits do not hold.
+  checkTable<Table<fixed<40, 30>, fixed<8, 1>, -(std::int64_t(1) << 30), 21,
+                   300>>(gen);
+  checkTable<Table<fixed<40, 10>, fixed<12, 1>, -(std::int64_t(1) << 30), 3,
+                   500>>(gen);
   checkTable<Table<fixed<40, 10>, fixed<18, 2>, -(std::int64_t(1) << 38), 31,
                    300>>(gen);
   checkTable<Table<fixed<63, 10>, fixed<16, 3>, -(std::int64_t(1) << 62), 60,
@@ -637,8 +659,6 @@ struct Softmax {
     typedef typename SumBins::unit_t sum_unit_t;
     typedef typename std::conditional<std::is_void<InvLowT>::value, sum_t,
                                       InvLowT>::type inv_low_t;
-    static diff_unit_t diff_unit() { return DiffBins::unit(); }
-    static sum_unit_t sum_unit() { return SumBins::unit(); }
     static inv_low_t inv_low() { return fromBits<inv_low_t>(InvLow); }
   };
 };
