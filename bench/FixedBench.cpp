@@ -56,9 +56,9 @@ double medianSeconds(int runs, const std::function<void()> &fn) {
   for (int i = 0; i < runs; ++i) {
     auto start = std::chrono::steady_clock::now();
     fn();
-    times.push_back(std::chrono::duration<double>(
-                        std::chrono::steady_clock::now() - start)
-                        .count());
+    times.push_back(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count());
   }
   std::sort(times.begin(), times.end());
   return times[times.size() / 2];
@@ -153,10 +153,10 @@ int main(int argc, char **argv) {
     std::printf("%-13s %14.4g %14.4g %14.4g %14.4g  events/s\n", k.name,
                 rates[0], rates[1], rates[2], rates[3]);
     if (std::string(k.name) == "neurotrigger")
-      targets.push_back(
-          std::string("emulator fixed >= 5e5 events/s: ") +
-          (rates[1] >= 5e5 ? "met" : "MISSED") +
-          "; C++ fixed >= 2e6 events/s: " + (rates[3] >= 2e6 ? "met" : "MISSED"));
+      targets.push_back(std::string("emulator fixed >= 5e5 events/s: ") +
+                        (rates[1] >= 5e5 ? "met" : "MISSED") +
+                        "; C++ fixed >= 2e6 events/s: " +
+                        (rates[3] >= 2e6 ? "met" : "MISSED"));
   }
   std::printf("\nbit-exact   every package's raw outputs equal the "
               "emulator's on all %zu events\n",

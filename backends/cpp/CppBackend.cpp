@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "backends/cpp/CppBackend.h"
 
+#include "backends/common/PackageFiles.h"
 #include "backends/common/Resources.h"
 #include "backends/common/Template.h"
 #include "backends/cpp/CppEmitter.h"
@@ -71,8 +72,8 @@ std::vector<TensorInfo> describeTensors(CppEmission &emission,
           info.fixedType = fx::formatPrecision(
               llvm::cast<fx::FixedType>(q.getType().getElementType()));
     } else if (auto dq = value.getDefiningOp<fx::DequantizeOp>()) {
-      info.fixedType = fx::formatPrecision(llvm::cast<fx::FixedType>(
-          dq.getInput().getType().getElementType()));
+      info.fixedType = fx::formatPrecision(
+          llvm::cast<fx::FixedType>(dq.getInput().getType().getElementType()));
     }
     tensors.push_back(info);
   }
@@ -97,35 +98,6 @@ std::string shapeDecl(ArrayRef<int64_t> shape) {
   for (int64_t d : shape)
     text += "[" + std::to_string(d) + "]";
   return text;
-}
-
-llvm::Error writeFile(StringRef dir, StringRef name, StringRef contents) {
-  SmallString<256> path(dir);
-  llvm::sys::path::append(path, name);
-  if (std::error_code ec =
-          llvm::sys::fs::create_directories(llvm::sys::path::parent_path(path)))
-    return makeError("cannot create " + llvm::sys::path::parent_path(path) +
-                     ": " + ec.message());
-  std::error_code ec;
-  llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_None);
-  if (ec)
-    return makeError("cannot write " + path + ": " + ec.message());
-  os << contents;
-  os.close();
-  if (os.has_error())
-    return makeError("cannot write " + path + ": " + os.error().message());
-  return llvm::Error::success();
-}
-
-llvm::Expected<std::string> fillResource(const std::string &path,
-                                         const TemplateSlots &slots) {
-  const Resource *resource = findResource(path);
-  if (!resource)
-    return makeError("the compiler lacks its resource " + path);
-  std::string result, error;
-  if (!fillTemplate(path, resource->text(), slots, result, error))
-    return makeError(error);
-  return result;
 }
 
 llvm::json::Array jsonShapes(const std::vector<std::vector<int64_t>> &shapes) {
@@ -225,16 +197,6 @@ std::string writeReport(CppEmission &emission, StringRef source,
   return text;
 }
 
-/// The LLVM-style first line of a generated file, 80 columns wide where the
-/// name allows.
-std::string banner(StringRef file, StringRef description, bool cHeader) {
-  std::string head = (cHeader ? "/*===- " : "//===- ") + file.str() + " - " +
-                     description.str() + " ";
-  std::string tail = cHeader ? "-*- C -*-===*\\" : "-*- C++ -*-===//";
-  size_t used = head.size() + tail.size();
-  return head + std::string(used < 80 ? 80 - used : 1, '-') + tail;
-}
-
 /// `text` as comment lines starting with `prefix`, wrapped at 80 columns.
 std::string wrapComment(StringRef text, StringRef prefix) {
   std::string out, line = prefix.str();
@@ -263,15 +225,24 @@ std::string scratchStorage(int64_t floatsPerEvent) {
 /// The raw-integer entry points of a fixed-point kernel, in NAME.h.
 std::string rawDeclarations(StringRef name) {
   std::string n = name.str();
-  return "\n/* The kernel computes in fixed point. " + n +
-         "_raw and " + n + "_raw_batch run\n"
-         " * events as " + n + " and " + n + "_batch do, but write each output's raw\n"
-         " * integer (its value times 2^F, F the fractional bits of its type in the\n"
-         " * table above): the integers the hardware holds, compared bit for bit\n"
+  return "\n/* The kernel computes in fixed point. " + n + "_raw and " + n +
+         "_raw_batch run\n"
+         " * events as " +
+         n + " and " + n +
+         "_batch do, but write each output's raw\n"
+         " * integer (its value times 2^F, F the fractional bits of its type "
+         "in the\n"
+         " * table above): the integers the hardware holds, compared bit for "
+         "bit\n"
          " * by `ariadnec validate`. */\n"
-         "#define " + n + "_FIXED_POINT 1\n"
-         "void " + n + "_raw(const float *in, int64_t *out);\n"
-         "void " + n + "_raw_batch(const float *in, int64_t *out, size_t n);\n";
+         "#define " +
+         n +
+         "_FIXED_POINT 1\n"
+         "void " +
+         n +
+         "_raw(const float *in, int64_t *out);\n"
+         "void " +
+         n + "_raw_batch(const float *in, int64_t *out, size_t n);\n";
 }
 
 /// Their definitions, in NAME.cpp.
@@ -279,7 +250,8 @@ std::string rawEntries(StringRef name) {
   std::string n = name.str();
   return "\nextern \"C\" void " + n +
          "_raw(const float *in, int64_t *out) { run<1>(in, out); }\n"
-         "\nextern \"C\" void " + n +
+         "\nextern \"C\" void " +
+         n +
          "_raw_batch(const float *in, int64_t *out, size_t n) {\n"
          "  runBatch(in, out, n);\n}\n";
 }
@@ -336,11 +308,10 @@ llvm::Error emitCppPackage(ModuleOp module, StringRef outDir) {
       std::string range = std::string(array) + "[" +
                           std::to_string(tensor.offset) + ", " +
                           std::to_string(tensor.offset + tensor.size) + ")";
-      table += " *   " + range + "  " + kind + " " + std::to_string(index) +
-               " '" + commentSafe(tensor.name) +
-               "': " + shapeDecl(tensor.shape) +
-               (tensor.fixedType.empty() ? "" : ", as " + tensor.fixedType) +
-               "\n";
+      table +=
+          " *   " + range + "  " + kind + " " + std::to_string(index) + " '" +
+          commentSafe(tensor.name) + "': " + shapeDecl(tensor.shape) +
+          (tensor.fixedType.empty() ? "" : ", as " + tensor.fixedType) + "\n";
       list += "- `" + range + "`: " + kind + " " + std::to_string(index) +
               " `" + tensor.name + "`, `" + shapeDecl(tensor.shape) + "`" +
               (tensor.fixedType.empty()
@@ -404,7 +375,8 @@ llvm::Error emitCppPackage(ModuleOp module, StringRef outDir) {
           "graph order, `out` its outputs likewise:",
       " *");
   headerSlots.insert(
-      {{"BANNER", banner(name + ".h", "the " + name + " kernel", true)},
+      {{"BANNER",
+        fileBanner(name + ".h", "the " + name + " kernel", BannerStyle::C)},
        {"GUARD", upper + "_H"},
        {"EVENT_COMMENT", eventComment},
        {"TENSOR_TABLE", table},
@@ -414,7 +386,7 @@ llvm::Error emitCppPackage(ModuleOp module, StringRef outDir) {
        {"RAW_DECLARATIONS", fixedPoint ? rawDeclarations(name) : ""}});
   TemplateSlots sourceSlots = common;
   sourceSlots.insert(
-      {{"BANNER", banner(name + ".cpp", "the " + name + " kernel", false)},
+      {{"BANNER", fileBanner(name + ".cpp", "the " + name + " kernel")},
        {"DECLARATIONS", declarations},
        {"BODY", body},
        {"TILE_STORAGE", scratchStorage(2 * (inputSize + outputSize))},
@@ -429,7 +401,7 @@ llvm::Error emitCppPackage(ModuleOp module, StringRef outDir) {
   TemplateSlots benchSlots{
       {"NAME", name},
       {"BANNER",
-       banner("tb.cpp", "test bench of the " + name + " kernel", false)}};
+       fileBanner("tb.cpp", "test bench of the " + name + " kernel")}};
 
   struct Output {
     std::string file, resource;
@@ -446,7 +418,7 @@ llvm::Error emitCppPackage(ModuleOp module, StringRef outDir) {
     llvm::Expected<std::string> text = fillResource(file.resource, *file.slots);
     if (!text)
       return text.takeError();
-    if (llvm::Error err = writeFile(outDir, file.file, *text))
+    if (llvm::Error err = writePackageFile(outDir, file.file, *text))
       return err;
   }
   std::vector<const Resource *> runtime = resourcesUnder("runtime/ariadne/");
@@ -454,14 +426,14 @@ llvm::Error emitCppPackage(ModuleOp module, StringRef outDir) {
     return makeError("the compiler lacks its runtime headers");
   for (const Resource *header : runtime) {
     StringRef path(header->path);
-    if (llvm::Error err = writeFile(
+    if (llvm::Error err = writePackageFile(
             outDir, ("ariadne/" + llvm::sys::path::filename(path)).str(),
             StringRef(header->data, header->size)))
       return err;
   }
-  return writeFile(outDir, "report.json",
-                   writeReport(emission, source, inputs, outputs,
-                               (fixedPoint ? 8 : 4) * arena));
+  return writePackageFile(outDir, "report.json",
+                          writeReport(emission, source, inputs, outputs,
+                                      (fixedPoint ? 8 : 4) * arena));
 }
 
 } // namespace ariadne

@@ -167,6 +167,11 @@ mlir::LogicalResult emitFunction(const CppEmitterSet &set,
 // Helpers shared by the patterns and the package writer
 //===----------------------------------------------------------------------===//
 
+/// How every static array of the declarations (weights, biases, tables)
+/// begins, at the start of its line: other targets put a storage qualifier
+/// in front of it (the CUDA target's __constant__ or __device__).
+constexpr llvm::StringLiteral kStaticArrayPrefix = "alignas(64) const ";
+
 /// A float literal that reads back to exactly `value` ("0.1f", "-2.0f").
 std::string floatLiteral(float value);
 

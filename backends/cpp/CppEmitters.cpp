@@ -51,7 +51,7 @@ void writeLayerComment(raw_ostream &os, CppEmission &emission, Operation *op,
 /// A static array of `values`, `rowLength` per row (a new line per row).
 void writeFloatArray(raw_ostream &os, StringRef name, ArrayRef<float> values,
                      int64_t rowLength) {
-  os << "alignas(64) const float " << name << "[";
+  os << kStaticArrayPrefix << "float " << name << "[";
   if (rowLength < int64_t(values.size()))
     os << int64_t(values.size()) / rowLength << " * " << rowLength;
   else

@@ -60,7 +60,7 @@ std::string intLiteral(int64_t v) {
 
 void writeIntArray(raw_ostream &os, StringRef type, StringRef name,
                    ArrayRef<int64_t> values, int64_t rowLength) {
-  os << "alignas(64) const " << type << " " << name << "[" << values.size()
+  os << kStaticArrayPrefix << type << " " << name << "[" << values.size()
      << "] = {";
   constexpr int64_t perLine = 12;
   for (size_t i = 0; i < values.size(); ++i) {
@@ -92,8 +92,8 @@ public:
     return *this;
   }
   FixedConfig &pointer(StringRef name, StringRef type, StringRef array) {
-    os << "  static constexpr const " << type << " *" << name << " = "
-       << array << ";\n";
+    os << "  static constexpr const " << type << " *" << name << " = " << array
+       << ";\n";
     return *this;
   }
 
@@ -170,8 +170,7 @@ struct QuantizePattern : CppOpPattern<fx::QuantizeOp> {
 };
 
 struct DequantizePattern : CppOpPattern<fx::DequantizeOp> {
-  LogicalResult emitOp(fx::DequantizeOp op,
-                       CppEmission &emission) const final {
+  LogicalResult emitOp(fx::DequantizeOp op, CppEmission &emission) const final {
     // The kernel writes floats or raw integers, whichever `out` is; it
     // must therefore write into `out` itself.
     if (!StringRef(emission.pointer(op.getOutput())).starts_with("out"))
@@ -237,8 +236,7 @@ struct ClampPattern : CppOpPattern<fx::ClampOp> {
 };
 
 struct LeakyReluPattern : CppOpPattern<fx::LeakyReluOp> {
-  LogicalResult emitOp(fx::LeakyReluOp op,
-                       CppEmission &emission) const final {
+  LogicalResult emitOp(fx::LeakyReluOp op, CppEmission &emission) const final {
     std::string id = emission.identifier(op);
     raw_ostream &decls = emission.declarations();
     writeComment(decls, emission, op, "",
@@ -315,8 +313,8 @@ struct DenseFxPattern : CppOpPattern<fx::DenseOp> {
       int64_t shift = acc.getFracWidth() - op.getBiasType()->getFracWidth();
       bias.emplace();
       for (int64_t b : rawValues(biasAttr))
-        bias->push_back(static_cast<int64_t>(static_cast<uint64_t>(b)
-                                             << shift));
+        bias->push_back(
+            static_cast<int64_t>(static_cast<uint64_t>(b) << shift));
       writeIntArray(decls, "std::int64_t", id + "Bias", *bias, n);
     }
     {
@@ -336,19 +334,17 @@ struct DenseFxPattern : CppOpPattern<fx::DenseOp> {
     writeCall(emission, op, "dense");
     LayerReport report;
     addTypes(report, op);
-    report.types.push_back(
-        {"weight", fx::formatPrecision(op.getWeightType())});
+    report.types.push_back({"weight", fx::formatPrecision(op.getWeightType())});
     if (auto biasType = op.getBiasType())
       report.types.push_back({"bias", fx::formatPrecision(*biasType)});
     report.types.push_back({"accumulator", spelling(op.getOutput())});
     report.macs = rows * n * k;
     report.params = n * k + (bias ? n : 0);
     report.weightBytes =
-        int64_t(weights.size()) *
-            (weightRaw == "std::int8_t"    ? 1
-             : weightRaw == "std::int16_t" ? 2
-             : weightRaw == "std::int32_t" ? 4
-                                           : 8) +
+        int64_t(weights.size()) * (weightRaw == "std::int8_t"    ? 1
+                                   : weightRaw == "std::int16_t" ? 2
+                                   : weightRaw == "std::int32_t" ? 4
+                                                                 : 8) +
         (bias ? 8 * n : 0);
     report.bufferBytes = 8 * rows * n;
     report.latencyCycles = (report.macs + 7) / 8;

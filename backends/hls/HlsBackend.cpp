@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "backends/hls/HlsBackend.h"
 
+#include "backends/common/PackageFiles.h"
 #include "backends/common/Resources.h"
 #include "backends/common/Template.h"
 #include "backends/cpp/CppEmitter.h"
@@ -33,52 +34,13 @@ namespace ariadne {
 namespace {
 
 llvm::Error makeError(const llvm::Twine &message) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 message.str());
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message.str());
 }
 
 /// The runtime headers the firmware includes (hls_types.h pulls in the
 /// fixed-point type when it stands in for ap_fixed).
-const char *const kFirmwareRuntime[] = {"hls_types.h", "hls_kernels.h",
-                                        "fixed.h", "fixed_bits.h",
-                                        "platform.h"};
-
-llvm::Error writeFile(StringRef dir, StringRef name, StringRef contents) {
-  SmallString<256> path(dir);
-  llvm::sys::path::append(path, name);
-  if (std::error_code ec =
-          llvm::sys::fs::create_directories(llvm::sys::path::parent_path(path)))
-    return makeError("cannot create " + llvm::sys::path::parent_path(path) +
-                     ": " + ec.message());
-  std::error_code ec;
-  llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_None);
-  if (ec)
-    return makeError("cannot write " + path + ": " + ec.message());
-  os << contents;
-  os.close();
-  if (os.has_error())
-    return makeError("cannot write " + path + ": " + os.error().message());
-  return llvm::Error::success();
-}
-
-llvm::Expected<std::string> fill(const std::string &path,
-                                 const TemplateSlots &slots) {
-  const Resource *resource = findResource(path);
-  if (!resource)
-    return makeError("the compiler lacks its resource " + path);
-  std::string result, error;
-  if (!fillTemplate(path, resource->text(), slots, result, error))
-    return makeError(error);
-  return result;
-}
-
-/// The LLVM-style first line of a generated file.
-std::string banner(StringRef file, StringRef description) {
-  std::string head = "//===- " + file.str() + " - " + description.str() + " ";
-  std::string tail = "-*- C++ -*-===//";
-  size_t used = head.size() + tail.size();
-  return head + std::string(used < 80 ? 80 - used : 1, '-') + tail;
-}
+const char *const kFirmwareRuntime[] = {
+    "hls_types.h", "hls_kernels.h", "fixed.h", "fixed_bits.h", "platform.h"};
 
 /// A model port: its C array, element type and the fixed type behind it.
 struct Port {
@@ -89,8 +51,9 @@ struct Port {
 };
 
 std::string tensorName(func::FuncOp fn, unsigned index, bool input) {
-  StringAttr name = input ? fn.getArgAttrOfType<StringAttr>(index, "nn.name")
-                          : fn.getResultAttrOfType<StringAttr>(index, "nn.name");
+  StringAttr name = input
+                        ? fn.getArgAttrOfType<StringAttr>(index, "nn.name")
+                        : fn.getResultAttrOfType<StringAttr>(index, "nn.name");
   return name ? name.str()
               : (input ? "input" : "output") + std::to_string(index);
 }
@@ -106,8 +69,8 @@ std::string testBenchBody(StringRef top, ArrayRef<Port> inputs,
   for (const Port &p : inputs) {
     os << "    " << p.type << " " << p.name << "[" << p.size << "];\n"
        << "    for (unsigned i = 0; i < " << p.size << "; ++i)\n"
-       << "      " << p.name << "[i] = " << p.type
-       << "(double(float(in[" << offset << " + i])));\n";
+       << "      " << p.name << "[i] = " << p.type << "(double(float(in["
+       << offset << " + i])));\n";
     offset += p.size;
     args.push_back(p.name);
   }
@@ -128,8 +91,8 @@ std::string testBenchBody(StringRef top, ArrayRef<Port> inputs,
        << " + i ? \",\" : \"\", got);\n"
        << "      if (got != want && ++mismatches <= 20)\n"
        << "        std::printf(\"tb: mismatch at event %zu, output index %u: "
-          "emulator %lld, firmware %lld\\n\", e, unsigned(" << offset
-       << " + i), want, got);\n"
+          "emulator %lld, firmware %lld\\n\", e, unsigned("
+       << offset << " + i), want, got);\n"
        << "    }\n";
     offset += p.size;
   }
@@ -228,12 +191,12 @@ llvm::json::Value reportOf(const HlsEstimate &estimate, StringRef name,
       {"outputs", ports(outputs)},
       {"layers", std::move(layers)},
       {"totals",
-       llvm::json::Object{{"dsp", estimate.dsp},
-                          {"rom_bits", estimate.romBits},
-                          {"latency_cycles", estimate.latency},
-                          {"latency_ns",
-                           double(estimate.latency) * options.clockPeriod},
-                          {"initiation_interval", estimate.interval}}},
+       llvm::json::Object{
+           {"dsp", estimate.dsp},
+           {"rom_bits", estimate.romBits},
+           {"latency_cycles", estimate.latency},
+           {"latency_ns", double(estimate.latency) * options.clockPeriod},
+           {"initiation_interval", estimate.interval}}},
       {"estimate_model",
        "dense: 1 cycle for the products plus ceil(levels * 1.0 ns / clock) "
        "for the adder tree of ceil(log2(inputs + bias)) levels, plus "
@@ -301,8 +264,8 @@ llvm::Error emitHlsProject(ModuleOp module, StringRef outDir,
     port.type = port.name + "_t";
     port.fixed = llvm::cast<FixedType>(quantize.getType().getElementType());
     port.size = emission.eventSize(quantize.getResult());
-    portTypes += "typedef " + hls::typeSpelling(port.fixed) + " " +
-                 port.type + ";\n";
+    portTypes +=
+        "typedef " + hls::typeSpelling(port.fixed) + " " + port.type + ";\n";
     emission.bindArray(quantize.getResult(), port.name, port.type);
     inputs.push_back(port);
   }
@@ -323,8 +286,8 @@ llvm::Error emitHlsProject(ModuleOp module, StringRef outDir,
                        Twine(port.fixed.getWidth()) +
                        " bits wide; the test bench compares up to 53");
     port.size = emission.eventSize(value);
-    portTypes += "typedef " + hls::typeSpelling(port.fixed) + " " +
-                 port.type + ";\n";
+    portTypes +=
+        "typedef " + hls::typeSpelling(port.fixed) + " " + port.type + ";\n";
     outputs.push_back(port);
   }
 
@@ -378,8 +341,9 @@ llvm::Error emitHlsProject(ModuleOp module, StringRef outDir,
     portNames.push_back(p.name);
   for (const std::string &p : portNames)
     pragmas += "#pragma HLS ARRAY_RESHAPE variable=" + p + " complete dim=0\n";
-  pragmas += "#pragma HLS INTERFACE mode=ap_vld port=" +
-             llvm::join(portNames, ",") + "\n";
+  pragmas +=
+      "#pragma HLS INTERFACE mode=ap_vld port=" + llvm::join(portNames, ",") +
+      "\n";
   pragmas += "#pragma HLS PIPELINE II=" + std::to_string(est.interval);
 
   int64_t inputSize = 0, outputSize = 0;
@@ -392,9 +356,8 @@ llvm::Error emitHlsProject(ModuleOp module, StringRef outDir,
     portList += "- input `" + p.name + "[" + std::to_string(p.size) + "]` (`" +
                 p.modelName + "`): `" + fx::formatPrecision(p.fixed) + "`\n";
   for (const Port &p : outputs)
-    portList += "- output `" + p.name + "[" + std::to_string(p.size) +
-                "]` (`" + p.modelName + "`): `" +
-                fx::formatPrecision(p.fixed) + "`\n";
+    portList += "- output `" + p.name + "[" + std::to_string(p.size) + "]` (`" +
+                p.modelName + "`): `" + fx::formatPrecision(p.fixed) + "`\n";
 
   std::string source = cpp::locationFile(fn.getLoc());
   if (source.empty())
@@ -402,31 +365,34 @@ llvm::Error emitHlsProject(ModuleOp module, StringRef outDir,
   std::string upper = llvm::StringRef(name).upper();
   TemplateSlots common{{"NAME", name}, {"SOURCE", source}};
   TemplateSlots topH = common;
-  topH.insert({{"BANNER", banner(name + ".h", "the " + name + " HLS top")},
+  topH.insert({{"BANNER", fileBanner(name + ".h", "the " + name + " HLS top")},
                {"GUARD", upper + "_HLS_H"},
                {"PORT_TYPES", portTypes},
                {"SIGNATURE", llvm::join(signature, ", ")}});
   TemplateSlots topCpp = common;
-  topCpp.insert({{"BANNER", banner(name + ".cpp", "the " + name + " HLS top")},
-                 {"SIGNATURE", llvm::join(signature, ", ")},
-                 {"PRAGMAS", pragmas},
-                 {"BODY", emission.takeBody()}});
+  topCpp.insert(
+      {{"BANNER", fileBanner(name + ".cpp", "the " + name + " HLS top")},
+       {"SIGNATURE", llvm::join(signature, ", ")},
+       {"PRAGMAS", pragmas},
+       {"BODY", emission.takeBody()}});
   TemplateSlots params = common;
-  params.insert({{"BANNER", banner("parameters.h", "types and layers of " + name)},
-                 {"GUARD", upper + "_PARAMETERS_H"},
-                 {"PARAMETERS", emission.takeParameters()}});
+  params.insert(
+      {{"BANNER", fileBanner("parameters.h", "types and layers of " + name)},
+       {"GUARD", upper + "_PARAMETERS_H"},
+       {"PARAMETERS", emission.takeParameters()}});
   TemplateSlots weights = common;
-  weights.insert({{"BANNER", banner("weights.h", "constants of " + name)},
+  weights.insert({{"BANNER", fileBanner("weights.h", "constants of " + name)},
                   {"GUARD", upper + "_WEIGHTS_H"},
                   {"WEIGHTS", emission.takeWeights()}});
-  TemplateSlots tb{{"NAME", name},
-                   {"BANNER", banner(name + "_tb.cpp", "C simulation of " + name)},
-                   {"INPUT_SIZE", std::to_string(inputSize)},
-                   {"OUTPUT_SIZE", std::to_string(outputSize)},
-                   {"TB_BODY", testBenchBody(name, inputs, outputs)}};
+  TemplateSlots tb{
+      {"NAME", name},
+      {"BANNER", fileBanner(name + "_tb.cpp", "C simulation of " + name)},
+      {"INPUT_SIZE", std::to_string(inputSize)},
+      {"OUTPUT_SIZE", std::to_string(outputSize)},
+      {"TB_BODY", testBenchBody(name, inputs, outputs)}};
   std::string clock = llvm::formatv("{0}", options.clockPeriod).str();
-  TemplateSlots tcl{{"NAME", name}, {"PART", options.part},
-                    {"CLOCK_PERIOD", clock}};
+  TemplateSlots tcl{
+      {"NAME", name}, {"PART", options.part}, {"CLOCK_PERIOD", clock}};
   TemplateSlots cmake{{"NAME", name}};
   TemplateSlots readme = common;
   readme.insert({{"PRECISION", options.precision},
@@ -450,10 +416,10 @@ llvm::Error emitHlsProject(ModuleOp module, StringRef outDir,
       {"README.md", "templates/hls/README.md", &readme},
   };
   for (const Output &file : files) {
-    llvm::Expected<std::string> text = fill(file.resource, *file.slots);
+    llvm::Expected<std::string> text = fillResource(file.resource, *file.slots);
     if (!text)
       return text.takeError();
-    if (llvm::Error err = writeFile(outDir, file.file, *text))
+    if (llvm::Error err = writePackageFile(outDir, file.file, *text))
       return err;
   }
   for (const char *header : kFirmwareRuntime) {
@@ -463,25 +429,25 @@ llvm::Error emitHlsProject(ModuleOp module, StringRef outDir,
       return makeError(Twine("the compiler lacks its runtime header ") +
                        header);
     if (llvm::Error err =
-            writeFile(outDir, std::string("firmware/ariadne/") + header,
-                      StringRef(resource->data, resource->size)))
+            writePackageFile(outDir, std::string("firmware/ariadne/") + header,
+                             StringRef(resource->data, resource->size)))
       return err;
   }
   if (options.events > 0) {
     if (llvm::Error err =
-            writeFile(outDir, "tb_data/tb_input_features.dat",
-                      tbDataInputs(options, size_t(inputSize))))
+            writePackageFile(outDir, "tb_data/tb_input_features.dat",
+                             tbDataInputs(options, size_t(inputSize))))
       return err;
     if (llvm::Error err =
-            writeFile(outDir, "tb_data/tb_output_predictions.dat",
-                      tbDataOutputs(options, size_t(outputSize))))
+            writePackageFile(outDir, "tb_data/tb_output_predictions.dat",
+                             tbDataOutputs(options, size_t(outputSize))))
       return err;
   }
   std::string report;
   llvm::raw_string_ostream os(report);
   os << llvm::formatv("{0:2}", reportOf(est, name, options, inputs, outputs))
      << "\n";
-  if (llvm::Error err = writeFile(outDir, "report.json", os.str()))
+  if (llvm::Error err = writePackageFile(outDir, "report.json", os.str()))
     return err;
   if (estimate)
     *estimate = std::move(est);

@@ -142,8 +142,7 @@ SmallVector<int64_t> rawValues(ElementsAttr attr) {
 LogicalResult writeConstArray(Operation *op, raw_ostream &os,
                               const std::string &type, const std::string &name,
                               ArrayRef<int64_t> raw, FixedType fixed) {
-  os << "static const " << type << " " << name << "[" << raw.size()
-     << "] = {";
+  os << "static const " << type << " " << name << "[" << raw.size() << "] = {";
   for (size_t i = 0; i < raw.size(); ++i) {
     FailureOr<std::string> literal = valueLiteral(op, raw[i], fixed);
     if (failed(literal))
@@ -174,9 +173,9 @@ int64_t adderLevels(int64_t terms) {
 /// Cycles of `levels` adder levels in a row at the configured clock.
 int64_t adderCycles(HlsEmission &emission, int64_t levels) {
   double period = emission.options().clockPeriod;
-  return levels == 0 ? 0
-                     : int64_t(std::ceil(double(levels) * kAdderDelayNs /
-                                         period));
+  return levels == 0
+             ? 0
+             : int64_t(std::ceil(double(levels) * kAdderDelayNs / period));
 }
 
 /// DSP48E2 slices of one product of a `wa`-bit and a `wb`-bit operand.
@@ -222,10 +221,10 @@ LogicalResult emitDense(Operation *operation, HlsEmission &emission) {
   HlsLayerSettings settings = emission.settingsOf(op, "dense");
   FixedType in = elementOf(op.getInput());
   raw_ostream &params = emission.parameters();
-  params << "// " << emission.layerName(op) << ": fx.dense " << k << " -> "
-         << n << "\n";
-  std::string weightType = emission.typeName(id + "_weight_t",
-                                             op.getWeightType());
+  params << "// " << emission.layerName(op) << ": fx.dense " << k << " -> " << n
+         << "\n";
+  std::string weightType =
+      emission.typeName(id + "_weight_t", op.getWeightType());
   FixedType biasFixed =
       op.getBiasType() ? *op.getBiasType() : op.getWeightType();
   std::string biasType = emission.typeName(id + "_bias_t", biasFixed);
@@ -245,9 +244,8 @@ LogicalResult emitDense(Operation *operation, HlsEmission &emission) {
   if (failed(writeConstArray(op, w, weightType, id + "_w", weights,
                              op.getWeightType())))
     return failure();
-  SmallVector<int64_t> bias = op.getBiasAttr()
-                                  ? rawValues(op.getBiasAttr())
-                                  : SmallVector<int64_t>{0};
+  SmallVector<int64_t> bias =
+      op.getBiasAttr() ? rawValues(op.getBiasAttr()) : SmallVector<int64_t>{0};
   if (failed(writeConstArray(op, w, biasType, id + "_b", bias, biasFixed)))
     return failure();
 
@@ -255,8 +253,8 @@ LogicalResult emitDense(Operation *operation, HlsEmission &emission) {
   body << "  // " << emission.layerName(op) << "\n"
        << "  ariadne::hls::dense<" << operandType(emission, op.getInput())
        << ", " << weightType << ", " << biasType << ", " << accType << ", "
-       << id << "_config>(" << emission.arrayOf(op.getInput()) << ", "
-       << id << "_out, " << id << "_w, " << id << "_b);\n";
+       << id << "_config>(" << emission.arrayOf(op.getInput()) << ", " << id
+       << "_out, " << id << "_w, " << id << "_b);\n";
 
   HlsLayerEstimate e;
   e.name = emission.layerName(op);
@@ -267,8 +265,9 @@ LogicalResult emitDense(Operation *operation, HlsEmission &emission) {
   e.multipliers = llvm::divideCeil(kept, e.reuseFactor);
   e.dsp = e.multipliers *
           dspPerProduct(in.getWidth(), op.getWeightType().getWidth());
-  e.latency = 1 + adderCycles(emission, adderLevels(k + (op.getBiasAttr() ? 1 : 0))) +
-              (e.reuseFactor - 1);
+  e.latency =
+      1 + adderCycles(emission, adderLevels(k + (op.getBiasAttr() ? 1 : 0))) +
+      (e.reuseFactor - 1);
   emission.addEstimate(e);
   return success();
 }
@@ -323,9 +322,9 @@ LogicalResult emitLeakyRelu(Operation *operation, HlsEmission &emission) {
   auto op = llvm::cast<fx::LeakyReluOp>(operation);
   std::string id = emission.identifier(op);
   std::string alphaType = emission.typeName(id + "_alpha_t", op.getAlphaType());
-  auto alpha = constantOf(op, alphaType,
-                          op.getAlphaAttr().getValue().getSExtValue(),
-                          op.getAlphaType());
+  auto alpha =
+      constantOf(op, alphaType, op.getAlphaAttr().getValue().getSExtValue(),
+                 op.getAlphaType());
   if (failed(alpha))
     return failure();
   std::string outType = declareResult(emission, op, id);
@@ -370,8 +369,7 @@ LogicalResult emitScale(Operation *operation, HlsEmission &emission) {
     return failure();
   if (op.getOffsetAttr() &&
       failed(writeConstArray(op, emission.weights(), offsetType, id + "_o",
-                             expand(op.getOffsetAttr()),
-                             *op.getOffsetType())))
+                             expand(op.getOffsetAttr()), *op.getOffsetType())))
     return failure();
   raw_ostream &body = emission.body();
   body << "  // " << emission.layerName(op) << "\n  ariadne::hls::"
@@ -439,9 +437,9 @@ LogicalResult emitTable(Operation *operation, HlsEmission &emission) {
     return failure();
   emission.body() << "  // " << emission.layerName(op)
                   << "\n  ariadne::hls::table<" << inType << ", " << outType
-                  << ", " << id << "_config>(" << emission.arrayOf(op.getInput())
-                  << ", " << id << "_out, " << id << "_table, " << *low
-                  << ");\n";
+                  << ", " << id << "_config>("
+                  << emission.arrayOf(op.getInput()) << ", " << id << "_out, "
+                  << id << "_table, " << *low << ");\n";
   HlsLayerEstimate e;
   e.name = emission.layerName(op);
   e.op = "fx.table";
@@ -469,11 +467,10 @@ LogicalResult emitSoftmax(Operation *operation, HlsEmission &emission) {
   std::string expT = emission.typeName(id + "_exp_t", expType);
   std::string invT = emission.typeName(id + "_inv_t", op.getInvType());
   std::string outType = declareResult(emission, op, id);
-  int64_t sumBits =
-      int64_t(llvm::APInt(64, uint64_t(length)).getActiveBits());
-  FixedType sumType = FixedType::get(
-      op.getContext(), unsigned(expType.getWidth() + sumBits),
-      expType.getIntWidth() + sumBits, false, TRN, WRAP);
+  int64_t sumBits = int64_t(llvm::APInt(64, uint64_t(length)).getActiveBits());
+  FixedType sumType =
+      FixedType::get(op.getContext(), unsigned(expType.getWidth() + sumBits),
+                     expType.getIntWidth() + sumBits, false, TRN, WRAP);
   params << "struct " << id << "_config : ariadne::hls::softmax_config {\n"
          << "  static const unsigned rows = " << n / length << ";\n"
          << "  static const unsigned length = " << length << ";\n"
@@ -545,8 +542,8 @@ LogicalResult emitGather(Operation *op, HlsEmission &emission,
   raw_ostream &body = emission.body();
   body << "  // " << emission.layerName(op) << "\n";
   for (auto [index, source] : llvm::enumerate(sources))
-    body << "  " << id << "_out[" << index << "] = "
-         << emission.arrayOf(op->getOperand(source.first)) << "["
+    body << "  " << id << "_out[" << index
+         << "] = " << emission.arrayOf(op->getOperand(source.first)) << "["
          << source.second << "];\n";
   HlsLayerEstimate e;
   e.name = emission.layerName(op);

@@ -43,8 +43,8 @@ constexpr int kSoftmaxTableWidth = 18;
 /// to within that half step.
 std::pair<double, double> defaultTableRange(nn::ActivationKind kind,
                                             int64_t entryFrac) {
-  double halfStep = std::ldexp(0.5, -static_cast<int>(
-                                        std::clamp<int64_t>(entryFrac, 0, 50)));
+  double halfStep =
+      std::ldexp(0.5, -static_cast<int>(std::clamp<int64_t>(entryFrac, 0, 50)));
   double edge = 8;
   switch (kind) {
   case nn::ActivationKind::tanh:
@@ -117,8 +117,7 @@ private:
   }
 
   /// The calibration range recorded on `op` (or an input's), or failure.
-  FailureOr<std::pair<double, double>> rangeOf(Attribute attr,
-                                               Operation *where,
+  FailureOr<std::pair<double, double>> rangeOf(Attribute attr, Operation *where,
                                                llvm::StringRef what) {
     auto range = llvm::dyn_cast_or_null<DenseF64ArrayAttr>(attr);
     if (!range || range.size() != 2) {
@@ -143,9 +142,8 @@ private:
   /// A role's type: the config's, else the layer default or auto from
   /// `range` (computed on demand).
   template <typename RangeFn>
-  FixedType roleType(const LayerSettings &s, Role role,
-                     const LayerDefault &def, Operation *where, StringRef what,
-                     RangeFn &&range) {
+  FixedType roleType(const LayerSettings &s, Role role, const LayerDefault &def,
+                     Operation *where, StringRef what, RangeFn &&range) {
     auto it = s.roles.find(role);
     if (it != s.roles.end())
       return parse(it->second, where);
@@ -174,8 +172,8 @@ private:
       return {};
     auto [low, high] = s.range ? *s.range : range;
     NamedAttrList attrs;
-    attrs.set("size", builder.getI64IntegerAttr(s.size.value_or(
-                          kDefaultTableSize)));
+    attrs.set("size",
+              builder.getI64IntegerAttr(s.size.value_or(kDefaultTableSize)));
     attrs.set("low", builder.getF64FloatAttr(low));
     attrs.set("high", builder.getF64FloatAttr(high));
     attrs.set("entry", TypeAttr::get(entry));
@@ -221,8 +219,7 @@ LogicalResult Assigner::assignInput(unsigned index) {
   return success();
 }
 
-LogicalResult Assigner::assignActivation(Operation *op,
-                                         nn::ActivationKind kind,
+LogicalResult Assigner::assignActivation(Operation *op, nn::ActivationKind kind,
                                          NamedAttrList &attrs,
                                          const LayerSettings &s,
                                          FixedType result) {
@@ -260,11 +257,9 @@ LogicalResult Assigner::assignDense(nn::DenseOp op) {
     return failure();
   attrs.set("weight", TypeAttr::get(weight));
   if (op.getBiasAttr()) {
-    FixedType bias =
-        roleType(dense, Role::Bias, *def, op, "the bias", [&] {
-          return FailureOr<std::pair<double, double>>(
-              valueRange(op.getBiasAttr()));
-        });
+    FixedType bias = roleType(dense, Role::Bias, *def, op, "the bias", [&] {
+      return FailureOr<std::pair<double, double>>(valueRange(op.getBiasAttr()));
+    });
     if (!bias)
       return failure();
     attrs.set("bias", TypeAttr::get(bias));
@@ -280,11 +275,10 @@ LogicalResult Assigner::assignDense(nn::DenseOp op) {
   FailureOr<LayerDefault> resultDefault = layerDefault(act, op);
   if (failed(resultDefault))
     return failure();
-  FixedType result = roleType(act, Role::Result, *resultDefault,
-                              op, "the result", [&] {
-                                return rangeOf(op->getAttr(kRangeAttr), op,
-                                               "the layer's result");
-                              });
+  FixedType result =
+      roleType(act, Role::Result, *resultDefault, op, "the result", [&] {
+        return rangeOf(op->getAttr(kRangeAttr), op, "the layer's result");
+      });
   if (!result)
     return failure();
   attrs.set("result", TypeAttr::get(result));
@@ -302,10 +296,9 @@ LogicalResult Assigner::assignSoftmax(nn::SoftmaxOp op) {
   if (failed(def))
     return failure();
   // Softmax values lie in [0, 1]: auto needs no calibration for them.
-  FixedType result =
-      roleType(s, Role::Result, *def, op, "the result", [&] {
-        return FailureOr<std::pair<double, double>>(std::pair(0.0, 1.0));
-      });
+  FixedType result = roleType(s, Role::Result, *def, op, "the result", [&] {
+    return FailureOr<std::pair<double, double>>(std::pair(0.0, 1.0));
+  });
   if (!result)
     return failure();
   NamedAttrList attrs;
@@ -333,10 +326,9 @@ LogicalResult Assigner::assignResultOnly(Operation *op, llvm::StringRef type) {
   FailureOr<LayerDefault> def = layerDefault(s, op);
   if (failed(def))
     return failure();
-  FixedType result =
-      roleType(s, Role::Result, *def, op, "the result", [&] {
-        return rangeOf(op->getAttr(kRangeAttr), op, "the layer's result");
-      });
+  FixedType result = roleType(s, Role::Result, *def, op, "the result", [&] {
+    return rangeOf(op->getAttr(kRangeAttr), op, "the layer's result");
+  });
   if (!result)
     return failure();
   NamedAttrList attrs;
@@ -365,12 +357,10 @@ LogicalResult Assigner::assignBatchNorm(nn::BatchNormOp op) {
     }
     return FailureOr<std::pair<double, double>>(std::pair(lo, hi));
   };
-  FixedType scale =
-      roleType(s, Role::Weight, *def, op, "the scale",
-               [&] { return rangeOfValues(affine->scale); });
-  FixedType offset =
-      roleType(s, Role::Bias, *def, op, "the offset",
-               [&] { return rangeOfValues(affine->offset); });
+  FixedType scale = roleType(s, Role::Weight, *def, op, "the scale",
+                             [&] { return rangeOfValues(affine->scale); });
+  FixedType offset = roleType(s, Role::Bias, *def, op, "the offset",
+                              [&] { return rangeOfValues(affine->offset); });
   if (!scale || !offset)
     return failure();
   NamedAttrList attrs(op->getAttrOfType<DictionaryAttr>(kPrecisionAttr));
@@ -443,8 +433,8 @@ struct AssignPrecisionPass
       }
       global = *type;
     }
-    int width = maxWidth > 0 ? int(maxWidth)
-                             : config.maxWidth.value_or(kDefaultWidth);
+    int width =
+        maxWidth > 0 ? int(maxWidth) : config.maxWidth.value_or(kDefaultWidth);
     if (failed(Assigner(fn, config, isAuto, global, width).run()))
       signalPassFailure();
   }

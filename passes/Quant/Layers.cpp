@@ -41,8 +41,8 @@ bool isTableActivation(nn::ActivationKind kind) {
   }
 }
 
-fx::FixedType typeForRange(MLIRContext *context, double lo, double hi, int width,
-                       QuantMode quant, OverflowMode overflow) {
+fx::FixedType typeForRange(MLIRContext *context, double lo, double hi,
+                           int width, QuantMode quant, OverflowMode overflow) {
   bool isSigned = lo < 0;
   double magnitude = std::max(std::fabs(lo), std::fabs(hi));
   // The least I with magnitude < 2^I (unsigned) or 2^(I-1) (signed); a
@@ -59,7 +59,7 @@ fx::FixedType typeForRange(MLIRContext *context, double lo, double hi, int width
   if (fx::checkFixedWidths(width, intWidth))
     return {};
   return fx::FixedType::get(context, static_cast<unsigned>(width), intWidth,
-                        isSigned, quant, overflow);
+                            isSigned, quant, overflow);
 }
 
 FailureOr<ChannelAffine> batchNormAffine(nn::BatchNormOp op) {
@@ -70,8 +70,8 @@ FailureOr<ChannelAffine> batchNormAffine(nn::BatchNormOp op) {
                         "point; this one has rank ")
            << type.getRank();
   SmallVector<SmallVector<double>> params;
-  for (Value v : {op.getScale(), op.getBias(), op.getMean(),
-                  op.getVariance()}) {
+  for (Value v :
+       {op.getScale(), op.getBias(), op.getMean(), op.getVariance()}) {
     auto constant = v.getDefiningOp<nn::ConstantOp>();
     auto dense = constant
                      ? llvm::dyn_cast<DenseElementsAttr>(constant.getValue())
@@ -87,8 +87,9 @@ FailureOr<ChannelAffine> batchNormAffine(nn::BatchNormOp op) {
   ChannelAffine affine;
   size_t channels = params[0].size();
   for (size_t c = 0; c < channels; ++c) {
-    double s = params[0][c] /
-               std::sqrt(params[3][c] + double(op.getEpsilon().convertToFloat()));
+    double s =
+        params[0][c] /
+        std::sqrt(params[3][c] + double(op.getEpsilon().convertToFloat()));
     if (!std::isfinite(s))
       return op.emitError("batch normalization channel ")
              << c << " has a non-finite scale";

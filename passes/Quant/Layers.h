@@ -34,7 +34,7 @@ bool isTableActivation(nn::ActivationKind kind);
 /// (unsigned when lo >= 0), with the given modes; null when no type of
 /// that width can (a range beyond 2^(2^20)).
 fx::FixedType typeForRange(mlir::MLIRContext *context, double lo, double hi,
-                       int width, QuantMode quant, OverflowMode overflow);
+                           int width, QuantMode quant, OverflowMode overflow);
 
 /// A batch normalization as y = x * scale[c] + offset[c] per channel c,
 /// computed in double from its constant parameters; failure (with an error

@@ -82,9 +82,8 @@ FixedType capFraction(FixedType type, int64_t maxFrac) {
   int64_t width = int64_t(type.getWidth()) - extra;
   if (width < 1)
     return {};
-  return FixedType::get(type.getContext(), unsigned(width),
-                        type.getIntWidth(), type.isSigned(), type.getQuant(),
-                        type.getOverflow());
+  return FixedType::get(type.getContext(), unsigned(width), type.getIntWidth(),
+                        type.isSigned(), type.getQuant(), type.getOverflow());
 }
 
 class Lowering {
@@ -134,8 +133,7 @@ private:
     return builder.create<fx::CastOp>(loc, withElement(v, type), v);
   }
 
-  DenseElementsAttr i64Attr(ArrayRef<int64_t> values,
-                            ArrayRef<int64_t> shape) {
+  DenseElementsAttr i64Attr(ArrayRef<int64_t> values, ArrayRef<int64_t> shape) {
     auto type = RankedTensorType::get(shape, builder.getI64Type());
     return DenseElementsAttr::get(type, values);
   }
@@ -145,8 +143,8 @@ private:
                                    nn::ActivationKind kind, double alpha,
                                    double beta, DictionaryAttr precision);
   FailureOr<Value> lowerTable(Operation *op, Value x, nn::ActivationKind kind,
-                              double alpha, double beta,
-                              DictionaryAttr table, FixedType result);
+                              double alpha, double beta, DictionaryAttr table,
+                              FixedType result);
   LogicalResult lowerSoftmax(nn::SoftmaxOp op);
   LogicalResult lowerBatchNorm(nn::BatchNormOp op);
   LogicalResult lowerDataMovement(Operation *op);
@@ -252,9 +250,9 @@ LogicalResult Lowering::lowerDense(nn::DenseOp op) {
     attrs.set("bias", i64Attr(b, {n}));
     attrs.set("bias_type", TypeAttr::get(biasType));
   }
-  auto dense = builder.create<fx::DenseOp>(
-      op.getLoc(), withElement(op.getResult(), acc), ValueRange{*x},
-      attrs.getAttrs());
+  auto dense =
+      builder.create<fx::DenseOp>(op.getLoc(), withElement(op.getResult(), acc),
+                                  ValueRange{*x}, attrs.getAttrs());
   FailureOr<Value> result =
       lowerActivation(op, dense.getResult(), op.getActivation(),
                       op.getAlpha().convertToDouble(),
@@ -272,12 +270,13 @@ FailureOr<Value> Lowering::lowerTable(Operation *op, Value x,
   if (!table)
     return op->emitError("has no table settings"), failure();
   FixedType in = elementOf(x);
-  auto entry = llvm::dyn_cast<FixedType>(table.getAs<TypeAttr>("entry").getValue());
+  auto entry =
+      llvm::dyn_cast<FixedType>(table.getAs<TypeAttr>("entry").getValue());
   int64_t size = table.getAs<IntegerAttr>("size").getInt();
   double low = table.getAs<FloatAttr>("low").getValueAsDouble();
   double high = table.getAs<FloatAttr>("high").getValueAsDouble();
-  TableBins bins = binsFor(low, high, in.getFracWidth(), rawMin64(in),
-                           rawMax64(in), size);
+  TableBins bins =
+      binsFor(low, high, in.getFracWidth(), rawMin64(in), rawMax64(in), size);
   SmallVector<int64_t> entries =
       fillTable(bins, in.getFracWidth(), entry, [&](double v) {
         return nn::evalActivation(kind, alpha, beta, v);
@@ -318,12 +317,13 @@ FailureOr<Value> Lowering::lowerActivation(Operation *op, Value x,
     return lowerTable(op, x, kind, alpha, beta,
                       precision.getAs<DictionaryAttr>("table"), result);
   case nn::ActivationKind::leaky_relu: {
-    FixedType alphaType = typeForRange(context, std::min(alpha, 0.0),
-                                       std::max(alpha, 0.0), kConstantWidth,
-                                       RND, SAT);
+    FixedType alphaType =
+        typeForRange(context, std::min(alpha, 0.0), std::max(alpha, 0.0),
+                     kConstantWidth, RND, SAT);
     if (!alphaType)
-      return op->emitError("leaky ReLU slope ") << alpha
-             << " has no fixed-point type", failure();
+      return op->emitError("leaky ReLU slope ")
+                 << alpha << " has no fixed-point type",
+             failure();
     // One rounding from the accumulator where the product fits 63 bits.
     if (in.getWidth() + alphaType.getWidth() > 63)
       x = castTo(loc, x, result);
@@ -337,18 +337,18 @@ FailureOr<Value> Lowering::lowerActivation(Operation *op, Value x,
   case nn::ActivationKind::hard_sigmoid: {
     // clamp(alpha * x + beta, 0, 1): an exact affine map, one cast, and a
     // clamp onto [0, 1] in the result type.
-    FixedType alphaType = typeForRange(context, std::min(alpha, 0.0),
-                                       std::max(alpha, 0.0), kConstantWidth,
-                                       RND, SAT);
+    FixedType alphaType =
+        typeForRange(context, std::min(alpha, 0.0), std::max(alpha, 0.0),
+                     kConstantWidth, RND, SAT);
     if (!alphaType)
       return op->emitError("hard-sigmoid slope has no fixed-point type"),
              failure();
     if (in.getWidth() + alphaType.getWidth() + kConstantWidth > 62)
       x = castTo(loc, x, result), in = result;
     int64_t frac = in.getFracWidth() + alphaType.getFracWidth();
-    FixedType betaType = typeForRange(context, std::min(beta, 0.0),
-                                      std::max(beta, 0.0), kConstantWidth,
-                                      RND, SAT);
+    FixedType betaType =
+        typeForRange(context, std::min(beta, 0.0), std::max(beta, 0.0),
+                     kConstantWidth, RND, SAT);
     if (!betaType)
       return op->emitError("hard-sigmoid offset has no fixed-point type"),
              failure();
@@ -382,8 +382,8 @@ FailureOr<Value> Lowering::lowerActivation(Operation *op, Value x,
   case nn::ActivationKind::abs:
     break;
   }
-  return op->emitError("activation ")
-         << activationTypeName(kind) << " has no fixed-point implementation",
+  return op->emitError("activation ") << activationTypeName(kind)
+                                      << " has no fixed-point implementation",
          failure();
 }
 
@@ -433,20 +433,18 @@ LogicalResult Lowering::lowerSoftmax(nn::SoftmaxOp op) {
   TableBins expBins =
       binsFor(std::max(0.0, boundOf(expSettings, "low")),
               boundOf(expSettings, "high"), inFrac, 0,
-              int64_t(1) << std::min(62u, in.getWidth()),
-              sizeOf(expSettings));
+              int64_t(1) << std::min(62u, in.getWidth()), sizeOf(expSettings));
   expBins.low = 0;
   SmallVector<int64_t> expTable = fillTable(
       expBins, inFrac, expType, [](double d) { return std::exp(-d); },
       /*atLowerEdge=*/true);
   // 1/s over the sums s on the exp grid.
   int64_t sumFrac = expType.getFracWidth();
-  TableBins invBins = binsFor(boundOf(invSettings, "low"),
-                              boundOf(invSettings, "high"), sumFrac, 0,
-                              INT64_MAX >> 2, sizeOf(invSettings));
+  TableBins invBins =
+      binsFor(boundOf(invSettings, "low"), boundOf(invSettings, "high"),
+              sumFrac, 0, INT64_MAX >> 2, sizeOf(invSettings));
   SmallVector<int64_t> invTable = fillTable(
-      invBins, sumFrac, invType,
-      [](double s) { return s > 0 ? 1 / s : 0.0; });
+      invBins, sumFrac, invType, [](double s) { return s > 0 ? 1 / s : 0.0; });
 
   NamedAttrList attrs;
   attrs.set("exp_table", i64Attr(expTable, {int64_t(expTable.size())}));
@@ -566,10 +564,9 @@ LogicalResult Lowering::run() {
       FailureOr<Value> x = lowered(act.getInput(), op);
       if (!precision || failed(x))
         return failure();
-      FailureOr<Value> y = lowerActivation(op, *x, act.getActivation(),
-                                           act.getAlpha().convertToDouble(),
-                                           act.getBeta().convertToDouble(),
-                                           precision);
+      FailureOr<Value> y = lowerActivation(
+          op, *x, act.getActivation(), act.getAlpha().convertToDouble(),
+          act.getBeta().convertToDouble(), precision);
       if (failed(y))
         return failure();
       mapping.map(act.getResult(), *y);

@@ -32,8 +32,8 @@ TableBins binsFor(double lo, double hi, int64_t frac, int64_t rawMin,
          std::ceil(span / std::ldexp(1.0, int(bins.shift))) > double(size))
     ++bins.shift;
   bins.count = std::max<int64_t>(
-      1, static_cast<int64_t>(
-             std::ceil(span / std::ldexp(1.0, int(bins.shift)))));
+      1,
+      static_cast<int64_t>(std::ceil(span / std::ldexp(1.0, int(bins.shift)))));
   return bins;
 }
 

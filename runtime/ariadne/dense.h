@@ -64,7 +64,7 @@ struct DenseConfig {
 namespace detail {
 
 /// Element offset of W[n, k] in Config::weights.
-template <class Config> constexpr int weightIndex(int k, int n) {
+template <class Config> ARIADNE_HD constexpr int weightIndex(int k, int n) {
   return Config::outputMajor ? n * Config::weightStride + k
                              : k * Config::weightStride + n;
 }

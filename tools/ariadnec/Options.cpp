@@ -8,11 +8,12 @@ using namespace ariadne;
 
 const char *ariadne::driverUsage() {
   return R"(usage:
-  ariadnec compile MODEL [--target cpp|hls] [-o DIR] [--name NAME] [PRECISION]
-                         [--emit=mlir|mlir-opt|cpp] [--input EVENTS.csv]
+  ariadnec compile MODEL [--target cpp|hls|cuda] [-o DIR] [--name NAME]
+                         [PRECISION] [--emit=mlir|mlir-opt|cpp]
+                         [--input EVENTS.csv]
   ariadnec emulate MODEL --input EVENTS.csv [-o OUT.csv] [PRECISION]
                          [--report-overflow] [--compare float]
-  ariadnec validate MODEL [--target cpp|hls] --input EVENTS.csv [-o DIR]
+  ariadnec validate MODEL [--target cpp|hls|cuda] --input EVENTS.csv [-o DIR]
                           [PRECISION] [--report-overflow] [--keep]
 
 PRECISION options:
@@ -28,8 +29,9 @@ PRECISION options:
   --compare float     also run the float model and report the differences
   --keep              validate: keep the build directory
 
-Targets: cpp (standalone C++ package, float or fixed point) and hls (Vitis
-HLS project, fixed point; compile --input writes its test bench data).
+Targets: cpp (standalone C++ package, float or fixed point), hls (Vitis
+HLS project, fixed point; compile --input writes its test bench data) and
+cuda (CUDA package: per-event device function, batched kernel, launcher).
 
 MODEL is an ONNX file (.onnx), ONNX in protobuf text format (.onnxtxt) or
 nn-dialect MLIR (.mlir). Without -o, compile writes to ./NAME_TARGET and
@@ -158,8 +160,10 @@ bool ariadne::parseDriverOptions(const std::vector<std::string> &args,
     error = "no model file given";
     return false;
   }
-  if (options.target != "cpp" && options.target != "hls") {
-    error = "unknown target '" + options.target + "' (available: cpp, hls)";
+  if (options.target != "cpp" && options.target != "hls" &&
+      options.target != "cuda") {
+    error = "unknown target '" + options.target +
+            "' (available: cpp, hls, cuda)";
     return false;
   }
   if (options.precision != "float" && options.precision != "auto" &&

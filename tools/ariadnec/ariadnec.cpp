@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "backends/cpp/CppBackend.h"
+#include "backends/cuda/CudaBackend.h"
 #include "backends/hls/HlsBackend.h"
 #include "emulator/Emulator.h"
 #include "emulator/EventCsv.h"
@@ -110,12 +111,11 @@ Error optimize(mlir::ModuleOp module, const std::string &model) {
   buildOptimizationPipeline(pm);
   std::string diagnostics;
   llvm::raw_string_ostream os(diagnostics);
-  mlir::ScopedDiagnosticHandler handler(module.getContext(),
-                                        [&](mlir::Diagnostic &d) {
-                                          os << d.getLocation() << ": "
-                                             << d.str();
-                                          return mlir::success();
-                                        });
+  mlir::ScopedDiagnosticHandler handler(
+      module.getContext(), [&](mlir::Diagnostic &d) {
+        os << d.getLocation() << ": " << d.str();
+        return mlir::success();
+      });
   if (mlir::failed(pm.run(module)))
     return makeError(model + ": optimization failed: " + diagnostics);
   return Error::success();
@@ -211,8 +211,8 @@ void printTypes(mlir::ModuleOp module, llvm::raw_ostream &os) {
     if (!llvm::isa<fx::FXDialect>(op->getDialect()))
       return;
     std::string name;
-    if (auto loc = mlir::LocationAttr(op->getLoc())
-                       .findInstanceOf<mlir::NameLoc>())
+    if (auto loc =
+            mlir::LocationAttr(op->getLoc()).findInstanceOf<mlir::NameLoc>())
       name = loc.getName().str();
     std::string detail = typeOf(op->getResult(0));
     if (auto dense = llvm::dyn_cast<fx::DenseOp>(op)) {
@@ -237,11 +237,20 @@ std::string defaultOutput(mlir::ModuleOp module, const DriverOptions &o) {
   return (theFunction(module).getSymName() + "_" + o.target).str();
 }
 
-Error writePackage(mlir::ModuleOp module, const std::string &dir) {
+/// The package of --target cpp or cuda.
+Error emitPackage(mlir::ModuleOp module, const std::string &target,
+                  llvm::StringRef dir) {
+  if (target == "cuda")
+    return emitCudaPackage(module, dir);
+  return emitCppPackage(module, dir);
+}
+
+Error writePackage(mlir::ModuleOp module, const std::string &dir,
+                   const std::string &target) {
   auto staged = StagedDirectory::create(dir);
   if (!staged)
     return staged.takeError();
-  if (Error err = emitCppPackage(module, staged->path()))
+  if (Error err = emitPackage(module, target, staged->path()))
     return err;
   return staged->commit();
 }
@@ -378,7 +387,7 @@ Error runCompile(mlir::ModuleOp module, const DriverOptions &options) {
   }
   std::string out =
       options.output.empty() ? defaultOutput(module, options) : options.output;
-  if (Error err = writePackage(module, out))
+  if (Error err = writePackage(module, out, options.target))
     return err;
   if (wantsFixedPoint(options))
     printTypes(module, llvm::errs());
@@ -406,8 +415,8 @@ std::vector<float> emulateEvents(Emulator &emulator, const EventTable &events) {
 /// The table of --report-overflow.
 void printOverflow(const Emulator &emulator, llvm::raw_ostream &os) {
   std::vector<OverflowCount> counts = emulator.overflowReport();
-  os << llvm::formatv("{0,-24} {1,-16} {2,-30} {3,12} {4,12} {5,12}\n",
-                      "layer", "op", "type", "values", "saturated", "wrapped");
+  os << llvm::formatv("{0,-24} {1,-16} {2,-30} {3,12} {4,12} {5,12}\n", "layer",
+                      "op", "type", "values", "saturated", "wrapped");
   uint64_t saturated = 0, wrapped = 0;
   for (const OverflowCount &c : counts) {
     os << llvm::format("%-24s %-16s %-30s %12" PRIu64 " %12" PRIu64
@@ -428,8 +437,8 @@ void printComparison(const Emulator &emulator, const std::vector<float> &fixed,
                      const std::vector<float> &reference, size_t rows,
                      llvm::raw_ostream &os) {
   size_t width = emulator.eventOutputSize();
-  os << llvm::formatv("{0,-24} {1,14} {2,14} {3,16}\n", "output",
-                      "max |error|", "mean |error|", "argmax changed");
+  os << llvm::formatv("{0,-24} {1,14} {2,14} {3,16}\n", "output", "max |error|",
+                      "mean |error|", "argmax changed");
   size_t offset = 0;
   for (const TensorSpec &output : emulator.outputs()) {
     size_t size = size_t(output.eventSize);
@@ -450,9 +459,8 @@ void printComparison(const Emulator &emulator, const std::vector<float> &fixed,
         size > 1 && rows
             ? llvm::formatv("{0:P2}", double(changed) / double(rows)).str()
             : std::string("-");
-    os << llvm::format("%-24s %14.6g %14.6g %16s\n", output.name.c_str(),
-                       worst, rows ? sum / double(rows * size) : 0.0,
-                       share.c_str());
+    os << llvm::format("%-24s %14.6g %14.6g %16s\n", output.name.c_str(), worst,
+                       rows ? sum / double(rows * size) : 0.0, share.c_str());
     offset += size;
   }
 }
@@ -478,8 +486,7 @@ Error runEmulate(mlir::ModuleOp module, mlir::ModuleOp floatModule,
   size_t width = (*emulator)->eventOutputSize();
   std::string error;
   if (options.output.empty()) {
-    if (!writeEventCsv("/dev/stdout", out.data(), events->rows(), width,
-                       error))
+    if (!writeEventCsv("/dev/stdout", out.data(), events->rows(), width, error))
       return makeError(error);
     return Error::success();
   }
@@ -505,12 +512,11 @@ Error runStep(const std::string &step, llvm::ArrayRef<std::string> argv,
   if (!program)
     return makeError(step + ": '" + argv[0] + "' not found on PATH");
   llvm::SmallVector<llvm::StringRef> args(argv.begin(), argv.end());
-  std::optional<llvm::StringRef> redirects[] = {std::nullopt,
-                                                llvm::StringRef(log),
-                                                llvm::StringRef(log)};
+  std::optional<llvm::StringRef> redirects[] = {
+      std::nullopt, llvm::StringRef(log), llvm::StringRef(log)};
   std::string message;
-  int rc = llvm::sys::ExecuteAndWait(*program, args, std::nullopt, redirects,
-                                     0, 0, &message);
+  int rc = llvm::sys::ExecuteAndWait(*program, args, std::nullopt, redirects, 0,
+                                     0, &message);
   if (rc != 0)
     return makeError(step + " failed (exit " + llvm::Twine(rc) + ")" +
                      (message.empty() ? "" : ": " + message) + "; see " + log);
@@ -546,6 +552,33 @@ Error compareOutputs(const std::vector<float> &expected,
                << " outputs agree with the emulator (max |diff| "
                << llvm::format("%.3g", worst) << ")\n";
   return Error::success();
+}
+
+/// The CUDA compiler the cuda target's CMake build is given: "" when nvcc
+/// is on PATH (CMake finds it), /usr/local/cuda/bin/nvcc where only that
+/// exists; an error without either.
+Expected<std::string> cudaCompiler() {
+  if (llvm::sys::findProgramByName("nvcc"))
+    return std::string();
+  const std::string standard = "/usr/local/cuda/bin/nvcc";
+  if (llvm::sys::fs::can_execute(standard))
+    return standard;
+  return makeError("cuda target: nvcc not found (neither on PATH nor at " +
+                   standard + "); install the CUDA toolkit to validate");
+}
+
+/// What the cuda package's tb said about where it ran (its "tb: ran ..."
+/// line in the build log).
+std::string cudaBenchDevice(const std::string &log) {
+  auto buffer = llvm::MemoryBuffer::getFile(log);
+  if (buffer) {
+    llvm::SmallVector<llvm::StringRef> lines;
+    (*buffer)->getBuffer().split(lines, '\n');
+    for (llvm::StringRef line : lines)
+      if (line.starts_with("tb: ran "))
+        return "the kernel " + line.drop_front(4).trim().str();
+  }
+  return "tb did not say where it ran";
 }
 
 /// Reads tb --raw's CSV: `width` integers per row.
@@ -731,15 +764,21 @@ Error runValidate(mlir::ModuleOp module, const DriverOptions &options) {
   auto staged = StagedDirectory::create(pkgPath);
   if (!staged)
     return staged.takeError();
-  if (Error err = emitCppPackage(module, staged->path()))
+  if (Error err = emitPackage(module, options.target, staged->path()))
     return err;
 
   std::string build = work + "/build", log = work + "/build.log";
   std::string outCsv = work + "/kernel_out.csv";
-  Error err = runStep("configuring the package",
-                      {"cmake", "-S", staged->path(), "-B", build,
-                       "-DCMAKE_BUILD_TYPE=Release"},
-                      log);
+  std::vector<std::string> configure = {
+      "cmake", "-S", staged->path(), "-B", build, "-DCMAKE_BUILD_TYPE=Release"};
+  if (options.target == "cuda") {
+    auto nvcc = cudaCompiler();
+    if (!nvcc)
+      return nvcc.takeError();
+    if (!nvcc->empty())
+      configure.push_back("-DCMAKE_CUDA_COMPILER=" + *nvcc);
+  }
+  Error err = runStep("configuring the package", configure, log);
   if (!err)
     err = runStep("building the package",
                   {"cmake", "--build", build, "-j", "2"}, log);
@@ -753,6 +792,8 @@ Error runValidate(mlir::ModuleOp module, const DriverOptions &options) {
     keepScratch = true;
     return err;
   }
+  if (options.target == "cuda")
+    llvm::outs() << "validate: " << cudaBenchDevice(log) << "\n";
   if (fixedPoint) {
     auto actual = readRawCsv(outCsv, outWidth);
     if (!actual)
@@ -811,8 +852,7 @@ int main(int argc, char **argv) {
       err = runCompile(**module, options);
       break;
     case Command::Emulate:
-      err = runEmulate(**module, floatModule ? *floatModule : nullptr,
-                       options);
+      err = runEmulate(**module, floatModule ? *floatModule : nullptr, options);
       break;
     case Command::Validate:
       err = runValidate(**module, options);

@@ -1,0 +1,280 @@
+//===- CudaBackend.cpp - writes the CUDA package --------------------------===//
+//
+// Runs the C++ target's prepare step and emission patterns, puts a storage
+// qualifier in front of their static arrays, and fills the skeletons of
+// templates/cuda with the result; the runtime headers are the C++ target's,
+// whose kernels are host and device functions.
+//
+//===----------------------------------------------------------------------===//
+#include "backends/cuda/CudaBackend.h"
+
+#include "backends/common/PackageFiles.h"
+#include "backends/common/Resources.h"
+#include "backends/common/Template.h"
+#include "backends/cpp/CppEmitter.h"
+#include "passes/FX/FXOps.h"
+#include "passes/FX/Precision.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace ariadne::cpp;
+
+namespace ariadne {
+
+namespace {
+
+llvm::Error makeError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+/// The ONNX names of the function's arguments and results.
+constexpr llvm::StringLiteral kTensorNameAttr = "nn.name";
+
+/// Text safe on one comment line.
+std::string oneLine(std::string text) {
+  for (char &c : text)
+    if (c == '\n' || c == '\r')
+      c = ' ';
+  return text;
+}
+
+std::string shapeDecl(ArrayRef<int64_t> shape) {
+  if (shape.empty())
+    return "float (a scalar)";
+  std::string text = "float";
+  for (int64_t d : shape)
+    text += "[" + std::to_string(d) + "]";
+  return text;
+}
+
+/// Puts `qualifier` in front of every static array of `declarations` (the
+/// lines that start with kStaticArrayPrefix); returns how many there are.
+int64_t qualifyArrays(std::string &declarations, StringRef qualifier) {
+  std::string result;
+  int64_t arrays = 0;
+  SmallVector<StringRef> lines;
+  StringRef(declarations).split(lines, '\n');
+  for (auto [index, line] : llvm::enumerate(lines)) {
+    if (line.starts_with(kStaticArrayPrefix)) {
+      result += "alignas(64) " + qualifier.str() + " " +
+                line.drop_front(StringRef("alignas(64) ").size()).str();
+      ++arrays;
+    } else {
+      result += line.str();
+    }
+    if (index + 1 < lines.size())
+      result += "\n";
+  }
+  declarations = std::move(result);
+  return arrays;
+}
+
+/// The per-event raw-integer function of a fixed-point kernel, in NAME.cuh.
+std::string rawEvent(StringRef name) {
+  std::string n = name.str();
+  return "\n/// Runs one event as " + n +
+         "_event does, but writes each output's raw\n"
+         "/// integer (its value times 2^F, F the fractional bits of its "
+         "type): the\n/// integers `ariadnec validate` compares bit for "
+         "bit.\n"
+         "ARIADNE_INLINE void " +
+         n + "_event_raw(const float *in, std::int64_t *out) {\n  " + n +
+         "_impl::run<1>(in, out);\n}\n";
+}
+
+} // namespace
+
+llvm::Error emitCudaPackage(ModuleOp module, StringRef outDir) {
+  std::string firstError;
+  ScopedDiagnosticHandler handler(module.getContext(), [&](Diagnostic &diag) {
+    if (diag.getSeverity() == DiagnosticSeverity::Error && firstError.empty()) {
+      std::string where = describeLocation(diag.getLocation());
+      firstError = (where.empty() ? "" : where + ": ") + diag.str();
+    }
+    return success();
+  });
+  auto failWith = [&]() {
+    return makeError(firstError.empty() ? "cuda target: emission failed"
+                                        : firstError);
+  };
+
+  FailureOr<func::FuncOp> prepared = prepareCppModule(module);
+  if (failed(prepared))
+    return failWith();
+  func::FuncOp fn = *prepared;
+  CppEmitterSet patterns;
+  populateCppEmitters(patterns);
+  CppEmission emission(fn);
+  if (failed(emitFunction(patterns, emission)))
+    return failWith();
+
+  std::string name = fn.getSymName().str();
+  std::string source = locationFile(fn.getLoc());
+  if (source.empty())
+    source = locationFile(module.getLoc());
+  if (source.empty())
+    source = "an nn module";
+  bool fixedPoint = emission.fixedPoint();
+
+  // The event layout: offsets, sizes and shapes of inputs and outputs.
+  auto returnOp = llvm::cast<func::ReturnOp>(fn.getBody().front().back());
+  std::string table, list, macros;
+  int64_t inputSize = 0, outputSize = 0;
+  auto describe = [&](ValueRange values, bool isInput) {
+    int64_t offset = 0;
+    for (auto [index, value] : llvm::enumerate(values)) {
+      auto nameAttr =
+          isInput ? fn.getArgAttrOfType<StringAttr>(index, kTensorNameAttr)
+                  : fn.getResultAttrOfType<StringAttr>(index, kTensorNameAttr);
+      std::string tensorName =
+          nameAttr ? nameAttr.str()
+                   : (isInput ? "input" : "output") + std::to_string(index);
+      SmallVector<int64_t> shape = emission.eventShape(value);
+      int64_t size = emission.eventSize(value);
+      std::string range = std::string(isInput ? "in" : "out") + "[" +
+                          std::to_string(offset) + ", " +
+                          std::to_string(offset + size) + ")";
+      std::string entry = range + "  " + (isInput ? "input " : "output ") +
+                          std::to_string(index) + " '" + oneLine(tensorName) +
+                          "': " + shapeDecl(shape);
+      table += "//   " + entry + "\n";
+      list += "- `" + entry + "`\n";
+      std::string macro =
+          name + "_" + (isInput ? "IN" : "OUT") + std::to_string(index);
+      macros += "#define " + macro + "_OFFSET " + std::to_string(offset) +
+                "\n#define " + macro + "_SIZE " + std::to_string(size) + "\n";
+      if (!shape.empty())
+        macros += "#define " + macro + "_SHAPE " + intList(shape) + "\n";
+      offset += size;
+    }
+    (isInput ? inputSize : outputSize) = offset;
+  };
+  describe(fn.getArguments(), true);
+  describe(returnOp.getOperands(), false);
+  if (!table.empty())
+    table.pop_back();
+  if (!list.empty())
+    list.pop_back();
+
+  // The weights go to __constant__ memory when they fit (with the padding
+  // of their 64-byte alignment), else to global memory.
+  std::string declarations = emission.takeDeclarations();
+  while (!declarations.empty() && declarations.back() == '\n')
+    declarations.pop_back();
+  declarations += "\n";
+  int64_t arrays = qualifyArrays(declarations, name + "_WEIGHT_SPACE");
+  int64_t weightBytes = 0;
+  for (const LayerReport &layer : emission.layers())
+    weightBytes += layer.weightBytes;
+  bool constantMemory = weightBytes + 64 * arrays <= kCudaConstantBytes;
+
+  int64_t arena = fn->getAttrOfType<IntegerAttr>(kArenaSizeAttr).getInt();
+  int64_t scratchBytes = arena * (fixedPoint ? 8 : 4);
+  std::string body;
+  if (arena > 0)
+    body += std::string("  alignas(64) ") +
+            (fixedPoint ? "std::uint64_t" : "float") + " arena[Lanes * " +
+            std::to_string(arena) + "];\n";
+  body += emission.takeBody();
+
+  std::string eventDefinition =
+      emission.batched()
+          ? "one entry along the leading (batch) dimension of every input "
+            "and output"
+          : "the whole input and output tensors (the model has no batch "
+            "dimension)";
+  std::string n = name;
+  TemplateSlots headerSlots{
+      {"NAME", name},
+      {"SOURCE", source},
+      {"BANNER",
+       fileBanner(name + ".cuh", "the " + name + " kernel", BannerStyle::Cuda)},
+      {"GUARD", StringRef(name).upper() + "_CUH"},
+      {"RAW_COMMENT", fixedPoint ? "// " + n +
+                                       "_event_raw writes the outputs' raw "
+                                       "fixed-point integers\n// instead.\n"
+                                 : ""},
+      {"EVENT_DEFINITION", eventDefinition},
+      {"TENSOR_TABLE", table},
+      {"WEIGHT_BYTES", std::to_string(weightBytes)},
+      {"WEIGHT_SPACE_TEXT",
+       constantMemory ? "__constant__ memory"
+                      : "global memory (__device__): more than the 64 KiB "
+                        "of __constant__"},
+      {"INPUT_SIZE", std::to_string(inputSize)},
+      {"OUTPUT_SIZE", std::to_string(outputSize)},
+      {"TENSOR_MACROS", macros},
+      {"FIXED_MACRO", fixedPoint ? "#define " + n + "_FIXED_POINT 1\n" : ""},
+      {"WEIGHT_SPACE", constantMemory ? "__constant__" : "__device__"},
+      {"DECLARATIONS", declarations},
+      {"BODY", body},
+      {"SCRATCH_BYTES", std::to_string(scratchBytes)},
+      {"RAW_EVENT", fixedPoint ? rawEvent(name) : ""},
+      {"RAW_LAUNCH_DECL",
+       fixedPoint ? "\n/// As " + n +
+                        "_launch, writing the outputs' raw integers.\n"
+                        "void " +
+                        n +
+                        "_launch_raw(const float *d_in, std::int64_t *d_out, "
+                        "int n,\n                       cudaStream_t stream);\n"
+                  : ""}};
+  TemplateSlots sourceSlots{
+      {"NAME", name},
+      {"SOURCE", source},
+      {"BANNER",
+       fileBanner(name + ".cu", "the " + name + " kernel", BannerStyle::Cuda)},
+      {"RAW_LAUNCH",
+       fixedPoint ? "\nvoid " + n +
+                        "_launch_raw(const float *d_in, std::int64_t *d_out, "
+                        "int n,\n                       cudaStream_t stream) "
+                        "{\n  launch(d_in, d_out, n, stream);\n}\n"
+                  : ""}};
+  TemplateSlots readmeSlots{{"NAME", name},
+                            {"SOURCE", source},
+                            {"EVENT_DEFINITION", eventDefinition},
+                            {"INPUT_SIZE", std::to_string(inputSize)},
+                            {"OUTPUT_SIZE", std::to_string(outputSize)},
+                            {"TENSOR_LIST", list}};
+  TemplateSlots nameOnly{{"NAME", name}};
+  TemplateSlots benchSlots{
+      {"NAME", name},
+      {"BANNER", fileBanner("tb.cu", "test bench of the " + name + " kernel",
+                            BannerStyle::Cuda)}};
+
+  struct Output {
+    std::string file, resource;
+    const TemplateSlots *slots;
+  };
+  const Output files[] = {
+      {name + ".cuh", "templates/cuda/kernel.cuh", &headerSlots},
+      {name + ".cu", "templates/cuda/kernel.cu", &sourceSlots},
+      {"CMakeLists.txt", "templates/cuda/CMakeLists.txt", &nameOnly},
+      {"tb.cu", "templates/cuda/tb.cu", &benchSlots},
+      {"README.md", "templates/cuda/README.md", &readmeSlots},
+  };
+  for (const Output &file : files) {
+    llvm::Expected<std::string> text = fillResource(file.resource, *file.slots);
+    if (!text)
+      return text.takeError();
+    if (llvm::Error err = writePackageFile(outDir, file.file, *text))
+      return err;
+  }
+  std::vector<const Resource *> runtime = resourcesUnder("runtime/ariadne/");
+  if (runtime.empty())
+    return makeError("the compiler lacks its runtime headers");
+  for (const Resource *header : runtime) {
+    StringRef path(header->path);
+    if (llvm::Error err = writePackageFile(
+            outDir, ("ariadne/" + llvm::sys::path::filename(path)).str(),
+            StringRef(header->data, header->size)))
+      return err;
+  }
+  return llvm::Error::success();
+}
+
+} // namespace ariadne
