@@ -23,18 +23,6 @@ namespace cpp {
 
 namespace {
 
-FixedType elementOf(Value v) {
-  return llvm::cast<FixedType>(
-      llvm::cast<RankedTensorType>(v.getType()).getElementType());
-}
-
-SmallVector<int64_t> rawValues(ElementsAttr attr) {
-  SmallVector<int64_t> values;
-  for (const llvm::APInt &v : attr.getValues<llvm::APInt>())
-    values.push_back(v.getSExtValue());
-  return values;
-}
-
 /// The narrowest C integer type holding every value.
 StringRef integerTypeFor(ArrayRef<int64_t> values) {
   int64_t lo = 0, hi = 0;
@@ -162,7 +150,7 @@ struct QuantizePattern : CppOpPattern<fx::QuantizeOp> {
                  typeDetail(op.getInput(), op.getOutput()));
     FixedConfig(decls, id + "Config", "QuantizeConfig")
         .integer("size", emission.eventSize(op.getOutput()))
-        .type("OutT", elementOf(op.getOutput()));
+        .type("OutT", fx::elementTypeOf(op.getOutput()));
     writeCall(emission, op, "quantize");
     addElementwise(emission, op);
     return success();
@@ -182,7 +170,7 @@ struct DequantizePattern : CppOpPattern<fx::DequantizeOp> {
                  typeDetail(op.getInput(), op.getOutput()));
     FixedConfig(decls, id + "Config", "OutputConfig")
         .integer("size", emission.eventSize(op.getOutput()))
-        .type("InT", elementOf(op.getInput()));
+        .type("InT", fx::elementTypeOf(op.getInput()));
     writeCall(emission, op, "output");
     addElementwise(emission, op);
     return success();
@@ -197,8 +185,8 @@ struct CastPattern : CppOpPattern<fx::CastOp> {
                  typeDetail(op.getInput(), op.getOutput()));
     FixedConfig(decls, id + "Config", "CastConfig")
         .integer("size", emission.eventSize(op.getOutput()))
-        .type("InT", elementOf(op.getInput()))
-        .type("OutT", elementOf(op.getOutput()));
+        .type("InT", fx::elementTypeOf(op.getInput()))
+        .type("OutT", fx::elementTypeOf(op.getOutput()));
     writeCall(emission, op, "cast");
     addElementwise(emission, op);
     return success();
@@ -212,7 +200,7 @@ struct ReluPattern : CppOpPattern<fx::ReluOp> {
     writeComment(decls, emission, op, "");
     FixedConfig(decls, id + "Config", "ReluConfig")
         .integer("size", emission.eventSize(op.getOutput()))
-        .type("InT", elementOf(op.getInput()));
+        .type("InT", fx::elementTypeOf(op.getInput()));
     writeCall(emission, op, "relu");
     addElementwise(emission, op);
     return success();
@@ -226,7 +214,7 @@ struct ClampPattern : CppOpPattern<fx::ClampOp> {
     writeComment(decls, emission, op, "");
     FixedConfig(decls, id + "Config", "ClampConfig")
         .integer("size", emission.eventSize(op.getOutput()))
-        .type("InT", elementOf(op.getInput()))
+        .type("InT", fx::elementTypeOf(op.getInput()))
         .raw("low", op.getLowAttr().getValue().getSExtValue())
         .raw("high", op.getHighAttr().getValue().getSExtValue());
     writeCall(emission, op, "clamp");
@@ -243,9 +231,9 @@ struct LeakyReluPattern : CppOpPattern<fx::LeakyReluOp> {
                  typeDetail(op.getInput(), op.getOutput()));
     FixedConfig(decls, id + "Config", "LeakyReluConfig")
         .integer("size", emission.eventSize(op.getOutput()))
-        .type("InT", elementOf(op.getInput()))
+        .type("InT", fx::elementTypeOf(op.getInput()))
         .type("AlphaT", op.getAlphaType())
-        .type("OutT", elementOf(op.getOutput()))
+        .type("OutT", fx::elementTypeOf(op.getOutput()))
         .raw("alpha", op.getAlphaAttr().getValue().getSExtValue());
     writeCall(emission, op, "leakyRelu");
     addElementwise(emission, op);
@@ -258,7 +246,7 @@ struct ScalePattern : CppOpPattern<fx::ScaleOp> {
     std::string id = emission.identifier(op);
     int64_t channels = emission.eventShape(op.getInput()).back();
     auto expand = [&](ElementsAttr attr) {
-      SmallVector<int64_t> values = rawValues(attr);
+      SmallVector<int64_t> values = fx::rawValuesOf(attr);
       if (values.size() == 1)
         values.assign(channels, values.front());
       return values;
@@ -275,9 +263,9 @@ struct ScalePattern : CppOpPattern<fx::ScaleOp> {
       FixedConfig config(decls, id + "Config", "ScaleConfig");
       config.integer("size", emission.eventSize(op.getOutput()))
           .integer("channels", channels)
-          .type("InT", elementOf(op.getInput()))
+          .type("InT", fx::elementTypeOf(op.getInput()))
           .type("ScaleT", op.getScaleType())
-          .type("OutT", elementOf(op.getOutput()))
+          .type("OutT", fx::elementTypeOf(op.getOutput()))
           .pointer("scale", "std::int64_t", id + "Scale");
       if (op.getOffsetAttr())
         config.type("OffsetT", *op.getOffsetType())
@@ -297,10 +285,10 @@ struct DenseFxPattern : CppOpPattern<fx::DenseOp> {
       return op.emitOpError("contracts over the batch dimension, which the "
                             "cpp target does not support");
     int64_t rows = product(inShape) / k;
-    SmallVector<int64_t> weights = rawValues(op.getWeight());
+    SmallVector<int64_t> weights = fx::rawValuesOf(op.getWeight());
     StringRef weightRaw = integerTypeFor(weights);
-    FixedType in = elementOf(op.getInput());
-    FixedType acc = elementOf(op.getOutput());
+    FixedType in = fx::elementTypeOf(op.getInput());
+    FixedType acc = fx::elementTypeOf(op.getOutput());
     std::string id = emission.identifier(op);
     raw_ostream &decls = emission.declarations();
     writeComment(decls, emission, op, "",
@@ -312,7 +300,7 @@ struct DenseFxPattern : CppOpPattern<fx::DenseOp> {
       // Shifted onto the accumulator's grid once, here.
       int64_t shift = acc.getFracWidth() - op.getBiasType()->getFracWidth();
       bias.emplace();
-      for (int64_t b : rawValues(biasAttr))
+      for (int64_t b : fx::rawValuesOf(biasAttr))
         bias->push_back(
             static_cast<int64_t>(static_cast<uint64_t>(b) << shift));
       writeIntArray(decls, "std::int64_t", id + "Bias", *bias, n);
@@ -355,7 +343,7 @@ struct DenseFxPattern : CppOpPattern<fx::DenseOp> {
 
 struct TablePattern : CppOpPattern<fx::TableOp> {
   LogicalResult emitOp(fx::TableOp op, CppEmission &emission) const final {
-    SmallVector<int64_t> table = rawValues(op.getTable());
+    SmallVector<int64_t> table = fx::rawValuesOf(op.getTable());
     std::string id = emission.identifier(op);
     raw_ostream &decls = emission.declarations();
     std::string detail = typeDetail(op.getInput(), op.getOutput());
@@ -365,8 +353,8 @@ struct TablePattern : CppOpPattern<fx::TableOp> {
     writeIntArray(decls, "std::int64_t", id + "Table", table, 12);
     FixedConfig(decls, id + "Config", "TableConfig")
         .integer("size", emission.eventSize(op.getOutput()))
-        .type("InT", elementOf(op.getInput()))
-        .type("OutT", elementOf(op.getOutput()))
+        .type("InT", fx::elementTypeOf(op.getInput()))
+        .type("OutT", fx::elementTypeOf(op.getOutput()))
         .integer("tableSize", int64_t(table.size()))
         .raw("inputLow", op.getInputLowAttr().getValue().getSExtValue())
         .integer("shift", op.getShiftAttr().getValue().getSExtValue())
@@ -389,8 +377,8 @@ struct SoftmaxFxPattern : CppOpPattern<fx::SoftmaxOp> {
     if (shape.empty())
       return op.emitOpError("needs a last axis within the event");
     int64_t length = shape.back();
-    SmallVector<int64_t> expTable = rawValues(op.getExpTable());
-    SmallVector<int64_t> invTable = rawValues(op.getInvTable());
+    SmallVector<int64_t> expTable = fx::rawValuesOf(op.getExpTable());
+    SmallVector<int64_t> invTable = fx::rawValuesOf(op.getInvTable());
     std::string id = emission.identifier(op);
     raw_ostream &decls = emission.declarations();
     writeComment(decls, emission, op, "",
@@ -400,10 +388,10 @@ struct SoftmaxFxPattern : CppOpPattern<fx::SoftmaxOp> {
     FixedConfig(decls, id + "Config", "SoftmaxConfig")
         .integer("rows", product(shape) / length)
         .integer("length", length)
-        .type("InT", elementOf(op.getInput()))
+        .type("InT", fx::elementTypeOf(op.getInput()))
         .type("ExpT", op.getExpType())
         .type("InvT", op.getInvType())
-        .type("OutT", elementOf(op.getOutput()))
+        .type("OutT", fx::elementTypeOf(op.getOutput()))
         .pointer("expTable", "std::int64_t", id + "Exp")
         .integer("expSize", int64_t(expTable.size()))
         .integer("expShift", op.getExpShiftAttr().getValue().getSExtValue())

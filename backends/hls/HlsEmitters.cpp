@@ -126,18 +126,6 @@ FailureOr<std::string> valueLiteral(Operation *op, int64_t raw,
 
 namespace {
 
-FixedType elementOf(Value v) {
-  return llvm::cast<FixedType>(
-      llvm::cast<RankedTensorType>(v.getType()).getElementType());
-}
-
-SmallVector<int64_t> rawValues(ElementsAttr attr) {
-  SmallVector<int64_t> values;
-  for (const llvm::APInt &v : attr.getValues<llvm::APInt>())
-    values.push_back(v.getSExtValue());
-  return values;
-}
-
 /// `static const T name[N] = {...};` of exact values.
 LogicalResult writeConstArray(Operation *op, raw_ostream &os,
                               const std::string &type, const std::string &name,
@@ -200,7 +188,8 @@ bool needsMultiplier(int64_t w) {
 /// The array and type of `op`'s result, declared in the top function.
 std::string declareResult(HlsEmission &emission, Operation *op,
                           const std::string &id) {
-  std::string type = emission.typeName(id + "_t", elementOf(op->getResult(0)));
+  std::string type =
+      emission.typeName(id + "_t", fx::elementTypeOf(op->getResult(0)));
   std::string array = id + "_out";
   emission.declareArray(op->getResult(0), array, type);
   return type;
@@ -219,7 +208,7 @@ LogicalResult emitDense(Operation *operation, HlsEmission &emission) {
                           "supports dense layers on vectors");
   std::string id = emission.identifier(op);
   HlsLayerSettings settings = emission.settingsOf(op, "dense");
-  FixedType in = elementOf(op.getInput());
+  FixedType in = fx::elementTypeOf(op.getInput());
   raw_ostream &params = emission.parameters();
   params << "// " << emission.layerName(op) << ": fx.dense " << k << " -> " << n
          << "\n";
@@ -239,13 +228,14 @@ LogicalResult emitDense(Operation *operation, HlsEmission &emission) {
          << "  static const bool has_bias = "
          << (op.getBiasAttr() ? "true" : "false") << ";\n};\n\n";
 
-  SmallVector<int64_t> weights = rawValues(op.getWeight());
+  SmallVector<int64_t> weights = fx::rawValuesOf(op.getWeight());
   raw_ostream &w = emission.weights();
   if (failed(writeConstArray(op, w, weightType, id + "_w", weights,
                              op.getWeightType())))
     return failure();
-  SmallVector<int64_t> bias =
-      op.getBiasAttr() ? rawValues(op.getBiasAttr()) : SmallVector<int64_t>{0};
+  SmallVector<int64_t> bias = op.getBiasAttr()
+                                  ? fx::rawValuesOf(op.getBiasAttr())
+                                  : SmallVector<int64_t>{0};
   if (failed(writeConstArray(op, w, biasType, id + "_b", bias, biasFixed)))
     return failure();
 
@@ -307,7 +297,7 @@ LogicalResult emitRelu(Operation *op, HlsEmission &emission) {
 
 LogicalResult emitClamp(Operation *operation, HlsEmission &emission) {
   auto op = llvm::cast<fx::ClampOp>(operation);
-  FixedType type = elementOf(op.getInput());
+  FixedType type = fx::elementTypeOf(op.getInput());
   std::string t = operandType(emission, op.getInput());
   auto low = constantOf(op, t, op.getLowAttr().getValue().getSExtValue(), type);
   auto high =
@@ -339,7 +329,7 @@ LogicalResult emitLeakyRelu(Operation *operation, HlsEmission &emission) {
   e.name = emission.layerName(op);
   e.op = "fx.leaky_relu";
   e.multipliers = n;
-  e.dsp = n * dspPerProduct(elementOf(op.getInput()).getWidth(),
+  e.dsp = n * dspPerProduct(fx::elementTypeOf(op.getInput()).getWidth(),
                             op.getAlphaType().getWidth());
   e.latency = 1;
   emission.addEstimate(e);
@@ -353,7 +343,7 @@ LogicalResult emitScale(Operation *operation, HlsEmission &emission) {
   auto shape = llvm::cast<RankedTensorType>(op.getInput().getType()).getShape();
   int64_t channels = shape.back();
   auto expand = [&](ElementsAttr attr) {
-    SmallVector<int64_t> values = rawValues(attr);
+    SmallVector<int64_t> values = fx::rawValuesOf(attr);
     if (values.size() == 1)
       values.assign(channels, values.front());
     return values;
@@ -387,8 +377,9 @@ LogicalResult emitScale(Operation *operation, HlsEmission &emission) {
   e.name = emission.layerName(op);
   e.op = "fx.scale";
   e.multipliers = n / channels * llvm::count_if(scale, needsMultiplier);
-  e.dsp = e.multipliers * dspPerProduct(elementOf(op.getInput()).getWidth(),
-                                        op.getScaleType().getWidth());
+  e.dsp =
+      e.multipliers * dspPerProduct(fx::elementTypeOf(op.getInput()).getWidth(),
+                                    op.getScaleType().getWidth());
   e.latency = 1;
   emission.addEstimate(e);
   return success();
@@ -413,8 +404,8 @@ void writeIndexTypes(raw_ostream &os, StringRef prefix, FixedType in,
 LogicalResult emitTable(Operation *operation, HlsEmission &emission) {
   auto op = llvm::cast<fx::TableOp>(operation);
   std::string id = emission.identifier(op);
-  FixedType in = elementOf(op.getInput());
-  SmallVector<int64_t> table = rawValues(op.getTable());
+  FixedType in = fx::elementTypeOf(op.getInput());
+  SmallVector<int64_t> table = fx::rawValuesOf(op.getTable());
   int64_t size = int64_t(table.size());
   int64_t n = emission.eventSize(op.getOutput());
   raw_ostream &params = emission.parameters();
@@ -433,7 +424,7 @@ LogicalResult emitTable(Operation *operation, HlsEmission &emission) {
                         op.getInputLowAttr().getValue().getSExtValue(), in);
   if (failed(low) ||
       failed(writeConstArray(op, emission.weights(), outType, id + "_table",
-                             table, elementOf(op.getOutput()))))
+                             table, fx::elementTypeOf(op.getOutput()))))
     return failure();
   emission.body() << "  // " << emission.layerName(op)
                   << "\n  ariadne::hls::table<" << inType << ", " << outType
@@ -445,7 +436,7 @@ LogicalResult emitTable(Operation *operation, HlsEmission &emission) {
   e.op = "fx.table";
   e.detail = (op.getFunction() ? op.getFunction()->str() + ", " : "") +
              std::to_string(size) + " entries";
-  e.romBits = size * elementOf(op.getOutput()).getWidth();
+  e.romBits = size * fx::elementTypeOf(op.getOutput()).getWidth();
   e.latency = 1;
   emission.addEstimate(e);
   return success();
@@ -454,13 +445,13 @@ LogicalResult emitTable(Operation *operation, HlsEmission &emission) {
 LogicalResult emitSoftmax(Operation *operation, HlsEmission &emission) {
   auto op = llvm::cast<fx::SoftmaxOp>(operation);
   std::string id = emission.identifier(op);
-  FixedType in = elementOf(op.getInput());
+  FixedType in = fx::elementTypeOf(op.getInput());
   FixedType expType = op.getExpType();
   auto shape = llvm::cast<RankedTensorType>(op.getInput().getType()).getShape();
   int64_t length = shape.back();
   int64_t n = emission.eventSize(op.getOutput());
-  SmallVector<int64_t> expTable = rawValues(op.getExpTable());
-  SmallVector<int64_t> invTable = rawValues(op.getInvTable());
+  SmallVector<int64_t> expTable = fx::rawValuesOf(op.getExpTable());
+  SmallVector<int64_t> invTable = fx::rawValuesOf(op.getInvTable());
   raw_ostream &params = emission.parameters();
   params << "// " << emission.layerName(op) << ": fx.softmax over " << length
          << "\n";

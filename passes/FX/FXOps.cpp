@@ -16,6 +16,18 @@ using namespace ariadne::fx;
 #define GET_OP_CLASSES
 #include "passes/FX/FXOps.cpp.inc"
 
+FixedType ariadne::fx::elementTypeOf(Value value) {
+  return llvm::cast<FixedType>(
+      llvm::cast<RankedTensorType>(value.getType()).getElementType());
+}
+
+SmallVector<int64_t> ariadne::fx::rawValuesOf(ElementsAttr attr) {
+  SmallVector<int64_t> values;
+  for (const APInt &v : attr.getValues<APInt>())
+    values.push_back(v.getSExtValue());
+  return values;
+}
+
 //===----------------------------------------------------------------------===//
 // Shared helpers
 //===----------------------------------------------------------------------===//

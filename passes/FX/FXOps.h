@@ -15,4 +15,14 @@
 #define GET_OP_CLASSES
 #include "passes/FX/FXOps.h.inc"
 
+namespace ariadne::fx {
+
+/// The fixed-point element type of a ranked tensor value.
+FixedType elementTypeOf(mlir::Value value);
+
+/// The raw integers an i64 elements attribute of an fx op holds.
+llvm::SmallVector<int64_t> rawValuesOf(mlir::ElementsAttr attr);
+
+} // namespace ariadne::fx
+
 #endif // ARIADNE_PASSES_FX_FXOPS_H
