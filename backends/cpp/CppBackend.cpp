@@ -260,35 +260,13 @@ std::string rawEntries(StringRef name) {
 
 llvm::Error emitCppPackage(ModuleOp module, StringRef outDir) {
   // Diagnostics become the returned error: one line with the location.
-  std::string firstError;
-  ScopedDiagnosticHandler handler(module.getContext(), [&](Diagnostic &diag) {
-    if (diag.getSeverity() == DiagnosticSeverity::Error && firstError.empty()) {
-      std::string where = describeLocation(diag.getLocation());
-      firstError = (where.empty() ? "" : where + ": ") + diag.str();
-    }
-    return success();
-  });
-  auto failWith = [&]() {
-    return makeError(firstError.empty() ? "cpp target: emission failed"
-                                        : firstError);
-  };
-
-  FailureOr<func::FuncOp> prepared = prepareCppModule(module);
-  if (failed(prepared))
-    return failWith();
-  func::FuncOp fn = *prepared;
-  CppEmitterSet patterns;
-  populateCppEmitters(patterns);
-  CppEmission emission(fn);
-  if (failed(emitFunction(patterns, emission)))
-    return failWith();
-
+  auto emitted = cpp::emitCppModule(module, "cpp");
+  if (!emitted)
+    return emitted.takeError();
+  CppEmission &emission = **emitted;
+  func::FuncOp fn = emission.function();
   std::string name = fn.getSymName().str();
-  std::string source = locationFile(fn.getLoc());
-  if (source.empty())
-    source = locationFile(module.getLoc());
-  if (source.empty())
-    source = "an nn module";
+  std::string source = cpp::sourceOf(module, fn);
   auto returnOp = llvm::cast<func::ReturnOp>(fn.getBody().front().back());
   std::vector<TensorInfo> inputs =
       describeTensors(emission, fn.getArguments(), true);

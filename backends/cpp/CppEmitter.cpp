@@ -209,5 +209,41 @@ LogicalResult emitFunction(const CppEmitterSet &set, CppEmission &emission) {
   return success();
 }
 
+FirstErrorCapture::FirstErrorCapture(MLIRContext *context)
+    : handler(context, [this](Diagnostic &diag) {
+        if (diag.getSeverity() == DiagnosticSeverity::Error && first.empty()) {
+          std::string where = describeLocation(diag.getLocation());
+          first = (where.empty() ? "" : where + ": ") + diag.str();
+        }
+        return success();
+      }) {}
+
+llvm::Error FirstErrorCapture::take(StringRef fallback) const {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 first.empty() ? fallback.str() : first);
+}
+
+llvm::Expected<std::unique_ptr<CppEmission>> emitCppModule(ModuleOp module,
+                                                           StringRef target) {
+  FirstErrorCapture errors(module.getContext());
+  std::string fallback = (target + " target: emission failed").str();
+  FailureOr<func::FuncOp> prepared = prepareCppModule(module);
+  if (failed(prepared))
+    return errors.take(fallback);
+  CppEmitterSet patterns;
+  populateCppEmitters(patterns);
+  auto emission = std::make_unique<CppEmission>(*prepared);
+  if (failed(emitFunction(patterns, *emission)))
+    return errors.take(fallback);
+  return emission;
+}
+
+std::string sourceOf(ModuleOp module, func::FuncOp fn) {
+  std::string source = locationFile(fn.getLoc());
+  if (source.empty())
+    source = locationFile(module.getLoc());
+  return source.empty() ? "an nn module" : source;
+}
+
 } // namespace cpp
 } // namespace ariadne

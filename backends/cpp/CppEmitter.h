@@ -15,9 +15,11 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Operation.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/Error.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <memory>
@@ -192,6 +194,28 @@ std::string locationFile(mlir::Location loc);
 
 /// "file:line:col: node 'NAME'" (the parts the location has), for errors.
 std::string describeLocation(mlir::Location loc);
+
+/// Keeps the first error diagnostic emitted in a context while it lives,
+/// as one line prefixed with describeLocation: how the package writers
+/// turn a failed prepare or pattern into the returned error.
+class FirstErrorCapture {
+public:
+  explicit FirstErrorCapture(mlir::MLIRContext *context);
+  /// The captured error, or `fallback` when none was emitted.
+  llvm::Error take(llvm::StringRef fallback) const;
+
+private:
+  std::string first;
+  mlir::ScopedDiagnosticHandler handler;
+};
+
+/// Prepares the module and runs the C++ patterns over it (the emission the
+/// cpp and cuda package writers share); errors name the op and `target`.
+llvm::Expected<std::unique_ptr<CppEmission>>
+emitCppModule(mlir::ModuleOp module, llvm::StringRef target);
+
+/// The model file the module was read from, for generated headers.
+std::string sourceOf(mlir::ModuleOp module, mlir::func::FuncOp fn);
 
 } // namespace cpp
 } // namespace ariadne

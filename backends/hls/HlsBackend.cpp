@@ -218,18 +218,8 @@ std::string formatHlsEstimate(const HlsEstimate &estimate) {
 
 llvm::Error emitHlsProject(ModuleOp module, StringRef outDir,
                            const HlsOptions &options, HlsEstimate *estimate) {
-  std::string firstError;
-  ScopedDiagnosticHandler handler(module.getContext(), [&](Diagnostic &diag) {
-    if (diag.getSeverity() == DiagnosticSeverity::Error && firstError.empty()) {
-      std::string where = cpp::describeLocation(diag.getLocation());
-      firstError = (where.empty() ? "" : where + ": ") + diag.str();
-    }
-    return success();
-  });
-  auto failWith = [&]() {
-    return makeError(firstError.empty() ? "hls target: emission failed"
-                                        : firstError);
-  };
+  cpp::FirstErrorCapture errors(module.getContext());
+  auto failWith = [&]() { return errors.take("hls target: emission failed"); };
 
   auto functions = llvm::to_vector(module.getOps<func::FuncOp>());
   if (functions.size() != 1 || functions.front().isExternal())
