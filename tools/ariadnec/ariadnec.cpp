@@ -617,7 +617,7 @@ Expected<std::vector<int64_t>> readRawCsv(const std::string &path,
 }
 
 /// Compares the kernel's raw output integers with the emulator's, exactly.
-Error compareRawOutputs(const Emulator &emulator,
+Error compareRawOutputs(mlir::MLIRContext *context, const Emulator &emulator,
                         const std::vector<int64_t> &expected,
                         const std::vector<int64_t> &actual, size_t width,
                         llvm::StringRef what = "kernel") {
@@ -635,9 +635,7 @@ Error compareRawOutputs(const Emulator &emulator,
   for (const auto &spec : emulator.outputSpecs())
     if (spec)
       types += (types.empty() ? "" : ", ") +
-               llvm::formatv("{0}fixed<{1},{2}>", spec->isSigned ? "" : "u",
-                             spec->width, spec->intWidth)
-                   .str();
+               fx::formatPrecision(fx::FixedType::get(context, *spec));
   llvm::outs() << "validate: " << expected.size() / width << " events x "
                << width << " outputs agree bit for bit with the emulator ("
                << types << ")\n";
@@ -714,8 +712,8 @@ Error runValidateHls(mlir::ModuleOp module, const DriverOptions &options) {
     return simulated ? std::move(simulated) : actual.takeError();
   }
   llvm::consumeError(std::move(simulated));
-  if (Error err = compareRawOutputs(**emulator, *expected, *actual, outWidth,
-                                    "C simulation"))
+  if (Error err = compareRawOutputs(module.getContext(), **emulator, *expected,
+                                    *actual, outWidth, "C simulation"))
     return err;
   if (options.keep)
     llvm::errs() << "ariadnec: build tree kept in " << work << "\n";
@@ -798,8 +796,8 @@ Error runValidate(mlir::ModuleOp module, const DriverOptions &options) {
     auto actual = readRawCsv(outCsv, outWidth);
     if (!actual)
       return actual.takeError();
-    if (Error err =
-            compareRawOutputs(**emulator, expectedRaw, *actual, outWidth))
+    if (Error err = compareRawOutputs(module.getContext(), **emulator,
+                                      expectedRaw, *actual, outWidth))
       return err;
   } else {
     auto actual = readEvents(outCsv, outWidth);
