@@ -3,6 +3,7 @@
 
 #include "backends/common/Resources.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -43,6 +44,40 @@ llvm::Expected<std::string> fillResource(const std::string &path,
   if (!fillTemplate(path, resource->text(), slots, result, error))
     return makeError(error);
   return result;
+}
+
+llvm::Error writeTemplatedFiles(llvm::StringRef dir,
+                                llvm::ArrayRef<TemplatedFile> files) {
+  for (const TemplatedFile &file : files) {
+    llvm::Expected<std::string> text = fillResource(file.resource, *file.slots);
+    if (!text)
+      return text.takeError();
+    if (llvm::Error err = writePackageFile(dir, file.file, *text))
+      return err;
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error copyRuntimeHeaders(llvm::StringRef dir, llvm::StringRef subdir,
+                               llvm::ArrayRef<llvm::StringRef> only) {
+  std::vector<const Resource *> headers = resourcesUnder("runtime/ariadne/");
+  if (headers.empty())
+    return makeError("the compiler lacks its runtime headers");
+  size_t copied = 0;
+  for (const Resource *header : headers) {
+    llvm::StringRef name = llvm::sys::path::filename(header->path);
+    if (!only.empty() && !llvm::is_contained(only, name))
+      continue;
+    llvm::SmallString<128> path(subdir);
+    llvm::sys::path::append(path, name);
+    if (llvm::Error err = writePackageFile(
+            dir, path, llvm::StringRef(header->data, header->size)))
+      return err;
+    ++copied;
+  }
+  if (!only.empty() && copied != only.size())
+    return makeError("the compiler lacks some of its runtime headers");
+  return llvm::Error::success();
 }
 
 std::string fileBanner(llvm::StringRef file, llvm::StringRef description,

@@ -11,6 +11,7 @@
 
 #include "backends/common/Template.h"
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
@@ -26,6 +27,22 @@ llvm::Error writePackageFile(llvm::StringRef dir, llvm::StringRef name,
 /// filled.
 llvm::Expected<std::string> fillResource(const std::string &path,
                                          const TemplateSlots &slots);
+
+/// A file of a package, filled from an embedded template.
+struct TemplatedFile {
+  std::string file;     // path in the package
+  std::string resource; // the template ("templates/cpp/tb.cpp")
+  const TemplateSlots *slots;
+};
+
+/// Fills and writes each file into `dir`.
+llvm::Error writeTemplatedFiles(llvm::StringRef dir,
+                                llvm::ArrayRef<TemplatedFile> files);
+
+/// Copies the embedded runtime headers (runtime/ariadne/) into
+/// `dir`/`subdir`: every one, or only those named (file names).
+llvm::Error copyRuntimeHeaders(llvm::StringRef dir, llvm::StringRef subdir,
+                               llvm::ArrayRef<llvm::StringRef> only = {});
 
 /// The comment style of a banner: `//===- ... -*- C++ -*-===//`, the same
 /// for CUDA, or a C block comment `/*===- ... -*- C -*-===*\`.

@@ -8,7 +8,6 @@
 #include "backends/cpp/CppBackend.h"
 
 #include "backends/common/PackageFiles.h"
-#include "backends/common/Resources.h"
 #include "backends/common/Template.h"
 #include "backends/cpp/CppEmitter.h"
 #include "passes/FX/FXOps.h"
@@ -16,10 +15,8 @@
 
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
-#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -28,10 +25,6 @@ using namespace ariadne::cpp;
 namespace ariadne {
 
 namespace {
-
-llvm::Error makeError(const llvm::Twine &message) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
-}
 
 /// "model.onnx: node 'fc1'" for the frontend's NameLoc(node, file).
 /// The ONNX names of the function's arguments and results (the module
@@ -381,34 +374,17 @@ llvm::Error emitCppPackage(ModuleOp module, StringRef outDir) {
       {"BANNER",
        fileBanner("tb.cpp", "test bench of the " + name + " kernel")}};
 
-  struct Output {
-    std::string file, resource;
-    const TemplateSlots *slots;
-  };
-  const Output files[] = {
+  const TemplatedFile files[] = {
       {name + ".h", "templates/cpp/kernel.h", &headerSlots},
       {name + ".cpp", "templates/cpp/kernel.cpp", &sourceSlots},
       {"CMakeLists.txt", "templates/cpp/CMakeLists.txt", &nameOnly},
       {"tb.cpp", "templates/cpp/tb.cpp", &benchSlots},
       {"README.md", "templates/cpp/README.md", &readmeSlots},
   };
-  for (const Output &file : files) {
-    llvm::Expected<std::string> text = fillResource(file.resource, *file.slots);
-    if (!text)
-      return text.takeError();
-    if (llvm::Error err = writePackageFile(outDir, file.file, *text))
-      return err;
-  }
-  std::vector<const Resource *> runtime = resourcesUnder("runtime/ariadne/");
-  if (runtime.empty())
-    return makeError("the compiler lacks its runtime headers");
-  for (const Resource *header : runtime) {
-    StringRef path(header->path);
-    if (llvm::Error err = writePackageFile(
-            outDir, ("ariadne/" + llvm::sys::path::filename(path)).str(),
-            StringRef(header->data, header->size)))
-      return err;
-  }
+  if (llvm::Error err = writeTemplatedFiles(outDir, files))
+    return err;
+  if (llvm::Error err = copyRuntimeHeaders(outDir, "ariadne"))
+    return err;
   return writePackageFile(outDir, "report.json",
                           writeReport(emission, source, inputs, outputs,
                                       (fixedPoint ? 8 : 4) * arena));

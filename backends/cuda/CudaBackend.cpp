@@ -9,7 +9,6 @@
 #include "backends/cuda/CudaBackend.h"
 
 #include "backends/common/PackageFiles.h"
-#include "backends/common/Resources.h"
 #include "backends/common/Template.h"
 #include "backends/cpp/CppEmitter.h"
 #include "passes/FX/FXOps.h"
@@ -17,8 +16,6 @@
 
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -27,10 +24,6 @@ using namespace ariadne::cpp;
 namespace ariadne {
 
 namespace {
-
-llvm::Error makeError(const llvm::Twine &message) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
-}
 
 /// The ONNX names of the function's arguments and results.
 constexpr llvm::StringLiteral kTensorNameAttr = "nn.name";
@@ -224,34 +217,17 @@ llvm::Error emitCudaPackage(ModuleOp module, StringRef outDir) {
       {"BANNER", fileBanner("tb.cu", "test bench of the " + name + " kernel",
                             BannerStyle::Cuda)}};
 
-  struct Output {
-    std::string file, resource;
-    const TemplateSlots *slots;
-  };
-  const Output files[] = {
+  const TemplatedFile files[] = {
       {name + ".cuh", "templates/cuda/kernel.cuh", &headerSlots},
       {name + ".cu", "templates/cuda/kernel.cu", &sourceSlots},
       {"CMakeLists.txt", "templates/cuda/CMakeLists.txt", &nameOnly},
       {"tb.cu", "templates/cuda/tb.cu", &benchSlots},
       {"README.md", "templates/cuda/README.md", &readmeSlots},
   };
-  for (const Output &file : files) {
-    llvm::Expected<std::string> text = fillResource(file.resource, *file.slots);
-    if (!text)
-      return text.takeError();
-    if (llvm::Error err = writePackageFile(outDir, file.file, *text))
-      return err;
-  }
-  std::vector<const Resource *> runtime = resourcesUnder("runtime/ariadne/");
-  if (runtime.empty())
-    return makeError("the compiler lacks its runtime headers");
-  for (const Resource *header : runtime) {
-    StringRef path(header->path);
-    if (llvm::Error err = writePackageFile(
-            outDir, ("ariadne/" + llvm::sys::path::filename(path)).str(),
-            StringRef(header->data, header->size)))
-      return err;
-  }
+  if (llvm::Error err = writeTemplatedFiles(outDir, files))
+    return err;
+  if (llvm::Error err = copyRuntimeHeaders(outDir, "ariadne"))
+    return err;
   return llvm::Error::success();
 }
 

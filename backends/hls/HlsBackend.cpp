@@ -9,7 +9,6 @@
 #include "backends/hls/HlsBackend.h"
 
 #include "backends/common/PackageFiles.h"
-#include "backends/common/Resources.h"
 #include "backends/common/Template.h"
 #include "backends/cpp/CppEmitter.h"
 #include "backends/hls/HlsEmitter.h"
@@ -18,10 +17,8 @@
 
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
-#include "llvm/Support/Path.h"
 
 #include <cmath>
 #include <cstdio>
@@ -39,7 +36,7 @@ llvm::Error makeError(const llvm::Twine &message) {
 
 /// The runtime headers the firmware includes (hls_types.h pulls in the
 /// fixed-point type when it stands in for ap_fixed).
-const char *const kFirmwareRuntime[] = {
+const llvm::StringRef kFirmwareRuntime[] = {
     "hls_types.h", "hls_kernels.h", "fixed.h", "fixed_bits.h", "platform.h"};
 
 /// A model port: its C array, element type and the fixed type behind it.
@@ -391,11 +388,7 @@ llvm::Error emitHlsProject(ModuleOp module, StringRef outDir,
                  {"PORT_LIST", portList},
                  {"ESTIMATES", estimateTable(est, /*markdown=*/true)}});
 
-  struct Output {
-    std::string file, resource;
-    const TemplateSlots *slots;
-  };
-  const Output files[] = {
+  const TemplatedFile files[] = {
       {"firmware/" + name + ".h", "templates/hls/top.h", &topH},
       {"firmware/" + name + ".cpp", "templates/hls/top.cpp", &topCpp},
       {"firmware/parameters.h", "templates/hls/parameters.h", &params},
@@ -405,24 +398,11 @@ llvm::Error emitHlsProject(ModuleOp module, StringRef outDir,
       {"CMakeLists.txt", "templates/hls/CMakeLists.txt", &cmake},
       {"README.md", "templates/hls/README.md", &readme},
   };
-  for (const Output &file : files) {
-    llvm::Expected<std::string> text = fillResource(file.resource, *file.slots);
-    if (!text)
-      return text.takeError();
-    if (llvm::Error err = writePackageFile(outDir, file.file, *text))
-      return err;
-  }
-  for (const char *header : kFirmwareRuntime) {
-    const Resource *resource =
-        findResource(std::string("runtime/ariadne/") + header);
-    if (!resource)
-      return makeError(Twine("the compiler lacks its runtime header ") +
-                       header);
-    if (llvm::Error err =
-            writePackageFile(outDir, std::string("firmware/ariadne/") + header,
-                             StringRef(resource->data, resource->size)))
-      return err;
-  }
+  if (llvm::Error err = writeTemplatedFiles(outDir, files))
+    return err;
+  if (llvm::Error err =
+          copyRuntimeHeaders(outDir, "firmware/ariadne", kFirmwareRuntime))
+    return err;
   if (options.events > 0) {
     if (llvm::Error err =
             writePackageFile(outDir, "tb_data/tb_input_features.dat",

@@ -54,9 +54,9 @@ StagedDirectory::create(const std::string &finalPath) {
       return llvm::createStringError(ec, "%s: cannot create directory: %s",
                                      parent.str().c_str(),
                                      ec.message().c_str());
-  std::string staging = (absolute + ".partial-" +
-                         llvm::Twine(llvm::sys::Process::getProcessId()))
-                            .str();
+  std::string staging =
+      (absolute + ".partial-" + llvm::Twine(llvm::sys::Process::getProcessId()))
+          .str();
   llvm::sys::fs::remove_directories(staging);
   if (std::error_code ec = llvm::sys::fs::create_directory(staging))
     return llvm::createStringError(ec, "%s: cannot create directory: %s",
@@ -99,4 +99,23 @@ llvm::Error StagedDirectory::commit() {
     llvm::sys::fs::remove_directories(previous);
   done_ = true;
   return llvm::Error::success();
+}
+
+llvm::Expected<ScratchDirectory>
+ScratchDirectory::create(const std::string &prefix, bool keep) {
+  llvm::SmallString<128> path;
+  if (std::error_code ec = llvm::sys::fs::createUniqueDirectory(prefix, path))
+    return llvm::createStringError(
+        ec, "cannot create a temporary directory: %s", ec.message().c_str());
+  return ScratchDirectory(std::string(path), keep);
+}
+
+ScratchDirectory::ScratchDirectory(ScratchDirectory &&other) noexcept
+    : path_(std::move(other.path_)), keep_(other.keep_) {
+  other.path_.clear();
+}
+
+ScratchDirectory::~ScratchDirectory() {
+  if (!path_.empty() && !keep_)
+    llvm::sys::fs::remove_directories(path_);
 }

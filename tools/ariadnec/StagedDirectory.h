@@ -37,6 +37,28 @@ private:
   bool done_ = false;
 };
 
+/// A scratch directory (a build tree and its log) removed on destruction
+/// unless kept: with --keep, or after a failed step whose log the user
+/// should read.
+class ScratchDirectory {
+public:
+  static llvm::Expected<ScratchDirectory> create(const std::string &prefix,
+                                                 bool keep);
+  ScratchDirectory(ScratchDirectory &&other) noexcept;
+  ScratchDirectory &operator=(ScratchDirectory &&) = delete;
+  ~ScratchDirectory();
+
+  const std::string &path() const { return path_; }
+  bool kept() const { return keep_; }
+  void keep() { keep_ = true; }
+
+private:
+  ScratchDirectory(std::string path, bool keep)
+      : path_(std::move(path)), keep_(keep) {}
+  std::string path_;
+  bool keep_ = false;
+};
+
 } // namespace ariadne
 
 #endif // ARIADNE_TOOLS_ARIADNEC_STAGEDDIRECTORY_H

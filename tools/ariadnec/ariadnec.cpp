@@ -26,7 +26,6 @@
 #include "mlir/IR/Verifier.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
-#include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -295,16 +294,29 @@ Expected<HlsOptions> hlsOptions(mlir::ModuleOp module,
   return hls;
 }
 
+/// Emits the HLS project into `dir`; with `events`, its test bench data
+/// holds them and `expected`, the emulator's raw outputs for them.
+Error emitHls(mlir::ModuleOp module, const std::string &dir,
+              const DriverOptions &options, const EventTable *events,
+              const std::vector<int64_t> *expected, HlsEstimate &estimate) {
+  auto hls = hlsOptions(module, options);
+  if (!hls)
+    return hls.takeError();
+  std::vector<float> inputs;
+  if (events) {
+    inputs.assign(events->values.begin(), events->values.end());
+    hls->inputs = &inputs;
+    hls->expectedRaw = expected;
+    hls->events = events->rows();
+  }
+  return emitHlsProject(module, dir, *hls, &estimate);
+}
+
 /// Writes the HLS project into `dir` (staged); with events, its test bench
 /// data holds them and the emulator's raw outputs.
 Error writeHlsProject(mlir::ModuleOp module, const std::string &dir,
                       const DriverOptions &options, const EventTable *events,
                       HlsEstimate &estimate) {
-  auto parsed = hlsOptions(module, options);
-  if (!parsed)
-    return parsed.takeError();
-  HlsOptions hls = std::move(*parsed);
-  std::vector<float> inputs;
   std::vector<int64_t> expected;
   if (events) {
     auto emulator = Emulator::create(theFunction(module));
@@ -314,15 +326,12 @@ Error writeHlsProject(mlir::ModuleOp module, const std::string &dir,
     if (!raw)
       return raw.takeError();
     expected = std::move(*raw);
-    inputs.assign(events->values.begin(), events->values.end());
-    hls.inputs = &inputs;
-    hls.expectedRaw = &expected;
-    hls.events = events->rows();
   }
   auto staged = StagedDirectory::create(dir);
   if (!staged)
     return staged.takeError();
-  if (Error err = emitHlsProject(module, staged->path(), hls, &estimate))
+  if (Error err =
+          emitHls(module, staged->path(), options, events, &expected, estimate))
     return err;
   return staged->commit();
 }
@@ -369,21 +378,18 @@ Error runCompile(mlir::ModuleOp module, const DriverOptions &options) {
   }
   if (options.emit == "cpp") {
     // Print the kernel source: emit the package into a scratch directory.
-    llvm::SmallString<128> scratch;
-    if (std::error_code ec =
-            llvm::sys::fs::createUniqueDirectory("ariadnec-emit", scratch))
-      return makeError("cannot create a temporary directory: " + ec.message());
-    Error err = emitCppPackage(module, scratch);
-    if (!err) {
-      std::string name = theFunction(module).getSymName().str();
-      auto source = llvm::MemoryBuffer::getFile(scratch + "/" + name + ".cpp");
-      if (source)
-        llvm::outs() << (*source)->getBuffer();
-      else
-        err = makeError("emitted package has no " + name + ".cpp");
-    }
-    llvm::sys::fs::remove_directories(scratch);
-    return err;
+    auto scratch = ScratchDirectory::create("ariadnec-emit", /*keep=*/false);
+    if (!scratch)
+      return scratch.takeError();
+    if (Error err = emitCppPackage(module, scratch->path()))
+      return err;
+    std::string name = theFunction(module).getSymName().str();
+    auto source =
+        llvm::MemoryBuffer::getFile(scratch->path() + "/" + name + ".cpp");
+    if (!source)
+      return makeError("emitted package has no " + name + ".cpp");
+    llvm::outs() << (*source)->getBuffer();
+    return Error::success();
   }
   std::string out =
       options.output.empty() ? defaultOutput(module, options) : options.output;
@@ -521,6 +527,21 @@ Error runStep(const std::string &step, llvm::ArrayRef<std::string> argv,
     return makeError(step + " failed (exit " + llvm::Twine(rc) + ")" +
                      (message.empty() ? "" : ": " + message) + "; see " + log);
   return Error::success();
+}
+
+/// Configures and builds the CMake project in `source` into `build` (a
+/// Release build, two jobs), logging to `log`; errors name `what`.
+Error buildWithCMake(const std::string &source, const std::string &build,
+                     const std::string &log, const std::string &what,
+                     llvm::ArrayRef<std::string> configureFlags = {}) {
+  std::vector<std::string> configure = {
+      "cmake", "-S", source, "-B", build, "-DCMAKE_BUILD_TYPE=Release"};
+  configure.insert(configure.end(), configureFlags.begin(),
+                   configureFlags.end());
+  if (Error err = runStep("configuring " + what, configure, log))
+    return err;
+  return runStep("building " + what, {"cmake", "--build", build, "-j", "2"},
+                 log);
 }
 
 /// Compares the package's outputs with the emulator's. The float path is
@@ -662,44 +683,25 @@ Error runValidateHls(mlir::ModuleOp module, const DriverOptions &options) {
   if (options.reportOverflow)
     printOverflow(**emulator, llvm::errs());
 
-  llvm::SmallString<128> scratch;
-  if (std::error_code ec =
-          llvm::sys::fs::createUniqueDirectory("ariadnec-validate", scratch))
-    return makeError("cannot create a temporary directory: " + ec.message());
-  std::string work(scratch);
-  bool keepScratch = options.keep;
-  auto cleanup = llvm::make_scope_exit([&] {
-    if (!keepScratch)
-      llvm::sys::fs::remove_directories(work);
-  });
+  auto scratch = ScratchDirectory::create("ariadnec-validate", options.keep);
+  if (!scratch)
+    return scratch.takeError();
+  const std::string &work = scratch->path();
   std::string project =
       options.output.empty() ? work + "/project" : options.output;
   auto staged = StagedDirectory::create(project);
   if (!staged)
     return staged.takeError();
-  auto parsed = hlsOptions(module, options);
-  if (!parsed)
-    return parsed.takeError();
-  HlsOptions hls = std::move(*parsed);
-  std::vector<float> inputs(events->values.begin(), events->values.end());
-  hls.inputs = &inputs;
-  hls.expectedRaw = &*expected;
-  hls.events = events->rows();
   HlsEstimate estimate;
-  if (Error err = emitHlsProject(module, staged->path(), hls, &estimate))
+  if (Error err = emitHls(module, staged->path(), options, &*events, &*expected,
+                          estimate))
     return err;
 
   std::string build = work + "/build", log = work + "/build.log";
   std::string rawCsv = work + "/csim_raw.csv";
-  Error err = runStep("configuring the C simulation",
-                      {"cmake", "-S", staged->path(), "-B", build,
-                       "-DCMAKE_BUILD_TYPE=Release"},
-                      log);
-  if (!err)
-    err = runStep("building the C simulation",
-                  {"cmake", "--build", build, "-j", "2"}, log);
-  if (err) {
-    keepScratch = true;
+  if (Error err =
+          buildWithCMake(staged->path(), build, log, "the C simulation")) {
+    scratch->keep();
     return err;
   }
   // The test bench reads tb_data/ relative to the project directory.
@@ -708,7 +710,7 @@ Error runValidateHls(mlir::ModuleOp module, const DriverOptions &options) {
       {"cmake", "-E", "chdir", staged->path(), build + "/csim", rawCsv}, log);
   auto actual = readRawCsv(rawCsv, outWidth);
   if (!actual) {
-    keepScratch = true;
+    scratch->keep();
     return simulated ? std::move(simulated) : actual.takeError();
   }
   llvm::consumeError(std::move(simulated));
@@ -748,16 +750,10 @@ Error runValidate(mlir::ModuleOp module, const DriverOptions &options) {
   // The package is staged and reaches -o only once it built and agreed; the
   // build tree and its log live in a scratch directory, kept when a step
   // failed (or with --keep) so that the log can be read.
-  llvm::SmallString<128> scratch;
-  if (std::error_code ec =
-          llvm::sys::fs::createUniqueDirectory("ariadnec-validate", scratch))
-    return makeError("cannot create a temporary directory: " + ec.message());
-  std::string work(scratch);
-  bool keepScratch = options.keep;
-  auto cleanup = llvm::make_scope_exit([&] {
-    if (!keepScratch)
-      llvm::sys::fs::remove_directories(work);
-  });
+  auto scratch = ScratchDirectory::create("ariadnec-validate", options.keep);
+  if (!scratch)
+    return scratch.takeError();
+  const std::string &work = scratch->path();
   std::string pkgPath = options.output.empty() ? work + "/pkg" : options.output;
   auto staged = StagedDirectory::create(pkgPath);
   if (!staged)
@@ -767,19 +763,16 @@ Error runValidate(mlir::ModuleOp module, const DriverOptions &options) {
 
   std::string build = work + "/build", log = work + "/build.log";
   std::string outCsv = work + "/kernel_out.csv";
-  std::vector<std::string> configure = {
-      "cmake", "-S", staged->path(), "-B", build, "-DCMAKE_BUILD_TYPE=Release"};
+  std::vector<std::string> configureFlags;
   if (options.target == "cuda") {
     auto nvcc = cudaCompiler();
     if (!nvcc)
       return nvcc.takeError();
     if (!nvcc->empty())
-      configure.push_back("-DCMAKE_CUDA_COMPILER=" + *nvcc);
+      configureFlags.push_back("-DCMAKE_CUDA_COMPILER=" + *nvcc);
   }
-  Error err = runStep("configuring the package", configure, log);
-  if (!err)
-    err = runStep("building the package",
-                  {"cmake", "--build", build, "-j", "2"}, log);
+  Error err =
+      buildWithCMake(staged->path(), build, log, "the package", configureFlags);
   if (!err) {
     std::vector<std::string> tb = {build + "/tb", options.input, outCsv};
     if (fixedPoint)
@@ -787,7 +780,7 @@ Error runValidate(mlir::ModuleOp module, const DriverOptions &options) {
     err = runStep("running tb", tb, log);
   }
   if (err) {
-    keepScratch = true;
+    scratch->keep();
     return err;
   }
   if (options.target == "cuda")
