@@ -245,5 +245,88 @@ std::string sourceOf(ModuleOp module, func::FuncOp fn) {
   return source.empty() ? "an nn module" : source;
 }
 
+std::string intLiteral(int64_t value) {
+  if (value == INT64_MIN)
+    return "(-9223372036854775807LL - 1)";
+  return std::to_string(value) +
+         (value > INT32_MAX || value < INT32_MIN ? "LL" : "");
+}
+
+void writeLayerComment(raw_ostream &os, CppEmission &emission, Operation *op,
+                       StringRef indent, StringRef detail) {
+  std::string name = emission.layerName(op);
+  for (char &c : name)
+    if (c == '\n' || c == '\r')
+      c = ' ';
+  os << indent << "// " << name << ": " << op->getName().getStringRef();
+  if (!detail.empty())
+    os << ", " << detail;
+  os << "\n";
+}
+
+void writeStaticArray(raw_ostream &os, StringRef type, StringRef name,
+                      size_t count, int64_t rowLength, int64_t perLine,
+                      bool factorRows,
+                      llvm::function_ref<std::string(size_t)> literal) {
+  os << kStaticArrayPrefix << type << " " << name << "[";
+  if (factorRows && rowLength < int64_t(count))
+    os << int64_t(count) / rowLength << " * " << rowLength;
+  else
+    os << count;
+  os << "] = {";
+  for (size_t i = 0; i < count; ++i) {
+    int64_t inRow = int64_t(i) % rowLength;
+    os << (inRow % perLine == 0 ? "\n    " : " ") << literal(i) << ",";
+  }
+  os << "\n};\n";
+}
+
+ConfigWriter::ConfigWriter(raw_ostream &os, StringRef name, StringRef base)
+    : os(os) {
+  os << "struct " << name << " : ariadne::" << base << " {\n";
+}
+
+ConfigWriter::~ConfigWriter() { os << "};\n\n"; }
+
+ConfigWriter &ConfigWriter::integer(StringRef name, int64_t value) {
+  os << "  static constexpr int " << name << " = " << value << ";\n";
+  return *this;
+}
+
+ConfigWriter &ConfigWriter::real(StringRef name, float value) {
+  os << "  static constexpr float " << name << " = " << floatLiteral(value)
+     << ";\n";
+  return *this;
+}
+
+ConfigWriter &ConfigWriter::array(StringRef name, ArrayRef<int64_t> values) {
+  os << "  static constexpr int " << name << "[" << values.size()
+     << "] = " << intList(values) << ";\n";
+  return *this;
+}
+
+ConfigWriter &ConfigWriter::raw(StringRef name, int64_t value) {
+  os << "  static constexpr std::int64_t " << name << " = " << intLiteral(value)
+     << ";\n";
+  return *this;
+}
+
+ConfigWriter &ConfigWriter::type(StringRef name, fx::FixedType type) {
+  os << "  using " << name << " = " << type.getCppTypeName() << ";\n";
+  return *this;
+}
+
+ConfigWriter &ConfigWriter::pointer(StringRef name, StringRef type,
+                                    StringRef array) {
+  os << "  static constexpr const " << type << " *" << name << " = " << array
+     << ";\n";
+  return *this;
+}
+
+ConfigWriter &ConfigWriter::line(const Twine &text) {
+  os << "  " << text << "\n";
+  return *this;
+}
+
 } // namespace cpp
 } // namespace ariadne

@@ -13,6 +13,8 @@
 #ifndef ARIADNE_BACKENDS_CPP_CPPEMITTER_H
 #define ARIADNE_BACKENDS_CPP_CPPEMITTER_H
 
+#include "passes/FX/FXTypes.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
@@ -179,6 +181,46 @@ std::string floatLiteral(float value);
 
 /// "{1, 2, 3}".
 std::string intList(llvm::ArrayRef<int64_t> values);
+
+/// An i64 literal (INT64_MIN has no literal of its own).
+std::string intLiteral(int64_t value);
+
+/// A one-line comment naming the layer: `INDENT// NAME: OP[, DETAIL]`.
+void writeLayerComment(llvm::raw_ostream &os, CppEmission &emission,
+                       mlir::Operation *op, llvm::StringRef indent,
+                       llvm::StringRef detail = "");
+
+/// A static array of `count` values of C type `type`, `perLine` literals
+/// per line and a new line at each row of `rowLength` values; the extent is
+/// written `rows * rowLength` when `factorRows` and there are several rows.
+void writeStaticArray(llvm::raw_ostream &os, llvm::StringRef type,
+                      llvm::StringRef name, size_t count, int64_t rowLength,
+                      int64_t perLine, bool factorRows,
+                      llvm::function_ref<std::string(size_t)> literal);
+
+/// Writes `struct NAME : ariadne::BASE { ... };` member by member (BASE
+/// may name a nested namespace, "fx::DenseConfig").
+class ConfigWriter {
+public:
+  ConfigWriter(llvm::raw_ostream &os, llvm::StringRef name,
+               llvm::StringRef base);
+  ~ConfigWriter();
+
+  ConfigWriter &integer(llvm::StringRef name, int64_t value);
+  ConfigWriter &real(llvm::StringRef name, float value);
+  ConfigWriter &array(llvm::StringRef name, llvm::ArrayRef<int64_t> values);
+  /// A raw fixed-point value (std::int64_t).
+  ConfigWriter &raw(llvm::StringRef name, int64_t value);
+  /// `using NAME = ariadne::fixed<...>;`
+  ConfigWriter &type(llvm::StringRef name, fx::FixedType type);
+  /// `static constexpr const TYPE *NAME = ARRAY;`
+  ConfigWriter &pointer(llvm::StringRef name, llvm::StringRef type,
+                        llvm::StringRef array);
+  ConfigWriter &line(const llvm::Twine &text);
+
+private:
+  llvm::raw_ostream &os;
+};
 
 /// The product of `shape` (1 for a scalar).
 int64_t product(llvm::ArrayRef<int64_t> shape);

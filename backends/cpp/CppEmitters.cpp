@@ -35,70 +35,13 @@ int64_t vectorsOf(int64_t elements) { return (elements + 15) / 16; }
 // Text helpers
 //===----------------------------------------------------------------------===//
 
-/// A one-line comment naming the layer.
-void writeLayerComment(raw_ostream &os, CppEmission &emission, Operation *op,
-                       StringRef indent, StringRef detail = "") {
-  std::string name = emission.layerName(op);
-  for (char &c : name)
-    if (c == '\n' || c == '\r')
-      c = ' ';
-  os << indent << "// " << name << ": " << op->getName().getStringRef();
-  if (!detail.empty())
-    os << ", " << detail;
-  os << "\n";
-}
-
-/// A static array of `values`, `rowLength` per row (a new line per row).
+/// A static float array, 8 literals per line, rows of `rowLength`.
 void writeFloatArray(raw_ostream &os, StringRef name, ArrayRef<float> values,
                      int64_t rowLength) {
-  os << kStaticArrayPrefix << "float " << name << "[";
-  if (rowLength < int64_t(values.size()))
-    os << int64_t(values.size()) / rowLength << " * " << rowLength;
-  else
-    os << values.size();
-  os << "] = {";
-  constexpr int64_t perLine = 8;
-  for (size_t i = 0; i < values.size(); ++i) {
-    int64_t inRow = int64_t(i) % rowLength;
-    if (inRow % perLine == 0)
-      os << "\n    ";
-    else
-      os << " ";
-    os << floatLiteral(values[i]) << ",";
-  }
-  os << "\n};\n";
+  writeStaticArray(os, "float", name, values.size(), rowLength, 8,
+                   /*factorRows=*/true,
+                   [&](size_t i) { return floatLiteral(values[i]); });
 }
-
-/// Writes `struct NAME : ariadne::BASE { ... };` member by member.
-class ConfigWriter {
-public:
-  ConfigWriter(raw_ostream &os, StringRef name, StringRef base) : os(os) {
-    os << "struct " << name << " : ariadne::" << base << " {\n";
-  }
-  ~ConfigWriter() { os << "};\n\n"; }
-
-  ConfigWriter &integer(StringRef name, int64_t value) {
-    os << "  static constexpr int " << name << " = " << value << ";\n";
-    return *this;
-  }
-  ConfigWriter &real(StringRef name, float value) {
-    os << "  static constexpr float " << name << " = " << floatLiteral(value)
-       << ";\n";
-    return *this;
-  }
-  ConfigWriter &array(StringRef name, ArrayRef<int64_t> values) {
-    os << "  static constexpr int " << name << "[" << values.size()
-       << "] = " << intList(values) << ";\n";
-    return *this;
-  }
-  ConfigWriter &line(const Twine &text) {
-    os << "  " << text << "\n";
-    return *this;
-  }
-
-private:
-  raw_ostream &os;
-};
 
 //===----------------------------------------------------------------------===//
 // Shared conversions

@@ -39,72 +39,18 @@ StringRef integerTypeFor(ArrayRef<int64_t> values) {
   return "std::int64_t";
 }
 
-/// An i64 literal (INT64_MIN has no literal of its own).
-std::string intLiteral(int64_t v) {
-  if (v == INT64_MIN)
-    return "(-9223372036854775807LL - 1)";
-  return std::to_string(v) + (v > INT32_MAX || v < INT32_MIN ? "LL" : "");
-}
-
+/// A static array of raw integers, 12 per line, rows of `rowLength`.
 void writeIntArray(raw_ostream &os, StringRef type, StringRef name,
                    ArrayRef<int64_t> values, int64_t rowLength) {
-  os << kStaticArrayPrefix << type << " " << name << "[" << values.size()
-     << "] = {";
-  constexpr int64_t perLine = 12;
-  for (size_t i = 0; i < values.size(); ++i) {
-    int64_t inRow = int64_t(i) % rowLength;
-    os << (inRow % perLine == 0 ? "\n    " : " ") << intLiteral(values[i])
-       << ",";
-  }
-  os << "\n};\n";
-}
-
-/// `struct NAME : ariadne::fx::BASE {` ... `};`, member by member.
-class FixedConfig {
-public:
-  FixedConfig(raw_ostream &os, StringRef name, StringRef base) : os(os) {
-    os << "struct " << name << " : ariadne::fx::" << base << " {\n";
-  }
-  ~FixedConfig() { os << "};\n\n"; }
-  FixedConfig &integer(StringRef name, int64_t value) {
-    os << "  static constexpr int " << name << " = " << value << ";\n";
-    return *this;
-  }
-  FixedConfig &raw(StringRef name, int64_t value) {
-    os << "  static constexpr std::int64_t " << name << " = "
-       << intLiteral(value) << ";\n";
-    return *this;
-  }
-  FixedConfig &type(StringRef name, FixedType type) {
-    os << "  using " << name << " = " << type.getCppTypeName() << ";\n";
-    return *this;
-  }
-  FixedConfig &pointer(StringRef name, StringRef type, StringRef array) {
-    os << "  static constexpr const " << type << " *" << name << " = " << array
-       << ";\n";
-    return *this;
-  }
-
-private:
-  raw_ostream &os;
-};
-
-void writeComment(raw_ostream &os, CppEmission &emission, Operation *op,
-                  StringRef indent, StringRef detail = "") {
-  std::string name = emission.layerName(op);
-  for (char &c : name)
-    if (c == '\n' || c == '\r')
-      c = ' ';
-  os << indent << "// " << name << ": " << op->getName().getStringRef();
-  if (!detail.empty())
-    os << ", " << detail;
-  os << "\n";
+  writeStaticArray(os, type, name, values.size(), rowLength, 12,
+                   /*factorRows=*/false,
+                   [&](size_t i) { return intLiteral(values[i]); });
 }
 
 /// The call of kernel `kernel` on the op's first operand and its result.
 void writeCall(CppEmission &emission, Operation *op, StringRef kernel) {
   raw_ostream &body = emission.body();
-  writeComment(body, emission, op, "  ");
+  writeLayerComment(body, emission, op, "  ");
   body << "  ariadne::fx::" << kernel << "<" << emission.identifier(op)
        << "Config, Lanes>(" << emission.pointer(op->getOperand(0)) << ", "
        << emission.pointer(op->getResult(0)) << ");\n";
@@ -146,9 +92,9 @@ struct QuantizePattern : CppOpPattern<fx::QuantizeOp> {
   LogicalResult emitOp(fx::QuantizeOp op, CppEmission &emission) const final {
     std::string id = emission.identifier(op);
     raw_ostream &decls = emission.declarations();
-    writeComment(decls, emission, op, "",
-                 typeDetail(op.getInput(), op.getOutput()));
-    FixedConfig(decls, id + "Config", "QuantizeConfig")
+    writeLayerComment(decls, emission, op, "",
+                      typeDetail(op.getInput(), op.getOutput()));
+    ConfigWriter(decls, id + "Config", "fx::QuantizeConfig")
         .integer("size", emission.eventSize(op.getOutput()))
         .type("OutT", fx::elementTypeOf(op.getOutput()));
     writeCall(emission, op, "quantize");
@@ -166,9 +112,9 @@ struct DequantizePattern : CppOpPattern<fx::DequantizeOp> {
                             "be a distinct model output");
     std::string id = emission.identifier(op);
     raw_ostream &decls = emission.declarations();
-    writeComment(decls, emission, op, "",
-                 typeDetail(op.getInput(), op.getOutput()));
-    FixedConfig(decls, id + "Config", "OutputConfig")
+    writeLayerComment(decls, emission, op, "",
+                      typeDetail(op.getInput(), op.getOutput()));
+    ConfigWriter(decls, id + "Config", "fx::OutputConfig")
         .integer("size", emission.eventSize(op.getOutput()))
         .type("InT", fx::elementTypeOf(op.getInput()));
     writeCall(emission, op, "output");
@@ -181,9 +127,9 @@ struct CastPattern : CppOpPattern<fx::CastOp> {
   LogicalResult emitOp(fx::CastOp op, CppEmission &emission) const final {
     std::string id = emission.identifier(op);
     raw_ostream &decls = emission.declarations();
-    writeComment(decls, emission, op, "",
-                 typeDetail(op.getInput(), op.getOutput()));
-    FixedConfig(decls, id + "Config", "CastConfig")
+    writeLayerComment(decls, emission, op, "",
+                      typeDetail(op.getInput(), op.getOutput()));
+    ConfigWriter(decls, id + "Config", "fx::CastConfig")
         .integer("size", emission.eventSize(op.getOutput()))
         .type("InT", fx::elementTypeOf(op.getInput()))
         .type("OutT", fx::elementTypeOf(op.getOutput()));
@@ -197,8 +143,8 @@ struct ReluPattern : CppOpPattern<fx::ReluOp> {
   LogicalResult emitOp(fx::ReluOp op, CppEmission &emission) const final {
     std::string id = emission.identifier(op);
     raw_ostream &decls = emission.declarations();
-    writeComment(decls, emission, op, "");
-    FixedConfig(decls, id + "Config", "ReluConfig")
+    writeLayerComment(decls, emission, op, "");
+    ConfigWriter(decls, id + "Config", "fx::ReluConfig")
         .integer("size", emission.eventSize(op.getOutput()))
         .type("InT", fx::elementTypeOf(op.getInput()));
     writeCall(emission, op, "relu");
@@ -211,8 +157,8 @@ struct ClampPattern : CppOpPattern<fx::ClampOp> {
   LogicalResult emitOp(fx::ClampOp op, CppEmission &emission) const final {
     std::string id = emission.identifier(op);
     raw_ostream &decls = emission.declarations();
-    writeComment(decls, emission, op, "");
-    FixedConfig(decls, id + "Config", "ClampConfig")
+    writeLayerComment(decls, emission, op, "");
+    ConfigWriter(decls, id + "Config", "fx::ClampConfig")
         .integer("size", emission.eventSize(op.getOutput()))
         .type("InT", fx::elementTypeOf(op.getInput()))
         .raw("low", op.getLowAttr().getValue().getSExtValue())
@@ -227,9 +173,9 @@ struct LeakyReluPattern : CppOpPattern<fx::LeakyReluOp> {
   LogicalResult emitOp(fx::LeakyReluOp op, CppEmission &emission) const final {
     std::string id = emission.identifier(op);
     raw_ostream &decls = emission.declarations();
-    writeComment(decls, emission, op, "",
-                 typeDetail(op.getInput(), op.getOutput()));
-    FixedConfig(decls, id + "Config", "LeakyReluConfig")
+    writeLayerComment(decls, emission, op, "",
+                      typeDetail(op.getInput(), op.getOutput()));
+    ConfigWriter(decls, id + "Config", "fx::LeakyReluConfig")
         .integer("size", emission.eventSize(op.getOutput()))
         .type("InT", fx::elementTypeOf(op.getInput()))
         .type("AlphaT", op.getAlphaType())
@@ -252,15 +198,15 @@ struct ScalePattern : CppOpPattern<fx::ScaleOp> {
       return values;
     };
     raw_ostream &decls = emission.declarations();
-    writeComment(decls, emission, op, "",
-                 typeDetail(op.getInput(), op.getOutput()));
+    writeLayerComment(decls, emission, op, "",
+                      typeDetail(op.getInput(), op.getOutput()));
     writeIntArray(decls, "std::int64_t", id + "Scale", expand(op.getScale()),
                   channels);
     if (op.getOffsetAttr())
       writeIntArray(decls, "std::int64_t", id + "Offset",
                     expand(op.getOffsetAttr()), channels);
     {
-      FixedConfig config(decls, id + "Config", "ScaleConfig");
+      ConfigWriter config(decls, id + "Config", "fx::ScaleConfig");
       config.integer("size", emission.eventSize(op.getOutput()))
           .integer("channels", channels)
           .type("InT", fx::elementTypeOf(op.getInput()))
@@ -291,9 +237,9 @@ struct DenseFxPattern : CppOpPattern<fx::DenseOp> {
     FixedType acc = fx::elementTypeOf(op.getOutput());
     std::string id = emission.identifier(op);
     raw_ostream &decls = emission.declarations();
-    writeComment(decls, emission, op, "",
-                 std::to_string(k) + " -> " + std::to_string(n) + ", " +
-                     typeDetail(op.getInput(), op.getOutput()));
+    writeLayerComment(decls, emission, op, "",
+                      std::to_string(k) + " -> " + std::to_string(n) + ", " +
+                          typeDetail(op.getInput(), op.getOutput()));
     writeIntArray(decls, weightRaw, id + "Weights", weights, k);
     std::optional<SmallVector<int64_t>> bias;
     if (auto biasAttr = op.getBiasAttr()) {
@@ -306,7 +252,7 @@ struct DenseFxPattern : CppOpPattern<fx::DenseOp> {
       writeIntArray(decls, "std::int64_t", id + "Bias", *bias, n);
     }
     {
-      FixedConfig config(decls, id + "Config", "DenseConfig");
+      ConfigWriter config(decls, id + "Config", "fx::DenseConfig");
       if (rows != 1)
         config.integer("rows", rows);
       config.integer("inFeatures", k)
@@ -349,9 +295,9 @@ struct TablePattern : CppOpPattern<fx::TableOp> {
     std::string detail = typeDetail(op.getInput(), op.getOutput());
     if (auto function = op.getFunction())
       detail = function->str() + ", " + detail;
-    writeComment(decls, emission, op, "", detail);
+    writeLayerComment(decls, emission, op, "", detail);
     writeIntArray(decls, "std::int64_t", id + "Table", table, 12);
-    FixedConfig(decls, id + "Config", "TableConfig")
+    ConfigWriter(decls, id + "Config", "fx::TableConfig")
         .integer("size", emission.eventSize(op.getOutput()))
         .type("InT", fx::elementTypeOf(op.getInput()))
         .type("OutT", fx::elementTypeOf(op.getOutput()))
@@ -381,11 +327,11 @@ struct SoftmaxFxPattern : CppOpPattern<fx::SoftmaxOp> {
     SmallVector<int64_t> invTable = fx::rawValuesOf(op.getInvTable());
     std::string id = emission.identifier(op);
     raw_ostream &decls = emission.declarations();
-    writeComment(decls, emission, op, "",
-                 typeDetail(op.getInput(), op.getOutput()));
+    writeLayerComment(decls, emission, op, "",
+                      typeDetail(op.getInput(), op.getOutput()));
     writeIntArray(decls, "std::int64_t", id + "Exp", expTable, 12);
     writeIntArray(decls, "std::int64_t", id + "Inv", invTable, 12);
-    FixedConfig(decls, id + "Config", "SoftmaxConfig")
+    ConfigWriter(decls, id + "Config", "fx::SoftmaxConfig")
         .integer("rows", product(shape) / length)
         .integer("length", length)
         .type("InT", fx::elementTypeOf(op.getInput()))
