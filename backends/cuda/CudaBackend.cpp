@@ -10,9 +10,7 @@
 
 #include "backends/common/PackageFiles.h"
 #include "backends/common/Template.h"
-#include "backends/cpp/CppEmitter.h"
-#include "passes/FX/FXOps.h"
-#include "passes/FX/Precision.h"
+#include "backends/cpp/CppPackage.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/StringExtras.h"
@@ -24,26 +22,6 @@ using namespace ariadne::cpp;
 namespace ariadne {
 
 namespace {
-
-/// The ONNX names of the function's arguments and results.
-constexpr llvm::StringLiteral kTensorNameAttr = "nn.name";
-
-/// Text safe on one comment line.
-std::string oneLine(std::string text) {
-  for (char &c : text)
-    if (c == '\n' || c == '\r')
-      c = ' ';
-  return text;
-}
-
-std::string shapeDecl(ArrayRef<int64_t> shape) {
-  if (shape.empty())
-    return "float (a scalar)";
-  std::string text = "float";
-  for (int64_t d : shape)
-    text += "[" + std::to_string(d) + "]";
-  return text;
-}
 
 /// Puts `qualifier` in front of every static array of `declarations` (the
 /// lines that start with kStaticArrayPrefix); returns how many there are.
@@ -92,45 +70,7 @@ llvm::Error emitCudaPackage(ModuleOp module, StringRef outDir) {
   std::string source = cpp::sourceOf(module, fn);
   bool fixedPoint = emission.fixedPoint();
 
-  // The event layout: offsets, sizes and shapes of inputs and outputs.
-  auto returnOp = llvm::cast<func::ReturnOp>(fn.getBody().front().back());
-  std::string table, list, macros;
-  int64_t inputSize = 0, outputSize = 0;
-  auto describe = [&](ValueRange values, bool isInput) {
-    int64_t offset = 0;
-    for (auto [index, value] : llvm::enumerate(values)) {
-      auto nameAttr =
-          isInput ? fn.getArgAttrOfType<StringAttr>(index, kTensorNameAttr)
-                  : fn.getResultAttrOfType<StringAttr>(index, kTensorNameAttr);
-      std::string tensorName =
-          nameAttr ? nameAttr.str()
-                   : (isInput ? "input" : "output") + std::to_string(index);
-      SmallVector<int64_t> shape = emission.eventShape(value);
-      int64_t size = emission.eventSize(value);
-      std::string range = std::string(isInput ? "in" : "out") + "[" +
-                          std::to_string(offset) + ", " +
-                          std::to_string(offset + size) + ")";
-      std::string entry = range + "  " + (isInput ? "input " : "output ") +
-                          std::to_string(index) + " '" + oneLine(tensorName) +
-                          "': " + shapeDecl(shape);
-      table += "//   " + entry + "\n";
-      list += "- `" + entry + "`\n";
-      std::string macro =
-          name + "_" + (isInput ? "IN" : "OUT") + std::to_string(index);
-      macros += "#define " + macro + "_OFFSET " + std::to_string(offset) +
-                "\n#define " + macro + "_SIZE " + std::to_string(size) + "\n";
-      if (!shape.empty())
-        macros += "#define " + macro + "_SHAPE " + intList(shape) + "\n";
-      offset += size;
-    }
-    (isInput ? inputSize : outputSize) = offset;
-  };
-  describe(fn.getArguments(), true);
-  describe(returnOp.getOperands(), false);
-  if (!table.empty())
-    table.pop_back();
-  if (!list.empty())
-    list.pop_back();
+  EventLayout layout = describeEventLayout(emission, "//");
 
   // The weights go to __constant__ memory when they fit (with the padding
   // of their 64-byte alignment), else to global memory.
@@ -153,12 +93,6 @@ llvm::Error emitCudaPackage(ModuleOp module, StringRef outDir) {
             std::to_string(arena) + "];\n";
   body += emission.takeBody();
 
-  std::string eventDefinition =
-      emission.batched()
-          ? "one entry along the leading (batch) dimension of every input "
-            "and output"
-          : "the whole input and output tensors (the model has no batch "
-            "dimension)";
   std::string n = name;
   TemplateSlots headerSlots{
       {"NAME", name},
@@ -170,16 +104,16 @@ llvm::Error emitCudaPackage(ModuleOp module, StringRef outDir) {
                                        "_event_raw writes the outputs' raw "
                                        "fixed-point integers\n// instead.\n"
                                  : ""},
-      {"EVENT_DEFINITION", eventDefinition},
-      {"TENSOR_TABLE", table},
+      {"EVENT_DEFINITION", layout.definition},
+      {"TENSOR_TABLE", layout.table},
       {"WEIGHT_BYTES", std::to_string(weightBytes)},
       {"WEIGHT_SPACE_TEXT",
        constantMemory ? "__constant__ memory"
                       : "global memory (__device__): more than the 64 KiB "
                         "of __constant__"},
-      {"INPUT_SIZE", std::to_string(inputSize)},
-      {"OUTPUT_SIZE", std::to_string(outputSize)},
-      {"TENSOR_MACROS", macros},
+      {"INPUT_SIZE", std::to_string(layout.inputSize)},
+      {"OUTPUT_SIZE", std::to_string(layout.outputSize)},
+      {"TENSOR_MACROS", layout.macros},
       {"FIXED_MACRO", fixedPoint ? "#define " + n + "_FIXED_POINT 1\n" : ""},
       {"WEIGHT_SPACE", constantMemory ? "__constant__" : "__device__"},
       {"DECLARATIONS", declarations},
@@ -196,6 +130,7 @@ llvm::Error emitCudaPackage(ModuleOp module, StringRef outDir) {
                   : ""}};
   TemplateSlots sourceSlots{
       {"NAME", name},
+      {"BLOCK_SIZE", std::to_string(kCudaBlockSize)},
       {"SOURCE", source},
       {"BANNER",
        fileBanner(name + ".cu", "the " + name + " kernel", BannerStyle::Cuda)},
@@ -207,10 +142,10 @@ llvm::Error emitCudaPackage(ModuleOp module, StringRef outDir) {
                   : ""}};
   TemplateSlots readmeSlots{{"NAME", name},
                             {"SOURCE", source},
-                            {"EVENT_DEFINITION", eventDefinition},
-                            {"INPUT_SIZE", std::to_string(inputSize)},
-                            {"OUTPUT_SIZE", std::to_string(outputSize)},
-                            {"TENSOR_LIST", list}};
+                            {"EVENT_DEFINITION", layout.definition},
+                            {"INPUT_SIZE", std::to_string(layout.inputSize)},
+                            {"OUTPUT_SIZE", std::to_string(layout.outputSize)},
+                            {"TENSOR_LIST", layout.list}};
   TemplateSlots nameOnly{{"NAME", name}};
   TemplateSlots benchSlots{
       {"NAME", name},
@@ -228,7 +163,17 @@ llvm::Error emitCudaPackage(ModuleOp module, StringRef outDir) {
     return err;
   if (llvm::Error err = copyRuntimeHeaders(outDir, "ariadne"))
     return err;
-  return llvm::Error::success();
+  llvm::json::Object cudaFields{
+      {"cuda", llvm::json::Object{
+                   {"weight_space", constantMemory ? "constant" : "global"},
+                   {"weight_bytes", weightBytes},
+                   {"constant_memory_limit_bytes", kCudaConstantBytes},
+                   {"scratch_bytes_per_thread", scratchBytes},
+                   {"launch", "one thread per event"},
+                   {"block_size", kCudaBlockSize}}}};
+  return writePackageFile(outDir, "report.json",
+                          packageReport(emission, source, "cuda", layout,
+                                        scratchBytes, std::move(cudaFields)));
 }
 
 } // namespace ariadne

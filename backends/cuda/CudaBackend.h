@@ -22,6 +22,9 @@ namespace ariadne {
 /// memory (64 KiB on every CUDA device); larger models use global memory.
 constexpr int64_t kCudaConstantBytes = 64 * 1024;
 
+/// Threads per block of the package's launchers.
+constexpr int kCudaBlockSize = 128;
+
 /// Runs the C++ target's prepare step on `module` (which may change it) and
 /// writes the CUDA package into the existing, empty directory `outDir`. The
 /// module holds one func.func, whose name is the kernel's name.

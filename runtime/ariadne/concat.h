@@ -26,9 +26,10 @@ struct ConcatConfig {
 /// `inputs` holds Config::inputs pointers, each in the lane layout.
 template <class Config, int Lanes = 1, class TIn, class TOut>
 ARIADNE_HD void concat(const TIn *const *inputs, TOut *out) {
+  constexpr auto chunks = constInts(Config::chunks);
   for (int o = 0; o < Config::outer; ++o)
     for (int i = 0; i < Config::inputs; ++i) {
-      const int chunk = Config::chunks[i] * Lanes;
+      const int chunk = chunks[i] * Lanes;
       const TIn *x = inputs[i] + o * chunk;
       for (int e = 0; e < chunk; ++e)
         out[e] = TOut(x[e]);

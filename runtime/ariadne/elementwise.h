@@ -54,12 +54,15 @@ struct BinaryConfig {
 template <class Config, int Lanes = 1, class TLhs, class TRhs, class TOut>
 ARIADNE_HD void binary(const TLhs *lhs, const TRhs *rhs, TOut *out) {
   constexpr int rank = Config::rank;
-  constexpr int inner = Config::shape[rank - 1];
-  constexpr int lhsInner = Config::lhsStrides[rank - 1];
-  constexpr int rhsInner = Config::rhsStrides[rank - 1];
+  constexpr auto shape = constInts(Config::shape);
+  constexpr auto lhsStrides = constInts(Config::lhsStrides);
+  constexpr auto rhsStrides = constInts(Config::rhsStrides);
+  constexpr int inner = shape[rank - 1];
+  constexpr int lhsInner = lhsStrides[rank - 1];
+  constexpr int rhsInner = rhsStrides[rank - 1];
   int outer = 1;
   for (int d = 0; d + 1 < rank; ++d)
-    outer *= Config::shape[d];
+    outer *= shape[d];
   int index[rank] = {};
   int lhsBase = 0, rhsBase = 0;
   for (int o = 0; o < outer; ++o) {
@@ -71,12 +74,12 @@ ARIADNE_HD void binary(const TLhs *lhs, const TRhs *rhs, TOut *out) {
                                     rhs[(rhsBase + j * rhsInner) * Lanes + t]));
     // Odometer over the outer dimensions.
     for (int d = rank - 2; d >= 0; --d) {
-      lhsBase += Config::lhsStrides[d];
-      rhsBase += Config::rhsStrides[d];
-      if (++index[d] < Config::shape[d])
+      lhsBase += lhsStrides[d];
+      rhsBase += rhsStrides[d];
+      if (++index[d] < shape[d])
         break;
-      lhsBase -= Config::lhsStrides[d] * Config::shape[d];
-      rhsBase -= Config::rhsStrides[d] * Config::shape[d];
+      lhsBase -= lhsStrides[d] * shape[d];
+      rhsBase -= rhsStrides[d] * shape[d];
       index[d] = 0;
     }
   }

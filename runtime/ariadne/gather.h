@@ -27,24 +27,17 @@ struct GatherConfig {
   static constexpr int offset = 0;
 };
 
-namespace detail {
-
-template <class Config> constexpr int gatherOuterCount() {
-  int count = 1;
-  for (int d = 0; d + 1 < Config::rank; ++d)
-    count *= Config::shape[d];
-  return count;
-}
-
-} // namespace detail
-
 /// out[i] = in[source(i)] for every output element of `Lanes` events.
 template <class Config, int Lanes = 1, class TIn, class TOut>
 ARIADNE_HD void gather(const TIn *in, TOut *out) {
   constexpr int rank = Config::rank;
-  constexpr int inner = Config::shape[rank - 1];
-  constexpr int innerStride = Config::strides[rank - 1];
-  constexpr int outer = detail::gatherOuterCount<Config>();
+  constexpr auto shape = constInts(Config::shape);
+  constexpr auto strides = constInts(Config::strides);
+  constexpr int inner = shape[rank - 1];
+  constexpr int innerStride = strides[rank - 1];
+  int outer = 1;
+  for (int d = 0; d + 1 < rank; ++d)
+    outer *= shape[d];
   int index[rank] = {};
   int source = Config::offset;
   for (int o = 0; o < outer; ++o) {
@@ -54,10 +47,10 @@ ARIADNE_HD void gather(const TIn *in, TOut *out) {
         y[j * Lanes + t] = TOut(in[(source + j * innerStride) * Lanes + t]);
     // Odometer over the outer dimensions.
     for (int d = rank - 2; d >= 0; --d) {
-      source += Config::strides[d];
-      if (++index[d] < Config::shape[d])
+      source += strides[d];
+      if (++index[d] < shape[d])
         break;
-      source -= Config::strides[d] * Config::shape[d];
+      source -= strides[d] * shape[d];
       index[d] = 0;
     }
   }

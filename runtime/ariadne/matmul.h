@@ -38,9 +38,12 @@ ARIADNE_HD void matmul(const TLhs *lhs, const TRhs *rhs, TOut *out) {
   using AccumT = typename Config::AccumT;
   constexpr int m = Config::m, k = Config::k, n = Config::n;
   constexpr int rank = Config::batchRank;
+  constexpr auto batchShape = constInts(Config::batchShape);
+  constexpr auto lhsBatchStrides = constInts(Config::lhsBatchStrides);
+  constexpr auto rhsBatchStrides = constInts(Config::rhsBatchStrides);
   int batches = 1;
   for (int d = 0; d < rank; ++d)
-    batches *= Config::batchShape[d];
+    batches *= batchShape[d];
   int index[rank] = {};
   int lhsBase = 0, rhsBase = 0;
   for (int b = 0; b < batches; ++b) {
@@ -62,12 +65,12 @@ ARIADNE_HD void matmul(const TLhs *lhs, const TRhs *rhs, TOut *out) {
         y[e] = TOut(row[e]);
     }
     for (int d = rank - 1; d >= 0; --d) {
-      lhsBase += Config::lhsBatchStrides[d];
-      rhsBase += Config::rhsBatchStrides[d];
-      if (++index[d] < Config::batchShape[d])
+      lhsBase += lhsBatchStrides[d];
+      rhsBase += rhsBatchStrides[d];
+      if (++index[d] < batchShape[d])
         break;
-      lhsBase -= Config::lhsBatchStrides[d] * Config::batchShape[d];
-      rhsBase -= Config::rhsBatchStrides[d] * Config::batchShape[d];
+      lhsBase -= lhsBatchStrides[d] * batchShape[d];
+      rhsBase -= rhsBatchStrides[d] * batchShape[d];
       index[d] = 0;
     }
   }

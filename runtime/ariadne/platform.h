@@ -16,4 +16,26 @@
 #define ARIADNE_INLINE inline __attribute__((always_inline))
 #endif
 
+namespace ariadne {
+
+/// A compile-time copy of a configuration's integer array. CUDA device code
+/// may read the elements of a host `static constexpr` array only inside a
+/// constant expression, so kernels that index such an array with a runtime
+/// index copy it first: `constexpr auto shape = constInts(Config::shape);`
+/// is a local value on the host and on the device alike.
+template <int N> struct ConstInts {
+  int values[N];
+  ARIADNE_HD constexpr int operator[](int i) const { return values[i]; }
+};
+
+template <int N>
+ARIADNE_HD constexpr ConstInts<N> constInts(const int (&array)[N]) {
+  ConstInts<N> copy{};
+  for (int i = 0; i < N; ++i)
+    copy.values[i] = array[i];
+  return copy;
+}
+
+} // namespace ariadne
+
 #endif // ARIADNE_RUNTIME_PLATFORM_H

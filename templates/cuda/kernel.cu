@@ -11,7 +11,7 @@
 namespace {
 
 /// Threads per block of the launchers.
-constexpr int kBlockSize = 128;
+constexpr int kBlockSize = @BLOCK_SIZE@;
 
 /// Event `blockIdx.x * blockDim.x + threadIdx.x` of `n`.
 template <class Out>
