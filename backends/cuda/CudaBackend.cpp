@@ -79,9 +79,11 @@ llvm::Error emitCudaPackage(ModuleOp module, StringRef outDir) {
     declarations.pop_back();
   declarations += "\n";
   int64_t arrays = qualifyArrays(declarations, name + "_WEIGHT_SPACE");
-  int64_t weightBytes = 0;
-  for (const LayerReport &layer : emission.layers())
+  int64_t weightBytes = 0, macs = 0;
+  for (const LayerReport &layer : emission.layers()) {
     weightBytes += layer.weightBytes;
+    macs += layer.macs;
+  }
   bool constantMemory = weightBytes + 64 * arrays <= kCudaConstantBytes;
 
   int64_t arena = fn->getAttrOfType<IntegerAttr>(kArenaSizeAttr).getInt();
@@ -113,6 +115,7 @@ llvm::Error emitCudaPackage(ModuleOp module, StringRef outDir) {
                         "of __constant__"},
       {"INPUT_SIZE", std::to_string(layout.inputSize)},
       {"OUTPUT_SIZE", std::to_string(layout.outputSize)},
+      {"MACS", std::to_string(macs)},
       {"TENSOR_MACROS", layout.macros},
       {"FIXED_MACRO", fixedPoint ? "#define " + n + "_FIXED_POINT 1\n" : ""},
       {"WEIGHT_SPACE", constantMemory ? "__constant__" : "__device__"},

@@ -32,6 +32,8 @@
 
 #define @NAME@_INPUT_SIZE @INPUT_SIZE@
 #define @NAME@_OUTPUT_SIZE @OUTPUT_SIZE@
+/// Multiply-accumulates per event (dense and matmul layers).
+#define @NAME@_MACS @MACS@
 @TENSOR_MACROS@@FIXED_MACRO@
 /// The memory space of the weight and table arrays.
 #define @NAME@_WEIGHT_SPACE @WEIGHT_SPACE@
