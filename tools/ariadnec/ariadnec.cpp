@@ -19,6 +19,7 @@
 #include "passes/Transforms/Passes.h"
 #include "tools/ariadnec/Options.h"
 #include "tools/ariadnec/StagedDirectory.h"
+#include "tools/ariadnec/Train.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
@@ -808,6 +809,9 @@ Error runValidate(mlir::ModuleOp module, const DriverOptions &options) {
 
 int main(int argc, char **argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
+  // Training has its own command line (and no MLIR).
+  if (!args.empty() && args[0] == "train")
+    return runTrainCommand({args.begin() + 1, args.end()});
   DriverOptions options;
   std::string error;
   if (!parseDriverOptions(args, options, error)) {

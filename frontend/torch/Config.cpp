@@ -1,0 +1,956 @@
+//===- Config.cpp - training configurations from TOML ---------------------===//
+#include "frontend/torch/Config.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string_view>
+
+// Errors come back as values: the project's code does not use exceptions.
+#define TOML_EXCEPTIONS 0
+#include <toml++/toml.h>
+
+using namespace ariadne::train;
+
+namespace {
+
+/// Keys that only a configuration as a whole may set.
+const std::set<std::string> kGlobalKeys = {
+    "extends",       "data",    "inputs",     "targets",
+    "expert_column", "experts", "transforms", "filters"};
+/// Keys that each expert may override.
+const std::set<std::string> kExpertKeys = {"hidden",
+                                           "activation",
+                                           "output_activation",
+                                           "batch_norm",
+                                           "loss",
+                                           "huber_delta",
+                                           "optimizer",
+                                           "learning_rate",
+                                           "weight_decay",
+                                           "momentum",
+                                           "lr_schedule",
+                                           "lr_step",
+                                           "lr_gamma",
+                                           "batch_size",
+                                           "epochs",
+                                           "early_stopping",
+                                           "seed",
+                                           "validation_split",
+                                           "qat",
+                                           "reweight"};
+
+const std::pair<const char *, Activation> kActivations[] = {
+    {"none", Activation::None},
+    {"tanh", Activation::Tanh},
+    {"tanh_half", Activation::TanhHalf},
+    {"softsign", Activation::Softsign},
+    {"relu", Activation::Relu}};
+const std::pair<const char *, Loss> kLosses[] = {
+    {"mse", Loss::MSE}, {"l1", Loss::L1}, {"huber", Loss::Huber}};
+const std::pair<const char *, Optimizer> kOptimizers[] = {
+    {"adam", Optimizer::Adam}, {"sgd", Optimizer::SGD}};
+const std::pair<const char *, LrSchedule> kSchedules[] = {
+    {"constant", LrSchedule::Constant},
+    {"step", LrSchedule::Step},
+    {"exponential", LrSchedule::Exponential},
+    {"cosine", LrSchedule::Cosine}};
+
+template <typename E, std::size_t N>
+const char *nameOf(const std::pair<const char *, E> (&table)[N], E value) {
+  for (const auto &entry : table)
+    if (entry.second == value)
+      return entry.first;
+  return "?";
+}
+
+/// Whether `key` names a per-expert table, and which expert.
+bool expertKey(std::string_view key, int &expert) {
+  constexpr std::string_view prefix = "expert_";
+  if (key.substr(0, prefix.size()) != prefix || key.size() == prefix.size())
+    return false;
+  std::string digits(key.substr(prefix.size()));
+  if (!std::all_of(digits.begin(), digits.end(),
+                   [](char c) { return c >= '0' && c <= '9'; }) ||
+      digits.size() > 6)
+    return false;
+  expert = std::atoi(digits.c_str());
+  return true;
+}
+
+/// `value` in the shortest decimal form that reads back the same, always
+/// with a '.' or exponent so that TOML reads it as a float.
+std::string formatDouble(double value) {
+  char text[40];
+  if (std::isfinite(value) && std::fabs(value) < 1e15 &&
+      value == std::trunc(value)) {
+    std::snprintf(text, sizeof(text), "%.1f", value);
+    return text;
+  }
+  for (int digits = 1; digits <= 17; ++digits) {
+    std::snprintf(text, sizeof(text), "%.*g", digits, value);
+    if (std::strtod(text, nullptr) == value)
+      break;
+  }
+  std::string result = text;
+  if (result.find_first_of(".eEn") == std::string::npos)
+    result += ".0";
+  return result;
+}
+
+std::string quote(const std::string &text) {
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\')
+      quoted += '\\';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+std::string stringArray(const std::vector<std::string> &values) {
+  std::string text = "[";
+  for (std::size_t i = 0; i < values.size(); ++i)
+    text += (i ? ", " : "") + quote(values[i]);
+  return text + "]";
+}
+
+/// Reads one file's configurations; every method reports the first problem
+/// into `error` and returns false.
+class ConfigReader {
+public:
+  ConfigReader(std::string path, std::string &error)
+      : path(std::move(path)), error(error) {}
+
+  bool parse();
+  bool names(std::vector<std::string> &result);
+  bool load(const std::string &name, TrainConfig &config);
+
+private:
+  bool fail(const toml::source_region &where, const std::string &message) {
+    std::ostringstream text;
+    text << path;
+    if (where.begin.line != 0)
+      text << ":" << where.begin.line << ":" << where.begin.column;
+    text << ": " << message;
+    error = text.str();
+    return false;
+  }
+  bool resolve(const std::string &name, std::vector<std::string> &chain,
+               const toml::source_region &from, toml::table &merged);
+  bool checkKeys(const std::string &name, const toml::table &table);
+  /// Reads every value of one table as written, so that errors point into
+  /// the file (the merged copies carry no source positions).
+  bool checkValues(const std::string &name, const toml::table &table);
+  bool readGlobal(const std::string &name, const toml::table &table,
+                  TrainConfig &config);
+  bool readHyper(const std::string &section, const toml::table &table,
+                 Hyperparameters &hyper);
+  bool readFilter(const std::string &section, const toml::node &node,
+                  FilterSpec &filter);
+
+  bool getString(const std::string &section, const toml::key &key,
+                 const toml::node &node, std::string &value);
+  bool getDouble(const std::string &section, const toml::key &key,
+                 const toml::node &node, double &value);
+  bool getInt(const std::string &section, const toml::key &key,
+              const toml::node &node, int64_t lo, int64_t hi, int64_t &value);
+  bool getBool(const std::string &section, const toml::key &key,
+               const toml::node &node, bool &value);
+  bool getStrings(const std::string &section, const toml::key &key,
+                  const toml::node &node, std::vector<std::string> &values);
+  template <typename E, std::size_t N>
+  bool getEnum(const std::string &section, const toml::key &key,
+               const toml::node &node,
+               const std::pair<const char *, E> (&table)[N], E &value);
+
+  std::string path;
+  std::string &error;
+  toml::table root;
+};
+
+bool ConfigReader::parse() {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = path + ": cannot open the configuration file";
+    return false;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string contents = text.str();
+  toml::parse_result parsed =
+      toml::parse(std::string_view(contents), std::string_view(path));
+  if (!parsed)
+    return fail(parsed.error().source(),
+                "TOML syntax error: " +
+                    std::string(parsed.error().description()));
+  root = std::move(parsed).table();
+  for (auto &&[key, node] : root)
+    if (!node.is_table())
+      return fail(key.source(), "top-level key '" + std::string(key.str()) +
+                                    "' is not a configuration table");
+  if (root.empty()) {
+    error = path + ": the file defines no configuration";
+    return false;
+  }
+  return true;
+}
+
+bool ConfigReader::names(std::vector<std::string> &result) {
+  std::vector<std::pair<toml::source_index, std::string>> ordered;
+  for (auto &&[key, node] : root)
+    ordered.emplace_back(key.source().begin.line, std::string(key.str()));
+  std::sort(ordered.begin(), ordered.end());
+  for (auto &entry : ordered)
+    result.push_back(entry.second);
+  return true;
+}
+
+bool ConfigReader::checkKeys(const std::string &name,
+                             const toml::table &table) {
+  for (auto &&[key, node] : table) {
+    std::string text(key.str());
+    int expert = 0;
+    if (expertKey(text, expert)) {
+      const toml::table *overrides = node.as_table();
+      if (!overrides)
+        return fail(key.source(), "'" + name + "." + text +
+                                      "' must be a table of per-expert "
+                                      "hyperparameters");
+      for (auto &&[subKey, subNode] : *overrides) {
+        std::string subText(subKey.str());
+        if (kGlobalKeys.count(subText))
+          return fail(subKey.source(), "key '" + subText + "' in '" + name +
+                                           "." + text +
+                                           "' cannot be set per expert");
+        if (!kExpertKeys.count(subText))
+          return fail(subKey.source(), "unknown key '" + subText + "' in '" +
+                                           name + "." + text + "'");
+      }
+      continue;
+    }
+    if (!kGlobalKeys.count(text) && !kExpertKeys.count(text))
+      return fail(key.source(),
+                  "unknown key '" + text + "' in configuration '" + name + "'");
+  }
+  return true;
+}
+
+bool ConfigReader::checkValues(const std::string &name,
+                               const toml::table &table) {
+  TrainConfig scratch;
+  if (!readGlobal(name, table, scratch) ||
+      !readHyper(name, table, scratch.defaults))
+    return false;
+  for (auto &&[key, node] : table) {
+    int expert = 0;
+    if (expertKey(key.str(), expert) &&
+        !readHyper(name + "." + std::string(key.str()), *node.as_table(),
+                   scratch.defaults))
+      return false;
+  }
+  return true;
+}
+
+bool ConfigReader::resolve(const std::string &name,
+                           std::vector<std::string> &chain,
+                           const toml::source_region &from,
+                           toml::table &merged) {
+  if (std::find(chain.begin(), chain.end(), name) != chain.end()) {
+    std::string cycle;
+    for (const std::string &link : chain)
+      cycle += link + " -> ";
+    return fail(from, "cycle in 'extends': " + cycle + name);
+  }
+  const toml::table *table = root[name].as_table();
+  if (!table) {
+    std::vector<std::string> known;
+    this->names(known);
+    std::string list;
+    for (const std::string &entry : known)
+      list += (list.empty() ? "" : ", ") + entry;
+    return fail(from, "no configuration '" + name + "' (the file defines " +
+                          list + ")");
+  }
+  if (!checkKeys(name, *table) || !checkValues(name, *table))
+    return false;
+  chain.push_back(name);
+  merged.clear();
+  if (const toml::node *parent = table->get("extends")) {
+    const toml::value<std::string> *parentName = parent->as_string();
+    if (!parentName)
+      return fail(parent->source(),
+                  "'" + name + ".extends' must be the name of a configuration");
+    if (!resolve(parentName->get(), chain, parent->source(), merged))
+      return false;
+  }
+  for (auto &&[key, node] : *table) {
+    if (key.str() == "extends")
+      continue;
+    int expert = 0;
+    toml::table *inherited = merged[key.str()].as_table();
+    if (expertKey(key.str(), expert) && inherited) {
+      for (auto &&[subKey, subNode] : *node.as_table())
+        inherited->insert_or_assign(subKey, subNode);
+      continue;
+    }
+    merged.insert_or_assign(key, node);
+  }
+  chain.pop_back();
+  return true;
+}
+
+bool ConfigReader::getString(const std::string &section, const toml::key &key,
+                             const toml::node &node, std::string &value) {
+  const toml::value<std::string> *text = node.as_string();
+  if (!text)
+    return fail(node.source(), "'" + section + "." + std::string(key.str()) +
+                                   "' must be a string");
+  value = text->get();
+  return true;
+}
+
+bool ConfigReader::getDouble(const std::string &section, const toml::key &key,
+                             const toml::node &node, double &value) {
+  if (const toml::value<double> *number = node.as_floating_point()) {
+    value = number->get();
+    return true;
+  }
+  if (const toml::value<int64_t> *number = node.as_integer()) {
+    value = static_cast<double>(number->get());
+    return true;
+  }
+  return fail(node.source(), "'" + section + "." + std::string(key.str()) +
+                                 "' must be a number");
+}
+
+bool ConfigReader::getInt(const std::string &section, const toml::key &key,
+                          const toml::node &node, int64_t lo, int64_t hi,
+                          int64_t &value) {
+  const toml::value<int64_t> *number = node.as_integer();
+  if (!number)
+    return fail(node.source(), "'" + section + "." + std::string(key.str()) +
+                                   "' must be an integer");
+  if (number->get() < lo || number->get() > hi)
+    return fail(node.source(), "'" + section + "." + std::string(key.str()) +
+                                   "' must be between " + std::to_string(lo) +
+                                   " and " + std::to_string(hi));
+  value = number->get();
+  return true;
+}
+
+bool ConfigReader::getBool(const std::string &section, const toml::key &key,
+                           const toml::node &node, bool &value) {
+  const toml::value<bool> *flag = node.as_boolean();
+  if (!flag)
+    return fail(node.source(), "'" + section + "." + std::string(key.str()) +
+                                   "' must be true or false");
+  value = flag->get();
+  return true;
+}
+
+bool ConfigReader::getStrings(const std::string &section, const toml::key &key,
+                              const toml::node &node,
+                              std::vector<std::string> &values) {
+  const toml::array *array = node.as_array();
+  if (!array)
+    return fail(node.source(), "'" + section + "." + std::string(key.str()) +
+                                   "' must be an array of strings");
+  values.clear();
+  for (const toml::node &element : *array) {
+    const toml::value<std::string> *text = element.as_string();
+    if (!text)
+      return fail(element.source(), "'" + section + "." +
+                                        std::string(key.str()) +
+                                        "' must be an array of strings");
+    values.push_back(text->get());
+  }
+  return true;
+}
+
+template <typename E, std::size_t N>
+bool ConfigReader::getEnum(const std::string &section, const toml::key &key,
+                           const toml::node &node,
+                           const std::pair<const char *, E> (&table)[N],
+                           E &value) {
+  std::string text;
+  if (!getString(section, key, node, text))
+    return false;
+  std::string choices;
+  for (const auto &entry : table) {
+    if (text == entry.first) {
+      value = entry.second;
+      return true;
+    }
+    choices += (choices.empty() ? "" : ", ") + std::string(entry.first);
+  }
+  return fail(node.source(), "'" + section + "." + std::string(key.str()) +
+                                 "': unknown value '" + text + "' (" + choices +
+                                 ")");
+}
+
+bool ConfigReader::readFilter(const std::string &section,
+                              const toml::node &node, FilterSpec &filter) {
+  const toml::table *table = node.as_table();
+  if (!table)
+    return fail(node.source(), "'" + section +
+                                   "' must be a table like {kind = \"range\", "
+                                   "column = \"z\", min = -50, max = 50}");
+  const toml::node *kind = table->get("kind");
+  if (!kind || !kind->is_string())
+    return fail(node.source(), "'" + section +
+                                   "' needs kind = \"range\", \"first\", "
+                                   "\"all\", \"any\" or \"not\"");
+  std::string kindText = kind->as_string()->get();
+  if (kindText == "range")
+    filter.kind = FilterSpec::Kind::Range;
+  else if (kindText == "first")
+    filter.kind = FilterSpec::Kind::First;
+  else if (kindText == "all")
+    filter.kind = FilterSpec::Kind::All;
+  else if (kindText == "any")
+    filter.kind = FilterSpec::Kind::Any;
+  else if (kindText == "not")
+    filter.kind = FilterSpec::Kind::Not;
+  else
+    return fail(kind->source(), "'" + section + ".kind': unknown filter '" +
+                                    kindText +
+                                    "' (range, first, all, any, not)");
+  for (auto &&[key, value] : *table) {
+    std::string name(key.str());
+    if (name == "kind")
+      continue;
+    double number = 0;
+    if (filter.kind == FilterSpec::Kind::Range && name == "column") {
+      if (!getString(section, key, value, filter.column))
+        return false;
+    } else if (filter.kind == FilterSpec::Kind::Range &&
+               (name == "min" || name == "max")) {
+      if (!getDouble(section, key, value, number))
+        return false;
+      (name == "min" ? filter.min : filter.max) = number;
+    } else if (filter.kind == FilterSpec::Kind::First && name == "n") {
+      int64_t count = 0;
+      if (!getInt(section, key, value, 0, INT64_MAX, count))
+        return false;
+      filter.count = static_cast<uint64_t>(count);
+    } else if (filter.kind != FilterSpec::Kind::Range &&
+               filter.kind != FilterSpec::Kind::First && name == "filters") {
+      const toml::array *children = value.as_array();
+      if (!children)
+        return fail(value.source(),
+                    "'" + section + ".filters' must be an array of filters");
+      for (const toml::node &child : *children) {
+        filter.children.emplace_back();
+        if (!readFilter(section + ".filters", child, filter.children.back()))
+          return false;
+      }
+    } else {
+      return fail(key.source(), "unknown key '" + name + "' in a '" + kindText +
+                                    "' filter of '" + section + "'");
+    }
+  }
+  if (filter.kind == FilterSpec::Kind::Range && filter.column.empty())
+    return fail(node.source(),
+                "a 'range' filter of '" + section + "' needs a column");
+  if (filter.kind == FilterSpec::Kind::First && !table->get("n"))
+    return fail(node.source(), "a 'first' filter of '" + section + "' needs n");
+  if (filter.kind == FilterSpec::Kind::Not && filter.children.size() != 1)
+    return fail(node.source(), "a 'not' filter of '" + section +
+                                   "' needs exactly one filter in 'filters'");
+  return true;
+}
+
+bool ConfigReader::readGlobal(const std::string &name, const toml::table &table,
+                              TrainConfig &config) {
+  for (auto &&[key, node] : table) {
+    std::string text(key.str());
+    if (text == "data") {
+      if (!getString(name, key, node, config.data))
+        return false;
+    } else if (text == "inputs") {
+      if (!getStrings(name, key, node, config.inputs))
+        return false;
+    } else if (text == "targets") {
+      if (!getStrings(name, key, node, config.targets))
+        return false;
+    } else if (text == "expert_column") {
+      if (!getString(name, key, node, config.expertColumn))
+        return false;
+    } else if (text == "experts") {
+      const toml::array *array = node.as_array();
+      if (!array)
+        return fail(node.source(),
+                    "'" + name + ".experts' must be an array of integers");
+      config.experts.clear();
+      for (const toml::node &element : *array) {
+        int64_t id = 0;
+        if (!getInt(name, key, element, 0, 1000000, id))
+          return false;
+        config.experts.push_back(static_cast<int>(id));
+      }
+    } else if (text == "transforms") {
+      const toml::array *array = node.as_array();
+      if (!array)
+        return fail(node.source(), "'" + name +
+                                       ".transforms' must be an array of "
+                                       "tables");
+      config.transforms.clear();
+      for (const toml::node &element : *array) {
+        const toml::table *step = element.as_table();
+        if (!step)
+          return fail(element.source(), "'" + name +
+                                            ".transforms' must be an array "
+                                            "of tables");
+        TransformSpec spec;
+        std::string section = name + ".transforms";
+        for (auto &&[stepKey, value] : *step) {
+          std::string stepName(stepKey.str());
+          double number = 0;
+          if (stepName == "kind") {
+            if (!getString(section, stepKey, value, spec.kind))
+              return false;
+            if (spec.kind != "standard" && spec.kind != "minmax" &&
+                spec.kind != "cyl_to_cart" && spec.kind != "cart_to_cyl")
+              return fail(value.source(),
+                          "'" + section + ".kind': unknown transform '" +
+                              spec.kind +
+                              "' (standard, minmax, cyl_to_cart, "
+                              "cart_to_cyl)");
+          } else if (stepName == "columns") {
+            if (!getStrings(section, stepKey, value, spec.columns))
+              return false;
+          } else if (stepName == "min" || stepName == "max" ||
+                     stepName == "low" || stepName == "high") {
+            if (!getDouble(section, stepKey, value, number))
+              return false;
+            if (stepName == "min")
+              spec.min = number;
+            else if (stepName == "max")
+              spec.max = number;
+            else
+              (stepName == "low" ? spec.low : spec.high) = number;
+          } else {
+            return fail(stepKey.source(), "unknown key '" + stepName +
+                                              "' in a transform of '" + name +
+                                              "'");
+          }
+        }
+        if (spec.kind.empty())
+          return fail(element.source(),
+                      "a transform of '" + name + "' needs a kind");
+        if (spec.columns.empty())
+          return fail(element.source(),
+                      "a transform of '" + name + "' needs columns");
+        bool coordinates =
+            spec.kind == "cyl_to_cart" || spec.kind == "cart_to_cyl";
+        if (coordinates && spec.columns.size() != 2)
+          return fail(element.source(), "a '" + spec.kind +
+                                            "' transform needs exactly two "
+                                            "columns");
+        if (!(spec.low < spec.high))
+          return fail(element.source(),
+                      "a transform of '" + name + "' needs low < high");
+        if (spec.min && spec.max && !(*spec.min < *spec.max))
+          return fail(element.source(),
+                      "a transform of '" + name + "' needs min < max");
+        config.transforms.push_back(spec);
+      }
+    } else if (text == "filters") {
+      const toml::array *array = node.as_array();
+      if (!array)
+        return fail(node.source(),
+                    "'" + name + ".filters' must be an array of filters");
+      config.filters.clear();
+      for (const toml::node &element : *array) {
+        config.filters.emplace_back();
+        if (!readFilter(name + ".filters", element, config.filters.back()))
+          return false;
+      }
+    }
+  }
+  return true;
+}
+
+bool ConfigReader::readHyper(const std::string &section,
+                             const toml::table &table, Hyperparameters &hyper) {
+  for (auto &&[key, node] : table) {
+    std::string text(key.str());
+    int64_t integer = 0;
+    if (!kExpertKeys.count(text))
+      continue;
+    if (text == "hidden") {
+      const toml::array *array = node.as_array();
+      if (!array)
+        return fail(node.source(), "'" + section +
+                                       ".hidden' must be an array of layer "
+                                       "sizes");
+      hyper.hidden.clear();
+      for (const toml::node &element : *array) {
+        if (!getInt(section, key, element, 1, 1 << 20, integer))
+          return false;
+        hyper.hidden.push_back(static_cast<int>(integer));
+      }
+    } else if (text == "activation") {
+      if (!getEnum(section, key, node, kActivations, hyper.activation))
+        return false;
+    } else if (text == "output_activation") {
+      if (!getEnum(section, key, node, kActivations, hyper.outputActivation))
+        return false;
+    } else if (text == "batch_norm") {
+      if (!getBool(section, key, node, hyper.batchNorm))
+        return false;
+    } else if (text == "loss") {
+      if (!getEnum(section, key, node, kLosses, hyper.loss))
+        return false;
+    } else if (text == "huber_delta") {
+      if (!getDouble(section, key, node, hyper.huberDelta))
+        return false;
+      if (!(hyper.huberDelta > 0))
+        return fail(node.source(), "'" + section + ".huber_delta' must be > 0");
+    } else if (text == "optimizer") {
+      if (!getEnum(section, key, node, kOptimizers, hyper.optimizer))
+        return false;
+    } else if (text == "learning_rate") {
+      if (!getDouble(section, key, node, hyper.learningRate))
+        return false;
+      if (!(hyper.learningRate > 0))
+        return fail(node.source(),
+                    "'" + section + ".learning_rate' must be > 0");
+    } else if (text == "weight_decay") {
+      if (!getDouble(section, key, node, hyper.weightDecay))
+        return false;
+      if (!(hyper.weightDecay >= 0))
+        return fail(node.source(),
+                    "'" + section + ".weight_decay' must be >= 0");
+    } else if (text == "momentum") {
+      if (!getDouble(section, key, node, hyper.momentum))
+        return false;
+      if (!(hyper.momentum >= 0 && hyper.momentum < 1))
+        return fail(node.source(),
+                    "'" + section + ".momentum' must be in [0, 1)");
+    } else if (text == "lr_schedule") {
+      if (!getEnum(section, key, node, kSchedules, hyper.schedule))
+        return false;
+    } else if (text == "lr_step") {
+      if (!getInt(section, key, node, 1, 1000000, integer))
+        return false;
+      hyper.lrStep = static_cast<int>(integer);
+    } else if (text == "lr_gamma") {
+      if (!getDouble(section, key, node, hyper.lrGamma))
+        return false;
+      if (!(hyper.lrGamma > 0))
+        return fail(node.source(), "'" + section + ".lr_gamma' must be > 0");
+    } else if (text == "batch_size") {
+      if (!getInt(section, key, node, 1, 1 << 24, integer))
+        return false;
+      hyper.batchSize = static_cast<int>(integer);
+    } else if (text == "epochs") {
+      if (!getInt(section, key, node, 1, 1000000, integer))
+        return false;
+      hyper.epochs = static_cast<int>(integer);
+    } else if (text == "early_stopping") {
+      if (!getInt(section, key, node, 0, 1000000, integer))
+        return false;
+      hyper.earlyStopping = static_cast<int>(integer);
+    } else if (text == "seed") {
+      if (!getInt(section, key, node, 0, INT64_MAX, integer))
+        return false;
+      hyper.seed = static_cast<uint64_t>(integer);
+    } else if (text == "validation_split") {
+      if (!getDouble(section, key, node, hyper.validationSplit))
+        return false;
+      if (!(hyper.validationSplit >= 0 && hyper.validationSplit < 1))
+        return fail(node.source(),
+                    "'" + section + ".validation_split' must be in [0, 1)");
+    } else if (text == "qat") {
+      std::string spelling;
+      if (node.is_boolean() && !node.as_boolean()->get()) {
+        hyper.qat.reset();
+        continue;
+      }
+      if (!getString(section, key, node, spelling))
+        return false;
+      if (spelling == "none" || spelling == "float") {
+        hyper.qat.reset();
+        continue;
+      }
+      FixedFormat format;
+      std::string why;
+      if (!parseFixedFormat(spelling, format, why))
+        return fail(node.source(), "'" + section + ".qat': " + why);
+      hyper.qat = format;
+    } else if (text == "reweight") {
+      const toml::table *spec = node.as_table();
+      if (!spec)
+        return fail(node.source(),
+                    "'" + section + ".reweight' must be a table");
+      ReweightSpec reweight;
+      reweight.enabled = true;
+      std::string sub = section + ".reweight";
+      for (auto &&[subKey, value] : *spec) {
+        std::string name(subKey.str());
+        if (name == "column") {
+          if (!getString(sub, subKey, value, reweight.column))
+            return false;
+        } else if (name == "distribution") {
+          std::string distribution;
+          if (!getString(sub, subKey, value, distribution))
+            return false;
+          if (distribution != "normal")
+            return fail(value.source(), "'" + sub +
+                                            ".distribution': unknown "
+                                            "distribution '" +
+                                            distribution + "' (normal)");
+        } else if (name == "mean") {
+          if (!getDouble(sub, subKey, value, reweight.mean))
+            return false;
+        } else if (name == "std") {
+          if (!getDouble(sub, subKey, value, reweight.std))
+            return false;
+          if (!(reweight.std > 0))
+            return fail(value.source(), "'" + sub + ".std' must be > 0");
+        } else if (name == "buckets") {
+          if (!getInt(sub, subKey, value, 1, 1000000, integer))
+            return false;
+          reweight.buckets = static_cast<int>(integer);
+        } else if (name == "min") {
+          if (!getDouble(sub, subKey, value, reweight.min))
+            return false;
+        } else if (name == "max") {
+          if (!getDouble(sub, subKey, value, reweight.max))
+            return false;
+        } else if (name == "outer") {
+          std::string outer;
+          if (!getString(sub, subKey, value, outer))
+            return false;
+          if (outer != "finite" && outer != "infinite")
+            return fail(value.source(), "'" + sub +
+                                            ".outer' must be \"finite\" or "
+                                            "\"infinite\"");
+          reweight.infiniteOuter = outer == "infinite";
+        } else if (name == "events") {
+          if (!getInt(sub, subKey, value, 0, INT64_MAX, integer))
+            return false;
+          reweight.events = static_cast<uint64_t>(integer);
+        } else if (name == "enabled") {
+          if (!getBool(sub, subKey, value, reweight.enabled))
+            return false;
+        } else {
+          return fail(subKey.source(),
+                      "unknown key '" + name + "' in '" + sub + "'");
+        }
+      }
+      if (reweight.enabled && reweight.column.empty())
+        return fail(node.source(), "'" + sub + "' needs a column");
+      if (!(reweight.min < reweight.max))
+        return fail(node.source(), "'" + sub + "' needs min < max");
+      hyper.reweight = reweight;
+    }
+  }
+  return true;
+}
+
+bool ConfigReader::load(const std::string &name, TrainConfig &config) {
+  std::vector<std::string> known;
+  names(known);
+  std::string chosen = name;
+  if (chosen.empty()) {
+    if (known.size() != 1) {
+      std::string list;
+      for (const std::string &entry : known)
+        list += (list.empty() ? "" : ", ") + entry;
+      error = path + ": the file defines several configurations (" + list +
+              "); choose one with --config";
+      return false;
+    }
+    chosen = known.front();
+  }
+  toml::table merged;
+  std::vector<std::string> chain;
+  if (!resolve(chosen, chain, toml::source_region{}, merged))
+    return false;
+  TrainConfig result;
+  result.name = chosen;
+  result.path = path;
+  if (!readGlobal(chosen, merged, result) ||
+      !readHyper(chosen, merged, result.defaults))
+    return false;
+  for (auto &&[key, node] : merged) {
+    int expert = 0;
+    if (!expertKey(key.str(), expert))
+      continue;
+    Hyperparameters hyper = result.defaults;
+    if (!readHyper(chosen + "." + std::string(key.str()), *node.as_table(),
+                   hyper))
+      return false;
+    result.perExpert[expert] = hyper;
+  }
+  if (result.data.empty())
+    return fail(toml::source_region{},
+                "configuration '" + chosen + "' sets no 'data' file");
+  if (result.inputs.empty())
+    return fail(toml::source_region{},
+                "configuration '" + chosen + "' sets no 'inputs'");
+  if (result.targets.empty())
+    return fail(toml::source_region{},
+                "configuration '" + chosen + "' sets no 'targets'");
+  // The events file is relative to the configuration file.
+  std::error_code ignored;
+  result.data =
+      std::filesystem::absolute(
+          std::filesystem::path(path).parent_path() / result.data, ignored)
+          .lexically_normal()
+          .string();
+  config = std::move(result);
+  return true;
+}
+
+/// Writes the hyperparameter keys of `hyper`.
+void writeHyper(std::ostream &out, const Hyperparameters &hyper) {
+  out << "hidden = [";
+  for (std::size_t i = 0; i < hyper.hidden.size(); ++i)
+    out << (i ? ", " : "") << hyper.hidden[i];
+  out << "]\n";
+  out << "activation = " << quote(activationName(hyper.activation)) << "\n";
+  out << "output_activation = " << quote(activationName(hyper.outputActivation))
+      << "\n";
+  out << "batch_norm = " << (hyper.batchNorm ? "true" : "false") << "\n";
+  out << "loss = " << quote(lossName(hyper.loss)) << "\n";
+  out << "huber_delta = " << formatDouble(hyper.huberDelta) << "\n";
+  out << "optimizer = " << quote(optimizerName(hyper.optimizer)) << "\n";
+  out << "learning_rate = " << formatDouble(hyper.learningRate) << "\n";
+  out << "weight_decay = " << formatDouble(hyper.weightDecay) << "\n";
+  out << "momentum = " << formatDouble(hyper.momentum) << "\n";
+  out << "lr_schedule = " << quote(scheduleName(hyper.schedule)) << "\n";
+  out << "lr_step = " << hyper.lrStep << "\n";
+  out << "lr_gamma = " << formatDouble(hyper.lrGamma) << "\n";
+  out << "batch_size = " << hyper.batchSize << "\n";
+  out << "epochs = " << hyper.epochs << "\n";
+  out << "early_stopping = " << hyper.earlyStopping << "\n";
+  out << "seed = " << hyper.seed << "\n";
+  out << "validation_split = " << formatDouble(hyper.validationSplit) << "\n";
+  out << "qat = " << quote(hyper.qat ? hyper.qat->text : "none") << "\n";
+  if (hyper.reweight.enabled) {
+    const ReweightSpec &reweight = hyper.reweight;
+    out << "reweight = { column = " << quote(reweight.column)
+        << ", distribution = \"normal\", mean = " << formatDouble(reweight.mean)
+        << ", std = " << formatDouble(reweight.std)
+        << ", buckets = " << reweight.buckets
+        << ", min = " << formatDouble(reweight.min)
+        << ", max = " << formatDouble(reweight.max)
+        << ", outer = " << quote(reweight.infiniteOuter ? "infinite" : "finite")
+        << ", events = " << reweight.events << " }\n";
+  }
+}
+
+void writeFilter(std::ostream &out, const FilterSpec &filter) {
+  switch (filter.kind) {
+  case FilterSpec::Kind::Range:
+    out << "{ kind = \"range\", column = " << quote(filter.column);
+    if (filter.min)
+      out << ", min = " << formatDouble(*filter.min);
+    if (filter.max)
+      out << ", max = " << formatDouble(*filter.max);
+    out << " }";
+    return;
+  case FilterSpec::Kind::First:
+    out << "{ kind = \"first\", n = " << filter.count << " }";
+    return;
+  case FilterSpec::Kind::All:
+  case FilterSpec::Kind::Any:
+  case FilterSpec::Kind::Not:
+    out << "{ kind = \""
+        << (filter.kind == FilterSpec::Kind::All   ? "all"
+            : filter.kind == FilterSpec::Kind::Any ? "any"
+                                                   : "not")
+        << "\", filters = [";
+    for (std::size_t i = 0; i < filter.children.size(); ++i) {
+      out << (i ? ", " : "");
+      writeFilter(out, filter.children[i]);
+    }
+    out << "] }";
+    return;
+  }
+}
+
+} // namespace
+
+const char *ariadne::train::activationName(Activation activation) {
+  return nameOf(kActivations, activation);
+}
+const char *ariadne::train::lossName(Loss loss) {
+  return nameOf(kLosses, loss);
+}
+const char *ariadne::train::optimizerName(Optimizer optimizer) {
+  return nameOf(kOptimizers, optimizer);
+}
+const char *ariadne::train::scheduleName(LrSchedule schedule) {
+  return nameOf(kSchedules, schedule);
+}
+
+const Hyperparameters &TrainConfig::forExpert(int expert) const {
+  auto found = perExpert.find(expert);
+  return found == perExpert.end() ? defaults : found->second;
+}
+
+std::string TrainConfig::toToml() const {
+  std::ostringstream out;
+  out << "# The resolved configuration '" << name << "' of " << path << ".\n";
+  out << "[" << name << "]\n";
+  out << "data = " << quote(data) << "\n";
+  out << "inputs = " << stringArray(inputs) << "\n";
+  out << "targets = " << stringArray(targets) << "\n";
+  if (!expertColumn.empty())
+    out << "expert_column = " << quote(expertColumn) << "\n";
+  out << "experts = [";
+  for (std::size_t i = 0; i < experts.size(); ++i)
+    out << (i ? ", " : "") << experts[i];
+  out << "]\n";
+  out << "transforms = [";
+  for (std::size_t i = 0; i < transforms.size(); ++i) {
+    const TransformSpec &spec = transforms[i];
+    out << (i ? ",\n  " : "\n  ") << "{ kind = " << quote(spec.kind)
+        << ", columns = " << stringArray(spec.columns);
+    if (spec.min)
+      out << ", min = " << formatDouble(*spec.min);
+    if (spec.max)
+      out << ", max = " << formatDouble(*spec.max);
+    if (spec.kind == "minmax")
+      out << ", low = " << formatDouble(spec.low)
+          << ", high = " << formatDouble(spec.high);
+    out << " }";
+  }
+  out << (transforms.empty() ? "]\n" : ",\n]\n");
+  out << "filters = [";
+  for (std::size_t i = 0; i < filters.size(); ++i) {
+    out << (i ? ",\n  " : "\n  ");
+    writeFilter(out, filters[i]);
+  }
+  out << (filters.empty() ? "]\n" : ",\n]\n");
+  writeHyper(out, defaults);
+  for (const auto &[expert, hyper] : perExpert) {
+    out << "\n[" << name << ".expert_" << expert << "]\n";
+    writeHyper(out, hyper);
+  }
+  return out.str();
+}
+
+bool ariadne::train::listConfigs(const std::string &path,
+                                 std::vector<std::string> &names,
+                                 std::string &error) {
+  ConfigReader reader(path, error);
+  return reader.parse() && reader.names(names);
+}
+
+bool ariadne::train::loadConfig(const std::string &path,
+                                const std::string &name, TrainConfig &config,
+                                std::string &error) {
+  ConfigReader reader(path, error);
+  return reader.parse() && reader.load(name, config);
+}

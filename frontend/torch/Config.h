@@ -1,0 +1,146 @@
+//===- Config.h - training configurations from TOML -------------*- C++ -*-===//
+//
+// A training file holds named configurations. One may extend another
+// (`extends = "base"`), inheriting every key it does not set; a sub-table
+// `expert_N` of a configuration overrides hyperparameters for expert N only.
+// Loading resolves the inheritance chain, checks every key and value, and
+// reports the first problem as `file:line:column: message`.
+//
+// This header and its implementation do not depend on LibTorch.
+//
+//===----------------------------------------------------------------------===//
+#ifndef ARIADNE_FRONTEND_TORCH_CONFIG_H
+#define ARIADNE_FRONTEND_TORCH_CONFIG_H
+
+#include "frontend/torch/FakeQuant.h"
+
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ariadne::train {
+
+/// The nonlinearity after a layer.
+enum class Activation { None, Tanh, TanhHalf, Softsign, Relu };
+/// The training loss.
+enum class Loss { MSE, L1, Huber };
+/// The optimizer.
+enum class Optimizer { Adam, SGD };
+/// How the learning rate changes over the epochs.
+enum class LrSchedule { Constant, Step, Exponential, Cosine };
+
+/// The config-file spelling of each enumerator.
+const char *activationName(Activation activation);
+const char *lossName(Loss loss);
+const char *optimizerName(Optimizer optimizer);
+const char *scheduleName(LrSchedule schedule);
+
+/// One step of the column transforms, applied in file order.
+struct TransformSpec {
+  /// "standard", "minmax", "cyl_to_cart" or "cart_to_cyl".
+  std::string kind;
+  /// The columns it acts on: any number for the scalings (shell patterns
+  /// allowed), exactly two for the coordinate changes (r, phi) or (x, y).
+  std::vector<std::string> columns;
+  /// minmax: the input range; fitted on the data where not given.
+  std::optional<double> min, max;
+  /// minmax: the output range.
+  double low = -1.0, high = 1.0;
+};
+
+/// A selection of events; filters compose with all/any/not.
+struct FilterSpec {
+  enum class Kind { Range, First, All, Any, Not };
+  Kind kind = Kind::Range;
+  /// Range: min <= column <= max (either bound may be absent).
+  std::string column;
+  std::optional<double> min, max;
+  /// First: keep the first n events that reach this filter.
+  uint64_t count = 0;
+  /// All, Any, Not: the filters combined.
+  std::vector<FilterSpec> children;
+};
+
+/// Resampling of the training events so that a column follows a normal
+/// distribution in `buckets` equal-width buckets between min and max.
+struct ReweightSpec {
+  bool enabled = false;
+  std::string column;
+  double mean = 0.0, std = 1.0;
+  int buckets = 10;
+  double min = -1.0, max = 1.0;
+  /// With infinite outer bounds the first and last buckets extend to
+  /// -infinity and +infinity; otherwise events outside [min, max] are
+  /// dropped.
+  bool infiniteOuter = false;
+  /// The number of events after resampling; 0 keeps the count.
+  uint64_t events = 0;
+};
+
+/// The hyperparameters; each can differ per expert.
+struct Hyperparameters {
+  std::vector<int> hidden = {81};
+  Activation activation = Activation::TanhHalf;
+  Activation outputActivation = Activation::None;
+  bool batchNorm = false;
+  Loss loss = Loss::MSE;
+  double huberDelta = 1.0;
+  Optimizer optimizer = Optimizer::Adam;
+  double learningRate = 1e-3;
+  double weightDecay = 0.0;
+  double momentum = 0.0;
+  LrSchedule schedule = LrSchedule::Constant;
+  int lrStep = 10;
+  double lrGamma = 0.5;
+  int batchSize = 64;
+  int epochs = 20;
+  /// Stop after this many epochs without a better validation loss; 0 never.
+  int earlyStopping = 0;
+  uint64_t seed = 1;
+  double validationSplit = 0.2;
+  /// Quantization-aware training: the fixed-point type of weights, biases
+  /// and activations, or none.
+  std::optional<FixedFormat> qat;
+  ReweightSpec reweight;
+};
+
+/// One resolved configuration.
+struct TrainConfig {
+  /// The configuration's name and the file it came from.
+  std::string name, path;
+  /// The events file (resolved against the config file's folder).
+  std::string data;
+  /// Column names of the model inputs and targets (shell patterns such as
+  /// `sl*_wire` match several columns, in file order).
+  std::vector<std::string> inputs, targets;
+  /// The column holding each event's expert id; empty for a single expert 0.
+  std::string expertColumn;
+  /// The experts to train; empty trains every id found in the data.
+  std::vector<int> experts;
+  std::vector<TransformSpec> transforms;
+  std::vector<FilterSpec> filters;
+  Hyperparameters defaults;
+  std::map<int, Hyperparameters> perExpert;
+
+  /// The hyperparameters of `expert`.
+  const Hyperparameters &forExpert(int expert) const;
+  /// The fully resolved configuration as TOML (every key explicit), which
+  /// loads back to the same configuration.
+  std::string toToml() const;
+};
+
+/// The names of the configurations in `path`, in file order.
+bool listConfigs(const std::string &path, std::vector<std::string> &names,
+                 std::string &error);
+
+/// Loads configuration `name` of `path` (the only one where `name` is
+/// empty). Returns false with a located message on any problem.
+bool loadConfig(const std::string &path, const std::string &name,
+                TrainConfig &config, std::string &error);
+
+} // namespace ariadne::train
+
+#endif // ARIADNE_FRONTEND_TORCH_CONFIG_H

@@ -1,0 +1,191 @@
+//===- OnnxWriter.cpp - multilayer perceptrons to ONNX --------------------===//
+//
+// Each dense layer is a Gemm (transB = 1, the weight as trained), batch
+// normalization a BatchNormalization node in inference form, and tanh(x/2)
+// a Mul by 0.5 followed by Tanh, the pattern ariadnec fuses.
+//
+//===----------------------------------------------------------------------===//
+#include "frontend/torch/Model.h"
+
+#include "onnx/checker.h"
+#include "onnx/onnx_pb.h"
+
+#include <exception>
+#include <fstream>
+
+using namespace ariadne::train;
+
+namespace {
+
+void addInitializer(onnx::GraphProto &graph, const std::string &name,
+                    const std::vector<int64_t> &shape,
+                    const std::vector<float> &values) {
+  onnx::TensorProto *tensor = graph.add_initializer();
+  tensor->set_name(name);
+  tensor->set_data_type(onnx::TensorProto::FLOAT);
+  for (int64_t dim : shape)
+    tensor->add_dims(dim);
+  tensor->set_raw_data(
+      std::string(reinterpret_cast<const char *>(values.data()),
+                  values.size() * sizeof(float)));
+}
+
+onnx::NodeProto *addNode(onnx::GraphProto &graph, const std::string &op,
+                         const std::string &name,
+                         const std::vector<std::string> &inputs,
+                         const std::string &output) {
+  onnx::NodeProto *node = graph.add_node();
+  node->set_op_type(op);
+  node->set_name(name);
+  for (const std::string &input : inputs)
+    node->add_input(input);
+  node->add_output(output);
+  return node;
+}
+
+void setValueInfo(onnx::ValueInfoProto *info, const std::string &name,
+                  int features) {
+  info->set_name(name);
+  onnx::TypeProto_Tensor *tensor = info->mutable_type()->mutable_tensor_type();
+  tensor->set_elem_type(onnx::TensorProto::FLOAT);
+  tensor->mutable_shape()->add_dim()->set_dim_param("events");
+  tensor->mutable_shape()->add_dim()->set_dim_value(features);
+}
+
+} // namespace
+
+bool ariadne::train::serializeOnnx(const MlpModel &model, std::string &bytes,
+                                   std::string &error) {
+  onnx::ModelProto proto;
+  proto.set_ir_version(7);
+  proto.set_producer_name("ariadnec");
+  proto.set_producer_version("1");
+  proto.set_model_version(1);
+  onnx::OperatorSetIdProto *opset = proto.add_opset_import();
+  opset->set_domain("");
+  opset->set_version(13);
+  for (const auto &[key, value] : model.metadata) {
+    onnx::StringStringEntryProto *entry = proto.add_metadata_props();
+    entry->set_key(key);
+    entry->set_value(value);
+  }
+  onnx::GraphProto &graph = *proto.mutable_graph();
+  graph.set_name(model.name);
+  setValueInfo(graph.add_input(), model.inputName, model.inputs);
+
+  std::string current = model.inputName;
+  int features = model.inputs;
+  bool needHalf = false;
+  for (std::size_t index = 0; index < model.layers.size(); ++index) {
+    const LayerSpec &layer = model.layers[index];
+    std::string prefix = "layer" + std::to_string(index);
+    bool last = index + 1 == model.layers.size();
+    std::string output = last ? model.outputName : prefix + "_out";
+    switch (layer.kind) {
+    case LayerSpec::Kind::Dense: {
+      if (layer.inputs != features ||
+          layer.weight.size() !=
+              static_cast<std::size_t>(layer.inputs) * layer.outputs ||
+          layer.bias.size() != static_cast<std::size_t>(layer.outputs)) {
+        error = "layer " + std::to_string(index) +
+                ": dense weights do not match its sizes";
+        return false;
+      }
+      addInitializer(graph, prefix + "_weight", {layer.outputs, layer.inputs},
+                     layer.weight);
+      addInitializer(graph, prefix + "_bias", {layer.outputs}, layer.bias);
+      onnx::NodeProto *gemm =
+          addNode(graph, "Gemm", prefix + "_gemm",
+                  {current, prefix + "_weight", prefix + "_bias"}, output);
+      onnx::AttributeProto *transB = gemm->add_attribute();
+      transB->set_name("transB");
+      transB->set_type(onnx::AttributeProto::INT);
+      transB->set_i(1);
+      features = layer.outputs;
+      break;
+    }
+    case LayerSpec::Kind::BatchNorm: {
+      std::size_t count = static_cast<std::size_t>(features);
+      if (layer.scale.size() != count || layer.shift.size() != count ||
+          layer.mean.size() != count || layer.variance.size() != count) {
+        error = "layer " + std::to_string(index) +
+                ": batch normalization parameters do not match its inputs";
+        return false;
+      }
+      addInitializer(graph, prefix + "_scale", {features}, layer.scale);
+      addInitializer(graph, prefix + "_shift", {features}, layer.shift);
+      addInitializer(graph, prefix + "_mean", {features}, layer.mean);
+      addInitializer(graph, prefix + "_var", {features}, layer.variance);
+      onnx::NodeProto *norm =
+          addNode(graph, "BatchNormalization", prefix + "_batchnorm",
+                  {current, prefix + "_scale", prefix + "_shift",
+                   prefix + "_mean", prefix + "_var"},
+                  output);
+      onnx::AttributeProto *epsilon = norm->add_attribute();
+      epsilon->set_name("epsilon");
+      epsilon->set_type(onnx::AttributeProto::FLOAT);
+      epsilon->set_f(layer.epsilon);
+      break;
+    }
+    case LayerSpec::Kind::Act:
+      switch (layer.activation) {
+      case Activation::None:
+        addNode(graph, "Identity", prefix + "_identity", {current}, output);
+        break;
+      case Activation::Tanh:
+        addNode(graph, "Tanh", prefix + "_tanh", {current}, output);
+        break;
+      case Activation::TanhHalf:
+        needHalf = true;
+        addNode(graph, "Mul", prefix + "_half", {current, "half"},
+                prefix + "_halved");
+        addNode(graph, "Tanh", prefix + "_tanh", {prefix + "_halved"}, output);
+        break;
+      case Activation::Softsign:
+        addNode(graph, "Softsign", prefix + "_softsign", {current}, output);
+        break;
+      case Activation::Relu:
+        addNode(graph, "Relu", prefix + "_relu", {current}, output);
+        break;
+      }
+      break;
+    }
+    current = output;
+  }
+  if (model.layers.empty() || features != model.outputs) {
+    error = "the model's layers do not produce its " +
+            std::to_string(model.outputs) + " outputs";
+    return false;
+  }
+  if (needHalf)
+    addInitializer(graph, "half", {}, {0.5f});
+  setValueInfo(graph.add_output(), model.outputName, model.outputs);
+
+  try {
+    onnx::checker::check_model(proto);
+  } catch (const std::exception &e) {
+    error =
+        std::string("the exported model fails the ONNX checker: ") + e.what();
+    return false;
+  }
+  if (!proto.SerializeToString(&bytes)) {
+    error = "cannot serialize the ONNX model";
+    return false;
+  }
+  return true;
+}
+
+bool ariadne::train::writeOnnx(const MlpModel &model, const std::string &path,
+                               std::string &error) {
+  std::string bytes;
+  if (!serializeOnnx(model, bytes, error))
+    return false;
+  std::ofstream out(path, std::ios::binary);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  out.close();
+  if (!out) {
+    error = path + ": cannot write the ONNX model";
+    return false;
+  }
+  return true;
+}

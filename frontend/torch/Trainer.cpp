@@ -1,0 +1,526 @@
+//===- Trainer.cpp - LibTorch training of one expert ----------------------===//
+//
+// The only translation unit of the trainer that includes LibTorch's API
+// headers (with Distributed.cpp for c10d).
+//
+//===----------------------------------------------------------------------===//
+#include "frontend/torch/Trainer.h"
+
+#include "frontend/torch/Data.h"
+#include "frontend/torch/Distributed.h"
+#include "frontend/torch/FakeQuant.h"
+#include "frontend/torch/TensorBoard.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <exception>
+#include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace ariadne::train;
+
+namespace {
+
+/// A 64-bit mix of several seeds (SplitMix64's finalizer).
+uint64_t mixSeed(uint64_t a, uint64_t b, uint64_t c = 0) {
+  uint64_t z = a * 0x9e3779b97f4a7c15ULL ^ (b + 0x632be59bd9b4e019ULL) ^
+               (c * 0xc2b2ae3d27d4eb4fULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+/// Rounds `x` to `format` in the forward pass; the gradient passes through
+/// unchanged (straight-through estimator).
+torch::Tensor fakeQuant(const torch::Tensor &x, const FixedFormat &format) {
+  torch::Tensor source = x.detach().contiguous();
+  torch::Tensor rounded = torch::empty_like(source);
+  quantizeBuffer(source.data_ptr<float>(), rounded.data_ptr<float>(),
+                 static_cast<std::size_t>(source.numel()), format);
+  return x + (rounded - x).detach();
+}
+
+torch::Tensor activate(const torch::Tensor &x, Activation activation) {
+  switch (activation) {
+  case Activation::None:
+    return x;
+  case Activation::Tanh:
+    return torch::tanh(x);
+  case Activation::TanhHalf:
+    return torch::tanh(x * 0.5);
+  case Activation::Softsign:
+    return x / (1 + torch::abs(x));
+  case Activation::Relu:
+    return torch::relu(x);
+  }
+  return x;
+}
+
+/// The multilayer perceptron: dense, optional batch normalization and
+/// activation per hidden layer; dense and output activation at the end.
+struct MlpImpl : torch::nn::Module {
+  MlpImpl(int inputs, int outputs, const Hyperparameters &hyper)
+      : hyper(hyper) {
+    int width = inputs;
+    for (std::size_t i = 0; i <= hyper.hidden.size(); ++i) {
+      bool hidden = i < hyper.hidden.size();
+      int next = hidden ? hyper.hidden[i] : outputs;
+      dense.push_back(register_module("dense" + std::to_string(i),
+                                      torch::nn::Linear(width, next)));
+      if (hidden && hyper.batchNorm)
+        norms.push_back(register_module("norm" + std::to_string(i),
+                                        torch::nn::BatchNorm1d(next)));
+      width = next;
+    }
+  }
+
+  torch::Tensor quantize(const torch::Tensor &x) {
+    return hyper.qat ? fakeQuant(x, *hyper.qat) : x;
+  }
+
+  torch::Tensor forward(torch::Tensor x) {
+    x = quantize(x);
+    for (std::size_t i = 0; i < dense.size(); ++i) {
+      bool hidden = i < hyper.hidden.size();
+      x = quantize(torch::nn::functional::linear(x, quantize(dense[i]->weight),
+                                                 quantize(dense[i]->bias)));
+      if (hidden && hyper.batchNorm)
+        x = quantize(norms[i]->forward(x));
+      Activation activation =
+          hidden ? hyper.activation : hyper.outputActivation;
+      if (activation != Activation::None)
+        x = quantize(activate(x, activation));
+    }
+    return x;
+  }
+
+  Hyperparameters hyper;
+  std::vector<torch::nn::Linear> dense;
+  std::vector<torch::nn::BatchNorm1d> norms;
+};
+TORCH_MODULE(Mlp);
+
+/// The loss summed over the elements of `prediction`.
+torch::Tensor summedLoss(const torch::Tensor &prediction,
+                         const torch::Tensor &target,
+                         const Hyperparameters &hyper) {
+  torch::Tensor error = prediction - target;
+  switch (hyper.loss) {
+  case Loss::MSE:
+    return (error * error).sum();
+  case Loss::L1:
+    return error.abs().sum();
+  case Loss::Huber: {
+    torch::Tensor magnitude = error.abs();
+    double delta = hyper.huberDelta;
+    return torch::where(magnitude < delta, 0.5 * magnitude * magnitude,
+                        delta * (magnitude - 0.5 * delta))
+        .sum();
+  }
+  }
+  return error.sum();
+}
+
+double learningRate(const Hyperparameters &hyper, int epoch) {
+  switch (hyper.schedule) {
+  case LrSchedule::Constant:
+    return hyper.learningRate;
+  case LrSchedule::Step:
+    return hyper.learningRate * std::pow(hyper.lrGamma, epoch / hyper.lrStep);
+  case LrSchedule::Exponential:
+    return hyper.learningRate * std::pow(hyper.lrGamma, epoch);
+  case LrSchedule::Cosine:
+    return hyper.learningRate * 0.5 *
+           (1 + std::cos(M_PI * epoch / std::max(1, hyper.epochs)));
+  }
+  return hyper.learningRate;
+}
+
+/// A fingerprint of what a checkpoint must match to be resumed.
+std::string fingerprint(const Hyperparameters &hyper, const ExpertData &data) {
+  TrainConfig config;
+  config.defaults = hyper;
+  std::string text = config.toToml();
+  // Only the hyperparameters; the epoch count may grow on resume.
+  std::size_t epochs = text.find("\nepochs = ");
+  if (epochs != std::string::npos)
+    text.erase(epochs, text.find('\n', epochs + 1) - epochs);
+  std::ostringstream out;
+  out << text << "rows " << data.trainRows() << " " << data.valRows();
+  double sum = 0;
+  for (float value : data.trainY)
+    sum += value;
+  char buffer[40];
+  std::snprintf(buffer, sizeof(buffer), " %.17g", sum);
+  return out.str() + buffer;
+}
+
+/// Copies the parameters and buffers of `model`.
+std::vector<torch::Tensor> snapshot(Mlp &model) {
+  std::vector<torch::Tensor> state;
+  for (const auto &entry : model->named_parameters())
+    state.push_back(entry.value().detach().clone());
+  for (const auto &entry : model->named_buffers())
+    state.push_back(entry.value().detach().clone());
+  return state;
+}
+
+void restore(Mlp &model, const std::vector<torch::Tensor> &state) {
+  torch::NoGradGuard noGrad;
+  std::size_t index = 0;
+  for (auto &entry : model->named_parameters())
+    entry.value().copy_(state[index++]);
+  for (auto &entry : model->named_buffers())
+    entry.value().copy_(state[index++]);
+}
+
+/// The trained model in the framework-free form of the ONNX writer.
+MlpModel exportModel(Mlp &model, int inputs, int outputs,
+                     const Hyperparameters &hyper) {
+  MlpModel result;
+  result.inputs = inputs;
+  result.outputs = outputs;
+  auto floats = [&](const torch::Tensor &tensor, bool quantized) {
+    torch::Tensor values = tensor.detach().contiguous();
+    std::vector<float> copy(values.data_ptr<float>(),
+                            values.data_ptr<float>() + values.numel());
+    if (quantized && hyper.qat)
+      quantizeBuffer(copy.data(), copy.data(), copy.size(), *hyper.qat);
+    return copy;
+  };
+  for (std::size_t i = 0; i < model->dense.size(); ++i) {
+    bool hidden = i < hyper.hidden.size();
+    LayerSpec dense;
+    dense.kind = LayerSpec::Kind::Dense;
+    dense.inputs = static_cast<int>(model->dense[i]->weight.size(1));
+    dense.outputs = static_cast<int>(model->dense[i]->weight.size(0));
+    dense.weight = floats(model->dense[i]->weight, true);
+    dense.bias = floats(model->dense[i]->bias, true);
+    result.layers.push_back(dense);
+    if (hidden && hyper.batchNorm) {
+      LayerSpec norm;
+      norm.kind = LayerSpec::Kind::BatchNorm;
+      norm.scale = floats(model->norms[i]->weight, false);
+      norm.shift = floats(model->norms[i]->bias, false);
+      norm.mean = floats(model->norms[i]->running_mean, false);
+      norm.variance = floats(model->norms[i]->running_var, false);
+      norm.epsilon = static_cast<float>(model->norms[i]->options.eps());
+      result.layers.push_back(norm);
+    }
+    Activation activation = hidden ? hyper.activation : hyper.outputActivation;
+    if (activation != Activation::None) {
+      LayerSpec act;
+      act.kind = LayerSpec::Kind::Act;
+      act.activation = activation;
+      result.layers.push_back(act);
+    }
+  }
+  return result;
+}
+
+/// Draws "expert 2 [#####.....] epoch 3/20 loss 0.0123 val 0.0130 ETA 4s".
+void drawProgress(int expert, int epoch, int epochs, double fraction,
+                  double loss, double valLoss, double eta) {
+  constexpr int width = 24;
+  int filled = static_cast<int>(fraction * width);
+  std::string bar(static_cast<std::size_t>(filled), '#');
+  bar.resize(width, '.');
+  char validation[32] = "-";
+  if (!std::isnan(valLoss))
+    std::snprintf(validation, sizeof(validation), "%.4g", valLoss);
+  std::fprintf(stderr,
+               "\rexpert %d [%s] epoch %d/%d loss %.4g val %s ETA %.0fs   ",
+               expert, bar.c_str(), epoch, epochs, loss, validation, eta);
+  std::fflush(stderr);
+}
+
+bool trainExpertImpl(int expert, const Hyperparameters &hyper,
+                     const ExpertData &data, const TrainerOptions &options,
+                     ExpertResult &result, std::string &error) {
+  at::set_num_threads(1);
+  torch::manual_seed(mixSeed(hyper.seed, static_cast<uint64_t>(expert)));
+  Mlp model(data.inputs, data.outputs, hyper);
+  Collective *group = options.collective;
+  int worldSize = group ? group->size() : 1;
+  int rank = group ? group->rank() : 0;
+  if (group) {
+    torch::NoGradGuard noGrad;
+    for (auto &parameter : model->parameters()) {
+      torch::Tensor value = parameter.detach();
+      group->broadcast(value, 0);
+    }
+  }
+
+  std::unique_ptr<torch::optim::Optimizer> optimizer;
+  if (hyper.optimizer == Optimizer::Adam)
+    optimizer = std::make_unique<torch::optim::Adam>(
+        model->parameters(), torch::optim::AdamOptions(hyper.learningRate)
+                                 .weight_decay(hyper.weightDecay));
+  else
+    optimizer = std::make_unique<torch::optim::SGD>(
+        model->parameters(), torch::optim::SGDOptions(hyper.learningRate)
+                                 .momentum(hyper.momentum)
+                                 .weight_decay(hyper.weightDecay));
+
+  std::size_t trainRows = data.trainRows(), valRows = data.valRows();
+  if (trainRows == 0) {
+    error = "expert " + std::to_string(expert) + " has no training events";
+    return false;
+  }
+  torch::Tensor trainX =
+      torch::from_blob(const_cast<float *>(data.trainX.data()),
+                       {static_cast<int64_t>(trainRows), data.inputs})
+          .clone();
+  torch::Tensor trainY =
+      torch::from_blob(const_cast<float *>(data.trainY.data()),
+                       {static_cast<int64_t>(trainRows), data.outputs})
+          .clone();
+  torch::Tensor valX =
+      torch::from_blob(const_cast<float *>(data.valX.data()),
+                       {static_cast<int64_t>(valRows), data.inputs})
+          .clone();
+  torch::Tensor valY =
+      torch::from_blob(const_cast<float *>(data.valY.data()),
+                       {static_cast<int64_t>(valRows), data.outputs})
+          .clone();
+
+  // Resume where a checkpoint exists.
+  std::string checkpoint =
+      options.runDir + "/checkpoints/expert_" + std::to_string(expert) + ".pt";
+  std::string print = fingerprint(hyper, data);
+  int startEpoch = 0, badEpochs = 0, bestEpoch = -1;
+  double bestLoss = INFINITY;
+  std::vector<torch::Tensor> best;
+  struct stat info;
+  if (options.resume && ::stat(checkpoint.c_str(), &info) == 0) {
+    torch::serialize::InputArchive archive;
+    archive.load_from(checkpoint);
+    c10::IValue stored;
+    archive.read("fingerprint", stored);
+    if (!stored.isString() || stored.toStringRef() != print) {
+      error = checkpoint +
+              ": the checkpoint was made with other hyperparameters or data; "
+              "remove it or train into a new folder";
+      return false;
+    }
+    torch::serialize::InputArchive modelArchive, optimizerArchive, bestArchive;
+    archive.read("model", modelArchive);
+    model->load(modelArchive);
+    archive.read("optimizer", optimizerArchive);
+    optimizer->load(optimizerArchive);
+    torch::Tensor counters;
+    archive.read("counters", counters);
+    startEpoch = static_cast<int>(counters[0].item<int64_t>());
+    badEpochs = static_cast<int>(counters[1].item<int64_t>());
+    bestEpoch = static_cast<int>(counters[2].item<int64_t>());
+    torch::Tensor bestValue;
+    archive.read("best_loss", bestValue);
+    bestLoss = bestValue.item<double>();
+    archive.read("best", bestArchive);
+    std::vector<torch::Tensor> current = snapshot(model);
+    for (std::size_t i = 0; i < current.size(); ++i) {
+      torch::Tensor value;
+      bestArchive.read(std::to_string(i), value);
+      best.push_back(value);
+    }
+  }
+
+  EventWriter events;
+  if (options.writer) {
+    std::string folder =
+        options.runDir + "/tensorboard/expert_" + std::to_string(expert);
+    ::mkdir((options.runDir + "/tensorboard").c_str(), 0777);
+    ::mkdir(folder.c_str(), 0777);
+    if (!events.open(folder, error))
+      return false;
+  }
+
+  auto started = std::chrono::steady_clock::now();
+  int64_t batchSize = hyper.batchSize;
+  int64_t batches =
+      (static_cast<int64_t>(trainRows) + batchSize - 1) / batchSize;
+  bool stoppedEarly = false;
+  int epochsThisRun = 0;
+  double lastVal = NAN;
+  int epoch = startEpoch;
+  for (; epoch < hyper.epochs; ++epoch) {
+    if (hyper.earlyStopping > 0 && badEpochs >= hyper.earlyStopping) {
+      stoppedEarly = true;
+      break;
+    }
+    if (options.stopAfterEpochs > 0 && epochsThisRun >= options.stopAfterEpochs)
+      break;
+    double rate = learningRate(hyper, epoch);
+    for (auto &group : optimizer->param_groups())
+      group.options().set_lr(rate);
+    model->train();
+    std::vector<std::size_t> order(trainRows);
+    for (std::size_t i = 0; i < trainRows; ++i)
+      order[i] = i;
+    seededShuffle(order, mixSeed(hyper.seed, static_cast<uint64_t>(expert),
+                                 static_cast<uint64_t>(epoch) + 1));
+    std::vector<int64_t> shuffled(order.begin(), order.end());
+    torch::Tensor index = torch::tensor(shuffled, torch::kLong);
+    double epochLoss = 0;
+    for (int64_t batch = 0; batch < batches; ++batch) {
+      int64_t begin = batch * batchSize;
+      int64_t end = std::min<int64_t>(begin + batchSize, trainRows);
+      int64_t globalRows = end - begin;
+      // This process's share of the batch.
+      int64_t localBegin = begin + globalRows * rank / worldSize;
+      int64_t localEnd = begin + globalRows * (rank + 1) / worldSize;
+      optimizer->zero_grad();
+      torch::Tensor loss = torch::zeros({});
+      bool enough = localEnd - localBegin >= (hyper.batchNorm ? 2 : 1);
+      if (enough) {
+        torch::Tensor rows = index.slice(0, localBegin, localEnd);
+        torch::Tensor prediction = model->forward(trainX.index_select(0, rows));
+        loss = summedLoss(prediction, trainY.index_select(0, rows), hyper) /
+               static_cast<double>(globalRows * data.outputs);
+        loss.backward();
+      }
+      if (group) {
+        std::vector<torch::Tensor> pieces;
+        for (auto &parameter : model->parameters()) {
+          if (!parameter.grad().defined())
+            parameter.mutable_grad() = torch::zeros_like(parameter);
+          pieces.push_back(parameter.grad().reshape({-1}));
+        }
+        pieces.push_back(loss.detach().reshape({1}));
+        torch::Tensor flat = torch::cat(pieces);
+        group->allReduceSum(flat);
+        int64_t offset = 0;
+        for (auto &parameter : model->parameters()) {
+          int64_t count = parameter.numel();
+          parameter.mutable_grad().copy_(
+              flat.slice(0, offset, offset + count).view_as(parameter));
+          offset += count;
+        }
+        epochLoss += flat[offset].item<double>() * globalRows;
+      } else {
+        epochLoss += loss.item<double>() * globalRows;
+      }
+      if (enough || group)
+        optimizer->step();
+      if (options.progress && options.writer &&
+          (batch % 16 == 0 || batch + 1 == batches)) {
+        double elapsed = std::chrono::duration<double>(
+                             std::chrono::steady_clock::now() - started)
+                             .count();
+        double done = (epochsThisRun + double(batch + 1) / batches) /
+                      std::max(1, hyper.epochs - startEpoch);
+        drawProgress(expert, epoch + 1, hyper.epochs,
+                     (epoch + double(batch + 1) / batches) / hyper.epochs,
+                     epochLoss / double(end), lastVal,
+                     done > 0 ? elapsed / done - elapsed : 0.0);
+      }
+    }
+    // Batch-norm statistics: the mean over the processes.
+    if (group && hyper.batchNorm) {
+      torch::NoGradGuard noGrad;
+      for (auto &buffer : model->buffers()) {
+        if (!buffer.is_floating_point())
+          continue;
+        torch::Tensor value = buffer.detach();
+        group->allReduceSum(value);
+        value.div_(worldSize);
+      }
+    }
+    double trainLoss = epochLoss / static_cast<double>(trainRows);
+    double valLoss = trainLoss;
+    model->eval();
+    if (valRows > 0) {
+      torch::NoGradGuard noGrad;
+      valLoss = (summedLoss(model->forward(valX), valY, hyper) /
+                 static_cast<double>(valRows * data.outputs))
+                    .item<double>();
+    }
+    lastVal = valLoss;
+    if (valLoss < bestLoss || best.empty()) {
+      bestLoss = valLoss;
+      bestEpoch = epoch;
+      best = snapshot(model);
+      badEpochs = 0;
+    } else {
+      ++badEpochs;
+    }
+    ++epochsThisRun;
+    double seconds = std::chrono::duration<double>(
+                         std::chrono::steady_clock::now() - started)
+                         .count();
+    if (options.writer) {
+      if (options.metrics) {
+        std::fprintf(options.metrics, "%d,%d,%.9g,%.9g,%.9g,%.3f\n", expert,
+                     epoch + 1, trainLoss, valLoss, rate, seconds);
+        std::fflush(options.metrics);
+      }
+      events.write(epoch + 1,
+                   {{"expert_" + std::to_string(expert) + "/loss/train",
+                     static_cast<float>(trainLoss)},
+                    {"expert_" + std::to_string(expert) + "/loss/validation",
+                     static_cast<float>(valLoss)},
+                    {"expert_" + std::to_string(expert) + "/learning_rate",
+                     static_cast<float>(rate)}});
+      // Checkpoint, atomically.
+      torch::serialize::OutputArchive archive, modelArchive, optimizerArchive,
+          bestArchive;
+      archive.write("fingerprint", c10::IValue(print));
+      model->save(modelArchive);
+      archive.write("model", modelArchive);
+      optimizer->save(optimizerArchive);
+      archive.write("optimizer", optimizerArchive);
+      archive.write("counters", torch::tensor({static_cast<int64_t>(epoch + 1),
+                                               static_cast<int64_t>(badEpochs),
+                                               static_cast<int64_t>(bestEpoch)},
+                                              torch::kLong));
+      archive.write("best_loss", torch::tensor(bestLoss, torch::kDouble));
+      for (std::size_t i = 0; i < best.size(); ++i)
+        bestArchive.write(std::to_string(i), best[i]);
+      archive.write("best", bestArchive);
+      ::mkdir((options.runDir + "/checkpoints").c_str(), 0777);
+      archive.save_to(checkpoint + ".tmp");
+      if (std::rename((checkpoint + ".tmp").c_str(), checkpoint.c_str()) != 0) {
+        error = checkpoint + ": cannot write the checkpoint";
+        return false;
+      }
+    }
+  }
+  if (options.progress && options.writer)
+    std::fprintf(stderr, "\n");
+  result.finished = stoppedEarly || epoch >= hyper.epochs;
+  result.epochs = epoch;
+  result.bestLoss = bestLoss;
+  if (!best.empty())
+    restore(model, best);
+  model->eval();
+  result.model = exportModel(model, data.inputs, data.outputs, hyper);
+  result.valPredictions.clear();
+  if (valRows > 0) {
+    torch::NoGradGuard noGrad;
+    torch::Tensor outputs = model->forward(valX).contiguous();
+    result.valPredictions.assign(outputs.data_ptr<float>(),
+                                 outputs.data_ptr<float>() + outputs.numel());
+  }
+  return true;
+}
+
+} // namespace
+
+bool ariadne::train::trainExpert(int expert, const Hyperparameters &hyper,
+                                 const ExpertData &data,
+                                 const TrainerOptions &options,
+                                 ExpertResult &result, std::string &error) {
+  try {
+    return trainExpertImpl(expert, hyper, data, options, result, error);
+  } catch (const std::exception &e) {
+    std::string what = e.what();
+    // LibTorch appends a backtrace on further lines.
+    error = "expert " + std::to_string(expert) +
+            ": training failed: " + what.substr(0, what.find('\n'));
+    return false;
+  }
+}

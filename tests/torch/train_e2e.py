@@ -1,0 +1,510 @@
+#!/usr/bin/python3
+"""End-to-end tests of `ariadnec train` (frontend/torch).
+
+Usage: train_e2e.py PART --train CMD --ariadnec BIN --sim BIN --work DIR
+
+PART is one of reproducible, emulate, tensorboard, resume, errors,
+distributed, qat. CMD is the train command (the ariadne-train binary, or
+"path/to/ariadnec train"); it is split on blanks. Events come from the
+neurotrigger example's simulation. Every reference is computed here,
+independently of the code under test: ONNX forward passes with numpy,
+CRC-32C and protobuf decoding of the TensorBoard files by hand.
+"""
+import argparse
+import glob
+import os
+import shlex
+import shutil
+import socket
+import struct
+import subprocess
+import sys
+
+import numpy as np
+import onnx
+from onnx import numpy_helper
+
+CONFIG = """
+[small]
+data = "events.csv"
+inputs = ["sl*"]
+targets = ["z", "theta"]
+expert_column = "expert"
+experts = [0, 4]
+transforms = [
+  { kind = "standard", columns = ["sl*"] },
+  { kind = "minmax", columns = ["z"], min = -100.0, max = 100.0 },
+  { kind = "minmax", columns = ["theta"], min = 0.1745, max = 2.967 },
+]
+hidden = [16]
+activation = "tanh_half"
+output_activation = "tanh_half"
+epochs = 4
+batch_size = 32
+learning_rate = 0.005
+seed = 9
+
+[small.expert_4]
+hidden = [12]
+
+[other_seed]
+extends = "small"
+seed = 10
+
+[softsign_bn]
+extends = "small"
+activation = "softsign"
+batch_norm = true
+hidden = [16, 8]
+optimizer = "sgd"
+momentum = 0.9
+weight_decay = 0.0001
+lr_schedule = "cosine"
+loss = "huber"
+reweight = { column = "z", mean = 0.0, std = 40.0, buckets = 10, min = -100.0, max = 100.0, outer = "infinite" }
+
+[relu_tanh]
+extends = "small"
+activation = "relu"
+output_activation = "tanh"
+loss = "l1"
+lr_schedule = "exponential"
+lr_gamma = 0.8
+filters = [{ kind = "any", filters = [{ kind = "range", column = "z", max = -10.0 }, { kind = "range", column = "z", min = 10.0 }] }]
+
+[quantized]
+extends = "small"
+qat = "fixed<16,6>"
+"""
+
+FAILURES = []
+
+
+def check(condition, message):
+    if not condition:
+        FAILURES.append(message)
+        print("FAIL:", message)
+
+
+class Harness:
+    def __init__(self, args):
+        self.train_cmd = shlex.split(args.train)
+        self.ariadnec = args.ariadnec
+        self.sim = args.sim
+        self.work = os.path.abspath(args.work)
+        shutil.rmtree(self.work, ignore_errors=True)
+        os.makedirs(self.work)
+        subprocess.run([args.sim, "-n", "3000", "-s", "5", "-o",
+                        os.path.join(self.work, "events.csv")], check=True)
+        self.config = os.path.join(self.work, "train.toml")
+        with open(self.config, "w") as f:
+            f.write(CONFIG)
+
+    def train(self, name, out, *extra, env=None, expect=0):
+        cmd = self.train_cmd + [self.config, "--config", name, "-o",
+                                os.path.join(self.work, out),
+                                "--no-progress", *extra]
+        result = subprocess.run(cmd, capture_output=True, text=True, env=env)
+        if result.returncode != expect:
+            print(result.stdout, result.stderr)
+        check(result.returncode == expect,
+              f"{' '.join(cmd)} exited {result.returncode}, expected {expect}")
+        return result
+
+    def run_dir(self, out, name):
+        return os.path.join(self.work, out, name)
+
+
+def read_csv(path):
+    rows = []
+    with open(path) as f:
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            rows.append([float(v) for v in line.split(",")])
+    return np.array(rows, dtype=np.float64)
+
+
+def onnx_forward(path, inputs):
+    """The model's outputs by numpy, from the ONNX graph."""
+    model = onnx.load(path)
+    onnx.checker.check_model(model)
+    weights = {t.name: numpy_helper.to_array(t).astype(np.float64)
+               for t in model.graph.initializer}
+    values = {model.graph.input[0].name: inputs.astype(np.float32)
+              .astype(np.float64)}
+    for node in model.graph.node:
+        x = [values[n] if n in values else weights[n] for n in node.input]
+        attrs = {a.name: a for a in node.attribute}
+        if node.op_type == "Gemm":
+            b = x[1].T if attrs.get("transB") and attrs["transB"].i else x[1]
+            y = x[0] @ b + x[2]
+        elif node.op_type == "Mul":
+            y = x[0] * x[1]
+        elif node.op_type == "Tanh":
+            y = np.tanh(x[0])
+        elif node.op_type == "Softsign":
+            y = x[0] / (1 + np.abs(x[0]))
+        elif node.op_type == "Relu":
+            y = np.maximum(x[0], 0)
+        elif node.op_type == "BatchNormalization":
+            eps = attrs["epsilon"].f
+            y = (x[0] - x[3]) / np.sqrt(x[4] + eps) * x[1] + x[2]
+        else:
+            raise AssertionError(f"unexpected op {node.op_type}")
+        values[node.output[0]] = y
+    return values[model.graph.output[0].name]
+
+
+def part_reproducible(h):
+    h.train("small", "a")
+    h.train("small", "b")
+    h.train("other_seed", "c")
+    for expert in (0, 4):
+        a = open(os.path.join(h.run_dir("a", "small"),
+                              f"expert_{expert}.onnx"), "rb").read()
+        b = open(os.path.join(h.run_dir("b", "small"),
+                              f"expert_{expert}.onnx"), "rb").read()
+        c = open(os.path.join(h.run_dir("c", "other_seed"),
+                              f"expert_{expert}.onnx"), "rb").read()
+        check(a == b, f"expert {expert}: two runs gave different ONNX bytes")
+        check(a != c, f"expert {expert}: another seed gave the same model")
+    # The resolved configuration is saved and trains to the same bytes.
+    saved = os.path.join(h.run_dir("a", "small"), "config.toml")
+    check(os.path.exists(saved), "no config.toml in the run folder")
+    check(os.path.exists(os.path.join(h.run_dir("a", "small"),
+                                      "transforms.toml")),
+          "no transforms.toml in the run folder")
+    cmd = h.train_cmd + [saved, "-o", os.path.join(h.work, "d"), "--quiet"]
+    subprocess.run(cmd, check=True)
+    d = open(os.path.join(h.work, "d", "small", "expert_0.onnx"), "rb").read()
+    a = open(os.path.join(h.run_dir("a", "small"), "expert_0.onnx"),
+             "rb").read()
+    check(a == d, "training the saved config.toml gave other bytes")
+
+
+def part_emulate(h):
+    for name in ("small", "softsign_bn", "relu_tanh"):
+        h.train(name, "runs")
+        folder = h.run_dir("runs", name)
+        for expert in (0, 4):
+            model = os.path.join(folder, f"expert_{expert}.onnx")
+            inputs = os.path.join(folder, f"expert_{expert}_inputs.csv")
+            torch_out = read_csv(os.path.join(folder,
+                                              f"expert_{expert}_outputs.csv"))
+            emulated = os.path.join(h.work, f"{name}_{expert}_emulated.csv")
+            subprocess.run([h.ariadnec, "emulate", model, "--input", inputs,
+                            "-o", emulated], check=True)
+            emu = read_csv(emulated)
+            check(emu.shape == torch_out.shape and len(emu) > 50,
+                  f"{name}/{expert}: shapes {emu.shape} {torch_out.shape}")
+            if emu.shape == torch_out.shape:
+                diff = np.max(np.abs(emu - torch_out))
+                print(f"{name} expert {expert}: |emulator - LibTorch| max "
+                      f"{diff:.3g} over {len(emu)} events")
+                check(diff <= 1e-6,
+                      f"{name}/{expert}: emulator differs by {diff}")
+            ref = onnx_forward(model, read_csv(inputs))
+            diff = np.max(np.abs(ref - torch_out))
+            check(diff <= 1e-5,
+                  f"{name}/{expert}: numpy forward differs by {diff}")
+            if name == "small":
+                ops = [n.op_type for n in onnx.load(model).graph.node]
+                check(ops == ["Gemm", "Mul", "Tanh", "Gemm", "Mul", "Tanh"],
+                      f"unexpected graph {ops}")
+    # The predictions in physical units invert the target transforms.
+    pred = read_csv(os.path.join(h.run_dir("runs", "small"),
+                                 "expert_0_predictions.csv"))
+    out = read_csv(os.path.join(h.run_dir("runs", "small"),
+                                "expert_0_outputs.csv"))
+    check(np.allclose(pred[:, 2], out[:, 0] * 100.0, atol=1e-4),
+          "predicted z is not the output scaled back to cm")
+    res = np.std(pred[:, 2] - pred[:, 0])
+    print(f"small expert 0: z resolution (std) {res:.2f} cm")
+    check(res < 0.5 * np.std(pred[:, 0]), "the model did not learn z")
+
+
+def crc32c(data):
+    crc = 0xFFFFFFFF
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ (0x82F63B78 if crc & 1 else 0)
+    return crc ^ 0xFFFFFFFF
+
+
+def masked(crc):
+    return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
+
+
+def varint(data, pos):
+    value = shift = 0
+    while True:
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            return value, pos
+
+
+def fields(data):
+    """(field number, wire type, value) of a protobuf message."""
+    pos = 0
+    while pos < len(data):
+        key, pos = varint(data, pos)
+        number, wire = key >> 3, key & 7
+        if wire == 0:
+            value, pos = varint(data, pos)
+        elif wire == 1:
+            value, pos = data[pos:pos + 8], pos + 8
+        elif wire == 5:
+            value, pos = data[pos:pos + 4], pos + 4
+        elif wire == 2:
+            length, pos = varint(data, pos)
+            value, pos = data[pos:pos + length], pos + length
+        else:
+            raise AssertionError(f"wire type {wire}")
+        yield number, wire, value
+
+
+def read_events(path):
+    data = open(path, "rb").read()
+    pos, events = 0, []
+    while pos < len(data):
+        header = data[pos:pos + 8]
+        (length,) = struct.unpack("<Q", header)
+        (length_crc,) = struct.unpack("<I", data[pos + 8:pos + 12])
+        check(length_crc == masked(crc32c(header)), "bad length CRC")
+        body = data[pos + 12:pos + 12 + length]
+        (body_crc,) = struct.unpack("<I", data[pos + 12 + length:
+                                               pos + 16 + length])
+        check(body_crc == masked(crc32c(body)), "bad data CRC")
+        pos += 16 + length
+        event = {"values": {}}
+        for number, wire, value in fields(body):
+            if number == 1 and wire == 1:
+                event["wall_time"] = struct.unpack("<d", value)[0]
+            elif number == 2 and wire == 0:
+                event["step"] = value
+            elif number == 3 and wire == 2:
+                event["file_version"] = value.decode()
+            elif number == 5 and wire == 2:
+                for n, w, entry in fields(value):
+                    check(n == 1 and w == 2, "summary field is not a value")
+                    tag = simple = None
+                    for n2, w2, v2 in fields(entry):
+                        if n2 == 1:
+                            tag = v2.decode()
+                        elif n2 == 2 and w2 == 5:
+                            simple = struct.unpack("<f", v2)[0]
+                    event["values"][tag] = simple
+        events.append(event)
+    check(pos == len(data), "trailing bytes in the event file")
+    return events
+
+
+def part_tensorboard(h):
+    h.train("small", "runs")
+    folder = h.run_dir("runs", "small")
+    metrics = {}
+    with open(os.path.join(folder, "metrics.csv")) as f:
+        header = f.readline().strip().split(",")
+        check(header[:5] == ["expert", "epoch", "train_loss", "val_loss",
+                             "learning_rate"], f"metrics header {header}")
+        for line in f:
+            row = line.strip().split(",")
+            metrics[(int(row[0]), int(row[1]))] = [float(v) for v in row[2:5]]
+    check(len(metrics) == 8, f"{len(metrics)} metric rows, expected 2 x 4")
+    for expert in (0, 4):
+        files = glob.glob(os.path.join(folder, "tensorboard",
+                                       f"expert_{expert}",
+                                       "events.out.tfevents.*"))
+        check(len(files) == 1, f"expert {expert}: {len(files)} event files")
+        if not files:
+            continue
+        events = read_events(files[0])
+        check(events[0].get("file_version") == "brain.Event:2",
+              "the first event is not the file version")
+        steps = [e for e in events[1:]]
+        check([e["step"] for e in steps] == [1, 2, 3, 4],
+              f"steps {[e.get('step') for e in steps]}")
+        for e in steps:
+            train, val, rate = metrics[(expert, e["step"])]
+            f32 = lambda v: struct.unpack("<f", struct.pack("<f", v))[0]
+            prefix = f"expert_{expert}/"
+            check(e["values"].get(prefix + "loss/train") == f32(train),
+                  f"train loss of step {e['step']}")
+            check(e["values"].get(prefix + "loss/validation") == f32(val),
+                  f"validation loss of step {e['step']}")
+            check(e["values"].get(prefix + "learning_rate") == f32(rate),
+                  f"learning rate of step {e['step']}")
+            check(e["wall_time"] > 1.6e9, "wall time is not a Unix time")
+    print(f"read {len(metrics)} epochs back from the TensorBoard files")
+
+
+def part_resume(h):
+    h.train("softsign_bn", "full")
+    h.train("softsign_bn", "split", "--stop-after", "2")
+    folder = h.run_dir("split", "softsign_bn")
+    check(not glob.glob(os.path.join(folder, "*.onnx")),
+          "an interrupted run wrote models")
+    check(os.path.exists(os.path.join(folder, "checkpoints", "expert_0.pt")),
+          "no checkpoint after --stop-after")
+    # Checkpoints made from other events are not resumed.
+    other = os.path.join(h.work, "other.csv")
+    subprocess.run([h.sim, "-n", "3000", "-s", "6", "-o", other], check=True)
+    result = h.train("softsign_bn", "split", "--resume", "--data", other,
+                     expect=1)
+    check("other hyperparameters or data" in result.stderr,
+          f"no checkpoint mismatch error: {result.stderr!r}")
+    h.train("softsign_bn", "split", "--resume")
+    for expert in (0, 4):
+        a = open(os.path.join(h.run_dir("full", "softsign_bn"),
+                              f"expert_{expert}.onnx"), "rb").read()
+        b = open(os.path.join(folder, f"expert_{expert}.onnx"), "rb").read()
+        check(a == b, f"expert {expert}: the resumed run differs")
+    # A finished run resumes to the same models again.
+    h.train("softsign_bn", "split", "--resume")
+    b = open(os.path.join(folder, "expert_0.onnx"), "rb").read()
+    a = open(os.path.join(h.run_dir("full", "softsign_bn"), "expert_0.onnx"),
+             "rb").read()
+    check(a == b, "resuming a finished run changed it")
+
+
+def part_errors(h):
+    def expect_error(text, out, needles, config_name="bad", code=1):
+        path = os.path.join(h.work, f"{out}.toml")
+        with open(path, "w") as f:
+            f.write(text)
+        cmd = h.train_cmd + [path, "--config", config_name, "-o",
+                             os.path.join(h.work, out)]
+        result = subprocess.run(cmd, capture_output=True, text=True)
+        check(result.returncode == code,
+              f"{out}: exit {result.returncode}, expected {code}")
+        lines = result.stderr.strip().splitlines()
+        check(len(lines) == 1 and lines[0].startswith("ariadnec: error: "),
+              f"{out}: stderr is not one error line: {result.stderr!r}")
+        for needle in needles:
+            check(needle.replace("PATH", path) in result.stderr,
+                  f"{out}: '{needle}' not in {result.stderr!r}")
+        check(not os.path.exists(os.path.join(h.work, out)),
+              f"{out}: a run folder was left behind")
+
+    events = os.path.join(h.work, "events.csv")
+    base = (f'[bad]\ndata = "{events}"\ninputs = ["sl*"]\n'
+            'targets = ["z"]\nexpert_column = "expert"\n')
+    expect_error(base + "hiden = [8]\n", "unknown_key",
+                 ["PATH:6:", "unknown key 'hiden'"])
+    expect_error(base + 'extends = "other"\n[other]\nextends = "bad"\n',
+                 "cycle", ["PATH:8:", "cycle in 'extends': bad -> other -> "
+                                      "bad"])
+    expect_error(base.replace('["z"]', '["vertex_z"]'), "no_column",
+                 ["no column 'vertex_z'"])
+    expect_error(base + "experts = [7]\n", "no_expert",
+                 ["no event of expert 7"])
+    expect_error(base + "[bad.expert_1]\nactivation = \"swish\"\n",
+                 "bad_value", ["PATH:7:", "unknown value 'swish'"])
+    expect_error(base, "no_such_config", ["no configuration 'nope'"],
+                 config_name="nope")
+    # A command-line error exits 2.
+    result = subprocess.run(h.train_cmd + ["--epochs", "3"],
+                            capture_output=True, text=True)
+    check(result.returncode == 2, f"bad option exit {result.returncode}")
+    # An existing run is not overwritten.
+    h.train("small", "twice")
+    result = h.train("small", "twice", expect=1)
+    check("--resume" in result.stderr, "no hint to --resume")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def part_distributed(h):
+    port = str(free_port())
+    procs = []
+    for rank in (0, 1):
+        env = dict(os.environ, RANK=str(rank), WORLD_SIZE="2",
+                   MASTER_ADDR="127.0.0.1", MASTER_PORT=port)
+        cmd = h.train_cmd + [h.config, "--config", "softsign_bn", "-o",
+                             os.path.join(h.work, "ddp"), "--all-ranks",
+                             "--no-progress"]
+        procs.append(subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE,
+                                      stderr=subprocess.STDOUT, text=True))
+    for rank, proc in enumerate(procs):
+        out, _ = proc.communicate(timeout=240)
+        print(f"rank {rank}:", out.strip())
+        check(proc.returncode == 0, f"rank {rank} exited {proc.returncode}")
+    folder = h.run_dir("ddp", "softsign_bn")
+    for expert in (0, 4):
+        a = onnx.load(os.path.join(folder, f"expert_{expert}.onnx"))
+        b = onnx.load(os.path.join(folder, "rank_1",
+                                   f"expert_{expert}.onnx"))
+        wa = {t.name: numpy_helper.to_array(t) for t in a.graph.initializer}
+        wb = {t.name: numpy_helper.to_array(t) for t in b.graph.initializer}
+        check(wa.keys() == wb.keys(), "ranks have different tensors")
+        for name in wa:
+            check(np.array_equal(wa[name], wb[name]),
+                  f"expert {expert}: {name} differs between the ranks")
+    # The group learns as one process does.
+    h.train("softsign_bn", "single")
+    single = read_csv(os.path.join(h.run_dir("single", "softsign_bn"),
+                                   "expert_0_predictions.csv"))
+    ddp = read_csv(os.path.join(folder, "expert_0_predictions.csv"))
+    res_single = np.std(single[:, 2] - single[:, 0])
+    res_ddp = np.std(ddp[:, 2] - ddp[:, 0])
+    print(f"z resolution: one process {res_single:.2f}, two {res_ddp:.2f}")
+    check(abs(res_single - res_ddp) < 0.25 * res_single,
+          "two processes learn differently from one")
+
+
+def part_qat(h):
+    h.train("quantized", "runs")
+    folder = h.run_dir("runs", "quantized")
+    model = onnx.load(os.path.join(folder, "expert_0.onnx"))
+    step = 2.0 ** -10
+    for tensor in model.graph.initializer:
+        if tensor.name == "half":
+            continue
+        values = numpy_helper.to_array(tensor).astype(np.float64)
+        check(np.all(values / step == np.round(values / step)),
+              f"{tensor.name} is not on the fixed<16,6> grid")
+        check(np.all((values >= -32) & (values < 32)),
+              f"{tensor.name} is out of the fixed<16,6> range")
+    emulated = os.path.join(h.work, "fixed.csv")
+    subprocess.run([h.ariadnec, "emulate", os.path.join(folder,
+                                                        "expert_0.onnx"),
+                    "--precision", "fixed<16,6>", "--input",
+                    os.path.join(folder, "expert_0_inputs.csv"), "-o",
+                    emulated], check=True)
+    emu = read_csv(emulated)
+    qat = read_csv(os.path.join(folder, "expert_0_outputs.csv"))
+    diff = np.max(np.abs(emu - qat))
+    print(f"fixed<16,6> emulator vs QAT forward: max difference {diff:.3g}")
+    # The emulator's tanh tables differ from the exact tanh of training.
+    check(diff < 0.05, f"the QAT forward is far from fixed<16,6>: {diff}")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("part")
+    parser.add_argument("--train", required=True)
+    parser.add_argument("--ariadnec", required=True)
+    parser.add_argument("--sim", required=True)
+    parser.add_argument("--work", required=True)
+    args = parser.parse_args()
+    part = globals().get("part_" + args.part)
+    if part is None:
+        sys.exit(f"unknown part {args.part}")
+    part(Harness(args))
+    if FAILURES:
+        print(f"{len(FAILURES)} failure(s)")
+        sys.exit(1)
+    print(f"{args.part}: passed")
+
+
+if __name__ == "__main__":
+    main()
