@@ -1,23 +1,34 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds ariadnec, and runs the main job: compile
-# the shipped neural z-vertex trigger model to a C++ package and validate it
-# against the emulator on the shipped events.
+# Installs what is missing, builds ariadnec, and runs the main job, the
+# neural z-vertex trigger from simulation to firmware: simulate drift-chamber
+# events, train the five experts with LibTorch, compile expert 0 to a Vitis
+# HLS project with the example's firmware quantization (16 bits), validate
+# its fixed-point C++ package bit for bit against the emulator, and plot its
+# z resolution in float and fixed point.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DARIADNE_BUILD_TESTS=OFF
-cmake --build build --target ariadnec
+cmake --build build --target ariadnec neurotrigger-sim
+ariadnec=./build/tools/ariadnec/ariadnec
+run=out/runs/base
 mkdir -p out
-./build/tools/ariadnec/ariadnec compile examples/neurotrigger/neurotrigger.onnx \
-  --target cpp -o out/neurotrigger_cpp
-./build/tools/ariadnec/ariadnec validate examples/neurotrigger/neurotrigger.onnx \
-  --target cpp --input examples/neurotrigger/events.csv -o out/neurotrigger_validate
-# The same model in fixed point: auto precision from the events (16 bits),
-# its error against float, and the package compared bit for bit.
-./build/tools/ariadnec/ariadnec emulate examples/neurotrigger/neurotrigger.onnx \
-  --precision auto --calibration examples/neurotrigger/events.csv \
-  --input examples/neurotrigger/events.csv -o out/neurotrigger_auto.csv \
-  --compare float --report-overflow
-./build/tools/ariadnec/ariadnec validate examples/neurotrigger/neurotrigger.onnx \
-  --target cpp --precision auto --calibration examples/neurotrigger/events.csv \
-  --input examples/neurotrigger/events.csv -o out/neurotrigger_fixed
+rm -rf "$run"
+
+./build/examples/neurotrigger/neurotrigger-sim -n 40000 -s 1 \
+  -o examples/neurotrigger/sim_events.csv
+"$ariadnec" train examples/neurotrigger/neurotrigger.toml --config base \
+  -o out/runs --no-progress
+events="$run/expert_0_inputs.csv"
+firmware=examples/neurotrigger/firmware.toml
+rm -rf out/expert_0_hls out/expert_0_cpp
+"$ariadnec" compile "$run/expert_0.onnx" --target hls --config "$firmware" \
+  --input "$events" -o out/expert_0_hls
+"$ariadnec" validate "$run/expert_0.onnx" --target cpp --config "$firmware" \
+  --input "$events" -o out/expert_0_cpp
+"$ariadnec" emulate "$run/expert_0.onnx" --config "$firmware" \
+  --input "$events" -o "$run/expert_0_fixed.csv" --compare float
+if command -v gnuplot >/dev/null; then
+  gnuplot -e "run='$run'; expert=0; fixed='$run/expert_0_fixed.csv'" \
+    examples/neurotrigger/plot_z.gp
+fi

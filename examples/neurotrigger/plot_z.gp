@@ -43,10 +43,12 @@ plot predictions using 1:3 with points pt 7 ps 0.3 lc rgb "#3060c0" \
 set size noratio
 set xlabel "predicted - true z (cm)"
 set ylabel "events"
-set xrange [-40:40]
+# Five standard deviations of the float model either side, in 60 bins.
+half = 5 * dz_stddev
+set xrange [-half:half]
 set autoscale y
 set key top right
-bin = 1.0
+bin = 2 * half / 60
 binned(x) = bin * floor(x / bin) + bin / 2
 if (exists("fixed")) {
   plot predictions using (binned($3 - $1)):(1.0) smooth frequency \
