@@ -35,6 +35,8 @@ constexpr int64_t kMaxWidth = 64;
 /// The reuse factors and clock periods (ns) of the HLS target.
 constexpr int64_t kMinReuseFactor = 1;
 constexpr int64_t kMaxReuseFactor = 4096;
+/// The most adder levels between two register stages of the Verilog target.
+constexpr int64_t kMaxPipelineLevels = 64;
 constexpr double kMaxClockPeriod = 1000.0;
 
 constexpr llvm::StringLiteral kStrategies[] = {"latency", "resource"};
@@ -144,6 +146,11 @@ private:
   void readTypes(const toml::key &key, const toml::node &node);
   void readLayers(const toml::key &key, const toml::node &node);
   void readHls(const toml::key &key, const toml::node &node);
+  void readVerilog(const toml::key &key, const toml::node &node);
+  /// Reads `key` if it is a Verilog target key (pipeline, multiplier)
+  /// into `settings`; returns whether it was one.
+  bool readVerilogKey(const toml::key &key, const toml::node &node,
+                      llvm::StringRef section, LayerSettings &settings);
   bool readHlsKey(const toml::key &key, const toml::node &node,
                   llvm::StringRef section, LayerSettings &settings);
   void checkModelDefaults();
@@ -205,10 +212,12 @@ llvm::Expected<QuantConfig> ConfigReader::read(llvm::StringRef text) {
       readLayers(key, node);
     else if (name == "hls")
       readHls(key, node);
+    else if (name == "verilog")
+      readVerilog(key, node);
     else
       error(key.source(),
             llvm::formatv("unknown section '{0}' (allowed: [model], [hls], "
-                          "[type.T], [layer.\"N\"])",
+                          "[verilog], [type.T], [layer.\"N\"])",
                           name));
   }
   checkModelDefaults();
@@ -323,6 +332,59 @@ void ConfigReader::readHls(const toml::key &key, const toml::node &node) {
   }
 }
 
+void ConfigReader::readVerilog(const toml::key &key, const toml::node &node) {
+  const toml::table *table = expectTable(key, node, "the file");
+  if (!table)
+    return;
+  for (auto &&[fieldKey, field] : *table)
+    if (!readVerilogKey(fieldKey, field, "[verilog]", config.model))
+      error(fieldKey.source(),
+            llvm::formatv("[verilog]: unknown key '{0}' (allowed: pipeline, "
+                          "multiplier)",
+                          keyName(fieldKey)));
+}
+
+bool ConfigReader::readVerilogKey(const toml::key &key, const toml::node &node,
+                                  llvm::StringRef section,
+                                  LayerSettings &settings) {
+  llvm::StringRef name(keyName(key));
+  if (name == "pipeline") {
+    if (std::optional<int64_t> levels = node.value_exact<int64_t>()) {
+      if (*levels < 1 || *levels > kMaxPipelineLevels)
+        error(node.source(),
+              llvm::formatv("{0}: pipeline must be \"layer\" or a number of "
+                            "adder levels from 1 to {1}, got {2}",
+                            section, kMaxPipelineLevels, *levels));
+      else
+        settings.pipelineLevels = *levels;
+    } else if (const toml::value<std::string> *text = node.as_string();
+               text && text->get() == "layer") {
+      settings.pipelineLevels = 0;
+    } else {
+      error(node.source(),
+            llvm::formatv("{0}: pipeline must be \"layer\" or a number of "
+                          "adder levels from 1 to {1}, got {2}",
+                          section, kMaxPipelineLevels,
+                          node.is_string() ? "'" + node.as_string()->get() + "'"
+                                           : std::string(kindName(node))));
+    }
+    return true;
+  }
+  if (name == "multiplier") {
+    const toml::value<std::string> *text = node.as_string();
+    if (!text || (text->get() != "dsp" && text->get() != "shift_add"))
+      error(node.source(), llvm::formatv("{0}: multiplier must be \"dsp\" or "
+                                         "\"shift_add\", got {1}",
+                                         section,
+                                         text ? "'" + text->get() + "'"
+                                              : std::string(kindName(node))));
+    else
+      settings.multiplier = text->get();
+    return true;
+  }
+  return false;
+}
+
 bool ConfigReader::readHlsKey(const toml::key &key, const toml::node &node,
                               llvm::StringRef section,
                               LayerSettings &settings) {
@@ -409,6 +471,8 @@ void ConfigReader::readSection(const toml::table &table,
         modelDefaultAt[name.str()] = key.source();
       continue;
     }
+    if (readVerilogKey(key, node, section, settings))
+      continue;
     if (name == "max_width" && kind == SectionKind::Model) {
       std::optional<int64_t> width = node.value_exact<int64_t>();
       if (!width)
@@ -425,7 +489,8 @@ void ConfigReader::readSection(const toml::table &table,
     }
 
     std::string allowed = "precision, weight, bias, accumulator, result, "
-                          "table, strategy, reuse_factor";
+                          "table, strategy, reuse_factor, pipeline, "
+                          "multiplier";
     if (softmaxTables)
       allowed += ", exp_table, inv_table";
     if (kind == SectionKind::Model)
@@ -606,6 +671,10 @@ void mergeSettings(LayerSettings &into, const LayerSettings &from) {
     into.strategy = from.strategy;
   if (from.reuseFactor)
     into.reuseFactor = from.reuseFactor;
+  if (from.pipelineLevels)
+    into.pipelineLevels = from.pipelineLevels;
+  if (from.multiplier)
+    into.multiplier = from.multiplier;
 }
 
 } // namespace

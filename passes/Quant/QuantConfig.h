@@ -25,6 +25,10 @@
 //   clock_period = 5.0           # ns (> 0, at most 1000)
 //   strategy = "latency"         # default: "latency" or "resource"
 //   reuse_factor = 1             # default: uses of each multiplier (1 to 4096)
+//   [verilog]                    # the Verilog target (RTL)
+//   pipeline = "layer"           # default: "layer" or N (registers every N
+//                                # adder levels besides); per section too
+//   multiplier = "dsp"           # default: "dsp" or "shift_add"; per section
 //
 // Keys of a section: precision, weight, bias, accumulator, result, and the
 // sub-tables table, exp_table, inv_table (keys size, range, entry);
@@ -96,6 +100,11 @@ struct LayerSettings {
   /// The HLS reuse factor: how many times each multiplier is used, 1 to
   /// 4096.
   std::optional<int64_t> reuseFactor;
+  /// The Verilog target's register stages: 0 for one at each layer's
+  /// output ("layer"), N for one more after every N adder levels.
+  std::optional<int64_t> pipelineLevels;
+  /// The Verilog target's constant multipliers: "dsp" or "shift_add".
+  std::optional<std::string> multiplier;
 
   /// The type given to `role`: `table.entry` for Role::Table, else the
   /// entry of `roles`; not `precision`, which the caller falls back to.

@@ -8,13 +8,15 @@ using namespace ariadne;
 
 const char *ariadne::driverUsage() {
   return R"(usage:
-  ariadnec compile MODEL [--target cpp|hls|cuda] [-o DIR] [--name NAME]
-                         [PRECISION] [--emit=mlir|mlir-opt|cpp]
-                         [--input EVENTS.csv]
+  ariadnec compile MODEL [--target cpp|hls|cuda|verilog] [-o DIR]
+                         [--name NAME] [PRECISION] [--emit=mlir|mlir-opt|cpp]
+                         [--input EVENTS.csv] [--synth yosys]
   ariadnec emulate MODEL --input EVENTS.csv [-o OUT.csv] [PRECISION]
                          [--report-overflow] [--compare float]
-  ariadnec validate MODEL [--target cpp|hls|cuda] --input EVENTS.csv [-o DIR]
+  ariadnec validate MODEL [--target cpp|hls|cuda|verilog] --input EVENTS.csv [-o DIR]
                           [PRECISION] [--report-overflow] [--keep]
+  ariadnec train CONFIG.toml [--config NAME] [-o DIR] [...]
+                         (LibTorch training; `ariadnec train --help`)
 
 PRECISION options:
   --precision P       float (default), auto, 'fixed<W,I[,Q[,O]]>' or
@@ -28,10 +30,13 @@ PRECISION options:
   --report-overflow   count, per tensor, the values that saturated or wrapped
   --compare float     also run the float model and report the differences
   --keep              validate: keep the build directory
+  --synth yosys       compile --target verilog: map the RTL onto Xilinx
+                      UltraScale+ cells with Yosys and report them
 
 Targets: cpp (standalone C++ package, float or fixed point), hls (Vitis
 HLS project, fixed point; compile --input writes its test bench data) and
-cuda (CUDA package: per-event device function, batched kernel, launcher).
+cuda (CUDA package: per-event device function, batched kernel, launcher)
+and verilog (RTL pipeline, fixed point; validate runs it in Verilator).
 
 MODEL is an ONNX file (.onnx), ONNX in protobuf text format (.onnxtxt) or
 nn-dialect MLIR (.mlir). Without -o, compile writes to ./NAME_TARGET and
@@ -109,7 +114,8 @@ bool ariadne::parseDriverOptions(const std::vector<std::string> &args,
       {"--config", &options.config},
       {"--calibration", &options.calibration},
       {"--max-width", &maxWidth},
-      {"--compare", &options.compare}};
+      {"--compare", &options.compare},
+      {"--synth", &options.synth}};
   // Options without a value.
   std::map<std::string, bool *> flags = {
       {"--keep", &options.keep},
@@ -161,10 +167,20 @@ bool ariadne::parseDriverOptions(const std::vector<std::string> &args,
     return false;
   }
   if (options.target != "cpp" && options.target != "hls" &&
-      options.target != "cuda") {
+      options.target != "cuda" && options.target != "verilog") {
     error = "unknown target '" + options.target +
-            "' (available: cpp, hls, cuda)";
+            "' (available: cpp, hls, cuda, verilog)";
     return false;
+  }
+  if (!options.synth.empty()) {
+    if (options.synth != "yosys") {
+      error = "unknown --synth tool '" + options.synth + "' (available: yosys)";
+      return false;
+    }
+    if (options.command != Command::Compile || options.target != "verilog") {
+      error = "--synth is an option of compile --target verilog";
+      return false;
+    }
   }
   if (options.precision != "float" && options.precision != "auto" &&
       !looksLikeFixedType(options.precision)) {

@@ -35,6 +35,9 @@ struct DriverOptions {
   bool reportOverflow = false;
   /// --compare (emulate): the reference run beside it; only "float".
   std::string compare;
+  /// --synth (compile --target verilog): the synthesis to run on the RTL;
+  /// only "yosys".
+  std::string synth;
 };
 
 /// Parses argv; on error returns false with a one-line message.

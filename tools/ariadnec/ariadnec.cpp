@@ -7,6 +7,7 @@
 #include "backends/cpp/CppBackend.h"
 #include "backends/cuda/CudaBackend.h"
 #include "backends/hls/HlsBackend.h"
+#include "backends/verilog/VerilogBackend.h"
 #include "emulator/Emulator.h"
 #include "emulator/EventCsv.h"
 #include "frontend/onnx/OnnxImporter.h"
@@ -37,6 +38,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cerrno>
+#include <chrono>
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
@@ -369,9 +371,13 @@ Error runCompileHls(mlir::ModuleOp module, const DriverOptions &options) {
   return Error::success();
 }
 
+Error runCompileVerilog(mlir::ModuleOp module, const DriverOptions &options);
+
 Error runCompile(mlir::ModuleOp module, const DriverOptions &options) {
   if (options.target == "hls" && options.emit.empty())
     return runCompileHls(module, options);
+  if (options.target == "verilog" && options.emit.empty())
+    return runCompileVerilog(module, options);
   if (options.emit == "mlir-opt") {
     module.print(llvm::outs());
     llvm::outs() << "\n";
@@ -667,14 +673,23 @@ Error compareRawOutputs(mlir::MLIRContext *context, const Emulator &emulator,
 /// validate --target hls: the project's C simulation, built with the
 /// system's C++ compiler against the runtime's ap_fixed stand-in, run on
 /// the events; its raw outputs must equal the emulator's.
-Error runValidateHls(mlir::ModuleOp module, const DriverOptions &options) {
+/// What validate compares a fixed-point-only target (hls, verilog) with:
+/// the emulator's raw outputs on the --input events.
+struct RawReference {
+  std::unique_ptr<Emulator> emulator;
+  EventTable events;
+  std::vector<int64_t> expected;
+};
+
+Expected<RawReference> rawReference(mlir::ModuleOp module,
+                                    const DriverOptions &options) {
   auto emulator = Emulator::create(theFunction(module));
   if (!emulator)
     return emulator.takeError();
   if (!(*emulator)->isQuantized())
-    return makeError("hls target: the model is not quantized; give "
+    return makeError(options.target +
+                     " target: the model is not quantized; give "
                      "--precision 'fixed<W,I>', auto or a --config");
-  size_t outWidth = (*emulator)->eventOutputSize();
   auto events = readEvents(options.input, (*emulator)->eventInputSize());
   if (!events)
     return events.takeError();
@@ -683,6 +698,18 @@ Error runValidateHls(mlir::ModuleOp module, const DriverOptions &options) {
     return expected.takeError();
   if (options.reportOverflow)
     printOverflow(**emulator, llvm::errs());
+  return RawReference{std::move(*emulator), std::move(*events),
+                      std::move(*expected)};
+}
+
+Error runValidateHls(mlir::ModuleOp module, const DriverOptions &options) {
+  auto reference = rawReference(module, options);
+  if (!reference)
+    return reference.takeError();
+  Emulator &emulator = *reference->emulator;
+  const EventTable &events = reference->events;
+  const std::vector<int64_t> &expected = reference->expected;
+  size_t outWidth = emulator.eventOutputSize();
 
   auto scratch = ScratchDirectory::create("ariadnec-validate", options.keep);
   if (!scratch)
@@ -694,7 +721,7 @@ Error runValidateHls(mlir::ModuleOp module, const DriverOptions &options) {
   if (!staged)
     return staged.takeError();
   HlsEstimate estimate;
-  if (Error err = emitHls(module, staged->path(), options, &*events, &*expected,
+  if (Error err = emitHls(module, staged->path(), options, &events, &expected,
                           estimate))
     return err;
 
@@ -715,9 +742,216 @@ Error runValidateHls(mlir::ModuleOp module, const DriverOptions &options) {
     return simulated ? std::move(simulated) : actual.takeError();
   }
   llvm::consumeError(std::move(simulated));
-  if (Error err = compareRawOutputs(module.getContext(), **emulator, *expected,
+  if (Error err = compareRawOutputs(module.getContext(), emulator, expected,
                                     *actual, outWidth, "C simulation"))
     return err;
+  if (options.keep)
+    llvm::errs() << "ariadnec: build tree kept in " << work << "\n";
+  return staged->commit();
+}
+
+/// The Verilog options from the command line and the config's [verilog]
+/// section and per-layer pipeline and multiplier settings.
+Expected<VerilogOptions> verilogOptions(mlir::ModuleOp module,
+                                        const DriverOptions &options) {
+  VerilogOptions verilog;
+  verilog.precision = options.precision == "float" ? "config " + options.config
+                                                   : options.precision;
+  if (options.config.empty())
+    return verilog;
+  auto config = quant::parseQuantConfig(options.config, module.getContext());
+  if (!config)
+    return config.takeError();
+  auto shared = std::make_shared<quant::QuantConfig>(std::move(*config));
+  verilog.layerSettings = [shared](llvm::ArrayRef<std::string> names,
+                                   llvm::StringRef type) {
+    quant::LayerSettings s = shared->resolveAll(names, type);
+    VerilogLayerSettings settings;
+    settings.pipelineLevels = s.pipelineLevels.value_or(0);
+    settings.multiplier = s.multiplier.value_or("dsp") == "shift_add"
+                              ? VerilogMultiplier::ShiftAdd
+                              : VerilogMultiplier::Dsp;
+    return settings;
+  };
+  return verilog;
+}
+
+/// Writes the Verilog package into `dir` (a staging directory); with
+/// `events`, its harness data holds their raw input integers.
+Error emitVerilog(mlir::ModuleOp module, const std::string &dir,
+                  const DriverOptions &options, const EventTable *events,
+                  VerilogReport &report) {
+  auto verilog = verilogOptions(module, options);
+  if (!verilog)
+    return verilog.takeError();
+  std::vector<float> inputs;
+  if (events) {
+    inputs.assign(events->values.begin(), events->values.end());
+    verilog->inputs = &inputs;
+    verilog->events = events->rows();
+  }
+  return emitVerilogPackage(module, dir, *verilog, &report);
+}
+
+/// Runs the package's Yosys script (synth_xilinx) in `dir`, its log in
+/// `work`, adds the resources to its report.json and returns them.
+Expected<YosysResources> synthesizeWithYosys(const std::string &dir,
+                                             const std::string &work) {
+  if (!llvm::sys::findProgramByName("yosys"))
+    return makeError("--synth yosys: 'yosys' not found on PATH; install "
+                     "Yosys (0.23 or later) to count resources");
+  std::string log = work + "/yosys.log";
+  auto start = std::chrono::steady_clock::now();
+  if (Error err = runStep(
+          "synthesis with yosys",
+          {"cmake", "-E", "chdir", dir, "yosys", "-s", "synth_yosys.ys"}, log))
+    return err;
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  auto buffer = llvm::MemoryBuffer::getFile(log);
+  if (!buffer)
+    return makeError(log + ": " + buffer.getError().message());
+  auto resources = parseYosysStat((*buffer)->getBuffer());
+  if (!resources)
+    return makeError("--synth yosys: " + llvm::toString(resources.takeError()) +
+                     "; see " + log);
+  resources->seconds = seconds;
+  if (Error err = addYosysToReport(dir, *resources, kYosysFamily))
+    return err;
+  return *resources;
+}
+
+Error runCompileVerilog(mlir::ModuleOp module, const DriverOptions &options) {
+  std::optional<EventTable> events;
+  if (!options.input.empty()) {
+    auto width = eventInputWidth(module);
+    if (!width)
+      return width.takeError();
+    auto table = readEvents(options.input, *width);
+    if (!table)
+      return table.takeError();
+    events = std::move(*table);
+  }
+  std::string out =
+      options.output.empty() ? defaultOutput(module, options) : options.output;
+  auto staged = StagedDirectory::create(out);
+  if (!staged)
+    return staged.takeError();
+  VerilogReport report;
+  if (Error err = emitVerilog(module, staged->path(), options,
+                              events ? &*events : nullptr, report))
+    return err;
+  std::optional<YosysResources> resources;
+  if (options.synth == "yosys") {
+    auto scratch = ScratchDirectory::create("ariadnec-yosys", options.keep);
+    if (!scratch)
+      return scratch.takeError();
+    auto synthesized = synthesizeWithYosys(staged->path(), scratch->path());
+    if (!synthesized) {
+      scratch->keep();
+      return synthesized.takeError();
+    }
+    resources = *synthesized;
+  }
+  if (Error err = staged->commit())
+    return err;
+  printTypes(module, llvm::errs());
+  llvm::errs() << "ariadnec: RTL pipeline\n" << formatVerilogReport(report);
+  if (resources) {
+    // The HLS estimate of the same module, for comparison.
+    HlsEstimate estimate;
+    auto scratch = ScratchDirectory::create("ariadnec-hls-estimate", false);
+    if (scratch) {
+      HlsOptions hls;
+      hls.precision = options.precision;
+      if (Error err = emitHlsProject(module, scratch->path(), hls, &estimate))
+        llvm::consumeError(std::move(err));
+    } else {
+      llvm::consumeError(scratch.takeError());
+    }
+    llvm::errs() << "ariadnec: yosys synth_xilinx -family " << kYosysFamily
+                 << " (" << llvm::format("%.1f", resources->seconds) << " s)\n"
+                 << formatYosysResources(*resources)
+                 << "ariadnec: HLS estimate of the same model: " << estimate.dsp
+                 << " DSP, " << estimate.romBits << " ROM bits, latency "
+                 << estimate.latency << " cycles\n";
+  }
+  llvm::errs() << "ariadnec: wrote " << out << " (target verilog, precision "
+               << options.precision << ")\n";
+  return Error::success();
+}
+
+/// validate --target verilog: the RTL built with Verilator and streamed one
+/// event per clock; its raw outputs must equal the emulator's, and the
+/// measured latency the pipeline's.
+Error runValidateVerilog(mlir::ModuleOp module, const DriverOptions &options) {
+  auto reference = rawReference(module, options);
+  if (!reference)
+    return reference.takeError();
+  if (!llvm::sys::findProgramByName("verilator"))
+    return makeError("validate --target verilog: 'verilator' not found on "
+                     "PATH; install Verilator (5.0 or later)");
+  Emulator &emulator = *reference->emulator;
+  const EventTable &events = reference->events;
+  const std::vector<int64_t> &expected = reference->expected;
+  size_t outWidth = emulator.eventOutputSize();
+
+  auto scratch = ScratchDirectory::create("ariadnec-validate", options.keep);
+  if (!scratch)
+    return scratch.takeError();
+  const std::string &work = scratch->path();
+  std::string package = options.output.empty() ? work + "/rtl" : options.output;
+  auto staged = StagedDirectory::create(package);
+  if (!staged)
+    return staged.takeError();
+  VerilogReport report;
+  if (Error err = emitVerilog(module, staged->path(), options, &events, report))
+    return err;
+  const std::string &dir = staged->path();
+  std::string name = report.top, log = work + "/verilator.log";
+  std::string simulation = work + "/obj_dir/" + name + "_sim";
+  std::string rawCsv = work + "/rtl_raw.csv", latencyFile = work + "/latency";
+  auto start = std::chrono::steady_clock::now();
+  Error err = runStep("building the Verilator model",
+                      {"verilator", "--cc", "--exe", "--build", "-j", "2",
+                       "-Wno-WIDTH", "--top-module", name, "-Mdir",
+                       work + "/obj_dir", dir + "/rtl/" + name + ".v",
+                       dir + "/verilator/" + name + "_harness.cpp", "-o",
+                       name + "_sim"},
+                      log);
+  double buildSeconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  if (!err)
+    err = runStep(
+        "running the Verilator simulation",
+        {simulation, dir + "/tb_data/input_raw.csv", rawCsv, latencyFile}, log);
+  if (err) {
+    scratch->keep();
+    return err;
+  }
+  auto actual = readRawCsv(rawCsv, outWidth);
+  if (!actual) {
+    scratch->keep();
+    return actual.takeError();
+  }
+  if (Error err = compareRawOutputs(module.getContext(), emulator, expected,
+                                    *actual, outWidth, "RTL simulation"))
+    return err;
+  auto latencyText = llvm::MemoryBuffer::getFile(latencyFile);
+  int64_t latency = -1;
+  if (!latencyText ||
+      (*latencyText)->getBuffer().trim().getAsInteger(10, latency))
+    return makeError("validate: the Verilator harness wrote no latency; see " +
+                     log);
+  if (latency != report.latency)
+    return makeError("validate: measured latency " + llvm::Twine(latency) +
+                     " cycles, the pipeline has " +
+                     llvm::Twine(report.latency));
+  llvm::outs() << "validate: latency " << latency
+               << " cycles, one event per clock (Verilator build "
+               << llvm::format("%.1f", buildSeconds) << " s)\n";
   if (options.keep)
     llvm::errs() << "ariadnec: build tree kept in " << work << "\n";
   return staged->commit();
@@ -726,6 +960,8 @@ Error runValidateHls(mlir::ModuleOp module, const DriverOptions &options) {
 Error runValidate(mlir::ModuleOp module, const DriverOptions &options) {
   if (options.target == "hls")
     return runValidateHls(module, options);
+  if (options.target == "verilog")
+    return runValidateVerilog(module, options);
   auto emulator = Emulator::create(theFunction(module));
   if (!emulator)
     return emulator.takeError();

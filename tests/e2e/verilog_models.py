@@ -1,0 +1,279 @@
+#!/usr/bin/python3
+"""End-to-end: the Verilog target through Verilator and Yosys.
+
+`ariadnec validate --target verilog` builds the RTL with Verilator, streams
+one event per clock and compares every raw output integer with the
+bit-accurate emulator (and the measured latency with the pipeline's):
+  - small MLPs exported by PyTorch at test time (one with ReLU, one ending in
+    softmax, one with tanh tables), at fixed<16,6> with DSP multipliers and
+    one register stage per layer, and at fixed<10,4,RND,SAT> with
+    shift-and-add multipliers and a register stage after every adder level,
+    on random events plus events at and beyond the limits of the types; a
+    model with two inputs concatenated and two outputs, and one with a 3-d
+    input flattened, at one of the two;
+  - a hand-written fx module that casts one input into every quantization
+    and overflow mode (narrowing, widening, signed and unsigned), and runs
+    relu, clamp, leaky_relu and scale, on values around every rounding tie
+    and beyond the ranges;
+  - `compile --synth yosys` on the ReLU MLP: report.json gains the LUT,
+    flip-flop, DSP and carry counts, with DSPs only for DSP multipliers;
+  - bad input: an unquantized model and a bad [verilog] key are clear
+    errors that leave no output directory.
+Without verilator (or yosys) on PATH those checks are skipped.
+Usage: verilog_models.py ARIADNEC WORKDIR
+"""
+import concurrent.futures
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import threading
+import zlib
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pytorch_models import (LIMIT_VALUES, FlattenHead, TwoHeads,  # noqa: E402
+                            write_csv)
+
+TORCH_LOCK = threading.Lock()
+# (precision, [verilog] config)
+SETTINGS = [
+    ("fixed<16,6>", 'multiplier = "dsp"\npipeline = "layer"\n'),
+    ("fixed<10,4,RND,SAT>", 'multiplier = "shift_add"\npipeline = 1\n'),
+]
+
+
+class SoftmaxHead(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = torch.nn.Linear(6, 8)
+        self.out = torch.nn.Linear(8, 4)
+
+    def forward(self, x):
+        return torch.softmax(self.out(torch.relu(self.fc(x))), dim=1)
+
+
+# name, builder, input shapes (batch dropped), settings checked
+MODELS = [
+    ("relu_mlp", lambda: torch.nn.Sequential(
+        torch.nn.Linear(8, 12), torch.nn.ReLU(), torch.nn.Linear(12, 3)),
+     [(8,)], SETTINGS),
+    ("softmax_mlp", SoftmaxHead, [(6,)], SETTINGS),
+    ("tanh_mlp", lambda: torch.nn.Sequential(
+        torch.nn.Linear(5, 6), torch.nn.Tanh(), torch.nn.Linear(6, 2),
+        torch.nn.Sigmoid()), [(5,)], SETTINGS),
+    # Two inputs concatenated and two outputs; a 3-d input flattened.
+    ("two_heads", TwoHeads, [(4,), (3,)], SETTINGS[:1]),
+    ("flatten_head", FlattenHead, [(3, 4)], SETTINGS[1:]),
+]
+
+QUANT = ["TRN", "TRN_ZERO", "RND", "RND_ZERO", "RND_MIN_INF", "RND_INF",
+         "RND_CONV"]
+OVERFLOW = ["WRAP", "SAT", "SAT_ZERO", "SAT_SYM"]
+
+
+def run(args):
+    return subprocess.run(args, capture_output=True, text=True)
+
+
+def validate(ariadnec, model, precision, config, events, out_dir, extra=()):
+    args = [ariadnec, "validate", model, "--target", "verilog", "--input",
+            events, "-o", out_dir]
+    if precision:
+        args += ["--precision", precision]
+    if config:
+        args += ["--config", config]
+    result = run(args + list(extra))
+    text = result.stdout + result.stderr
+    if result.returncode != 0:
+        return f"validate failed: {text.strip()}"
+    if "agree bit for bit" not in text or "latency" not in text:
+        return f"validate printed no agreement or latency: {text.strip()}"
+    report = json.load(open(os.path.join(out_dir, "report.json")))
+    latency = report["totals"]["latency_cycles"]
+    if f"latency {latency} cycles" not in text:
+        return f"report.json latency {latency} not the measured one: {text}"
+    return None
+
+
+def export(workdir, name, build, shapes):
+    with TORCH_LOCK:
+        torch.manual_seed(zlib.crc32(name.encode()))
+        model = build().eval()
+        inputs = [torch.randn(48, *s) * 2 for s in shapes]
+        with torch.no_grad():
+            outputs = model(*inputs)
+        count = 1 if isinstance(outputs, torch.Tensor) else len(outputs)
+        in_names = [f"x{i}" for i in range(len(shapes))]
+        out_names = [f"y{i}" for i in range(count)]
+        path = os.path.join(workdir, name + ".onnx")
+        torch.onnx.export(model, tuple(inputs), path, input_names=in_names,
+                          output_names=out_names,
+                          dynamic_axes={n: {0: "events"}
+                                        for n in in_names + out_names},
+                          opset_version=13)
+        flat = torch.cat([t.reshape(48, -1) for t in inputs], dim=1)
+    events = os.path.join(workdir, name + "_events.csv")
+    width = flat.shape[1]
+    write_csv(events, flat.tolist() + [[v] * width for v in LIMIT_VALUES])
+    return path, events
+
+
+def check_model(ariadnec, workdir, name, build, shapes, settings):
+    path, events = export(workdir, name, build, shapes)
+    for index, (precision, section) in enumerate(settings):
+        config = os.path.join(workdir, f"{name}_{index}.toml")
+        with open(config, "w") as f:
+            f.write("[verilog]\n" + section)
+        error = validate(ariadnec, path, precision, config, events,
+                         os.path.join(workdir, f"{name}_{index}_rtl"))
+        if error:
+            return f"{precision}: {error}"
+    return None
+
+
+def cast_module(path):
+    """quantize -> a cast into every mode, relu, clamp, leaky_relu, scale."""
+    src = "!fx.fixed<20, 8>"
+    targets = []
+    for q in QUANT:
+        for o in OVERFLOW:
+            # Narrowing (7 bits dropped), unsigned, and widening by 2 bits
+            # with overflow.
+            targets += [f"!fx.fixed<8, 3, {q}, {o}>",
+                        f"!fx.ufixed<6, 2, {q}, {o}>",
+                        f"!fx.fixed<14, 0, {q}, {o}>"]
+    lines = ["func.func @casts(%x: tensor<?x4xf32>) -> ("]
+    results = [f"tensor<?x4xf32>" for _ in targets] + ["tensor<?x4xf32>"] * 4
+    lines[0] += ", ".join(results) + ") {"
+    lines.append(f"  %q = fx.quantize %x : (tensor<?x4xf32>) -> "
+                 f"tensor<?x4x{src}>")
+    outs = []
+    for i, t in enumerate(targets):
+        lines.append(f"  %c{i} = fx.cast %q : (tensor<?x4x{src}>) -> "
+                     f"tensor<?x4x{t}>")
+        lines.append(f"  %d{i} = fx.dequantize %c{i} : (tensor<?x4x{t}>) -> "
+                     f"tensor<?x4xf32>")
+        outs.append(f"%d{i}")
+    lines += [
+        f"  %r = fx.relu %q : tensor<?x4x{src}>",
+        f"  %k = fx.clamp %r {{low = -4096 : i64, high = 20000 : i64}} : "
+        f"tensor<?x4x{src}>",
+        f"  %l = fx.leaky_relu %q {{alpha = -13 : i64, alpha_type = "
+        f"!fx.fixed<8, 1>}} : (tensor<?x4x{src}>) -> "
+        f"tensor<?x4x!fx.fixed<12, 5, RND_CONV, SAT>>",
+        f"  %s = fx.scale %q {{scale = dense<[51, -7, 100, 3]> : "
+        f"tensor<4xi64>, scale_type = !fx.fixed<8, 0>, offset = "
+        f"dense<[64]> : tensor<1xi64>, offset_type = !fx.fixed<8, 1>}} : "
+        f"(tensor<?x4x{src}>) -> tensor<?x4x!fx.fixed<10, 4, RND, SAT_SYM>>",
+    ]
+    for name, t in [("k", src), ("l", "!fx.fixed<12, 5, RND_CONV, SAT>"),
+                    ("s", "!fx.fixed<10, 4, RND, SAT_SYM>"), ("r", src)]:
+        lines.append(f"  %o{name} = fx.dequantize %{name} : "
+                     f"(tensor<?x4x{t}>) -> tensor<?x4xf32>")
+        outs.append(f"%o{name}")
+    lines.append("  return " + ", ".join(outs) + " : " + ", ".join(results))
+    lines.append("}")
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def check_casts(ariadnec, workdir):
+    model = os.path.join(workdir, "casts.mlir")
+    cast_module(model)
+    rng = random.Random(7)
+    rows = []
+    # Raw values of fixed<20,8> (12 fractional bits) on and around the ties
+    # of 7 dropped bits, and beyond every target's range.
+    for _ in range(150):
+        rows.append([(rng.randint(-2**19, 2**19 - 1)) / 4096.0
+                     for _ in range(4)])
+    for base in range(-300, 300, 4):
+        rows.append([(base * 128 + d) / 4096.0 for d in (64, -64, 63, 65)])
+    rows += [[v] * 4 for v in (127.999, -128.0, 3.984375, -4.0, 4.0, 0.5,
+                               -0.5, 1000.0, -1000.0, 0.0)]
+    events = os.path.join(workdir, "casts_events.csv")
+    write_csv(events, rows)
+    return validate(ariadnec, model, None, None, events,
+                    os.path.join(workdir, "casts_rtl"))
+
+
+def check_yosys(ariadnec, workdir):
+    path, _ = export(workdir, "yosys_mlp", MODELS[0][1], MODELS[0][2])
+    counts = {}
+    for style in ["dsp", "shift_add"]:
+        config = os.path.join(workdir, f"yosys_{style}.toml")
+        with open(config, "w") as f:
+            f.write(f'[verilog]\nmultiplier = "{style}"\n')
+        out = os.path.join(workdir, f"yosys_{style}")
+        result = run([ariadnec, "compile", path, "--target", "verilog",
+                      "--precision", "fixed<8,3>", "--config", config,
+                      "--synth", "yosys", "-o", out])
+        if result.returncode != 0:
+            return f"--synth yosys failed: {result.stderr.strip()}"
+        if "LUT" not in result.stderr or "HLS estimate" not in result.stderr:
+            return f"no resource table printed: {result.stderr}"
+        counts[style] = json.load(open(os.path.join(out, "report.json")))["yosys"]
+        if counts[style]["luts"] <= 0 or counts[style]["flip_flops"] <= 0:
+            return f"{style}: no LUTs or flip-flops: {counts[style]}"
+    if counts["shift_add"]["dsps"] != 0:
+        return f"shift_add used DSPs: {counts['shift_add']}"
+    if counts["dsp"]["dsps"] <= 0:
+        return f"dsp used no DSPs: {counts['dsp']}"
+    return None
+
+
+def check_errors(ariadnec, workdir):
+    path, events = export(workdir, "bad_mlp", MODELS[0][1], MODELS[0][2])
+    out = os.path.join(workdir, "bad_out")
+    result = run([ariadnec, "compile", path, "--target", "verilog", "-o", out])
+    if result.returncode == 0 or "not quantized" not in result.stderr:
+        return f"unquantized model: {result.returncode} {result.stderr}"
+    if os.path.exists(out):
+        return "unquantized model left an output directory"
+    config = os.path.join(workdir, "bad.toml")
+    with open(config, "w") as f:
+        f.write('[verilog]\nmultiplier = "booth"\n')
+    result = run([ariadnec, "compile", path, "--target", "verilog",
+                  "--precision", "fixed<16,6>", "--config", config, "-o", out])
+    if result.returncode == 0 or f"{config}:2:" not in result.stderr:
+        return f"bad multiplier not located: {result.stderr}"
+    if os.path.exists(out):
+        return "bad config left an output directory"
+    return None
+
+
+def main():
+    ariadnec, workdir = sys.argv[1], sys.argv[2]
+    shutil.rmtree(workdir, ignore_errors=True)
+    os.makedirs(workdir)
+    checks = [("errors", lambda: check_errors(ariadnec, workdir))]
+    if shutil.which("verilator"):
+        checks += [(name, lambda n=name, b=build, s=shapes, t=settings:
+                    check_model(ariadnec, workdir, n, b, s, t))
+                   for name, build, shapes, settings in MODELS]
+        checks.append(("casts", lambda: check_casts(ariadnec, workdir)))
+    else:
+        print("skip Verilator checks: verilator not found")
+    if shutil.which("yosys"):
+        checks.append(("yosys", lambda: check_yosys(ariadnec, workdir)))
+    else:
+        print("skip Yosys check: yosys not found")
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        errors = list(pool.map(lambda c: c[1](), checks))
+    failed = 0
+    for (name, _), error in zip(checks, errors):
+        if error:
+            failed += 1
+            print(f"FAIL {name}: {error}")
+        else:
+            print(f"ok   {name}")
+    print(f"{len(checks) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
