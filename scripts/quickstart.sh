@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds ariadnec, and runs the main job, the
 # neural z-vertex trigger from simulation to firmware: simulate drift-chamber
-# events, train the five experts with LibTorch, compile expert 0 to a Vitis
-# HLS project with the example's firmware quantization (16 bits), validate
-# its fixed-point C++ package bit for bit against the emulator, and plot its
-# z resolution in float and fixed point.
+# events, train the five experts with LibTorch, compile each to a Vitis HLS
+# project and to Verilog with the example's firmware quantization (16 bits),
+# validate expert 0's fixed-point C++ package bit for bit against the
+# emulator, and plot its z resolution in float and fixed point.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -21,7 +21,20 @@ rm -rf "$run"
   -o out/runs --no-progress
 events="$run/expert_0_inputs.csv"
 firmware=examples/neurotrigger/firmware.toml
-rm -rf out/expert_0_hls out/expert_0_cpp
+# Every expert to an HLS project and to RTL; expert 0's HLS project with its
+# test bench data.
+for n in 1 2 3 4; do
+  for target in hls verilog; do
+    rm -rf "out/expert_${n}_$target"
+    "$ariadnec" compile "$run/expert_$n.onnx" --target $target \
+      --config "$firmware" -o "out/expert_${n}_$target" 2>out/compile.log ||
+      { cat out/compile.log; exit 1; }
+  done
+done
+echo "compiled experts 1-4: out/expert_N_hls/, out/expert_N_verilog/"
+rm -rf out/expert_0_hls out/expert_0_verilog out/expert_0_cpp
+"$ariadnec" compile "$run/expert_0.onnx" --target verilog --config "$firmware" \
+  -o out/expert_0_verilog 2>&1 | grep -A100 '^ariadnec: RTL pipeline'
 "$ariadnec" compile "$run/expert_0.onnx" --target hls --config "$firmware" \
   --input "$events" -o out/expert_0_hls
 "$ariadnec" validate "$run/expert_0.onnx" --target cpp --config "$firmware" \

@@ -126,6 +126,14 @@ Error optimize(mlir::ModuleOp module, const std::string &model) {
 Expected<EventTable> readEvents(const std::string &path, size_t width);
 
 /// Whether the options ask for a fixed-point model.
+/// The precision the model is compiled at, as printed and recorded:
+/// --precision, or "config FILE" when a config alone sets it.
+std::string precisionLabel(const DriverOptions &options) {
+  if (options.precision == "float" && !options.config.empty())
+    return "config " + options.config;
+  return options.precision;
+}
+
 bool wantsFixedPoint(const DriverOptions &options) {
   return options.precision != "float" || !options.config.empty();
 }
@@ -190,10 +198,7 @@ Error quantize(mlir::ModuleOp module, const DriverOptions &options) {
     return makeError(options.model + ": quantization failed: " + diagnostics);
   theFunction(module)->setAttr(
       "ariadne.precision",
-      mlir::StringAttr::get(module.getContext(),
-                            options.precision == "float"
-                                ? "config " + options.config
-                                : options.precision));
+      mlir::StringAttr::get(module.getContext(), precisionLabel(options)));
   return Error::success();
 }
 
@@ -272,8 +277,7 @@ Expected<std::vector<int64_t>> emulateRaw(Emulator &emulator,
 Expected<HlsOptions> hlsOptions(mlir::ModuleOp module,
                                 const DriverOptions &options) {
   HlsOptions hls;
-  hls.precision = options.precision == "float" ? "config " + options.config
-                                               : options.precision;
+  hls.precision = precisionLabel(options);
   if (options.config.empty())
     return hls;
   auto config = quant::parseQuantConfig(options.config, module.getContext());
@@ -367,7 +371,7 @@ Error runCompileHls(mlir::ModuleOp module, const DriverOptions &options) {
   printTypes(module, llvm::errs());
   llvm::errs() << "ariadnec: HLS estimate\n" << formatHlsEstimate(estimate);
   llvm::errs() << "ariadnec: wrote " << out << " (target hls, precision "
-               << options.precision << ")\n";
+               << precisionLabel(options) << ")\n";
   return Error::success();
 }
 
@@ -405,7 +409,7 @@ Error runCompile(mlir::ModuleOp module, const DriverOptions &options) {
   if (wantsFixedPoint(options))
     printTypes(module, llvm::errs());
   llvm::errs() << "ariadnec: wrote " << out << " (target " << options.target
-               << ", precision " << options.precision << ")\n";
+               << ", precision " << precisionLabel(options) << ")\n";
   return Error::success();
 }
 
@@ -755,8 +759,7 @@ Error runValidateHls(mlir::ModuleOp module, const DriverOptions &options) {
 Expected<VerilogOptions> verilogOptions(mlir::ModuleOp module,
                                         const DriverOptions &options) {
   VerilogOptions verilog;
-  verilog.precision = options.precision == "float" ? "config " + options.config
-                                                   : options.precision;
+  verilog.precision = precisionLabel(options);
   if (options.config.empty())
     return verilog;
   auto config = quant::parseQuantConfig(options.config, module.getContext());
@@ -864,7 +867,7 @@ Error runCompileVerilog(mlir::ModuleOp module, const DriverOptions &options) {
     auto scratch = ScratchDirectory::create("ariadnec-hls-estimate", false);
     if (scratch) {
       HlsOptions hls;
-      hls.precision = options.precision;
+      hls.precision = precisionLabel(options);
       if (Error err = emitHlsProject(module, scratch->path(), hls, &estimate))
         llvm::consumeError(std::move(err));
     } else {
@@ -878,7 +881,7 @@ Error runCompileVerilog(mlir::ModuleOp module, const DriverOptions &options) {
                  << estimate.latency << " cycles\n";
   }
   llvm::errs() << "ariadnec: wrote " << out << " (target verilog, precision "
-               << options.precision << ")\n";
+               << precisionLabel(options) << ")\n";
   return Error::success();
 }
 
