@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "backends/hls/HlsEmitter.h"
 
+#include "backends/common/ElementSources.h"
 #include "backends/cpp/CppEmitter.h"
 #include "passes/FX/FXOps.h"
 #include "passes/FX/Precision.h"
@@ -523,8 +524,8 @@ LogicalResult emitReshape(Operation *op, HlsEmission &emission) {
 
 /// Transpose, slice and concat: element copies through an index table
 /// (pure wiring in hardware).
-LogicalResult emitGather(Operation *op, HlsEmission &emission,
-                         ArrayRef<std::pair<unsigned, int64_t>> sources) {
+LogicalResult emitGather(Operation *op, HlsEmission &emission) {
+  SmallVector<ElementSource> sources = elementSources(op);
   std::string id = emission.identifier(op);
   emission.parameters() << "// " << emission.layerName(op) << ": "
                         << op->getName().getStringRef() << "\n";
@@ -544,83 +545,6 @@ LogicalResult emitGather(Operation *op, HlsEmission &emission,
   return success();
 }
 
-/// The event shape of a value (batch dimension dropped).
-SmallVector<int64_t> eventShape(Value v, bool &batched) {
-  auto shape = llvm::cast<RankedTensorType>(v.getType()).getShape();
-  batched = !shape.empty() && ShapedType::isDynamic(shape.front());
-  return SmallVector<int64_t>(batched ? shape.drop_front() : shape);
-}
-
-LogicalResult emitTranspose(Operation *operation, HlsEmission &emission) {
-  auto op = llvm::cast<nn::TransposeOp>(operation);
-  bool batched = false;
-  SmallVector<int64_t> in = eventShape(op.getInput(), batched);
-  SmallVector<int64_t> perm(op.getPerm());
-  if (batched) {
-    perm.erase(perm.begin());
-    for (int64_t &p : perm)
-      --p;
-  }
-  SmallVector<int64_t> out;
-  for (int64_t p : perm)
-    out.push_back(in[p]);
-  auto inStrides = nn::stridesOf(in);
-  SmallVector<std::pair<unsigned, int64_t>> sources;
-  SmallVector<int64_t> index(out.size(), 0);
-  for (int64_t flat = 0, total = cpp::product(out); flat < total; ++flat) {
-    int64_t rest = flat, offset = 0;
-    for (size_t d = out.size(); d-- > 0;) {
-      index[d] = rest % out[d];
-      rest /= out[d];
-      offset += index[d] * inStrides[perm[d]];
-    }
-    sources.push_back({0u, offset});
-  }
-  return emitGather(op, emission, sources);
-}
-
-LogicalResult emitSlice(Operation *operation, HlsEmission &emission) {
-  auto op = llvm::cast<nn::SliceOp>(operation);
-  bool batched = false;
-  SmallVector<int64_t> in = eventShape(op.getInput(), batched);
-  SmallVector<int64_t> out = eventShape(op.getOutput(), batched);
-  ArrayRef<int64_t> starts = op.getStarts(), steps = op.getSteps();
-  if (batched) {
-    starts = starts.drop_front();
-    steps = steps.drop_front();
-  }
-  auto inStrides = nn::stridesOf(in);
-  SmallVector<std::pair<unsigned, int64_t>> sources;
-  for (int64_t flat = 0, total = cpp::product(out); flat < total; ++flat) {
-    int64_t rest = flat, offset = 0;
-    for (size_t d = out.size(); d-- > 0;) {
-      int64_t i = rest % out[d];
-      rest /= out[d];
-      offset += (starts[d] + i * steps[d]) * inStrides[d];
-    }
-    sources.push_back({0u, offset});
-  }
-  return emitGather(op, emission, sources);
-}
-
-LogicalResult emitConcat(Operation *operation, HlsEmission &emission) {
-  auto op = llvm::cast<nn::ConcatOp>(operation);
-  bool batched = false;
-  SmallVector<int64_t> out = eventShape(op.getOutput(), batched);
-  int64_t axis = op.getAxis() - (batched ? 1 : 0);
-  int64_t outer = cpp::product(ArrayRef<int64_t>(out).take_front(axis));
-  SmallVector<std::pair<unsigned, int64_t>> sources;
-  for (int64_t o = 0; o < outer; ++o)
-    for (auto [index, input] : llvm::enumerate(op.getInputs())) {
-      bool inBatched = false;
-      SmallVector<int64_t> shape = eventShape(input, inBatched);
-      int64_t chunk = cpp::product(ArrayRef<int64_t>(shape).drop_front(axis));
-      for (int64_t c = 0; c < chunk; ++c)
-        sources.push_back({unsigned(index), o * chunk + c});
-    }
-  return emitGather(op, emission, sources);
-}
-
 } // namespace
 
 void populateHlsPatterns(llvm::StringMap<HlsPattern> &patterns) {
@@ -633,9 +557,9 @@ void populateHlsPatterns(llvm::StringMap<HlsPattern> &patterns) {
   patterns[fx::TableOp::getOperationName()] = emitTable;
   patterns[fx::SoftmaxOp::getOperationName()] = emitSoftmax;
   patterns[nn::ReshapeOp::getOperationName()] = emitReshape;
-  patterns[nn::TransposeOp::getOperationName()] = emitTranspose;
-  patterns[nn::SliceOp::getOperationName()] = emitSlice;
-  patterns[nn::ConcatOp::getOperationName()] = emitConcat;
+  patterns[nn::TransposeOp::getOperationName()] = emitGather;
+  patterns[nn::SliceOp::getOperationName()] = emitGather;
+  patterns[nn::ConcatOp::getOperationName()] = emitGather;
 }
 
 } // namespace hls

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 #include "backends/verilog/VerilogEmitter.h"
 
+#include "backends/common/ElementSources.h"
 #include "backends/cpp/CppEmitter.h"
 #include "passes/FX/FXOps.h"
 #include "passes/FX/Precision.h"
@@ -1018,19 +1019,12 @@ LogicalResult emitSoftmax(Operation *operation, VerilogEmission &emission) {
   return success();
 }
 
-/// The event shape of a value (batch dimension dropped).
-SmallVector<int64_t> eventShape(Value v, bool &batched) {
-  auto shape = llvm::cast<RankedTensorType>(v.getType()).getShape();
-  batched = !shape.empty() && ShapedType::isDynamic(shape.front());
-  return SmallVector<int64_t>(batched ? shape.drop_front() : shape);
-}
-
-/// Data movement: element `i` of the result is element `source.second` of
-/// operand `source.first`. Wiring only.
-LogicalResult emitGather(Operation *op, VerilogEmission &emission,
-                         ArrayRef<std::pair<unsigned, int64_t>> sources) {
+/// Data movement (reshape, transpose, slice, concat): element `i` of the
+/// result is element `source.second` of operand `source.first`. Wiring
+/// only.
+LogicalResult emitGather(Operation *op, VerilogEmission &emission) {
   std::vector<Signal> out;
-  for (auto [operand, index] : sources)
+  for (auto [operand, index] : elementSources(op))
     out.push_back(emission.signalsOf(op->getOperand(operand))[size_t(index)]);
   VerilogLayerReport report;
   report.name = emission.layerName(op);
@@ -1039,81 +1033,6 @@ LogicalResult emitGather(Operation *op, VerilogEmission &emission,
   emission.addLayer(report);
   emission.bind(op->getResult(0), std::move(out));
   return success();
-}
-
-LogicalResult emitReshape(Operation *op, VerilogEmission &emission) {
-  SmallVector<std::pair<unsigned, int64_t>> sources;
-  for (size_t i = 0; i < emission.signalsOf(op->getOperand(0)).size(); ++i)
-    sources.push_back({0u, int64_t(i)});
-  return emitGather(op, emission, sources);
-}
-
-LogicalResult emitTranspose(Operation *operation, VerilogEmission &emission) {
-  auto op = llvm::cast<nn::TransposeOp>(operation);
-  bool batched = false;
-  SmallVector<int64_t> in = eventShape(op.getInput(), batched);
-  SmallVector<int64_t> perm(op.getPerm());
-  if (batched) {
-    perm.erase(perm.begin());
-    for (int64_t &p : perm)
-      --p;
-  }
-  SmallVector<int64_t> out;
-  for (int64_t p : perm)
-    out.push_back(in[p]);
-  auto inStrides = nn::stridesOf(in);
-  SmallVector<std::pair<unsigned, int64_t>> sources;
-  for (int64_t flat = 0, total = cpp::product(out); flat < total; ++flat) {
-    int64_t rest = flat, offset = 0;
-    for (size_t d = out.size(); d-- > 0;) {
-      offset += (rest % out[d]) * inStrides[perm[d]];
-      rest /= out[d];
-    }
-    sources.push_back({0u, offset});
-  }
-  return emitGather(op, emission, sources);
-}
-
-LogicalResult emitSlice(Operation *operation, VerilogEmission &emission) {
-  auto op = llvm::cast<nn::SliceOp>(operation);
-  bool batched = false;
-  SmallVector<int64_t> in = eventShape(op.getInput(), batched);
-  SmallVector<int64_t> out = eventShape(op.getOutput(), batched);
-  ArrayRef<int64_t> starts = op.getStarts(), steps = op.getSteps();
-  if (batched) {
-    starts = starts.drop_front();
-    steps = steps.drop_front();
-  }
-  auto inStrides = nn::stridesOf(in);
-  SmallVector<std::pair<unsigned, int64_t>> sources;
-  for (int64_t flat = 0, total = cpp::product(out); flat < total; ++flat) {
-    int64_t rest = flat, offset = 0;
-    for (size_t d = out.size(); d-- > 0;) {
-      int64_t i = rest % out[d];
-      rest /= out[d];
-      offset += (starts[d] + i * steps[d]) * inStrides[d];
-    }
-    sources.push_back({0u, offset});
-  }
-  return emitGather(op, emission, sources);
-}
-
-LogicalResult emitConcat(Operation *operation, VerilogEmission &emission) {
-  auto op = llvm::cast<nn::ConcatOp>(operation);
-  bool batched = false;
-  SmallVector<int64_t> out = eventShape(op.getOutput(), batched);
-  int64_t axis = op.getAxis() - (batched ? 1 : 0);
-  int64_t outer = cpp::product(ArrayRef<int64_t>(out).take_front(axis));
-  SmallVector<std::pair<unsigned, int64_t>> sources;
-  for (int64_t o = 0; o < outer; ++o)
-    for (auto [index, input] : llvm::enumerate(op.getInputs())) {
-      bool inBatched = false;
-      SmallVector<int64_t> shape = eventShape(input, inBatched);
-      int64_t chunk = cpp::product(ArrayRef<int64_t>(shape).drop_front(axis));
-      for (int64_t c = 0; c < chunk; ++c)
-        sources.push_back({unsigned(index), o * chunk + c});
-    }
-  return emitGather(op, emission, sources);
 }
 
 } // namespace
@@ -1127,10 +1046,10 @@ void populateVerilogPatterns(llvm::StringMap<VerilogPattern> &patterns) {
   patterns[fx::ScaleOp::getOperationName()] = emitScale;
   patterns[fx::TableOp::getOperationName()] = emitTable;
   patterns[fx::SoftmaxOp::getOperationName()] = emitSoftmax;
-  patterns[nn::ReshapeOp::getOperationName()] = emitReshape;
-  patterns[nn::TransposeOp::getOperationName()] = emitTranspose;
-  patterns[nn::SliceOp::getOperationName()] = emitSlice;
-  patterns[nn::ConcatOp::getOperationName()] = emitConcat;
+  patterns[nn::ReshapeOp::getOperationName()] = emitGather;
+  patterns[nn::TransposeOp::getOperationName()] = emitGather;
+  patterns[nn::SliceOp::getOperationName()] = emitGather;
+  patterns[nn::ConcatOp::getOperationName()] = emitGather;
 }
 
 } // namespace verilog
