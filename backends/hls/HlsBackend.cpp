@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "backends/hls/HlsBackend.h"
 
+#include "backends/common/HardwareBoundary.h"
 #include "backends/common/PackageFiles.h"
 #include "backends/common/Template.h"
 #include "backends/cpp/CppEmitter.h"
@@ -46,14 +47,6 @@ struct Port {
   int64_t size = 0;
   std::string modelName;
 };
-
-std::string tensorName(func::FuncOp fn, unsigned index, bool input) {
-  StringAttr name = input
-                        ? fn.getArgAttrOfType<StringAttr>(index, "nn.name")
-                        : fn.getResultAttrOfType<StringAttr>(index, "nn.name");
-  return name ? name.str()
-              : (input ? "input" : "output") + std::to_string(index);
-}
 
 /// The test bench's per-event code: quantize the inputs, call the top
 /// function, compare (and write) the raw outputs.
@@ -218,65 +211,39 @@ llvm::Error emitHlsProject(ModuleOp module, StringRef outDir,
   cpp::FirstErrorCapture errors(module.getContext());
   auto failWith = [&]() { return errors.take("hls target: emission failed"); };
 
-  auto functions = llvm::to_vector(module.getOps<func::FuncOp>());
-  if (functions.size() != 1 || functions.front().isExternal())
-    return makeError("hls target: the module must hold one function with a "
-                     "body");
-  func::FuncOp fn = functions.front();
-  bool quantized = false;
-  fn.walk([&](Operation *op) {
-    quantized |= llvm::isa_and_nonnull<fx::FXDialect>(op->getDialect());
-  });
-  if (!quantized)
-    return makeError("hls target: the model is not quantized; give "
-                     "--precision 'fixed<W,I>', auto or a --config");
+  auto boundary = hardwareBoundary(module, "hls");
+  if (!boundary)
+    return boundary.takeError();
+  func::FuncOp fn = boundary->fn;
   std::string name = fn.getSymName().str();
   hls::HlsEmission emission(fn, options);
 
-  // Ports: each input enters through one fx.quantize, each output leaves
-  // through an fx.dequantize.
+  // Ports: an array of the fixed-point type per input and output.
   std::vector<Port> inputs, outputs;
   std::string portTypes;
-  for (BlockArgument arg : fn.getArguments()) {
-    auto users = llvm::to_vector(arg.getUsers());
-    auto quantize = users.size() == 1
-                        ? llvm::dyn_cast<fx::QuantizeOp>(users.front())
-                        : fx::QuantizeOp();
-    if (!quantize)
-      return makeError("hls target: input " + Twine(arg.getArgNumber()) +
-                       " must enter through exactly one fx.quantize");
+  auto addPort = [&](const BoundaryTensor &tensor, std::vector<Port> &ports) {
     Port port;
-    port.modelName = tensorName(fn, arg.getArgNumber(), true);
+    port.modelName = tensor.name;
     port.name = emission.unique(port.modelName);
     port.type = port.name + "_t";
-    port.fixed = llvm::cast<FixedType>(quantize.getType().getElementType());
-    port.size = emission.eventSize(quantize.getResult());
+    port.fixed = tensor.type;
+    port.size = tensor.size;
     portTypes +=
         "typedef " + hls::typeSpelling(port.fixed) + " " + port.type + ";\n";
-    emission.bindArray(quantize.getResult(), port.name, port.type);
-    inputs.push_back(port);
+    ports.push_back(port);
+  };
+  for (const BoundaryTensor &tensor : boundary->inputs) {
+    addPort(tensor, inputs);
+    emission.bindArray(tensor.value, inputs.back().name, inputs.back().type);
+  }
+  for (const BoundaryTensor &tensor : boundary->outputs) {
+    if (tensor.type.getWidth() > 53)
+      return makeError("hls target: output '" + tensor.name + "' is " +
+                       Twine(tensor.type.getWidth()) +
+                       " bits wide; the test bench compares up to 53");
+    addPort(tensor, outputs);
   }
   auto returnOp = llvm::cast<func::ReturnOp>(fn.getBody().front().back());
-  for (auto [index, value] : llvm::enumerate(returnOp.getOperands())) {
-    auto dequantize = value.getDefiningOp<fx::DequantizeOp>();
-    if (!dequantize)
-      return makeError("hls target: output " + Twine(index) +
-                       " must leave through an fx.dequantize");
-    Port port;
-    port.modelName = tensorName(fn, unsigned(index), false);
-    port.name = emission.unique(port.modelName);
-    port.type = port.name + "_t";
-    port.fixed =
-        llvm::cast<FixedType>(dequantize.getInput().getType().getElementType());
-    if (port.fixed.getWidth() > 53)
-      return makeError("hls target: output '" + port.modelName + "' is " +
-                       Twine(port.fixed.getWidth()) +
-                       " bits wide; the test bench compares up to 53");
-    port.size = emission.eventSize(value);
-    portTypes +=
-        "typedef " + hls::typeSpelling(port.fixed) + " " + port.type + ";\n";
-    outputs.push_back(port);
-  }
 
   llvm::StringMap<hls::HlsPattern> patterns;
   hls::populateHlsPatterns(patterns);

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "backends/verilog/VerilogBackend.h"
 
+#include "backends/common/HardwareBoundary.h"
 #include "backends/common/PackageFiles.h"
 #include "backends/cpp/CppEmitter.h"
 #include "backends/verilog/VerilogEmitter.h"
@@ -42,14 +43,6 @@ struct Port {
   FixedType fixed;
   int64_t size = 0;
 };
-
-std::string tensorName(func::FuncOp fn, unsigned index, bool input) {
-  StringAttr name = input
-                        ? fn.getArgAttrOfType<StringAttr>(index, "nn.name")
-                        : fn.getResultAttrOfType<StringAttr>(index, "nn.name");
-  return name ? name.str()
-              : (input ? "input" : "output") + std::to_string(index);
-}
 
 std::string portDeclaration(const Port &p, bool input) {
   std::string text;
@@ -230,43 +223,34 @@ llvm::Error emitVerilogPackage(ModuleOp module, StringRef outDir,
   auto failWith = [&]() {
     return errors.take("verilog target: emission failed");
   };
-  auto functions = llvm::to_vector(module.getOps<func::FuncOp>());
-  if (functions.size() != 1 || functions.front().isExternal())
-    return makeError("verilog target: the module must hold one function "
-                     "with a body");
-  func::FuncOp fn = functions.front();
-  bool quantized = false;
-  fn.walk([&](Operation *op) {
-    quantized |= llvm::isa_and_nonnull<fx::FXDialect>(op->getDialect());
-  });
-  if (!quantized)
-    return makeError("verilog target: the model is not quantized; give "
-                     "--precision 'fixed<W,I>', auto or a --config");
+  auto boundary = hardwareBoundary(module, "verilog");
+  if (!boundary)
+    return boundary.takeError();
+  func::FuncOp fn = boundary->fn;
   std::string name = fn.getSymName().str();
   verilog::VerilogEmission emission(fn, options);
 
   std::vector<Port> inputs, outputs;
   std::string inputWires;
-  for (BlockArgument arg : fn.getArguments()) {
-    auto users = llvm::to_vector(arg.getUsers());
-    auto quantize = users.size() == 1
-                        ? llvm::dyn_cast<fx::QuantizeOp>(users.front())
-                        : fx::QuantizeOp();
-    if (!quantize)
-      return makeError("verilog target: input " + Twine(arg.getArgNumber()) +
-                       " must enter through exactly one fx.quantize");
-    Port port;
-    port.modelName = tensorName(fn, arg.getArgNumber(), true);
-    port.name = emission.unique(port.modelName);
-    port.fixed = llvm::cast<FixedType>(quantize.getType().getElementType());
-    if (port.fixed.getWidth() > 64)
-      return makeError("verilog target: input '" + port.modelName + "' is " +
-                       Twine(port.fixed.getWidth()) +
+  auto portOf = [&](const BoundaryTensor &tensor,
+                    bool input) -> llvm::Expected<Port> {
+    if (tensor.type.getWidth() > 64)
+      return makeError(Twine("verilog target: ") +
+                       (input ? "input '" : "output '") + tensor.name +
+                       "' is " + Twine(tensor.type.getWidth()) +
                        " bits wide; ports carry at most 64");
-    auto shape = quantize.getType().getShape();
-    port.size = cpp::product(!shape.empty() && ShapedType::isDynamic(shape[0])
-                                 ? shape.drop_front()
-                                 : shape);
+    Port port;
+    port.modelName = tensor.name;
+    port.name = emission.unique(port.modelName);
+    port.fixed = tensor.type;
+    port.size = tensor.size;
+    return port;
+  };
+  for (const BoundaryTensor &tensor : boundary->inputs) {
+    auto portOrError = portOf(tensor, true);
+    if (!portOrError)
+      return portOrError.takeError();
+    Port &port = *portOrError;
     std::vector<Signal> signals;
     auto [low, high] = verilog::rangeOf(port.fixed);
     for (int64_t i = 0; i < port.size; ++i) {
@@ -285,32 +269,18 @@ llvm::Error emitVerilogPackage(ModuleOp module, StringRef outDir,
                           "$signed({1'b0, " + portName + "})", 0, low, high));
       }
     }
-    emission.bind(quantize.getResult(), std::move(signals));
+    emission.bind(tensor.value, std::move(signals));
     inputs.push_back(port);
   }
-  auto returnOp = llvm::cast<func::ReturnOp>(fn.getBody().front().back());
-  for (auto [index, value] : llvm::enumerate(returnOp.getOperands())) {
-    auto dequantize = value.getDefiningOp<fx::DequantizeOp>();
-    if (!dequantize)
-      return makeError("verilog target: output " + Twine(index) +
-                       " must leave through an fx.dequantize");
-    Port port;
-    port.modelName = tensorName(fn, unsigned(index), false);
-    port.name = emission.unique(port.modelName);
-    port.fixed =
-        llvm::cast<FixedType>(dequantize.getInput().getType().getElementType());
-    if (port.fixed.getWidth() > 64)
-      return makeError("verilog target: output '" + port.modelName + "' is " +
-                       Twine(port.fixed.getWidth()) +
-                       " bits wide; ports carry at most 64");
-    auto shape = dequantize.getInput().getType().getShape();
-    port.size = cpp::product(!shape.empty() && ShapedType::isDynamic(shape[0])
-                                 ? shape.drop_front()
-                                 : shape);
-    for (int64_t i = 0; i < port.size; ++i)
-      emission.unique(port.name + "_" + std::to_string(i));
-    outputs.push_back(port);
+  for (const BoundaryTensor &tensor : boundary->outputs) {
+    auto port = portOf(tensor, false);
+    if (!port)
+      return port.takeError();
+    for (int64_t i = 0; i < port->size; ++i)
+      emission.unique(port->name + "_" + std::to_string(i));
+    outputs.push_back(*port);
   }
+  auto returnOp = llvm::cast<func::ReturnOp>(fn.getBody().front().back());
 
   llvm::StringMap<verilog::VerilogPattern> patterns;
   verilog::populateVerilogPatterns(patterns);
