@@ -78,6 +78,27 @@ std::string locationName(Location loc) {
   return "";
 }
 
+std::string IdentifierTable::unique(StringRef base) {
+  std::string name = sanitizeIdentifier(base);
+  if (name.empty())
+    name = "v";
+  std::string candidate = name;
+  for (int i = 2; used.contains(candidate); ++i)
+    candidate = name + "_" + std::to_string(i);
+  used.insert(candidate);
+  return candidate;
+}
+
+std::string IdentifierTable::identifier(Operation *op) {
+  std::string name = locationName(op->getLoc());
+  return unique(name.empty() ? op->getName().stripDialect() : StringRef(name));
+}
+
+std::string IdentifierTable::layerName(Operation *op) {
+  std::string name = locationName(op->getLoc());
+  return name.empty() ? op->getName().getStringRef().str() : name;
+}
+
 std::string locationFile(Location loc) {
   if (auto file = llvm::dyn_cast<FileLineColLoc>(loc))
     return file.getFilename().str();

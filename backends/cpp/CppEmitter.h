@@ -21,6 +21,7 @@
 #include "mlir/IR/Operation.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -230,6 +231,23 @@ std::string sanitizeIdentifier(llvm::StringRef text);
 
 /// The ONNX node name of a location, or "".
 std::string locationName(mlir::Location loc);
+
+/// Identifiers unique within the files of one package: sanitized ONNX node
+/// names, else op names, numbered on a clash.
+class IdentifierTable {
+public:
+  /// Keeps `name` from being handed out.
+  void reserve(llvm::StringRef name) { used.insert(name); }
+  /// A fresh identifier from `base`.
+  std::string unique(llvm::StringRef base);
+  /// A fresh identifier for `op`: its ONNX node name, else its op name.
+  std::string identifier(mlir::Operation *op);
+  /// The name `op` has in reports: its ONNX node name, else its op name.
+  static std::string layerName(mlir::Operation *op);
+
+private:
+  llvm::StringSet<> used;
+};
 
 /// The source file of a location, or "".
 std::string locationFile(mlir::Location loc);

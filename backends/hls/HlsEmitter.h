@@ -9,6 +9,7 @@
 #ifndef ARIADNE_BACKENDS_HLS_HLSEMITTER_H
 #define ARIADNE_BACKENDS_HLS_HLSEMITTER_H
 
+#include "backends/cpp/CppEmitter.h"
 #include "backends/hls/HlsBackend.h"
 #include "passes/FX/FXTypes.h"
 
@@ -85,7 +86,7 @@ private:
   std::string paramsText, weightsText, bodyText;
   llvm::raw_string_ostream paramsOS, weightsOS, bodyOS;
   llvm::DenseMap<mlir::Value, std::pair<std::string, std::string>> arrays;
-  llvm::StringSet<> used;
+  cpp::IdentifierTable identifiers;
   std::vector<HlsLayerEstimate> estimates;
 };
 

@@ -37,29 +37,20 @@ HlsEmission::HlsEmission(func::FuncOp fn, const HlsOptions &options)
   // Names the generated files use themselves.
   for (const char *reserved :
        {"ariadne", "std", "main", "in", "out", "i", "e", "unit", "inv_low"})
-    used.insert(reserved);
-  used.insert(fn.getSymName());
+    identifiers.reserve(reserved);
+  identifiers.reserve(fn.getSymName());
 }
 
 std::string HlsEmission::unique(StringRef base) {
-  std::string name = cpp::sanitizeIdentifier(base);
-  if (name.empty())
-    name = "v";
-  std::string candidate = name;
-  for (int i = 2; used.contains(candidate); ++i)
-    candidate = name + "_" + std::to_string(i);
-  used.insert(candidate);
-  return candidate;
+  return identifiers.unique(base);
 }
 
 std::string HlsEmission::layerName(Operation *op) const {
-  std::string name = cpp::locationName(op->getLoc());
-  return name.empty() ? op->getName().getStringRef().str() : name;
+  return cpp::IdentifierTable::layerName(op);
 }
 
 std::string HlsEmission::identifier(Operation *op) {
-  std::string name = cpp::locationName(op->getLoc());
-  return unique(name.empty() ? op->getName().stripDialect() : StringRef(name));
+  return identifiers.identifier(op);
 }
 
 void HlsEmission::declareArray(Value value, const std::string &name,

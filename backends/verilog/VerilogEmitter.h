@@ -11,6 +11,7 @@
 #ifndef ARIADNE_BACKENDS_VERILOG_VERILOGEMITTER_H
 #define ARIADNE_BACKENDS_VERILOG_VERILOGEMITTER_H
 
+#include "backends/cpp/CppEmitter.h"
 #include "backends/verilog/VerilogBackend.h"
 #include "passes/FX/FXTypes.h"
 
@@ -113,7 +114,7 @@ private:
   llvm::raw_string_ostream bodyOS, modulesOS, registerOS;
   llvm::DenseMap<mlir::Value, std::vector<Signal>> values;
   std::map<std::string, std::vector<std::string>> delays;
-  llvm::StringSet<> used;
+  cpp::IdentifierTable identifiers;
   std::vector<VerilogLayerReport> layers;
 };
 

@@ -117,29 +117,20 @@ VerilogEmission::VerilogEmission(func::FuncOp fn, const VerilogOptions &options)
         "logic",     "bit",      "byte",      "int",        "time",
         "real",      "event",    "do",        "while",      "repeat",
         "force"})
-    used.insert(reserved);
-  used.insert(fn.getSymName());
+    identifiers.reserve(reserved);
+  identifiers.reserve(fn.getSymName());
 }
 
 std::string VerilogEmission::unique(StringRef base) {
-  std::string name = cpp::sanitizeIdentifier(base);
-  if (name.empty())
-    name = "v";
-  std::string candidate = name;
-  for (int i = 2; used.contains(candidate); ++i)
-    candidate = name + "_" + std::to_string(i);
-  used.insert(candidate);
-  return candidate;
+  return identifiers.unique(base);
 }
 
 std::string VerilogEmission::layerName(Operation *op) const {
-  std::string name = cpp::locationName(op->getLoc());
-  return name.empty() ? op->getName().getStringRef().str() : name;
+  return cpp::IdentifierTable::layerName(op);
 }
 
 std::string VerilogEmission::identifier(Operation *op) {
-  std::string name = cpp::locationName(op->getLoc());
-  return unique(name.empty() ? op->getName().stripDialect() : StringRef(name));
+  return identifiers.identifier(op);
 }
 
 VerilogLayerSettings VerilogEmission::settingsOf(Operation *op,

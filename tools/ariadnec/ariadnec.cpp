@@ -351,22 +351,29 @@ Expected<size_t> eventInputWidth(mlir::ModuleOp module) {
   return size_t((*emulator)->eventInputSize());
 }
 
+/// compile --input: the events for a project's test bench data, if given.
+Expected<std::optional<EventTable>> inputEvents(mlir::ModuleOp module,
+                                                const DriverOptions &options) {
+  if (options.input.empty())
+    return std::nullopt;
+  auto width = eventInputWidth(module);
+  if (!width)
+    return width.takeError();
+  auto table = readEvents(options.input, *width);
+  if (!table)
+    return table.takeError();
+  return std::optional<EventTable>(std::move(*table));
+}
+
 Error runCompileHls(mlir::ModuleOp module, const DriverOptions &options) {
-  std::optional<EventTable> events;
-  if (!options.input.empty()) {
-    auto width = eventInputWidth(module);
-    if (!width)
-      return width.takeError();
-    auto table = readEvents(options.input, *width);
-    if (!table)
-      return table.takeError();
-    events = std::move(*table);
-  }
+  auto events = inputEvents(module, options);
+  if (!events)
+    return events.takeError();
   std::string out =
       options.output.empty() ? defaultOutput(module, options) : options.output;
   HlsEstimate estimate;
   if (Error err = writeHlsProject(module, out, options,
-                                  events ? &*events : nullptr, estimate))
+                                  *events ? &**events : nullptr, estimate))
     return err;
   printTypes(module, llvm::errs());
   llvm::errs() << "ariadnec: HLS estimate\n" << formatHlsEstimate(estimate);
@@ -826,16 +833,9 @@ Expected<YosysResources> synthesizeWithYosys(const std::string &dir,
 }
 
 Error runCompileVerilog(mlir::ModuleOp module, const DriverOptions &options) {
-  std::optional<EventTable> events;
-  if (!options.input.empty()) {
-    auto width = eventInputWidth(module);
-    if (!width)
-      return width.takeError();
-    auto table = readEvents(options.input, *width);
-    if (!table)
-      return table.takeError();
-    events = std::move(*table);
-  }
+  auto events = inputEvents(module, options);
+  if (!events)
+    return events.takeError();
   std::string out =
       options.output.empty() ? defaultOutput(module, options) : options.output;
   auto staged = StagedDirectory::create(out);
@@ -843,7 +843,7 @@ Error runCompileVerilog(mlir::ModuleOp module, const DriverOptions &options) {
     return staged.takeError();
   VerilogReport report;
   if (Error err = emitVerilog(module, staged->path(), options,
-                              events ? &*events : nullptr, report))
+                              *events ? &**events : nullptr, report))
     return err;
   std::optional<YosysResources> resources;
   if (options.synth == "yosys") {
