@@ -2,6 +2,7 @@
 #include "backends/common/HardwareBoundary.h"
 
 #include "backends/common/ElementSources.h"
+#include "backends/cpp/CppEmitter.h"
 #include "passes/FX/FXDialect.h"
 #include "passes/FX/FXOps.h"
 
@@ -32,9 +33,7 @@ BoundaryTensor describe(func::FuncOp fn, unsigned index, bool input,
       llvm::cast<RankedTensorType>(value.getType()).getElementType());
   tensor.value = value;
   bool batched = false;
-  tensor.size = 1;
-  for (int64_t d : eventShapeOf(value, batched))
-    tensor.size *= d;
+  tensor.size = cpp::product(eventShapeOf(value, batched));
   return tensor;
 }
 

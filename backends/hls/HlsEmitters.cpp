@@ -66,11 +66,8 @@ std::string HlsEmission::typeName(const std::string &name, FixedType type) {
 }
 
 int64_t HlsEmission::eventSize(Value value) const {
-  auto type = llvm::cast<RankedTensorType>(value.getType());
-  ArrayRef<int64_t> shape = type.getShape();
-  if (!shape.empty() && ShapedType::isDynamic(shape.front()))
-    shape = shape.drop_front();
-  return cpp::product(shape);
+  bool batched = false;
+  return cpp::product(eventShapeOf(value, batched));
 }
 
 HlsLayerSettings HlsEmission::settingsOf(Operation *op, StringRef type) const {
