@@ -111,6 +111,25 @@ bool parseNumber(std::string_view cell, double &value) {
   return true;
 }
 
+/// A cell as it may appear in a one-line message: control and non-ASCII
+/// bytes (a NUL would cut the message) as \xNN, at most 40 characters.
+std::string printable(std::string_view cell) {
+  std::string text;
+  for (unsigned char c : cell.substr(0, 40)) {
+    if (c >= 0x20 && c < 0x7f) {
+      text += char(c);
+    } else {
+      static const char hex[] = "0123456789abcdef";
+      text += "\\x";
+      text += hex[c >> 4];
+      text += hex[c & 15];
+    }
+  }
+  if (cell.size() > 40)
+    text += "...";
+  return text;
+}
+
 std::string lineError(const std::string &path, size_t line,
                       const std::string &reason) {
   return path + ":" + std::to_string(line) + ": " + reason;
@@ -174,7 +193,7 @@ bool ariadne::readEventCsv(const std::string &path, size_t expectedWidth,
       if (!parseNumber(cell, out[i])) {
         error = lineError(path, lineNo,
                           "value " + std::to_string(i + 1) + " ('" +
-                              std::string(cell) + "') is not a number");
+                              printable(cell) + "') is not a number");
         return false;
       }
       content.remove_prefix(std::min(comma + 1, content.size()));

@@ -8,7 +8,8 @@ ARIADNE_PACKAGES=(
   llvm-19-dev llvm-19-tools libmlir-19-dev mlir-19-tools
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
   catch2 python3-torch python3-onnx libtomlplusplus-dev
-  libtorch-dev libgloo-dev gnuplot-nox
+  libtorch-dev libgloo-dev libopenblas0-pthread gnuplot-nox
+  verilator yosys
 )
 
 missing=()

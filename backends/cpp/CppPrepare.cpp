@@ -6,6 +6,7 @@
 // read-only emission patterns follow.
 //
 //===----------------------------------------------------------------------===//
+#include "backends/common/KernelName.h"
 #include "backends/cpp/CppEmitter.h"
 
 #include "passes/FX/FXOps.h"
@@ -41,18 +42,6 @@ const char *const kReservedIdentifiers[] = {
     "switch",   "template",  "this",    "throw",     "true",      "try",
     "typedef",  "typename",  "union",   "unsigned",  "using",     "virtual",
     "void",     "volatile",  "while",   "xor",       "restrict"};
-
-/// C library functions a kernel of the same name would clash with: the
-/// kernel has C linkage and lives in the user's program next to libc/libm.
-const char *const kCLibraryFunctions[] = {
-    "abs",   "acos",  "asin",   "atan",   "atan2",  "ceil",   "cos",
-    "cosh",  "erf",   "exp",    "exp2",   "expf",   "fabs",   "floor",
-    "fmax",  "fmin",  "fmod",   "log",    "log2",   "log10",  "logf",
-    "pow",   "round", "sin",    "sinh",   "sqrt",   "tan",    "tanh",
-    "tanhf", "trunc", "malloc", "free",   "calloc", "realloc", "exit",
-    "abort", "atoi",  "qsort",  "printf", "puts",   "fopen",  "fclose",
-    "read",  "write", "open",   "close",  "memcpy", "memset", "strlen",
-    "time",  "clock", "rand",   "signal", "select", "index",  "random"};
 
 /// What the emission patterns append to a layer's identifier.
 const char *const kIdentifierSuffixes[] = {
@@ -117,15 +106,6 @@ private:
   int64_t end = 0;
 };
 
-bool isCIdentifier(StringRef name) {
-  if (name.empty() ||
-      !(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_'))
-    return false;
-  return llvm::all_of(name, [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-  });
-}
-
 /// Checks a value's type: a ranked f32 tensor, static but for a dynamic
 /// leading dimension, with no empty dimension.
 LogicalResult checkType(Value value, Operation *owner, StringRef what) {
@@ -186,13 +166,12 @@ FailureOr<func::FuncOp> prepareCppModule(ModuleOp module) {
   llvm::StringSet<> used;
   for (const char *reserved : kReservedIdentifiers)
     used.insert(reserved);
-  if (!isCIdentifier(name) || used.contains(name))
+  std::string problem = kernelNameProblem(name.str());
+  if (!problem.empty())
+    return fn.emitError(problem) << "; choose another name (--name)";
+  if (used.contains(name))
     return fn.emitError("kernel name '")
            << name << "' is not usable as a C function name";
-  if (llvm::is_contained(kCLibraryFunctions, name))
-    return fn.emitError("kernel name '")
-           << name
-           << "' is a C library function; choose another name (--name)";
   if (!fn.getBody().hasOneBlock())
     return fn.emitError("the kernel function must have a single block");
   used.insert(name);

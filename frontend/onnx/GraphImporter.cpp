@@ -581,6 +581,9 @@ llvm::Expected<SmallVector<Type>> GraphImporter::registerInputs() {
         shape.push_back(dim.dim_value());
         continue;
       }
+      if (dim.has_dim_value())
+        return error(what + " has dimension " + std::to_string(d) +
+                     " of negative size " + std::to_string(dim.dim_value()));
       if (d == 0) {
         shape.push_back(ShapedType::kDynamic);
         continue;

@@ -116,10 +116,15 @@ bool ariadne::train::runTraining(const RunOptions &options,
     error = config.data + ": " + error;
     return false;
   }
+  std::size_t read = raw.rows();
   raw = raw.select(keep);
+  if (read == 0) {
+    error = config.data + ": the file has no events (no data rows)";
+    return false;
+  }
   if (raw.rows() == 0) {
-    error =
-        config.data + ": no event passes the filters of '" + config.name + "'";
+    error = config.data + ": none of its " + std::to_string(read) +
+            " events passes the filters of '" + config.name + "'";
     return false;
   }
   // The expert of every event.

@@ -453,18 +453,24 @@ bool trainExpertImpl(int expert, const Hyperparameters &hyper,
                          std::chrono::steady_clock::now() - started)
                          .count();
     if (options.writer) {
+      // One value per metric, the float32 that TensorBoard stores; %.9g
+      // round-trips it, so metrics.csv and the event file agree exactly.
+      float trainLoss32 = static_cast<float>(trainLoss);
+      float valLoss32 = static_cast<float>(valLoss);
+      float rate32 = static_cast<float>(rate);
       if (options.metrics) {
         std::fprintf(options.metrics, "%d,%d,%.9g,%.9g,%.9g,%.3f\n", expert,
-                     epoch + 1, trainLoss, valLoss, rate, seconds);
+                     epoch + 1, double(trainLoss32), double(valLoss32),
+                     double(rate32), seconds);
         std::fflush(options.metrics);
       }
       events.write(epoch + 1,
                    {{"expert_" + std::to_string(expert) + "/loss/train",
-                     static_cast<float>(trainLoss)},
+                     trainLoss32},
                     {"expert_" + std::to_string(expert) + "/loss/validation",
-                     static_cast<float>(valLoss)},
+                     valLoss32},
                     {"expert_" + std::to_string(expert) + "/learning_rate",
-                     static_cast<float>(rate)}});
+                     rate32}});
       // Checkpoint, atomically.
       torch::serialize::OutputArchive archive, modelArchive, optimizerArchive,
           bestArchive;

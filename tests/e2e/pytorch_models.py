@@ -27,13 +27,15 @@ ARIADNE_E2E_MODELS=name,name runs only the models named.
 """
 import concurrent.futures
 import os
-import shutil
 import subprocess
 import sys
 import threading
 import zlib
 
 import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from required_tools import IN_CI, find_tool, missing_tool_message  # noqa: E402
 
 TOLERANCE = 1e-5  # absolute and relative: float rounding of ~100-term sums
 FIXED_PRECISIONS = ["fixed<16,6>", "fixed<8,3>", "fixed<10,4,RND,SAT>", "auto"]
@@ -43,8 +45,7 @@ AUTO_TOLERANCE = 1e-2
 # which the packages' CMakeLists.txt honours) unless the caller names some.
 CUDA_PRECISIONS = ["fixed<16,6>"]
 os.environ.setdefault("CUDAARCHS", "80")
-NVCC = shutil.which("nvcc") or next(
-    (p for p in ["/usr/local/cuda/bin/nvcc"] if os.access(p, os.X_OK)), None)
+NVCC = find_tool("nvcc", ["/usr/local/cuda/bin/nvcc"])
 TORCH_LOCK = threading.Lock()
 RESOURCE_CONFIG = None  # written into the work directory by main()
 # Values at and beyond the limits of fixed<16,6> (+-32), fixed<8,3> (+-16)
@@ -288,7 +289,8 @@ def main():
     if NVCC:
         print(f"     CUDA packages built with {NVCC}")
     else:
-        print("     nvcc not found: the CUDA packages are not built")
+        print(missing_tool_message("nvcc", "CUDA packages"))
+        failed += IN_CI
 
     def run(entry):
         name, build, shapes, opset, dynamic = entry

@@ -19,7 +19,8 @@ bit-accurate emulator (and the measured latency with the pipeline's):
     flip-flop, DSP and carry counts, with DSPs only for DSP multipliers;
   - bad input: an unquantized model and a bad [verilog] key are clear
     errors that leave no output directory.
-Without verilator (or yosys) on PATH those checks are skipped.
+Without verilator (or yosys) on PATH those checks fail under CI=true and
+are skipped, saying so, elsewhere.
 Usage: verilog_models.py ARIADNEC WORKDIR
 """
 import concurrent.futures
@@ -37,6 +38,8 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pytorch_models import (LIMIT_VALUES, FlattenHead, TwoHeads,  # noqa: E402
                             write_csv)
+from required_tools import (IN_CI, find_tool,  # noqa: E402
+                            missing_tool_message)
 
 TORCH_LOCK = threading.Lock()
 # (precision, [verilog] config)
@@ -251,20 +254,22 @@ def main():
     shutil.rmtree(workdir, ignore_errors=True)
     os.makedirs(workdir)
     checks = [("errors", lambda: check_errors(ariadnec, workdir))]
-    if shutil.which("verilator"):
+    failed = 0
+    if find_tool("verilator"):
         checks += [(name, lambda n=name, b=build, s=shapes, t=settings:
                     check_model(ariadnec, workdir, n, b, s, t))
                    for name, build, shapes, settings in MODELS]
         checks.append(("casts", lambda: check_casts(ariadnec, workdir)))
     else:
-        print("skip Verilator checks: verilator not found")
-    if shutil.which("yosys"):
+        print(missing_tool_message("verilator", "Verilator checks"))
+        failed += IN_CI
+    if find_tool("yosys"):
         checks.append(("yosys", lambda: check_yosys(ariadnec, workdir)))
     else:
-        print("skip Yosys check: yosys not found")
+        print(missing_tool_message("yosys", "Yosys check"))
+        failed += IN_CI
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         errors = list(pool.map(lambda c: c[1](), checks))
-    failed = 0
     for (name, _), error in zip(checks, errors):
         if error:
             failed += 1

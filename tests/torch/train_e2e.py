@@ -407,6 +407,15 @@ def part_errors(h):
                  "bad_value", ["PATH:7:", "unknown value 'swish'"])
     expect_error(base, "no_such_config", ["no configuration 'nope'"],
                  config_name="nope")
+    # A data file with a header and no rows is said to be empty, not
+    # filtered away.
+    with open(events) as f:
+        header = f.readline()
+    empty = os.path.join(h.work, "empty.csv")
+    with open(empty, "w") as f:
+        f.write(header)
+    expect_error(base.replace(events, empty), "empty_data",
+                 [f"{empty}: the file has no events (no data rows)"])
     # A command-line error exits 2.
     result = subprocess.run(h.train_cmd + ["--epochs", "3"],
                             capture_output=True, text=True)

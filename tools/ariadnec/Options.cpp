@@ -85,8 +85,11 @@ bool parseInteger(const std::string &text, int &value) {
 
 bool ariadne::parseDriverOptions(const std::vector<std::string> &args,
                                  DriverOptions &options, std::string &error) {
-  if (args.empty() || args[0] == "-h" || args[0] == "--help" ||
-      args[0] == "help") {
+  if (args.empty()) {
+    error = "no command given";
+    return false;
+  }
+  if (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
     options.command = Command::Help;
     return true;
   }
@@ -96,7 +99,7 @@ bool ariadne::parseDriverOptions(const std::vector<std::string> &args,
       {"validate", Command::Validate}};
   auto cmd = commands.find(args[0]);
   if (cmd == commands.end()) {
-    error = "unknown command '" + args[0] + "' (compile, emulate, validate)";
+    error = "unknown command '" + args[0] + "' (compile, emulate, validate, train)";
     return false;
   }
   options.command = cmd->second;
@@ -221,6 +224,11 @@ bool ariadne::parseDriverOptions(const std::vector<std::string> &args,
   }
   if (!options.emit.empty() && options.command != Command::Compile) {
     error = "--emit is an option of compile";
+    return false;
+  }
+  if (options.emit == "cpp" && options.target != "cpp") {
+    error = "--emit=cpp prints the cpp target's source; it does not go with "
+            "--target " + options.target;
     return false;
   }
   if ((options.command == Command::Emulate ||

@@ -1,109 +1,317 @@
-//===- StagedDirectory.cpp - all-or-nothing output directories ------------===//
+//===- StagedDirectory.cpp - all-or-nothing outputs -----------------------===//
 #include "tools/ariadnec/StagedDirectory.h"
 
+#include "backends/common/Process.h"
+
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <sys/stat.h>
 
 using namespace ariadne;
 
-/// A directory may be replaced only if it is empty or a package ariadnec
-/// wrote (it holds report.json), and never if the working directory lies
-/// inside it: `-o .` or `-o models/` must not delete the user's files.
-static llvm::Error checkReplaceable(llvm::StringRef path) {
-  if (!llvm::sys::fs::exists(path))
-    return llvm::Error::success();
-  if (!llvm::sys::fs::is_directory(path))
-    return llvm::createStringError(std::errc::file_exists,
-                                   "%s: exists and is not a directory",
-                                   path.str().c_str());
-  llvm::SmallString<256> cwd, real;
-  if (!llvm::sys::fs::current_path(cwd) &&
-      !llvm::sys::fs::real_path(path, real) &&
-      (cwd == real || llvm::StringRef(cwd).starts_with((real + "/").str())))
-    return llvm::createStringError(
-        std::errc::file_exists,
-        "%s: is the working directory or contains it; choose another output "
-        "directory",
-        path.str().c_str());
+namespace {
+
+llvm::Error refuse(const llvm::Twine &path, const llvm::Twine &reason) {
+  return llvm::createStringError(std::errc::file_exists, "%s: %s",
+                                 path.str().c_str(), reason.str().c_str());
+}
+
+std::string pid() {
+  return std::to_string(llvm::sys::Process::getProcessId());
+}
+
+/// The absolute path with symbolic links resolved, or "" if it does not
+/// exist.
+std::string realPath(llvm::StringRef path) {
+  llvm::SmallString<256> real;
+  if (llvm::sys::fs::real_path(path, real))
+    return "";
+  return std::string(real);
+}
+
+bool isInside(llvm::StringRef path, llvm::StringRef dir) {
+  return path == dir || path.starts_with((dir + "/").str());
+}
+
+/// The files of the manifest in `dir`, or nullopt when it has none.
+std::optional<llvm::StringSet<>> readManifest(llvm::StringRef dir) {
+  auto buffer = llvm::MemoryBuffer::getFile(dir + "/" + kManifestName);
+  if (!buffer)
+    return std::nullopt;
+  llvm::StringSet<> files;
+  llvm::SmallVector<llvm::StringRef> lines;
+  (*buffer)->getBuffer().split(lines, '\n', -1, /*KeepEmpty=*/false);
+  for (llvm::StringRef line : lines)
+    if (!line.starts_with("#"))
+      files.insert(line);
+  files.insert(kManifestName);
+  return files;
+}
+
+/// Every entry under `dir`, relative, without following links: regular
+/// files, directories and anything else (`other`).
+struct Listing {
+  std::vector<std::string> files, directories, other;
+};
+
+Listing listTree(llvm::StringRef dir) {
+  Listing listing;
   std::error_code ec;
-  bool empty = llvm::sys::fs::directory_iterator(path, ec) ==
-               llvm::sys::fs::directory_iterator();
-  if (!empty && !llvm::sys::fs::exists(path + "/report.json"))
-    return llvm::createStringError(
-        std::errc::file_exists,
-        "%s: exists and is not a package written by ariadnec; remove it or "
-        "choose another output directory",
-        path.str().c_str());
+  for (llvm::sys::fs::recursive_directory_iterator
+           it(dir, ec, /*follow_symlinks=*/false),
+       end;
+       it != end && !ec; it.increment(ec)) {
+    std::string relative = it->path().substr(dir.size() + 1);
+    struct stat st;
+    if (::lstat(it->path().c_str(), &st) != 0)
+      listing.other.push_back(relative);
+    else if (S_ISREG(st.st_mode))
+      listing.files.push_back(relative);
+    else if (S_ISDIR(st.st_mode))
+      listing.directories.push_back(relative);
+    else
+      listing.other.push_back(relative);
+  }
+  if (ec)
+    listing.other.push_back("(unreadable: " + ec.message() + ")");
+  return listing;
+}
+
+/// Whether `path` may become an output directory: absent, or an empty
+/// directory, or a package ariadnec wrote that holds nothing its manifest
+/// does not list; never a link, the working directory or a directory that
+/// holds it, or a directory holding one of `inputs`.
+llvm::Error checkReplaceable(llvm::StringRef path,
+                             const std::vector<std::string> &inputs) {
+  struct stat st;
+  if (::lstat(path.str().c_str(), &st) != 0)
+    return llvm::Error::success();
+  if (S_ISLNK(st.st_mode))
+    return refuse(path, "is a symbolic link; give the directory itself");
+  if (!S_ISDIR(st.st_mode))
+    return refuse(path, "exists and is not a directory");
+  std::string real = realPath(path);
+  llvm::SmallString<256> cwd;
+  if (!llvm::sys::fs::current_path(cwd) && isInside(realPath(cwd), real))
+    return refuse(path, "is the working directory or contains it; choose "
+                        "another output directory");
+  for (const std::string &input : inputs) {
+    std::string in = realPath(input);
+    if (!in.empty() && isInside(in, real))
+      return refuse(path, "holds the input " + input +
+                              "; choose another output directory");
+  }
+  Listing listing = listTree(path);
+  if (listing.files.empty() && listing.directories.empty() &&
+      listing.other.empty())
+    return llvm::Error::success();
+  std::optional<llvm::StringSet<>> manifest = readManifest(path);
+  if (!manifest)
+    return refuse(path, llvm::Twine("exists and is not a package written by "
+                                    "ariadnec (it has no ") +
+                            kManifestName +
+                            "); remove it or choose another output directory");
+  if (!listing.other.empty())
+    return refuse(path, "holds " + listing.other.front() +
+                            ", which is not a regular file; remove it or "
+                            "choose another output directory");
+  for (const std::string &file : listing.files)
+    if (!manifest->contains(file))
+      return refuse(path, "holds " + file +
+                              ", which is not part of the package ariadnec "
+                              "wrote; remove it or choose another output "
+                              "directory");
   return llvm::Error::success();
 }
 
-llvm::Expected<StagedDirectory>
-StagedDirectory::create(const std::string &finalPath) {
-  llvm::SmallString<256> absolute(finalPath);
-  if (std::error_code ec = llvm::sys::fs::make_absolute(absolute))
-    return llvm::createStringError(ec, "%s: %s", finalPath.c_str(),
-                                   ec.message().c_str());
+llvm::Error writeManifest(llvm::StringRef dir) {
+  Listing listing = listTree(dir);
+  std::vector<std::string> files = listing.files;
+  std::sort(files.begin(), files.end());
+  std::error_code ec;
+  llvm::raw_fd_ostream os((dir + "/" + kManifestName).str(), ec);
+  if (ec)
+    return llvm::createStringError(ec, "%s: cannot write the manifest: %s",
+                                   dir.str().c_str(), ec.message().c_str());
+  os << "# written by ariadnec: the files of this package. ariadnec -o "
+        "replaces this directory only while it holds nothing else.\n";
+  for (const std::string &file : files)
+    os << file << "\n";
+  return llvm::Error::success();
+}
+
+std::string absolutePath(const std::string &path) {
+  llvm::SmallString<256> absolute(path);
+  llvm::sys::fs::make_absolute(absolute);
   llvm::sys::path::remove_dots(absolute, /*remove_dot_dot=*/true);
+  return std::string(absolute);
+}
+
+} // namespace
+
+StagedDirectory::StagedDirectory(std::string finalPath, std::string staging,
+                                 std::string createdParent,
+                                 std::vector<std::string> inputs)
+    : final_(std::move(finalPath)), staging_(std::move(staging)),
+      createdParent_(std::move(createdParent)), inputs_(std::move(inputs)) {
+  cleanup_ = CleanupOnSignal::add(createdParent_.empty() ? staging_
+                                                         : createdParent_);
+}
+
+llvm::Expected<StagedDirectory>
+StagedDirectory::create(const std::string &finalPath,
+                        const std::vector<std::string> &inputs) {
+  std::string absolute = absolutePath(finalPath);
   // Refuse before any work is done, and again at commit.
-  if (llvm::Error err = checkReplaceable(absolute))
+  if (llvm::Error err = checkReplaceable(absolute, inputs))
     return err;
-  llvm::StringRef parent = llvm::sys::path::parent_path(absolute);
-  if (!parent.empty() && !llvm::sys::fs::is_directory(parent))
-    if (std::error_code ec = llvm::sys::fs::create_directories(parent))
+  // The parents that do not exist yet: the topmost is removed on failure.
+  std::string createdParent;
+  for (llvm::StringRef parent = llvm::sys::path::parent_path(absolute);
+       !parent.empty() && !llvm::sys::fs::exists(parent);
+       parent = llvm::sys::path::parent_path(parent))
+    createdParent = parent.str();
+  if (!createdParent.empty())
+    if (std::error_code ec = llvm::sys::fs::create_directories(
+            llvm::sys::path::parent_path(absolute)))
       return llvm::createStringError(ec, "%s: cannot create directory: %s",
-                                     parent.str().c_str(),
+                                     createdParent.c_str(),
                                      ec.message().c_str());
-  std::string staging =
-      (absolute + ".partial-" + llvm::Twine(llvm::sys::Process::getProcessId()))
-          .str();
-  llvm::sys::fs::remove_directories(staging);
-  if (std::error_code ec = llvm::sys::fs::create_directory(staging))
+  std::string staging = absolute + ".partial-" + pid();
+  removeTree(staging); // our own leftover of a reused process id
+  if (std::error_code ec = llvm::sys::fs::create_directory(staging)) {
+    if (!createdParent.empty())
+      removeTree(createdParent);
     return llvm::createStringError(ec, "%s: cannot create directory: %s",
                                    staging.c_str(), ec.message().c_str());
-  return StagedDirectory(std::string(absolute), staging);
+  }
+  return StagedDirectory(absolute, staging, createdParent, inputs);
 }
 
 StagedDirectory::StagedDirectory(StagedDirectory &&other) noexcept
     : final_(std::move(other.final_)), staging_(std::move(other.staging_)),
+      createdParent_(std::move(other.createdParent_)),
+      inputs_(std::move(other.inputs_)), cleanup_(other.cleanup_),
       done_(other.done_) {
   other.done_ = true;
+  other.cleanup_ = 0;
 }
 
 StagedDirectory::~StagedDirectory() {
-  if (!done_)
-    llvm::sys::fs::remove_directories(staging_);
+  if (!done_) {
+    removeTree(createdParent_.empty() ? staging_ : createdParent_);
+    CleanupOnSignal::release(cleanup_);
+  }
 }
 
 llvm::Error StagedDirectory::commit() {
-  if (llvm::Error err = checkReplaceable(final_))
+  if (llvm::Error err = checkReplaceable(final_, inputs_))
+    return err;
+  if (llvm::Error err = writeManifest(staging_))
     return err;
   // Move an earlier package aside rather than deleting it first, so that a
   // failed rename leaves it in place.
   std::string previous;
+  int previousCleanup = 0;
   if (llvm::sys::fs::exists(final_)) {
-    previous = final_ + ".previous-" +
-               std::to_string(llvm::sys::Process::getProcessId());
-    llvm::sys::fs::remove_directories(previous);
+    previous = final_ + ".previous-" + pid();
+    removeTree(previous);
     if (std::error_code ec = llvm::sys::fs::rename(final_, previous))
       return llvm::createStringError(ec, "%s: cannot replace: %s",
                                      final_.c_str(), ec.message().c_str());
+    previousCleanup = CleanupOnSignal::add(previous);
   }
   if (std::error_code ec = llvm::sys::fs::rename(staging_, final_)) {
-    if (!previous.empty())
+    if (!previous.empty()) {
       llvm::sys::fs::rename(previous, final_);
+      CleanupOnSignal::release(previousCleanup);
+    }
     return llvm::createStringError(ec, "%s: cannot rename into place: %s",
                                    final_.c_str(), ec.message().c_str());
   }
-  if (!previous.empty())
-    llvm::sys::fs::remove_directories(previous);
+  CleanupOnSignal::release(cleanup_);
+  if (!previous.empty()) {
+    removeTree(previous);
+    CleanupOnSignal::release(previousCleanup);
+  }
   done_ = true;
   return llvm::Error::success();
+}
+
+StagedFile::StagedFile(std::string target, std::string writePath)
+    : target_(std::move(target)), writePath_(std::move(writePath)) {
+  if (writePath_ != target_)
+    cleanup_ = CleanupOnSignal::add(writePath_);
+}
+
+llvm::Expected<StagedFile>
+StagedFile::create(const std::string &finalPath,
+                   const std::vector<std::string> &inputs) {
+  struct stat st;
+  std::string target = finalPath;
+  if (::lstat(finalPath.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+    // A link is kept; what it points to is the output.
+    target = realPath(finalPath);
+    if (target.empty())
+      return refuse(finalPath, "is a symbolic link to nothing; give the "
+                               "file itself");
+  }
+  if (::stat(target.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode))
+      return refuse(finalPath, "is a directory; give a file");
+    if (!S_ISREG(st.st_mode)) // a device or FIFO: written through
+      return StagedFile(target, target);
+    for (const std::string &input : inputs)
+      if (llvm::sys::fs::equivalent(target, input))
+        return refuse(finalPath,
+                      "is the input " + input + "; write to another file");
+  }
+  return StagedFile(target, target + ".partial-" + pid());
+}
+
+StagedFile::StagedFile(StagedFile &&other) noexcept
+    : target_(std::move(other.target_)),
+      writePath_(std::move(other.writePath_)), cleanup_(other.cleanup_),
+      done_(other.done_) {
+  other.done_ = true;
+  other.cleanup_ = 0;
+}
+
+StagedFile::~StagedFile() {
+  if (!done_ && writePath_ != target_) {
+    llvm::sys::fs::remove(writePath_);
+    CleanupOnSignal::release(cleanup_);
+  }
+}
+
+llvm::Error StagedFile::commit() {
+  if (writePath_ != target_) {
+    if (std::error_code ec = llvm::sys::fs::rename(writePath_, target_))
+      return llvm::createStringError(ec, "%s: cannot write: %s",
+                                     target_.c_str(), ec.message().c_str());
+    CleanupOnSignal::release(cleanup_);
+  }
+  done_ = true;
+  return llvm::Error::success();
+}
+
+ScratchDirectory::ScratchDirectory(std::string path, bool keep)
+    : path_(std::move(path)), keep_(keep) {
+  // Removed on interruption unless the user asked to keep it.
+  if (!keep_)
+    cleanup_ = CleanupOnSignal::add(path_);
 }
 
 llvm::Expected<ScratchDirectory>
 ScratchDirectory::create(const std::string &prefix, bool keep) {
   llvm::SmallString<128> path;
+  // Under TMPDIR (or /tmp).
   if (std::error_code ec = llvm::sys::fs::createUniqueDirectory(prefix, path))
     return llvm::createStringError(
         ec, "cannot create a temporary directory: %s", ec.message().c_str());
@@ -111,11 +319,14 @@ ScratchDirectory::create(const std::string &prefix, bool keep) {
 }
 
 ScratchDirectory::ScratchDirectory(ScratchDirectory &&other) noexcept
-    : path_(std::move(other.path_)), keep_(other.keep_) {
+    : path_(std::move(other.path_)), keep_(other.keep_),
+      cleanup_(other.cleanup_) {
   other.path_.clear();
+  other.cleanup_ = 0;
 }
 
 ScratchDirectory::~ScratchDirectory() {
   if (!path_.empty() && !keep_)
-    llvm::sys::fs::remove_directories(path_);
+    removeTree(path_);
+  CleanupOnSignal::release(cleanup_);
 }

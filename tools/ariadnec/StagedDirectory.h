@@ -1,8 +1,13 @@
-//===- StagedDirectory.h - all-or-nothing output directories ----*- C++ -*-===//
+//===- StagedDirectory.h - all-or-nothing outputs ----------------*- C++ -*-===//
 //
-// A command writes its output directory under a temporary sibling name and
-// renames it into place only when everything succeeded, so a failure never
-// leaves a half-written package behind.
+// DESIGN.md's output safety. A command writes its output under a temporary
+// sibling name and renames it into place only when everything succeeded, so
+// a failure or an interruption never leaves a half-written package behind.
+// A package directory carries a manifest of its files (kManifestName);
+// `-o DIR` replaces only an empty directory or such a package that holds
+// nothing the manifest does not list, and never a directory holding an
+// input, the working directory, or a symbolic link. An output file that is
+// a device, a FIFO or a link to one is written through, never replaced.
 //
 //===----------------------------------------------------------------------===//
 #ifndef ARIADNE_TOOLS_ARIADNEC_STAGEDDIRECTORY_H
@@ -11,35 +16,70 @@
 #include "llvm/Support/Error.h"
 
 #include <string>
+#include <vector>
 
 namespace ariadne {
 
+/// The file ariadnec writes into every package: one relative path per line
+/// of every file the package holds, after a comment line.
+constexpr const char *kManifestName = "ariadnec-manifest.txt";
+
 class StagedDirectory {
 public:
-  /// Creates an empty staging directory beside `finalPath`. Fails if
-  /// `finalPath` exists and is neither empty nor an ariadnec package, or
-  /// holds the working directory.
-  static llvm::Expected<StagedDirectory> create(const std::string &finalPath);
+  /// Creates an empty staging directory beside `finalPath` (creating its
+  /// missing parents, removed again unless committed). Fails if `finalPath`
+  /// may not be replaced, or holds one of `inputs`.
+  static llvm::Expected<StagedDirectory>
+  create(const std::string &finalPath,
+         const std::vector<std::string> &inputs = {});
   StagedDirectory(StagedDirectory &&other) noexcept;
   StagedDirectory &operator=(StagedDirectory &&) = delete;
-  /// Removes the staging directory unless it was committed.
+  /// Removes the staging directory, and the parents it created, unless
+  /// committed.
   ~StagedDirectory();
 
   const std::string &path() const { return staging_; }
-  /// Replaces `finalPath` (an earlier package, if any) by the staged
-  /// directory.
+  /// Writes the manifest and replaces `finalPath` (an earlier package, if
+  /// any) by the staged directory.
   llvm::Error commit();
 
 private:
-  StagedDirectory(std::string finalPath, std::string staging)
-      : final_(std::move(finalPath)), staging_(std::move(staging)) {}
+  StagedDirectory(std::string finalPath, std::string staging,
+                  std::string createdParent, std::vector<std::string> inputs);
   std::string final_, staging_;
+  /// The topmost parent directory create() made, or "".
+  std::string createdParent_;
+  std::vector<std::string> inputs_;
+  int cleanup_ = 0;
   bool done_ = false;
 };
 
-/// A scratch directory (a build tree and its log) removed on destruction
-/// unless kept: with --keep, or after a failed step whose log the user
-/// should read.
+/// A file written all or nothing: a regular file (or a new one) is staged
+/// beside it and renamed over it at commit; a device or FIFO, or a link to
+/// one, is written through. An output that is one of `inputs` is refused.
+class StagedFile {
+public:
+  static llvm::Expected<StagedFile>
+  create(const std::string &finalPath,
+         const std::vector<std::string> &inputs = {});
+  StagedFile(StagedFile &&other) noexcept;
+  StagedFile &operator=(StagedFile &&) = delete;
+  ~StagedFile();
+
+  /// Where to write.
+  const std::string &path() const { return writePath_; }
+  llvm::Error commit();
+
+private:
+  StagedFile(std::string target, std::string writePath);
+  std::string target_, writePath_;
+  int cleanup_ = 0;
+  bool done_ = false;
+};
+
+/// A scratch directory (a build tree and its log, under TMPDIR) removed on
+/// destruction and on interruption, unless kept: with --keep, or after a
+/// failed step whose log the user should read.
 class ScratchDirectory {
 public:
   static llvm::Expected<ScratchDirectory> create(const std::string &prefix,
@@ -53,10 +93,10 @@ public:
   void keep() { keep_ = true; }
 
 private:
-  ScratchDirectory(std::string path, bool keep)
-      : path_(std::move(path)), keep_(keep) {}
+  ScratchDirectory(std::string path, bool keep);
   std::string path_;
   bool keep_ = false;
+  int cleanup_ = 0;
 };
 
 } // namespace ariadne

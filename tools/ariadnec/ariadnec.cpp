@@ -4,6 +4,8 @@
 // error is one line on stderr and a non-zero exit.
 //
 //===----------------------------------------------------------------------===//
+#include "backends/common/KernelName.h"
+#include "backends/common/Process.h"
 #include "backends/cpp/CppBackend.h"
 #include "backends/cuda/CudaBackend.h"
 #include "backends/hls/HlsBackend.h"
@@ -124,6 +126,8 @@ Error optimize(mlir::ModuleOp module, const std::string &model) {
 }
 
 Expected<EventTable> readEvents(const std::string &path, size_t width);
+Expected<EventTable> readValidationEvents(const std::string &path,
+                                          size_t width);
 
 /// Whether the options ask for a fixed-point model.
 /// The precision the model is compiled at, as printed and recorded:
@@ -138,6 +142,16 @@ bool wantsFixedPoint(const DriverOptions &options) {
   return options.precision != "float" || !options.config.empty();
 }
 
+/// The files a command reads, which its outputs must never replace.
+std::vector<std::string> inputsOf(const DriverOptions &options) {
+  std::vector<std::string> inputs;
+  for (const std::string *path : {&options.model, &options.input,
+                                  &options.calibration, &options.config})
+    if (!path->empty())
+      inputs.push_back(*path);
+  return inputs;
+}
+
 /// Runs the float model over the calibration events and records each
 /// value's range as `fx.range` on its op (or input), for auto precision.
 Error annotateRanges(mlir::ModuleOp module, const DriverOptions &options) {
@@ -150,6 +164,16 @@ Error annotateRanges(mlir::ModuleOp module, const DriverOptions &options) {
     return events.takeError();
   if (events->rows() == 0)
     return makeError(options.calibration + ": no calibration events");
+  // A NaN or infinity has no range: say where it is rather than lacking a
+  // range later.
+  size_t width = (*emulator)->eventInputSize();
+  for (size_t i = 0; i < events->values.size(); ++i)
+    if (!std::isfinite(events->values[i]))
+      return makeError(options.calibration + ": event " +
+                       llvm::Twine(i / width + 1) + ", value " +
+                       llvm::Twine(i % width + 1) +
+                       " is not a finite number; calibration events must be "
+                       "finite");
   (*emulator)->recordRanges(true);
   std::vector<float> in(events->values.begin(), events->values.end());
   std::vector<float> out(events->rows() * (*emulator)->eventOutputSize());
@@ -253,11 +277,11 @@ Error emitPackage(mlir::ModuleOp module, const std::string &target,
 }
 
 Error writePackage(mlir::ModuleOp module, const std::string &dir,
-                   const std::string &target) {
-  auto staged = StagedDirectory::create(dir);
+                   const DriverOptions &options) {
+  auto staged = StagedDirectory::create(dir, inputsOf(options));
   if (!staged)
     return staged.takeError();
-  if (Error err = emitPackage(module, target, staged->path()))
+  if (Error err = emitPackage(module, options.target, staged->path()))
     return err;
   return staged->commit();
 }
@@ -334,7 +358,7 @@ Error writeHlsProject(mlir::ModuleOp module, const std::string &dir,
       return raw.takeError();
     expected = std::move(*raw);
   }
-  auto staged = StagedDirectory::create(dir);
+  auto staged = StagedDirectory::create(dir, inputsOf(options));
   if (!staged)
     return staged.takeError();
   if (Error err =
@@ -411,7 +435,7 @@ Error runCompile(mlir::ModuleOp module, const DriverOptions &options) {
   }
   std::string out =
       options.output.empty() ? defaultOutput(module, options) : options.output;
-  if (Error err = writePackage(module, out, options.target))
+  if (Error err = writePackage(module, out, options))
     return err;
   if (wantsFixedPoint(options))
     printTypes(module, llvm::errs());
@@ -425,6 +449,16 @@ Expected<EventTable> readEvents(const std::string &path, size_t width) {
   std::string error;
   if (!readEventCsv(path, width, table, error))
     return makeError(error);
+  return table;
+}
+
+/// validate's --input: at least one event to compare.
+Expected<EventTable> readValidationEvents(const std::string &path,
+                                          size_t width) {
+  auto table = readEvents(path, width);
+  if (table && table->rows() == 0)
+    return makeError(path + ": no events (the file has no data rows); "
+                            "validate needs at least one");
   return table;
 }
 
@@ -514,36 +548,25 @@ Error runEmulate(mlir::ModuleOp module, mlir::ModuleOp floatModule,
       return makeError(error);
     return Error::success();
   }
-  // Written under a temporary name and renamed, so that a failed write
-  // leaves no truncated file behind.
-  std::string partial = options.output + ".partial-" +
-                        std::to_string(llvm::sys::Process::getProcessId());
-  if (!writeEventCsv(partial, out.data(), events->rows(), width, error)) {
-    llvm::sys::fs::remove(partial);
+  // Written under a temporary name and renamed (or written through a device
+  // or FIFO), so that a failed write leaves no truncated file behind.
+  auto staged = StagedFile::create(options.output, inputsOf(options));
+  if (!staged)
+    return staged.takeError();
+  if (!writeEventCsv(staged->path(), out.data(), events->rows(), width, error))
     return makeError(error);
-  }
-  if (std::error_code ec = llvm::sys::fs::rename(partial, options.output)) {
-    llvm::sys::fs::remove(partial);
-    return makeError(options.output + ": cannot write: " + ec.message());
-  }
-  return Error::success();
+  return staged->commit();
 }
 
-/// Runs `program args...`, its output going to `log`; fails naming the step.
+/// Runs `program args...` in its own process group, its output going to
+/// `log`; fails naming the step.
 Error runStep(const std::string &step, llvm::ArrayRef<std::string> argv,
               const std::string &log) {
-  auto program = llvm::sys::findProgramByName(argv[0]);
-  if (!program)
-    return makeError(step + ": '" + argv[0] + "' not found on PATH");
-  llvm::SmallVector<llvm::StringRef> args(argv.begin(), argv.end());
-  std::optional<llvm::StringRef> redirects[] = {
-      std::nullopt, llvm::StringRef(log), llvm::StringRef(log)};
-  std::string message;
-  int rc = llvm::sys::ExecuteAndWait(*program, args, std::nullopt, redirects, 0,
-                                     0, &message);
-  if (rc != 0)
-    return makeError(step + " failed (exit " + llvm::Twine(rc) + ")" +
-                     (message.empty() ? "" : ": " + message) + "; see " + log);
+  ProcessResult result = runProcess({argv.begin(), argv.end()}, log);
+  if (!result.started)
+    return makeError(step + ": " + result.error);
+  if (!result.ok())
+    return makeError(step + " failed (" + result.describe() + "); see " + log);
   return Error::success();
 }
 
@@ -701,7 +724,8 @@ Expected<RawReference> rawReference(mlir::ModuleOp module,
     return makeError(options.target +
                      " target: the model is not quantized; give "
                      "--precision 'fixed<W,I>', auto or a --config");
-  auto events = readEvents(options.input, (*emulator)->eventInputSize());
+  auto events =
+      readValidationEvents(options.input, (*emulator)->eventInputSize());
   if (!events)
     return events.takeError();
   auto expected = emulateRaw(**emulator, *events);
@@ -728,7 +752,7 @@ Error runValidateHls(mlir::ModuleOp module, const DriverOptions &options) {
   const std::string &work = scratch->path();
   std::string project =
       options.output.empty() ? work + "/project" : options.output;
-  auto staged = StagedDirectory::create(project);
+  auto staged = StagedDirectory::create(project, inputsOf(options));
   if (!staged)
     return staged.takeError();
   HlsEstimate estimate;
@@ -838,7 +862,7 @@ Error runCompileVerilog(mlir::ModuleOp module, const DriverOptions &options) {
     return events.takeError();
   std::string out =
       options.output.empty() ? defaultOutput(module, options) : options.output;
-  auto staged = StagedDirectory::create(out);
+  auto staged = StagedDirectory::create(out, inputsOf(options));
   if (!staged)
     return staged.takeError();
   VerilogReport report;
@@ -905,7 +929,7 @@ Error runValidateVerilog(mlir::ModuleOp module, const DriverOptions &options) {
     return scratch.takeError();
   const std::string &work = scratch->path();
   std::string package = options.output.empty() ? work + "/rtl" : options.output;
-  auto staged = StagedDirectory::create(package);
+  auto staged = StagedDirectory::create(package, inputsOf(options));
   if (!staged)
     return staged.takeError();
   VerilogReport report;
@@ -969,7 +993,8 @@ Error runValidate(mlir::ModuleOp module, const DriverOptions &options) {
   if (!emulator)
     return emulator.takeError();
   size_t outWidth = (*emulator)->eventOutputSize();
-  auto events = readEvents(options.input, (*emulator)->eventInputSize());
+  auto events =
+      readValidationEvents(options.input, (*emulator)->eventInputSize());
   if (!events)
     return events.takeError();
   bool fixedPoint = (*emulator)->isQuantized();
@@ -995,7 +1020,7 @@ Error runValidate(mlir::ModuleOp module, const DriverOptions &options) {
     return scratch.takeError();
   const std::string &work = scratch->path();
   std::string pkgPath = options.output.empty() ? work + "/pkg" : options.output;
-  auto staged = StagedDirectory::create(pkgPath);
+  auto staged = StagedDirectory::create(pkgPath, inputsOf(options));
   if (!staged)
     return staged.takeError();
   if (Error err = emitPackage(module, options.target, staged->path()))
@@ -1047,6 +1072,9 @@ Error runValidate(mlir::ModuleOp module, const DriverOptions &options) {
 } // namespace
 
 int main(int argc, char **argv) {
+  // First: SIGINT, SIGTERM and SIGHUP stop the child
+  // processes and remove the partial outputs.
+  CleanupOnSignal::install();
   std::vector<std::string> args(argv + 1, argv + argc);
   // Training has its own command line (and no MLIR).
   if (!args.empty() && args[0] == "train")
@@ -1070,6 +1098,19 @@ int main(int argc, char **argv) {
     (*module)->print(llvm::outs());
     llvm::outs() << "\n";
     return 0;
+  }
+  // A package's kernel is named after the model: refuse a name that would
+  // break the package before doing any work.
+  bool writesPackage =
+      options.command == Command::Validate ||
+      (options.command == Command::Compile &&
+       (options.emit.empty() || options.emit == "cpp"));
+  if (!err && writesPackage) {
+    std::string problem =
+        kernelNameProblem(theFunction(**module).getSymName().str());
+    if (!problem.empty())
+      err = makeError(options.model + ": " + problem +
+                      "; choose another with --name");
   }
   if (!err)
     err = optimize(**module, options.model);
@@ -1096,8 +1137,13 @@ int main(int argc, char **argv) {
     }
   }
   if (err) {
-    llvm::errs() << "ariadnec: error: " << llvm::toString(std::move(err))
-                 << "\n";
+    std::string message = llvm::toString(std::move(err));
+    // A target's complaint about the model names the model file.
+    for (const char *target : {"cpp", "cuda", "hls", "verilog"})
+      if (llvm::StringRef(message).starts_with(std::string(target) +
+                                               " target:"))
+        message = options.model + ": " + message;
+    llvm::errs() << "ariadnec: error: " << message << "\n";
     return 1;
   }
   return 0;

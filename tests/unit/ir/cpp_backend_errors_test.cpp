@@ -50,8 +50,7 @@ func.func @"my-net"(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
 }
 )");
   CHECK_THAT(pkg.emitError(),
-             Contains("kernel name 'my-net' is not usable as a C function "
-                      "name"));
+             Contains("kernel name 'my-net' is not a C identifier"));
   Package keyword(R"(
 func.func @int(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
   return %x : tensor<?x4xf32>
@@ -65,6 +64,19 @@ func.func @tanh(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
 )");
   CHECK_THAT(libm.emitError(),
              Contains("kernel name 'tanh' is a C library function"));
+  // Names that collide with the package's own files and targets, or that
+  // the C++ implementation reserves.
+  for (const char *name : {"tb", "csim", "parameters", "__restrict__",
+                           "_Bool", "module"}) {
+    Package clash("func.func @" + std::string(name) +
+                  R"((%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  return %x : tensor<?x4xf32>
+}
+)");
+    CHECK_THAT(clash.emitError(),
+               Contains("kernel name '" + std::string(name) + "'") &&
+                   Contains("choose another name (--name)"));
+  }
 }
 
 TEST_CASE("cpp backend: inputs share the batch", "[cpp-backend]") {

@@ -181,9 +181,29 @@ TEST_CASE("the usage names every option", "[driver]") {
     CHECK(usage.find(option) != std::string::npos);
 }
 
-TEST_CASE("no arguments asks for help", "[driver]") {
+TEST_CASE("no arguments is an error; help is asked for by name",
+          "[driver]") {
   DriverOptions o;
   std::string error;
-  REQUIRE(parse({}, o, error));
-  CHECK(o.command == Command::Help);
+  CHECK_FALSE(parse({}, o, error));
+  CHECK(error == "no command given");
+  for (const char *help : {"help", "--help", "-h"}) {
+    DriverOptions h;
+    REQUIRE(parse({help}, h, error));
+    CHECK(h.command == Command::Help);
+  }
+}
+
+TEST_CASE("the unknown-command message lists train; --emit=cpp needs the "
+          "cpp target",
+          "[driver]") {
+  DriverOptions o;
+  std::string error;
+  CHECK_FALSE(parse({"trian", "x.toml"}, o, error));
+  CHECK(error.find("train)") != std::string::npos);
+  DriverOptions e;
+  CHECK_FALSE(parse({"compile", "m.onnx", "--emit=cpp", "--target", "hls"}, e,
+                    error));
+  CHECK(error.find("--emit=cpp") != std::string::npos);
+  CHECK(error.find("--target hls") != std::string::npos);
 }

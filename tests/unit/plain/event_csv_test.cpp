@@ -194,6 +194,16 @@ TEST_CASE("cells that are not numbers are reported", "[csv]") {
   CHECK(readError("1;2\n") == ":1: value 1 ('1;2') is not a number");
 }
 
+TEST_CASE("a NUL or control byte in a cell is shown escaped, not cutting "
+          "the message",
+          "[csv]") {
+  std::string error = readError(std::string("1,2\0x,3\n", 8));
+  CHECK(error == ":1: value 2 ('2\\x00x') is not a number");
+  CHECK(error.find('\0') == std::string::npos);
+  CHECK(readError("1,\x01\xff\n") ==
+        ":1: value 2 ('\\x01\\xff') is not a number");
+}
+
 TEST_CASE("a header after the data and gaps in the data are errors", "[csv]") {
   CHECK(readError("1,2\n# late\n3,4\n") ==
         ":2: '#' line after the first event; a header must come before the "

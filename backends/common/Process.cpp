@@ -1,0 +1,261 @@
+//===- Process.cpp - child processes and clean interruption ---------------===//
+#include "backends/common/Process.h"
+
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <ftw.h>
+#include <map>
+#include <mutex>
+#include <set>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+extern char **environ;
+
+namespace ariadne {
+
+namespace {
+
+/// What the watcher thread acts on, under one mutex: a child is spawned and
+/// registered while the mutex is held, so an interruption never misses it.
+struct Registry {
+  std::mutex mutex;
+  std::map<int, std::string> paths;
+  int nextHandle = 1;
+  std::set<pid_t> groups;
+  bool installed = false;
+};
+
+Registry &registry() {
+  static Registry *r = new Registry; // never destroyed: the watcher uses it
+  return *r;
+}
+
+const int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
+
+sigset_t interruptSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int s : kSignals)
+    sigaddset(&set, s);
+  return set;
+}
+
+void writeStderr(const std::string &text) {
+  ssize_t ignored = ::write(2, text.data(), text.size());
+  (void)ignored;
+}
+
+/// The handler's pipe to the watcher thread.
+int signalPipe[2] = {-1, -1};
+
+/// Runs on whichever thread the kernel picked (libraries such as OpenBLAS
+/// start threads before main, so blocking the signals cannot route them):
+/// hands the signal to the watcher, which is async-signal-safe.
+void onSignal(int sig) {
+  unsigned char byte = static_cast<unsigned char>(sig);
+  ssize_t ignored = ::write(signalPipe[1], &byte, 1);
+  (void)ignored;
+}
+
+[[noreturn]] void watch() {
+  unsigned char byte = 0;
+  while (::read(signalPipe[0], &byte, 1) != 1) {
+  }
+  int sig = byte;
+  Registry &r = registry();
+  r.mutex.lock(); // held until _exit: nothing new starts
+  for (pid_t group : r.groups)
+    ::kill(-group, SIGTERM);
+  if (!r.groups.empty()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    for (pid_t group : r.groups)
+      ::kill(-group, SIGKILL);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  // The main thread may still write into a staging directory until the
+  // process ends: try again when a removal races with it.
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    bool clean = true;
+    for (const auto &[handle, path] : r.paths)
+      clean &= removeTree(path);
+    if (clean)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  const char *name = sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM"
+                                                               : "SIGHUP";
+  writeStderr(std::string("ariadnec: interrupted by ") + name + "\n");
+  ::_exit(128 + sig);
+}
+
+int removeEntry(const char *path, const struct stat *, int type,
+                struct FTW *) {
+  // Keep going past a failure: removeTree checks the result at the end.
+  if (type == FTW_DP)
+    ::rmdir(path);
+  else
+    ::unlink(path);
+  return 0;
+}
+
+} // namespace
+
+void CleanupOnSignal::install() {
+  Registry &r = registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  if (r.installed)
+    return;
+  if (::pipe2(signalPipe, O_CLOEXEC) != 0)
+    return;
+  std::thread(watch).detach();
+  struct sigaction action;
+  std::memset(&action, 0, sizeof(action));
+  action.sa_handler = onSignal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  for (int s : kSignals)
+    ::sigaction(s, &action, nullptr);
+  r.installed = true;
+}
+
+bool CleanupOnSignal::installed() {
+  Registry &r = registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  return r.installed;
+}
+
+int CleanupOnSignal::add(const std::string &path) {
+  Registry &r = registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  int handle = r.nextHandle++;
+  r.paths[handle] = path;
+  return handle;
+}
+
+void CleanupOnSignal::release(int handle) {
+  Registry &r = registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  r.paths.erase(handle);
+}
+
+bool removeTree(const std::string &path) {
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0)
+    return errno == ENOENT;
+  if (S_ISDIR(st.st_mode))
+    ::nftw(path.c_str(), removeEntry, 16, FTW_DEPTH | FTW_PHYS);
+  else
+    ::unlink(path.c_str());
+  return ::lstat(path.c_str(), &st) != 0 && errno == ENOENT;
+}
+
+std::string findProgram(const std::string &program) {
+  if (program.find('/') != std::string::npos)
+    return ::access(program.c_str(), X_OK) == 0 ? program : std::string();
+  const char *path = std::getenv("PATH");
+  std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
+  size_t start = 0;
+  while (start <= dirs.size()) {
+    size_t end = dirs.find(':', start);
+    if (end == std::string::npos)
+      end = dirs.size();
+    std::string dir = dirs.substr(start, end - start);
+    std::string candidate = (dir.empty() ? "." : dir) + "/" + program;
+    struct stat st;
+    if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+        ::access(candidate.c_str(), X_OK) == 0)
+      return candidate;
+    start = end + 1;
+  }
+  return {};
+}
+
+std::string ProcessResult::describe() const {
+  if (!started)
+    return error;
+  if (signal)
+    return "killed by signal " + std::to_string(signal);
+  return "exit " + std::to_string(exitCode);
+}
+
+ProcessResult runProcess(const std::vector<std::string> &argv,
+                         const std::string &log, const std::string &cwd) {
+  ProcessResult result;
+  if (argv.empty()) {
+    result.error = "no program given";
+    return result;
+  }
+  std::string program = findProgram(argv[0]);
+  if (program.empty()) {
+    result.error = "'" + argv[0] + "' not found on PATH";
+    return result;
+  }
+  std::vector<char *> args;
+  for (const std::string &a : argv)
+    args.push_back(const_cast<char *>(a.c_str()));
+  args.push_back(nullptr);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  if (!log.empty()) {
+    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(),
+                                     O_WRONLY | O_CREAT | O_APPEND, 0644);
+    posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  }
+  if (!cwd.empty())
+    posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  // Its own process group; the signals ariadnec blocks are unblocked and
+  // at their defaults in the child.
+  sigset_t empty, defaults = interruptSignals();
+  sigemptyset(&empty);
+  sigaddset(&defaults, SIGPIPE);
+  posix_spawnattr_setpgroup(&attr, 0);
+  posix_spawnattr_setsigmask(&attr, &empty);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP |
+                                      POSIX_SPAWN_SETSIGMASK |
+                                      POSIX_SPAWN_SETSIGDEF);
+
+  Registry &r = registry();
+  pid_t pid = 0;
+  int rc;
+  {
+    std::lock_guard<std::mutex> lock(r.mutex);
+    rc = posix_spawn(&pid, program.c_str(), &actions, &attr, args.data(),
+                     environ);
+    if (rc == 0)
+      r.groups.insert(pid);
+  }
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0) {
+    result.error = "cannot start '" + argv[0] + "': " + std::strerror(rc);
+    return result;
+  }
+  result.started = true;
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  {
+    std::lock_guard<std::mutex> lock(r.mutex);
+    r.groups.erase(pid);
+  }
+  if (WIFSIGNALED(status))
+    result.signal = WTERMSIG(status);
+  else
+    result.exitCode = WEXITSTATUS(status);
+  return result;
+}
+
+} // namespace ariadne

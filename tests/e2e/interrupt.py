@@ -1,0 +1,142 @@
+#!/usr/bin/python3
+"""An interrupted ariadnec leaves nothing behind.
+
+For SIGINT, SIGTERM and SIGHUP, a real `validate` (HLS C simulation, the
+C++ package) is interrupted while its child build runs, the signal sent to
+ariadnec alone, as `kill PID` does. Then:
+  - ariadnec exited with 128 + the signal;
+  - no process of the child's process group is left (the compiler is not
+    orphaned);
+  - the -o directory does not exist, nor any OUT.partial-* beside it, nor
+    the directories -o would have created;
+  - its TMPDIR (a fresh one per run) holds no ariadnec-* scratch
+    directory.
+Usage: interrupt.py ARIADNEC WORKDIR
+"""
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE = os.path.dirname(os.path.dirname(HERE))
+MODEL = os.path.join(SOURCE, "examples", "neurotrigger", "neurotrigger.onnx")
+EVENTS = os.path.join(SOURCE, "examples", "neurotrigger", "events.csv")
+
+
+def process_table():
+    """pid -> (ppid, pgid, command name) of every process."""
+    table = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        # The command name is in parentheses and may hold blanks.
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2:].split()
+        if fields[0] == "Z":
+            continue
+        table[int(entry)] = (int(fields[1]), int(fields[2]), name)
+    return table
+
+
+def child_groups(pid):
+    """The process groups of `pid`'s children that differ from its own."""
+    table = process_table()
+    own = table.get(pid, (0, 0, ""))[1]
+    return {pgid for (ppid, pgid, _) in table.values()
+            if ppid == pid and pgid != own}
+
+
+def group_members(pgid):
+    return [(p, name) for p, (_, g, name) in process_table().items()
+            if g == pgid]
+
+
+def check(ariadnec, work, sig, target):
+    name = signal.Signals(sig).name
+    case = os.path.join(work, f"{name}-{target}")
+    tmp = os.path.join(case, "tmp")
+    os.makedirs(tmp)
+    out = os.path.join(case, "made", "by", "o", "pkg")
+    env = dict(os.environ, TMPDIR=tmp)
+    command = [ariadnec, "validate", MODEL, "--target", target,
+               "--precision", "fixed<16,6>", "--input", EVENTS, "-o", out]
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    # Wait for the build: a child in a process group of its own that has
+    # started a compiler (or at least cmake).
+    groups, deadline = set(), time.time() + 120
+    while time.time() < deadline and proc.poll() is None:
+        groups = child_groups(proc.pid)
+        names = [n for g in groups for _, n in group_members(g)]
+        if any(n in ("cc1plus", "c++", "g++", "ninja", "make", "gmake")
+               for n in names):
+            break
+        time.sleep(0.05)
+    if proc.poll() is not None:
+        return f"{name}: validate ended before its build was seen: " \
+               f"{proc.stderr.read().strip()}"
+    if not groups:
+        return f"{name}: no child process group of its own seen"
+    proc.send_signal(sig)
+    try:
+        _, stderr = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return f"{name}: ariadnec did not exit within 30 s"
+    problems = []
+    if proc.returncode != 128 + sig:
+        problems.append(f"exit {proc.returncode}, expected {128 + sig}")
+    # The children end with their group; give the kernel a moment.
+    for _ in range(50):
+        left = [m for g in groups for m in group_members(g)]
+        if not left:
+            break
+        time.sleep(0.1)
+    if left:
+        problems.append(f"processes left: {left}")
+        for g in groups:
+            try:
+                os.killpg(g, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+    if os.path.exists(os.path.join(case, "made")):
+        problems.append("the directories on the way to -o were left: " +
+                        str(sorted(os.listdir(case))))
+    scratch = os.listdir(tmp)
+    if scratch:
+        problems.append(f"TMPDIR holds {scratch}")
+    if "interrupted by " + name not in stderr:
+        problems.append(f"stderr does not say it was interrupted: {stderr!r}")
+    return f"{name} {target}: " + "; ".join(problems) if problems else None
+
+
+def main():
+    ariadnec, work = sys.argv[1], sys.argv[2]
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    cases = [(signal.SIGINT, "hls"), (signal.SIGTERM, "cpp"),
+             (signal.SIGHUP, "hls")]
+    failed = 0
+    for sig, target in cases:
+        error = check(ariadnec, work, sig, target)
+        label = f"{signal.Signals(sig).name} during validate --target {target}"
+        if error:
+            failed += 1
+            print(f"FAIL {label}: {error}")
+        else:
+            print(f"ok   {label}: exit {128 + sig}, no child, no partial "
+                  f"output, no scratch")
+    print(f"{len(cases) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
