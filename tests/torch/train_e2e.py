@@ -202,7 +202,10 @@ def part_emulate(h):
                 diff = np.max(np.abs(emu - torch_out))
                 print(f"{name} expert {expert}: |emulator - LibTorch| max "
                       f"{diff:.3g} over {len(emu)} events")
-                check(diff <= 1e-6,
+                # LibTorch picks its sgemm and tanh kernels per CPU: the
+                # bound is absolute (outputs near 0) and leaves room for
+                # other machines (2e-7 measured here).
+                check(diff <= 1e-5,
                       f"{name}/{expert}: emulator differs by {diff}")
             ref = onnx_forward(model, read_csv(inputs))
             diff = np.max(np.abs(ref - torch_out))

@@ -78,8 +78,11 @@ TEST_CASE("cpp backend: the package builds with its own CMakeLists",
   pkg.tb = build + "/tb";
   std::vector<float> viaCMake = pkg.run(in, 3);
   REQUIRE(viaCMake.size() == direct.size());
+  // The CMake build uses -march=native (FMA, wider vectors): float results
+  // agree within validate's tolerance, not bit for bit.
   for (size_t i = 0; i < direct.size(); ++i)
-    CHECK(std::fabs(viaCMake[i] - direct[i]) <= 1e-6f);
+    CHECK(std::fabs(viaCMake[i] - direct[i]) <=
+          1e-5f + 1e-5f * std::fabs(direct[i]));
 }
 
 TEST_CASE("cpp backend: the header is usable from C", "[cpp-backend]") {
@@ -113,6 +116,8 @@ int main(void) {
   CHECK(shape0 == 3);
   CHECK(size == 2);
   CHECK(std::fabs(sum - 1.0f) < 1e-6f); // a softmax
+  // Exact: two events run the same per-event code as one (the lane tiles
+  // start at 8 events; with more, the tiled path may differ in the last bit).
   CHECK(difference == 0.0f);
 }
 

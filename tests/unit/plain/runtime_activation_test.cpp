@@ -55,7 +55,7 @@ template <class Config> void checkKind() {
   for (float x : in)
     expected.push_back(
         reference(Config::activation, Config::alpha, Config::beta, x));
-  requireClose(out, expected, 3e-7, 1e-30);
+  requireClose(out, expected, 3e-7, 1e-9);
 
   // Several events in the lane layout give the same values per event.
   constexpr int lanes = 5;
