@@ -6,23 +6,33 @@
 
 using namespace ariadne;
 
-const char *ariadne::driverUsage() {
-  return R"(usage:
-  ariadnec compile MODEL [--target cpp|hls|cuda|verilog] [-o DIR]
-                         [--name NAME] [PRECISION] [--emit=mlir|mlir-opt|cpp]
-                         [--input EVENTS.csv] [--synth yosys]
-  ariadnec emulate MODEL --input EVENTS.csv [-o OUT.csv] [PRECISION]
-                         [--report-overflow] [--compare float]
-  ariadnec validate MODEL [--target cpp|hls|cuda|verilog] --input EVENTS.csv [-o DIR]
-                          [PRECISION] [--report-overflow] [--keep]
-  ariadnec train CONFIG.toml [--config NAME] [-o DIR] [...]
-                         (LibTorch training; `ariadnec train --help`)
-
+std::string ariadne::driverUsage(const std::vector<TargetChoice> &targets) {
+  std::string names, synth, list;
+  for (const TargetChoice &t : targets) {
+    names += (names.empty() ? "" : "|") + t.name;
+    for (const std::string &tool : t.synthTools)
+      synth += (synth.empty() ? "" : "|") + tool;
+    list += "  " + t.name + std::string(t.name.size() < 9 ? 9 - t.name.size() : 1, ' ') +
+            t.summary + "\n";
+  }
+  return "usage:\n"
+         "  ariadnec compile MODEL [--target " + names + "] [-o DIR]\n"
+         "                         [--name NAME] [PRECISION] [--emit=mlir|mlir-opt|TARGET]\n"
+         "                         [--input EVENTS.csv]" +
+         (synth.empty() ? "" : " [--synth " + synth + "]") + "\n"
+         "  ariadnec emulate MODEL --input EVENTS.csv [-o OUT.csv] [PRECISION]\n"
+         "                         [--report-overflow] [--compare float]\n"
+         "  ariadnec validate MODEL [--target " + names + "] --input EVENTS.csv [-o DIR]\n"
+         "                          [PRECISION] [--report-overflow] [--keep]\n"
+         "  ariadnec train CONFIG.toml [--config NAME] [-o DIR] [...]\n"
+         "                         (LibTorch training; `ariadnec train --help`)\n"
+         R"(
 PRECISION options:
   --precision P       float (default), auto, 'fixed<W,I[,Q[,O]]>' or
                       'ufixed<W,I[,Q[,O]]>': the type of every tensor
   --config FILE       TOML file refining it per layer type, layer and tensor
-                      role (README.md, "Quantization config")
+                      role, with the targets' sections (README.md,
+                      "Quantization config")
   --calibration FILE  events (CSV) whose ranges set the integer bits of auto;
                       required by --precision auto
   --max-width N       the widest type auto may choose (2 to 64)
@@ -30,14 +40,13 @@ PRECISION options:
   --report-overflow   count, per tensor, the values that saturated or wrapped
   --compare float     also run the float model and report the differences
   --keep              validate: keep the build directory
-  --synth yosys       compile --target verilog: map the RTL onto Xilinx
-                      UltraScale+ cells with Yosys and report them
+  --synth TOOL        compile: run a synthesis tool on the package (the
+                      verilog target: yosys, Xilinx UltraScale+ cells)
+  --emit=STAGE        print the IR after import (mlir) or after the passes
+                      (mlir-opt), or a target's main source (--emit=cpp)
 
-Targets: cpp (standalone C++ package, float or fixed point), hls (Vitis
-HLS project, fixed point; compile --input writes its test bench data) and
-cuda (CUDA package: per-event device function, batched kernel, launcher)
-and verilog (RTL pipeline, fixed point; validate runs it in Verilator).
-
+Targets:
+)" + list + R"(
 MODEL is an ONNX file (.onnx), ONNX in protobuf text format (.onnxtxt) or
 nn-dialect MLIR (.mlir). Without -o, compile writes to ./NAME_TARGET and
 emulate prints to standard output.
@@ -84,7 +93,8 @@ bool parseInteger(const std::string &text, int &value) {
 } // namespace
 
 bool ariadne::parseDriverOptions(const std::vector<std::string> &args,
-                                 DriverOptions &options, std::string &error) {
+                                 DriverOptions &options, std::string &error,
+                                 const std::vector<TargetChoice> &targets) {
   if (args.empty()) {
     error = "no command given";
     return false;
@@ -106,6 +116,7 @@ bool ariadne::parseDriverOptions(const std::vector<std::string> &args,
 
   // Options taking a value, accepted as `--opt VALUE` or `--opt=VALUE`.
   std::string maxWidth;
+  options.target.clear(); // set below: --target, --emit=TARGET or cpp
   std::map<std::string, std::string *> valued = {
       {"--target", &options.target},
       {"-o", &options.output},
@@ -169,19 +180,58 @@ bool ariadne::parseDriverOptions(const std::vector<std::string> &args,
     error = "no model file given";
     return false;
   }
-  if (options.target != "cpp" && options.target != "hls" &&
-      options.target != "cuda" && options.target != "verilog") {
-    error = "unknown target '" + options.target +
-            "' (available: cpp, hls, cuda, verilog)";
+  auto findTarget = [&](const std::string &name) -> const TargetChoice * {
+    for (const TargetChoice &t : targets)
+      if (t.name == name)
+        return &t;
+    return nullptr;
+  };
+  std::string names;
+  for (const TargetChoice &t : targets)
+    names += (names.empty() ? "" : ", ") + t.name;
+  if (!options.emit.empty() && options.emit != "mlir" &&
+      options.emit != "mlir-opt" && !findTarget(options.emit)) {
+    error = "unknown --emit stage '" + options.emit + "' (mlir, mlir-opt, " +
+            names + ")";
+    return false;
+  }
+  if (!options.emit.empty() && options.command != Command::Compile) {
+    error = "--emit is an option of compile";
+    return false;
+  }
+  if (findTarget(options.emit)) {
+    if (!options.target.empty() && options.target != options.emit) {
+      error = "--emit=" + options.emit + " prints the " + options.emit +
+              " target's source; it does not go with --target " +
+              options.target;
+      return false;
+    }
+    options.target = options.emit;
+  }
+  if (options.target.empty())
+    options.target = "cpp";
+  const TargetChoice *target = findTarget(options.target);
+  if (!target) {
+    error = "unknown target '" + options.target + "' (available: " + names +
+            ")";
     return false;
   }
   if (!options.synth.empty()) {
-    if (options.synth != "yosys") {
-      error = "unknown --synth tool '" + options.synth + "' (available: yosys)";
+    // The target that offers the tool, if any.
+    std::string tools, owner;
+    for (const TargetChoice &t : targets)
+      for (const std::string &tool : t.synthTools) {
+        tools += (tools.empty() ? "" : ", ") + tool;
+        if (tool == options.synth && owner.empty())
+          owner = t.name;
+      }
+    if (owner.empty()) {
+      error = "unknown --synth tool '" + options.synth + "' (available: " +
+              tools + ")";
       return false;
     }
-    if (options.command != Command::Compile || options.target != "verilog") {
-      error = "--synth is an option of compile --target verilog";
+    if (options.command != Command::Compile || options.target != owner) {
+      error = "--synth is an option of compile --target " + owner;
       return false;
     }
   }
@@ -215,20 +265,6 @@ bool ariadne::parseDriverOptions(const std::vector<std::string> &args,
   }
   if (options.reportOverflow && options.command == Command::Compile) {
     error = "--report-overflow is an option of emulate and validate";
-    return false;
-  }
-  if (!options.emit.empty() && options.emit != "mlir" &&
-      options.emit != "mlir-opt" && options.emit != "cpp") {
-    error = "unknown --emit stage '" + options.emit + "' (mlir, mlir-opt, cpp)";
-    return false;
-  }
-  if (!options.emit.empty() && options.command != Command::Compile) {
-    error = "--emit is an option of compile";
-    return false;
-  }
-  if (options.emit == "cpp" && options.target != "cpp") {
-    error = "--emit=cpp prints the cpp target's source; it does not go with "
-            "--target " + options.target;
     return false;
   }
   if ((options.command == Command::Emulate ||

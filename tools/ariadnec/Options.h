@@ -14,12 +14,21 @@ namespace ariadne {
 
 enum class Command { Compile, Emulate, Validate, Help };
 
+/// What the command line knows of a target (from the target registry).
+struct TargetChoice {
+  std::string name;
+  /// One line for the help text.
+  std::string summary;
+  /// The tools --synth may name with this target.
+  std::vector<std::string> synthTools;
+};
+
 struct DriverOptions {
   Command command = Command::Help;
   std::string model;       // positional: .onnx, .onnxtxt or .mlir
-  std::string target = "cpp";
+  std::string target = "cpp"; // cpp unless --target or --emit=TARGET
   std::string output;      // -o
-  std::string emit;        // --emit=mlir|mlir-opt|cpp
+  std::string emit;        // --emit=mlir|mlir-opt|TARGET
   std::string input;       // --input events.csv
   std::string precision = "float"; // float, auto, fixed<...>, ufixed<...>
   std::string name;        // --name: kernel name
@@ -40,11 +49,13 @@ struct DriverOptions {
   std::string synth;
 };
 
-/// Parses argv; on error returns false with a one-line message.
+/// Parses argv against the registered `targets`; on error returns false
+/// with a one-line message.
 bool parseDriverOptions(const std::vector<std::string> &args,
-                        DriverOptions &options, std::string &error);
+                        DriverOptions &options, std::string &error,
+                        const std::vector<TargetChoice> &targets);
 
-const char *driverUsage();
+std::string driverUsage(const std::vector<TargetChoice> &targets);
 
 } // namespace ariadne
 

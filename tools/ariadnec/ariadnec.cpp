@@ -6,10 +6,7 @@
 //===----------------------------------------------------------------------===//
 #include "backends/common/KernelName.h"
 #include "backends/common/Process.h"
-#include "backends/cpp/CppBackend.h"
-#include "backends/cuda/CudaBackend.h"
-#include "backends/hls/HlsBackend.h"
-#include "backends/verilog/VerilogBackend.h"
+#include "backends/common/Target.h"
 #include "emulator/Emulator.h"
 #include "emulator/EventCsv.h"
 #include "frontend/onnx/OnnxImporter.h"
@@ -268,24 +265,6 @@ std::string defaultOutput(mlir::ModuleOp module, const DriverOptions &o) {
   return (theFunction(module).getSymName() + "_" + o.target).str();
 }
 
-/// The package of --target cpp or cuda.
-Error emitPackage(mlir::ModuleOp module, const std::string &target,
-                  llvm::StringRef dir) {
-  if (target == "cuda")
-    return emitCudaPackage(module, dir);
-  return emitCppPackage(module, dir);
-}
-
-Error writePackage(mlir::ModuleOp module, const std::string &dir,
-                   const DriverOptions &options) {
-  auto staged = StagedDirectory::create(dir, inputsOf(options));
-  if (!staged)
-    return staged.takeError();
-  if (Error err = emitPackage(module, options.target, staged->path()))
-    return err;
-  return staged->commit();
-}
-
 /// The emulator's raw output integers for every row of `events`.
 Expected<std::vector<int64_t>> emulateRaw(Emulator &emulator,
                                           const EventTable &events) {
@@ -294,154 +273,6 @@ Expected<std::vector<int64_t>> emulateRaw(Emulator &emulator,
   if (Error err = emulator.runRaw(in.data(), out.data(), events.rows()))
     return err;
   return out;
-}
-
-/// The HLS options from the command line and the config's [hls] section
-/// and per-layer strategy and reuse factor.
-Expected<HlsOptions> hlsOptions(mlir::ModuleOp module,
-                                const DriverOptions &options) {
-  HlsOptions hls;
-  hls.precision = precisionLabel(options);
-  if (options.config.empty())
-    return hls;
-  auto config = quant::parseQuantConfig(options.config, module.getContext());
-  if (!config)
-    return config.takeError();
-  if (config->hls.part)
-    hls.part = *config->hls.part;
-  if (config->hls.clockPeriod)
-    hls.clockPeriod = *config->hls.clockPeriod;
-  auto shared = std::make_shared<quant::QuantConfig>(std::move(*config));
-  hls.layerSettings = [shared](llvm::ArrayRef<std::string> names,
-                               llvm::StringRef type) {
-    quant::LayerSettings s = shared->resolveAll(names, type);
-    HlsLayerSettings settings;
-    settings.resource = s.strategy.value_or("latency") == "resource";
-    // The latency strategy unrolls everything: a reuse factor only applies
-    // to the resource strategy.
-    settings.reuseFactor = settings.resource ? s.reuseFactor.value_or(1) : 1;
-    return settings;
-  };
-  return hls;
-}
-
-/// Emits the HLS project into `dir`; with `events`, its test bench data
-/// holds them and `expected`, the emulator's raw outputs for them.
-Error emitHls(mlir::ModuleOp module, const std::string &dir,
-              const DriverOptions &options, const EventTable *events,
-              const std::vector<int64_t> *expected, HlsEstimate &estimate) {
-  auto hls = hlsOptions(module, options);
-  if (!hls)
-    return hls.takeError();
-  std::vector<float> inputs;
-  if (events) {
-    inputs.assign(events->values.begin(), events->values.end());
-    hls->inputs = &inputs;
-    hls->expectedRaw = expected;
-    hls->events = events->rows();
-  }
-  return emitHlsProject(module, dir, *hls, &estimate);
-}
-
-/// Writes the HLS project into `dir` (staged); with events, its test bench
-/// data holds them and the emulator's raw outputs.
-Error writeHlsProject(mlir::ModuleOp module, const std::string &dir,
-                      const DriverOptions &options, const EventTable *events,
-                      HlsEstimate &estimate) {
-  std::vector<int64_t> expected;
-  if (events) {
-    auto emulator = Emulator::create(theFunction(module));
-    if (!emulator)
-      return emulator.takeError();
-    auto raw = emulateRaw(**emulator, *events);
-    if (!raw)
-      return raw.takeError();
-    expected = std::move(*raw);
-  }
-  auto staged = StagedDirectory::create(dir, inputsOf(options));
-  if (!staged)
-    return staged.takeError();
-  if (Error err =
-          emitHls(module, staged->path(), options, events, &expected, estimate))
-    return err;
-  return staged->commit();
-}
-
-/// The number of values per event of the model's inputs.
-Expected<size_t> eventInputWidth(mlir::ModuleOp module) {
-  auto emulator = Emulator::create(theFunction(module));
-  if (!emulator)
-    return emulator.takeError();
-  return size_t((*emulator)->eventInputSize());
-}
-
-/// compile --input: the events for a project's test bench data, if given.
-Expected<std::optional<EventTable>> inputEvents(mlir::ModuleOp module,
-                                                const DriverOptions &options) {
-  if (options.input.empty())
-    return std::nullopt;
-  auto width = eventInputWidth(module);
-  if (!width)
-    return width.takeError();
-  auto table = readEvents(options.input, *width);
-  if (!table)
-    return table.takeError();
-  return std::optional<EventTable>(std::move(*table));
-}
-
-Error runCompileHls(mlir::ModuleOp module, const DriverOptions &options) {
-  auto events = inputEvents(module, options);
-  if (!events)
-    return events.takeError();
-  std::string out =
-      options.output.empty() ? defaultOutput(module, options) : options.output;
-  HlsEstimate estimate;
-  if (Error err = writeHlsProject(module, out, options,
-                                  *events ? &**events : nullptr, estimate))
-    return err;
-  printTypes(module, llvm::errs());
-  llvm::errs() << "ariadnec: HLS estimate\n" << formatHlsEstimate(estimate);
-  llvm::errs() << "ariadnec: wrote " << out << " (target hls, precision "
-               << precisionLabel(options) << ")\n";
-  return Error::success();
-}
-
-Error runCompileVerilog(mlir::ModuleOp module, const DriverOptions &options);
-
-Error runCompile(mlir::ModuleOp module, const DriverOptions &options) {
-  if (options.target == "hls" && options.emit.empty())
-    return runCompileHls(module, options);
-  if (options.target == "verilog" && options.emit.empty())
-    return runCompileVerilog(module, options);
-  if (options.emit == "mlir-opt") {
-    module.print(llvm::outs());
-    llvm::outs() << "\n";
-    return Error::success();
-  }
-  if (options.emit == "cpp") {
-    // Print the kernel source: emit the package into a scratch directory.
-    auto scratch = ScratchDirectory::create("ariadnec-emit", /*keep=*/false);
-    if (!scratch)
-      return scratch.takeError();
-    if (Error err = emitCppPackage(module, scratch->path()))
-      return err;
-    std::string name = theFunction(module).getSymName().str();
-    auto source =
-        llvm::MemoryBuffer::getFile(scratch->path() + "/" + name + ".cpp");
-    if (!source)
-      return makeError("emitted package has no " + name + ".cpp");
-    llvm::outs() << (*source)->getBuffer();
-    return Error::success();
-  }
-  std::string out =
-      options.output.empty() ? defaultOutput(module, options) : options.output;
-  if (Error err = writePackage(module, out, options))
-    return err;
-  if (wantsFixedPoint(options))
-    printTypes(module, llvm::errs());
-  llvm::errs() << "ariadnec: wrote " << out << " (target " << options.target
-               << ", precision " << precisionLabel(options) << ")\n";
-  return Error::success();
 }
 
 Expected<EventTable> readEvents(const std::string &path, size_t width) {
@@ -558,45 +389,18 @@ Error runEmulate(mlir::ModuleOp module, mlir::ModuleOp floatModule,
   return staged->commit();
 }
 
-/// Runs `program args...` in its own process group, its output going to
-/// `log`; fails naming the step.
-Error runStep(const std::string &step, llvm::ArrayRef<std::string> argv,
-              const std::string &log) {
-  ProcessResult result = runProcess({argv.begin(), argv.end()}, log);
-  if (!result.started)
-    return makeError(step + ": " + result.error);
-  if (!result.ok())
-    return makeError(step + " failed (" + result.describe() + "); see " + log);
-  return Error::success();
-}
-
-/// Configures and builds the CMake project in `source` into `build` (a
-/// Release build, two jobs), logging to `log`; errors name `what`.
-Error buildWithCMake(const std::string &source, const std::string &build,
-                     const std::string &log, const std::string &what,
-                     llvm::ArrayRef<std::string> configureFlags = {}) {
-  std::vector<std::string> configure = {
-      "cmake", "-S", source, "-B", build, "-DCMAKE_BUILD_TYPE=Release"};
-  configure.insert(configure.end(), configureFlags.begin(),
-                   configureFlags.end());
-  if (Error err = runStep("configuring " + what, configure, log))
-    return err;
-  return runStep("building " + what, {"cmake", "--build", build, "-j", "2"},
-                 log);
-}
-
 /// Compares the package's outputs with the emulator's. The float path is
 /// not bit-exact across backends (summation order, the runtime's vectorized
 /// tanh/exp): values agree within a few float ulps of the output scale.
 Error compareOutputs(const std::vector<float> &expected,
-                     const EventTable &actual, size_t width) {
-  if (actual.rows() * width != expected.size())
+                     const std::vector<float> &actual, size_t width) {
+  if (actual.size() != expected.size())
     return makeError("validate: the kernel wrote " +
-                     llvm::Twine(actual.rows()) + " rows, expected " +
+                     llvm::Twine(actual.size() / width) + " rows, expected " +
                      llvm::Twine(expected.size() / width));
   double worst = 0;
   for (size_t i = 0; i < expected.size(); ++i) {
-    double e = expected[i], a = actual.values[i];
+    double e = expected[i], a = actual[i];
     double diff = std::fabs(a - e);
     bool bothNan = std::isnan(a) && std::isnan(e);
     if (!bothNan && !(diff <= 1e-5 + 1e-5 * std::fabs(e))) {
@@ -610,72 +414,10 @@ Error compareOutputs(const std::vector<float> &expected,
     if (!bothNan)
       worst = std::max(worst, diff);
   }
-  llvm::outs() << "validate: " << actual.rows() << " events x " << width
+  llvm::outs() << "validate: " << actual.size() / width << " events x " << width
                << " outputs agree with the emulator (max |diff| "
                << llvm::format("%.3g", worst) << ")\n";
   return Error::success();
-}
-
-/// The CUDA compiler the cuda target's CMake build is given: "" when nvcc
-/// is on PATH (CMake finds it), /usr/local/cuda/bin/nvcc where only that
-/// exists; an error without either.
-Expected<std::string> cudaCompiler() {
-  if (llvm::sys::findProgramByName("nvcc"))
-    return std::string();
-  const std::string standard = "/usr/local/cuda/bin/nvcc";
-  if (llvm::sys::fs::can_execute(standard))
-    return standard;
-  return makeError("cuda target: nvcc not found (neither on PATH nor at " +
-                   standard + "); install the CUDA toolkit to validate");
-}
-
-/// What the cuda package's tb said about where it ran (its "tb: ran ..."
-/// line in the build log).
-std::string cudaBenchDevice(const std::string &log) {
-  auto buffer = llvm::MemoryBuffer::getFile(log);
-  if (buffer) {
-    llvm::SmallVector<llvm::StringRef> lines;
-    (*buffer)->getBuffer().split(lines, '\n');
-    for (llvm::StringRef line : lines)
-      if (line.starts_with("tb: ran "))
-        return "the kernel " + line.drop_front(4).trim().str();
-  }
-  return "tb did not say where it ran";
-}
-
-/// Reads tb --raw's CSV: `width` integers per row.
-Expected<std::vector<int64_t>> readRawCsv(const std::string &path,
-                                          size_t width) {
-  std::ifstream file(path);
-  if (!file)
-    return makeError(path + ": cannot open");
-  std::vector<int64_t> values;
-  std::string line;
-  for (size_t lineNumber = 1; std::getline(file, line); ++lineNumber) {
-    const char *p = line.c_str();
-    size_t count = 0;
-    while (*p) {
-      char *end = nullptr;
-      errno = 0;
-      long long v = std::strtoll(p, &end, 10);
-      if (end == p || errno == ERANGE)
-        return makeError(path + ":" + llvm::Twine(lineNumber) +
-                         ": not an integer");
-      values.push_back(v);
-      ++count;
-      p = *end == ',' ? end + 1 : end;
-      if (*end != ',' && *end != '\0' && *end != '\r')
-        return makeError(path + ":" + llvm::Twine(lineNumber) +
-                         ": unexpected character");
-      if (*end == '\r')
-        break;
-    }
-    if (count != width)
-      return makeError(path + ":" + llvm::Twine(lineNumber) + ": " +
-                       llvm::Twine(count) + " values, expected " +
-                       llvm::Twine(width));
-  }
-  return values;
 }
 
 /// Compares the kernel's raw output integers with the emulator's, exactly.
@@ -704,366 +446,192 @@ Error compareRawOutputs(mlir::MLIRContext *context, const Emulator &emulator,
   return Error::success();
 }
 
-/// validate --target hls: the project's C simulation, built with the
-/// system's C++ compiler against the runtime's ap_fixed stand-in, run on
-/// the events; its raw outputs must equal the emulator's.
-/// What validate compares a fixed-point-only target (hls, verilog) with:
-/// the emulator's raw outputs on the --input events.
-struct RawReference {
-  std::unique_ptr<Emulator> emulator;
-  EventTable events;
-  std::vector<int64_t> expected;
+/// The choices --target offers, from the registry.
+std::vector<TargetChoice> targetChoices() {
+  std::vector<TargetChoice> choices;
+  for (const Target *t : TargetRegistry::all())
+    choices.push_back({t->name().str(), t->summary().str(), t->synthTools()});
+  return choices;
+}
+
+/// The job a target gets: the module, the names and, with `events`, the
+/// events and the emulator's raw outputs for them.
+struct Job {
+  TargetJob job;
+  std::vector<float> inputs;
+  std::vector<int64_t> expectedRaw;
 };
 
-Expected<RawReference> rawReference(mlir::ModuleOp module,
-                                    const DriverOptions &options) {
+Expected<std::unique_ptr<Job>> makeJob(mlir::ModuleOp module,
+                                       const DriverOptions &options,
+                                       const Target &target,
+                                       const EventTable *events) {
   auto emulator = Emulator::create(theFunction(module));
   if (!emulator)
     return emulator.takeError();
-  if (!(*emulator)->isQuantized())
-    return makeError(options.target +
+  auto job = std::make_unique<Job>();
+  TargetJob &j = job->job;
+  j.module = module;
+  j.model = options.model;
+  j.precision = precisionLabel(options);
+  j.config = options.config;
+  j.synth = options.synth;
+  j.quantized = (*emulator)->isQuantized();
+  j.inputWidth = (*emulator)->eventInputSize();
+  j.outputWidth = (*emulator)->eventOutputSize();
+  if (target.needsFixedPoint() && !j.quantized)
+    return makeError(target.name() +
+                     " target: the model is not quantized; give "
+                     "--precision 'fixed<W,I>', auto or a --config");
+  if (events) {
+    job->inputs.assign(events->values.begin(), events->values.end());
+    j.inputs = &job->inputs;
+    j.events = events->rows();
+    if (j.quantized) {
+      auto raw = emulateRaw(**emulator, *events);
+      if (!raw)
+        return raw.takeError();
+      job->expectedRaw = std::move(*raw);
+      j.expectedRaw = &job->expectedRaw;
+    }
+  }
+  return job;
+}
+
+/// compile --emit=TARGET: the target's main source on standard output.
+Error printMainSource(const Target &target, const TargetJob &job) {
+  auto scratch = ScratchDirectory::create("ariadnec-emit", /*keep=*/false);
+  if (!scratch)
+    return scratch.takeError();
+  std::string ignored;
+  llvm::raw_string_ostream summary(ignored);
+  if (Error err = target.emit(job, scratch->path(), summary))
+    return err;
+  std::string file = target.mainSource(theFunction(job.module).getSymName());
+  auto source = llvm::MemoryBuffer::getFile(scratch->path() + "/" + file);
+  if (!source)
+    return makeError("the emitted package has no " + file);
+  llvm::outs() << (*source)->getBuffer();
+  return Error::success();
+}
+
+Error runCompile(mlir::ModuleOp module, const DriverOptions &options) {
+  if (options.emit == "mlir-opt") {
+    module.print(llvm::outs());
+    llvm::outs() << "\n";
+    return Error::success();
+  }
+  const Target &target = *TargetRegistry::lookup(options.target);
+  // compile --input: the events for the package's test bench data.
+  std::optional<EventTable> events;
+  if (!options.input.empty()) {
+    auto emulator = Emulator::create(theFunction(module));
+    if (!emulator)
+      return emulator.takeError();
+    auto table = readEvents(options.input, (*emulator)->eventInputSize());
+    if (!table)
+      return table.takeError();
+    events = std::move(*table);
+  }
+  auto job = makeJob(module, options, target, events ? &*events : nullptr);
+  if (!job)
+    return job.takeError();
+  if (options.emit == options.target)
+    return printMainSource(target, (*job)->job);
+
+  std::string out =
+      options.output.empty() ? defaultOutput(module, options) : options.output;
+  auto staged = StagedDirectory::create(out, inputsOf(options));
+  if (!staged)
+    return staged.takeError();
+  std::string summary;
+  llvm::raw_string_ostream summaryOS(summary);
+  if (Error err = target.emit((*job)->job, staged->path(), summaryOS))
+    return err;
+  if (!options.synth.empty()) {
+    auto scratch = ScratchDirectory::create("ariadnec-synth", options.keep);
+    if (!scratch)
+      return scratch.takeError();
+    if (Error err = target.synthesize((*job)->job, staged->path(),
+                                      scratch->path(), summaryOS)) {
+      scratch->keep();
+      return err;
+    }
+  }
+  if (Error err = staged->commit())
+    return err;
+  if ((*job)->job.quantized)
+    printTypes(module, llvm::errs());
+  llvm::errs() << summary << "ariadnec: wrote " << out << " (target "
+               << options.target << ", precision " << precisionLabel(options)
+               << ")\n";
+  return Error::success();
+}
+
+/// validate: the target's package, built and run on the events, against
+/// the emulator: raw integers exactly for a quantized model, floats within
+/// float rounding otherwise. The package reaches -o only once it built and
+/// agreed; the build tree and its log live in a scratch directory, kept
+/// when a step failed (or with --keep) so that the log can be read.
+Error runValidate(mlir::ModuleOp module, const DriverOptions &options) {
+  const Target &target = *TargetRegistry::lookup(options.target);
+  auto emulator = Emulator::create(theFunction(module));
+  if (!emulator)
+    return emulator.takeError();
+  if (target.needsFixedPoint() && !(*emulator)->isQuantized())
+    return makeError(target.name() +
                      " target: the model is not quantized; give "
                      "--precision 'fixed<W,I>', auto or a --config");
   auto events =
       readValidationEvents(options.input, (*emulator)->eventInputSize());
   if (!events)
     return events.takeError();
-  auto expected = emulateRaw(**emulator, *events);
-  if (!expected)
-    return expected.takeError();
-  if (options.reportOverflow)
+  auto job = makeJob(module, options, target, &*events);
+  if (!job)
+    return job.takeError();
+  const TargetJob &j = (*job)->job;
+  std::vector<float> expected;
+  if (!j.quantized)
+    expected = emulateEvents(**emulator, *events);
+  else if (options.reportOverflow) {
+    // The counts of the run that produced the expected integers.
+    auto raw = emulateRaw(**emulator, *events);
+    if (!raw)
+      return raw.takeError();
     printOverflow(**emulator, llvm::errs());
-  return RawReference{std::move(*emulator), std::move(*events),
-                      std::move(*expected)};
-}
-
-Error runValidateHls(mlir::ModuleOp module, const DriverOptions &options) {
-  auto reference = rawReference(module, options);
-  if (!reference)
-    return reference.takeError();
-  Emulator &emulator = *reference->emulator;
-  const EventTable &events = reference->events;
-  const std::vector<int64_t> &expected = reference->expected;
-  size_t outWidth = emulator.eventOutputSize();
+  }
 
   auto scratch = ScratchDirectory::create("ariadnec-validate", options.keep);
   if (!scratch)
     return scratch.takeError();
   const std::string &work = scratch->path();
-  std::string project =
-      options.output.empty() ? work + "/project" : options.output;
-  auto staged = StagedDirectory::create(project, inputsOf(options));
-  if (!staged)
-    return staged.takeError();
-  HlsEstimate estimate;
-  if (Error err = emitHls(module, staged->path(), options, &events, &expected,
-                          estimate))
-    return err;
-
-  std::string build = work + "/build", log = work + "/build.log";
-  std::string rawCsv = work + "/csim_raw.csv";
-  if (Error err =
-          buildWithCMake(staged->path(), build, log, "the C simulation")) {
-    scratch->keep();
-    return err;
-  }
-  // The test bench reads tb_data/ relative to the project directory.
-  Error simulated = runStep(
-      "running the C simulation",
-      {"cmake", "-E", "chdir", staged->path(), build + "/csim", rawCsv}, log);
-  auto actual = readRawCsv(rawCsv, outWidth);
-  if (!actual) {
-    scratch->keep();
-    return simulated ? std::move(simulated) : actual.takeError();
-  }
-  llvm::consumeError(std::move(simulated));
-  if (Error err = compareRawOutputs(module.getContext(), emulator, expected,
-                                    *actual, outWidth, "C simulation"))
-    return err;
-  if (options.keep)
-    llvm::errs() << "ariadnec: build tree kept in " << work << "\n";
-  return staged->commit();
-}
-
-/// The Verilog options from the command line and the config's [verilog]
-/// section and per-layer pipeline and multiplier settings.
-Expected<VerilogOptions> verilogOptions(mlir::ModuleOp module,
-                                        const DriverOptions &options) {
-  VerilogOptions verilog;
-  verilog.precision = precisionLabel(options);
-  if (options.config.empty())
-    return verilog;
-  auto config = quant::parseQuantConfig(options.config, module.getContext());
-  if (!config)
-    return config.takeError();
-  auto shared = std::make_shared<quant::QuantConfig>(std::move(*config));
-  verilog.layerSettings = [shared](llvm::ArrayRef<std::string> names,
-                                   llvm::StringRef type) {
-    quant::LayerSettings s = shared->resolveAll(names, type);
-    VerilogLayerSettings settings;
-    settings.pipelineLevels = s.pipelineLevels.value_or(0);
-    settings.multiplier = s.multiplier.value_or("dsp") == "shift_add"
-                              ? VerilogMultiplier::ShiftAdd
-                              : VerilogMultiplier::Dsp;
-    return settings;
-  };
-  return verilog;
-}
-
-/// Writes the Verilog package into `dir` (a staging directory); with
-/// `events`, its harness data holds their raw input integers.
-Error emitVerilog(mlir::ModuleOp module, const std::string &dir,
-                  const DriverOptions &options, const EventTable *events,
-                  VerilogReport &report) {
-  auto verilog = verilogOptions(module, options);
-  if (!verilog)
-    return verilog.takeError();
-  std::vector<float> inputs;
-  if (events) {
-    inputs.assign(events->values.begin(), events->values.end());
-    verilog->inputs = &inputs;
-    verilog->events = events->rows();
-  }
-  return emitVerilogPackage(module, dir, *verilog, &report);
-}
-
-/// Runs the package's Yosys script (synth_xilinx) in `dir`, its log in
-/// `work`, adds the resources to its report.json and returns them.
-Expected<YosysResources> synthesizeWithYosys(const std::string &dir,
-                                             const std::string &work) {
-  if (!llvm::sys::findProgramByName("yosys"))
-    return makeError("--synth yosys: 'yosys' not found on PATH; install "
-                     "Yosys (0.23 or later) to count resources");
-  std::string log = work + "/yosys.log";
-  auto start = std::chrono::steady_clock::now();
-  if (Error err = runStep(
-          "synthesis with yosys",
-          {"cmake", "-E", "chdir", dir, "yosys", "-s", "synth_yosys.ys"}, log))
-    return err;
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-          .count();
-  auto buffer = llvm::MemoryBuffer::getFile(log);
-  if (!buffer)
-    return makeError(log + ": " + buffer.getError().message());
-  auto resources = parseYosysStat((*buffer)->getBuffer());
-  if (!resources)
-    return makeError("--synth yosys: " + llvm::toString(resources.takeError()) +
-                     "; see " + log);
-  resources->seconds = seconds;
-  if (Error err = addYosysToReport(dir, *resources, kYosysFamily))
-    return err;
-  return *resources;
-}
-
-Error runCompileVerilog(mlir::ModuleOp module, const DriverOptions &options) {
-  auto events = inputEvents(module, options);
-  if (!events)
-    return events.takeError();
-  std::string out =
-      options.output.empty() ? defaultOutput(module, options) : options.output;
-  auto staged = StagedDirectory::create(out, inputsOf(options));
-  if (!staged)
-    return staged.takeError();
-  VerilogReport report;
-  if (Error err = emitVerilog(module, staged->path(), options,
-                              *events ? &**events : nullptr, report))
-    return err;
-  std::optional<YosysResources> resources;
-  if (options.synth == "yosys") {
-    auto scratch = ScratchDirectory::create("ariadnec-yosys", options.keep);
-    if (!scratch)
-      return scratch.takeError();
-    auto synthesized = synthesizeWithYosys(staged->path(), scratch->path());
-    if (!synthesized) {
-      scratch->keep();
-      return synthesized.takeError();
-    }
-    resources = *synthesized;
-  }
-  if (Error err = staged->commit())
-    return err;
-  printTypes(module, llvm::errs());
-  llvm::errs() << "ariadnec: RTL pipeline\n" << formatVerilogReport(report);
-  if (resources) {
-    // The HLS estimate of the same module, for comparison.
-    HlsEstimate estimate;
-    auto scratch = ScratchDirectory::create("ariadnec-hls-estimate", false);
-    if (scratch) {
-      HlsOptions hls;
-      hls.precision = precisionLabel(options);
-      if (Error err = emitHlsProject(module, scratch->path(), hls, &estimate))
-        llvm::consumeError(std::move(err));
-    } else {
-      llvm::consumeError(scratch.takeError());
-    }
-    llvm::errs() << "ariadnec: yosys synth_xilinx -family " << kYosysFamily
-                 << " (" << llvm::format("%.1f", resources->seconds) << " s)\n"
-                 << formatYosysResources(*resources)
-                 << "ariadnec: HLS estimate of the same model: " << estimate.dsp
-                 << " DSP, " << estimate.romBits << " ROM bits, latency "
-                 << estimate.latency << " cycles\n";
-  }
-  llvm::errs() << "ariadnec: wrote " << out << " (target verilog, precision "
-               << precisionLabel(options) << ")\n";
-  return Error::success();
-}
-
-/// validate --target verilog: the RTL built with Verilator and streamed one
-/// event per clock; its raw outputs must equal the emulator's, and the
-/// measured latency the pipeline's.
-Error runValidateVerilog(mlir::ModuleOp module, const DriverOptions &options) {
-  auto reference = rawReference(module, options);
-  if (!reference)
-    return reference.takeError();
-  if (!llvm::sys::findProgramByName("verilator"))
-    return makeError("validate --target verilog: 'verilator' not found on "
-                     "PATH; install Verilator (5.0 or later)");
-  Emulator &emulator = *reference->emulator;
-  const EventTable &events = reference->events;
-  const std::vector<int64_t> &expected = reference->expected;
-  size_t outWidth = emulator.eventOutputSize();
-
-  auto scratch = ScratchDirectory::create("ariadnec-validate", options.keep);
-  if (!scratch)
-    return scratch.takeError();
-  const std::string &work = scratch->path();
-  std::string package = options.output.empty() ? work + "/rtl" : options.output;
+  std::string package =
+      options.output.empty() ? work + "/package" : options.output;
   auto staged = StagedDirectory::create(package, inputsOf(options));
   if (!staged)
     return staged.takeError();
-  VerilogReport report;
-  if (Error err = emitVerilog(module, staged->path(), options, &events, report))
+  std::string ignored;
+  llvm::raw_string_ostream summary(ignored);
+  if (Error err = target.emit(j, staged->path(), summary))
     return err;
-  const std::string &dir = staged->path();
-  std::string name = report.top, log = work + "/verilator.log";
-  std::string simulation = work + "/obj_dir/" + name + "_sim";
-  std::string rawCsv = work + "/rtl_raw.csv", latencyFile = work + "/latency";
-  auto start = std::chrono::steady_clock::now();
-  Error err = runStep("building the Verilator model",
-                      {"verilator", "--cc", "--exe", "--build", "-j", "2",
-                       "-Wno-WIDTH", "--top-module", name, "-Mdir",
-                       work + "/obj_dir", dir + "/rtl/" + name + ".v",
-                       dir + "/verilator/" + name + "_harness.cpp", "-o",
-                       name + "_sim"},
-                      log);
-  double buildSeconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-          .count();
-  if (!err)
-    err = runStep(
-        "running the Verilator simulation",
-        {simulation, dir + "/tb_data/input_raw.csv", rawCsv, latencyFile}, log);
-  if (err) {
+  auto run = target.run(j, staged->path(), work);
+  if (!run) {
     scratch->keep();
-    return err;
+    return run.takeError();
   }
-  auto actual = readRawCsv(rawCsv, outWidth);
-  if (!actual) {
-    scratch->keep();
-    return actual.takeError();
-  }
-  if (Error err = compareRawOutputs(module.getContext(), emulator, expected,
-                                    *actual, outWidth, "RTL simulation"))
-    return err;
-  auto latencyText = llvm::MemoryBuffer::getFile(latencyFile);
-  int64_t latency = -1;
-  if (!latencyText ||
-      (*latencyText)->getBuffer().trim().getAsInteger(10, latency))
-    return makeError("validate: the Verilator harness wrote no latency; see " +
-                     log);
-  if (latency != report.latency)
-    return makeError("validate: measured latency " + llvm::Twine(latency) +
-                     " cycles, the pipeline has " +
-                     llvm::Twine(report.latency));
-  llvm::outs() << "validate: latency " << latency
-               << " cycles, one event per clock (Verilator build "
-               << llvm::format("%.1f", buildSeconds) << " s)\n";
-  if (options.keep)
-    llvm::errs() << "ariadnec: build tree kept in " << work << "\n";
-  return staged->commit();
-}
-
-Error runValidate(mlir::ModuleOp module, const DriverOptions &options) {
-  if (options.target == "hls")
-    return runValidateHls(module, options);
-  if (options.target == "verilog")
-    return runValidateVerilog(module, options);
-  auto emulator = Emulator::create(theFunction(module));
-  if (!emulator)
-    return emulator.takeError();
-  size_t outWidth = (*emulator)->eventOutputSize();
-  auto events =
-      readValidationEvents(options.input, (*emulator)->eventInputSize());
-  if (!events)
-    return events.takeError();
-  bool fixedPoint = (*emulator)->isQuantized();
-  std::vector<float> expected;
-  std::vector<int64_t> expectedRaw;
-  if (fixedPoint) {
-    std::vector<float> in(events->values.begin(), events->values.end());
-    expectedRaw.resize(events->rows() * outWidth);
-    if (Error err =
-            (*emulator)->runRaw(in.data(), expectedRaw.data(), events->rows()))
-      return err;
-    if (options.reportOverflow)
-      printOverflow(**emulator, llvm::errs());
-  } else {
-    expected = emulateEvents(**emulator, *events);
-  }
-
-  // The package is staged and reaches -o only once it built and agreed; the
-  // build tree and its log live in a scratch directory, kept when a step
-  // failed (or with --keep) so that the log can be read.
-  auto scratch = ScratchDirectory::create("ariadnec-validate", options.keep);
-  if (!scratch)
-    return scratch.takeError();
-  const std::string &work = scratch->path();
-  std::string pkgPath = options.output.empty() ? work + "/pkg" : options.output;
-  auto staged = StagedDirectory::create(pkgPath, inputsOf(options));
-  if (!staged)
-    return staged.takeError();
-  if (Error err = emitPackage(module, options.target, staged->path()))
-    return err;
-
-  std::string build = work + "/build", log = work + "/build.log";
-  std::string outCsv = work + "/kernel_out.csv";
-  std::vector<std::string> configureFlags;
-  if (options.target == "cuda") {
-    auto nvcc = cudaCompiler();
-    if (!nvcc)
-      return nvcc.takeError();
-    if (!nvcc->empty())
-      configureFlags.push_back("-DCMAKE_CUDA_COMPILER=" + *nvcc);
-  }
-  Error err =
-      buildWithCMake(staged->path(), build, log, "the package", configureFlags);
-  if (!err) {
-    std::vector<std::string> tb = {build + "/tb", options.input, outCsv};
-    if (fixedPoint)
-      tb.push_back("--raw");
-    err = runStep("running tb", tb, log);
-  }
-  if (err) {
-    scratch->keep();
-    return err;
-  }
-  if (options.target == "cuda")
-    llvm::outs() << "validate: " << cudaBenchDevice(log) << "\n";
-  if (fixedPoint) {
-    auto actual = readRawCsv(outCsv, outWidth);
-    if (!actual)
-      return actual.takeError();
+  for (const std::string &line : run->before)
+    llvm::outs() << line << "\n";
+  size_t width = j.outputWidth;
+  if (j.quantized) {
     if (Error err = compareRawOutputs(module.getContext(), **emulator,
-                                      expectedRaw, *actual, outWidth))
+                                      *j.expectedRaw, run->raw, width,
+                                      run->what))
       return err;
-  } else {
-    auto actual = readEvents(outCsv, outWidth);
-    if (!actual)
-      return actual.takeError();
-    if (Error err = compareOutputs(expected, *actual, outWidth))
-      return err;
+  } else if (Error err = compareOutputs(expected, run->values, width)) {
+    return err;
   }
+  for (const std::string &line : run->after)
+    llvm::outs() << line << "\n";
   if (options.keep)
     llvm::errs() << "ariadnec: build tree kept in " << work << "\n";
   return staged->commit();
@@ -1079,14 +647,17 @@ int main(int argc, char **argv) {
   // Training has its own command line (and no MLIR).
   if (!args.empty() && args[0] == "train")
     return runTrainCommand({args.begin() + 1, args.end()});
+  registerAllTargets();
   DriverOptions options;
   std::string error;
-  if (!parseDriverOptions(args, options, error)) {
-    llvm::errs() << "ariadnec: error: " << error << "\n" << driverUsage();
+  std::vector<TargetChoice> targets = targetChoices();
+  if (!parseDriverOptions(args, options, error, targets)) {
+    llvm::errs() << "ariadnec: error: " << error << "\n"
+                 << driverUsage(targets);
     return 2;
   }
   if (options.command == Command::Help) {
-    llvm::outs() << driverUsage();
+    llvm::outs() << driverUsage(targets);
     return 0;
   }
 
@@ -1103,8 +674,8 @@ int main(int argc, char **argv) {
   // break the package before doing any work.
   bool writesPackage =
       options.command == Command::Validate ||
-      (options.command == Command::Compile &&
-       (options.emit.empty() || options.emit == "cpp"));
+      (options.command == Command::Compile && options.emit != "mlir" &&
+       options.emit != "mlir-opt");
   if (!err && writesPackage) {
     std::string problem =
         kernelNameProblem(theFunction(**module).getSymName().str());
@@ -1139,9 +710,8 @@ int main(int argc, char **argv) {
   if (err) {
     std::string message = llvm::toString(std::move(err));
     // A target's complaint about the model names the model file.
-    for (const char *target : {"cpp", "cuda", "hls", "verilog"})
-      if (llvm::StringRef(message).starts_with(std::string(target) +
-                                               " target:"))
+    for (const TargetChoice &target : targets)
+      if (llvm::StringRef(message).starts_with(target.name + " target:"))
         message = options.model + ": " + message;
     llvm::errs() << "ariadnec: error: " << message << "\n";
     return 1;
