@@ -151,8 +151,8 @@ llvm::Error ProgramEmulator<T>::build(func::FuncOp fn, size_t maxChunkEvents,
   }
 
   for (Operation &op : body.without_terminator()) {
-    auto translator = table.find(op.getName().getStringRef());
-    if (translator == table.end())
+    auto *translator = table.lookup(&op);
+    if (!translator)
       return t.error(&op, quantized ? "the fixed-point emulator does not "
                                       "support this operation"
                                     : "the emulator does not support this "
@@ -176,7 +176,7 @@ llvm::Error ProgramEmulator<T>::build(func::FuncOp fn, size_t maxChunkEvents,
         program.addTensor(type->getShape().drop_front(batch ? 1 : 0), perEvent);
     t.bind(result, tensor);
     valueTensors.push_back({result, tensor});
-    auto step = (translator->second)(&op, t);
+    auto step = (*translator)(&op, t);
     if (!step)
       return step.takeError();
     program.allocate(tensor);

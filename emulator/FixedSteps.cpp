@@ -1008,15 +1008,15 @@ StepOrError translateSoftmax(fx::SoftmaxOp op, FixedTranslation &t) {
 } // namespace
 
 void ariadne::emu::registerFixedTranslators(TranslatorTable<Bits> &table) {
-  addTranslator(table, translateQuantize);
-  addTranslator(table, translateDequantize);
-  addTranslator(table, translateCast);
-  addTranslator(table, translateDense);
-  addTranslator(table, translateTable);
-  addTranslator(table, translateRelu);
-  addTranslator(table, translateClamp);
-  addTranslator(table, translateLeakyRelu);
-  addTranslator(table, translateScale);
-  addTranslator(table, translateSoftmax);
+  table.add<fx::QuantizeOp>(translateQuantize);
+  table.add<fx::DequantizeOp>(translateDequantize);
+  table.add<fx::CastOp>(translateCast);
+  table.add<fx::DenseOp>(translateDense);
+  table.add<fx::TableOp>(translateTable);
+  table.add<fx::ReluOp>(translateRelu);
+  table.add<fx::ClampOp>(translateClamp);
+  table.add<fx::LeakyReluOp>(translateLeakyRelu);
+  table.add<fx::ScaleOp>(translateScale);
+  table.add<fx::SoftmaxOp>(translateSoftmax);
   registerMoveTranslators(table);
 }

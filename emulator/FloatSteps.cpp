@@ -577,17 +577,17 @@ StepOrError translateBinary(OpT op, FloatTranslation &t) {
 } // namespace
 
 void ariadne::emu::registerFloatTranslators(TranslatorTable<float> &table) {
-  addTranslator(table, translateConstant);
-  addTranslator(table, translateDense);
-  addTranslator(table, translateMatMul);
-  addTranslator(table, translateActivation);
-  addTranslator(table, translateSoftmax);
-  addTranslator(table, translateBatchNorm);
-  addTranslator(table, translateBinary<nn::AddOp, AddFn>);
-  addTranslator(table, translateBinary<nn::SubOp, SubFn>);
-  addTranslator(table, translateBinary<nn::MulOp, MulFn>);
-  addTranslator(table, translateBinary<nn::DivOp, DivFn>);
-  addTranslator(table, translateBinary<nn::MaxOp, MaxFn>);
-  addTranslator(table, translateBinary<nn::MinOp, MinFn>);
+  table.add<nn::ConstantOp>(translateConstant);
+  table.add<nn::DenseOp>(translateDense);
+  table.add<nn::MatMulOp>(translateMatMul);
+  table.add<nn::ActivationOp>(translateActivation);
+  table.add<nn::SoftmaxOp>(translateSoftmax);
+  table.add<nn::BatchNormOp>(translateBatchNorm);
+  table.add<nn::AddOp>(translateBinary<nn::AddOp, AddFn>);
+  table.add<nn::SubOp>(translateBinary<nn::SubOp, SubFn>);
+  table.add<nn::MulOp>(translateBinary<nn::MulOp, MulFn>);
+  table.add<nn::DivOp>(translateBinary<nn::DivOp, DivFn>);
+  table.add<nn::MaxOp>(translateBinary<nn::MaxOp, MaxFn>);
+  table.add<nn::MinOp>(translateBinary<nn::MinOp, MinFn>);
   registerMoveTranslators(table);
 }

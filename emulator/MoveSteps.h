@@ -174,10 +174,10 @@ MoveStepOrError<T> translateConcat(nn::ConcatOp op, Translation<T> &t) {
 
 /// Registers reshape, transpose, slice and concat for elements of type T.
 template <typename T> void registerMoveTranslators(TranslatorTable<T> &table) {
-  addTranslator(table, detail::translateReshape<T>);
-  addTranslator(table, detail::translateTranspose<T>);
-  addTranslator(table, detail::translateSlice<T>);
-  addTranslator(table, detail::translateConcat<T>);
+  table.template add<nn::ReshapeOp>(detail::translateReshape<T>);
+  table.template add<nn::TransposeOp>(detail::translateTranspose<T>);
+  table.template add<nn::SliceOp>(detail::translateSlice<T>);
+  table.template add<nn::ConcatOp>(detail::translateConcat<T>);
 }
 
 } // namespace ariadne::emu

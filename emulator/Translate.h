@@ -12,6 +12,7 @@
 
 #include "emulator/Emulator.h"
 #include "emulator/Program.h"
+#include "passes/Support/OpHandlers.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Operation.h"
@@ -109,22 +110,11 @@ private:
   llvm::DenseMap<mlir::Value, int> tensors;
 };
 
+/// Translators by op class (passes/Support/OpHandlers.h):
+/// `table.add<nn::DenseOp>(translateDense)`.
 template <typename T>
-using Translator = std::function<llvm::Expected<std::unique_ptr<Step<T>>>(
+using TranslatorTable = OpHandlers<llvm::Expected<std::unique_ptr<Step<T>>>(
     mlir::Operation *, Translation<T> &)>;
-/// Translators keyed by operation name ("nn.dense").
-template <typename T> using TranslatorTable = llvm::StringMap<Translator<T>>;
-
-/// Registers `fn`, written for the typed op, as the translator of OpT.
-template <typename OpT, typename T>
-void addTranslator(
-    TranslatorTable<T> &table,
-    llvm::Expected<std::unique_ptr<Step<T>>> (*fn)(OpT, Translation<T> &)) {
-  table[OpT::getOperationName()] = [fn](mlir::Operation *op,
-                                        Translation<T> &t) {
-    return fn(llvm::cast<OpT>(op), t);
-  };
-}
 
 /// The float reference: every nn op.
 void registerFloatTranslators(TranslatorTable<float> &table);

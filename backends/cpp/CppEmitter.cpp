@@ -213,18 +213,13 @@ void CppEmission::addLayer(Operation *op, LayerReport report) {
 // Driver
 //===----------------------------------------------------------------------===//
 
-const CppOpEmitter *CppEmitterSet::lookup(Operation *op) const {
-  auto it = patterns.find(op->getName().getStringRef());
-  return it == patterns.end() ? nullptr : it->second.get();
-}
-
 LogicalResult emitFunction(const CppEmitterSet &set, CppEmission &emission) {
   // Do not modify the IR here: the plan is final.
   for (Operation &op : emission.function().getBody().front()) {
-    const CppOpEmitter *pattern = set.lookup(&op);
+    const auto *pattern = set.lookup(&op);
     if (!pattern)
       return op.emitOpError("has no emission pattern in the cpp target");
-    if (failed(pattern->emit(&op, emission)))
+    if (failed((*pattern)(&op, emission)))
       return failure();
   }
   return success();

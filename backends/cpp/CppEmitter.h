@@ -14,6 +14,7 @@
 #define ARIADNE_BACKENDS_CPP_CPPEMITTER_H
 
 #include "passes/FX/FXTypes.h"
+#include "passes/Support/OpHandlers.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -136,6 +137,7 @@ public:
 /// The typed base of a pattern for op class OpT.
 template <typename OpT> class CppOpPattern : public CppOpEmitter {
 public:
+  using Op = OpT;
   llvm::StringRef opName() const final { return OpT::getOperationName(); }
   mlir::LogicalResult emit(mlir::Operation *op,
                            CppEmission &emission) const final {
@@ -144,18 +146,27 @@ public:
   virtual mlir::LogicalResult emitOp(OpT op, CppEmission &emission) const = 0;
 };
 
-/// The patterns by op name.
+/// The patterns, by op class (passes/Support/OpHandlers.h): a pattern
+/// object per op kind, `set.add<DensePattern>()`.
 class CppEmitterSet {
 public:
+  using Handlers =
+      OpHandlers<mlir::LogicalResult(mlir::Operation *, CppEmission &)>;
   template <typename Pattern, typename... Args> void add(Args &&...args) {
-    auto pattern = std::make_unique<Pattern>(std::forward<Args>(args)...);
-    llvm::StringRef name = pattern->opName();
-    patterns[name] = std::move(pattern);
+    auto pattern =
+        std::make_shared<const Pattern>(std::forward<Args>(args)...);
+    handlers.add<typename Pattern::Op>(
+        [pattern](mlir::Operation *op, CppEmission &emission) {
+          return pattern->emit(op, emission);
+        });
   }
-  const CppOpEmitter *lookup(mlir::Operation *op) const;
+  const Handlers::Handler *lookup(mlir::Operation *op) const {
+    return handlers.lookup(op);
+  }
+  std::vector<std::string> opNames() const { return handlers.opNames(); }
 
 private:
-  llvm::StringMap<std::unique_ptr<CppOpEmitter>> patterns;
+  Handlers handlers;
 };
 
 /// Registers the pattern of every op the C++ target supports.

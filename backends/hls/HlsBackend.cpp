@@ -245,17 +245,15 @@ llvm::Error emitHlsProject(ModuleOp module, StringRef outDir,
   }
   auto returnOp = llvm::cast<func::ReturnOp>(fn.getBody().front().back());
 
-  llvm::StringMap<hls::HlsPattern> patterns;
+  hls::HlsPatterns patterns;
   hls::populateHlsPatterns(patterns);
   for (Operation &op : fn.getBody().front().without_terminator()) {
-    if (llvm::isa<fx::QuantizeOp, fx::DequantizeOp>(op))
-      continue;
-    auto pattern = patterns.find(op.getName().getStringRef());
-    if (pattern == patterns.end()) {
+    const auto *pattern = patterns.lookup(&op);
+    if (!pattern) {
       op.emitOpError("has no emission pattern in the hls target");
       return failWith();
     }
-    if (failed(pattern->second(&op, emission)))
+    if (failed((*pattern)(&op, emission)))
       return failWith();
   }
   raw_ostream &body = emission.body();

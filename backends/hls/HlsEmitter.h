@@ -12,6 +12,7 @@
 #include "backends/cpp/CppEmitter.h"
 #include "backends/hls/HlsBackend.h"
 #include "passes/FX/FXTypes.h"
+#include "passes/Support/OpHandlers.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/DenseMap.h"
@@ -90,12 +91,13 @@ private:
   std::vector<HlsLayerEstimate> estimates;
 };
 
-/// One emission pattern: writes the code of one op kind.
-using HlsPattern =
-    std::function<mlir::LogicalResult(mlir::Operation *, HlsEmission &)>;
+/// The emission patterns, by op class: each writes the code of one op kind
+/// (passes/Support/OpHandlers.h).
+using HlsPatterns =
+    OpHandlers<mlir::LogicalResult(mlir::Operation *, HlsEmission &)>;
 
-/// The patterns of every op the HLS target supports, by op name.
-void populateHlsPatterns(llvm::StringMap<HlsPattern> &patterns);
+/// The patterns of every op the HLS target supports.
+void populateHlsPatterns(HlsPatterns &patterns);
 
 /// `ARIADNE_FIXED(16, 6, RND, SAT)`: the spelling of hls_types.h.
 std::string typeSpelling(fx::FixedType type);

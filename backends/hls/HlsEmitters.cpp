@@ -533,21 +533,24 @@ LogicalResult emitGather(Operation *op, HlsEmission &emission) {
   return success();
 }
 
+/// fx.quantize and fx.dequantize are the top function's ports, which the
+/// project writer declares from the hardware boundary: no code here.
+LogicalResult emitPort(Operation *, HlsEmission &) { return success(); }
+
 } // namespace
 
-void populateHlsPatterns(llvm::StringMap<HlsPattern> &patterns) {
-  patterns[fx::DenseOp::getOperationName()] = emitDense;
-  patterns[fx::CastOp::getOperationName()] = emitCast;
-  patterns[fx::ReluOp::getOperationName()] = emitRelu;
-  patterns[fx::ClampOp::getOperationName()] = emitClamp;
-  patterns[fx::LeakyReluOp::getOperationName()] = emitLeakyRelu;
-  patterns[fx::ScaleOp::getOperationName()] = emitScale;
-  patterns[fx::TableOp::getOperationName()] = emitTable;
-  patterns[fx::SoftmaxOp::getOperationName()] = emitSoftmax;
-  patterns[nn::ReshapeOp::getOperationName()] = emitReshape;
-  patterns[nn::TransposeOp::getOperationName()] = emitGather;
-  patterns[nn::SliceOp::getOperationName()] = emitGather;
-  patterns[nn::ConcatOp::getOperationName()] = emitGather;
+void populateHlsPatterns(HlsPatterns &patterns) {
+  patterns.add<fx::QuantizeOp, fx::DequantizeOp>(emitPort);
+  patterns.add<fx::DenseOp>(emitDense);
+  patterns.add<fx::CastOp>(emitCast);
+  patterns.add<fx::ReluOp>(emitRelu);
+  patterns.add<fx::ClampOp>(emitClamp);
+  patterns.add<fx::LeakyReluOp>(emitLeakyRelu);
+  patterns.add<fx::ScaleOp>(emitScale);
+  patterns.add<fx::TableOp>(emitTable);
+  patterns.add<fx::SoftmaxOp>(emitSoftmax);
+  patterns.add<nn::ReshapeOp>(emitReshape);
+  patterns.add<nn::TransposeOp, nn::SliceOp, nn::ConcatOp>(emitGather);
 }
 
 } // namespace hls

@@ -282,18 +282,18 @@ llvm::Error emitVerilogPackage(ModuleOp module, StringRef outDir,
   }
   auto returnOp = llvm::cast<func::ReturnOp>(fn.getBody().front().back());
 
-  llvm::StringMap<verilog::VerilogPattern> patterns;
+  verilog::VerilogPatterns patterns;
   verilog::populateVerilogPatterns(patterns);
   for (Operation &op : fn.getBody().front().without_terminator()) {
-    if (llvm::isa<fx::QuantizeOp, fx::DequantizeOp>(op))
-      continue;
-    auto pattern = patterns.find(op.getName().getStringRef());
-    if (pattern == patterns.end()) {
+    const auto *pattern = patterns.lookup(&op);
+    if (!pattern) {
       op.emitOpError("has no emission pattern in the verilog target");
       return failWith();
     }
-    if (failed(pattern->second(&op, emission)))
+    if (failed((*pattern)(&op, emission)))
       return failWith();
+    if (llvm::isa<fx::QuantizeOp, fx::DequantizeOp>(op))
+      continue;
     if (auto fixed = llvm::dyn_cast<FixedType>(
             llvm::cast<ShapedType>(op.getResult(0).getType()).getElementType()))
       emission.setLastLayerType(fx::formatPrecision(fixed));

@@ -14,6 +14,7 @@
 #include "backends/cpp/CppEmitter.h"
 #include "backends/verilog/VerilogBackend.h"
 #include "passes/FX/FXTypes.h"
+#include "passes/Support/OpHandlers.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/DenseMap.h"
@@ -118,12 +119,13 @@ private:
   std::vector<VerilogLayerReport> layers;
 };
 
-/// One emission pattern: writes the logic of one op kind.
-using VerilogPattern =
-    std::function<mlir::LogicalResult(mlir::Operation *, VerilogEmission &)>;
+/// The emission patterns, by op class: each writes the logic of one op
+/// kind (passes/Support/OpHandlers.h).
+using VerilogPatterns =
+    OpHandlers<mlir::LogicalResult(mlir::Operation *, VerilogEmission &)>;
 
-/// The patterns of every op the Verilog target supports, by op name.
-void populateVerilogPatterns(llvm::StringMap<VerilogPattern> &patterns);
+/// The patterns of every op the Verilog target supports.
+void populateVerilogPatterns(VerilogPatterns &patterns);
 
 } // namespace verilog
 } // namespace ariadne

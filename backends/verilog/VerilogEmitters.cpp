@@ -1026,21 +1026,24 @@ LogicalResult emitGather(Operation *op, VerilogEmission &emission) {
   return success();
 }
 
+/// fx.quantize and fx.dequantize are the module's ports, which the
+/// package writer declares from the hardware boundary: no logic here.
+LogicalResult emitPort(Operation *, VerilogEmission &) { return success(); }
+
 } // namespace
 
-void populateVerilogPatterns(llvm::StringMap<VerilogPattern> &patterns) {
-  patterns[fx::DenseOp::getOperationName()] = emitDense;
-  patterns[fx::CastOp::getOperationName()] = emitCastOp;
-  patterns[fx::ReluOp::getOperationName()] = emitRelu;
-  patterns[fx::ClampOp::getOperationName()] = emitClamp;
-  patterns[fx::LeakyReluOp::getOperationName()] = emitLeakyRelu;
-  patterns[fx::ScaleOp::getOperationName()] = emitScale;
-  patterns[fx::TableOp::getOperationName()] = emitTable;
-  patterns[fx::SoftmaxOp::getOperationName()] = emitSoftmax;
-  patterns[nn::ReshapeOp::getOperationName()] = emitGather;
-  patterns[nn::TransposeOp::getOperationName()] = emitGather;
-  patterns[nn::SliceOp::getOperationName()] = emitGather;
-  patterns[nn::ConcatOp::getOperationName()] = emitGather;
+void populateVerilogPatterns(VerilogPatterns &patterns) {
+  patterns.add<fx::QuantizeOp, fx::DequantizeOp>(emitPort);
+  patterns.add<fx::DenseOp>(emitDense);
+  patterns.add<fx::CastOp>(emitCastOp);
+  patterns.add<fx::ReluOp>(emitRelu);
+  patterns.add<fx::ClampOp>(emitClamp);
+  patterns.add<fx::LeakyReluOp>(emitLeakyRelu);
+  patterns.add<fx::ScaleOp>(emitScale);
+  patterns.add<fx::TableOp>(emitTable);
+  patterns.add<fx::SoftmaxOp>(emitSoftmax);
+  patterns.add<nn::ReshapeOp, nn::TransposeOp, nn::SliceOp, nn::ConcatOp>(
+      emitGather);
 }
 
 } // namespace verilog

@@ -13,6 +13,7 @@
 #include "passes/Quant/Layers.h"
 #include "passes/Quant/Passes.h"
 #include "passes/Quant/QuantConfig.h"
+#include "passes/Support/OpHandlers.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -73,6 +74,10 @@ public:
         isAuto(isAuto), global(global), width(width) {}
 
   LogicalResult run();
+
+  /// The types of each nn op that has roles of its own.
+  using Handlers = OpHandlers<LogicalResult(Operation *, Assigner &)>;
+  static const Handlers &handlers();
 
 private:
   /// A type written in the config, already validated by its parser.
@@ -370,23 +375,37 @@ LogicalResult Assigner::assignBatchNorm(nn::BatchNormOp op) {
   return success();
 }
 
+const Assigner::Handlers &Assigner::handlers() {
+  static const Handlers handlers = [] {
+    Handlers h;
+    h.add<nn::DenseOp>(
+        [](nn::DenseOp op, Assigner &a) { return a.assignDense(op); });
+    h.add<nn::SoftmaxOp>(
+        [](nn::SoftmaxOp op, Assigner &a) { return a.assignSoftmax(op); });
+    h.add<nn::ActivationOp>([](nn::ActivationOp op, Assigner &a) {
+      return a.assignResultOnly(op, activationTypeName(op.getActivation()));
+    });
+    h.add<nn::BatchNormOp>(
+        [](nn::BatchNormOp op, Assigner &a) { return a.assignBatchNorm(op); });
+    h.add<nn::ConcatOp>([](nn::ConcatOp op, Assigner &a) {
+      return a.assignResultOnly(op, "concat");
+    });
+    return h;
+  }();
+  return handlers;
+}
+
 LogicalResult Assigner::run() {
   for (unsigned i = 0; i < fn.getNumArguments(); ++i)
     if (failed(assignInput(i)))
       return failure();
+  // Ops without a handler carry their input's type (data movement) or are
+  // refused by fx-lower.
   WalkResult walk = fn.walk([&](Operation *op) {
-    LogicalResult result = success();
-    if (auto dense = llvm::dyn_cast<nn::DenseOp>(op))
-      result = assignDense(dense);
-    else if (auto softmax = llvm::dyn_cast<nn::SoftmaxOp>(op))
-      result = assignSoftmax(softmax);
-    else if (auto act = llvm::dyn_cast<nn::ActivationOp>(op))
-      result = assignResultOnly(op, activationTypeName(act.getActivation()));
-    else if (auto bn = llvm::dyn_cast<nn::BatchNormOp>(op))
-      result = assignBatchNorm(bn);
-    else if (llvm::isa<nn::ConcatOp>(op))
-      result = assignResultOnly(op, "concat");
-    return failed(result) ? WalkResult::interrupt() : WalkResult::advance();
+    const Handlers::Handler *assign = handlers().lookup(op);
+    if (assign && failed((*assign)(op, *this)))
+      return WalkResult::interrupt();
+    return WalkResult::advance();
   });
   if (walk.wasInterrupted())
     return failure();

@@ -10,6 +10,7 @@
 #include "passes/Quant/Layers.h"
 #include "passes/Quant/Passes.h"
 #include "passes/Quant/Tables.h"
+#include "passes/Support/OpHandlers.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -93,6 +94,10 @@ public:
 
   LogicalResult run();
 
+  /// The lowering of each nn op that has a fixed-point implementation.
+  using Handlers = OpHandlers<LogicalResult(Operation *, Lowering &)>;
+  static const Handlers &handlers();
+
 private:
   DictionaryAttr precisionOf(Operation *op) {
     auto dict = op->getAttrOfType<DictionaryAttr>(kPrecisionAttr);
@@ -139,6 +144,7 @@ private:
   }
 
   LogicalResult lowerDense(nn::DenseOp op);
+  LogicalResult lowerActivationOp(nn::ActivationOp op);
   FailureOr<Value> lowerActivation(Operation *op, Value x,
                                    nn::ActivationKind kind, double alpha,
                                    double beta, DictionaryAttr precision);
@@ -527,6 +533,46 @@ LogicalResult Lowering::lowerDataMovement(Operation *op) {
   return success();
 }
 
+LogicalResult Lowering::lowerActivationOp(nn::ActivationOp act) {
+  Operation *op = act.getOperation();
+  DictionaryAttr precision = precisionOf(op);
+  FailureOr<Value> x = lowered(act.getInput(), op);
+  if (!precision || failed(x))
+    return failure();
+  FailureOr<Value> y = lowerActivation(
+      op, *x, act.getActivation(), act.getAlpha().convertToDouble(),
+      act.getBeta().convertToDouble(), precision);
+  if (failed(y))
+    return failure();
+  mapping.map(act.getResult(), *y);
+  return success();
+}
+
+const Lowering::Handlers &Lowering::handlers() {
+  static const Handlers handlers = [] {
+    Handlers h;
+    h.add<nn::DenseOp>([](nn::DenseOp op, Lowering &l) {
+      return l.lowerDense(op);
+    });
+    h.add<nn::ActivationOp>([](nn::ActivationOp op, Lowering &l) {
+      return l.lowerActivationOp(op);
+    });
+    h.add<nn::SoftmaxOp>([](nn::SoftmaxOp op, Lowering &l) {
+      return l.lowerSoftmax(op);
+    });
+    h.add<nn::BatchNormOp>([](nn::BatchNormOp op, Lowering &l) {
+      return l.lowerBatchNorm(op);
+    });
+    h.add<nn::ReshapeOp, nn::TransposeOp, nn::SliceOp, nn::ConcatOp>(
+        [](Operation *op, Lowering &l) { return l.lowerDataMovement(op); });
+    // Read by the layers that use it, erased with them.
+    h.add<nn::ConstantOp>(
+        [](Operation *, Lowering &) { return LogicalResult(success()); });
+    return h;
+  }();
+  return handlers;
+}
+
 LogicalResult Lowering::run() {
   if (!fn.getBody().hasOneBlock())
     return fn.emitError("needs a body of one block");
@@ -556,37 +602,14 @@ LogicalResult Lowering::run() {
       original.push_back(&op);
   for (Operation *op : original) {
     builder.setInsertionPoint(op);
-    LogicalResult result = success();
-    if (auto dense = llvm::dyn_cast<nn::DenseOp>(op)) {
-      result = lowerDense(dense);
-    } else if (auto act = llvm::dyn_cast<nn::ActivationOp>(op)) {
-      DictionaryAttr precision = precisionOf(op);
-      FailureOr<Value> x = lowered(act.getInput(), op);
-      if (!precision || failed(x))
-        return failure();
-      FailureOr<Value> y = lowerActivation(
-          op, *x, act.getActivation(), act.getAlpha().convertToDouble(),
-          act.getBeta().convertToDouble(), precision);
-      if (failed(y))
-        return failure();
-      mapping.map(act.getResult(), *y);
-    } else if (auto softmax = llvm::dyn_cast<nn::SoftmaxOp>(op)) {
-      result = lowerSoftmax(softmax);
-    } else if (auto bn = llvm::dyn_cast<nn::BatchNormOp>(op)) {
-      result = lowerBatchNorm(bn);
-    } else if (llvm::isa<nn::ReshapeOp, nn::TransposeOp, nn::SliceOp,
-                         nn::ConcatOp>(op)) {
-      result = lowerDataMovement(op);
-    } else if (llvm::isa<nn::ConstantOp>(op)) {
-      continue; // read by the layers that use it, erased with them
-    } else {
+    const Handlers::Handler *lower = handlers().lookup(op);
+    if (!lower)
       return op->emitError("'")
              << op->getName()
              << "' has no fixed-point implementation yet (supported: dense "
                 "with or without activation, activations, softmax, batch "
                 "normalization, reshape, transpose, slice, concat)";
-    }
-    if (failed(result))
+    if (failed((*lower)(op, *this)))
       return failure();
   }
 
@@ -609,6 +632,14 @@ LogicalResult Lowering::run() {
     op->erase();
   return success();
 }
+
+} // namespace
+
+std::vector<std::string> quant::loweredOpNames() {
+  return Lowering::handlers().opNames();
+}
+
+namespace {
 
 struct LowerToFxPass : public ariadne::impl::LowerToFxBase<LowerToFxPass> {
   void runOnOperation() override {

@@ -10,6 +10,7 @@
 #include "mlir/Pass/PassManager.h"
 
 #include <string>
+#include <vector>
 
 namespace ariadne {
 
@@ -39,6 +40,9 @@ struct QuantizeOptions {
 /// fx-assign-precision then fx-lower.
 void buildQuantizationPipeline(mlir::OpPassManager &pm,
                                const QuantizeOptions &options);
+
+/// The nn ops fx-lower has a fixed-point implementation of.
+std::vector<std::string> loweredOpNames();
 
 } // namespace quant
 } // namespace ariadne
