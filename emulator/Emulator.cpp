@@ -456,3 +456,15 @@ Emulator::create(func::FuncOp fn, size_t maxChunkEvents) {
     return err;
   return std::unique_ptr<Emulator>(std::move(emulator));
 }
+
+std::vector<std::string> ariadne::floatEmulatorOpNames() {
+  emu::TranslatorTable<float> table;
+  emu::registerFloatTranslators(table);
+  return table.opNames();
+}
+
+std::vector<std::string> ariadne::fixedEmulatorOpNames() {
+  emu::TranslatorTable<std::uint64_t> table;
+  emu::registerFixedTranslators(table);
+  return table.opNames();
+}

@@ -131,6 +131,11 @@ protected:
   size_t chunkEvents_ = 1;
 };
 
+/// The ops the float reference and the bit-accurate interpretation
+/// translate (for the op-coverage test).
+std::vector<std::string> floatEmulatorOpNames();
+std::vector<std::string> fixedEmulatorOpNames();
+
 } // namespace ariadne
 
 #endif // ARIADNE_EMULATOR_EMULATOR_H

@@ -10,6 +10,7 @@
 
 #include "backends/common/PackageFiles.h"
 #include "backends/common/Template.h"
+#include "backends/cpp/CppEmitter.h"
 #include "backends/cpp/CppPackage.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -180,3 +181,9 @@ llvm::Error emitCudaPackage(ModuleOp module, StringRef outDir) {
 }
 
 } // namespace ariadne
+
+std::vector<std::string> ariadne::cudaEmitterOpNames() {
+  cpp::CppEmitterSet patterns;
+  cpp::populateCppEmitters(patterns);
+  return patterns.opNames();
+}

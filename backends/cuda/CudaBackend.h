@@ -15,6 +15,8 @@
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 namespace ariadne {
 
@@ -29,6 +31,10 @@ constexpr int kCudaBlockSize = 128;
 /// writes the CUDA package into the existing, empty directory `outDir`. The
 /// module holds one func.func, whose name is the kernel's name.
 llvm::Error emitCudaPackage(mlir::ModuleOp module, llvm::StringRef outDir);
+
+/// The ops the CUDA target emits: the device code is the cpp target's,
+/// from the same patterns (for the op-coverage test).
+std::vector<std::string> cudaEmitterOpNames();
 
 } // namespace ariadne
 

@@ -97,6 +97,23 @@ public:
   /// The lowering of each nn op that has a fixed-point implementation.
   using Handlers = OpHandlers<LogicalResult(Operation *, Lowering &)>;
   static const Handlers &handlers();
+  /// The nn ops that stay nn ops, on fixed-point tensors.
+  static const std::vector<std::string> &keptOps() {
+    handlers();
+    return kept();
+  }
+
+private:
+  static std::vector<std::string> &kept() {
+    static std::vector<std::string> names;
+    return names;
+  }
+  /// Registers data movement: the same op on fixed-point tensors.
+  template <typename... OpTs> static void addDataMovement(Handlers &h) {
+    h.add<OpTs...>(
+        [](Operation *op, Lowering &l) { return l.lowerDataMovement(op); });
+    (kept().push_back(OpTs::getOperationName().str()), ...);
+  }
 
 private:
   DictionaryAttr precisionOf(Operation *op) {
@@ -563,8 +580,8 @@ const Lowering::Handlers &Lowering::handlers() {
     h.add<nn::BatchNormOp>([](nn::BatchNormOp op, Lowering &l) {
       return l.lowerBatchNorm(op);
     });
-    h.add<nn::ReshapeOp, nn::TransposeOp, nn::SliceOp, nn::ConcatOp>(
-        [](Operation *op, Lowering &l) { return l.lowerDataMovement(op); });
+    addDataMovement<nn::ReshapeOp, nn::TransposeOp, nn::SliceOp,
+                    nn::ConcatOp>(h);
     // Read by the layers that use it, erased with them.
     h.add<nn::ConstantOp>(
         [](Operation *, Lowering &) { return LogicalResult(success()); });
@@ -638,6 +655,8 @@ LogicalResult Lowering::run() {
 std::vector<std::string> quant::loweredOpNames() {
   return Lowering::handlers().opNames();
 }
+
+std::vector<std::string> quant::keptOpNames() { return Lowering::keptOps(); }
 
 namespace {
 

@@ -43,6 +43,9 @@ void buildQuantizationPipeline(mlir::OpPassManager &pm,
 
 /// The nn ops fx-lower has a fixed-point implementation of.
 std::vector<std::string> loweredOpNames();
+/// Those of them that stay nn ops on fixed-point tensors (data movement):
+/// every fixed-point component handles them beside the fx ops.
+std::vector<std::string> keptOpNames();
 
 } // namespace quant
 } // namespace ariadne
