@@ -257,13 +257,12 @@ private:
 // Element-wise functions
 //===----------------------------------------------------------------------===//
 
-/// y = table[clamp((x - low) >> shift, 0, T - 1)], the difference exact in
-/// 128 bits.
+/// y = table[tableIndex(x)] (fixed_bits.h).
 class TableStep final : public FixedStep {
 public:
   TableStep(Unary u, const FixedSpec &in, Int128 low, int shift,
             std::vector<Bits> table)
-      : u(u), inSigned(in.isSigned), narrow(in.width <= 62), low(low),
+      : u(u), inSigned(in.isSigned), low(static_cast<Bits>(low)),
         shift(shift), table(std::move(table)) {}
 
   void run(Bits *const *t, int64_t events) const override {
@@ -271,33 +270,15 @@ public:
     Bits *y = t[u.out];
     int64_t n = u.count(events);
     const Bits *entries = table.data();
-    // Arithmetic shifts: the floor of the quotient.
-    if (narrow) {
-      // Inputs of at most 62 bits are their integers as int64, and so is
-      // the difference of two.
-      const int64_t last = int64_t(table.size()) - 1;
-      const auto low64 = static_cast<int64_t>(low);
-      for (int64_t i = 0; i < n; ++i) {
-        int64_t index = (static_cast<int64_t>(x[i]) - low64) >> shift;
-        index = index < 0 ? 0 : (index > last ? last : index);
-        y[i] = entries[index];
-      }
-      return;
-    }
-    const Int128 last = Int128(table.size()) - 1;
-    for (int64_t i = 0; i < n; ++i) {
-      Int128 value =
-          inSigned ? Int128(static_cast<int64_t>(x[i])) : Int128(x[i]);
-      Int128 index = (value - low) >> shift;
-      index = index < 0 ? 0 : (index > last ? last : index);
-      y[i] = entries[static_cast<size_t>(index)];
-    }
+    const int last = int(table.size()) - 1;
+    for (int64_t i = 0; i < n; ++i)
+      y[i] = entries[tableIndex(x[i], low, inSigned, shift, last)];
   }
 
 private:
   Unary u;
-  bool inSigned, narrow;
-  Int128 low;
+  bool inSigned;
+  Bits low; // a raw value of the input type (the op's verifier)
   int shift;
   std::vector<Bits> table;
 };
@@ -350,15 +331,13 @@ private:
   Bits low, high;
 };
 
-/// x >= 0 ? x : x * alpha, then one cast. A non-negative x is cast from its
-/// own type: its exact value is that of x * 2^frac(alpha_type) on the
-/// product's grid, which is all a cast reads.
+/// x >= 0 ? x : x * alpha, then one cast (leakyReluBits, fixed_bits.h).
 class LeakyReluStep final : public FixedStep {
 public:
   LeakyReluStep(Unary u, FixedSpec in, Bits alpha, FixedSpec alphaSpec,
                 FixedSpec to, Tally tally)
-      : u(u), in(in), alpha(alpha), alphaSpec(alphaSpec),
-        product(productSpec(in, alphaSpec)), to(to), tally(tally) {}
+      : u(u), in(in), alpha(alpha), alphaSpec(alphaSpec), to(to),
+        tally(tally) {}
 
   void run(Bits *const *t, int64_t events) const override {
     const Bits *x = t[u.in];
@@ -367,11 +346,7 @@ public:
     std::uint64_t overflowed = 0;
     for (int64_t i = 0; i < n; ++i) {
       bool over = false;
-      if (in.isSigned && static_cast<int64_t>(x[i]) < 0)
-        y[i] =
-            castBits(mulBits(x[i], in, alpha, alphaSpec), product, to, &over);
-      else
-        y[i] = castBits(x[i], in, to, &over);
+      y[i] = leakyReluBits(x[i], in, alpha, alphaSpec, to, &over);
       overflowed += over;
     }
     tally.add(n, overflowed);
@@ -381,12 +356,12 @@ private:
   Unary u;
   FixedSpec in;
   Bits alpha;
-  FixedSpec alphaSpec, product, to;
+  FixedSpec alphaSpec, to;
   Tally tally;
 };
 
 /// v = x * scale[c] + offset[c] * 2^shift along the last axis, exact in 63
-/// bits (the verifier checks it), then one cast.
+/// bits (the verifier checks it), then one cast (scaleBits, fixed_bits.h).
 class ScaleStep final : public FixedStep {
 public:
   ScaleStep(Unary u, std::vector<Bits> scale, std::vector<Bits> offset,
@@ -405,8 +380,7 @@ public:
     for (int64_t row = 0; row < n; row += channels)
       for (int64_t c = 0; c < channels; ++c) {
         bool over = false;
-        Bits v = x[row + c] * scale[c] + offset[c];
-        y[row + c] = castBits(v, sum, to, &over);
+        y[row + c] = scaleBits(x[row + c], scale[c], offset[c], sum, to, &over);
         overflowed += over;
       }
     tally.add(n, overflowed);
@@ -428,53 +402,38 @@ public:
     int expShift, invShift;
     int64_t invLow;
   };
-  SoftmaxStep(Unary u, int64_t len, Tables tables, FixedSpec to, Tally tally)
-      : u(u), len(len), tables(std::move(tables)),
-        product(productSpec(this->tables.expSpec, this->tables.invSpec)),
-        to(to), tally(tally) {}
+  SoftmaxStep(Unary u, int64_t len, bool inSigned, Tables tables,
+              FixedSpec to, Tally tally)
+      : u(u), len(len), inSigned(inSigned), tables(std::move(tables)), to(to),
+        tally(tally) {}
 
   void run(Bits *const *t, int64_t events) const override {
     const Bits *x = t[u.in];
     Bits *y = t[u.out];
     int64_t n = u.count(events);
-    const auto expLast = Bits(tables.exp.size() - 1);
-    const auto invLast = int64_t(tables.inv.size() - 1);
+    const SoftmaxTables<Bits> rowTables = {
+        tables.exp.data(),
+        int(tables.exp.size()),
+        tables.expShift,
+        tables.expSpec,
+        tables.inv.data(),
+        int(tables.inv.size()),
+        tables.invShift,
+        static_cast<Bits>(tables.invLow),
+        tables.invSpec};
     std::uint64_t overflowed = 0;
-    // Inputs are at most 62 bits wide: as int64 they are their integers
-    // whatever their signedness, and differences of two fit.
-    for (int64_t row = 0; row < n; row += len) {
-      const Bits *xr = x + row;
-      Bits *yr = y + row;
-      int64_t max = static_cast<int64_t>(xr[0]);
-      for (int64_t j = 1; j < len; ++j)
-        max = std::max(max, static_cast<int64_t>(xr[j]));
-      Bits sum = 0;
-      for (int64_t j = 0; j < len; ++j) {
-        Bits distance = Bits(max - static_cast<int64_t>(xr[j]));
-        Bits e = tables.exp[std::min(distance >> tables.expShift, expLast)];
-        yr[j] = e;
-        sum += e;
-      }
-      // The sum is below 2^62 and inv_low non-negative: the difference
-      // fits, and its arithmetic shift is the floor.
-      int64_t bin =
-          (static_cast<int64_t>(sum) - tables.invLow) >> tables.invShift;
-      Bits r = tables.inv[size_t(bin < 0 ? 0 : std::min(bin, invLast))];
-      for (int64_t j = 0; j < len; ++j) {
-        bool over = false;
-        yr[j] = castBits(mulBits(yr[j], tables.expSpec, r, tables.invSpec),
-                         product, to, &over);
-        overflowed += over;
-      }
-    }
+    for (int64_t row = 0; row < n; row += len)
+      overflowed += softmaxRow(x + row, y + row, int(len), 1, inSigned,
+                               rowTables, to);
     tally.add(n, overflowed);
   }
 
 private:
   Unary u;
   int64_t len;
+  bool inSigned;
   Tables tables;
-  FixedSpec product, to;
+  FixedSpec to;
   Tally tally;
 };
 
@@ -1002,7 +961,8 @@ StepOrError translateSoftmax(fx::SoftmaxOp op, FixedTranslation &t) {
                        "most 64 bits wide together");
   return std::make_unique<SoftmaxStep>(
       unaryOf(op.getInput(), op.getOutput(), t), info.shape.back(),
-      std::move(tables), to, tallyOf(op, to, t));
+      fixedSpec(op.getInput()).isSigned, std::move(tables), to,
+      tallyOf(op, to, t));
 }
 
 } // namespace

@@ -516,6 +516,114 @@ ARIADNE_INLINE constexpr int compareBits(std::uint64_t a, const FixedSpec &sa,
   return swap ? -c : c;
 }
 
+//===----------------------------------------------------------------------===//
+// The integer meaning of the fx ops beyond casts and arithmetic. Every
+// software component computes them through these functions: the
+// bit-accurate emulator (emulator/FixedSteps.cpp) and the C++ and CUDA
+// kernels (fixed_kernels.h). The HLS and Verilog targets are independent
+// implementations checked against them bit for bit.
+//===----------------------------------------------------------------------===//
+
+namespace detail {
+/// Whether raw value a is less than raw value b of a type of signedness
+/// `isSigned`.
+ARIADNE_INLINE constexpr bool rawLess(std::uint64_t a, std::uint64_t b,
+                                      bool isSigned) {
+  return isSigned ? static_cast<std::int64_t>(a) < static_cast<std::int64_t>(b)
+                  : a < b;
+}
+} // namespace detail
+
+/// fx.table, and softmax's reciprocal table: the bin of raw value x,
+/// clamp(floor((x - low) / 2^shift), 0, last), with x and low raw values
+/// of one type of signedness `isSigned` (the op's verifier makes input_low
+/// one). The difference x - low >= 0 is exact in uint64_t for any such
+/// type, so every width up to 64 bits is exact.
+ARIADNE_INLINE constexpr int tableIndex(std::uint64_t x, std::uint64_t low,
+                                        bool isSigned, int shift, int last) {
+  if (detail::rawLess(x, low, isSigned))
+    return 0;
+  const std::uint64_t bin = (x - low) >> shift;
+  return bin < static_cast<std::uint64_t>(last) ? static_cast<int>(bin) : last;
+}
+
+/// fx.leaky_relu: x for x >= 0, x * alpha otherwise, exact, then one cast
+/// into `to`. A non-negative x is cast from its own type: its value is
+/// that of x * 2^frac(alpha) on the product's grid, which is all a cast
+/// reads. The product of `in` and `alphaSpec` fits 64 bits (the op's
+/// verifier).
+ARIADNE_INLINE constexpr std::uint64_t
+leakyReluBits(std::uint64_t x, const FixedSpec &in, std::uint64_t alpha,
+              const FixedSpec &alphaSpec, const FixedSpec &to,
+              bool *overflowed = nullptr) {
+  if (in.isSigned && (x >> 63))
+    return castBits(mulBits(x, in, alpha, alphaSpec),
+                    productSpec(in, alphaSpec), to, overflowed);
+  return castBits(x, in, to, overflowed);
+}
+
+/// fx.scale of one value: x * scale + offset, with the offset already on
+/// the product's grid (shifted to frac(in) + frac(scale) fractional bits),
+/// exact in `sum` (64 bits wide with that many fractional bits; the op's
+/// verifier keeps it within 63), then one cast into `to`.
+ARIADNE_INLINE constexpr std::uint64_t
+scaleBits(std::uint64_t x, std::uint64_t scale, std::uint64_t offset,
+          const FixedSpec &sum, const FixedSpec &to,
+          bool *overflowed = nullptr) {
+  return castBits(x * scale + offset, sum, to, overflowed);
+}
+
+/// The tables and their bins of one fx.softmax.
+template <typename Entry> struct SoftmaxTables {
+  const Entry *exp;
+  int expSize, expShift;
+  FixedSpec expSpec;
+  const Entry *inv;
+  int invSize, invShift;
+  std::uint64_t invLow;
+  FixedSpec invSpec;
+};
+
+/// fx.softmax of one row of `length` values of a type of signedness
+/// `inSigned`, element j at x[j * stride] (y likewise; y may be x): m =
+/// max x_j, e_j = exp[min((m - x_j) >> expShift, expSize - 1)], s = sum
+/// e_j, r = inv[tableIndex(s, invLow, signed, invShift, invSize - 1)], y_j
+/// = e_j * r exact, cast into `to`. The inputs are at most 62 bits wide, so
+/// m - x_j is exact, and s is below 2^62. Returns how many values the cast
+/// overflowed.
+template <typename Entry>
+ARIADNE_INLINE int softmaxRow(const std::uint64_t *x, std::uint64_t *y,
+                              int length, int stride, bool inSigned,
+                              const SoftmaxTables<Entry> &t,
+                              const FixedSpec &to) {
+  std::uint64_t maximum = x[0];
+  for (int j = 1; j < length; ++j)
+    maximum = detail::rawLess(maximum, x[j * stride], inSigned)
+                  ? x[j * stride]
+                  : maximum;
+  // The exponentials go into y (which may be x, read just before).
+  const std::uint64_t lastExp = static_cast<std::uint64_t>(t.expSize - 1);
+  std::uint64_t sum = 0;
+  for (int j = 0; j < length; ++j) {
+    const std::uint64_t bin = (maximum - x[j * stride]) >> t.expShift;
+    const std::uint64_t e =
+        static_cast<std::uint64_t>(t.exp[bin < lastExp ? bin : lastExp]);
+    y[j * stride] = e;
+    sum += e;
+  }
+  const std::uint64_t r = static_cast<std::uint64_t>(
+      t.inv[tableIndex(sum, t.invLow, true, t.invShift, t.invSize - 1)]);
+  const FixedSpec product = productSpec(t.expSpec, t.invSpec);
+  int overflowed = 0;
+  for (int j = 0; j < length; ++j) {
+    bool over = false;
+    y[j * stride] = castBits(mulBits(y[j * stride], t.expSpec, r, t.invSpec),
+                             product, to, &over);
+    overflowed += over;
+  }
+  return overflowed;
+}
+
 } // namespace ariadne
 
 #endif // ARIADNE_RUNTIME_FIXED_BITS_H

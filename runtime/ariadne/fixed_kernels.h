@@ -181,24 +181,7 @@ template <class T> ARIADNE_HD constexpr bool fitsInt32() {
   return T::spec().isSigned ? T::spec().width <= 32 : T::spec().width <= 31;
 }
 
-/// Whether raw value a is less than raw value b of a type of signedness
-/// `isSigned`.
-ARIADNE_INLINE constexpr bool rawLess(std::uint64_t a, std::uint64_t b,
-                                      bool isSigned) {
-  return isSigned ? static_cast<std::int64_t>(a) < static_cast<std::int64_t>(b)
-                  : a < b;
-}
-
-/// min(floor((x - low) / 2^shift), last) for x >= low, or 0 for x < low,
-/// with x and low raw values of a type of signedness `isSigned`. The
-/// difference x - low >= 0 is exact in uint64_t for any such type.
-ARIADNE_INLINE constexpr int binIndex(std::uint64_t x, std::uint64_t low,
-                                      bool isSigned, int shift, int last) {
-  if (rawLess(x, low, isSigned))
-    return 0;
-  const std::uint64_t bin = (x - low) >> shift;
-  return bin < static_cast<std::uint64_t>(last) ? static_cast<int>(bin) : last;
-}
+using ariadne::detail::rawLess;
 
 /// A signed 64-bit type with `frac` fractional bits, for exact
 /// intermediate values cast once into a result type.
@@ -536,8 +519,8 @@ ARIADNE_HD void dense(const std::uint64_t *in, std::uint64_t *out) {
   }
 }
 
-/// fx.table: each value looked up in Config::table. `in` and `out` may be
-/// the same buffer.
+/// fx.table: each value looked up in Config::table (ariadne::tableIndex).
+/// `in` and `out` may be the same buffer.
 template <class Config, int Lanes = 1>
 ARIADNE_HD void table(const std::uint64_t *in, std::uint64_t *out) {
   static_assert(Config::shift >= 0 && Config::shift <= 63, "shift is 0..63");
@@ -545,7 +528,7 @@ ARIADNE_HD void table(const std::uint64_t *in, std::uint64_t *out) {
   constexpr bool isSigned = Config::InT::spec().isSigned;
   constexpr std::uint64_t low = static_cast<std::uint64_t>(Config::inputLow);
   for (int i = 0; i < Config::size * Lanes; ++i)
-    out[i] = static_cast<std::uint64_t>(Config::table[detail::binIndex(
+    out[i] = static_cast<std::uint64_t>(Config::table[ariadne::tableIndex(
         in[i], low, isSigned, Config::shift, Config::tableSize - 1)]);
 }
 
@@ -574,32 +557,21 @@ ARIADNE_HD void clamp(const std::uint64_t *in, std::uint64_t *out) {
   }
 }
 
-/// fx.leaky_relu: v = x * 2^frac(AlphaT) for x >= 0, x * alpha otherwise,
-/// with frac(InT) + frac(AlphaT) fractional bits, cast once into OutT. The
-/// first branch is x's own value, cast from InT; the second product fits
-/// 63 bits (the op's width limit). `in` and `out` may be the same buffer.
+/// fx.leaky_relu (ariadne::leakyReluBits). `in` and `out` may be the same
+/// buffer.
 template <class Config, int Lanes = 1>
 ARIADNE_HD void leakyRelu(const std::uint64_t *in, std::uint64_t *out) {
   constexpr ariadne::FixedSpec from = Config::InT::spec();
+  constexpr ariadne::FixedSpec alphaSpec = Config::AlphaT::spec();
   constexpr ariadne::FixedSpec to = Config::OutT::spec();
-  constexpr ariadne::FixedSpec product =
-      detail::wideSpec(from.fracWidth() + Config::AlphaT::spec().fracWidth());
   constexpr std::uint64_t alpha = static_cast<std::uint64_t>(Config::alpha);
-  for (int i = 0; i < Config::size * Lanes; ++i) {
-    const std::uint64_t x = in[i];
-    if constexpr (from.isSigned) {
-      const std::uint64_t positive = ariadne::castBits(x, from, to);
-      const std::uint64_t negative = ariadne::castBits(x * alpha, product, to);
-      out[i] = static_cast<std::int64_t>(x) < 0 ? negative : positive;
-    } else {
-      out[i] = ariadne::castBits(x, from, to);
-    }
-  }
+  for (int i = 0; i < Config::size * Lanes; ++i)
+    out[i] = ariadne::leakyReluBits(in[i], from, alpha, alphaSpec, to);
 }
 
-/// fx.scale: v = x * scale[c] + offset[c] * 2^(F - frac(OffsetT)) with F =
-/// frac(InT) + frac(ScaleT) fractional bits (v fits 63 bits, the op's
-/// constraint), cast once into OutT; c is the index along the last axis.
+/// fx.scale (ariadne::scaleBits): v = x * scale[c] + offset[c] * 2^(F -
+/// frac(OffsetT)) with F = frac(InT) + frac(ScaleT) fractional bits, cast
+/// once into OutT; c is the index along the last axis.
 /// `in` and `out` may be the same buffer.
 template <class Config, int Lanes = 1>
 ARIADNE_HD void scale(const std::uint64_t *in, std::uint64_t *out) {
@@ -623,62 +595,35 @@ ARIADNE_HD void scale(const std::uint64_t *in, std::uint64_t *out) {
       }
       const int base = (o * channels + c) * Lanes;
       for (int t = 0; t < Lanes; ++t)
-        out[base + t] =
-            ariadne::castBits(in[base + t] * factor + term, from, to);
+        out[base + t] = ariadne::scaleBits(in[base + t], factor, term, from, to);
     }
 }
 
-/// fx.softmax over the last axis, on integers: m = max x_j, e_j =
-/// expTable[min((m - x_j) >> expShift, expSize - 1)], s = sum e_j, r =
-/// invTable[clamp((s - invLow) >> invShift, 0, invSize - 1)], y_j = e_j * r
-/// cast into OutT. `in` and `out` may be the same buffer.
+/// fx.softmax over the last axis (ariadne::softmaxRow), each event's rows
+/// in turn. `in` and `out` may be the same buffer.
 template <class Config, int Lanes = 1>
 ARIADNE_HD void softmax(const std::uint64_t *in, std::uint64_t *out) {
   static_assert(!Config::ExpT::spec().isSigned, "exp_type is unsigned");
   static_assert(Config::expShift >= 0 && Config::expShift <= 63 &&
                     Config::invShift >= 0 && Config::invShift <= 63,
                 "shifts are 0..63");
-  constexpr bool isSigned = Config::InT::spec().isSigned;
+  const ariadne::SoftmaxTables<std::int64_t> tables = {
+      Config::expTable,
+      Config::expSize,
+      Config::expShift,
+      Config::ExpT::spec(),
+      Config::invTable,
+      Config::invSize,
+      Config::invShift,
+      static_cast<std::uint64_t>(Config::invLow),
+      Config::InvT::spec()};
   constexpr int length = Config::length;
-  constexpr ariadne::FixedSpec product =
-      ariadne::productSpec(Config::ExpT::spec(), Config::InvT::spec());
-  constexpr ariadne::FixedSpec to = Config::OutT::spec();
-  constexpr std::uint64_t invLow = static_cast<std::uint64_t>(Config::invLow);
-  for (int r = 0; r < Config::rows; ++r) {
-    const std::uint64_t *x = in + r * length * Lanes;
-    std::uint64_t *y = out + r * length * Lanes;
-    std::uint64_t maximum[Lanes];
-    std::uint64_t sum[Lanes];
-    for (int t = 0; t < Lanes; ++t) {
-      maximum[t] = x[t];
-      sum[t] = 0;
-    }
-    for (int j = 1; j < length; ++j)
-      for (int t = 0; t < Lanes; ++t)
-        maximum[t] = detail::rawLess(maximum[t], x[j * Lanes + t], isSigned)
-                         ? x[j * Lanes + t]
-                         : maximum[t];
-    // The exponentials go into y (which may be x, read just before).
-    for (int j = 0; j < length; ++j)
-      for (int t = 0; t < Lanes; ++t) {
-        const std::uint64_t bin =
-            (maximum[t] - x[j * Lanes + t]) >> Config::expShift;
-        const std::uint64_t last = Config::expSize - 1;
-        const std::uint64_t e = static_cast<std::uint64_t>(
-            Config::expTable[bin < last ? bin : last]);
-        y[j * Lanes + t] = e;
-        sum[t] += e;
-      }
-    // The sum is a non-negative integer below 2^62, compared as signed
-    // with invLow; its reciprocal replaces it.
+  for (int r = 0; r < Config::rows; ++r)
     for (int t = 0; t < Lanes; ++t)
-      sum[t] = static_cast<std::uint64_t>(Config::invTable[detail::binIndex(
-          sum[t], invLow, true, Config::invShift, Config::invSize - 1)]);
-    for (int j = 0; j < length; ++j)
-      for (int t = 0; t < Lanes; ++t)
-        y[j * Lanes + t] =
-            ariadne::castBits(y[j * Lanes + t] * sum[t], product, to);
-  }
+      ariadne::softmaxRow(in + r * length * Lanes + t,
+                          out + r * length * Lanes + t, length, Lanes,
+                          Config::InT::spec().isSigned, tables,
+                          Config::OutT::spec());
 }
 
 } // namespace fx

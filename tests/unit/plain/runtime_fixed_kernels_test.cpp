@@ -569,7 +569,7 @@ void checkBinIndex(std::mt19937_64 &gen, std::uint64_t &cases) {
           const i128 want =
               tableIndex(integerOf<T>(x), integerOf<T>(low), shift, size);
           const int got =
-              fx::detail::binIndex(x, low, T::isSigned, shift, size - 1);
+              ariadne::tableIndex(x, low, T::isSigned, shift, size - 1);
           if (i128(got) != want) {
             INFO("width " << T::width << " signed " << T::isSigned << " x "
                           << str(integerOf<T>(x)) << " low "
