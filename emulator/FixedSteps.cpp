@@ -262,8 +262,8 @@ class TableStep final : public FixedStep {
 public:
   TableStep(Unary u, const FixedSpec &in, Int128 low, int shift,
             std::vector<Bits> table)
-      : u(u), inSigned(in.isSigned), low(static_cast<Bits>(low)),
-        shift(shift), table(std::move(table)) {}
+      : u(u), inSigned(in.isSigned), low(static_cast<Bits>(low)), shift(shift),
+        table(std::move(table)) {}
 
   void run(Bits *const *t, int64_t events) const override {
     const Bits *x = t[u.in];
@@ -336,8 +336,8 @@ class LeakyReluStep final : public FixedStep {
 public:
   LeakyReluStep(Unary u, FixedSpec in, Bits alpha, FixedSpec alphaSpec,
                 FixedSpec to, Tally tally)
-      : u(u), in(in), alpha(alpha), alphaSpec(alphaSpec), to(to),
-        tally(tally) {}
+      : u(u), in(in), alpha(alpha), alphaSpec(alphaSpec), to(to), tally(tally) {
+  }
 
   void run(Bits *const *t, int64_t events) const override {
     const Bits *x = t[u.in];
@@ -402,8 +402,8 @@ public:
     int expShift, invShift;
     int64_t invLow;
   };
-  SoftmaxStep(Unary u, int64_t len, bool inSigned, Tables tables,
-              FixedSpec to, Tally tally)
+  SoftmaxStep(Unary u, int64_t len, bool inSigned, Tables tables, FixedSpec to,
+              Tally tally)
       : u(u), len(len), inSigned(inSigned), tables(std::move(tables)), to(to),
         tally(tally) {}
 
@@ -412,19 +412,15 @@ public:
     Bits *y = t[u.out];
     int64_t n = u.count(events);
     const SoftmaxTables<Bits> rowTables = {
-        tables.exp.data(),
-        int(tables.exp.size()),
-        tables.expShift,
-        tables.expSpec,
-        tables.inv.data(),
-        int(tables.inv.size()),
-        tables.invShift,
-        static_cast<Bits>(tables.invLow),
+        tables.exp.data(), int(tables.exp.size()),
+        tables.expShift,   tables.expSpec,
+        tables.inv.data(), int(tables.inv.size()),
+        tables.invShift,   static_cast<Bits>(tables.invLow),
         tables.invSpec};
     std::uint64_t overflowed = 0;
     for (int64_t row = 0; row < n; row += len)
-      overflowed += softmaxRow(x + row, y + row, int(len), 1, inSigned,
-                               rowTables, to);
+      overflowed +=
+          softmaxRow(x + row, y + row, int(len), 1, inSigned, rowTables, to);
     tally.add(n, overflowed);
   }
 

@@ -30,11 +30,10 @@ llvm::Error ariadne::runStep(const std::string &step,
   return llvm::Error::success();
 }
 
-llvm::Error ariadne::buildWithCMake(const std::string &source,
-                                    const std::string &build,
-                                    const std::string &log,
-                                    const std::string &what,
-                                    llvm::ArrayRef<std::string> configureFlags) {
+llvm::Error
+ariadne::buildWithCMake(const std::string &source, const std::string &build,
+                        const std::string &log, const std::string &what,
+                        llvm::ArrayRef<std::string> configureFlags) {
   std::vector<std::string> configure = {
       "cmake", "-S", source, "-B", build, "-DCMAKE_BUILD_TYPE=Release"};
   configure.insert(configure.end(), configureFlags.begin(),
@@ -45,8 +44,8 @@ llvm::Error ariadne::buildWithCMake(const std::string &source,
                  log);
 }
 
-llvm::Expected<std::vector<int64_t>> ariadne::readRawCsv(const std::string &path,
-                                                         size_t width) {
+llvm::Expected<std::vector<int64_t>>
+ariadne::readRawCsv(const std::string &path, size_t width) {
   std::ifstream file(path);
   if (!file)
     return makeError(path + ": cannot open");
@@ -79,8 +78,8 @@ llvm::Expected<std::vector<int64_t>> ariadne::readRawCsv(const std::string &path
   return values;
 }
 
-llvm::Expected<std::vector<float>> ariadne::readFloatCsv(const std::string &path,
-                                                         size_t width) {
+llvm::Expected<std::vector<float>>
+ariadne::readFloatCsv(const std::string &path, size_t width) {
   EventTable table;
   std::string error;
   if (!readEventCsv(path, width, table, error))

@@ -19,9 +19,8 @@ namespace ariadne {
 
 /// Runs `argv` (argv[0] looked up on PATH), its output appended to `log`,
 /// in `cwd` when given; fails naming the step and the log.
-llvm::Error runStep(const std::string &step,
-                    llvm::ArrayRef<std::string> argv, const std::string &log,
-                    const std::string &cwd = "");
+llvm::Error runStep(const std::string &step, llvm::ArrayRef<std::string> argv,
+                    const std::string &log, const std::string &cwd = "");
 
 /// Configures and builds the CMake project in `source` into `build` (a
 /// Release build, two jobs), logging to `log`; errors name `what`.

@@ -19,7 +19,7 @@ SmallVector<ElementSource> gatherSources(ArrayRef<int64_t> out,
                                          OffsetOf offsetOf) {
   SmallVector<ElementSource> sources;
   SmallVector<int64_t> index(out.size(), 0);
-  for (int64_t flat = 0, total = cpp::product(out); flat < total; ++flat) {
+  for (int64_t flat = 0, total = product(out); flat < total; ++flat) {
     int64_t rest = flat;
     for (size_t d = out.size(); d-- > 0;) {
       index[d] = rest % out[d];
@@ -78,13 +78,13 @@ SmallVector<ElementSource> elementSources(Operation *operation) {
   if (auto op = llvm::dyn_cast<nn::ConcatOp>(operation)) {
     SmallVector<int64_t> out = eventShapeOf(op.getOutput(), batched);
     int64_t axis = op.getAxis() - (batched ? 1 : 0);
-    int64_t outer = cpp::product(ArrayRef<int64_t>(out).take_front(axis));
+    int64_t outer = product(ArrayRef<int64_t>(out).take_front(axis));
     SmallVector<ElementSource> sources;
     for (int64_t o = 0; o < outer; ++o)
       for (auto [index, input] : llvm::enumerate(op.getInputs())) {
         bool inBatched = false;
         SmallVector<int64_t> shape = eventShapeOf(input, inBatched);
-        int64_t chunk = cpp::product(ArrayRef<int64_t>(shape).drop_front(axis));
+        int64_t chunk = product(ArrayRef<int64_t>(shape).drop_front(axis));
         for (int64_t c = 0; c < chunk; ++c)
           sources.push_back({unsigned(index), o * chunk + c});
       }
@@ -93,8 +93,8 @@ SmallVector<ElementSource> elementSources(Operation *operation) {
   // A reshape keeps the order of the elements.
   auto op = llvm::cast<nn::ReshapeOp>(operation);
   SmallVector<ElementSource> sources;
-  for (int64_t i = 0, n = cpp::product(eventShapeOf(op.getInput(), batched));
-       i < n; ++i)
+  for (int64_t i = 0, n = product(eventShapeOf(op.getInput(), batched)); i < n;
+       ++i)
     sources.push_back({0u, i});
   return sources;
 }

@@ -33,7 +33,7 @@ BoundaryTensor describe(func::FuncOp fn, unsigned index, bool input,
       llvm::cast<RankedTensorType>(value.getType()).getElementType());
   tensor.value = value;
   bool batched = false;
-  tensor.size = cpp::product(eventShapeOf(value, batched));
+  tensor.size = product(eventShapeOf(value, batched));
   return tensor;
 }
 

@@ -14,28 +14,28 @@ namespace {
 const char *const kKeywords[] = {
     // C and C++
     "alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand", "bitor",
-    "bool", "break", "case", "catch", "char", "char8_t", "char16_t",
-    "char32_t", "class", "compl", "concept", "const", "consteval",
-    "constexpr", "constinit", "const_cast", "continue", "co_await",
-    "co_return", "co_yield", "decltype", "default", "delete", "do", "double",
-    "dynamic_cast", "else", "enum", "explicit", "export", "extern", "false",
-    "float", "for", "friend", "goto", "if", "inline", "int", "long",
-    "mutable", "namespace", "new", "noexcept", "not", "not_eq", "nullptr",
-    "operator", "or", "or_eq", "private", "protected", "public", "register",
-    "reinterpret_cast", "requires", "restrict", "return", "short", "signed",
-    "sizeof", "static", "static_assert", "static_cast", "struct", "switch",
-    "template", "this", "thread_local", "throw", "true", "try", "typedef",
-    "typeid", "typename", "union", "unsigned", "using", "virtual", "void",
-    "volatile", "wchar_t", "while", "xor", "xor_eq",
+    "bool", "break", "case", "catch", "char", "char8_t", "char16_t", "char32_t",
+    "class", "compl", "concept", "const", "consteval", "constexpr", "constinit",
+    "const_cast", "continue", "co_await", "co_return", "co_yield", "decltype",
+    "default", "delete", "do", "double", "dynamic_cast", "else", "enum",
+    "explicit", "export", "extern", "false", "float", "for", "friend", "goto",
+    "if", "inline", "int", "long", "mutable", "namespace", "new", "noexcept",
+    "not", "not_eq", "nullptr", "operator", "or", "or_eq", "private",
+    "protected", "public", "register", "reinterpret_cast", "requires",
+    "restrict", "return", "short", "signed", "sizeof", "static",
+    "static_assert", "static_cast", "struct", "switch", "template", "this",
+    "thread_local", "throw", "true", "try", "typedef", "typeid", "typename",
+    "union", "unsigned", "using", "virtual", "void", "volatile", "wchar_t",
+    "while", "xor", "xor_eq",
     // CUDA
     "dim3", "warpSize", "blockIdx", "blockDim", "threadIdx", "gridDim",
     // Verilog and SystemVerilog
-    "always", "assign", "begin", "bit", "buf", "byte", "casex", "casez",
-    "edge", "end", "endcase", "endfunction", "endgenerate", "endmodule",
-    "endtask", "event", "force", "forever", "fork", "function", "generate",
-    "genvar", "initial", "inout", "input", "integer", "join", "localparam",
-    "logic", "module", "negedge", "output", "parameter", "posedge", "real",
-    "reg", "release", "repeat", "table", "task", "time", "wire"};
+    "always", "assign", "begin", "bit", "buf", "byte", "casex", "casez", "edge",
+    "end", "endcase", "endfunction", "endgenerate", "endmodule", "endtask",
+    "event", "force", "forever", "fork", "function", "generate", "genvar",
+    "initial", "inout", "input", "integer", "join", "localparam", "logic",
+    "module", "negedge", "output", "parameter", "posedge", "real", "reg",
+    "release", "repeat", "table", "task", "time", "wire"};
 
 /// C library functions a kernel with C linkage would clash with.
 const char *const kCLibraryFunctions[] = {
@@ -52,14 +52,13 @@ const char *const kCLibraryFunctions[] = {
 /// Names the packages use for their own files, folders, targets and
 /// namespaces: the test benches (`tb`, `csim`), the HLS project's
 /// parameters.h and weights.h, the runtime folder and namespace.
-const char *const kPackageNames[] = {"tb",      "csim", "parameters",
+const char *const kPackageNames[] = {"tb",      "csim",    "parameters",
                                      "weights", "ariadne", "std"};
 
 bool contains(const char *const *first, const char *const *last,
               const std::string &name) {
-  return std::find_if(first, last, [&](const char *word) {
-           return name == word;
-         }) != last;
+  return std::find_if(first, last,
+                      [&](const char *word) { return name == word; }) != last;
 }
 
 } // namespace
@@ -76,8 +75,8 @@ std::string kernelNameProblem(const std::string &name) {
       }))
     return quoted + "is not a C identifier";
   if (name.find("__") != std::string::npos ||
-      (name[0] == '_' && (name.size() == 1 ||
-                          std::isupper(static_cast<unsigned char>(name[1])))))
+      (name[0] == '_' &&
+       (name.size() == 1 || std::isupper(static_cast<unsigned char>(name[1])))))
     return quoted + "is reserved to the C and C++ implementation";
   if (contains(std::begin(kKeywords), std::end(kKeywords), name))
     return quoted + "is a keyword of C, C++, CUDA or Verilog";

@@ -3,8 +3,8 @@
 
 #include <cerrno>
 #include <chrono>
-#include <cstdlib>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <ftw.h>
@@ -90,14 +90,14 @@ void onSignal(int sig) {
       break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  const char *name = sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM"
-                                                               : "SIGHUP";
+  const char *name = sig == SIGINT    ? "SIGINT"
+                     : sig == SIGTERM ? "SIGTERM"
+                                      : "SIGHUP";
   writeStderr(std::string("ariadnec: interrupted by ") + name + "\n");
   ::_exit(128 + sig);
 }
 
-int removeEntry(const char *path, const struct stat *, int type,
-                struct FTW *) {
+int removeEntry(const char *path, const struct stat *, int type, struct FTW *) {
   // Keep going past a failure: removeTree checks the result at the end.
   if (type == FTW_DP)
     ::rmdir(path);

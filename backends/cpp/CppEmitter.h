@@ -13,6 +13,7 @@
 #ifndef ARIADNE_BACKENDS_CPP_CPPEMITTER_H
 #define ARIADNE_BACKENDS_CPP_CPPEMITTER_H
 
+#include "backends/common/Naming.h"
 #include "passes/FX/FXTypes.h"
 #include "passes/Support/OpHandlers.h"
 
@@ -153,8 +154,7 @@ public:
   using Handlers =
       OpHandlers<mlir::LogicalResult(mlir::Operation *, CppEmission &)>;
   template <typename Pattern, typename... Args> void add(Args &&...args) {
-    auto pattern =
-        std::make_shared<const Pattern>(std::forward<Args>(args)...);
+    auto pattern = std::make_shared<const Pattern>(std::forward<Args>(args)...);
     handlers.add<typename Pattern::Op>(
         [pattern](mlir::Operation *op, CppEmission &emission) {
           return pattern->emit(op, emission);
@@ -234,51 +234,15 @@ private:
   llvm::raw_ostream &os;
 };
 
-/// The product of `shape` (1 for a scalar).
-int64_t product(llvm::ArrayRef<int64_t> shape);
-
-/// A C identifier made of the letters and digits of `text`.
-std::string sanitizeIdentifier(llvm::StringRef text);
-
-/// The ONNX node name of a location, or "".
-std::string locationName(mlir::Location loc);
-
-/// Identifiers unique within the files of one package: sanitized ONNX node
-/// names, else op names, numbered on a clash.
-class IdentifierTable {
-public:
-  /// Keeps `name` from being handed out.
-  void reserve(llvm::StringRef name) { used.insert(name); }
-  /// A fresh identifier from `base`.
-  std::string unique(llvm::StringRef base);
-  /// A fresh identifier for `op`: its ONNX node name, else its op name.
-  std::string identifier(mlir::Operation *op);
-  /// The name `op` has in reports: its ONNX node name, else its op name.
-  static std::string layerName(mlir::Operation *op);
-
-private:
-  llvm::StringSet<> used;
-};
-
-/// The source file of a location, or "".
-std::string locationFile(mlir::Location loc);
-
-/// "file:line:col: node 'NAME'" (the parts the location has), for errors.
-std::string describeLocation(mlir::Location loc);
-
-/// Keeps the first error diagnostic emitted in a context while it lives,
-/// as one line prefixed with describeLocation: how the package writers
-/// turn a failed prepare or pattern into the returned error.
-class FirstErrorCapture {
-public:
-  explicit FirstErrorCapture(mlir::MLIRContext *context);
-  /// The captured error, or `fallback` when none was emitted.
-  llvm::Error take(llvm::StringRef fallback) const;
-
-private:
-  std::string first;
-  mlir::ScopedDiagnosticHandler handler;
-};
+// Names, locations and first-error capture live in backends/common (every
+// target uses them).
+using ariadne::describeLocation;
+using ariadne::FirstErrorCapture;
+using ariadne::IdentifierTable;
+using ariadne::locationFile;
+using ariadne::locationName;
+using ariadne::product;
+using ariadne::sanitizeIdentifier;
 
 /// Prepares the module and runs the C++ patterns over it (the emission the
 /// cpp and cuda package writers share); errors name the op and `target`.

@@ -45,8 +45,8 @@ const char *const kReservedIdentifiers[] = {
 
 /// What the emission patterns append to a layer's identifier.
 const char *const kIdentifierSuffixes[] = {
-    "Config", "Weights", "Bias", "Data", "Inputs",
-    "Scale",  "Offset",  "Table", "Exp", "Inv"};
+    "Config", "Weights", "Bias",  "Data", "Inputs",
+    "Scale",  "Offset",  "Table", "Exp",  "Inv"};
 
 /// Granularity of arena offsets: 16 floats keep every buffer of a lane
 /// tile on its own 64-byte boundary.
@@ -307,9 +307,9 @@ FailureOr<func::FuncOp> prepareCppModule(ModuleOp module) {
       }
       // The arena holds one element type: raw integers in a fixed-point
       // model, floats otherwise.
-      if (fixedPoint && !llvm::isa<fx::FixedType>(
-                            llvm::cast<RankedTensorType>(result.getType())
-                                .getElementType()))
+      if (fixedPoint &&
+          !llvm::isa<fx::FixedType>(
+              llvm::cast<RankedTensorType>(result.getType()).getElementType()))
         return op->emitOpError(
             "computes a float intermediate value inside a fixed-point model, "
             "which the cpp target does not support");

@@ -10,7 +10,8 @@ using namespace ariadne;
 llvm::Expected<TargetRun> TestBenchTarget::run(const TargetJob &job,
                                                llvm::StringRef dir,
                                                llvm::StringRef work) const {
-  std::string build = (work + "/build").str(), log = (work + "/build.log").str();
+  std::string build = (work + "/build").str(),
+              log = (work + "/build.log").str();
   std::string inCsv = (work + "/events.csv").str();
   std::string outCsv = (work + "/kernel_out.csv").str();
   // The events as the driver read them (float32), printed so that they

@@ -59,5 +59,7 @@ protected:
 } // namespace
 
 namespace ariadne {
-void registerCudaTarget() { TargetRegistry::add(std::make_unique<CudaTarget>()); }
+void registerCudaTarget() {
+  TargetRegistry::add(std::make_unique<CudaTarget>());
+}
 } // namespace ariadne

@@ -208,7 +208,7 @@ std::string formatHlsEstimate(const HlsEstimate &estimate) {
 
 llvm::Error emitHlsProject(ModuleOp module, StringRef outDir,
                            const HlsOptions &options, HlsEstimate *estimate) {
-  cpp::FirstErrorCapture errors(module.getContext());
+  FirstErrorCapture errors(module.getContext());
   auto failWith = [&]() { return errors.take("hls target: emission failed"); };
 
   auto boundary = hardwareBoundary(module, "hls");
@@ -311,7 +311,7 @@ llvm::Error emitHlsProject(ModuleOp module, StringRef outDir,
     portList += "- output `" + p.name + "[" + std::to_string(p.size) + "]` (`" +
                 p.modelName + "`): `" + fx::formatPrecision(p.fixed) + "`\n";
 
-  std::string source = cpp::locationFile(fn.getLoc());
+  std::string source = locationFile(fn.getLoc());
   if (source.empty())
     source = "an MLIR module";
   std::string upper = llvm::StringRef(name).upper();

@@ -87,7 +87,7 @@ private:
   std::string paramsText, weightsText, bodyText;
   llvm::raw_string_ostream paramsOS, weightsOS, bodyOS;
   llvm::DenseMap<mlir::Value, std::pair<std::string, std::string>> arrays;
-  cpp::IdentifierTable identifiers;
+  IdentifierTable identifiers;
   std::vector<HlsLayerEstimate> estimates;
 };
 

@@ -46,7 +46,7 @@ std::string HlsEmission::unique(StringRef base) {
 }
 
 std::string HlsEmission::layerName(Operation *op) const {
-  return cpp::IdentifierTable::layerName(op);
+  return IdentifierTable::layerName(op);
 }
 
 std::string HlsEmission::identifier(Operation *op) {
@@ -67,7 +67,7 @@ std::string HlsEmission::typeName(const std::string &name, FixedType type) {
 
 int64_t HlsEmission::eventSize(Value value) const {
   bool batched = false;
-  return cpp::product(eventShapeOf(value, batched));
+  return product(eventShapeOf(value, batched));
 }
 
 HlsLayerSettings HlsEmission::settingsOf(Operation *op, StringRef type) const {

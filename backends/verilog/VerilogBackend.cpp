@@ -219,7 +219,7 @@ std::string formatVerilogReport(const VerilogReport &report) {
 llvm::Error emitVerilogPackage(ModuleOp module, StringRef outDir,
                                const VerilogOptions &options,
                                VerilogReport *reportOut) {
-  cpp::FirstErrorCapture errors(module.getContext());
+  FirstErrorCapture errors(module.getContext());
   auto failWith = [&]() {
     return errors.take("verilog target: emission failed");
   };
@@ -344,7 +344,7 @@ llvm::Error emitVerilogPackage(ModuleOp module, StringRef outDir,
     inputCount += p.size;
   for (const Port &p : outputs)
     outputCount += p.size;
-  std::string source = cpp::locationFile(fn.getLoc());
+  std::string source = locationFile(fn.getLoc());
   if (source.empty())
     source = "an MLIR module";
   std::string body = emission.takeBody();

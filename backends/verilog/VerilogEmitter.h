@@ -115,7 +115,7 @@ private:
   llvm::raw_string_ostream bodyOS, modulesOS, registerOS;
   llvm::DenseMap<mlir::Value, std::vector<Signal>> values;
   std::map<std::string, std::vector<std::string>> delays;
-  cpp::IdentifierTable identifiers;
+  IdentifierTable identifiers;
   std::vector<VerilogLayerReport> layers;
 };
 

@@ -24,8 +24,7 @@ llvm::Error makeError(const llvm::Twine &message) {
 }
 
 double secondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                       start)
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
       .count();
 }
 
@@ -65,8 +64,7 @@ llvm::Error readPipeline(llvm::StringRef dir, std::string &top,
   if (!json)
     return makeError(path + ": " + llvm::toString(json.takeError()));
   const llvm::json::Object *root = json->getAsObject();
-  const llvm::json::Object *totals =
-      root ? root->getObject("totals") : nullptr;
+  const llvm::json::Object *totals = root ? root->getObject("totals") : nullptr;
   std::optional<llvm::StringRef> name =
       root ? root->getString("kernel") : std::nullopt;
   std::optional<int64_t> cycles =
@@ -101,7 +99,8 @@ public:
       verilog->events = job.events;
     }
     VerilogReport report;
-    if (llvm::Error err = emitVerilogPackage(job.module, dir, *verilog, &report))
+    if (llvm::Error err =
+            emitVerilogPackage(job.module, dir, *verilog, &report))
       return err;
     summary << "ariadnec: RTL pipeline\n" << formatVerilogReport(report);
     return llvm::Error::success();
@@ -118,9 +117,9 @@ public:
                        "Yosys (0.23 or later) to count resources");
     std::string log = (work + "/yosys.log").str();
     auto start = std::chrono::steady_clock::now();
-    if (llvm::Error err = runStep("synthesis with yosys",
-                                  {"yosys", "-s", "synth_yosys.ys"}, log,
-                                  dir.str()))
+    if (llvm::Error err =
+            runStep("synthesis with yosys", {"yosys", "-s", "synth_yosys.ys"},
+                    log, dir.str()))
       return err;
     double seconds = secondsSince(start);
     auto buffer = llvm::MemoryBuffer::getFile(log);
@@ -195,10 +194,9 @@ public:
     TargetRun result;
     result.raw = std::move(*raw);
     result.what = "RTL simulation";
-    result.after.push_back(
-        "validate: latency " + std::to_string(latency) +
-        " cycles, one event per clock (Verilator build " +
-        llvm::formatv("{0:F1}", buildSeconds).str() + " s)");
+    result.after.push_back("validate: latency " + std::to_string(latency) +
+                           " cycles, one event per clock (Verilator build " +
+                           llvm::formatv("{0:F1}", buildSeconds).str() + " s)");
     return result;
   }
 };

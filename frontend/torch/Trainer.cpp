@@ -464,13 +464,11 @@ bool trainExpertImpl(int expert, const Hyperparameters &hyper,
                      double(rate32), seconds);
         std::fflush(options.metrics);
       }
-      events.write(epoch + 1,
-                   {{"expert_" + std::to_string(expert) + "/loss/train",
-                     trainLoss32},
-                    {"expert_" + std::to_string(expert) + "/loss/validation",
-                     valLoss32},
-                    {"expert_" + std::to_string(expert) + "/learning_rate",
-                     rate32}});
+      events.write(
+          epoch + 1,
+          {{"expert_" + std::to_string(expert) + "/loss/train", trainLoss32},
+           {"expert_" + std::to_string(expert) + "/loss/validation", valLoss32},
+           {"expert_" + std::to_string(expert) + "/learning_rate", rate32}});
       // Checkpoint, atomically.
       torch::serialize::OutputArchive archive, modelArchive, optimizerArchive,
           bestArchive;

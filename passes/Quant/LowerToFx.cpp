@@ -568,20 +568,17 @@ LogicalResult Lowering::lowerActivationOp(nn::ActivationOp act) {
 const Lowering::Handlers &Lowering::handlers() {
   static const Handlers handlers = [] {
     Handlers h;
-    h.add<nn::DenseOp>([](nn::DenseOp op, Lowering &l) {
-      return l.lowerDense(op);
-    });
+    h.add<nn::DenseOp>(
+        [](nn::DenseOp op, Lowering &l) { return l.lowerDense(op); });
     h.add<nn::ActivationOp>([](nn::ActivationOp op, Lowering &l) {
       return l.lowerActivationOp(op);
     });
-    h.add<nn::SoftmaxOp>([](nn::SoftmaxOp op, Lowering &l) {
-      return l.lowerSoftmax(op);
-    });
-    h.add<nn::BatchNormOp>([](nn::BatchNormOp op, Lowering &l) {
-      return l.lowerBatchNorm(op);
-    });
-    addDataMovement<nn::ReshapeOp, nn::TransposeOp, nn::SliceOp,
-                    nn::ConcatOp>(h);
+    h.add<nn::SoftmaxOp>(
+        [](nn::SoftmaxOp op, Lowering &l) { return l.lowerSoftmax(op); });
+    h.add<nn::BatchNormOp>(
+        [](nn::BatchNormOp op, Lowering &l) { return l.lowerBatchNorm(op); });
+    addDataMovement<nn::ReshapeOp, nn::TransposeOp, nn::SliceOp, nn::ConcatOp>(
+        h);
     // Read by the layers that use it, erased with them.
     h.add<nn::ConstantOp>(
         [](Operation *, Lowering &) { return LogicalResult(success()); });

@@ -592,15 +592,13 @@ template <typename Entry> struct SoftmaxTables {
 /// m - x_j is exact, and s is below 2^62. Returns how many values the cast
 /// overflowed.
 template <typename Entry>
-ARIADNE_INLINE int softmaxRow(const std::uint64_t *x, std::uint64_t *y,
-                              int length, int stride, bool inSigned,
-                              const SoftmaxTables<Entry> &t,
-                              const FixedSpec &to) {
+ARIADNE_INLINE int
+softmaxRow(const std::uint64_t *x, std::uint64_t *y, int length, int stride,
+           bool inSigned, const SoftmaxTables<Entry> &t, const FixedSpec &to) {
   std::uint64_t maximum = x[0];
   for (int j = 1; j < length; ++j)
-    maximum = detail::rawLess(maximum, x[j * stride], inSigned)
-                  ? x[j * stride]
-                  : maximum;
+    maximum = detail::rawLess(maximum, x[j * stride], inSigned) ? x[j * stride]
+                                                                : maximum;
   // The exponentials go into y (which may be x, read just before).
   const std::uint64_t lastExp = static_cast<std::uint64_t>(t.expSize - 1);
   std::uint64_t sum = 0;

@@ -595,7 +595,8 @@ ARIADNE_HD void scale(const std::uint64_t *in, std::uint64_t *out) {
       }
       const int base = (o * channels + c) * Lanes;
       for (int t = 0; t < Lanes; ++t)
-        out[base + t] = ariadne::scaleBits(in[base + t], factor, term, from, to);
+        out[base + t] =
+            ariadne::scaleBits(in[base + t], factor, term, from, to);
     }
 }
 
@@ -608,22 +609,17 @@ ARIADNE_HD void softmax(const std::uint64_t *in, std::uint64_t *out) {
                     Config::invShift >= 0 && Config::invShift <= 63,
                 "shifts are 0..63");
   const ariadne::SoftmaxTables<std::int64_t> tables = {
-      Config::expTable,
-      Config::expSize,
-      Config::expShift,
-      Config::ExpT::spec(),
-      Config::invTable,
-      Config::invSize,
-      Config::invShift,
-      static_cast<std::uint64_t>(Config::invLow),
+      Config::expTable,    Config::expSize,
+      Config::expShift,    Config::ExpT::spec(),
+      Config::invTable,    Config::invSize,
+      Config::invShift,    static_cast<std::uint64_t>(Config::invLow),
       Config::InvT::spec()};
   constexpr int length = Config::length;
   for (int r = 0; r < Config::rows; ++r)
     for (int t = 0; t < Lanes; ++t)
-      ariadne::softmaxRow(in + r * length * Lanes + t,
-                          out + r * length * Lanes + t, length, Lanes,
-                          Config::InT::spec().isSigned, tables,
-                          Config::OutT::spec());
+      ariadne::softmaxRow(
+          in + r * length * Lanes + t, out + r * length * Lanes + t, length,
+          Lanes, Config::InT::spec().isSigned, tables, Config::OutT::spec());
 }
 
 } // namespace fx

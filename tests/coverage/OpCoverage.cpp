@@ -58,12 +58,11 @@ OpSet importedOps(mlir::MLIRContext &context, const std::string &source,
                   int &files) {
   OpSet ops;
   // Bad-input tests hold files that must not import: silence them.
-  mlir::ScopedDiagnosticHandler quiet(&context,
-                                      [](mlir::Diagnostic &) { return mlir::success(); });
+  mlir::ScopedDiagnosticHandler quiet(
+      &context, [](mlir::Diagnostic &) { return mlir::success(); });
   for (const char *dir : {"tests", "examples", "bench"}) {
     std::error_code ec;
-    for (llvm::sys::fs::recursive_directory_iterator
-             it(source + "/" + dir, ec),
+    for (llvm::sys::fs::recursive_directory_iterator it(source + "/" + dir, ec),
          end;
          it != end && !ec; it.increment(ec)) {
       llvm::StringRef path = it->path();
@@ -87,8 +86,7 @@ OpSet importedOps(mlir::MLIRContext &context, const std::string &source,
       ++files;
       auto collect = [&] {
         (**module)->walk([&](mlir::Operation *op) {
-          if (op->getDialect() &&
-              op->getDialect()->getNamespace() == "nn")
+          if (op->getDialect() && op->getDialect()->getNamespace() == "nn")
             ops.insert(op->getName().getStringRef().str());
         });
       };
@@ -147,8 +145,7 @@ int main(int argc, char **argv) {
   context.loadDialect<nn::NNDialect, fx::FXDialect, mlir::func::FuncDialect>();
 
   OpSet nnOps, fxOps;
-  for (mlir::RegisteredOperationName name :
-       context.getRegisteredOperations()) {
+  for (mlir::RegisteredOperationName name : context.getRegisteredOperations()) {
     llvm::StringRef op = name.getStringRef();
     if (op.starts_with("nn."))
       nnOps.insert(op.str());
@@ -207,8 +204,8 @@ int main(int argc, char **argv) {
       }
       used.insert(entry->first);
       // The listed test must exist and check this op's message.
-      auto text = llvm::MemoryBuffer::getFile(source + "/" +
-                                              entry->second.file);
+      auto text =
+          llvm::MemoryBuffer::getFile(source + "/" + entry->second.file);
       if (!text || !(*text)->getBuffer().contains(op) ||
           !(*text)->getBuffer().contains(entry->second.message)) {
         llvm::outs() << "UNTESTED " << op << " in " << c.name << ": "
@@ -227,10 +224,9 @@ int main(int argc, char **argv) {
                       "op of the component); remove the line\n";
       ++errors;
     }
-  llvm::outs() << "op coverage: " << nnOps.size() << " nn ops, "
-               << fxOps.size() << " fx ops, " << components.size()
-               << " components, " << files << " ONNX files imported: "
-               << handled << " handled, " << excused
+  llvm::outs() << "op coverage: " << nnOps.size() << " nn ops, " << fxOps.size()
+               << " fx ops, " << components.size() << " components, " << files
+               << " ONNX files imported: " << handled << " handled, " << excused
                << " deliberately unsupported (tested), " << errors
                << " problems\n";
   return errors ? 1 : 0;

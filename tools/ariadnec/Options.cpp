@@ -12,20 +12,29 @@ std::string ariadne::driverUsage(const std::vector<TargetChoice> &targets) {
     names += (names.empty() ? "" : "|") + t.name;
     for (const std::string &tool : t.synthTools)
       synth += (synth.empty() ? "" : "|") + tool;
-    list += "  " + t.name + std::string(t.name.size() < 9 ? 9 - t.name.size() : 1, ' ') +
+    list += "  " + t.name +
+            std::string(t.name.size() < 9 ? 9 - t.name.size() : 1, ' ') +
             t.summary + "\n";
   }
   return "usage:\n"
-         "  ariadnec compile MODEL [--target " + names + "] [-o DIR]\n"
-         "                         [--name NAME] [PRECISION] [--emit=mlir|mlir-opt|TARGET]\n"
+         "  ariadnec compile MODEL [--target " +
+         names +
+         "] [-o DIR]\n"
+         "                         [--name NAME] [PRECISION] "
+         "[--emit=mlir|mlir-opt|TARGET]\n"
          "                         [--input EVENTS.csv]" +
-         (synth.empty() ? "" : " [--synth " + synth + "]") + "\n"
-         "  ariadnec emulate MODEL --input EVENTS.csv [-o OUT.csv] [PRECISION]\n"
+         (synth.empty() ? "" : " [--synth " + synth + "]") +
+         "\n"
+         "  ariadnec emulate MODEL --input EVENTS.csv [-o OUT.csv] "
+         "[PRECISION]\n"
          "                         [--report-overflow] [--compare float]\n"
-         "  ariadnec validate MODEL [--target " + names + "] --input EVENTS.csv [-o DIR]\n"
+         "  ariadnec validate MODEL [--target " +
+         names +
+         "] --input EVENTS.csv [-o DIR]\n"
          "                          [PRECISION] [--report-overflow] [--keep]\n"
          "  ariadnec train CONFIG.toml [--config NAME] [-o DIR] [...]\n"
-         "                         (LibTorch training; `ariadnec train --help`)\n"
+         "                         (LibTorch training; `ariadnec train "
+         "--help`)\n"
          R"(
 PRECISION options:
   --precision P       float (default), auto, 'fixed<W,I[,Q[,O]]>' or
@@ -46,7 +55,8 @@ PRECISION options:
                       (mlir-opt), or a target's main source (--emit=cpp)
 
 Targets:
-)" + list + R"(
+)" + list +
+         R"(
 MODEL is an ONNX file (.onnx), ONNX in protobuf text format (.onnxtxt) or
 nn-dialect MLIR (.mlir). Without -o, compile writes to ./NAME_TARGET and
 emulate prints to standard output.
@@ -109,7 +119,8 @@ bool ariadne::parseDriverOptions(const std::vector<std::string> &args,
       {"validate", Command::Validate}};
   auto cmd = commands.find(args[0]);
   if (cmd == commands.end()) {
-    error = "unknown command '" + args[0] + "' (compile, emulate, validate, train)";
+    error =
+        "unknown command '" + args[0] + "' (compile, emulate, validate, train)";
     return false;
   }
   options.command = cmd->second;
@@ -169,8 +180,8 @@ bool ariadne::parseDriverOptions(const std::vector<std::string> &args,
       continue;
     }
     if (!options.model.empty()) {
-      error = "more than one model given ('" + options.model + "', '" + arg +
-              "')";
+      error =
+          "more than one model given ('" + options.model + "', '" + arg + "')";
       return false;
     }
     options.model = arg;
@@ -212,8 +223,8 @@ bool ariadne::parseDriverOptions(const std::vector<std::string> &args,
     options.target = "cpp";
   const TargetChoice *target = findTarget(options.target);
   if (!target) {
-    error = "unknown target '" + options.target + "' (available: " + names +
-            ")";
+    error =
+        "unknown target '" + options.target + "' (available: " + names + ")";
     return false;
   }
   if (!options.synth.empty()) {
@@ -226,8 +237,8 @@ bool ariadne::parseDriverOptions(const std::vector<std::string> &args,
           owner = t.name;
       }
     if (owner.empty()) {
-      error = "unknown --synth tool '" + options.synth + "' (available: " +
-              tools + ")";
+      error = "unknown --synth tool '" + options.synth +
+              "' (available: " + tools + ")";
       return false;
     }
     if (options.command != Command::Compile || options.target != owner) {

@@ -1,4 +1,5 @@
-//===- Options.h - ariadnec command line -------------------------*- C++ -*-===//
+//===- Options.h - ariadnec command line -------------------------*- C++
+//-*-===//
 //
 // The command line of DESIGN.md, parsed without MLIR so that errors in it
 // are cheap to report and test.
@@ -25,14 +26,14 @@ struct TargetChoice {
 
 struct DriverOptions {
   Command command = Command::Help;
-  std::string model;       // positional: .onnx, .onnxtxt or .mlir
-  std::string target = "cpp"; // cpp unless --target or --emit=TARGET
-  std::string output;      // -o
-  std::string emit;        // --emit=mlir|mlir-opt|TARGET
-  std::string input;       // --input events.csv
+  std::string model;               // positional: .onnx, .onnxtxt or .mlir
+  std::string target = "cpp";      // cpp unless --target or --emit=TARGET
+  std::string output;              // -o
+  std::string emit;                // --emit=mlir|mlir-opt|TARGET
+  std::string input;               // --input events.csv
   std::string precision = "float"; // float, auto, fixed<...>, ufixed<...>
-  std::string name;        // --name: kernel name
-  bool keep = false;       // validate: keep the build directory
+  std::string name;                // --name: kernel name
+  bool keep = false;               // validate: keep the build directory
   /// --config: the quantization config file (TOML) refining --precision.
   std::string config;
   /// --calibration: the events (CSV) whose ranges set auto's integer bits.

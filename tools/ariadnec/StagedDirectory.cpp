@@ -22,9 +22,7 @@ llvm::Error refuse(const llvm::Twine &path, const llvm::Twine &reason) {
                                  path.str().c_str(), reason.str().c_str());
 }
 
-std::string pid() {
-  return std::to_string(llvm::sys::Process::getProcessId());
-}
+std::string pid() { return std::to_string(llvm::sys::Process::getProcessId()); }
 
 /// The absolute path with symbolic links resolved, or "" if it does not
 /// exist.
@@ -160,8 +158,8 @@ StagedDirectory::StagedDirectory(std::string finalPath, std::string staging,
                                  std::vector<std::string> inputs)
     : final_(std::move(finalPath)), staging_(std::move(staging)),
       createdParent_(std::move(createdParent)), inputs_(std::move(inputs)) {
-  cleanup_ = CleanupOnSignal::add(createdParent_.empty() ? staging_
-                                                         : createdParent_);
+  cleanup_ =
+      CleanupOnSignal::add(createdParent_.empty() ? staging_ : createdParent_);
 }
 
 llvm::Expected<StagedDirectory>

@@ -1,4 +1,5 @@
-//===- StagedDirectory.h - all-or-nothing outputs ----------------*- C++ -*-===//
+//===- StagedDirectory.h - all-or-nothing outputs ----------------*- C++
+//-*-===//
 //
 // DESIGN.md's output safety. A command writes its output under a temporary
 // sibling name and renames it into place only when everything succeeded, so

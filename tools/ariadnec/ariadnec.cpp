@@ -142,8 +142,8 @@ bool wantsFixedPoint(const DriverOptions &options) {
 /// The files a command reads, which its outputs must never replace.
 std::vector<std::string> inputsOf(const DriverOptions &options) {
   std::vector<std::string> inputs;
-  for (const std::string *path : {&options.model, &options.input,
-                                  &options.calibration, &options.config})
+  for (const std::string *path :
+       {&options.model, &options.input, &options.calibration, &options.config})
     if (!path->empty())
       inputs.push_back(*path);
   return inputs;
@@ -623,9 +623,9 @@ Error runValidate(mlir::ModuleOp module, const DriverOptions &options) {
     llvm::outs() << line << "\n";
   size_t width = j.outputWidth;
   if (j.quantized) {
-    if (Error err = compareRawOutputs(module.getContext(), **emulator,
-                                      *j.expectedRaw, run->raw, width,
-                                      run->what))
+    if (Error err =
+            compareRawOutputs(module.getContext(), **emulator, *j.expectedRaw,
+                              run->raw, width, run->what))
       return err;
   } else if (Error err = compareOutputs(expected, run->values, width)) {
     return err;
@@ -672,10 +672,9 @@ int main(int argc, char **argv) {
   }
   // A package's kernel is named after the model: refuse a name that would
   // break the package before doing any work.
-  bool writesPackage =
-      options.command == Command::Validate ||
-      (options.command == Command::Compile && options.emit != "mlir" &&
-       options.emit != "mlir-opt");
+  bool writesPackage = options.command == Command::Validate ||
+                       (options.command == Command::Compile &&
+                        options.emit != "mlir" && options.emit != "mlir-opt");
   if (!err && writesPackage) {
     std::string problem =
         kernelNameProblem(theFunction(**module).getSymName().str());

@@ -66,8 +66,8 @@ func.func @tanh(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
              Contains("kernel name 'tanh' is a C library function"));
   // Names that collide with the package's own files and targets, or that
   // the C++ implementation reserves.
-  for (const char *name : {"tb", "csim", "parameters", "__restrict__",
-                           "_Bool", "module"}) {
+  for (const char *name :
+       {"tb", "csim", "parameters", "__restrict__", "_Bool", "module"}) {
     Package clash("func.func @" + std::string(name) +
                   R"((%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
   return %x : tensor<?x4xf32>

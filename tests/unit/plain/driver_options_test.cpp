@@ -213,15 +213,14 @@ TEST_CASE("targets, --emit=TARGET and --synth come from the registry",
         "unknown target 'hls' (available: cpp, fpga)");
   CHECK(errorOf({"compile", "m.onnx", "--synth", "yosys"}) ==
         "--synth is an option of compile --target fpga");
-  CHECK(errorOf({"compile", "m.onnx", "--target", "fpga", "--synth",
-                 "vivado"}) ==
-        "unknown --synth tool 'vivado' (available: yosys)");
+  CHECK(
+      errorOf({"compile", "m.onnx", "--target", "fpga", "--synth", "vivado"}) ==
+      "unknown --synth tool 'vivado' (available: yosys)");
   error = errorOf({"compile", "m.onnx", "--emit=verilog"});
   CHECK(error == "unknown --emit stage 'verilog' (mlir, mlir-opt, cpp, fpga)");
 }
 
-TEST_CASE("no arguments is an error; help is asked for by name",
-          "[driver]") {
+TEST_CASE("no arguments is an error; help is asked for by name", "[driver]") {
   DriverOptions o;
   std::string error;
   CHECK_FALSE(parse({}, o, error));
@@ -241,8 +240,8 @@ TEST_CASE("the unknown-command message lists train; --emit=cpp needs the "
   CHECK_FALSE(parse({"trian", "x.toml"}, o, error));
   CHECK(error.find("train)") != std::string::npos);
   DriverOptions e;
-  CHECK_FALSE(parse({"compile", "m.onnx", "--emit=cpp", "--target", "fpga"}, e,
-                    error));
+  CHECK_FALSE(
+      parse({"compile", "m.onnx", "--emit=cpp", "--target", "fpga"}, e, error));
   CHECK(error.find("--emit=cpp") != std::string::npos);
   CHECK(error.find("--target fpga") != std::string::npos);
 }

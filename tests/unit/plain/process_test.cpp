@@ -5,8 +5,8 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
-#include <sstream>
 #include <iterator>
+#include <sstream>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -52,12 +52,11 @@ TEST_CASE("runProcess starts the child in a process group of its own, "
           "[process]") {
   std::string dir = scratchDir();
   std::string log = dir + "/log";
-  {
-    std::ofstream(log) << "before\n";
-  }
+  { std::ofstream(log) << "before\n"; }
   // The child prints its process id, its group and its working directory.
-  REQUIRE(runProcess({"sh", "-c", "echo $$ $(cut -d' ' -f5 /proc/$$/stat) $(pwd); "
-                                  "echo oops >&2"},
+  REQUIRE(runProcess({"sh", "-c",
+                      "echo $$ $(cut -d' ' -f5 /proc/$$/stat) $(pwd); "
+                      "echo oops >&2"},
                      log, dir)
               .ok());
   std::string text = slurp(log);
@@ -75,14 +74,10 @@ TEST_CASE("runProcess starts the child in a process group of its own, "
 
 TEST_CASE("removeTree removes trees without following links", "[process]") {
   std::string dir = scratchDir(), outside = scratchDir();
-  {
-    std::ofstream(outside + "/keep") << "x";
-  }
+  { std::ofstream(outside + "/keep") << "x"; }
   REQUIRE(::mkdir((dir + "/a").c_str(), 0755) == 0);
   REQUIRE(::mkdir((dir + "/a/b").c_str(), 0755) == 0);
-  {
-    std::ofstream(dir + "/a/b/file") << "x";
-  }
+  { std::ofstream(dir + "/a/b/file") << "x"; }
   REQUIRE(::symlink(outside.c_str(), (dir + "/a/link").c_str()) == 0);
   CHECK(removeTree(dir));
   CHECK_FALSE(exists(dir));

@@ -1,0 +1,284 @@
+//===- ImportConstants.cpp - the shape-folding evaluator ----------- ---===//
+//
+// Constants and the shape computations around them (Shape, Gather,
+// ConstantOfShape, Cast) folded at compile time, so that exported shape
+// subgraphs become constant operands.
+//
+//===----------------------------------------------------------------------===//
+#include "frontend/onnx/ImportSupport.h"
+
+namespace ariadne {
+namespace frontend {
+namespace imports {
+
+Error importConstant(NodeImporter &n) {
+  std::string origin = "constant '" +
+                       (n.numOutputs() ? n.node().output(0) : std::string()) +
+                       "'";
+  for (const onnx::AttributeProto &a : n.node().attribute()) {
+    const std::string &name = a.name();
+    if (name == "value") {
+      int32_t dtype = a.t().data_type();
+      if (dtype == onnx::TensorProto_DataType_FLOAT) {
+        auto c = decodeFloatTensor(a.t(), origin);
+        if (!c)
+          return n.error("the value " + llvm::toString(c.takeError()));
+        n.setFloatConstant(0, std::move(*c));
+        return Error::success();
+      }
+      if (isIntegerDataType(dtype)) {
+        auto t = decodeIntTensor(a.t());
+        if (!t)
+          return n.error("the value " + llvm::toString(t.takeError()));
+        n.setInts(0, std::move(*t));
+        return Error::success();
+      }
+      return n.error("the value has dtype " + dataTypeName(dtype) +
+                     "; only float32 and integer constants are supported");
+    }
+    if (name == "value_float" || name == "value_floats") {
+      auto c = std::make_shared<FloatConstant>();
+      c->origin = origin;
+      if (name == "value_float") {
+        c->data = {a.f()};
+      } else {
+        c->data.assign(a.floats().begin(), a.floats().end());
+        c->shape = {int64_t(c->data.size())};
+      }
+      n.setFloatConstant(0, std::move(c));
+      return Error::success();
+    }
+    if (name == "value_int" || name == "value_ints") {
+      IntTensor t;
+      if (name == "value_int") {
+        t.values = {SymInt::known(a.i())};
+      } else {
+        for (int64_t v : a.ints())
+          t.values.push_back(SymInt::known(v));
+        t.shape = {int64_t(t.values.size())};
+      }
+      n.setInts(0, std::move(t));
+      return Error::success();
+    }
+    return n.error("Constant with attribute '" + name + "' is not supported");
+  }
+  return n.error("Constant has no value attribute");
+}
+
+/// The shape of a tensor as a compile-time value; a batched tensor's leading
+/// dimension becomes the batch symbol.
+Error importShape(NodeImporter &n) {
+  auto in = n.value(0);
+  if (!in)
+    return in.takeError();
+  auto shape = valueShape(n, *in);
+  if (!shape)
+    return shape.takeError();
+  int64_t rank = int64_t(shape->size());
+  auto clampIndex = [&](int64_t v) {
+    if (v < 0)
+      v += rank;
+    return std::clamp<int64_t>(v, 0, rank);
+  };
+  int64_t start = clampIndex(n.intAttr("start", 0));
+  int64_t end = n.attr("end") ? clampIndex(n.intAttr("end", rank)) : rank;
+  SmallVector<SymInt> dims;
+  for (int64_t d = start; d < end; ++d)
+    dims.push_back(ShapedType::isDynamic((*shape)[d])
+                       ? SymInt::batch()
+                       : SymInt::known((*shape)[d]));
+  n.setInts(0, IntTensor::vector(dims));
+  return Error::success();
+}
+
+Error importGather(NodeImporter &n) {
+  auto in = n.value(0);
+  if (!in)
+    return in.takeError();
+  if (in->kind == ImportedValue::Kind::Tensor)
+    return n.error("Gather of a tensor computed at run time is not "
+                   "supported (only of compile-time data)");
+  auto shape = valueShape(n, *in);
+  if (!shape)
+    return shape.takeError();
+  if (shape->empty())
+    return n.error("Gather from a scalar");
+  auto indexTensor = n.ints(1, "indices");
+  if (!indexTensor)
+    return indexTensor.takeError();
+  auto indices = knownValues(n, *indexTensor, "indices");
+  if (!indices)
+    return indices.takeError();
+  auto axis = normalizeAxis(n, n.intAttr("axis", 0), int64_t(shape->size()));
+  if (!axis)
+    return axis.takeError();
+  int64_t dim = (*shape)[*axis];
+  for (int64_t &i : *indices) {
+    if (i < -dim || i >= dim)
+      return n.error("index " + str(i) + " is out of range for dimension " +
+                     "of size " + str(dim));
+    if (i < 0)
+      i += dim;
+  }
+  SmallVector<int64_t> out(shape->begin(), shape->begin() + *axis);
+  out.append(indexTensor->shape.begin(), indexTensor->shape.end());
+  out.append(shape->begin() + *axis + 1, shape->end());
+  if (in->kind == ImportedValue::Kind::Int) {
+    IntTensor t;
+    t.shape = out;
+    t.dtype = in->ints.dtype;
+    t.values = gatherAlong<SymInt>(in->ints.values, *shape, *axis, *indices);
+    n.setInts(0, std::move(t));
+    return Error::success();
+  }
+  auto c = std::make_shared<FloatConstant>();
+  c->shape = out;
+  c->origin = in->constant->origin;
+  auto data = gatherAlong<float>(in->constant->data, *shape, *axis, *indices);
+  c->data.assign(data.begin(), data.end());
+  n.setFloatConstant(0, std::move(c));
+  return Error::success();
+}
+
+Error importConstantOfShape(NodeImporter &n) {
+  auto shapeValues = intVectorInput(n, 0, "shape");
+  if (!shapeValues)
+    return shapeValues.takeError();
+  for (int64_t d : *shapeValues)
+    if (d < 0)
+      return n.error("the shape has a negative dimension");
+  int64_t count = 1;
+  for (int64_t d : *shapeValues)
+    if (d != 0 && (count *= d) > (int64_t(1) << 26))
+      return n.error("the shape " + formatShape(*shapeValues) +
+                     " is too large for a constant");
+  count = product(*shapeValues);
+  const onnx::AttributeProto *value = n.attr("value");
+  int32_t dtype = value ? value->t().data_type()
+                        : int32_t(onnx::TensorProto_DataType_FLOAT);
+  if (dtype == onnx::TensorProto_DataType_FLOAT) {
+    float fill = 0.0f;
+    if (value) {
+      auto c = decodeFloatTensor(value->t(), "");
+      if (!c)
+        return n.error("the value " + llvm::toString(c.takeError()));
+      if ((*c)->data.size() != 1)
+        return n.error("the value must hold one element");
+      fill = (*c)->data.front();
+    }
+    auto c = std::make_shared<FloatConstant>();
+    c->shape = *shapeValues;
+    c->data.assign(size_t(count), fill);
+    c->origin = "constant '" + n.node().output(0) + "'";
+    n.setFloatConstant(0, std::move(c));
+    return Error::success();
+  }
+  if (isIntegerDataType(dtype)) {
+    auto t = decodeIntTensor(value->t());
+    if (!t)
+      return n.error("the value " + llvm::toString(t.takeError()));
+    if (t->values.size() != 1)
+      return n.error("the value must hold one element");
+    IntTensor out;
+    out.shape = *shapeValues;
+    out.dtype = dtype;
+    out.values.assign(size_t(count), t->values.front());
+    n.setInts(0, std::move(out));
+    return Error::success();
+  }
+  return n.error("the value has dtype " + dataTypeName(dtype) +
+                 "; only float32 and integer values are supported");
+}
+
+/// Wraps an integer into the range of an integer data type, as a C cast.
+static int64_t castInteger(int64_t v, int32_t dtype) {
+  switch (dtype) {
+  case onnx::TensorProto_DataType_INT32:
+    return int32_t(v);
+  case onnx::TensorProto_DataType_INT16:
+    return int16_t(v);
+  case onnx::TensorProto_DataType_INT8:
+    return int8_t(v);
+  case onnx::TensorProto_DataType_UINT32:
+    return uint32_t(v);
+  case onnx::TensorProto_DataType_UINT16:
+    return uint16_t(v);
+  case onnx::TensorProto_DataType_UINT8:
+    return uint8_t(v);
+  case onnx::TensorProto_DataType_BOOL:
+    return v != 0;
+  default:
+    return v;
+  }
+}
+
+Error importCast(NodeImporter &n) {
+  auto in = n.value(0);
+  if (!in)
+    return in.takeError();
+  int32_t to = int32_t(n.intAttr("to", 0));
+  bool toFloat = to == onnx::TensorProto_DataType_FLOAT;
+  bool toInt = isIntegerDataType(to);
+  if (!toFloat && !toInt)
+    return n.error("Cast to " + dataTypeName(to) +
+                   " is not supported; only float32 and integer types are");
+  switch (in->kind) {
+  case ImportedValue::Kind::Tensor:
+    if (toFloat)
+      return n.setTensor(0, in->tensor);
+    return n.error("Cast of a tensor computed at run time to " +
+                   dataTypeName(to) + " is not supported");
+  case ImportedValue::Kind::FloatConst: {
+    if (toFloat) {
+      n.setFloatConstant(0, in->constant);
+      return Error::success();
+    }
+    IntTensor t;
+    t.shape = in->constant->shape;
+    t.dtype = to;
+    for (float v : in->constant->data) {
+      if (!std::isfinite(v) || std::fabs(v) >= 9.2e18f)
+        return n.error(in->constant->origin + " holds " + std::to_string(v) +
+                       ", which has no " + dataTypeName(to) + " value");
+      t.values.push_back(SymInt::known(castInteger(int64_t(v), to)));
+    }
+    n.setInts(0, std::move(t));
+    return Error::success();
+  }
+  case ImportedValue::Kind::Int: {
+    if (toFloat) {
+      auto values = knownValues(n, in->ints, "value cast to float32");
+      if (!values)
+        return values.takeError();
+      auto c = std::make_shared<FloatConstant>();
+      c->shape = in->ints.shape;
+      c->origin = "constant '" + n.node().output(0) + "'";
+      for (int64_t v : *values)
+        c->data.push_back(float(v));
+      n.setFloatConstant(0, std::move(c));
+      return Error::success();
+    }
+    IntTensor t = in->ints;
+    bool wide = to == onnx::TensorProto_DataType_INT64 ||
+                to == onnx::TensorProto_DataType_INT32 ||
+                to == onnx::TensorProto_DataType_UINT64;
+    for (SymInt &v : t.values) {
+      if (v.isBatch && !wide)
+        return n.error("Cast of the dynamic batch size to " + dataTypeName(to) +
+                       " is not supported");
+      if (!v.isBatch)
+        v.value = castInteger(v.value, to);
+    }
+    t.dtype = to;
+    n.setInts(0, std::move(t));
+    return Error::success();
+  }
+  case ImportedValue::Kind::Unsupported:
+    return n.error(in->reason);
+  }
+  llvm_unreachable("unknown value kind");
+}
+
+} // namespace imports
+} // namespace frontend
+} // namespace ariadne
