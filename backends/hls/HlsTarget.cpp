@@ -4,9 +4,88 @@
 #include "backends/hls/HlsBackend.h"
 #include "passes/Quant/QuantConfig.h"
 
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+
 using namespace ariadne;
 
 namespace ariadne {
+
+using quant::ConfigValue;
+using quant::TargetKeyResult;
+
+/// [hls]: the FPGA part and clock of the project, and the per-layer
+/// strategy ("latency": every multiplier its own, II = 1; "resource": each
+/// multiplier used reuse_factor times) and reuse factor.
+quant::TargetSection hlsConfigSection() {
+  constexpr int64_t kMinReuseFactor = 1, kMaxReuseFactor = 4096;
+  constexpr double kMaxClockPeriod = 1000.0;
+  quant::TargetSection section{"hls", {}};
+  section.keys.push_back(
+      {"part", false, [](const ConfigValue &v, llvm::StringRef where) {
+         if (!v.text)
+           return TargetKeyResult::fail(
+               llvm::formatv("{0}: part must be a string, got {1}", where,
+                             v.kind),
+               /*atValue=*/false);
+         llvm::StringRef part = llvm::StringRef(*v.text).trim();
+         if (part.empty())
+           return TargetKeyResult::fail(
+               llvm::formatv("{0}: part must not be empty", where));
+         if (!llvm::all_of(part, [](char c) {
+               return llvm::isAlnum(c) || c == '-' || c == '_' || c == '.';
+             }))
+           return TargetKeyResult::fail(
+               llvm::formatv("{0}: part '{1}' may hold only letters, "
+                             "digits, '-', '_' and '.'",
+                             where, part));
+         return TargetKeyResult::ok(part.str());
+       }});
+  section.keys.push_back(
+      {"clock_period", false, [=](const ConfigValue &v, llvm::StringRef where) {
+         if (!v.number)
+           return TargetKeyResult::fail(
+               llvm::formatv("{0}: clock_period must be a number (ns), got "
+                             "{1}",
+                             where, v.kind),
+               /*atValue=*/false);
+         if (!(*v.number > 0.0 && *v.number <= kMaxClockPeriod))
+           return TargetKeyResult::fail(llvm::formatv(
+               "{0}: clock_period must be greater than 0 and at most {1} "
+               "(ns), got {2}",
+               where, quant::formatConfigNumber(kMaxClockPeriod),
+               quant::formatConfigNumber(*v.number)));
+         return TargetKeyResult::ok(*v.number);
+       }});
+  section.keys.push_back(
+      {"strategy", true, [](const ConfigValue &v, llvm::StringRef where) {
+         if (!v.text)
+           return TargetKeyResult::fail(
+               llvm::formatv("{0}: strategy must be a string, got {1}", where,
+                             v.kind),
+               /*atValue=*/false);
+         if (*v.text != "latency" && *v.text != "resource")
+           return TargetKeyResult::fail(
+               llvm::formatv("{0}: strategy must be 'latency' or "
+                             "'resource', got '{1}'",
+                             where, *v.text));
+         return TargetKeyResult::ok(*v.text);
+       }});
+  section.keys.push_back(
+      {"reuse_factor", true, [=](const ConfigValue &v, llvm::StringRef where) {
+         if (!v.integer)
+           return TargetKeyResult::fail(
+               llvm::formatv("{0}: reuse_factor must be an integer, got {1}",
+                             where, v.kind),
+               /*atValue=*/false);
+         if (*v.integer < kMinReuseFactor || *v.integer > kMaxReuseFactor)
+           return TargetKeyResult::fail(llvm::formatv(
+               "{0}: reuse_factor must be {1} to {2}, got {3}", where,
+               kMinReuseFactor, kMaxReuseFactor, *v.integer));
+         return TargetKeyResult::ok(*v.integer);
+       }});
+  return section;
+}
 
 /// The HLS options of `job`: its precision, and the config's [hls]
 /// section and per-layer strategy and reuse factor.
@@ -18,19 +97,21 @@ llvm::Expected<HlsOptions> hlsOptionsOf(const TargetJob &job) {
   auto config = quant::parseQuantConfig(job.config, job.module.getContext());
   if (!config)
     return config.takeError();
-  if (config->hls.part)
-    hls.part = *config->hls.part;
-  if (config->hls.clockPeriod)
-    hls.clockPeriod = *config->hls.clockPeriod;
+  if (auto part = config->sectionValue("hls", "part"))
+    hls.part = std::get<std::string>(*part);
+  if (auto period = config->sectionValue("hls", "clock_period"))
+    hls.clockPeriod = std::get<double>(*period);
   auto shared = std::make_shared<quant::QuantConfig>(std::move(*config));
   hls.layerSettings = [shared](llvm::ArrayRef<std::string> names,
                                llvm::StringRef type) {
     quant::LayerSettings s = shared->resolveAll(names, type);
     HlsLayerSettings settings;
-    settings.resource = s.strategy.value_or("latency") == "resource";
+    settings.resource =
+        s.targetText("strategy").value_or("latency") == "resource";
     // The latency strategy unrolls everything: a reuse factor only applies
     // to the resource strategy.
-    settings.reuseFactor = settings.resource ? s.reuseFactor.value_or(1) : 1;
+    settings.reuseFactor =
+        settings.resource ? s.targetInteger("reuse_factor").value_or(1) : 1;
     return settings;
   };
   return hls;
@@ -100,5 +181,8 @@ public:
 } // namespace
 
 namespace ariadne {
-void registerHlsTarget() { TargetRegistry::add(std::make_unique<HlsTarget>()); }
+void registerHlsTarget() {
+  quant::registerTargetSection(hlsConfigSection());
+  TargetRegistry::add(std::make_unique<HlsTarget>());
+}
 } // namespace ariadne

@@ -28,6 +28,45 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
       .count();
 }
 
+using quant::ConfigValue;
+using quant::TargetKeyResult;
+
+/// [verilog]: the per-layer register stages (`pipeline`: "layer", one
+/// stage at each layer's output, or N, one more after every N adder
+/// levels) and constant multipliers ("dsp" or "shift_add").
+quant::TargetSection verilogConfigSection() {
+  constexpr int64_t kMaxPipelineLevels = 64;
+  auto got = [](const ConfigValue &v) {
+    return v.text ? "'" + *v.text + "'" : v.kind;
+  };
+  quant::TargetSection section{"verilog", {}};
+  section.keys.push_back(
+      {"pipeline", true, [=](const ConfigValue &v, llvm::StringRef where) {
+         std::string message = llvm::formatv(
+             "{0}: pipeline must be \"layer\" or a number of adder levels "
+             "from 1 to {1}, got {2}",
+             where, kMaxPipelineLevels,
+             v.integer ? std::to_string(*v.integer) : got(v));
+         if (v.integer)
+           return *v.integer < 1 || *v.integer > kMaxPipelineLevels
+                      ? TargetKeyResult::fail(message)
+                      : TargetKeyResult::ok(*v.integer);
+         if (v.text && *v.text == "layer")
+           return TargetKeyResult::ok(int64_t(0));
+         return TargetKeyResult::fail(message);
+       }});
+  section.keys.push_back(
+      {"multiplier", true, [=](const ConfigValue &v, llvm::StringRef where) {
+         if (!v.text || (*v.text != "dsp" && *v.text != "shift_add"))
+           return TargetKeyResult::fail(
+               llvm::formatv("{0}: multiplier must be \"dsp\" or "
+                             "\"shift_add\", got {1}",
+                             where, got(v)));
+         return TargetKeyResult::ok(*v.text);
+       }});
+  return section;
+}
+
 /// The Verilog options of `job`: its precision, and the config's per-layer
 /// pipeline and multiplier settings.
 llvm::Expected<VerilogOptions> verilogOptionsOf(const TargetJob &job) {
@@ -43,10 +82,11 @@ llvm::Expected<VerilogOptions> verilogOptionsOf(const TargetJob &job) {
                                    llvm::StringRef type) {
     quant::LayerSettings s = shared->resolveAll(names, type);
     VerilogLayerSettings settings;
-    settings.pipelineLevels = s.pipelineLevels.value_or(0);
-    settings.multiplier = s.multiplier.value_or("dsp") == "shift_add"
-                              ? VerilogMultiplier::ShiftAdd
-                              : VerilogMultiplier::Dsp;
+    settings.pipelineLevels = s.targetInteger("pipeline").value_or(0);
+    settings.multiplier =
+        s.targetText("multiplier").value_or("dsp") == "shift_add"
+            ? VerilogMultiplier::ShiftAdd
+            : VerilogMultiplier::Dsp;
     return settings;
   };
   return verilog;
@@ -205,6 +245,7 @@ public:
 
 namespace ariadne {
 void registerVerilogTarget() {
+  quant::registerTargetSection(verilogConfigSection());
   TargetRegistry::add(std::make_unique<VerilogTarget>());
 }
 } // namespace ariadne

@@ -33,13 +33,7 @@ constexpr int64_t kMaxTableSize = int64_t(1) << 20;
 constexpr int64_t kMinWidth = 2;
 constexpr int64_t kMaxWidth = 64;
 /// The reuse factors and clock periods (ns) of the HLS target.
-constexpr int64_t kMinReuseFactor = 1;
-constexpr int64_t kMaxReuseFactor = 4096;
 /// The most adder levels between two register stages of the Verilog target.
-constexpr int64_t kMaxPipelineLevels = 64;
-constexpr double kMaxClockPeriod = 1000.0;
-
-constexpr llvm::StringLiteral kStrategies[] = {"latency", "resource"};
 
 constexpr llvm::StringRef kLayerTypes[] = {
     "dense",      "tanh",         "sigmoid", "softsign",   "softmax", "relu",
@@ -120,6 +114,35 @@ std::string tomlKey(llvm::StringRef name) {
   return quoted + "\"";
 }
 
+/// The targets' sections, in registration order.
+std::vector<TargetSection> &targetSections() {
+  static std::vector<TargetSection> sections;
+  return sections;
+}
+
+/// The key `name` of a target: its section and key, or nulls.
+std::pair<const TargetSection *, const TargetKey *>
+findTargetKey(llvm::StringRef name, bool perLayerOnly) {
+  for (const TargetSection &section : targetSections())
+    for (const TargetKey &key : section.keys)
+      if (key.name == name && (key.perLayer || !perLayerOnly))
+        return {&section, &key};
+  return {nullptr, nullptr};
+}
+
+ConfigValue configValue(const toml::node &node) {
+  ConfigValue value;
+  value.kind = kindName(node).str();
+  value.integer = node.value_exact<int64_t>();
+  if (value.integer)
+    value.number = static_cast<double>(*value.integer);
+  else if (const toml::value<double> *real = node.as_floating_point())
+    value.number = real->get();
+  if (const toml::value<std::string> *text = node.as_string())
+    value.text = text->get();
+  return value;
+}
+
 /// Reads one file's tables into a QuantConfig, collecting every error.
 class ConfigReader {
 public:
@@ -145,14 +168,13 @@ private:
   void readModel(const toml::key &key, const toml::node &node);
   void readTypes(const toml::key &key, const toml::node &node);
   void readLayers(const toml::key &key, const toml::node &node);
-  void readHls(const toml::key &key, const toml::node &node);
-  void readVerilog(const toml::key &key, const toml::node &node);
-  /// Reads `key` if it is a Verilog target key (pipeline, multiplier)
-  /// into `settings`; returns whether it was one.
-  bool readVerilogKey(const toml::key &key, const toml::node &node,
-                      llvm::StringRef section, LayerSettings &settings);
-  bool readHlsKey(const toml::key &key, const toml::node &node,
-                  llvm::StringRef section, LayerSettings &settings);
+  void readTargetSection(const TargetSection &target, const toml::key &key,
+                         const toml::node &node);
+  /// Reads `key` with the reader of `target`, into `values`; false on an
+  /// error (reported).
+  bool readTargetKey(const TargetKey &target, const toml::key &key,
+                     const toml::node &node, llvm::StringRef section,
+                     std::map<std::string, TargetValue> &values);
   void checkModelDefaults();
   void readSection(const toml::table &table, llvm::StringRef section,
                    SectionKind kind, bool softmaxTables,
@@ -175,9 +197,11 @@ private:
     std::string message;
   };
   std::vector<Located> errors;
-  /// Where [model] and [hls] set strategy and reuse_factor, by key: the
-  /// model-wide default belongs to one of them.
-  std::map<std::string, toml::source_region> modelDefaultAt, hlsDefaultAt;
+  /// Where [model] and a target's section set a per-layer target key, by
+  /// key: the model-wide default belongs to one of them.
+  std::map<std::string, toml::source_region> modelDefaultAt;
+  std::map<std::string, std::pair<std::string, toml::source_region>>
+      targetDefaultAt;
 };
 
 } // namespace
@@ -204,21 +228,27 @@ llvm::Expected<QuantConfig> ConfigReader::read(llvm::StringRef text) {
   }
   for (auto &&[key, node] : parsed.table()) {
     llvm::StringRef name(keyName(key));
-    if (name == "model")
+    const TargetSection *target = nullptr;
+    for (const TargetSection &section : targetSections())
+      if (section.name == name)
+        target = &section;
+    if (name == "model") {
       readModel(key, node);
-    else if (name == "type")
+    } else if (name == "type") {
       readTypes(key, node);
-    else if (name == "layer")
+    } else if (name == "layer") {
       readLayers(key, node);
-    else if (name == "hls")
-      readHls(key, node);
-    else if (name == "verilog")
-      readVerilog(key, node);
-    else
+    } else if (target) {
+      readTargetSection(*target, key, node);
+    } else {
+      std::string allowed = "[model], ";
+      for (const TargetSection &section : targetSections())
+        allowed += "[" + section.name + "], ";
       error(key.source(),
-            llvm::formatv("unknown section '{0}' (allowed: [model], [hls], "
-                          "[verilog], [type.T], [layer.\"N\"])",
-                          name));
+            llvm::formatv("unknown section '{0}' (allowed: {1}[type.T], "
+                          "[layer.\"N\"])",
+                          name, allowed));
+    }
   }
   checkModelDefaults();
   if (!errors.empty()) {
@@ -274,169 +304,69 @@ void ConfigReader::readLayers(const toml::key &key, const toml::node &node) {
   }
 }
 
-void ConfigReader::readHls(const toml::key &key, const toml::node &node) {
+void ConfigReader::readTargetSection(const TargetSection &target,
+                                     const toml::key &key,
+                                     const toml::node &node) {
   const toml::table *table = expectTable(key, node, "the file");
   if (!table)
     return;
-  constexpr llvm::StringLiteral section = "[hls]";
+  std::string section = "[" + target.name + "]";
   for (auto &&[fieldKey, field] : *table) {
     llvm::StringRef name(keyName(fieldKey));
-    if (readHlsKey(fieldKey, field, section, config.model)) {
-      hlsDefaultAt[name.str()] = fieldKey.source();
-    } else if (name == "part") {
-      const toml::value<std::string> *text = field.as_string();
-      if (!text) {
-        error(fieldKey.source(),
-              llvm::formatv("{0}: part must be a string, got {1}", section,
-                            kindName(field)));
-        continue;
-      }
-      llvm::StringRef part = llvm::StringRef(text->get()).trim();
-      if (part.empty()) {
-        error(field.source(),
-              llvm::formatv("{0}: part must not be empty", section));
-      } else if (!llvm::all_of(part, [](char c) {
-                   return llvm::isAlnum(c) || c == '-' || c == '_' || c == '.';
-                 })) {
-        error(field.source(),
-              llvm::formatv("{0}: part '{1}' may hold only letters, digits, "
-                            "'-', '_' and '.'",
-                            section, part));
-      } else {
-        config.hls.part = part.str();
-      }
-    } else if (name == "clock_period") {
-      std::optional<double> period;
-      if (std::optional<int64_t> whole = field.value_exact<int64_t>())
-        period = static_cast<double>(*whole);
-      else if (const toml::value<double> *real = field.as_floating_point())
-        period = real->get();
-      if (!period)
-        error(fieldKey.source(),
-              llvm::formatv("{0}: clock_period must be a number (ns), got {1}",
-                            section, kindName(field)));
-      else if (!(*period > 0.0 && *period <= kMaxClockPeriod))
-        error(field.source(),
-              llvm::formatv("{0}: clock_period must be greater than 0 and at "
-                            "most {1} (ns), got {2}",
-                            section, formatNumber(kMaxClockPeriod),
-                            formatNumber(*period)));
-      else
-        config.hls.clockPeriod = *period;
-    } else {
+    const TargetKey *found = nullptr;
+    for (const TargetKey &k : target.keys)
+      if (k.name == name)
+        found = &k;
+    if (!found) {
+      std::string allowed;
+      for (const TargetKey &k : target.keys)
+        allowed += (allowed.empty() ? "" : ", ") + k.name;
       error(fieldKey.source(),
-            llvm::formatv("{0}: unknown key '{1}' (allowed: part, "
-                          "clock_period, strategy, reuse_factor)",
-                          section, name));
+            llvm::formatv("{0}: unknown key '{1}' (allowed: {2})", section,
+                          name, allowed));
+      continue;
+    }
+    if (found->perLayer) {
+      if (readTargetKey(*found, fieldKey, field, section, config.model.target))
+        targetDefaultAt[name.str()] = {section, fieldKey.source()};
+    } else {
+      readTargetKey(*found, fieldKey, field, section,
+                    config.sections[target.name]);
     }
   }
 }
 
-void ConfigReader::readVerilog(const toml::key &key, const toml::node &node) {
-  const toml::table *table = expectTable(key, node, "the file");
-  if (!table)
-    return;
-  for (auto &&[fieldKey, field] : *table)
-    if (!readVerilogKey(fieldKey, field, "[verilog]", config.model))
-      error(fieldKey.source(),
-            llvm::formatv("[verilog]: unknown key '{0}' (allowed: pipeline, "
-                          "multiplier)",
-                          keyName(fieldKey)));
-}
-
-bool ConfigReader::readVerilogKey(const toml::key &key, const toml::node &node,
-                                  llvm::StringRef section,
-                                  LayerSettings &settings) {
-  llvm::StringRef name(keyName(key));
-  if (name == "pipeline") {
-    if (std::optional<int64_t> levels = node.value_exact<int64_t>()) {
-      if (*levels < 1 || *levels > kMaxPipelineLevels)
-        error(node.source(),
-              llvm::formatv("{0}: pipeline must be \"layer\" or a number of "
-                            "adder levels from 1 to {1}, got {2}",
-                            section, kMaxPipelineLevels, *levels));
-      else
-        settings.pipelineLevels = *levels;
-    } else if (const toml::value<std::string> *text = node.as_string();
-               text && text->get() == "layer") {
-      settings.pipelineLevels = 0;
-    } else {
-      error(node.source(),
-            llvm::formatv("{0}: pipeline must be \"layer\" or a number of "
-                          "adder levels from 1 to {1}, got {2}",
-                          section, kMaxPipelineLevels,
-                          node.is_string() ? "'" + node.as_string()->get() + "'"
-                                           : std::string(kindName(node))));
-    }
-    return true;
+bool ConfigReader::readTargetKey(const TargetKey &target, const toml::key &key,
+                                 const toml::node &node,
+                                 llvm::StringRef section,
+                                 std::map<std::string, TargetValue> &values) {
+  TargetKeyResult result = target.read(configValue(node), section);
+  if (!result.value) {
+    error(result.atValue ? node.source() : key.source(), result.error);
+    return false;
   }
-  if (name == "multiplier") {
-    const toml::value<std::string> *text = node.as_string();
-    if (!text || (text->get() != "dsp" && text->get() != "shift_add"))
-      error(node.source(), llvm::formatv("{0}: multiplier must be \"dsp\" or "
-                                         "\"shift_add\", got {1}",
-                                         section,
-                                         text ? "'" + text->get() + "'"
-                                              : std::string(kindName(node))));
-    else
-      settings.multiplier = text->get();
-    return true;
-  }
-  return false;
-}
-
-bool ConfigReader::readHlsKey(const toml::key &key, const toml::node &node,
-                              llvm::StringRef section,
-                              LayerSettings &settings) {
-  llvm::StringRef name(keyName(key));
-  if (name == "strategy") {
-    const toml::value<std::string> *text = node.as_string();
-    if (!text)
-      error(key.source(), llvm::formatv("{0}: strategy must be a string, got "
-                                        "{1}",
-                                        section, kindName(node)));
-    else if (!llvm::is_contained(kStrategies, llvm::StringRef(text->get())))
-      error(node.source(),
-            llvm::formatv("{0}: strategy must be 'latency' or 'resource', "
-                          "got '{1}'",
-                          section, text->get()));
-    else
-      settings.strategy = text->get();
-    return true;
-  }
-  if (name == "reuse_factor") {
-    std::optional<int64_t> factor = node.value_exact<int64_t>();
-    if (!factor)
-      error(key.source(),
-            llvm::formatv("{0}: reuse_factor must be an integer, got {1}",
-                          section, kindName(node)));
-    else if (*factor < kMinReuseFactor || *factor > kMaxReuseFactor)
-      error(node.source(),
-            llvm::formatv("{0}: reuse_factor must be {1} to {2}, got {3}",
-                          section, kMinReuseFactor, kMaxReuseFactor, *factor));
-    else
-      settings.reuseFactor = *factor;
-    return true;
-  }
-  return false;
+  values[target.name] = *result.value;
+  return true;
 }
 
 void ConfigReader::checkModelDefaults() {
-  for (const auto &[name, hlsAt] : hlsDefaultAt) {
+  for (const auto &[name, target] : targetDefaultAt) {
+    const auto &[section, targetAt] = target;
     auto modelAt = modelDefaultAt.find(name);
     if (modelAt == modelDefaultAt.end())
       continue;
     // The later of the two is the one reported.
-    bool hlsLater =
-        std::tie(hlsAt.begin.line, hlsAt.begin.column) >
+    bool targetLater =
+        std::tie(targetAt.begin.line, targetAt.begin.column) >
         std::tie(modelAt->second.begin.line, modelAt->second.begin.column);
-    const toml::source_region &later = hlsLater ? hlsAt : modelAt->second;
-    const toml::source_region &earlier = hlsLater ? modelAt->second : hlsAt;
+    const toml::source_region &later = targetLater ? targetAt : modelAt->second;
+    const toml::source_region &earlier =
+        targetLater ? modelAt->second : targetAt;
     error(later,
           llvm::formatv("{0}: {1} is also set in {2} (at {3}); give "
                         "the model-wide default in one of them",
-                        hlsLater ? "[hls]" : "[model]", name,
-                        hlsLater ? "[model]" : "[hls]", location(earlier)));
+                        targetLater ? section : "[model]", name,
+                        targetLater ? "[model]" : section, location(earlier)));
   }
 }
 
@@ -466,13 +396,12 @@ void ConfigReader::readSection(const toml::table &table,
                 name == "exp_table" ? settings.expTable : settings.invTable);
       continue;
     }
-    if (readHlsKey(key, node, section, settings)) {
-      if (kind == SectionKind::Model)
+    if (const TargetKey *target = findTargetKey(name, true).second) {
+      if (readTargetKey(*target, key, node, section, settings.target) &&
+          kind == SectionKind::Model)
         modelDefaultAt[name.str()] = key.source();
       continue;
     }
-    if (readVerilogKey(key, node, section, settings))
-      continue;
     if (name == "max_width" && kind == SectionKind::Model) {
       std::optional<int64_t> width = node.value_exact<int64_t>();
       if (!width)
@@ -489,8 +418,11 @@ void ConfigReader::readSection(const toml::table &table,
     }
 
     std::string allowed = "precision, weight, bias, accumulator, result, "
-                          "table, strategy, reuse_factor, pipeline, "
-                          "multiplier";
+                          "table";
+    for (const TargetSection &target : targetSections())
+      for (const TargetKey &k : target.keys)
+        if (k.perLayer)
+          allowed += ", " + k.name;
     if (softmaxTables)
       allowed += ", exp_table, inv_table";
     if (kind == SectionKind::Model)
@@ -498,8 +430,9 @@ void ConfigReader::readSection(const toml::table &table,
     std::string reason;
     if (name == "max_width")
       reason = " (max_width is allowed in [model] only)";
-    else if (name == "part" || name == "clock_period")
-      reason = " (" + name.str() + " is allowed in [hls] only)";
+    else if (auto [target, k] = findTargetKey(name, false); k)
+      reason =
+          " (" + name.str() + " is allowed in [" + target->name + "] only)";
     else if (name == "exp_table" || name == "inv_table")
       reason = " (" + name.str() + " belongs to softmax)";
     error(key.source(),
@@ -638,6 +571,43 @@ llvm::ArrayRef<llvm::StringRef> ariadne::quant::layerTypeNames() {
   return kLayerTypes;
 }
 
+std::string ariadne::quant::formatConfigNumber(double value) {
+  return formatNumber(value);
+}
+
+void ariadne::quant::registerTargetSection(TargetSection section) {
+  for (const TargetSection &known : targetSections())
+    if (known.name == section.name)
+      return;
+  targetSections().push_back(std::move(section));
+}
+
+std::optional<int64_t> LayerSettings::targetInteger(llvm::StringRef key) const {
+  auto it = target.find(key.str());
+  if (it == target.end() || !std::holds_alternative<int64_t>(it->second))
+    return std::nullopt;
+  return std::get<int64_t>(it->second);
+}
+
+std::optional<std::string>
+LayerSettings::targetText(llvm::StringRef key) const {
+  auto it = target.find(key.str());
+  if (it == target.end() || !std::holds_alternative<std::string>(it->second))
+    return std::nullopt;
+  return std::get<std::string>(it->second);
+}
+
+std::optional<TargetValue>
+QuantConfig::sectionValue(llvm::StringRef section, llvm::StringRef key) const {
+  auto s = sections.find(section.str());
+  if (s == sections.end())
+    return std::nullopt;
+  auto v = s->second.find(key.str());
+  if (v == s->second.end())
+    return std::nullopt;
+  return v->second;
+}
+
 std::optional<std::string> LayerSettings::roleType(Role role) const {
   if (role == Role::Table)
     return table.entry;
@@ -667,14 +637,8 @@ void mergeSettings(LayerSettings &into, const LayerSettings &from) {
   mergeTable(into.table, from.table);
   mergeTable(into.expTable, from.expTable);
   mergeTable(into.invTable, from.invTable);
-  if (from.strategy)
-    into.strategy = from.strategy;
-  if (from.reuseFactor)
-    into.reuseFactor = from.reuseFactor;
-  if (from.pipelineLevels)
-    into.pipelineLevels = from.pipelineLevels;
-  if (from.multiplier)
-    into.multiplier = from.multiplier;
+  for (const auto &[key, value] : from.target)
+    into.target[key] = value;
 }
 
 } // namespace

@@ -20,15 +20,8 @@
 //   accumulator = "fixed<32,12>"
 //   [layer."fc1".table]
 //   size = 512
-//   [hls]                        # the HLS target (Vitis HLS project)
-//   part = "xcvu13p-flga2577-2-e"  # FPGA part
-//   clock_period = 5.0           # ns (> 0, at most 1000)
-//   strategy = "latency"         # default: "latency" or "resource"
-//   reuse_factor = 1             # default: uses of each multiplier (1 to 4096)
-//   [verilog]                    # the Verilog target (RTL)
-//   pipeline = "layer"           # default: "layer" or N (registers every N
-//                                # adder levels besides); per section too
-//   multiplier = "dsp"           # default: "dsp" or "shift_add"; per section
+//   [hls]                        # a target's own section, registered by
+//   part = "xcvu13p-flga2577-2-e"  # the target (backends/hls/HlsTarget.cpp)
 //
 // Keys of a section: precision, weight, bias, accumulator, result, and the
 // sub-tables table, exp_table, inv_table (keys size, range, entry);
@@ -40,13 +33,15 @@
 // An accumulator is TRN and WRAP: a saturating one would make sums depend
 // on the order of addition (DESIGN.md, "Fixed-point semantics").
 //
-// The HLS keys strategy ("latency": every multiplier its own, II=1;
-// "resource": each multiplier reused reuse_factor times) and reuse_factor
-// are keys of every section. Their model-wide defaults are given in [hls]
-// or in [model], not in both, and are stored in QuantConfig::model. [hls]
-// takes part (letters, digits, '-', '_', '.') and clock_period besides.
+// Targets own their sections and keys: a target registers a TargetSection
+// (its name and keys, each with the reader that validates its value), and
+// this file knows no target. A per-layer target key (the HLS strategy, the
+// Verilog pipeline) is also a key of every [model], [type.T] and
+// [layer."N"] section; its model-wide default is given in the target's
+// section or in [model], not in both, and is stored in QuantConfig::model.
 //
-// Settings resolve field by field: [model] (and [hls]) < [type.T] <
+// Settings resolve field by field: [model] (and the targets' sections) <
+// [type.T] <
 // [layer."N"], and `precision` is the type of every role the resolved
 // settings leave unset.
 //
@@ -60,11 +55,14 @@
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
 #include <utility>
+#include <variant>
+#include <vector>
 
 namespace ariadne::quant {
 
@@ -77,6 +75,57 @@ llvm::StringRef roleName(Role role);
 
 /// The layer types a [type.T] section may name.
 llvm::ArrayRef<llvm::StringRef> layerTypeNames();
+
+/// A value of a target's key: an integer, a number or a text.
+using TargetValue = std::variant<int64_t, double, std::string>;
+
+/// A TOML value as a target's key reader sees it.
+struct ConfigValue {
+  std::optional<int64_t> integer;  // an integer
+  std::optional<double> number;    // an integer or a float
+  std::optional<std::string> text; // a string
+  /// "an integer", "a string", ...: the kind, for messages.
+  std::string kind;
+};
+
+/// What a key reader says: the value, or the error (a message after
+/// `FILE:LINE:COL: `) located at the value or at the key.
+struct TargetKeyResult {
+  std::optional<TargetValue> value;
+  std::string error;
+  bool atValue = true;
+  static TargetKeyResult ok(TargetValue v) { return {std::move(v), "", true}; }
+  static TargetKeyResult fail(std::string message, bool atValue = true) {
+    return {std::nullopt, std::move(message), atValue};
+  }
+};
+
+/// A key of a target's section.
+struct TargetKey {
+  std::string name;
+  /// Also a key of [model], [type.T] and [layer."N"], resolved per layer.
+  bool perLayer = false;
+  /// Checks a value; `section` ("[hls]", "[type.dense]") starts messages.
+  std::function<TargetKeyResult(const ConfigValue &value,
+                                llvm::StringRef section)>
+      read;
+};
+
+/// A target's section of the file ("hls" for [hls]) and its keys: its own
+/// keys first, then the per-layer ones.
+struct TargetSection {
+  std::string name;
+  std::vector<TargetKey> keys;
+};
+
+/// Makes a target's section and keys known to the reader; a target calls it
+/// when it registers (registerAllTargets). Registering a name again is a
+/// no-op.
+void registerTargetSection(TargetSection section);
+
+/// `value` in the shortest form that reads back the same (1000, not
+/// 1e+03), for messages about numbers in the file.
+std::string formatConfigNumber(double value);
 
 /// One lookup table's settings; unset fields are inherited.
 struct TableSettings {
@@ -95,40 +144,29 @@ struct LayerSettings {
   std::map<Role, std::string> roles;
   /// `table`, and softmax's `exp_table` and `inv_table`.
   TableSettings table, expTable, invTable;
-  /// The HLS strategy: "latency" or "resource".
-  std::optional<std::string> strategy;
-  /// The HLS reuse factor: how many times each multiplier is used, 1 to
-  /// 4096.
-  std::optional<int64_t> reuseFactor;
-  /// The Verilog target's register stages: 0 for one at each layer's
-  /// output ("layer"), N for one more after every N adder levels.
-  std::optional<int64_t> pipelineLevels;
-  /// The Verilog target's constant multipliers: "dsp" or "shift_add".
-  std::optional<std::string> multiplier;
+  /// The per-layer keys of the targets, by key name, as their readers
+  /// returned them.
+  std::map<std::string, TargetValue> target;
 
   /// The type given to `role`: `table.entry` for Role::Table, else the
   /// entry of `roles`; not `precision`, which the caller falls back to.
   std::optional<std::string> roleType(Role role) const;
-};
 
-/// The [hls] settings that concern the whole project, not its layers.
-struct HlsSettings {
-  /// The FPGA part, e.g. "xcvu13p-flga2577-2-e"; non-empty.
-  std::optional<std::string> part;
-  /// The clock period in ns, greater than 0 and at most 1000.
-  std::optional<double> clockPeriod;
+  /// A per-layer target key's value, if set and of that kind.
+  std::optional<int64_t> targetInteger(llvm::StringRef key) const;
+  std::optional<std::string> targetText(llvm::StringRef key) const;
 };
 
 /// A parsed and validated configuration file.
 struct QuantConfig {
   /// The file it was read from, as given.
   std::string path;
-  /// [model], with the strategy and reuse_factor of [hls].
+  /// [model], with the per-layer keys the targets' sections set.
   LayerSettings model;
   /// [model] max_width.
   std::optional<int> maxWidth;
-  /// [hls] part and clock_period.
-  HlsSettings hls;
+  /// The targets' own keys (not per layer), by section and key: [hls] part.
+  std::map<std::string, std::map<std::string, TargetValue>> sections;
   /// [type.T] by layer type, [layer."N"] by layer name.
   std::map<std::string, LayerSettings> byType, byName;
   /// Where each [layer."N"] is defined, as `FILE:LINE:COL`.
@@ -148,6 +186,10 @@ struct QuantConfig {
   /// `FILE:LINE:COL` of [layer."N"] for `name`, or the file's path when
   /// the name has no section.
   std::string locationOf(llvm::StringRef name) const;
+
+  /// A target's own key, if set: `sectionValue("hls", "part")`.
+  std::optional<TargetValue> sectionValue(llvm::StringRef section,
+                                          llvm::StringRef key) const;
 };
 
 /// Reads and validates the file at `path`. Errors are one line each,

@@ -1,4 +1,5 @@
 //===- ariadne-opt.cpp - run ariadnec passes on MLIR text -----------------===//
+#include "backends/common/Target.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -13,6 +14,8 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   registry.insert<ariadne::nn::NNDialect, ariadne::fx::FXDialect,
                   mlir::func::FuncDialect>();
+  // The targets' sections of a --config file ([hls], [verilog]).
+  ariadne::registerAllTargets();
   ariadne::registerAriadnePasses();
   ariadne::registerAriadneQuantPasses();
   mlir::registerCanonicalizerPass();

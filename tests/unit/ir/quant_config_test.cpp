@@ -5,6 +5,7 @@
 // with its place in the file.
 //
 //===----------------------------------------------------------------------===//
+#include "backends/common/Target.h"
 #include "passes/Quant/QuantConfig.h"
 
 #include "mlir/IR/MLIRContext.h"
@@ -25,6 +26,8 @@ namespace {
 constexpr const char *kPath = "cfg.toml";
 
 QuantConfig parseOk(llvm::StringRef text, mlir::MLIRContext &context) {
+  // The targets' sections ([hls], [verilog]) are the targets' to declare.
+  registerAllTargets();
   llvm::Expected<QuantConfig> config =
       parseQuantConfigText(text, kPath, &context);
   if (!config) {
@@ -36,6 +39,7 @@ QuantConfig parseOk(llvm::StringRef text, mlir::MLIRContext &context) {
 }
 
 std::string errorOf(llvm::StringRef text, mlir::MLIRContext &context) {
+  registerAllTargets();
   llvm::Expected<QuantConfig> config =
       parseQuantConfigText(text, kPath, &context);
   if (config) {
@@ -267,10 +271,14 @@ strategy = "resource"
 reuse_factor = 8
 )",
                                context);
-  CHECK(config.hls.part == std::optional<std::string>("xcvu13p-flga2577-2-e"));
-  CHECK(config.hls.clockPeriod == std::optional<double>(5.0));
-  CHECK(config.model.strategy == std::optional<std::string>("latency"));
-  CHECK(config.model.reuseFactor == std::optional<int64_t>(1));
+  CHECK(config.sectionValue("hls", "part") ==
+        std::optional<TargetValue>(std::string("xcvu13p-flga2577-2-e")));
+  CHECK(config.sectionValue("hls", "clock_period") ==
+        std::optional<TargetValue>(5.0));
+  CHECK(config.model.targetText("strategy") ==
+        std::optional<std::string>("latency"));
+  CHECK(config.model.targetInteger("reuse_factor") ==
+        std::optional<int64_t>(1));
   // [hls] sets no quantization settings and names no layer.
   CHECK_FALSE(config.model.precision);
   CHECK(config.model.roles.empty());
@@ -278,43 +286,48 @@ reuse_factor = 8
   CHECK(config.layerNames() == std::set<std::string>{"fc1"});
 
   REQUIRE(config.byType.count("dense"));
-  CHECK(config.byType.at("dense").strategy ==
+  CHECK(config.byType.at("dense").targetText("strategy") ==
         std::optional<std::string>("resource"));
-  CHECK(config.byType.at("dense").reuseFactor == std::optional<int64_t>(4));
+  CHECK(config.byType.at("dense").targetInteger("reuse_factor") ==
+        std::optional<int64_t>(4));
   REQUIRE(config.byName.count("fc1"));
-  CHECK_FALSE(config.byName.at("fc1").strategy);
-  CHECK(config.byName.at("fc1").reuseFactor == std::optional<int64_t>(8));
+  CHECK_FALSE(config.byName.at("fc1").targetText("strategy"));
+  CHECK(config.byName.at("fc1").targetInteger("reuse_factor") ==
+        std::optional<int64_t>(8));
 
   LayerSettings fc1 = config.resolve("fc1", "dense");
-  CHECK(fc1.strategy == std::optional<std::string>("resource"));
-  CHECK(fc1.reuseFactor == std::optional<int64_t>(8));
+  CHECK(fc1.targetText("strategy") == std::optional<std::string>("resource"));
+  CHECK(fc1.targetInteger("reuse_factor") == std::optional<int64_t>(8));
   LayerSettings fc2 = config.resolve("fc2", "dense");
-  CHECK(fc2.strategy == std::optional<std::string>("resource"));
-  CHECK(fc2.reuseFactor == std::optional<int64_t>(4));
+  CHECK(fc2.targetText("strategy") == std::optional<std::string>("resource"));
+  CHECK(fc2.targetInteger("reuse_factor") == std::optional<int64_t>(4));
   LayerSettings act = config.resolve("act", "tanh");
-  CHECK(act.strategy == std::optional<std::string>("latency"));
-  CHECK(act.reuseFactor == std::optional<int64_t>(1));
+  CHECK(act.targetText("strategy") == std::optional<std::string>("latency"));
+  CHECK(act.targetInteger("reuse_factor") == std::optional<int64_t>(1));
   // The layer's own section applies whatever its type.
-  CHECK(config.resolve("fc1", "relu").reuseFactor == std::optional<int64_t>(8));
-  CHECK(config.resolve("fc1", "relu").strategy ==
+  CHECK(config.resolve("fc1", "relu").targetInteger("reuse_factor") ==
+        std::optional<int64_t>(8));
+  CHECK(config.resolve("fc1", "relu").targetText("strategy") ==
         std::optional<std::string>("latency"));
 
   // An integer clock period, the defaults in [model], no part.
   QuantConfig inModel = parseOk("[hls]\nclock_period = 4\n[model]\n"
                                 "strategy = \"resource\"\nreuse_factor = 16\n",
                                 context);
-  CHECK(inModel.hls.clockPeriod == std::optional<double>(4.0));
-  CHECK_FALSE(inModel.hls.part);
-  CHECK(inModel.model.strategy == std::optional<std::string>("resource"));
-  CHECK(inModel.resolve("x", "dense").reuseFactor ==
+  CHECK(inModel.sectionValue("hls", "clock_period") ==
+        std::optional<TargetValue>(4.0));
+  CHECK_FALSE(inModel.sectionValue("hls", "part"));
+  CHECK(inModel.model.targetText("strategy") ==
+        std::optional<std::string>("resource"));
+  CHECK(inModel.resolve("x", "dense").targetInteger("reuse_factor") ==
         std::optional<int64_t>(16));
 
   // A file without [hls] leaves every HLS setting unset.
   QuantConfig none = parseOk("[model]\nprecision = \"fixed<8,3>\"\n", context);
-  CHECK_FALSE(none.hls.part);
-  CHECK_FALSE(none.hls.clockPeriod);
-  CHECK_FALSE(none.resolve("x", "dense").strategy);
-  CHECK_FALSE(none.resolve("x", "dense").reuseFactor);
+  CHECK_FALSE(none.sectionValue("hls", "part"));
+  CHECK_FALSE(none.sectionValue("hls", "clock_period"));
+  CHECK_FALSE(none.resolve("x", "dense").targetText("strategy"));
+  CHECK_FALSE(none.resolve("x", "dense").targetInteger("reuse_factor"));
 }
 
 TEST_CASE("strategy and reuse_factor resolve field by field from [hls] or "
@@ -369,11 +382,11 @@ TEST_CASE("strategy and reuse_factor resolve field by field from [hls] or "
           LayerSettings resolved = config.resolve(view.name, view.type);
           int strategyWinner = winner(strategySubset & view.levels, 2);
           int factorWinner = winner(factorSubset & view.levels, 2);
-          CHECK(resolved.strategy ==
+          CHECK(resolved.targetText("strategy") ==
                 (strategyWinner < 0 ? std::nullopt
                                     : std::optional<std::string>(
                                           strategyOf(strategyWinner, round))));
-          CHECK(resolved.reuseFactor ==
+          CHECK(resolved.targetInteger("reuse_factor") ==
                 (factorWinner < 0
                      ? std::nullopt
                      : std::optional<int64_t>(levelFactors[factorWinner])));
@@ -397,14 +410,16 @@ reuse_factor = 8
 )",
                                context);
   LayerSettings fused = config.resolveAll({"fc1", "act1"}, "dense");
-  CHECK(fused.reuseFactor == std::optional<int64_t>(8));
-  CHECK(fused.strategy == std::optional<std::string>("resource"));
+  CHECK(fused.targetInteger("reuse_factor") == std::optional<int64_t>(8));
+  CHECK(fused.targetText("strategy") == std::optional<std::string>("resource"));
   LayerSettings reversed = config.resolveAll({"act1", "fc1"}, "dense");
-  CHECK(reversed.reuseFactor == std::optional<int64_t>(4));
-  CHECK(reversed.strategy == std::optional<std::string>("resource"));
+  CHECK(reversed.targetInteger("reuse_factor") == std::optional<int64_t>(4));
+  CHECK(reversed.targetText("strategy") ==
+        std::optional<std::string>("resource"));
   LayerSettings neither = config.resolveAll({"x", "y"}, "dense");
-  CHECK(neither.reuseFactor == std::optional<int64_t>(2));
-  CHECK(neither.strategy == std::optional<std::string>("latency"));
+  CHECK(neither.targetInteger("reuse_factor") == std::optional<int64_t>(2));
+  CHECK(neither.targetText("strategy") ==
+        std::optional<std::string>("latency"));
 }
 
 TEST_CASE("layer names are any string, located in the file", "[quant]") {
@@ -646,8 +661,9 @@ TEST_CASE("a model-wide HLS default is given in [hls] or [model], not both",
   // Different keys in the two sections combine.
   QuantConfig split = parseOk(
       "[hls]\nstrategy = \"resource\"\n[model]\nreuse_factor = 6\n", context);
-  CHECK(split.model.strategy == std::optional<std::string>("resource"));
-  CHECK(split.model.reuseFactor == std::optional<int64_t>(6));
+  CHECK(split.model.targetText("strategy") ==
+        std::optional<std::string>("resource"));
+  CHECK(split.model.targetInteger("reuse_factor") == std::optional<int64_t>(6));
 }
 
 TEST_CASE("limits themselves are accepted", "[quant]") {
@@ -665,24 +681,30 @@ TEST_CASE("limits themselves are accepted", "[quant]") {
                                "part = \"xcu250-figd2104-2L-e\"\n[type.dense]\n"
                                "strategy = \"latency\"\n",
                                context);
-  CHECK(hlsLow.hls.clockPeriod == std::optional<double>(0.001));
-  CHECK(hlsLow.model.reuseFactor == std::optional<int64_t>(1));
-  CHECK(hlsLow.hls.part == std::optional<std::string>("xcu250-figd2104-2L-e"));
-  CHECK(hlsLow.byType.at("dense").strategy ==
+  CHECK(hlsLow.sectionValue("hls", "clock_period") ==
+        std::optional<TargetValue>(0.001));
+  CHECK(hlsLow.model.targetInteger("reuse_factor") ==
+        std::optional<int64_t>(1));
+  CHECK(hlsLow.sectionValue("hls", "part") ==
+        std::optional<TargetValue>(std::string("xcu250-figd2104-2L-e")));
+  CHECK(hlsLow.byType.at("dense").targetText("strategy") ==
         std::optional<std::string>("latency"));
   QuantConfig hlsHigh =
       parseOk("[hls]\nclock_period = 1000\npart = \" xc7z020clg400-1 \"\n"
               "[layer.fc1]\nreuse_factor = 4096\nstrategy = \"resource\"\n",
               context);
-  CHECK(hlsHigh.hls.clockPeriod == std::optional<double>(1000.0));
+  CHECK(hlsHigh.sectionValue("hls", "clock_period") ==
+        std::optional<TargetValue>(1000.0));
   // Blanks around the part are dropped.
-  CHECK(hlsHigh.hls.part == std::optional<std::string>("xc7z020clg400-1"));
-  CHECK(hlsHigh.byName.at("fc1").reuseFactor == std::optional<int64_t>(4096));
+  CHECK(hlsHigh.sectionValue("hls", "part") ==
+        std::optional<TargetValue>(std::string("xc7z020clg400-1")));
+  CHECK(hlsHigh.byName.at("fc1").targetInteger("reuse_factor") ==
+        std::optional<int64_t>(4096));
   QuantConfig empty = parseOk("", context);
   CHECK_FALSE(empty.model.precision);
   CHECK(empty.layerNames().empty());
-  CHECK_FALSE(empty.hls.part);
-  CHECK_FALSE(empty.hls.clockPeriod);
+  CHECK_FALSE(empty.sectionValue("hls", "part"));
+  CHECK_FALSE(empty.sectionValue("hls", "clock_period"));
 }
 
 TEST_CASE("all mistakes of a file are reported, syntax errors located",
@@ -735,4 +757,50 @@ TEST_CASE("roles are named as in the file", "[quant]") {
   CHECK(roleName(Role::Accumulator) == "accumulator");
   CHECK(roleName(Role::Result) == "result");
   CHECK(roleName(Role::Table) == "table");
+}
+
+TEST_CASE("a target's section and keys are the target's: registered, read "
+          "and validated by its reader",
+          "[quant]") {
+  mlir::MLIRContext context;
+  registerTargetSection(
+      {"testboard",
+       {{"board", false,
+         [](const ConfigValue &v, llvm::StringRef section) {
+           return v.text ? TargetKeyResult::ok(*v.text)
+                         : TargetKeyResult::fail(section.str() +
+                                                 ": board must be a string, "
+                                                 "got " +
+                                                 v.kind);
+         }},
+        {"lanes", true, [](const ConfigValue &v, llvm::StringRef section) {
+           if (!v.integer || *v.integer < 1)
+             return TargetKeyResult::fail(
+                 section.str() + ": lanes must be a positive integer",
+                 /*atValue=*/false);
+           return TargetKeyResult::ok(*v.integer);
+         }}}});
+  QuantConfig config = parseOk("[testboard]\nboard = \"b1\"\nlanes = 2\n"
+                               "[type.dense]\nlanes = 4\n"
+                               "[layer.\"fc1\"]\nlanes = 8\n",
+                               context);
+  CHECK(config.sectionValue("testboard", "board") ==
+        std::optional<TargetValue>(std::string("b1")));
+  CHECK(config.resolve("fc1", "dense").targetInteger("lanes") ==
+        std::optional<int64_t>(8));
+  CHECK(config.resolve("fc2", "dense").targetInteger("lanes") ==
+        std::optional<int64_t>(4));
+  CHECK(config.resolve("fc2", "relu").targetInteger("lanes") ==
+        std::optional<int64_t>(2));
+  // The reader's message, located at the key or the value as it says.
+  CHECK(errorOf("[testboard]\nboard = 3\n", context) ==
+        "cfg.toml:2:9: [testboard]: board must be a string, got an integer");
+  CHECK(errorOf("[layer.x]\nlanes = 0\n", context) ==
+        "cfg.toml:2:1: [layer.x]: lanes must be a positive integer");
+  // Its own keys belong to its section only; the per-layer one is listed
+  // among a section's keys.
+  std::string misplaced = errorOf("[model]\nboard = \"b1\"\n", context);
+  CHECK_THAT(misplaced, Catch::Matchers::Contains(
+                            "(board is allowed in [testboard] only)"));
+  CHECK_THAT(misplaced, Catch::Matchers::Contains("lanes"));
 }
