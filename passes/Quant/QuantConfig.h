@@ -41,9 +41,8 @@
 // section or in [model], not in both, and is stored in QuantConfig::model.
 //
 // Settings resolve field by field: [model] (and the targets' sections) <
-// [type.T] <
-// [layer."N"], and `precision` is the type of every role the resolved
-// settings leave unset.
+// [type.T] < [layer."N"], and `precision` is the type of every role the
+// resolved settings leave unset.
 //
 //===----------------------------------------------------------------------===//
 #ifndef ARIADNE_PASSES_QUANT_QUANTCONFIG_H
