@@ -24,10 +24,13 @@ namespace ariadne {
 namespace {
 
 /// What the watcher thread acts on, under one mutex: a child is spawned and
-/// registered while the mutex is held, so an interruption never misses it.
+/// registered while the mutex is held, so an interruption never misses it;
+/// a critical section (a commit's renames) holds it too, so an interruption
+/// waits for it. Recursive: registrations happen inside critical sections.
 struct Registry {
-  std::mutex mutex;
-  std::map<int, std::string> paths;
+  std::recursive_mutex mutex;
+  /// Trees to remove, and directories to remove only while empty.
+  std::map<int, std::pair<std::string, bool>> paths;
   int nextHandle = 1;
   std::set<pid_t> groups;
   bool installed = false;
@@ -81,13 +84,19 @@ void onSignal(int sig) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   // The main thread may still write into a staging directory until the
-  // process ends: try again when a removal races with it.
-  for (int attempt = 0; attempt < 5; ++attempt) {
-    bool clean = true;
-    for (const auto &[handle, path] : r.paths)
-      clean &= removeTree(path);
-    if (clean)
-      break;
+  // process ends: remove until everything stayed gone twice in a row (at
+  // most about a second). Trees first, then the directories made on the way
+  // to them, deepest first, and only while empty.
+  int clean = 0;
+  for (int attempt = 0; attempt < 50 && clean < 2; ++attempt) {
+    bool gone = true;
+    for (const auto &[handle, entry] : r.paths)
+      if (entry.second)
+        gone &= removeTree(entry.first);
+    for (auto it = r.paths.rbegin(); it != r.paths.rend(); ++it)
+      if (!it->second.second)
+        ::rmdir(it->second.first.c_str());
+    clean = gone ? clean + 1 : 0;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   const char *name = sig == SIGINT    ? "SIGINT"
@@ -110,7 +119,7 @@ int removeEntry(const char *path, const struct stat *, int type, struct FTW *) {
 
 void CleanupOnSignal::install() {
   Registry &r = registry();
-  std::lock_guard<std::mutex> lock(r.mutex);
+  std::lock_guard<std::recursive_mutex> lock(r.mutex);
   if (r.installed)
     return;
   if (::pipe2(signalPipe, O_CLOEXEC) != 0)
@@ -121,29 +130,49 @@ void CleanupOnSignal::install() {
   action.sa_handler = onSignal;
   sigemptyset(&action.sa_mask);
   action.sa_flags = SA_RESTART;
-  for (int s : kSignals)
+  for (int s : kSignals) {
+    // A signal the caller ignores (nohup, a background job of a script)
+    // stays ignored.
+    struct sigaction current;
+    if (::sigaction(s, nullptr, &current) == 0 && current.sa_handler == SIG_IGN)
+      continue;
     ::sigaction(s, &action, nullptr);
+  }
   r.installed = true;
 }
 
 bool CleanupOnSignal::installed() {
   Registry &r = registry();
-  std::lock_guard<std::mutex> lock(r.mutex);
+  std::lock_guard<std::recursive_mutex> lock(r.mutex);
   return r.installed;
 }
 
 int CleanupOnSignal::add(const std::string &path) {
   Registry &r = registry();
-  std::lock_guard<std::mutex> lock(r.mutex);
+  std::lock_guard<std::recursive_mutex> lock(r.mutex);
   int handle = r.nextHandle++;
-  r.paths[handle] = path;
+  r.paths[handle] = {path, true};
+  return handle;
+}
+
+int CleanupOnSignal::addEmptyDirectory(const std::string &path) {
+  Registry &r = registry();
+  std::lock_guard<std::recursive_mutex> lock(r.mutex);
+  int handle = r.nextHandle++;
+  r.paths[handle] = {path, false};
   return handle;
 }
 
 void CleanupOnSignal::release(int handle) {
   Registry &r = registry();
-  std::lock_guard<std::mutex> lock(r.mutex);
+  std::lock_guard<std::recursive_mutex> lock(r.mutex);
   r.paths.erase(handle);
+}
+
+CleanupOnSignal::CriticalSection::CriticalSection() { registry().mutex.lock(); }
+
+CleanupOnSignal::CriticalSection::~CriticalSection() {
+  registry().mutex.unlock();
 }
 
 bool removeTree(const std::string &path) {
@@ -231,7 +260,7 @@ ProcessResult runProcess(const std::vector<std::string> &argv,
   pid_t pid = 0;
   int rc;
   {
-    std::lock_guard<std::mutex> lock(r.mutex);
+    std::lock_guard<std::recursive_mutex> lock(r.mutex);
     rc = posix_spawn(&pid, program.c_str(), &actions, &attr, args.data(),
                      environ);
     if (rc == 0)
@@ -245,11 +274,21 @@ ProcessResult runProcess(const std::vector<std::string> &argv,
   }
   result.started = true;
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  pid_t waited;
+  while ((waited = ::waitpid(pid, &status, 0)) < 0 && errno == EINTR) {
   }
+  int waitError = waited < 0 ? errno : 0;
   {
-    std::lock_guard<std::mutex> lock(r.mutex);
+    std::lock_guard<std::recursive_mutex> lock(r.mutex);
     r.groups.erase(pid);
+  }
+  if (waitError) {
+    // Its status is unknown (SIGCHLD ignored by the caller, say): not a
+    // success.
+    result.started = false;
+    result.error =
+        "cannot wait for '" + argv[0] + "': " + std::strerror(waitError);
+    return result;
   }
   if (WIFSIGNALED(status))
     result.signal = WTERMSIG(status);

@@ -29,8 +29,21 @@ public:
   /// Registers a file or directory tree to remove on interruption; returns
   /// a handle for `release`.
   static int add(const std::string &path);
+  /// Registers a directory to remove on interruption only if it is empty
+  /// then (one made on the way to an output; others may have used it since).
+  static int addEmptyDirectory(const std::string &path);
   /// Forgets a registration (the path was committed or removed).
   static void release(int handle);
+
+  /// While one lives, an interruption waits: for steps that must not be
+  /// cut in half (a commit's renames).
+  class CriticalSection {
+  public:
+    CriticalSection();
+    ~CriticalSection();
+    CriticalSection(const CriticalSection &) = delete;
+    CriticalSection &operator=(const CriticalSection &) = delete;
+  };
 };
 
 /// Removes a file or a directory tree without following symbolic links;

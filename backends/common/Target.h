@@ -63,6 +63,9 @@ struct TargetRun {
   std::string what = "kernel";
   /// Lines printed before and after the comparison with the emulator.
   std::vector<std::string> before, after;
+  /// A failure the target found besides the outputs (the Verilog pipeline's
+  /// measured latency), reported after they agreed.
+  std::string failure;
 };
 
 class Target {
@@ -76,6 +79,11 @@ public:
   virtual bool needsFixedPoint() const { return false; }
   /// The tools --synth may name for this target.
   virtual std::vector<std::string> synthTools() const { return {}; }
+  /// Whether compile --input writes the events into the package (test
+  /// bench data); other targets ignore --input at compile.
+  virtual bool takesTestBenchData() const { return false; }
+  /// Checks, before any work, that the tools `run` needs are there.
+  virtual llvm::Error checkRunTools() const { return llvm::Error::success(); }
   /// The package file `--emit=<name>` prints, relative to the package.
   virtual std::string mainSource(llvm::StringRef kernel) const = 0;
   /// Writes the package into the empty directory `dir`; what compile

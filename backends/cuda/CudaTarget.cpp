@@ -24,6 +24,10 @@ public:
                    llvm::raw_ostream &) const override {
     return emitCudaPackage(job.module, dir);
   }
+  llvm::Error checkRunTools() const override {
+    auto flags = configureFlags();
+    return flags ? llvm::Error::success() : flags.takeError();
+  }
 
 protected:
   /// The CUDA compiler CMake is given: none when nvcc is on PATH (CMake

@@ -129,6 +129,7 @@ public:
            "bench data; validate runs the C simulation)";
   }
   bool needsFixedPoint() const override { return true; }
+  bool takesTestBenchData() const override { return true; }
   std::string mainSource(llvm::StringRef kernel) const override {
     return ("firmware/" + kernel + ".cpp").str();
   }
@@ -166,8 +167,10 @@ public:
                                     {build + "/csim", rawCsv}, log, dir.str());
     auto raw = readRawCsv(rawCsv, job.outputWidth);
     if (!raw) {
-      if (simulated)
+      if (simulated) {
+        llvm::consumeError(raw.takeError());
         return simulated;
+      }
       return raw.takeError();
     }
     llvm::consumeError(std::move(simulated));

@@ -125,6 +125,13 @@ public:
   }
   bool needsFixedPoint() const override { return true; }
   std::vector<std::string> synthTools() const override { return {"yosys"}; }
+  bool takesTestBenchData() const override { return true; }
+  llvm::Error checkRunTools() const override {
+    if (findProgram("verilator").empty())
+      return makeError("validate --target verilog: 'verilator' not found on "
+                       "PATH; install Verilator (5.0 or later)");
+    return llvm::Error::success();
+  }
   std::string mainSource(llvm::StringRef kernel) const override {
     return ("rtl/" + kernel + ".v").str();
   }
@@ -192,9 +199,8 @@ public:
   /// measured latency must be the pipeline's.
   llvm::Expected<TargetRun> run(const TargetJob &job, llvm::StringRef dir,
                                 llvm::StringRef work) const override {
-    if (findProgram("verilator").empty())
-      return makeError("validate --target verilog: 'verilator' not found on "
-                       "PATH; install Verilator (5.0 or later)");
+    if (llvm::Error err = checkRunTools())
+      return err;
     std::string name;
     int64_t pipeline = 0;
     if (llvm::Error err = readPipeline(dir, name, pipeline))
@@ -228,12 +234,12 @@ public:
       return makeError("validate: the Verilator harness wrote no latency; "
                        "see " +
                        log);
-    if (latency != pipeline)
-      return makeError("validate: measured latency " + llvm::Twine(latency) +
-                       " cycles, the pipeline has " + llvm::Twine(pipeline));
     TargetRun result;
     result.raw = std::move(*raw);
     result.what = "RTL simulation";
+    if (latency != pipeline)
+      result.failure = "validate: measured latency " + std::to_string(latency) +
+                       " cycles, the pipeline has " + std::to_string(pipeline);
     result.after.push_back("validate: latency " + std::to_string(latency) +
                            " cycles, one event per clock (Verilator build " +
                            llvm::formatv("{0:F1}", buildSeconds).str() + " s)");

@@ -10,7 +10,8 @@ ariadnec alone, as `kill PID` does. Then:
   - the -o directory does not exist, nor any OUT.partial-* beside it, nor
     the directories -o would have created;
   - its TMPDIR (a fresh one per run) holds no ariadnec-* scratch
-    directory.
+    directory;
+and a SIGHUP that the caller ignores (nohup) leaves the run going.
 Usage: interrupt.py ARIADNEC WORKDIR
 """
 import os
@@ -118,6 +119,36 @@ def check(ariadnec, work, sig, target):
     return f"{name} {target}: " + "; ".join(problems) if problems else None
 
 
+def check_ignored(ariadnec, work):
+    """A signal the caller ignores (nohup) stays ignored: the run goes on
+    and its package lands."""
+    case = os.path.join(work, "ignored")
+    tmp = os.path.join(case, "tmp")
+    os.makedirs(tmp)
+    out = os.path.join(case, "pkg")
+    proc = subprocess.Popen(
+        [ariadnec, "validate", MODEL, "--precision", "fixed<16,6>",
+         "--input", EVENTS, "-o", out],
+        env=dict(os.environ, TMPDIR=tmp), stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN))
+    deadline = time.time() + 120
+    while time.time() < deadline and proc.poll() is None:
+        if child_groups(proc.pid):
+            break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGHUP)
+    try:
+        _, stderr = proc.communicate(timeout=300)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return "validate did not finish"
+    if proc.returncode != 0 or not os.path.isdir(out):
+        return f"exit {proc.returncode}, package {os.path.isdir(out)}: " \
+               f"{stderr.strip()}"
+    return None
+
+
 def main():
     ariadnec, work = sys.argv[1], sys.argv[2]
     shutil.rmtree(work, ignore_errors=True)
@@ -134,7 +165,14 @@ def main():
         else:
             print(f"ok   {label}: exit {128 + sig}, no child, no partial "
                   f"output, no scratch")
-    print(f"{len(cases) - failed} passed, {failed} failed")
+    error = check_ignored(ariadnec, work)
+    if error:
+        failed += 1
+        print(f"FAIL SIGHUP ignored by the caller (nohup): {error}")
+    else:
+        print("ok   SIGHUP ignored by the caller (nohup): the run completed "
+              "and its package landed")
+    print(f"{len(cases) + 1 - failed} passed, {failed} failed")
     return 1 if failed else 0
 
 

@@ -241,7 +241,10 @@ bool ariadne::parseDriverOptions(const std::vector<std::string> &args,
               "' (available: " + tools + ")";
       return false;
     }
-    if (options.command != Command::Compile || options.target != owner) {
+    bool offered = false;
+    for (const std::string &tool : target->synthTools)
+      offered |= tool == options.synth;
+    if (options.command != Command::Compile || !offered) {
       error = "--synth is an option of compile --target " + owner;
       return false;
     }

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <sys/stat.h>
+#include <unistd.h>
 
 using namespace ariadne;
 
@@ -144,6 +145,16 @@ llvm::Error writeManifest(llvm::StringRef dir) {
   return llvm::Error::success();
 }
 
+/// `base`, or `base` + "-N" for the first N (from 1) that names nothing:
+/// never a path someone else made.
+std::string freePath(const std::string &base) {
+  std::string candidate = base;
+  struct stat st;
+  for (int n = 1; ::lstat(candidate.c_str(), &st) == 0; ++n)
+    candidate = base + "-" + std::to_string(n);
+  return candidate;
+}
+
 std::string absolutePath(const std::string &path) {
   llvm::SmallString<256> absolute(path);
   llvm::sys::fs::make_absolute(absolute);
@@ -154,13 +165,12 @@ std::string absolutePath(const std::string &path) {
 } // namespace
 
 StagedDirectory::StagedDirectory(std::string finalPath, std::string staging,
-                                 std::string createdParent,
+                                 std::vector<std::string> createdParents,
+                                 std::vector<int> parentCleanups,
                                  std::vector<std::string> inputs)
     : final_(std::move(finalPath)), staging_(std::move(staging)),
-      createdParent_(std::move(createdParent)), inputs_(std::move(inputs)) {
-  cleanup_ =
-      CleanupOnSignal::add(createdParent_.empty() ? staging_ : createdParent_);
-}
+      createdParents_(std::move(createdParents)),
+      parentCleanups_(std::move(parentCleanups)), inputs_(std::move(inputs)) {}
 
 llvm::Expected<StagedDirectory>
 StagedDirectory::create(const std::string &finalPath,
@@ -169,43 +179,63 @@ StagedDirectory::create(const std::string &finalPath,
   // Refuse before any work is done, and again at commit.
   if (llvm::Error err = checkReplaceable(absolute, inputs))
     return err;
-  // The parents that do not exist yet: the topmost is removed on failure.
-  std::string createdParent;
+  // The parents that do not exist yet, topmost first: removed again on
+  // failure or interruption, but only while empty (others may use them by
+  // then).
+  std::vector<std::string> createdParents;
   for (llvm::StringRef parent = llvm::sys::path::parent_path(absolute);
        !parent.empty() && !llvm::sys::fs::exists(parent);
        parent = llvm::sys::path::parent_path(parent))
-    createdParent = parent.str();
-  if (!createdParent.empty())
-    if (std::error_code ec = llvm::sys::fs::create_directories(
-            llvm::sys::path::parent_path(absolute)))
+    createdParents.insert(createdParents.begin(), parent.str());
+  std::vector<int> parentCleanups;
+  auto undoParents = [&] {
+    for (auto it = createdParents.rbegin(); it != createdParents.rend(); ++it)
+      ::rmdir(it->c_str());
+    for (int handle : parentCleanups)
+      CleanupOnSignal::release(handle);
+  };
+  for (const std::string &dir : createdParents) {
+    parentCleanups.push_back(CleanupOnSignal::addEmptyDirectory(dir));
+    if (std::error_code ec = llvm::sys::fs::create_directory(dir)) {
+      undoParents();
       return llvm::createStringError(ec, "%s: cannot create directory: %s",
-                                     createdParent.c_str(),
-                                     ec.message().c_str());
-  std::string staging = absolute + ".partial-" + pid();
-  removeTree(staging); // our own leftover of a reused process id
+                                     dir.c_str(), ec.message().c_str());
+    }
+  }
+  std::string staging = freePath(absolute + ".partial-" + pid());
+  int cleanup = CleanupOnSignal::add(staging);
   if (std::error_code ec = llvm::sys::fs::create_directory(staging)) {
-    if (!createdParent.empty())
-      removeTree(createdParent);
+    CleanupOnSignal::release(cleanup);
+    undoParents();
     return llvm::createStringError(ec, "%s: cannot create directory: %s",
                                    staging.c_str(), ec.message().c_str());
   }
-  return StagedDirectory(absolute, staging, createdParent, inputs);
+  StagedDirectory result(absolute, staging, createdParents, parentCleanups,
+                         inputs);
+  result.cleanup_ = cleanup;
+  return result;
 }
 
 StagedDirectory::StagedDirectory(StagedDirectory &&other) noexcept
     : final_(std::move(other.final_)), staging_(std::move(other.staging_)),
-      createdParent_(std::move(other.createdParent_)),
+      createdParents_(std::move(other.createdParents_)),
+      parentCleanups_(std::move(other.parentCleanups_)),
       inputs_(std::move(other.inputs_)), cleanup_(other.cleanup_),
       done_(other.done_) {
   other.done_ = true;
   other.cleanup_ = 0;
+  other.parentCleanups_.clear();
 }
 
 StagedDirectory::~StagedDirectory() {
   if (!done_) {
-    removeTree(createdParent_.empty() ? staging_ : createdParent_);
-    CleanupOnSignal::release(cleanup_);
+    removeTree(staging_);
+    for (auto it = createdParents_.rbegin(); it != createdParents_.rend(); ++it)
+      ::rmdir(it->c_str());
   }
+  CleanupOnSignal::release(cleanup_);
+  for (int handle : parentCleanups_)
+    CleanupOnSignal::release(handle);
 }
 
 llvm::Error StagedDirectory::commit() {
@@ -213,31 +243,26 @@ llvm::Error StagedDirectory::commit() {
     return err;
   if (llvm::Error err = writeManifest(staging_))
     return err;
+  // The renames are not cut in half by an interruption: it waits for them.
+  CleanupOnSignal::CriticalSection whole;
   // Move an earlier package aside rather than deleting it first, so that a
   // failed rename leaves it in place.
   std::string previous;
-  int previousCleanup = 0;
   if (llvm::sys::fs::exists(final_)) {
-    previous = final_ + ".previous-" + pid();
-    removeTree(previous);
+    previous = freePath(final_ + ".previous-" + pid());
     if (std::error_code ec = llvm::sys::fs::rename(final_, previous))
       return llvm::createStringError(ec, "%s: cannot replace: %s",
                                      final_.c_str(), ec.message().c_str());
-    previousCleanup = CleanupOnSignal::add(previous);
   }
   if (std::error_code ec = llvm::sys::fs::rename(staging_, final_)) {
-    if (!previous.empty()) {
+    if (!previous.empty())
       llvm::sys::fs::rename(previous, final_);
-      CleanupOnSignal::release(previousCleanup);
-    }
     return llvm::createStringError(ec, "%s: cannot rename into place: %s",
                                    final_.c_str(), ec.message().c_str());
   }
-  CleanupOnSignal::release(cleanup_);
-  if (!previous.empty()) {
+  if (!previous.empty())
     removeTree(previous);
-    CleanupOnSignal::release(previousCleanup);
-  }
+  // The output is in place: the parents made for it are the user's now.
   done_ = true;
   return llvm::Error::success();
 }
@@ -251,26 +276,30 @@ StagedFile::StagedFile(std::string target, std::string writePath)
 llvm::Expected<StagedFile>
 StagedFile::create(const std::string &finalPath,
                    const std::vector<std::string> &inputs) {
+  // What the path is, following links: a device, a FIFO or the stream
+  // behind /dev/stdout or /proc/self/fd/N is written through the path as
+  // given; a regular file is staged beside it (beside the file a link
+  // points to, the link kept).
   struct stat st;
-  std::string target = finalPath;
-  if (::lstat(finalPath.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
-    // A link is kept; what it points to is the output.
-    target = realPath(finalPath);
-    if (target.empty())
+  if (::stat(finalPath.c_str(), &st) != 0) {
+    struct stat link;
+    if (::lstat(finalPath.c_str(), &link) == 0)
       return refuse(finalPath, "is a symbolic link to nothing; give the "
                                "file itself");
+    return StagedFile(finalPath, freePath(finalPath + ".partial-" + pid()));
   }
-  if (::stat(target.c_str(), &st) == 0) {
-    if (S_ISDIR(st.st_mode))
-      return refuse(finalPath, "is a directory; give a file");
-    if (!S_ISREG(st.st_mode)) // a device or FIFO: written through
-      return StagedFile(target, target);
-    for (const std::string &input : inputs)
-      if (llvm::sys::fs::equivalent(target, input))
-        return refuse(finalPath,
-                      "is the input " + input + "; write to another file");
-  }
-  return StagedFile(target, target + ".partial-" + pid());
+  if (S_ISDIR(st.st_mode))
+    return refuse(finalPath, "is a directory; give a file");
+  llvm::StringRef given(finalPath);
+  if (!S_ISREG(st.st_mode) || given.starts_with("/dev/") ||
+      given.starts_with("/proc/"))
+    return StagedFile(finalPath, finalPath);
+  for (const std::string &input : inputs)
+    if (llvm::sys::fs::equivalent(finalPath, input))
+      return refuse(finalPath,
+                    "is the input " + input + "; write to another file");
+  std::string target = realPath(finalPath);
+  return StagedFile(target, freePath(target + ".partial-" + pid()));
 }
 
 StagedFile::StagedFile(StagedFile &&other) noexcept

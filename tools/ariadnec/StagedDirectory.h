@@ -35,8 +35,8 @@ public:
          const std::vector<std::string> &inputs = {});
   StagedDirectory(StagedDirectory &&other) noexcept;
   StagedDirectory &operator=(StagedDirectory &&) = delete;
-  /// Removes the staging directory, and the parents it created, unless
-  /// committed.
+  /// Removes the staging directory, and the parents it created while they
+  /// are empty, unless committed.
   ~StagedDirectory();
 
   const std::string &path() const { return staging_; }
@@ -46,10 +46,14 @@ public:
 
 private:
   StagedDirectory(std::string finalPath, std::string staging,
-                  std::string createdParent, std::vector<std::string> inputs);
+                  std::vector<std::string> createdParents,
+                  std::vector<int> parentCleanups,
+                  std::vector<std::string> inputs);
   std::string final_, staging_;
-  /// The topmost parent directory create() made, or "".
-  std::string createdParent_;
+  /// The parent directories create() made, topmost first, and their
+  /// registrations for removal (while empty) on interruption.
+  std::vector<std::string> createdParents_;
+  std::vector<int> parentCleanups_;
   std::vector<std::string> inputs_;
   int cleanup_ = 0;
   bool done_ = false;

@@ -522,9 +522,10 @@ Error runCompile(mlir::ModuleOp module, const DriverOptions &options) {
     return Error::success();
   }
   const Target &target = *TargetRegistry::lookup(options.target);
-  // compile --input: the events for the package's test bench data.
+  // compile --input: the events for the package's test bench data (other
+  // targets have none).
   std::optional<EventTable> events;
-  if (!options.input.empty()) {
+  if (!options.input.empty() && target.takesTestBenchData()) {
     auto emulator = Emulator::create(theFunction(module));
     if (!emulator)
       return emulator.takeError();
@@ -582,6 +583,8 @@ Error runValidate(mlir::ModuleOp module, const DriverOptions &options) {
     return makeError(target.name() +
                      " target: the model is not quantized; give "
                      "--precision 'fixed<W,I>', auto or a --config");
+  if (Error err = target.checkRunTools())
+    return err;
   auto events =
       readValidationEvents(options.input, (*emulator)->eventInputSize());
   if (!events)
@@ -630,6 +633,8 @@ Error runValidate(mlir::ModuleOp module, const DriverOptions &options) {
   } else if (Error err = compareOutputs(expected, run->values, width)) {
     return err;
   }
+  if (!run->failure.empty())
+    return makeError(run->failure);
   for (const std::string &line : run->after)
     llvm::outs() << line << "\n";
   if (options.keep)

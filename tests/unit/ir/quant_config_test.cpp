@@ -804,3 +804,21 @@ TEST_CASE("a target's section and keys are the target's: registered, read "
                             "(board is allowed in [testboard] only)"));
   CHECK_THAT(misplaced, Catch::Matchers::Contains("lanes"));
 }
+
+TEST_CASE("a per-layer Verilog key's model-wide default is given once: in "
+          "[verilog] or in [model]",
+          "[quant]") {
+  mlir::MLIRContext context;
+  CHECK_THAT(
+      errorOf("[model]\npipeline = 2\n[verilog]\npipeline = 3\n", context),
+      Catch::Matchers::Contains(
+          "cfg.toml:4:1: [verilog]: pipeline is also set in [model] "
+          "(at cfg.toml:2:1)"));
+  QuantConfig split =
+      parseOk("[model]\npipeline = 2\n[verilog]\nmultiplier = \"shift_add\"\n",
+              context);
+  CHECK(split.resolve("x", "dense").targetInteger("pipeline") ==
+        std::optional<int64_t>(2));
+  CHECK(split.resolve("x", "dense").targetText("multiplier") ==
+        std::optional<std::string>("shift_add"));
+}
