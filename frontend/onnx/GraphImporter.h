@@ -238,6 +238,13 @@ bool isIntegerDataType(int32_t dtype);
 /// value or node stays on one line.
 std::string escapeControl(llvm::StringRef text);
 
+/// The name errors use for a node: its own, or its first output's when the
+/// exporter left it unnamed.
+std::string displayName(const onnx::NodeProto &node);
+
+/// "node 'NAME' (OP): ", how an error about a node begins.
+std::string nodePrefix(const onnx::NodeProto &node);
+
 /// Shapes formatted for messages: "[?, 4]".
 std::string formatShape(llvm::ArrayRef<int64_t> shape);
 
