@@ -141,12 +141,6 @@ void CleanupOnSignal::install() {
   r.installed = true;
 }
 
-bool CleanupOnSignal::installed() {
-  Registry &r = registry();
-  std::lock_guard<std::recursive_mutex> lock(r.mutex);
-  return r.installed;
-}
-
 int CleanupOnSignal::add(const std::string &path) {
   Registry &r = registry();
   std::lock_guard<std::recursive_mutex> lock(r.mutex);

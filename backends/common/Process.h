@@ -24,8 +24,6 @@ namespace ariadne {
 class CleanupOnSignal {
 public:
   static void install();
-  /// Whether install() ran.
-  static bool installed();
   /// Registers a file or directory tree to remove on interruption; returns
   /// a handle for `release`.
   static int add(const std::string &path);

@@ -49,8 +49,6 @@ struct TargetJob {
   size_t inputWidth = 0, outputWidth = 0;
   /// Whether the module is quantized (fx dialect).
   bool quantized = false;
-  /// --synth: the tool to run after compile ("" for none).
-  std::string synth;
 };
 
 /// What building and running a package on the job's events gave.

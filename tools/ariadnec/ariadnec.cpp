@@ -462,33 +462,39 @@ struct Job {
   std::vector<int64_t> expectedRaw;
 };
 
+/// The emulator of the module, which `target` can take: a quantized module
+/// for a fixed-point-only target.
+Expected<std::unique_ptr<Emulator>> emulatorFor(mlir::ModuleOp module,
+                                                const Target &target) {
+  auto emulator = Emulator::create(theFunction(module));
+  if (emulator && target.needsFixedPoint() && !(*emulator)->isQuantized())
+    return makeError(target.name() +
+                     " target: the model is not quantized; give "
+                     "--precision 'fixed<W,I>', auto or a --config");
+  return emulator;
+}
+
+/// The job for `emulator`'s module; with `events`, the emulator's raw
+/// outputs for them (a quantized module) are computed here, once.
 Expected<std::unique_ptr<Job>> makeJob(mlir::ModuleOp module,
                                        const DriverOptions &options,
-                                       const Target &target,
+                                       Emulator &emulator,
                                        const EventTable *events) {
-  auto emulator = Emulator::create(theFunction(module));
-  if (!emulator)
-    return emulator.takeError();
   auto job = std::make_unique<Job>();
   TargetJob &j = job->job;
   j.module = module;
   j.model = options.model;
   j.precision = precisionLabel(options);
   j.config = options.config;
-  j.synth = options.synth;
-  j.quantized = (*emulator)->isQuantized();
-  j.inputWidth = (*emulator)->eventInputSize();
-  j.outputWidth = (*emulator)->eventOutputSize();
-  if (target.needsFixedPoint() && !j.quantized)
-    return makeError(target.name() +
-                     " target: the model is not quantized; give "
-                     "--precision 'fixed<W,I>', auto or a --config");
+  j.quantized = emulator.isQuantized();
+  j.inputWidth = emulator.eventInputSize();
+  j.outputWidth = emulator.eventOutputSize();
   if (events) {
     job->inputs.assign(events->values.begin(), events->values.end());
     j.inputs = &job->inputs;
     j.events = events->rows();
     if (j.quantized) {
-      auto raw = emulateRaw(**emulator, *events);
+      auto raw = emulateRaw(emulator, *events);
       if (!raw)
         return raw.takeError();
       job->expectedRaw = std::move(*raw);
@@ -522,19 +528,19 @@ Error runCompile(mlir::ModuleOp module, const DriverOptions &options) {
     return Error::success();
   }
   const Target &target = *TargetRegistry::lookup(options.target);
+  auto emulator = emulatorFor(module, target);
+  if (!emulator)
+    return emulator.takeError();
   // compile --input: the events for the package's test bench data (other
   // targets have none).
   std::optional<EventTable> events;
   if (!options.input.empty() && target.takesTestBenchData()) {
-    auto emulator = Emulator::create(theFunction(module));
-    if (!emulator)
-      return emulator.takeError();
     auto table = readEvents(options.input, (*emulator)->eventInputSize());
     if (!table)
       return table.takeError();
     events = std::move(*table);
   }
-  auto job = makeJob(module, options, target, events ? &*events : nullptr);
+  auto job = makeJob(module, options, **emulator, events ? &*events : nullptr);
   if (!job)
     return job.takeError();
   if (options.emit == options.target)
@@ -576,33 +582,25 @@ Error runCompile(mlir::ModuleOp module, const DriverOptions &options) {
 /// when a step failed (or with --keep) so that the log can be read.
 Error runValidate(mlir::ModuleOp module, const DriverOptions &options) {
   const Target &target = *TargetRegistry::lookup(options.target);
-  auto emulator = Emulator::create(theFunction(module));
+  auto emulator = emulatorFor(module, target);
   if (!emulator)
     return emulator.takeError();
-  if (target.needsFixedPoint() && !(*emulator)->isQuantized())
-    return makeError(target.name() +
-                     " target: the model is not quantized; give "
-                     "--precision 'fixed<W,I>', auto or a --config");
   if (Error err = target.checkRunTools())
     return err;
   auto events =
       readValidationEvents(options.input, (*emulator)->eventInputSize());
   if (!events)
     return events.takeError();
-  auto job = makeJob(module, options, target, &*events);
+  auto job = makeJob(module, options, **emulator, &*events);
   if (!job)
     return job.takeError();
   const TargetJob &j = (*job)->job;
   std::vector<float> expected;
   if (!j.quantized)
     expected = emulateEvents(**emulator, *events);
-  else if (options.reportOverflow) {
+  else if (options.reportOverflow)
     // The counts of the run that produced the expected integers.
-    auto raw = emulateRaw(**emulator, *events);
-    if (!raw)
-      return raw.takeError();
     printOverflow(**emulator, llvm::errs());
-  }
 
   auto scratch = ScratchDirectory::create("ariadnec-validate", options.keep);
   if (!scratch)
