@@ -14,6 +14,7 @@
 // the values that overflowed, and fx.dense the sums that wrapped.
 //
 //===----------------------------------------------------------------------===//
+#include "emulator/ArithNests.h"
 #include "emulator/FixedSupport.h"
 
 using namespace ariadne;
@@ -280,6 +281,92 @@ private:
 };
 
 //===----------------------------------------------------------------------===//
+// Arithmetic of two activations
+//===----------------------------------------------------------------------===//
+
+/// fx.add, fx.sub, fx.mul over broadcast operands (ariadne::arithBits):
+/// exact, so nothing is counted.
+class ArithStep final : public FixedStep {
+public:
+  ArithStep(ArithKind kind, int out, int lhs, int rhs, FixedSpec sa,
+            FixedSpec sb, StridedNest<3> nest)
+      : kind(kind), out(out), lhs(lhs), rhs(rhs), sa(sa), sb(sb),
+        nest(std::move(nest)) {}
+
+  void run(Bits *const *t, int64_t events) const override {
+    auto rows = [&](const StridedNest<3>::Offsets &at, int64_t count,
+                    const StridedNest<3>::Offsets &step) {
+      Bits *y = t[out] + at[0];
+      const Bits *a = t[lhs] + at[1], *b = t[rhs] + at[2];
+      for (int64_t i = 0; i < count; ++i)
+        y[i * step[0]] = arithBits(kind, a[i * step[1]], sa, b[i * step[2]], sb);
+    };
+    nest.forEachRow(events, rows);
+  }
+
+private:
+  ArithKind kind;
+  int out, lhs, rhs;
+  FixedSpec sa, sb;
+  StridedNest<3> nest;
+};
+
+/// fx.matmul (ariadne::dotBits per element). Where the accumulator is
+/// narrower than the exact one, the exact sums (below 2^127: products fit
+/// 64 bits) are compared with its range to count the ones that wrapped.
+class MatMulStep final : public FixedStep {
+public:
+  MatMulStep(int out, int lhs, int rhs, FixedSpec sa, FixedSpec sb,
+             FixedSpec acc, MatMulLayout layout, OverflowCount *count)
+      : out(out), lhs(lhs), rhs(rhs), sa(sa), sb(sb), acc(acc),
+        layout(std::move(layout)), count(count) {
+    auto wide = [&](Bits raw) {
+      return acc.isSigned ? Int128(static_cast<int64_t>(raw)) : Int128(raw);
+    };
+    accLow = wide(ariadne::detail::minBits(acc.width, acc.isSigned));
+    accHigh = wide(ariadne::detail::maxBits(acc.width, acc.isSigned));
+  }
+
+  void run(Bits *const *t, int64_t events) const override {
+    const int64_t m = layout.m, k = layout.k, n = layout.n;
+    std::uint64_t values = 0, wrapped = 0;
+    auto exactOf = [&](Bits raw, bool isSigned) {
+      return isSigned ? Int128(static_cast<int64_t>(raw)) : Int128(raw);
+    };
+    auto rows = [&](const StridedNest<3>::Offsets &at, int64_t matrices,
+                    const StridedNest<3>::Offsets &step) {
+      for (int64_t e = 0; e < matrices; ++e) {
+        Bits *c = t[out] + at[0] + e * step[0];
+        const Bits *a = t[lhs] + at[1] + e * step[1];
+        const Bits *b = t[rhs] + at[2] + e * step[2];
+        for (int64_t row = 0; row < m; ++row)
+          for (int64_t col = 0; col < n; ++col) {
+            const Bits *ar = a + row * k, *bc = b + col;
+            c[row * n + col] =
+                dotBits(ar, 1, sa, bc, int(n), sb, int(k), acc);
+            Int128 exact = 0;
+            for (int64_t j = 0; j < k; ++j)
+              exact += exactOf(ar[j], sa.isSigned) *
+                       exactOf(bc[j * n], sb.isSigned);
+            wrapped += (exact < accLow) | (exact > accHigh);
+          }
+        values += std::uint64_t(m * n);
+      }
+    };
+    layout.nest.forEachRow(events, rows);
+    count->values += values;
+    count->wrapped += wrapped;
+  }
+
+private:
+  int out, lhs, rhs;
+  FixedSpec sa, sb, acc;
+  MatMulLayout layout;
+  OverflowCount *count;
+  Int128 accLow, accHigh;
+};
+
+//===----------------------------------------------------------------------===//
 // Translators
 //===----------------------------------------------------------------------===//
 
@@ -433,6 +520,38 @@ StepOrError translateSoftmax(fx::SoftmaxOp op, FixedTranslation &t) {
       tallyOf(op, to, t));
 }
 
+template <typename OpT, ArithKind Kind>
+StepOrError translateArith(OpT op, FixedTranslation &t) {
+  auto nest = broadcastNest(op, t);
+  if (!nest)
+    return nest.takeError();
+  FixedSpec sa = fixedSpec(op.getLhs()), sb = fixedSpec(op.getRhs());
+  FixedSpec out = fixedSpec(op.getOutput());
+  FixedSpec exact = Kind == ArithKind::Add   ? sumSpec(sa, sb)
+                    : Kind == ArithKind::Sub ? differenceSpec(sa, sb)
+                                             : productSpec(sa, sb);
+  if (!isValidSpec(exact) || exact.width != out.width ||
+      exact.intWidth != out.intWidth || exact.isSigned != out.isSigned)
+    return t.error(op, "the result type is not the exact type of the "
+                       "operands");
+  return std::make_unique<ArithStep>(
+      Kind, t.tensorOf(op.getOutput()), t.tensorOf(op.getLhs()),
+      t.tensorOf(op.getRhs()), sa, sb, std::move(*nest));
+}
+
+StepOrError translateMatMul(fx::MatMulOp op, FixedTranslation &t) {
+  auto layout = matMulLayout(op, t);
+  if (!layout)
+    return layout.takeError();
+  FixedSpec sa = fixedSpec(op.getLhs()), sb = fixedSpec(op.getRhs());
+  if (!isValidSpec(productSpec(sa, sb)))
+    return t.error(op, "a product needs more than 64 bits");
+  return std::make_unique<MatMulStep>(
+      t.tensorOf(op.getOutput()), t.tensorOf(op.getLhs()),
+      t.tensorOf(op.getRhs()), sa, sb, fixedSpec(op.getOutput()),
+      std::move(*layout), t.overflowCounter(op));
+}
+
 } // namespace
 
 void ariadne::emu::registerFixedTranslators(TranslatorTable<Bits> &table) {
@@ -446,5 +565,9 @@ void ariadne::emu::registerFixedTranslators(TranslatorTable<Bits> &table) {
   table.add<fx::LeakyReluOp>(translateLeakyRelu);
   table.add<fx::ScaleOp>(translateScale);
   table.add<fx::SoftmaxOp>(translateSoftmax);
+  table.add<fx::AddOp>(translateArith<fx::AddOp, ArithKind::Add>);
+  table.add<fx::SubOp>(translateArith<fx::SubOp, ArithKind::Sub>);
+  table.add<fx::MulOp>(translateArith<fx::MulOp, ArithKind::Mul>);
+  table.add<fx::MatMulOp>(translateMatMul);
   registerMoveTranslators(table);
 }

@@ -12,6 +12,7 @@
 // implementation is close to within its own accumulated rounding.
 //
 //===----------------------------------------------------------------------===//
+#include "emulator/ArithNests.h"
 #include "emulator/MoveSteps.h"
 #include "emulator/Translate.h"
 #include "passes/NN/NNOps.h"
@@ -117,29 +118,6 @@ struct Activation {
     }
   }
 };
-
-/// Right-aligned broadcast strides of `view` against `shape` (0 where the
-/// operand is broadcast).
-llvm::SmallVector<int64_t, 4> broadcastStrides(ArrayRef<int64_t> view,
-                                               ArrayRef<int64_t> shape) {
-  llvm::SmallVector<int64_t, 4> viewStrides = stridesOf(view);
-  llvm::SmallVector<int64_t, 4> strides(shape.size(), 0);
-  size_t lead = shape.size() - view.size();
-  for (size_t d = 0; d < view.size(); ++d)
-    if (view[d] != 1)
-      strides[lead + d] = viewStrides[d];
-  return strides;
-}
-
-bool broadcastsTo(ArrayRef<int64_t> view, ArrayRef<int64_t> shape) {
-  if (view.size() > shape.size())
-    return false;
-  size_t lead = shape.size() - view.size();
-  for (size_t d = 0; d < view.size(); ++d)
-    if (view[d] != 1 && view[d] != shape[lead + d])
-      return false;
-  return true;
-}
 
 //===----------------------------------------------------------------------===//
 // Steps
@@ -438,75 +416,13 @@ StepOrError translateDense(nn::DenseOp op, FloatTranslation &t) {
 }
 
 StepOrError translateMatMul(nn::MatMulOp op, FloatTranslation &t) {
-  const TensorInfo &lhs = t.info(op.getLhs()), &rhs = t.info(op.getRhs());
-  const TensorInfo &out = t.info(op.getOutput());
-  SmallVector<int64_t, 4> a = lhs.shape, b = rhs.shape;
-  if (t.batched(op)) {
-    // Per event, the product must be the matmul of the operands' event
-    // parts: the batch dimension has to be a broadcast dimension of both
-    // (or the rows of a 2-D left operand), never the contracted one.
-    auto rankOf = [](Value v) {
-      return llvm::cast<RankedTensorType>(v.getType()).getRank();
-    };
-    int64_t ra = rankOf(op.getLhs()), rb = rankOf(op.getRhs());
-    int64_t la = std::max<int64_t>(ra, 2) - 2,
-            lb = std::max<int64_t>(rb, 2) - 2;
-    int64_t lead = std::max(la, lb);
-    auto view = [&](const TensorInfo &info, int64_t rank, int64_t len,
-                    bool isLhs, SmallVector<int64_t, 4> &shape) -> llvm::Error {
-      if (info.perEvent) {
-        if ((len >= 1 && len == lead) || (isLhs && rank == 2 && lead == 0))
-          return llvm::Error::success();
-        return t.error(op, "the event batch dimension of the " +
-                               llvm::Twine(isLhs ? "left" : "right") +
-                               " operand would be contracted or moved");
-      }
-      if (len >= 1 && len == lead) {
-        if (shape.front() != 1)
-          return t.error(op, "a constant operand's leading dimension (size " +
-                                 llvm::Twine(shape.front()) +
-                                 ") lines up with the event batch; it must "
-                                 "be 1");
-        shape.erase(shape.begin());
-      }
-      return llvm::Error::success();
-    };
-    if (auto err = view(lhs, ra, la, true, a))
-      return err;
-    if (auto err = view(rhs, rb, lb, false, b))
-      return err;
-  }
-  bool vecA = a.size() == 1, vecB = b.size() == 1;
-  if (vecA)
-    a.insert(a.begin(), 1);
-  if (vecB)
-    b.push_back(1);
-  int64_t m = a[a.size() - 2], k = a.back(), n = b.back();
-  auto batchA = ArrayRef<int64_t>(a).drop_back(2);
-  auto batchB = ArrayRef<int64_t>(b).drop_back(2);
-  auto batch = nn::broadcastShapes(batchA, batchB);
-  if (b[b.size() - 2] != k || failed(batch))
-    return t.error(op, "operand shapes do not multiply");
-  SmallVector<int64_t, 4> expected(batch->begin(), batch->end());
-  if (!vecA)
-    expected.push_back(m);
-  if (!vecB)
-    expected.push_back(n);
-  if (ArrayRef<int64_t>(expected) != ArrayRef<int64_t>(out.shape))
-    return t.error(op, "the per-event product does not have the result's "
-                       "shape");
-  auto stridesA = broadcastStrides(batchA, *batch);
-  auto stridesB = broadcastStrides(batchB, *batch);
-  auto stridesC = stridesOf(*batch);
-  SmallVector<StridedNest<3>::Offsets, 4> strides;
-  for (size_t d = 0; d < batch->size(); ++d)
-    strides.push_back(
-        {stridesC[d] * m * n, stridesA[d] * m * k, stridesB[d] * k * n});
-  StridedNest<3> nest({out.eventStride(), lhs.eventStride(), rhs.eventStride()},
-                      *batch, strides);
+  auto layout = matMulLayout(op, t);
+  if (!layout)
+    return layout.takeError();
   return std::make_unique<MatMulStep>(
       t.tensorOf(op.getOutput()), t.tensorOf(op.getLhs()),
-      t.tensorOf(op.getRhs()), m, k, n, std::move(nest));
+      t.tensorOf(op.getRhs()), layout->m, layout->k, layout->n,
+      std::move(layout->nest));
 }
 
 StepOrError translateActivation(nn::ActivationOp op, FloatTranslation &t) {
@@ -551,27 +467,12 @@ StepOrError translateBatchNorm(nn::BatchNormOp op, FloatTranslation &t) {
 
 template <typename OpT, typename Fn>
 StepOrError translateBinary(OpT op, FloatTranslation &t) {
-  auto lhs = t.broadcastView(op, op.getLhs());
-  if (!lhs)
-    return lhs.takeError();
-  auto rhs = t.broadcastView(op, op.getRhs());
-  if (!rhs)
-    return rhs.takeError();
-  const TensorInfo &out = t.info(op.getOutput());
-  if (!broadcastsTo(*lhs, out.shape) || !broadcastsTo(*rhs, out.shape))
-    return t.error(op, "operand shapes do not broadcast to the result");
-  auto sa = broadcastStrides(*lhs, out.shape);
-  auto sb = broadcastStrides(*rhs, out.shape);
-  auto so = stridesOf(out.shape);
-  SmallVector<StridedNest<3>::Offsets, 4> strides;
-  for (size_t d = 0; d < out.shape.size(); ++d)
-    strides.push_back({so[d], sa[d], sb[d]});
-  StridedNest<3> nest({out.eventStride(), t.info(op.getLhs()).eventStride(),
-                       t.info(op.getRhs()).eventStride()},
-                      out.shape, strides);
+  auto nest = broadcastNest(op, t);
+  if (!nest)
+    return nest.takeError();
   return std::make_unique<BinaryStep<Fn>>(
       t.tensorOf(op.getOutput()), t.tensorOf(op.getLhs()),
-      t.tensorOf(op.getRhs()), std::move(nest));
+      t.tensorOf(op.getRhs()), std::move(*nest));
 }
 
 } // namespace

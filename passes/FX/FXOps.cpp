@@ -1,5 +1,6 @@
 //===- FXOps.cpp - fx dialect operations ----------------------------------===//
 #include "passes/FX/FXOps.h"
+#include "passes/Support/Broadcast.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
@@ -157,6 +158,81 @@ LogicalResult ReluOp::verify() {
 // DenseOp
 //===----------------------------------------------------------------------===//
 
+/// The extreme raw values of a type, as signed integers of `bits` bits.
+static APInt rawMin(FixedType type, unsigned bits) {
+  APInt value(64, ariadne::detail::minBits(type.getWidth(), type.isSigned()));
+  return type.isSigned() ? value.sext(bits) : value.zext(bits);
+}
+
+static APInt rawMax(FixedType type, unsigned bits) {
+  APInt value(64, ariadne::detail::maxBits(type.getWidth(), type.isSigned()));
+  return type.isSigned() ? value.sext(bits) : value.zext(bits);
+}
+
+/// The narrowest TRN/WRAP type holding every sum of `terms` products of
+/// raw values of `a` and `b`, plus a bias of type `bias` (may be null)
+/// shifted onto the products' grid; null beyond 64 bits.
+static FixedType exactSumOfProducts(FixedType a, FixedType b, FixedType bias,
+                                    int64_t terms) {
+  if (!a || !b || terms < 0)
+    return {};
+  int64_t frac = a.getFracWidth() + b.getFracWidth();
+  int64_t biasShift = bias ? frac - bias.getFracWidth() : 0;
+  // A bias shifted by more than 128 bits needs more than 64 bits on its own
+  // (every type has a nonzero extreme); the bound keeps the integers below
+  // small: products < 2^128, times K < 2^63, plus the bias < 2^192.
+  if (biasShift < 0 || biasShift > 128)
+    return {};
+  constexpr unsigned kBits = 256;
+  APInt aLo = rawMin(a, kBits), aHi = rawMax(a, kBits);
+  APInt bLo = rawMin(b, kBits), bHi = rawMax(b, kBits);
+  APInt corners[] = {aLo * bLo, aLo * bHi, aHi * bLo, aHi * bHi};
+  APInt productLo = corners[0], productHi = corners[0];
+  for (const APInt &corner : corners) {
+    if (corner.slt(productLo))
+      productLo = corner;
+    if (corner.sgt(productHi))
+      productHi = corner;
+  }
+  APInt count(kBits, static_cast<uint64_t>(terms));
+  APInt lo = productLo * count, hi = productHi * count;
+  if (bias) {
+    lo += rawMin(bias, kBits).shl(static_cast<unsigned>(biasShift));
+    hi += rawMax(bias, kBits).shl(static_cast<unsigned>(biasShift));
+  }
+  bool isSigned = lo.isNegative();
+  unsigned width =
+      isSigned ? std::max(lo.getSignificantBits(), hi.getSignificantBits())
+               : std::max(hi.getActiveBits(), 1u);
+  int64_t intWidth = static_cast<int64_t>(width) - frac;
+  if (checkFixedWidths(width, intWidth))
+    return {};
+  return FixedType::get(a.getContext(), width, intWidth, isSigned, TRN, WRAP);
+}
+
+FixedType DenseOp::exactAccumulatorType(FixedType input, FixedType weight,
+                                        FixedType bias, int64_t inFeatures) {
+  return exactSumOfProducts(input, weight, bias, inFeatures);
+}
+
+/// A TRN/WRAP accumulator with `frac` fractional bits: what a sum of
+/// products must be written into so that it never depends on the order of
+/// the additions.
+static LogicalResult verifyAccumulator(Operation *op, FixedType acc,
+                                       FixedType a, FixedType b) {
+  int64_t frac = a.getFracWidth() + b.getFracWidth();
+  if (acc.getOverflow() != WRAP || acc.getQuant() != TRN)
+    return op->emitOpError("accumulator type ")
+           << acc << " must be TRN, WRAP: a rounding or saturating sum "
+           << "depends on the order of the additions";
+  if (acc.getFracWidth() != frac)
+    return op->emitOpError("accumulator type ")
+           << acc << " has " << acc.getFracWidth()
+           << " fractional bits, but the products of " << a << " and " << b
+           << " have " << frac;
+  return success();
+}
+
 int64_t DenseOp::getOutFeatures() {
   return llvm::cast<ShapedType>(getWeight().getType()).getDimSize(0);
 }
@@ -213,15 +289,8 @@ LogicalResult DenseOp::verify() {
 
   // A sum that rounded or saturated would depend on the order of the
   // additions, which the backends choose freely.
-  if (acc.getOverflow() != WRAP || acc.getQuant() != TRN)
-    return emitOpError("accumulator type ")
-           << acc << " must be TRN, WRAP: a rounding or saturating sum "
-           << "depends on the order of the additions";
-  if (acc.getFracWidth() != frac)
-    return emitOpError("accumulator type ")
-           << acc << " has " << acc.getFracWidth()
-           << " fractional bits, but the products of " << inElement
-           << " and " << weightType << " have " << frac;
+  if (failed(verifyAccumulator(*this, acc, inElement, weightType)))
+    return failure();
 
   SmallVector<int64_t> expected(inType.getShape());
   expected.back() = getOutFeatures();
@@ -230,56 +299,6 @@ LogicalResult DenseOp::verify() {
     return emitOpError("result shape ")
            << formatShape(out) << " should be " << formatShape(expected);
   return success();
-}
-
-/// The extreme raw values of a type, as signed integers of `bits` bits.
-static APInt rawMin(FixedType type, unsigned bits) {
-  APInt value(64, ariadne::detail::minBits(type.getWidth(), type.isSigned()));
-  return type.isSigned() ? value.sext(bits) : value.zext(bits);
-}
-
-static APInt rawMax(FixedType type, unsigned bits) {
-  APInt value(64, ariadne::detail::maxBits(type.getWidth(), type.isSigned()));
-  return type.isSigned() ? value.sext(bits) : value.zext(bits);
-}
-
-FixedType DenseOp::exactAccumulatorType(FixedType input, FixedType weight,
-                                        FixedType bias, int64_t inFeatures) {
-  if (!input || !weight || inFeatures < 0)
-    return {};
-  int64_t frac = input.getFracWidth() + weight.getFracWidth();
-  int64_t biasShift = bias ? frac - bias.getFracWidth() : 0;
-  // A bias shifted by more than 128 bits needs more than 64 bits on its own
-  // (every type has a nonzero extreme); the bound keeps the integers below
-  // small: products < 2^128, times K < 2^63, plus the bias < 2^192.
-  if (biasShift < 0 || biasShift > 128)
-    return {};
-  constexpr unsigned kBits = 256;
-  APInt inLo = rawMin(input, kBits), inHi = rawMax(input, kBits);
-  APInt wLo = rawMin(weight, kBits), wHi = rawMax(weight, kBits);
-  APInt corners[] = {inLo * wLo, inLo * wHi, inHi * wLo, inHi * wHi};
-  APInt productLo = corners[0], productHi = corners[0];
-  for (const APInt &corner : corners) {
-    if (corner.slt(productLo))
-      productLo = corner;
-    if (corner.sgt(productHi))
-      productHi = corner;
-  }
-  APInt count(kBits, static_cast<uint64_t>(inFeatures));
-  APInt lo = productLo * count, hi = productHi * count;
-  if (bias) {
-    lo += rawMin(bias, kBits).shl(static_cast<unsigned>(biasShift));
-    hi += rawMax(bias, kBits).shl(static_cast<unsigned>(biasShift));
-  }
-  bool isSigned = lo.isNegative();
-  unsigned width =
-      isSigned ? std::max(lo.getSignificantBits(), hi.getSignificantBits())
-               : std::max(hi.getActiveBits(), 1u);
-  int64_t intWidth = static_cast<int64_t>(width) - frac;
-  if (checkFixedWidths(width, intWidth))
-    return {};
-  return FixedType::get(input.getContext(), width, intWidth, isSigned, TRN,
-                        WRAP);
 }
 
 //===----------------------------------------------------------------------===//
@@ -451,4 +470,119 @@ LogicalResult SoftmaxOp::verify() {
     return emitOpError("inv_low must be >= 0 (the sum is), got ")
            << rawOf(getInvLowAttr());
   return success();
+}
+
+//===----------------------------------------------------------------------===//
+// AddOp, SubOp, MulOp, MatMulOp
+//===----------------------------------------------------------------------===//
+
+static FixedType typeOfSpec(MLIRContext *context, const FixedSpec &spec) {
+  if (!isValidSpec(spec))
+    return {};
+  return FixedType::get(context, unsigned(spec.width), spec.intWidth,
+                        spec.isSigned, TRN, WRAP);
+}
+
+FixedType AddOp::exactType(FixedType lhs, FixedType rhs) {
+  return typeOfSpec(lhs.getContext(), sumSpec(lhs.getSpec(), rhs.getSpec()));
+}
+
+FixedType SubOp::exactType(FixedType lhs, FixedType rhs) {
+  return typeOfSpec(lhs.getContext(),
+                    differenceSpec(lhs.getSpec(), rhs.getSpec()));
+}
+
+FixedType MulOp::exactType(FixedType lhs, FixedType rhs) {
+  return typeOfSpec(lhs.getContext(),
+                    productSpec(lhs.getSpec(), rhs.getSpec()));
+}
+
+/// The shapes of an element-wise op of two operands: both broadcast to the
+/// result's, and only leading dimensions dynamic.
+static LogicalResult verifyBroadcast(Operation *op) {
+  Value lhs = op->getOperand(0), rhs = op->getOperand(1);
+  Value out = op->getResult(0);
+  if (failed(verifyEventShape(op, lhs, "left operand")) ||
+      failed(verifyEventShape(op, rhs, "right operand")) ||
+      failed(verifyEventShape(op, out, "result")))
+    return failure();
+  ArrayRef<int64_t> a = rankedType(lhs).getShape();
+  ArrayRef<int64_t> b = rankedType(rhs).getShape();
+  ArrayRef<int64_t> y = rankedType(out).getShape();
+  auto expected = broadcastShapes(a, b);
+  if (failed(expected) || ArrayRef<int64_t>(*expected) != y)
+    return op->emitOpError("operand shapes ")
+           << formatShape(a) << " and " << formatShape(b)
+           << " do not broadcast to the result shape " << formatShape(y);
+  return success();
+}
+
+/// An exact element-wise op: broadcast shapes and the exact result type.
+template <typename OpT> static LogicalResult verifyExactArith(OpT op) {
+  if (failed(verifyBroadcast(op)))
+    return failure();
+  FixedType a = fixedElementType(op.getLhs());
+  FixedType b = fixedElementType(op.getRhs());
+  FixedType out = fixedElementType(op.getOutput());
+  FixedType exact = OpT::exactType(a, b);
+  if (!exact)
+    return op.emitOpError("the exact result of ")
+           << a << " and " << b << " needs more than 64 bits";
+  if (out != exact)
+    return op.emitOpError("result type ")
+           << out << " is not the exact type " << exact << " of " << a
+           << " and " << b;
+  return success();
+}
+
+LogicalResult AddOp::verify() { return verifyExactArith(*this); }
+LogicalResult SubOp::verify() { return verifyExactArith(*this); }
+LogicalResult MulOp::verify() { return verifyExactArith(*this); }
+
+int64_t MatMulOp::getContracted() {
+  return rankedType(getLhs()).getShape().back();
+}
+
+FixedType MatMulOp::exactType(FixedType lhs, FixedType rhs, int64_t k) {
+  return exactSumOfProducts(lhs, rhs, {}, k);
+}
+
+LogicalResult MatMulOp::verify() {
+  if (failed(verifyEventShape(*this, getLhs(), "left operand")) ||
+      failed(verifyEventShape(*this, getRhs(), "right operand")) ||
+      failed(verifyEventShape(*this, getOutput(), "result")))
+    return failure();
+  SmallVector<int64_t> a(rankedType(getLhs()).getShape());
+  SmallVector<int64_t> b(rankedType(getRhs()).getShape());
+  if (a.empty() || b.empty())
+    return emitOpError("operands must have rank >= 1");
+  bool vecA = a.size() == 1, vecB = b.size() == 1;
+  if (vecA)
+    a.insert(a.begin(), 1);
+  if (vecB)
+    b.push_back(1);
+  int64_t k = a.back();
+  if (ShapedType::isDynamic(k) || k != b[b.size() - 2])
+    return emitOpError("contracted dimensions ")
+           << formatShape(rankedType(getLhs()).getShape()) << " x "
+           << formatShape(rankedType(getRhs()).getShape()) << " differ";
+  auto batch = broadcastShapes(ArrayRef<int64_t>(a).drop_back(2),
+                               ArrayRef<int64_t>(b).drop_back(2));
+  SmallVector<int64_t> expected;
+  if (succeeded(batch))
+    expected = *batch;
+  if (!vecA)
+    expected.push_back(a[a.size() - 2]);
+  if (!vecB)
+    expected.push_back(b.back());
+  ArrayRef<int64_t> out = rankedType(getOutput()).getShape();
+  if (failed(batch) || ArrayRef<int64_t>(expected) != out)
+    return emitOpError("result shape ")
+           << formatShape(out) << " is not the product's "
+           << formatShape(expected);
+  FixedType lhs = fixedElementType(getLhs()), rhs = fixedElementType(getRhs());
+  if (!isValidSpec(productSpec(lhs.getSpec(), rhs.getSpec())))
+    return emitOpError("a product of ")
+           << lhs << " and " << rhs << " needs more than 64 bits";
+  return verifyAccumulator(*this, fixedElementType(getOutput()), lhs, rhs);
 }

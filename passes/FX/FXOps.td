@@ -319,4 +319,92 @@ def FX_SoftmaxOp : FX_Op<"softmax", [Pure]> {
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Arithmetic of two activations
+//===----------------------------------------------------------------------===//
+
+class FX_ArithOp<string mnemonic, string rule> : FX_Op<mnemonic, [Pure]> {
+  let summary = "exact element-wise " # mnemonic # " of two fixed-point tensors";
+  let description = !strconcat([{
+    Element-wise over the operands broadcast (numpy's rule, right-aligned)
+    to the result shape, on raw integers:
+
+    ```
+  }], rule, [{
+    ```
+
+    The result is exact, in the type ap_fixed gives the same expression
+    (fixed_bits.h `sumSpec`, `differenceSpec`, `productSpec`): a sum or
+    difference has the finer operand's fractional bits and one integer bit
+    more than the wider operand (one more again for the sign where a signed
+    operand meets an unsigned one; a difference is always signed), a
+    product the widths and the integer bits added. The result type must be
+    exactly that type, TRN and WRAP, and at most 64 bits wide: nothing
+    rounds or overflows here. Narrowing is a separate `fx.cast`. A leading
+    dynamic dimension of an operand is the event batch and lines up with
+    the result's.
+
+    ```mlir
+    %s = fx.add %a, %b : (tensor<?x8x!fx.fixed<16, 6>>, tensor<?x8x!fx.fixed<12, 4>>)
+        -> tensor<?x8x!fx.fixed<17, 7>>
+    ```
+  }]);
+  let arguments = (ins FX_FixedTensor:$lhs, FX_FixedTensor:$rhs);
+  let results = (outs FX_FixedTensor:$output);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The exact type of the result for operands of these types (TRN,
+    /// WRAP); null when it needs more than 64 bits.
+    static FixedType exactType(FixedType lhs, FixedType rhs);
+  }];
+}
+
+def FX_AddOp : FX_ArithOp<"add",
+    "raw(y) = raw(a) * 2^(F - frac(a)) + raw(b) * 2^(F - frac(b)), F = max(frac(a), frac(b))">;
+def FX_SubOp : FX_ArithOp<"sub",
+    "raw(y) = raw(a) * 2^(F - frac(a)) - raw(b) * 2^(F - frac(b)), F = max(frac(a), frac(b))">;
+def FX_MulOp : FX_ArithOp<"mul",
+    "raw(y) = raw(a) * raw(b), with frac(a) + frac(b) fractional bits">;
+
+def FX_MatMulOp : FX_Op<"matmul", [Pure]> {
+  let summary = "matrix product of two fixed-point tensors into an exact or wrapping accumulator";
+  let description = [{
+    numpy's matmul (ONNX MatMul) on raw integers: with K the contracted
+    dimension,
+
+    ```
+    raw(y[..., m, n]) = wrap(sum_k raw(a[..., m, k]) * raw(b[..., k, n]))
+    ```
+
+    A rank-1 operand is a vector (a row on the left, a column on the
+    right); batch dimensions broadcast; a leading dynamic dimension is the
+    event batch of both the operand and the result. Each product is exact
+    with frac(a) + frac(b) fractional bits, the result type's, and at most
+    64 bits wide (fixed_bits.h `productSpec`). The sum is kept modulo 2^W of
+    the result type, which must be TRN and WRAP, as fx.dense's accumulator:
+    from `exactType` (interval analysis of K products of the operand types'
+    extremes) it never wraps, and a narrower one wraps on purpose, never
+    depending on the order of the additions. Narrowing is a separate
+    `fx.cast`.
+
+    ```mlir
+    %p = fx.matmul %q, %k : (tensor<?x4x8x!fx.fixed<10, 3>>, tensor<?x8x4x!fx.fixed<10, 3>>)
+        -> tensor<?x4x4x!fx.fixed<23, 9>>
+    ```
+  }];
+  let arguments = (ins FX_FixedTensor:$lhs, FX_FixedTensor:$rhs);
+  let results = (outs FX_FixedTensor:$output);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The contracted dimension K.
+    int64_t getContracted();
+
+    /// The narrowest accumulator that no operand values of these types can
+    /// make overflow over K products; null beyond 64 bits.
+    static FixedType exactType(FixedType lhs, FixedType rhs, int64_t k);
+  }];
+}
+
 #endif // ARIADNE_FX_OPS

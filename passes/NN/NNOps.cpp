@@ -1,5 +1,6 @@
 //===- NNOps.cpp - nn dialect operations ----------------------------------===//
 #include "passes/NN/NNOps.h"
+#include "passes/Support/Broadcast.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -24,23 +25,7 @@ using namespace ariadne::nn;
 
 FailureOr<SmallVector<int64_t>>
 ariadne::nn::broadcastShapes(ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs) {
-  size_t rank = std::max(lhs.size(), rhs.size());
-  SmallVector<int64_t> out(rank);
-  for (size_t i = 0; i < rank; ++i) {
-    int64_t l = i < rank - lhs.size() ? 1 : lhs[i - (rank - lhs.size())];
-    int64_t r = i < rank - rhs.size() ? 1 : rhs[i - (rank - rhs.size())];
-    if (l == r)
-      out[i] = l;
-    else if (l == 1)
-      out[i] = r;
-    else if (r == 1)
-      out[i] = l;
-    else if (ShapedType::isDynamic(l) || ShapedType::isDynamic(r))
-      out[i] = ShapedType::kDynamic;
-    else
-      return failure();
-  }
-  return out;
+  return ariadne::broadcastShapes(lhs, rhs);
 }
 
 double ariadne::nn::evalActivation(ActivationKind kind, double alpha,

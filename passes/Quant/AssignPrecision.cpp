@@ -193,6 +193,7 @@ private:
   LogicalResult assignSoftmax(nn::SoftmaxOp op);
   LogicalResult assignResultOnly(Operation *op, llvm::StringRef type);
   LogicalResult assignBatchNorm(nn::BatchNormOp op);
+  LogicalResult assignMatMul(nn::MatMulOp op);
 
   func::FuncOp fn;
   MLIRContext *context;
@@ -375,6 +376,24 @@ LogicalResult Assigner::assignBatchNorm(nn::BatchNormOp op) {
   return success();
 }
 
+/// A product of two activations: its result, and the config's accumulator
+/// where it names one (else fx-lower computes the exact one).
+LogicalResult Assigner::assignMatMul(nn::MatMulOp op) {
+  if (failed(assignResultOnly(op, "matmul")))
+    return failure();
+  LayerSettings s = settingsOf(layerNames(op), "matmul");
+  auto acc = s.roles.find(Role::Accumulator);
+  if (acc == s.roles.end())
+    return success();
+  FixedType type = parse(acc->second, op);
+  if (!type)
+    return failure();
+  NamedAttrList attrs(op->getAttrOfType<DictionaryAttr>(kPrecisionAttr));
+  attrs.set("accumulator", TypeAttr::get(type));
+  op->setAttr(kPrecisionAttr, attrs.getDictionary(context));
+  return success();
+}
+
 const Assigner::Handlers &Assigner::handlers() {
   static const Handlers handlers = [] {
     Handlers h;
@@ -389,6 +408,15 @@ const Assigner::Handlers &Assigner::handlers() {
         [](nn::BatchNormOp op, Assigner &a) { return a.assignBatchNorm(op); });
     h.add<nn::ConcatOp>([](nn::ConcatOp op, Assigner &a) {
       return a.assignResultOnly(op, "concat");
+    });
+    h.add<nn::AddOp>(
+        [](Operation *op, Assigner &a) { return a.assignResultOnly(op, "add"); });
+    h.add<nn::SubOp>(
+        [](Operation *op, Assigner &a) { return a.assignResultOnly(op, "sub"); });
+    h.add<nn::MulOp>(
+        [](Operation *op, Assigner &a) { return a.assignResultOnly(op, "mul"); });
+    h.add<nn::MatMulOp>([](nn::MatMulOp op, Assigner &a) {
+      return a.assignMatMul(op);
     });
     return h;
   }();

@@ -171,6 +171,8 @@ private:
   LogicalResult lowerSoftmax(nn::SoftmaxOp op);
   LogicalResult lowerBatchNorm(nn::BatchNormOp op);
   LogicalResult lowerDataMovement(Operation *op);
+  template <typename FxOp> LogicalResult lowerArith(Operation *op);
+  LogicalResult lowerMatMul(nn::MatMulOp op);
 
   func::FuncOp fn;
   MLIRContext *context;
@@ -550,6 +552,76 @@ LogicalResult Lowering::lowerDataMovement(Operation *op) {
   return success();
 }
 
+/// Add, sub and mul of two activations: the exact result (fx.add, fx.sub,
+/// fx.mul), then one cast into the layer's result type.
+template <typename FxOp> LogicalResult Lowering::lowerArith(Operation *op) {
+  DictionaryAttr precision = precisionOf(op);
+  if (!precision)
+    return failure();
+  FixedType result = typeIn(precision, "result");
+  if (!result)
+    return op->emitError("fx.precision has no result type");
+  FailureOr<Value> a = lowered(op->getOperand(0), op);
+  if (failed(a))
+    return failure();
+  FailureOr<Value> b = lowered(op->getOperand(1), op);
+  if (failed(b))
+    return failure();
+  FixedType exact = FxOp::exactType(elementOf(*a), elementOf(*b));
+  if (!exact)
+    return op->emitError("the exact result of ")
+           << elementOf(*a) << " and " << elementOf(*b)
+           << " needs more than 64 bits; narrow the operands' types";
+  builder.setInsertionPoint(op);
+  Value y = builder.create<FxOp>(op->getLoc(),
+                                 withElement(op->getResult(0), exact), *a, *b);
+  mapping.map(op->getResult(0), castTo(op->getLoc(), y, result));
+  return success();
+}
+
+/// A matrix product of two activations: the exact accumulator (or the
+/// config's, which may wrap), then one cast into the result type.
+LogicalResult Lowering::lowerMatMul(nn::MatMulOp op) {
+  DictionaryAttr precision = precisionOf(op);
+  if (!precision)
+    return failure();
+  FixedType result = typeIn(precision, "result");
+  if (!result)
+    return op.emitError("fx.precision has no result type");
+  FailureOr<Value> a = lowered(op.getLhs(), op);
+  if (failed(a))
+    return failure();
+  FailureOr<Value> b = lowered(op.getRhs(), op);
+  if (failed(b))
+    return failure();
+  FixedType ta = elementOf(*a), tb = elementOf(*b);
+  if (!isValidSpec(productSpec(ta.getSpec(), tb.getSpec())))
+    return op.emitError("a product of ")
+           << ta << " and " << tb
+           << " needs more than 64 bits; narrow the operands' types";
+  int64_t frac = ta.getFracWidth() + tb.getFracWidth();
+  FixedType acc = typeIn(precision, "accumulator");
+  if (acc && acc.getFracWidth() != frac)
+    return op.emitError("accumulator type ")
+           << acc << " has " << acc.getFracWidth()
+           << " fractional bits; the products of " << ta << " and " << tb
+           << " have " << frac;
+  int64_t k = llvm::cast<RankedTensorType>(op.getLhs().getType())
+                  .getShape()
+                  .back();
+  if (!acc)
+    acc = fx::MatMulOp::exactType(ta, tb, k);
+  if (!acc)
+    return op.emitError("the exact accumulator of this product needs more "
+                        "than 64 bits; narrow the operands' types, or give a "
+                        "WRAP accumulator in the config");
+  builder.setInsertionPoint(op);
+  Value y = builder.create<fx::MatMulOp>(
+      op.getLoc(), withElement(op.getResult(), acc), *a, *b);
+  mapping.map(op.getResult(), castTo(op.getLoc(), y, result));
+  return success();
+}
+
 LogicalResult Lowering::lowerActivationOp(nn::ActivationOp act) {
   Operation *op = act.getOperation();
   DictionaryAttr precision = precisionOf(op);
@@ -577,6 +649,14 @@ const Lowering::Handlers &Lowering::handlers() {
         [](nn::SoftmaxOp op, Lowering &l) { return l.lowerSoftmax(op); });
     h.add<nn::BatchNormOp>(
         [](nn::BatchNormOp op, Lowering &l) { return l.lowerBatchNorm(op); });
+    h.add<nn::AddOp>(
+        [](Operation *op, Lowering &l) { return l.lowerArith<fx::AddOp>(op); });
+    h.add<nn::SubOp>(
+        [](Operation *op, Lowering &l) { return l.lowerArith<fx::SubOp>(op); });
+    h.add<nn::MulOp>(
+        [](Operation *op, Lowering &l) { return l.lowerArith<fx::MulOp>(op); });
+    h.add<nn::MatMulOp>(
+        [](nn::MatMulOp op, Lowering &l) { return l.lowerMatMul(op); });
     addDataMovement<nn::ReshapeOp, nn::TransposeOp, nn::SliceOp, nn::ConcatOp>(
         h);
     // Read by the layers that use it, erased with them.
@@ -622,7 +702,8 @@ LogicalResult Lowering::run() {
              << op->getName()
              << "' has no fixed-point implementation yet (supported: dense "
                 "with or without activation, activations, softmax, batch "
-                "normalization, reshape, transpose, slice, concat)";
+                "normalization, add, sub, mul and matmul of activations, "
+                "reshape, transpose, slice, concat)";
     if (failed((*lower)(op, *this)))
       return failure();
   }

@@ -573,6 +573,37 @@ scaleBits(std::uint64_t x, std::uint64_t scale, std::uint64_t offset,
   return castBits(x * scale + offset, sum, to, overflowed);
 }
 
+/// fx.add, fx.sub and fx.mul of one pair of raw values: addBits, subBits or
+/// mulBits, whose results are raw values of sumSpec, differenceSpec and
+/// productSpec, the result types of these ops (exact; their verifiers keep
+/// them within 64 bits).
+enum class ArithKind { Add, Sub, Mul };
+
+ARIADNE_INLINE constexpr std::uint64_t arithBits(ArithKind kind,
+                                                 std::uint64_t a,
+                                                 const FixedSpec &sa,
+                                                 std::uint64_t b,
+                                                 const FixedSpec &sb) {
+  return kind == ArithKind::Add   ? addBits(a, sa, b, sb)
+         : kind == ArithKind::Sub ? subBits(a, sa, b, sb)
+                                  : mulBits(a, sa, b, sb);
+}
+
+/// One element of fx.matmul: the sum of the k exact products
+/// a[i * strideA] * b[i * strideB] (mulBits; their productSpec fits 64
+/// bits), kept modulo 2^W of the accumulator type `acc` (TRN, WRAP). The
+/// sum is taken modulo 2^64 and then reduced, which gives the same
+/// integer in any order of the additions.
+ARIADNE_INLINE constexpr std::uint64_t
+dotBits(const std::uint64_t *a, int strideA, const FixedSpec &sa,
+        const std::uint64_t *b, int strideB, const FixedSpec &sb, int k,
+        const FixedSpec &acc) {
+  std::uint64_t sum = 0;
+  for (int i = 0; i < k; ++i)
+    sum += mulBits(a[i * strideA], sa, b[i * strideB], sb);
+  return detail::normalizeBits(sum, acc.width, acc.isSigned);
+}
+
 /// The tables and their bins of one fx.softmax.
 template <typename Entry> struct SoftmaxTables {
   const Entry *exp;

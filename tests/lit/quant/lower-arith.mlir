@@ -1,0 +1,39 @@
+// RUN: ariadne-opt %s -pass-pipeline='builtin.module(func.func(fx-assign-precision{precision=fixed<8,3>},fx-lower))' -split-input-file | FileCheck %s
+// RUN: not ariadne-opt %s -pass-pipeline='builtin.module(func.func(fx-assign-precision{precision=fixed<40,10>},fx-lower))' -split-input-file 2>&1 | FileCheck %s --check-prefix=WIDE
+
+// Two activations of fixed<8,3> (5 fractional bits): their sum and
+// difference are exact in fixed<9,4>, their product in fixed<16,6>, as
+// ap_fixed types them; each is then cast once into the layer's result type.
+
+// CHECK-LABEL: func.func @add
+// CHECK-NEXT:    %[[A:.*]] = fx.quantize %arg0
+// CHECK-NEXT:    %[[B:.*]] = fx.quantize %arg1 : (tensor<?x1xf32>) -> tensor<?x1x!fx.fixed<8, 3>>
+// CHECK-NEXT:    %[[S:.*]] = fx.add %[[A]], %[[B]] : (tensor<?x4x!fx.fixed<8, 3>>, tensor<?x1x!fx.fixed<8, 3>>) -> tensor<?x4x!fx.fixed<9, 4>>
+// CHECK-NEXT:    %[[C:.*]] = fx.cast %[[S]] : (tensor<?x4x!fx.fixed<9, 4>>) -> tensor<?x4x!fx.fixed<8, 3>>
+// CHECK-NEXT:    %[[D:.*]] = fx.sub %[[C]], %[[A]] : (tensor<?x4x!fx.fixed<8, 3>>, tensor<?x4x!fx.fixed<8, 3>>) -> tensor<?x4x!fx.fixed<9, 4>>
+// CHECK-NEXT:    %[[E:.*]] = fx.cast %[[D]]
+// CHECK-NEXT:    %[[M:.*]] = fx.mul %[[E]], %[[A]] : (tensor<?x4x!fx.fixed<8, 3>>, tensor<?x4x!fx.fixed<8, 3>>) -> tensor<?x4x!fx.fixed<16, 6>>
+// CHECK-NEXT:    %[[F:.*]] = fx.cast %[[M]] : (tensor<?x4x!fx.fixed<16, 6>>) -> tensor<?x4x!fx.fixed<8, 3>>
+// CHECK-NEXT:    fx.dequantize %[[F]]
+func.func @add(%a: tensor<?x4xf32>, %b: tensor<?x1xf32>) -> tensor<?x4xf32> {
+  %s = nn.add %a, %b : (tensor<?x4xf32>, tensor<?x1xf32>) -> tensor<?x4xf32>
+  %d = nn.sub %s, %a : (tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<?x4xf32>
+  %m = nn.mul %d, %a : (tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<?x4xf32>
+  return %m : tensor<?x4xf32>
+}
+// WIDE: error: the exact result of '!fx.fixed<40, 10>' and '!fx.fixed<40, 10>' needs more than 64 bits; narrow the operands' types
+
+// -----
+
+// A matrix product of two activations: K = 3 products of raw values in
+// [-128, 127] lie in [-16256, 16384], their sums in [-48768, 49152]: a
+// 17-bit accumulator with 5 + 5 fractional bits.
+
+// CHECK-LABEL: func.func @matmul
+// CHECK:         %[[P:.*]] = fx.matmul %{{.*}}, %{{.*}} : (tensor<?x2x3x!fx.fixed<8, 3>>, tensor<?x3x2x!fx.fixed<8, 3>>) -> tensor<?x2x2x!fx.fixed<17, 7>>
+// CHECK-NEXT:    fx.cast %[[P]] : (tensor<?x2x2x!fx.fixed<17, 7>>) -> tensor<?x2x2x!fx.fixed<8, 3>>
+func.func @matmul(%a: tensor<?x2x3xf32>, %b: tensor<?x3x2xf32>) -> tensor<?x2x2xf32> {
+  %0 = nn.matmul %a, %b : (tensor<?x2x3xf32>, tensor<?x3x2xf32>) -> tensor<?x2x2xf32>
+  return %0 : tensor<?x2x2xf32>
+}
+// WIDE: error: a product of '!fx.fixed<40, 10>' and '!fx.fixed<40, 10>' needs more than 64 bits; narrow the operands' types
