@@ -234,6 +234,37 @@ private:
   llvm::raw_ostream &os;
 };
 
+/// How the operands of a binary element-wise op broadcast to one event of
+/// its result, as the runtime's BinaryConfig and fx::ArithConfig take it
+/// (a scalar event as rank 1, shape {1}).
+struct BinaryLayout {
+  llvm::SmallVector<int64_t> shape, lhsStrides, rhsStrides;
+  /// The event shapes, for comments.
+  llvm::SmallVector<int64_t> lhsShape, rhsShape, outShape;
+
+  std::string describe() const;
+  /// rank, shape, lhsStrides, rhsStrides.
+  void write(ConfigWriter &config) const;
+};
+mlir::FailureOr<BinaryLayout> binaryLayout(mlir::Operation *op,
+                                           CppEmission &emission);
+
+/// A matrix product per event: [m, k] x [k, n] over broadcast batch
+/// dimensions, as the runtime's MatMulConfig and fx::MatMulConfig take it.
+struct MatMulLayout {
+  int64_t m = 1, k = 1, n = 1;
+  llvm::SmallVector<int64_t> batchShape, lhsBatch, rhsBatch;
+  llvm::SmallVector<int64_t> lhsShape, rhsShape, outShape;
+
+  std::string describe() const;
+  /// Multiplications per event.
+  int64_t products() const;
+  /// m, k, n, batchRank, batchShape, lhsBatchStrides, rhsBatchStrides.
+  void write(ConfigWriter &config) const;
+};
+mlir::FailureOr<MatMulLayout> matMulLayout(mlir::Operation *op,
+                                           CppEmission &emission);
+
 // Names, locations and first-error capture live in backends/common (every
 // target uses them).
 using ariadne::describeLocation;

@@ -106,45 +106,6 @@ void writeActivation(ConfigWriter &config, nn::ActivationKind kind, float alpha,
     config.real("beta", beta);
 }
 
-/// The event shape of a broadcast operand: without the batch dimension when
-/// it has one, or when it has the result's rank and so a leading dimension
-/// of 1 that broadcasts against the batch.
-FailureOr<SmallVector<int64_t>>
-broadcastOperandShape(CppEmission &emission, Operation *op, Value operand,
-                      Value result, bool alignsBatch) {
-  auto type = llvm::cast<RankedTensorType>(operand.getType());
-  if (emission.hasBatchDim(operand) || !emission.hasBatchDim(result) ||
-      !alignsBatch ||
-      type.getRank() !=
-          llvm::cast<RankedTensorType>(result.getType()).getRank())
-    return emission.eventShape(operand);
-  if (type.getDimSize(0) != 1)
-    return op->emitOpError()
-           << "operand " << type << " broadcasts its leading dimension of "
-           << type.getDimSize(0) << " against the event batch";
-  return SmallVector<int64_t>(type.getShape().drop_front());
-}
-
-/// Element strides of an operand of shape `shape` for each dimension of the
-/// result shape `out` (right-aligned), 0 where it is broadcast; fails when
-/// the shapes do not broadcast.
-FailureOr<SmallVector<int64_t>> broadcastStrides(ArrayRef<int64_t> shape,
-                                                 ArrayRef<int64_t> out) {
-  if (shape.size() > out.size())
-    return failure();
-  auto own = stridesOf(shape);
-  SmallVector<int64_t> strides(out.size(), 0);
-  size_t lead = out.size() - shape.size();
-  for (size_t d = lead; d < out.size(); ++d) {
-    int64_t size = shape[d - lead];
-    if (size == out[d])
-      strides[d] = size == 1 ? 0 : own[d - lead];
-    else if (size != 1)
-      return failure();
-  }
-  return strides;
-}
-
 std::string shapeText(ArrayRef<int64_t> shape) {
   std::string text = "[";
   llvm::raw_string_ostream os(text);
@@ -285,68 +246,15 @@ struct DensePattern : CppOpPattern<nn::DenseOp> {
 
 struct MatMulPattern : CppOpPattern<nn::MatMulOp> {
   LogicalResult emitOp(nn::MatMulOp op, CppEmission &emission) const final {
-    auto operandShape = [&](Value v) {
-      // Only operands with batch dimensions (rank >= 3) align their
-      // leading dimension with the event batch.
-      bool alignsBatch =
-          llvm::cast<RankedTensorType>(v.getType()).getRank() >= 3;
-      return broadcastOperandShape(emission, op, v, op.getOutput(),
-                                   alignsBatch);
-    };
-    auto lhsShape = operandShape(op.getLhs());
-    auto rhsShape = operandShape(op.getRhs());
-    if (failed(lhsShape) || failed(rhsShape))
+    FailureOr<MatMulLayout> layout = matMulLayout(op, emission);
+    if (failed(layout))
       return failure();
-    if (lhsShape->empty() || rhsShape->empty())
-      return op.emitOpError("contracts over the batch dimension, which the "
-                            "cpp target does not support");
-    SmallVector<int64_t> a = *lhsShape, b = *rhsShape;
-    bool vectorA = a.size() == 1, vectorB = b.size() == 1;
-    if (vectorA)
-      a.insert(a.begin(), 1);
-    if (vectorB)
-      b.push_back(1);
-    int64_t m = a[a.size() - 2], k = a.back(), n = b.back();
-    ArrayRef<int64_t> batchA = ArrayRef<int64_t>(a).drop_back(2);
-    ArrayRef<int64_t> batchB = ArrayRef<int64_t>(b).drop_back(2);
-    auto batch = nn::broadcastShapes(batchA, batchB);
-    SmallVector<int64_t> outShape = emission.eventShape(op.getOutput());
-    SmallVector<int64_t> expected;
-    if (succeeded(batch))
-      expected = *batch;
-    if (!vectorA)
-      expected.push_back(m);
-    if (!vectorB)
-      expected.push_back(n);
-    if (k != b[b.size() - 2] || failed(batch) || expected != outShape)
-      return op.emitOpError("one event's product ")
-             << shapeText(*lhsShape) << " x " << shapeText(*rhsShape)
-             << " does not give the event result " << shapeText(outShape)
-             << "; this batching is not supported by the cpp target";
-    SmallVector<int64_t> batchShape(*batch);
-    auto lhsStrides = broadcastStrides(batchA, batchShape);
-    auto rhsStrides = broadcastStrides(batchB, batchShape);
-    SmallVector<int64_t> lhsBatch, rhsBatch;
-    for (int64_t s : *lhsStrides)
-      lhsBatch.push_back(s * m * k);
-    for (int64_t s : *rhsStrides)
-      rhsBatch.push_back(s * k * n);
-    if (batchShape.empty()) {
-      batchShape = {1};
-      lhsBatch = {0};
-      rhsBatch = {0};
-    }
     std::string id = emission.identifier(op);
     raw_ostream &decls = emission.declarations();
-    writeLayerComment(decls, emission, op, "",
-                      shapeText(*lhsShape) + " x " + shapeText(*rhsShape));
+    writeLayerComment(decls, emission, op, "", layout->describe());
     {
       ConfigWriter config(decls, id + "Config", "MatMulConfig");
-      config.integer("m", m).integer("k", k).integer("n", n);
-      config.integer("batchRank", batchShape.size())
-          .array("batchShape", batchShape)
-          .array("lhsBatchStrides", lhsBatch)
-          .array("rhsBatchStrides", rhsBatch);
+      layout->write(config);
     }
     raw_ostream &body = emission.body();
     writeLayerComment(body, emission, op, "  ");
@@ -355,8 +263,8 @@ struct MatMulPattern : CppOpPattern<nn::MatMulOp> {
          << emission.pointer(op.getRhs()) << ", "
          << emission.pointer(op.getOutput()) << ");\n";
     LayerReport report;
-    report.macs = product(batchShape) * m * k * n;
-    report.bufferBytes = 4 * product(outShape);
+    report.macs = layout->products();
+    report.bufferBytes = 4 * product(layout->outShape);
     report.latencyCycles = vectorsOf(report.macs);
     emission.addLayer(op, report);
     return success();
@@ -459,38 +367,19 @@ template <typename OpT> struct BinaryPattern : CppOpPattern<OpT> {
   explicit BinaryPattern(const char *enumerator) : enumerator(enumerator) {}
 
   LogicalResult emitOp(OpT op, CppEmission &emission) const final {
-    SmallVector<int64_t> outShape = emission.eventShape(op.getOutput());
-    auto lhsShape =
-        broadcastOperandShape(emission, op, op.getLhs(), op.getOutput(), true);
-    auto rhsShape =
-        broadcastOperandShape(emission, op, op.getRhs(), op.getOutput(), true);
-    if (failed(lhsShape) || failed(rhsShape))
+    FailureOr<BinaryLayout> layout = binaryLayout(op, emission);
+    if (failed(layout))
       return failure();
-    auto lhsStrides = broadcastStrides(*lhsShape, outShape);
-    auto rhsStrides = broadcastStrides(*rhsShape, outShape);
-    if (failed(lhsStrides) || failed(rhsStrides))
-      return op.emitOpError("event operands ")
-             << shapeText(*lhsShape) << " and " << shapeText(*rhsShape)
-             << " do not broadcast to the event result " << shapeText(outShape);
-    SmallVector<int64_t> shape = outShape;
-    if (shape.empty()) {
-      shape = {1};
-      lhsStrides = SmallVector<int64_t>{0};
-      rhsStrides = SmallVector<int64_t>{0};
-    }
     std::string id = emission.identifier(op);
     raw_ostream &decls = emission.declarations();
-    writeLayerComment(decls, emission, op, "",
-                      shapeText(*lhsShape) + ", " + shapeText(*rhsShape) +
-                          " -> " + shapeText(outShape));
-    ConfigWriter(decls, id + "Config", "BinaryConfig")
-        .line(std::string("static constexpr ariadne::BinaryOp op = "
-                          "ariadne::BinaryOp::") +
-              enumerator + ";")
-        .integer("rank", shape.size())
-        .array("shape", shape)
-        .array("lhsStrides", *lhsStrides)
-        .array("rhsStrides", *rhsStrides);
+    writeLayerComment(decls, emission, op, "", layout->describe());
+    {
+      ConfigWriter config(decls, id + "Config", "BinaryConfig");
+      config.line(std::string("static constexpr ariadne::BinaryOp op = "
+                              "ariadne::BinaryOp::") +
+                  enumerator + ";");
+      layout->write(config);
+    }
     raw_ostream &body = emission.body();
     writeLayerComment(body, emission, op, "  ");
     body << "  ariadne::binary<" << id << "Config, Lanes>("
@@ -498,7 +387,7 @@ template <typename OpT> struct BinaryPattern : CppOpPattern<OpT> {
          << emission.pointer(op.getRhs()) << ", "
          << emission.pointer(op.getOutput()) << ");\n";
     LayerReport report;
-    int64_t size = product(outShape);
+    int64_t size = product(layout->outShape);
     report.bufferBytes = 4 * size;
     report.latencyCycles =
         (std::is_same<OpT, nn::DivOp>::value ? kCostDivide : kCostSimple) *
@@ -675,6 +564,168 @@ struct ReturnPattern : CppOpPattern<func::ReturnOp> {
 };
 
 } // namespace
+
+//===----------------------------------------------------------------------===//
+// Operand layouts of binary ops and matrix products
+//===----------------------------------------------------------------------===//
+
+/// The event shape of a broadcast operand: without the batch dimension when
+/// it has one, or when it has the result's rank and so a leading dimension
+/// of 1 that broadcasts against the batch.
+static FailureOr<SmallVector<int64_t>>
+broadcastOperandShape(CppEmission &emission, Operation *op, Value operand,
+                      Value result, bool alignsBatch) {
+  auto type = llvm::cast<RankedTensorType>(operand.getType());
+  if (emission.hasBatchDim(operand) || !emission.hasBatchDim(result) ||
+      !alignsBatch ||
+      type.getRank() !=
+          llvm::cast<RankedTensorType>(result.getType()).getRank())
+    return emission.eventShape(operand);
+  if (type.getDimSize(0) != 1)
+    return op->emitOpError()
+           << "operand " << type << " broadcasts its leading dimension of "
+           << type.getDimSize(0) << " against the event batch";
+  return SmallVector<int64_t>(type.getShape().drop_front());
+}
+
+/// Element strides of an operand of shape `shape` for each dimension of the
+/// result shape `out` (right-aligned), 0 where it is broadcast; fails when
+/// the shapes do not broadcast.
+static FailureOr<SmallVector<int64_t>> broadcastStrides(ArrayRef<int64_t> shape,
+                                                 ArrayRef<int64_t> out) {
+  if (shape.size() > out.size())
+    return failure();
+  auto own = stridesOf(shape);
+  SmallVector<int64_t> strides(out.size(), 0);
+  size_t lead = out.size() - shape.size();
+  for (size_t d = lead; d < out.size(); ++d) {
+    int64_t size = shape[d - lead];
+    if (size == out[d])
+      strides[d] = size == 1 ? 0 : own[d - lead];
+    else if (size != 1)
+      return failure();
+  }
+  return strides;
+}
+
+
+FailureOr<BinaryLayout> binaryLayout(Operation *op, CppEmission &emission) {
+  Value lhs = op->getOperand(0), rhs = op->getOperand(1);
+  Value out = op->getResult(0);
+  BinaryLayout layout;
+  layout.outShape = emission.eventShape(out);
+  auto lhsShape = broadcastOperandShape(emission, op, lhs, out, true);
+  auto rhsShape = broadcastOperandShape(emission, op, rhs, out, true);
+  if (failed(lhsShape) || failed(rhsShape))
+    return failure();
+  layout.lhsShape = *lhsShape;
+  layout.rhsShape = *rhsShape;
+  auto lhsStrides = broadcastStrides(*lhsShape, layout.outShape);
+  auto rhsStrides = broadcastStrides(*rhsShape, layout.outShape);
+  if (failed(lhsStrides) || failed(rhsStrides))
+    return op->emitOpError("event operands ")
+           << shapeText(*lhsShape) << " and " << shapeText(*rhsShape)
+           << " do not broadcast to the event result "
+           << shapeText(layout.outShape);
+  layout.shape = layout.outShape;
+  layout.lhsStrides = *lhsStrides;
+  layout.rhsStrides = *rhsStrides;
+  if (layout.shape.empty()) {
+    layout.shape = {1};
+    layout.lhsStrides = {0};
+    layout.rhsStrides = {0};
+  }
+  return layout;
+}
+
+std::string BinaryLayout::describe() const {
+  return shapeText(lhsShape) + ", " + shapeText(rhsShape) + " -> " +
+         shapeText(outShape);
+}
+
+void BinaryLayout::write(ConfigWriter &config) const {
+  config.integer("rank", shape.size())
+      .array("shape", shape)
+      .array("lhsStrides", lhsStrides)
+      .array("rhsStrides", rhsStrides);
+}
+
+FailureOr<MatMulLayout> matMulLayout(Operation *op, CppEmission &emission) {
+  Value lhs = op->getOperand(0), rhs = op->getOperand(1);
+  Value result = op->getResult(0);
+  auto operandShape = [&](Value v) {
+    // Only operands with batch dimensions (rank >= 3) align their
+    // leading dimension with the event batch.
+    bool alignsBatch = llvm::cast<RankedTensorType>(v.getType()).getRank() >= 3;
+    return broadcastOperandShape(emission, op, v, result, alignsBatch);
+  };
+  auto lhsShape = operandShape(lhs);
+  auto rhsShape = operandShape(rhs);
+  if (failed(lhsShape) || failed(rhsShape))
+    return failure();
+  if (lhsShape->empty() || rhsShape->empty())
+    return op->emitOpError("contracts over the batch dimension, which the "
+                           "cpp target does not support");
+  MatMulLayout layout;
+  layout.lhsShape = *lhsShape;
+  layout.rhsShape = *rhsShape;
+  layout.outShape = emission.eventShape(result);
+  SmallVector<int64_t> a = *lhsShape, b = *rhsShape;
+  bool vectorA = a.size() == 1, vectorB = b.size() == 1;
+  if (vectorA)
+    a.insert(a.begin(), 1);
+  if (vectorB)
+    b.push_back(1);
+  int64_t m = a[a.size() - 2], k = a.back(), n = b.back();
+  ArrayRef<int64_t> batchA = ArrayRef<int64_t>(a).drop_back(2);
+  ArrayRef<int64_t> batchB = ArrayRef<int64_t>(b).drop_back(2);
+  auto batch = nn::broadcastShapes(batchA, batchB);
+  SmallVector<int64_t> expected;
+  if (succeeded(batch))
+    expected = *batch;
+  if (!vectorA)
+    expected.push_back(m);
+  if (!vectorB)
+    expected.push_back(n);
+  if (k != b[b.size() - 2] || failed(batch) || expected != layout.outShape)
+    return op->emitOpError("one event's product ")
+           << shapeText(*lhsShape) << " x " << shapeText(*rhsShape)
+           << " does not give the event result " << shapeText(layout.outShape)
+           << "; this batching is not supported by the cpp target";
+  layout.m = m;
+  layout.k = k;
+  layout.n = n;
+  layout.batchShape = *batch;
+  auto lhsStrides = broadcastStrides(batchA, layout.batchShape);
+  auto rhsStrides = broadcastStrides(batchB, layout.batchShape);
+  for (int64_t s : *lhsStrides)
+    layout.lhsBatch.push_back(s * m * k);
+  for (int64_t s : *rhsStrides)
+    layout.rhsBatch.push_back(s * k * n);
+  if (layout.batchShape.empty()) {
+    layout.batchShape = {1};
+    layout.lhsBatch = {0};
+    layout.rhsBatch = {0};
+  }
+  return layout;
+}
+
+std::string MatMulLayout::describe() const {
+  return shapeText(lhsShape) + " x " + shapeText(rhsShape);
+}
+
+int64_t MatMulLayout::products() const {
+  return product(batchShape) * m * k * n;
+}
+
+void MatMulLayout::write(ConfigWriter &config) const {
+  config.integer("m", m).integer("k", k).integer("n", n);
+  config.integer("batchRank", batchShape.size())
+      .array("batchShape", batchShape)
+      .array("lhsBatchStrides", lhsBatch)
+      .array("rhsBatchStrides", rhsBatch);
+}
+
 
 void populateCppEmitters(CppEmitterSet &set) {
   set.add<ConstantPattern>();

@@ -359,6 +359,85 @@ struct SoftmaxFxPattern : CppOpPattern<fx::SoftmaxOp> {
   }
 };
 
+/// fx.add, fx.sub and fx.mul share one pattern.
+template <typename OpT> struct ArithFxPattern : CppOpPattern<OpT> {
+  explicit ArithFxPattern(const char *kind) : kind(kind) {}
+
+  LogicalResult emitOp(OpT op, CppEmission &emission) const final {
+    FailureOr<BinaryLayout> layout = binaryLayout(op, emission);
+    if (failed(layout))
+      return failure();
+    std::string id = emission.identifier(op);
+    raw_ostream &decls = emission.declarations();
+    writeLayerComment(decls, emission, op, "",
+                      layout->describe() + ", " +
+                          typeDetail(op.getLhs(), op.getOutput()));
+    {
+      ConfigWriter config(decls, id + "Config", "fx::ArithConfig");
+      config.line(Twine("static constexpr ariadne::ArithKind kind = "
+                        "ariadne::ArithKind::") +
+                  kind + ";");
+      config.type("LhsT", fx::elementTypeOf(op.getLhs()))
+          .type("RhsT", fx::elementTypeOf(op.getRhs()));
+      layout->write(config);
+    }
+    raw_ostream &body = emission.body();
+    writeLayerComment(body, emission, op, "  ");
+    body << "  ariadne::fx::arith<" << id << "Config, Lanes>("
+         << emission.pointer(op.getLhs()) << ", "
+         << emission.pointer(op.getRhs()) << ", "
+         << emission.pointer(op.getOutput()) << ");\n";
+    LayerReport report;
+    report.types.push_back({"lhs", spelling(op.getLhs())});
+    report.types.push_back({"rhs", spelling(op.getRhs())});
+    report.types.push_back({"output", spelling(op.getOutput())});
+    int64_t size = emission.eventSize(op.getOutput());
+    if (std::is_same_v<OpT, fx::MulOp>)
+      report.macs = size;
+    report.bufferBytes = 8 * size;
+    report.latencyCycles = (size + 7) / 8;
+    emission.addLayer(op, report);
+    return success();
+  }
+
+  const char *kind;
+};
+
+struct MatMulFxPattern : CppOpPattern<fx::MatMulOp> {
+  LogicalResult emitOp(fx::MatMulOp op, CppEmission &emission) const final {
+    FailureOr<MatMulLayout> layout = matMulLayout(op, emission);
+    if (failed(layout))
+      return failure();
+    std::string id = emission.identifier(op);
+    raw_ostream &decls = emission.declarations();
+    writeLayerComment(decls, emission, op, "",
+                      layout->describe() + ", " +
+                          typeDetail(op.getLhs(), op.getOutput()));
+    {
+      ConfigWriter config(decls, id + "Config", "fx::MatMulConfig");
+      layout->write(config);
+      config.type("LhsT", fx::elementTypeOf(op.getLhs()))
+          .type("RhsT", fx::elementTypeOf(op.getRhs()))
+          .type("AccT", fx::elementTypeOf(op.getOutput()));
+    }
+    raw_ostream &body = emission.body();
+    writeLayerComment(body, emission, op, "  ");
+    body << "  ariadne::fx::matmul<" << id << "Config, Lanes>("
+         << emission.pointer(op.getLhs()) << ", "
+         << emission.pointer(op.getRhs()) << ", "
+         << emission.pointer(op.getOutput()) << ");\n";
+    LayerReport report;
+    report.types.push_back({"lhs", spelling(op.getLhs())});
+    report.types.push_back({"rhs", spelling(op.getRhs())});
+    report.types.push_back({"accumulator", spelling(op.getOutput())});
+    report.macs = layout->products();
+    report.bufferBytes = 8 * product(layout->outShape);
+    report.latencyCycles = (report.macs + 7) / 8;
+    emission.addLayer(op, report);
+    return success();
+  }
+};
+
 } // namespace
 
 void populateCppFixedEmitters(CppEmitterSet &set) {
@@ -372,6 +451,10 @@ void populateCppFixedEmitters(CppEmitterSet &set) {
   set.add<DenseFxPattern>();
   set.add<TablePattern>();
   set.add<SoftmaxFxPattern>();
+  set.add<ArithFxPattern<fx::AddOp>>("Add");
+  set.add<ArithFxPattern<fx::SubOp>>("Sub");
+  set.add<ArithFxPattern<fx::MulOp>>("Mul");
+  set.add<MatMulFxPattern>();
 }
 
 } // namespace cpp

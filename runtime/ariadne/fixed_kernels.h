@@ -27,6 +27,7 @@
 #ifndef ARIADNE_RUNTIME_FIXED_KERNELS_H
 #define ARIADNE_RUNTIME_FIXED_KERNELS_H
 
+#include "ariadne/broadcast.h"
 #include "ariadne/fixed.h"
 #include "ariadne/fixed_bits.h"
 #include "ariadne/platform.h"
@@ -70,6 +71,34 @@ struct CastConfig {
   static constexpr int size = 1;
   using InT = ariadne::fixed<32, 12>;
   using OutT = ariadne::fixed<16, 6>;
+};
+
+/// fx.add, fx.sub, fx.mul: the operands' types, their broadcast over the
+/// output event shape (as ariadne::BinaryConfig: `rank` entries, a scalar
+/// event rank 1 and shape {1}) and the op.
+struct ArithConfig {
+  static constexpr ariadne::ArithKind kind = ariadne::ArithKind::Add;
+  using LhsT = ariadne::fixed<16, 6>;
+  using RhsT = ariadne::fixed<16, 6>;
+  static constexpr int rank = 1;
+  static constexpr int shape[1] = {1};
+  static constexpr int lhsStrides[1] = {1};
+  static constexpr int rhsStrides[1] = {1};
+};
+
+/// fx.matmul: per event, a batch of [m, k] x [k, n] products (as
+/// ariadne::MatMulConfig), into the accumulator AccT.
+struct MatMulConfig {
+  static constexpr int m = 1;
+  static constexpr int k = 1;
+  static constexpr int n = 1;
+  static constexpr int batchRank = 1;
+  static constexpr int batchShape[1] = {1};
+  static constexpr int lhsBatchStrides[1] = {0};
+  static constexpr int rhsBatchStrides[1] = {0};
+  using LhsT = ariadne::fixed<16, 6>;
+  using RhsT = ariadne::fixed<16, 6>;
+  using AccT = ariadne::fixed<37, 13>;
 };
 
 /// fx.dense: out[r, n] = wrap(bias[n] + sum_k in[r, k] * W[n, k]).
@@ -598,6 +627,47 @@ ARIADNE_HD void scale(const std::uint64_t *in, std::uint64_t *out) {
         out[base + t] =
             ariadne::scaleBits(in[base + t], factor, term, from, to);
     }
+}
+
+/// fx.add, fx.sub, fx.mul (ariadne::arithBits) over broadcast operands.
+/// `out` may be an operand's buffer only where that operand is not
+/// broadcast.
+template <class Config, int Lanes = 1>
+ARIADNE_HD void arith(const std::uint64_t *lhs, const std::uint64_t *rhs,
+                      std::uint64_t *out) {
+  ariadne::broadcastBinary<Config, Lanes>(
+      lhs, rhs, out, [](std::uint64_t a, std::uint64_t b) {
+        return ariadne::arithBits(Config::kind, a, Config::LhsT::spec(), b,
+                                  Config::RhsT::spec());
+      });
+}
+
+/// fx.matmul (ariadne::dotBits per element) over `Lanes` events; `out` must
+/// not overlap the operands.
+template <class Config, int Lanes = 1>
+ARIADNE_HD void matmul(const std::uint64_t *lhs, const std::uint64_t *rhs,
+                       std::uint64_t *out) {
+  constexpr ariadne::FixedSpec sa = Config::LhsT::spec();
+  constexpr ariadne::FixedSpec sb = Config::RhsT::spec();
+  constexpr ariadne::FixedSpec acc = Config::AccT::spec();
+  constexpr int m = Config::m, k = Config::k, n = Config::n;
+  constexpr int rank = Config::batchRank;
+  constexpr auto batchShape = ariadne::constInts(Config::batchShape);
+  constexpr auto lhsBatchStrides = ariadne::constInts(Config::lhsBatchStrides);
+  constexpr auto rhsBatchStrides = ariadne::constInts(Config::rhsBatchStrides);
+  int batches = 1;
+  for (int d = 0; d < rank; ++d)
+    batches *= batchShape[d];
+  ariadne::BroadcastWalk<rank> walk;
+  for (int b = 0; b < batches; ++b) {
+    for (int i = 0; i < m; ++i)
+      for (int j = 0; j < n; ++j)
+        for (int t = 0; t < Lanes; ++t)
+          out[((b * m + i) * n + j) * Lanes + t] = ariadne::dotBits(
+              lhs + (walk.lhs + i * k) * Lanes + t, Lanes, sa,
+              rhs + (walk.rhs + j) * Lanes + t, n * Lanes, sb, k, acc);
+    walk.next(rank, batchShape, lhsBatchStrides, rhsBatchStrides);
+  }
 }
 
 /// fx.softmax over the last axis (ariadne::softmaxRow), each event's rows

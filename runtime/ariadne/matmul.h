@@ -14,6 +14,7 @@
 #ifndef ARIADNE_RUNTIME_MATMUL_H
 #define ARIADNE_RUNTIME_MATMUL_H
 
+#include "ariadne/broadcast.h"
 #include "ariadne/platform.h"
 
 namespace ariadne {
@@ -44,8 +45,7 @@ ARIADNE_HD void matmul(const TLhs *lhs, const TRhs *rhs, TOut *out) {
   int batches = 1;
   for (int d = 0; d < rank; ++d)
     batches *= batchShape[d];
-  int index[rank] = {};
-  int lhsBase = 0, rhsBase = 0;
+  BroadcastWalk<rank> walk;
   for (int b = 0; b < batches; ++b) {
     for (int i = 0; i < m; ++i) {
       // One output row accumulates in place: the (j, lane) loop is
@@ -54,8 +54,8 @@ ARIADNE_HD void matmul(const TLhs *lhs, const TRhs *rhs, TOut *out) {
       for (int e = 0; e < n * Lanes; ++e)
         row[e] = AccumT(0);
       for (int kk = 0; kk < k; ++kk) {
-        const TLhs *a = lhs + (lhsBase + i * k + kk) * Lanes;
-        const TRhs *r = rhs + (rhsBase + kk * n) * Lanes;
+        const TLhs *a = lhs + (walk.lhs + i * k + kk) * Lanes;
+        const TRhs *r = rhs + (walk.rhs + kk * n) * Lanes;
         for (int j = 0; j < n; ++j)
           for (int t = 0; t < Lanes; ++t)
             row[j * Lanes + t] += AccumT(a[t]) * AccumT(r[j * Lanes + t]);
@@ -64,15 +64,7 @@ ARIADNE_HD void matmul(const TLhs *lhs, const TRhs *rhs, TOut *out) {
       for (int e = 0; e < n * Lanes; ++e)
         y[e] = TOut(row[e]);
     }
-    for (int d = rank - 1; d >= 0; --d) {
-      lhsBase += lhsBatchStrides[d];
-      rhsBase += rhsBatchStrides[d];
-      if (++index[d] < batchShape[d])
-        break;
-      lhsBase -= lhsBatchStrides[d] * batchShape[d];
-      rhsBase -= rhsBatchStrides[d] * batchShape[d];
-      index[d] = 0;
-    }
+    walk.next(rank, batchShape, lhsBatchStrides, rhsBatchStrides);
   }
 }
 

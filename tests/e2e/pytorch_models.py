@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""End-to-end: PyTorch-exported MLPs through ariadnec.
+"""End-to-end: PyTorch-exported models through ariadnec (MLPs, residual
+and gating sums and products of activations, one attention head).
 
 Each model is exported with torch.onnx.export (Debian's python3-torch) at
 the opset named, then
@@ -87,6 +88,42 @@ class TwoHeads(torch.nn.Module):
         return self.z(h), torch.softmax(self.cls(h), dim=1)
 
 
+class ResidualGating(torch.nn.Module):
+    """Two activations combined: a residual sum, a gate broadcast over the
+    features (sigmoid(a) * x) and a difference of two heads."""
+
+    def __init__(self):
+        super().__init__()
+        self.inp = torch.nn.Linear(8, 16)
+        self.mid = torch.nn.Linear(16, 16)
+        self.gate = torch.nn.Linear(8, 1)
+        self.out = torch.nn.Linear(16, 3)
+        self.skip = torch.nn.Linear(8, 3)
+
+    def forward(self, x):
+        h = torch.relu(self.inp(x))
+        r = h + torch.tanh(self.mid(h))
+        g = torch.sigmoid(self.gate(x)) * r
+        return self.out(g) - self.skip(x)
+
+
+class SelfAttention(torch.nn.Module):
+    """One attention head over 4 hits of 6 features: scores and weighted
+    sums are matrix products of two activations."""
+
+    def __init__(self):
+        super().__init__()
+        self.q = torch.nn.Linear(6, 8)
+        self.k = torch.nn.Linear(6, 8)
+        self.v = torch.nn.Linear(6, 8)
+        self.out = torch.nn.Linear(32, 2)
+
+    def forward(self, x):
+        q = self.q(x) / 4.0
+        s = torch.softmax(torch.matmul(q, self.k(x).transpose(1, 2)), dim=-1)
+        return self.out(torch.matmul(s, self.v(x)).flatten(1))
+
+
 def with_batchnorm():
     model = torch.nn.Sequential(
         torch.nn.Linear(10, 20), torch.nn.BatchNorm1d(20), torch.nn.ReLU(),
@@ -121,6 +158,8 @@ MODELS = [
      [(6,)], 11, True),
     ("mlp_flatten", FlattenHead, [(3, 4)], 13, True),
     ("mlp_two_heads", TwoHeads, [(4,), (3,)], 13, True),
+    ("residual_gating", ResidualGating, [(8,)], 13, True),
+    ("self_attention", SelfAttention, [(4, 6)], 13, True),
     ("mlp_static", lambda: torch.nn.Sequential(
         torch.nn.Linear(5, 7), torch.nn.Tanh(), torch.nn.Linear(7, 2)),
      [(5,)], 13, False),

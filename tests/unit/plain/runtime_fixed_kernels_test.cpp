@@ -548,6 +548,180 @@ TEST_CASE("fx dense sums exactly and wraps into the accumulator",
 }
 
 //===----------------------------------------------------------------------===//
+// arith and matmul (two activations)
+//===----------------------------------------------------------------------===//
+
+/// Event-major values (`size` per event) in the lane layout of `lanes`
+/// events starting at event `first`.
+std::vector<u64> toLaneLayout(const std::vector<u64> &events, int size,
+                              int first, int lanes) {
+  std::vector<u64> out(size_t(size) * lanes);
+  for (int t = 0; t < lanes; ++t)
+    for (int i = 0; i < size; ++i)
+      out[size_t(i) * lanes + t] = events[size_t(first + t) * size + i];
+  return out;
+}
+
+/// Runs a two-operand kernel one event at a time and on tiles of kLanes
+/// events; both must give `want`.
+template <class K1, class KL>
+void checkTwoOperands(const std::vector<u64> &lhs, int lhsSize,
+                      const std::vector<u64> &rhs, int rhsSize,
+                      const std::vector<u64> &want, int outSize, K1 one,
+                      KL tile) {
+  for (int lanes : {1, kLanes}) {
+    for (int first = 0; first < kEvents; first += lanes) {
+      std::vector<u64> a = toLaneLayout(lhs, lhsSize, first, lanes);
+      std::vector<u64> b = toLaneLayout(rhs, rhsSize, first, lanes);
+      std::vector<u64> y(size_t(outSize) * lanes);
+      if (lanes == 1)
+        one(a.data(), b.data(), y.data());
+      else
+        tile(a.data(), b.data(), y.data());
+      for (int t = 0; t < lanes; ++t)
+        for (int i = 0; i < outSize; ++i) {
+          const u64 w = want[size_t(first + t) * outSize + i];
+          if (y[size_t(i) * lanes + t] != w) {
+            INFO("lanes " << lanes << " event " << first + t << " element "
+                          << i << ": got " << show(y[size_t(i) * lanes + t])
+                          << ", want " << show(w));
+            REQUIRE(y[size_t(i) * lanes + t] == w);
+          }
+        }
+    }
+  }
+}
+
+/// [4, 3] op [1, 3] (the right operand broadcast over rows), or [4, 3] op
+/// [4, 3].
+template <ArithKind Kind, class A, class B, bool Broadcast>
+struct ArithOf : fx::ArithConfig {
+  static constexpr ArithKind kind = Kind;
+  using LhsT = A;
+  using RhsT = B;
+  static constexpr int rank = 2;
+  static constexpr int shape[2] = {4, 3};
+  static constexpr int lhsStrides[2] = {3, 1};
+  static constexpr int rhsStrides[2] = {Broadcast ? 0 : 3, 1};
+};
+
+template <class C> void checkArith(std::mt19937_64 &gen) {
+  using A = typename C::LhsT;
+  using B = typename C::RhsT;
+  constexpr bool broadcast = C::rhsStrides[0] == 0;
+  constexpr int rhsSize = broadcast ? 3 : 12;
+  constexpr FixedSpec sa = A::spec(), sb = B::spec();
+  constexpr FixedSpec out = C::kind == ArithKind::Add   ? sumSpec(sa, sb)
+                            : C::kind == ArithKind::Sub ? differenceSpec(sa, sb)
+                                                        : productSpec(sa, sb);
+  static_assert(isValidSpec(out), "the exact result fits 64 bits");
+  INFO("arith " << int(C::kind) << ", " << sa.width << "/" << sa.intWidth
+                << " signed " << sa.isSigned << " and " << sb.width << "/"
+                << sb.intWidth << " signed " << sb.isSigned << ", broadcast "
+                << broadcast);
+  const std::vector<u64> a = sampleRaw<A>(gen, size_t(12) * kEvents);
+  const std::vector<u64> b = sampleRaw<B>(gen, size_t(rhsSize) * kEvents);
+  std::vector<u64> want(size_t(12) * kEvents);
+  const int frac = std::max(sa.fracWidth(), sb.fracWidth());
+  for (int e = 0; e < kEvents; ++e)
+    for (int i = 0; i < 12; ++i) {
+      const i128 x = integerOf<A>(a[size_t(e) * 12 + i]);
+      const i128 y = integerOf<B>(b[size_t(e) * rhsSize + (broadcast ? i % 3 : i)]);
+      i128 v;
+      if (C::kind == ArithKind::Mul)
+        v = x * y;
+      else {
+        const i128 xa = x * (i128(1) << (frac - sa.fracWidth()));
+        const i128 ya = y * (i128(1) << (frac - sb.fracWidth()));
+        v = C::kind == ArithKind::Add ? xa + ya : xa - ya;
+      }
+      // Exact: the value is in the result type's range.
+      const i128 lo = out.isSigned ? -(i128(1) << (out.width - 1)) : 0;
+      const i128 hi = out.isSigned ? (i128(1) << (out.width - 1)) - 1
+                                   : (i128(1) << out.width) - 1;
+      REQUIRE(v >= lo);
+      REQUIRE(v <= hi);
+      want[size_t(e) * 12 + i] = static_cast<u64>(v);
+    }
+  checkTwoOperands(a, 12, b, rhsSize, want, 12, fx::arith<C, 1>,
+                   fx::arith<C, kLanes>);
+}
+
+TEST_CASE("fx add, sub and mul are exact in ap_fixed's result types",
+          "[runtime][fixed-kernels]") {
+  std::mt19937_64 gen(11);
+  checkArith<ArithOf<ArithKind::Add, fixed<16, 6>, fixed<16, 6>, false>>(gen);
+  checkArith<ArithOf<ArithKind::Add, fixed<16, 6>, ufixed<12, 2>, true>>(gen);
+  checkArith<ArithOf<ArithKind::Sub, ufixed<10, 4>, ufixed<20, 2>, false>>(
+      gen);
+  checkArith<ArithOf<ArithKind::Mul, fixed<16, 6>, fixed<8, 1>, true>>(gen);
+  checkArith<ArithOf<ArithKind::Mul, ufixed<8, 8>, ufixed<8, 0>, false>>(gen);
+  // At the 64-bit limit: a 63-bit operand beside one with finer bits, the
+  // 32-bit limit of the narrow multiply, and a 64-bit product.
+  checkArith<ArithOf<ArithKind::Sub, fixed<63, 33>, fixed<40, 10>, true>>(gen);
+  checkArith<ArithOf<ArithKind::Add, ufixed<62, 2>, ufixed<1, 1>, false>>(gen);
+  checkArith<ArithOf<ArithKind::Mul, fixed<16, 6>, ufixed<16, 0>, false>>(gen);
+  checkArith<ArithOf<ArithKind::Mul, fixed<32, 8>, ufixed<32, 4>, true>>(gen);
+  checkArith<ArithOf<ArithKind::Mul, fixed<1, 1>, fixed<1, 1>, false>>(gen);
+}
+
+/// Two [2, 3] x [3, 4] products per event; the right operand shared by
+/// both (broadcast) or one each.
+template <class A, class B, class Acc, bool SharedRhs>
+struct MatMulOf : fx::MatMulConfig {
+  static constexpr int m = 2, k = 3, n = 4;
+  static constexpr int batchRank = 1;
+  static constexpr int batchShape[1] = {2};
+  static constexpr int lhsBatchStrides[1] = {m * k};
+  static constexpr int rhsBatchStrides[1] = {SharedRhs ? 0 : k * n};
+  using LhsT = A;
+  using RhsT = B;
+  using AccT = Acc;
+};
+
+template <class C> void checkMatMul(std::mt19937_64 &gen) {
+  using A = typename C::LhsT;
+  using B = typename C::RhsT;
+  using Acc = typename C::AccT;
+  constexpr int m = C::m, k = C::k, n = C::n;
+  constexpr bool shared = C::rhsBatchStrides[0] == 0;
+  constexpr int lhsSize = 2 * m * k, rhsSize = (shared ? 1 : 2) * k * n;
+  constexpr int outSize = 2 * m * n;
+  INFO("matmul into " << Acc::width << "/" << Acc::spec().intWidth
+                      << " signed " << Acc::isSigned
+                      << ", shared right operand " << shared);
+  const std::vector<u64> a = sampleRaw<A>(gen, size_t(lhsSize) * kEvents);
+  const std::vector<u64> b = sampleRaw<B>(gen, size_t(rhsSize) * kEvents);
+  std::vector<u64> want(size_t(outSize) * kEvents);
+  for (int e = 0; e < kEvents; ++e)
+    for (int batch = 0; batch < 2; ++batch)
+      for (int i = 0; i < m; ++i)
+        for (int j = 0; j < n; ++j) {
+          i128 sum = 0;
+          for (int kk = 0; kk < k; ++kk)
+            sum += integerOf<A>(a[size_t(e) * lhsSize + (batch * m + i) * k + kk]) *
+                   integerOf<B>(b[size_t(e) * rhsSize +
+                                  (shared ? 0 : batch * k * n) + kk * n + j]);
+          want[size_t(e) * outSize + (batch * m + i) * n + j] =
+              wrapInto<Acc>(sum);
+        }
+  checkTwoOperands(a, lhsSize, b, rhsSize, want, outSize, fx::matmul<C, 1>,
+                   fx::matmul<C, kLanes>);
+}
+
+TEST_CASE("fx matmul sums exactly and wraps into the accumulator",
+          "[runtime][fixed-kernels]") {
+  std::mt19937_64 gen(12);
+  // The exact accumulator of fixed<16, 6> x fixed<12, 2> over K = 3, and
+  // narrower ones that wrap, signed and unsigned.
+  checkMatMul<MatMulOf<fixed<16, 6>, fixed<12, 2>, fixed<29, 9>, false>>(gen);
+  checkMatMul<MatMulOf<fixed<16, 6>, fixed<12, 2>, fixed<24, 4>, true>>(gen);
+  checkMatMul<MatMulOf<ufixed<10, 2>, ufixed<6, 6>, ufixed<9, 1>, false>>(gen);
+  // 64-bit products wrapping modulo 2^64.
+  checkMatMul<MatMulOf<fixed<40, 10>, ufixed<24, 4>, fixed<64, 14>, true>>(gen);
+}
+
+//===----------------------------------------------------------------------===//
 // table
 //===----------------------------------------------------------------------===//
 

@@ -59,6 +59,11 @@ const std::map<std::string, std::string> kInstantiations = {
      "template const float *ariadne::broadcastLanes<3, 8>(const float *, "
      "float *);\n"
      "template void ariadne::copy<3, 8>(const float *, float *);\n"},
+    {"broadcast.h",
+     "struct Add { float operator()(float a, float b) const { return a + b; } "
+     "};\n"
+     "template void ariadne::broadcastBinary<ariadne::BinaryConfig, 1>("
+     "const float *, const float *, float *, Add);\n"},
     {"fastmath.h", "float useExp(float x) { return ariadne::math::exp(x) + "
                    "ariadne::math::tanh(x) + ariadne::math::sigmoid(x); }\n"},
 };

@@ -1,0 +1,73 @@
+//===- broadcast.h - walking two broadcast operands -------------*- C++ -*-===//
+//
+// Part of the ariadnec runtime: header-only, no dependency, copied into
+// every generated package.
+//
+// The element offsets of two operands while an output's dimensions are
+// walked in C order, numpy broadcasting: each operand has an element
+// stride per output dimension, 0 where it is broadcast. Binary element-wise
+// kernels walk the outer dimensions of the result with it, matrix products
+// the batch dimensions, in float and in fixed point alike.
+//
+//===----------------------------------------------------------------------===//
+#ifndef ARIADNE_RUNTIME_BROADCAST_H
+#define ARIADNE_RUNTIME_BROADCAST_H
+
+#include "ariadne/platform.h"
+
+namespace ariadne {
+
+/// An odometer over the first `Dims` dimensions of `shape` (Dims <= N),
+/// keeping each operand's offset.
+template <int N> struct BroadcastWalk {
+  int index[N] = {};
+  int lhs = 0, rhs = 0;
+
+  /// Steps to the next index; after the last it is back at the start.
+  template <class Ints>
+  ARIADNE_HD void next(int dims, const Ints &shape, const Ints &lhsStrides,
+                       const Ints &rhsStrides) {
+    for (int d = dims - 1; d >= 0; --d) {
+      lhs += lhsStrides[d];
+      rhs += rhsStrides[d];
+      if (++index[d] < shape[d])
+        return;
+      lhs -= lhsStrides[d] * shape[d];
+      rhs -= rhsStrides[d] * shape[d];
+      index[d] = 0;
+    }
+  }
+};
+
+/// out[i] = fn(lhs, rhs) over one event's output (Config::shape), the
+/// operands broadcast by Config::lhsStrides and Config::rhsStrides, for
+/// `Lanes` events in the lane layout. The innermost dimension is a plain
+/// loop with compile-time strides, which vectorizes.
+template <class Config, int Lanes, class TLhs, class TRhs, class TOut,
+          class Fn>
+ARIADNE_HD void broadcastBinary(const TLhs *lhs, const TRhs *rhs, TOut *out,
+                                Fn fn) {
+  constexpr int rank = Config::rank;
+  constexpr auto shape = constInts(Config::shape);
+  constexpr auto lhsStrides = constInts(Config::lhsStrides);
+  constexpr auto rhsStrides = constInts(Config::rhsStrides);
+  constexpr int inner = shape[rank - 1];
+  constexpr int lhsInner = lhsStrides[rank - 1];
+  constexpr int rhsInner = rhsStrides[rank - 1];
+  int outer = 1;
+  for (int d = 0; d + 1 < rank; ++d)
+    outer *= shape[d];
+  BroadcastWalk<rank> walk;
+  for (int o = 0; o < outer; ++o) {
+    TOut *y = out + o * inner * Lanes;
+    for (int j = 0; j < inner; ++j)
+      for (int t = 0; t < Lanes; ++t)
+        y[j * Lanes + t] = fn(lhs[(walk.lhs + j * lhsInner) * Lanes + t],
+                              rhs[(walk.rhs + j * rhsInner) * Lanes + t]);
+    walk.next(rank - 1, shape, lhsStrides, rhsStrides);
+  }
+}
+
+} // namespace ariadne
+
+#endif // ARIADNE_RUNTIME_BROADCAST_H
