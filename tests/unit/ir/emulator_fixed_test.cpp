@@ -682,6 +682,137 @@ TEST_CASE("a narrow accumulator wraps and counts each wrapped sum",
 }
 
 //===----------------------------------------------------------------------===//
+// Two activations
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// A kernel of two quantized inputs x (event shape `xDims`, type a) and y
+/// (`yDims`, type b) whose result `%r` (event shape `rDims`, type r) is
+/// returned raw; `body` computes %r from %a and %b.
+std::string twoInputKernel(const std::string &xDims, const FixedSpec &a,
+                           const std::string &yDims, const FixedSpec &b,
+                           const std::string &rDims, const FixedSpec &r,
+                           const std::string &body) {
+  std::string fx = tensorOf(xDims, "f32"), fy = tensorOf(yDims, "f32");
+  std::string fr = tensorOf(rDims, "f32");
+  return "func.func @k(%x: " + fx + ", %y: " + fy + ") -> " + fr +
+         " {\n  %a = fx.quantize %x : (" + fx + ") -> " +
+         tensorOf(xDims, typeName(a)) + "\n  %b = fx.quantize %y : (" + fy +
+         ") -> " + tensorOf(yDims, typeName(b)) + "\n  " + body +
+         "\n  %o = fx.dequantize %r : (" + tensorOf(rDims, typeName(r)) +
+         ") -> " + fr + "\n  return %o : " + fr + "\n}\n";
+}
+
+/// Events of two inputs, `xSize` and `ySize` raw values each, as floats in
+/// graph order.
+std::vector<float> twoInputEvents(const std::vector<int64_t> &x, int xSize,
+                                  const FixedSpec &a,
+                                  const std::vector<int64_t> &y, int ySize,
+                                  const FixedSpec &b, size_t events) {
+  std::vector<float> in;
+  for (size_t e = 0; e < events; ++e) {
+    for (int i = 0; i < xSize; ++i)
+      in.push_back(exactFloat(x[e * xSize + i], a.fracWidth()));
+    for (int i = 0; i < ySize; ++i)
+      in.push_back(exactFloat(y[e * ySize + i], b.fracWidth()));
+  }
+  return in;
+}
+
+} // namespace
+
+TEST_CASE("add, sub and mul of two activations are exact", "[emulator][fx]") {
+  // [4] op [1]: the second operand broadcast over the first's features.
+  struct Case {
+    const char *op;
+    FixedSpec a, b;
+  };
+  for (const Case &c : {Case{"add", fixedT(16, 6), ufixedT(12, 2)},
+                        Case{"sub", ufixedT(10, 4), ufixedT(20, 2)},
+                        Case{"sub", fixedT(12, 8), fixedT(8, -2)},
+                        Case{"mul", fixedT(16, 6), ufixedT(8, 0)},
+                        Case{"mul", fixedT(24, 4), fixedT(24, 20)}}) {
+    std::string op = c.op;
+    FixedSpec r = op == "add"   ? sumSpec(c.a, c.b)
+                  : op == "sub" ? differenceSpec(c.a, c.b)
+                                : productSpec(c.a, c.b);
+    r.quant = TRN;
+    r.overflow = WRAP;
+    INFO(op << " " << typeName(c.a) << ", " << typeName(c.b) << " -> "
+            << typeName(r));
+    const size_t events = 300;
+    auto x = randomRaws(c.a, events * 4, 21);
+    auto y = randomRaws(c.b, events, 22);
+    FxModel model(twoInputKernel(
+        "4", c.a, "1", c.b, "4", r,
+        "%r = fx." + op + " %a, %b : (" + tensorOf("4", typeName(c.a)) +
+            ", " + tensorOf("1", typeName(c.b)) + ") -> " +
+            tensorOf("4", typeName(r))));
+    auto got =
+        runRaw(*model.emulator(),
+               twoInputEvents(x, 4, c.a, y, 1, c.b, events), events);
+    int frac = std::max(c.a.fracWidth(), c.b.fracWidth());
+    for (size_t e = 0; e < events; ++e)
+      for (int i = 0; i < 4; ++i) {
+        Int128 u = x[e * 4 + i], v = y[e];
+        Int128 want = op == "mul" ? u * v
+                      : op == "add"
+                          ? u * pow2(frac - c.a.fracWidth()) +
+                                v * pow2(frac - c.b.fracWidth())
+                          : u * pow2(frac - c.a.fracWidth()) -
+                                v * pow2(frac - c.b.fracWidth());
+        REQUIRE(want >= typeMin(r));
+        REQUIRE(want <= typeMax(r));
+        REQUIRE(Int128(got[e * 4 + i]) == want);
+      }
+  }
+}
+
+TEST_CASE("matmul of two activations sums exactly and counts wraps",
+          "[emulator][fx]") {
+  // [2, 3] x [3, 2] per event, into the exact accumulator and into one
+  // 6 bits narrower that wraps.
+  FixedSpec a = fixedT(12, 4), b = ufixedT(10, 2);
+  for (int narrowing : {0, 6}) {
+    FixedSpec acc = fixedT(12 + 10 + 2 - narrowing, 4 + 2 + 2 - narrowing);
+    INFO("accumulator " << typeName(acc));
+    const size_t events = 300;
+    auto x = randomRaws(a, events * 6, 31);
+    auto y = randomRaws(b, events * 6, 32);
+    FxModel model(twoInputKernel(
+        "2x3", a, "3x2", b, "2x2", acc,
+        "%r = fx.matmul %a, %b : (" + tensorOf("2x3", typeName(a)) + ", " +
+            tensorOf("3x2", typeName(b)) + ") -> " +
+            tensorOf("2x2", typeName(acc))));
+    auto emu = model.emulator();
+    auto got =
+        runRaw(*emu, twoInputEvents(x, 6, a, y, 6, b, events), events);
+    uint64_t wrapped = 0;
+    for (size_t e = 0; e < events; ++e)
+      for (int i = 0; i < 2; ++i)
+        for (int j = 0; j < 2; ++j) {
+          Int128 sum = 0;
+          for (int k = 0; k < 3; ++k)
+            sum += Int128(x[e * 6 + i * 3 + k]) * Int128(y[e * 6 + k * 2 + j]);
+          Int128 modulus = pow2(acc.width);
+          Int128 want = ((sum % modulus) + modulus) % modulus;
+          if (want > typeMax(acc))
+            want -= modulus;
+          wrapped += want != sum;
+          REQUIRE(Int128(got[e * 4 + i * 2 + j]) == want);
+        }
+    OverflowCount count = countOf(*emu, "fx.matmul");
+    CHECK(count.values == events * 4);
+    CHECK(count.wrapped == wrapped);
+    if (narrowing == 0)
+      CHECK(wrapped == 0);
+    else
+      CHECK(wrapped > events / 4);
+  }
+}
+
+//===----------------------------------------------------------------------===//
 // Element-wise functions
 //===----------------------------------------------------------------------===//
 
