@@ -192,7 +192,9 @@ private:
                                  FixedType result);
   LogicalResult assignSoftmax(nn::SoftmaxOp op);
   LogicalResult assignResultOnly(Operation *op, llvm::StringRef type);
-  LogicalResult assignBatchNorm(nn::BatchNormOp op);
+  LogicalResult assignAffine(Operation *op, llvm::StringRef type,
+                             const ChannelAffine &affine);
+  LogicalResult assignArith(Operation *op, llvm::StringRef type);
   LogicalResult assignMatMul(nn::MatMulOp op);
 
   func::FuncOp fn;
@@ -346,12 +348,13 @@ LogicalResult Assigner::assignResultOnly(Operation *op, llvm::StringRef type) {
   return success();
 }
 
-/// The per-channel scale and offset take the weight and bias roles.
-LogicalResult Assigner::assignBatchNorm(nn::BatchNormOp op) {
-  FailureOr<ChannelAffine> affine = batchNormAffine(op);
-  if (failed(affine) || failed(assignResultOnly(op, "batch_norm")))
+/// A per-channel affine map (a batch normalization, or an activation and a
+/// constant): its scale and offset take the weight and bias roles.
+LogicalResult Assigner::assignAffine(Operation *op, llvm::StringRef type,
+                                     const ChannelAffine &affine) {
+  if (failed(assignResultOnly(op, type)))
     return failure();
-  LayerSettings s = settingsOf(layerNames(op), "batch_norm");
+  LayerSettings s = settingsOf(layerNames(op), type);
   FailureOr<LayerDefault> def = layerDefault(s, op);
   if (failed(def))
     return failure();
@@ -363,17 +366,32 @@ LogicalResult Assigner::assignBatchNorm(nn::BatchNormOp op) {
     }
     return FailureOr<std::pair<double, double>>(std::pair(lo, hi));
   };
-  FixedType scale = roleType(s, Role::Weight, *def, op, "the scale",
-                             [&] { return rangeOfValues(affine->scale); });
-  FixedType offset = roleType(s, Role::Bias, *def, op, "the offset",
-                              [&] { return rangeOfValues(affine->offset); });
-  if (!scale || !offset)
-    return failure();
   NamedAttrList attrs(op->getAttrOfType<DictionaryAttr>(kPrecisionAttr));
+  FixedType scale = roleType(s, Role::Weight, *def, op, "the scale",
+                             [&] { return rangeOfValues(affine.scale); });
+  if (!scale)
+    return failure();
   attrs.set("weight", TypeAttr::get(scale));
-  attrs.set("bias", TypeAttr::get(offset));
+  if (!affine.offset.empty()) {
+    FixedType offset = roleType(s, Role::Bias, *def, op, "the offset",
+                                [&] { return rangeOfValues(affine.offset); });
+    if (!offset)
+      return failure();
+    attrs.set("bias", TypeAttr::get(offset));
+  }
   op->setAttr(kPrecisionAttr, attrs.getDictionary(context));
   return success();
+}
+
+/// Add, sub, mul and div: of two activations, the result only; of an
+/// activation and a constant, an affine map.
+LogicalResult Assigner::assignArith(Operation *op, llvm::StringRef type) {
+  if (!hasConstantOperand(op))
+    return assignResultOnly(op, type);
+  FailureOr<ConstantAffine> constant = constantAffine(op);
+  if (failed(constant))
+    return failure();
+  return assignAffine(op, type, constant->affine);
 }
 
 /// A product of two activations: its result, and the config's accumulator
@@ -404,17 +422,27 @@ const Assigner::Handlers &Assigner::handlers() {
     h.add<nn::ActivationOp>([](nn::ActivationOp op, Assigner &a) {
       return a.assignResultOnly(op, activationTypeName(op.getActivation()));
     });
-    h.add<nn::BatchNormOp>(
-        [](nn::BatchNormOp op, Assigner &a) { return a.assignBatchNorm(op); });
+    h.add<nn::BatchNormOp>([](nn::BatchNormOp op, Assigner &a) {
+      FailureOr<ChannelAffine> affine = batchNormAffine(op);
+      if (failed(affine))
+        return LogicalResult(failure());
+      return a.assignAffine(op, "batch_norm", *affine);
+    });
     h.add<nn::ConcatOp>([](nn::ConcatOp op, Assigner &a) {
       return a.assignResultOnly(op, "concat");
     });
     h.add<nn::AddOp>(
-        [](Operation *op, Assigner &a) { return a.assignResultOnly(op, "add"); });
+        [](Operation *op, Assigner &a) { return a.assignArith(op, "add"); });
     h.add<nn::SubOp>(
-        [](Operation *op, Assigner &a) { return a.assignResultOnly(op, "sub"); });
+        [](Operation *op, Assigner &a) { return a.assignArith(op, "sub"); });
     h.add<nn::MulOp>(
-        [](Operation *op, Assigner &a) { return a.assignResultOnly(op, "mul"); });
+        [](Operation *op, Assigner &a) { return a.assignArith(op, "mul"); });
+    h.add<nn::DivOp>([](Operation *op, Assigner &a) {
+      // Only by a constant; fx-lower refuses the rest.
+      if (!hasConstantOperand(op))
+        return LogicalResult(success());
+      return a.assignArith(op, "div");
+    });
     h.add<nn::MatMulOp>([](nn::MatMulOp op, Assigner &a) {
       return a.assignMatMul(op);
     });

@@ -4,6 +4,7 @@
 #include "mlir/IR/Location.h"
 
 #include <cmath>
+#include <cstdio>
 
 using namespace mlir;
 
@@ -97,6 +98,75 @@ FailureOr<ChannelAffine> batchNormAffine(nn::BatchNormOp op) {
     affine.offset.push_back(params[1][c] - params[2][c] * s);
   }
   return affine;
+}
+
+/// A constant as %g writes it.
+static std::string formatConstant(double v) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%g", v);
+  return text;
+}
+
+bool hasConstantOperand(Operation *op) {
+  if (!llvm::isa<nn::AddOp, nn::SubOp, nn::MulOp, nn::DivOp>(op))
+    return false;
+  return llvm::any_of(op->getOperands(), [](Value v) {
+    return v.getDefiningOp<nn::ConstantOp>() != nullptr;
+  });
+}
+
+FailureOr<ConstantAffine> constantAffine(Operation *op) {
+  Value lhs = op->getOperand(0), rhs = op->getOperand(1);
+  bool constantLeft = lhs.getDefiningOp<nn::ConstantOp>() != nullptr;
+  Value input = constantLeft ? rhs : lhs;
+  auto constant = (constantLeft ? lhs : rhs).getDefiningOp<nn::ConstantOp>();
+  if (!constant || input.getDefiningOp<nn::ConstantOp>())
+    return op->emitError("needs one constant and one computed operand");
+  auto dense = llvm::dyn_cast<DenseElementsAttr>(constant.getValue());
+  if (!dense || !dense.getElementType().isF32())
+    return op->emitError("a constant operand must be f32 in fixed point");
+  auto resultType = llvm::cast<RankedTensorType>(op->getResult(0).getType());
+  if (input.getType() != resultType)
+    return op->emitError("the constant operand broadcasts the activation ")
+           << input.getType() << " to " << resultType
+           << "; fixed point applies a constant to an activation of the "
+              "result's shape only";
+  // One value for all, or one per channel of the last axis.
+  ArrayRef<int64_t> shape = dense.getType().getShape();
+  int64_t channels = shape.empty() ? 1 : shape.back();
+  if (llvm::any_of(shape.drop_back(), [](int64_t d) { return d != 1; }) ||
+      (channels != 1 && (resultType.getRank() == 0 ||
+                         channels != resultType.getShape().back())))
+    return op->emitError("constant operand of shape [")
+           << llvm::make_range(shape.begin(), shape.end())
+           << "] varies along another axis than the last; fixed point "
+              "takes one value, or one per channel of the last axis";
+  SmallVector<double> values;
+  for (float f : dense.getValues<float>())
+    values.push_back(f);
+  ConstantAffine result{input, {}};
+  ChannelAffine &affine = result.affine;
+  if (llvm::isa<nn::AddOp>(op)) {
+    affine.scale = {1.0};
+    affine.offset = values;
+  } else if (llvm::isa<nn::SubOp>(op)) {
+    affine.scale = {constantLeft ? -1.0 : 1.0};
+    for (double v : values)
+      affine.offset.push_back(constantLeft ? v : -v);
+  } else if (llvm::isa<nn::MulOp>(op)) {
+    affine.scale = values;
+  } else {
+    if (constantLeft)
+      return op->emitError("division by an activation has no fixed-point "
+                           "implementation yet");
+    for (double v : values) {
+      if (v == 0 || !std::isfinite(1 / v))
+        return op->emitError("division by the constant ")
+               << formatConstant(v) << " has no finite fixed-point factor";
+      affine.scale.push_back(1 / v);
+    }
+  }
+  return result;
 }
 
 } // namespace ariadne::quant

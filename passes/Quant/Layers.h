@@ -45,6 +45,22 @@ struct ChannelAffine {
 };
 mlir::FailureOr<ChannelAffine> batchNormAffine(nn::BatchNormOp op);
 
+/// Whether `op` is an nn.add, sub, mul or div with one constant operand.
+bool hasConstantOperand(mlir::Operation *op);
+
+/// An nn.add, sub, mul or div of an activation and a constant as y = x *
+/// scale[c] + offset[c] along the result's last axis (`scale` and `offset`
+/// hold one value per channel, or one for all; `offset` is empty for a
+/// product): x + c, x - c, c - x, x * c, x / c. Failure, with an error on
+/// the op, when the constant is not f32, varies along another axis than
+/// the last, broadcasts the activation to a larger shape, or divides by the
+/// activation.
+struct ConstantAffine {
+  mlir::Value input;
+  ChannelAffine affine;
+};
+mlir::FailureOr<ConstantAffine> constantAffine(mlir::Operation *op);
+
 } // namespace ariadne::quant
 
 #endif // ARIADNE_PASSES_QUANT_LAYERS_H

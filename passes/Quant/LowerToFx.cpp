@@ -169,7 +169,9 @@ private:
                               double alpha, double beta, DictionaryAttr table,
                               FixedType result);
   LogicalResult lowerSoftmax(nn::SoftmaxOp op);
-  LogicalResult lowerBatchNorm(nn::BatchNormOp op);
+  LogicalResult lowerAffine(Operation *op, Value input,
+                            const ChannelAffine &affine);
+  LogicalResult lowerWithConstant(Operation *op);
   LogicalResult lowerDataMovement(Operation *op);
   template <typename FxOp> LogicalResult lowerArith(Operation *op);
   LogicalResult lowerMatMul(nn::MatMulOp op);
@@ -486,43 +488,57 @@ LogicalResult Lowering::lowerSoftmax(nn::SoftmaxOp op) {
   return success();
 }
 
-LogicalResult Lowering::lowerBatchNorm(nn::BatchNormOp op) {
+/// An activation and a constant (x + c, x - c, c - x, x * c, x / c): an
+/// affine map along the last axis.
+LogicalResult Lowering::lowerWithConstant(Operation *op) {
+  FailureOr<ConstantAffine> constant = constantAffine(op);
+  if (failed(constant))
+    return failure();
+  return lowerAffine(op, constant->input, constant->affine);
+}
+
+/// x * scale[c] + offset[c] along the last axis, then one cast: a batch
+/// normalization, or an activation and a constant.
+LogicalResult Lowering::lowerAffine(Operation *op, Value input,
+                                    const ChannelAffine &affine) {
   DictionaryAttr precision = precisionOf(op);
   if (!precision)
     return failure();
-  FailureOr<ChannelAffine> affine = batchNormAffine(op);
-  FailureOr<Value> x = lowered(op.getInput(), op);
-  if (failed(affine) || failed(x))
+  FailureOr<Value> x = lowered(input, op);
+  if (failed(x))
     return failure();
   builder.setInsertionPoint(op);
   FixedType in = elementOf(*x);
   FixedType scaleType = typeIn(precision, "weight");
   FixedType offsetType = typeIn(precision, "bias");
   FixedType result = typeIn(precision, "result");
-  if (!scaleType || !offsetType || !result)
-    return op.emitError("fx.precision lacks the batch normalization types");
+  bool hasOffset = !affine.offset.empty();
+  if (!scaleType || (hasOffset && !offsetType) || !result)
+    return op->emitError("fx.precision lacks the scale, offset or result "
+                         "type");
   int64_t frac = in.getFracWidth() + scaleType.getFracWidth();
-  FixedType cappedOffset = capFraction(offsetType, frac);
-  if (!cappedOffset)
-    return op.emitError("offset type ")
-           << offsetType << " leaves no bits on the grid of " << frac
-           << " fractional bits";
-  offsetType = cappedOffset;
-  SmallVector<int64_t> scale, offset;
-  for (double s : affine->scale)
-    scale.push_back(quantizeValue(s, scaleType));
-  for (double o : affine->offset)
-    offset.push_back(quantizeValue(o, offsetType));
-  int64_t channels = int64_t(scale.size());
   NamedAttrList attrs;
-  attrs.set("scale", i64Attr(scale, {channels}));
+  auto quantized = [&](ArrayRef<double> values, FixedType type) {
+    SmallVector<int64_t> raw;
+    for (double v : values)
+      raw.push_back(quantizeValue(v, type));
+    return i64Attr(raw, {int64_t(raw.size())});
+  };
+  attrs.set("scale", quantized(affine.scale, scaleType));
   attrs.set("scale_type", TypeAttr::get(scaleType));
-  attrs.set("offset", i64Attr(offset, {channels}));
-  attrs.set("offset_type", TypeAttr::get(offsetType));
-  auto y = builder.create<fx::ScaleOp>(op.getLoc(),
-                                       withElement(op.getResult(), result),
+  if (hasOffset) {
+    FixedType capped = capFraction(offsetType, frac);
+    if (!capped)
+      return op->emitError("offset type ")
+             << offsetType << " leaves no bits on the grid of " << frac
+             << " fractional bits";
+    attrs.set("offset", quantized(affine.offset, capped));
+    attrs.set("offset_type", TypeAttr::get(capped));
+  }
+  auto y = builder.create<fx::ScaleOp>(op->getLoc(),
+                                       withElement(op->getResult(0), result),
                                        ValueRange{*x}, attrs.getAttrs());
-  mapping.map(op.getResult(), y.getResult());
+  mapping.map(op->getResult(0), y.getResult());
   return success();
 }
 
@@ -555,6 +571,8 @@ LogicalResult Lowering::lowerDataMovement(Operation *op) {
 /// Add, sub and mul of two activations: the exact result (fx.add, fx.sub,
 /// fx.mul), then one cast into the layer's result type.
 template <typename FxOp> LogicalResult Lowering::lowerArith(Operation *op) {
+  if (hasConstantOperand(op))
+    return lowerWithConstant(op);
   DictionaryAttr precision = precisionOf(op);
   if (!precision)
     return failure();
@@ -647,14 +665,25 @@ const Lowering::Handlers &Lowering::handlers() {
     });
     h.add<nn::SoftmaxOp>(
         [](nn::SoftmaxOp op, Lowering &l) { return l.lowerSoftmax(op); });
-    h.add<nn::BatchNormOp>(
-        [](nn::BatchNormOp op, Lowering &l) { return l.lowerBatchNorm(op); });
+    h.add<nn::BatchNormOp>([](nn::BatchNormOp op, Lowering &l) {
+      FailureOr<ChannelAffine> affine = batchNormAffine(op);
+      if (failed(affine))
+        return LogicalResult(failure());
+      return l.lowerAffine(op, op.getInput(), *affine);
+    });
     h.add<nn::AddOp>(
         [](Operation *op, Lowering &l) { return l.lowerArith<fx::AddOp>(op); });
     h.add<nn::SubOp>(
         [](Operation *op, Lowering &l) { return l.lowerArith<fx::SubOp>(op); });
     h.add<nn::MulOp>(
         [](Operation *op, Lowering &l) { return l.lowerArith<fx::MulOp>(op); });
+    h.add<nn::DivOp>([](Operation *op, Lowering &l) {
+      if (!hasConstantOperand(op))
+        return LogicalResult(op->emitError(
+            "'nn.div' of two activations has no fixed-point implementation "
+            "yet (a division by a constant has)"));
+      return l.lowerWithConstant(op);
+    });
     h.add<nn::MatMulOp>(
         [](nn::MatMulOp op, Lowering &l) { return l.lowerMatMul(op); });
     addDataMovement<nn::ReshapeOp, nn::TransposeOp, nn::SliceOp, nn::ConcatOp>(

@@ -90,7 +90,8 @@ class TwoHeads(torch.nn.Module):
 
 class ResidualGating(torch.nn.Module):
     """Two activations combined: a residual sum, a gate broadcast over the
-    features (sigmoid(a) * x) and a difference of two heads."""
+    features (sigmoid(a) * x) and a difference of two heads; and constants
+    applied to activations (a scaled branch, an offset)."""
 
     def __init__(self):
         super().__init__()
@@ -102,14 +103,15 @@ class ResidualGating(torch.nn.Module):
 
     def forward(self, x):
         h = torch.relu(self.inp(x))
-        r = h + torch.tanh(self.mid(h))
+        r = h + 0.5 * torch.tanh(self.mid(h))
         g = torch.sigmoid(self.gate(x)) * r
-        return self.out(g) - self.skip(x)
+        return self.out(g) - self.skip(x) + 1.0
 
 
 class SelfAttention(torch.nn.Module):
     """One attention head over 4 hits of 6 features: scores and weighted
-    sums are matrix products of two activations."""
+    sums are matrix products of two activations, the scores scaled by a
+    constant."""
 
     def __init__(self):
         super().__init__()
@@ -119,8 +121,8 @@ class SelfAttention(torch.nn.Module):
         self.out = torch.nn.Linear(32, 2)
 
     def forward(self, x):
-        q = self.q(x) / 4.0
-        s = torch.softmax(torch.matmul(q, self.k(x).transpose(1, 2)), dim=-1)
+        s = torch.matmul(self.q(x), self.k(x).transpose(1, 2)) / 4.0
+        s = torch.softmax(s, dim=-1)
         return self.out(torch.matmul(s, self.v(x)).flatten(1))
 
 

@@ -37,3 +37,27 @@ func.func @matmul(%a: tensor<?x2x3xf32>, %b: tensor<?x3x2xf32>) -> tensor<?x2x2x
   return %0 : tensor<?x2x2xf32>
 }
 // WIDE: error: a product of '!fx.fixed<40, 10>' and '!fx.fixed<40, 10>' needs more than 64 bits; narrow the operands' types
+
+// -----
+
+// An activation and a constant: x * c, x + c, c - x and x / c are affine
+// maps along the last axis (fx.scale), the constant quantized with the
+// layer's weight (scale) and bias (offset) types.
+
+// CHECK-LABEL: func.func @constants
+// CHECK:         %[[M:.*]] = fx.scale %[[Q:.*]] {scale = dense<[16, -8]> : tensor<2xi64>, scale_type = !fx.fixed<8, 3>} : (tensor<?x2x!fx.fixed<8, 3>>) -> tensor<?x2x!fx.fixed<8, 3>>
+// CHECK-NEXT:    %[[A:.*]] = fx.scale %[[M]] {offset = dense<8> : tensor<1xi64>, offset_type = !fx.fixed<8, 3>, scale = dense<32> : tensor<1xi64>, scale_type = !fx.fixed<8, 3>}
+// CHECK-NEXT:    %[[S:.*]] = fx.scale %[[A]] {offset = dense<32> : tensor<1xi64>, offset_type = !fx.fixed<8, 3>, scale = dense<-32> : tensor<1xi64>, scale_type = !fx.fixed<8, 3>}
+// CHECK-NEXT:    %[[D:.*]] = fx.scale %[[S]] {scale = dense<8> : tensor<1xi64>, scale_type = !fx.fixed<8, 3>}
+func.func @constants(%x: tensor<?x2xf32>) -> tensor<?x2xf32> {
+  %w = nn.constant dense<[0.5, -0.25]> : tensor<2xf32>
+  %b = nn.constant dense<0.25> : tensor<f32>
+  %one = nn.constant dense<1.0> : tensor<1x1xf32>
+  %four = nn.constant dense<4.0> : tensor<f32>
+  %m = nn.mul %x, %w : (tensor<?x2xf32>, tensor<2xf32>) -> tensor<?x2xf32>
+  %a = nn.add %m, %b : (tensor<?x2xf32>, tensor<f32>) -> tensor<?x2xf32>
+  %s = nn.sub %one, %a : (tensor<1x1xf32>, tensor<?x2xf32>) -> tensor<?x2xf32>
+  %d = nn.div %s, %four : (tensor<?x2xf32>, tensor<f32>) -> tensor<?x2xf32>
+  return %d : tensor<?x2xf32>
+}
+
