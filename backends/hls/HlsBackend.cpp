@@ -191,12 +191,17 @@ llvm::json::Value reportOf(const HlsEstimate &estimate, StringRef name,
        "dense: 1 cycle for the products plus ceil(levels * 1.0 ns / clock) "
        "for the adder tree of ceil(log2(inputs + bias)) levels, plus "
        "reuse_factor - 1; a multiplier per weight that is neither 0 nor a "
-       "power of two (divided by the reuse factor), each on "
+       "power of two and per row (divided by the reuse factor), each on "
        "ceil(wide/27) * ceil(narrow/18) DSP48E2 slices unless its narrower "
-       "operand has at most 4 bits (LUTs); tables: 1 cycle, entries x width "
-       "ROM bits; softmax: two trees (max, sum), two ROMs and a product; "
-       "casts, ReLU, clamps and data movement: 0 cycles (logic merged into "
-       "the next register); leaky ReLU and scale: 1 cycle"},
+       "operand has at most 4 bits (LUTs); matmul of two activations: as "
+       "dense over K, with a multiplier per product (batch x M x N x K, "
+       "divided by the reuse factor); mul of two activations: a multiplier "
+       "per element (divided by the reuse factor), 1 cycle plus "
+       "reuse_factor - 1; add and sub: an adder per element, one adder "
+       "level; tables: 1 cycle, entries x width ROM bits; softmax: two "
+       "trees (max, sum), two ROMs and a product; casts, ReLU, clamps and "
+       "data movement: 0 cycles (logic merged into the next register); "
+       "leaky ReLU and scale: 1 cycle"},
   };
 }
 

@@ -51,7 +51,8 @@ struct HlsOptions {
 /// The estimate of one layer.
 struct HlsLayerEstimate {
   std::string name, op, detail;
-  int64_t multipliers = 0; // constant multiplications kept (not 0, not 2^k)
+  int64_t multipliers = 0; // multipliers: constant factors other than 0 and
+                           // 2^k, and every product of two activations
   int64_t dsp = 0;         // DSP48E2 slices
   int64_t romBits = 0;     // weights of tables held in ROM
   int64_t latency = 0;     // cycles

@@ -13,9 +13,11 @@
 #include "passes/FX/FXOps.h"
 #include "passes/FX/Precision.h"
 #include "passes/NN/NNOps.h"
+#include "passes/Support/Broadcast.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/APInt.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/MathExtras.h"
 
 #include <cmath>
@@ -192,15 +194,17 @@ std::string operandType(HlsEmission &emission, Value v) {
 LogicalResult emitDense(Operation *operation, HlsEmission &emission) {
   auto op = llvm::cast<fx::DenseOp>(operation);
   int64_t n = op.getOutFeatures(), k = op.getInFeatures();
-  if (emission.eventSize(op.getInput()) != k)
-    return op.emitOpError("has several rows per event; the hls target "
-                          "supports dense layers on vectors");
+  // The layer acts on the last axis: every row of k inputs (of the event's
+  // rows, in C order) gives a row of n outputs with the same weights.
+  int64_t rows = emission.eventSize(op.getInput()) / k;
   std::string id = emission.identifier(op);
   HlsLayerSettings settings = emission.settingsOf(op, "dense");
   FixedType in = fx::elementTypeOf(op.getInput());
+  std::string shape = std::to_string(k) + " -> " + std::to_string(n);
+  if (rows != 1)
+    shape = std::to_string(rows) + " x " + shape;
   raw_ostream &params = emission.parameters();
-  params << "// " << emission.layerName(op) << ": fx.dense " << k << " -> " << n
-         << "\n";
+  params << "// " << emission.layerName(op) << ": fx.dense " << shape << "\n";
   std::string weightType =
       emission.typeName(id + "_weight_t", op.getWeightType());
   FixedType biasFixed =
@@ -215,7 +219,8 @@ LogicalResult emitDense(Operation *operation, HlsEmission &emission) {
          << "  static const bool resource = "
          << (settings.resource ? "true" : "false") << ";\n"
          << "  static const bool has_bias = "
-         << (op.getBiasAttr() ? "true" : "false") << ";\n};\n\n";
+         << (op.getBiasAttr() ? "true" : "false") << ";\n"
+         << "  static const unsigned n_rows = " << rows << ";\n};\n\n";
 
   SmallVector<int64_t> weights = fx::rawValuesOf(op.getWeight());
   raw_ostream &w = emission.weights();
@@ -238,10 +243,10 @@ LogicalResult emitDense(Operation *operation, HlsEmission &emission) {
   HlsLayerEstimate e;
   e.name = emission.layerName(op);
   e.op = "fx.dense";
-  e.detail = std::to_string(k) + " -> " + std::to_string(n);
+  e.detail = shape;
   int64_t kept = llvm::count_if(weights, needsMultiplier);
   e.reuseFactor = settings.resource ? settings.reuseFactor : 1;
-  e.multipliers = llvm::divideCeil(kept, e.reuseFactor);
+  e.multipliers = llvm::divideCeil(rows * kept, e.reuseFactor);
   e.dsp = e.multipliers *
           dspPerProduct(in.getWidth(), op.getWeightType().getWidth());
   e.latency =
@@ -498,6 +503,341 @@ LogicalResult emitSoftmax(Operation *operation, HlsEmission &emission) {
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// Arithmetic of two activations
+//===----------------------------------------------------------------------===//
+
+std::string shapeText(ArrayRef<int64_t> shape) {
+  std::string text = "[";
+  llvm::raw_string_ostream os(text);
+  llvm::interleave(shape, os, "x");
+  os << "]";
+  return text;
+}
+
+int64_t rankOf(Value v) {
+  return llvm::cast<RankedTensorType>(v.getType()).getRank();
+}
+
+/// The shape under which `operand` takes part in one event of the
+/// element-wise op `op`, as the emulator sees it: an operand with the event
+/// batch has its event shape, and its batch dimension must line up with the
+/// result's (the same rank); one without it keeps its whole shape, except
+/// that a leading dimension lining up with the batch must be 1 and goes.
+FailureOr<SmallVector<int64_t>> elementwiseShape(Operation *op, Value operand) {
+  bool batched = false, resultBatched = false;
+  SmallVector<int64_t> shape = eventShapeOf(operand, batched);
+  eventShapeOf(op->getResult(0), resultBatched);
+  if (!resultBatched || rankOf(operand) < rankOf(op->getResult(0))) {
+    if (batched)
+      return op->emitOpError("an operand's event batch dimension does not "
+                             "line up with the result's");
+    return shape;
+  }
+  if (batched)
+    return shape;
+  if (shape.front() != 1)
+    return op->emitOpError("an operand without the event batch has a "
+                           "leading dimension of ")
+           << shape.front() << " that lines up with it; it must be 1";
+  shape.erase(shape.begin());
+  return shape;
+}
+
+/// Element strides of an operand of shape `shape` along each dimension of
+/// `out`, aligned to the right (numpy's broadcasting): 0 where the operand
+/// has size 1 or no dimension; failure where the sizes differ otherwise.
+FailureOr<SmallVector<int64_t>> broadcastStrides(ArrayRef<int64_t> shape,
+                                                 ArrayRef<int64_t> out) {
+  if (shape.size() > out.size())
+    return failure();
+  SmallVector<int64_t, 4> own = nn::stridesOf(shape);
+  SmallVector<int64_t> strides(out.size(), 0);
+  size_t lead = out.size() - shape.size();
+  for (size_t d = lead; d < out.size(); ++d) {
+    int64_t size = shape[d - lead];
+    if (size != 1 && size != out[d])
+      return failure();
+    if (size != 1)
+      strides[d] = own[d - lead];
+  }
+  return strides;
+}
+
+/// The static functions of a config that give, for the flat index `i`
+/// (C order) over `shape`, the offset sum_d (i / step_d % size_d) *
+/// strides[j][d] into each array: `names[j]` for `strides[j]`. For each
+/// array, dimensions of size 1 are dropped and neighbours that it walks in
+/// one stride (the outer's stride is the inner's times its size, 0 and 0
+/// included) are merged first, so that a whole operand reads `return i;`
+/// and a broadcast scalar `return 0;`.
+void writeOffsetFunctions(raw_ostream &os, ArrayRef<int64_t> shape,
+                          ArrayRef<SmallVector<int64_t>> strides,
+                          ArrayRef<StringRef> names) {
+  SmallVector<int64_t, 4> steps = nn::stridesOf(shape);
+  int64_t total = product(shape);
+  for (auto [name, own] : llvm::zip(names, strides)) {
+    // (size, step of the result's index, stride in the array) per
+    // dimension left after merging.
+    struct Dim {
+      int64_t size, step, stride;
+    };
+    SmallVector<Dim> dims;
+    for (size_t d = 0; d < shape.size(); ++d) {
+      if (shape[d] == 1)
+        continue;
+      if (!dims.empty() && dims.back().stride == own[d] * shape[d]) {
+        dims.back() = {dims.back().size * shape[d], steps[d], own[d]};
+        continue;
+      }
+      dims.push_back({shape[d], steps[d], own[d]});
+    }
+    SmallVector<std::string> terms;
+    for (const Dim &dim : dims) {
+      if (dim.stride == 0)
+        continue;
+      std::string index = "i";
+      if (dim.step != 1)
+        index += " / " + std::to_string(dim.step);
+      // The outermost index needs no modulo: i < total.
+      if (dim.step * dim.size != total)
+        index += " % " + std::to_string(dim.size);
+      if (dim.stride == 1)
+        terms.push_back(index);
+      else if (index == "i")
+        terms.push_back("i * " + std::to_string(dim.stride));
+      else
+        terms.push_back("(" + index + ") * " + std::to_string(dim.stride));
+    }
+    os << "  static unsigned " << name << "(unsigned"
+       << (terms.empty() ? "" : " i") << ") { return "
+       << (terms.empty() ? std::string("0") : llvm::join(terms, " + "))
+       << "; }\n";
+  }
+}
+
+/// fx.add, fx.sub and fx.mul: the kernel of the same name over the
+/// operands broadcast to the result. Their result types are ap_fixed's
+/// exact types of the expression (the verifier's rule), so the kernel's
+/// `a + b`, `a - b` or `a * b` is the result, bit for bit; only mul()
+/// takes the resource strategy (its multipliers; adders stay unrolled).
+LogicalResult emitArith(Operation *op, HlsEmission &emission,
+                        StringRef kernel) {
+  bool multiplies = kernel == "mul";
+  Value lhs = op->getOperand(0), rhs = op->getOperand(1);
+  bool batched = false;
+  SmallVector<int64_t> outShape = eventShapeOf(op->getResult(0), batched);
+  auto lhsShape = elementwiseShape(op, lhs);
+  auto rhsShape = elementwiseShape(op, rhs);
+  if (failed(lhsShape) || failed(rhsShape))
+    return failure();
+  auto lhsStrides = broadcastStrides(*lhsShape, outShape);
+  auto rhsStrides = broadcastStrides(*rhsShape, outShape);
+  if (failed(lhsStrides) || failed(rhsStrides))
+    return op->emitOpError("event operands ")
+           << shapeText(*lhsShape) << " and " << shapeText(*rhsShape)
+           << " do not broadcast to the event result " << shapeText(outShape);
+
+  std::string id = emission.identifier(op);
+  HlsLayerSettings settings =
+      multiplies ? emission.settingsOf(op, kernel) : HlsLayerSettings{};
+  int64_t n = product(outShape);
+  raw_ostream &params = emission.parameters();
+  params << "// " << emission.layerName(op) << ": "
+         << op->getName().getStringRef() << " " << shapeText(*lhsShape) << ", "
+         << shapeText(*rhsShape) << " -> " << shapeText(outShape) << "\n";
+  std::string outType = declareResult(emission, op, id);
+  params << "struct " << id << "_config : ariadne::hls::binary_config {\n"
+         << "  static const unsigned n = " << n << ";\n"
+         << "  static const unsigned n_lhs = " << emission.eventSize(lhs)
+         << ";\n"
+         << "  static const unsigned n_rhs = " << emission.eventSize(rhs)
+         << ";\n";
+  if (multiplies)
+    params << "  static const unsigned reuse_factor = " << settings.reuseFactor
+           << ";\n"
+           << "  static const bool resource = "
+           << (settings.resource ? "true" : "false") << ";\n";
+  writeOffsetFunctions(params, outShape, {*lhsStrides, *rhsStrides},
+                       {"lhs_index", "rhs_index"});
+  params << "};\n\n";
+  emission.body() << "  // " << emission.layerName(op)
+                  << "\n  ariadne::hls::" << kernel << "<"
+                  << operandType(emission, lhs) << ", "
+                  << operandType(emission, rhs) << ", " << outType << ", " << id
+                  << "_config>(" << emission.arrayOf(lhs) << ", "
+                  << emission.arrayOf(rhs) << ", " << id << "_out);\n";
+
+  HlsLayerEstimate e;
+  e.name = emission.layerName(op);
+  e.op = op->getName().getStringRef().str();
+  if (multiplies) {
+    // One product per element, on a multiplier of its own unless shared.
+    e.detail = std::to_string(n) + " products";
+    e.reuseFactor = settings.resource ? settings.reuseFactor : 1;
+    e.multipliers = llvm::divideCeil(n, e.reuseFactor);
+    e.dsp = e.multipliers * dspPerProduct(fx::elementTypeOf(lhs).getWidth(),
+                                          fx::elementTypeOf(rhs).getWidth());
+    e.latency = 1 + (e.reuseFactor - 1);
+  } else {
+    // One adder per element, a single level.
+    e.detail = std::to_string(n) + " adders";
+    e.latency = adderCycles(emission, 1);
+  }
+  emission.addEstimate(e);
+  return success();
+}
+
+LogicalResult emitAdd(Operation *op, HlsEmission &emission) {
+  return emitArith(op, emission, "add");
+}
+
+LogicalResult emitSub(Operation *op, HlsEmission &emission) {
+  return emitArith(op, emission, "sub");
+}
+
+LogicalResult emitMul(Operation *op, HlsEmission &emission) {
+  return emitArith(op, emission, "mul");
+}
+
+/// The per-event shape of a matmul operand, as the emulator sees it: with
+/// the event batch, the batch must line up with a batch dimension of the
+/// product (both operands' batch ranks, `lead` the larger) or be the rows
+/// of a 2-D left operand, never contracted; without it, a leading
+/// dimension lining up with the batch must be 1 and goes.
+FailureOr<SmallVector<int64_t>> matmulShape(fx::MatMulOp op, Value operand,
+                                            int64_t lead, bool isLhs) {
+  bool batched = false, resultBatched = false;
+  SmallVector<int64_t> shape = eventShapeOf(operand, batched);
+  eventShapeOf(op.getOutput(), resultBatched);
+  if (!resultBatched)
+    return shape;
+  int64_t rank = rankOf(operand);
+  int64_t batchRank = std::max<int64_t>(rank, 2) - 2;
+  if (batched) {
+    if ((batchRank >= 1 && batchRank == lead) ||
+        (isLhs && rank == 2 && lead == 0))
+      return shape;
+    return op.emitOpError("the event batch dimension of the ")
+           << (isLhs ? "left" : "right") << " operand would be contracted "
+           << "or moved";
+  }
+  if (batchRank >= 1 && batchRank == lead) {
+    if (shape.front() != 1)
+      return op.emitOpError("an operand without the event batch has a "
+                            "leading dimension of ")
+             << shape.front() << " that lines up with it; it must be 1";
+    shape.erase(shape.begin());
+  }
+  return shape;
+}
+
+/// fx.matmul: matmul() over the batch of matrix products of one event. The
+/// accumulator is the op's result type (TRN, WRAP, the products'
+/// fractional bits): each product is cast into it, which only wraps, and
+/// the sum wraps modulo 2^W as fx.matmul's does, in any order.
+LogicalResult emitMatMul(Operation *operation, HlsEmission &emission) {
+  auto op = llvm::cast<fx::MatMulOp>(operation);
+  FixedType acc = fx::elementTypeOf(op.getOutput());
+  // ariadne::fixed holds 64 bits: the sum of two accumulators one more.
+  if (acc.getWidth() > 63)
+    return op.emitOpError("accumulator ")
+           << acc << " is " << acc.getWidth()
+           << " bits wide; the hls target sums in at most 63 (its C "
+              "simulation's types hold 64): narrow the operands, or name a "
+              "narrower (wrapping) accumulator in the config";
+  int64_t lead = std::max(std::max<int64_t>(rankOf(op.getLhs()), 2) - 2,
+                          std::max<int64_t>(rankOf(op.getRhs()), 2) - 2);
+  auto lhsShape = matmulShape(op, op.getLhs(), lead, /*isLhs=*/true);
+  auto rhsShape = matmulShape(op, op.getRhs(), lead, /*isLhs=*/false);
+  if (failed(lhsShape) || failed(rhsShape))
+    return failure();
+  bool batched = false;
+  SmallVector<int64_t> outShape = eventShapeOf(op.getOutput(), batched);
+  // A vector is a row on the left, a column on the right.
+  SmallVector<int64_t> a = *lhsShape, b = *rhsShape;
+  if (a.empty() || b.empty())
+    return op.emitOpError("contracts over the event batch dimension");
+  bool vectorA = a.size() == 1, vectorB = b.size() == 1;
+  if (vectorA)
+    a.insert(a.begin(), 1);
+  if (vectorB)
+    b.push_back(1);
+  int64_t m = a[a.size() - 2], k = a.back(), n = b.back();
+  ArrayRef<int64_t> batchA = ArrayRef<int64_t>(a).drop_back(2);
+  ArrayRef<int64_t> batchB = ArrayRef<int64_t>(b).drop_back(2);
+  auto batchShape = broadcastShapes(batchA, batchB);
+  SmallVector<int64_t> expected;
+  if (succeeded(batchShape))
+    expected = *batchShape;
+  if (!vectorA)
+    expected.push_back(m);
+  if (!vectorB)
+    expected.push_back(n);
+  if (failed(batchShape) || b[b.size() - 2] != k || expected != outShape)
+    return op.emitOpError("one event's product ")
+           << shapeText(*lhsShape) << " x " << shapeText(*rhsShape)
+           << " does not give the event result " << shapeText(outShape);
+  // The first element of each operand's matrix in each product: broadcast
+  // batch strides, in matrices.
+  auto stridesA = broadcastStrides(batchA, *batchShape);
+  auto stridesB = broadcastStrides(batchB, *batchShape);
+  for (int64_t &s : *stridesA)
+    s *= m * k;
+  for (int64_t &s : *stridesB)
+    s *= k * n;
+  int64_t matrices = product(*batchShape);
+
+  std::string id = emission.identifier(op);
+  HlsLayerSettings settings = emission.settingsOf(op, "matmul");
+  std::string detail = std::to_string(m) + "x" + std::to_string(k) + " * " +
+                       std::to_string(k) + "x" + std::to_string(n);
+  if (matrices != 1)
+    detail = std::to_string(matrices) + " x " + detail;
+  raw_ostream &params = emission.parameters();
+  params << "// " << emission.layerName(op) << ": fx.matmul "
+         << shapeText(*lhsShape) << " x " << shapeText(*rhsShape) << " -> "
+         << shapeText(outShape) << "\n";
+  std::string accType = declareResult(emission, op, id);
+  params << "struct " << id << "_config : ariadne::hls::matmul_config {\n"
+         << "  static const unsigned batch = " << matrices << ";\n"
+         << "  static const unsigned m = " << m << ";\n"
+         << "  static const unsigned k = " << k << ";\n"
+         << "  static const unsigned n = " << n << ";\n"
+         << "  static const unsigned n_lhs = "
+         << emission.eventSize(op.getLhs()) << ";\n"
+         << "  static const unsigned n_rhs = "
+         << emission.eventSize(op.getRhs()) << ";\n"
+         << "  static const unsigned reuse_factor = " << settings.reuseFactor
+         << ";\n"
+         << "  static const bool resource = "
+         << (settings.resource ? "true" : "false") << ";\n";
+  writeOffsetFunctions(params, *batchShape, {*stridesA, *stridesB},
+                       {"lhs_offset", "rhs_offset"});
+  params << "};\n\n";
+  emission.body() << "  // " << emission.layerName(op)
+                  << "\n  ariadne::hls::matmul<"
+                  << operandType(emission, op.getLhs()) << ", "
+                  << operandType(emission, op.getRhs()) << ", " << accType
+                  << ", " << id << "_config>(" << emission.arrayOf(op.getLhs())
+                  << ", " << emission.arrayOf(op.getRhs()) << ", " << id
+                  << "_out);\n";
+
+  HlsLayerEstimate e;
+  e.name = emission.layerName(op);
+  e.op = "fx.matmul";
+  e.detail = detail;
+  // Every product has two variable operands: none is removed.
+  e.reuseFactor = settings.resource ? settings.reuseFactor : 1;
+  e.multipliers = llvm::divideCeil(matrices * m * n * k, e.reuseFactor);
+  e.dsp =
+      e.multipliers * dspPerProduct(fx::elementTypeOf(op.getLhs()).getWidth(),
+                                    fx::elementTypeOf(op.getRhs()).getWidth());
+  e.latency = 1 + adderCycles(emission, adderLevels(k)) + (e.reuseFactor - 1);
+  emission.addEstimate(e);
+  return success();
+}
+
 /// A reshape keeps C order: its result is its input's array.
 LogicalResult emitReshape(Operation *op, HlsEmission &emission) {
   emission.bindArray(op->getResult(0), emission.arrayOf(op->getOperand(0)),
@@ -549,6 +889,10 @@ void populateHlsPatterns(HlsPatterns &patterns) {
   patterns.add<fx::ScaleOp>(emitScale);
   patterns.add<fx::TableOp>(emitTable);
   patterns.add<fx::SoftmaxOp>(emitSoftmax);
+  patterns.add<fx::AddOp>(emitAdd);
+  patterns.add<fx::SubOp>(emitSub);
+  patterns.add<fx::MulOp>(emitMul);
+  patterns.add<fx::MatMulOp>(emitMatMul);
   patterns.add<nn::ReshapeOp>(emitReshape);
   patterns.add<nn::TransposeOp, nn::SliceOp, nn::ConcatOp>(emitGather);
 }

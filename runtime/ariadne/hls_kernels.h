@@ -14,14 +14,17 @@
 // it directly, after hls_types.h.
 //
 // Kernels with a CONFIG_T take a struct that derives from dense_config,
-// table_config or softmax_config and overrides what differs; table and
-// softmax configs also name the index types of their lookups (see table()).
+// table_config, softmax_config, binary_config or matmul_config and
+// overrides what differs; table and softmax configs also name the index
+// types of their lookups (see table()), binary and matmul configs the
+// places of their operands (static functions of constant arguments once
+// the loops are unrolled).
 //
 // Pragmas: each kernel is inlined into its caller with its loops fully
 // unrolled, for the latency strategy, where the generated top function
-// carries `#pragma HLS PIPELINE II=1`. A dense layer with
-// CONFIG_T::resource is a function of its own instead (INLINE off),
-// pipelined with II = reuse_factor and limited to ceil(n_in * n_out /
+// carries `#pragma HLS PIPELINE II=1`. A dense layer, a mul() or a matmul()
+// with CONFIG_T::resource is a function of its own instead (INLINE off),
+// pipelined with II = reuse_factor and limited to ceil(products /
 // reuse_factor) multipliers; the top function's II must then be at least
 // the largest reuse factor.
 //
@@ -50,8 +53,9 @@ namespace hls {
 
 /// dense(): a fully connected layer.
 struct dense_config {
-  /// K inputs and N outputs.
-  static const unsigned n_in = 1, n_out = 1;
+  /// K inputs and N outputs, of each of n_rows rows (the input holds
+  /// n_rows * n_in values, row after row; every row uses the same weights).
+  static const unsigned n_in = 1, n_out = 1, n_rows = 1;
   /// Resource strategy: each multiplier serves reuse_factor products.
   static const unsigned reuse_factor = 1;
   /// false: the latency strategy (fully unrolled, inlined); true: the
@@ -96,6 +100,39 @@ struct softmax_config {
   static const unsigned exp_size = 1, inv_size = 1;
 };
 
+/// add(), sub() and mul(): an element-wise op of two operands broadcast
+/// (numpy's rule) to the result. Result element i reads the left operand's
+/// element lhs_index(i) and the right operand's rhs_index(i); a generated
+/// config overrides both with the broadcast strides (0 along a broadcast
+/// dimension), which fold into constants once the loop is unrolled.
+struct binary_config {
+  /// Elements of the result and of the two operands.
+  static const unsigned n = 1, n_lhs = 1, n_rhs = 1;
+  /// mul() only, as dense_config: the resource strategy shares
+  /// ceil(n / reuse_factor) multipliers over an II of reuse_factor.
+  static const unsigned reuse_factor = 1;
+  static const bool resource = false;
+  static unsigned lhs_index(unsigned i) { return i; }
+  static unsigned rhs_index(unsigned i) { return i; }
+};
+
+/// matmul(): `batch` matrix products of an m x k left and a k x n right
+/// matrix, each stored row after row. Product t reads the left matrix from
+/// element lhs_offset(t) and the right one from rhs_offset(t) (batch
+/// dimensions broadcast: a generated config overrides both), and writes
+/// the result's elements t * m * n to (t + 1) * m * n - 1.
+struct matmul_config {
+  static const unsigned batch = 1, m = 1, k = 1, n = 1;
+  /// Elements of the two operands.
+  static const unsigned n_lhs = 1, n_rhs = 1;
+  /// As dense_config: the resource strategy shares ceil(batch * m * n * k /
+  /// reuse_factor) multipliers over an II of reuse_factor.
+  static const unsigned reuse_factor = 1;
+  static const bool resource = false;
+  static unsigned lhs_offset(unsigned) { return 0; }
+  static unsigned rhs_offset(unsigned) { return 0; }
+};
+
 namespace detail {
 
 /// The number of significant bits of v.
@@ -111,11 +148,15 @@ constexpr double power_of_two(int e) {
                         power_of_two(e / 2);
 }
 
-/// The number of multipliers of a resource-strategy dense layer.
+/// The number of multipliers of a resource-strategy dense layer, and the
+/// words its weights are reshaped into (one per multiplier, at most one per
+/// weight: the rows share the weights).
 template <class CONFIG_T> struct dense_shape {
-  static const unsigned products = CONFIG_T::n_in * CONFIG_T::n_out;
+  static const unsigned weights = CONFIG_T::n_in * CONFIG_T::n_out;
+  static const unsigned products = CONFIG_T::n_rows * weights;
   static const unsigned multipliers =
       (products + CONFIG_T::reuse_factor - 1) / CONFIG_T::reuse_factor;
+  static const unsigned words = multipliers < weights ? multipliers : weights;
 };
 
 /// The bin of the difference d from a table's lower end: min(floor(d / bin
@@ -138,26 +179,32 @@ unsigned bin_index(const diff_t &d, unsigned size) {
   return k < size - 1 ? k : size - 1;
 }
 
-/// out[n] = bias[n] + sum_k in[k] * weights[n * n_in + k] in acc_t. Each
-/// product is cast into acc_t before it is added: acc_t has the products'
-/// fractional bits, so the cast only wraps, which the modular sum cannot
-/// tell from a wrap at the end.
+/// out[r][n] = bias[n] + sum_k in[r][k] * weights[n * n_in + k] in acc_t,
+/// for each row r. Each product is cast into acc_t before it is added:
+/// acc_t has the products' fractional bits, so the cast only wraps, which
+/// the modular sum cannot tell from a wrap at the end.
 template <class in_t, class weight_t, class bias_t, class acc_t,
           class CONFIG_T>
-void dense_sums(const in_t in[CONFIG_T::n_in], acc_t out[CONFIG_T::n_out],
+void dense_sums(const in_t in[CONFIG_T::n_rows * CONFIG_T::n_in],
+                acc_t out[CONFIG_T::n_rows * CONFIG_T::n_out],
                 const weight_t weights[CONFIG_T::n_out * CONFIG_T::n_in],
                 const bias_t biases[CONFIG_T::n_out]) {
 #pragma HLS INLINE
-Outputs:
-  for (unsigned n = 0; n < CONFIG_T::n_out; ++n) {
+Rows:
+  for (unsigned r = 0; r < CONFIG_T::n_rows; ++r) {
 #pragma HLS UNROLL
-    acc_t sum = CONFIG_T::has_bias ? acc_t(biases[n]) : acc_t(0);
-  Products:
-    for (unsigned k = 0; k < CONFIG_T::n_in; ++k) {
+  Outputs:
+    for (unsigned n = 0; n < CONFIG_T::n_out; ++n) {
 #pragma HLS UNROLL
-      sum += acc_t(in[k] * weights[n * CONFIG_T::n_in + k]);
+      acc_t sum = CONFIG_T::has_bias ? acc_t(biases[n]) : acc_t(0);
+    Products:
+      for (unsigned k = 0; k < CONFIG_T::n_in; ++k) {
+#pragma HLS UNROLL
+        sum += acc_t(in[r * CONFIG_T::n_in + k] *
+                     weights[n * CONFIG_T::n_in + k]);
+      }
+      out[r * CONFIG_T::n_out + n] = sum;
     }
-    out[n] = sum;
   }
 }
 
@@ -165,7 +212,8 @@ Outputs:
 /// constant weight, its own logic), all in the caller's pipeline.
 template <class in_t, class weight_t, class bias_t, class acc_t,
           class CONFIG_T>
-void dense_latency(const in_t in[CONFIG_T::n_in], acc_t out[CONFIG_T::n_out],
+void dense_latency(const in_t in[CONFIG_T::n_rows * CONFIG_T::n_in],
+                   acc_t out[CONFIG_T::n_rows * CONFIG_T::n_out],
                    const weight_t weights[CONFIG_T::n_out * CONFIG_T::n_in],
                    const bias_t biases[CONFIG_T::n_out]) {
 #pragma HLS INLINE
@@ -175,23 +223,133 @@ void dense_latency(const in_t in[CONFIG_T::n_in], acc_t out[CONFIG_T::n_out],
                                                       biases);
 }
 
-/// The resource strategy: the products share ceil(n_in * n_out /
+/// The resource strategy: the products share ceil(n_rows * n_in * n_out /
 /// reuse_factor) multipliers over an initiation interval of reuse_factor
-/// cycles; the weights are reshaped into words of as many values.
+/// cycles; the weights are reshaped into as many words (at most one per
+/// weight).
 template <class in_t, class weight_t, class bias_t, class acc_t,
           class CONFIG_T>
-void dense_resource(const in_t in[CONFIG_T::n_in], acc_t out[CONFIG_T::n_out],
+void dense_resource(const in_t in[CONFIG_T::n_rows * CONFIG_T::n_in],
+                    acc_t out[CONFIG_T::n_rows * CONFIG_T::n_out],
                     const weight_t weights[CONFIG_T::n_out * CONFIG_T::n_in],
                     const bias_t biases[CONFIG_T::n_out]) {
 #pragma HLS INLINE off
   const unsigned multipliers = dense_shape<CONFIG_T>::multipliers;
+  const unsigned words = dense_shape<CONFIG_T>::words;
   (void)multipliers;
+  (void)words;
 #pragma HLS PIPELINE II=CONFIG_T::reuse_factor
 #pragma HLS ALLOCATION operation instances=mul limit=multipliers
-#pragma HLS ARRAY_RESHAPE variable=weights type=block factor=multipliers
+#pragma HLS ARRAY_RESHAPE variable=weights type=block factor=words
 #pragma HLS ARRAY_PARTITION variable=biases type=complete
   dense_sums<in_t, weight_t, bias_t, acc_t, CONFIG_T>(in, out, weights,
                                                       biases);
+}
+
+/// The exact a + b, a - b and a * b of one pair of elements: ap_fixed's
+/// result types, which add(), sub() and mul() require out_t to be, so the
+/// conversion keeps every bit.
+struct add_op {
+  template <class out_t, class lhs_t, class rhs_t>
+  static out_t apply(const lhs_t &a, const rhs_t &b) {
+#pragma HLS INLINE
+    return out_t(a + b);
+  }
+};
+struct sub_op {
+  template <class out_t, class lhs_t, class rhs_t>
+  static out_t apply(const lhs_t &a, const rhs_t &b) {
+#pragma HLS INLINE
+    return out_t(a - b);
+  }
+};
+struct mul_op {
+  template <class out_t, class lhs_t, class rhs_t>
+  static out_t apply(const lhs_t &a, const rhs_t &b) {
+#pragma HLS INLINE
+    return out_t(a * b);
+  }
+};
+
+/// out[i] = a[lhs_index(i)] op b[rhs_index(i)], every element at once.
+template <class OP_T, class lhs_t, class rhs_t, class out_t, class CONFIG_T>
+void binary_elements(const lhs_t a[CONFIG_T::n_lhs],
+                     const rhs_t b[CONFIG_T::n_rhs], out_t out[CONFIG_T::n]) {
+#pragma HLS INLINE
+Elements:
+  for (unsigned i = 0; i < CONFIG_T::n; ++i) {
+#pragma HLS UNROLL
+    out[i] = OP_T::template apply<out_t>(a[CONFIG_T::lhs_index(i)],
+                                         b[CONFIG_T::rhs_index(i)]);
+  }
+}
+
+/// mul() with the resource strategy: ceil(n / reuse_factor) multipliers
+/// over an initiation interval of reuse_factor cycles.
+template <class lhs_t, class rhs_t, class out_t, class CONFIG_T>
+void mul_resource(const lhs_t a[CONFIG_T::n_lhs],
+                  const rhs_t b[CONFIG_T::n_rhs], out_t out[CONFIG_T::n]) {
+#pragma HLS INLINE off
+  const unsigned multipliers =
+      (CONFIG_T::n + CONFIG_T::reuse_factor - 1) / CONFIG_T::reuse_factor;
+  (void)multipliers;
+#pragma HLS PIPELINE II=CONFIG_T::reuse_factor
+#pragma HLS ALLOCATION operation instances=mul limit=multipliers
+  binary_elements<mul_op, lhs_t, rhs_t, out_t, CONFIG_T>(a, b, out);
+}
+
+/// The products of matmul(): out[t][i][j] = sum_p a[t][i][p] * b[t][p][j]
+/// in acc_t. As in dense_sums(), each exact product is cast into acc_t: it
+/// has the products' fractional bits, so the cast only keeps the low W
+/// bits (WRAP). `sum += x` is, in ap_fixed as in ariadne::fixed, the exact
+/// W + 1-bit sum assigned back into acc_t, again its low W bits: every
+/// step is exact modulo 2^W, so the result is the exact sum modulo 2^W
+/// whatever the order of the additions (fx.matmul's rule, dotBits), and
+/// no intermediate exceeds W + 1 bits.
+template <class lhs_t, class rhs_t, class acc_t, class CONFIG_T>
+void matmul_sums(const lhs_t a[CONFIG_T::n_lhs], const rhs_t b[CONFIG_T::n_rhs],
+                 acc_t out[CONFIG_T::batch * CONFIG_T::m * CONFIG_T::n]) {
+#pragma HLS INLINE
+Matrices:
+  for (unsigned t = 0; t < CONFIG_T::batch; ++t) {
+#pragma HLS UNROLL
+    const unsigned lhs = CONFIG_T::lhs_offset(t);
+    const unsigned rhs = CONFIG_T::rhs_offset(t);
+  Rows:
+    for (unsigned i = 0; i < CONFIG_T::m; ++i) {
+#pragma HLS UNROLL
+    Columns:
+      for (unsigned j = 0; j < CONFIG_T::n; ++j) {
+#pragma HLS UNROLL
+        acc_t sum(0);
+      Products:
+        for (unsigned p = 0; p < CONFIG_T::k; ++p) {
+#pragma HLS UNROLL
+          sum += acc_t(a[lhs + i * CONFIG_T::k + p] *
+                       b[rhs + p * CONFIG_T::n + j]);
+        }
+        out[(t * CONFIG_T::m + i) * CONFIG_T::n + j] = sum;
+      }
+    }
+  }
+}
+
+/// matmul() with the resource strategy: ceil(batch * m * n * k /
+/// reuse_factor) multipliers over an initiation interval of reuse_factor
+/// cycles.
+template <class lhs_t, class rhs_t, class acc_t, class CONFIG_T>
+void matmul_resource(const lhs_t a[CONFIG_T::n_lhs],
+                     const rhs_t b[CONFIG_T::n_rhs],
+                     acc_t out[CONFIG_T::batch * CONFIG_T::m * CONFIG_T::n]) {
+#pragma HLS INLINE off
+  const unsigned multipliers =
+      (CONFIG_T::batch * CONFIG_T::m * CONFIG_T::n * CONFIG_T::k +
+       CONFIG_T::reuse_factor - 1) /
+      CONFIG_T::reuse_factor;
+  (void)multipliers;
+#pragma HLS PIPELINE II=CONFIG_T::reuse_factor
+#pragma HLS ALLOCATION operation instances=mul limit=multipliers
+  matmul_sums<lhs_t, rhs_t, acc_t, CONFIG_T>(a, b, out);
 }
 
 } // namespace detail
@@ -200,14 +358,16 @@ void dense_resource(const in_t in[CONFIG_T::n_in], acc_t out[CONFIG_T::n_out],
 // Layers
 //===----------------------------------------------------------------------===//
 
-/// fx.dense: out[n] = bias[n] + sum_k in[k] * weights[n * n_in + k], exact
-/// and kept modulo 2^W of acc_t (which must be TRN and WRAP, with the
-/// products' fractional bits; the bias type has no more). `biases` is not
-/// read when !has_bias (any array will do). With ariadne::fixed, in_t and
-/// weight_t together and acc_t alone have at most 64 and 63 bits.
+/// fx.dense: out[n] = bias[n] + sum_k in[k] * weights[n * n_in + k] for
+/// each of the n_rows rows, exact and kept modulo 2^W of acc_t (which must
+/// be TRN and WRAP, with the products' fractional bits; the bias type has
+/// no more). `biases` is not read when !has_bias (any array will do). With
+/// ariadne::fixed, in_t and weight_t together and acc_t alone have at most
+/// 64 and 63 bits.
 template <class in_t, class weight_t, class bias_t, class acc_t,
           class CONFIG_T>
-void dense(const in_t in[CONFIG_T::n_in], acc_t out[CONFIG_T::n_out],
+void dense(const in_t in[CONFIG_T::n_rows * CONFIG_T::n_in],
+           acc_t out[CONFIG_T::n_rows * CONFIG_T::n_out],
            const weight_t weights[CONFIG_T::n_out * CONFIG_T::n_in],
            const bias_t biases[CONFIG_T::n_out]) {
 #pragma HLS INLINE
@@ -377,6 +537,77 @@ Rows:
       out[base + j] = out_t(e[j] * reciprocal);
     }
   }
+}
+
+/// fx.add: out[i] = a[lhs_index(i)] + b[rhs_index(i)], exact. out_t must
+/// be ap_fixed's type of a + b: the finer fraction of the two, one integer
+/// bit more than the wider operand (one more again where a signed operand
+/// meets an unsigned one), TRN and WRAP. With ariadne::fixed, out_t has at
+/// most 64 bits.
+template <class lhs_t, class rhs_t, class out_t, class CONFIG_T>
+void add(const lhs_t a[CONFIG_T::n_lhs], const rhs_t b[CONFIG_T::n_rhs],
+         out_t out[CONFIG_T::n]) {
+#pragma HLS INLINE
+  typedef decltype(lhs_t() + rhs_t()) exact_t;
+  static_assert(out_t::width == exact_t::width &&
+                    out_t::iwidth == exact_t::iwidth,
+                "out_t is the exact type of a + b");
+  detail::binary_elements<detail::add_op, lhs_t, rhs_t, out_t, CONFIG_T>(
+      a, b, out);
+}
+
+/// fx.sub: out[i] = a[lhs_index(i)] - b[rhs_index(i)], exact, in ap_fixed's
+/// type of a - b (as add(), always signed).
+template <class lhs_t, class rhs_t, class out_t, class CONFIG_T>
+void sub(const lhs_t a[CONFIG_T::n_lhs], const rhs_t b[CONFIG_T::n_rhs],
+         out_t out[CONFIG_T::n]) {
+#pragma HLS INLINE
+  typedef decltype(lhs_t() - rhs_t()) exact_t;
+  static_assert(out_t::width == exact_t::width &&
+                    out_t::iwidth == exact_t::iwidth,
+                "out_t is the exact type of a - b");
+  detail::binary_elements<detail::sub_op, lhs_t, rhs_t, out_t, CONFIG_T>(
+      a, b, out);
+}
+
+/// fx.mul: out[i] = a[lhs_index(i)] * b[rhs_index(i)], exact, in ap_fixed's
+/// type of a * b (the widths and the integer bits added). With
+/// CONFIG_T::resource, the products share ceil(n / reuse_factor)
+/// multipliers. With ariadne::fixed, out_t has at most 64 bits.
+template <class lhs_t, class rhs_t, class out_t, class CONFIG_T>
+void mul(const lhs_t a[CONFIG_T::n_lhs], const rhs_t b[CONFIG_T::n_rhs],
+         out_t out[CONFIG_T::n]) {
+#pragma HLS INLINE
+  typedef decltype(lhs_t() * rhs_t()) exact_t;
+  static_assert(out_t::width == exact_t::width &&
+                    out_t::iwidth == exact_t::iwidth,
+                "out_t is the exact type of a * b");
+  static_assert(CONFIG_T::reuse_factor >= 1, "reuse_factor is at least 1");
+  if (CONFIG_T::resource)
+    detail::mul_resource<lhs_t, rhs_t, out_t, CONFIG_T>(a, b, out);
+  else
+    detail::binary_elements<detail::mul_op, lhs_t, rhs_t, out_t, CONFIG_T>(
+        a, b, out);
+}
+
+/// fx.matmul: out[t][i][j] = sum_p a[t][i][p] * b[t][p][j], each product
+/// exact and the sum kept modulo 2^W of acc_t, which must be TRN and WRAP
+/// with the products' fractional bits (an accumulator that cannot
+/// overflow, or a narrower one that wraps on purpose). With
+/// ariadne::fixed, lhs_t and rhs_t together have at most 64 bits and acc_t
+/// at most 63.
+template <class lhs_t, class rhs_t, class acc_t, class CONFIG_T>
+void matmul(const lhs_t a[CONFIG_T::n_lhs], const rhs_t b[CONFIG_T::n_rhs],
+            acc_t out[CONFIG_T::batch * CONFIG_T::m * CONFIG_T::n]) {
+#pragma HLS INLINE
+  static_assert(CONFIG_T::reuse_factor >= 1, "reuse_factor is at least 1");
+  static_assert(acc_t::width - acc_t::iwidth ==
+                    lhs_t::width - lhs_t::iwidth + rhs_t::width - rhs_t::iwidth,
+                "the accumulator holds the products' fractional bits");
+  if (CONFIG_T::resource)
+    detail::matmul_resource<lhs_t, rhs_t, acc_t, CONFIG_T>(a, b, out);
+  else
+    detail::matmul_sums<lhs_t, rhs_t, acc_t, CONFIG_T>(a, b, out);
 }
 
 } // namespace hls
