@@ -202,11 +202,11 @@ llvm::json::Value reportJson(const VerilogReport &report,
                                     {"adders", report.adders},
                                     {"rom_bits", report.romBits}}},
       {"pipeline_model",
-       "a register stage at the output of every dense layer (plus one "
-       "after every N adder levels with pipeline = N), table, leaky ReLU "
-       "and scale; five in a softmax (maximum, exp ROM, sum, reciprocal "
-       "ROM, product); casts, ReLU, clamps and data movement are logic "
-       "before the next register"},
+       "a register stage at the output of every dense layer and matmul "
+       "(plus one after every N adder levels with pipeline = N), add, sub, "
+       "mul, table, leaky ReLU and scale; five in a softmax (maximum, exp "
+       "ROM, sum, reciprocal ROM, product); casts, ReLU, clamps and data "
+       "movement are logic before the next register"},
   };
 }
 

@@ -38,12 +38,20 @@ enum class VerilogMultiplier {
   ShiftAdd,
 };
 
+/// The most products one layer may compute per event unless the config's
+/// `max_products` says otherwise: at one event per clock every product is
+/// a multiplier of its own.
+constexpr int64_t kVerilogMaxProducts = 4096;
+
 /// How one layer is built.
 struct VerilogLayerSettings {
   /// 0: one register stage at the layer's output (the default); N > 0:
   /// besides, a register stage after every N adder levels.
   int64_t pipelineLevels = 0;
   VerilogMultiplier multiplier = VerilogMultiplier::Dsp;
+  /// The most products per event: a dense layer's nonzero weights times
+  /// its rows, a matmul's m * k * n times its batch, a mul's elements.
+  int64_t maxProducts = kVerilogMaxProducts;
 };
 
 struct VerilogOptions {

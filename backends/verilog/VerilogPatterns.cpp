@@ -2,11 +2,14 @@
 //
 // Each pattern turns the element signals of its operands into those of its
 // result: dense layers into constant multiplications and adder trees,
+// sums, differences and products of two activations (fx.add, fx.sub,
+// fx.mul, fx.matmul) into adders and multipliers of the operands' signals,
 // tables into ROM modules, casts into rounding and overflow logic, data
 // movement into wiring. Arithmetic is on signed wires wide enough for the
 // exact value; an accumulator narrower than the exact sum is computed
-// modulo 2^W, which is what fx.dense's WRAP means whatever the order of
-// the additions.
+// modulo 2^W, which is what fx.dense's and fx.matmul's WRAP means whatever
+// the order of the additions. A layer computes at most `max_products`
+// products per event: at one event per clock each is a multiplier.
 //
 //===----------------------------------------------------------------------===//
 #include "backends/verilog/VerilogArithmetic.h"
@@ -16,12 +19,15 @@
 #include "passes/FX/FXOps.h"
 #include "passes/FX/Precision.h"
 #include "passes/NN/NNOps.h"
+#include "passes/Support/Broadcast.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/MathExtras.h"
 
 #include <algorithm>
+#include <array>
+#include <tuple>
 
 using namespace mlir;
 using ariadne::fx::FixedType;
@@ -45,18 +51,110 @@ std::vector<Signal> aligned(VerilogEmission &emission,
   return result;
 }
 
+/// A located error when `products`, the products `op` computes per event
+/// (`how`: where the count comes from), exceed the layer's
+/// `max_products`.
+LogicalResult checkProducts(Operation *op, VerilogEmission &emission,
+                            const VerilogLayerSettings &settings,
+                            Int128 products, const std::string &how) {
+  if (products <= settings.maxProducts)
+    return success();
+  return op->emitOpError() << "layer '" << emission.layerName(op)
+                           << "' computes " << decimal(products)
+                           << " products per event (" << how
+                           << "), over its verilog limit max_products = "
+                           << settings.maxProducts
+                           << ": at one event per clock each product is a "
+                              "multiplier of its own; make the layer smaller "
+                              "or raise max_products ([verilog], [type.T] or "
+                              "[layer.\"N\"])";
+}
+
+/// A product (Verilog `expr`, of range [low, high], valid at `stage`) as a
+/// term of a sum kept modulo 2^modulus: a wire as wide as the exact
+/// product, or, where that is `modulus` bits or more, its low `modulus`
+/// bits, which are all a wrapping sum needs.
+Term productTerm(VerilogEmission &emission, const std::string &expr, Int128 low,
+                 Int128 high, int modulus, int64_t stage,
+                 const std::string &base) {
+  bool modular =
+      beyondLimit(low) || beyondLimit(high) || signedBits(low, high) >= modulus;
+  Term t;
+  t.modular = modular;
+  t.signal = emission.wire(base, modular ? modulus : signedBits(low, high),
+                           expr, stage, low, high);
+  if (modular) {
+    t.signal.low = -(Int128(1) << (modulus - 1));
+    t.signal.high = (Int128(1) << (modulus - 1)) - 1;
+  }
+  return t;
+}
+
+/// The range of x * y.
+std::pair<Int128, Int128> productRange(const Signal &x, const Signal &y) {
+  Int128 corners[] = {x.low * y.low, x.low * y.high, x.high * y.low,
+                      x.high * y.high};
+  return {*std::min_element(std::begin(corners), std::end(corners)),
+          *std::max_element(std::begin(corners), std::end(corners))};
+}
+
+/// The sum of `terms` (products valid at `inStage`) in the accumulator type
+/// `acc`: its low W bits, which are the exact sum where it fits and the
+/// sum modulo 2^W (TRN/WRAP) otherwise, in a register. Counts the adders
+/// and the deepest tree's register stages into `report` and `treeStages`.
+Signal accumulate(VerilogEmission &emission, std::vector<Term> terms,
+                  FixedType acc, int64_t pipelineLevels, int64_t inStage,
+                  const std::string &base, VerilogLayerReport &report,
+                  int64_t &treeStages) {
+  int modulus = int(acc.getWidth());
+  int64_t adders = 0, stages = 0;
+  Term sum = adderTree(emission, std::move(terms), modulus, pipelineLevels,
+                       base, adders, stages);
+  report.adders += adders;
+  treeStages = std::max(treeStages, stages);
+  Signal root = sum.signal;
+  int64_t stage = root.constant ? inStage + stages : root.stage;
+  if (sum.negative) {
+    root =
+        emission.wire(base + "_neg",
+                      sum.modular ? modulus : signedBits(-root.high, -root.low),
+                      "-" + root.name, stage, -root.high, -root.low);
+    ++report.adders;
+  }
+  // The low W bits of the sum are the accumulator's raw value.
+  Signal low = emission.wire(base + "_acc", modulus, root.name, stage, root.low,
+                             root.high);
+  auto [accLow, accHigh] = rangeOf(acc);
+  Int128 outLow = accLow, outHigh = accHigh;
+  if (!sum.modular && root.low >= accLow && root.high <= accHigh) {
+    outLow = root.low;
+    outHigh = root.high;
+  }
+  return emission.reg(base + "_r", internalWidth(acc), fromRaw(low.name, acc),
+                      stage, outLow, outHigh);
+}
+
 LogicalResult emitDense(Operation *operation, VerilogEmission &emission) {
   auto op = llvm::cast<fx::DenseOp>(operation);
   int64_t n = op.getOutFeatures(), k = op.getInFeatures();
   std::vector<Signal> in = aligned(emission, emission.signalsOf(op.getInput()));
-  if (int64_t(in.size()) != k)
-    return op.emitOpError("has several rows per event; the verilog target "
-                          "supports dense layers on vectors");
+  if (k <= 0 || int64_t(in.size()) % k != 0)
+    return op.emitOpError("has ")
+           << in.size() << " input elements per event, not rows of " << k;
+  // Several rows per event (a dense layer on a matrix) are independent
+  // rows of the same layer.
+  int64_t rows = int64_t(in.size()) / k;
   std::string id = emission.identifier(op);
   VerilogLayerSettings settings = emission.settingsOf(op, "dense");
   FixedType acc = fx::elementTypeOf(op.getOutput());
   int modulus = int(acc.getWidth());
   SmallVector<int64_t> weights = fx::rawValuesOf(op.getWeight());
+  int64_t nonzero = llvm::count_if(weights, [](int64_t w) { return w != 0; });
+  if (failed(checkProducts(
+          op, emission, settings, Int128(nonzero) * rows,
+          std::to_string(nonzero) + " nonzero weights" +
+              (rows > 1 ? " x " + std::to_string(rows) + " rows" : ""))))
+    return failure();
   SmallVector<int64_t> bias;
   int64_t biasShift = 0;
   if (op.getBiasAttr()) {
@@ -65,109 +163,419 @@ LogicalResult emitDense(Operation *operation, VerilogEmission &emission) {
   }
   int64_t inStage = VerilogEmission::latestStage(in);
   emission.body() << "\n  // " << emission.layerName(op) << ": fx.dense " << k
-                  << " -> " << n << ", accumulator " << fx::formatPrecision(acc)
-                  << "\n";
+                  << " -> " << n
+                  << (rows > 1 ? " on " + std::to_string(rows) + " rows" : "")
+                  << ", accumulator " << fx::formatPrecision(acc) << "\n";
   VerilogLayerReport report;
   report.name = emission.layerName(op);
   report.op = "fx.dense";
-  report.detail = std::to_string(k) + " -> " + std::to_string(n) + ", weight " +
-                  fx::formatPrecision(op.getWeightType());
+  report.detail = std::to_string(k) + " -> " + std::to_string(n) +
+                  (rows > 1 ? " on " + std::to_string(rows) + " rows" : "") +
+                  ", weight " + fx::formatPrecision(op.getWeightType());
   report.multiplier =
       settings.multiplier == VerilogMultiplier::Dsp ? "dsp" : "shift_add";
   int64_t treeStages = 0;
   std::vector<Signal> out;
-  for (int64_t o = 0; o < n; ++o) {
-    std::string base = id + "_n" + std::to_string(o);
-    std::vector<Term> terms;
-    for (int64_t i = 0; i < k; ++i) {
-      Int128 w = weights[o * k + i];
-      if (w == 0)
-        continue;
-      const Signal &x = in[i];
-      auto digits = csdDigits(w);
-      if (settings.multiplier == VerilogMultiplier::Dsp && digits.size() > 1) {
-        auto [low, high] = productRange(x, w);
-        bool modular = beyondLimit(low) || beyondLimit(high) ||
-                       signedBits(low, high) >= modulus;
-        int width = modular ? modulus : signedBits(low, high);
-        Term t;
-        t.modular = modular;
-        t.signal =
-            emission.wire(base + "_m", width, x.name + " * " + literal(w),
-                          inStage, low, high);
-        if (modular) {
-          t.signal.low = -(Int128(1) << (modulus - 1));
-          t.signal.high = (Int128(1) << (modulus - 1)) - 1;
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t o = 0; o < n; ++o) {
+      std::string base = id + (rows > 1 ? "_r" + std::to_string(r) : "") +
+                         "_n" + std::to_string(o);
+      std::vector<Term> terms;
+      for (int64_t i = 0; i < k; ++i) {
+        Int128 w = weights[o * k + i];
+        if (w == 0)
+          continue;
+        const Signal &x = in[r * k + i];
+        auto digits = csdDigits(w);
+        if (settings.multiplier == VerilogMultiplier::Dsp &&
+            digits.size() > 1) {
+          auto [low, high] = productRange(x, w);
+          terms.push_back(productTerm(emission, x.name + " * " + literal(w),
+                                      low, high, modulus, inStage,
+                                      base + "_m"));
+          ++report.multipliers;
+          continue;
         }
-        terms.push_back(t);
-        ++report.multipliers;
-        continue;
-      }
-      // Shifts of the input, one per signed digit.
-      for (auto [shift, negative] : digits) {
-        Term t;
-        t.negative = negative;
-        t.signal = x;
-        if (shift > 0) {
-          t.signal.name = "(" + x.name + " <<< " + std::to_string(shift) + ")";
-          t.signal.width = x.width + shift;
-          Int128 scale = Int128(1) << std::min(shift, 100);
-          if (shift >= 100 || beyondLimit(x.low * scale) ||
-              beyondLimit(x.high * scale) || x.width + shift >= modulus) {
-            // Cut to the accumulator's width first.
-            t.signal = emission.wire(base + "_t", modulus, t.signal.name,
-                                     inStage, 0, 0);
-            t.signal.low = -(Int128(1) << (modulus - 1));
-            t.signal.high = (Int128(1) << (modulus - 1)) - 1;
-            t.modular = true;
-          } else {
-            t.signal.low = x.low * scale;
-            t.signal.high = x.high * scale;
+        // Shifts of the input, one per signed digit.
+        for (auto [shift, negative] : digits) {
+          Term t;
+          t.negative = negative;
+          t.signal = x;
+          if (shift > 0) {
+            t.signal.name =
+                "(" + x.name + " <<< " + std::to_string(shift) + ")";
+            t.signal.width = x.width + shift;
+            Int128 scale = Int128(1) << std::min(shift, 100);
+            if (shift >= 100 || beyondLimit(x.low * scale) ||
+                beyondLimit(x.high * scale) || x.width + shift >= modulus) {
+              // Cut to the accumulator's width first.
+              t.signal = emission.wire(base + "_t", modulus, t.signal.name,
+                                       inStage, 0, 0);
+              t.signal.low = -(Int128(1) << (modulus - 1));
+              t.signal.high = (Int128(1) << (modulus - 1)) - 1;
+              t.modular = true;
+            } else {
+              t.signal.low = x.low * scale;
+              t.signal.high = x.high * scale;
+            }
           }
+          terms.push_back(t);
         }
+      }
+      if (!bias.empty() && bias[o] != 0) {
+        Int128 b = Int128(bias[o]) * (Int128(1) << biasShift);
+        Term t;
+        if (beyondLimit(b) || signedBits(b, b) > modulus) {
+          // Only its low bits count.
+          Int128 mask = (Int128(1) << modulus) - 1;
+          b = b & mask;
+          if (b >= (Int128(1) << (modulus - 1)))
+            b -= Int128(1) << modulus;
+        }
+        t.signal = VerilogEmission::constant(b);
         terms.push_back(t);
       }
+      out.push_back(accumulate(emission, std::move(terms), acc,
+                               settings.pipelineLevels, inStage, base, report,
+                               treeStages));
     }
-    if (!bias.empty() && bias[o] != 0) {
-      Int128 b = Int128(bias[o]) * (Int128(1) << biasShift);
-      Term t;
-      if (beyondLimit(b) || signedBits(b, b) > modulus) {
-        // Only its low bits count.
-        Int128 mask = (Int128(1) << modulus) - 1;
-        b = b & mask;
-        if (b >= (Int128(1) << (modulus - 1)))
-          b -= Int128(1) << modulus;
-      }
-      t.signal = VerilogEmission::constant(b);
-      terms.push_back(t);
+  // Neurons with fewer levels wait for the others.
+  int64_t outStage = inStage + treeStages + 1;
+  for (Signal &s : out)
+    s = emission.at(s, outStage);
+  report.stages = outStage - inStage;
+  emission.addLayer(report);
+  emission.bind(op.getOutput(), std::move(out));
+  return success();
+}
+
+/// `shape` as text: 4x8.
+std::string shapeText(ArrayRef<int64_t> shape) {
+  if (shape.empty())
+    return "scalar";
+  std::string text;
+  for (auto [i, d] : llvm::enumerate(shape))
+    text += (i ? "x" : "") + std::to_string(d);
+  return text;
+}
+
+/// Element strides of a tensor of `shape` for the dimensions of `out`
+/// that it broadcasts to, right-aligned: 0 where it has size 1 or no
+/// dimension. Fails when a dimension neither matches nor is 1.
+FailureOr<SmallVector<int64_t>> broadcastStrides(ArrayRef<int64_t> shape,
+                                                 ArrayRef<int64_t> out) {
+  if (shape.size() > out.size())
+    return failure();
+  SmallVector<int64_t, 4> own = nn::stridesOf(shape);
+  size_t lead = out.size() - shape.size();
+  SmallVector<int64_t> strides(out.size(), 0);
+  for (size_t d = 0; d < shape.size(); ++d) {
+    if (shape[d] == out[lead + d] && shape[d] != 1)
+      strides[lead + d] = own[d];
+    else if (shape[d] != 1)
+      return failure();
+  }
+  return strides;
+}
+
+/// The flat offset, per `strides`, of every element of `shape` in C order.
+SmallVector<int64_t> offsetsOf(ArrayRef<int64_t> shape,
+                               ArrayRef<int64_t> strides) {
+  SmallVector<int64_t> offsets;
+  SmallVector<int64_t> index(shape.size(), 0);
+  int64_t total = 1;
+  for (int64_t d : shape)
+    total *= d;
+  for (int64_t flat = 0; flat < total; ++flat) {
+    int64_t rest = flat, offset = 0;
+    for (size_t d = shape.size(); d-- > 0;) {
+      offset += (rest % shape[d]) * strides[d];
+      rest /= shape[d];
     }
-    int64_t adders = 0, stages = 0;
-    Term sum = adderTree(emission, std::move(terms), modulus,
-                         settings.pipelineLevels, base, adders, stages);
-    report.adders += adders;
-    treeStages = std::max(treeStages, stages);
-    Signal root = sum.signal;
-    int64_t stage = root.constant ? inStage + stages : root.stage;
-    if (sum.negative) {
-      root = emission.wire(base + "_neg",
-                           sum.modular ? modulus
-                                       : signedBits(-root.high, -root.low),
-                           "-" + root.name, stage, -root.high, -root.low);
+    offsets.push_back(offset);
+  }
+  return offsets;
+}
+
+/// The event shape of `operand` of `op` as it lines up with the result's
+/// event: where the result has the event batch and the operand, of the
+/// same rank, has none, the operand's leading dimension (which must be 1)
+/// lines up with the batch and is dropped. An operand with the batch must
+/// have the result's rank so that the two batch dimensions line up.
+FailureOr<SmallVector<int64_t>> operandEventShape(Operation *op, Value operand,
+                                                  int64_t alignedRank,
+                                                  StringRef which) {
+  bool resultBatched = false, batched = false;
+  eventShapeOf(op->getResult(0), resultBatched);
+  SmallVector<int64_t> shape = eventShapeOf(operand, batched);
+  int64_t rank = llvm::cast<RankedTensorType>(operand.getType()).getRank();
+  if (!resultBatched)
+    return shape;
+  if (batched) {
+    if (rank != alignedRank)
+      return op->emitOpError() << "the event batch dimension of the " << which
+                               << " operand does not line up with the result's";
+    return shape;
+  }
+  if (rank == alignedRank) {
+    if (shape.front() != 1)
+      return op->emitOpError()
+             << "the " << which << " operand's leading dimension (size "
+             << shape.front() << ") lines up with the event batch; it must "
+             << "be 1";
+    shape.erase(shape.begin());
+  }
+  return shape;
+}
+
+/// fx.add, fx.sub, fx.mul: for each element of one event of the result,
+/// the two operand elements broadcast to it, combined exactly on raw
+/// integers (fixed_bits.h arithBits) and registered:
+///   add/sub: a * 2^(F - frac(a)) +- b * 2^(F - frac(b)), F = frac(result),
+///   mul:     a * b.
+/// Every signal is signed (an unsigned type carries a zero sign bit), so
+/// mixed signedness needs no care beyond Verilog's signed arithmetic; the
+/// wire holding the result is as wide as its exact range, and a
+/// difference of unsigned operands is as signed as any other.
+LogicalResult emitArith(Operation *op, VerilogEmission &emission) {
+  Value lhs = op->getOperand(0), rhs = op->getOperand(1);
+  Value result = op->getResult(0);
+  bool isMul = llvm::isa<fx::MulOp>(op), isSub = llvm::isa<fx::SubOp>(op);
+  std::string kind = isMul ? "mul" : isSub ? "sub" : "add";
+  bool resultBatched = false;
+  SmallVector<int64_t> shape = eventShapeOf(result, resultBatched);
+  int64_t rank = llvm::cast<RankedTensorType>(result.getType()).getRank();
+  auto lhsShape = operandEventShape(op, lhs, rank, "left");
+  if (failed(lhsShape))
+    return failure();
+  auto rhsShape = operandEventShape(op, rhs, rank, "right");
+  if (failed(rhsShape))
+    return failure();
+  auto lhsStrides = broadcastStrides(*lhsShape, shape);
+  auto rhsStrides = broadcastStrides(*rhsShape, shape);
+  if (failed(lhsStrides) || failed(rhsStrides))
+    return op->emitOpError("operands of one event ")
+           << shapeText(*lhsShape) << " and " << shapeText(*rhsShape)
+           << " do not broadcast to the result's " << shapeText(shape);
+  SmallVector<int64_t> lhsAt = offsetsOf(shape, *lhsStrides);
+  SmallVector<int64_t> rhsAt = offsetsOf(shape, *rhsStrides);
+  int64_t elements = int64_t(lhsAt.size());
+  VerilogLayerSettings settings = emission.settingsOf(op, kind);
+  if (isMul && failed(checkProducts(op, emission, settings, elements,
+                                    std::to_string(elements) + " elements")))
+    return failure();
+  FixedType ta = fx::elementTypeOf(lhs), tb = fx::elementTypeOf(rhs);
+  FixedType ty = fx::elementTypeOf(result);
+  // add/sub align both operands on the finer grid, the result's.
+  int64_t shiftA = isMul ? 0 : ty.getFracWidth() - ta.getFracWidth();
+  int64_t shiftB = isMul ? 0 : ty.getFracWidth() - tb.getFracWidth();
+  const std::vector<Signal> &a = emission.signalsOf(lhs);
+  const std::vector<Signal> &b = emission.signalsOf(rhs);
+  int64_t stage = std::max(VerilogEmission::latestStage(a),
+                           VerilogEmission::latestStage(b));
+  std::string id = emission.identifier(op);
+  std::string detail = shapeText(*lhsShape) +
+                       (isMul   ? " * "
+                        : isSub ? " - "
+                                : " + ") +
+                       shapeText(*rhsShape) + " -> " + shapeText(shape);
+  emission.body() << "\n  // " << emission.layerName(op) << ": fx." << kind
+                  << " " << detail << ", exact " << fx::formatPrecision(ty)
+                  << "\n";
+  VerilogLayerReport report;
+  report.name = emission.layerName(op);
+  report.op = "fx." + kind;
+  report.detail = detail;
+  report.stages = 1;
+  if (isMul)
+    report.multiplier = "dsp";
+  // x * 2^shift: the operand on the result's grid.
+  auto onGrid = [](const Signal &x, int64_t shift) {
+    Signal s = x;
+    if (shift > 0) {
+      s.name = "(" + x.name + " <<< " + std::to_string(shift) + ")";
+      s.low = x.low * (Int128(1) << shift);
+      s.high = x.high * (Int128(1) << shift);
+    }
+    return s;
+  };
+  std::vector<Signal> out;
+  for (int64_t i = 0; i < elements; ++i) {
+    std::string base = id + "_" + std::to_string(i);
+    Signal x = emission.at(a[size_t(lhsAt[i])], stage);
+    Signal y = emission.at(b[size_t(rhsAt[i])], stage);
+    std::string expr;
+    Int128 low = 0, high = 0;
+    if (isMul) {
+      expr = x.name + " * " + y.name;
+      std::tie(low, high) = productRange(x, y);
+      if (!x.constant && !y.constant)
+        ++report.multipliers;
+    } else {
+      Signal xs = onGrid(x, shiftA), ys = onGrid(y, shiftB);
+      expr = xs.name + (isSub ? " - " : " + ") + ys.name;
+      low = isSub ? xs.low - ys.high : xs.low + ys.low;
+      high = isSub ? xs.high - ys.low : xs.high + ys.high;
       ++report.adders;
     }
-    // The low W bits of the sum are the accumulator's raw value.
-    Signal low = emission.wire(base + "_acc", modulus, root.name, stage,
-                               root.low, root.high);
-    auto [accLow, accHigh] = rangeOf(acc);
-    Int128 outLow = accLow, outHigh = accHigh;
-    if (!sum.modular && root.low >= accLow && root.high <= accHigh) {
-      outLow = root.low;
-      outHigh = root.high;
-    }
-    out.push_back(emission.reg(base + "_r", internalWidth(acc),
-                               fromRaw(low.name, acc), stage, outLow, outHigh));
+    Signal v = emission.wire(base + "_v", signedBits(low, high), expr, stage,
+                             low, high);
+    out.push_back(
+        emission.reg(base + "_r", internalWidth(ty), v.name, stage, low, high));
   }
-  // Neurons with fewer levels wait for the others.
+  emission.addLayer(report);
+  emission.bind(result, std::move(out));
+  return success();
+}
+
+/// One event of an fx.matmul: `batches` matrix products C = A B of m x k
+/// by k x n, each with the flat offsets of its C, A and B within the
+/// event of the result and the operands.
+struct MatMulEvent {
+  int64_t m = 0, k = 0, n = 0;
+  SmallVector<std::array<int64_t, 3>> batches;
+  std::string detail;
+};
+
+/// The layout of one event of `op`, as numpy's matmul lays out the
+/// operands' event parts: a batched operand's event batch must be a batch
+/// dimension lined up with the result's (or the rows of a 2-d left
+/// operand), never the contracted one.
+FailureOr<MatMulEvent> matMulEvent(fx::MatMulOp op) {
+  Value lhs = op.getLhs(), rhs = op.getRhs();
+  bool batched = false, lhsBatched = false, rhsBatched = false;
+  SmallVector<int64_t> y = eventShapeOf(op.getOutput(), batched);
+  SmallVector<int64_t> a = eventShapeOf(lhs, lhsBatched);
+  SmallVector<int64_t> b = eventShapeOf(rhs, rhsBatched);
+  if (batched) {
+    auto rankOf = [](Value v) {
+      return llvm::cast<RankedTensorType>(v.getType()).getRank();
+    };
+    int64_t ra = rankOf(lhs), rb = rankOf(rhs);
+    int64_t la = std::max<int64_t>(ra, 2) - 2,
+            lb = std::max<int64_t>(rb, 2) - 2;
+    int64_t lead = std::max(la, lb);
+    auto view = [&](bool operandBatched, int64_t rank, int64_t len, bool isLhs,
+                    SmallVector<int64_t> &shape) -> LogicalResult {
+      StringRef which = isLhs ? "left" : "right";
+      if (operandBatched) {
+        if ((len >= 1 && len == lead) || (isLhs && rank == 2 && lead == 0))
+          return success();
+        return op.emitOpError("the event batch dimension of the ")
+               << which << " operand would be contracted or moved";
+      }
+      if (len >= 1 && len == lead) {
+        if (shape.front() != 1)
+          return op.emitOpError("the ")
+                 << which << " operand's leading dimension (size "
+                 << shape.front() << ") lines up with the event batch; it "
+                 << "must be 1";
+        shape.erase(shape.begin());
+      }
+      return success();
+    };
+    if (failed(view(lhsBatched, ra, la, true, a)) ||
+        failed(view(rhsBatched, rb, lb, false, b)))
+      return failure();
+  }
+  MatMulEvent e;
+  std::string operands = shapeText(a) + " @ " + shapeText(b);
+  bool vecA = a.size() == 1, vecB = b.size() == 1;
+  if (vecA)
+    a.insert(a.begin(), 1);
+  if (vecB)
+    b.push_back(1);
+  if (a.size() < 2 || b.size() < 2)
+    return op.emitOpError("has a scalar operand per event");
+  e.m = a[a.size() - 2];
+  e.k = a.back();
+  e.n = b.back();
+  ArrayRef<int64_t> batchA = ArrayRef<int64_t>(a).drop_back(2);
+  ArrayRef<int64_t> batchB = ArrayRef<int64_t>(b).drop_back(2);
+  auto batch = broadcastShapes(batchA, batchB);
+  SmallVector<int64_t> expected;
+  if (succeeded(batch))
+    expected = *batch;
+  if (!vecA)
+    expected.push_back(e.m);
+  if (!vecB)
+    expected.push_back(e.n);
+  if (b[b.size() - 2] != e.k || failed(batch) || expected != y)
+    return op.emitOpError("one event's product ")
+           << operands << " does not give the result's " << shapeText(y);
+  auto stridesA = broadcastStrides(batchA, *batch);
+  auto stridesB = broadcastStrides(batchB, *batch);
+  if (failed(stridesA) || failed(stridesB))
+    return op.emitOpError("batch dimensions of ")
+           << operands << " do not broadcast";
+  SmallVector<int64_t> offA = offsetsOf(*batch, *stridesA);
+  SmallVector<int64_t> offB = offsetsOf(*batch, *stridesB);
+  for (size_t i = 0; i < offA.size(); ++i)
+    e.batches.push_back(
+        {int64_t(i) * e.m * e.n, offA[i] * e.m * e.k, offB[i] * e.k * e.n});
+  e.detail = operands;
+  return e;
+}
+
+/// fx.matmul: every element of one event's result is the sum of k products
+/// of two activations, each a `*` of the signed raw integers (exact; the
+/// low W bits where it is as wide as the accumulator), summed by a balanced
+/// tree modulo 2^W of the TRN/WRAP accumulator (exact where the interval
+/// analysis says it fits), then registered, as a dense layer's neurons.
+LogicalResult emitMatMul(Operation *operation, VerilogEmission &emission) {
+  auto op = llvm::cast<fx::MatMulOp>(operation);
+  auto layout = matMulEvent(op);
+  if (failed(layout))
+    return failure();
+  const MatMulEvent &e = *layout;
+  VerilogLayerSettings settings = emission.settingsOf(op, "matmul");
+  int64_t batches = int64_t(e.batches.size());
+  std::string how = "m x k x n = " + std::to_string(e.m) + " x " +
+                    std::to_string(e.k) + " x " + std::to_string(e.n);
+  if (batches > 1)
+    how += ", times " + std::to_string(batches) + " batch matrices";
+  if (failed(checkProducts(op, emission, settings,
+                           Int128(e.m) * e.k * e.n * batches, how)))
+    return failure();
+  FixedType acc = fx::elementTypeOf(op.getOutput());
+  int modulus = int(acc.getWidth());
+  const std::vector<Signal> &a = emission.signalsOf(op.getLhs());
+  const std::vector<Signal> &b = emission.signalsOf(op.getRhs());
+  int64_t inStage = std::max(VerilogEmission::latestStage(a),
+                             VerilogEmission::latestStage(b));
+  std::string id = emission.identifier(op);
+  emission.body() << "\n  // " << emission.layerName(op) << ": fx.matmul "
+                  << e.detail << ", accumulator " << fx::formatPrecision(acc)
+                  << "\n";
+  VerilogLayerReport report;
+  report.name = emission.layerName(op);
+  report.op = "fx.matmul";
+  report.detail = e.detail;
+  report.multiplier = "dsp";
+  int64_t treeStages = 0;
+  std::vector<Signal> out(size_t(batches * e.m * e.n));
+  for (const auto &[offC, offA, offB] : e.batches)
+    for (int64_t i = 0; i < e.m; ++i)
+      for (int64_t j = 0; j < e.n; ++j) {
+        int64_t index = offC + i * e.n + j;
+        std::string base = id + "_" + std::to_string(index);
+        std::vector<Term> terms;
+        for (int64_t t = 0; t < e.k; ++t) {
+          Signal x = emission.at(a[size_t(offA + i * e.k + t)], inStage);
+          Signal y = emission.at(b[size_t(offB + t * e.n + j)], inStage);
+          if ((x.constant && x.low == 0) || (y.constant && y.low == 0))
+            continue;
+          auto [low, high] = productRange(x, y);
+          terms.push_back(productTerm(emission, x.name + " * " + y.name, low,
+                                      high, modulus, inStage, base + "_m"));
+          if (!x.constant && !y.constant)
+            ++report.multipliers;
+        }
+        out[size_t(index)] =
+            accumulate(emission, std::move(terms), acc, settings.pipelineLevels,
+                       inStage, base, report, treeStages);
+      }
+  // Elements with fewer adder levels wait for the others.
   int64_t outStage = inStage + treeStages + 1;
   for (Signal &s : out)
     s = emission.at(s, outStage);
@@ -589,6 +997,8 @@ LogicalResult emitPort(Operation *, VerilogEmission &) { return success(); }
 void populateVerilogPatterns(VerilogPatterns &patterns) {
   patterns.add<fx::QuantizeOp, fx::DequantizeOp>(emitPort);
   patterns.add<fx::DenseOp>(emitDense);
+  patterns.add<fx::AddOp, fx::SubOp, fx::MulOp>(emitArith);
+  patterns.add<fx::MatMulOp>(emitMatMul);
   patterns.add<fx::CastOp>(emitCastOp);
   patterns.add<fx::ReluOp>(emitRelu);
   patterns.add<fx::ClampOp>(emitClamp);

@@ -33,9 +33,11 @@ using quant::TargetKeyResult;
 
 /// [verilog]: the per-layer register stages (`pipeline`: "layer", one
 /// stage at each layer's output, or N, one more after every N adder
-/// levels) and constant multipliers ("dsp" or "shift_add").
+/// levels), constant multipliers ("dsp" or "shift_add") and the most
+/// products a layer may compute per event (`max_products`).
 quant::TargetSection verilogConfigSection() {
   constexpr int64_t kMaxPipelineLevels = 64;
+  constexpr int64_t kMaxProductsLimit = int64_t(1) << 24;
   auto got = [](const ConfigValue &v) {
     return v.text ? "'" + *v.text + "'" : v.kind;
   };
@@ -64,6 +66,16 @@ quant::TargetSection verilogConfigSection() {
                              where, got(v)));
          return TargetKeyResult::ok(*v.text);
        }});
+  section.keys.push_back(
+      {"max_products", true, [=](const ConfigValue &v, llvm::StringRef where) {
+         if (!v.integer || *v.integer < 1 || *v.integer > kMaxProductsLimit)
+           return TargetKeyResult::fail(llvm::formatv(
+               "{0}: max_products must be a number of products from 1 to "
+               "{1}, got {2}",
+               where, kMaxProductsLimit,
+               v.integer ? std::to_string(*v.integer) : got(v)));
+         return TargetKeyResult::ok(*v.integer);
+       }});
   return section;
 }
 
@@ -87,6 +99,8 @@ llvm::Expected<VerilogOptions> verilogOptionsOf(const TargetJob &job) {
         s.targetText("multiplier").value_or("dsp") == "shift_add"
             ? VerilogMultiplier::ShiftAdd
             : VerilogMultiplier::Dsp;
+    settings.maxProducts =
+        s.targetInteger("max_products").value_or(kVerilogMaxProducts);
     return settings;
   };
   return verilog;

@@ -11,14 +11,23 @@ bit-accurate emulator (and the measured latency with the pipeline's):
     on random events plus events at and beyond the limits of the types; a
     model with two inputs concatenated and two outputs, and one with a 3-d
     input flattened, at one of the two;
+  - two activations combined: the residual/gating model of the PyTorch
+    test (a residual add, a sigmoid gate broadcast over the features, a
+    difference of two heads) and a tiny attention-like model (matrix
+    products of two activations, one broadcast over a batch dimension of
+    the event, a softmax over the last axis, dense layers on matrices, a
+    broadcast sub and mul), at both settings, at `auto` from calibration
+    events (unsigned operands beside signed ones) and, for the matrix
+    products, with a wrapping accumulator;
   - a hand-written fx module that casts one input into every quantization
     and overflow mode (narrowing, widening, signed and unsigned), and runs
     relu, clamp, leaky_relu and scale, on values around every rounding tie
     and beyond the ranges;
   - `compile --synth yosys` on the ReLU MLP: report.json gains the LUT,
     flip-flop, DSP and carry counts, with DSPs only for DSP multipliers;
-  - bad input: an unquantized model and a bad [verilog] key are clear
-    errors that leave no output directory.
+  - bad input: an unquantized model, a bad [verilog] key and a matrix
+    product over `max_products` are clear errors that leave no output
+    directory.
 Without verilator (or yosys) on PATH those checks fail under CI=true and
 are skipped, saying so, elsewhere.
 Usage: verilog_models.py ARIADNEC WORKDIR
@@ -36,8 +45,8 @@ import zlib
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pytorch_models import (LIMIT_VALUES, FlattenHead, TwoHeads,  # noqa: E402
-                            write_csv)
+from pytorch_models import (LIMIT_VALUES, FlattenHead,  # noqa: E402
+                            ResidualGating, TwoHeads, write_csv)
 from required_tools import (IN_CI, find_tool,  # noqa: E402
                             missing_tool_message)
 
@@ -47,6 +56,38 @@ SETTINGS = [
     ("fixed<16,6>", 'multiplier = "dsp"\npipeline = "layer"\n'),
     ("fixed<10,4,RND,SAT>", 'multiplier = "shift_add"\npipeline = 1\n'),
 ]
+
+
+# Products of two activations also at `auto` (the calibration events are
+# the validated ones), where unsigned types meet signed ones.
+ARITH_SETTINGS = SETTINGS + [("auto", 'pipeline = 2\n')]
+# The matrix products' accumulators (12 fractional bits, those of two
+# fixed<10,4> operands) narrower than exact: they wrap.
+MATMUL_SETTINGS = ARITH_SETTINGS + [
+    ("fixed<10,4>",
+     'pipeline = 1\n[type.matmul]\naccumulator = "fixed<14,2>"\n'),
+]
+
+
+class TinyMatMul(torch.nn.Module):
+    """Per event two matrices of 3 rows of 4 features: scores of one dense
+    projection against the rows themselves, a softmax over them weighting
+    the rows, a product with a matrix broadcast over the two, and a
+    difference and a product broadcast between slices."""
+
+    def __init__(self):
+        super().__init__()
+        self.a = torch.nn.Linear(4, 4)
+        self.c = torch.nn.Linear(3, 2)
+        self.out = torch.nn.Linear(12, 2)
+
+    def forward(self, x):  # [N, 2, 3, 4]
+        s = torch.matmul(self.a(x), x.transpose(2, 3))  # [N, 2, 3, 3]
+        p = torch.matmul(torch.softmax(s, dim=-1), x)  # [N, 2, 3, 4]
+        r = self.c(x[:, :1].transpose(2, 3))  # [N, 1, 4, 2]
+        t = torch.matmul(p, r)  # [N, 2, 3, 2], r broadcast
+        d = (t[:, :, :1] - t[:, 1:]) * x[:, :1, :1, :2]
+        return self.out(t.flatten(1)), d.flatten(1)
 
 
 class SoftmaxHead(torch.nn.Module):
@@ -71,6 +112,9 @@ MODELS = [
     # Two inputs concatenated and two outputs; a 3-d input flattened.
     ("two_heads", TwoHeads, [(4,), (3,)], SETTINGS[:1]),
     ("flatten_head", FlattenHead, [(3, 4)], SETTINGS[1:]),
+    # Two activations combined.
+    ("residual_gating", ResidualGating, [(8,)], ARITH_SETTINGS),
+    ("tiny_matmul", TinyMatMul, [(2, 3, 4)], MATMUL_SETTINGS),
 ]
 
 QUANT = ["TRN", "TRN_ZERO", "RND", "RND_ZERO", "RND_MIN_INF", "RND_INF",
@@ -131,8 +175,9 @@ def check_model(ariadnec, workdir, name, build, shapes, settings):
         config = os.path.join(workdir, f"{name}_{index}.toml")
         with open(config, "w") as f:
             f.write("[verilog]\n" + section)
+        extra = ["--calibration", events] if precision == "auto" else []
         error = validate(ariadnec, path, precision, config, events,
-                         os.path.join(workdir, f"{name}_{index}_rtl"))
+                         os.path.join(workdir, f"{name}_{index}_rtl"), extra)
         if error:
             return f"{precision}: {error}"
     return None
@@ -246,6 +291,18 @@ def check_errors(ariadnec, workdir):
         return f"bad multiplier not located: {result.stderr}"
     if os.path.exists(out):
         return "bad config left an output directory"
+    # 3 x 4 x 3 products in each of the 2 matrices of the first MatMul.
+    path, _ = export(workdir, "big_matmul", TinyMatMul, [(2, 3, 4)])
+    with open(config, "w") as f:
+        f.write('[type.matmul]\nmax_products = 50\n')
+    result = run([ariadnec, "compile", path, "--target", "verilog",
+                  "--precision", "fixed<10,4>", "--config", config, "-o", out])
+    if (result.returncode == 0 or "node '/MatMul'" not in result.stderr or
+            "72 products per event" not in result.stderr or
+            "max_products = 50" not in result.stderr):
+        return f"matmul over max_products not located: {result.stderr}"
+    if os.path.exists(out):
+        return "a matmul over max_products left an output directory"
     return None
 
 
