@@ -18,8 +18,8 @@ namespace ariadne::emu {
 
 /// Right-aligned broadcast strides of `view` against `shape` (0 where the
 /// operand is broadcast).
-inline llvm::SmallVector<int64_t, 4> broadcastStrides(llvm::ArrayRef<int64_t> view,
-                                                      llvm::ArrayRef<int64_t> shape) {
+inline llvm::SmallVector<int64_t, 4>
+broadcastStrides(llvm::ArrayRef<int64_t> view, llvm::ArrayRef<int64_t> shape) {
   llvm::SmallVector<int64_t, 4> viewStrides = stridesOf(view);
   llvm::SmallVector<int64_t, 4> strides(shape.size(), 0);
   size_t lead = shape.size() - view.size();
@@ -118,36 +118,30 @@ llvm::Expected<MatMulLayout> matMulLayout(mlir::Operation *op,
     if (auto err = view(rhs, rb, lb, false, b))
       return err;
   }
-  bool vecA = a.size() == 1, vecB = b.size() == 1;
-  if (vecA)
-    a.insert(a.begin(), 1);
-  if (vecB)
-    b.push_back(1);
-  int64_t m = a[a.size() - 2], k = a.back(), n = b.back();
-  auto batchA = llvm::ArrayRef<int64_t>(a).drop_back(2);
-  auto batchB = llvm::ArrayRef<int64_t>(b).drop_back(2);
-  auto batch = broadcastShapes(batchA, batchB);
-  if (b[b.size() - 2] != k || mlir::failed(batch))
+  auto shape = matMulShape(a, b);
+  if (mlir::failed(shape))
     return t.error(op, "operand shapes do not multiply");
-  llvm::SmallVector<int64_t, 4> expected(batch->begin(), batch->end());
-  if (!vecA)
-    expected.push_back(m);
-  if (!vecB)
-    expected.push_back(n);
-  if (llvm::ArrayRef<int64_t>(expected) != llvm::ArrayRef<int64_t>(out.shape))
+  if (llvm::ArrayRef<int64_t>(shape->result) !=
+      llvm::ArrayRef<int64_t>(out.shape))
     return t.error(op, "the per-event product does not have the result's "
                        "shape");
-  auto stridesA = broadcastStrides(batchA, *batch);
-  auto stridesB = broadcastStrides(batchB, *batch);
-  auto stridesC = stridesOf(*batch);
+  int64_t m = shape->m, k = shape->k, n = shape->n;
+  auto batchA =
+      llvm::ArrayRef<int64_t>(a).drop_back(std::min<size_t>(2, a.size()));
+  auto batchB =
+      llvm::ArrayRef<int64_t>(b).drop_back(std::min<size_t>(2, b.size()));
+  llvm::ArrayRef<int64_t> batch = shape->batch;
+  auto stridesA = broadcastStrides(batchA, batch);
+  auto stridesB = broadcastStrides(batchB, batch);
+  auto stridesC = stridesOf(batch);
   llvm::SmallVector<StridedNest<3>::Offsets, 4> strides;
-  for (size_t d = 0; d < batch->size(); ++d)
+  for (size_t d = 0; d < batch.size(); ++d)
     strides.push_back(
         {stridesC[d] * m * n, stridesA[d] * m * k, stridesB[d] * k * n});
   return MatMulLayout{
       m, k, n,
       StridedNest<3>({out.eventStride(), lhs.eventStride(), rhs.eventStride()},
-                     *batch, strides)};
+                     batch, strides)};
 }
 
 } // namespace ariadne::emu

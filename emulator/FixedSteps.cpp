@@ -299,7 +299,8 @@ public:
       Bits *y = t[out] + at[0];
       const Bits *a = t[lhs] + at[1], *b = t[rhs] + at[2];
       for (int64_t i = 0; i < count; ++i)
-        y[i * step[0]] = arithBits(kind, a[i * step[1]], sa, b[i * step[2]], sb);
+        y[i * step[0]] =
+            arithBits(kind, a[i * step[1]], sa, b[i * step[2]], sb);
     };
     nest.forEachRow(events, rows);
   }
@@ -342,12 +343,11 @@ public:
         for (int64_t row = 0; row < m; ++row)
           for (int64_t col = 0; col < n; ++col) {
             const Bits *ar = a + row * k, *bc = b + col;
-            c[row * n + col] =
-                dotBits(ar, 1, sa, bc, int(n), sb, int(k), acc);
+            c[row * n + col] = dotBits(ar, 1, sa, bc, int(n), sb, int(k), acc);
             Int128 exact = 0;
             for (int64_t j = 0; j < k; ++j)
-              exact += exactOf(ar[j], sa.isSigned) *
-                       exactOf(bc[j * n], sb.isSigned);
+              exact +=
+                  exactOf(ar[j], sa.isSigned) * exactOf(bc[j * n], sb.isSigned);
             wrapped += (exact < accLow) | (exact > accHigh);
           }
         values += std::uint64_t(m * n);

@@ -9,6 +9,7 @@
 #include "backends/cpp/CppEmitter.h"
 
 #include "passes/NN/NNOps.h"
+#include "passes/Support/Broadcast.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 
@@ -592,7 +593,7 @@ broadcastOperandShape(CppEmission &emission, Operation *op, Value operand,
 /// result shape `out` (right-aligned), 0 where it is broadcast; fails when
 /// the shapes do not broadcast.
 static FailureOr<SmallVector<int64_t>> broadcastStrides(ArrayRef<int64_t> shape,
-                                                 ArrayRef<int64_t> out) {
+                                                        ArrayRef<int64_t> out) {
   if (shape.size() > out.size())
     return failure();
   auto own = stridesOf(shape);
@@ -607,7 +608,6 @@ static FailureOr<SmallVector<int64_t>> broadcastStrides(ArrayRef<int64_t> shape,
   }
   return strides;
 }
-
 
 FailureOr<BinaryLayout> binaryLayout(Operation *op, CppEmission &emission) {
   Value lhs = op->getOperand(0), rhs = op->getOperand(1);
@@ -670,32 +670,21 @@ FailureOr<MatMulLayout> matMulLayout(Operation *op, CppEmission &emission) {
   layout.lhsShape = *lhsShape;
   layout.rhsShape = *rhsShape;
   layout.outShape = emission.eventShape(result);
-  SmallVector<int64_t> a = *lhsShape, b = *rhsShape;
-  bool vectorA = a.size() == 1, vectorB = b.size() == 1;
-  if (vectorA)
-    a.insert(a.begin(), 1);
-  if (vectorB)
-    b.push_back(1);
-  int64_t m = a[a.size() - 2], k = a.back(), n = b.back();
-  ArrayRef<int64_t> batchA = ArrayRef<int64_t>(a).drop_back(2);
-  ArrayRef<int64_t> batchB = ArrayRef<int64_t>(b).drop_back(2);
-  auto batch = nn::broadcastShapes(batchA, batchB);
-  SmallVector<int64_t> expected;
-  if (succeeded(batch))
-    expected = *batch;
-  if (!vectorA)
-    expected.push_back(m);
-  if (!vectorB)
-    expected.push_back(n);
-  if (k != b[b.size() - 2] || failed(batch) || expected != layout.outShape)
+  auto shape = matMulShape(*lhsShape, *rhsShape);
+  if (failed(shape) || shape->result != layout.outShape)
     return op->emitOpError("one event's product ")
            << shapeText(*lhsShape) << " x " << shapeText(*rhsShape)
            << " does not give the event result " << shapeText(layout.outShape)
            << "; this batching is not supported by the cpp target";
+  int64_t m = shape->m, k = shape->k, n = shape->n;
+  ArrayRef<int64_t> batchA = ArrayRef<int64_t>(*lhsShape).drop_back(
+      std::min<size_t>(2, lhsShape->size()));
+  ArrayRef<int64_t> batchB = ArrayRef<int64_t>(*rhsShape).drop_back(
+      std::min<size_t>(2, rhsShape->size()));
   layout.m = m;
   layout.k = k;
   layout.n = n;
-  layout.batchShape = *batch;
+  layout.batchShape = shape->batch;
   auto lhsStrides = broadcastStrides(batchA, layout.batchShape);
   auto rhsStrides = broadcastStrides(batchB, layout.batchShape);
   for (int64_t s : *lhsStrides)
@@ -725,7 +714,6 @@ void MatMulLayout::write(ConfigWriter &config) const {
       .array("lhsBatchStrides", lhsBatch)
       .array("rhsBatchStrides", rhsBatch);
 }
-
 
 void populateCppEmitters(CppEmitterSet &set) {
   set.add<ConstantPattern>();

@@ -77,9 +77,9 @@ static LogicalResult verifyElementwise(Operation *op, Value input,
   ArrayRef<int64_t> in = rankedType(input).getShape();
   ArrayRef<int64_t> out = rankedType(output).getShape();
   if (in != out)
-    return op->emitOpError() << "input shape " << formatShape(in)
-                             << " and result shape " << formatShape(out)
-                             << " differ";
+    return op->emitOpError()
+           << "input shape " << formatShape(in) << " and result shape "
+           << formatShape(out) << " differ";
   return success();
 }
 
@@ -110,9 +110,8 @@ static LogicalResult verifyRawValues(Operation *op, ElementsAttr attr,
                                      FixedType type, StringRef what) {
   auto shaped = llvm::cast<ShapedType>(attr.getType());
   if (!shaped.getElementType().isInteger(64))
-    return op->emitOpError()
-           << what << " must hold i64 raw values of " << type << ", not "
-           << shaped.getElementType();
+    return op->emitOpError() << what << " must hold i64 raw values of " << type
+                             << ", not " << shaped.getElementType();
   auto values = attr.tryGetValues<APInt>();
   if (!values)
     return op->emitOpError() << what << " values cannot be read as integers";
@@ -128,8 +127,8 @@ static LogicalResult verifyRawValues(Operation *op, ElementsAttr attr,
     }
     return op->emitOpError()
            << what << " value " << value.getSExtValue() << " at "
-           << formatShape(position) << " is not a raw value of " << type
-           << " (" << rawRange(type) << ")";
+           << formatShape(position) << " is not a raw value of " << type << " ("
+           << rawRange(type) << ")";
   }
   return success();
 }
@@ -256,8 +255,7 @@ LogicalResult DenseOp::verify() {
   if (k != getInFeatures())
     return emitOpError("weight has ")
            << getInFeatures() << " input features but the input has "
-           << (ShapedType::isDynamic(k) ? std::string("?")
-                                        : std::to_string(k));
+           << (ShapedType::isDynamic(k) ? std::string("?") : std::to_string(k));
   FixedType weightType = getWeightType();
   if (failed(verifyRawValues(*this, getWeight(), weightType, "weight")))
     return failure();
@@ -333,14 +331,16 @@ LogicalResult TableOp::verify() {
 //===----------------------------------------------------------------------===//
 
 /// The raw value an I64Attr holds (its getter reads it as unsigned).
-static int64_t rawOf(IntegerAttr attr) { return attr.getValue().getSExtValue(); }
+static int64_t rawOf(IntegerAttr attr) {
+  return attr.getValue().getSExtValue();
+}
 
 static LogicalResult verifyRawScalar(Operation *op, IntegerAttr attr,
                                      FixedType type, StringRef what) {
   if (!fitsRaw(APInt(64, static_cast<uint64_t>(rawOf(attr))), type))
-    return op->emitOpError() << what << " " << rawOf(attr)
-                             << " is not a raw value of " << type << " ("
-                             << rawRange(type) << ")";
+    return op->emitOpError()
+           << what << " " << rawOf(attr) << " is not a raw value of " << type
+           << " (" << rawRange(type) << ")";
   return success();
 }
 
@@ -348,8 +348,8 @@ LogicalResult LeakyReluOp::verify() {
   if (failed(verifyElementwise(*this, getInput(), getOutput())) ||
       failed(verifyRawScalar(*this, getAlphaAttr(), getAlphaType(), "alpha")))
     return failure();
-  unsigned width = fixedElementType(getInput()).getWidth() +
-                   getAlphaType().getWidth();
+  unsigned width =
+      fixedElementType(getInput()).getWidth() + getAlphaType().getWidth();
   if (width > 63)
     return emitOpError("input and alpha widths add up to ")
            << width << " bits; at most 63 keep the product exact";
@@ -365,9 +365,9 @@ LogicalResult ClampOp::verify() {
     return failure();
   uint64_t low = static_cast<uint64_t>(rawOf(getLowAttr()));
   uint64_t high = static_cast<uint64_t>(rawOf(getHighAttr()));
-  bool ordered = type.isSigned() ? static_cast<int64_t>(low) <=
-                                       static_cast<int64_t>(high)
-                                 : low <= high;
+  bool ordered = type.isSigned()
+                     ? static_cast<int64_t>(low) <= static_cast<int64_t>(high)
+                     : low <= high;
   if (!ordered)
     return emitOpError("low must not exceed high");
   return success();
@@ -380,9 +380,8 @@ static LogicalResult verifyChannelValues(Operation *op, ElementsAttr attr,
   auto shaped = llvm::cast<ShapedType>(attr.getType());
   if (shaped.getRank() != 1 ||
       (shaped.getDimSize(0) != 1 && shaped.getDimSize(0) != channels))
-    return op->emitOpError()
-           << what << " must have shape [1] or [" << channels << "], not "
-           << formatShape(shaped.getShape());
+    return op->emitOpError() << what << " must have shape [1] or [" << channels
+                             << "], not " << formatShape(shaped.getShape());
   return verifyRawValues(op, attr, type, what);
 }
 
@@ -395,8 +394,8 @@ LogicalResult ScaleOp::verify() {
   int64_t channels = inType.getShape().back();
   FixedType inElement = fixedElementType(getInput());
   FixedType scaleType = getScaleType();
-  if (failed(verifyChannelValues(*this, getScale(), scaleType, channels,
-                                 "scale")))
+  if (failed(
+          verifyChannelValues(*this, getScale(), scaleType, channels, "scale")))
     return failure();
   std::optional<FixedType> offsetType = getOffsetType();
   if (getOffsetAttr() && !offsetType)
@@ -431,9 +430,8 @@ static LogicalResult verifyTableShape(Operation *op, ElementsAttr table,
                                       FixedType type, StringRef what) {
   auto shaped = llvm::cast<ShapedType>(table.getType());
   if (shaped.getRank() != 1 || shaped.getDimSize(0) < 1)
-    return op->emitOpError()
-           << what << " must have shape [T] with T >= 1, not "
-           << formatShape(shaped.getShape());
+    return op->emitOpError() << what << " must have shape [T] with T >= 1, not "
+                             << formatShape(shaped.getShape());
   return verifyRawValues(op, table, type, what);
 }
 
@@ -552,34 +550,17 @@ LogicalResult MatMulOp::verify() {
       failed(verifyEventShape(*this, getRhs(), "right operand")) ||
       failed(verifyEventShape(*this, getOutput(), "result")))
     return failure();
-  SmallVector<int64_t> a(rankedType(getLhs()).getShape());
-  SmallVector<int64_t> b(rankedType(getRhs()).getShape());
-  if (a.empty() || b.empty())
-    return emitOpError("operands must have rank >= 1");
-  bool vecA = a.size() == 1, vecB = b.size() == 1;
-  if (vecA)
-    a.insert(a.begin(), 1);
-  if (vecB)
-    b.push_back(1);
-  int64_t k = a.back();
-  if (ShapedType::isDynamic(k) || k != b[b.size() - 2])
-    return emitOpError("contracted dimensions ")
-           << formatShape(rankedType(getLhs()).getShape()) << " x "
-           << formatShape(rankedType(getRhs()).getShape()) << " differ";
-  auto batch = broadcastShapes(ArrayRef<int64_t>(a).drop_back(2),
-                               ArrayRef<int64_t>(b).drop_back(2));
-  SmallVector<int64_t> expected;
-  if (succeeded(batch))
-    expected = *batch;
-  if (!vecA)
-    expected.push_back(a[a.size() - 2]);
-  if (!vecB)
-    expected.push_back(b.back());
+  ArrayRef<int64_t> a = rankedType(getLhs()).getShape();
+  ArrayRef<int64_t> b = rankedType(getRhs()).getShape();
+  auto shape = matMulShape(a, b);
+  if (failed(shape) || ShapedType::isDynamic(shape->k))
+    return emitOpError("operand shapes ")
+           << formatShape(a) << " x " << formatShape(b) << " do not multiply";
   ArrayRef<int64_t> out = rankedType(getOutput()).getShape();
-  if (failed(batch) || ArrayRef<int64_t>(expected) != out)
+  if (ArrayRef<int64_t>(shape->result) != out)
     return emitOpError("result shape ")
            << formatShape(out) << " is not the product's "
-           << formatShape(expected);
+           << formatShape(shape->result);
   FixedType lhs = fixedElementType(getLhs()), rhs = fixedElementType(getRhs());
   if (!isValidSpec(productSpec(lhs.getSpec(), rhs.getSpec())))
     return emitOpError("a product of ")

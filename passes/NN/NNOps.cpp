@@ -133,27 +133,17 @@ LogicalResult DenseOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult MatMulOp::verify() {
-  SmallVector<int64_t> a(rankedType(getLhs()).getShape());
-  SmallVector<int64_t> b(rankedType(getRhs()).getShape());
+  ArrayRef<int64_t> a = rankedType(getLhs()).getShape();
+  ArrayRef<int64_t> b = rankedType(getRhs()).getShape();
   if (a.empty() || b.empty())
     return emitOpError("operands must have rank >= 1");
-  bool vecA = a.size() == 1, vecB = b.size() == 1;
-  if (vecA)
-    a.insert(a.begin(), 1);
-  if (vecB)
-    b.push_back(1);
-  int64_t ka = a.back(), kb = b[b.size() - 2];
+  int64_t ka = a.back(), kb = b.size() == 1 ? b[0] : b[b.size() - 2];
   if (!ShapedType::isDynamic(ka) && !ShapedType::isDynamic(kb) && ka != kb)
     return emitOpError("contraction dimensions differ: ") << ka << " vs " << kb;
-  auto batch = broadcastShapes(ArrayRef<int64_t>(a).drop_back(2),
-                               ArrayRef<int64_t>(b).drop_back(2));
-  if (failed(batch))
+  auto shape = ariadne::matMulShape(a, b);
+  if (failed(shape))
     return emitOpError("batch dimensions do not broadcast");
-  SmallVector<int64_t> expected(*batch);
-  if (!vecA)
-    expected.push_back(a[a.size() - 2]);
-  if (!vecB)
-    expected.push_back(b.back());
+  SmallVector<int64_t> expected = shape->result;
   return verifyShape(*this, expected, rankedType(getOutput()));
 }
 
@@ -195,8 +185,7 @@ LogicalResult BatchNormOp::verify() {
 // Binary ops
 //===----------------------------------------------------------------------===//
 
-template <typename Op>
-static LogicalResult verifyBinary(Op op) {
+template <typename Op> static LogicalResult verifyBinary(Op op) {
   auto shape = broadcastShapes(rankedType(op.getLhs()).getShape(),
                                rankedType(op.getRhs()).getShape());
   if (failed(shape))
@@ -234,13 +223,13 @@ static OpFoldResult foldBinary(Attribute lhsAttr, Attribute rhsAttr,
       if (rd >= 0 && rhsShape[rd] != 1)
         ri += index[d] * rhsStrides[rd];
     }
-    double v = fn(lhsValues[li].convertToDouble(),
-                  rhsValues[ri].convertToDouble());
+    double v =
+        fn(lhsValues[li].convertToDouble(), rhsValues[ri].convertToDouble());
     APFloat value(v);
     bool lost;
-    value.convert(llvm::cast<FloatType>(resultType.getElementType())
-                      .getFloatSemantics(),
-                  APFloat::rmNearestTiesToEven, &lost);
+    value.convert(
+        llvm::cast<FloatType>(resultType.getElementType()).getFloatSemantics(),
+        APFloat::rmNearestTiesToEven, &lost);
     out.push_back(value);
     for (int d = int(shape.size()) - 1; d >= 0; --d) {
       if (++index[d] < shape[d])
@@ -309,7 +298,8 @@ LogicalResult ReshapeOp::verify() {
 OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
   if (getInput().getType() == getOutput().getType())
     return getInput();
-  if (auto dense = llvm::dyn_cast_or_null<DenseElementsAttr>(adaptor.getInput()))
+  if (auto dense =
+          llvm::dyn_cast_or_null<DenseElementsAttr>(adaptor.getInput()))
     if (rankedType(getOutput()).hasStaticShape())
       return dense.reshape(rankedType(getOutput()));
   return {};
@@ -323,8 +313,8 @@ LogicalResult TransposeOp::verify() {
   auto in = rankedType(getInput());
   ArrayRef<int64_t> perm = getPerm();
   if (int64_t(perm.size()) != in.getRank())
-    return emitOpError("perm has ") << perm.size() << " entries for rank "
-                                    << in.getRank();
+    return emitOpError("perm has ")
+           << perm.size() << " entries for rank " << in.getRank();
   SmallVector<bool> seen(perm.size(), false);
   SmallVector<int64_t> expected;
   for (int64_t p : perm) {

@@ -443,9 +443,8 @@ const Assigner::Handlers &Assigner::handlers() {
         return LogicalResult(success());
       return a.assignArith(op, "div");
     });
-    h.add<nn::MatMulOp>([](nn::MatMulOp op, Assigner &a) {
-      return a.assignMatMul(op);
-    });
+    h.add<nn::MatMulOp>(
+        [](nn::MatMulOp op, Assigner &a) { return a.assignMatMul(op); });
     return h;
   }();
   return handlers;

@@ -135,8 +135,8 @@ FailureOr<ConstantAffine> constantAffine(Operation *op) {
   ArrayRef<int64_t> shape = dense.getType().getShape();
   int64_t channels = shape.empty() ? 1 : shape.back();
   if (llvm::any_of(shape.drop_back(), [](int64_t d) { return d != 1; }) ||
-      (channels != 1 && (resultType.getRank() == 0 ||
-                         channels != resultType.getShape().back())))
+      (channels != 1 &&
+       (resultType.getRank() == 0 || channels != resultType.getShape().back())))
     return op->emitError("constant operand of shape [")
            << llvm::make_range(shape.begin(), shape.end())
            << "] varies along another axis than the last; fixed point "

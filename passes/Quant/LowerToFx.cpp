@@ -624,9 +624,8 @@ LogicalResult Lowering::lowerMatMul(nn::MatMulOp op) {
            << acc << " has " << acc.getFracWidth()
            << " fractional bits; the products of " << ta << " and " << tb
            << " have " << frac;
-  int64_t k = llvm::cast<RankedTensorType>(op.getLhs().getType())
-                  .getShape()
-                  .back();
+  int64_t k =
+      llvm::cast<RankedTensorType>(op.getLhs().getType()).getShape().back();
   if (!acc)
     acc = fx::MatMulOp::exactType(ta, tb, k);
   if (!acc)

@@ -40,6 +40,42 @@ broadcastShapes(llvm::ArrayRef<int64_t> lhs, llvm::ArrayRef<int64_t> rhs) {
   return out;
 }
 
+/// numpy's matmul of operands of shapes `lhs` and `rhs` (rank >= 1; a
+/// rank-1 left operand is a row, a right one a column): M, K, N, the
+/// broadcast batch shape and the result shape. Failure when a rank is 0,
+/// the batch dimensions do not broadcast, or the contracted dimensions
+/// differ (dynamic ones match anything).
+struct MatMulShape {
+  int64_t m, k, n;
+  llvm::SmallVector<int64_t> batch, result;
+};
+
+inline mlir::FailureOr<MatMulShape> matMulShape(llvm::ArrayRef<int64_t> lhs,
+                                                llvm::ArrayRef<int64_t> rhs) {
+  if (lhs.empty() || rhs.empty())
+    return mlir::failure();
+  llvm::SmallVector<int64_t> a(lhs), b(rhs);
+  bool vectorA = a.size() == 1, vectorB = b.size() == 1;
+  if (vectorA)
+    a.insert(a.begin(), 1);
+  if (vectorB)
+    b.push_back(1);
+  int64_t ka = a.back(), kb = b[b.size() - 2];
+  if (ka != kb && !mlir::ShapedType::isDynamic(ka) &&
+      !mlir::ShapedType::isDynamic(kb))
+    return mlir::failure();
+  auto batch = broadcastShapes(llvm::ArrayRef<int64_t>(a).drop_back(2),
+                               llvm::ArrayRef<int64_t>(b).drop_back(2));
+  if (mlir::failed(batch))
+    return mlir::failure();
+  MatMulShape shape{a[a.size() - 2], ka, b.back(), *batch, *batch};
+  if (!vectorA)
+    shape.result.push_back(shape.m);
+  if (!vectorB)
+    shape.result.push_back(shape.n);
+  return shape;
+}
+
 } // namespace ariadne
 
 #endif // ARIADNE_PASSES_SUPPORT_BROADCAST_H

@@ -43,8 +43,7 @@ template <int N> struct BroadcastWalk {
 /// operands broadcast by Config::lhsStrides and Config::rhsStrides, for
 /// `Lanes` events in the lane layout. The innermost dimension is a plain
 /// loop with compile-time strides, which vectorizes.
-template <class Config, int Lanes, class TLhs, class TRhs, class TOut,
-          class Fn>
+template <class Config, int Lanes, class TLhs, class TRhs, class TOut, class Fn>
 ARIADNE_HD void broadcastBinary(const TLhs *lhs, const TRhs *rhs, TOut *out,
                                 Fn fn) {
   constexpr int rank = Config::rank;

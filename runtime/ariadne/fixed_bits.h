@@ -579,11 +579,9 @@ scaleBits(std::uint64_t x, std::uint64_t scale, std::uint64_t offset,
 /// them within 64 bits).
 enum class ArithKind { Add, Sub, Mul };
 
-ARIADNE_INLINE constexpr std::uint64_t arithBits(ArithKind kind,
-                                                 std::uint64_t a,
-                                                 const FixedSpec &sa,
-                                                 std::uint64_t b,
-                                                 const FixedSpec &sb) {
+ARIADNE_INLINE constexpr std::uint64_t
+arithBits(ArithKind kind, std::uint64_t a, const FixedSpec &sa, std::uint64_t b,
+          const FixedSpec &sb) {
   return kind == ArithKind::Add   ? addBits(a, sa, b, sb)
          : kind == ArithKind::Sub ? subBits(a, sa, b, sb)
                                   : mulBits(a, sa, b, sb);
@@ -594,10 +592,11 @@ ARIADNE_INLINE constexpr std::uint64_t arithBits(ArithKind kind,
 /// bits), kept modulo 2^W of the accumulator type `acc` (TRN, WRAP). The
 /// sum is taken modulo 2^64 and then reduced, which gives the same
 /// integer in any order of the additions.
-ARIADNE_INLINE constexpr std::uint64_t
-dotBits(const std::uint64_t *a, int strideA, const FixedSpec &sa,
-        const std::uint64_t *b, int strideB, const FixedSpec &sb, int k,
-        const FixedSpec &acc) {
+ARIADNE_INLINE constexpr std::uint64_t dotBits(const std::uint64_t *a,
+                                               int strideA, const FixedSpec &sa,
+                                               const std::uint64_t *b,
+                                               int strideB, const FixedSpec &sb,
+                                               int k, const FixedSpec &acc) {
   std::uint64_t sum = 0;
   for (int i = 0; i < k; ++i)
     sum += mulBits(a[i * strideA], sa, b[i * strideB], sb);

@@ -41,7 +41,7 @@ func.func @saturating_acc(%a: tensor<?x2x3x!fx.fixed<8, 3>>, %b: tensor<?x3x2x!f
 // -----
 
 func.func @contracted(%a: tensor<?x2x3x!fx.fixed<8, 3>>, %b: tensor<?x4x2x!fx.fixed<8, 3>>) -> tensor<?x2x2x!fx.fixed<17, 7>> {
-  // expected-error @+1 {{contracted dimensions [?, 2, 3] x [?, 4, 2] differ}}
+  // expected-error @+1 {{operand shapes [?, 2, 3] x [?, 4, 2] do not multiply}}
   %0 = fx.matmul %a, %b : (tensor<?x2x3x!fx.fixed<8, 3>>, tensor<?x4x2x!fx.fixed<8, 3>>) -> tensor<?x2x2x!fx.fixed<17, 7>>
   return %0 : tensor<?x2x2x!fx.fixed<17, 7>>
 }

@@ -744,24 +744,22 @@ TEST_CASE("add, sub and mul of two activations are exact", "[emulator][fx]") {
     const size_t events = 300;
     auto x = randomRaws(c.a, events * 4, 21);
     auto y = randomRaws(c.b, events, 22);
-    FxModel model(twoInputKernel(
-        "4", c.a, "1", c.b, "4", r,
-        "%r = fx." + op + " %a, %b : (" + tensorOf("4", typeName(c.a)) +
-            ", " + tensorOf("1", typeName(c.b)) + ") -> " +
-            tensorOf("4", typeName(r))));
-    auto got =
-        runRaw(*model.emulator(),
-               twoInputEvents(x, 4, c.a, y, 1, c.b, events), events);
+    FxModel model(twoInputKernel("4", c.a, "1", c.b, "4", r,
+                                 "%r = fx." + op + " %a, %b : (" +
+                                     tensorOf("4", typeName(c.a)) + ", " +
+                                     tensorOf("1", typeName(c.b)) + ") -> " +
+                                     tensorOf("4", typeName(r))));
+    auto got = runRaw(*model.emulator(),
+                      twoInputEvents(x, 4, c.a, y, 1, c.b, events), events);
     int frac = std::max(c.a.fracWidth(), c.b.fracWidth());
     for (size_t e = 0; e < events; ++e)
       for (int i = 0; i < 4; ++i) {
         Int128 u = x[e * 4 + i], v = y[e];
-        Int128 want = op == "mul" ? u * v
-                      : op == "add"
-                          ? u * pow2(frac - c.a.fracWidth()) +
-                                v * pow2(frac - c.b.fracWidth())
-                          : u * pow2(frac - c.a.fracWidth()) -
-                                v * pow2(frac - c.b.fracWidth());
+        Int128 want = op == "mul"   ? u * v
+                      : op == "add" ? u * pow2(frac - c.a.fracWidth()) +
+                                          v * pow2(frac - c.b.fracWidth())
+                                    : u * pow2(frac - c.a.fracWidth()) -
+                                          v * pow2(frac - c.b.fracWidth());
         REQUIRE(want >= typeMin(r));
         REQUIRE(want <= typeMax(r));
         REQUIRE(Int128(got[e * 4 + i]) == want);
@@ -780,14 +778,13 @@ TEST_CASE("matmul of two activations sums exactly and counts wraps",
     const size_t events = 300;
     auto x = randomRaws(a, events * 6, 31);
     auto y = randomRaws(b, events * 6, 32);
-    FxModel model(twoInputKernel(
-        "2x3", a, "3x2", b, "2x2", acc,
-        "%r = fx.matmul %a, %b : (" + tensorOf("2x3", typeName(a)) + ", " +
-            tensorOf("3x2", typeName(b)) + ") -> " +
-            tensorOf("2x2", typeName(acc))));
+    FxModel model(twoInputKernel("2x3", a, "3x2", b, "2x2", acc,
+                                 "%r = fx.matmul %a, %b : (" +
+                                     tensorOf("2x3", typeName(a)) + ", " +
+                                     tensorOf("3x2", typeName(b)) + ") -> " +
+                                     tensorOf("2x2", typeName(acc))));
     auto emu = model.emulator();
-    auto got =
-        runRaw(*emu, twoInputEvents(x, 6, a, y, 6, b, events), events);
+    auto got = runRaw(*emu, twoInputEvents(x, 6, a, y, 6, b, events), events);
     uint64_t wrapped = 0;
     for (size_t e = 0; e < events; ++e)
       for (int i = 0; i < 2; ++i)

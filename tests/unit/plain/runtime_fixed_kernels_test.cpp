@@ -582,8 +582,8 @@ void checkTwoOperands(const std::vector<u64> &lhs, int lhsSize,
         for (int i = 0; i < outSize; ++i) {
           const u64 w = want[size_t(first + t) * outSize + i];
           if (y[size_t(i) * lanes + t] != w) {
-            INFO("lanes " << lanes << " event " << first + t << " element "
-                          << i << ": got " << show(y[size_t(i) * lanes + t])
+            INFO("lanes " << lanes << " event " << first + t << " element " << i
+                          << ": got " << show(y[size_t(i) * lanes + t])
                           << ", want " << show(w));
             REQUIRE(y[size_t(i) * lanes + t] == w);
           }
@@ -626,7 +626,8 @@ template <class C> void checkArith(std::mt19937_64 &gen) {
   for (int e = 0; e < kEvents; ++e)
     for (int i = 0; i < 12; ++i) {
       const i128 x = integerOf<A>(a[size_t(e) * 12 + i]);
-      const i128 y = integerOf<B>(b[size_t(e) * rhsSize + (broadcast ? i % 3 : i)]);
+      const i128 y =
+          integerOf<B>(b[size_t(e) * rhsSize + (broadcast ? i % 3 : i)]);
       i128 v;
       if (C::kind == ArithKind::Mul)
         v = x * y;
@@ -652,8 +653,7 @@ TEST_CASE("fx add, sub and mul are exact in ap_fixed's result types",
   std::mt19937_64 gen(11);
   checkArith<ArithOf<ArithKind::Add, fixed<16, 6>, fixed<16, 6>, false>>(gen);
   checkArith<ArithOf<ArithKind::Add, fixed<16, 6>, ufixed<12, 2>, true>>(gen);
-  checkArith<ArithOf<ArithKind::Sub, ufixed<10, 4>, ufixed<20, 2>, false>>(
-      gen);
+  checkArith<ArithOf<ArithKind::Sub, ufixed<10, 4>, ufixed<20, 2>, false>>(gen);
   checkArith<ArithOf<ArithKind::Mul, fixed<16, 6>, fixed<8, 1>, true>>(gen);
   checkArith<ArithOf<ArithKind::Mul, ufixed<8, 8>, ufixed<8, 0>, false>>(gen);
   // At the 64-bit limit: a 63-bit operand beside one with finer bits, the
@@ -687,9 +687,8 @@ template <class C> void checkMatMul(std::mt19937_64 &gen) {
   constexpr bool shared = C::rhsBatchStrides[0] == 0;
   constexpr int lhsSize = 2 * m * k, rhsSize = (shared ? 1 : 2) * k * n;
   constexpr int outSize = 2 * m * n;
-  INFO("matmul into " << Acc::width << "/" << Acc::spec().intWidth
-                      << " signed " << Acc::isSigned
-                      << ", shared right operand " << shared);
+  INFO("matmul into " << Acc::width << "/" << Acc::spec().intWidth << " signed "
+                      << Acc::isSigned << ", shared right operand " << shared);
   const std::vector<u64> a = sampleRaw<A>(gen, size_t(lhsSize) * kEvents);
   const std::vector<u64> b = sampleRaw<B>(gen, size_t(rhsSize) * kEvents);
   std::vector<u64> want(size_t(outSize) * kEvents);
@@ -699,7 +698,8 @@ template <class C> void checkMatMul(std::mt19937_64 &gen) {
         for (int j = 0; j < n; ++j) {
           i128 sum = 0;
           for (int kk = 0; kk < k; ++kk)
-            sum += integerOf<A>(a[size_t(e) * lhsSize + (batch * m + i) * k + kk]) *
+            sum += integerOf<A>(
+                       a[size_t(e) * lhsSize + (batch * m + i) * k + kk]) *
                    integerOf<B>(b[size_t(e) * rhsSize +
                                   (shared ? 0 : batch * k * n) + kk * n + j]);
           want[size_t(e) * outSize + (batch * m + i) * n + j] =

@@ -60,10 +60,13 @@ const std::map<std::string, std::string> kInstantiations = {
      "float *);\n"
      "template void ariadne::copy<3, 8>(const float *, float *);\n"},
     {"broadcast.h",
+     "struct Shape { static constexpr int rank = 2; static constexpr int "
+     "shape[2] = {2, 3}; static constexpr int lhsStrides[2] = {3, 1}; "
+     "static constexpr int rhsStrides[2] = {0, 1}; };\n"
      "struct Add { float operator()(float a, float b) const { return a + b; } "
      "};\n"
-     "template void ariadne::broadcastBinary<ariadne::BinaryConfig, 1>("
-     "const float *, const float *, float *, Add);\n"},
+     "template void ariadne::broadcastBinary<Shape, 1>(const float *, "
+     "const float *, float *, Add);\n"},
     {"fastmath.h", "float useExp(float x) { return ariadne::math::exp(x) + "
                    "ariadne::math::tanh(x) + ariadne::math::sigmoid(x); }\n"},
 };
