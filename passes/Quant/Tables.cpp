@@ -20,14 +20,17 @@ double TableBins::centre(int64_t i, int64_t frac) const {
 
 TableBins binsFor(double lo, double hi, int64_t frac, int64_t rawMin,
                   int64_t rawMax, int64_t size) {
-  // The range in raw units, clamped to what the input can hold.
+  // The range in raw units as [rawLo, rawEnd), clamped to what the input
+  // can hold. The upper edge itself needs no bin of its own: values from
+  // it up take the last entry, so a range of 2^k raw values with 2^j
+  // entries gets bins of exactly 2^(k-j).
   double rawLo = std::floor(std::ldexp(lo, int(frac)));
-  double rawHi = std::ceil(std::ldexp(hi, int(frac)));
+  double rawEnd = std::ceil(std::ldexp(hi, int(frac)));
   rawLo = std::clamp(rawLo, double(rawMin), double(rawMax));
-  rawHi = std::clamp(rawHi, double(rawMin), double(rawMax));
+  rawEnd = std::clamp(rawEnd, double(rawMin), double(rawMax) + 1);
   TableBins bins;
   bins.low = static_cast<int64_t>(rawLo);
-  double span = std::max(1.0, rawHi - rawLo + 1);
+  double span = std::max(1.0, rawEnd - rawLo);
   while (bins.shift < 63 &&
          std::ceil(span / std::ldexp(1.0, int(bins.shift))) > double(size))
     ++bins.shift;

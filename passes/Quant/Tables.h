@@ -31,10 +31,11 @@ struct TableBins {
   double lowerEdge(int64_t i, int64_t frac) const;
 };
 
-/// Bins of at most `size` entries that cover the real range [lo, hi] of an
-/// input with `frac` fractional bits, restricted to the raw values
-/// [rawMin, rawMax] the input can take: the finest power-of-two bin width
-/// that needs no more than `size` bins.
+/// Bins of at most `size` entries that cover the real range [lo, hi) of an
+/// input with `frac` fractional bits (values from hi up take the last
+/// entry), restricted to the raw values [rawMin, rawMax] the input can
+/// take: the finest power-of-two bin width that needs no more than `size`
+/// bins.
 TableBins binsFor(double lo, double hi, int64_t frac, int64_t rawMin,
                   int64_t rawMax, int64_t size);
 
