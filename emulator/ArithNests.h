@@ -16,30 +16,6 @@
 
 namespace ariadne::emu {
 
-/// Right-aligned broadcast strides of `view` against `shape` (0 where the
-/// operand is broadcast).
-inline llvm::SmallVector<int64_t, 4>
-broadcastStrides(llvm::ArrayRef<int64_t> view, llvm::ArrayRef<int64_t> shape) {
-  llvm::SmallVector<int64_t, 4> viewStrides = stridesOf(view);
-  llvm::SmallVector<int64_t, 4> strides(shape.size(), 0);
-  size_t lead = shape.size() - view.size();
-  for (size_t d = 0; d < view.size(); ++d)
-    if (view[d] != 1)
-      strides[lead + d] = viewStrides[d];
-  return strides;
-}
-
-inline bool broadcastsTo(llvm::ArrayRef<int64_t> view,
-                         llvm::ArrayRef<int64_t> shape) {
-  if (view.size() > shape.size())
-    return false;
-  size_t lead = shape.size() - view.size();
-  for (size_t d = 0; d < view.size(); ++d)
-    if (view[d] != 1 && view[d] != shape[lead + d])
-      return false;
-  return true;
-}
-
 /// The nest of an element-wise op of two operands broadcast to its result:
 /// offsets of the result, the left and the right operand.
 template <typename T>
@@ -54,14 +30,14 @@ llvm::Expected<StridedNest<3>> broadcastNest(mlir::Operation *op,
   if (!rhs)
     return rhs.takeError();
   const TensorInfo &out = t.info(outValue);
-  if (!broadcastsTo(*lhs, out.shape) || !broadcastsTo(*rhs, out.shape))
-    return t.error(op, "operand shapes do not broadcast to the result");
   auto sa = broadcastStrides(*lhs, out.shape);
   auto sb = broadcastStrides(*rhs, out.shape);
+  if (mlir::failed(sa) || mlir::failed(sb))
+    return t.error(op, "operand shapes do not broadcast to the result");
   auto so = stridesOf(out.shape);
   llvm::SmallVector<StridedNest<3>::Offsets, 4> strides;
   for (size_t d = 0; d < out.shape.size(); ++d)
-    strides.push_back({so[d], sa[d], sb[d]});
+    strides.push_back({so[d], (*sa)[d], (*sb)[d]});
   return StridedNest<3>({out.eventStride(), t.info(lhsValue).eventStride(),
                          t.info(rhsValue).eventStride()},
                         out.shape, strides);
@@ -126,13 +102,10 @@ llvm::Expected<MatMulLayout> matMulLayout(mlir::Operation *op,
     return t.error(op, "the per-event product does not have the result's "
                        "shape");
   int64_t m = shape->m, k = shape->k, n = shape->n;
-  auto batchA =
-      llvm::ArrayRef<int64_t>(a).drop_back(std::min<size_t>(2, a.size()));
-  auto batchB =
-      llvm::ArrayRef<int64_t>(b).drop_back(std::min<size_t>(2, b.size()));
   llvm::ArrayRef<int64_t> batch = shape->batch;
-  auto stridesA = broadcastStrides(batchA, batch);
-  auto stridesB = broadcastStrides(batchB, batch);
+  // The batch dimensions broadcast: matMulShape checked them.
+  auto stridesA = *broadcastStrides(matMulBatchOf(a), batch);
+  auto stridesB = *broadcastStrides(matMulBatchOf(b), batch);
   auto stridesC = stridesOf(batch);
   llvm::SmallVector<StridedNest<3>::Offsets, 4> strides;
   for (size_t d = 0; d < batch.size(); ++d)

@@ -589,26 +589,6 @@ broadcastOperandShape(CppEmission &emission, Operation *op, Value operand,
   return SmallVector<int64_t>(type.getShape().drop_front());
 }
 
-/// Element strides of an operand of shape `shape` for each dimension of the
-/// result shape `out` (right-aligned), 0 where it is broadcast; fails when
-/// the shapes do not broadcast.
-static FailureOr<SmallVector<int64_t>> broadcastStrides(ArrayRef<int64_t> shape,
-                                                        ArrayRef<int64_t> out) {
-  if (shape.size() > out.size())
-    return failure();
-  auto own = stridesOf(shape);
-  SmallVector<int64_t> strides(out.size(), 0);
-  size_t lead = out.size() - shape.size();
-  for (size_t d = lead; d < out.size(); ++d) {
-    int64_t size = shape[d - lead];
-    if (size == out[d])
-      strides[d] = size == 1 ? 0 : own[d - lead];
-    else if (size != 1)
-      return failure();
-  }
-  return strides;
-}
-
 FailureOr<BinaryLayout> binaryLayout(Operation *op, CppEmission &emission) {
   Value lhs = op->getOperand(0), rhs = op->getOperand(1);
   Value out = op->getResult(0);
@@ -677,19 +657,18 @@ FailureOr<MatMulLayout> matMulLayout(Operation *op, CppEmission &emission) {
            << " does not give the event result " << shapeText(layout.outShape)
            << "; this batching is not supported by the cpp target";
   int64_t m = shape->m, k = shape->k, n = shape->n;
-  ArrayRef<int64_t> batchA = ArrayRef<int64_t>(*lhsShape).drop_back(
-      std::min<size_t>(2, lhsShape->size()));
-  ArrayRef<int64_t> batchB = ArrayRef<int64_t>(*rhsShape).drop_back(
-      std::min<size_t>(2, rhsShape->size()));
   layout.m = m;
   layout.k = k;
   layout.n = n;
   layout.batchShape = shape->batch;
-  auto lhsStrides = broadcastStrides(batchA, layout.batchShape);
-  auto rhsStrides = broadcastStrides(batchB, layout.batchShape);
-  for (int64_t s : *lhsStrides)
+  // The batch dimensions broadcast: matMulShape checked them.
+  SmallVector<int64_t> lhsStrides =
+      *broadcastStrides(matMulBatchOf(*lhsShape), shape->batch);
+  SmallVector<int64_t> rhsStrides =
+      *broadcastStrides(matMulBatchOf(*rhsShape), shape->batch);
+  for (int64_t s : lhsStrides)
     layout.lhsBatch.push_back(s * m * k);
-  for (int64_t s : *rhsStrides)
+  for (int64_t s : rhsStrides)
     layout.rhsBatch.push_back(s * k * n);
   if (layout.batchShape.empty()) {
     layout.batchShape = {1};

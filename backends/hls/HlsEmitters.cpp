@@ -544,25 +544,6 @@ FailureOr<SmallVector<int64_t>> elementwiseShape(Operation *op, Value operand) {
   return shape;
 }
 
-/// Element strides of an operand of shape `shape` along each dimension of
-/// `out`, aligned to the right (numpy's broadcasting): 0 where the operand
-/// has size 1 or no dimension; failure where the sizes differ otherwise.
-FailureOr<SmallVector<int64_t>> broadcastStrides(ArrayRef<int64_t> shape,
-                                                 ArrayRef<int64_t> out) {
-  if (shape.size() > out.size())
-    return failure();
-  SmallVector<int64_t, 4> own = nn::stridesOf(shape);
-  SmallVector<int64_t> strides(out.size(), 0);
-  size_t lead = out.size() - shape.size();
-  for (size_t d = lead; d < out.size(); ++d) {
-    int64_t size = shape[d - lead];
-    if (size != 1 && size != out[d])
-      return failure();
-    if (size != 1)
-      strides[d] = own[d - lead];
-  }
-  return strides;
-}
 
 /// The static functions of a config that give, for the flat index `i`
 /// (C order) over `shape`, the offset sum_d (i / step_d % size_d) *
@@ -754,39 +735,27 @@ LogicalResult emitMatMul(Operation *operation, HlsEmission &emission) {
     return failure();
   bool batched = false;
   SmallVector<int64_t> outShape = eventShapeOf(op.getOutput(), batched);
-  // A vector is a row on the left, a column on the right.
-  SmallVector<int64_t> a = *lhsShape, b = *rhsShape;
-  if (a.empty() || b.empty())
+  if (lhsShape->empty() || rhsShape->empty())
     return op.emitOpError("contracts over the event batch dimension");
-  bool vectorA = a.size() == 1, vectorB = b.size() == 1;
-  if (vectorA)
-    a.insert(a.begin(), 1);
-  if (vectorB)
-    b.push_back(1);
-  int64_t m = a[a.size() - 2], k = a.back(), n = b.back();
-  ArrayRef<int64_t> batchA = ArrayRef<int64_t>(a).drop_back(2);
-  ArrayRef<int64_t> batchB = ArrayRef<int64_t>(b).drop_back(2);
-  auto batchShape = broadcastShapes(batchA, batchB);
-  SmallVector<int64_t> expected;
-  if (succeeded(batchShape))
-    expected = *batchShape;
-  if (!vectorA)
-    expected.push_back(m);
-  if (!vectorB)
-    expected.push_back(n);
-  if (failed(batchShape) || b[b.size() - 2] != k || expected != outShape)
+  // A vector is a row on the left, a column on the right.
+  auto shape = matMulShape(*lhsShape, *rhsShape);
+  if (failed(shape) || shape->result != outShape)
     return op.emitOpError("one event's product ")
            << shapeText(*lhsShape) << " x " << shapeText(*rhsShape)
            << " does not give the event result " << shapeText(outShape);
+  int64_t m = shape->m, k = shape->k, n = shape->n;
+  ArrayRef<int64_t> batchShape = shape->batch;
   // The first element of each operand's matrix in each product: broadcast
-  // batch strides, in matrices.
-  auto stridesA = broadcastStrides(batchA, *batchShape);
-  auto stridesB = broadcastStrides(batchB, *batchShape);
-  for (int64_t &s : *stridesA)
+  // batch strides (matMulShape checked that they broadcast), in matrices.
+  SmallVector<int64_t> stridesA =
+      *broadcastStrides(matMulBatchOf(*lhsShape), batchShape);
+  SmallVector<int64_t> stridesB =
+      *broadcastStrides(matMulBatchOf(*rhsShape), batchShape);
+  for (int64_t &s : stridesA)
     s *= m * k;
-  for (int64_t &s : *stridesB)
+  for (int64_t &s : stridesB)
     s *= k * n;
-  int64_t matrices = product(*batchShape);
+  int64_t matrices = product(batchShape);
 
   std::string id = emission.identifier(op);
   HlsLayerSettings settings = emission.settingsOf(op, "matmul");
@@ -812,7 +781,7 @@ LogicalResult emitMatMul(Operation *operation, HlsEmission &emission) {
          << ";\n"
          << "  static const bool resource = "
          << (settings.resource ? "true" : "false") << ";\n";
-  writeOffsetFunctions(params, *batchShape, {*stridesA, *stridesB},
+  writeOffsetFunctions(params, batchShape, {stridesA, stridesB},
                        {"lhs_offset", "rhs_offset"});
   params << "};\n\n";
   emission.body() << "  // " << emission.layerName(op)

@@ -259,25 +259,6 @@ std::string shapeText(ArrayRef<int64_t> shape) {
   return text;
 }
 
-/// Element strides of a tensor of `shape` for the dimensions of `out`
-/// that it broadcasts to, right-aligned: 0 where it has size 1 or no
-/// dimension. Fails when a dimension neither matches nor is 1.
-FailureOr<SmallVector<int64_t>> broadcastStrides(ArrayRef<int64_t> shape,
-                                                 ArrayRef<int64_t> out) {
-  if (shape.size() > out.size())
-    return failure();
-  SmallVector<int64_t, 4> own = nn::stridesOf(shape);
-  size_t lead = out.size() - shape.size();
-  SmallVector<int64_t> strides(out.size(), 0);
-  for (size_t d = 0; d < shape.size(); ++d) {
-    if (shape[d] == out[lead + d] && shape[d] != 1)
-      strides[lead + d] = own[d];
-    else if (shape[d] != 1)
-      return failure();
-  }
-  return strides;
-}
-
 /// The flat offset, per `strides`, of every element of `shape` in C order.
 SmallVector<int64_t> offsetsOf(ArrayRef<int64_t> shape,
                                ArrayRef<int64_t> strides) {
@@ -480,36 +461,21 @@ FailureOr<MatMulEvent> matMulEvent(fx::MatMulOp op) {
   }
   MatMulEvent e;
   std::string operands = shapeText(a) + " @ " + shapeText(b);
-  bool vecA = a.size() == 1, vecB = b.size() == 1;
-  if (vecA)
-    a.insert(a.begin(), 1);
-  if (vecB)
-    b.push_back(1);
-  if (a.size() < 2 || b.size() < 2)
+  if (a.empty() || b.empty())
     return op.emitOpError("has a scalar operand per event");
-  e.m = a[a.size() - 2];
-  e.k = a.back();
-  e.n = b.back();
-  ArrayRef<int64_t> batchA = ArrayRef<int64_t>(a).drop_back(2);
-  ArrayRef<int64_t> batchB = ArrayRef<int64_t>(b).drop_back(2);
-  auto batch = broadcastShapes(batchA, batchB);
-  SmallVector<int64_t> expected;
-  if (succeeded(batch))
-    expected = *batch;
-  if (!vecA)
-    expected.push_back(e.m);
-  if (!vecB)
-    expected.push_back(e.n);
-  if (b[b.size() - 2] != e.k || failed(batch) || expected != y)
+  auto shape = matMulShape(a, b);
+  if (failed(shape) || shape->result != y)
     return op.emitOpError("one event's product ")
            << operands << " does not give the result's " << shapeText(y);
-  auto stridesA = broadcastStrides(batchA, *batch);
-  auto stridesB = broadcastStrides(batchB, *batch);
-  if (failed(stridesA) || failed(stridesB))
-    return op.emitOpError("batch dimensions of ")
-           << operands << " do not broadcast";
-  SmallVector<int64_t> offA = offsetsOf(*batch, *stridesA);
-  SmallVector<int64_t> offB = offsetsOf(*batch, *stridesB);
+  e.m = shape->m;
+  e.k = shape->k;
+  e.n = shape->n;
+  // The batch dimensions broadcast: matMulShape checked them.
+  ArrayRef<int64_t> batch = shape->batch;
+  SmallVector<int64_t> offA =
+      offsetsOf(batch, *broadcastStrides(matMulBatchOf(a), batch));
+  SmallVector<int64_t> offB =
+      offsetsOf(batch, *broadcastStrides(matMulBatchOf(b), batch));
   for (size_t i = 0; i < offA.size(); ++i)
     e.batches.push_back(
         {int64_t(i) * e.m * e.n, offA[i] * e.m * e.k, offB[i] * e.k * e.n});

@@ -40,6 +40,33 @@ broadcastShapes(llvm::ArrayRef<int64_t> lhs, llvm::ArrayRef<int64_t> rhs) {
   return out;
 }
 
+/// Element strides of an operand of static shape `shape` along each
+/// dimension of the static shape `out` it broadcasts to (right-aligned):
+/// its C-order stride, or 0 where it has size 1 or lacks the dimension.
+/// Failure where a size neither matches nor is 1.
+inline mlir::FailureOr<llvm::SmallVector<int64_t>>
+broadcastStrides(llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<int64_t> out) {
+  if (shape.size() > out.size())
+    return mlir::failure();
+  size_t lead = out.size() - shape.size();
+  llvm::SmallVector<int64_t> strides(out.size(), 0);
+  int64_t stride = 1;
+  for (size_t d = shape.size(); d-- > 0;) {
+    if (shape[d] != 1 && shape[d] != out[lead + d])
+      return mlir::failure();
+    if (shape[d] != 1)
+      strides[lead + d] = stride;
+    stride *= shape[d];
+  }
+  return strides;
+}
+
+/// The batch dimensions of an operand of numpy's matmul: all but its last
+/// two (none for a vector or a matrix).
+inline llvm::ArrayRef<int64_t> matMulBatchOf(llvm::ArrayRef<int64_t> shape) {
+  return shape.drop_back(std::min<size_t>(2, shape.size()));
+}
+
 /// numpy's matmul of operands of shapes `lhs` and `rhs` (rank >= 1; a
 /// rank-1 left operand is a row, a right one a column): M, K, N, the
 /// broadcast batch shape and the result shape. Failure when a rank is 0,
