@@ -1,18 +1,23 @@
 //===- MoveSteps.h - data movement for any element type ---------*- C++ -*-===//
 //
-// The nn ops that only move elements (reshape, transpose, slice, concat)
-// mean the same on floats and on the raw integers of fixed-point values, so
-// their steps and translators are written once for any element type and
-// registered by both the float and the fixed-point interpretations.
+// The nn ops that only move elements (reshape, transpose, slice, concat,
+// window) mean the same on floats and on the raw integers of fixed-point
+// values, so their steps and translators are written once for any element
+// type and registered by both the float and the fixed-point
+// interpretations.
 //
 //===----------------------------------------------------------------------===//
 #ifndef ARIADNE_EMULATOR_MOVESTEPS_H
 #define ARIADNE_EMULATOR_MOVESTEPS_H
 
 #include "emulator/Translate.h"
+#include "passes/FX/FXTypes.h"
 #include "passes/NN/NNOps.h"
+#include "passes/Support/Window.h"
 
 #include <cstring>
+#include <limits>
+#include <type_traits>
 #include <vector>
 
 namespace ariadne::emu {
@@ -41,6 +46,32 @@ public:
 private:
   int out, in;
   StridedNest<2> nest;
+};
+
+/// nn.window: every element of an output event is the input element the
+/// window map names (forEachWindowSource), or the padding value.
+template <typename T> class WindowStep final : public Step<T> {
+public:
+  WindowStep(int out, int in, int64_t inEventStride,
+             std::vector<int32_t> sources, T pad)
+      : out(out), in(in), inEventStride(inEventStride),
+        sources(std::move(sources)), pad(pad) {}
+
+  void run(T *const *t, int64_t events) const override {
+    int64_t outEventStride = int64_t(sources.size());
+    for (int64_t e = 0; e < events; ++e) {
+      T *y = t[out] + e * outEventStride;
+      const T *x = t[in] + e * inEventStride;
+      for (size_t i = 0; i < sources.size(); ++i)
+        y[i] = sources[i] < 0 ? pad : x[sources[i]];
+    }
+  }
+
+private:
+  int out, in;
+  int64_t inEventStride;
+  std::vector<int32_t> sources;
+  T pad;
 };
 
 template <typename T> class ConcatStep final : public Step<T> {
@@ -170,14 +201,48 @@ MoveStepOrError<T> translateConcat(nn::ConcatOp op, Translation<T> &t) {
       productOf(shape.take_front(axis)), std::move(parts));
 }
 
+/// The value an nn.window pads with: 0, or the lowest value of the element
+/// type (-inf; the smallest raw value of a fixed-point type).
+template <typename T> T windowPadding(nn::WindowOp op) {
+  if (!op.getPadLowest())
+    return T(0);
+  mlir::Type element =
+      llvm::cast<mlir::ShapedType>(op.getInput().getType()).getElementType();
+  if constexpr (std::is_floating_point_v<T>) {
+    (void)element;
+    return -std::numeric_limits<T>::infinity();
+  } else {
+    auto fixed = llvm::cast<fx::FixedType>(element);
+    return T(ariadne::detail::minBits(int(fixed.getWidth()), fixed.isSigned()));
+  }
+}
+
+template <typename T>
+MoveStepOrError<T> translateWindow(nn::WindowOp op, Translation<T> &t) {
+  if (auto err = checkSameElementType(op, t))
+    return err;
+  mlir::Type element =
+      llvm::cast<mlir::ShapedType>(op.getInput().getType()).getElementType();
+  if (!std::is_floating_point_v<T> && !llvm::isa<fx::FixedType>(element))
+    return t.error(op, "pads a tensor that is not fixed point");
+  std::vector<int32_t> sources(size_t(t.info(op.getOutput()).size));
+  forEachWindowSource(windowGeometry(op),
+                      [&](int o, int i) { sources[size_t(o)] = i; });
+  return std::make_unique<WindowStep<T>>(
+      t.tensorOf(op.getOutput()), t.tensorOf(op.getInput()),
+      t.info(op.getInput()).eventStride(), std::move(sources),
+      windowPadding<T>(op));
+}
+
 } // namespace detail
 
-/// Registers reshape, transpose, slice and concat for elements of type T.
+/// Registers reshape, transpose, slice, concat and window for elements of type T.
 template <typename T> void registerMoveTranslators(TranslatorTable<T> &table) {
   table.template add<nn::ReshapeOp>(detail::translateReshape<T>);
   table.template add<nn::TransposeOp>(detail::translateTranspose<T>);
   table.template add<nn::SliceOp>(detail::translateSlice<T>);
   table.template add<nn::ConcatOp>(detail::translateConcat<T>);
+  table.template add<nn::WindowOp>(detail::translateWindow<T>);
 }
 
 } // namespace ariadne::emu

@@ -48,6 +48,7 @@ const llvm::StringMap<OpImporter> &frontend::getOpImporters() {
       {"Gemm", {6, importGemm}},
       {"MatMul", {1, importMatMul}},
       {"BatchNormalization", {6, importBatchNorm}},
+      {"Conv", {1, importConv}},
 
       {"Flatten", {1, importFlatten}},
       {"Reshape", {5, importReshape}},

@@ -1,6 +1,7 @@
 //===- NNOps.cpp - nn dialect operations ----------------------------------===//
 #include "passes/NN/NNOps.h"
 #include "passes/Support/Broadcast.h"
+#include "passes/Support/Window.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -414,5 +415,61 @@ LogicalResult SliceOp::verify() {
         last >= in.getDimSize(d))
       return emitOpError("dimension ") << d << " reads outside the input";
   }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// WindowOp
+//===----------------------------------------------------------------------===//
+
+SmallVector<int64_t, 3> WindowOp::getOutputSpatial() {
+  ArrayRef<int64_t> shape = rankedType(getInput()).getShape();
+  size_t rank = getKernelShape().size();
+  SmallVector<int64_t, 3> out;
+  for (size_t d = 0; d < rank; ++d)
+    out.push_back(ariadne::windowPositions(
+        shape[shape.size() - rank + d], getKernelShape()[d], getStrides()[d],
+        getDilations()[d], getPads()[d], getPads()[rank + d]));
+  return out;
+}
+
+LogicalResult WindowOp::verify() {
+  auto in = rankedType(getInput()), out = rankedType(getOutput());
+  size_t rank = getKernelShape().size();
+  if (rank < 1 || rank > size_t(ariadne::kMaxWindowRank))
+    return emitOpError("has ") << rank << " spatial dimensions; 1 to "
+                               << ariadne::kMaxWindowRank << " are supported";
+  if (getStrides().size() != rank || getDilations().size() != rank ||
+      getPads().size() != 2 * rank)
+    return emitOpError("needs one stride and dilation and two pads per "
+                       "spatial dimension");
+  // [N?, C, spatial...]: a dynamic leading dimension is the batch.
+  bool batched = in.getRank() > 0 && in.isDynamicDim(0);
+  if (size_t(in.getRank()) != rank + 1 + (batched ? 1 : 0))
+    return emitOpError("input must be [N?, C, spatial...] with ")
+           << rank << " spatial dimensions";
+  for (int64_t d = batched ? 1 : 0; d < in.getRank(); ++d)
+    if (in.isDynamicDim(d))
+      return emitOpError("only the leading (batch) dimension may be dynamic");
+  for (size_t d = 0; d < rank; ++d) {
+    if (getKernelShape()[d] < 1 || getStrides()[d] < 1 ||
+        getDilations()[d] < 1)
+      return emitOpError("kernel, stride and dilation must be positive");
+    if (getPads()[d] < 0 || getPads()[rank + d] < 0)
+      return emitOpError("pads must not be negative");
+  }
+  SmallVector<int64_t> expected;
+  if (batched)
+    expected.push_back(ShapedType::kDynamic);
+  for (int64_t size : getOutputSpatial()) {
+    if (size < 1)
+      return emitOpError("the kernel does not fit the padded input");
+    expected.push_back(size);
+  }
+  expected.push_back(in.getDimSize(batched ? 1 : 0));
+  expected.push_back(elementCount(getKernelShape()));
+  if (out.getShape() != ArrayRef<int64_t>(expected))
+    return emitOpError("result shape must be ")
+           << RankedTensorType::get(expected, out.getElementType());
   return success();
 }

@@ -231,4 +231,43 @@ def NN_SliceOp : NN_Op<"slice", [Pure]> {
   let hasVerifier = 1;
 }
 
+def NN_WindowOp : NN_Op<"window", [Pure]> {
+  let summary = "receptive fields of a convolution or pooling layer";
+  let description = [{
+    Gathers the receptive fields of a sliding window over the spatial
+    dimensions of a channels-first input `[N?, C, in_1, ..., in_r]`
+    (r = 1, 2 or 3) into `[N?, out_1, ..., out_r, C, K]`,
+    K = prod(kernel_shape): element (p, c, k) is the input element at
+    `p_d * strides_d - pads_d + k_d * dilations_d` in each spatial dimension
+    d, or the padding value where that lies outside the input: 0, or with
+    `pad_lowest` the lowest value of the element type (-inf for floats),
+    which a maximum never picks. `pads` holds the r begin paddings then the
+    r end paddings (ONNX order); out_d = floor((in_d + begin_d + end_d -
+    dilations_d * (kernel_d - 1) - 1) / strides_d) + 1.
+
+    A convolution imports as a window, a dense layer over `C * K` and a
+    transpose back to channels first; a pooling layer as a window and a
+    reduction over K. The window only moves values: on fixed-point tensors
+    it keeps the input's type, and padding with 0 is exact.
+
+    ```mlir
+    %w = nn.window %x {kernel_shape = array<i64: 3, 3>,
+                       strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
+                       pads = array<i64: 1, 1, 1, 1>}
+        : (tensor<?x2x8x8xf32>) -> tensor<?x8x8x2x9xf32>
+    ```
+  }];
+  let arguments = (ins NN_Tensor:$input, DenseI64ArrayAttr:$kernel_shape,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
+                       DenseI64ArrayAttr:$pads, UnitAttr:$pad_lowest);
+  let results = (outs NN_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The spatial output size of every dimension, from the attributes and
+    /// the input's spatial sizes.
+    llvm::SmallVector<int64_t, 3> getOutputSpatial();
+  }];
+}
+
 #endif // ARIADNE_NN_OPS

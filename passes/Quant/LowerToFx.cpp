@@ -685,8 +685,8 @@ const Lowering::Handlers &Lowering::handlers() {
     });
     h.add<nn::MatMulOp>(
         [](nn::MatMulOp op, Lowering &l) { return l.lowerMatMul(op); });
-    addDataMovement<nn::ReshapeOp, nn::TransposeOp, nn::SliceOp, nn::ConcatOp>(
-        h);
+    addDataMovement<nn::ReshapeOp, nn::TransposeOp, nn::SliceOp, nn::ConcatOp,
+                    nn::WindowOp>(h);
     // Read by the layers that use it, erased with them.
     h.add<nn::ConstantOp>(
         [](Operation *, Lowering &) { return LogicalResult(success()); });

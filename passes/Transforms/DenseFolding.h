@@ -114,6 +114,60 @@ inline bool isFoldableDense(DenseOp dense) {
          dense.getOutput().hasOneUse();
 }
 
+/// The dense layer that `value` moves, through single-use transposes and
+/// reshapes (a convolution's transpose back to channels first), or null;
+/// `featureAxis` is where the dense layer's output features (its last
+/// axis) are in `value`, or -1 when a reshape splits or merges them.
+/// `chain` lists the movements, from `value` back.
+inline DenseOp denseBehindMovement(mlir::Value value, int64_t &featureAxis,
+                                   llvm::SmallVectorImpl<mlir::Operation *>
+                                       *chain = nullptr) {
+  llvm::SmallVector<mlir::Operation *> moves;
+  mlir::Value v = value;
+  while (mlir::Operation *def = v.getDefiningOp()) {
+    if (!llvm::isa<TransposeOp, ReshapeOp>(def) ||
+        (v != value && !v.hasOneUse()))
+      break;
+    moves.push_back(def);
+    v = def->getOperand(0);
+  }
+  auto dense = v.getDefiningOp<DenseOp>();
+  if (!dense)
+    return {};
+  auto shapeOf = [](mlir::Value x) {
+    return llvm::cast<mlir::RankedTensorType>(x.getType()).getShape();
+  };
+  featureAxis = int64_t(shapeOf(v).size()) - 1;
+  // Follow the feature axis forward through the movements.
+  for (mlir::Operation *move : llvm::reverse(moves)) {
+    if (featureAxis < 0)
+      break;
+    if (auto t = llvm::dyn_cast<TransposeOp>(move)) {
+      auto perm = t.getPerm();
+      featureAxis = llvm::find(perm, featureAxis) - perm.begin();
+      continue;
+    }
+    auto in = shapeOf(move->getOperand(0)), out = shapeOf(move->getResult(0));
+    // The axis survives a reshape where the same size stands before the
+    // same number of trailing elements.
+    auto inner = [](llvm::ArrayRef<int64_t> s, size_t d) {
+      int64_t n = 1;
+      for (size_t i = d + 1; i < s.size(); ++i)
+        n *= s[i];
+      return n;
+    };
+    int64_t found = -1;
+    for (size_t d = 0; d < out.size(); ++d)
+      if (out[d] == in[size_t(featureAxis)] &&
+          inner(out, d) == inner(in, size_t(featureAxis)))
+        found = int64_t(d);
+    featureAxis = found;
+  }
+  if (chain)
+    chain->assign(moves.begin(), moves.end());
+  return dense;
+}
+
 /// The weight [N, K] and bias [N] (zeros when absent) of a dense layer.
 struct AffineParams {
   llvm::SmallVector<double> weight;
@@ -141,7 +195,8 @@ inline std::optional<AffineParams> readAffine(DenseOp dense) {
 
 /// Replaces `root` (whose result type is the dense layer's) by a copy of
 /// `dense` with the given parameters; the old dense layer is erased when
-/// `root` was its only user. Without `hasBias` the copy has no bias.
+/// `root` was its only user (`root` may be `dense` itself). Without
+/// `hasBias` the copy has no bias.
 inline DenseOp replaceWithDense(mlir::RewriterBase &rewriter,
                                 mlir::Operation *root, DenseOp dense,
                                 const AffineParams &params) {
@@ -158,8 +213,9 @@ inline DenseOp replaceWithDense(mlir::RewriterBase &rewriter,
       root->getResult(0).getType(), dense.getInput(),
       makeFloats(weightType, params.weight), bias, dense.getActivation(),
       dense.getAlpha(), dense.getBeta());
+  bool replacesDense = root == dense.getOperation();
   rewriter.replaceOp(root, replacement.getOutput());
-  if (dense->use_empty())
+  if (!replacesDense && dense->use_empty())
     rewriter.eraseOp(dense);
   return replacement;
 }

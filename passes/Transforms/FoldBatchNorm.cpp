@@ -1,8 +1,11 @@
 //===- FoldBatchNorm.cpp - fold inference BatchNorm into dense layers -----===//
 //
 // batch_norm(dense(x)) with constant parameters is one affine map per
-// output feature, so it folds into the dense layer's weight and bias. The
-// folded values are computed in double and rounded once (DenseFolding.h).
+// output feature, so it folds into the dense layer's weight and bias; so
+// does a batch_norm after transposes and reshapes that bring the dense
+// layer's features to axis 1 (a convolution: window, dense, transpose).
+// The folded values are computed in double and rounded once
+// (DenseFolding.h).
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Transforms/DenseFolding.h"
@@ -23,11 +26,11 @@ using namespace ariadne::nn::folding;
 
 /// The folded weight and bias, or nullopt when `bn` does not follow a
 /// foldable dense layer or has a parameter that is not a constant.
-static std::optional<AffineParams> foldedParams(BatchNormOp bn, DenseOp dense) {
-  // batch_norm normalizes axis 1; only for a rank-2 dense result is that
-  // the feature axis the dense layer's rows produce.
-  if (!isFoldableDense(dense) ||
-      llvm::cast<RankedTensorType>(dense.getType()).getRank() != 2)
+static std::optional<AffineParams> foldedParams(BatchNormOp bn, DenseOp dense,
+                                                int64_t featureAxis) {
+  // batch_norm normalizes axis 1, which must hold the dense layer's
+  // features.
+  if (!isFoldableDense(dense) || featureAxis != 1)
     return std::nullopt;
   auto scale = constantFloats(bn.getScale());
   auto shift = constantFloats(bn.getBias());
@@ -62,12 +65,22 @@ struct FoldBatchNorm : public ariadne::impl::FoldBatchNormBase<FoldBatchNorm> {
     // In program order, so that a second batch_norm sees the dense layer
     // the first one was folded into.
     for (BatchNormOp bn : norms) {
-      auto dense = bn.getInput().getDefiningOp<DenseOp>();
-      auto params = foldedParams(bn, dense);
+      int64_t featureAxis = -1;
+      auto dense = denseBehindMovement(bn.getInput(), featureAxis);
+      auto params = foldedParams(bn, dense, featureAxis);
       if (!params)
         continue;
-      rewriter.setInsertionPoint(bn);
-      replaceWithDense(rewriter, bn, dense, *params);
+      if (bn.getInput() == dense.getOutput()) {
+        rewriter.setInsertionPoint(bn);
+        replaceWithDense(rewriter, bn, dense, *params);
+        continue;
+      }
+      // The movements stay; the dense layer takes the normalization and
+      // the batch_norm's name after its own.
+      rewriter.setInsertionPoint(dense);
+      auto folded = replaceWithDense(rewriter, dense, dense, *params);
+      folded->setLoc(rewriter.getFusedLoc({folded.getLoc(), bn.getLoc()}));
+      rewriter.replaceOp(bn, bn.getInput());
     }
   }
 };

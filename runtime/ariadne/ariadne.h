@@ -23,5 +23,6 @@
 #include "ariadne/slice.h"
 #include "ariadne/softmax.h"
 #include "ariadne/transpose.h"
+#include "ariadne/window.h"
 
 #endif // ARIADNE_RUNTIME_ARIADNE_H
