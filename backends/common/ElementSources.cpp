@@ -3,6 +3,7 @@
 
 #include "backends/cpp/CppEmitter.h"
 #include "passes/NN/NNOps.h"
+#include "passes/Support/Window.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 
@@ -88,6 +89,14 @@ SmallVector<ElementSource> elementSources(Operation *operation) {
         for (int64_t c = 0; c < chunk; ++c)
           sources.push_back({unsigned(index), o * chunk + c});
       }
+    return sources;
+  }
+  if (auto op = llvm::dyn_cast<nn::WindowOp>(operation)) {
+    SmallVector<ElementSource> sources(
+        size_t(product(eventShapeOf(op.getOutput(), batched))));
+    forEachWindowSource(windowGeometry(op), [&](int o, int i) {
+      sources[size_t(o)] = {0u, i < 0 ? kPadding : int64_t(i)};
+    });
     return sources;
   }
   // A reshape keeps the order of the elements.

@@ -10,6 +10,7 @@
 
 #include "passes/NN/NNOps.h"
 #include "passes/Support/Broadcast.h"
+#include "passes/Support/Window.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 
@@ -481,6 +482,55 @@ struct TransposePattern : CppOpPattern<nn::TransposeOp> {
   }
 };
 
+/// The receptive fields of a convolution or pooling layer (window.h).
+struct WindowPattern : CppOpPattern<nn::WindowOp> {
+  LogicalResult emitOp(nn::WindowOp op, CppEmission &emission) const final {
+    WindowGeometry g = windowGeometry(op);
+    auto ints = [&](const int *values) {
+      return SmallVector<int64_t>(values, values + g.rank);
+    };
+    std::string id = emission.identifier(op);
+    raw_ostream &decls = emission.declarations();
+    writeLayerComment(decls, emission, op, "");
+    {
+      ConfigWriter config(decls, id + "Config", "WindowConfig");
+      config.integer("rank", g.rank)
+          .integer("channels", g.channels)
+          .array("in", ints(g.in))
+          .array("kernel", ints(g.kernel))
+          .array("stride", ints(g.stride))
+          .array("dilation", ints(g.dilation))
+          .array("padBegin", ints(g.padBegin))
+          .array("out", ints(g.out));
+    }
+    // The padding value: 0, or the lowest value of the element type (the
+    // smallest raw value of a fixed-point type, -inf for floats).
+    std::string pad = emission.elementType(op.getInput()) + "(0)";
+    if (op.getPadLowest()) {
+      Type element =
+          llvm::cast<ShapedType>(op.getInput().getType()).getElementType();
+      if (auto fixed = llvm::dyn_cast<fx::FixedType>(element))
+        pad = "std::uint64_t(" +
+              intLiteral(int64_t(ariadne::detail::minBits(
+                  int(fixed.getWidth()), fixed.isSigned()))) +
+              ")";
+      else
+        pad = "-__builtin_huge_valf()";
+    }
+    raw_ostream &body = emission.body();
+    writeLayerComment(body, emission, op, "  ");
+    body << "  ariadne::window<" << id << "Config, Lanes>("
+         << emission.pointer(op.getInput()) << ", "
+         << emission.pointer(op.getOutput()) << ", " << pad << ");\n";
+    LayerReport report;
+    int64_t size = emission.eventSize(op.getOutput());
+    report.bufferBytes = 4 * size;
+    report.latencyCycles = vectorsOf(size);
+    emission.addLayer(op, report);
+    return success();
+  }
+};
+
 struct SlicePattern : CppOpPattern<nn::SliceOp> {
   LogicalResult emitOp(nn::SliceOp op, CppEmission &emission) const final {
     SmallVector<int64_t> inShape = emission.eventShape(op.getInput());
@@ -710,6 +760,7 @@ void populateCppEmitters(CppEmitterSet &set) {
   set.add<ReshapePattern>();
   set.add<TransposePattern>();
   set.add<SlicePattern>();
+  set.add<WindowPattern>();
   set.add<ConcatPattern>();
   set.add<ReturnPattern>();
   populateCppFixedEmitters(set);

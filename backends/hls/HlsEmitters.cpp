@@ -819,8 +819,8 @@ LogicalResult emitReshape(Operation *op, HlsEmission &emission) {
   return success();
 }
 
-/// Transpose, slice and concat: element copies through an index table
-/// (pure wiring in hardware).
+/// Transpose, slice, concat and window: element copies through an index
+/// table (pure wiring in hardware).
 LogicalResult emitGather(Operation *op, HlsEmission &emission) {
   SmallVector<ElementSource> sources = elementSources(op);
   std::string id = emission.identifier(op);
@@ -830,10 +830,28 @@ LogicalResult emitGather(Operation *op, HlsEmission &emission) {
   emission.parameters() << "\n";
   raw_ostream &body = emission.body();
   body << "  // " << emission.layerName(op) << "\n";
-  for (auto [index, source] : llvm::enumerate(sources))
-    body << "  " << id << "_out[" << index
-         << "] = " << emission.arrayOf(op->getOperand(source.first)) << "["
-         << source.second << "];\n";
+  // A window's padding: 0, or the lowest value of the type (max pooling).
+  std::string padding = "0";
+  if (auto window = llvm::dyn_cast<nn::WindowOp>(op);
+      window && window.getPadLowest()) {
+    FixedType type = fx::elementTypeOf(window.getInput());
+    FailureOr<std::string> lowest = constantOf(
+        op, emission.typeOf(window.getInput()),
+        int64_t(ariadne::detail::minBits(int(type.getWidth()),
+                                         type.isSigned())),
+        type);
+    if (failed(lowest))
+      return failure();
+    padding = *lowest;
+  }
+  for (auto [index, source] : llvm::enumerate(sources)) {
+    body << "  " << id << "_out[" << index << "] = ";
+    if (source.second == kPadding)
+      body << padding << ";\n";
+    else
+      body << emission.arrayOf(op->getOperand(source.first)) << "["
+           << source.second << "];\n";
+  }
   HlsLayerEstimate e;
   e.name = emission.layerName(op);
   e.op = op->getName().getStringRef().str();
@@ -863,7 +881,8 @@ void populateHlsPatterns(HlsPatterns &patterns) {
   patterns.add<fx::MulOp>(emitMul);
   patterns.add<fx::MatMulOp>(emitMatMul);
   patterns.add<nn::ReshapeOp>(emitReshape);
-  patterns.add<nn::TransposeOp, nn::SliceOp, nn::ConcatOp>(emitGather);
+  patterns.add<nn::TransposeOp, nn::SliceOp, nn::ConcatOp, nn::WindowOp>(
+      emitGather);
 }
 
 } // namespace hls

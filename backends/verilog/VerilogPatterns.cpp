@@ -186,6 +186,9 @@ LogicalResult emitDense(Operation *operation, VerilogEmission &emission) {
         if (w == 0)
           continue;
         const Signal &x = in[r * k + i];
+        // A window's zero padding adds nothing.
+        if (x.constant && x.low == 0)
+          continue;
         auto digits = csdDigits(w);
         if (settings.multiplier == VerilogMultiplier::Dsp &&
             digits.size() > 1) {
@@ -938,13 +941,22 @@ LogicalResult emitSoftmax(Operation *operation, VerilogEmission &emission) {
   return success();
 }
 
-/// Data movement (reshape, transpose, slice, concat): element `i` of the
-/// result is element `source.second` of operand `source.first`. Wiring
-/// only.
+/// Data movement (reshape, transpose, slice, concat, window): element `i`
+/// of the result is element `source.second` of operand `source.first`, or
+/// a window's constant padding. Wiring only.
 LogicalResult emitGather(Operation *op, VerilogEmission &emission) {
+  // A window's padding: 0, or the lowest value of the type (max pooling).
+  Signal padding = VerilogEmission::constant(0);
+  if (auto window = llvm::dyn_cast<nn::WindowOp>(op);
+      window && window.getPadLowest())
+    padding = VerilogEmission::constant(
+        rangeOf(fx::elementTypeOf(window.getInput())).first);
   std::vector<Signal> out;
   for (auto [operand, index] : elementSources(op))
-    out.push_back(emission.signalsOf(op->getOperand(operand))[size_t(index)]);
+    out.push_back(index == kPadding
+                      ? padding
+                      : emission.signalsOf(op->getOperand(operand))[size_t(
+                            index)]);
   VerilogLayerReport report;
   report.name = emission.layerName(op);
   report.op = op->getName().getStringRef().str();
@@ -972,8 +984,8 @@ void populateVerilogPatterns(VerilogPatterns &patterns) {
   patterns.add<fx::ScaleOp>(emitScale);
   patterns.add<fx::TableOp>(emitTable);
   patterns.add<fx::SoftmaxOp>(emitSoftmax);
-  patterns.add<nn::ReshapeOp, nn::TransposeOp, nn::SliceOp, nn::ConcatOp>(
-      emitGather);
+  patterns.add<nn::ReshapeOp, nn::TransposeOp, nn::SliceOp, nn::ConcatOp,
+               nn::WindowOp>(emitGather);
 }
 
 } // namespace verilog
