@@ -65,10 +65,9 @@ fx::FixedType typeForRange(MLIRContext *context, double lo, double hi,
 
 FailureOr<ChannelAffine> batchNormAffine(nn::BatchNormOp op) {
   auto type = llvm::cast<RankedTensorType>(op.getInput().getType());
-  if (type.getRank() != 2)
-    return op.emitError("a batch normalization that follows no dense layer "
-                        "needs a rank-2 input [batch, channels] in fixed "
-                        "point; this one has rank ")
+  if (type.getRank() < 2)
+    return op.emitError("a batch normalization needs an input [batch, "
+                        "channels, ...] in fixed point; this one has rank ")
            << type.getRank();
   SmallVector<SmallVector<double>> params;
   for (Value v :

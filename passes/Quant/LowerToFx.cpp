@@ -535,10 +535,37 @@ LogicalResult Lowering::lowerAffine(Operation *op, Value input,
     attrs.set("offset", quantized(affine.offset, capped));
     attrs.set("offset_type", TypeAttr::get(capped));
   }
-  auto y = builder.create<fx::ScaleOp>(op->getLoc(),
-                                       withElement(op->getResult(0), result),
-                                       ValueRange{*x}, attrs.getAttrs());
-  mapping.map(op->getResult(0), y.getResult());
+  // fx.scale works on the last axis; a batch normalization of a feature
+  // map ([N, C, spatial...]) moves its channels there and back.
+  auto shape = llvm::cast<RankedTensorType>(x->getType()).getShape();
+  bool channelsFirst = llvm::isa<nn::BatchNormOp>(op) && shape.size() > 2;
+  Value scaled = *x;
+  SmallVector<int64_t> toLast, toFirst;
+  if (channelsFirst) {
+    int64_t rank = int64_t(shape.size());
+    toLast.push_back(0);
+    for (int64_t d = 2; d < rank; ++d)
+      toLast.push_back(d);
+    toLast.push_back(1);
+    toFirst = {0, rank - 1};
+    for (int64_t d = 1; d + 1 < rank; ++d)
+      toFirst.push_back(d);
+    SmallVector<int64_t> last;
+    for (int64_t d : toLast)
+      last.push_back(shape[size_t(d)]);
+    scaled = builder.create<nn::TransposeOp>(
+        op->getLoc(), RankedTensorType::get(last, elementOf(scaled)), scaled,
+        builder.getDenseI64ArrayAttr(toLast));
+  }
+  auto y = builder.create<fx::ScaleOp>(
+      op->getLoc(), withElement(channelsFirst ? scaled : op->getResult(0), result),
+      ValueRange{scaled}, attrs.getAttrs());
+  Value out = y.getResult();
+  if (channelsFirst)
+    out = builder.create<nn::TransposeOp>(
+        op->getLoc(), withElement(op->getResult(0), result), out,
+        builder.getDenseI64ArrayAttr(toFirst));
+  mapping.map(op->getResult(0), out);
   return success();
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """End-to-end: PyTorch-exported models through ariadnec (MLPs, residual
-and gating sums and products of activations, one attention head).
+and gating sums and products of activations, one attention head,
+convolutional networks).
 
 Each model is exported with torch.onnx.export (Debian's python3-torch) at
 the opset named, then
@@ -126,16 +127,71 @@ class SelfAttention(torch.nn.Module):
         return self.out(torch.matmul(s, self.v(x)).flatten(1))
 
 
+class CaloCnn(torch.nn.Module):
+    """A calorimeter-image CNN on 2 channels of 6x6 cells: a padded
+    convolution, batch norm after its activation, a strided grouped one and
+    a dilated one with uneven padding, then a dense head."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = torch.nn.Conv2d(2, 4, 3, padding=1)
+        self.bn = torch.nn.BatchNorm2d(4)
+        self.c2 = torch.nn.Conv2d(4, 4, 3, stride=2, padding=1, groups=2)
+        self.c3 = torch.nn.Conv2d(4, 3, 2, dilation=2, padding=(1, 0))
+        self.fc = torch.nn.Linear(9, 2)
+        randomize_statistics(self.bn)
+
+    def forward(self, x):
+        y = self.bn(torch.relu(self.c1(x)))
+        y = torch.tanh(self.c2(y))
+        return self.fc(self.c3(y).flatten(1))
+
+
+class HitConv1d(torch.nn.Module):
+    """A Conv1d front over 8 hits of 3 coordinates (TrackNETv2's), with
+    batch norm folded into the convolution, and a depthwise one."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = torch.nn.Conv1d(3, 6, 3, padding=1, bias=False)
+        self.bn = torch.nn.BatchNorm1d(6)
+        self.c2 = torch.nn.Conv1d(6, 6, 5, padding=2, groups=6)
+        self.fc = torch.nn.Linear(48, 2)
+        randomize_statistics(self.bn)
+
+    def forward(self, x):
+        y = torch.relu(self.bn(self.c1(x)))
+        return self.fc(torch.sigmoid(self.c2(y)).flatten(1))
+
+
+class ChannelsLast(torch.nn.Module):
+    """A channel-last model as Keras exports it: transposes around the
+    convolution."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = torch.nn.Conv2d(2, 3, (2, 3), stride=(1, 2))
+        self.fc = torch.nn.Linear(27, 2)
+
+    def forward(self, x):
+        y = torch.relu(self.conv(x.permute(0, 3, 1, 2))).permute(0, 2, 3, 1)
+        return self.fc(y.flatten(1))
+
+
+def randomize_statistics(bn):
+    """Non-trivial running statistics, as after training."""
+    bn.running_mean.uniform_(-1, 1)
+    bn.running_var.uniform_(0.5, 2)
+    bn.weight.data.uniform_(0.5, 1.5)
+    bn.bias.data.uniform_(-0.5, 0.5)
+
+
 def with_batchnorm():
     model = torch.nn.Sequential(
         torch.nn.Linear(10, 20), torch.nn.BatchNorm1d(20), torch.nn.ReLU(),
         torch.nn.Linear(20, 4), torch.nn.BatchNorm1d(4))
-    # Non-trivial running statistics, as after training.
     for bn in (model[1], model[4]):
-        bn.running_mean.uniform_(-1, 1)
-        bn.running_var.uniform_(0.5, 2)
-        bn.weight.data.uniform_(0.5, 1.5)
-        bn.bias.data.uniform_(-0.5, 0.5)
+        randomize_statistics(bn)
     return model
 
 
@@ -162,6 +218,9 @@ MODELS = [
     ("mlp_two_heads", TwoHeads, [(4,), (3,)], 13, True),
     ("residual_gating", ResidualGating, [(8,)], 13, True),
     ("self_attention", SelfAttention, [(4, 6)], 13, True),
+    ("calo_cnn", CaloCnn, [(2, 6, 6)], 13, True),
+    ("hit_conv1d", HitConv1d, [(3, 8)], 17, True),
+    ("channels_last", ChannelsLast, [(4, 7, 2)], 11, True),
     ("mlp_static", lambda: torch.nn.Sequential(
         torch.nn.Linear(5, 7), torch.nn.Tanh(), torch.nn.Linear(7, 2)),
      [(5,)], 13, False),
