@@ -1,10 +1,10 @@
 //===- MoveSteps.h - data movement for any element type ---------*- C++ -*-===//
 //
-// The nn ops that only move elements (reshape, transpose, slice, concat,
-// window) mean the same on floats and on the raw integers of fixed-point
-// values, so their steps and translators are written once for any element
-// type and registered by both the float and the fixed-point
-// interpretations.
+// The nn ops that only move or select elements (reshape, transpose, slice,
+// concat, window, reduce_max) mean the same on floats and on the raw
+// integers of fixed-point values, so their steps and translators are
+// written once for any element type and registered by both the float and
+// the fixed-point interpretations.
 //
 //===----------------------------------------------------------------------===//
 #ifndef ARIADNE_EMULATOR_MOVESTEPS_H
@@ -72,6 +72,38 @@ private:
   int64_t inEventStride;
   std::vector<int32_t> sources;
   T pad;
+};
+
+/// nn.reduce_max: the greatest of every `length` consecutive elements.
+/// Raw fixed-point values compare as the integers they hold
+/// (compareIntegers), floats with `>`.
+template <typename T> class ReduceMaxStep final : public Step<T> {
+public:
+  ReduceMaxStep(int out, int in, int64_t rows, int64_t length, bool isSigned)
+      : out(out), in(in), rows(rows), length(length), isSigned(isSigned) {}
+
+  void run(T *const *t, int64_t events) const override {
+    for (int64_t r = 0, n = rows * events; r < n; ++r) {
+      const T *x = t[in] + r * length;
+      T best = x[0];
+      for (int64_t k = 1; k < length; ++k)
+        if (greater(x[k], best))
+          best = x[k];
+      t[out][r] = best;
+    }
+  }
+
+private:
+  bool greater(T a, T b) const {
+    if constexpr (std::is_floating_point_v<T>)
+      return a > b;
+    else
+      return ariadne::detail::compareIntegers(a, isSigned, b, isSigned) > 0;
+  }
+
+  int out, in;
+  int64_t rows, length;
+  bool isSigned;
 };
 
 template <typename T> class ConcatStep final : public Step<T> {
@@ -234,15 +266,38 @@ MoveStepOrError<T> translateWindow(nn::WindowOp op, Translation<T> &t) {
       windowPadding<T>(op));
 }
 
+template <typename T>
+MoveStepOrError<T> translateReduceMax(nn::ReduceMaxOp op, Translation<T> &t) {
+  if (auto err = checkSameElementType(op, t))
+    return err;
+  mlir::Type element =
+      llvm::cast<mlir::ShapedType>(op.getInput().getType()).getElementType();
+  bool isSigned = true;
+  if constexpr (!std::is_floating_point_v<T>) {
+    auto fixed = llvm::dyn_cast<fx::FixedType>(element);
+    if (!fixed)
+      return t.error(op, "compares a tensor that is not fixed point");
+    isSigned = fixed.isSigned();
+  }
+  const TensorInfo &in = t.info(op.getInput()), &out = t.info(op.getOutput());
+  if (in.perEvent != out.perEvent)
+    return t.error(op, "reduces the batch dimension");
+  int64_t length = in.shape.back();
+  return std::make_unique<ReduceMaxStep<T>>(
+      t.tensorOf(op.getOutput()), t.tensorOf(op.getInput()), in.size / length,
+      length, isSigned);
+}
+
 } // namespace detail
 
-/// Registers reshape, transpose, slice, concat and window for elements of type T.
+/// Registers reshape, transpose, slice, concat, window and reduce_max for elements of type T.
 template <typename T> void registerMoveTranslators(TranslatorTable<T> &table) {
   table.template add<nn::ReshapeOp>(detail::translateReshape<T>);
   table.template add<nn::TransposeOp>(detail::translateTranspose<T>);
   table.template add<nn::SliceOp>(detail::translateSlice<T>);
   table.template add<nn::ConcatOp>(detail::translateConcat<T>);
   table.template add<nn::WindowOp>(detail::translateWindow<T>);
+  table.template add<nn::ReduceMaxOp>(detail::translateReduceMax<T>);
 }
 
 } // namespace ariadne::emu

@@ -531,6 +531,38 @@ struct WindowPattern : CppOpPattern<nn::WindowOp> {
   }
 };
 
+/// The maximum over the last axis (reduce.h).
+struct ReduceMaxPattern : CppOpPattern<nn::ReduceMaxOp> {
+  LogicalResult emitOp(nn::ReduceMaxOp op, CppEmission &emission) const final {
+    int64_t length = emission.eventShape(op.getInput()).back();
+    int64_t rows = emission.eventSize(op.getOutput());
+    bool isSigned = true;
+    Type element =
+        llvm::cast<ShapedType>(op.getInput().getType()).getElementType();
+    if (auto fixed = llvm::dyn_cast<fx::FixedType>(element))
+      isSigned = fixed.isSigned();
+    std::string id = emission.identifier(op);
+    raw_ostream &decls = emission.declarations();
+    writeLayerComment(decls, emission, op, "");
+    {
+      ConfigWriter config(decls, id + "Config", "ReduceConfig");
+      config.integer("rows", rows).integer("length", length);
+      if (!isSigned)
+        config.line("static constexpr bool isSigned = false;");
+    }
+    raw_ostream &body = emission.body();
+    writeLayerComment(body, emission, op, "  ");
+    body << "  ariadne::reduce_max<" << id << "Config, Lanes>("
+         << emission.pointer(op.getInput()) << ", "
+         << emission.pointer(op.getOutput()) << ");\n";
+    LayerReport report;
+    report.bufferBytes = 4 * rows;
+    report.latencyCycles = vectorsOf(rows * length);
+    emission.addLayer(op, report);
+    return success();
+  }
+};
+
 struct SlicePattern : CppOpPattern<nn::SliceOp> {
   LogicalResult emitOp(nn::SliceOp op, CppEmission &emission) const final {
     SmallVector<int64_t> inShape = emission.eventShape(op.getInput());
@@ -761,6 +793,7 @@ void populateCppEmitters(CppEmitterSet &set) {
   set.add<TransposePattern>();
   set.add<SlicePattern>();
   set.add<WindowPattern>();
+  set.add<ReduceMaxPattern>();
   set.add<ConcatPattern>();
   set.add<ReturnPattern>();
   populateCppFixedEmitters(set);

@@ -281,6 +281,32 @@ LogicalResult emitElementwise(Operation *op, HlsEmission &emission,
   return success();
 }
 
+/// The maximum over the last axis: comparators only.
+LogicalResult emitReduceMax(Operation *op, HlsEmission &emission) {
+  auto reduce = llvm::cast<nn::ReduceMaxOp>(op);
+  int64_t length =
+      llvm::cast<ShapedType>(reduce.getInput().getType()).getShape().back();
+  int64_t rows = emission.eventSize(reduce.getOutput());
+  std::string id = emission.identifier(op);
+  emission.parameters() << "// " << emission.layerName(op) << ": "
+                        << op->getName().getStringRef() << "\n";
+  declareResult(emission, op, id);
+  emission.parameters() << "\n";
+  emission.body() << "  // " << emission.layerName(op)
+                  << "\n  ariadne::hls::reduce_max<"
+                  << operandType(emission, reduce.getInput()) << ", " << rows
+                  << ", " << length << ">("
+                  << emission.arrayOf(reduce.getInput()) << ", " << id
+                  << "_out);\n";
+  HlsLayerEstimate e;
+  e.name = emission.layerName(op);
+  e.op = "nn.reduce_max";
+  e.detail = std::to_string(rows * (length - 1)) + " comparators";
+  e.latency = adderLevels(length);
+  emission.addEstimate(e);
+  return success();
+}
+
 LogicalResult emitCast(Operation *op, HlsEmission &emission) {
   return emitElementwise(op, emission, "cast", /*sameType=*/false);
 }
@@ -881,6 +907,7 @@ void populateHlsPatterns(HlsPatterns &patterns) {
   patterns.add<fx::MulOp>(emitMul);
   patterns.add<fx::MatMulOp>(emitMatMul);
   patterns.add<nn::ReshapeOp>(emitReshape);
+  patterns.add<nn::ReduceMaxOp>(emitReduceMax);
   patterns.add<nn::TransposeOp, nn::SliceOp, nn::ConcatOp, nn::WindowOp>(
       emitGather);
 }

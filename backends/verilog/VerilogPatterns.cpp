@@ -600,6 +600,49 @@ LogicalResult emitRelu(Operation *operation, VerilogEmission &emission) {
   return success();
 }
 
+/// The maximum over the last axis: a tree of signed comparators and
+/// multiplexers per row, combinational.
+LogicalResult emitReduceMax(Operation *operation, VerilogEmission &emission) {
+  auto op = llvm::cast<nn::ReduceMaxOp>(operation);
+  int64_t length =
+      llvm::cast<ShapedType>(op.getInput().getType()).getShape().back();
+  std::vector<Signal> in = aligned(emission, emission.signalsOf(op.getInput()));
+  std::string id = emission.identifier(op);
+  emission.body() << "\n  // " << emission.layerName(op)
+                  << ": nn.reduce_max of " << length << "\n";
+  int64_t comparators = 0;
+  std::vector<Signal> out;
+  for (size_t r = 0; r * length < in.size(); ++r) {
+    std::vector<Signal> level(in.begin() + r * length,
+                              in.begin() + (r + 1) * length);
+    for (int depth = 0; level.size() > 1; ++depth) {
+      std::vector<Signal> next;
+      for (size_t i = 0; i + 1 < level.size(); i += 2) {
+        const Signal &a = level[i], &b = level[i + 1];
+        next.push_back(emission.wire(
+            id + "_r" + std::to_string(r) + "_d" + std::to_string(depth) +
+                "_" + std::to_string(i / 2),
+            std::max(a.width, b.width),
+            "(" + a.name + " > " + b.name + ") ? " + a.name + " : " + b.name,
+            std::max(a.stage, b.stage), std::max(a.low, b.low),
+            std::max(a.high, b.high)));
+        ++comparators;
+      }
+      if (level.size() % 2)
+        next.push_back(level.back());
+      level = std::move(next);
+    }
+    out.push_back(level.front());
+  }
+  VerilogLayerReport report;
+  report.name = emission.layerName(op);
+  report.op = "nn.reduce_max";
+  report.detail = std::to_string(comparators) + " comparators";
+  emission.addLayer(report);
+  emission.bind(op.getOutput(), std::move(out));
+  return success();
+}
+
 LogicalResult emitClamp(Operation *operation, VerilogEmission &emission) {
   auto op = llvm::cast<fx::ClampOp>(operation);
   Int128 low = op.getLowAttr().getValue().getSExtValue();
@@ -986,6 +1029,7 @@ void populateVerilogPatterns(VerilogPatterns &patterns) {
   patterns.add<fx::SoftmaxOp>(emitSoftmax);
   patterns.add<nn::ReshapeOp, nn::TransposeOp, nn::SliceOp, nn::ConcatOp,
                nn::WindowOp>(emitGather);
+  patterns.add<nn::ReduceMaxOp>(emitReduceMax);
 }
 
 } // namespace verilog

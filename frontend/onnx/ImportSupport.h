@@ -4,7 +4,8 @@
 // movements on constants, the generic builders (element-wise arithmetic,
 // activations) and the importer of every irregular op, by category:
 // ImportLayers.cpp (softmax, clip, matmul, gemm, batch norm),
-// ImportWindows.cpp (convolution), ImportDataMovement.cpp (flatten, reshape, squeeze, unsqueeze, transpose,
+// ImportWindows.cpp (convolution, pooling, pad, reduce max),
+// ImportDataMovement.cpp (flatten, reshape, squeeze, unsqueeze, transpose,
 // concat, slice, identity, dropout) and ImportConstants.cpp (the
 // shape-folding evaluator: constant, shape, gather, constant-of-shape,
 // cast). OpImporters.cpp holds the table.
@@ -388,6 +389,11 @@ Error importMatMul(NodeImporter &n);
 Error importGemm(NodeImporter &n);
 Error importBatchNorm(NodeImporter &n);
 Error importConv(NodeImporter &n);
+Error importMaxPool(NodeImporter &n);
+Error importAveragePool(NodeImporter &n);
+Error importGlobalPool(NodeImporter &n, bool max);
+Error importPad(NodeImporter &n);
+Error importReduceMax(NodeImporter &n);
 Error importFlatten(NodeImporter &n);
 Error importReshape(NodeImporter &n);
 Error importSqueeze(NodeImporter &n);

@@ -1,4 +1,4 @@
-//===- ImportWindows.cpp - convolution --------------------------------------===//
+//===- ImportWindows.cpp - convolution and pooling -------------------------===//
 //
 // Conv imports as three nn ops: an nn.window gathering each output
 // position's receptive field, an nn.dense over the field (C/group * K
@@ -6,6 +6,12 @@
 // a transpose back to channels first. Batch normalization and activations
 // that follow fold into the dense layer (nn-fold-batchnorm,
 // nn-fuse-activations look through the transpose).
+//
+// Pooling uses the same window: MaxPool pads with the lowest value and
+// takes nn.reduce_max of each field; AveragePool is a dense layer with
+// weight 1/K on each channel's own K taps (padding counts as 0, so only
+// count_include_pad=1 or no padding). The global pools treat the whole
+// feature map as one field.
 //
 //===----------------------------------------------------------------------===//
 #include "frontend/onnx/ImportSupport.h"
@@ -20,6 +26,8 @@ namespace {
 /// The attributes of a sliding window over `in` (the spatial sizes).
 struct WindowAttrs {
   SmallVector<int64_t> kernel, strides, dilations, pads;
+  /// Whether ceil_mode added positions by padding past the given pads.
+  bool ceilExtended = false;
 };
 
 /// A per-dimension attribute of `rank` positive entries, or `fill`.
@@ -97,6 +105,38 @@ Expected<WindowAttrs> windowAttrs(NodeImporter &n, ArrayRef<int64_t> in,
   return w;
 }
 
+/// windowAttrs of a pooling layer, with its ceil_mode: the output keeps
+/// ceil instead of floor positions (the last one starting inside the input
+/// or its begin padding), which end padding provides.
+Expected<WindowAttrs> poolAttrs(NodeImporter &n, ArrayRef<int64_t> in,
+                                ArrayRef<int64_t> kernel) {
+  if (kernel.size() != in.size())
+    return n.error("kernel_shape " + formatShape(kernel) + " does not have " +
+                   str(int64_t(in.size())) + " entries, one per spatial " +
+                   "dimension");
+  for (int64_t k : kernel)
+    if (k < 1)
+      return n.error("kernel_shape must be positive, got " +
+                     formatShape(kernel));
+  auto w = windowAttrs(n, in, kernel);
+  if (!w || !n.intAttr("ceil_mode", 0))
+    return w;
+  size_t rank = in.size();
+  for (size_t d = 0; d < rank; ++d) {
+    int64_t span = w->dilations[d] * (kernel[d] - 1) + 1;
+    int64_t padded = in[d] + w->pads[d] + w->pads[rank + d];
+    int64_t out = (padded - span + w->strides[d] - 1) / w->strides[d] + 1;
+    if ((out - 1) * w->strides[d] >= in[d] + w->pads[d])
+      --out;
+    int64_t extra = (out - 1) * w->strides[d] + span - padded;
+    if (extra > 0) {
+      w->pads[rank + d] += extra;
+      w->ceilExtended = true;
+    }
+  }
+  return w;
+}
+
 /// The nn.window of `x` ([N?, C, spatial...], N dynamic) with `w`.
 Value createWindow(NodeImporter &n, Value x, const WindowAttrs &w,
                    bool padLowest) {
@@ -151,12 +191,68 @@ Expected<SpatialInput> spatialInput(NodeImporter &n, Value x) {
     if (shape[0] != 1)
       return n.error("the input " + formatShape(shape) +
                      " has a static batch of " + str(shape[0]) +
-                     " events; export it with a dynamic batch, or compile "
-                     "with --dynamic-batch");
+                     " events; export it with a dynamic batch");
     in.dropped = true;
     in.x = n.create<nn::ReshapeOp>(ArrayRef<int64_t>(shape).drop_front(), x);
   }
   return in;
+}
+
+/// [N?, out..., C] -> [N?, C, out...].
+Value channelsFirst(NodeImporter &n, Value y) {
+  SmallVector<int64_t> shape = shapeOf(y);
+  size_t lead = isBatched(shape) ? 1 : 0;
+  size_t rank = shape.size() - lead - 1;
+  SmallVector<int64_t> perm, out;
+  for (size_t d = 0; d < lead; ++d)
+    perm.push_back(int64_t(d));
+  perm.push_back(int64_t(lead + rank));
+  for (size_t d = 0; d < rank; ++d)
+    perm.push_back(int64_t(lead + d));
+  for (int64_t p : perm)
+    out.push_back(shape[size_t(p)]);
+  return n.create<nn::TransposeOp>(out, y,
+                                   n.builder().getDenseI64ArrayAttr(perm));
+}
+
+/// A dense layer over window fields [N?, out..., C, K] (weight
+/// [M, C * K] in C order, optional bias [M]) and the transpose of its
+/// result to channels first, [N?, M, out...].
+Value denseOverFields(NodeImporter &n, Value fields, int64_t filters,
+                      ArrayRef<float> weight, ArrayRef<float> bias) {
+  SmallVector<int64_t> shape = shapeOf(fields);
+  int64_t taps = shape.back();
+  shape.pop_back();
+  shape.back() *= taps;
+  int64_t inFeatures = shape.back();
+  Value flat = n.create<nn::ReshapeOp>(shape, fields);
+  auto &b = n.builder();
+  Type f32 = b.getF32Type();
+  auto weightAttr = DenseElementsAttr::get(
+      RankedTensorType::get({filters, inFeatures}, f32), weight);
+  DenseElementsAttr biasAttr;
+  if (!bias.empty())
+    biasAttr =
+        DenseElementsAttr::get(RankedTensorType::get({filters}, f32), bias);
+  shape.back() = filters;
+  Value y = n.create<nn::DenseOp>(
+      shape, flat, weightAttr, biasAttr,
+      nn::ActivationKindAttr::get(b.getContext(), ActivationKind::none),
+      b.getF32FloatAttr(0.0f), b.getF32FloatAttr(0.0f));
+  return channelsFirst(n, y);
+}
+
+/// The mean of every channel's K taps of window fields [N?, out..., C, K]:
+/// a dense layer with weight 1/K on a channel's own taps, channels first.
+Value averageOverFields(NodeImporter &n, Value fields) {
+  SmallVector<int64_t> shape = shapeOf(fields);
+  int64_t taps = shape.back(), channels = shape[shape.size() - 2];
+  std::vector<float> weight(size_t(channels * channels * taps), 0.0f);
+  float share = float(1.0 / double(taps));
+  for (int64_t c = 0; c < channels; ++c)
+    for (int64_t k = 0; k < taps; ++k)
+      weight[size_t((c * channels + c) * taps + k)] = share;
+  return denseOverFields(n, fields, channels, weight, {});
 }
 
 } // namespace
@@ -209,15 +305,10 @@ Error importConv(NodeImporter &n) {
     return attrs.takeError();
 
   Value fields = createWindow(n, input->x, *attrs, /*padLowest=*/false);
-  SmallVector<int64_t> fieldShape = shapeOf(fields);
-  int64_t taps = fieldShape.back();
-  fieldShape.pop_back();
-  fieldShape.back() = channels * taps;
-  Value flat = n.create<nn::ReshapeOp>(fieldShape, fields);
-
   // Weight [M, C * K]: filter m of group g reads channels
   // [g * C/group, (g + 1) * C/group); the rest of its row is 0.
-  int64_t inFeatures = channels * taps, filtersPerGroup = filters / group;
+  int64_t taps = product(kernel), inFeatures = channels * taps,
+          filtersPerGroup = filters / group;
   std::vector<float> dense(size_t(filters * inFeatures), 0.0f);
   for (int64_t m = 0; m < filters; ++m) {
     int64_t firstChannel = (m / filtersPerGroup) * perGroup;
@@ -226,34 +317,235 @@ Error importConv(NodeImporter &n) {
         dense[size_t(m * inFeatures + (firstChannel + c) * taps + k)] =
             w.data[size_t((m * perGroup + c) * taps + k)];
   }
-  auto &b = n.builder();
-  Type f32 = b.getF32Type();
-  auto weightAttr = DenseElementsAttr::get(
-      RankedTensorType::get({filters, inFeatures}, f32), ArrayRef(dense));
-  DenseElementsAttr biasAttr;
-  if (!bias.empty())
-    biasAttr = DenseElementsAttr::get(RankedTensorType::get({filters}, f32),
-                                      ArrayRef(bias));
-  SmallVector<int64_t> denseShape(fieldShape);
-  denseShape.back() = filters;
-  Value y = n.create<nn::DenseOp>(
-      denseShape, flat, weightAttr, biasAttr,
-      nn::ActivationKindAttr::get(b.getContext(), ActivationKind::none),
-      b.getF32FloatAttr(0.0f), b.getF32FloatAttr(0.0f));
+  return n.setTensor(0, input->restore(n, denseOverFields(n, fields, filters,
+                                                          dense, bias)));
+}
 
-  // [N?, out..., M] -> [N?, M, out...].
-  size_t lead = isBatched(denseShape) ? 1 : 0;
-  SmallVector<int64_t> perm, outShape;
-  for (size_t d = 0; d < lead; ++d)
-    perm.push_back(int64_t(d));
-  perm.push_back(int64_t(lead + rank));
-  for (size_t d = 0; d < rank; ++d)
-    perm.push_back(int64_t(lead + d));
-  for (int64_t p : perm)
-    outShape.push_back(denseShape[size_t(p)]);
-  Value out =
-      n.create<nn::TransposeOp>(outShape, y, b.getDenseI64ArrayAttr(perm));
-  return n.setTensor(0, input->restore(n, out));
+Error importMaxPool(NodeImporter &n) {
+  if (n.outputUsed(1))
+    return n.error("the Indices output is not supported");
+  if (n.intAttr("storage_order", 0) != 0)
+    return n.error("storage_order=1 is not supported");
+  auto x = n.tensor(0);
+  if (!x)
+    return x.takeError();
+  auto input = spatialInput(n, *x);
+  if (!input)
+    return input.takeError();
+  auto kernel = n.intsAttr("kernel_shape");
+  if (!kernel)
+    return n.error("kernel_shape is required");
+  auto attrs = poolAttrs(n, input->spatial, *kernel);
+  if (!attrs)
+    return attrs.takeError();
+  // Padding is the lowest value: a maximum never picks it.
+  Value fields = createWindow(n, input->x, *attrs, /*padLowest=*/true);
+  SmallVector<int64_t> shape = shapeOf(fields);
+  shape.pop_back();
+  Value y = n.create<nn::ReduceMaxOp>(shape, fields);
+  return n.setTensor(0, input->restore(n, channelsFirst(n, y)));
+}
+
+Error importAveragePool(NodeImporter &n) {
+  auto x = n.tensor(0);
+  if (!x)
+    return x.takeError();
+  auto input = spatialInput(n, *x);
+  if (!input)
+    return input.takeError();
+  auto kernel = n.intsAttr("kernel_shape");
+  if (!kernel)
+    return n.error("kernel_shape is required");
+  if (auto dilations = n.intsAttr("dilations"))
+    if (llvm::any_of(*dilations, [](int64_t d) { return d != 1; }))
+      return n.error("dilations other than 1 are not supported in average "
+                     "pooling");
+  auto attrs = poolAttrs(n, input->spatial, *kernel);
+  if (!attrs)
+    return attrs.takeError();
+  // Every window averages over all K of its taps: padding counts (as 0),
+  // and no window reaches past the padding.
+  bool padded = llvm::any_of(attrs->pads, [](int64_t p) { return p != 0; });
+  if (padded && !n.intAttr("count_include_pad", 0))
+    return n.error("count_include_pad=0 with padding is not supported "
+                   "(windows at the border would average over fewer "
+                   "values); pad explicitly or set count_include_pad=1");
+  if (attrs->ceilExtended)
+    return n.error("ceil_mode=1 adds windows that reach past the padding, "
+                   "which average over fewer values; this is not supported");
+  Value fields = createWindow(n, input->x, *attrs, /*padLowest=*/false);
+  return n.setTensor(0, input->restore(n, averageOverFields(n, fields)));
+}
+
+Error importGlobalPool(NodeImporter &n, bool max) {
+  auto x = n.tensor(0);
+  if (!x)
+    return x.takeError();
+  auto input = spatialInput(n, *x);
+  if (!input)
+    return input.takeError();
+  // The whole feature map is one window: [N?, C, positions].
+  SmallVector<int64_t> shape = shapeOf(input->x);
+  size_t lead = isBatched(shape) ? 1 : 0;
+  SmallVector<int64_t> flat(shape.begin(), shape.begin() + lead + 1);
+  flat.push_back(product(input->spatial));
+  Value fields = n.create<nn::ReshapeOp>(flat, input->x);
+  flat.pop_back();
+  Value y;
+  if (max) {
+    y = n.create<nn::ReduceMaxOp>(flat, fields);
+  } else {
+    // [N?, C, K] as the fields of one position: [N?, 1, C, K].
+    SmallVector<int64_t> one(shape.begin(), shape.begin() + lead);
+    one.push_back(1);
+    one.push_back(input->channels);
+    one.push_back(product(input->spatial));
+    y = averageOverFields(n, n.create<nn::ReshapeOp>(one, fields));
+  }
+  // [N?, C] -> [N?, C, 1, ...].
+  SmallVector<int64_t> out(flat);
+  out.append(input->spatial.size(), 1);
+  return n.setTensor(0, input->restore(n, n.create<nn::ReshapeOp>(out, y)));
+}
+
+/// Zero padding of the spatial dimensions of [N, C, spatial...]: a window
+/// of one tap. All-zero pads are the identity, for any input.
+Error importPad(NodeImporter &n) {
+  std::string mode = "constant";
+  if (const onnx::AttributeProto *a = n.attr("mode"))
+    mode = a->s();
+  SmallVector<int64_t> pads;
+  if (n.version() < 11) {
+    pads = n.intsAttr(n.version() < 2 ? "paddings" : "pads")
+               .value_or(SmallVector<int64_t>());
+    if (n.floatAttr("value", 0.0f) != 0.0f)
+      return n.error("only padding with 0 is supported");
+  } else {
+    auto given = intVectorInput(n, 1, "pads");
+    if (!given)
+      return given.takeError();
+    pads = *given;
+    if (n.hasInput(2)) {
+      auto value = n.floatConstant(2);
+      if (!value)
+        return value.takeError();
+      if (!*value || (*value)->data.size() != 1 ||
+          (*value)->data.front() != 0.0f)
+        return n.error("only padding with a constant 0 is supported");
+    }
+    if (n.hasInput(3))
+      return n.error("the axes input is not supported");
+  }
+  auto in = n.value(0);
+  if (!in)
+    return in.takeError();
+  if (llvm::all_of(pads, [](int64_t p) { return p == 0; }))
+    return n.setValue(0, std::move(*in));
+  if (mode != "constant")
+    return n.error("mode '" + mode + "' is not supported (only constant "
+                   "zero padding)");
+  auto x = n.tensor(0);
+  if (!x)
+    return x.takeError();
+  SmallVector<int64_t> shape = shapeOf(*x);
+  size_t rank = shape.size();
+  if (pads.size() != 2 * rank)
+    return n.error("pads has " + str(int64_t(pads.size())) +
+                   " entries; expected " + str(int64_t(2 * rank)));
+  if (pads[0] || pads[1] || pads[rank] || pads[rank + 1])
+    return n.error("pads " + formatShape(pads) + " pad the batch or channel "
+                   "dimension; only spatial padding is supported");
+  auto input = spatialInput(n, *x);
+  if (!input)
+    return input.takeError();
+  WindowAttrs w;
+  size_t spatial = rank - 2;
+  w.kernel.assign(spatial, 1);
+  w.strides.assign(spatial, 1);
+  w.dilations.assign(spatial, 1);
+  for (size_t d = 0; d < spatial; ++d)
+    w.pads.push_back(pads[2 + d]);
+  for (size_t d = 0; d < spatial; ++d)
+    w.pads.push_back(pads[rank + 2 + d]);
+  for (int64_t p : w.pads)
+    if (p < 0)
+      return n.error("negative pads " + formatShape(pads) +
+                     " (cropping) are not supported");
+  Value fields = createWindow(n, input->x, w, /*padLowest=*/false);
+  SmallVector<int64_t> moved = shapeOf(fields);
+  moved.pop_back();
+  Value y = n.create<nn::ReshapeOp>(moved, fields);
+  return n.setTensor(0, input->restore(n, channelsFirst(n, y)));
+}
+
+/// ReduceMax over any axes: the axes moved last and merged, then
+/// nn.reduce_max; keepdims restores them as 1.
+Error importReduceMax(NodeImporter &n) {
+  auto x = n.tensor(0);
+  if (!x)
+    return x.takeError();
+  SmallVector<int64_t> shape = shapeOf(*x);
+  int64_t rank = int64_t(shape.size());
+  std::optional<SmallVector<int64_t>> axes;
+  if (n.version() < 18) {
+    axes = n.intsAttr("axes");
+  } else if (n.hasInput(1)) {
+    auto given = intVectorInput(n, 1, "axes");
+    if (!given)
+      return given.takeError();
+    axes = *given;
+  }
+  if (!axes || axes->empty()) {
+    if (n.version() >= 18 && n.intAttr("noop_with_empty_axes", 0))
+      return n.setTensor(0, *x);
+    axes = SmallVector<int64_t>();
+    for (int64_t d = 0; d < rank; ++d)
+      axes->push_back(d);
+  }
+  SmallVector<bool> reduced(size_t(rank), false);
+  for (int64_t a : *axes) {
+    auto axis = normalizeAxis(n, a, rank);
+    if (!axis)
+      return axis.takeError();
+    if (reduced[size_t(*axis)])
+      return n.error("axis " + str(a) + " is named twice");
+    reduced[size_t(*axis)] = true;
+  }
+  if (isBatched(shape) && reduced[0])
+    return n.error("reducing the dynamic batch dimension would mix events");
+  SmallVector<int64_t> perm, kept, keptDims;
+  int64_t length = 1;
+  for (int64_t d = 0; d < rank; ++d)
+    if (!reduced[size_t(d)]) {
+      perm.push_back(d);
+      kept.push_back(shape[size_t(d)]);
+    }
+  for (int64_t d = 0; d < rank; ++d)
+    if (reduced[size_t(d)]) {
+      perm.push_back(d);
+      length *= shape[size_t(d)];
+    }
+  if (length == 0)
+    return n.error("reduces an empty axis");
+  Value y = *x;
+  if (!llvm::equal(perm, llvm::seq<int64_t>(0, rank))) {
+    SmallVector<int64_t> moved;
+    for (int64_t p : perm)
+      moved.push_back(shape[size_t(p)]);
+    y = n.create<nn::TransposeOp>(moved, y,
+                                  n.builder().getDenseI64ArrayAttr(perm));
+  }
+  SmallVector<int64_t> merged(kept);
+  merged.push_back(length);
+  y = n.create<nn::ReshapeOp>(merged, y);
+  y = n.create<nn::ReduceMaxOp>(kept, y);
+  if (n.intAttr("keepdims", 1)) {
+    SmallVector<int64_t> out;
+    for (int64_t d = 0; d < rank; ++d)
+      out.push_back(reduced[size_t(d)] ? 1 : shape[size_t(d)]);
+    y = n.create<nn::ReshapeOp>(out, y);
+  }
+  return n.setTensor(0, y);
 }
 
 } // namespace imports

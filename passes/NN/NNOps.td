@@ -270,4 +270,19 @@ def NN_WindowOp : NN_Op<"window", [Pure]> {
   }];
 }
 
+def NN_ReduceMaxOp : NN_Op<"reduce_max", [Pure]> {
+  let summary = "maximum over the last axis";
+  let description = [{
+    `output[...] = max_k input[..., k]`: the result drops the last axis.
+    Max pooling imports as an nn.window (padded with the lowest value) and
+    this op; GlobalMaxPool as a reshape and this op. A maximum only selects
+    one of its inputs: on fixed-point tensors it keeps the input's type and
+    is exact.
+  }];
+  let arguments = (ins NN_Tensor:$input);
+  let results = (outs NN_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 #endif // ARIADNE_NN_OPS

@@ -712,8 +712,9 @@ const Lowering::Handlers &Lowering::handlers() {
     });
     h.add<nn::MatMulOp>(
         [](nn::MatMulOp op, Lowering &l) { return l.lowerMatMul(op); });
+    // A maximum selects one of its inputs: exact in the input's type.
     addDataMovement<nn::ReshapeOp, nn::TransposeOp, nn::SliceOp, nn::ConcatOp,
-                    nn::WindowOp>(h);
+                    nn::WindowOp, nn::ReduceMaxOp>(h);
     // Read by the layers that use it, erased with them.
     h.add<nn::ConstantOp>(
         [](Operation *, Lowering &) { return LogicalResult(success()); });

@@ -18,6 +18,7 @@
 #include "ariadne/lanes.h"
 #include "ariadne/matmul.h"
 #include "ariadne/platform.h"
+#include "ariadne/reduce.h"
 #include "ariadne/reshape.h"
 #include "ariadne/simd.h"
 #include "ariadne/slice.h"

@@ -406,6 +406,26 @@ Elements:
   }
 }
 
+/// nn.reduce_max: the greatest of every L consecutive elements (the
+/// fields of max pooling), exact. A chain of comparisons per row; the
+/// synthesizer balances it into a tree.
+template <class T, unsigned ROWS, unsigned L>
+void reduce_max(const T in[ROWS * L], T out[ROWS]) {
+#pragma HLS INLINE
+Rows:
+  for (unsigned r = 0; r < ROWS; ++r) {
+#pragma HLS UNROLL
+    T best = in[r * L];
+  Taps:
+    for (unsigned k = 1; k < L; ++k) {
+#pragma HLS UNROLL
+      if (in[r * L + k] > best)
+        best = in[r * L + k];
+    }
+    out[r] = best;
+  }
+}
+
 /// fx.clamp: min(max(x, low), high), exact; low <= high.
 template <class T, unsigned N>
 void clamp(const T in[N], T out[N], T low, T high) {

@@ -178,6 +178,28 @@ class ChannelsLast(torch.nn.Module):
         return self.fc(y.flatten(1))
 
 
+class CaloPool(torch.nn.Module):
+    """Pooling on an 8x8 single-channel image: max pooling (plain, and
+    padded with ceil_mode), average pooling, and both global pools."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = torch.nn.Conv2d(1, 4, 3, padding=1)
+        self.c2 = torch.nn.Conv2d(4, 4, 3, padding=1)
+        self.pool = torch.nn.MaxPool2d(3, stride=2, padding=1, ceil_mode=True)
+        self.fc = torch.nn.Linear(12, 2)
+
+    def forward(self, x):
+        y = torch.nn.functional.max_pool2d(torch.relu(self.c1(x)), 2)
+        y = torch.nn.functional.avg_pool2d(self.c2(y), 2, stride=1)
+        y = self.pool(y)
+        g = torch.cat([y.amax(dim=(2, 3)),
+                       torch.nn.functional.adaptive_avg_pool2d(y, 1).flatten(1),
+                       torch.nn.functional.adaptive_max_pool2d(y, 1).flatten(1)],
+                      dim=1)
+        return self.fc(g)
+
+
 def randomize_statistics(bn):
     """Non-trivial running statistics, as after training."""
     bn.running_mean.uniform_(-1, 1)
@@ -221,6 +243,7 @@ MODELS = [
     ("calo_cnn", CaloCnn, [(2, 6, 6)], 13, True),
     ("hit_conv1d", HitConv1d, [(3, 8)], 17, True),
     ("channels_last", ChannelsLast, [(4, 7, 2)], 11, True),
+    ("calo_pool", CaloPool, [(1, 8, 8)], 13, True),
     ("mlp_static", lambda: torch.nn.Sequential(
         torch.nn.Linear(5, 7), torch.nn.Tanh(), torch.nn.Linear(7, 2)),
      [(5,)], 13, False),
