@@ -471,5 +471,28 @@ LogicalResult WindowOp::verify() {
   if (out.getShape() != ArrayRef<int64_t>(expected))
     return emitOpError("result shape must be ")
            << RankedTensorType::get(expected, out.getElementType());
+  // The window only moves values.
+  if (in.getElementType() != out.getElementType())
+    return emitOpError("element type changes");
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// ReduceMaxOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ReduceMaxOp::verify() {
+  auto in = rankedType(getInput()), out = rankedType(getOutput());
+  if (in.getRank() < 1 || (in.getRank() == 1 && in.isDynamicDim(0)))
+    return emitOpError("needs a last axis that is not the batch");
+  if (in.isDynamicDim(in.getRank() - 1))
+    return emitOpError("reduces a dynamic axis");
+  if (in.getDimSize(in.getRank() - 1) < 1)
+    return emitOpError("reduces an empty axis");
+  if (out.getShape() != in.getShape().drop_back())
+    return emitOpError("result shape must be the input's without its last "
+                       "axis");
+  if (in.getElementType() != out.getElementType())
+    return emitOpError("element type changes");
   return success();
 }

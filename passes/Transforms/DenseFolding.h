@@ -124,9 +124,11 @@ inline DenseOp denseBehindMovement(mlir::Value value, int64_t &featureAxis,
                                        *chain = nullptr) {
   llvm::SmallVector<mlir::Operation *> moves;
   mlir::Value v = value;
+  // Every moved value, `value` included, must have one user: the fold or
+  // fusion changes what the dense layer computes, and with it every
+  // movement's result.
   while (mlir::Operation *def = v.getDefiningOp()) {
-    if (!llvm::isa<TransposeOp, ReshapeOp>(def) ||
-        (v != value && !v.hasOneUse()))
+    if (!llvm::isa<TransposeOp, ReshapeOp>(def) || !v.hasOneUse())
       break;
     moves.push_back(def);
     v = def->getOperand(0);

@@ -19,6 +19,9 @@ bit-accurate emulator (and the measured latency with the pipeline's):
     broadcast sub and mul), at both settings, at `auto` from calibration
     events (unsigned operands beside signed ones) and, for the matrix
     products, with a wrapping accumulator;
+  - convolutional networks: the pooling model of the PyTorch test (zero
+    padding, max pooling padded with the lowest value, average and global
+    pools) at both settings and `auto`, and the Conv1d front at one;
   - a hand-written fx module that casts one input into every quantization
     and overflow mode (narrowing, widening, signed and unsigned), and runs
     relu, clamp, leaky_relu and scale, on values around every rounding tie
@@ -45,8 +48,9 @@ import zlib
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pytorch_models import (LIMIT_VALUES, FlattenHead,  # noqa: E402
-                            ResidualGating, TwoHeads, write_csv)
+from pytorch_models import (LIMIT_VALUES, CaloPool,  # noqa: E402
+                            FlattenHead, HitConv1d, ResidualGating, TwoHeads,
+                            write_csv)
 from required_tools import (IN_CI, find_tool,  # noqa: E402
                             missing_tool_message)
 
@@ -115,6 +119,10 @@ MODELS = [
     # Two activations combined.
     ("residual_gating", ResidualGating, [(8,)], ARITH_SETTINGS),
     ("tiny_matmul", TinyMatMul, [(2, 3, 4)], MATMUL_SETTINGS),
+    # Convolutions (zero padding, grouped, batch norm folded), pooling
+    # (windows padded with the lowest value, comparator trees, averages).
+    ("calo_pool", CaloPool, [(1, 8, 8)], ARITH_SETTINGS),
+    ("hit_conv1d", HitConv1d, [(3, 8)], SETTINGS[:1]),
 ]
 
 QUANT = ["TRN", "TRN_ZERO", "RND", "RND_ZERO", "RND_MIN_INF", "RND_INF",

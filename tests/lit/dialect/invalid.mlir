@@ -362,3 +362,112 @@ func.func @slice_negative_step_outside(%x: tensor<4x4xf32>) {
   %0 = nn.slice %x {starts = array<i64: 1, 0>, steps = array<i64: -1, 1>} : (tensor<4x4xf32>) -> tensor<3x4xf32>
   return
 }
+
+// -----
+
+//===--- window ---===//
+
+func.func @window_no_spatial(%x: tensor<?x2x8xf32>) {
+  // expected-error @+1 {{has 0 spatial dimensions; 1 to 3 are supported}}
+  %0 = nn.window %x {kernel_shape = array<i64>, strides = array<i64>, dilations = array<i64>, pads = array<i64>} : (tensor<?x2x8xf32>) -> tensor<?x2x1xf32>
+  return
+}
+
+// -----
+
+func.func @window_four_spatial(%x: tensor<?x1x4x4x4x4xf32>) {
+  // expected-error @+1 {{has 4 spatial dimensions; 1 to 3 are supported}}
+  %0 = nn.window %x {kernel_shape = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1, 1, 1>, pads = array<i64: 0, 0, 0, 0, 0, 0, 0, 0>} : (tensor<?x1x4x4x4x4xf32>) -> tensor<?x4x4x4x4x1x1xf32>
+  return
+}
+
+// -----
+
+func.func @window_arity(%x: tensor<?x2x8x8xf32>) {
+  // expected-error @+1 {{needs one stride and dilation and two pads per spatial dimension}}
+  %0 = nn.window %x {kernel_shape = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1>} : (tensor<?x2x8x8xf32>) -> tensor<?x8x8x2x9xf32>
+  return
+}
+
+// -----
+
+func.func @window_input_rank(%x: tensor<?x8x8xf32>) {
+  // expected-error @+1 {{input must be [N?, C, spatial...] with 2 spatial dimensions}}
+  %0 = nn.window %x {kernel_shape = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<?x8x8xf32>) -> tensor<?x6x6x9xf32>
+  return
+}
+
+// -----
+
+func.func @window_dynamic_spatial(%x: tensor<?x2x?x8xf32>) {
+  // expected-error @+1 {{only the leading (batch) dimension may be dynamic}}
+  %0 = nn.window %x {kernel_shape = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<?x2x?x8xf32>) -> tensor<?x6x6x2x9xf32>
+  return
+}
+
+// -----
+
+func.func @window_zero_stride(%x: tensor<?x2x8x8xf32>) {
+  // expected-error @+1 {{kernel, stride and dilation must be positive}}
+  %0 = nn.window %x {kernel_shape = array<i64: 3, 3>, strides = array<i64: 1, 0>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<?x2x8x8xf32>) -> tensor<?x6x6x2x9xf32>
+  return
+}
+
+// -----
+
+func.func @window_zero_dilation(%x: tensor<2x8xf32>) {
+  // expected-error @+1 {{kernel, stride and dilation must be positive}}
+  %0 = nn.window %x {kernel_shape = array<i64: 3>, strides = array<i64: 1>, dilations = array<i64: 0>, pads = array<i64: 0, 0>} : (tensor<2x8xf32>) -> tensor<6x2x3xf32>
+  return
+}
+
+// -----
+
+func.func @window_negative_kernel(%x: tensor<2x8xf32>) {
+  // expected-error @+1 {{kernel, stride and dilation must be positive}}
+  %0 = nn.window %x {kernel_shape = array<i64: -1>, strides = array<i64: 1>, dilations = array<i64: 1>, pads = array<i64: 0, 0>} : (tensor<2x8xf32>) -> tensor<8x2x1xf32>
+  return
+}
+
+// -----
+
+func.func @window_negative_pad(%x: tensor<?x2x8x8xf32>) {
+  // expected-error @+1 {{pads must not be negative}}
+  %0 = nn.window %x {kernel_shape = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, -1>} : (tensor<?x2x8x8xf32>) -> tensor<?x6x5x2x9xf32>
+  return
+}
+
+// -----
+
+func.func @window_kernel_too_large(%x: tensor<?x2x4x8xf32>) {
+  // A kernel of 3 with dilation 2 spans 5 rows; 4 rows padded by 0 and 0.
+  // expected-error @+1 {{the kernel does not fit the padded input}}
+  %0 = nn.window %x {kernel_shape = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 2, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<?x2x4x8xf32>) -> tensor<?x1x6x2x9xf32>
+  return
+}
+
+// -----
+
+func.func @window_result_shape(%x: tensor<?x2x8x8xf32>) {
+  // Stride 2 over 8 + 1 + 1 rows: (10 - 3) / 2 + 1 = 4 positions.
+  // expected-error @+1 {{result shape must be 'tensor<?x4x8x2x9xf32>'}}
+  %0 = nn.window %x {kernel_shape = array<i64: 3, 3>, strides = array<i64: 2, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>} : (tensor<?x2x8x8xf32>) -> tensor<?x8x8x2x9xf32>
+  return
+}
+
+// -----
+
+func.func @window_result_batch(%x: tensor<?x2x8xf32>) {
+  // The dynamic batch stays leading in the result.
+  // expected-error @+1 {{result shape must be 'tensor<?x6x2x3xf32>'}}
+  %0 = nn.window %x {kernel_shape = array<i64: 3>, strides = array<i64: 1>, dilations = array<i64: 1>, pads = array<i64: 0, 0>} : (tensor<?x2x8xf32>) -> tensor<6x2x3xf32>
+  return
+}
+
+// -----
+
+func.func @window_element_type(%x: tensor<?x2x8xf32>) {
+  // expected-error @+1 {{element type changes}}
+  %0 = nn.window %x {kernel_shape = array<i64: 3>, strides = array<i64: 1>, dilations = array<i64: 1>, pads = array<i64: 0, 0>} : (tensor<?x2x8xf32>) -> tensor<?x6x2x3xf16>
+  return
+}

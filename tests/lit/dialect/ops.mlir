@@ -107,3 +107,19 @@ func.func @data_movement(%x: tensor<?x2x3xf32>, %y: tensor<2x3xf32>) {
   %4 = nn.slice %x {starts = array<i64: 0, 1, 2>, steps = array<i64: 1, 1, -2>} : (tensor<?x2x3xf32>) -> tensor<?x1x2xf32>
   return
 }
+
+// CHECK-LABEL: func.func @window
+// CHECK-NEXT:    nn.window %arg0 {dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<?x2x8x8xf32>) -> tensor<?x8x8x2x9xf32>
+// CHECK-NEXT:    nn.window %arg1 {dilations = array<i64: 2>, kernel_shape = array<i64: 2>, pad_lowest, pads = array<i64: 0, 1>, strides = array<i64: 2>} : (tensor<3x10xf32>) -> tensor<5x3x2xf32>
+// CHECK-NEXT:    nn.window %arg2 {dilations = array<i64: 1, 1, 2>, kernel_shape = array<i64: 2, 2, 2>, pads = array<i64: 0, 0, 1, 0, 1, 1>, strides = array<i64: 2, 2, 1>} : (tensor<?x1x4x4x4xf32>) -> tensor<?x2x2x4x1x8xf32>
+func.func @window(%x: tensor<?x2x8x8xf32>, %y: tensor<3x10xf32>, %z: tensor<?x1x4x4x4xf32>) {
+  %0 = nn.window %x {kernel_shape = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>}
+      : (tensor<?x2x8x8xf32>) -> tensor<?x8x8x2x9xf32>
+  // Unbatched, max-pooling padding: (10 + 0 + 1 - 3) / 2 + 1 = 5 positions.
+  %1 = nn.window %y {kernel_shape = array<i64: 2>, strides = array<i64: 2>, dilations = array<i64: 2>, pads = array<i64: 0, 1>, pad_lowest}
+      : (tensor<3x10xf32>) -> tensor<5x3x2xf32>
+  // 3-D: the last dimension (4 + 1 + 1 - 3) / 1 + 1 = 4 positions.
+  %2 = nn.window %z {kernel_shape = array<i64: 2, 2, 2>, strides = array<i64: 2, 2, 1>, dilations = array<i64: 1, 1, 2>, pads = array<i64: 0, 0, 1, 0, 1, 1>}
+      : (tensor<?x1x4x4x4xf32>) -> tensor<?x2x2x4x1x8xf32>
+  return
+}

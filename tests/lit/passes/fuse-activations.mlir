@@ -85,3 +85,53 @@ func.func @not_after_dense(%x: tensor<?x2xf32>) -> (tensor<?x2xf32>, tensor<?x2x
   %z = nn.activation %x {activation = #nn<act relu>} : tensor<?x2xf32>
   return %y, %z : tensor<?x2xf32>, tensor<?x2xf32>
 }
+
+// -----
+
+// A convolution (window, dense, transpose back to channels first): an
+// element-wise activation commutes with the transpose, so it fuses into the
+// dense layer and the transpose stays, now moving activated values.
+
+// CHECK-LABEL: func.func @fuse_through_transpose
+// CHECK-NEXT:    %[[D:.*]] = nn.dense %arg0 {activation = #nn<act relu>, bias = dense<[1.000000e+00, -2.000000e+00]> : tensor<2xf32>, weight = dense<1.000000e+00> : tensor<2x4xf32>} : (tensor<?x2x3x4xf32>) -> tensor<?x2x3x2xf32>
+// CHECK-NEXT:    %[[T:.*]] = nn.transpose %[[D]] {perm = array<i64: 0, 3, 1, 2>} : (tensor<?x2x3x2xf32>) -> tensor<?x2x2x3xf32>
+// CHECK-NEXT:    return %[[T]]
+func.func @fuse_through_transpose(%x: tensor<?x2x3x4xf32>) -> tensor<?x2x2x3xf32> {
+  %d = nn.dense %x {weight = dense<1.0> : tensor<2x4xf32>, bias = dense<[1.0, -2.0]> : tensor<2xf32>} : (tensor<?x2x3x4xf32>) -> tensor<?x2x3x2xf32>
+  %t = nn.transpose %d {perm = array<i64: 0, 3, 1, 2>} : (tensor<?x2x3x2xf32>) -> tensor<?x2x2x3xf32>
+  %y = nn.activation %t {activation = #nn<act relu>} : tensor<?x2x2x3xf32>
+  return %y : tensor<?x2x2x3xf32>
+}
+
+// -----
+
+// Through the transpose and the reshape that restores a static batch of one.
+
+// CHECK-LABEL: func.func @fuse_through_transpose_reshape
+// CHECK-NEXT:    %[[D:.*]] = nn.dense %arg0 {activation = #nn<act leaky_relu>, alpha = 1.250000e-01 : f32, weight = dense<1.000000e+00> : tensor<2x4xf32>} : (tensor<3x4xf32>) -> tensor<3x2xf32>
+// CHECK-NEXT:    %[[T:.*]] = nn.transpose %[[D]] {perm = array<i64: 1, 0>} : (tensor<3x2xf32>) -> tensor<2x3xf32>
+// CHECK-NEXT:    %[[R:.*]] = nn.reshape %[[T]] : (tensor<2x3xf32>) -> tensor<1x2x3xf32>
+// CHECK-NEXT:    return %[[R]]
+func.func @fuse_through_transpose_reshape(%x: tensor<3x4xf32>) -> tensor<1x2x3xf32> {
+  %d = nn.dense %x {weight = dense<1.0> : tensor<2x4xf32>} : (tensor<3x4xf32>) -> tensor<3x2xf32>
+  %t = nn.transpose %d {perm = array<i64: 1, 0>} : (tensor<3x2xf32>) -> tensor<2x3xf32>
+  %r = nn.reshape %t : (tensor<2x3xf32>) -> tensor<1x2x3xf32>
+  %y = nn.activation %r {activation = #nn<act leaky_relu>, alpha = 0.125 : f32} : tensor<1x2x3xf32>
+  return %y : tensor<1x2x3xf32>
+}
+
+// -----
+
+// The transposed affine result is also returned, so it must stay as it is.
+
+// CHECK-LABEL: func.func @transpose_two_uses
+// CHECK-NEXT:    %[[D:.*]] = nn.dense %arg0 {weight = dense<1.000000e+00> : tensor<2x4xf32>}
+// CHECK-NEXT:    %[[T:.*]] = nn.transpose %[[D]] {perm = array<i64: 0, 3, 1, 2>}
+// CHECK-NEXT:    %[[Y:.*]] = nn.activation %[[T]] {activation = #nn<act relu>}
+// CHECK-NEXT:    return %[[Y]], %[[T]]
+func.func @transpose_two_uses(%x: tensor<?x2x3x4xf32>) -> (tensor<?x2x2x3xf32>, tensor<?x2x2x3xf32>) {
+  %d = nn.dense %x {weight = dense<1.0> : tensor<2x4xf32>} : (tensor<?x2x3x4xf32>) -> tensor<?x2x3x2xf32>
+  %t = nn.transpose %d {perm = array<i64: 0, 3, 1, 2>} : (tensor<?x2x3x2xf32>) -> tensor<?x2x2x3xf32>
+  %y = nn.activation %t {activation = #nn<act relu>} : tensor<?x2x2x3xf32>
+  return %y, %t : tensor<?x2x2x3xf32>, tensor<?x2x2x3xf32>
+}
