@@ -191,7 +191,8 @@ Expected<SpatialInput> spatialInput(NodeImporter &n, Value x) {
     if (shape[0] != 1)
       return n.error("the input " + formatShape(shape) +
                      " has a static batch of " + str(shape[0]) +
-                     " events; export it with a dynamic batch");
+                     " events; export it with a dynamic batch, or give "
+                     "--dynamic-batch");
     in.dropped = true;
     in.x = n.create<nn::ReshapeOp>(ArrayRef<int64_t>(shape).drop_front(), x);
   }

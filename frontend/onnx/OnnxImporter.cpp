@@ -20,7 +20,10 @@
 #include <google/protobuf/text_format.h>
 
 #include <climits>
+#include <cstring>
 #include <exception>
+#include <optional>
+#include <set>
 
 using namespace ariadne;
 
@@ -114,6 +117,84 @@ static llvm::Error parseModel(llvm::StringRef bytes, llvm::StringRef source,
   return llvm::Error::success();
 }
 
+/// --dynamic-batch: makes the leading dimension of the graph's inputs and
+/// outputs symbolic, drops the intermediate shapes the exporter recorded,
+/// and turns the pinned batch size at the head of Reshape shape constants
+/// into 0 (copy the input's dimension).
+static llvm::Error makeBatchDynamic(onnx::ModelProto &model,
+                                    llvm::StringRef source) {
+  onnx::GraphProto &graph = *model.mutable_graph();
+  std::set<std::string> initializers;
+  for (const onnx::TensorProto &t : graph.initializer())
+    initializers.insert(t.name());
+  std::optional<int64_t> pinned;
+  auto makeDynamic = [&](onnx::ValueInfoProto &value) -> llvm::Error {
+    if (!value.type().has_tensor_type() ||
+        !value.type().tensor_type().has_shape() ||
+        value.type().tensor_type().shape().dim_size() == 0)
+      return sourceError(source, "--dynamic-batch: '" + value.name() +
+                                     "' has no leading dimension to make "
+                                     "the batch");
+    onnx::TensorShapeProto_Dimension &dim = *value.mutable_type()
+                                                 ->mutable_tensor_type()
+                                                 ->mutable_shape()
+                                                 ->mutable_dim(0);
+    if (dim.has_dim_value()) {
+      if (pinned && *pinned != dim.dim_value())
+        return sourceError(source,
+                           "--dynamic-batch: '" + value.name() +
+                               "' has a leading dimension of " +
+                               std::to_string(dim.dim_value()) +
+                               ", another input or output " +
+                               std::to_string(*pinned));
+      pinned = dim.dim_value();
+    }
+    dim.set_dim_param("batch");
+    return llvm::Error::success();
+  };
+  for (onnx::ValueInfoProto &input : *graph.mutable_input())
+    if (!initializers.count(input.name()))
+      if (auto err = makeDynamic(input))
+        return err;
+  for (onnx::ValueInfoProto &output : *graph.mutable_output())
+    if (auto err = makeDynamic(output))
+      return err;
+  graph.clear_value_info();
+  if (!pinned)
+    return llvm::Error::success();
+  // Shape constants of Reshape that start with the pinned batch.
+  std::set<std::string> shapeNames;
+  for (const onnx::NodeProto &node : graph.node())
+    if (node.op_type() == "Reshape" && node.input_size() > 1)
+      shapeNames.insert(node.input(1));
+  auto rewrite = [&](onnx::TensorProto &t) {
+    if (t.data_type() != onnx::TensorProto_DataType_INT64 || t.dims_size() != 1)
+      return;
+    if (t.int64_data_size() > 0) {
+      if (t.int64_data(0) == *pinned)
+        t.set_int64_data(0, 0);
+    } else if (t.raw_data().size() >= sizeof(int64_t)) {
+      int64_t first;
+      std::memcpy(&first, t.raw_data().data(), sizeof first);
+      if (first == *pinned) {
+        std::string raw = t.raw_data();
+        std::memset(raw.data(), 0, sizeof(int64_t));
+        t.set_raw_data(raw);
+      }
+    }
+  };
+  for (onnx::TensorProto &t : *graph.mutable_initializer())
+    if (shapeNames.count(t.name()))
+      rewrite(t);
+  for (onnx::NodeProto &node : *graph.mutable_node())
+    if (node.op_type() == "Constant" && node.output_size() == 1 &&
+        shapeNames.count(node.output(0)))
+      for (onnx::AttributeProto &a : *node.mutable_attribute())
+        if (a.name() == "value" && a.has_t())
+          rewrite(*a.mutable_t());
+  return llvm::Error::success();
+}
+
 llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>
 ariadne::importOnnxBuffer(mlir::MLIRContext &context, llvm::StringRef bytes,
                           llvm::StringRef sourceName, bool isText,
@@ -130,6 +211,9 @@ ariadne::importOnnxBuffer(mlir::MLIRContext &context, llvm::StringRef bytes,
     return err;
   if (auto err = frontend::precheckModel(model, sourceName))
     return err;
+  if (options.dynamicBatch)
+    if (auto err = makeBatchDynamic(model, sourceName))
+      return err;
   try {
     onnx::checker::check_model(model);
   } catch (const std::exception &e) {

@@ -25,6 +25,11 @@ struct OnnxImportOptions {
   /// Symbol name of the imported function; empty derives it from the file
   /// name (a C identifier: the generated kernel's name).
   std::string functionName;
+  /// The leading dimension of every graph input and output is the event
+  /// batch, whatever size the file gives it: the size becomes dynamic
+  /// before shape inference, and Reshape shape constants that name it (an
+  /// export traced with a fixed batch) keep the input's batch instead.
+  bool dynamicBatch = false;
 };
 
 /// Imports the ONNX file at `path`. Errors are one line naming the file, the

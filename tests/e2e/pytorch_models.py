@@ -22,7 +22,9 @@ the opset named, then
     package must build with nvcc and agree with the emulator at float and,
     bit for bit, at CUDA_PRECISIONS (on the GPU when there is one,
     otherwise the same per-event code on the host).
-Then the shipped example (27-81-2, tanh(x/2)) at `auto` precision with a
+A CNN exported with a pinned batch (a Reshape to [5, -1]) is refused, and
+runs on 37 events with --dynamic-batch, in float and bit for bit in fixed
+point. Then the shipped example (27-81-2, tanh(x/2)) at `auto` precision with a
 16-bit budget must stay within AUTO_TOLERANCE of the float model.
 Usage: pytorch_models.py ARIADNEC WORKDIR EXAMPLE_DIR
 ARIADNE_E2E_MODELS=name,name runs only the models named.
@@ -402,6 +404,61 @@ def check_example(ariadnec, workdir, example_dir):
     return None
 
 
+class PinnedBatch(torch.nn.Module):
+    """A CNN whose export pins the batch: traced with 5 events and no
+    dynamic axes, its flatten a Reshape to the constant [5, -1]."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = torch.nn.Conv2d(2, 3, 3, padding=1)
+        self.fc = torch.nn.Linear(3 * 4 * 4, 2)
+
+    def forward(self, x):
+        y = torch.relu(self.conv(x))
+        return self.fc(y.view(y.size(0), -1))
+
+
+def check_dynamic_batch(ariadnec, workdir):
+    """--dynamic-batch runs a fixed-batch export on any number of events."""
+    with TORCH_LOCK:
+        torch.manual_seed(5)
+        model = PinnedBatch().eval()
+        onnx_path = os.path.join(workdir, "pinned_batch.onnx")
+        torch.onnx.export(model, torch.randn(5, 2, 4, 4), onnx_path,
+                          input_names=["x"], output_names=["y"],
+                          opset_version=13)
+        events = torch.randn(37, 2, 4, 4)
+        with torch.no_grad():
+            expected = model(events)
+    in_csv = os.path.join(workdir, "pinned_batch_in.csv")
+    out_csv = os.path.join(workdir, "pinned_batch_out.csv")
+    write_csv(in_csv, events.reshape(37, -1).tolist())
+    result = subprocess.run([ariadnec, "emulate", onnx_path, "--input", in_csv,
+                             "-o", out_csv], capture_output=True, text=True)
+    if result.returncode == 0 or "--dynamic-batch" not in result.stderr:
+        return "without --dynamic-batch the pinned batch was not refused: " + \
+            result.stderr
+    result = subprocess.run([ariadnec, "emulate", onnx_path, "--dynamic-batch",
+                             "--input", in_csv, "-o", out_csv],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        return "emulate --dynamic-batch failed: " + result.stderr.strip()
+    got = torch.tensor(read_csv(out_csv))
+    if got.shape != expected.shape:
+        return f"{tuple(got.shape)} outputs, PyTorch {tuple(expected.shape)}"
+    if not bool(((got - expected).abs() <=
+                 TOLERANCE * (1 + expected.abs())).all()):
+        return "emulate --dynamic-batch differs from PyTorch"
+    result = subprocess.run([ariadnec, "validate", onnx_path, "--dynamic-batch",
+                             "--target", "cpp", "--input", in_csv,
+                             "--precision", "fixed<12,4,RND,SAT>"],
+                            capture_output=True, text=True)
+    if result.returncode != 0 or "bit for bit" not in result.stdout:
+        return "validate --dynamic-batch failed: " + \
+            (result.stderr or result.stdout).strip()
+    return None
+
+
 def main():
     ariadnec, workdir, example_dir = sys.argv[1], sys.argv[2], sys.argv[3]
     os.makedirs(workdir, exist_ok=True)
@@ -435,6 +492,13 @@ def main():
             passed += 1
             print(f"ok   {name} (opset {opset})")
     if not only:
+        error = check_dynamic_batch(ariadnec, workdir)
+        if error:
+            failed += 1
+            print(f"FAIL dynamic batch: {error}")
+        else:
+            passed += 1
+            print("ok   dynamic batch (a fixed-batch export, --dynamic-batch)")
         error = check_example(ariadnec, workdir, example_dir)
         if error:
             failed += 1

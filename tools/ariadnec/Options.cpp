@@ -46,6 +46,9 @@ PRECISION options:
                       required by --precision auto
   --max-width N       the widest type auto may choose (2 to 64)
 
+  --dynamic-batch     treat the leading dimension of every model input and
+                      output as the event batch, whatever size the ONNX file
+                      pins it to (exports with a fixed batch, Keras's 1)
   --report-overflow   count, per tensor, the values that saturated or wrapped
   --compare float     also run the float model and report the differences
   --keep              validate: keep the build directory
@@ -144,6 +147,7 @@ bool ariadne::parseDriverOptions(const std::vector<std::string> &args,
   // Options without a value.
   std::map<std::string, bool *> flags = {
       {"--keep", &options.keep},
+      {"--dynamic-batch", &options.dynamicBatch},
       {"--report-overflow", &options.reportOverflow}};
   for (size_t i = 1; i < args.size(); ++i) {
     const std::string &arg = args[i];

@@ -40,6 +40,9 @@ struct DriverOptions {
   std::string calibration;
   /// --max-width: the widest type auto may choose; 0 when not given.
   int maxWidth = 0;
+  /// --dynamic-batch: the leading dimension of every model input and
+  /// output is the event batch, whatever size the file gives it.
+  bool dynamicBatch = false;
   /// --report-overflow (emulate, validate): count saturated and wrapped
   /// values per tensor.
   bool reportOverflow = false;

@@ -96,6 +96,7 @@ loadModel(mlir::MLIRContext &context, const DriverOptions &options) {
   }
   OnnxImportOptions importOptions;
   importOptions.functionName = options.name;
+  importOptions.dynamicBatch = options.dynamicBatch;
   if (ext == ".onnxtxt") {
     auto buffer = llvm::MemoryBuffer::getFile(options.model);
     if (!buffer)
