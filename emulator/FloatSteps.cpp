@@ -115,6 +115,14 @@ struct Activation {
       for (int64_t i = 0; i < n; ++i)
         out[i] = std::fabs(in[i]);
       return;
+    case ActivationKind::elu:
+      for (int64_t i = 0; i < n; ++i)
+        out[i] = in[i] < 0 ? alpha * std::expm1(in[i]) : in[i];
+      return;
+    case ActivationKind::selu:
+      for (int64_t i = 0; i < n; ++i)
+        out[i] = beta * (in[i] < 0 ? alpha * std::expm1(in[i]) : in[i]);
+      return;
     }
   }
 };

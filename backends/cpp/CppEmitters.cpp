@@ -92,6 +92,10 @@ ActivationInfo activationInfo(nn::ActivationKind kind) {
     return {"Clip", true, true, kCostSimple};
   case nn::ActivationKind::abs:
     return {"Abs", false, false, kCostSimple};
+  case nn::ActivationKind::elu:
+    return {"Elu", true, false, kCostTranscendental};
+  case nn::ActivationKind::selu:
+    return {"Selu", true, true, kCostTranscendental};
   }
   llvm_unreachable("unknown activation kind");
 }

@@ -121,6 +121,63 @@ Error importClip(NodeImporter &n) {
   return n.setTensor(0, y);
 }
 
+/// x * hard_sigmoid(x) with alpha 1/6 and beta 1/2: in fixed point a product
+/// of two activations.
+Error importHardSwish(NodeImporter &n) {
+  auto x = n.tensor(0);
+  if (!x)
+    return x.takeError();
+  SmallVector<int64_t> shape = shapeOf(*x);
+  auto &b = n.builder();
+  Value gate = n.create<nn::ActivationOp>(
+      shape, *x,
+      nn::ActivationKindAttr::get(b.getContext(), ActivationKind::hard_sigmoid),
+      b.getF32FloatAttr(1.0f / 6.0f), b.getF32FloatAttr(0.5f));
+  return n.setTensor(0, n.create<nn::MulOp>(shape, *x, gate));
+}
+
+/// PRelu with a constant slope: one slope is a leaky ReLU; slopes that vary
+/// (per channel) give relu(x) + slope * (x - relu(x)).
+Error importPRelu(NodeImporter &n) {
+  auto x = n.tensor(0);
+  if (!x)
+    return x.takeError();
+  auto slope = n.floatConstant(1);
+  if (!slope)
+    return slope.takeError();
+  if (!*slope)
+    return n.error("the slope must be a constant (an initializer)");
+  SmallVector<int64_t> shape = shapeOf(*x);
+  auto out = broadcastBatched(n, {shape, (*slope)->shape});
+  if (!out)
+    return out.takeError();
+  if (*out != shape)
+    return n.error("the slope of shape " + formatShape((*slope)->shape) +
+                   " would broadcast the input " + formatShape(shape) +
+                   " to " + formatShape(*out));
+  const std::vector<float> &values = (*slope)->data;
+  if (values.empty())
+    return n.error("the slope is empty");
+  auto &b = n.builder();
+  if (llvm::all_equal(values))
+    return n.setTensor(
+        0, n.create<nn::ActivationOp>(
+               shape, *x,
+               nn::ActivationKindAttr::get(b.getContext(),
+                                           ActivationKind::leaky_relu),
+               b.getF32FloatAttr(values.front()), b.getF32FloatAttr(0.0f)));
+  auto factor = n.tensor(1);
+  if (!factor)
+    return factor.takeError();
+  Value positive = n.create<nn::ActivationOp>(
+      shape, *x,
+      nn::ActivationKindAttr::get(b.getContext(), ActivationKind::relu),
+      b.getF32FloatAttr(0.0f), b.getF32FloatAttr(0.0f));
+  Value negative = n.create<nn::SubOp>(shape, *x, positive);
+  Value scaled = n.create<nn::MulOp>(shape, negative, *factor);
+  return n.setTensor(0, n.create<nn::AddOp>(shape, positive, scaled));
+}
+
 /// The result shape of a numpy matrix product, with the batch rules.
 static Expected<SmallVector<int64_t>>
 matmulShape(NodeImporter &n, ArrayRef<int64_t> a, ArrayRef<int64_t> b) {

@@ -385,6 +385,8 @@ inline OpImportFn activation(ActivationKind kind, ActivationParam alpha = {},
 
 Error importSoftmax(NodeImporter &n);
 Error importClip(NodeImporter &n);
+Error importHardSwish(NodeImporter &n);
+Error importPRelu(NodeImporter &n);
 Error importMatMul(NodeImporter &n);
 Error importGemm(NodeImporter &n);
 Error importBatchNorm(NodeImporter &n);

@@ -42,6 +42,12 @@ const llvm::StringMap<OpImporter> &frontend::getOpImporters() {
       {"HardSigmoid",
        {6, activation(ActivationKind::hard_sigmoid, {"alpha", 0.2f},
                       {"beta", 0.5f})}},
+      {"Elu", {6, activation(ActivationKind::elu, {"alpha", 1.0f})}},
+      {"Selu",
+       {6, activation(ActivationKind::selu, {"alpha", 1.67326319217681884765625f},
+                      {"gamma", 1.05070102214813232421875f})}},
+      {"HardSwish", {14, importHardSwish}},
+      {"PRelu", {7, importPRelu}},
       {"Clip", {6, importClip}},
       {"Softmax", {1, importSoftmax}},
 

@@ -50,6 +50,10 @@ double ariadne::nn::evalActivation(ActivationKind kind, double alpha,
     return std::min(beta, std::max(alpha, x));
   case ActivationKind::abs:
     return std::fabs(x);
+  case ActivationKind::elu:
+    return x < 0 ? alpha * std::expm1(x) : x;
+  case ActivationKind::selu:
+    return beta * (x < 0 ? alpha * std::expm1(x) : x);
   }
   llvm_unreachable("unknown activation kind");
 }

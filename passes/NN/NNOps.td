@@ -29,11 +29,14 @@ def NN_ActSoftsign : I32EnumAttrCase<"softsign", 5>;
 def NN_ActHardSigmoid : I32EnumAttrCase<"hard_sigmoid", 6>;
 def NN_ActClip : I32EnumAttrCase<"clip", 7>;
 def NN_ActAbs : I32EnumAttrCase<"abs", 8>;
+def NN_ActElu : I32EnumAttrCase<"elu", 9>;
+def NN_ActSelu : I32EnumAttrCase<"selu", 10>;
 
 def NN_ActivationKind : I32EnumAttr<"ActivationKind",
     "element-wise activation function",
     [NN_ActNone, NN_ActRelu, NN_ActLeakyRelu, NN_ActTanh, NN_ActSigmoid,
-     NN_ActSoftsign, NN_ActHardSigmoid, NN_ActClip, NN_ActAbs]> {
+     NN_ActSoftsign, NN_ActHardSigmoid, NN_ActClip, NN_ActAbs, NN_ActElu,
+     NN_ActSelu]> {
   let cppNamespace = "::ariadne::nn";
   let genSpecializedAttr = 0;
 }
@@ -44,6 +47,8 @@ def NN_ActivationKindAttr : EnumAttr<NN_Dialect, NN_ActivationKind, "act">;
 //   leaky_relu:   x < 0 ? alpha * x : x
 //   hard_sigmoid: max(0, min(1, alpha * x + beta))
 //   clip:         min(beta, max(alpha, x))
+//   elu:          x < 0 ? alpha * (exp(x) - 1) : x
+//   selu:         beta * (x < 0 ? alpha * (exp(x) - 1) : x)   (beta: gamma)
 // and are ignored by the other kinds.
 defvar NN_ActivationArgs = (ins
     DefaultValuedAttr<NN_ActivationKindAttr, "ActivationKind::none">:$activation,

@@ -59,6 +59,12 @@ std::pair<double, double> defaultTableRange(nn::ActivationKind kind,
     // so the table covers at most [-64, 64].
     edge = std::min(64.0, 1 / halfStep - 1);
     break;
+  case nn::ActivationKind::elu:
+  case nn::ActivationKind::selu:
+    // The table holds the negative side only (x >= 0 is linear, computed
+    // exactly): exp(x) - 1 is within half a step of -1 below -edge.
+    edge = std::log(1 / halfStep);
+    return {-std::clamp(std::ceil(edge * 4) / 4, 1.0, 64.0), 0.0};
   default:
     break;
   }

@@ -36,6 +36,8 @@ bool isTableActivation(nn::ActivationKind kind) {
   case nn::ActivationKind::tanh:
   case nn::ActivationKind::sigmoid:
   case nn::ActivationKind::softsign:
+  case nn::ActivationKind::elu:
+  case nn::ActivationKind::selu:
     return true;
   default:
     return false;
@@ -85,6 +87,7 @@ FailureOr<ChannelAffine> batchNormAffine(nn::BatchNormOp op) {
     params.push_back(std::move(values));
   }
   ChannelAffine affine;
+  affine.channelsFirst = type.getRank() > 2;
   size_t channels = params[0].size();
   for (size_t c = 0; c < channels; ++c) {
     double s =
@@ -130,21 +133,34 @@ FailureOr<ConstantAffine> constantAffine(Operation *op) {
            << input.getType() << " to " << resultType
            << "; fixed point applies a constant to an activation of the "
               "result's shape only";
-  // One value for all, or one per channel of the last axis.
+  // One value for all, one per channel of the last axis, or one per
+  // channel of axis 1 of a feature map ([N, C, spatial...]).
   ArrayRef<int64_t> shape = dense.getType().getShape();
+  ArrayRef<int64_t> result = resultType.getShape();
   int64_t channels = shape.empty() ? 1 : shape.back();
-  if (llvm::any_of(shape.drop_back(), [](int64_t d) { return d != 1; }) ||
-      (channels != 1 &&
-       (resultType.getRank() == 0 || channels != resultType.getShape().back())))
+  bool lastAxis =
+      llvm::all_of(shape.drop_back(), [](int64_t d) { return d == 1; }) &&
+      (channels == 1 || (!result.empty() && channels == result.back()));
+  bool channelsFirst = false;
+  if (!lastAxis && result.size() > 2 && shape.size() >= result.size() - 1) {
+    // Right-aligned, the constant's only dimension above 1 is axis 1.
+    size_t offset = result.size() - shape.size();
+    channelsFirst = true;
+    for (size_t d = 0; d < shape.size(); ++d)
+      channelsFirst &= d + offset == 1 ? shape[d] == result[1] : shape[d] == 1;
+  }
+  if (!lastAxis && !channelsFirst)
     return op->emitError("constant operand of shape [")
            << llvm::make_range(shape.begin(), shape.end())
-           << "] varies along another axis than the last; fixed point "
-              "takes one value, or one per channel of the last axis";
+           << "] varies along another axis than the last or the channels; "
+              "fixed point takes one value, or one per channel of the last "
+              "axis or of axis 1 of a feature map";
   SmallVector<double> values;
   for (float f : dense.getValues<float>())
     values.push_back(f);
-  ConstantAffine result{input, {}};
-  ChannelAffine &affine = result.affine;
+  ConstantAffine affineOf{input, {}};
+  ChannelAffine &affine = affineOf.affine;
+  affine.channelsFirst = channelsFirst;
   if (llvm::isa<nn::AddOp>(op)) {
     affine.scale = {1.0};
     affine.offset = values;
@@ -165,7 +181,7 @@ FailureOr<ConstantAffine> constantAffine(Operation *op) {
       affine.scale.push_back(1 / v);
     }
   }
-  return result;
+  return affineOf;
 }
 
 } // namespace ariadne::quant

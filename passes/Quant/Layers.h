@@ -42,6 +42,9 @@ fx::FixedType typeForRange(mlir::MLIRContext *context, double lo, double hi,
 /// axis (1) is not its last (the layout fx.scale computes).
 struct ChannelAffine {
   llvm::SmallVector<double> scale, offset;
+  /// The channels are axis 1 of [N, C, spatial...] (a feature map) rather
+  /// than the last axis.
+  bool channelsFirst = false;
 };
 mlir::FailureOr<ChannelAffine> batchNormAffine(nn::BatchNormOp op);
 
@@ -49,11 +52,12 @@ mlir::FailureOr<ChannelAffine> batchNormAffine(nn::BatchNormOp op);
 bool hasConstantOperand(mlir::Operation *op);
 
 /// An nn.add, sub, mul or div of an activation and a constant as y = x *
-/// scale[c] + offset[c] along the result's last axis (`scale` and `offset`
+/// scale[c] + offset[c] along the result's last axis, or along axis 1 of a
+/// feature map [N, C, spatial...] (`channelsFirst`; `scale` and `offset`
 /// hold one value per channel, or one for all; `offset` is empty for a
 /// product): x + c, x - c, c - x, x * c, x / c. Failure, with an error on
-/// the op, when the constant is not f32, varies along another axis than
-/// the last, broadcasts the activation to a larger shape, or divides by the
+/// the op, when the constant is not f32, varies along another axis,
+/// broadcasts the activation to a larger shape, or divides by the
 /// activation.
 struct ConstantAffine {
   mlir::Value input;

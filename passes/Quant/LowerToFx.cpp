@@ -162,6 +162,9 @@ private:
 
   LogicalResult lowerDense(nn::DenseOp op);
   LogicalResult lowerActivationOp(nn::ActivationOp op);
+  FailureOr<Value> lowerElu(Operation *op, Value x, nn::ActivationKind kind,
+                            double alpha, double beta,
+                            DictionaryAttr precision, FixedType result);
   FailureOr<Value> lowerActivation(Operation *op, Value x,
                                    nn::ActivationKind kind, double alpha,
                                    double beta, DictionaryAttr precision);
@@ -308,6 +311,11 @@ FailureOr<Value> Lowering::lowerTable(Operation *op, Value x,
       fillTable(bins, in.getFracWidth(), entry, [&](double v) {
         return nn::evalActivation(kind, alpha, beta, v);
       });
+  // ELU and SELU tables hold the negative side, which ends at exactly 0:
+  // the last bin, where min(x, 0) = 0 for every x >= 0, reads 0 rather
+  // than the value at its centre.
+  if (kind == nn::ActivationKind::elu || kind == nn::ActivationKind::selu)
+    entries.back() = 0;
   NamedAttrList attrs;
   attrs.set("table", i64Attr(entries, {int64_t(entries.size())}));
   attrs.set("input_low", builder.getI64IntegerAttr(bins.low));
@@ -317,6 +325,51 @@ FailureOr<Value> Lowering::lowerTable(Operation *op, Value x,
   Value y = builder.create<fx::TableOp>(loc, withElement(x, entry),
                                         ValueRange{x}, attrs.getAttrs());
   return castTo(loc, y, result);
+}
+
+/// ELU and SELU: the linear side exactly (x, or gamma * x for SELU, for
+/// x >= 0), the exponential side by a table of min(x, 0) (fx.clamp, exact),
+/// which reads 0 for every x >= 0; their sum exact, then one cast.
+FailureOr<Value> Lowering::lowerElu(Operation *op, Value x,
+                                    nn::ActivationKind kind, double alpha,
+                                    double beta, DictionaryAttr precision,
+                                    FixedType result) {
+  Location loc = activationLocation(op);
+  FixedType in = elementOf(x);
+  NamedAttrList clampAttrs;
+  clampAttrs.set("low", builder.getI64IntegerAttr(rawMin64(in)));
+  clampAttrs.set("high", builder.getI64IntegerAttr(0));
+  Value negative = builder.create<fx::ClampOp>(loc, x.getType(), ValueRange{x},
+                                               clampAttrs.getAttrs());
+  FailureOr<Value> curve =
+      lowerTable(op, negative, kind, alpha, beta,
+                 precision.getAs<DictionaryAttr>("table"), result);
+  if (failed(curve))
+    return failure();
+  Value linear = builder.create<fx::ReluOp>(loc, x.getType(), x);
+  if (kind == nn::ActivationKind::selu) {
+    FixedType gammaType =
+        typeForRange(context, std::min(beta, 0.0), std::max(beta, 0.0),
+                     kConstantWidth, RND, SAT);
+    if (!gammaType)
+      return op->emitError("SELU scale ") << beta << " has no fixed-point type",
+             failure();
+    NamedAttrList attrs;
+    attrs.set("scale", i64Attr({quantizeValue(beta, gammaType)}, {1}));
+    attrs.set("scale_type", TypeAttr::get(gammaType));
+    linear = builder.create<fx::ScaleOp>(loc, withElement(x, result),
+                                         ValueRange{linear}, attrs.getAttrs());
+  } else {
+    linear = castTo(loc, linear, result);
+  }
+  FixedType exact = fx::AddOp::exactType(result, elementOf(*curve));
+  if (!exact)
+    return op->emitError("the sum of the linear and exponential sides "
+                         "needs more than 64 bits"),
+           failure();
+  Value sum = builder.create<fx::AddOp>(loc, withElement(x, exact), linear,
+                                        *curve);
+  return castTo(loc, sum, result);
 }
 
 FailureOr<Value> Lowering::lowerActivation(Operation *op, Value x,
@@ -343,6 +396,9 @@ FailureOr<Value> Lowering::lowerActivation(Operation *op, Value x,
   case nn::ActivationKind::softsign:
     return lowerTable(op, x, kind, alpha, beta,
                       precision.getAs<DictionaryAttr>("table"), result);
+  case nn::ActivationKind::elu:
+  case nn::ActivationKind::selu:
+    return lowerElu(op, x, kind, alpha, beta, precision, result);
   case nn::ActivationKind::leaky_relu: {
     FixedType alphaType =
         typeForRange(context, std::min(alpha, 0.0), std::max(alpha, 0.0),
@@ -535,10 +591,11 @@ LogicalResult Lowering::lowerAffine(Operation *op, Value input,
     attrs.set("offset", quantized(affine.offset, capped));
     attrs.set("offset_type", TypeAttr::get(capped));
   }
-  // fx.scale works on the last axis; a batch normalization of a feature
-  // map ([N, C, spatial...]) moves its channels there and back.
+  // fx.scale works on the last axis; an affine map per channel of a
+  // feature map ([N, C, spatial...]: batch normalization, a per-channel
+  // constant) moves the channels there and back.
   auto shape = llvm::cast<RankedTensorType>(x->getType()).getShape();
-  bool channelsFirst = llvm::isa<nn::BatchNormOp>(op) && shape.size() > 2;
+  bool channelsFirst = affine.channelsFirst;
   Value scaled = *x;
   SmallVector<int64_t> toLast, toFirst;
   if (channelsFirst) {

@@ -38,7 +38,8 @@ constexpr int64_t kMaxWidth = 64;
 constexpr llvm::StringRef kLayerTypes[] = {
     "dense",      "tanh",         "sigmoid", "softsign",   "softmax", "relu",
     "leaky_relu", "hard_sigmoid", "clip",    "batch_norm", "add",     "sub",
-    "mul",        "div",          "matmul",  "concat",     "input"};
+    "mul",        "div",          "matmul",  "concat",     "elu",
+    "selu",       "input"};
 
 constexpr std::pair<llvm::StringLiteral, Role> kRoleKeys[] = {
     {"weight", Role::Weight},

@@ -7,6 +7,8 @@
 //   leaky_relu:   x < 0 ? alpha * x : x
 //   hard_sigmoid: max(0, min(1, alpha * x + beta))
 //   clip:         min(beta, max(alpha, x))
+//   elu:          x < 0 ? alpha * (exp(x) - 1) : x
+//   selu:         beta * (x < 0 ? alpha * (exp(x) - 1) : x)
 // Comparisons are written so that NaN passes through, as in PyTorch.
 //
 //===----------------------------------------------------------------------===//
@@ -28,6 +30,8 @@ enum class Activation {
   HardSigmoid,
   Clip,
   Abs,
+  Elu,
+  Selu,
 };
 
 namespace detail {
@@ -65,6 +69,10 @@ ARIADNE_INLINE T activate(T x, float alpha, float beta) {
     return select(y > T(1), T(1), y);
   } else if constexpr (Kind == Activation::Abs) {
     return select(x < T(0), T(-x), x);
+  } else if constexpr (Kind == Activation::Elu) {
+    return select(x < T(0), T(alpha * math::expm1(x)), x);
+  } else if constexpr (Kind == Activation::Selu) {
+    return T(beta) * select(x < T(0), T(alpha * math::expm1(x)), x);
   } else {
     static_assert(Kind == Activation::Clip, "unknown activation kind");
     T y = select(x < T(alpha), T(alpha), x);

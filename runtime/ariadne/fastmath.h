@@ -119,6 +119,14 @@ ARIADNE_INLINE float exp(float x) {
   return p * detail::pow2(half) * detail::pow2(n - half);
 }
 
+/// e^x - 1 with a small relative error near 0 too (the polynomial where
+/// |x| <= ln(2)/2, e^x - 1 beyond), with NaN propagation.
+ARIADNE_INLINE float expm1(float x) {
+  float small = detail::expm1Reduced(
+      select(absBits(x) <= 0.34657359f, x, 0.0f));
+  return select(absBits(x) <= 0.34657359f, small, exp(x) - 1.0f);
+}
+
 /// tanh(x) within 2 ulp, odd, with NaN propagation.
 ARIADNE_INLINE float tanh(float x) {
   // For |x| >= 9.02 tanh rounds to 1; the clamp keeps e^{2|x|} finite and

@@ -202,6 +202,29 @@ class CaloPool(torch.nn.Module):
         return self.fc(g)
 
 
+class CnnActivations(torch.nn.Module):
+    """The activations CNN exports carry: ELU, SELU, HardSwish, and PReLU
+    with one slope and with one per channel."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = torch.nn.Conv1d(2, 4, 3, padding=1)
+        self.p1 = torch.nn.PReLU(4)
+        self.c2 = torch.nn.Conv1d(4, 4, 3, padding=1)
+        self.p2 = torch.nn.PReLU()
+        self.fc = torch.nn.Linear(24, 8)
+        self.out = torch.nn.Linear(8, 2)
+        with torch.no_grad():
+            self.p1.weight.uniform_(-0.5, 0.5)
+            self.p2.weight.fill_(0.2)
+
+    def forward(self, x):
+        y = self.p1(self.c1(x))
+        y = torch.nn.functional.elu(self.c2(y), alpha=0.8)
+        y = self.p2(torch.nn.functional.selu(y)).flatten(1)
+        return self.out(torch.nn.functional.hardswish(self.fc(y)))
+
+
 def randomize_statistics(bn):
     """Non-trivial running statistics, as after training."""
     bn.running_mean.uniform_(-1, 1)
@@ -246,6 +269,7 @@ MODELS = [
     ("hit_conv1d", HitConv1d, [(3, 8)], 17, True),
     ("channels_last", ChannelsLast, [(4, 7, 2)], 11, True),
     ("calo_pool", CaloPool, [(1, 8, 8)], 13, True),
+    ("cnn_activations", CnnActivations, [(2, 6)], 14, True),
     ("mlp_static", lambda: torch.nn.Sequential(
         torch.nn.Linear(5, 7), torch.nn.Tanh(), torch.nn.Linear(7, 2)),
      [(5,)], 13, False),

@@ -1,14 +1,14 @@
 // RUN: not ariadne-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(fx-assign-precision{precision=fixed<16,6>},fx-lower))' 2>&1 | FileCheck %s
 
-// A constant beside an activation is an affine map along the last axis:
-// other layouts are located errors.
+// A constant beside an activation is an affine map along the last axis or
+// the channels (axis 1) of a feature map: other layouts are located errors.
 
-func.func @across_axes(%x: tensor<?x2x3xf32>) -> tensor<?x2x3xf32> {
-  %c = nn.constant dense<[[1.0], [2.0]]> : tensor<2x1xf32>
-  %y = nn.mul %x, %c : (tensor<?x2x3xf32>, tensor<2x1xf32>) -> tensor<?x2x3xf32>
-  return %y : tensor<?x2x3xf32>
+func.func @across_axes(%x: tensor<?x2x3x4xf32>) -> tensor<?x2x3x4xf32> {
+  %c = nn.constant dense<[[1.0], [2.0], [3.0]]> : tensor<3x1xf32>
+  %y = nn.mul %x, %c : (tensor<?x2x3x4xf32>, tensor<3x1xf32>) -> tensor<?x2x3x4xf32>
+  return %y : tensor<?x2x3x4xf32>
 }
-// CHECK: error: constant operand of shape [2, 1] varies along another axis than the last; fixed point takes one value, or one per channel of the last axis
+// CHECK: error: constant operand of shape [3, 1] varies along another axis than the last or the channels; fixed point takes one value, or one per channel of the last axis or of axis 1 of a feature map
 
 // -----
 func.func @widens(%x: tensor<?x1xf32>) -> tensor<?x3xf32> {

@@ -61,3 +61,18 @@ func.func @constants(%x: tensor<?x2xf32>) -> tensor<?x2xf32> {
   return %d : tensor<?x2xf32>
 }
 
+// -----
+
+// One constant per channel of a feature map [N, C, W] (PReLU's slopes,
+// a constant [C, 1]): the channels move last for fx.scale and back.
+
+// CHECK-LABEL: func.func @per_channel
+// CHECK:         %[[T:.*]] = nn.transpose %[[Q:.*]] {perm = array<i64: 0, 2, 1>} : (tensor<?x2x3x!fx.fixed<8, 3>>) -> tensor<?x3x2x!fx.fixed<8, 3>>
+// CHECK-NEXT:    %[[M:.*]] = fx.scale %[[T]] {scale = dense<[16, -8]> : tensor<2xi64>, scale_type = !fx.fixed<8, 3>} : (tensor<?x3x2x!fx.fixed<8, 3>>) -> tensor<?x3x2x!fx.fixed<8, 3>>
+// CHECK-NEXT:    nn.transpose %[[M]] {perm = array<i64: 0, 2, 1>} : (tensor<?x3x2x!fx.fixed<8, 3>>) -> tensor<?x2x3x!fx.fixed<8, 3>>
+func.func @per_channel(%x: tensor<?x2x3xf32>) -> tensor<?x2x3xf32> {
+  %w = nn.constant dense<[[0.5], [-0.25]]> : tensor<2x1xf32>
+  %m = nn.mul %x, %w : (tensor<?x2x3xf32>, tensor<2x1xf32>) -> tensor<?x2x3xf32>
+  return %m : tensor<?x2x3xf32>
+}
+

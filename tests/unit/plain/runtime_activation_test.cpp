@@ -32,6 +32,10 @@ double reference(Activation kind, double alpha, double beta, double x) {
     return std::min(beta, std::max(alpha, x));
   case Activation::Abs:
     return std::fabs(x);
+  case Activation::Elu:
+    return x < 0 ? alpha * std::expm1(x) : x;
+  case Activation::Selu:
+    return beta * (x < 0 ? alpha * std::expm1(x) : x);
   }
   return 0;
 }
@@ -87,6 +91,8 @@ TEST_CASE("activation kernel computes every kind", "[runtime][activation]") {
   checkKind<TestConfig<Activation::Softsign, 0, 0>>();
   checkKind<TestConfig<Activation::HardSigmoid, 20, 50>>();
   checkKind<TestConfig<Activation::Clip, -150, 250>>();
+  checkKind<TestConfig<Activation::Elu, 80, 0>>();
+  checkKind<TestConfig<Activation::Selu, 167, 105>>();
 }
 
 TEST_CASE("activations pass NaN through", "[runtime][activation]") {
@@ -97,6 +103,8 @@ TEST_CASE("activations pass NaN through", "[runtime][activation]") {
   CHECK(std::isnan(activate<Activation::Sigmoid>(nan, 0, 0)));
   CHECK(std::isnan(activate<Activation::HardSigmoid>(nan, 0.2f, 0.5f)));
   CHECK(std::isnan(activate<Activation::Clip>(nan, -1, 1)));
+  CHECK(std::isnan(activate<Activation::Elu>(nan, 1, 0)));
+  CHECK(std::isnan(activate<Activation::Selu>(nan, 1.67f, 1.05f)));
   CHECK(activate<Activation::Clip>(5.0f, -1, 1) == 1.0f);
   CHECK(activate<Activation::Clip>(-5.0f, -1, 1) == -1.0f);
   CHECK(activate<Activation::LeakyRelu>(-2.0f, 0.5f, 0) == -1.0f);
