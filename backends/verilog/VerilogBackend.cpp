@@ -315,10 +315,14 @@ llvm::Error emitVerilogPackage(ModuleOp module, StringRef outDir,
   for (auto [port, signals] : llvm::zip(outputs, outSignals))
     for (auto [i, s] : llvm::enumerate(signals)) {
       Signal aligned = emission.at(s, latency);
+      // A constant (padding that reaches an output) is registered at least
+      // as wide as the port, which takes its low bits: a literal such as
+      // 1'sd0 is sign-extended into it.
       if (aligned.constant)
-        aligned = emission.reg(port.name + "_" + std::to_string(i) + "_k",
-                               aligned.width, aligned.name, latency - 1,
-                               aligned.low, aligned.high);
+        aligned = emission.reg(
+            port.name + "_" + std::to_string(i) + "_k",
+            std::max(aligned.width, verilog::internalWidth(port.fixed)),
+            aligned.name, latency - 1, aligned.low, aligned.high);
       assigns += "  assign " + port.name + "_" + std::to_string(i) + " = " +
                  aligned.name + "[" +
                  std::to_string(port.fixed.getWidth() - 1) + ":0];\n";

@@ -392,6 +392,14 @@ llvm::Error frontend::precheckModel(const onnx::ModelProto &model,
                   "' (only the default ONNX domain is supported)");
     if (!getOpImporters().count(node.op_type()))
       return fail(prefix + "unsupported op '" + node.op_type() + "'");
+    // ONNX shape inference of Conv and pooling divides by the strides
+    // (SIGFPE on a stride of 0): refused here, in the importer's words.
+    for (const onnx::AttributeProto &a : node.attribute())
+      if (a.name() == "strides" &&
+          llvm::any_of(a.ints(), [](int64_t s) { return s < 1; }))
+        return fail(prefix + "strides must be positive, got " +
+                    formatShape(SmallVector<int64_t>(a.ints().begin(),
+                                                     a.ints().end())));
   }
   for (const onnx::ValueInfoProto &output : graph.output()) {
     std::string what = "graph output '" + output.name() + "'";

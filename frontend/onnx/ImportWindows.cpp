@@ -30,6 +30,20 @@ struct WindowAttrs {
   bool ceilExtended = false;
 };
 
+/// The largest kernel size, stride, dilation or pad: sizes derived from them
+/// stay far from int64 overflow, and the geometry fits the int of
+/// runtime/ariadne/window.h.
+constexpr int64_t kMaxWindowAttr = std::numeric_limits<int32_t>::max();
+
+/// An error if an entry of the attribute is over kMaxWindowAttr.
+Error checkNotTooLarge(NodeImporter &n, StringRef name,
+                       ArrayRef<int64_t> values) {
+  if (llvm::all_of(values, [](int64_t v) { return v <= kMaxWindowAttr; }))
+    return Error::success();
+  return n.error(name + " " + formatShape(values) + ": entries over " +
+                 str(kMaxWindowAttr) + " are not supported");
+}
+
 /// A per-dimension attribute of `rank` positive entries, or `fill`.
 Expected<SmallVector<int64_t>> positiveInts(NodeImporter &n, StringRef name,
                                             size_t rank, int64_t fill) {
@@ -43,6 +57,8 @@ Expected<SmallVector<int64_t>> positiveInts(NodeImporter &n, StringRef name,
   for (int64_t v : *given)
     if (v < 1)
       return n.error(name + " must be positive, got " + formatShape(*given));
+  if (auto err = checkNotTooLarge(n, name, *given))
+    return err;
   return *given;
 }
 
@@ -73,6 +89,8 @@ Expected<WindowAttrs> windowAttrs(NodeImporter &n, ArrayRef<int64_t> in,
       if (p < 0)
         return n.error("negative pads " + formatShape(w.pads) +
                        " are not supported");
+    if (auto err = checkNotTooLarge(n, "pads", w.pads))
+      return err;
   } else if (autoPad == "VALID") {
     w.pads.assign(2 * rank, 0);
   } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
@@ -118,6 +136,8 @@ Expected<WindowAttrs> poolAttrs(NodeImporter &n, ArrayRef<int64_t> in,
     if (k < 1)
       return n.error("kernel_shape must be positive, got " +
                      formatShape(kernel));
+  if (auto err = checkNotTooLarge(n, "kernel_shape", kernel))
+    return err;
   auto w = windowAttrs(n, in, kernel);
   if (!w || !n.intAttr("ceil_mode", 0))
     return w;
@@ -137,19 +157,38 @@ Expected<WindowAttrs> poolAttrs(NodeImporter &n, ArrayRef<int64_t> in,
   return w;
 }
 
-/// The nn.window of `x` ([N?, C, spatial...], N dynamic) with `w`.
-Value createWindow(NodeImporter &n, Value x, const WindowAttrs &w,
-                   bool padLowest) {
+/// The nn.window of `x` ([N?, C, spatial...], N dynamic) with `w`, whose
+/// entries are at most kMaxWindowAttr; its fields, like a graph input, hold
+/// at most 2^31 values per event.
+Expected<Value> createWindow(NodeImporter &n, Value x, const WindowAttrs &w,
+                             bool padLowest) {
   SmallVector<int64_t> shape = shapeOf(x);
   size_t rank = w.kernel.size();
+  int64_t channels = shape[shape.size() - rank - 1];
+  SmallVector<int64_t> positions;
+  for (size_t d = 0; d < rank; ++d)
+    positions.push_back(windowPositions(
+        shape[shape.size() - rank + d], w.kernel[d], w.strides[d],
+        w.dilations[d], w.pads[d], w.pads[rank + d]));
+  // positions x channels x taps, without overflow.
+  int64_t elements = 1;
+  SmallVector<int64_t> factors(positions);
+  factors.push_back(channels);
+  factors.append(w.kernel.begin(), w.kernel.end());
+  for (int64_t f : factors) {
+    if (f > 0 && elements > kMaxWindowAttr / f)
+      return n.error("the window's fields (positions " +
+                     formatShape(positions) + ", " + str(channels) +
+                     " channel(s), kernel " + formatShape(w.kernel) +
+                     ") hold more than 2^31 values per event, which is too "
+                     "large");
+    elements *= f;
+  }
   SmallVector<int64_t> out;
   if (isBatched(shape))
     out.push_back(ShapedType::kDynamic);
-  for (size_t d = 0; d < rank; ++d)
-    out.push_back(windowPositions(shape[shape.size() - rank + d], w.kernel[d],
-                                  w.strides[d], w.dilations[d], w.pads[d],
-                                  w.pads[rank + d]));
-  out.push_back(shape[shape.size() - rank - 1]);
+  out.append(positions.begin(), positions.end());
+  out.push_back(channels);
   out.push_back(product(w.kernel));
   auto &b = n.builder();
   return n.create<nn::WindowOp>(
@@ -305,7 +344,9 @@ Error importConv(NodeImporter &n) {
   if (!attrs)
     return attrs.takeError();
 
-  Value fields = createWindow(n, input->x, *attrs, /*padLowest=*/false);
+  auto fields = createWindow(n, input->x, *attrs, /*padLowest=*/false);
+  if (!fields)
+    return fields.takeError();
   // Weight [M, C * K]: filter m of group g reads channels
   // [g * C/group, (g + 1) * C/group); the rest of its row is 0.
   int64_t taps = product(kernel), inFeatures = channels * taps,
@@ -318,7 +359,7 @@ Error importConv(NodeImporter &n) {
         dense[size_t(m * inFeatures + (firstChannel + c) * taps + k)] =
             w.data[size_t((m * perGroup + c) * taps + k)];
   }
-  return n.setTensor(0, input->restore(n, denseOverFields(n, fields, filters,
+  return n.setTensor(0, input->restore(n, denseOverFields(n, *fields, filters,
                                                           dense, bias)));
 }
 
@@ -340,10 +381,12 @@ Error importMaxPool(NodeImporter &n) {
   if (!attrs)
     return attrs.takeError();
   // Padding is the lowest value: a maximum never picks it.
-  Value fields = createWindow(n, input->x, *attrs, /*padLowest=*/true);
-  SmallVector<int64_t> shape = shapeOf(fields);
+  auto fields = createWindow(n, input->x, *attrs, /*padLowest=*/true);
+  if (!fields)
+    return fields.takeError();
+  SmallVector<int64_t> shape = shapeOf(*fields);
   shape.pop_back();
-  Value y = n.create<nn::ReduceMaxOp>(shape, fields);
+  Value y = n.create<nn::ReduceMaxOp>(shape, *fields);
   return n.setTensor(0, input->restore(n, channelsFirst(n, y)));
 }
 
@@ -364,18 +407,21 @@ Error importAveragePool(NodeImporter &n) {
   auto attrs = poolAttrs(n, input->spatial, *kernel);
   if (!attrs)
     return attrs.takeError();
-  // Every window averages over all K of its taps: padding counts (as 0),
-  // and no window reaches past the padding.
+  // Every window averages over all K of its taps: no window reaches past
+  // the padding, and padding counts (as 0). ceil_mode's extra end padding
+  // is checked first: count_include_pad=1 would not make it supported.
+  if (attrs->ceilExtended)
+    return n.error("ceil_mode=1 adds windows that reach past the padding, "
+                   "which average over fewer values; this is not supported");
   bool padded = llvm::any_of(attrs->pads, [](int64_t p) { return p != 0; });
   if (padded && !n.intAttr("count_include_pad", 0))
     return n.error("count_include_pad=0 with padding is not supported "
                    "(windows at the border would average over fewer "
                    "values); pad explicitly or set count_include_pad=1");
-  if (attrs->ceilExtended)
-    return n.error("ceil_mode=1 adds windows that reach past the padding, "
-                   "which average over fewer values; this is not supported");
-  Value fields = createWindow(n, input->x, *attrs, /*padLowest=*/false);
-  return n.setTensor(0, input->restore(n, averageOverFields(n, fields)));
+  auto fields = createWindow(n, input->x, *attrs, /*padLowest=*/false);
+  if (!fields)
+    return fields.takeError();
+  return n.setTensor(0, input->restore(n, averageOverFields(n, *fields)));
 }
 
 Error importGlobalPool(NodeImporter &n, bool max) {
@@ -472,10 +518,14 @@ Error importPad(NodeImporter &n) {
     if (p < 0)
       return n.error("negative pads " + formatShape(pads) +
                      " (cropping) are not supported");
-  Value fields = createWindow(n, input->x, w, /*padLowest=*/false);
-  SmallVector<int64_t> moved = shapeOf(fields);
+  if (auto err = checkNotTooLarge(n, "pads", pads))
+    return err;
+  auto fields = createWindow(n, input->x, w, /*padLowest=*/false);
+  if (!fields)
+    return fields.takeError();
+  SmallVector<int64_t> moved = shapeOf(*fields);
   moved.pop_back();
-  Value y = n.create<nn::ReshapeOp>(moved, fields);
+  Value y = n.create<nn::ReshapeOp>(moved, *fields);
   return n.setTensor(0, input->restore(n, channelsFirst(n, y)));
 }
 

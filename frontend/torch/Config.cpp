@@ -21,8 +21,8 @@ namespace {
 
 /// Keys that only a configuration as a whole may set.
 const std::set<std::string> kGlobalKeys = {
-    "extends",       "data",    "inputs",     "targets",
-    "expert_column", "experts", "transforms", "filters"};
+    "extends", "data",       "inputs",  "targets",    "expert_column",
+    "experts", "transforms", "filters", "input_shape"};
 /// Keys that each expert may override.
 const std::set<std::string> kExpertKeys = {"hidden",
                                            "activation",
@@ -43,7 +43,8 @@ const std::set<std::string> kExpertKeys = {"hidden",
                                            "seed",
                                            "validation_split",
                                            "qat",
-                                           "reweight"};
+                                           "reweight",
+                                           "conv"};
 
 const std::pair<const char *, Activation> kActivations[] = {
     {"none", Activation::None},
@@ -153,6 +154,12 @@ private:
                  Hyperparameters &hyper);
   bool readFilter(const std::string &section, const toml::node &node,
                   FilterSpec &filter);
+  bool readConv(const std::string &section, const toml::node &node,
+                std::vector<ConvSpec> &conv);
+  /// Checks that the spatial size of `inputShape` stays positive through
+  /// the layers of `conv` (of `section`, written at `origin` where known).
+  bool checkConv(const std::string &section, const std::vector<int> &inputShape,
+                 const std::vector<ConvSpec> &conv, const toml::node *origin);
 
   bool getString(const std::string &section, const toml::key &key,
                  const toml::node &node, std::string &value);
@@ -172,6 +179,10 @@ private:
   std::string path;
   std::string &error;
   toml::table root;
+  /// Where each key of the merged configuration was written ("conv",
+  /// "expert_2.conv"): the merged copies carry no source positions, and
+  /// the checks across keys point to these.
+  std::map<std::string, const toml::node *> origins;
 };
 
 bool ConfigReader::parse() {
@@ -281,6 +292,7 @@ bool ConfigReader::resolve(const std::string &name,
     return false;
   chain.push_back(name);
   merged.clear();
+  origins.clear();
   if (const toml::node *parent = table->get("extends")) {
     const toml::value<std::string> *parentName = parent->as_string();
     if (!parentName)
@@ -293,12 +305,18 @@ bool ConfigReader::resolve(const std::string &name,
     if (key.str() == "extends")
       continue;
     int expert = 0;
+    std::string text(key.str());
     toml::table *inherited = merged[key.str()].as_table();
-    if (expertKey(key.str(), expert) && inherited) {
+    if (expertKey(text, expert)) {
       for (auto &&[subKey, subNode] : *node.as_table())
-        inherited->insert_or_assign(subKey, subNode);
-      continue;
+        origins[text + "." + std::string(subKey.str())] = &subNode;
+      if (inherited) {
+        for (auto &&[subKey, subNode] : *node.as_table())
+          inherited->insert_or_assign(subKey, subNode);
+        continue;
+      }
     }
+    origins[text] = &node;
     merged.insert_or_assign(key, node);
   }
   chain.pop_back();
@@ -479,6 +497,35 @@ bool ConfigReader::readGlobal(const std::string &name, const toml::table &table,
     } else if (text == "targets") {
       if (!getStrings(name, key, node, config.targets))
         return false;
+    } else if (text == "input_shape") {
+      // [C, L] or [C, H, W]: channels first, each at most 4096, at most
+      // 2^20 values in all.
+      const toml::array *array = node.as_array();
+      if (!array)
+        return fail(node.source(), "'" + name +
+                                       ".input_shape' must be an array of "
+                                       "2 or 3 integers ([C, L] or "
+                                       "[C, H, W])");
+      if (array->size() != 2 && array->size() != 3)
+        return fail(node.source(), "'" + name +
+                                       ".input_shape' must have 2 or 3 "
+                                       "dimensions ([C, L] or [C, H, W]), "
+                                       "got " +
+                                       std::to_string(array->size()));
+      config.inputShape.clear();
+      int64_t product = 1;
+      for (const toml::node &element : *array) {
+        int64_t size = 0;
+        if (!getInt(name, key, element, 1, 4096, size))
+          return false;
+        config.inputShape.push_back(static_cast<int>(size));
+        product *= size;
+      }
+      if (product > (int64_t(1) << 20))
+        return fail(node.source(), "'" + name + ".input_shape' holds " +
+                                       std::to_string(product) +
+                                       " values per event, more than " +
+                                       std::to_string(1 << 20));
     } else if (text == "expert_column") {
       if (!getString(name, key, node, config.expertColumn))
         return false;
@@ -577,6 +624,115 @@ bool ConfigReader::readGlobal(const std::string &name, const toml::table &table,
   return true;
 }
 
+bool ConfigReader::readConv(const std::string &section, const toml::node &node,
+                            std::vector<ConvSpec> &conv) {
+  const std::string usage = "'" + section +
+                            ".conv' must be an array of tables like "
+                            "{channels = 8, kernel = 3, pool = 2}";
+  const toml::array *array = node.as_array();
+  if (!array)
+    return fail(node.source(), usage);
+  std::vector<ConvSpec> layers;
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const toml::node &element = *array->get(i);
+    const toml::table *table = element.as_table();
+    if (!table)
+      return fail(element.source(), usage);
+    ConvSpec layer;
+    std::string sub = section + ".conv[" + std::to_string(i) + "]";
+    for (auto &&[key, value] : *table) {
+      std::string name(key.str());
+      int64_t integer = 0;
+      if (name == "channels") {
+        if (!getInt(sub, key, value, 1, 1024, integer))
+          return false;
+        layer.channels = static_cast<int>(integer);
+      } else if (name == "kernel" || name == "stride") {
+        if (!getInt(sub, key, value, 1, 64, integer))
+          return false;
+        (name == "kernel" ? layer.kernel : layer.stride) =
+            static_cast<int>(integer);
+      } else if (name == "padding") {
+        if (!getInt(sub, key, value, 0, 64, integer))
+          return false;
+        layer.padding = static_cast<int>(integer);
+      } else if (name == "pool") {
+        if (!getInt(sub, key, value, INT64_MIN, INT64_MAX, integer))
+          return false;
+        if (integer != 0 && (integer < 2 || integer > 64))
+          return fail(value.source(), "'" + sub +
+                                          ".pool' must be 0 (no pooling) or "
+                                          "between 2 and 64");
+        layer.pool = static_cast<int>(integer);
+      } else if (name == "pool_kind") {
+        std::string kind;
+        if (!getString(sub, key, value, kind))
+          return false;
+        if (kind != "max" && kind != "avg")
+          return fail(value.source(),
+                      "'" + sub + ".pool_kind' must be \"max\" or \"avg\"");
+        layer.poolMax = kind == "max";
+      } else {
+        return fail(key.source(),
+                    "unknown key '" + name + "' in '" + sub + "'");
+      }
+    }
+    layers.push_back(layer);
+  }
+  conv = std::move(layers);
+  return true;
+}
+
+bool ConfigReader::checkConv(const std::string &section,
+                             const std::vector<int> &inputShape,
+                             const std::vector<ConvSpec> &conv,
+                             const toml::node *origin) {
+  if (conv.empty())
+    return true;
+  const toml::array *array = origin ? origin->as_array() : nullptr;
+  auto where = [&](std::size_t layer) {
+    const toml::node *element =
+        array && layer < array->size() ? array->get(layer) : origin;
+    return element ? element->source() : toml::source_region{};
+  };
+  if (inputShape.empty())
+    return fail(origin ? origin->source() : toml::source_region{},
+                "'" + section +
+                    ".conv' needs the global 'input_shape' ([C, L] or "
+                    "[C, H, W]) of the inputs it convolves");
+  auto shapeText = [](const std::vector<int64_t> &sizes) {
+    std::string text = "[";
+    for (std::size_t i = 0; i < sizes.size(); ++i)
+      text += (i ? ", " : "") + std::to_string(sizes[i]);
+    return text + "]";
+  };
+  // The spatial sizes (without the channels) through the layers.
+  std::vector<int64_t> sizes(inputShape.begin() + 1, inputShape.end());
+  for (std::size_t i = 0; i < conv.size(); ++i) {
+    const ConvSpec &layer = conv[i];
+    std::string prefix = "'" + section + ".conv' layer " + std::to_string(i);
+    for (int64_t size : sizes)
+      if (size + 2 * layer.padding < layer.kernel)
+        return fail(where(i),
+                    prefix + ": kernel " + std::to_string(layer.kernel) +
+                        " does not fit the spatial size " + shapeText(sizes) +
+                        " with padding " + std::to_string(layer.padding));
+    for (int64_t &size : sizes)
+      size = (size + 2 * layer.padding - layer.kernel) / layer.stride + 1;
+    if (layer.pool == 0)
+      continue;
+    for (int64_t size : sizes)
+      if (size < layer.pool)
+        return fail(where(i), prefix + ": pooling " +
+                                  std::to_string(layer.pool) +
+                                  " makes the spatial size " +
+                                  shapeText(sizes) + " empty");
+    for (int64_t &size : sizes)
+      size /= layer.pool;
+  }
+  return true;
+}
+
 bool ConfigReader::readHyper(const std::string &section,
                              const toml::table &table, Hyperparameters &hyper) {
   for (auto &&[key, node] : table) {
@@ -584,7 +740,10 @@ bool ConfigReader::readHyper(const std::string &section,
     int64_t integer = 0;
     if (!kExpertKeys.count(text))
       continue;
-    if (text == "hidden") {
+    if (text == "conv") {
+      if (!readConv(section, node, hyper.conv))
+        return false;
+    } else if (text == "hidden") {
       const toml::array *array = node.as_array();
       if (!array)
         return fail(node.source(), "'" + section +
@@ -800,6 +959,21 @@ bool ConfigReader::load(const std::string &name, TrainConfig &config) {
   if (result.targets.empty())
     return fail(toml::source_region{},
                 "configuration '" + chosen + "' sets no 'targets'");
+  // The convolutional front of every expert fits the input shape.
+  auto origin = [&](const std::string &key) -> const toml::node * {
+    auto found = origins.find(key);
+    return found == origins.end() ? nullptr : found->second;
+  };
+  if (!checkConv(chosen, result.inputShape, result.defaults.conv,
+                 origin("conv")))
+    return false;
+  for (const auto &[expert, hyper] : result.perExpert) {
+    std::string table = "expert_" + std::to_string(expert);
+    const toml::node *own = origin(table + ".conv");
+    if (!checkConv(chosen + "." + table, result.inputShape, hyper.conv,
+                   own ? own : origin("conv")))
+      return false;
+  }
   // The events file is relative to the configuration file.
   std::error_code ignored;
   result.data =
@@ -813,6 +987,15 @@ bool ConfigReader::load(const std::string &name, TrainConfig &config) {
 
 /// Writes the hyperparameter keys of `hyper`.
 void writeHyper(std::ostream &out, const Hyperparameters &hyper) {
+  out << "conv = [";
+  for (std::size_t i = 0; i < hyper.conv.size(); ++i) {
+    const ConvSpec &layer = hyper.conv[i];
+    out << (i ? ",\n  " : "\n  ") << "{ channels = " << layer.channels
+        << ", kernel = " << layer.kernel << ", stride = " << layer.stride
+        << ", padding = " << layer.padding << ", pool = " << layer.pool
+        << ", pool_kind = " << quote(layer.poolMax ? "max" : "avg") << " }";
+  }
+  out << (hyper.conv.empty() ? "]\n" : ",\n]\n");
   out << "hidden = [";
   for (std::size_t i = 0; i < hyper.hidden.size(); ++i)
     out << (i ? ", " : "") << hyper.hidden[i];
@@ -906,6 +1089,12 @@ std::string TrainConfig::toToml() const {
   out << "data = " << quote(data) << "\n";
   out << "inputs = " << stringArray(inputs) << "\n";
   out << "targets = " << stringArray(targets) << "\n";
+  if (!inputShape.empty()) {
+    out << "input_shape = [";
+    for (std::size_t i = 0; i < inputShape.size(); ++i)
+      out << (i ? ", " : "") << inputShape[i];
+    out << "]\n";
+  }
   if (!expertColumn.empty())
     out << "expert_column = " << quote(expertColumn) << "\n";
   out << "experts = [";

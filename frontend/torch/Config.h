@@ -80,8 +80,26 @@ struct ReweightSpec {
   uint64_t events = 0;
 };
 
+/// One layer of the convolutional front (`conv = [{ ... }, ...]`): a
+/// convolution over every spatial dimension of `input_shape` with the same
+/// kernel, stride and zero padding in each, then (with `batch_norm`) batch
+/// normalization, the activation, and optional pooling.
+struct ConvSpec {
+  int channels = 8;
+  int kernel = 3;
+  int stride = 1;
+  int padding = 0;
+  /// The pooling window (and stride) after the activation; 0 for none.
+  int pool = 0;
+  /// Max pooling, or average pooling.
+  bool poolMax = true;
+};
+
 /// The hyperparameters; each can differ per expert.
 struct Hyperparameters {
+  /// The convolutional front, before the dense layers (needs
+  /// `input_shape`); empty for a multilayer perceptron.
+  std::vector<ConvSpec> conv;
   std::vector<int> hidden = {81};
   Activation activation = Activation::TanhHalf;
   Activation outputActivation = Activation::None;
@@ -116,6 +134,10 @@ struct TrainConfig {
   /// Column names of the model inputs and targets (shell patterns such as
   /// `sl*_wire` match several columns, in file order).
   std::vector<std::string> inputs, targets;
+  /// The shape of one event's inputs, channels first ([C, L] or [C, H, W]),
+  /// that the input columns fill in C order; empty for a flat vector. The
+  /// convolutional front needs it.
+  std::vector<int> inputShape;
   /// The column holding each event's expert id; empty for a single expert 0.
   std::string expertColumn;
   /// The experts to train; empty trains every id found in the data.

@@ -15,10 +15,18 @@
 
 namespace ariadne::train {
 
-/// One layer of a multilayer perceptron in inference form.
+/// One layer of a multilayer perceptron or a convolutional network in
+/// inference form.
 struct LayerSpec {
-  enum class Kind { Dense, BatchNorm, Act };
+  enum class Kind { Dense, BatchNorm, Act, Conv, Pool };
   Kind kind = Kind::Dense;
+  /// Conv: `outputs` filters over `inputs` channels and `rank` spatial
+  /// dimensions, weight [outputs, inputs, kernel, ...] row-major, bias
+  /// [outputs]; the same kernel, stride and zero padding in every
+  /// dimension. Pool: a window of `kernel` with stride `kernel`, max or
+  /// average. BatchNorm after a Conv normalizes its channels.
+  int rank = 0, kernel = 0, stride = 1, padding = 0;
+  bool poolMax = true;
   /// Dense: y = x W^T + b with W of shape [outputs, inputs], row-major.
   int inputs = 0, outputs = 0;
   std::vector<float> weight, bias;
@@ -35,6 +43,11 @@ struct MlpModel {
   std::string name = "model";
   std::string inputName = "inputs", outputName = "outputs";
   int inputs = 0, outputs = 0;
+  /// The shape each event's `inputs` values take before the first layer,
+  /// channels first; empty keeps them flat. Spatial layers (Conv, Pool and
+  /// the BatchNorm and Act between them) come first; the first Dense
+  /// flattens.
+  std::vector<int> inputShape;
   std::vector<LayerSpec> layers;
   /// Free-form notes stored as ONNX metadata (e.g. the configuration).
   std::vector<std::pair<std::string, std::string>> metadata;

@@ -1,8 +1,11 @@
-//===- OnnxWriter.cpp - multilayer perceptrons to ONNX --------------------===//
+//===- OnnxWriter.cpp - trained models to ONNX -----------------------------===//
 //
 // Each dense layer is a Gemm (transB = 1, the weight as trained), batch
 // normalization a BatchNormalization node in inference form, and tanh(x/2)
-// a Mul by 0.5 followed by Tanh, the pattern ariadnec fuses.
+// a Mul by 0.5 followed by Tanh, the pattern ariadnec fuses. A
+// convolutional network starts with a Reshape of the flat inputs to
+// [events, C, ...], has Conv, MaxPool and AveragePool nodes, and a Flatten
+// before its first dense layer.
 //
 //===----------------------------------------------------------------------===//
 #include "frontend/torch/Model.h"
@@ -43,6 +46,15 @@ onnx::NodeProto *addNode(onnx::GraphProto &graph, const std::string &op,
   return node;
 }
 
+void setInts(onnx::NodeProto *node, const std::string &name,
+             const std::vector<int64_t> &values) {
+  onnx::AttributeProto *attr = node->add_attribute();
+  attr->set_name(name);
+  attr->set_type(onnx::AttributeProto::INTS);
+  for (int64_t v : values)
+    attr->add_ints(v);
+}
+
 void setValueInfo(onnx::ValueInfoProto *info, const std::string &name,
                   int features) {
   info->set_name(name);
@@ -76,13 +88,104 @@ bool ariadne::train::serializeOnnx(const MlpModel &model, std::string &bytes,
   std::string current = model.inputName;
   int features = model.inputs;
   bool needHalf = false;
+  // The event shape of `current` when it is a feature map ([C, ...]);
+  // empty once flat.
+  std::vector<int64_t> map(model.inputShape.begin(), model.inputShape.end());
+  if (!map.empty()) {
+    int64_t size = 1;
+    for (int64_t d : map)
+      size *= d;
+    if (size != model.inputs || map.size() < 2 || map.size() > 3) {
+      error = "the input shape does not hold the model's " +
+              std::to_string(model.inputs) + " inputs as [C, L] or [C, H, W]";
+      return false;
+    }
+    onnx::TensorProto *shape = graph.add_initializer();
+    shape->set_name("input_shape");
+    shape->set_data_type(onnx::TensorProto::INT64);
+    shape->add_dims(int64_t(map.size()) + 1);
+    shape->add_int64_data(-1);
+    for (int64_t d : map)
+      shape->add_int64_data(d);
+    addNode(graph, "Reshape", "input_reshape", {current, "input_shape"},
+            "input_map");
+    current = "input_map";
+  }
   for (std::size_t index = 0; index < model.layers.size(); ++index) {
     const LayerSpec &layer = model.layers[index];
     std::string prefix = "layer" + std::to_string(index);
     bool last = index + 1 == model.layers.size();
     std::string output = last ? model.outputName : prefix + "_out";
     switch (layer.kind) {
+    case LayerSpec::Kind::Conv: {
+      int rank = static_cast<int>(map.size()) - 1;
+      std::size_t taps = 1;
+      for (int d = 0; d < rank; ++d)
+        taps *= static_cast<std::size_t>(layer.kernel);
+      if (map.empty() || layer.rank != rank || layer.inputs != map[0] ||
+          layer.kernel < 1 || layer.stride < 1 || layer.padding < 0 ||
+          layer.weight.size() != static_cast<std::size_t>(layer.outputs) *
+                                     layer.inputs * taps ||
+          layer.bias.size() != static_cast<std::size_t>(layer.outputs)) {
+        error = "layer " + std::to_string(index) +
+                ": convolution weights do not match its sizes or input";
+        return false;
+      }
+      std::vector<int64_t> weightShape = {layer.outputs, layer.inputs};
+      weightShape.insert(weightShape.end(), rank, layer.kernel);
+      addInitializer(graph, prefix + "_weight", weightShape, layer.weight);
+      addInitializer(graph, prefix + "_bias", {layer.outputs}, layer.bias);
+      onnx::NodeProto *conv =
+          addNode(graph, "Conv", prefix + "_conv",
+                  {current, prefix + "_weight", prefix + "_bias"}, output);
+      setInts(conv, "kernel_shape", std::vector<int64_t>(rank, layer.kernel));
+      setInts(conv, "strides", std::vector<int64_t>(rank, layer.stride));
+      setInts(conv, "pads", std::vector<int64_t>(2 * rank, layer.padding));
+      map[0] = layer.outputs;
+      for (int d = 1; d <= rank; ++d) {
+        map[d] = (map[d] + 2 * layer.padding - layer.kernel) / layer.stride + 1;
+        if (map[d] < 1) {
+          error = "layer " + std::to_string(index) +
+                  ": the kernel does not fit the padded input";
+          return false;
+        }
+      }
+      break;
+    }
+    case LayerSpec::Kind::Pool: {
+      int rank = static_cast<int>(map.size()) - 1;
+      if (map.empty() || layer.kernel < 1) {
+        error = "layer " + std::to_string(index) +
+                ": pooling needs a feature map and a window";
+        return false;
+      }
+      onnx::NodeProto *pool =
+          addNode(graph, layer.poolMax ? "MaxPool" : "AveragePool",
+                  prefix + "_pool", {current}, output);
+      setInts(pool, "kernel_shape", std::vector<int64_t>(rank, layer.kernel));
+      setInts(pool, "strides", std::vector<int64_t>(rank, layer.kernel));
+      for (int d = 1; d <= rank; ++d) {
+        map[d] /= layer.kernel;
+        if (map[d] < 1) {
+          error = "layer " + std::to_string(index) +
+                  ": the pooling window does not fit the feature map";
+          return false;
+        }
+      }
+      break;
+    }
     case LayerSpec::Kind::Dense: {
+      if (!map.empty()) {
+        // The first dense layer flattens the feature map.
+        int64_t size = 1;
+        for (int64_t d : map)
+          size *= d;
+        addNode(graph, "Flatten", prefix + "_flatten", {current},
+                prefix + "_flat");
+        current = prefix + "_flat";
+        features = static_cast<int>(size);
+        map.clear();
+      }
       if (layer.inputs != features ||
           layer.weight.size() !=
               static_cast<std::size_t>(layer.inputs) * layer.outputs ||
@@ -105,17 +208,19 @@ bool ariadne::train::serializeOnnx(const MlpModel &model, std::string &bytes,
       break;
     }
     case LayerSpec::Kind::BatchNorm: {
-      std::size_t count = static_cast<std::size_t>(features);
+      // Of the channels of a feature map, or of the features.
+      int channels = map.empty() ? features : static_cast<int>(map[0]);
+      std::size_t count = static_cast<std::size_t>(channels);
       if (layer.scale.size() != count || layer.shift.size() != count ||
           layer.mean.size() != count || layer.variance.size() != count) {
         error = "layer " + std::to_string(index) +
                 ": batch normalization parameters do not match its inputs";
         return false;
       }
-      addInitializer(graph, prefix + "_scale", {features}, layer.scale);
-      addInitializer(graph, prefix + "_shift", {features}, layer.shift);
-      addInitializer(graph, prefix + "_mean", {features}, layer.mean);
-      addInitializer(graph, prefix + "_var", {features}, layer.variance);
+      addInitializer(graph, prefix + "_scale", {channels}, layer.scale);
+      addInitializer(graph, prefix + "_shift", {channels}, layer.shift);
+      addInitializer(graph, prefix + "_mean", {channels}, layer.mean);
+      addInitializer(graph, prefix + "_var", {channels}, layer.variance);
       onnx::NodeProto *norm =
           addNode(graph, "BatchNormalization", prefix + "_batchnorm",
                   {current, prefix + "_scale", prefix + "_shift",
@@ -152,7 +257,7 @@ bool ariadne::train::serializeOnnx(const MlpModel &model, std::string &bytes,
     }
     current = output;
   }
-  if (model.layers.empty() || features != model.outputs) {
+  if (model.layers.empty() || !map.empty() || features != model.outputs) {
     error = "the model's layers do not produce its " +
             std::to_string(model.outputs) + " outputs";
     return false;

@@ -283,6 +283,18 @@ bool ariadne::train::runTraining(const RunOptions &options,
     }
     ExpertData data;
     data.inputs = static_cast<int>(inputColumns.size());
+    data.inputShape = config.inputShape;
+    if (!data.inputShape.empty()) {
+      long long size = 1;
+      for (int d : data.inputShape)
+        size *= d;
+      if (size != data.inputs) {
+        error = config.path + ": input_shape of '" + config.name + "' holds " +
+                std::to_string(size) + " values, but inputs names " +
+                std::to_string(data.inputs) + " columns";
+        return false;
+      }
+    }
     data.outputs = static_cast<int>(targetColumns.size());
     auto gather = [&](const std::vector<std::size_t> &which,
                       const std::vector<int> &columns,

@@ -60,12 +60,54 @@ torch::Tensor activate(const torch::Tensor &x, Activation activation) {
   return x;
 }
 
-/// The multilayer perceptron: dense, optional batch normalization and
-/// activation per hidden layer; dense and output activation at the end.
+/// The model: an optional convolutional front (convolution, optional batch
+/// normalization, activation and pooling per layer, over the inputs in
+/// `inputShape`), then the multilayer perceptron: dense, optional batch
+/// normalization and activation per hidden layer; dense and output
+/// activation at the end.
 struct MlpImpl : torch::nn::Module {
-  MlpImpl(int inputs, int outputs, const Hyperparameters &hyper)
-      : hyper(hyper) {
+  MlpImpl(int inputs, int outputs, const Hyperparameters &hyper,
+          std::vector<int> inputShape)
+      : hyper(hyper), inputShape(std::move(inputShape)) {
     int width = inputs;
+    if (!hyper.conv.empty()) {
+      std::vector<int> map = this->inputShape;
+      int rank = static_cast<int>(map.size()) - 1;
+      for (std::size_t i = 0; i < hyper.conv.size(); ++i) {
+        const ConvSpec &c = hyper.conv[i];
+        std::string name = std::to_string(i);
+        if (rank == 1) {
+          conv1d.push_back(register_module(
+              "conv" + name,
+              torch::nn::Conv1d(torch::nn::Conv1dOptions(map[0], c.channels,
+                                                         c.kernel)
+                                    .stride(c.stride)
+                                    .padding(c.padding))));
+          if (hyper.batchNorm)
+            convNorms1d.push_back(register_module(
+                "conv_norm" + name, torch::nn::BatchNorm1d(c.channels)));
+        } else {
+          conv2d.push_back(register_module(
+              "conv" + name,
+              torch::nn::Conv2d(torch::nn::Conv2dOptions(map[0], c.channels,
+                                                         c.kernel)
+                                    .stride(c.stride)
+                                    .padding(c.padding))));
+          if (hyper.batchNorm)
+            convNorms2d.push_back(register_module(
+                "conv_norm" + name, torch::nn::BatchNorm2d(c.channels)));
+        }
+        map[0] = c.channels;
+        for (int d = 1; d <= rank; ++d) {
+          map[d] = (map[d] + 2 * c.padding - c.kernel) / c.stride + 1;
+          if (c.pool)
+            map[d] /= c.pool;
+        }
+      }
+      width = 1;
+      for (int d : map)
+        width *= d;
+    }
     for (std::size_t i = 0; i <= hyper.hidden.size(); ++i) {
       bool hidden = i < hyper.hidden.size();
       int next = hidden ? hyper.hidden[i] : outputs;
@@ -82,8 +124,42 @@ struct MlpImpl : torch::nn::Module {
     return hyper.qat ? fakeQuant(x, *hyper.qat) : x;
   }
 
+  /// Convolution `i`'s weight and bias.
+  const torch::Tensor &convWeight(std::size_t i) {
+    return conv1d.empty() ? conv2d[i]->weight : conv1d[i]->weight;
+  }
+  const torch::Tensor &convBias(std::size_t i) {
+    return conv1d.empty() ? conv2d[i]->bias : conv1d[i]->bias;
+  }
+
   torch::Tensor forward(torch::Tensor x) {
     x = quantize(x);
+    if (!hyper.conv.empty()) {
+      std::vector<int64_t> shape = {-1};
+      shape.insert(shape.end(), inputShape.begin(), inputShape.end());
+      x = x.view(shape);
+      bool oneD = !conv1d.empty();
+      for (std::size_t i = 0; i < hyper.conv.size(); ++i) {
+        const ConvSpec &c = hyper.conv[i];
+        torch::Tensor w = quantize(convWeight(i)), b = quantize(convBias(i));
+        x = quantize(oneD ? torch::conv1d(x, w, b, {c.stride}, {c.padding})
+                          : torch::conv2d(x, w, b, {c.stride, c.stride},
+                                          {c.padding, c.padding}));
+        if (hyper.batchNorm)
+          x = quantize(oneD ? convNorms1d[i]->forward(x)
+                            : convNorms2d[i]->forward(x));
+        if (hyper.activation != Activation::None)
+          x = quantize(activate(x, hyper.activation));
+        if (c.pool)
+          x = quantize(
+              c.poolMax
+                  ? (oneD ? torch::max_pool1d(x, {c.pool})
+                          : torch::max_pool2d(x, {c.pool, c.pool}))
+                  : (oneD ? torch::avg_pool1d(x, {c.pool})
+                          : torch::avg_pool2d(x, {c.pool, c.pool})));
+      }
+      x = x.flatten(1);
+    }
     for (std::size_t i = 0; i < dense.size(); ++i) {
       bool hidden = i < hyper.hidden.size();
       x = quantize(torch::nn::functional::linear(x, quantize(dense[i]->weight),
@@ -99,6 +175,11 @@ struct MlpImpl : torch::nn::Module {
   }
 
   Hyperparameters hyper;
+  std::vector<int> inputShape;
+  std::vector<torch::nn::Conv1d> conv1d;
+  std::vector<torch::nn::Conv2d> conv2d;
+  std::vector<torch::nn::BatchNorm1d> convNorms1d;
+  std::vector<torch::nn::BatchNorm2d> convNorms2d;
   std::vector<torch::nn::Linear> dense;
   std::vector<torch::nn::BatchNorm1d> norms;
 };
@@ -184,6 +265,7 @@ MlpModel exportModel(Mlp &model, int inputs, int outputs,
   MlpModel result;
   result.inputs = inputs;
   result.outputs = outputs;
+  result.inputShape = model->inputShape;
   auto floats = [&](const torch::Tensor &tensor, bool quantized) {
     torch::Tensor values = tensor.detach().contiguous();
     std::vector<float> copy(values.data_ptr<float>(),
@@ -192,6 +274,58 @@ MlpModel exportModel(Mlp &model, int inputs, int outputs,
       quantizeBuffer(copy.data(), copy.data(), copy.size(), *hyper.qat);
     return copy;
   };
+  auto batchNorm = [&](const torch::Tensor &weight, const torch::Tensor &bias,
+                       const torch::Tensor &mean, const torch::Tensor &var,
+                       double eps) {
+    LayerSpec norm;
+    norm.kind = LayerSpec::Kind::BatchNorm;
+    norm.scale = floats(weight, false);
+    norm.shift = floats(bias, false);
+    norm.mean = floats(mean, false);
+    norm.variance = floats(var, false);
+    norm.epsilon = static_cast<float>(eps);
+    return norm;
+  };
+  bool oneD = !model->conv1d.empty();
+  for (std::size_t i = 0; i < hyper.conv.size(); ++i) {
+    const ConvSpec &c = hyper.conv[i];
+    const torch::Tensor &weight = model->convWeight(i);
+    LayerSpec conv;
+    conv.kind = LayerSpec::Kind::Conv;
+    conv.rank = static_cast<int>(weight.dim()) - 2;
+    conv.inputs = static_cast<int>(weight.size(1));
+    conv.outputs = static_cast<int>(weight.size(0));
+    conv.kernel = c.kernel;
+    conv.stride = c.stride;
+    conv.padding = c.padding;
+    conv.weight = floats(weight, true);
+    conv.bias = floats(model->convBias(i), true);
+    result.layers.push_back(conv);
+    if (hyper.batchNorm) {
+      if (oneD) {
+        auto &n = model->convNorms1d[i];
+        result.layers.push_back(batchNorm(n->weight, n->bias, n->running_mean,
+                                          n->running_var, n->options.eps()));
+      } else {
+        auto &n = model->convNorms2d[i];
+        result.layers.push_back(batchNorm(n->weight, n->bias, n->running_mean,
+                                          n->running_var, n->options.eps()));
+      }
+    }
+    if (hyper.activation != Activation::None) {
+      LayerSpec act;
+      act.kind = LayerSpec::Kind::Act;
+      act.activation = hyper.activation;
+      result.layers.push_back(act);
+    }
+    if (c.pool) {
+      LayerSpec pool;
+      pool.kind = LayerSpec::Kind::Pool;
+      pool.kernel = c.pool;
+      pool.poolMax = c.poolMax;
+      result.layers.push_back(pool);
+    }
+  }
   for (std::size_t i = 0; i < model->dense.size(); ++i) {
     bool hidden = i < hyper.hidden.size();
     LayerSpec dense;
@@ -202,14 +336,9 @@ MlpModel exportModel(Mlp &model, int inputs, int outputs,
     dense.bias = floats(model->dense[i]->bias, true);
     result.layers.push_back(dense);
     if (hidden && hyper.batchNorm) {
-      LayerSpec norm;
-      norm.kind = LayerSpec::Kind::BatchNorm;
-      norm.scale = floats(model->norms[i]->weight, false);
-      norm.shift = floats(model->norms[i]->bias, false);
-      norm.mean = floats(model->norms[i]->running_mean, false);
-      norm.variance = floats(model->norms[i]->running_var, false);
-      norm.epsilon = static_cast<float>(model->norms[i]->options.eps());
-      result.layers.push_back(norm);
+      auto &n = model->norms[i];
+      result.layers.push_back(batchNorm(n->weight, n->bias, n->running_mean,
+                                        n->running_var, n->options.eps()));
     }
     Activation activation = hidden ? hyper.activation : hyper.outputActivation;
     if (activation != Activation::None) {
@@ -243,7 +372,13 @@ bool trainExpertImpl(int expert, const Hyperparameters &hyper,
                      ExpertResult &result, std::string &error) {
   at::set_num_threads(1);
   torch::manual_seed(mixSeed(hyper.seed, static_cast<uint64_t>(expert)));
-  Mlp model(data.inputs, data.outputs, hyper);
+  if (!hyper.conv.empty() &&
+      (data.inputShape.size() < 2 || data.inputShape.size() > 3)) {
+    error = "expert " + std::to_string(expert) +
+            ": a convolutional front needs input_shape [C, L] or [C, H, W]";
+    return false;
+  }
+  Mlp model(data.inputs, data.outputs, hyper, data.inputShape);
   Collective *group = options.collective;
   int worldSize = group ? group->size() : 1;
   int rank = group ? group->rank() : 0;

@@ -1,6 +1,7 @@
 //===- Trainer.h - LibTorch training of one expert --------------*- C++ -*-===//
 //
-// Trains the multilayer perceptron of one expert with LibTorch on the CPU.
+// Trains the model of one expert (a multilayer perceptron, with or without a
+// convolutional front) with LibTorch on the CPU.
 // Training is bitwise reproducible: one intra-op thread, initial weights
 // from the configured seed, and batches shuffled by a generator that
 // depends on the seed and epoch alone. Every epoch is checkpointed so that
@@ -26,6 +27,8 @@ class Collective;
 /// The events of one expert, already transformed, as row-major floats.
 struct ExpertData {
   int inputs = 0, outputs = 0;
+  /// The shape each event's inputs take (channels first), or empty.
+  std::vector<int> inputShape;
   std::vector<float> trainX, trainY, valX, valY;
   std::size_t trainRows() const { return trainX.size() / inputs; }
   std::size_t valRows() const { return valX.size() / inputs; }

@@ -471,3 +471,63 @@ func.func @window_element_type(%x: tensor<?x2x8xf32>) {
   %0 = nn.window %x {kernel_shape = array<i64: 3>, strides = array<i64: 1>, dilations = array<i64: 1>, pads = array<i64: 0, 0>} : (tensor<?x2x8xf32>) -> tensor<?x6x2x3xf16>
   return
 }
+
+// -----
+
+//===--- reduce_max ---===//
+
+func.func @reduce_max_scalar(%x: tensor<f32>) {
+  // expected-error @+1 {{needs a last axis that is not the batch}}
+  %0 = nn.reduce_max %x : (tensor<f32>) -> tensor<f32>
+  return
+}
+
+// -----
+
+func.func @reduce_max_batch(%x: tensor<?xf32>) {
+  // The only axis is the batch: a maximum over events would mix them.
+  // expected-error @+1 {{needs a last axis that is not the batch}}
+  %0 = nn.reduce_max %x : (tensor<?xf32>) -> tensor<f32>
+  return
+}
+
+// -----
+
+func.func @reduce_max_dynamic_axis(%x: tensor<4x?xf32>) {
+  // expected-error @+1 {{reduces a dynamic axis}}
+  %0 = nn.reduce_max %x : (tensor<4x?xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_max_empty_axis(%x: tensor<?x3x0xf32>) {
+  // expected-error @+1 {{reduces an empty axis}}
+  %0 = nn.reduce_max %x : (tensor<?x3x0xf32>) -> tensor<?x3xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_max_result_shape(%x: tensor<?x4x3xf32>) {
+  // The result drops the last axis only, not the first.
+  // expected-error @+1 {{result shape must be the input's without its last axis}}
+  %0 = nn.reduce_max %x : (tensor<?x4x3xf32>) -> tensor<?x3xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_max_keeps_axis(%x: tensor<?x4x3xf32>) {
+  // expected-error @+1 {{result shape must be the input's without its last axis}}
+  %0 = nn.reduce_max %x : (tensor<?x4x3xf32>) -> tensor<?x4x1xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_max_element_type(%x: tensor<?x4x3xf32>) {
+  // expected-error @+1 {{element type changes}}
+  %0 = nn.reduce_max %x : (tensor<?x4x3xf32>) -> tensor<?x4xf16>
+  return
+}

@@ -123,3 +123,16 @@ func.func @window(%x: tensor<?x2x8x8xf32>, %y: tensor<3x10xf32>, %z: tensor<?x1x
       : (tensor<?x1x4x4x4xf32>) -> tensor<?x2x2x4x1x8xf32>
   return
 }
+
+// CHECK-LABEL: func.func @reduce_max
+// CHECK-NEXT:    nn.reduce_max %arg0 : (tensor<?x4x3xf32>) -> tensor<?x4xf32>
+// CHECK-NEXT:    nn.reduce_max %arg1 : (tensor<5xf32>) -> tensor<f32>
+// CHECK-NEXT:    nn.reduce_max %arg2 : (tensor<?x6xf32>) -> tensor<?xf32>
+func.func @reduce_max(%x: tensor<?x4x3xf32>, %y: tensor<5xf32>, %z: tensor<?x6xf32>) {
+  %0 = nn.reduce_max %x : (tensor<?x4x3xf32>) -> tensor<?x4xf32>
+  // Unbatched: the maximum of all elements, a scalar.
+  %1 = nn.reduce_max %y : (tensor<5xf32>) -> tensor<f32>
+  // Only the batch is left.
+  %2 = nn.reduce_max %z : (tensor<?x6xf32>) -> tensor<?xf32>
+  return
+}

@@ -1103,6 +1103,91 @@ TEST_CASE("reshape, concat, transpose and slice move raw values",
   }
 }
 
+TEST_CASE("window pads with 0 or the lowest raw, reduce_max keeps the "
+          "greatest raw, signed or not",
+          "[emulator][fx]") {
+  // [C=2, L=5]: max pooling with kernel 3, stride 2, pads [1, 1] and
+  // pad_lowest (3 positions), and a zero-padded window with kernel 2,
+  // dilation 2, pads [2, 0] (5 positions) returned as it is.
+  for (FixedSpec s :
+       {fixedT(8, 3), ufixedT(8, 4), fixedT(64, 40), ufixedT(64, 40)}) {
+    INFO(typeName(s));
+    std::string T = typeName(s);
+    FxModel model(
+        "func.func @k(%x: tensor<?x2x5xf32>) -> (tensor<?x3x2xf32>, "
+        "tensor<?x5x2x2xf32>) {\n  %q = fx.quantize %x : (tensor<?x2x5xf32>) "
+        "-> " +
+        tensorOf("2x5", T) +
+        "\n  %w = nn.window %q {kernel_shape = array<i64: 3>, strides = "
+        "array<i64: 2>, dilations = array<i64: 1>, pads = array<i64: 1, 1>, "
+        "pad_lowest} : (" +
+        tensorOf("2x5", T) + ") -> " + tensorOf("3x2x3", T) +
+        "\n  %m = nn.reduce_max %w : (" + tensorOf("3x2x3", T) + ") -> " +
+        tensorOf("3x2", T) +
+        "\n  %z = nn.window %q {kernel_shape = array<i64: 2>, strides = "
+        "array<i64: 1>, dilations = array<i64: 2>, pads = array<i64: 2, 0>} "
+        ": (" +
+        tensorOf("2x5", T) + ") -> " + tensorOf("5x2x2", T) +
+        "\n  %y = fx.dequantize %m : (" + tensorOf("3x2", T) +
+        ") -> tensor<?x3x2xf32>\n  %v = fx.dequantize %z : (" +
+        tensorOf("5x2x2", T) +
+        ") -> tensor<?x5x2x2xf32>\n  return %y, %v : tensor<?x3x2xf32>, "
+        "tensor<?x5x2x2xf32>\n}\n");
+    auto emu = model.emulator();
+    // Raws of at most 24 significant bits (f32 holds them): m * 2^zeros.
+    // For the 64-bit unsigned type half of them have the top bit set, and
+    // only an unsigned comparison finds their maximum.
+    int zeros = s.width > 24 ? s.width - 24 : 0;
+    Int128 lo = typeMin(s) / pow2(zeros), hi = typeMax(s) / pow2(zeros);
+    std::mt19937_64 gen(31);
+    std::uniform_int_distribution<int64_t> dist{int64_t(lo), int64_t(hi)};
+    const int events = 40;
+    std::vector<Int128> raws;
+    for (int e = 0; e < events; ++e)
+      for (int i = 0; i < 10; ++i) {
+        // Event 0: every value the lowest; event 1: every value the
+        // greatest; events 2 and 3: channel 0 at the lowest, channel 1 one
+        // step above it.
+        Int128 m = Int128(dist(gen));
+        if (e == 0 || (e >= 2 && e < 4 && i < 5))
+          m = lo;
+        else if (e == 1)
+          m = hi;
+        else if (e < 4)
+          m = lo + 1;
+        raws.push_back(m * pow2(zeros));
+      }
+    std::vector<float> x;
+    for (Int128 r : raws)
+      x.push_back(float(std::ldexp(double(r), -s.fracWidth())));
+    auto got = runRaw(*emu, x, events);
+    // runRaw's raws: the W-bit integer, a 64-bit unsigned one as int64_t.
+    auto asOut = [](Int128 v) { return int64_t(uint64_t(v)); };
+    for (int e = 0; e < events; ++e) {
+      const Int128 *c = &raws[size_t(e * 10)];
+      const int64_t *row = &got[size_t(e * 26)];
+      INFO("event " << e);
+      for (int p = 0; p < 3; ++p)
+        for (int ch = 0; ch < 2; ++ch) {
+          Int128 best = typeMin(s);
+          for (int k = 0; k < 3; ++k) {
+            int at = 2 * p - 1 + k;
+            if (at >= 0 && at < 5)
+              best = std::max(best, c[ch * 5 + at]);
+          }
+          CHECK(row[p * 2 + ch] == asOut(best));
+        }
+      for (int p = 0; p < 5; ++p)
+        for (int ch = 0; ch < 2; ++ch)
+          for (int k = 0; k < 2; ++k) {
+            int at = p - 2 + 2 * k;
+            Int128 want = at >= 0 && at < 5 ? c[ch * 5 + at] : 0;
+            CHECK(row[6 + (p * 2 + ch) * 2 + k] == asOut(want));
+          }
+    }
+  }
+}
+
 TEST_CASE("the quantized MLP of the trigger agrees with its integers",
           "[emulator][fx]") {
   // quantize -> dense -> cast -> table (tanh) -> dense -> cast ->

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 using namespace emutest;
 
@@ -351,6 +352,62 @@ TEST_CASE("slice with steps, including a negative one", "[emulator]") {
       for (int j = 0; j < 3; ++j)
         want.push_back(x[e * 18 + (2 - 2 * i) * 6 + (1 + 2 * j)]);
   checkClose(run(*emu, x, events), want);
+}
+
+TEST_CASE("window gathers padded fields and reduce_max takes their maximum",
+          "[emulator]") {
+  // [C=2, H=4, W=5], kernel [2, 3], strides [2, 1], dilations [1, 2], pads
+  // begin [1, 0], end [0, 2]: H (4 + 1 - 2) / 2 + 1 = 2 positions, W (5 + 2
+  // - 5) / 1 + 1 = 3; fields [2, 3, C, 6]. The same window padded with
+  // -inf (pad_lowest) and its maximum, and padded with 0.
+  const std::string attrs =
+      "kernel_shape = array<i64: 2, 3>, strides = array<i64: 2, 1>, "
+      "dilations = array<i64: 1, 2>, pads = array<i64: 1, 0, 0, 2>";
+  const std::string in = "tensor<?x2x4x5xf32>",
+                    fields = "tensor<?x2x3x2x6xf32>",
+                    maxima = "tensor<?x2x3x2xf32>";
+  Model model("func.func @k(%x: " + in + ") -> (" + fields + ", " + maxima +
+              ", " + fields + ") {\n  %w = nn.window %x {" + attrs +
+              ", pad_lowest} : (" + in + ") -> " + fields +
+              "\n  %m = nn.reduce_max %w : (" + fields + ") -> " + maxima +
+              "\n  %z = nn.window %x {" + attrs + "} : (" + in + ") -> " +
+              fields + "\n  return %w, %m, %z : " + fields + ", " + maxima +
+              ", " + fields + "\n}\n");
+  auto emu = model.emulator();
+  const int events = 3, inSize = 40, fieldSize = 72, outSize = 72 + 12 + 72;
+  // Negative inputs: a maximum that took the padding would be 0 or -inf.
+  auto x = randomFloats(events * inSize, 14, -3.0f, -0.5f);
+  auto out = run(*emu, x, events);
+  const float inf = std::numeric_limits<float>::infinity();
+  for (int e = 0; e < events; ++e) {
+    const float *row = &out[size_t(e * outSize)];
+    int padded = 0;
+    for (int ph = 0; ph < 2; ++ph)
+      for (int pw = 0; pw < 3; ++pw)
+        for (int c = 0; c < 2; ++c) {
+          float best = -inf;
+          for (int kh = 0; kh < 2; ++kh)
+            for (int kw = 0; kw < 3; ++kw) {
+              int h = ph * 2 - 1 + kh, w = pw + 2 * kw;
+              bool inside = h >= 0 && h < 4 && w >= 0 && w < 5;
+              float v =
+                  inside ? x[size_t(e * inSize + (c * 4 + h) * 5 + w)] : -inf;
+              padded += !inside;
+              best = std::max(best, v);
+              int f = ((ph * 3 + pw) * 2 + c) * 6 + kh * 3 + kw;
+              INFO("event " << e << " field element " << f);
+              CHECK(row[f] == v);
+              CHECK(row[fieldSize + 12 + f] == (inside ? v : 0.0f));
+            }
+          INFO("event " << e << " maximum " << (ph * 3 + pw) * 2 + c);
+          CHECK(row[fieldSize + (ph * 3 + pw) * 2 + c] == best);
+          CHECK(best > -inf);
+        }
+    // Padding per channel: row -1 (kh = 0 at ph = 0) for 3 positions of 3
+    // taps, and columns 5 and 6 (kw = 2 at pw = 1, 2) for 2 taps in each
+    // of the 3 other rows of taps: 9 + 6 = 15.
+    CHECK(padded == 2 * 15);
+  }
 }
 
 TEST_CASE("constant subgraphs are evaluated and broadcast to every event",
