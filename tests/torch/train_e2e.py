@@ -4,9 +4,10 @@
 Usage: train_e2e.py PART --train CMD --ariadnec BIN --sim BIN --work DIR
 
 PART is one of reproducible, emulate, tensorboard, resume, errors,
-distributed, qat. CMD is the train command (the ariadne-train binary, or
-"path/to/ariadnec train"); it is split on blanks. Events come from the
-neurotrigger example's simulation. Every reference is computed here,
+distributed, qat, cnn. CMD is the train command (the ariadne-train binary,
+or "path/to/ariadnec train"); it is split on blanks. Events come from the
+neurotrigger example's simulation, and for cnn from the calorimeter
+example's (--calo-sim). Every reference is computed here,
 independently of the code under test: ONNX forward passes with numpy,
 CRC-32C and protobuf decoding of the TensorBoard files by hand.
 """
@@ -91,6 +92,7 @@ class Harness:
         self.train_cmd = shlex.split(args.train)
         self.ariadnec = args.ariadnec
         self.sim = args.sim
+        self.calo_sim = args.calo_sim
         self.work = os.path.abspath(args.work)
         shutil.rmtree(self.work, ignore_errors=True)
         os.makedirs(self.work)
@@ -136,7 +138,27 @@ def onnx_forward(path, inputs):
     for node in model.graph.node:
         x = [values[n] if n in values else weights[n] for n in node.input]
         attrs = {a.name: a for a in node.attribute}
-        if node.op_type == "Gemm":
+        if node.op_type == "Reshape":
+            y = x[0].reshape([v if v != 0 else x[0].shape[i]
+                              for i, v in enumerate(x[1].astype(int))])
+        elif node.op_type == "Flatten":
+            y = x[0].reshape(x[0].shape[0], -1)
+        elif node.op_type == "Conv":
+            y = conv_forward(x[0], x[1], x[2], attrs["strides"].ints[0],
+                             attrs["pads"].ints[0])
+        elif node.op_type in ("MaxPool", "AveragePool"):
+            k = attrs["kernel_shape"].ints[0]
+            spatial = x[0].shape[2:]
+            cut = x[0][(slice(None), slice(None)) +
+                       tuple(slice(0, s // k * k) for s in spatial)]
+            shape = list(cut.shape[:2])
+            for s in spatial:
+                shape += [s // k, k]
+            blocks = cut.reshape(shape)
+            axes = tuple(range(3, blocks.ndim, 2))
+            y = (blocks.max(axis=axes) if node.op_type == "MaxPool"
+                 else blocks.mean(axis=axes))
+        elif node.op_type == "Gemm":
             b = x[1].T if attrs.get("transB") and attrs["transB"].i else x[1]
             y = x[0] @ b + x[2]
         elif node.op_type == "Mul":
@@ -149,11 +171,30 @@ def onnx_forward(path, inputs):
             y = np.maximum(x[0], 0)
         elif node.op_type == "BatchNormalization":
             eps = attrs["epsilon"].f
-            y = (x[0] - x[3]) / np.sqrt(x[4] + eps) * x[1] + x[2]
+            per = (-1,) + (1,) * (x[0].ndim - 2)
+            y = ((x[0] - x[3].reshape(per)) / np.sqrt(x[4].reshape(per) + eps)
+                 * x[1].reshape(per) + x[2].reshape(per))
         else:
             raise AssertionError(f"unexpected op {node.op_type}")
         values[node.output[0]] = y
     return values[model.graph.output[0].name]
+
+
+def conv_forward(x, w, b, stride, pad):
+    """Convolution of [N, C, *spatial] by [M, C, *kernel], in loops over
+    the kernel taps."""
+    rank = x.ndim - 2
+    x = np.pad(x, [(0, 0), (0, 0)] + [(pad, pad)] * rank)
+    kernel = w.shape[2:]
+    out = [(x.shape[2 + d] - kernel[d]) // stride + 1 for d in range(rank)]
+    y = np.zeros([x.shape[0], w.shape[0]] + out)
+    for tap in np.ndindex(*kernel):
+        window = x[(slice(None), slice(None)) + tuple(
+            slice(tap[d], tap[d] + stride * (out[d] - 1) + 1, stride)
+            for d in range(rank))]
+        y += np.einsum("nc...,mc->nm...", window, w[(slice(None), slice(None))
+                                                    + tap])
+    return y + b.reshape((-1,) + (1,) * rank)
 
 
 def part_reproducible(h):
@@ -500,12 +541,92 @@ def part_qat(h):
     check(diff < 0.05, f"the QAT forward is far from fixed<16,6>: {diff}")
 
 
+CNN_CONFIG = """
+[image]
+data = "calo.csv"
+inputs = ["tower_*"]
+input_shape = [1, 8, 8]
+targets = ["energy", "x", "y"]
+transforms = [
+  { kind = "minmax", columns = ["tower_*"], min = 0.0, max = 64.0, low = 0.0, high = 1.0 },
+  { kind = "minmax", columns = ["energy"], min = 0.0, max = 100.0 },
+]
+conv = [
+  { channels = 4, kernel = 3, padding = 1, pool = 2, pool_kind = "avg" },
+  { channels = 6, kernel = 3, stride = 2, padding = 1, pool = 2 },
+]
+hidden = [12]
+activation = "relu"
+output_activation = "none"
+batch_norm = true
+epochs = 3
+batch_size = 64
+learning_rate = 0.003
+seed = 4
+
+[rows]
+extends = "image"
+input_shape = [8, 8]
+conv = [{ channels = 5, kernel = 3, padding = 1, pool = 2 }]
+batch_norm = false
+activation = "tanh"
+"""
+
+
+def part_cnn(h):
+    """A 2-D and a 1-D convolutional front: LibTorch, the float emulator
+    and numpy agree; the fixed-point package agrees with the emulator."""
+    check(h.calo_sim is not None, "part cnn needs --calo-sim")
+    if h.calo_sim is None:
+        return
+    subprocess.run([h.calo_sim, "-n", "2000", "-s", "3", "-o",
+                    os.path.join(h.work, "calo.csv")], check=True)
+    h.config = os.path.join(h.work, "cnn.toml")
+    with open(h.config, "w") as f:
+        f.write(CNN_CONFIG)
+    for name, ops in (("image", ["Reshape", "Conv", "BatchNormalization",
+                                 "Relu", "AveragePool", "Conv",
+                                 "BatchNormalization", "Relu", "MaxPool",
+                                 "Flatten", "Gemm", "BatchNormalization",
+                                 "Relu", "Gemm"]),
+                      ("rows", ["Reshape", "Conv", "Tanh", "MaxPool",
+                                "Flatten", "Gemm", "Tanh", "Gemm"])):
+        h.train(name, "runs")
+        folder = h.run_dir("runs", name)
+        model = os.path.join(folder, "expert_0.onnx")
+        inputs = os.path.join(folder, "expert_0_inputs.csv")
+        graph = [n.op_type for n in onnx.load(model).graph.node]
+        check(graph == ops, f"{name}: unexpected graph {graph}")
+        torch_out = read_csv(os.path.join(folder, "expert_0_outputs.csv"))
+        emulated = os.path.join(h.work, f"{name}_emulated.csv")
+        subprocess.run([h.ariadnec, "emulate", model, "--input", inputs,
+                        "-o", emulated], check=True)
+        emu = read_csv(emulated)
+        check(emu.shape == torch_out.shape and len(emu) > 50,
+              f"{name}: shapes {emu.shape} {torch_out.shape}")
+        if emu.shape == torch_out.shape:
+            diff = np.max(np.abs(emu - torch_out))
+            print(f"{name}: |emulator - LibTorch| max {diff:.3g} over "
+                  f"{len(emu)} events")
+            check(diff <= 1e-5, f"{name}: emulator differs by {diff}")
+        ref = onnx_forward(model, read_csv(inputs))
+        diff = np.max(np.abs(ref - torch_out))
+        check(diff <= 1e-5, f"{name}: numpy forward differs by {diff}")
+        result = subprocess.run([h.ariadnec, "validate", model, "--target",
+                                 "cpp", "--precision", "fixed<16,6,RND,SAT>",
+                                 "--input", inputs], capture_output=True,
+                                text=True)
+        check(result.returncode == 0 and "bit for bit" in result.stdout,
+              f"{name}: validate failed: {result.stderr}")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("part")
     parser.add_argument("--train", required=True)
     parser.add_argument("--ariadnec", required=True)
     parser.add_argument("--sim", required=True)
+    parser.add_argument("--calo-sim")
     parser.add_argument("--work", required=True)
     args = parser.parse_args()
     part = globals().get("part_" + args.part)
