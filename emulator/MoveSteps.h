@@ -283,14 +283,15 @@ MoveStepOrError<T> translateReduceMax(nn::ReduceMaxOp op, Translation<T> &t) {
   if (in.perEvent != out.perEvent)
     return t.error(op, "reduces the batch dimension");
   int64_t length = in.shape.back();
-  return std::make_unique<ReduceMaxStep<T>>(
-      t.tensorOf(op.getOutput()), t.tensorOf(op.getInput()), in.size / length,
-      length, isSigned);
+  return std::make_unique<ReduceMaxStep<T>>(t.tensorOf(op.getOutput()),
+                                            t.tensorOf(op.getInput()),
+                                            in.size / length, length, isSigned);
 }
 
 } // namespace detail
 
-/// Registers reshape, transpose, slice, concat, window and reduce_max for elements of type T.
+/// Registers reshape, transpose, slice, concat, window and reduce_max for
+/// elements of type T.
 template <typename T> void registerMoveTranslators(TranslatorTable<T> &table) {
   table.template add<nn::ReshapeOp>(detail::translateReshape<T>);
   table.template add<nn::TransposeOp>(detail::translateTranspose<T>);

@@ -515,8 +515,8 @@ struct WindowPattern : CppOpPattern<nn::WindowOp> {
           llvm::cast<ShapedType>(op.getInput().getType()).getElementType();
       if (auto fixed = llvm::dyn_cast<fx::FixedType>(element))
         pad = "std::uint64_t(" +
-              intLiteral(int64_t(ariadne::detail::minBits(
-                  int(fixed.getWidth()), fixed.isSigned()))) +
+              intLiteral(int64_t(ariadne::detail::minBits(int(fixed.getWidth()),
+                                                          fixed.isSigned()))) +
               ")";
       else
         pad = "-__builtin_huge_valf()";

@@ -570,7 +570,6 @@ FailureOr<SmallVector<int64_t>> elementwiseShape(Operation *op, Value operand) {
   return shape;
 }
 
-
 /// The static functions of a config that give, for the flat index `i`
 /// (C order) over `shape`, the offset sum_d (i / step_d % size_d) *
 /// strides[j][d] into each array: `names[j]` for `strides[j]`. For each
@@ -861,11 +860,11 @@ LogicalResult emitGather(Operation *op, HlsEmission &emission) {
   if (auto window = llvm::dyn_cast<nn::WindowOp>(op);
       window && window.getPadLowest()) {
     FixedType type = fx::elementTypeOf(window.getInput());
-    FailureOr<std::string> lowest = constantOf(
-        op, emission.typeOf(window.getInput()),
-        int64_t(ariadne::detail::minBits(int(type.getWidth()),
-                                         type.isSigned())),
-        type);
+    FailureOr<std::string> lowest =
+        constantOf(op, emission.typeOf(window.getInput()),
+                   int64_t(ariadne::detail::minBits(int(type.getWidth()),
+                                                    type.isSigned())),
+                   type);
     if (failed(lowest))
       return failure();
     padding = *lowest;

@@ -620,8 +620,8 @@ LogicalResult emitReduceMax(Operation *operation, VerilogEmission &emission) {
       for (size_t i = 0; i + 1 < level.size(); i += 2) {
         const Signal &a = level[i], &b = level[i + 1];
         next.push_back(emission.wire(
-            id + "_r" + std::to_string(r) + "_d" + std::to_string(depth) +
-                "_" + std::to_string(i / 2),
+            id + "_r" + std::to_string(r) + "_d" + std::to_string(depth) + "_" +
+                std::to_string(i / 2),
             std::max(a.width, b.width),
             "(" + a.name + " > " + b.name + ") ? " + a.name + " : " + b.name,
             std::max(a.stage, b.stage), std::max(a.low, b.low),
@@ -996,10 +996,9 @@ LogicalResult emitGather(Operation *op, VerilogEmission &emission) {
         rangeOf(fx::elementTypeOf(window.getInput())).first);
   std::vector<Signal> out;
   for (auto [operand, index] : elementSources(op))
-    out.push_back(index == kPadding
-                      ? padding
-                      : emission.signalsOf(op->getOperand(operand))[size_t(
-                            index)]);
+    out.push_back(index == kPadding ? padding
+                                    : emission.signalsOf(op->getOperand(
+                                          operand))[size_t(index)]);
   VerilogLayerReport report;
   report.name = emission.layerName(op);
   report.op = op->getName().getStringRef().str();

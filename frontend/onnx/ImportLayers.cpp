@@ -1,4 +1,5 @@
-//===- ImportLayers.cpp - softmax, clip, matmul, gemm, batch norm ------ ---===//
+//===- ImportLayers.cpp - softmax, clip, matmul, gemm, batch norm ------
+//---===//
 //
 // The importers of the layers: softmax (its axis moved last), clip
 // (constant or run-time bounds), matmul, gemm and batch normalization.
@@ -153,8 +154,8 @@ Error importPRelu(NodeImporter &n) {
     return out.takeError();
   if (*out != shape)
     return n.error("the slope of shape " + formatShape((*slope)->shape) +
-                   " would broadcast the input " + formatShape(shape) +
-                   " to " + formatShape(*out));
+                   " would broadcast the input " + formatShape(shape) + " to " +
+                   formatShape(*out));
   const std::vector<float> &values = (*slope)->data;
   if (values.empty())
     return n.error("the slope is empty");

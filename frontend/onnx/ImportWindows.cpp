@@ -1,4 +1,5 @@
-//===- ImportWindows.cpp - convolution and pooling -------------------------===//
+//===- ImportWindows.cpp - convolution and pooling
+//-------------------------===//
 //
 // Conv imports as three nn ops: an nn.window gathering each output
 // position's receptive field, an nn.dense over the field (C/group * K
@@ -100,23 +101,26 @@ Expected<WindowAttrs> windowAttrs(NodeImporter &n, ArrayRef<int64_t> in,
       // goes at the end (SAME_UPPER) or the beginning (SAME_LOWER).
       int64_t out = (in[d] + w.strides[d] - 1) / w.strides[d];
       int64_t span = w.dilations[d] * (kernel[d] - 1) + 1;
-      int64_t total = std::max<int64_t>(0, (out - 1) * w.strides[d] + span -
-                                               in[d]);
+      int64_t total =
+          std::max<int64_t>(0, (out - 1) * w.strides[d] + span - in[d]);
       int64_t small = total / 2, large = total - small;
       bool upper = autoPad == "SAME_UPPER";
       w.pads[d] = upper ? small : large;
       w.pads[rank + d] = upper ? large : small;
     }
   } else {
-    return n.error("auto_pad '" + autoPad + "' is not one of NOTSET, VALID, "
+    return n.error("auto_pad '" + autoPad +
+                   "' is not one of NOTSET, VALID, "
                    "SAME_UPPER, SAME_LOWER");
   }
   for (size_t d = 0; d < rank; ++d) {
     int64_t span = w.dilations[d] * (kernel[d] - 1) + 1;
     if (windowPositions(in[d], kernel[d], w.strides[d], w.dilations[d],
                         w.pads[d], w.pads[rank + d]) < 1)
-      return n.error("the kernel spans " + str(span) + " elements in spatial "
-                     "dimension " + str(int64_t(d)) + ", more than the " +
+      return n.error("the kernel spans " + str(span) +
+                     " elements in spatial "
+                     "dimension " +
+                     str(int64_t(d)) + ", more than the " +
                      str(in[d] + w.pads[d] + w.pads[rank + d]) +
                      " of the padded input");
   }
@@ -194,8 +198,7 @@ Expected<Value> createWindow(NodeImporter &n, Value x, const WindowAttrs &w,
   return n.create<nn::WindowOp>(
       out, x, b.getDenseI64ArrayAttr(w.kernel),
       b.getDenseI64ArrayAttr(w.strides), b.getDenseI64ArrayAttr(w.dilations),
-      b.getDenseI64ArrayAttr(w.pads),
-      padLowest ? b.getUnitAttr() : UnitAttr());
+      b.getDenseI64ArrayAttr(w.pads), padLowest ? b.getUnitAttr() : UnitAttr());
 }
 
 /// The input of a window op, [N, C, spatial...] with 1 to 3 static spatial
@@ -220,8 +223,8 @@ Expected<SpatialInput> spatialInput(NodeImporter &n, Value x) {
   SmallVector<int64_t> shape = shapeOf(x);
   if (shape.size() < 3 || shape.size() > 2 + size_t(kMaxWindowRank))
     return n.error("the input " + formatShape(shape) +
-                   " must be [N, C, D1, ...] with 1 to " +
-                   str(kMaxWindowRank) + " spatial dimensions");
+                   " must be [N, C, D1, ...] with 1 to " + str(kMaxWindowRank) +
+                   " spatial dimensions");
   SpatialInput in;
   in.x = x;
   in.channels = shape[1];
@@ -359,8 +362,8 @@ Error importConv(NodeImporter &n) {
         dense[size_t(m * inFeatures + (firstChannel + c) * taps + k)] =
             w.data[size_t((m * perGroup + c) * taps + k)];
   }
-  return n.setTensor(0, input->restore(n, denseOverFields(n, *fields, filters,
-                                                          dense, bias)));
+  return n.setTensor(
+      0, input->restore(n, denseOverFields(n, *fields, filters, dense, bias)));
 }
 
 Error importMaxPool(NodeImporter &n) {
@@ -489,7 +492,8 @@ Error importPad(NodeImporter &n) {
   if (llvm::all_of(pads, [](int64_t p) { return p == 0; }))
     return n.setValue(0, std::move(*in));
   if (mode != "constant")
-    return n.error("mode '" + mode + "' is not supported (only constant "
+    return n.error("mode '" + mode +
+                   "' is not supported (only constant "
                    "zero padding)");
   auto x = n.tensor(0);
   if (!x)
@@ -500,7 +504,8 @@ Error importPad(NodeImporter &n) {
     return n.error("pads has " + str(int64_t(pads.size())) +
                    " entries; expected " + str(int64_t(2 * rank)));
   if (pads[0] || pads[1] || pads[rank] || pads[rank + 1])
-    return n.error("pads " + formatShape(pads) + " pad the batch or channel "
+    return n.error("pads " + formatShape(pads) +
+                   " pad the batch or channel "
                    "dimension; only spatial padding is supported");
   auto input = spatialInput(n, *x);
   if (!input)

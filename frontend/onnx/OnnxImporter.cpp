@@ -141,12 +141,11 @@ static llvm::Error makeBatchDynamic(onnx::ModelProto &model,
                                                  ->mutable_dim(0);
     if (dim.has_dim_value()) {
       if (pinned && *pinned != dim.dim_value())
-        return sourceError(source,
-                           "--dynamic-batch: '" + value.name() +
-                               "' has a leading dimension of " +
-                               std::to_string(dim.dim_value()) +
-                               ", another input or output " +
-                               std::to_string(*pinned));
+        return sourceError(source, "--dynamic-batch: '" + value.name() +
+                                       "' has a leading dimension of " +
+                                       std::to_string(dim.dim_value()) +
+                                       ", another input or output " +
+                                       std::to_string(*pinned));
       pinned = dim.dim_value();
     }
     dim.set_dim_param("batch");

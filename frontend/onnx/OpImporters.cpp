@@ -24,8 +24,8 @@ using namespace ariadne::frontend::imports;
 const llvm::StringMap<OpImporter> &frontend::getOpImporters() {
   // minVersion is the oldest schema version with the semantics implemented:
   // version 6 of the arithmetic ops, Gemm and BatchNormalization differ from
-  // 7 only in attributes their importers check, and the versions before 6 of the activations carry the legacy
-  // consumed_inputs attribute.
+  // 7 only in attributes their importers check, and the versions before 6 of
+  // the activations carry the legacy consumed_inputs attribute.
   static const llvm::StringMap<OpImporter> table = {
       {"Add", {6, importBinary<nn::AddOp, IntOp::Add>}},
       {"Sub", {6, importBinary<nn::SubOp, IntOp::Sub>}},
@@ -44,8 +44,9 @@ const llvm::StringMap<OpImporter> &frontend::getOpImporters() {
                       {"beta", 0.5f})}},
       {"Elu", {6, activation(ActivationKind::elu, {"alpha", 1.0f})}},
       {"Selu",
-       {6, activation(ActivationKind::selu, {"alpha", 1.67326319217681884765625f},
-                      {"gamma", 1.05070102214813232421875f})}},
+       {6,
+        activation(ActivationKind::selu, {"alpha", 1.67326319217681884765625f},
+                   {"gamma", 1.05070102214813232421875f})}},
       {"HardSwish", {14, importHardSwish}},
       {"PRelu", {7, importPRelu}},
       {"Clip", {6, importClip}},

@@ -1,4 +1,5 @@
-//===- OnnxWriter.cpp - trained models to ONNX -----------------------------===//
+//===- OnnxWriter.cpp - trained models to ONNX
+//-----------------------------===//
 //
 // Each dense layer is a Gemm (transB = 1, the weight as trained), batch
 // normalization a BatchNormalization node in inference form, and tanh(x/2)
@@ -124,8 +125,8 @@ bool ariadne::train::serializeOnnx(const MlpModel &model, std::string &bytes,
         taps *= static_cast<std::size_t>(layer.kernel);
       if (map.empty() || layer.rank != rank || layer.inputs != map[0] ||
           layer.kernel < 1 || layer.stride < 1 || layer.padding < 0 ||
-          layer.weight.size() != static_cast<std::size_t>(layer.outputs) *
-                                     layer.inputs * taps ||
+          layer.weight.size() !=
+              static_cast<std::size_t>(layer.outputs) * layer.inputs * taps ||
           layer.bias.size() != static_cast<std::size_t>(layer.outputs)) {
         error = "layer " + std::to_string(index) +
                 ": convolution weights do not match its sizes or input";

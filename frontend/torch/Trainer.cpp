@@ -78,21 +78,19 @@ struct MlpImpl : torch::nn::Module {
         std::string name = std::to_string(i);
         if (rank == 1) {
           conv1d.push_back(register_module(
-              "conv" + name,
-              torch::nn::Conv1d(torch::nn::Conv1dOptions(map[0], c.channels,
-                                                         c.kernel)
-                                    .stride(c.stride)
-                                    .padding(c.padding))));
+              "conv" + name, torch::nn::Conv1d(torch::nn::Conv1dOptions(
+                                                   map[0], c.channels, c.kernel)
+                                                   .stride(c.stride)
+                                                   .padding(c.padding))));
           if (hyper.batchNorm)
             convNorms1d.push_back(register_module(
                 "conv_norm" + name, torch::nn::BatchNorm1d(c.channels)));
         } else {
           conv2d.push_back(register_module(
-              "conv" + name,
-              torch::nn::Conv2d(torch::nn::Conv2dOptions(map[0], c.channels,
-                                                         c.kernel)
-                                    .stride(c.stride)
-                                    .padding(c.padding))));
+              "conv" + name, torch::nn::Conv2d(torch::nn::Conv2dOptions(
+                                                   map[0], c.channels, c.kernel)
+                                                   .stride(c.stride)
+                                                   .padding(c.padding))));
           if (hyper.batchNorm)
             convNorms2d.push_back(register_module(
                 "conv_norm" + name, torch::nn::BatchNorm2d(c.channels)));
@@ -151,12 +149,11 @@ struct MlpImpl : torch::nn::Module {
         if (hyper.activation != Activation::None)
           x = quantize(activate(x, hyper.activation));
         if (c.pool)
-          x = quantize(
-              c.poolMax
-                  ? (oneD ? torch::max_pool1d(x, {c.pool})
-                          : torch::max_pool2d(x, {c.pool, c.pool}))
-                  : (oneD ? torch::avg_pool1d(x, {c.pool})
-                          : torch::avg_pool2d(x, {c.pool, c.pool})));
+          x = quantize(c.poolMax
+                           ? (oneD ? torch::max_pool1d(x, {c.pool})
+                                   : torch::max_pool2d(x, {c.pool, c.pool}))
+                           : (oneD ? torch::avg_pool1d(x, {c.pool})
+                                   : torch::avg_pool2d(x, {c.pool, c.pool})));
       }
       x = x.flatten(1);
     }

@@ -456,8 +456,7 @@ LogicalResult WindowOp::verify() {
     if (in.isDynamicDim(d))
       return emitOpError("only the leading (batch) dimension may be dynamic");
   for (size_t d = 0; d < rank; ++d) {
-    if (getKernelShape()[d] < 1 || getStrides()[d] < 1 ||
-        getDilations()[d] < 1)
+    if (getKernelShape()[d] < 1 || getStrides()[d] < 1 || getDilations()[d] < 1)
       return emitOpError("kernel, stride and dilation must be positive");
     if (getPads()[d] < 0 || getPads()[rank + d] < 0)
       return emitOpError("pads must not be negative");

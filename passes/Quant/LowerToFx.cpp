@@ -163,8 +163,8 @@ private:
   LogicalResult lowerDense(nn::DenseOp op);
   LogicalResult lowerActivationOp(nn::ActivationOp op);
   FailureOr<Value> lowerElu(Operation *op, Value x, nn::ActivationKind kind,
-                            double alpha, double beta,
-                            DictionaryAttr precision, FixedType result);
+                            double alpha, double beta, DictionaryAttr precision,
+                            FixedType result);
   FailureOr<Value> lowerActivation(Operation *op, Value x,
                                    nn::ActivationKind kind, double alpha,
                                    double beta, DictionaryAttr precision);
@@ -367,8 +367,8 @@ FailureOr<Value> Lowering::lowerElu(Operation *op, Value x,
     return op->emitError("the sum of the linear and exponential sides "
                          "needs more than 64 bits"),
            failure();
-  Value sum = builder.create<fx::AddOp>(loc, withElement(x, exact), linear,
-                                        *curve);
+  Value sum =
+      builder.create<fx::AddOp>(loc, withElement(x, exact), linear, *curve);
   return castTo(loc, sum, result);
 }
 
@@ -615,7 +615,8 @@ LogicalResult Lowering::lowerAffine(Operation *op, Value input,
         builder.getDenseI64ArrayAttr(toLast));
   }
   auto y = builder.create<fx::ScaleOp>(
-      op->getLoc(), withElement(channelsFirst ? scaled : op->getResult(0), result),
+      op->getLoc(),
+      withElement(channelsFirst ? scaled : op->getResult(0), result),
       ValueRange{scaled}, attrs.getAttrs());
   Value out = y.getResult();
   if (channelsFirst)

@@ -36,10 +36,10 @@ constexpr int64_t kMaxWidth = 64;
 /// The most adder levels between two register stages of the Verilog target.
 
 constexpr llvm::StringRef kLayerTypes[] = {
-    "dense",      "tanh",         "sigmoid", "softsign",   "softmax", "relu",
-    "leaky_relu", "hard_sigmoid", "clip",    "batch_norm", "add",     "sub",
-    "mul",        "div",          "matmul",  "concat",     "elu",
-    "selu",       "input"};
+    "dense",  "tanh",       "sigmoid",      "softsign", "softmax",
+    "relu",   "leaky_relu", "hard_sigmoid", "clip",     "batch_norm",
+    "add",    "sub",        "mul",          "div",      "matmul",
+    "concat", "elu",        "selu",         "input"};
 
 constexpr std::pair<llvm::StringLiteral, Role> kRoleKeys[] = {
     {"weight", Role::Weight},

@@ -119,9 +119,9 @@ inline bool isFoldableDense(DenseOp dense) {
 /// `featureAxis` is where the dense layer's output features (its last
 /// axis) are in `value`, or -1 when a reshape splits or merges them.
 /// `chain` lists the movements, from `value` back.
-inline DenseOp denseBehindMovement(mlir::Value value, int64_t &featureAxis,
-                                   llvm::SmallVectorImpl<mlir::Operation *>
-                                       *chain = nullptr) {
+inline DenseOp
+denseBehindMovement(mlir::Value value, int64_t &featureAxis,
+                    llvm::SmallVectorImpl<mlir::Operation *> *chain = nullptr) {
   llvm::SmallVector<mlir::Operation *> moves;
   mlir::Value v = value;
   // Every moved value, `value` included, must have one user: the fold or

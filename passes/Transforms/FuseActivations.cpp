@@ -39,10 +39,9 @@ struct FuseActivations
       // The layer keeps the dense layer's name first (reports and generated
       // code name layers by it) and the activation's after it.
       auto fused = rewriter.create<DenseOp>(
-          rewriter.getFusedLoc({dense.getLoc(), act.getLoc()}),
-          dense.getType(), dense.getInput(), dense.getWeightAttr(),
-          dense.getBiasAttr(), act.getActivation(), act.getAlpha(),
-          act.getBeta());
+          rewriter.getFusedLoc({dense.getLoc(), act.getLoc()}), dense.getType(),
+          dense.getInput(), dense.getWeightAttr(), dense.getBiasAttr(),
+          act.getActivation(), act.getAlpha(), act.getBeta());
       rewriter.replaceOp(dense, fused);
       // The movements between them, if any, now move activated values.
       rewriter.replaceOp(act, act.getInput());

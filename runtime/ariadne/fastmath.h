@@ -122,8 +122,8 @@ ARIADNE_INLINE float exp(float x) {
 /// e^x - 1 with a small relative error near 0 too (the polynomial where
 /// |x| <= ln(2)/2, e^x - 1 beyond), with NaN propagation.
 ARIADNE_INLINE float expm1(float x) {
-  float small = detail::expm1Reduced(
-      select(absBits(x) <= 0.34657359f, x, 0.0f));
+  float small =
+      detail::expm1Reduced(select(absBits(x) <= 0.34657359f, x, 0.0f));
   return select(absBits(x) <= 0.34657359f, small, exp(x) - 1.0f);
 }
 

@@ -57,7 +57,8 @@ ARIADNE_HD void forEachWindowSource(const WindowGeometry &g, Fn &&fn) {
         int flat = 0;
         bool inside = true;
         for (int d = 0; d < g.rank; ++d) {
-          int at = pos[d] * g.stride[d] - g.padBegin[d] + tap[d] * g.dilation[d];
+          int at =
+              pos[d] * g.stride[d] - g.padBegin[d] + tap[d] * g.dilation[d];
           inside = inside && at >= 0 && at < g.in[d];
           flat = flat * g.in[d] + at;
         }
