@@ -1,5 +1,4 @@
-//===- ImportWindows.cpp - convolution and pooling
-//-------------------------===//
+//===- ImportWindows.cpp - convolution and pooling ------------------------===//
 //
 // Conv imports as three nn ops: an nn.window gathering each output
 // position's receptive field, an nn.dense over the field (C/group * K
@@ -110,19 +109,16 @@ Expected<WindowAttrs> windowAttrs(NodeImporter &n, ArrayRef<int64_t> in,
     }
   } else {
     return n.error("auto_pad '" + autoPad +
-                   "' is not one of NOTSET, VALID, "
-                   "SAME_UPPER, SAME_LOWER");
+                   "' is not one of NOTSET, VALID, SAME_UPPER, SAME_LOWER");
   }
   for (size_t d = 0; d < rank; ++d) {
     int64_t span = w.dilations[d] * (kernel[d] - 1) + 1;
     if (windowPositions(in[d], kernel[d], w.strides[d], w.dilations[d],
                         w.pads[d], w.pads[rank + d]) < 1)
-      return n.error("the kernel spans " + str(span) +
-                     " elements in spatial "
-                     "dimension " +
-                     str(int64_t(d)) + ", more than the " +
-                     str(in[d] + w.pads[d] + w.pads[rank + d]) +
-                     " of the padded input");
+      return n.error(
+          "the kernel spans " + str(span) + " elements in spatial dimension " +
+          str(int64_t(d)) + ", more than the " +
+          str(in[d] + w.pads[d] + w.pads[rank + d]) + " of the padded input");
   }
   return w;
 }

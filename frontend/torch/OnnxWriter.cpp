@@ -1,5 +1,4 @@
-//===- OnnxWriter.cpp - trained models to ONNX
-//-----------------------------===//
+//===- OnnxWriter.cpp - trained models to ONNX ----------------------------===//
 //
 // Each dense layer is a Gemm (transB = 1, the weight as trained), batch
 // normalization a BatchNormalization node in inference form, and tanh(x/2)
