@@ -340,6 +340,19 @@ OpFoldResult TransposeOp::fold(FoldAdaptor adaptor) {
     identity &= perm[i] == int64_t(i);
   if (identity)
     return getInput();
+  // A transpose of a transpose is one transpose (none when they cancel, as
+  // the pairs around a convolution of a channel-last export do).
+  if (auto inner = getInput().getDefiningOp<TransposeOp>()) {
+    ArrayRef<int64_t> first = inner.getPerm();
+    SmallVector<int64_t> composed;
+    for (int64_t p : perm)
+      composed.push_back(first[p]);
+    if (llvm::equal(composed, llvm::seq<int64_t>(0, composed.size())))
+      return inner.getInput();
+    setPerm(composed);
+    getInputMutable().set(inner.getInput());
+    return getResult();
+  }
   auto dense = llvm::dyn_cast_or_null<DenseElementsAttr>(adaptor.getInput());
   auto outType = rankedType(getOutput());
   if (!dense || !outType.hasStaticShape())

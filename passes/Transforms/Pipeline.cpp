@@ -6,5 +6,8 @@ void ariadne::buildOptimizationPipeline(mlir::OpPassManager &pm) {
   fn.addPass(createFoldConstants());
   fn.addPass(createFoldBatchNorm());
   fn.addPass(createFuseActivations());
+  // Fusion moves activations off the transposes of convolutions, which may
+  // leave pairs that cancel (channel-last exports).
+  fn.addPass(createFoldConstants());
   fn.addPass(createRemoveDeadCode());
 }
