@@ -9,10 +9,15 @@
 //===----------------------------------------------------------------------===//
 #include "tests/conformance/Classify.h"
 
+#include "onnx/defs/schema.h"
 #include "onnx/onnx_pb.h"
+#include "onnx/shape_inference/implementation.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
+#include <map>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -20,13 +25,12 @@ namespace ariadne::conformance {
 
 const std::vector<const char *> &supportedOps() {
   static const std::vector<const char *> ops = {
-      "Abs",      "Add",      "BatchNormalization", "Cast",      "Clip",
-      "Concat",   "Constant",           "ConstantOfShape",
-      "Div",      "Dropout",            "Flatten",   "Gather",
-      "Gemm",     "HardSigmoid",        "Identity",  "LeakyRelu",
-      "MatMul",   "Mul",                "Relu",      "Reshape",
-      "Shape",    "Sigmoid",            "Slice",     "Softmax",
-      "Softsign", "Squeeze",            "Sub",       "Tanh",
+      "Abs", "Add", "AveragePool", "BatchNormalization", "Cast", "Clip",
+      "Concat", "Constant", "ConstantOfShape", "Conv", "Div", "Dropout", "Elu",
+      "Flatten", "Gather", "Gemm", "GlobalAveragePool", "GlobalMaxPool",
+      "HardSigmoid", "HardSwish", "Identity", "LeakyRelu", "MatMul", "MaxPool",
+      "Mul", "PRelu", "Pad", "ReduceMax", "Relu", "Reshape", "Selu", "Shape",
+      "Sigmoid", "Slice", "Softmax", "Softsign", "Squeeze", "Sub", "Tanh",
       "Transpose", "Unsqueeze"};
   return ops;
 }
@@ -38,8 +42,8 @@ const std::vector<UnsupportedOpGroup> &unsupportedOpGroups() {
         "Cos", "Cosh", "Erf", "Exp", "Floor", "Log", "Neg", "Reciprocal",
         "Round", "Sign", "Sin", "Sinh", "Sqrt", "Tan"}},
       {"other activations",
-       {"Celu", "Elu", "HardSwish", "Hardmax", "LogSoftmax", "PRelu", "Selu",
-        "Shrink", "Softplus", "ThresholdedRelu"}},
+       {"Celu", "Hardmax", "LogSoftmax", "Shrink", "Softplus",
+        "ThresholdedRelu"}},
       {"element-wise binary and variadic arithmetic",
        {"BitShift", "Max", "Mean", "Min", "Mod", "Pow", "Sum"}},
       {"comparison and logic",
@@ -47,19 +51,18 @@ const std::vector<UnsupportedOpGroup> &unsupportedOpGroups() {
         "LessOrEqual", "Not", "Or", "Where", "Xor"}},
       {"reductions, scans and search",
        {"ArgMax", "ArgMin", "CumSum", "NonZero", "ReduceL1", "ReduceL2",
-        "ReduceLogSum", "ReduceLogSumExp", "ReduceMax", "ReduceMean",
+        "ReduceLogSum", "ReduceLogSumExp", "ReduceMean",
         "ReduceMin", "ReduceProd", "ReduceSum", "ReduceSumSquare", "TopK",
         "Unique"}},
       {"convolution and pooling",
-       {"AveragePool", "Conv", "ConvTranspose", "GlobalAveragePool",
-        "GlobalMaxPool", "LRN", "MaxPool", "MaxUnpool"}},
+       {"ConvTranspose", "LRN", "MaxUnpool"}},
       {"normalization",
        {"InstanceNormalization", "LayerNormalization",
         "MeanVarianceNormalization"}},
       {"recurrent layers", {"GRU", "LSTM", "RNN"}},
       {"indexing, padding, resampling and other data movement",
        {"CastLike", "Compress", "DepthToSpace", "Expand", "EyeLike",
-        "GatherElements", "GatherND", "OneHot", "Pad", "Range", "Resize",
+        "GatherElements", "GatherND", "OneHot", "Range", "Resize",
         "ReverseSequence", "Scatter", "ScatterElements", "ScatterND", "Size",
         "SpaceToDepth", "Split", "Tile", "Trilu", "Upsample"}},
       {"linear algebra", {"Det", "Einsum"}},
@@ -99,8 +102,8 @@ const std::vector<FeatureRule> &featureRules() {
        "a node of a domain other than ai.onnx (the empty domain)"},
       {Feature::RuntimeShapeOperand, "run-time shape operand",
        "Reshape `shape`, Slice `starts`/`ends`/`axes`/`steps`, "
-       "Squeeze/Unsqueeze `axes` or ConstantOfShape `input` given as an "
-       "input not known at compile time"},
+       "Squeeze/Unsqueeze `axes`, ConstantOfShape `input`, Pad `pads` or "
+       "ReduceMax `axes` given as an input not known at compile time"},
       {Feature::RuntimeGather, "run-time Gather",
        "Gather whose `data` or `indices` is not known at compile time "
        "(Gather is supported in shape computations only)"},
@@ -126,6 +129,45 @@ const std::vector<FeatureRule> &featureRules() {
        "Reshape with allowzero=1"},
       {Feature::NonNumericConstant, "sparse or string constant",
        "Constant holding a sparse tensor or strings"},
+      {Feature::LegacyOpVersion, "legacy operator version",
+       "Elu or Selu before opset 6 (consumed_inputs), or PRelu before "
+       "opset 7 (a slope of one value per channel instead of numpy "
+       "broadcasting)"},
+      {Feature::RuntimeWeights, "run-time weights",
+       "Conv whose weight `W` or bias `B`, or PRelu whose `slope`, is not "
+       "known at compile time"},
+      {Feature::WindowRank, "more than 3 spatial dimensions",
+       "Conv, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool or a "
+       "non-identity Pad of an input of rank over 5 ([N, C] and more than "
+       "3 spatial dimensions)"},
+      {Feature::StaticBatch, "static batch",
+       "Conv, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool or a "
+       "non-identity Pad whose input [N, C, ...] has a static N other than "
+       "1 (one event must be one sample)"},
+      {Feature::MaxPoolIndices, "MaxPool indices",
+       "MaxPool whose `Indices` output is used, or with storage_order=1"},
+      {Feature::AveragePoolDilations, "AveragePool dilations",
+       "AveragePool with dilations other than 1"},
+      {Feature::AveragePoolCeil, "AveragePool ceil_mode",
+       "AveragePool with ceil_mode=1 whose last window reaches past the "
+       "padding (it would average over fewer values)"},
+      {Feature::AveragePoolPadding,
+       "AveragePool count_include_pad=0 with padding",
+       "AveragePool with padding (pads, or auto_pad SAME_UPPER/SAME_LOWER "
+       "that pads) and count_include_pad=0: border windows would average "
+       "over fewer values"},
+      {Feature::PoolCeilPastInput, "pooling ceil_mode window past the input",
+       "MaxPool or AveragePool with ceil_mode=1 whose last window starts "
+       "past the input and its begin padding: ONNX 1.12 keeps that window, "
+       "ariadnec drops it as PyTorch and later ONNX releases do"},
+      {Feature::PadNotZeroSpatial,
+       "Pad other than zero padding of spatial dimensions",
+       "Pad with a padding value other than a constant 0, an `axes` input, "
+       "or non-zero pads that use a mode other than constant, pad the batch "
+       "or channel dimension of [N, C, ...], or are negative"},
+      {Feature::ReduceOverBatch, "ReduceMax over the batch",
+       "ReduceMax that reduces the leading dimension of a value whose "
+       "leading dimension is not static (the event batch)"},
   };
   return rules;
 }
@@ -233,6 +275,206 @@ bool isConstantFalse(const onnx::GraphProto &graph, const std::string &name) {
   return false;
 }
 
+/// What the model says about value shapes: declared and ONNX-inferred
+/// shapes by value name, -1 for an unknown or symbolic dimension.
+using ShapeMap = std::map<std::string, std::vector<int64_t>>;
+
+/// The shapes of the model's values, from its declarations and ONNX's own
+/// shape inference (with data propagation, as the importer runs it) on a
+/// copy. An inference error leaves what was inferred before it.
+ShapeMap valueShapes(const onnx::ModelProto &model) {
+  onnx::ModelProto copy = model;
+  try {
+    onnx::ShapeInferenceOptions options(/*check_type_val=*/false,
+                                        /*strict_mode_val=*/0,
+                                        /*data_prop_val=*/true);
+    onnx::shape_inference::InferShapes(copy, onnx::OpSchemaRegistry::Instance(),
+                                       options);
+  } catch (const std::exception &) {
+  }
+  ShapeMap shapes;
+  auto add = [&](const onnx::ValueInfoProto &info) {
+    if (!info.type().has_tensor_type() ||
+        !info.type().tensor_type().has_shape())
+      return;
+    std::vector<int64_t> dims;
+    for (const auto &dim : info.type().tensor_type().shape().dim())
+      dims.push_back(dim.has_dim_value() ? dim.dim_value() : -1);
+    shapes.emplace(info.name(), std::move(dims));
+  };
+  const onnx::GraphProto &graph = copy.graph();
+  for (const auto &info : graph.input())
+    add(info);
+  for (const auto &info : graph.value_info())
+    add(info);
+  for (const auto &info : graph.output())
+    add(info);
+  for (const auto &init : graph.initializer())
+    shapes.emplace(init.name(), std::vector<int64_t>(init.dims().begin(),
+                                                     init.dims().end()));
+  return shapes;
+}
+
+std::string formatDims(const std::vector<int64_t> &dims) {
+  std::string s = "[";
+  for (size_t i = 0; i < dims.size(); ++i)
+    s += (i ? "x" : "") +
+         (dims[i] < 0 ? std::string("?") : std::to_string(dims[i]));
+  return s + "]";
+}
+
+/// An attribute or input list, as ONNX writes it: [1, 0, 1, 0].
+std::string formatList(const std::vector<int64_t> &values) {
+  std::string s = "[";
+  for (size_t i = 0; i < values.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(values[i]);
+  return s + "]";
+}
+
+std::string formatFloat(float value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g", double(value));
+  return buffer;
+}
+
+/// The tensor an initializer or a Constant node gives `name`, if any.
+const onnx::TensorProto *constantTensor(const onnx::GraphProto &graph,
+                                        const std::string &name) {
+  for (const auto &init : graph.initializer())
+    if (init.name() == name)
+      return &init;
+  for (const auto &node : graph.node())
+    if (node.op_type() == "Constant" && node.output_size() == 1 &&
+        node.output(0) == name)
+      if (const onnx::AttributeProto *value = findAttr(node, "value"))
+        return &value->t();
+  return nullptr;
+}
+
+/// The values of an int64 initializer or Constant.
+std::optional<std::vector<int64_t>> constantInts(const onnx::GraphProto &graph,
+                                                 const std::string &name) {
+  const onnx::TensorProto *t = constantTensor(graph, name);
+  if (!t || t->data_type() != onnx::TensorProto::INT64)
+    return std::nullopt;
+  if (t->int64_data_size() > 0)
+    return std::vector<int64_t>(t->int64_data().begin(), t->int64_data().end());
+  std::vector<int64_t> values(t->raw_data().size() / sizeof(int64_t));
+  std::memcpy(values.data(), t->raw_data().data(),
+              values.size() * sizeof(int64_t));
+  return values;
+}
+
+/// The values of a float32 initializer or Constant.
+std::optional<std::vector<float>> constantFloats(const onnx::GraphProto &graph,
+                                                 const std::string &name) {
+  const onnx::TensorProto *t = constantTensor(graph, name);
+  if (!t || t->data_type() != onnx::TensorProto::FLOAT)
+    return std::nullopt;
+  if (t->float_data_size() > 0)
+    return std::vector<float>(t->float_data().begin(), t->float_data().end());
+  std::vector<float> values(t->raw_data().size() / sizeof(float));
+  std::memcpy(values.data(), t->raw_data().data(),
+              values.size() * sizeof(float));
+  return values;
+}
+
+std::vector<int64_t> intsAttr(const onnx::NodeProto &node, const char *name,
+                              std::vector<int64_t> fallback) {
+  const onnx::AttributeProto *attr = findAttr(node, name);
+  if (!attr)
+    return fallback;
+  return std::vector<int64_t>(attr->ints().begin(), attr->ints().end());
+}
+
+std::string stringAttr(const onnx::NodeProto &node, const char *name,
+                       const std::string &fallback) {
+  const onnx::AttributeProto *attr = findAttr(node, name);
+  return attr ? attr->s() : fallback;
+}
+
+/// The sliding window of a MaxPool or AveragePool over a static input,
+/// its pads resolved from auto_pad as ONNX (and the importer) do.
+struct PoolWindow {
+  std::vector<int64_t> in, kernel, strides, dilations, pads;
+  int64_t span(size_t d) const { return dilations[d] * (kernel[d] - 1) + 1; }
+};
+
+/// The window of a pooling node over an input of shape `shape` ([N, C,
+/// spatial...]), or nothing when a spatial size is unknown or the
+/// attributes are malformed (which the importer reports itself).
+std::optional<PoolWindow> poolWindow(const onnx::NodeProto &node,
+                                     const std::vector<int64_t> &shape) {
+  if (shape.size() < 3)
+    return std::nullopt;
+  PoolWindow w;
+  w.in.assign(shape.begin() + 2, shape.end());
+  size_t rank = w.in.size();
+  w.kernel = intsAttr(node, "kernel_shape", {});
+  w.strides = intsAttr(node, "strides", std::vector<int64_t>(rank, 1));
+  w.dilations = intsAttr(node, "dilations", std::vector<int64_t>(rank, 1));
+  w.pads = intsAttr(node, "pads", std::vector<int64_t>(2 * rank, 0));
+  auto positive = [](const std::vector<int64_t> &v) {
+    return std::all_of(v.begin(), v.end(), [](int64_t x) { return x > 0; });
+  };
+  if (w.kernel.size() != rank || w.strides.size() != rank ||
+      w.dilations.size() != rank || w.pads.size() != 2 * rank ||
+      !positive(w.in) || !positive(w.kernel) || !positive(w.strides) ||
+      !positive(w.dilations))
+    return std::nullopt;
+  std::string autoPad = stringAttr(node, "auto_pad", "NOTSET");
+  if (autoPad == "VALID") {
+    std::fill(w.pads.begin(), w.pads.end(), 0);
+  } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+    for (size_t d = 0; d < rank; ++d) {
+      int64_t out = (w.in[d] + w.strides[d] - 1) / w.strides[d];
+      int64_t total =
+          std::max<int64_t>(0, (out - 1) * w.strides[d] + w.span(d) - w.in[d]);
+      int64_t small = total / 2, large = total - small;
+      bool upper = autoPad == "SAME_UPPER";
+      w.pads[d] = upper ? small : large;
+      w.pads[rank + d] = upper ? large : small;
+    }
+  } else if (autoPad != "NOTSET") {
+    return std::nullopt;
+  }
+  for (size_t d = 0; d < rank; ++d)
+    if (w.pads[d] < 0 || w.pads[rank + d] < 0 ||
+        w.in[d] + w.pads[d] + w.pads[rank + d] < w.span(d))
+      return std::nullopt;
+  return w;
+}
+
+/// With ceil_mode=1, the first spatial dimension whose last window, as
+/// ONNX 1.12 counts them (ceil((padded - span) / stride) + 1), starts past
+/// the input and its begin padding; -1 if none.
+int ceilWindowPastInput(const PoolWindow &w) {
+  size_t rank = w.in.size();
+  for (size_t d = 0; d < rank; ++d) {
+    int64_t padded = w.in[d] + w.pads[d] + w.pads[rank + d];
+    int64_t steps = (padded - w.span(d) + w.strides[d] - 1) / w.strides[d];
+    if (steps * w.strides[d] >= w.in[d] + w.pads[d])
+      return int(d);
+  }
+  return -1;
+}
+
+/// With ceil_mode=1, the first spatial dimension where the importer's last
+/// window (the last one starting inside the input or its begin padding)
+/// reaches past the end padding; -1 if none.
+int ceilWindowPastPadding(const PoolWindow &w) {
+  size_t rank = w.in.size();
+  for (size_t d = 0; d < rank; ++d) {
+    int64_t padded = w.in[d] + w.pads[d] + w.pads[rank + d];
+    int64_t out = (padded - w.span(d) + w.strides[d] - 1) / w.strides[d] + 1;
+    if ((out - 1) * w.strides[d] >= w.in[d] + w.pads[d])
+      --out;
+    if ((out - 1) * w.strides[d] + w.span(d) > padded)
+      return int(d);
+  }
+  return -1;
+}
+
 /// Checks the graph's inputs and outputs.
 Classification classifyInterface(const onnx::GraphProto &graph,
                                  const std::set<std::string> &initializers) {
@@ -301,13 +543,75 @@ bool allShapesStatic(const onnx::GraphProto &graph,
   return true;
 }
 
+/// The rules of a Pad node: the importer takes zero padding of the spatial
+/// dimensions of [N, C, spatial...] only, and all-zero pads as the
+/// identity whatever the mode.
+template <typename SpatialCheck>
+Classification classifyPad(const onnx::NodeProto &node, int index,
+                           int64_t opset, const onnx::GraphProto &graph,
+                           const std::set<std::string> &known,
+                           SpatialCheck checkSpatialInput) {
+  auto has = [&](int i) {
+    return i < node.input_size() && !node.input(i).empty();
+  };
+  auto refuse = [&](const std::string &why) {
+    return unsupported(Feature::PadNotZeroSpatial,
+                       describeNode(node, index) + ": " + why);
+  };
+  std::optional<std::vector<int64_t>> pads;
+  if (opset < 11) {
+    pads = intsAttr(node, opset < 2 ? "paddings" : "pads", {});
+    const onnx::AttributeProto *value = findAttr(node, "value");
+    if (value && value->f() != 0.0f)
+      return refuse("value " + formatFloat(value->f()));
+  } else {
+    if (has(1) && !known.count(node.input(1)))
+      return unsupported(Feature::RuntimeShapeOperand,
+                         describeNode(node, index) + ": input 1 '" +
+                             node.input(1) + "'");
+    if (has(1))
+      pads = constantInts(graph, node.input(1));
+    if (has(2)) {
+      if (!known.count(node.input(2)))
+        return refuse("constant_value '" + node.input(2) +
+                      "' is not known at compile time");
+      std::optional<std::vector<float>> value =
+          constantFloats(graph, node.input(2));
+      if (value && (value->size() != 1 || (*value)[0] != 0.0f))
+        return refuse("constant_value '" + node.input(2) + "' is not 0");
+    }
+    if (has(3))
+      return refuse("the axes input");
+  }
+  // Pads computed from other constants are left to the importer.
+  if (!pads ||
+      std::all_of(pads->begin(), pads->end(), [](int64_t p) { return p == 0; }))
+    return {};
+  std::string mode = stringAttr(node, "mode", "constant");
+  if (mode != "constant")
+    return refuse("mode '" + mode + "'");
+  size_t rank = pads->size() / 2;
+  if (pads->size() % 2 != 0)
+    return {};
+  if ((*pads)[0] || (rank > 1 && (*pads)[1]) || (*pads)[rank] ||
+      (rank > 1 && (*pads)[rank + 1]))
+    return refuse("pads " + formatList(*pads) +
+                  " pad the batch or channel dimension");
+  if (Classification c = checkSpatialInput();
+      c.kind != Classification::Supported)
+    return c;
+  if (std::any_of(pads->begin(), pads->end(), [](int64_t p) { return p < 0; }))
+    return refuse("negative pads " + formatList(*pads));
+  return {};
+}
+
 /// Checks one node against the feature rules; `known` holds the values
 /// known at compile time so far.
 Classification classifyNode(const onnx::NodeProto &node, int index,
-                            int64_t opset,
-                            const onnx::GraphProto &graph,
+                            int64_t opset, const onnx::GraphProto &graph,
                             const std::set<std::string> &known,
-                            const std::set<std::string> &used) {
+                            const std::set<std::string> &used,
+                            const ShapeMap &shapes) {
   const std::string &op = node.op_type();
   auto runtimeOperand = [&](int index) {
     return index < node.input_size() && !node.input(index).empty() &&
@@ -315,6 +619,40 @@ Classification classifyNode(const onnx::NodeProto &node, int index,
   };
   auto operandName = [&](int index) {
     return "input " + std::to_string(index) + " '" + node.input(index) + "'";
+  };
+  // The shape of the data input (input 0), when the model tells it.
+  const std::vector<int64_t> *dataShape = nullptr;
+  if (node.input_size() > 0)
+    if (auto it = shapes.find(node.input(0)); it != shapes.end())
+      dataShape = &it->second;
+  // The importer takes a window op's input as [N, C, spatial...] with 1 to
+  // 3 spatial dimensions, and N dynamic (the batch) or 1.
+  auto checkSpatialInput = [&]() -> Classification {
+    if (!dataShape)
+      return {};
+    if (dataShape->size() > 5)
+      return unsupported(Feature::WindowRank, describeNode(node, index) +
+                                                  ": input " +
+                                                  formatDims(*dataShape));
+    if (!dataShape->empty() && (*dataShape)[0] >= 0 && (*dataShape)[0] != 1)
+      return unsupported(
+          Feature::StaticBatch,
+          describeNode(node, index) + ": input " + formatDims(*dataShape) +
+              " has a static batch of " + std::to_string((*dataShape)[0]));
+    return {};
+  };
+  // ceil_mode=1 of a pooling node with a window past its input.
+  auto checkCeilPastInput =
+      [&](const std::optional<PoolWindow> &window) -> Classification {
+    if (!window || intAttr(node, "ceil_mode", 0) == 0)
+      return {};
+    int d = ceilWindowPastInput(*window);
+    if (d < 0)
+      return {};
+    return unsupported(Feature::PoolCeilPastInput,
+                       describeNode(node, index) + ": spatial dimension " +
+                           std::to_string(d) + " of input " +
+                           formatDims(*dataShape));
   };
 
   if (op == "Constant") {
@@ -386,6 +724,104 @@ Classification classifyNode(const onnx::NodeProto &node, int index,
       return unsupported(Feature::LegacyBroadcastAxis,
                          describeNode(node, index) + " with axis=" +
                              std::to_string(intAttr(node, "axis", 0)));
+  } else if (op == "Elu" || op == "Selu") {
+    if (opset < 6)
+      return unsupported(Feature::LegacyOpVersion, describeNode(node, index) +
+                                                       " at opset " +
+                                                       std::to_string(opset));
+  } else if (op == "PRelu") {
+    if (opset < 7)
+      return unsupported(Feature::LegacyOpVersion, describeNode(node, index) +
+                                                       " at opset " +
+                                                       std::to_string(opset));
+    if (runtimeOperand(1))
+      return unsupported(Feature::RuntimeWeights,
+                         describeNode(node, index) + ": " + operandName(1));
+  } else if (op == "Conv") {
+    if (Classification c = checkSpatialInput();
+        c.kind != Classification::Supported)
+      return c;
+    for (int i = 1; i <= 2; ++i)
+      if (runtimeOperand(i))
+        return unsupported(Feature::RuntimeWeights,
+                           describeNode(node, index) + ": " + operandName(i));
+  } else if (op == "GlobalAveragePool" || op == "GlobalMaxPool") {
+    if (Classification c = checkSpatialInput();
+        c.kind != Classification::Supported)
+      return c;
+  } else if (op == "MaxPool") {
+    if (node.output_size() > 1 && !node.output(1).empty() &&
+        used.count(node.output(1)))
+      return unsupported(Feature::MaxPoolIndices,
+                         describeNode(node, index) + ": output 1 '" +
+                             node.output(1) + "' is used");
+    if (intAttr(node, "storage_order", 0) != 0)
+      return unsupported(Feature::MaxPoolIndices,
+                         describeNode(node, index) + " with storage_order=1");
+    if (Classification c = checkSpatialInput();
+        c.kind != Classification::Supported)
+      return c;
+    if (dataShape)
+      if (Classification c = checkCeilPastInput(poolWindow(node, *dataShape));
+          c.kind != Classification::Supported)
+        return c;
+  } else if (op == "AveragePool") {
+    if (Classification c = checkSpatialInput();
+        c.kind != Classification::Supported)
+      return c;
+    std::vector<int64_t> dilations = intsAttr(node, "dilations", {});
+    if (std::any_of(dilations.begin(), dilations.end(),
+                    [](int64_t d) { return d != 1; }))
+      return unsupported(Feature::AveragePoolDilations,
+                         describeNode(node, index));
+    std::optional<PoolWindow> window;
+    if (dataShape)
+      window = poolWindow(node, *dataShape);
+    if (window && intAttr(node, "ceil_mode", 0) != 0) {
+      int d = ceilWindowPastPadding(*window);
+      if (d >= 0)
+        return unsupported(Feature::AveragePoolCeil,
+                           describeNode(node, index) + ": spatial dimension " +
+                               std::to_string(d) + " of input " +
+                               formatDims(*dataShape));
+    }
+    if (window && intAttr(node, "count_include_pad", 0) == 0 &&
+        std::any_of(window->pads.begin(), window->pads.end(),
+                    [](int64_t p) { return p != 0; }))
+      return unsupported(Feature::AveragePoolPadding,
+                         describeNode(node, index) + ": pads " +
+                             formatList(window->pads));
+    if (Classification c = checkCeilPastInput(window);
+        c.kind != Classification::Supported)
+      return c;
+  } else if (op == "Pad") {
+    return classifyPad(node, index, opset, graph, known, checkSpatialInput);
+  } else if (op == "ReduceMax") {
+    if (opset >= 18 && runtimeOperand(1))
+      return unsupported(Feature::RuntimeShapeOperand,
+                         describeNode(node, index) + ": " + operandName(1));
+    if (!dataShape || dataShape->empty() || (*dataShape)[0] >= 0)
+      return {};
+    std::optional<std::vector<int64_t>> axes;
+    if (opset < 18) {
+      if (findAttr(node, "axes"))
+        axes = intsAttr(node, "axes", {});
+    } else if (node.input_size() > 1 && !node.input(1).empty()) {
+      axes = constantInts(graph, node.input(1));
+      if (!axes)
+        return {}; // computed axes: left to the importer
+    }
+    bool batchAxis;
+    if (!axes || axes->empty())
+      batchAxis = !(opset >= 18 && intAttr(node, "noop_with_empty_axes", 0));
+    else
+      batchAxis = std::any_of(axes->begin(), axes->end(), [&](int64_t a) {
+        return a == 0 || a == -int64_t(dataShape->size());
+      });
+    if (batchAxis)
+      return unsupported(Feature::ReduceOverBatch, describeNode(node, index) +
+                                                       ": input " +
+                                                       formatDims(*dataShape));
   }
   return {};
 }
@@ -435,10 +871,12 @@ Classification classifyModel(const onnx::ModelProto &model) {
   // results of static tensors, and whatever is computed from those only.
   std::set<std::string> known = initializers;
   const bool staticShapes = allShapesStatic(graph, initializers);
+  const ShapeMap shapes = valueShapes(model);
   const int64_t opset = defaultOpset(model);
   for (int i = 0; i < graph.node_size(); ++i) {
     const onnx::NodeProto &node = graph.node(i);
-    Classification result = classifyNode(node, i, opset, graph, known, used);
+    Classification result =
+        classifyNode(node, i, opset, graph, known, used, shapes);
     if (result.kind != Classification::Supported)
       return result;
     bool outputsKnown;

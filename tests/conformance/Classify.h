@@ -49,6 +49,17 @@ enum class Feature {
   LegacyBroadcastAxis,
   ReshapeAllowZero,
   NonNumericConstant,
+  LegacyOpVersion,
+  RuntimeWeights,
+  WindowRank,
+  StaticBatch,
+  MaxPoolIndices,
+  AveragePoolDilations,
+  AveragePoolCeil,
+  AveragePoolPadding,
+  PoolCeilPastInput,
+  PadNotZeroSpatial,
+  ReduceOverBatch,
 };
 
 struct FeatureRule {
@@ -73,7 +84,9 @@ struct Classification {
   std::string reason; // empty when supported
 };
 
-/// Decides from the model alone whether its test is in scope.
+/// Decides from the model alone whether its test is in scope. Shapes of
+/// intermediate values come from the model's declarations and ONNX's own
+/// shape inference (on a copy), never from the importer.
 Classification classifyModel(const onnx::ModelProto &model);
 
 } // namespace ariadne::conformance
