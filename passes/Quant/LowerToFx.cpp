@@ -307,14 +307,19 @@ FailureOr<Value> Lowering::lowerTable(Operation *op, Value x,
   double high = table.getAs<FloatAttr>("high").getValueAsDouble();
   TableBins bins =
       binsFor(low, high, in.getFracWidth(), rawMin64(in), rawMax64(in), size);
+  bool negativeSide =
+      kind == nn::ActivationKind::elu || kind == nn::ActivationKind::selu;
   SmallVector<int64_t> entries =
       fillTable(bins, in.getFracWidth(), entry, [&](double v) {
+        // ELU and SELU tables hold the exponential side only (lowerElu).
+        if (negativeSide && v >= 0)
+          return 0.0;
         return nn::evalActivation(kind, alpha, beta, v);
       });
-  // ELU and SELU tables hold the negative side, which ends at exactly 0:
-  // the last bin, where min(x, 0) = 0 for every x >= 0, reads 0 rather
+  // Their input is min(x, 0): where the table ends at 0 or below, 0 itself
+  // (every x >= 0) falls in the last bin, which must read exactly 0 rather
   // than the value at its centre.
-  if (kind == nn::ActivationKind::elu || kind == nn::ActivationKind::selu)
+  if (negativeSide && high <= 0)
     entries.back() = 0;
   NamedAttrList attrs;
   attrs.set("table", i64Attr(entries, {int64_t(entries.size())}));
