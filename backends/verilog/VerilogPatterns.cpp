@@ -134,6 +134,21 @@ Signal accumulate(VerilogEmission &emission, std::vector<Term> terms,
                       stage, outLow, outHigh);
 }
 
+/// Binds `out`, the sums of a layer of adder trees (accumulate), to
+/// `result` once the deepest tree's register holds them: sums of fewer
+/// levels wait for the others. Records the layer's stages and report.
+LogicalResult bindSums(VerilogEmission &emission, Value result,
+                       std::vector<Signal> out, int64_t inStage,
+                       int64_t treeStages, VerilogLayerReport &report) {
+  int64_t outStage = inStage + treeStages + 1;
+  for (Signal &s : out)
+    s = emission.at(s, outStage);
+  report.stages = outStage - inStage;
+  emission.addLayer(report);
+  emission.bind(result, std::move(out));
+  return success();
+}
+
 LogicalResult emitDense(Operation *operation, VerilogEmission &emission) {
   auto op = llvm::cast<fx::DenseOp>(operation);
   int64_t n = op.getOutFeatures(), k = op.getInFeatures();
@@ -242,14 +257,8 @@ LogicalResult emitDense(Operation *operation, VerilogEmission &emission) {
                                settings.pipelineLevels, inStage, base, report,
                                treeStages));
     }
-  // Neurons with fewer levels wait for the others.
-  int64_t outStage = inStage + treeStages + 1;
-  for (Signal &s : out)
-    s = emission.at(s, outStage);
-  report.stages = outStage - inStage;
-  emission.addLayer(report);
-  emission.bind(op.getOutput(), std::move(out));
-  return success();
+  return bindSums(emission, op.getOutput(), std::move(out), inStage, treeStages,
+                  report);
 }
 
 /// `shape` as text: 4x8.
@@ -544,14 +553,8 @@ LogicalResult emitMatMul(Operation *operation, VerilogEmission &emission) {
             accumulate(emission, std::move(terms), acc, settings.pipelineLevels,
                        inStage, base, report, treeStages);
       }
-  // Elements with fewer adder levels wait for the others.
-  int64_t outStage = inStage + treeStages + 1;
-  for (Signal &s : out)
-    s = emission.at(s, outStage);
-  report.stages = outStage - inStage;
-  emission.addLayer(report);
-  emission.bind(op.getOutput(), std::move(out));
-  return success();
+  return bindSums(emission, op.getOutput(), std::move(out), inStage, treeStages,
+                  report);
 }
 
 LogicalResult emitCastOp(Operation *operation, VerilogEmission &emission) {
