@@ -712,13 +712,15 @@ bool ConfigReader::checkConv(const std::string &section,
     const ConvSpec &layer = conv[i];
     std::string prefix = "'" + section + ".conv' layer " + std::to_string(i);
     for (int64_t size : sizes)
-      if (size + 2 * layer.padding < layer.kernel)
+      if (convolvedSize(static_cast<int>(size), layer.kernel, layer.stride,
+                        layer.padding) == 0)
         return fail(where(i),
                     prefix + ": kernel " + std::to_string(layer.kernel) +
                         " does not fit the spatial size " + shapeText(sizes) +
                         " with padding " + std::to_string(layer.padding));
     for (int64_t &size : sizes)
-      size = (size + 2 * layer.padding - layer.kernel) / layer.stride + 1;
+      size = convolvedSize(static_cast<int>(size), layer.kernel, layer.stride,
+                           layer.padding);
     if (layer.pool == 0)
       continue;
     for (int64_t size : sizes)

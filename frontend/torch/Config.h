@@ -95,6 +95,15 @@ struct ConvSpec {
   bool poolMax = true;
 };
 
+/// The positions of a convolution with `kernel`, `stride` and zero
+/// `padding` on both sides along a dimension of `size`; 0 when the kernel
+/// does not fit. The one rule of the configuration check, the trainer's
+/// model and the ONNX writer.
+inline int convolvedSize(int size, int kernel, int stride, int padding) {
+  int room = size + 2 * padding - kernel;
+  return room < 0 ? 0 : room / stride + 1;
+}
+
 /// The hyperparameters; each can differ per expert.
 struct Hyperparameters {
   /// The convolutional front, before the dense layers (needs

@@ -143,7 +143,9 @@ bool ariadne::train::serializeOnnx(const MlpModel &model, std::string &bytes,
       setInts(conv, "pads", std::vector<int64_t>(2 * rank, layer.padding));
       map[0] = layer.outputs;
       for (int d = 1; d <= rank; ++d) {
-        map[d] = (map[d] + 2 * layer.padding - layer.kernel) / layer.stride + 1;
+        map[d] = static_cast<int64_t>(convolvedSize(static_cast<int>(map[d]),
+                                                    layer.kernel, layer.stride,
+                                                    layer.padding));
         if (map[d] < 1) {
           error = "layer " + std::to_string(index) +
                   ": the kernel does not fit the padded input";

@@ -97,7 +97,7 @@ struct MlpImpl : torch::nn::Module {
         }
         map[0] = c.channels;
         for (int d = 1; d <= rank; ++d) {
-          map[d] = (map[d] + 2 * c.padding - c.kernel) / c.stride + 1;
+          map[d] = convolvedSize(map[d], c.kernel, c.stride, c.padding);
           if (c.pool)
             map[d] /= c.pool;
         }
@@ -271,16 +271,15 @@ MlpModel exportModel(Mlp &model, int inputs, int outputs,
       quantizeBuffer(copy.data(), copy.data(), copy.size(), *hyper.qat);
     return copy;
   };
-  auto batchNorm = [&](const torch::Tensor &weight, const torch::Tensor &bias,
-                       const torch::Tensor &mean, const torch::Tensor &var,
-                       double eps) {
+  // A BatchNorm1d or BatchNorm2d module in inference form.
+  auto batchNorm = [&](const auto &module) {
     LayerSpec norm;
     norm.kind = LayerSpec::Kind::BatchNorm;
-    norm.scale = floats(weight, false);
-    norm.shift = floats(bias, false);
-    norm.mean = floats(mean, false);
-    norm.variance = floats(var, false);
-    norm.epsilon = static_cast<float>(eps);
+    norm.scale = floats(module->weight, false);
+    norm.shift = floats(module->bias, false);
+    norm.mean = floats(module->running_mean, false);
+    norm.variance = floats(module->running_var, false);
+    norm.epsilon = static_cast<float>(module->options.eps());
     return norm;
   };
   bool oneD = !model->conv1d.empty();
@@ -298,17 +297,9 @@ MlpModel exportModel(Mlp &model, int inputs, int outputs,
     conv.weight = floats(weight, true);
     conv.bias = floats(model->convBias(i), true);
     result.layers.push_back(conv);
-    if (hyper.batchNorm) {
-      if (oneD) {
-        auto &n = model->convNorms1d[i];
-        result.layers.push_back(batchNorm(n->weight, n->bias, n->running_mean,
-                                          n->running_var, n->options.eps()));
-      } else {
-        auto &n = model->convNorms2d[i];
-        result.layers.push_back(batchNorm(n->weight, n->bias, n->running_mean,
-                                          n->running_var, n->options.eps()));
-      }
-    }
+    if (hyper.batchNorm)
+      result.layers.push_back(oneD ? batchNorm(model->convNorms1d[i])
+                                   : batchNorm(model->convNorms2d[i]));
     if (hyper.activation != Activation::None) {
       LayerSpec act;
       act.kind = LayerSpec::Kind::Act;
@@ -332,11 +323,8 @@ MlpModel exportModel(Mlp &model, int inputs, int outputs,
     dense.weight = floats(model->dense[i]->weight, true);
     dense.bias = floats(model->dense[i]->bias, true);
     result.layers.push_back(dense);
-    if (hidden && hyper.batchNorm) {
-      auto &n = model->norms[i];
-      result.layers.push_back(batchNorm(n->weight, n->bias, n->running_mean,
-                                        n->running_var, n->options.eps()));
-    }
+    if (hidden && hyper.batchNorm)
+      result.layers.push_back(batchNorm(model->norms[i]));
     Activation activation = hidden ? hyper.activation : hyper.outputActivation;
     if (activation != Activation::None) {
       LayerSpec act;
