@@ -254,6 +254,14 @@ Value channelsFirst(NodeImporter &n, Value y) {
                                    n.builder().getDenseI64ArrayAttr(perm));
 }
 
+/// `OpT` (nn.reduce_max, or nn.reshape for fields of one tap) over the last
+/// axis of window fields [N?, out..., C, K], channels first: [N?, C, out...].
+template <typename OpT> Value overEachField(NodeImporter &n, Value fields) {
+  SmallVector<int64_t> shape = shapeOf(fields);
+  shape.pop_back();
+  return channelsFirst(n, n.create<OpT>(shape, fields));
+}
+
 /// A dense layer over window fields [N?, out..., C, K] (weight
 /// [M, C * K] in C order, optional bias [M]) and the transpose of its
 /// result to channels first, [N?, M, out...].
@@ -383,10 +391,8 @@ Error importMaxPool(NodeImporter &n) {
   auto fields = createWindow(n, input->x, *attrs, /*padLowest=*/true);
   if (!fields)
     return fields.takeError();
-  SmallVector<int64_t> shape = shapeOf(*fields);
-  shape.pop_back();
-  Value y = n.create<nn::ReduceMaxOp>(shape, *fields);
-  return n.setTensor(0, input->restore(n, channelsFirst(n, y)));
+  return n.setTensor(
+      0, input->restore(n, overEachField<nn::ReduceMaxOp>(n, *fields)));
 }
 
 Error importAveragePool(NodeImporter &n) {
@@ -489,8 +495,7 @@ Error importPad(NodeImporter &n) {
     return n.setValue(0, std::move(*in));
   if (mode != "constant")
     return n.error("mode '" + mode +
-                   "' is not supported (only constant "
-                   "zero padding)");
+                   "' is not supported (only constant zero padding)");
   auto x = n.tensor(0);
   if (!x)
     return x.takeError();
@@ -501,8 +506,8 @@ Error importPad(NodeImporter &n) {
                    " entries; expected " + str(int64_t(2 * rank)));
   if (pads[0] || pads[1] || pads[rank] || pads[rank + 1])
     return n.error("pads " + formatShape(pads) +
-                   " pad the batch or channel "
-                   "dimension; only spatial padding is supported");
+                   " pad the batch or channel dimension; only spatial "
+                   "padding is supported");
   auto input = spatialInput(n, *x);
   if (!input)
     return input.takeError();
@@ -524,10 +529,8 @@ Error importPad(NodeImporter &n) {
   auto fields = createWindow(n, input->x, w, /*padLowest=*/false);
   if (!fields)
     return fields.takeError();
-  SmallVector<int64_t> moved = shapeOf(*fields);
-  moved.pop_back();
-  Value y = n.create<nn::ReshapeOp>(moved, *fields);
-  return n.setTensor(0, input->restore(n, channelsFirst(n, y)));
+  return n.setTensor(
+      0, input->restore(n, overEachField<nn::ReshapeOp>(n, *fields)));
 }
 
 /// ReduceMax over any axes: the axes moved last and merged, then
