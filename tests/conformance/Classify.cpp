@@ -254,24 +254,30 @@ Classification unsupported(Feature feature, const std::string &detail) {
           std::string(ruleFor(feature).name) + ": " + detail};
 }
 
-/// Whether a Dropout's training_mode input is a constant false: an
-/// initializer or a Constant node holding a zero.
-bool isConstantFalse(const onnx::GraphProto &graph, const std::string &name) {
-  auto isZero = [](const onnx::TensorProto &t) {
-    if (t.int32_data_size() == 1)
-      return t.int32_data(0) == 0;
-    if (t.raw_data().size() == 1)
-      return t.raw_data()[0] == 0;
-    return false;
-  };
+/// The tensor an initializer or a Constant node gives `name`, if any.
+const onnx::TensorProto *constantTensor(const onnx::GraphProto &graph,
+                                        const std::string &name) {
   for (const auto &init : graph.initializer())
     if (init.name() == name)
-      return isZero(init);
+      return &init;
   for (const auto &node : graph.node())
     if (node.op_type() == "Constant" && node.output_size() == 1 &&
         node.output(0) == name)
       if (const onnx::AttributeProto *value = findAttr(node, "value"))
-        return isZero(value->t());
+        return &value->t();
+  return nullptr;
+}
+
+/// Whether a Dropout's training_mode input is a constant false: an
+/// initializer or a Constant node holding a zero.
+bool isConstantFalse(const onnx::GraphProto &graph, const std::string &name) {
+  const onnx::TensorProto *t = constantTensor(graph, name);
+  if (!t)
+    return false;
+  if (t->int32_data_size() == 1)
+    return t->int32_data(0) == 0;
+  if (t->raw_data().size() == 1)
+    return t->raw_data()[0] == 0;
   return false;
 }
 
@@ -337,46 +343,34 @@ std::string formatFloat(float value) {
   return buffer;
 }
 
-/// The tensor an initializer or a Constant node gives `name`, if any.
-const onnx::TensorProto *constantTensor(const onnx::GraphProto &graph,
-                                        const std::string &name) {
-  for (const auto &init : graph.initializer())
-    if (init.name() == name)
-      return &init;
-  for (const auto &node : graph.node())
-    if (node.op_type() == "Constant" && node.output_size() == 1 &&
-        node.output(0) == name)
-      if (const onnx::AttributeProto *value = findAttr(node, "value"))
-        return &value->t();
-  return nullptr;
+/// The values of an initializer or Constant of element type `type` (T in
+/// C++), from its typed field or its raw bytes.
+template <typename T>
+std::optional<std::vector<T>> constantValues(
+    const onnx::GraphProto &graph, const std::string &name, int32_t type,
+    const google::protobuf::RepeatedField<T> &(onnx::TensorProto::*field)()
+        const) {
+  const onnx::TensorProto *t = constantTensor(graph, name);
+  if (!t || t->data_type() != type)
+    return std::nullopt;
+  const google::protobuf::RepeatedField<T> &typed = (t->*field)();
+  if (typed.size() > 0)
+    return std::vector<T>(typed.begin(), typed.end());
+  std::vector<T> values(t->raw_data().size() / sizeof(T));
+  std::memcpy(values.data(), t->raw_data().data(), values.size() * sizeof(T));
+  return values;
 }
 
-/// The values of an int64 initializer or Constant.
 std::optional<std::vector<int64_t>> constantInts(const onnx::GraphProto &graph,
                                                  const std::string &name) {
-  const onnx::TensorProto *t = constantTensor(graph, name);
-  if (!t || t->data_type() != onnx::TensorProto::INT64)
-    return std::nullopt;
-  if (t->int64_data_size() > 0)
-    return std::vector<int64_t>(t->int64_data().begin(), t->int64_data().end());
-  std::vector<int64_t> values(t->raw_data().size() / sizeof(int64_t));
-  std::memcpy(values.data(), t->raw_data().data(),
-              values.size() * sizeof(int64_t));
-  return values;
+  return constantValues(graph, name, onnx::TensorProto::INT64,
+                        &onnx::TensorProto::int64_data);
 }
 
-/// The values of a float32 initializer or Constant.
 std::optional<std::vector<float>> constantFloats(const onnx::GraphProto &graph,
                                                  const std::string &name) {
-  const onnx::TensorProto *t = constantTensor(graph, name);
-  if (!t || t->data_type() != onnx::TensorProto::FLOAT)
-    return std::nullopt;
-  if (t->float_data_size() > 0)
-    return std::vector<float>(t->float_data().begin(), t->float_data().end());
-  std::vector<float> values(t->raw_data().size() / sizeof(float));
-  std::memcpy(values.data(), t->raw_data().data(),
-              values.size() * sizeof(float));
-  return values;
+  return constantValues(graph, name, onnx::TensorProto::FLOAT,
+                        &onnx::TensorProto::float_data);
 }
 
 std::vector<int64_t> intsAttr(const onnx::NodeProto &node, const char *name,
