@@ -123,6 +123,10 @@ struct Activation {
       for (int64_t i = 0; i < n; ++i)
         out[i] = beta * (in[i] < 0 ? alpha * std::expm1(in[i]) : in[i]);
       return;
+    case ActivationKind::softplus:
+      for (int64_t i = 0; i < n; ++i)
+        out[i] = std::max(in[i], 0.0f) + std::log1p(std::exp(-std::fabs(in[i])));
+      return;
     }
   }
 };

@@ -96,6 +96,8 @@ ActivationInfo activationInfo(nn::ActivationKind kind) {
     return {"Elu", true, false, kCostTranscendental};
   case nn::ActivationKind::selu:
     return {"Selu", true, true, kCostTranscendental};
+  case nn::ActivationKind::softplus:
+    return {"Softplus", false, false, kCostTranscendental};
   }
   llvm_unreachable("unknown activation kind");
 }

@@ -63,6 +63,12 @@ llvm::Expected<Value> GraphImporter::materialize(FloatConstant &constant,
                                                  const NodeImporter *user) {
   if (constant.materialized)
     return constant.materialized;
+  if (constant.batchFill) {
+    std::string reason = constant.origin +
+                         " has a shape that depends on the dynamic batch "
+                         "size; only a recurrent layer's initial state may";
+    return user ? user->error(reason) : error(reason);
+  }
   for (size_t i = 0; i < constant.data.size(); ++i) {
     float v = constant.data[i];
     if (std::isfinite(v))
@@ -147,6 +153,7 @@ llvm::Expected<SmallVector<Type>> GraphImporter::registerInputs() {
     if (!tensorType.has_shape())
       return error(what + " has no shape; its rank must be known");
     SmallVector<int64_t> shape;
+    int64_t batchAxis = -1;
     for (int d = 0; d < tensorType.shape().dim_size(); ++d) {
       const auto &dim = tensorType.shape().dim(d);
       if (dim.has_dim_value() && dim.dim_value() >= 0) {
@@ -160,16 +167,22 @@ llvm::Expected<SmallVector<Type>> GraphImporter::registerInputs() {
       if (dim.has_dim_value())
         return error(what + " has dimension " + std::to_string(d) +
                      " of negative size " + std::to_string(dim.dim_value()));
-      if (d == 0) {
+      // One dynamic dimension, the batch: leading, or elsewhere in a
+      // time-major sequence ([T, batch, F], what recurrent layers read).
+      if (batchAxis < 0) {
+        batchAxis = d;
         shape.push_back(ShapedType::kDynamic);
         continue;
       }
       std::string label =
           dim.has_dim_param() ? " ('" + dim.dim_param() + "')" : "";
-      return error(what + " has a dynamic dimension " + std::to_string(d) +
-                   label +
-                   "; only the leading (batch) dimension may be "
-                   "dynamic");
+      return error(what + " has a second dynamic dimension " +
+                   std::to_string(d) + label +
+                   "; only one (the batch) may be dynamic");
+    }
+    if (batchAxis > 0) {
+      shape = storedShape(shape, batchAxis);
+      inputBatchAxes[input.name()] = batchAxis;
     }
     // Sizes are computed in int64 everywhere downstream: bound one event so
     // that no product of dimensions can overflow.
@@ -304,6 +317,9 @@ llvm::Expected<OwningOpRef<ModuleOp>> GraphImporter::run() {
     ImportedValue v;
     v.kind = ImportedValue::Kind::Tensor;
     v.tensor = entry->getArgument(argIndex);
+    if (auto axis = inputBatchAxes.find(input.name());
+        axis != inputBatchAxes.end())
+      v.batchAxis = axis->second;
     func.setArgAttr(argIndex, kNameAttr, builder.getStringAttr(input.name()));
     values[input.name()] = std::move(v);
     ++argIndex;

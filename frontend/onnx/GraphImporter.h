@@ -66,6 +66,12 @@ struct FloatConstant {
   /// What the user calls it, for errors: "initializer 'w'".
   std::string origin;
   mlir::Value materialized;
+  /// A fill whose shape holds the batch size (ConstantOfShape of a Shape of
+  /// a batched tensor, as exporters build the zero initial state of a
+  /// recurrent layer): `shape` has one dynamic dimension and `data` the one
+  /// value repeated. It moves and slices like data but is never an
+  /// `nn.constant`; a recurrent layer reads it as its initial state.
+  bool batchFill = false;
 };
 
 /// What an ONNX value name stands for during import.
@@ -79,7 +85,25 @@ struct ImportedValue {
   /// is only known at run time (a graph input).
   std::string reason;
   bool isRuntime = false;
+  /// For Tensor: the ONNX axis of the dynamic batch dimension. The IR keeps
+  /// it leading (`tensor` is [batch, the other dimensions in ONNX order]);
+  /// a value whose ONNX shape has it elsewhere (time-major sequences:
+  /// recurrent layers read and write [T, batch, F]) is a view that only the
+  /// data-movement importers and the recurrent layers read. One event's
+  /// values are in the same order either way.
+  int64_t batchAxis = 0;
 };
+
+/// The ONNX shape of a stored shape whose leading (batch) dimension sits at
+/// ONNX axis `batchAxis`, and back.
+llvm::SmallVector<int64_t> onnxShape(llvm::ArrayRef<int64_t> stored,
+                                     int64_t batchAxis);
+llvm::SmallVector<int64_t> storedShape(llvm::ArrayRef<int64_t> onnx,
+                                       int64_t batchAxis);
+/// The stored axis of ONNX axis `axis`.
+inline int64_t storedAxis(int64_t axis, int64_t batchAxis) {
+  return axis == batchAxis ? 0 : axis < batchAxis ? axis + 1 : axis;
+}
 
 class GraphImporter;
 
@@ -103,7 +127,8 @@ public:
   bool isIntInput(size_t i) const;
 
   /// Input `i` as a float32 tensor value; compile-time constants become
-  /// `nn.constant` ops here.
+  /// `nn.constant` ops here. A view whose batch dimension is not leading is
+  /// an error naming the input.
   llvm::Expected<mlir::Value> tensor(size_t i);
   /// Input `i` as a compile-time integer tensor; `role` names the parameter
   /// in errors (the shape of a Reshape, the starts of a Slice).
@@ -126,7 +151,8 @@ public:
   size_t numOutputs() const { return size_t(nodeProto.output_size()); }
   /// Whether output `i` is read by a later node or is a graph output.
   bool outputUsed(size_t i) const;
-  llvm::Error setTensor(size_t i, mlir::Value value);
+  /// Registers output `i`; `batchAxis` as in ImportedValue.
+  llvm::Error setTensor(size_t i, mlir::Value value, int64_t batchAxis = 0);
   void setInts(size_t i, IntTensor value);
   void setFloatConstant(size_t i, std::shared_ptr<FloatConstant> value);
   llvm::Error setValue(size_t i, ImportedValue value);
@@ -196,6 +222,8 @@ private:
 
   mlir::MLIRContext &context;
   const onnx::ModelProto &model;
+  /// Graph inputs whose batch dimension is not leading, by name.
+  llvm::StringMap<int64_t> inputBatchAxes;
   std::string sourceName;
   std::string functionName;
   mlir::OpBuilder builder;

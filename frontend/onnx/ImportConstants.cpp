@@ -91,13 +91,44 @@ Error importShape(NodeImporter &n) {
   return Error::success();
 }
 
+/// Gather from a run-time tensor at compile-time indices (the last step of
+/// a sequence, `h[-1]` of stacked recurrent layers): a slice per index,
+/// their concatenation and a reshape to the result's shape `out`.
+static Error gatherTensor(NodeImporter &n, const ImportedValue &in,
+                          int64_t axis, ArrayRef<int64_t> indices,
+                          ArrayRef<int64_t> out) {
+  if (axis == in.batchAxis && isBatched(shapeOf(in.tensor)))
+    return n.error("gathering along the dynamic batch dimension would mix "
+                   "events");
+  if (indices.empty())
+    return n.error("Gather with no indices gives an empty tensor");
+  int64_t stored = storedAxis(axis, in.batchAxis);
+  SmallVector<int64_t> counts = shapeOf(in.tensor);
+  SmallVector<int64_t> starts(counts.size(), 0), steps(counts.size(), 1);
+  counts[stored] = 1;
+  auto &b = n.builder();
+  SmallVector<Value> rows;
+  for (int64_t i : indices) {
+    starts[stored] = i;
+    rows.push_back(n.create<nn::SliceOp>(counts, in.tensor,
+                                         b.getDenseI64ArrayAttr(starts),
+                                         b.getDenseI64ArrayAttr(steps)));
+  }
+  Value gathered = rows.front();
+  if (rows.size() > 1) {
+    counts[stored] = int64_t(rows.size());
+    gathered = n.create<nn::ConcatOp>(counts, rows,
+                                      b.getI64IntegerAttr(stored));
+  }
+  ImportedValue v = in;
+  v.tensor = gathered;
+  return setReshaped(n, v, out);
+}
+
 Error importGather(NodeImporter &n) {
   auto in = n.value(0);
   if (!in)
     return in.takeError();
-  if (in->kind == ImportedValue::Kind::Tensor)
-    return n.error("Gather of a tensor computed at run time is not "
-                   "supported (only of compile-time data)");
   auto shape = valueShape(n, *in);
   if (!shape)
     return shape.takeError();
@@ -123,6 +154,16 @@ Error importGather(NodeImporter &n) {
   SmallVector<int64_t> out(shape->begin(), shape->begin() + *axis);
   out.append(indexTensor->shape.begin(), indexTensor->shape.end());
   out.append(shape->begin() + *axis + 1, shape->end());
+  if (in->kind == ImportedValue::Kind::Tensor)
+    return gatherTensor(n, *in, *axis, *indices, out);
+  if (in->kind == ImportedValue::Kind::FloatConst &&
+      in->constant->batchFill) {
+    auto c = std::make_shared<FloatConstant>(*in->constant);
+    c->shape = out;
+    c->materialized = nullptr;
+    n.setFloatConstant(0, std::move(c));
+    return Error::success();
+  }
   if (in->kind == ImportedValue::Kind::Int) {
     IntTensor t;
     t.shape = out;
@@ -141,9 +182,25 @@ Error importGather(NodeImporter &n) {
 }
 
 Error importConstantOfShape(NodeImporter &n) {
-  auto shapeValues = intVectorInput(n, 0, "shape");
-  if (!shapeValues)
-    return shapeValues.takeError();
+  // A shape holding the batch size makes a batch fill (FloatConstant); it
+  // counts as size 1 here.
+  bool batchFill = false;
+  Expected<SmallVector<int64_t>> shapeValues = SmallVector<int64_t>();
+  if (auto t = n.ints(0, "shape"); t && t->rank() == 1) {
+    for (const SymInt &v : t->values) {
+      batchFill |= v.isBatch;
+      shapeValues->push_back(v.isBatch ? 1 : v.value);
+    }
+    if (llvm::count_if(t->values, [](const SymInt &v) { return v.isBatch; }) >
+        1)
+      return n.error("the shape uses the dynamic batch size more than once");
+  } else {
+    if (t)
+      consumeError(t.takeError());
+    shapeValues = intVectorInput(n, 0, "shape");
+    if (!shapeValues)
+      return shapeValues.takeError();
+  }
   for (int64_t d : *shapeValues)
     if (d < 0)
       return n.error("the shape has a negative dimension");
@@ -170,10 +227,21 @@ Error importConstantOfShape(NodeImporter &n) {
     c->shape = *shapeValues;
     c->data.assign(size_t(count), fill);
     c->origin = "constant '" + n.node().output(0) + "'";
+    if (batchFill) {
+      auto t = n.ints(0, "shape");
+      for (auto [d, v] : llvm::enumerate(t->values))
+        if (v.isBatch)
+          c->shape[d] = ShapedType::kDynamic;
+      c->data.assign(1, fill);
+      c->batchFill = true;
+    }
     n.setFloatConstant(0, std::move(c));
     return Error::success();
   }
   if (isIntegerDataType(dtype)) {
+    if (batchFill)
+      return n.error("an integer tensor whose shape depends on the dynamic "
+                     "batch size is not supported");
     auto t = decodeIntTensor(value->t());
     if (!t)
       return n.error("the value " + llvm::toString(t.takeError()));

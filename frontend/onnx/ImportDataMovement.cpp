@@ -27,6 +27,10 @@ Error importFlatten(NodeImporter &n) {
     axis += rank;
   ArrayRef<int64_t> dims(*shape);
   SmallVector<int64_t> out;
+  if (dynamicAxis(dims) > 0)
+    return n.error("Flatten of " + formatShape(dims) +
+                   ", whose dynamic batch dimension is not leading, is not "
+                   "supported: transpose it to the front first");
   if (isBatched(dims)) {
     if (axis == 0 || product(dims.slice(1, axis - 1)) != 1)
       return n.error("Flatten with axis " + str(axis) + " of " +
@@ -41,7 +45,9 @@ Error importFlatten(NodeImporter &n) {
 
 /// ONNX Reshape target resolution: 0 copies the input dimension (unless
 /// allowzero), -1 is inferred, and the batch symbol (from a Shape of a
-/// batched tensor) may only lead.
+/// batched tensor) stands for the dynamic batch size. A batched input keeps
+/// one dynamic dimension: the batch symbol, a 0 copying it, or the -1 when
+/// nothing else holds it; where it may go is setReshaped's rule.
 static Expected<SmallVector<int64_t>> resolveReshape(NodeImporter &n,
                                                      ArrayRef<int64_t> in,
                                                      ArrayRef<SymInt> target,
@@ -51,9 +57,6 @@ static Expected<SmallVector<int64_t>> resolveReshape(NodeImporter &n,
   bool hasZero = false;
   for (auto [i, t] : llvm::enumerate(target)) {
     if (t.isBatch) {
-      if (i != 0)
-        return n.error("the dynamic batch size may only be the leading "
-                       "dimension of the target shape");
       out.push_back(ShapedType::kDynamic);
       continue;
     }
@@ -81,45 +84,44 @@ static Expected<SmallVector<int64_t>> resolveReshape(NodeImporter &n,
   if (hasZero && inferred >= 0)
     return n.error("with allowzero=1 the target shape cannot hold both 0 and "
                    "-1");
-  auto knownProduct = [&](size_t from) {
-    int64_t p = 1;
-    for (size_t i = from; i < out.size(); ++i)
-      if (int64_t(i) != inferred)
-        p *= out[i];
-    return p;
-  };
+  int64_t dynamics = llvm::count_if(out, ShapedType::isDynamic);
+  if (dynamics > 1)
+    return n.error("the target shape " + formatShape(out) +
+                   " uses the dynamic batch size more than once");
+  int64_t known = 1;
+  for (auto [i, d] : llvm::enumerate(out))
+    if (int64_t(i) != inferred && !ShapedType::isDynamic(d))
+      known *= d;
   std::string what =
       "cannot reshape " + formatShape(in) + " into " + formatShape(out);
-  if (isBatched(in)) {
-    int64_t event = product(in.drop_front());
-    if (out.empty())
+  if (dynamicAxis(in) >= 0) {
+    int64_t event = 1;
+    for (int64_t d : in)
+      if (!ShapedType::isDynamic(d))
+        event *= d;
+    if (dynamics == 0 && inferred < 0)
       return n.error(what + ": the batch dimension would disappear");
-    if (ShapedType::isDynamic(out[0]) || inferred == 0) {
-      int64_t known = knownProduct(1);
-      if (inferred > 0) {
-        if (known == 0 || event % known)
-          return n.error(what);
-        out[inferred] = event / known;
-      } else if (known != event) {
-        return n.error(what +
-                       (inferred == 0
-                            ? ": the inferred leading dimension would "
-                              "mix events"
-                            : ": one event has " + str(event) + " elements"));
-      }
-      out[0] = ShapedType::kDynamic;
+    if (dynamics == 0) {
+      // The -1 is the batch.
+      if (known != event)
+        return n.error(what + ": the inferred dimension would mix events");
+      out[inferred] = ShapedType::kDynamic;
       return out;
     }
-    return n.error(what + ": the dynamic batch dimension must stay the "
-                          "leading one");
+    if (inferred >= 0) {
+      if (known == 0 || event % known)
+        return n.error(what);
+      out[inferred] = event / known;
+    } else if (known != event) {
+      return n.error(what + ": one event has " + str(event) + " elements");
+    }
+    return out;
   }
-  for (int64_t d : out)
-    if (ShapedType::isDynamic(d))
-      return n.error("the target shape uses the dynamic batch size but the "
-                     "input " +
-                     formatShape(in) + " has no batch dimension");
+  if (dynamics)
+    return n.error("the target shape uses the dynamic batch size but the "
+                   "input " +
+                   formatShape(in) + " has no batch dimension");
   int64_t total = product(in);
-  int64_t known = knownProduct(0);
   if (inferred >= 0) {
     if (known == 0 || total % known)
       return n.error(what);
@@ -232,10 +234,19 @@ Error importUnsqueeze(NodeImporter &n) {
 }
 
 Error importTranspose(NodeImporter &n) {
-  auto x = n.tensor(0);
-  if (!x)
-    return x.takeError();
-  SmallVector<int64_t> shape = shapeOf(*x);
+  auto in = n.value(0);
+  if (!in)
+    return in.takeError();
+  if (in->kind != ImportedValue::Kind::Tensor) {
+    // Compile-time data becomes a constant and moves at run time.
+    auto x = n.tensor(0);
+    if (!x)
+      return x.takeError();
+    in->kind = ImportedValue::Kind::Tensor;
+    in->tensor = *x;
+    in->batchAxis = 0;
+  }
+  SmallVector<int64_t> shape = onnxShape(shapeOf(in->tensor), in->batchAxis);
   int64_t rank = int64_t(shape.size());
   SmallVector<int64_t> perm;
   if (auto given = n.intsAttr("perm"))
@@ -254,10 +265,24 @@ Error importTranspose(NodeImporter &n) {
     seen[p] = true;
     out.push_back(shape[p]);
   }
-  if (isBatched(shape) && perm[0] != 0)
-    return n.error("the permutation would move the dynamic batch dimension");
-  return n.setTensor(0, n.create<nn::TransposeOp>(
-                            out, *x, n.builder().getDenseI64ArrayAttr(perm)));
+  if (!isBatched(shapeOf(in->tensor)))
+    return n.setTensor(0, n.create<nn::TransposeOp>(
+                              out, in->tensor,
+                              n.builder().getDenseI64ArrayAttr(perm)));
+  // The batch stays leading in the IR: the result may be a time-major view
+  // (or stop being one), and only the other dimensions move.
+  int64_t batchAxis = llvm::find(perm, in->batchAxis) - perm.begin();
+  SmallVector<int64_t> storedPerm{0};
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != batchAxis)
+      storedPerm.push_back(storedAxis(perm[d], in->batchAxis));
+  if (llvm::is_sorted(storedPerm))
+    return n.setTensor(0, in->tensor, batchAxis);
+  return n.setTensor(0,
+                     n.create<nn::TransposeOp>(
+                         storedShape(out, batchAxis), in->tensor,
+                         n.builder().getDenseI64ArrayAttr(storedPerm)),
+                     batchAxis);
 }
 
 Error importConcat(NodeImporter &n) {
@@ -299,17 +324,40 @@ Error importConcat(NodeImporter &n) {
     return Error::success();
   }
 
+  // Time-major views (the final states of stacked recurrent layers)
+  // concatenate in their stored layout when they agree on the batch axis.
+  int64_t batchAxis = 0;
+  if (auto v = n.value(0); v && v->kind == ImportedValue::Kind::Tensor)
+    batchAxis = v->batchAxis;
+  else if (!v)
+    return v.takeError();
   SmallVector<Value> inputs;
   for (size_t i = 0; i < n.numInputs(); ++i) {
+    auto v = n.value(i);
+    if (!v)
+      return v.takeError();
+    if (batchAxis != 0 && (v->kind != ImportedValue::Kind::Tensor ||
+                           v->batchAxis != batchAxis))
+      return n.error("input '" + n.inputName(i) +
+                     "' does not have its batch dimension at axis " +
+                     str(batchAxis) + " like input '" + n.inputName(0) + "'");
+    if (batchAxis != 0) {
+      inputs.push_back(v->tensor);
+      continue;
+    }
     auto t = n.tensor(i);
     if (!t)
       return t.takeError();
     inputs.push_back(*t);
   }
   SmallVector<int64_t> first = shapeOf(inputs.front());
-  auto axis = normalizeAxis(n, rawAxis, int64_t(first.size()));
-  if (!axis)
-    return axis.takeError();
+  auto onnxAxis = normalizeAxis(n, rawAxis, int64_t(first.size()));
+  if (!onnxAxis)
+    return onnxAxis.takeError();
+  if (batchAxis != 0 && *onnxAxis == batchAxis)
+    return n.error("concatenation along the dynamic batch dimension "
+                   "would mix events");
+  std::optional<int64_t> axis = storedAxis(*onnxAxis, batchAxis);
   SmallVector<int64_t> out = first;
   out[*axis] = 0;
   for (Value v : inputs) {
@@ -327,8 +375,10 @@ Error importConcat(NodeImporter &n) {
                      "would mix events");
     out[*axis] += s[*axis];
   }
-  return n.setTensor(0, n.create<nn::ConcatOp>(
-                            out, inputs, n.builder().getI64IntegerAttr(*axis)));
+  return n.setTensor(0,
+                     n.create<nn::ConcatOp>(
+                         out, inputs, n.builder().getI64IntegerAttr(*axis)),
+                     batchAxis);
 }
 
 namespace {
@@ -439,17 +489,25 @@ Error importSlice(NodeImporter &n) {
     if (r->counts == *shape &&
         llvm::all_of(r->starts, [](int64_t s) { return s == 0; }) &&
         llvm::all_of(r->steps, [](int64_t s) { return s == 1; }))
-      return n.setTensor(0, in->tensor);
+      return n.setValue(0, *in);
     auto &b = n.builder();
-    return n.setTensor(0,
-                       n.create<nn::SliceOp>(r->counts, in->tensor,
-                                             b.getDenseI64ArrayAttr(r->starts),
-                                             b.getDenseI64ArrayAttr(r->steps)));
+    int64_t k = in->batchAxis;
+    return n.setTensor(
+        0,
+        n.create<nn::SliceOp>(storedShape(r->counts, k), in->tensor,
+                              b.getDenseI64ArrayAttr(storedShape(r->starts, k)),
+                              b.getDenseI64ArrayAttr(storedShape(r->steps, k))),
+        k);
   }
   case ImportedValue::Kind::FloatConst: {
-    auto c = std::make_shared<FloatConstant>();
+    auto c = std::make_shared<FloatConstant>(*in->constant);
     c->shape = r->counts;
-    c->origin = in->constant->origin;
+    c->materialized = nullptr;
+    if (c->batchFill) {
+      // One value repeated: any slice of it is the same fill.
+      n.setFloatConstant(0, std::move(c));
+      return Error::success();
+    }
     auto data = stridedSlice<float>(in->constant->data, *shape, r->starts,
                                     r->steps, r->counts);
     c->data.assign(data.begin(), data.end());

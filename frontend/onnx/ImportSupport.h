@@ -5,6 +5,7 @@
 // activations) and the importer of every irregular op, by category:
 // ImportLayers.cpp (softmax, clip, matmul, gemm, batch norm),
 // ImportWindows.cpp (convolution, pooling, pad, reduce max),
+// ImportRecurrent.cpp (GRU, LSTM and RNN, unrolled),
 // ImportDataMovement.cpp (flatten, reshape, squeeze, unsqueeze, transpose,
 // concat, slice, identity, dropout) and ImportConstants.cpp (the
 // shape-folding evaluator: constant, shape, gather, constant-of-shape,
@@ -133,7 +134,7 @@ inline Expected<SmallVector<int64_t>> valueShape(NodeImporter &n,
                                                  const ImportedValue &v) {
   switch (v.kind) {
   case ImportedValue::Kind::Tensor:
-    return shapeOf(v.tensor);
+    return onnxShape(shapeOf(v.tensor), v.batchAxis);
   case ImportedValue::Kind::FloatConst:
     return v.constant->shape;
   case ImportedValue::Kind::Int:
@@ -222,15 +223,38 @@ inline Expected<SmallVector<int64_t>> intVectorInput(NodeImporter &n, size_t i,
   return knownValues(n, *t, role);
 }
 
-/// Registers `in` reshaped to `shape`: a reshape op for run-time tensors,
-/// new metadata for compile-time data.
+/// The ONNX axis of the dynamic dimension of `shape`, or -1.
+inline int64_t dynamicAxis(ArrayRef<int64_t> shape) {
+  for (auto [d, size] : llvm::enumerate(shape))
+    if (ShapedType::isDynamic(size))
+      return int64_t(d);
+  return -1;
+}
+
+/// Registers `in` reshaped to the ONNX shape `shape`: a reshape op for
+/// run-time tensors, new metadata for compile-time data. A batched tensor
+/// may move its batch dimension (a time-major view) only where the
+/// dimensions before it keep their product: then one event keeps its
+/// values and their order.
 inline Error setReshaped(NodeImporter &n, const ImportedValue &in,
                          ArrayRef<int64_t> shape) {
   switch (in.kind) {
-  case ImportedValue::Kind::Tensor:
-    if (ArrayRef<int64_t>(shapeOf(in.tensor)) == shape)
-      return n.setTensor(0, in.tensor);
-    return n.setTensor(0, n.create<nn::ReshapeOp>(shape, in.tensor));
+  case ImportedValue::Kind::Tensor: {
+    SmallVector<int64_t> from = onnxShape(shapeOf(in.tensor), in.batchAxis);
+    int64_t axis = dynamicAxis(shape);
+    if (isBatched(shapeOf(in.tensor)) &&
+        (axis < 0 || product(ArrayRef<int64_t>(from).take_front(
+                         in.batchAxis)) != product(shape.take_front(axis))))
+      return n.error("reshaping " + formatShape(from) + " into " +
+                     formatShape(shape) +
+                     " would mix the values of different events");
+    if (axis < 0)
+      axis = 0;
+    SmallVector<int64_t> stored = storedShape(shape, axis);
+    if (shapeOf(in.tensor) == stored)
+      return n.setTensor(0, in.tensor, axis);
+    return n.setTensor(0, n.create<nn::ReshapeOp>(stored, in.tensor), axis);
+  }
   case ImportedValue::Kind::FloatConst: {
     auto c = std::make_shared<FloatConstant>(*in.constant);
     c->shape.assign(shape.begin(), shape.end());
@@ -396,6 +420,9 @@ Error importAveragePool(NodeImporter &n);
 Error importGlobalPool(NodeImporter &n, bool max);
 Error importPad(NodeImporter &n);
 Error importReduceMax(NodeImporter &n);
+Error importGru(NodeImporter &n);
+Error importLstm(NodeImporter &n);
+Error importRnn(NodeImporter &n);
 Error importFlatten(NodeImporter &n);
 Error importReshape(NodeImporter &n);
 Error importSqueeze(NodeImporter &n);

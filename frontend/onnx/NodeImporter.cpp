@@ -92,6 +92,12 @@ llvm::Expected<Value> NodeImporter::tensor(size_t i) {
   const ImportedValue &v = **value;
   switch (v.kind) {
   case ImportedValue::Kind::Tensor:
+    if (v.batchAxis != 0)
+      return error("input '" + inputName(i) +
+                   "' has its dynamic batch dimension at axis " +
+                   std::to_string(v.batchAxis) +
+                   " (a time-major sequence); this op needs it leading: "
+                   "transpose it to the front first");
     return v.tensor;
   case ImportedValue::Kind::FloatConst:
     return graphImporter.materialize(*v.constant, this);
@@ -137,6 +143,11 @@ NodeImporter::floatConstant(size_t i) {
   const ImportedValue &v = **value;
   switch (v.kind) {
   case ImportedValue::Kind::FloatConst:
+    if (v.constant->batchFill)
+      return error("input '" + inputName(i) +
+                   "' is a constant whose shape depends on the dynamic "
+                   "batch size; only a recurrent layer's initial state may "
+                   "be one");
     return v.constant;
   case ImportedValue::Kind::Tensor:
     return nullptr;
@@ -196,20 +207,28 @@ bool NodeImporter::outputUsed(size_t i) const {
          graphImporter.usedNames.contains(nodeProto.output(int(i)));
 }
 
-llvm::Error NodeImporter::setTensor(size_t i, Value value) {
+llvm::Error NodeImporter::setTensor(size_t i, Value value,
+                                    int64_t batchAxis) {
   auto type = llvm::cast<RankedTensorType>(value.getType());
   for (int64_t d = 1; d < type.getRank(); ++d)
     if (type.isDynamicDim(d))
       return error("result dimension " + std::to_string(d) +
                    " is dynamic; only the leading (batch) dimension may be");
+  assert((batchAxis == 0 || (type.getRank() > batchAxis &&
+                             type.isDynamicDim(0))) &&
+         "only a batched tensor is a view");
   if (i >= numOutputs() || nodeProto.output(int(i)).empty())
     return llvm::Error::success();
   const std::string &name = nodeProto.output(int(i));
-  if (auto err = graphImporter.checkInferredType(*this, name, type))
+  if (auto err = graphImporter.checkInferredType(
+          *this, name,
+          RankedTensorType::get(onnxShape(type.getShape(), batchAxis),
+                                type.getElementType())))
     return err;
   ImportedValue v;
   v.kind = ImportedValue::Kind::Tensor;
   v.tensor = value;
+  v.batchAxis = batchAxis;
   graphImporter.values[name] = std::move(v);
   return llvm::Error::success();
 }
@@ -236,7 +255,7 @@ void NodeImporter::setFloatConstant(size_t i,
 llvm::Error NodeImporter::setValue(size_t i, ImportedValue value) {
   switch (value.kind) {
   case ImportedValue::Kind::Tensor:
-    return setTensor(i, value.tensor);
+    return setTensor(i, value.tensor, value.batchAxis);
   case ImportedValue::Kind::FloatConst:
     setFloatConstant(i, value.constant);
     return llvm::Error::success();

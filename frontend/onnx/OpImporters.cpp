@@ -39,6 +39,7 @@ const llvm::StringMap<OpImporter> &frontend::getOpImporters() {
       {"Abs", {6, activation(ActivationKind::abs)}},
       {"Sigmoid", {6, activation(ActivationKind::sigmoid)}},
       {"Softsign", {1, activation(ActivationKind::softsign)}},
+      {"Softplus", {1, activation(ActivationKind::softplus)}},
       {"HardSigmoid",
        {6, activation(ActivationKind::hard_sigmoid, {"alpha", 0.2f},
                       {"beta", 0.5f})}},
@@ -64,6 +65,10 @@ const llvm::StringMap<OpImporter> &frontend::getOpImporters() {
        {1, [](NodeImporter &n) { return importGlobalPool(n, true); }}},
       {"GlobalAveragePool",
        {1, [](NodeImporter &n) { return importGlobalPool(n, false); }}},
+
+      {"GRU", {7, importGru}},
+      {"LSTM", {7, importLstm}},
+      {"RNN", {7, importRnn}},
 
       {"Flatten", {1, importFlatten}},
       {"Reshape", {5, importReshape}},

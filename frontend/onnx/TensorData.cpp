@@ -78,6 +78,25 @@ bool frontend::isIntegerDataType(int32_t dtype) {
   }
 }
 
+SmallVector<int64_t> frontend::onnxShape(llvm::ArrayRef<int64_t> stored,
+                                         int64_t batchAxis) {
+  if (batchAxis == 0)
+    return SmallVector<int64_t>(stored);
+  SmallVector<int64_t> out(stored.drop_front());
+  out.insert(out.begin() + batchAxis, stored.front());
+  return out;
+}
+
+SmallVector<int64_t> frontend::storedShape(llvm::ArrayRef<int64_t> onnx,
+                                           int64_t batchAxis) {
+  if (batchAxis == 0)
+    return SmallVector<int64_t>(onnx);
+  SmallVector<int64_t> out(onnx);
+  out.erase(out.begin() + batchAxis);
+  out.insert(out.begin(), onnx[batchAxis]);
+  return out;
+}
+
 std::string frontend::formatShape(llvm::ArrayRef<int64_t> shape) {
   std::string text = "[";
   for (size_t i = 0; i < shape.size(); ++i) {

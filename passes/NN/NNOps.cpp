@@ -54,6 +54,8 @@ double ariadne::nn::evalActivation(ActivationKind kind, double alpha,
     return x < 0 ? alpha * std::expm1(x) : x;
   case ActivationKind::selu:
     return beta * (x < 0 ? alpha * std::expm1(x) : x);
+  case ActivationKind::softplus:
+    return std::max(x, 0.0) + std::log1p(std::exp(-std::fabs(x)));
   }
   llvm_unreachable("unknown activation kind");
 }

@@ -31,12 +31,13 @@ def NN_ActClip : I32EnumAttrCase<"clip", 7>;
 def NN_ActAbs : I32EnumAttrCase<"abs", 8>;
 def NN_ActElu : I32EnumAttrCase<"elu", 9>;
 def NN_ActSelu : I32EnumAttrCase<"selu", 10>;
+def NN_ActSoftplus : I32EnumAttrCase<"softplus", 11>;
 
 def NN_ActivationKind : I32EnumAttr<"ActivationKind",
     "element-wise activation function",
     [NN_ActNone, NN_ActRelu, NN_ActLeakyRelu, NN_ActTanh, NN_ActSigmoid,
      NN_ActSoftsign, NN_ActHardSigmoid, NN_ActClip, NN_ActAbs, NN_ActElu,
-     NN_ActSelu]> {
+     NN_ActSelu, NN_ActSoftplus]> {
   let cppNamespace = "::ariadne::nn";
   let genSpecializedAttr = 0;
 }
@@ -49,6 +50,7 @@ def NN_ActivationKindAttr : EnumAttr<NN_Dialect, NN_ActivationKind, "act">;
 //   clip:         min(beta, max(alpha, x))
 //   elu:          x < 0 ? alpha * (exp(x) - 1) : x
 //   selu:         beta * (x < 0 ? alpha * (exp(x) - 1) : x)   (beta: gamma)
+//   softplus:     log(1 + exp(x))
 // and are ignored by the other kinds.
 defvar NN_ActivationArgs = (ins
     DefaultValuedAttr<NN_ActivationKindAttr, "ActivationKind::none">:$activation,

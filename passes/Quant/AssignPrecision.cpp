@@ -65,6 +65,11 @@ std::pair<double, double> defaultTableRange(nn::ActivationKind kind,
     // exactly): exp(x) - 1 is within half a step of -1 below -edge.
     edge = std::log(1 / halfStep);
     return {-std::clamp(std::ceil(edge * 4) / 4, 1.0, 64.0), 0.0};
+  case nn::ActivationKind::softplus:
+    // The table holds log(1 + exp(-|x|)) (the rest, max(x, 0), is exact),
+    // within half a step of 0 beyond edge.
+    edge = std::log(1 / halfStep);
+    break;
   default:
     break;
   }

@@ -38,6 +38,7 @@ bool isTableActivation(nn::ActivationKind kind) {
   case nn::ActivationKind::softsign:
   case nn::ActivationKind::elu:
   case nn::ActivationKind::selu:
+  case nn::ActivationKind::softplus:
     return true;
   default:
     return false;

@@ -162,9 +162,10 @@ private:
 
   LogicalResult lowerDense(nn::DenseOp op);
   LogicalResult lowerActivationOp(nn::ActivationOp op);
-  FailureOr<Value> lowerElu(Operation *op, Value x, nn::ActivationKind kind,
-                            double alpha, double beta, DictionaryAttr precision,
-                            FixedType result);
+  FailureOr<Value> lowerLinearAndTable(Operation *op, Value x,
+                                       nn::ActivationKind kind, double alpha,
+                                       double beta, DictionaryAttr precision,
+                                       FixedType result);
   FailureOr<Value> lowerActivation(Operation *op, Value x,
                                    nn::ActivationKind kind, double alpha,
                                    double beta, DictionaryAttr precision);
@@ -311,9 +312,12 @@ FailureOr<Value> Lowering::lowerTable(Operation *op, Value x,
       kind == nn::ActivationKind::elu || kind == nn::ActivationKind::selu;
   SmallVector<int64_t> entries =
       fillTable(bins, in.getFracWidth(), entry, [&](double v) {
-        // ELU and SELU tables hold the exponential side only (lowerElu).
+        // ELU and SELU tables hold the exponential side only, softplus
+        // what max(x, 0) leaves (lowerLinearAndTable).
         if (negativeSide && v >= 0)
           return 0.0;
+        if (kind == nn::ActivationKind::softplus)
+          return std::log1p(std::exp(-std::fabs(v)));
         return nn::evalActivation(kind, alpha, beta, v);
       });
   // Their input is min(x, 0): where the table ends at 0 or below, 0 itself
@@ -332,22 +336,28 @@ FailureOr<Value> Lowering::lowerTable(Operation *op, Value x,
   return castTo(loc, y, result);
 }
 
-/// ELU and SELU: the linear side exactly (x, or gamma * x for SELU, for
-/// x >= 0), the exponential side by a table of min(x, 0) (fx.clamp, exact),
-/// which reads 0 for every x >= 0; their sum exact, then one cast.
-FailureOr<Value> Lowering::lowerElu(Operation *op, Value x,
-                                    nn::ActivationKind kind, double alpha,
-                                    double beta, DictionaryAttr precision,
-                                    FixedType result) {
+/// ELU, SELU and softplus: a linear side computed exactly (max(x, 0), or
+/// gamma * max(x, 0) for SELU) and the rest by a table: for ELU and SELU
+/// the exponential side, a table of min(x, 0) (fx.clamp, exact) that reads
+/// 0 for every x >= 0; for softplus log(1 + exp(-|x|)), a table of x that
+/// reads 0 beyond its range. Their sum exact, then one cast.
+FailureOr<Value> Lowering::lowerLinearAndTable(Operation *op, Value x,
+                                               nn::ActivationKind kind,
+                                               double alpha, double beta,
+                                               DictionaryAttr precision,
+                                               FixedType result) {
   Location loc = activationLocation(op);
   FixedType in = elementOf(x);
-  NamedAttrList clampAttrs;
-  clampAttrs.set("low", builder.getI64IntegerAttr(rawMin64(in)));
-  clampAttrs.set("high", builder.getI64IntegerAttr(0));
-  Value negative = builder.create<fx::ClampOp>(loc, x.getType(), ValueRange{x},
-                                               clampAttrs.getAttrs());
+  Value tableInput = x;
+  if (kind != nn::ActivationKind::softplus) {
+    NamedAttrList clampAttrs;
+    clampAttrs.set("low", builder.getI64IntegerAttr(rawMin64(in)));
+    clampAttrs.set("high", builder.getI64IntegerAttr(0));
+    tableInput = builder.create<fx::ClampOp>(loc, x.getType(), ValueRange{x},
+                                             clampAttrs.getAttrs());
+  }
   FailureOr<Value> curve =
-      lowerTable(op, negative, kind, alpha, beta,
+      lowerTable(op, tableInput, kind, alpha, beta,
                  precision.getAs<DictionaryAttr>("table"), result);
   if (failed(curve))
     return failure();
@@ -369,7 +379,7 @@ FailureOr<Value> Lowering::lowerElu(Operation *op, Value x,
   }
   FixedType exact = fx::AddOp::exactType(result, elementOf(*curve));
   if (!exact)
-    return op->emitError("the sum of the linear and exponential sides "
+    return op->emitError("the sum of the linear and table sides "
                          "needs more than 64 bits"),
            failure();
   Value sum =
@@ -403,7 +413,8 @@ FailureOr<Value> Lowering::lowerActivation(Operation *op, Value x,
                       precision.getAs<DictionaryAttr>("table"), result);
   case nn::ActivationKind::elu:
   case nn::ActivationKind::selu:
-    return lowerElu(op, x, kind, alpha, beta, precision, result);
+  case nn::ActivationKind::softplus:
+    return lowerLinearAndTable(op, x, kind, alpha, beta, precision, result);
   case nn::ActivationKind::leaky_relu: {
     FixedType alphaType =
         typeForRange(context, std::min(alpha, 0.0), std::max(alpha, 0.0),

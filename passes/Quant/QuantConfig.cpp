@@ -39,7 +39,7 @@ constexpr llvm::StringRef kLayerTypes[] = {
     "dense",  "tanh",       "sigmoid",      "softsign", "softmax",
     "relu",   "leaky_relu", "hard_sigmoid", "clip",     "batch_norm",
     "add",    "sub",        "mul",          "div",      "matmul",
-    "concat", "elu",        "selu",         "input"};
+    "concat", "elu",        "selu",         "softplus",         "input"};
 
 constexpr std::pair<llvm::StringLiteral, Role> kRoleKeys[] = {
     {"weight", Role::Weight},

@@ -9,6 +9,7 @@
 //   clip:         min(beta, max(alpha, x))
 //   elu:          x < 0 ? alpha * (exp(x) - 1) : x
 //   selu:         beta * (x < 0 ? alpha * (exp(x) - 1) : x)
+//   softplus:     log(1 + exp(x))
 // Comparisons are written so that NaN passes through, as in PyTorch.
 //
 //===----------------------------------------------------------------------===//
@@ -32,6 +33,7 @@ enum class Activation {
   Abs,
   Elu,
   Selu,
+  Softplus,
 };
 
 namespace detail {
@@ -73,6 +75,8 @@ ARIADNE_INLINE T activate(T x, float alpha, float beta) {
     return select(x < T(0), T(alpha * math::expm1(x)), x);
   } else if constexpr (Kind == Activation::Selu) {
     return T(beta) * select(x < T(0), T(alpha * math::expm1(x)), x);
+  } else if constexpr (Kind == Activation::Softplus) {
+    return math::softplus(x);
   } else {
     static_assert(Kind == Activation::Clip, "unknown activation kind");
     T y = select(x < T(alpha), T(alpha), x);

@@ -156,6 +156,23 @@ ARIADNE_INLINE float sigmoid(float x) {
   return numerator / (1.0f + e);
 }
 
+/// softplus(x) = log(1 + e^x) as max(x, 0) + log1p(e^{-|x|}), with NaN
+/// propagation. The logarithm of w = 1 + u, u = e^{-|x|} in (0, 1], is
+/// 2 atanh(s) with s = u / (2 + u) <= 1/3: its odd series to s^13 is within
+/// 2e-8 of it.
+ARIADNE_INLINE float softplus(float x) {
+  float u = exp(-absBits(x));
+  float s = u / (2.0f + u);
+  float s2 = s * s;
+  float series =
+      1.0f +
+      s2 * (1.0f / 3 +
+            s2 * (1.0f / 5 +
+                  s2 * (1.0f / 7 +
+                        s2 * (1.0f / 9 + s2 * (1.0f / 11 + s2 / 13)))));
+  return select(x > 0.0f, x, 0.0f) + 2.0f * s * series;
+}
+
 } // namespace math
 } // namespace ariadne
 

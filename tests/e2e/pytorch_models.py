@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """End-to-end: PyTorch-exported models through ariadnec (MLPs, residual
 and gating sums and products of activations, one attention head,
-convolutional networks).
+convolutional networks, recurrent layers).
 
 Each model is exported with torch.onnx.export (Debian's python3-torch) at
 the opset named, then
@@ -225,6 +225,65 @@ class CnnActivations(torch.nn.Module):
         return self.out(torch.nn.functional.hardswish(self.fc(y)))
 
 
+class GruTracker(torch.nn.Module):
+    """TrackNETv2's shape: a Conv1d over the hit coordinates, a 2-layer GRU
+    and two heads at every step, the second through Softplus."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = torch.nn.Conv1d(3, 4, 3, padding=1)
+        self.gru = torch.nn.GRU(4, 6, num_layers=2, batch_first=True)
+        self.centre = torch.nn.Linear(6, 2)
+        self.radii = torch.nn.Linear(6, 2)
+
+    def forward(self, x):
+        y = torch.relu(self.conv(x.transpose(1, 2))).transpose(1, 2)
+        y, _ = self.gru(y)
+        return torch.cat([self.centre(y),
+                          torch.nn.functional.softplus(self.radii(y))], dim=2)
+
+
+class LstmLastStep(torch.nn.Module):
+    """An LSTM read at its last step (y[:, -1]) and through its final
+    state (h[-1])."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = torch.nn.LSTM(3, 5, batch_first=True)
+        self.fc = torch.nn.Linear(10, 2)
+
+    def forward(self, x):
+        y, (h, c) = self.lstm(x)
+        return self.fc(torch.cat([y[:, -1], h[-1] * c[-1]], dim=1))
+
+
+class BidirectionalGru(torch.nn.Module):
+    """A bidirectional GRU, every step of both directions."""
+
+    def __init__(self):
+        super().__init__()
+        self.gru = torch.nn.GRU(2, 4, batch_first=True, bidirectional=True)
+
+    def forward(self, x):
+        return self.gru(x)[0]
+
+
+class TimeMajorRnn(torch.nn.Module):
+    """Time-major recurrent layers (batch_first=False): a 2-layer LSTM and
+    an Elman RNN with ReLU, read through their final states."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = torch.nn.LSTM(3, 4, num_layers=2)
+        self.rnn = torch.nn.RNN(4, 4, nonlinearity="relu")
+        self.fc = torch.nn.Linear(8, 2)
+
+    def forward(self, x):
+        y, (h, _) = self.lstm(x.transpose(0, 1))
+        _, g = self.rnn(y)
+        return self.fc(torch.cat([h[-1], g[0]], dim=1))
+
+
 def randomize_statistics(bn):
     """Non-trivial running statistics, as after training."""
     bn.running_mean.uniform_(-1, 1)
@@ -270,6 +329,10 @@ MODELS = [
     ("channels_last", ChannelsLast, [(4, 7, 2)], 11, True),
     ("calo_pool", CaloPool, [(1, 8, 8)], 13, True),
     ("cnn_activations", CnnActivations, [(2, 6)], 14, True),
+    ("gru_tracker", GruTracker, [(5, 3)], 14, True),
+    ("lstm_last_step", LstmLastStep, [(4, 3)], 14, True),
+    ("gru_bidirectional", BidirectionalGru, [(4, 2)], 14, True),
+    ("rnn_time_major", TimeMajorRnn, [(4, 3)], 14, True),
     ("mlp_static", lambda: torch.nn.Sequential(
         torch.nn.Linear(5, 7), torch.nn.Tanh(), torch.nn.Linear(7, 2)),
      [(5,)], 13, False),

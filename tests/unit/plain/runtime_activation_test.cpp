@@ -36,6 +36,8 @@ double reference(Activation kind, double alpha, double beta, double x) {
     return x < 0 ? alpha * std::expm1(x) : x;
   case Activation::Selu:
     return beta * (x < 0 ? alpha * std::expm1(x) : x);
+  case Activation::Softplus:
+    return std::log1p(std::exp(x));
   }
   return 0;
 }
@@ -93,6 +95,7 @@ TEST_CASE("activation kernel computes every kind", "[runtime][activation]") {
   checkKind<TestConfig<Activation::Clip, -150, 250>>();
   checkKind<TestConfig<Activation::Elu, 80, 0>>();
   checkKind<TestConfig<Activation::Selu, 167, 105>>();
+  checkKind<TestConfig<Activation::Softplus, 0, 0>>();
 }
 
 TEST_CASE("activations pass NaN through", "[runtime][activation]") {
@@ -105,6 +108,10 @@ TEST_CASE("activations pass NaN through", "[runtime][activation]") {
   CHECK(std::isnan(activate<Activation::Clip>(nan, -1, 1)));
   CHECK(std::isnan(activate<Activation::Elu>(nan, 1, 0)));
   CHECK(std::isnan(activate<Activation::Selu>(nan, 1.67f, 1.05f)));
+  CHECK(std::isnan(activate<Activation::Softplus>(nan, 0, 0)));
+  // Far out softplus is x itself, and e^x / (1 + ...) with no overflow.
+  CHECK(activate<Activation::Softplus>(100.0f, 0, 0) == 100.0f);
+  CHECK(activate<Activation::Softplus>(-100.0f, 0, 0) > 0.0f);
   CHECK(activate<Activation::Clip>(5.0f, -1, 1) == 1.0f);
   CHECK(activate<Activation::Clip>(-5.0f, -1, 1) == -1.0f);
   CHECK(activate<Activation::LeakyRelu>(-2.0f, 0.5f, 0) == -1.0f);
