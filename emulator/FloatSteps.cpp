@@ -125,7 +125,8 @@ struct Activation {
       return;
     case ActivationKind::softplus:
       for (int64_t i = 0; i < n; ++i)
-        out[i] = std::max(in[i], 0.0f) + std::log1p(std::exp(-std::fabs(in[i])));
+        out[i] =
+            std::max(in[i], 0.0f) + std::log1p(std::exp(-std::fabs(in[i])));
       return;
     }
   }

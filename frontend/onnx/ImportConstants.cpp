@@ -117,8 +117,8 @@ static Error gatherTensor(NodeImporter &n, const ImportedValue &in,
   Value gathered = rows.front();
   if (rows.size() > 1) {
     counts[stored] = int64_t(rows.size());
-    gathered = n.create<nn::ConcatOp>(counts, rows,
-                                      b.getI64IntegerAttr(stored));
+    gathered =
+        n.create<nn::ConcatOp>(counts, rows, b.getI64IntegerAttr(stored));
   }
   ImportedValue v = in;
   v.tensor = gathered;
@@ -156,8 +156,7 @@ Error importGather(NodeImporter &n) {
   out.append(shape->begin() + *axis + 1, shape->end());
   if (in->kind == ImportedValue::Kind::Tensor)
     return gatherTensor(n, *in, *axis, *indices, out);
-  if (in->kind == ImportedValue::Kind::FloatConst &&
-      in->constant->batchFill) {
+  if (in->kind == ImportedValue::Kind::FloatConst && in->constant->batchFill) {
     auto c = std::make_shared<FloatConstant>(*in->constant);
     c->shape = out;
     c->materialized = nullptr;

@@ -266,9 +266,9 @@ Error importTranspose(NodeImporter &n) {
     out.push_back(shape[p]);
   }
   if (!isBatched(shapeOf(in->tensor)))
-    return n.setTensor(0, n.create<nn::TransposeOp>(
-                              out, in->tensor,
-                              n.builder().getDenseI64ArrayAttr(perm)));
+    return n.setTensor(
+        0, n.create<nn::TransposeOp>(out, in->tensor,
+                                     n.builder().getDenseI64ArrayAttr(perm)));
   // The batch stays leading in the IR: the result may be a time-major view
   // (or stop being one), and only the other dimensions move.
   int64_t batchAxis = llvm::find(perm, in->batchAxis) - perm.begin();
@@ -278,11 +278,11 @@ Error importTranspose(NodeImporter &n) {
       storedPerm.push_back(storedAxis(perm[d], in->batchAxis));
   if (llvm::is_sorted(storedPerm))
     return n.setTensor(0, in->tensor, batchAxis);
-  return n.setTensor(0,
-                     n.create<nn::TransposeOp>(
-                         storedShape(out, batchAxis), in->tensor,
-                         n.builder().getDenseI64ArrayAttr(storedPerm)),
-                     batchAxis);
+  return n.setTensor(
+      0,
+      n.create<nn::TransposeOp>(storedShape(out, batchAxis), in->tensor,
+                                n.builder().getDenseI64ArrayAttr(storedPerm)),
+      batchAxis);
 }
 
 Error importConcat(NodeImporter &n) {
@@ -336,8 +336,8 @@ Error importConcat(NodeImporter &n) {
     auto v = n.value(i);
     if (!v)
       return v.takeError();
-    if (batchAxis != 0 && (v->kind != ImportedValue::Kind::Tensor ||
-                           v->batchAxis != batchAxis))
+    if (batchAxis != 0 &&
+        (v->kind != ImportedValue::Kind::Tensor || v->batchAxis != batchAxis))
       return n.error("input '" + n.inputName(i) +
                      "' does not have its batch dimension at axis " +
                      str(batchAxis) + " like input '" + n.inputName(0) + "'");
@@ -375,10 +375,10 @@ Error importConcat(NodeImporter &n) {
                      "would mix events");
     out[*axis] += s[*axis];
   }
-  return n.setTensor(0,
-                     n.create<nn::ConcatOp>(
-                         out, inputs, n.builder().getI64IntegerAttr(*axis)),
-                     batchAxis);
+  return n.setTensor(
+      0,
+      n.create<nn::ConcatOp>(out, inputs, n.builder().getI64IntegerAttr(*axis)),
+      batchAxis);
 }
 
 namespace {

@@ -88,9 +88,10 @@ Expected<SmallVector<Act>> parseActivations(NodeImporter &n,
 
 /// The layer's constant parameter `i` with the shape `expected`; nullptr
 /// when an optional input is absent.
-Expected<std::shared_ptr<FloatConstant>>
-parameter(NodeImporter &n, size_t i, llvm::StringRef role,
-          ArrayRef<int64_t> expected, bool required) {
+Expected<std::shared_ptr<FloatConstant>> parameter(NodeImporter &n, size_t i,
+                                                   llvm::StringRef role,
+                                                   ArrayRef<int64_t> expected,
+                                                   bool required) {
   if (!n.hasInput(i)) {
     if (required)
       return n.error("the " + role + " input is missing");
@@ -149,7 +150,8 @@ public:
     SmallVector<int64_t> shape = shapeOf(x);
     shape.back() = hidden;
     return n.create<nn::DenseOp>(
-        shape, x, w, bias, nn::ActivationKindAttr::get(b.getContext(), act.kind),
+        shape, x, w, bias,
+        nn::ActivationKindAttr::get(b.getContext(), act.kind),
         b.getF32FloatAttr(act.alpha), b.getF32FloatAttr(act.beta));
   }
 
@@ -240,12 +242,12 @@ static Error importRecurrent(NodeImporter &n, Kind kind) {
   static const char *const gruActs[] = {"Sigmoid", "Tanh"};
   static const char *const lstmActs[] = {"Sigmoid", "Tanh", "Tanh"};
   static const char *const rnnActs[] = {"Tanh"};
-  auto acts = parseActivations(
-      n,
-      kind == Kind::Gru    ? ArrayRef<const char *>(gruActs)
-      : kind == Kind::Lstm ? ArrayRef<const char *>(lstmActs)
-                           : ArrayRef<const char *>(rnnActs),
-      directions);
+  auto acts =
+      parseActivations(n,
+                       kind == Kind::Gru    ? ArrayRef<const char *>(gruActs)
+                       : kind == Kind::Lstm ? ArrayRef<const char *>(lstmActs)
+                                            : ArrayRef<const char *>(rnnActs),
+                       directions);
   if (!acts)
     return acts.takeError();
 
@@ -276,8 +278,8 @@ static Error importRecurrent(NodeImporter &n, Kind kind) {
   if (steps < 1)
     return n.error("the sequence has no steps");
 
-  auto w = parameter(n, 1, "weight W", {directions, gates * hidden, input},
-                     true);
+  auto w =
+      parameter(n, 1, "weight W", {directions, gates * hidden, input}, true);
   if (!w)
     return w.takeError();
   auto r = parameter(n, 2, "recurrence weight R",
@@ -375,8 +377,8 @@ static Error importRecurrent(NodeImporter &n, Kind kind) {
       Value x = n.create<nn::ReshapeOp>({rows[0], input}, step);
       switch (kind) {
       case Kind::Rnn:
-        h = Unroller::tagged(
-            u.gate(x, h, **w, **r, d, 0, gateBias(0), act[0]), "state");
+        h = Unroller::tagged(u.gate(x, h, **w, **r, d, 0, gateBias(0), act[0]),
+                             "state");
         break;
       case Kind::Gru: {
         Value z = u.gate(x, h, **w, **r, d, 0, gateBias(0), act[0]);
@@ -393,8 +395,8 @@ static Error importRecurrent(NodeImporter &n, Kind kind) {
                 reset, u.dense(h, u.block(**r, d, 2, hidden), hidden, rb));
           else if (llvm::any_of(rb, [](float v) { return v != 0.0f; }))
             fromState = u.scaled(reset, rb);
-          Value pre = fromState ? u.binary<nn::AddOp>(fromInput, fromState)
-                                : fromInput;
+          Value pre =
+              fromState ? u.binary<nn::AddOp>(fromInput, fromState) : fromInput;
           candidate = u.activation(pre, act[1]);
         } else {
           // g(W_h x + R_h (r * h) + Wb_h + Rb_h).
@@ -407,8 +409,7 @@ static Error importRecurrent(NodeImporter &n, Kind kind) {
               candidate,
               u.binary<nn::MulOp>(z, u.binary<nn::SubOp>(h, candidate)));
         else
-          h = u.binary<nn::SubOp>(candidate,
-                                  u.binary<nn::MulOp>(z, candidate));
+          h = u.binary<nn::SubOp>(candidate, u.binary<nn::MulOp>(z, candidate));
         Unroller::tagged(h, "state");
         break;
       }
@@ -421,10 +422,10 @@ static Error importRecurrent(NodeImporter &n, Kind kind) {
         auto sigmoidGate = [&](int64_t g, int64_t k, Value cell) {
           if (!peephole || !cell)
             return u.gate(x, h, **w, **r, d, g, gateBias(g), act[0]);
-          Value pre = u.gate(x, h, **w, **r, d, g, gateBias(g),
-                             {ActivationKind::none});
-          return u.activation(
-              u.binary<nn::AddOp>(pre, u.scaled(cell, peep(k))), act[0]);
+          Value pre =
+              u.gate(x, h, **w, **r, d, g, gateBias(g), {ActivationKind::none});
+          return u.activation(u.binary<nn::AddOp>(pre, u.scaled(cell, peep(k))),
+                              act[0]);
         };
         Value in = sigmoidGate(0, 0, c);
         Value forget = sigmoidGate(2, 2, c);
@@ -435,8 +436,8 @@ static Error importRecurrent(NodeImporter &n, Kind kind) {
               : update,
             "cell");
         Value out = sigmoidGate(1, 1, c);
-        h = Unroller::tagged(
-            u.binary<nn::MulOp>(out, u.activation(c, act[2])), "state");
+        h = Unroller::tagged(u.binary<nn::MulOp>(out, u.activation(c, act[2])),
+                             "state");
         break;
       }
       }
@@ -473,8 +474,8 @@ static Error importRecurrent(NodeImporter &n, Kind kind) {
     SmallVector<int64_t> shape;
     for (int64_t p : perm)
       shape.push_back(shapeOf(v)[p]);
-    return n.setTensor(i, n.create<nn::TransposeOp>(
-                              shape, v, b.getDenseI64ArrayAttr(perm)));
+    return n.setTensor(
+        i, n.create<nn::TransposeOp>(shape, v, b.getDenseI64ArrayAttr(perm)));
   };
   if (n.outputUsed(0)) {
     // Y: [R, T, D, H].

@@ -207,15 +207,14 @@ bool NodeImporter::outputUsed(size_t i) const {
          graphImporter.usedNames.contains(nodeProto.output(int(i)));
 }
 
-llvm::Error NodeImporter::setTensor(size_t i, Value value,
-                                    int64_t batchAxis) {
+llvm::Error NodeImporter::setTensor(size_t i, Value value, int64_t batchAxis) {
   auto type = llvm::cast<RankedTensorType>(value.getType());
   for (int64_t d = 1; d < type.getRank(); ++d)
     if (type.isDynamicDim(d))
       return error("result dimension " + std::to_string(d) +
                    " is dynamic; only the leading (batch) dimension may be");
-  assert((batchAxis == 0 || (type.getRank() > batchAxis &&
-                             type.isDynamicDim(0))) &&
+  assert((batchAxis == 0 ||
+          (type.getRank() > batchAxis && type.isDynamicDim(0))) &&
          "only a batched tensor is a view");
   if (i >= numOutputs() || nodeProto.output(int(i)).empty())
     return llvm::Error::success();

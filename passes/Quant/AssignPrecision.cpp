@@ -20,6 +20,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
+#include <map>
 
 namespace ariadne {
 #define GEN_PASS_DEF_ASSIGNPRECISION
@@ -217,7 +218,63 @@ private:
   int width;
   /// Layer names the config addresses that the model has.
   std::set<std::string> seenNames;
+  /// The calibration range of a recurrent layer's state (or cell) over
+  /// every step, by layer names and role: `auto` gives every step one type.
+  std::map<std::string, std::pair<double, double>> stateRanges;
+
+  /// The role of an op tagged `nn.state` (Role::Result for the others) and
+  /// the key of its layer's steps in stateRanges.
+  static std::pair<Role, std::string> stateRole(Operation *op) {
+    auto tag = op->getAttrOfType<StringAttr>("nn.state");
+    if (!tag)
+      return {Role::Result, ""};
+    std::string key = tag.str();
+    for (const std::string &name : layerNames(op))
+      key += "/" + name;
+    return {tag.getValue() == "cell" ? Role::Cell : Role::State, key};
+  }
+  LogicalResult collectStateRanges();
+  /// The result's type, for a recurrent state from its own role and the
+  /// range of every step.
+  FixedType resultType(const LayerSettings &s, const LayerDefault &def,
+                       Operation *op);
 };
+
+LogicalResult Assigner::collectStateRanges() {
+  WalkResult walk = fn.walk([&](Operation *op) {
+    auto [role, key] = stateRole(op);
+    if (key.empty() || !op->getAttr(kRangeAttr))
+      return WalkResult::advance();
+    FailureOr<std::pair<double, double>> r =
+        rangeOf(op->getAttr(kRangeAttr), op, "the recurrent state");
+    if (failed(r))
+      return WalkResult::interrupt();
+    auto [it, fresh] = stateRanges.try_emplace(key, *r);
+    it->second.first = std::min(it->second.first, r->first);
+    it->second.second = std::max(it->second.second, r->second);
+    return WalkResult::advance();
+  });
+  return failure(walk.wasInterrupted());
+}
+
+FixedType Assigner::resultType(const LayerSettings &s, const LayerDefault &def,
+                               Operation *op) {
+  auto [role, key] = stateRole(op);
+  auto range = [&] {
+    auto it = stateRanges.find(key);
+    if (!key.empty() && it != stateRanges.end())
+      return FailureOr<std::pair<double, double>>(it->second);
+    return rangeOf(op->getAttr(kRangeAttr), op, "the layer's result");
+  };
+  if (role != Role::Result)
+    if (auto it = s.roles.find(role); it != s.roles.end())
+      return parse(it->second, op);
+  return roleType(s, Role::Result, def, op,
+                  role == Role::Cell    ? "the cell"
+                  : role == Role::State ? "the state"
+                                        : "the result",
+                  range);
+}
 
 LogicalResult Assigner::assignInput(unsigned index) {
   std::string name = inputName(fn, index);
@@ -294,10 +351,7 @@ LogicalResult Assigner::assignDense(nn::DenseOp op) {
   FailureOr<LayerDefault> resultDefault = layerDefault(act, op);
   if (failed(resultDefault))
     return failure();
-  FixedType result =
-      roleType(act, Role::Result, *resultDefault, op, "the result", [&] {
-        return rangeOf(op->getAttr(kRangeAttr), op, "the layer's result");
-      });
+  FixedType result = resultType(act, *resultDefault, op);
   if (!result)
     return failure();
   attrs.set("result", TypeAttr::get(result));
@@ -345,9 +399,7 @@ LogicalResult Assigner::assignResultOnly(Operation *op, llvm::StringRef type) {
   FailureOr<LayerDefault> def = layerDefault(s, op);
   if (failed(def))
     return failure();
-  FixedType result = roleType(s, Role::Result, *def, op, "the result", [&] {
-    return rangeOf(op->getAttr(kRangeAttr), op, "the layer's result");
-  });
+  FixedType result = resultType(s, *def, op);
   if (!result)
     return failure();
   NamedAttrList attrs;
@@ -462,6 +514,8 @@ const Assigner::Handlers &Assigner::handlers() {
 }
 
 LogicalResult Assigner::run() {
+  if (failed(collectStateRanges()))
+    return failure();
   for (unsigned i = 0; i < fn.getNumArguments(); ++i)
     if (failed(assignInput(i)))
       return failure();

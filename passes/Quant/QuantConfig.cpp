@@ -39,13 +39,15 @@ constexpr llvm::StringRef kLayerTypes[] = {
     "dense",  "tanh",       "sigmoid",      "softsign", "softmax",
     "relu",   "leaky_relu", "hard_sigmoid", "clip",     "batch_norm",
     "add",    "sub",        "mul",          "div",      "matmul",
-    "concat", "elu",        "selu",         "softplus",         "input"};
+    "concat", "elu",        "selu",         "softplus", "input"};
 
 constexpr std::pair<llvm::StringLiteral, Role> kRoleKeys[] = {
     {"weight", Role::Weight},
     {"bias", Role::Bias},
     {"accumulator", Role::Accumulator},
-    {"result", Role::Result}};
+    {"result", Role::Result},
+    {"state", Role::State},
+    {"cell", Role::Cell}};
 
 /// What kind of section a table of keys is, which decides its keys.
 enum class SectionKind { Model, Type, Layer };
@@ -565,6 +567,10 @@ llvm::StringRef ariadne::quant::roleName(Role role) {
     return "result";
   case Role::Table:
     return "table";
+  case Role::State:
+    return "state";
+  case Role::Cell:
+    return "cell";
   }
   llvm_unreachable("unknown role");
 }

@@ -23,7 +23,8 @@
 //   [hls]                        # a target's own section, registered by
 //   part = "xcvu13p-flga2577-2-e"  # the target (backends/hls/HlsTarget.cpp)
 //
-// Keys of a section: precision, weight, bias, accumulator, result, and the
+// Keys of a section: precision, weight, bias, accumulator, result, state
+// and cell (a recurrent layer's hidden state and LSTM cell), and the
 // sub-tables table, exp_table, inv_table (keys size, range, entry);
 // max_width only in [model]; exp_table and inv_table only in [model],
 // [type.softmax] and [layer."..."]. Layer types: the names layerTypeNames()
@@ -66,10 +67,12 @@
 namespace ariadne::quant {
 
 /// The tensors of a layer that carry their own type.
-enum class Role { Weight, Bias, Accumulator, Result, Table };
+/// State and Cell type the results that carry a recurrent layer's hidden
+/// state and LSTM cell from step to step (ops tagged `nn.state`).
+enum class Role { Weight, Bias, Accumulator, Result, Table, State, Cell };
 
 /// The key that names `role` in the file: "weight", "bias", "accumulator",
-/// "result" or "table".
+/// "result", "table", "state" or "cell".
 llvm::StringRef roleName(Role role);
 
 /// The layer types a [type.T] section may name.

@@ -165,11 +165,10 @@ ARIADNE_INLINE float softplus(float x) {
   float s = u / (2.0f + u);
   float s2 = s * s;
   float series =
-      1.0f +
-      s2 * (1.0f / 3 +
-            s2 * (1.0f / 5 +
-                  s2 * (1.0f / 7 +
-                        s2 * (1.0f / 9 + s2 * (1.0f / 11 + s2 / 13)))));
+      1.0f + s2 * (1.0f / 3 +
+                   s2 * (1.0f / 5 +
+                         s2 * (1.0f / 7 +
+                               s2 * (1.0f / 9 + s2 * (1.0f / 11 + s2 / 13)))));
   return select(x > 0.0f, x, 0.0f) + 2.0f * s * series;
 }
 
