@@ -22,6 +22,9 @@ bit-accurate emulator (and the measured latency with the pipeline's):
   - convolutional networks: the pooling model of the PyTorch test (zero
     padding, max pooling padded with the lowest value, average and global
     pools) at both settings and `auto`, and the Conv1d front at one;
+  - recurrent networks, their steps unrolled into the pipeline: a Conv1d,
+    2-layer GRU and per-step heads with Softplus, and an LSTM read at its
+    last step, each at one of the two settings;
   - a hand-written fx module that casts one input into every quantization
     and overflow mode (narrowing, widening, signed and unsigned), and runs
     relu, clamp, leaky_relu and scale, on values around every rounding tie
@@ -49,8 +52,8 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pytorch_models import (LIMIT_VALUES, CaloPool,  # noqa: E402
-                            FlattenHead, HitConv1d, ResidualGating, TwoHeads,
-                            write_csv)
+                            FlattenHead, GruTracker, HitConv1d, LstmLastStep,
+                            ResidualGating, TwoHeads, write_csv)
 from required_tools import (IN_CI, find_tool,  # noqa: E402
                             missing_tool_message)
 
@@ -123,6 +126,11 @@ MODELS = [
     # (windows padded with the lowest value, comparator trees, averages).
     ("calo_pool", CaloPool, [(1, 8, 8)], ARITH_SETTINGS),
     ("hit_conv1d", HitConv1d, [(3, 8)], SETTINGS[:1]),
+    # Recurrent layers, unrolled into the pipeline: TrackNETv2's shape (a
+    # Conv1d, a 2-layer GRU, per-step heads with Softplus) and an LSTM read
+    # at its last step.
+    ("gru_tracker", GruTracker, [(5, 3)], SETTINGS[:1]),
+    ("lstm_last_step", LstmLastStep, [(4, 3)], SETTINGS[1:]),
 ]
 
 QUANT = ["TRN", "TRN_ZERO", "RND", "RND_ZERO", "RND_MIN_INF", "RND_INF",
