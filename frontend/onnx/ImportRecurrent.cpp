@@ -100,9 +100,13 @@ Expected<std::shared_ptr<FloatConstant>> parameter(NodeImporter &n, size_t i,
   auto c = n.floatConstant(i);
   if (!c)
     return c.takeError();
-  if (!*c)
+  if (!*c) {
+    auto v = n.value(i);
+    bool input = v && llvm::isa<BlockArgument>(v->tensor);
     return n.error("the " + role + " ('" + n.inputName(i) +
-                   "') must be a constant; it is computed at run time");
+                   "') must be a constant (an initializer); it is " +
+                   (input ? "a graph input" : "computed at run time"));
+  }
   if (ArrayRef<int64_t>((*c)->shape) != expected)
     return n.error("the " + role + " has shape " + formatShape((*c)->shape) +
                    "; the layer needs " + formatShape(expected));
@@ -174,11 +178,15 @@ public:
     return dense(join(x, h), joined, input + hidden, biasValues, act);
   }
 
+  /// [x, h], built once per step for all the gates that read it.
   Value join(Value x, Value h) {
+    Value &joined = joins[{x, h}];
+    if (joined)
+      return joined;
     SmallVector<int64_t> shape = shapeOf(x);
     shape.back() += hidden;
-    return n.create<nn::ConcatOp>(shape, ValueRange{x, h},
-                                  b.getI64IntegerAttr(1));
+    return joined = n.create<nn::ConcatOp>(shape, ValueRange{x, h},
+                                           b.getI64IntegerAttr(1));
   }
 
   Value activation(Value x, Act act) {
@@ -208,6 +216,7 @@ public:
   NodeImporter &n;
   OpBuilder &b;
   int64_t hidden, input, gates;
+  llvm::DenseMap<std::pair<Value, Value>, Value> joins;
 };
 
 enum class Kind { Gru, Lstm, Rnn };
@@ -322,9 +331,6 @@ static Error importRecurrent(NodeImporter &n, Kind kind) {
     if (s != expected)
       return n.error("the " + role + " has shape " + formatShape(s) +
                      "; the layer needs " + formatShape(expected));
-    if (batched && v->batchAxis != (layout == 0 ? 1 : 0))
-      return n.error("the " + role + " has its dynamic dimension at axis " +
-                     str(v->batchAxis) + ", not at the batch axis");
     if (!batched && layout == 0)
       return n.create<nn::TransposeOp>(
           {rows[0], directions, hidden}, v->tensor,
@@ -346,6 +352,8 @@ static Error importRecurrent(NodeImporter &n, Kind kind) {
   auto directionOf = [&](Value states, int64_t d) -> Value {
     if (!states)
       return Value();
+    if (directions == 1)
+      return n.create<nn::ReshapeOp>({rows[0], hidden}, states);
     Value row = n.create<nn::SliceOp>({rows[0], 1, hidden}, states,
                                       b.getDenseI64ArrayAttr({0, d, 0}),
                                       b.getDenseI64ArrayAttr({1, 1, 1}));

@@ -325,6 +325,13 @@ FailureOr<Value> Lowering::lowerTable(Operation *op, Value x,
   // than the value at its centre.
   if (negativeSide && high <= 0)
     entries.back() = 0;
+  // Softplus's table goes to 0 on both sides, and inputs beyond its range
+  // read the edge entries: those hold the limit, 0 (within half a step of
+  // the function at the default range's edges).
+  if (kind == nn::ActivationKind::softplus) {
+    entries.front() = 0;
+    entries.back() = 0;
+  }
   NamedAttrList attrs;
   attrs.set("table", i64Attr(entries, {int64_t(entries.size())}));
   attrs.set("input_low", builder.getI64IntegerAttr(bins.low));
@@ -339,8 +346,9 @@ FailureOr<Value> Lowering::lowerTable(Operation *op, Value x,
 /// ELU, SELU and softplus: a linear side computed exactly (max(x, 0), or
 /// gamma * max(x, 0) for SELU) and the rest by a table: for ELU and SELU
 /// the exponential side, a table of min(x, 0) (fx.clamp, exact) that reads
-/// 0 for every x >= 0; for softplus log(1 + exp(-|x|)), a table of x that
-/// reads 0 beyond its range. Their sum exact, then one cast.
+/// 0 for every x >= 0; for softplus log(1 + exp(-|x|)), a table of x whose
+/// edge entries (which inputs beyond its range read) are 0. Their sum exact,
+/// then one cast.
 FailureOr<Value> Lowering::lowerLinearAndTable(Operation *op, Value x,
                                                nn::ActivationKind kind,
                                                double alpha, double beta,
