@@ -27,11 +27,11 @@ const std::vector<const char *> &supportedOps() {
   static const std::vector<const char *> ops = {
       "Abs", "Add", "AveragePool", "BatchNormalization", "Cast", "Clip",
       "Concat", "Constant", "ConstantOfShape", "Conv", "Div", "Dropout", "Elu",
-      "Flatten", "Gather", "Gemm", "GlobalAveragePool", "GlobalMaxPool",
-      "HardSigmoid", "HardSwish", "Identity", "LeakyRelu", "MatMul", "MaxPool",
-      "Mul", "PRelu", "Pad", "ReduceMax", "Relu", "Reshape", "Selu", "Shape",
-      "Sigmoid", "Slice", "Softmax", "Softsign", "Squeeze", "Sub", "Tanh",
-      "Transpose", "Unsqueeze"};
+      "Flatten", "GRU", "Gather", "Gemm", "GlobalAveragePool", "GlobalMaxPool",
+      "HardSigmoid", "HardSwish", "Identity", "LSTM", "LeakyRelu", "MatMul",
+      "MaxPool", "Mul", "PRelu", "Pad", "RNN", "ReduceMax", "Relu", "Reshape",
+      "Selu", "Shape", "Sigmoid", "Slice", "Softmax", "Softplus", "Softsign",
+      "Squeeze", "Sub", "Tanh", "Transpose", "Unsqueeze"};
   return ops;
 }
 
@@ -42,8 +42,7 @@ const std::vector<UnsupportedOpGroup> &unsupportedOpGroups() {
         "Cos", "Cosh", "Erf", "Exp", "Floor", "Log", "Neg", "Reciprocal",
         "Round", "Sign", "Sin", "Sinh", "Sqrt", "Tan"}},
       {"other activations",
-       {"Celu", "Hardmax", "LogSoftmax", "Shrink", "Softplus",
-        "ThresholdedRelu"}},
+       {"Celu", "Hardmax", "LogSoftmax", "Shrink", "ThresholdedRelu"}},
       {"element-wise binary and variadic arithmetic",
        {"BitShift", "Max", "Mean", "Min", "Mod", "Pow", "Sum"}},
       {"comparison and logic",
@@ -59,7 +58,6 @@ const std::vector<UnsupportedOpGroup> &unsupportedOpGroups() {
       {"normalization",
        {"InstanceNormalization", "LayerNormalization",
         "MeanVarianceNormalization"}},
-      {"recurrent layers", {"GRU", "LSTM", "RNN"}},
       {"indexing, padding, resampling and other data movement",
        {"CastLike", "Compress", "DepthToSpace", "Expand", "EyeLike",
         "GatherElements", "GatherND", "OneHot", "Range", "Resize",
@@ -134,8 +132,9 @@ const std::vector<FeatureRule> &featureRules() {
        "opset 7 (a slope of one value per channel instead of numpy "
        "broadcasting)"},
       {Feature::RuntimeWeights, "run-time weights",
-       "Conv whose weight `W` or bias `B`, or PRelu whose `slope`, is not "
-       "known at compile time"},
+       "Conv whose weight `W` or bias `B`, PRelu whose `slope`, or GRU, "
+       "LSTM or RNN whose `W`, `R`, `B` or `P` is not known at compile "
+       "time"},
       {Feature::WindowRank, "more than 3 spatial dimensions",
        "Conv, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool or a "
        "non-identity Pad of an input of rank over 5 ([N, C] and more than "
@@ -736,6 +735,11 @@ Classification classifyNode(const onnx::NodeProto &node, int index,
         c.kind != Classification::Supported)
       return c;
     for (int i = 1; i <= 2; ++i)
+      if (runtimeOperand(i))
+        return unsupported(Feature::RuntimeWeights,
+                           describeNode(node, index) + ": " + operandName(i));
+  } else if (op == "GRU" || op == "LSTM" || op == "RNN") {
+    for (int i : {1, 2, 3, 7})
       if (runtimeOperand(i))
         return unsupported(Feature::RuntimeWeights,
                            describeNode(node, index) + ": " + operandName(i));
