@@ -44,7 +44,9 @@ const std::set<std::string> kExpertKeys = {"hidden",
                                            "validation_split",
                                            "qat",
                                            "reweight",
-                                           "conv"};
+                                           "conv",
+                                           "recurrent",
+                                           "ellipse_weight"};
 
 const std::pair<const char *, Activation> kActivations[] = {
     {"none", Activation::None},
@@ -52,8 +54,10 @@ const std::pair<const char *, Activation> kActivations[] = {
     {"tanh_half", Activation::TanhHalf},
     {"softsign", Activation::Softsign},
     {"relu", Activation::Relu}};
-const std::pair<const char *, Loss> kLosses[] = {
-    {"mse", Loss::MSE}, {"l1", Loss::L1}, {"huber", Loss::Huber}};
+const std::pair<const char *, Loss> kLosses[] = {{"mse", Loss::MSE},
+                                                 {"l1", Loss::L1},
+                                                 {"huber", Loss::Huber},
+                                                 {"tracknet", Loss::TrackNet}};
 const std::pair<const char *, Optimizer> kOptimizers[] = {
     {"adam", Optimizer::Adam}, {"sgd", Optimizer::SGD}};
 const std::pair<const char *, LrSchedule> kSchedules[] = {
@@ -154,6 +158,13 @@ private:
                  Hyperparameters &hyper);
   bool readFilter(const std::string &section, const toml::node &node,
                   FilterSpec &filter);
+  bool readRecurrent(const std::string &section, const toml::node &node,
+                     RecurrentSpec &recurrent);
+  /// Checks a sequence model (recurrent layers, TrackNet loss) against the
+  /// input shape and the other hyperparameters.
+  bool checkSequence(const std::string &section,
+                     const std::vector<int> &inputShape,
+                     const Hyperparameters &hyper, const toml::node *origin);
   bool readConv(const std::string &section, const toml::node &node,
                 std::vector<ConvSpec> &conv);
   /// Checks that the spatial size of `inputShape` stays positive through
@@ -683,6 +694,79 @@ bool ConfigReader::readConv(const std::string &section, const toml::node &node,
   return true;
 }
 
+bool ConfigReader::readRecurrent(const std::string &section,
+                                 const toml::node &node,
+                                 RecurrentSpec &recurrent) {
+  const std::string usage = "'" + section +
+                            ".recurrent' must be a table like { cell = "
+                            "\"gru\", hidden = 32, layers = 2 }";
+  const toml::table *table = node.as_table();
+  if (!table)
+    return fail(node.source(), usage);
+  RecurrentSpec spec;
+  std::string sub = section + ".recurrent";
+  for (auto &&[key, value] : *table) {
+    std::string name(key.str());
+    int64_t integer = 0;
+    if (name == "cell") {
+      if (!getString(sub, key, value, spec.cell))
+        return false;
+      if (spec.cell != "gru" && spec.cell != "lstm" && spec.cell != "none")
+        return fail(value.source(), "'" + sub +
+                                        ".cell' must be \"gru\", \"lstm\" "
+                                        "or \"none\"");
+    } else if (name == "hidden") {
+      if (!getInt(sub, key, value, 1, 1024, integer))
+        return false;
+      spec.hidden = static_cast<int>(integer);
+    } else if (name == "layers") {
+      if (!getInt(sub, key, value, 1, 8, integer))
+        return false;
+      spec.layers = static_cast<int>(integer);
+    } else {
+      return fail(key.source(), "unknown key '" + name + "' in '" + sub + "'");
+    }
+  }
+  recurrent = spec;
+  return true;
+}
+
+bool ConfigReader::checkSequence(const std::string &section,
+                                 const std::vector<int> &inputShape,
+                                 const Hyperparameters &hyper,
+                                 const toml::node *origin) {
+  toml::source_region where = origin ? origin->source() : toml::source_region{};
+  if (!hyper.recurrent.enabled()) {
+    if (hyper.loss == Loss::TrackNet)
+      return fail(where, "'" + section +
+                             ".loss' \"tracknet\" needs recurrent layers "
+                             "('recurrent')");
+    return true;
+  }
+  if (inputShape.size() != 2)
+    return fail(where, "'" + section +
+                           ".recurrent' needs the global 'input_shape' "
+                           "[T, F] (steps, features per step)");
+  if (!hyper.hidden.empty())
+    return fail(where, "'" + section +
+                           ".recurrent': the heads read every step of the "
+                           "recurrent layers; set 'hidden = []'");
+  if (hyper.qat)
+    return fail(where, "'" + section +
+                           ".recurrent': quantization-aware training of "
+                           "recurrent layers is not supported");
+  if (hyper.batchNorm && hyper.conv.empty())
+    return fail(where, "'" + section +
+                           ".batch_norm' of a sequence model normalizes its "
+                           "convolutional front, which it does not have");
+  for (const ConvSpec &layer : hyper.conv)
+    if (layer.pool)
+      return fail(where, "'" + section +
+                             ".conv': a sequence model's convolutional front "
+                             "does not pool");
+  return true;
+}
+
 bool ConfigReader::checkConv(const std::string &section,
                              const std::vector<int> &inputShape,
                              const std::vector<ConvSpec> &conv,
@@ -745,6 +829,15 @@ bool ConfigReader::readHyper(const std::string &section,
     if (text == "conv") {
       if (!readConv(section, node, hyper.conv))
         return false;
+    } else if (text == "recurrent") {
+      if (!readRecurrent(section, node, hyper.recurrent))
+        return false;
+    } else if (text == "ellipse_weight") {
+      if (!getDouble(section, key, node, hyper.ellipseWeight))
+        return false;
+      if (!(hyper.ellipseWeight >= 0 && hyper.ellipseWeight <= 1e6))
+        return fail(node.source(),
+                    "'" + section + ".ellipse_weight' must be in [0, 1e6]");
     } else if (text == "hidden") {
       const toml::array *array = node.as_array();
       if (!array)
@@ -966,14 +1059,32 @@ bool ConfigReader::load(const std::string &name, TrainConfig &config) {
     auto found = origins.find(key);
     return found == origins.end() ? nullptr : found->second;
   };
-  if (!checkConv(chosen, result.inputShape, result.defaults.conv,
-                 origin("conv")))
+  // A sequence model's front convolves the steps, features as channels.
+  auto convShape = [&](const Hyperparameters &hyper) {
+    std::vector<int> shape = result.inputShape;
+    if (hyper.recurrent.enabled() && shape.size() == 2)
+      std::swap(shape[0], shape[1]);
+    return shape;
+  };
+  auto sequenceOrigin = [&](const std::string &prefix) {
+    for (const char *key : {"recurrent", "loss", "hidden"})
+      if (const toml::node *node = origin(prefix + key))
+        return node;
+    return static_cast<const toml::node *>(nullptr);
+  };
+  if (!checkConv(chosen, convShape(result.defaults), result.defaults.conv,
+                 origin("conv")) ||
+      !checkSequence(chosen, result.inputShape, result.defaults,
+                     sequenceOrigin("")))
     return false;
   for (const auto &[expert, hyper] : result.perExpert) {
     std::string table = "expert_" + std::to_string(expert);
     const toml::node *own = origin(table + ".conv");
-    if (!checkConv(chosen + "." + table, result.inputShape, hyper.conv,
-                   own ? own : origin("conv")))
+    const toml::node *ownSequence = sequenceOrigin(table + ".");
+    if (!checkConv(chosen + "." + table, convShape(hyper), hyper.conv,
+                   own ? own : origin("conv")) ||
+        !checkSequence(chosen + "." + table, result.inputShape, hyper,
+                       ownSequence ? ownSequence : sequenceOrigin("")))
       return false;
   }
   // The events file is relative to the configuration file.
@@ -998,6 +1109,9 @@ void writeHyper(std::ostream &out, const Hyperparameters &hyper) {
         << ", pool_kind = " << quote(layer.poolMax ? "max" : "avg") << " }";
   }
   out << (hyper.conv.empty() ? "]\n" : ",\n]\n");
+  out << "recurrent = { cell = " << quote(hyper.recurrent.cell)
+      << ", hidden = " << hyper.recurrent.hidden
+      << ", layers = " << hyper.recurrent.layers << " }\n";
   out << "hidden = [";
   for (std::size_t i = 0; i < hyper.hidden.size(); ++i)
     out << (i ? ", " : "") << hyper.hidden[i];
@@ -1008,6 +1122,7 @@ void writeHyper(std::ostream &out, const Hyperparameters &hyper) {
   out << "batch_norm = " << (hyper.batchNorm ? "true" : "false") << "\n";
   out << "loss = " << quote(lossName(hyper.loss)) << "\n";
   out << "huber_delta = " << formatDouble(hyper.huberDelta) << "\n";
+  out << "ellipse_weight = " << formatDouble(hyper.ellipseWeight) << "\n";
   out << "optimizer = " << quote(optimizerName(hyper.optimizer)) << "\n";
   out << "learning_rate = " << formatDouble(hyper.learningRate) << "\n";
   out << "weight_decay = " << formatDouble(hyper.weightDecay) << "\n";

@@ -25,8 +25,11 @@ namespace ariadne::train {
 
 /// The nonlinearity after a layer.
 enum class Activation { None, Tanh, TanhHalf, Softsign, Relu };
-/// The training loss.
-enum class Loss { MSE, L1, Huber };
+/// The training loss. TrackNet is TrackNETv2's: per step, the distance of
+/// the true next hit (two target columns) from the predicted ellipse's
+/// centre in units of its radii, plus `ellipse_weight` times the product of
+/// the radii.
+enum class Loss { MSE, L1, Huber, TrackNet };
 /// The optimizer.
 enum class Optimizer { Adam, SGD };
 /// How the learning rate changes over the epochs.
@@ -95,6 +98,21 @@ struct ConvSpec {
   bool poolMax = true;
 };
 
+/// The recurrent layers of a sequence model (`recurrent = { cell = "gru",
+/// hidden = 32, layers = 2 }`): the inputs are `input_shape` [T, F], T
+/// steps of F features; an optional convolutional front convolves along
+/// the steps with the features as channels; the recurrent layers read
+/// every step, and a head per step (a dense layer) writes the step's
+/// targets, or with the TrackNet loss an ellipse (centre, and radii
+/// through softplus).
+struct RecurrentSpec {
+  /// "none", "gru" or "lstm".
+  std::string cell = "none";
+  int hidden = 32;
+  int layers = 1;
+  bool enabled() const { return cell != "none"; }
+};
+
 /// The positions of a convolution with `kernel`, `stride` and zero
 /// `padding` on both sides along a dimension of `size`; 0 when the kernel
 /// does not fit. The one rule of the configuration check, the trainer's
@@ -109,12 +127,15 @@ struct Hyperparameters {
   /// The convolutional front, before the dense layers (needs
   /// `input_shape`); empty for a multilayer perceptron.
   std::vector<ConvSpec> conv;
+  RecurrentSpec recurrent;
   std::vector<int> hidden = {81};
   Activation activation = Activation::TanhHalf;
   Activation outputActivation = Activation::None;
   bool batchNorm = false;
   Loss loss = Loss::MSE;
   double huberDelta = 1.0;
+  /// The TrackNet loss's weight of the ellipse area term.
+  double ellipseWeight = 0.5;
   Optimizer optimizer = Optimizer::Adam;
   double learningRate = 1e-3;
   double weightDecay = 0.0;
@@ -145,7 +166,8 @@ struct TrainConfig {
   std::vector<std::string> inputs, targets;
   /// The shape of one event's inputs, channels first ([C, L] or [C, H, W]),
   /// that the input columns fill in C order; empty for a flat vector. The
-  /// convolutional front needs it.
+  /// convolutional front needs it. With recurrent layers it is [T, F]:
+  /// steps, then the features of a step.
   std::vector<int> inputShape;
   /// The column holding each event's expert id; empty for a single expert 0.
   std::string expertColumn;

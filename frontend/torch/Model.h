@@ -18,7 +18,7 @@ namespace ariadne::train {
 /// One layer of a multilayer perceptron or a convolutional network in
 /// inference form.
 struct LayerSpec {
-  enum class Kind { Dense, BatchNorm, Act, Conv, Pool };
+  enum class Kind { Dense, BatchNorm, Act, Conv, Pool, Recurrent, StepHead };
   Kind kind = Kind::Dense;
   /// Conv: `outputs` filters over `inputs` channels and `rank` spatial
   /// dimensions, weight [outputs, inputs, kernel, ...] row-major, bias
@@ -36,6 +36,17 @@ struct LayerSpec {
   float epsilon = 1e-5f;
   /// Act: the activation.
   Activation activation = Activation::None;
+  /// Recurrent: a GRU (linear_before_reset, as PyTorch's) or an LSTM layer
+  /// from `inputs` features to `outputs` hidden units over every step, in
+  /// ONNX's layout: `weight` W [gates * outputs, inputs] and `recurrence`
+  /// R [gates * outputs, outputs] with the gates in ONNX's order (z, r, h;
+  /// i, o, f, c), `bias` [Wb, Rb] of 2 * gates * outputs.
+  bool lstm = false;
+  std::vector<float> recurrence;
+  /// StepHead: a dense layer applied to every step (weight [outputs,
+  /// inputs], bias), the last one; with `ellipse` its 4 outputs are a
+  /// centre and two radii, through softplus.
+  bool ellipse = false;
 };
 
 /// A trained model: inputs [events, inputs] to outputs [events, outputs].
@@ -48,6 +59,10 @@ struct MlpModel {
   /// the BatchNorm and Act between them) come first; the first Dense
   /// flattens.
   std::vector<int> inputShape;
+  /// A sequence model: `inputShape` is [T, F] (steps, features per step);
+  /// a convolutional front convolves the steps, features as channels, and
+  /// recurrent layers then a StepHead follow.
+  bool sequence = false;
   std::vector<LayerSpec> layers;
   /// Free-form notes stored as ONNX metadata (e.g. the configuration).
   std::vector<std::pair<std::string, std::string>> metadata;

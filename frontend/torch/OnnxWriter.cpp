@@ -5,7 +5,13 @@
 // a Mul by 0.5 followed by Tanh, the pattern ariadnec fuses. A
 // convolutional network starts with a Reshape of the flat inputs to
 // [events, C, ...], has Conv, MaxPool and AveragePool nodes, and a Flatten
-// before its first dense layer.
+// before its first dense layer. A sequence model reshapes its inputs to
+// [events, T, F] (a convolutional front transposes them to [events, F, T]
+// and back), each recurrent layer is a GRU or LSTM node between the
+// Transposes to and from ONNX's time-major layout, as PyTorch exports
+// them, and the head of every step a MatMul and Add over the last axis
+// (with Softplus on an ellipse's radii) before a Reshape to the flat
+// outputs.
 //
 //===----------------------------------------------------------------------===//
 #include "frontend/torch/Model.h"
@@ -55,6 +61,30 @@ void setInts(onnx::NodeProto *node, const std::string &name,
     attr->add_ints(v);
 }
 
+void addInt64s(onnx::GraphProto &graph, const std::string &name,
+               const std::vector<int64_t> &values) {
+  onnx::TensorProto *tensor = graph.add_initializer();
+  tensor->set_name(name);
+  tensor->set_data_type(onnx::TensorProto::INT64);
+  tensor->add_dims(static_cast<int64_t>(values.size()));
+  for (int64_t v : values)
+    tensor->add_int64_data(v);
+}
+
+void setInt(onnx::NodeProto *node, const std::string &name, int64_t value) {
+  onnx::AttributeProto *attr = node->add_attribute();
+  attr->set_name(name);
+  attr->set_type(onnx::AttributeProto::INT);
+  attr->set_i(value);
+}
+
+/// A Transpose of a rank-3 tensor swapping two axes.
+void addSwap(onnx::GraphProto &graph, const std::string &name,
+             const std::string &input, const std::string &output,
+             std::vector<int64_t> perm) {
+  setInts(addNode(graph, "Transpose", name, {input}, output), "perm", perm);
+}
+
 void setValueInfo(onnx::ValueInfoProto *info, const std::string &name,
                   int features) {
   info->set_name(name);
@@ -91,6 +121,22 @@ bool ariadne::train::serializeOnnx(const MlpModel &model, std::string &bytes,
   // The event shape of `current` when it is a feature map ([C, ...]);
   // empty once flat.
   std::vector<int64_t> map(model.inputShape.begin(), model.inputShape.end());
+  // A sequence model's event shape [T, F] while batch first and flat per
+  // step; empty otherwise.
+  std::vector<int64_t> seq;
+  if (model.sequence) {
+    if (map.size() != 2 || map[0] * map[1] != model.inputs) {
+      error = "the input shape does not hold the model's " +
+              std::to_string(model.inputs) + " inputs as [T, F]";
+      return false;
+    }
+    seq = map;
+    map.clear();
+    addInt64s(graph, "input_shape", {-1, seq[0], seq[1]});
+    addNode(graph, "Reshape", "input_reshape", {current, "input_shape"},
+            "input_steps");
+    current = "input_steps";
+  }
   if (!map.empty()) {
     int64_t size = 1;
     for (int64_t d : map)
@@ -116,7 +162,104 @@ bool ariadne::train::serializeOnnx(const MlpModel &model, std::string &bytes,
     std::string prefix = "layer" + std::to_string(index);
     bool last = index + 1 == model.layers.size();
     std::string output = last ? model.outputName : prefix + "_out";
+    if (layer.kind == LayerSpec::Kind::Conv && !seq.empty()) {
+      // The front convolves the steps: features as channels.
+      addSwap(graph, prefix + "_to_channels", current, prefix + "_channels",
+              {0, 2, 1});
+      current = prefix + "_channels";
+      map = {seq[1], seq[0]};
+      seq.clear();
+    }
+    if (layer.kind == LayerSpec::Kind::Recurrent && map.size() == 2) {
+      addSwap(graph, prefix + "_to_steps", current, prefix + "_steps",
+              {0, 2, 1});
+      current = prefix + "_steps";
+      seq = {map[1], map[0]};
+      map.clear();
+    }
     switch (layer.kind) {
+    case LayerSpec::Kind::Recurrent: {
+      int64_t gates = layer.lstm ? 4 : 3;
+      std::size_t h = static_cast<std::size_t>(layer.outputs);
+      if (seq.empty() || layer.inputs != seq[1] || layer.outputs < 1 ||
+          layer.weight.size() != gates * h * layer.inputs ||
+          layer.recurrence.size() != gates * h * h ||
+          layer.bias.size() != 2 * gates * h) {
+        error = "layer " + std::to_string(index) +
+                ": recurrent weights do not match its sizes or input";
+        return false;
+      }
+      addInitializer(graph, prefix + "_w",
+                     {1, gates * layer.outputs, layer.inputs}, layer.weight);
+      addInitializer(graph, prefix + "_r",
+                     {1, gates * layer.outputs, layer.outputs},
+                     layer.recurrence);
+      addInitializer(graph, prefix + "_b", {1, 2 * gates * layer.outputs},
+                     layer.bias);
+      addSwap(graph, prefix + "_time_major", current, prefix + "_tm",
+              {1, 0, 2});
+      onnx::NodeProto *cell =
+          addNode(graph, layer.lstm ? "LSTM" : "GRU", prefix + "_cell",
+                  {prefix + "_tm", prefix + "_w", prefix + "_r", prefix + "_b"},
+                  prefix + "_y");
+      setInt(cell, "hidden_size", layer.outputs);
+      if (!layer.lstm)
+        setInt(cell, "linear_before_reset", 1);
+      addInt64s(graph, prefix + "_axes", {1});
+      addNode(graph, "Squeeze", prefix + "_squeeze",
+              {prefix + "_y", prefix + "_axes"}, prefix + "_ys");
+      addSwap(graph, prefix + "_batch_first", prefix + "_ys", output,
+              {1, 0, 2});
+      seq[1] = layer.outputs;
+      break;
+    }
+    case LayerSpec::Kind::StepHead: {
+      std::size_t k = static_cast<std::size_t>(layer.outputs);
+      std::size_t in = static_cast<std::size_t>(layer.inputs);
+      if (seq.empty() || layer.inputs != seq[1] || layer.outputs < 1 ||
+          layer.weight.size() != k * in || layer.bias.size() != k ||
+          (layer.ellipse && layer.outputs != 4)) {
+        error = "layer " + std::to_string(index) +
+                ": the step head does not match its sizes or input";
+        return false;
+      }
+      std::vector<float> transposed(k * in);
+      for (std::size_t o = 0; o < k; ++o)
+        for (std::size_t i = 0; i < in; ++i)
+          transposed[i * k + o] = layer.weight[o * in + i];
+      addInitializer(graph, prefix + "_weight", {layer.inputs, layer.outputs},
+                     transposed);
+      addInitializer(graph, prefix + "_bias", {layer.outputs}, layer.bias);
+      addNode(graph, "MatMul", prefix + "_matmul",
+              {current, prefix + "_weight"}, prefix + "_product");
+      addNode(graph, "Add", prefix + "_add",
+              {prefix + "_product", prefix + "_bias"}, prefix + "_affine");
+      std::string steps = prefix + "_affine";
+      if (layer.ellipse) {
+        addInt64s(graph, prefix + "_0", {0});
+        addInt64s(graph, prefix + "_2", {2});
+        addInt64s(graph, prefix + "_4", {4});
+        addNode(graph, "Slice", prefix + "_centre",
+                {steps, prefix + "_0", prefix + "_2", prefix + "_2"},
+                prefix + "_centres");
+        addNode(graph, "Slice", prefix + "_radii_in",
+                {steps, prefix + "_2", prefix + "_4", prefix + "_2"},
+                prefix + "_radii_linear");
+        addNode(graph, "Softplus", prefix + "_softplus",
+                {prefix + "_radii_linear"}, prefix + "_radii");
+        onnx::NodeProto *concat = addNode(
+            graph, "Concat", prefix + "_ellipse",
+            {prefix + "_centres", prefix + "_radii"}, prefix + "_ellipses");
+        setInt(concat, "axis", 2);
+        steps = prefix + "_ellipses";
+      }
+      features = static_cast<int>(seq[0]) * layer.outputs;
+      addInt64s(graph, prefix + "_flat_shape", {-1, features});
+      addNode(graph, "Reshape", prefix + "_flatten",
+              {steps, prefix + "_flat_shape"}, output);
+      seq.clear();
+      break;
+    }
     case LayerSpec::Kind::Conv: {
       int rank = static_cast<int>(map.size()) - 1;
       std::size_t taps = 1;
@@ -259,7 +402,8 @@ bool ariadne::train::serializeOnnx(const MlpModel &model, std::string &bytes,
     }
     current = output;
   }
-  if (model.layers.empty() || !map.empty() || features != model.outputs) {
+  if (model.layers.empty() || !map.empty() || !seq.empty() ||
+      features != model.outputs) {
     error = "the model's layers do not produce its " +
             std::to_string(model.outputs) + " outputs";
     return false;

@@ -339,6 +339,18 @@ bool ariadne::train::runTraining(const RunOptions &options,
     std::vector<double> inputs(data.valX.begin(), data.valX.end());
     std::vector<double> outputs(result.valPredictions.begin(),
                                 result.valPredictions.end());
+    // The TrackNet loss predicts an ellipse per pair of targets (the next
+    // hit): its centre is the prediction of the targets.
+    bool ellipses = hyper.loss == Loss::TrackNet;
+    std::vector<std::string> outputNames = targetNames;
+    if (ellipses) {
+      outputNames.clear();
+      for (std::size_t t = 0; t + 1 < targetNames.size(); t += 2)
+        for (const char *part : {"centre_", "radius_"})
+          for (std::size_t k = t; k < t + 2; ++k)
+            outputNames.push_back(part + targetNames[k]);
+    }
+    std::size_t width = outputNames.size();
     // True and predicted targets in the units of the events file.
     std::vector<std::string> predictionNames;
     for (const std::string &name : targetNames)
@@ -351,7 +363,8 @@ bool ariadne::train::runTraining(const RunOptions &options,
           prepared.values.begin() + valRows[i] * prepared.columns.size(),
           prepared.values.begin() + (valRows[i] + 1) * prepared.columns.size());
       for (std::size_t t = 0; t < targetColumns.size(); ++t)
-        row[targetColumns[t]] = outputs[i * targetColumns.size() + t];
+        row[targetColumns[t]] =
+            outputs[i * width + (ellipses ? (t / 2) * 4 + t % 2 : t)];
       transforms.invert(row);
       for (int column : targetColumns)
         predictions.push_back(raw.at(valRows[i], column));
@@ -360,7 +373,7 @@ bool ariadne::train::runTraining(const RunOptions &options,
     }
     if (!writeCsv(runDir + "/" + prefix + "_inputs.csv", inputNames, inputs,
                   error) ||
-        !writeCsv(runDir + "/" + prefix + "_outputs.csv", targetNames, outputs,
+        !writeCsv(runDir + "/" + prefix + "_outputs.csv", outputNames, outputs,
                   error) ||
         !writeCsv(runDir + "/" + prefix + "_predictions.csv", predictionNames,
                   predictions, error))

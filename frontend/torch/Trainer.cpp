@@ -60,11 +60,19 @@ torch::Tensor activate(const torch::Tensor &x, Activation activation) {
   return x;
 }
 
+/// The model's outputs per event: the targets, or for the TrackNet loss
+/// an ellipse (centre and radii, 4 values) per pair of targets.
+int modelOutputs(const Hyperparameters &hyper, int targets) {
+  return hyper.loss == Loss::TrackNet ? 2 * targets : targets;
+}
+
 /// The model: an optional convolutional front (convolution, optional batch
 /// normalization, activation and pooling per layer, over the inputs in
 /// `inputShape`), then the multilayer perceptron: dense, optional batch
 /// normalization and activation per hidden layer; dense and output
-/// activation at the end.
+/// activation at the end. A sequence model (`recurrent`) has the front
+/// convolve the steps of [T, F] (features as channels), then recurrent
+/// layers and a dense head applied to every step.
 struct MlpImpl : torch::nn::Module {
   MlpImpl(int inputs, int outputs, const Hyperparameters &hyper,
           std::vector<int> inputShape)
@@ -72,6 +80,8 @@ struct MlpImpl : torch::nn::Module {
     int width = inputs;
     if (!hyper.conv.empty()) {
       std::vector<int> map = this->inputShape;
+      if (hyper.recurrent.enabled())
+        std::swap(map[0], map[1]);
       int rank = static_cast<int>(map.size()) - 1;
       for (std::size_t i = 0; i < hyper.conv.size(); ++i) {
         const ConvSpec &c = hyper.conv[i];
@@ -105,6 +115,32 @@ struct MlpImpl : torch::nn::Module {
       width = 1;
       for (int d : map)
         width *= d;
+      if (hyper.recurrent.enabled()) {
+        steps = map[1];
+        width = map[0];
+      }
+    }
+    if (hyper.recurrent.enabled()) {
+      if (hyper.conv.empty()) {
+        steps = this->inputShape[0];
+        width = this->inputShape[1];
+      }
+      const RecurrentSpec &r = hyper.recurrent;
+      if (r.cell == "gru")
+        gru = register_module(
+            "gru", torch::nn::GRU(torch::nn::GRUOptions(width, r.hidden)
+                                      .num_layers(r.layers)
+                                      .batch_first(true)));
+      else
+        lstm = register_module(
+            "lstm", torch::nn::LSTM(torch::nn::LSTMOptions(width, r.hidden)
+                                        .num_layers(r.layers)
+                                        .batch_first(true)));
+      // One head for every step: its outputs are the step's share.
+      stepOutputs = steps > 0 ? outputs / steps : 0;
+      dense.push_back(register_module(
+          "head", torch::nn::Linear(r.hidden, std::max(1, stepOutputs))));
+      return;
     }
     for (std::size_t i = 0; i <= hyper.hidden.size(); ++i) {
       bool hidden = i < hyper.hidden.size();
@@ -132,9 +168,17 @@ struct MlpImpl : torch::nn::Module {
 
   torch::Tensor forward(torch::Tensor x) {
     x = quantize(x);
+    bool sequence = hyper.recurrent.enabled();
+    if (sequence) {
+      x = x.view({-1, inputShape[0], inputShape[1]});
+      if (!hyper.conv.empty())
+        x = x.transpose(1, 2);
+    }
     if (!hyper.conv.empty()) {
       std::vector<int64_t> shape = {-1};
       shape.insert(shape.end(), inputShape.begin(), inputShape.end());
+      if (sequence)
+        std::swap(shape[1], shape[2]);
       x = x.view(shape);
       bool oneD = !conv1d.empty();
       for (std::size_t i = 0; i < hyper.conv.size(); ++i) {
@@ -155,7 +199,16 @@ struct MlpImpl : torch::nn::Module {
                            : (oneD ? torch::avg_pool1d(x, {c.pool})
                                    : torch::avg_pool2d(x, {c.pool, c.pool})));
       }
-      x = x.flatten(1);
+      x = sequence ? x.transpose(1, 2) : x.flatten(1);
+    }
+    if (sequence) {
+      x = gru ? std::get<0>(gru->forward(x)) : std::get<0>(lstm->forward(x));
+      x = dense[0]->forward(x);
+      if (hyper.loss == Loss::TrackNet)
+        x = torch::cat({x.narrow(2, 0, 2),
+                        torch::nn::functional::softplus(x.narrow(2, 2, 2))},
+                       2);
+      return x.flatten(1);
     }
     for (std::size_t i = 0; i < dense.size(); ++i) {
       bool hidden = i < hyper.hidden.size();
@@ -179,6 +232,10 @@ struct MlpImpl : torch::nn::Module {
   std::vector<torch::nn::BatchNorm2d> convNorms2d;
   std::vector<torch::nn::Linear> dense;
   std::vector<torch::nn::BatchNorm1d> norms;
+  /// A sequence model's layers: steps after the front, outputs per step.
+  torch::nn::GRU gru{nullptr};
+  torch::nn::LSTM lstm{nullptr};
+  int steps = 0, stepOutputs = 0;
 };
 TORCH_MODULE(Mlp);
 
@@ -186,8 +243,20 @@ TORCH_MODULE(Mlp);
 torch::Tensor summedLoss(const torch::Tensor &prediction,
                          const torch::Tensor &target,
                          const Hyperparameters &hyper) {
+  if (hyper.loss == Loss::TrackNet) {
+    // Per step: (cx, cy, rx, ry) against the true next hit (x, y).
+    torch::Tensor ellipse = prediction.view({-1, 4});
+    torch::Tensor hit = target.view({-1, 2});
+    torch::Tensor scaled = (hit - ellipse.narrow(1, 0, 2)) /
+                           ellipse.narrow(1, 2, 2).clamp_min(1e-6);
+    torch::Tensor distance = torch::sqrt((scaled * scaled).sum(1) + 1e-12);
+    torch::Tensor area = ellipse.select(1, 2) * ellipse.select(1, 3);
+    return (distance + hyper.ellipseWeight * area).sum() * 2;
+  }
   torch::Tensor error = prediction - target;
   switch (hyper.loss) {
+  case Loss::TrackNet:
+    break;
   case Loss::MSE:
     return (error * error).sum();
   case Loss::L1:
@@ -283,6 +352,7 @@ MlpModel exportModel(Mlp &model, int inputs, int outputs,
     return norm;
   };
   bool oneD = !model->conv1d.empty();
+  result.sequence = hyper.recurrent.enabled();
   for (std::size_t i = 0; i < hyper.conv.size(); ++i) {
     const ConvSpec &c = hyper.conv[i];
     const torch::Tensor &weight = model->convWeight(i);
@@ -313,6 +383,48 @@ MlpModel exportModel(Mlp &model, int inputs, int outputs,
       pool.poolMax = c.poolMax;
       result.layers.push_back(pool);
     }
+  }
+  if (result.sequence) {
+    // PyTorch's gate blocks (r, z, n; i, f, g, o) in ONNX's order (z, r,
+    // h; i, o, f, c).
+    bool lstm = static_cast<bool>(model->lstm);
+    std::vector<int> order =
+        lstm ? std::vector<int>{0, 3, 1, 2} : std::vector<int>{1, 0, 2};
+    auto parameters =
+        lstm ? model->lstm->named_parameters() : model->gru->named_parameters();
+    int hiddenSize = hyper.recurrent.hidden;
+    auto reorder = [&](const torch::Tensor &tensor) {
+      std::vector<torch::Tensor> blocks =
+          tensor.chunk(static_cast<int64_t>(order.size()), 0);
+      std::vector<torch::Tensor> sorted;
+      for (int b : order)
+        sorted.push_back(blocks[static_cast<std::size_t>(b)]);
+      return floats(torch::cat(sorted, 0), false);
+    };
+    for (int l = 0; l < hyper.recurrent.layers; ++l) {
+      std::string suffix = "_l" + std::to_string(l);
+      LayerSpec layer;
+      layer.kind = LayerSpec::Kind::Recurrent;
+      layer.lstm = lstm;
+      const torch::Tensor &w = parameters["weight_ih" + suffix];
+      layer.inputs = static_cast<int>(w.size(1));
+      layer.outputs = hiddenSize;
+      layer.weight = reorder(w);
+      layer.recurrence = reorder(parameters["weight_hh" + suffix]);
+      layer.bias = reorder(parameters["bias_ih" + suffix]);
+      std::vector<float> rb = reorder(parameters["bias_hh" + suffix]);
+      layer.bias.insert(layer.bias.end(), rb.begin(), rb.end());
+      result.layers.push_back(layer);
+    }
+    LayerSpec head;
+    head.kind = LayerSpec::Kind::StepHead;
+    head.inputs = hiddenSize;
+    head.outputs = model->stepOutputs;
+    head.weight = floats(model->dense[0]->weight, false);
+    head.bias = floats(model->dense[0]->bias, false);
+    head.ellipse = hyper.loss == Loss::TrackNet;
+    result.layers.push_back(head);
+    return result;
   }
   for (std::size_t i = 0; i < model->dense.size(); ++i) {
     bool hidden = i < hyper.hidden.size();
@@ -363,7 +475,18 @@ bool trainExpertImpl(int expert, const Hyperparameters &hyper,
             ": a convolutional front needs input_shape [C, L] or [C, H, W]";
     return false;
   }
-  Mlp model(data.inputs, data.outputs, hyper, data.inputShape);
+  int outputs = modelOutputs(hyper, data.outputs);
+  Mlp model(data.inputs, outputs, hyper, data.inputShape);
+  if (hyper.recurrent.enabled() &&
+      (model->stepOutputs * model->steps != outputs ||
+       (hyper.loss == Loss::TrackNet && model->stepOutputs != 4))) {
+    error = "expert " + std::to_string(expert) + ": the " +
+            std::to_string(data.outputs) + " targets are not " +
+            (hyper.loss == Loss::TrackNet ? "2 (the next hit)"
+                                          : "the same number") +
+            " for each of the " + std::to_string(model->steps) + " steps";
+    return false;
+  }
   Collective *group = options.collective;
   int worldSize = group ? group->size() : 1;
   int rank = group ? group->rank() : 0;
@@ -621,7 +744,7 @@ bool trainExpertImpl(int expert, const Hyperparameters &hyper,
   if (!best.empty())
     restore(model, best);
   model->eval();
-  result.model = exportModel(model, data.inputs, data.outputs, hyper);
+  result.model = exportModel(model, data.inputs, outputs, hyper);
   result.valPredictions.clear();
   if (valRows > 0) {
     torch::NoGradGuard noGrad;
