@@ -4,10 +4,11 @@
 Usage: train_e2e.py PART --train CMD --ariadnec BIN --sim BIN --work DIR
 
 PART is one of reproducible, emulate, tensorboard, resume, errors,
-distributed, qat, cnn. CMD is the train command (the ariadne-train binary,
+distributed, qat, cnn, rnn. CMD is the train command (the ariadne-train binary,
 or "path/to/ariadnec train"); it is split on blanks. Events come from the
 neurotrigger example's simulation, and for cnn from the calorimeter
-example's (--calo-sim). Every reference is computed here,
+example's (--calo-sim), and for rnn from straight toy tracks written
+here. Every reference is computed here,
 independently of the code under test: ONNX forward passes with numpy,
 CRC-32C and protobuf decoding of the TensorBoard files by hand.
 """
@@ -618,6 +619,138 @@ def part_cnn(h):
                                 text=True)
         check(result.returncode == 0 and "bit for bit" in result.stdout,
               f"{name}: validate failed: {result.stderr}")
+
+
+STEPS = 5
+RNN_CONFIG = """
+[tracknet]
+data = "tracks.csv"
+inputs = [%s]
+targets = [%s]
+input_shape = [%d, 3]
+transforms = [{ kind = "standard", columns = ["*_phi", "*_z"] }]
+hidden = []
+recurrent = { cell = "gru", hidden = 8, layers = 2 }
+conv = [{ channels = 4, kernel = 3, padding = 1 }]
+batch_norm = true
+activation = "relu"
+loss = "tracknet"
+ellipse_weight = 0.5
+epochs = 6
+batch_size = 64
+learning_rate = 0.01
+seed = 5
+
+[lstm]
+extends = "tracknet"
+recurrent = { cell = "lstm", hidden = 6, layers = 1 }
+conv = []
+batch_norm = false
+loss = "mse"
+
+[no_recurrent]
+extends = "tracknet"
+recurrent = { cell = "none" }
+hidden = [8]
+
+[with_hidden]
+extends = "tracknet"
+hidden = [8]
+
+[image_shape]
+extends = "tracknet"
+input_shape = [5, 3, 1]
+
+[odd_targets]
+extends = "tracknet"
+targets = ["s1_phi", "s1_z", "s2_phi"]
+""" % (", ".join(f'"s{s}_*"' for s in range(STEPS)),
+       ", ".join(f'"s{s}_{c}"' for s in range(1, STEPS + 1)
+                 for c in ("phi", "z")),
+       STEPS)
+
+
+def write_tracks(path, count):
+    """Toy tracks: a hit (r, phi, z) on each of STEPS + 1 stations, phi and
+    z linear in r with Gaussian smearing."""
+    rng = np.random.default_rng(11)
+    with open(path, "w") as f:
+        f.write(",".join(f"s{s}_{c}" for s in range(STEPS + 1)
+                         for c in ("r", "phi", "z")) + "\n")
+        for _ in range(count):
+            phi0, bend = rng.uniform(-3, 3), rng.uniform(-0.01, 0.01)
+            z0, slope = rng.normal(0, 5), rng.uniform(-1, 1)
+            row = []
+            for s in range(STEPS + 1):
+                r = 20.0 + 12 * s
+                row += [r, phi0 + bend * r + rng.normal(0, 0.002),
+                        z0 + slope * r + rng.normal(0, 0.1)]
+            f.write(",".join(f"{v:.7g}" for v in row) + "\n")
+
+
+def part_rnn(h):
+    """Sequence models: a Conv1d front, a 2-layer GRU and the TrackNet
+    ellipse heads, and an LSTM with per-step MSE heads: the exported graph,
+    LibTorch against the float emulator, the fixed-point C++ package
+    against the emulator, positive radii, a falling loss, and the refused
+    configurations."""
+    write_tracks(os.path.join(h.work, "tracks.csv"), 2000)
+    h.config = os.path.join(h.work, "rnn.toml")
+    with open(h.config, "w") as f:
+        f.write(RNN_CONFIG)
+    gru_ops = (["Reshape", "Transpose", "Conv", "BatchNormalization", "Relu",
+                "Transpose"] + ["Transpose", "GRU", "Squeeze", "Transpose"] * 2
+               + ["MatMul", "Add", "Slice", "Slice", "Softplus", "Concat",
+                  "Reshape"])
+    lstm_ops = (["Reshape", "Transpose", "LSTM", "Squeeze", "Transpose",
+                 "MatMul", "Add", "Reshape"])
+    for name, ops, width in (("tracknet", gru_ops, 4 * STEPS),
+                             ("lstm", lstm_ops, 2 * STEPS)):
+        h.train(name, "runs")
+        folder = h.run_dir("runs", name)
+        model = os.path.join(folder, "expert_0.onnx")
+        inputs = os.path.join(folder, "expert_0_inputs.csv")
+        graph = [n.op_type for n in onnx.load(model).graph.node]
+        check(graph == ops, f"{name}: unexpected graph {graph}")
+        torch_out = read_csv(os.path.join(folder, "expert_0_outputs.csv"))
+        check(torch_out.shape[1:] == (width,),
+              f"{name}: {torch_out.shape} outputs, expected {width} per event")
+        emulated = os.path.join(h.work, f"{name}_emulated.csv")
+        subprocess.run([h.ariadnec, "emulate", model, "--input", inputs,
+                        "-o", emulated], check=True)
+        emu = read_csv(emulated)
+        check(emu.shape == torch_out.shape and len(emu) > 50,
+              f"{name}: shapes {emu.shape} {torch_out.shape}")
+        if emu.shape == torch_out.shape:
+            diff = np.max(np.abs(emu - torch_out))
+            print(f"{name}: |emulator - LibTorch| max {diff:.3g} over "
+                  f"{len(emu)} events")
+            check(diff <= 1e-5, f"{name}: emulator differs by {diff}")
+        result = subprocess.run([h.ariadnec, "validate", model, "--target",
+                                 "cpp", "--precision", "fixed<16,6,RND,SAT>",
+                                 "--input", inputs], capture_output=True,
+                                text=True)
+        check(result.returncode == 0 and "bit for bit" in result.stdout,
+              f"{name}: validate failed: {result.stderr}")
+        if name == "tracknet":
+            radii = torch_out.reshape(len(torch_out), STEPS, 4)[:, :, 2:]
+            check(bool((radii > 0).all()), "tracknet: a radius is not > 0")
+            with open(os.path.join(folder, "metrics.csv")) as f:
+                val = [float(line.split(",")[3]) for line in f.readlines()[1:]]
+            check(len(val) == 6 and val[-1] < val[0],
+                  f"tracknet: validation loss did not fall: {val}")
+    for name, message in (
+            ("no_recurrent", "needs recurrent layers"),
+            ("with_hidden", "set 'hidden = []'"),
+            ("image_shape", "needs the global 'input_shape' [T, F]"),
+            ("odd_targets", "are not 2 (the next hit) for each of the 5 "
+                            "steps")):
+        result = h.train(name, "refused", expect=1)
+        check(message in result.stderr,
+              f"{name}: the error does not say '{message}': "
+              f"{result.stderr.strip()}")
+        check(not os.path.exists(h.run_dir("refused", name)),
+              f"{name}: a refused run left its folder")
 
 
 def main():

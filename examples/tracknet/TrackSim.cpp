@@ -1,0 +1,385 @@
+//===- TrackSim.cpp - toy barrel tracker for a TrackNETv2-style follower --===//
+//
+// A toy simulation of the hits a TrackNETv2-style track follower works on:
+// a recurrent network that reads the hits of a track candidate station by
+// station and predicts, at every step, an ellipse on the next station where
+// the track's next hit should lie. It is a teaching model, not a detector
+// simulation: the geometry and resolutions are of a plausible size, and
+// everything that makes real tracking hard beyond combinatorics is left out.
+//
+// * The detector is a barrel of S thin cylindrical stations (S from 6 to
+//   10, 8 by default), station s at radius R_s = 20 + 12 s cm, covering
+//   |z| < 150 cm. There are no endcaps, no material (so no multiple
+//   scattering and no energy loss), no dead areas and no inefficiency:
+//   every track leaves exactly one hit on every station.
+// * The field is a uniform 1 T solenoid field along z, everywhere.
+// * Particles of charge +-1 (equally likely) come from a vertex at
+//   (0, 0, z0), z0 ~ Normal(0, 5 cm), with transverse momentum pT uniform in
+//   [0.5, 3] GeV, azimuth phi0 uniform in [-pi, pi) and pseudorapidity eta
+//   uniform in [-1, 1]. A particle is an ideal helix with transverse radius
+//   of curvature Rc = pT / (0.3 B) (metres, with pT in GeV and B in T; the
+//   constant 0.3 rounds 0.29979). On a station of radius r it crosses at
+//     phi(r) = phi0 - q asin(r / (2 Rc)),
+//     z(r)   = z0 + sinh(eta) 2 Rc asin(r / (2 Rc)),
+//   2 Rc asin(r / (2 Rc)) being the transverse arc length from the vertex
+//   and sinh(eta) = pz / pT. A positive particle bends clockwise seen from
+//   +z (its phi falls with r).
+// * The measured hit is the crossing smeared by Gaussians of 0.5 mm in
+//   r phi (0.05 cm / r in phi, r being the station's radius, which is
+//   exact) and 1 mm in z, phi wrapped into [-pi, pi). A track that does not
+//   reach the outermost station (r > 2 Rc, which cannot happen with these
+//   ranges) or whose true or measured z leaves |z| < 150 cm on some station
+//   is dropped and drawn again, so every track written crosses all S
+//   stations (this thins the tracks at |eta| near 1 slightly for S = 10).
+// * Noise hits, in the event mode, are uniform in phi and in z on each
+//   station and independent of everything else: no correlated noise, no
+//   secondaries, no delta rays, no hits shared by two tracks.
+//
+// Usage: tracknet-sim [-S STATIONS] [-n TRACKS] [-s SEED] [-o FILE.csv]
+//        tracknet-sim --events N [--tracks K] [--fakes F] [-S STATIONS]
+//                     [-s SEED] [-o FILE.csv]
+//
+// Without --events the CSV holds training tracks, one a row (10000 by
+// default). Its header names the columns s<s>_r, s<s>_phi, s<s>_z for
+// s = 0..S-1 (cm, rad, cm: the measured hit; r is the station's radius),
+// then the truth pt (GeV), q (+-1), phi0 (rad), eta and z0 (cm).
+//
+// With --events the CSV holds N events of K tracks (10 by default) and F
+// noise hits per station (20 by default), one hit a row, with the header
+// event, station, phi, z, track: track is the track's index within its
+// event, -1 for a noise hit. The hits are grouped by event, then sorted by
+// station, and shuffled within a station, so that a hit's position does not
+// tell its track.
+//
+// The random numbers come from xoshiro256** seeded by SplitMix64, and the
+// uniform and normal deviates are written out here, so the same seed gives
+// the same bytes on every machine (up to the last bit of the C library's
+// log, cos, asin and sinh, which the 9 printed digits all but never show).
+//
+//===----------------------------------------------------------------------===//
+#include <cerrno>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <utility>
+#include <vector>
+
+namespace {
+
+/// The range and default of the number of stations.
+constexpr int kMinStations = 6, kMaxStations = 10, kDefaultStations = 8;
+/// Station s sits at radius kFirstRadius + kRadiusStep * s (cm); the barrel
+/// covers |z| < kHalfLength (cm).
+constexpr double kFirstRadius = 20.0, kRadiusStep = 12.0;
+constexpr double kHalfLength = 150.0;
+/// The solenoid field (T).
+constexpr double kField = 1.0;
+/// The particles' ranges: pT (GeV), eta, and the vertex spread in z (cm).
+constexpr double kPtMin = 0.5, kPtMax = 3.0;
+constexpr double kEtaMax = 1.0;
+constexpr double kVertexSigmaZ = 5.0;
+/// Hit resolutions (cm): r phi and z.
+constexpr double kSigmaRPhi = 0.05, kSigmaZ = 0.1;
+constexpr double kPi = 3.14159265358979323846;
+
+/// xoshiro256** (Blackman and Vigna), its state filled by SplitMix64 from
+/// the seed: a fixed algorithm, unlike the standard library's
+/// distributions.
+class Random {
+public:
+  explicit Random(std::uint64_t seed) {
+    for (std::uint64_t &word : state_) {
+      seed += 0x9e3779b97f4a7c15ULL;
+      std::uint64_t z = seed;
+      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+      z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+      word = z ^ (z >> 31);
+    }
+  }
+
+  std::uint64_t next() {
+    std::uint64_t result = rotate(state_[1] * 5, 7) * 9;
+    std::uint64_t t = state_[1] << 17;
+    state_[2] ^= state_[0];
+    state_[3] ^= state_[1];
+    state_[1] ^= state_[2];
+    state_[0] ^= state_[3];
+    state_[2] ^= t;
+    state_[3] = rotate(state_[3], 45);
+    return result;
+  }
+
+  /// Uniform in [lo, hi), from the top 53 bits.
+  double uniform(double lo, double hi) {
+    return lo + (hi - lo) * (static_cast<double>(next() >> 11) * 0x1.0p-53);
+  }
+
+  /// Normal with mean 0 and deviation sigma (Box-Muller, the cosine half).
+  double gauss(double sigma) {
+    double u = 1.0 - uniform(0.0, 1.0); // in (0, 1]: log(u) is finite
+    double v = uniform(0.0, 1.0);
+    return sigma * std::sqrt(-2.0 * std::log(u)) * std::cos(2 * kPi * v);
+  }
+
+  /// Uniform in [0, n), n > 0, without modulo bias (by drawing again).
+  std::uint64_t below(std::uint64_t n) {
+    std::uint64_t limit = ~0ULL - ~0ULL % n;
+    for (;;) {
+      std::uint64_t value = next();
+      if (value < limit)
+        return value % n;
+    }
+  }
+
+private:
+  static std::uint64_t rotate(std::uint64_t x, int k) {
+    return (x << k) | (x >> (64 - k));
+  }
+  std::uint64_t state_[4];
+};
+
+/// An angle wrapped into [-pi, pi).
+double wrap(double phi) {
+  phi -= 2 * kPi * std::floor((phi + kPi) / (2 * kPi));
+  return phi >= kPi ? phi - 2 * kPi : phi;
+}
+
+double stationRadius(int s) { return kFirstRadius + kRadiusStep * s; }
+
+/// A particle and its measured hits, one per station.
+struct Track {
+  double pt = 0, phi0 = 0, eta = 0, z0 = 0;
+  int q = 0;
+  std::vector<double> phi, z;
+};
+
+/// Draws particles until one crosses all `stations` stations inside the
+/// barrel, true and measured hits alike, and returns it with its hits.
+Track generateTrack(Random &random, int stations) {
+  Track track;
+  track.phi.resize(stations);
+  track.z.resize(stations);
+  for (;;) {
+    track.q = (random.next() >> 63) ? 1 : -1;
+    track.pt = random.uniform(kPtMin, kPtMax);
+    track.phi0 = random.uniform(-kPi, kPi);
+    track.eta = random.uniform(-kEtaMax, kEtaMax);
+    track.z0 = random.gauss(kVertexSigmaZ);
+    // Rc = pT / (0.3 B) metres, in cm.
+    double curvatureRadius = 100.0 * track.pt / (0.3 * kField);
+    bool inside = true;
+    for (int s = 0; s < stations && inside; ++s) {
+      double r = stationRadius(s);
+      if (r > 2 * curvatureRadius) {
+        inside = false;
+        break;
+      }
+      double turn = std::asin(r / (2 * curvatureRadius));
+      double z = track.z0 + std::sinh(track.eta) * 2 * curvatureRadius * turn;
+      double phi = track.phi0 - track.q * turn;
+      track.phi[s] = wrap(phi + random.gauss(kSigmaRPhi / r));
+      track.z[s] = z + random.gauss(kSigmaZ);
+      inside =
+          std::fabs(z) < kHalfLength && std::fabs(track.z[s]) < kHalfLength;
+    }
+    if (inside)
+      return track;
+  }
+}
+
+/// Writes `count` training tracks, one a row, with the header.
+void writeTracks(std::FILE *out, Random &random, int stations, long count) {
+  for (int s = 0; s < stations; ++s)
+    std::fprintf(out, "s%d_r,s%d_phi,s%d_z,", s, s, s);
+  std::fprintf(out, "pt,q,phi0,eta,z0\n");
+  for (long n = 0; n < count; ++n) {
+    Track track = generateTrack(random, stations);
+    for (int s = 0; s < stations; ++s)
+      std::fprintf(out, "%.9g,%.9g,%.9g,", stationRadius(s), track.phi[s],
+                   track.z[s]);
+    std::fprintf(out, "%.9g,%d,%.9g,%.9g,%.9g\n", track.pt, track.q, track.phi0,
+                 track.eta, track.z0);
+  }
+}
+
+/// Writes `events` events of `tracks` tracks and `fakes` noise hits per
+/// station, one hit a row, with the header.
+void writeEvents(std::FILE *out, Random &random, int stations, long events,
+                 long tracks, long fakes) {
+  std::fprintf(out, "event,station,phi,z,track\n");
+  struct Hit {
+    double phi, z;
+    long track;
+  };
+  std::vector<Track> particles(tracks);
+  std::vector<Hit> hits;
+  for (long event = 0; event < events; ++event) {
+    for (Track &track : particles)
+      track = generateTrack(random, stations);
+    for (int s = 0; s < stations; ++s) {
+      hits.clear();
+      for (long t = 0; t < tracks; ++t)
+        hits.push_back({particles[t].phi[s], particles[t].z[s], t});
+      for (long f = 0; f < fakes; ++f) {
+        double phi = random.uniform(-kPi, kPi);
+        double z = random.uniform(-kHalfLength, kHalfLength);
+        hits.push_back({phi, z, -1});
+      }
+      // Fisher-Yates.
+      for (size_t i = hits.size(); i > 1; --i)
+        std::swap(hits[i - 1], hits[random.below(i)]);
+      for (const Hit &hit : hits)
+        std::fprintf(out, "%ld,%d,%.9g,%.9g,%ld\n", event, s, hit.phi, hit.z,
+                     hit.track);
+    }
+  }
+}
+
+/// Parses a decimal number without sign into `number`; false when `text`
+/// is not one or is outside [min, max].
+bool parseNumber(const std::string &text, unsigned long long min,
+                 unsigned long long max, unsigned long long &number) {
+  if (text.empty() || text[0] < '0' || text[0] > '9')
+    return false;
+  char *end = nullptr;
+  errno = 0;
+  number = std::strtoull(text.c_str(), &end, 10);
+  return *end == '\0' && errno == 0 && number >= min && number <= max;
+}
+
+constexpr const char *kUsage =
+    "usage: tracknet-sim [-S STATIONS] [-n TRACKS] [-s SEED] [-o FILE.csv] | "
+    "tracknet-sim --events N [--tracks K] [--fakes F] [-S STATIONS] "
+    "[-s SEED] [-o FILE.csv]";
+
+} // namespace
+
+int main(int argc, char **argv) {
+  long stations = kDefaultStations, count = 10000, events = 0, tracks = 10,
+       fakes = 20;
+  unsigned long long seed = 1;
+  bool countGiven = false, eventsGiven = false, perEventGiven = false;
+  std::string output;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "-h" || arg == "--help") {
+      std::printf("%s\n", kUsage);
+      return 0;
+    }
+    if (arg != "-S" && arg != "-n" && arg != "-s" && arg != "-o" &&
+        arg != "--events" && arg != "--tracks" && arg != "--fakes") {
+      std::fprintf(stderr, "tracknet-sim: error: unknown argument '%s' (%s)\n",
+                   arg.c_str(), kUsage);
+      return 2;
+    }
+    if (i + 1 == argc) {
+      std::fprintf(stderr, "tracknet-sim: error: %s needs a value\n",
+                   arg.c_str());
+      return 2;
+    }
+    std::string value = argv[++i];
+    if (arg == "-o") {
+      if (value.empty()) {
+        std::fprintf(stderr, "tracknet-sim: error: -o needs a file name\n");
+        return 2;
+      }
+      output = value;
+      continue;
+    }
+    unsigned long long min = 0, max = ~0ULL, number = 0;
+    if (arg == "-S")
+      min = kMinStations, max = kMaxStations;
+    else if (arg == "-n" || arg == "--events")
+      min = 1, max = 1000000000ULL;
+    else if (arg == "--tracks" || arg == "--fakes")
+      max = 100000;
+    if (!parseNumber(value, min, max, number)) {
+      std::fprintf(stderr,
+                   "tracknet-sim: error: %s needs a whole number from %llu to "
+                   "%llu, not '%s'\n",
+                   arg.c_str(), min, max, value.c_str());
+      return 2;
+    }
+    if (arg == "-S") {
+      stations = static_cast<long>(number);
+    } else if (arg == "-n") {
+      count = static_cast<long>(number);
+      countGiven = true;
+    } else if (arg == "--events") {
+      events = static_cast<long>(number);
+      eventsGiven = true;
+    } else if (arg == "--tracks") {
+      tracks = static_cast<long>(number);
+      perEventGiven = true;
+    } else if (arg == "--fakes") {
+      fakes = static_cast<long>(number);
+      perEventGiven = true;
+    } else {
+      seed = number;
+    }
+  }
+  if (eventsGiven && countGiven) {
+    std::fprintf(stderr, "tracknet-sim: error: -n counts training tracks; "
+                         "with --events use --tracks for tracks per event\n");
+    return 2;
+  }
+  if (perEventGiven && !eventsGiven) {
+    std::fprintf(stderr,
+                 "tracknet-sim: error: --tracks and --fakes need --events\n");
+    return 2;
+  }
+  if (eventsGiven && tracks + fakes == 0) {
+    std::fprintf(stderr, "tracknet-sim: error: --tracks 0 and --fakes 0 "
+                         "leave the events without hits\n");
+    return 2;
+  }
+
+  // Write into a temporary file next to the output and rename it at the
+  // end, so that FILE is either complete or untouched.
+  std::string temporary;
+  std::FILE *out = stdout;
+  if (!output.empty()) {
+    temporary = output + ".XXXXXX";
+    int fd = mkstemp(&temporary[0]);
+    out = fd < 0 ? nullptr : fdopen(fd, "w");
+    if (!out) {
+      if (fd >= 0) {
+        close(fd);
+        std::remove(temporary.c_str());
+      }
+      std::fprintf(stderr, "tracknet-sim: error: cannot write %s\n",
+                   output.c_str());
+      return 1;
+    }
+    // mkstemp makes the file private; give it the usual permissions.
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
+  }
+
+  Random random(seed);
+  if (eventsGiven)
+    writeEvents(out, random, static_cast<int>(stations), events, tracks, fakes);
+  else
+    writeTracks(out, random, static_cast<int>(stations), count);
+
+  bool failed = std::fflush(out) != 0 || std::ferror(out);
+  if (out != stdout) {
+    if (std::fclose(out) != 0)
+      failed = true;
+    if (!failed && std::rename(temporary.c_str(), output.c_str()) != 0)
+      failed = true;
+    if (failed)
+      std::remove(temporary.c_str());
+  }
+  if (failed) {
+    std::fprintf(stderr, "tracknet-sim: error: cannot write %s\n",
+                 output.empty() ? "the standard output" : output.c_str());
+    return 1;
+  }
+  return 0;
+}
