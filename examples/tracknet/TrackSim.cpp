@@ -35,14 +35,19 @@
 //   station and independent of everything else: no correlated noise, no
 //   secondaries, no delta rays, no hits shared by two tracks.
 //
-// Usage: tracknet-sim [-S STATIONS] [-n TRACKS] [-s SEED] [-o FILE.csv]
+// Usage: tracknet-sim [-S STATIONS] [-n TRACKS] [--seed-frame] [-s SEED]
+//                     [-o FILE.csv]
 //        tracknet-sim --events N [--tracks K] [--fakes F] [-S STATIONS]
 //                     [-s SEED] [-o FILE.csv]
 //
 // Without --events the CSV holds training tracks, one a row (10000 by
 // default). Its header names the columns s<s>_r, s<s>_phi, s<s>_z for
 // s = 0..S-1 (cm, rad, cm: the measured hit; r is the station's radius),
-// then the truth pt (GeV), q (+-1), phi0 (rad), eta and z0 (cm).
+// then the truth pt (GeV), q (+-1), phi0 (rad), eta and z0 (cm). With
+// --seed-frame every measured phi is taken relative to the track's hit on
+// station 0 (so s0_phi is 0), wrapped into [-pi, pi): the frame in which a
+// track follower sees a candidate it rotates to its seed, where no track
+// crosses the phi = +-pi seam; phi0 stays the lab-frame truth.
 //
 // With --events the CSV holds N events of K tracks (10 by default) and F
 // noise hits per station (20 by default), one hit a row, with the header
@@ -192,12 +197,16 @@ Track generateTrack(Random &random, int stations) {
 }
 
 /// Writes `count` training tracks, one a row, with the header.
-void writeTracks(std::FILE *out, Random &random, int stations, long count) {
+void writeTracks(std::FILE *out, Random &random, int stations, long count,
+                 bool seedFrame) {
   for (int s = 0; s < stations; ++s)
     std::fprintf(out, "s%d_r,s%d_phi,s%d_z,", s, s, s);
   std::fprintf(out, "pt,q,phi0,eta,z0\n");
   for (long n = 0; n < count; ++n) {
     Track track = generateTrack(random, stations);
+    if (seedFrame)
+      for (int s = stations - 1; s >= 0; --s)
+        track.phi[s] = wrap(track.phi[s] - track.phi[0]);
     for (int s = 0; s < stations; ++s)
       std::fprintf(out, "%.9g,%.9g,%.9g,", stationRadius(s), track.phi[s],
                    track.z[s]);
@@ -252,7 +261,8 @@ bool parseNumber(const std::string &text, unsigned long long min,
 }
 
 constexpr const char *kUsage =
-    "usage: tracknet-sim [-S STATIONS] [-n TRACKS] [-s SEED] [-o FILE.csv] | "
+    "usage: tracknet-sim [-S STATIONS] [-n TRACKS] [--seed-frame] [-s SEED] "
+    "[-o FILE.csv] | "
     "tracknet-sim --events N [--tracks K] [--fakes F] [-S STATIONS] "
     "[-s SEED] [-o FILE.csv]";
 
@@ -262,13 +272,18 @@ int main(int argc, char **argv) {
   long stations = kDefaultStations, count = 10000, events = 0, tracks = 10,
        fakes = 20;
   unsigned long long seed = 1;
-  bool countGiven = false, eventsGiven = false, perEventGiven = false;
+  bool countGiven = false, eventsGiven = false, perEventGiven = false,
+       seedFrame = false;
   std::string output;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "-h" || arg == "--help") {
       std::printf("%s\n", kUsage);
       return 0;
+    }
+    if (arg == "--seed-frame") {
+      seedFrame = true;
+      continue;
     }
     if (arg != "-S" && arg != "-n" && arg != "-s" && arg != "-o" &&
         arg != "--events" && arg != "--tracks" && arg != "--fakes") {
@@ -327,6 +342,11 @@ int main(int argc, char **argv) {
                          "with --events use --tracks for tracks per event\n");
     return 2;
   }
+  if (seedFrame && eventsGiven) {
+    std::fprintf(stderr, "tracknet-sim: error: --seed-frame is for training "
+                         "tracks, not --events\n");
+    return 2;
+  }
   if (perEventGiven && !eventsGiven) {
     std::fprintf(stderr,
                  "tracknet-sim: error: --tracks and --fakes need --events\n");
@@ -365,7 +385,7 @@ int main(int argc, char **argv) {
   if (eventsGiven)
     writeEvents(out, random, static_cast<int>(stations), events, tracks, fakes);
   else
-    writeTracks(out, random, static_cast<int>(stations), count);
+    writeTracks(out, random, static_cast<int>(stations), count, seedFrame);
 
   bool failed = std::fflush(out) != 0 || std::ferror(out);
   if (out != stdout) {

@@ -759,11 +759,19 @@ bool ConfigReader::checkSequence(const std::string &section,
     return fail(where, "'" + section +
                            ".batch_norm' of a sequence model normalizes its "
                            "convolutional front, which it does not have");
-  for (const ConvSpec &layer : hyper.conv)
+  for (const ConvSpec &layer : hyper.conv) {
     if (layer.pool)
       return fail(where, "'" + section +
                              ".conv': a sequence model's convolutional front "
                              "does not pool");
+    // Step t's ellipse must not see the hit it predicts, on step t + 1.
+    if (hyper.loss == Loss::TrackNet &&
+        (layer.kernel != 1 || layer.stride != 1))
+      return fail(where, "'" + section +
+                             ".conv': the TrackNet loss predicts each next "
+                             "hit from the hits before it, so the front must "
+                             "not look ahead: kernel 1, stride 1");
+  }
   return true;
 }
 

@@ -227,6 +227,22 @@ def main():
             check_tracks(ten, 10)
 
         lines = text.splitlines()
+        # The seed frame: the same tracks, each rotated so that its first
+        # hit is at phi = 0.
+        framed = run(sim, "-n", "500", "-s", "7", "--seed-frame")
+        check(framed.returncode == 0, "--seed-frame failed")
+        if framed.returncode == 0:
+            for lab, rot in zip(lines[1:], framed.stdout.splitlines()[1:]):
+                lab = [float(v) for v in lab.split(",")]
+                rot = [float(v) for v in rot.split(",")]
+                check(rot[1] == 0.0, "--seed-frame: s0_phi is not 0")
+                for s in range(8):
+                    turn = math.remainder(lab[3 * s + 1] - lab[1], 2 * math.pi)
+                    check(abs(math.remainder(rot[3 * s + 1] - turn,
+                                             2 * math.pi)) < 1e-6 and
+                          abs(rot[3 * s + 1]) <= math.pi and
+                          rot[3 * s + 2] == lab[3 * s + 2],
+                          "--seed-frame: a hit is not the rotated lab hit")
         # Deterministic for a seed, on stdout too; another seed differs.
         second = generate(sim, work, "second.csv", "-n", "500", "-s", "7")
         check(second == text, "the same seed gave other tracks")
@@ -275,6 +291,7 @@ def main():
                      ["--events", "0"], ["--fakes", "x", "--events", "2"],
                      ["--tracks", "3"], ["--events", "2", "-n", "5"],
                      ["--events", "2", "--tracks", "0", "--fakes", "0"],
+                     ["--events", "2", "--seed-frame"],
                      ["-s"], ["-x"], ["--event", "3"], ["tracks.csv"]):
             result = run(sim, *args, "-o", bad) if args != ["-s"] else \
                 run(sim, "-o", bad, *args)

@@ -631,7 +631,7 @@ input_shape = [%d, 3]
 transforms = [{ kind = "standard", columns = ["*_phi", "*_z"] }]
 hidden = []
 recurrent = { cell = "gru", hidden = 8, layers = 2 }
-conv = [{ channels = 4, kernel = 3, padding = 1 }]
+conv = [{ channels = 4, kernel = 1 }]
 batch_norm = true
 activation = "relu"
 loss = "tracknet"
@@ -664,6 +664,10 @@ input_shape = [5, 3, 1]
 [odd_targets]
 extends = "tracknet"
 targets = ["s1_phi", "s1_z", "s2_phi"]
+
+[looks_ahead]
+extends = "tracknet"
+conv = [{ channels = 4, kernel = 3, padding = 1 }]
 """ % (", ".join(f'"s{s}_*"' for s in range(STEPS)),
        ", ".join(f'"s{s}_{c}"' for s in range(1, STEPS + 1)
                  for c in ("phi", "z")),
@@ -744,7 +748,8 @@ def part_rnn(h):
             ("with_hidden", "set 'hidden = []'"),
             ("image_shape", "needs the global 'input_shape' [T, F]"),
             ("odd_targets", "are not 2 (the next hit) for each of the 5 "
-                            "steps")):
+                            "steps"),
+            ("looks_ahead", "must not look ahead: kernel 1, stride 1")):
         result = h.train(name, "refused", expect=1)
         check(message in result.stderr,
               f"{name}: the error does not say '{message}': "
