@@ -1,34 +1,22 @@
 //===- LayerChain.cpp - an ONNX MLP read as a chain of layers -------------===//
 #include "bench/LayerChain.h"
 
-#include <onnx/onnx_pb.h>
+#include "bench/OnnxReader.h"
 
-#include <cstring>
-#include <fstream>
-#include <map>
 #include <sstream>
-#include <stdexcept>
 
 using namespace ariadne::bench;
 
 namespace {
 
-struct Constant {
-  std::vector<int64_t> dims;
-  std::vector<float> values;
-};
-
-class ChainReader {
+class ChainReader : OnnxReader {
 public:
-  explicit ChainReader(std::string path) { chain.path = std::move(path); }
+  explicit ChainReader(std::string path) : OnnxReader(std::move(path)) {
+    chain.path = this->path;
+  }
   LayerChain read();
 
 private:
-  [[noreturn]] void fail(const std::string &reason) const;
-  [[noreturn]] void fail(const onnx::NodeProto &node,
-                         const std::string &reason) const;
-  Constant toConstant(const onnx::TensorProto &tensor) const;
-  const Constant &constantInput(const onnx::NodeProto &node, int index) const;
   void requireChainInput(const onnx::NodeProto &node, int index) const;
   float scalarInput(const onnx::NodeProto &node, int index) const;
   void addNode(const onnx::NodeProto &node);
@@ -39,80 +27,11 @@ private:
                  size_t k, size_t n, bool transposed, float alpha);
 
   LayerChain chain;
-  std::map<std::string, Constant> constants;
   std::string current; // the name of the chain's value so far
   size_t width = 0;    // its per-event size
 };
 
-int64_t intAttribute(const onnx::NodeProto &node, const char *name,
-                     int64_t fallback) {
-  for (const auto &a : node.attribute())
-    if (a.name() == name)
-      return a.i();
-  return fallback;
-}
-
-float floatAttribute(const onnx::NodeProto &node, const char *name,
-                     float fallback) {
-  for (const auto &a : node.attribute())
-    if (a.name() == name)
-      return a.f();
-  return fallback;
-}
-
-std::string nodeLabel(const onnx::NodeProto &node) {
-  std::string name = node.name().empty() ? node.output(0) : node.name();
-  return "node " + name + " (" + node.op_type() + ")";
-}
-
 } // namespace
-
-void ChainReader::fail(const std::string &reason) const {
-  throw std::runtime_error(chain.path + ": " + reason);
-}
-
-void ChainReader::fail(const onnx::NodeProto &node,
-                       const std::string &reason) const {
-  fail(nodeLabel(node) + ": " + reason);
-}
-
-Constant ChainReader::toConstant(const onnx::TensorProto &tensor) const {
-  if (tensor.data_type() != onnx::TensorProto::FLOAT)
-    fail("tensor " + tensor.name() + ": only float tensors are supported");
-  Constant c;
-  size_t count = 1;
-  for (int64_t d : tensor.dims()) {
-    c.dims.push_back(d);
-    count *= static_cast<size_t>(d);
-  }
-  if (tensor.has_raw_data()) {
-    const std::string &raw = tensor.raw_data();
-    if (raw.size() != count * sizeof(float))
-      fail("tensor " + tensor.name() + ": raw data has " +
-           std::to_string(raw.size()) + " bytes, expected " +
-           std::to_string(count * sizeof(float)));
-    c.values.resize(count);
-    // ONNX raw data is little-endian, as is every host this runs on.
-    std::memcpy(c.values.data(), raw.data(), raw.size());
-  } else {
-    c.values.assign(tensor.float_data().begin(), tensor.float_data().end());
-    if (c.values.size() != count)
-      fail("tensor " + tensor.name() + ": has " +
-           std::to_string(c.values.size()) + " values, expected " +
-           std::to_string(count));
-  }
-  return c;
-}
-
-const Constant &ChainReader::constantInput(const onnx::NodeProto &node,
-                                           int index) const {
-  if (index >= node.input_size() || node.input(index).empty())
-    fail(node, "missing input " + std::to_string(index));
-  auto it = constants.find(node.input(index));
-  if (it == constants.end())
-    fail(node, "input " + node.input(index) + " must be a constant");
-  return it->second;
-}
 
 void ChainReader::requireChainInput(const onnx::NodeProto &node,
                                     int index) const {
@@ -123,7 +42,7 @@ void ChainReader::requireChainInput(const onnx::NodeProto &node,
 }
 
 float ChainReader::scalarInput(const onnx::NodeProto &node, int index) const {
-  const Constant &c = constantInput(node, index);
+  const Constant &c = floatInput(node, index);
   if (c.values.size() != 1)
     fail(node, "only a scalar constant operand is supported");
   return c.values[0];
@@ -155,7 +74,7 @@ void ChainReader::addGemm(const onnx::NodeProto &node) {
   requireChainInput(node, 0);
   if (intAttribute(node, "transA", 0) != 0)
     fail(node, "transA=1 is not supported");
-  const Constant &b = constantInput(node, 1);
+  const Constant &b = floatInput(node, 1);
   if (b.dims.size() != 2)
     fail(node, "B must be a matrix");
   bool transB = intAttribute(node, "transB", 0) != 0;
@@ -163,7 +82,7 @@ void ChainReader::addGemm(const onnx::NodeProto &node) {
   size_t n = static_cast<size_t>(transB ? b.dims[0] : b.dims[1]);
   addLinear(node, b.values, k, n, transB, floatAttribute(node, "alpha", 1.0f));
   if (node.input_size() > 2 && !node.input(2).empty()) {
-    const Constant &c = constantInput(node, 2);
+    const Constant &c = floatInput(node, 2);
     float beta = floatAttribute(node, "beta", 1.0f);
     std::vector<float> &bias = chain.steps.back().bias;
     if (c.values.size() == n)
@@ -178,7 +97,7 @@ void ChainReader::addGemm(const onnx::NodeProto &node) {
 
 void ChainReader::addMatMul(const onnx::NodeProto &node) {
   requireChainInput(node, 0);
-  const Constant &b = constantInput(node, 1);
+  const Constant &b = floatInput(node, 1);
   if (b.dims.size() != 2)
     fail(node, "the weight must be a matrix");
   addLinear(node, b.values, static_cast<size_t>(b.dims[0]),
@@ -188,7 +107,7 @@ void ChainReader::addMatMul(const onnx::NodeProto &node) {
 void ChainReader::addBias(const onnx::NodeProto &node) {
   int chainIndex = node.input_size() == 2 && node.input(1) == current ? 1 : 0;
   requireChainInput(node, chainIndex);
-  const Constant &c = constantInput(node, 1 - chainIndex);
+  const Constant &c = floatInput(node, 1 - chainIndex);
   if (chain.steps.empty() || chain.steps.back().kind != ChainStep::Kind::Linear)
     fail(node, "only a bias added right after a MatMul or Gemm is supported");
   std::vector<float> &bias = chain.steps.back().bias;
@@ -206,12 +125,8 @@ void ChainReader::addBias(const onnx::NodeProto &node) {
 void ChainReader::addNode(const onnx::NodeProto &node) {
   const std::string &op = node.op_type();
   if (op == "Constant") {
-    for (const auto &a : node.attribute())
-      if (a.name() == "value") {
-        constants[node.output(0)] = toConstant(a.t());
-        return;
-      }
-    fail(node, "only the 'value' form of Constant is supported");
+    addConstantNode(node);
+    return;
   }
   if (node.output_size() != 1)
     fail(node, "expected one output");
@@ -255,15 +170,7 @@ void ChainReader::addNode(const onnx::NodeProto &node) {
 }
 
 LayerChain ChainReader::read() {
-  std::ifstream file(chain.path, std::ios::binary);
-  if (!file)
-    fail("cannot open");
-  onnx::ModelProto model;
-  if (!model.ParseFromIstream(&file))
-    fail("not an ONNX protobuf file");
-  const onnx::GraphProto &graph = model.graph();
-  for (const auto &init : graph.initializer())
-    constants[init.name()] = toConstant(init);
+  const onnx::GraphProto &graph = load();
   for (const auto &input : graph.input()) {
     if (constants.count(input.name()))
       continue;

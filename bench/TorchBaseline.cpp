@@ -27,7 +27,20 @@ struct TorchBaseline::Impl {
   size_t maxBatch = 0;
   torch::Tensor eventInput;
 
+  // A RecurrentModel, when `gru` is set.
+  int64_t seqSteps = 0, seqFeatures = 0;
+  torch::nn::Conv1d conv{nullptr};
+  torch::nn::BatchNorm1d norm{nullptr};
+  bool frontRelu = false;
+  torch::nn::GRU gru{nullptr};
+  torch::nn::Linear head{nullptr};
+  std::vector<HeadSegment> headSegments;
+
+  torch::Tensor run(torch::Tensor x) {
+    return gru ? forwardRecurrent(std::move(x)) : forward(std::move(x));
+  }
   torch::Tensor forward(torch::Tensor x);
+  torch::Tensor forwardRecurrent(torch::Tensor x);
 };
 
 torch::Tensor TorchBaseline::Impl::forward(torch::Tensor x) {
@@ -71,6 +84,96 @@ torch::Tensor TorchBaseline::Impl::forward(torch::Tensor x) {
   return x;
 }
 
+torch::Tensor TorchBaseline::Impl::forwardRecurrent(torch::Tensor x) {
+  x = x.view({-1, seqSteps, seqFeatures}); // [N, T, F]
+  if (conv) {
+    // Conv1d and BatchNorm1d take the steps along the last axis.
+    x = conv->forward(x.transpose(1, 2)); // [N, C, T]
+    if (norm)
+      x = norm->forward(x);
+    if (frontRelu)
+      x.relu_();
+    x = x.transpose(1, 2); // [N, T, C]
+  }
+  x = std::get<0>(gru->forward(x)); // [N, T, H], zero initial state
+  x = head->forward(x);             // [N, T, O]
+  if (headSegments.size() > 1 || headSegments[0].softplus) {
+    std::vector<torch::Tensor> pieces;
+    for (const HeadSegment &s : headSegments) {
+      torch::Tensor piece = x.slice(/*dim=*/-1, static_cast<int64_t>(s.begin),
+                                    static_cast<int64_t>(s.end));
+      pieces.push_back(s.softplus ? torch::softplus(piece) : piece);
+    }
+    x = torch::cat(pieces, /*dim=*/-1);
+  }
+  return x.flatten(1); // [N, T*O]
+}
+
+namespace {
+
+/// Copies `values` into the parameter or buffer `to`, whose shape it takes.
+void load(torch::Tensor to, const std::vector<float> &values) {
+  TORCH_CHECK(static_cast<size_t>(to.numel()) == values.size(),
+              "ariadne-bench: ", values.size(), " values for a tensor of ",
+              to.numel());
+  to.copy_(torch::from_blob(const_cast<float *>(values.data()), to.sizes()));
+}
+
+} // namespace
+
+TorchBaseline::TorchBaseline(const RecurrentModel &model, size_t maxBatch)
+    : impl(std::make_unique<Impl>()) {
+  impl->inputSize = model.inputSize;
+  impl->outputSize = model.outputSize;
+  impl->maxBatch = maxBatch;
+  impl->seqSteps = static_cast<int64_t>(model.steps);
+  impl->seqFeatures = static_cast<int64_t>(model.features);
+  torch::NoGradGuard noGrad;
+  auto features = static_cast<int64_t>(model.features);
+  if (model.channels) {
+    auto channels = static_cast<int64_t>(model.channels);
+    impl->conv = torch::nn::Conv1d(
+        torch::nn::Conv1dOptions(features, channels, /*kernel_size=*/1));
+    load(impl->conv->weight, model.convWeight);
+    load(impl->conv->bias, model.convBias);
+    impl->conv->eval();
+    features = channels;
+  }
+  if (model.batchNorm) {
+    impl->norm = torch::nn::BatchNorm1d(
+        torch::nn::BatchNorm1dOptions(features).eps(model.normEpsilon));
+    load(impl->norm->weight, model.normWeight);
+    load(impl->norm->bias, model.normBias);
+    load(impl->norm->running_mean, model.normMean);
+    load(impl->norm->running_var, model.normVar);
+    impl->norm->eval();
+  }
+  impl->frontRelu = model.frontRelu;
+  auto hidden = static_cast<int64_t>(model.gru.front().hidden);
+  impl->gru = torch::nn::GRU(
+      torch::nn::GRUOptions(features, hidden)
+          .num_layers(static_cast<int64_t>(model.gru.size()))
+          .batch_first(true));
+  auto parameters = impl->gru->named_parameters();
+  for (size_t l = 0; l < model.gru.size(); ++l) {
+    const GruLayer &layer = model.gru[l];
+    const std::string suffix = "_l" + std::to_string(l);
+    load(parameters["weight_ih" + suffix], layer.weightIh);
+    load(parameters["weight_hh" + suffix], layer.weightHh);
+    load(parameters["bias_ih" + suffix], layer.biasIh);
+    load(parameters["bias_hh" + suffix], layer.biasHh);
+  }
+  impl->gru->eval();
+  impl->head = torch::nn::Linear(
+      torch::nn::LinearOptions(hidden, static_cast<int64_t>(model.headSize)));
+  load(impl->head->weight, model.headWeight);
+  load(impl->head->bias, model.headBias);
+  impl->head->eval();
+  impl->headSegments = model.headSegments;
+  impl->eventInput =
+      torch::zeros({1, static_cast<int64_t>(model.inputSize)}, torch::kFloat);
+}
+
 TorchBaseline::TorchBaseline(const LayerChain &chain, size_t maxBatch)
     : impl(std::make_unique<Impl>()) {
   impl->inputSize = chain.inputSize;
@@ -102,7 +205,7 @@ void TorchBaseline::runEvent(const float *in, float *out) {
   c10::InferenceMode inference;
   std::memcpy(impl->eventInput.data_ptr<float>(), in,
               impl->inputSize * sizeof(float));
-  torch::Tensor y = impl->forward(impl->eventInput).contiguous();
+  torch::Tensor y = impl->run(impl->eventInput).contiguous();
   std::memcpy(out, y.data_ptr<float>(), impl->outputSize * sizeof(float));
 }
 
@@ -111,7 +214,7 @@ void TorchBaseline::runBatch(const float *in, float *out, size_t n) {
   torch::Tensor x = torch::from_blob(
       const_cast<float *>(in),
       {static_cast<int64_t>(n), static_cast<int64_t>(impl->inputSize)});
-  torch::Tensor y = impl->forward(x).contiguous();
+  torch::Tensor y = impl->run(x).contiguous();
   std::memcpy(out, y.data_ptr<float>(), n * impl->outputSize * sizeof(float));
 }
 

@@ -1,8 +1,8 @@
 //===- TorchBaseline.h - the LibTorch side of the benchmark -----*- C++ -*-===//
 //
-// A LayerChain run with LibTorch's C++ API the way a user would deploy it:
-// torch::nn::Linear layers holding the ONNX weights, inference mode, one
-// thread. The header keeps <torch/torch.h> out of the harness, whose
+// A LayerChain or a RecurrentModel run with LibTorch's C++ API the way a
+// user would deploy it: torch::nn modules (Linear; Conv1d, BatchNorm1d, GRU)
+// holding the ONNX weights, inference mode, one thread. The header keeps <torch/torch.h> out of the harness, whose
 // translation units would otherwise take ~25 s each to compile.
 //
 //===----------------------------------------------------------------------===//
@@ -10,6 +10,7 @@
 #define ARIADNE_BENCH_TORCHBASELINE_H
 
 #include "bench/LayerChain.h"
+#include "bench/RecurrentModel.h"
 
 #include <memory>
 #include <string>
@@ -20,6 +21,9 @@ class TorchBaseline {
 public:
   /// Builds the layers of `chain`; batches of up to `maxBatch` events.
   TorchBaseline(const LayerChain &chain, size_t maxBatch);
+  /// Builds Conv1d, BatchNorm1d (eval), GRU (batch_first) and Linear
+  /// modules for `model`.
+  TorchBaseline(const RecurrentModel &model, size_t maxBatch);
   ~TorchBaseline();
   TorchBaseline(const TorchBaseline &) = delete;
   TorchBaseline &operator=(const TorchBaseline &) = delete;

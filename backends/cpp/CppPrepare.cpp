@@ -291,9 +291,11 @@ FailureOr<func::FuncOp> prepareCppModule(ModuleOp module) {
         Value source = op->getOperand(0);
         auto it = bufferOf.find(source);
         if (it != bufferOf.end()) {
-          bufferOf[result] = it->second;
-          buffers[it->second].lastUse =
-              std::max(buffers[it->second].lastUse, lastUse[result]);
+          // Inserting may grow the map: `it` is not used after it.
+          size_t buffer = it->second;
+          bufferOf[result] = buffer;
+          buffers[buffer].lastUse =
+              std::max(buffers[buffer].lastUse, lastUse[result]);
         }
         storages.push_back(storage("alias", 0));
         continue;
