@@ -97,9 +97,6 @@ Error importShape(NodeImporter &n) {
 static Error gatherTensor(NodeImporter &n, const ImportedValue &in,
                           int64_t axis, ArrayRef<int64_t> indices,
                           ArrayRef<int64_t> out) {
-  if (axis == in.batchAxis && isBatched(shapeOf(in.tensor)))
-    return n.error("gathering along the dynamic batch dimension would mix "
-                   "events");
   if (indices.empty())
     return n.error("Gather with no indices gives an empty tensor");
   int64_t stored = storedAxis(axis, in.batchAxis);
@@ -144,6 +141,9 @@ Error importGather(NodeImporter &n) {
   if (!axis)
     return axis.takeError();
   int64_t dim = (*shape)[*axis];
+  if (ShapedType::isDynamic(dim))
+    return n.error("gathering along the dynamic batch dimension would mix "
+                   "events");
   for (int64_t &i : *indices) {
     if (i < -dim || i >= dim)
       return n.error("index " + str(i) + " is out of range for dimension " +

@@ -104,7 +104,8 @@ static Expected<SmallVector<int64_t>> resolveReshape(NodeImporter &n,
     if (dynamics == 0) {
       // The -1 is the batch.
       if (known != event)
-        return n.error(what + ": the inferred dimension would mix events");
+        return n.error(what + ": the -1 would be the dynamic batch "
+                              "dimension, which would mix events");
       out[inferred] = ShapedType::kDynamic;
       return out;
     }

@@ -310,11 +310,21 @@ TEST_CASE("dynamic dimensions other than the batch", "[frontend][errors]") {
         "test.onnxtxt: ",
         {"graph input 'x'", "dynamic dimension 1", "'features'"});
   }
-  SECTION("an unknown inner dimension") {
+  SECTION("an unknown inner dimension, the only dynamic one") {
+    // The batch of a time-major sequence: a view that only data movement
+    // and recurrent layers read.
     checkMessage(
         importError(model(13, input("x", {"2", "3", ""}) +
                                   node("Relu", {"x"}, {"y"}) + output("y", 3))),
-        "test.onnxtxt: ", {"graph input 'x'", "dynamic dimension 2"});
+        "test.onnxtxt: node 'y' (Relu): ",
+        {"input 'x'", "dynamic batch dimension at axis 2", "transpose"});
+  }
+  SECTION("a second dynamic dimension") {
+    checkMessage(
+        importError(model(13, input("x", {"N", "3", ""}) +
+                                  node("Relu", {"x"}, {"y"}) + output("y", 3))),
+        "test.onnxtxt: ",
+        {"graph input 'x'", "second dynamic dimension 2", "only one"});
   }
   SECTION("an input without shape") {
     checkMessage(
@@ -341,8 +351,9 @@ TEST_CASE("ops across the batch dimension", "[frontend][errors]") {
        "node 'sm' (Softmax): ", "batch"},
       {13, node("Concat", {"x", "x"}, {"y"}, "cat", intAttr("axis", 0)),
        "node 'cat' (Concat): ", "batch"},
-      {13, node("Transpose", {"x"}, {"y"}, "tr"),
-       "node 'tr' (Transpose): ", "batch"},
+      {13,
+       node("Transpose", {"x"}, {"t"}, "tr") + node("Relu", {"t"}, {"y"}, "re"),
+       "node 're' (Relu): ", "batch dimension at axis 1"},
       {13,
        intInit("st", {1}) + intInit("en", {3}) + intInit("ax", {0}) +
            node("Slice", {"x", "st", "en", "ax"}, {"y"}, "sl"),
@@ -423,12 +434,12 @@ TEST_CASE("parameters that must be compile-time constants",
     checkMessage(importError(text),
                  "test.onnxtxt: node 'double' (Mul): ", {"dynamic batch size"});
   }
-  SECTION("Gather of a runtime tensor") {
+  SECTION("Gather of a runtime tensor along the batch") {
     checkMessage(
-        importError(model(13, input("x", {"4"}) + intInit("i", {1}) +
+        importError(model(13, input("x", {"N", "4"}) + intInit("i", {1}) +
                                   node("Gather", {"x", "i"}, {"y"}, "ga") +
-                                  output("y", 1))),
-        "test.onnxtxt: node 'ga' (Gather): ", {"run time"});
+                                  output("y", 2))),
+        "test.onnxtxt: node 'ga' (Gather): ", {"batch", "mix events"});
   }
 }
 
