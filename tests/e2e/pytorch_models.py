@@ -9,7 +9,8 @@ the opset named, then
     rounding (the float path is the reference), and
   - `ariadnec validate --target cpp` must build the generated package and
     agree with the emulator;
-  - at each fixed-point precision of FIXED_PRECISIONS, on the same events
+  - at each fixed-point precision of FIXED_PRECISIONS (RECURRENT_PRECISIONS
+    for the recurrent models), on the same events
     plus events at and beyond the limits of the types, the generated
     fixed-point package must agree with the integer emulator bit for bit
     (`validate` compares the raw integers), and the emulator must count the
@@ -43,6 +44,11 @@ from required_tools import IN_CI, find_tool, missing_tool_message  # noqa: E402
 
 TOLERANCE = 1e-5  # absolute and relative: float rounding of ~100-term sums
 FIXED_PRECISIONS = ["fixed<16,6>", "fixed<8,3>", "fixed<10,4,RND,SAT>", "auto"]
+# The unrolled recurrent models are the largest packages: three precisions
+# (a truncating, a rounding and saturating one, and auto).
+RECURRENT_PRECISIONS = ["fixed<16,6>", "fixed<10,4,RND,SAT>", "auto"]
+RECURRENT_MODELS = {"gru_tracker", "lstm_last_step", "gru_bidirectional",
+                    "rnn_time_major"}
 AUTO_TOLERANCE = 1e-2
 # nvcc builds are slow: the CUDA packages are checked at one fixed-point
 # precision besides float, and built for one GPU architecture (CUDAARCHS,
@@ -411,7 +417,9 @@ def run_model(ariadnec, workdir, name, build, shapes, opset, dynamic):
         width = flat_in.shape[1]
         write_csv(limits_csv, flat_in.tolist() +
                   [[v] * width for v in LIMIT_VALUES])
-    for precision in FIXED_PRECISIONS:
+    precisions = (RECURRENT_PRECISIONS if name in RECURRENT_MODELS
+                  else FIXED_PRECISIONS)
+    for precision in precisions:
         error = check_fixed(ariadnec, onnx_path, precision, limits_csv, in_csv,
                             expect_overflow=batch > 1 and precision != "auto")
         if error:
