@@ -142,8 +142,8 @@ void RecurrentReader::addConv(const onnx::NodeProto &node, const Value &x) {
   if (node.input_size() > 2 && !node.input(2).empty()) {
     const Constant &b = floatInput(node, 2);
     if (b.values.size() != m.channels)
-      fail(node, "the bias must have " + std::to_string(m.channels) +
-                     " values");
+      fail(node,
+           "the bias must have " + std::to_string(m.channels) + " values");
     m.convBias = b.values;
   }
   Value y = x;
@@ -184,8 +184,8 @@ void RecurrentReader::addGru(const onnx::NodeProto &node, const Value &x) {
   const size_t h = static_cast<size_t>(intAttribute(node, "hidden_size", 0));
   const Constant &w = floatInput(node, 1);
   const Constant &r = floatInput(node, 2);
-  if (h == 0 || w.dims != std::vector<int64_t>{1, int64_t(3 * h),
-                                               int64_t(x.width)} ||
+  if (h == 0 ||
+      w.dims != std::vector<int64_t>{1, int64_t(3 * h), int64_t(x.width)} ||
       r.dims != std::vector<int64_t>{1, int64_t(3 * h), int64_t(h)})
     fail(node, "expected W [1, 3*hidden, " + std::to_string(x.width) +
                    "] and R [1, 3*hidden, hidden]");
@@ -273,8 +273,8 @@ void RecurrentReader::addHeadBias(const onnx::NodeProto &node, const Value &x,
   else if (c.values.size() == m.headSize)
     m.headBias = c.values;
   else
-    fail(node, "the bias must have 1 or " + std::to_string(m.headSize) +
-                   " values");
+    fail(node,
+         "the bias must have 1 or " + std::to_string(m.headSize) + " values");
   Value y = x;
   y.depth = addLayer(node, x, Layer::HeadBias);
   values[node.output(0)] = y;
@@ -292,8 +292,8 @@ void RecurrentReader::addSlice(const onnx::NodeProto &node, const Value &x) {
   if (node.input_size() > 4 && !node.input(4).empty())
     for (int64_t s : intsInput(node, 4))
       unitStep = unitStep && s == 1;
-  if (starts.size() != 1 || ends.size() != 1 || axes.size() != 1 ||
-      !unitStep || axisIndex(node, axes[0], x.axes.size()) != x.axes.size() - 1)
+  if (starts.size() != 1 || ends.size() != 1 || axes.size() != 1 || !unitStep ||
+      axisIndex(node, axes[0], x.axes.size()) != x.axes.size() - 1)
     fail(node, "only a slice of the last axis with step 1 is supported");
   // Columns [begin, end) of x, clamped as ONNX does.
   const int64_t n = static_cast<int64_t>(x.width);
@@ -337,14 +337,12 @@ void RecurrentReader::addConcat(const onnx::NodeProto &node) {
         x.axes.size() - 1)
       fail(node, "only a concatenation along the last axis is supported");
     y.width += x.width;
-    y.segments.insert(y.segments.end(), x.segments.begin(),
-                      x.segments.end());
+    y.segments.insert(y.segments.end(), x.segments.begin(), x.segments.end());
   }
   values[node.output(0)] = y;
 }
 
-void RecurrentReader::addDataNode(const onnx::NodeProto &node,
-                                  const Value &x) {
+void RecurrentReader::addDataNode(const onnx::NodeProto &node, const Value &x) {
   const std::string &op = node.op_type();
   auto same = [&](Value y) { values[node.output(0)] = std::move(y); };
   if (op == "Shape") {
@@ -365,8 +363,9 @@ void RecurrentReader::addDataNode(const onnx::NodeProto &node,
       y.axes[i] = x.axes[axisIndex(node, perm[i], x.axes.size())];
     same(y);
   } else if (op == "Squeeze") {
-    std::vector<int64_t> axes =
-        node.input_size() > 1 ? intsInput(node, 1) : intsAttribute(node, "axes");
+    std::vector<int64_t> axes = node.input_size() > 1
+                                    ? intsInput(node, 1)
+                                    : intsAttribute(node, "axes");
     if (axes.size() != 1 ||
         x.axes[axisIndex(node, axes[0], x.axes.size())] != 'D')
       fail(node, "only squeezing the GRU's direction axis is supported");

@@ -1,4 +1,5 @@
-//===- RecurrentModel.h - a TrackNETv2-style GRU model from ONNX -*- C++ -*-===//
+//===- RecurrentModel.h - a TrackNETv2-style GRU model from ONNX -*- C++
+//-*-===//
 //
 // The benchmark's reader for recurrent models, beside LayerChain.h for MLPs:
 // the graph PyTorch exports for a TrackNETv2-style track follower,
@@ -41,8 +42,8 @@ struct HeadSegment {
 
 struct RecurrentModel {
   std::string path;
-  size_t steps = 0;    // T
-  size_t features = 0; // F, per step
+  size_t steps = 0;      // T
+  size_t features = 0;   // F, per step
   size_t inputSize = 0;  // T * F
   size_t outputSize = 0; // T * headSize
 

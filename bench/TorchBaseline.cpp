@@ -150,10 +150,10 @@ TorchBaseline::TorchBaseline(const RecurrentModel &model, size_t maxBatch)
   }
   impl->frontRelu = model.frontRelu;
   auto hidden = static_cast<int64_t>(model.gru.front().hidden);
-  impl->gru = torch::nn::GRU(
-      torch::nn::GRUOptions(features, hidden)
-          .num_layers(static_cast<int64_t>(model.gru.size()))
-          .batch_first(true));
+  impl->gru =
+      torch::nn::GRU(torch::nn::GRUOptions(features, hidden)
+                         .num_layers(static_cast<int64_t>(model.gru.size()))
+                         .batch_first(true));
   auto parameters = impl->gru->named_parameters();
   for (size_t l = 0; l < model.gru.size(); ++l) {
     const GruLayer &layer = model.gru[l];

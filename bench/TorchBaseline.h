@@ -2,8 +2,9 @@
 //
 // A LayerChain or a RecurrentModel run with LibTorch's C++ API the way a
 // user would deploy it: torch::nn modules (Linear; Conv1d, BatchNorm1d, GRU)
-// holding the ONNX weights, inference mode, one thread. The header keeps <torch/torch.h> out of the harness, whose
-// translation units would otherwise take ~25 s each to compile.
+// holding the ONNX weights, inference mode, one thread. The header keeps
+// <torch/torch.h> out of the harness, whose translation units would otherwise
+// take ~25 s each to compile.
 //
 //===----------------------------------------------------------------------===//
 #ifndef ARIADNE_BENCH_TORCHBASELINE_H
