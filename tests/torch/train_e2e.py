@@ -574,6 +574,37 @@ activation = "tanh"
 """
 
 
+def check_trained(h, name, ops):
+    """Trains configuration `name` and checks its run: the exported graph's
+    op types are `ops`, the float emulator agrees with LibTorch's outputs
+    and the fixed-point C++ package with the emulator. Returns the model's
+    path, its inputs' path and LibTorch's outputs."""
+    h.train(name, "runs")
+    folder = h.run_dir("runs", name)
+    model = os.path.join(folder, "expert_0.onnx")
+    inputs = os.path.join(folder, "expert_0_inputs.csv")
+    graph = [n.op_type for n in onnx.load(model).graph.node]
+    check(graph == ops, f"{name}: unexpected graph {graph}")
+    torch_out = read_csv(os.path.join(folder, "expert_0_outputs.csv"))
+    emulated = os.path.join(h.work, f"{name}_emulated.csv")
+    subprocess.run([h.ariadnec, "emulate", model, "--input", inputs,
+                    "-o", emulated], check=True)
+    emu = read_csv(emulated)
+    check(emu.shape == torch_out.shape and len(emu) > 50,
+          f"{name}: shapes {emu.shape} {torch_out.shape}")
+    if emu.shape == torch_out.shape:
+        diff = np.max(np.abs(emu - torch_out))
+        print(f"{name}: |emulator - LibTorch| max {diff:.3g} over "
+              f"{len(emu)} events")
+        check(diff <= 1e-5, f"{name}: emulator differs by {diff}")
+    result = subprocess.run([h.ariadnec, "validate", model, "--target", "cpp",
+                             "--precision", "fixed<16,6,RND,SAT>", "--input",
+                             inputs], capture_output=True, text=True)
+    check(result.returncode == 0 and "bit for bit" in result.stdout,
+          f"{name}: validate failed: {result.stderr}")
+    return model, inputs, torch_out
+
+
 def part_cnn(h):
     """A 2-D and a 1-D convolutional front: LibTorch, the float emulator
     and numpy agree; the fixed-point package agrees with the emulator."""
@@ -592,33 +623,10 @@ def part_cnn(h):
                                  "Relu", "Gemm"]),
                       ("rows", ["Reshape", "Conv", "Tanh", "MaxPool",
                                 "Flatten", "Gemm", "Tanh", "Gemm"])):
-        h.train(name, "runs")
-        folder = h.run_dir("runs", name)
-        model = os.path.join(folder, "expert_0.onnx")
-        inputs = os.path.join(folder, "expert_0_inputs.csv")
-        graph = [n.op_type for n in onnx.load(model).graph.node]
-        check(graph == ops, f"{name}: unexpected graph {graph}")
-        torch_out = read_csv(os.path.join(folder, "expert_0_outputs.csv"))
-        emulated = os.path.join(h.work, f"{name}_emulated.csv")
-        subprocess.run([h.ariadnec, "emulate", model, "--input", inputs,
-                        "-o", emulated], check=True)
-        emu = read_csv(emulated)
-        check(emu.shape == torch_out.shape and len(emu) > 50,
-              f"{name}: shapes {emu.shape} {torch_out.shape}")
-        if emu.shape == torch_out.shape:
-            diff = np.max(np.abs(emu - torch_out))
-            print(f"{name}: |emulator - LibTorch| max {diff:.3g} over "
-                  f"{len(emu)} events")
-            check(diff <= 1e-5, f"{name}: emulator differs by {diff}")
+        model, inputs, torch_out = check_trained(h, name, ops)
         ref = onnx_forward(model, read_csv(inputs))
         diff = np.max(np.abs(ref - torch_out))
         check(diff <= 1e-5, f"{name}: numpy forward differs by {diff}")
-        result = subprocess.run([h.ariadnec, "validate", model, "--target",
-                                 "cpp", "--precision", "fixed<16,6,RND,SAT>",
-                                 "--input", inputs], capture_output=True,
-                                text=True)
-        check(result.returncode == 0 and "bit for bit" in result.stdout,
-              f"{name}: validate failed: {result.stderr}")
 
 
 STEPS = 5
@@ -710,32 +718,10 @@ def part_rnn(h):
                  "MatMul", "Add", "Reshape"])
     for name, ops, width in (("tracknet", gru_ops, 4 * STEPS),
                              ("lstm", lstm_ops, 2 * STEPS)):
-        h.train(name, "runs")
+        _, _, torch_out = check_trained(h, name, ops)
         folder = h.run_dir("runs", name)
-        model = os.path.join(folder, "expert_0.onnx")
-        inputs = os.path.join(folder, "expert_0_inputs.csv")
-        graph = [n.op_type for n in onnx.load(model).graph.node]
-        check(graph == ops, f"{name}: unexpected graph {graph}")
-        torch_out = read_csv(os.path.join(folder, "expert_0_outputs.csv"))
         check(torch_out.shape[1:] == (width,),
               f"{name}: {torch_out.shape} outputs, expected {width} per event")
-        emulated = os.path.join(h.work, f"{name}_emulated.csv")
-        subprocess.run([h.ariadnec, "emulate", model, "--input", inputs,
-                        "-o", emulated], check=True)
-        emu = read_csv(emulated)
-        check(emu.shape == torch_out.shape and len(emu) > 50,
-              f"{name}: shapes {emu.shape} {torch_out.shape}")
-        if emu.shape == torch_out.shape:
-            diff = np.max(np.abs(emu - torch_out))
-            print(f"{name}: |emulator - LibTorch| max {diff:.3g} over "
-                  f"{len(emu)} events")
-            check(diff <= 1e-5, f"{name}: emulator differs by {diff}")
-        result = subprocess.run([h.ariadnec, "validate", model, "--target",
-                                 "cpp", "--precision", "fixed<16,6,RND,SAT>",
-                                 "--input", inputs], capture_output=True,
-                                text=True)
-        check(result.returncode == 0 and "bit for bit" in result.stdout,
-              f"{name}: validate failed: {result.stderr}")
         if name == "tracknet":
             radii = torch_out.reshape(len(torch_out), STEPS, 4)[:, :, 2:]
             check(bool((radii > 0).all()), "tracknet: a radius is not > 0")
