@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The track-following example end to end (examples/tracknet/run.sh).
 
-With the `quick` configuration (3 epochs) on 4000 training tracks and 50
+With the `quick` configuration (5 epochs, wide ellipses) on 4000 training tracks and 50
 events: the run trains, compiles the float and fixed<16,6> packages,
 builds the follower against both and prints its table; every efficiency
 lies in [0, 1], the fixed-point one within 0.05 of the float one, the
