@@ -286,8 +286,9 @@ static Error importRecurrent(NodeImporter &n, Kind kind) {
   int64_t steps = rows[1], input = rows[2];
   if (steps < 1)
     return n.error("the sequence has no steps");
-  // Every step becomes ops of its own.
-  constexpr int64_t kMaxUnrolledSteps = 4096;
+  // Every step becomes ops of its own, and on an FPGA logic of its own:
+  // trigger sequences are tens of steps.
+  constexpr int64_t kMaxUnrolledSteps = 256;
   if (steps * directions > kMaxUnrolledSteps)
     return n.error("the layer would unroll into " +
                    str(steps * directions) + " steps; at most " +
