@@ -23,8 +23,8 @@ bit-accurate emulator (and the measured latency with the pipeline's):
     padding, max pooling padded with the lowest value, average and global
     pools) at both settings and `auto`, and the Conv1d front at one;
   - recurrent networks, their steps unrolled into the pipeline: a Conv1d,
-    2-layer GRU and per-step heads with Softplus, and an LSTM read at its
-    last step, each at one of the two settings;
+    2-layer GRU and per-step heads with Softplus at fixed<16,6>, and an
+    LSTM read at its last step at both settings and `auto`;
   - a hand-written fx module that casts one input into every quantization
     and overflow mode (narrowing, widening, signed and unsigned), and runs
     relu, clamp, leaky_relu and scale, on values around every rounding tie
@@ -128,9 +128,9 @@ MODELS = [
     ("hit_conv1d", HitConv1d, [(3, 8)], SETTINGS[:1]),
     # Recurrent layers, unrolled into the pipeline: TrackNETv2's shape (a
     # Conv1d, a 2-layer GRU, per-step heads with Softplus) and an LSTM read
-    # at its last step.
+    # at its last step (three precisions, auto among them).
     ("gru_tracker", GruTracker, [(5, 3)], SETTINGS[:1]),
-    ("lstm_last_step", LstmLastStep, [(4, 3)], SETTINGS[1:]),
+    ("lstm_last_step", LstmLastStep, [(4, 3)], ARITH_SETTINGS),
 ]
 
 QUANT = ["TRN", "TRN_ZERO", "RND", "RND_ZERO", "RND_MIN_INF", "RND_INF",
