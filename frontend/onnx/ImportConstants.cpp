@@ -181,34 +181,32 @@ Error importGather(NodeImporter &n) {
 }
 
 Error importConstantOfShape(NodeImporter &n) {
+  auto shapeTensor = n.ints(0, "shape");
+  if (!shapeTensor)
+    return shapeTensor.takeError();
+  if (shapeTensor->rank() > 1)
+    return n.error("the shape must be a 1-D tensor, not rank " +
+                   str(shapeTensor->rank()));
   // A shape holding the batch size makes a batch fill (FloatConstant); it
   // counts as size 1 here.
-  bool batchFill = false;
-  Expected<SmallVector<int64_t>> shapeValues = SmallVector<int64_t>();
-  if (auto t = n.ints(0, "shape"); t && t->rank() == 1) {
-    for (const SymInt &v : t->values) {
-      batchFill |= v.isBatch;
-      shapeValues->push_back(v.isBatch ? 1 : v.value);
-    }
-    if (llvm::count_if(t->values, [](const SymInt &v) { return v.isBatch; }) >
-        1)
+  std::optional<size_t> batchDim;
+  SmallVector<int64_t> shapeValues;
+  for (auto [d, v] : llvm::enumerate(shapeTensor->values)) {
+    if (v.isBatch && batchDim)
       return n.error("the shape uses the dynamic batch size more than once");
-  } else {
-    if (t)
-      consumeError(t.takeError());
-    shapeValues = intVectorInput(n, 0, "shape");
-    if (!shapeValues)
-      return shapeValues.takeError();
+    if (v.isBatch)
+      batchDim = d;
+    shapeValues.push_back(v.isBatch ? 1 : v.value);
   }
-  for (int64_t d : *shapeValues)
+  for (int64_t d : shapeValues)
     if (d < 0)
       return n.error("the shape has a negative dimension");
   int64_t count = 1;
-  for (int64_t d : *shapeValues)
+  for (int64_t d : shapeValues)
     if (d != 0 && (count *= d) > (int64_t(1) << 26))
-      return n.error("the shape " + formatShape(*shapeValues) +
+      return n.error("the shape " + formatShape(shapeValues) +
                      " is too large for a constant");
-  count = product(*shapeValues);
+  count = product(shapeValues);
   const onnx::AttributeProto *value = n.attr("value");
   int32_t dtype = value ? value->t().data_type()
                         : int32_t(onnx::TensorProto_DataType_FLOAT);
@@ -223,14 +221,11 @@ Error importConstantOfShape(NodeImporter &n) {
       fill = (*c)->data.front();
     }
     auto c = std::make_shared<FloatConstant>();
-    c->shape = *shapeValues;
+    c->shape = shapeValues;
     c->data.assign(size_t(count), fill);
     c->origin = "constant '" + n.node().output(0) + "'";
-    if (batchFill) {
-      auto t = n.ints(0, "shape");
-      for (auto [d, v] : llvm::enumerate(t->values))
-        if (v.isBatch)
-          c->shape[d] = ShapedType::kDynamic;
+    if (batchDim) {
+      c->shape[*batchDim] = ShapedType::kDynamic;
       c->data.assign(1, fill);
       c->batchFill = true;
     }
@@ -238,7 +233,7 @@ Error importConstantOfShape(NodeImporter &n) {
     return Error::success();
   }
   if (isIntegerDataType(dtype)) {
-    if (batchFill)
+    if (batchDim)
       return n.error("an integer tensor whose shape depends on the dynamic "
                      "batch size is not supported");
     auto t = decodeIntTensor(value->t());
@@ -247,7 +242,7 @@ Error importConstantOfShape(NodeImporter &n) {
     if (t->values.size() != 1)
       return n.error("the value must hold one element");
     IntTensor out;
-    out.shape = *shapeValues;
+    out.shape = shapeValues;
     out.dtype = dtype;
     out.values.assign(size_t(count), t->values.front());
     n.setInts(0, std::move(out));

@@ -234,21 +234,7 @@ def part_emulate(h):
             inputs = os.path.join(folder, f"expert_{expert}_inputs.csv")
             torch_out = read_csv(os.path.join(folder,
                                               f"expert_{expert}_outputs.csv"))
-            emulated = os.path.join(h.work, f"{name}_{expert}_emulated.csv")
-            subprocess.run([h.ariadnec, "emulate", model, "--input", inputs,
-                            "-o", emulated], check=True)
-            emu = read_csv(emulated)
-            check(emu.shape == torch_out.shape and len(emu) > 50,
-                  f"{name}/{expert}: shapes {emu.shape} {torch_out.shape}")
-            if emu.shape == torch_out.shape:
-                diff = np.max(np.abs(emu - torch_out))
-                print(f"{name} expert {expert}: |emulator - LibTorch| max "
-                      f"{diff:.3g} over {len(emu)} events")
-                # LibTorch picks its sgemm and tanh kernels per CPU: the
-                # bound is absolute (outputs near 0) and leaves room for
-                # other machines (2e-7 measured here).
-                check(diff <= 1e-5,
-                      f"{name}/{expert}: emulator differs by {diff}")
+            compare_emulated(h, f"{name}/{expert}", model, inputs, torch_out)
             ref = onnx_forward(model, read_csv(inputs))
             diff = np.max(np.abs(ref - torch_out))
             check(diff <= 1e-5,
@@ -574,6 +560,25 @@ activation = "tanh"
 """
 
 
+def compare_emulated(h, label, model, inputs, torch_out):
+    """The float emulator on the run's validation inputs against LibTorch's
+    outputs (more than 50 events, same shape, within 1e-5)."""
+    emulated = os.path.join(h.work, label.replace("/", "_") + "_emulated.csv")
+    subprocess.run([h.ariadnec, "emulate", model, "--input", inputs,
+                    "-o", emulated], check=True)
+    emu = read_csv(emulated)
+    check(emu.shape == torch_out.shape and len(emu) > 50,
+          f"{label}: shapes {emu.shape} {torch_out.shape}")
+    if emu.shape == torch_out.shape:
+        diff = np.max(np.abs(emu - torch_out))
+        print(f"{label}: |emulator - LibTorch| max {diff:.3g} over "
+              f"{len(emu)} events")
+        # LibTorch picks its sgemm and tanh kernels per CPU: the bound is
+        # absolute (outputs near 0) and leaves room for other machines
+        # (2e-7 measured here).
+        check(diff <= 1e-5, f"{label}: emulator differs by {diff}")
+
+
 def check_trained(h, name, ops):
     """Trains configuration `name` and checks its run: the exported graph's
     op types are `ops`, the float emulator agrees with LibTorch's outputs
@@ -586,17 +591,7 @@ def check_trained(h, name, ops):
     graph = [n.op_type for n in onnx.load(model).graph.node]
     check(graph == ops, f"{name}: unexpected graph {graph}")
     torch_out = read_csv(os.path.join(folder, "expert_0_outputs.csv"))
-    emulated = os.path.join(h.work, f"{name}_emulated.csv")
-    subprocess.run([h.ariadnec, "emulate", model, "--input", inputs,
-                    "-o", emulated], check=True)
-    emu = read_csv(emulated)
-    check(emu.shape == torch_out.shape and len(emu) > 50,
-          f"{name}: shapes {emu.shape} {torch_out.shape}")
-    if emu.shape == torch_out.shape:
-        diff = np.max(np.abs(emu - torch_out))
-        print(f"{name}: |emulator - LibTorch| max {diff:.3g} over "
-              f"{len(emu)} events")
-        check(diff <= 1e-5, f"{name}: emulator differs by {diff}")
+    compare_emulated(h, name, model, inputs, torch_out)
     result = subprocess.run([h.ariadnec, "validate", model, "--target", "cpp",
                              "--precision", "fixed<16,6,RND,SAT>", "--input",
                              inputs], capture_output=True, text=True)
