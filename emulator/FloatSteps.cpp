@@ -128,6 +128,28 @@ struct Activation {
         out[i] =
             std::max(in[i], 0.0f) + std::log1p(std::exp(-std::fabs(in[i])));
       return;
+    case ActivationKind::erf:
+      for (int64_t i = 0; i < n; ++i)
+        out[i] = std::erf(in[i]);
+      return;
+    case ActivationKind::gelu:
+      for (int64_t i = 0; i < n; ++i)
+        out[i] = 0.5f * in[i] * std::erfc(-in[i] * float(M_SQRT1_2));
+      return;
+    case ActivationKind::gelu_tanh:
+      for (int64_t i = 0; i < n; ++i) {
+        float u = 0.7978845608f * (in[i] + 0.044715f * in[i] * in[i] * in[i]);
+        out[i] = in[i] / (1.0f + std::exp(-2.0f * u));
+      }
+      return;
+    case ActivationKind::rsqrt:
+      for (int64_t i = 0; i < n; ++i)
+        out[i] = 1.0f / std::sqrt(alpha * in[i] + beta);
+      return;
+    case ActivationKind::reciprocal:
+      for (int64_t i = 0; i < n; ++i)
+        out[i] = 1.0f / in[i];
+      return;
     }
   }
 };

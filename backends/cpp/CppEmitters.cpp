@@ -98,6 +98,16 @@ ActivationInfo activationInfo(nn::ActivationKind kind) {
     return {"Selu", true, true, kCostTranscendental};
   case nn::ActivationKind::softplus:
     return {"Softplus", false, false, kCostTranscendental};
+  case nn::ActivationKind::erf:
+    return {"Erf", false, false, kCostTranscendental};
+  case nn::ActivationKind::gelu:
+    return {"Gelu", false, false, kCostTranscendental};
+  case nn::ActivationKind::gelu_tanh:
+    return {"GeluTanh", false, false, kCostTranscendental};
+  case nn::ActivationKind::rsqrt:
+    return {"Rsqrt", true, true, kCostDivide};
+  case nn::ActivationKind::reciprocal:
+    return {"Reciprocal", false, false, kCostDivide};
   }
   llvm_unreachable("unknown activation kind");
 }

@@ -260,10 +260,23 @@ llvm::Error GraphImporter::importNode(const onnx::NodeProto &node) {
                     ") is not supported; the importer needs opset " +
                     std::to_string(importer.minVersion) + " or newer");
 
+  return runImporter(ni, importer.import);
+}
+
+llvm::Error GraphImporter::importFused(const FusedNode &fused) {
+  Location loc =
+      NameLoc::get(StringAttr::get(&context, displayName(fused.node)), fileLoc);
+  NodeImporter ni(*this, fused.node, fused.version, loc);
+  return runImporter(ni, fused.import);
+}
+
+llvm::Error GraphImporter::runImporter(NodeImporter &ni,
+                                       const OpImportFn &import) {
   Block *block = builder.getInsertionBlock();
   Operation *before = block->empty() ? nullptr : &block->back();
-  if (auto err = importer.import(ni))
+  if (auto err = import(ni))
     return err;
+  const onnx::NodeProto &node = ni.node();
   for (int i = 0; i < node.output_size(); ++i) {
     const std::string &name = node.output(i);
     if (!name.empty() && usedNames.contains(name) && !values.count(name))
@@ -326,9 +339,25 @@ llvm::Expected<OwningOpRef<ModuleOp>> GraphImporter::run() {
   }
   builder.setInsertionPointToEnd(entry);
 
-  for (const onnx::NodeProto &node : graph.node())
-    if (auto err = importNode(node))
-      return err;
+  // Chains that import as one layer: their members are skipped, and the
+  // fused node imported where the last of them stands.
+  std::vector<FusedNode> fusions = findFusions(graph);
+  std::vector<const FusedNode *> fusedAt(size_t(graph.node_size()), nullptr);
+  std::vector<bool> skipped(size_t(graph.node_size()), false);
+  for (const FusedNode &fused : fusions) {
+    for (int64_t m : fused.members)
+      skipped[size_t(m)] = true;
+    fusedAt[size_t(fused.last)] = &fused;
+  }
+  for (int i = 0; i < graph.node_size(); ++i) {
+    if (fusedAt[size_t(i)]) {
+      if (auto err = importFused(*fusedAt[size_t(i)]))
+        return err;
+    } else if (!skipped[size_t(i)]) {
+      if (auto err = importNode(graph.node(i)))
+        return err;
+    }
+  }
 
   SmallVector<Value> results;
   for (const onnx::ValueInfoProto &out : graph.output()) {
@@ -400,7 +429,15 @@ llvm::Error frontend::precheckModel(const onnx::ModelProto &model,
     if (!input.type().tensor_type().has_shape())
       return fail(what + " has no shape; its rank must be known");
   }
-  for (const onnx::NodeProto &node : graph.node()) {
+  // The members of a chain imported as one layer need no importer.
+  std::vector<bool> fusedMember(size_t(graph.node_size()), false);
+  for (const FusedNode &fused : findFusions(graph))
+    for (int64_t m : fused.members)
+      fusedMember[size_t(m)] = true;
+  for (int i = 0; i < graph.node_size(); ++i) {
+    if (fusedMember[size_t(i)])
+      continue;
+    const onnx::NodeProto &node = graph.node(i);
     std::string prefix = nodePrefix(node);
     if (!node.domain().empty() && node.domain() != "ai.onnx")
       return fail(prefix + "unsupported op '" + node.domain() + "." +

@@ -191,6 +191,24 @@ struct OpImporter {
   OpImportFn import;
 };
 
+/// A chain of nodes imported as one layer (ImportFusions.cpp): the node
+/// that stands for it, imported in place of the chain's last member.
+struct FusedNode {
+  /// Indices of the chain's nodes in the graph, and the last of them.
+  std::vector<int64_t> members;
+  int64_t last = 0;
+  /// The chain as one node (its op type's schema version `version`), named
+  /// after the last member and writing its output.
+  onnx::NodeProto node;
+  int64_t version = 0;
+  OpImportFn import;
+};
+
+/// The chains of `graph` that import as one layer: GELU written with Erf or
+/// Tanh, and layer normalization written with ReduceMean, Sub, Pow, Sqrt
+/// and Div.
+std::vector<FusedNode> findFusions(const onnx::GraphProto &graph);
+
 /// The import table from ONNX op_type (default domain) to its importer.
 const llvm::StringMap<OpImporter> &getOpImporters();
 
@@ -214,6 +232,9 @@ private:
   llvm::Error registerInitializers();
   llvm::Expected<llvm::SmallVector<mlir::Type>> registerInputs();
   llvm::Error importNode(const onnx::NodeProto &node);
+  llvm::Error importFused(const FusedNode &fused);
+  /// Runs `import` on the node and checks its outputs and new ops.
+  llvm::Error runImporter(NodeImporter &node, const OpImportFn &import);
   llvm::Error verifyNewOps(NodeImporter &node, mlir::Operation *before);
   llvm::Error checkInferredType(NodeImporter &node, llvm::StringRef name,
                                 mlir::RankedTensorType type) const;

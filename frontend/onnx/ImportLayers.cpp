@@ -123,6 +123,21 @@ Error importClip(NodeImporter &n) {
 }
 
 /// x * hard_sigmoid(x) with alpha 1/6 and beta 1/2: in fixed point a product
+
+/// GELU (the Gelu op of opset 20, or the chains PyTorch writes for it,
+/// fused by ImportFusions.cpp): one activation, exact or tanh-approximated.
+Error importGelu(NodeImporter &n) {
+  ActivationKind kind = ActivationKind::gelu;
+  if (const onnx::AttributeProto *a = n.attr("approximate")) {
+    if (a->s() == "tanh")
+      kind = ActivationKind::gelu_tanh;
+    else if (a->s() != "none")
+      return n.error("approximate '" + a->s() +
+                     "' is not supported (none or tanh)");
+  }
+  return activation(kind)(n);
+}
+
 /// of two activations.
 Error importHardSwish(NodeImporter &n) {
   auto x = n.tensor(0);

@@ -4,7 +4,8 @@
 // movements on constants, the generic builders (element-wise arithmetic,
 // activations) and the importer of every irregular op, by category:
 // ImportLayers.cpp (softmax, clip, matmul, gemm, batch norm),
-// ImportWindows.cpp (convolution, pooling, pad, reduce max),
+// ImportWindows.cpp (convolution, pooling, pad),
+// ImportNormalization.cpp (reductions, layer norm, split),
 // ImportRecurrent.cpp (GRU, LSTM and RNN, unrolled),
 // ImportDataMovement.cpp (flatten, reshape, squeeze, unsqueeze, transpose,
 // concat, slice, identity, dropout) and ImportConstants.cpp (the
@@ -410,6 +411,7 @@ inline OpImportFn activation(ActivationKind kind, ActivationParam alpha = {},
 Error importSoftmax(NodeImporter &n);
 Error importClip(NodeImporter &n);
 Error importHardSwish(NodeImporter &n);
+Error importGelu(NodeImporter &n);
 Error importPRelu(NodeImporter &n);
 Error importMatMul(NodeImporter &n);
 Error importGemm(NodeImporter &n);
@@ -419,7 +421,10 @@ Error importMaxPool(NodeImporter &n);
 Error importAveragePool(NodeImporter &n);
 Error importGlobalPool(NodeImporter &n, bool max);
 Error importPad(NodeImporter &n);
-Error importReduceMax(NodeImporter &n);
+enum class Reduction { Max, Sum, Mean };
+Error importReduce(NodeImporter &n, Reduction kind);
+Error importLayerNorm(NodeImporter &n);
+Error importSplit(NodeImporter &n);
 Error importGru(NodeImporter &n);
 Error importLstm(NodeImporter &n);
 Error importRnn(NodeImporter &n);

@@ -56,6 +56,17 @@ double ariadne::nn::evalActivation(ActivationKind kind, double alpha,
     return beta * (x < 0 ? alpha * std::expm1(x) : x);
   case ActivationKind::softplus:
     return std::max(x, 0.0) + std::log1p(std::exp(-std::fabs(x)));
+  case ActivationKind::erf:
+    return std::erf(x);
+  case ActivationKind::gelu:
+    return 0.5 * x * std::erfc(-x / std::sqrt(2.0));
+  case ActivationKind::gelu_tanh:
+    return x / (1.0 + std::exp(-2.0 * std::sqrt(2.0 / M_PI) *
+                               (x + 0.044715 * x * x * x)));
+  case ActivationKind::rsqrt:
+    return 1.0 / std::sqrt(alpha * x + beta);
+  case ActivationKind::reciprocal:
+    return 1.0 / x;
   }
   llvm_unreachable("unknown activation kind");
 }

@@ -20,6 +20,12 @@
 
 namespace ariadne::nn {
 
+/// A unit attribute on the ops of a decomposed layer whose intermediate
+/// values fixed point keeps exact (a layer norm's sums and squares): no
+/// precision is assigned to them and no cast follows them; the layer's
+/// last op casts once. Float passes must not fold these ops away.
+inline constexpr llvm::StringLiteral kExactAttr = "nn.exact";
+
 /// The numpy broadcast of two shapes (dynamic dimensions as
 /// ShapedType::kDynamic), or failure when they are incompatible.
 mlir::FailureOr<llvm::SmallVector<int64_t>>
@@ -33,8 +39,7 @@ llvm::SmallVector<int64_t, 4> stridesOf(llvm::ArrayRef<int64_t> shape);
 
 /// Evaluates an activation on one float value, in double precision; the one
 /// definition of the activation formulas that passes and tests share.
-double evalActivation(ActivationKind kind, double alpha, double beta,
-                      double x);
+double evalActivation(ActivationKind kind, double alpha, double beta, double x);
 
 } // namespace ariadne::nn
 

@@ -32,12 +32,18 @@ def NN_ActAbs : I32EnumAttrCase<"abs", 8>;
 def NN_ActElu : I32EnumAttrCase<"elu", 9>;
 def NN_ActSelu : I32EnumAttrCase<"selu", 10>;
 def NN_ActSoftplus : I32EnumAttrCase<"softplus", 11>;
+def NN_ActErf : I32EnumAttrCase<"erf", 12>;
+def NN_ActGelu : I32EnumAttrCase<"gelu", 13>;
+def NN_ActGeluTanh : I32EnumAttrCase<"gelu_tanh", 14>;
+def NN_ActRsqrt : I32EnumAttrCase<"rsqrt", 15>;
+def NN_ActReciprocal : I32EnumAttrCase<"reciprocal", 16>;
 
 def NN_ActivationKind : I32EnumAttr<"ActivationKind",
     "element-wise activation function",
     [NN_ActNone, NN_ActRelu, NN_ActLeakyRelu, NN_ActTanh, NN_ActSigmoid,
      NN_ActSoftsign, NN_ActHardSigmoid, NN_ActClip, NN_ActAbs, NN_ActElu,
-     NN_ActSelu, NN_ActSoftplus]> {
+     NN_ActSelu, NN_ActSoftplus, NN_ActErf, NN_ActGelu, NN_ActGeluTanh,
+     NN_ActRsqrt, NN_ActReciprocal]> {
   let cppNamespace = "::ariadne::nn";
   let genSpecializedAttr = 0;
 }
@@ -51,6 +57,11 @@ def NN_ActivationKindAttr : EnumAttr<NN_Dialect, NN_ActivationKind, "act">;
 //   elu:          x < 0 ? alpha * (exp(x) - 1) : x
 //   selu:         beta * (x < 0 ? alpha * (exp(x) - 1) : x)   (beta: gamma)
 //   softplus:     log(1 + exp(x))
+//   erf:          erf(x)
+//   gelu:         x * (1 + erf(x / sqrt(2))) / 2
+//   gelu_tanh:    x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3))) / 2
+//   rsqrt:        1 / sqrt(alpha * x + beta)   (a layer norm's scale)
+//   reciprocal:   1 / x                        (division by an activation)
 // and are ignored by the other kinds.
 defvar NN_ActivationArgs = (ins
     DefaultValuedAttr<NN_ActivationKindAttr, "ActivationKind::none">:$activation,

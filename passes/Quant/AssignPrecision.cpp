@@ -38,6 +38,9 @@ namespace {
 constexpr int64_t kDefaultTableSize = 1024;
 constexpr int kDefaultWidth = 16;
 constexpr int kSoftmaxTableWidth = 18;
+/// The default input range of softmax's exp table: differences from the
+/// row's maximum of 0 to 8 (weights down to e^-8).
+constexpr double kSoftmaxExpRange = 8.0;
 
 /// The input range a table of `kind` covers by default: where the function
 /// still differs from its limits by more than half an entry step
@@ -71,6 +74,21 @@ std::pair<double, double> defaultTableRange(nn::ActivationKind kind,
     // within half a step of 0 beyond edge.
     edge = std::log(1 / halfStep);
     break;
+  case nn::ActivationKind::erf:
+  case nn::ActivationKind::gelu:
+  case nn::ActivationKind::gelu_tanh: {
+    // erf is within half a step of +-1 beyond edge; GELU's table holds
+    // gelu(x) - max(x, 0) (the rest is exact), within half a step of 0.
+    auto rest = [&](double x) {
+      if (kind == nn::ActivationKind::erf)
+        return 1 - std::erf(x);
+      return std::fabs(nn::evalActivation(kind, 0, 0, x) - std::max(x, 0.0));
+    };
+    edge = 1;
+    while (edge < 64 && (rest(edge) >= halfStep || rest(-edge) >= halfStep))
+      edge += 0.25;
+    return {-edge, edge};
+  }
   default:
     break;
   }
@@ -197,6 +215,19 @@ private:
     return attrs.getDictionary(context);
   }
 
+  /// The calibration range of operand `i` of `op` (recorded on the op
+  /// that computes it, or on the input), or failure naming `what`.
+  FailureOr<std::pair<double, double>> operandRange(Operation *op, unsigned i,
+                                                    llvm::StringRef what) {
+    Value v = op->getOperand(i);
+    Attribute attr;
+    if (Operation *def = v.getDefiningOp())
+      attr = def->getAttr(kRangeAttr);
+    else if (auto arg = llvm::dyn_cast<BlockArgument>(v))
+      attr = fn.getArgAttr(arg.getArgNumber(), kRangeAttr);
+    return rangeOf(attr, op, what);
+  }
+
   LogicalResult assignInput(unsigned index);
   LogicalResult assignDense(nn::DenseOp op);
   LogicalResult assignActivation(Operation *op, nn::ActivationKind kind,
@@ -208,6 +239,7 @@ private:
                              const ChannelAffine &affine);
   LogicalResult assignArith(Operation *op, llvm::StringRef type);
   LogicalResult assignMatMul(nn::MatMulOp op);
+  LogicalResult assignDivision(Operation *op);
 
   func::FuncOp fn;
   MLIRContext *context;
@@ -257,14 +289,42 @@ LogicalResult Assigner::collectStateRanges() {
   return failure(walk.wasInterrupted());
 }
 
+/// Whether every use of `v`, through data movement, is a softmax.
+static bool feedsOnlySoftmax(Value v) {
+  if (v.use_empty())
+    return false;
+  for (Operation *user : v.getUsers()) {
+    if (llvm::isa<nn::SoftmaxOp>(user))
+      continue;
+    if (!llvm::isa<nn::ReshapeOp, nn::TransposeOp>(user) ||
+        !feedsOnlySoftmax(user->getResult(0)))
+      return false;
+  }
+  return true;
+}
+
 FixedType Assigner::resultType(const LayerSettings &s, const LayerDefault &def,
                                Operation *op) {
   auto [role, key] = stateRole(op);
-  auto range = [&] {
+  auto range = [&]() -> FailureOr<std::pair<double, double>> {
     auto it = stateRanges.find(key);
     if (!key.empty() && it != stateRanges.end())
-      return FailureOr<std::pair<double, double>>(it->second);
-    return rangeOf(op->getAttr(kRangeAttr), op, "the layer's result");
+      return it->second;
+    FailureOr<std::pair<double, double>> r =
+        rangeOf(op->getAttr(kRangeAttr), op, "the layer's result");
+    // Scores going into a softmax: a masked score (a large negative term
+    // added) only needs to lie below the row's maximum by more than the
+    // exp table's range, where its weight is 0. The type covers the
+    // scores' upper range and as much again below it, plus the table's
+    // range twice; masked scores saturate at its lowest value (counted
+    // as saturated), instead of widening the integer part until the
+    // scores have no fraction bits left.
+    if (succeeded(r) && op->getNumResults() == 1 &&
+        feedsOnlySoftmax(op->getResult(0))) {
+      double reach = std::max(std::fabs(r->second), 1.0) + 2 * kSoftmaxExpRange;
+      r->first = std::max(r->first, -reach);
+    }
+    return r;
   };
   if (role != Role::Result)
     if (auto it = s.roles.find(role); it != s.roles.end())
@@ -303,7 +363,22 @@ LogicalResult Assigner::assignActivation(Operation *op, nn::ActivationKind kind,
     return op->emitError("abs has no fixed-point implementation yet");
   if (!isTableActivation(kind))
     return success();
-  auto range = defaultTableRange(kind, result.getFracWidth());
+  std::pair<double, double> range;
+  if (kind == nn::ActivationKind::rsqrt ||
+      kind == nn::ActivationKind::reciprocal) {
+    // 1/sqrt and 1/x have no range that suits every input: the table spans
+    // the input's calibration range, unless the config gives one.
+    if (!s.table.range) {
+      std::string what = "the input of the " + activationTypeName(kind).str() +
+                         " table (or give its range in the config)";
+      FailureOr<std::pair<double, double>> r = operandRange(op, 0, what);
+      if (failed(r))
+        return failure();
+      range = *r;
+    }
+  } else {
+    range = defaultTableRange(kind, result.getFracWidth());
+  }
   DictionaryAttr table = tableDict(s.table, result, range, op);
   if (!table)
     return failure();
@@ -381,7 +456,8 @@ LogicalResult Assigner::assignSoftmax(nn::SoftmaxOp op) {
   // exp(-d) for d >= 0, and 1/s for s in [1, N]: the ranges are fixed.
   auto type = llvm::cast<RankedTensorType>(op.getType());
   double n = static_cast<double>(type.getShape().back());
-  DictionaryAttr expTable = tableDict(s.expTable, unit, {0.0, 8.0}, op);
+  DictionaryAttr expTable =
+      tableDict(s.expTable, unit, {0.0, kSoftmaxExpRange}, op);
   DictionaryAttr invTable =
       tableDict(s.invTable, unit, {1.0, std::max(2.0, n)}, op);
   if (!expTable || !invTable)
@@ -457,6 +533,51 @@ LogicalResult Assigner::assignArith(Operation *op, llvm::StringRef type) {
   return assignAffine(op, type, constant->affine);
 }
 
+/// A division by an activation: its result, and the table of 1/x over the
+/// divisor's calibration range, whose entries take the table type (under
+/// auto, the range of 1/x over that of the divisor, when it excludes 0).
+LogicalResult Assigner::assignDivision(Operation *op) {
+  if (hasConstantOperand(op))
+    return assignArith(op, "div");
+  if (failed(assignResultOnly(op, "div")))
+    return failure();
+  LayerSettings s = settingsOf(layerNames(op), "div");
+  FailureOr<LayerDefault> def = layerDefault(s, op);
+  if (failed(def))
+    return failure();
+  std::pair<double, double> range;
+  if (s.table.range) {
+    range = *s.table.range;
+  } else {
+    FailureOr<std::pair<double, double>> r = operandRange(
+        op, 1,
+        "the divisor (or give the range of its 1/x table in the config)");
+    if (failed(r))
+      return failure();
+    range = *r;
+  }
+  FixedType entry = def->type;
+  if (!s.table.entry && def->isAuto) {
+    if (range.first <= 0 && range.second >= 0)
+      return op->emitError("the divisor's range [")
+             << range.first << ", " << range.second
+             << "] includes 0, where 1/x has no fixed-point value; give the "
+                "range and entry type of the 1/x table in the config";
+    entry = autoType({std::min(1 / range.first, 1 / range.second),
+                      std::max(1 / range.first, 1 / range.second)},
+                     op, "the 1/x table");
+    if (!entry)
+      return failure();
+  }
+  DictionaryAttr table = tableDict(s.table, entry, range, op);
+  if (!table)
+    return failure();
+  NamedAttrList attrs(op->getAttrOfType<DictionaryAttr>(kPrecisionAttr));
+  attrs.set("table", table);
+  op->setAttr(kPrecisionAttr, attrs.getDictionary(context));
+  return success();
+}
+
 /// A product of two activations: its result, and the config's accumulator
 /// where it names one (else fx-lower computes the exact one).
 LogicalResult Assigner::assignMatMul(nn::MatMulOp op) {
@@ -500,12 +621,8 @@ const Assigner::Handlers &Assigner::handlers() {
         [](Operation *op, Assigner &a) { return a.assignArith(op, "sub"); });
     h.add<nn::MulOp>(
         [](Operation *op, Assigner &a) { return a.assignArith(op, "mul"); });
-    h.add<nn::DivOp>([](Operation *op, Assigner &a) {
-      // Only by a constant; fx-lower refuses the rest.
-      if (!hasConstantOperand(op))
-        return LogicalResult(success());
-      return a.assignArith(op, "div");
-    });
+    h.add<nn::DivOp>(
+        [](Operation *op, Assigner &a) { return a.assignDivision(op); });
     h.add<nn::MatMulOp>(
         [](nn::MatMulOp op, Assigner &a) { return a.assignMatMul(op); });
     return h;
@@ -522,6 +639,10 @@ LogicalResult Assigner::run() {
   // Ops without a handler carry their input's type (data movement) or are
   // refused by fx-lower.
   WalkResult walk = fn.walk([&](Operation *op) {
+    // The exact intermediates of a decomposed layer take the exact types
+    // fx-lower computes.
+    if (op->hasAttr(nn::kExactAttr))
+      return WalkResult::advance();
     const Handlers::Handler *assign = handlers().lookup(op);
     if (assign && failed((*assign)(op, *this)))
       return WalkResult::interrupt();

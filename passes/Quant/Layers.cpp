@@ -39,6 +39,11 @@ bool isTableActivation(nn::ActivationKind kind) {
   case nn::ActivationKind::elu:
   case nn::ActivationKind::selu:
   case nn::ActivationKind::softplus:
+  case nn::ActivationKind::erf:
+  case nn::ActivationKind::gelu:
+  case nn::ActivationKind::gelu_tanh:
+  case nn::ActivationKind::rsqrt:
+  case nn::ActivationKind::reciprocal:
     return true;
   default:
     return false;

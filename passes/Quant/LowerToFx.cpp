@@ -64,6 +64,20 @@ FixedType typeForRawRange(MLIRContext *context, const APInt &lo,
                         WRAP);
 }
 
+/// The narrowest signed integer type holding every value of `values`
+/// exactly, or null when one is not an integer or needs more than 32 bits:
+/// the constants of an exact intermediate (nn.exact).
+FixedType exactIntegerType(MLIRContext *context, ArrayRef<double> values) {
+  unsigned width = 2;
+  for (double v : values) {
+    if (v != std::trunc(v) || std::fabs(v) >= std::ldexp(1.0, 31))
+      return {};
+    APInt raw(64, static_cast<uint64_t>(static_cast<int64_t>(v)), true);
+    width = std::max(width, raw.getSignificantBits());
+  }
+  return FixedType::get(context, width, int64_t(width), true, TRN, WRAP);
+}
+
 /// Where the activation part of `op` comes from: the last location of a
 /// fused dense layer (its activation node), else the op's own.
 Location activationLocation(Operation *op) {
@@ -85,6 +99,14 @@ FixedType capFraction(FixedType type, int64_t maxFrac) {
     return {};
   return FixedType::get(type.getContext(), unsigned(width), type.getIntWidth(),
                         type.isSigned(), type.getQuant(), type.getOverflow());
+}
+
+/// Activations computed as max(x, 0), exact, plus a table of the rest,
+/// which vanishes on both sides: softplus and GELU.
+bool hasLinearRest(nn::ActivationKind kind) {
+  return kind == nn::ActivationKind::softplus ||
+         kind == nn::ActivationKind::gelu ||
+         kind == nn::ActivationKind::gelu_tanh;
 }
 
 class Lowering {
@@ -178,6 +200,7 @@ private:
   LogicalResult lowerWithConstant(Operation *op);
   LogicalResult lowerDataMovement(Operation *op);
   template <typename FxOp> LogicalResult lowerArith(Operation *op);
+  LogicalResult lowerDivision(Operation *op);
   LogicalResult lowerMatMul(nn::MatMulOp op);
 
   func::FuncOp fn;
@@ -187,18 +210,33 @@ private:
 };
 
 LogicalResult Lowering::lowerDense(nn::DenseOp op) {
-  DictionaryAttr precision = precisionOf(op);
-  if (!precision)
+  // An exact intermediate (a sum of a layer norm) has integer weights, no
+  // bias and no activation, and keeps its exact accumulator.
+  bool exact = op->hasAttr(nn::kExactAttr);
+  DictionaryAttr precision = exact ? DictionaryAttr() : precisionOf(op);
+  if (!exact && !precision)
     return failure();
   FailureOr<Value> x = lowered(op.getInput(), op);
   if (failed(x))
     return failure();
   FixedType in = elementOf(*x);
-  FixedType weightType = typeIn(precision, "weight");
-  FixedType biasType = typeIn(precision, "bias");
   auto weights = llvm::dyn_cast<DenseElementsAttr>(op.getWeightAttr());
-  if (!weightType || !weights || !weights.getElementType().isF32())
-    return op.emitError("needs f32 weights and a weight type to quantize");
+  if (!weights || !weights.getElementType().isF32())
+    return op.emitError("needs f32 weights to quantize");
+  FixedType weightType, biasType;
+  if (exact) {
+    SmallVector<double> values(weights.getValues<float>());
+    weightType = exactIntegerType(context, values);
+    if (!weightType || op.getBiasAttr() ||
+        op.getActivation() != nn::ActivationKind::none)
+      return op.emitError("an exact dense layer needs integer weights, no "
+                          "bias and no activation");
+  } else {
+    weightType = typeIn(precision, "weight");
+    biasType = typeIn(precision, "bias");
+  }
+  if (!weightType)
+    return op.emitError("needs a weight type to quantize its weights");
   int64_t n = op.getOutFeatures(), k = op.getInFeatures();
   int64_t frac = in.getFracWidth() + weightType.getFracWidth();
 
@@ -226,7 +264,7 @@ LogicalResult Lowering::lowerDense(nn::DenseOp op) {
 
   // The accumulator: the config's, or exactly as wide as these weights
   // need over every input value of the input type.
-  FixedType acc = typeIn(precision, "accumulator");
+  FixedType acc = exact ? FixedType() : typeIn(precision, "accumulator");
   if (acc && acc.getFracWidth() != frac)
     return op.emitError("accumulator type ")
            << acc << " has " << acc.getFracWidth()
@@ -284,6 +322,10 @@ LogicalResult Lowering::lowerDense(nn::DenseOp op) {
   auto dense =
       builder.create<fx::DenseOp>(op.getLoc(), withElement(op.getResult(), acc),
                                   ValueRange{*x}, attrs.getAttrs());
+  if (exact) {
+    mapping.map(op.getResult(), dense.getResult());
+    return success();
+  }
   FailureOr<Value> result =
       lowerActivation(op, dense.getResult(), op.getActivation(),
                       op.getAlpha().convertToDouble(),
@@ -310,25 +352,37 @@ FailureOr<Value> Lowering::lowerTable(Operation *op, Value x,
       binsFor(low, high, in.getFracWidth(), rawMin64(in), rawMax64(in), size);
   bool negativeSide =
       kind == nn::ActivationKind::elu || kind == nn::ActivationKind::selu;
+  bool linearRest = hasLinearRest(kind);
+  // 1/sqrt and 1/x grow without bound towards 0: their entries saturate
+  // at the entry type's extremes.
+  double entryLow = ariadne::bitsToDouble(
+      static_cast<uint64_t>(rawMin64(entry)), entry.getSpec());
+  double entryHigh = ariadne::bitsToDouble(
+      static_cast<uint64_t>(rawMax64(entry)), entry.getSpec());
   SmallVector<int64_t> entries =
       fillTable(bins, in.getFracWidth(), entry, [&](double v) {
         // ELU and SELU tables hold the exponential side only, softplus
-        // what max(x, 0) leaves (lowerLinearAndTable).
+        // and GELU what max(x, 0) leaves (lowerLinearAndTable).
         if (negativeSide && v >= 0)
           return 0.0;
-        if (kind == nn::ActivationKind::softplus)
-          return std::log1p(std::exp(-std::fabs(v)));
-        return nn::evalActivation(kind, alpha, beta, v);
+        double y = nn::evalActivation(kind, alpha, beta, v);
+        if (linearRest)
+          return kind == nn::ActivationKind::softplus
+                     ? std::log1p(std::exp(-std::fabs(v)))
+                     : y - std::max(v, 0.0);
+        if (std::isnan(y))
+          y = entryHigh;
+        return std::clamp(y, entryLow, entryHigh);
       });
   // Their input is min(x, 0): where the table ends at 0 or below, 0 itself
   // (every x >= 0) falls in the last bin, which must read exactly 0 rather
   // than the value at its centre.
   if (negativeSide && high <= 0)
     entries.back() = 0;
-  // Softplus's table goes to 0 on both sides, and inputs beyond its range
-  // read the edge entries: those hold the limit, 0 (within half a step of
-  // the function at the default range's edges).
-  if (kind == nn::ActivationKind::softplus) {
+  // Softplus's and GELU's tables go to 0 on both sides, and inputs beyond
+  // their range read the edge entries: those hold the limit, 0 (within
+  // half a step of the function at the default range's edges).
+  if (linearRest) {
     entries.front() = 0;
     entries.back() = 0;
   }
@@ -343,11 +397,12 @@ FailureOr<Value> Lowering::lowerTable(Operation *op, Value x,
   return castTo(loc, y, result);
 }
 
-/// ELU, SELU and softplus: a linear side computed exactly (max(x, 0), or
+/// ELU, SELU, softplus and GELU: a linear side computed exactly (max(x, 0), or
 /// gamma * max(x, 0) for SELU) and the rest by a table: for ELU and SELU
 /// the exponential side, a table of min(x, 0) (fx.clamp, exact) that reads
-/// 0 for every x >= 0; for softplus log(1 + exp(-|x|)), a table of x whose
-/// edge entries (which inputs beyond its range read) are 0. Their sum exact,
+/// 0 for every x >= 0; for softplus log(1 + exp(-|x|)) and for GELU
+/// gelu(x) - max(x, 0), a table of x whose edge entries (which inputs beyond
+/// its range read) are 0. Their sum exact,
 /// then one cast.
 FailureOr<Value> Lowering::lowerLinearAndTable(Operation *op, Value x,
                                                nn::ActivationKind kind,
@@ -357,7 +412,7 @@ FailureOr<Value> Lowering::lowerLinearAndTable(Operation *op, Value x,
   Location loc = activationLocation(op);
   FixedType in = elementOf(x);
   Value tableInput = x;
-  if (kind != nn::ActivationKind::softplus) {
+  if (!hasLinearRest(kind)) {
     NamedAttrList clampAttrs;
     clampAttrs.set("low", builder.getI64IntegerAttr(rawMin64(in)));
     clampAttrs.set("high", builder.getI64IntegerAttr(0));
@@ -417,11 +472,16 @@ FailureOr<Value> Lowering::lowerActivation(Operation *op, Value x,
   case nn::ActivationKind::tanh:
   case nn::ActivationKind::sigmoid:
   case nn::ActivationKind::softsign:
+  case nn::ActivationKind::erf:
+  case nn::ActivationKind::rsqrt:
+  case nn::ActivationKind::reciprocal:
     return lowerTable(op, x, kind, alpha, beta,
                       precision.getAs<DictionaryAttr>("table"), result);
   case nn::ActivationKind::elu:
   case nn::ActivationKind::selu:
   case nn::ActivationKind::softplus:
+  case nn::ActivationKind::gelu:
+  case nn::ActivationKind::gelu_tanh:
     return lowerLinearAndTable(op, x, kind, alpha, beta, precision, result);
   case nn::ActivationKind::leaky_relu: {
     FixedType alphaType =
@@ -574,7 +634,34 @@ LogicalResult Lowering::lowerWithConstant(Operation *op) {
   FailureOr<ConstantAffine> constant = constantAffine(op);
   if (failed(constant))
     return failure();
-  return lowerAffine(op, constant->input, constant->affine);
+  if (!op->hasAttr(nn::kExactAttr))
+    return lowerAffine(op, constant->input, constant->affine);
+  // An exact intermediate: a product by integers, with the product's type.
+  FailureOr<Value> x = lowered(constant->input, op);
+  if (failed(x))
+    return failure();
+  FixedType scaleType = exactIntegerType(context, constant->affine.scale);
+  if (!scaleType || !constant->affine.offset.empty() ||
+      constant->affine.channelsFirst)
+    return op->emitError("an exact product needs an integer factor along "
+                         "the last axis and no offset");
+  FixedType in = elementOf(*x);
+  FixedType exact = fx::MulOp::exactType(in, scaleType);
+  if (!exact)
+    return op->emitError("the exact product of ")
+           << in << " and " << scaleType << " needs more than 64 bits";
+  builder.setInsertionPoint(op);
+  SmallVector<int64_t> raw;
+  for (double v : constant->affine.scale)
+    raw.push_back(static_cast<int64_t>(v));
+  NamedAttrList attrs;
+  attrs.set("scale", i64Attr(raw, {int64_t(raw.size())}));
+  attrs.set("scale_type", TypeAttr::get(scaleType));
+  Value y = builder.create<fx::ScaleOp>(op->getLoc(),
+                                        withElement(op->getResult(0), exact),
+                                        ValueRange{*x}, attrs.getAttrs());
+  mapping.map(op->getResult(0), y);
+  return success();
 }
 
 /// x * scale[c] + offset[c] along the last axis, then one cast: a batch
@@ -682,12 +769,17 @@ LogicalResult Lowering::lowerDataMovement(Operation *op) {
 template <typename FxOp> LogicalResult Lowering::lowerArith(Operation *op) {
   if (hasConstantOperand(op))
     return lowerWithConstant(op);
-  DictionaryAttr precision = precisionOf(op);
-  if (!precision)
-    return failure();
-  FixedType result = typeIn(precision, "result");
-  if (!result)
-    return op->emitError("fx.precision has no result type");
+  // An exact intermediate keeps the exact result, with no cast.
+  bool exactResult = op->hasAttr(nn::kExactAttr);
+  FixedType result;
+  if (!exactResult) {
+    DictionaryAttr precision = precisionOf(op);
+    if (!precision)
+      return failure();
+    result = typeIn(precision, "result");
+    if (!result)
+      return op->emitError("fx.precision has no result type");
+  }
   FailureOr<Value> a = lowered(op->getOperand(0), op);
   if (failed(a))
     return failure();
@@ -702,6 +794,44 @@ template <typename FxOp> LogicalResult Lowering::lowerArith(Operation *op) {
   builder.setInsertionPoint(op);
   Value y = builder.create<FxOp>(op->getLoc(),
                                  withElement(op->getResult(0), exact), *a, *b);
+  mapping.map(op->getResult(0),
+              exactResult ? y : castTo(op->getLoc(), y, result));
+  return success();
+}
+
+/// A division by an activation: 1/x of the divisor from a table over its
+/// calibration range (fx.table, entries of the table type), the exact
+/// product with the dividend, then one cast into the result type.
+LogicalResult Lowering::lowerDivision(Operation *op) {
+  if (hasConstantOperand(op))
+    return lowerWithConstant(op);
+  DictionaryAttr precision = precisionOf(op);
+  if (!precision)
+    return failure();
+  FixedType result = typeIn(precision, "result");
+  auto table = precision.getAs<DictionaryAttr>("table");
+  if (!result || !table)
+    return op->emitError("fx.precision lacks the result type or the 1/x table");
+  FailureOr<Value> a = lowered(op->getOperand(0), op);
+  if (failed(a))
+    return failure();
+  FailureOr<Value> b = lowered(op->getOperand(1), op);
+  if (failed(b))
+    return failure();
+  builder.setInsertionPoint(op);
+  auto entry =
+      llvm::dyn_cast<FixedType>(table.getAs<TypeAttr>("entry").getValue());
+  FailureOr<Value> inverse =
+      lowerTable(op, *b, nn::ActivationKind::reciprocal, 0, 0, table, entry);
+  if (failed(inverse))
+    return failure();
+  FixedType exact = fx::MulOp::exactType(elementOf(*a), elementOf(*inverse));
+  if (!exact)
+    return op->emitError("the exact product of ")
+           << elementOf(*a) << " and " << elementOf(*inverse)
+           << " needs more than 64 bits; narrow the operands' types";
+  Value y = builder.create<fx::MulOp>(
+      op->getLoc(), withElement(op->getResult(0), exact), *a, *inverse);
   mapping.map(op->getResult(0), castTo(op->getLoc(), y, result));
   return success();
 }
@@ -785,13 +915,8 @@ const Lowering::Handlers &Lowering::handlers() {
         [](Operation *op, Lowering &l) { return l.lowerArith<fx::SubOp>(op); });
     h.add<nn::MulOp>(
         [](Operation *op, Lowering &l) { return l.lowerArith<fx::MulOp>(op); });
-    h.add<nn::DivOp>([](Operation *op, Lowering &l) {
-      if (!hasConstantOperand(op))
-        return LogicalResult(op->emitError(
-            "'nn.div' of two activations has no fixed-point implementation "
-            "yet (a division by a constant has)"));
-      return l.lowerWithConstant(op);
-    });
+    h.add<nn::DivOp>(
+        [](Operation *op, Lowering &l) { return l.lowerDivision(op); });
     h.add<nn::MatMulOp>(
         [](nn::MatMulOp op, Lowering &l) { return l.lowerMatMul(op); });
     // A maximum selects one of its inputs: exact in the input's type.
@@ -840,7 +965,8 @@ LogicalResult Lowering::run() {
              << op->getName()
              << "' has no fixed-point implementation yet (supported: dense "
                 "with or without activation, activations, softmax, batch "
-                "normalization, add, sub, mul and matmul of activations, "
+                "normalization, add, sub, mul, div and matmul of "
+                "activations, "
                 "reshape, transpose, slice, concat)";
     if (failed((*lower)(op, *this)))
       return failure();

@@ -39,7 +39,8 @@ constexpr llvm::StringRef kLayerTypes[] = {
     "dense",  "tanh",       "sigmoid",      "softsign", "softmax",
     "relu",   "leaky_relu", "hard_sigmoid", "clip",     "batch_norm",
     "add",    "sub",        "mul",          "div",      "matmul",
-    "concat", "elu",        "selu",         "softplus", "input"};
+    "concat", "elu",        "selu",         "softplus", "input",
+    "erf",    "gelu",       "gelu_tanh",    "rsqrt",    "reciprocal"};
 
 constexpr std::pair<llvm::StringLiteral, Role> kRoleKeys[] = {
     {"weight", Role::Weight},

@@ -111,7 +111,7 @@ lastAxisVector(mlir::Value value, int64_t rank, int64_t features) {
 /// no other user that still needs the unmodified result.
 inline bool isFoldableDense(DenseOp dense) {
   return dense && dense.getActivation() == ActivationKind::none &&
-         dense.getOutput().hasOneUse();
+         dense.getOutput().hasOneUse() && !dense->hasAttr(kExactAttr);
 }
 
 /// The dense layer that `value` moves, through single-use transposes and

@@ -10,6 +10,11 @@
 //   elu:          x < 0 ? alpha * (exp(x) - 1) : x
 //   selu:         beta * (x < 0 ? alpha * (exp(x) - 1) : x)
 //   softplus:     log(1 + exp(x))
+//   erf:          erf(x)
+//   gelu:         x * (1 + erf(x / sqrt(2))) / 2
+//   gelu_tanh:    x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3))) / 2
+//   rsqrt:        1 / sqrt(alpha * x + beta)
+//   reciprocal:   1 / x
 // Comparisons are written so that NaN passes through, as in PyTorch.
 //
 //===----------------------------------------------------------------------===//
@@ -18,6 +23,8 @@
 
 #include "ariadne/fastmath.h"
 #include "ariadne/platform.h"
+
+#include <cmath>
 
 namespace ariadne {
 
@@ -34,6 +41,11 @@ enum class Activation {
   Elu,
   Selu,
   Softplus,
+  Erf,
+  Gelu,
+  GeluTanh,
+  Rsqrt,
+  Reciprocal,
 };
 
 namespace detail {
@@ -77,6 +89,16 @@ ARIADNE_INLINE T activate(T x, float alpha, float beta) {
     return T(beta) * select(x < T(0), T(alpha * math::expm1(x)), x);
   } else if constexpr (Kind == Activation::Softplus) {
     return math::softplus(x);
+  } else if constexpr (Kind == Activation::Erf) {
+    return math::erf(x);
+  } else if constexpr (Kind == Activation::Gelu) {
+    return math::gelu(x);
+  } else if constexpr (Kind == Activation::GeluTanh) {
+    return math::geluTanh(x);
+  } else if constexpr (Kind == Activation::Rsqrt) {
+    return T(1) / std::sqrt(T(alpha * x + beta));
+  } else if constexpr (Kind == Activation::Reciprocal) {
+    return T(1) / x;
   } else {
     static_assert(Kind == Activation::Clip, "unknown activation kind");
     T y = select(x < T(alpha), T(alpha), x);

@@ -38,6 +38,17 @@ double reference(Activation kind, double alpha, double beta, double x) {
     return beta * (x < 0 ? alpha * std::expm1(x) : x);
   case Activation::Softplus:
     return std::log1p(std::exp(x));
+  case Activation::Erf:
+    return std::erf(x);
+  case Activation::Gelu:
+    return 0.5 * x * std::erfc(-x / std::sqrt(2.0));
+  case Activation::GeluTanh:
+    return 0.5 * x *
+           (1 + std::tanh(std::sqrt(2 / M_PI) * (x + 0.044715 * x * x * x)));
+  case Activation::Rsqrt:
+    return 1 / std::sqrt(alpha * x + beta);
+  case Activation::Reciprocal:
+    return 1 / x;
   }
   return 0;
 }
@@ -96,6 +107,41 @@ TEST_CASE("activation kernel computes every kind", "[runtime][activation]") {
   checkKind<TestConfig<Activation::Elu, 80, 0>>();
   checkKind<TestConfig<Activation::Selu, 167, 105>>();
   checkKind<TestConfig<Activation::Softplus, 0, 0>>();
+  checkKind<TestConfig<Activation::Erf, 0, 0>>();
+  checkKind<TestConfig<Activation::Gelu, 0, 0>>();
+  checkKind<TestConfig<Activation::GeluTanh, 0, 0>>();
+  // alpha x + beta > 0 over the tested [-6, 6].
+  checkKind<TestConfig<Activation::Rsqrt, 10, 70>>();
+}
+
+TEST_CASE("erf and GELU hold their accuracy over the float range",
+          "[runtime][activation]") {
+  // A dense sweep through both branches of erf and far into the tails.
+  double worstErf = 0, worstGelu = 0, worstTanh = 0;
+  for (double x = -12; x <= 12; x += 1.0 / 1024) {
+    float f = float(x);
+    worstErf =
+        std::max(worstErf, std::fabs(math::erf(f) - std::erf(double(f))));
+    double gelu = 0.5 * f * std::erfc(-f / std::sqrt(2.0));
+    worstGelu = std::max(worstGelu, std::fabs(math::gelu(f) - gelu) /
+                                        std::max(1e-3, std::fabs(gelu)));
+    double u = std::sqrt(2 / M_PI) * (f + 0.044715 * double(f) * f * f);
+    double geluTanh = f / (1 + std::exp(-2 * u));
+    worstTanh = std::max(worstTanh, std::fabs(math::geluTanh(f) - geluTanh) /
+                                        std::max(1e-3, std::fabs(geluTanh)));
+  }
+  // Far in GELU's negative tail the float rounding of x / sqrt(2) alone
+  // moves erfc by 2 a^2 ulp: a few 1e-6 relative.
+  CHECK(worstErf < 3e-7);
+  CHECK(worstGelu < 5e-6);
+  CHECK(worstTanh < 5e-6);
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  CHECK(std::isnan(math::erf(nan)));
+  CHECK(std::isnan(math::gelu(nan)));
+  CHECK(math::erf(1e30f) == 1.0f);
+  CHECK(math::erf(-1e30f) == -1.0f);
+  CHECK(math::gelu(-1e30f) == 0.0f);
+  CHECK(math::gelu(1e30f) == 1e30f);
 }
 
 TEST_CASE("activations pass NaN through", "[runtime][activation]") {
