@@ -225,7 +225,14 @@ private:
       attr = def->getAttr(kRangeAttr);
     else if (auto arg = llvm::dyn_cast<BlockArgument>(v))
       attr = fn.getArgAttr(arg.getArgNumber(), kRangeAttr);
-    return rangeOf(attr, op, what);
+    auto range = llvm::dyn_cast_or_null<DenseF64ArrayAttr>(attr);
+    if (!range || range.size() != 2) {
+      // At any precision: these tables span what calibration saw.
+      op->emitError("needs the calibration range of ")
+          << what << "; give --calibration events";
+      return failure();
+    }
+    return std::pair(range[0], range[1]);
   }
 
   LogicalResult assignInput(unsigned index);

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """End-to-end: PyTorch-exported models through ariadnec (MLPs, residual
-and gating sums and products of activations, one attention head,
+and gating sums and products of activations, attention (one head; masked
+encoder blocks with layer norms and GELU in both export forms),
 convolutional networks, recurrent layers).
 
 Each model is exported with torch.onnx.export (Debian's python3-torch) at
@@ -31,6 +32,7 @@ Usage: pytorch_models.py ARIADNEC WORKDIR EXAMPLE_DIR
 ARIADNE_E2E_MODELS=name,name runs only the models named.
 """
 import concurrent.futures
+import math
 import os
 import subprocess
 import sys
@@ -49,6 +51,11 @@ FIXED_PRECISIONS = ["fixed<16,6>", "fixed<8,3>", "fixed<10,4,RND,SAT>", "auto"]
 RECURRENT_PRECISIONS = ["fixed<16,6>", "fixed<10,4,RND,SAT>", "auto"]
 RECURRENT_MODELS = {"gru_tracker", "lstm_last_step", "gru_bidirectional",
                     "rnn_time_major"}
+# Layer norms and divisions by activations read tables over the calibration
+# range of their operands at every precision: these models are compiled
+# with --calibration throughout.
+CALIBRATED_MODELS = {"hit_transformer", "hit_transformer_ln17"}
+ATTENTION_AUTO_TOLERANCE = 5e-2
 AUTO_TOLERANCE = 1e-2
 # nvcc builds are slow: the CUDA packages are checked at one fixed-point
 # precision besides float, and built for one GPU architecture (CUDAARCHS,
@@ -133,6 +140,57 @@ class SelfAttention(torch.nn.Module):
         s = torch.matmul(self.q(x), self.k(x).transpose(1, 2)) / 4.0
         s = torch.softmax(s, dim=-1)
         return self.out(torch.matmul(s, self.v(x)).flatten(1))
+
+
+class HitTransformer(torch.nn.Module):
+    """A masked encoder block over a set of 6 hits (3 features and a 0/1
+    mask): 2 heads split from one projection, scores plus (mask - 1) *
+    10000, residuals, layer norms, a feed-forward GELU and a masked mean
+    (a division by the hit count). `gelu` picks the exact (Erf) or the tanh
+    form; exported at opset 13 the layer norms are written out (ReduceMean,
+    Sub, Pow, Sqrt, Div), at 17 they are LayerNormalization."""
+
+    def __init__(self, heads=2, gelu="none"):
+        super().__init__()
+        self.heads, self.width = heads, 8
+        self.embed = torch.nn.Linear(3, 8)
+        self.qkv = torch.nn.Linear(8, 24)
+        self.proj = torch.nn.Linear(8, 8)
+        self.norm1 = torch.nn.LayerNorm(8)
+        self.norm2 = torch.nn.LayerNorm(8)
+        for norm in (self.norm1, self.norm2):
+            torch.nn.init.uniform_(norm.weight, 0.5, 1.5)
+            torch.nn.init.uniform_(norm.bias, -0.5, 0.5)
+        self.ff1 = torch.nn.Linear(8, 16)
+        self.ff2 = torch.nn.Linear(16, 8)
+        self.act = torch.nn.GELU(approximate=gelu)
+        self.out = torch.nn.Linear(8, 2)
+
+    def make_inputs(self, batch):
+        hits = torch.randn(batch, 6, 3) * 2
+        mask = (torch.rand(batch, 6) < 0.7).float()
+        mask[:, 0] = 1.0
+        return [torch.cat([hits, mask[:, :, None]], dim=2)]
+
+    def forward(self, x):
+        hits, mask = x[:, :, :3], x[:, :, 3]
+        batch, n = hits.shape[0], hits.shape[1]
+        h = self.embed(hits)
+        q, k, v = self.qkv(h).split(self.width, dim=-1)
+        d = self.width // self.heads
+
+        def heads(t):
+            return t.reshape(batch, n, self.heads, d).transpose(1, 2)
+
+        q, k, v = heads(q), heads(k), heads(v)
+        s = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(d)
+        s = s + (mask[:, None, None, :] - 1.0) * 10000.0
+        a = torch.matmul(torch.softmax(s, dim=-1), v)
+        a = a.transpose(1, 2).reshape(batch, n, self.width)
+        h = self.norm1(h + self.proj(a))
+        h = self.norm2(h + self.ff2(self.act(self.ff1(h))))
+        m = mask[:, :, None]
+        return self.out((h * m).sum(1) / m.sum(1))
 
 
 class CaloCnn(torch.nn.Module):
@@ -339,6 +397,9 @@ MODELS = [
     ("lstm_last_step", LstmLastStep, [(4, 3)], 14, True),
     ("gru_bidirectional", BidirectionalGru, [(4, 2)], 14, True),
     ("rnn_time_major", TimeMajorRnn, [(4, 3)], 14, True),
+    ("hit_transformer", HitTransformer, [(6, 4)], 13, True),
+    ("hit_transformer_ln17", lambda: HitTransformer(heads=1, gelu="tanh"),
+     [(6, 4)], 17, True),
     ("mlp_static", lambda: torch.nn.Sequential(
         torch.nn.Linear(5, 7), torch.nn.Tanh(), torch.nn.Linear(7, 2)),
      [(5,)], 13, False),
@@ -367,9 +428,12 @@ def run_model(ariadnec, workdir, name, build, shapes, opset, dynamic):
         torch.manual_seed(zlib.crc32(name.encode()))
         model = build().eval()
         batch = 64 if dynamic else 1
-        inputs = [torch.randn(batch, *s) * 2 for s in shapes]
-        inputs[0][0].fill_(8.0)    # saturates tanh/sigmoid
-        inputs[0][-1].fill_(-8.0)
+        if hasattr(model, "make_inputs"):
+            inputs = model.make_inputs(batch)
+        else:
+            inputs = [torch.randn(batch, *s) * 2 for s in shapes]
+            inputs[0][0].fill_(8.0)    # saturates tanh/sigmoid
+            inputs[0][-1].fill_(-8.0)
         in_names = [f"in{i}" for i in range(len(shapes))]
         with torch.no_grad():
             outputs = model(*inputs)
@@ -417,19 +481,32 @@ def run_model(ariadnec, workdir, name, build, shapes, opset, dynamic):
         width = flat_in.shape[1]
         write_csv(limits_csv, flat_in.tolist() +
                   [[v] * width for v in LIMIT_VALUES])
+    if name in CALIBRATED_MODELS:
+        # auto at an 18-bit budget stays close to PyTorch on its own
+        # calibration events.
+        auto_csv = os.path.join(workdir, name + "_auto18.csv")
+        subprocess.run([ariadnec, "emulate", onnx_path, "--input", in_csv,
+                        "-o", auto_csv, "--precision", "auto", "--max-width",
+                        "18", "--calibration", in_csv], check=True,
+                       capture_output=True, text=True)
+        worst = (torch.tensor(read_csv(auto_csv)) - flat_out).abs().max().item()
+        if not worst < ATTENTION_AUTO_TOLERANCE:
+            return (f"auto (18 bits) differs from PyTorch by {worst}, not "
+                    f"below {ATTENTION_AUTO_TOLERANCE}")
     precisions = (RECURRENT_PRECISIONS if name in RECURRENT_MODELS
                   else FIXED_PRECISIONS)
     for precision in precisions:
         error = check_fixed(ariadnec, onnx_path, precision, limits_csv, in_csv,
-                            expect_overflow=batch > 1 and precision != "auto")
+                            expect_overflow=batch > 1 and precision != "auto",
+                            calibrated=name in CALIBRATED_MODELS)
         if error:
             return f"{precision}: {error}"
     return None
 
 
-def fixed_args(precision, calibration):
+def fixed_args(precision, calibration, calibrated=False):
     args = ["--precision", precision]
-    if precision == "auto":
+    if precision == "auto" or calibrated:
         args += ["--calibration", calibration]
     return args
 
@@ -444,10 +521,10 @@ def write_resource_config(workdir):
 
 
 def check_fixed(ariadnec, onnx_path, precision, events, calibration,
-                expect_overflow):
+                expect_overflow, calibrated=False):
     """Bit-exact validate at one precision (C++ and HLS), and the overflow
     report."""
-    args = fixed_args(precision, calibration)
+    args = fixed_args(precision, calibration, calibrated)
     targets = [("cpp", []), ("hls", []), ("hls", ["--config", RESOURCE_CONFIG])]
     if NVCC and precision in CUDA_PRECISIONS:
         targets.append(("cuda", []))

@@ -25,6 +25,9 @@ bit-accurate emulator (and the measured latency with the pipeline's):
   - recurrent networks, their steps unrolled into the pipeline: a Conv1d,
     2-layer GRU and per-step heads with Softplus at fixed<16,6>, and an
     LSTM read at its last step at both settings and `auto`;
+  - attention: the masked 2-head encoder block of the PyTorch test (layer
+    norms written out, exact GELU, a masked mean) at both settings and
+    `auto`;
   - a hand-written fx module that casts one input into every quantization
     and overflow mode (narrowing, widening, signed and unsigned), and runs
     relu, clamp, leaky_relu and scale, on values around every rounding tie
@@ -52,8 +55,9 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pytorch_models import (LIMIT_VALUES, CaloPool,  # noqa: E402
-                            FlattenHead, GruTracker, HitConv1d, LstmLastStep,
-                            ResidualGating, TwoHeads, write_csv)
+                            FlattenHead, GruTracker, HitConv1d,
+                            HitTransformer, LstmLastStep, ResidualGating,
+                            TwoHeads, write_csv)
 from required_tools import (IN_CI, find_tool,  # noqa: E402
                             missing_tool_message)
 
@@ -131,7 +135,13 @@ MODELS = [
     # at its last step (three precisions, auto among them).
     ("gru_tracker", GruTracker, [(5, 3)], SETTINGS[:1]),
     ("lstm_last_step", LstmLastStep, [(4, 3)], ARITH_SETTINGS),
+    # Attention: a masked 2-head encoder block (scores, masked softmax,
+    # weighted sums, layer norms written out, GELU, a masked mean).
+    ("hit_transformer", HitTransformer, [(6, 4)], ARITH_SETTINGS),
 ]
+# Layer norms and divisions read tables over calibrated ranges at every
+# precision.
+CALIBRATED = {"hit_transformer"}
 
 QUANT = ["TRN", "TRN_ZERO", "RND", "RND_ZERO", "RND_MIN_INF", "RND_INF",
          "RND_CONV"]
@@ -166,7 +176,10 @@ def export(workdir, name, build, shapes):
     with TORCH_LOCK:
         torch.manual_seed(zlib.crc32(name.encode()))
         model = build().eval()
-        inputs = [torch.randn(48, *s) * 2 for s in shapes]
+        if hasattr(model, "make_inputs"):
+            inputs = model.make_inputs(48)
+        else:
+            inputs = [torch.randn(48, *s) * 2 for s in shapes]
         with torch.no_grad():
             outputs = model(*inputs)
         count = 1 if isinstance(outputs, torch.Tensor) else len(outputs)
@@ -182,6 +195,8 @@ def export(workdir, name, build, shapes):
     events = os.path.join(workdir, name + "_events.csv")
     width = flat.shape[1]
     write_csv(events, flat.tolist() + [[v] * width for v in LIMIT_VALUES])
+    # Calibration on the model's own events, without the limit rows.
+    write_csv(os.path.join(workdir, name + "_calibration.csv"), flat.tolist())
     return path, events
 
 
@@ -191,7 +206,12 @@ def check_model(ariadnec, workdir, name, build, shapes, settings):
         config = os.path.join(workdir, f"{name}_{index}.toml")
         with open(config, "w") as f:
             f.write("[verilog]\n" + section)
-        extra = ["--calibration", events] if precision == "auto" else []
+        if name in CALIBRATED:
+            calibration = os.path.join(workdir, name + "_calibration.csv")
+        else:
+            calibration = events
+        calibrated = precision == "auto" or name in CALIBRATED
+        extra = ["--calibration", calibration] if calibrated else []
         error = validate(ariadnec, path, precision, config, events,
                          os.path.join(workdir, f"{name}_{index}_rtl"), extra)
         if error:
