@@ -170,6 +170,17 @@ private:
     return mapped;
   }
 
+  /// The lowered values of a binary op's two operands.
+  FailureOr<std::pair<Value, Value>> loweredPair(Operation *op) {
+    FailureOr<Value> a = lowered(op->getOperand(0), op);
+    if (failed(a))
+      return failure();
+    FailureOr<Value> b = lowered(op->getOperand(1), op);
+    if (failed(b))
+      return failure();
+    return std::pair(*a, *b);
+  }
+
   /// `v` cast into `type` (no op when it already has it).
   Value castTo(Location loc, Value v, FixedType type) {
     if (elementOf(v) == type)
@@ -780,20 +791,18 @@ template <typename FxOp> LogicalResult Lowering::lowerArith(Operation *op) {
     if (!result)
       return op->emitError("fx.precision has no result type");
   }
-  FailureOr<Value> a = lowered(op->getOperand(0), op);
-  if (failed(a))
+  FailureOr<std::pair<Value, Value>> operands = loweredPair(op);
+  if (failed(operands))
     return failure();
-  FailureOr<Value> b = lowered(op->getOperand(1), op);
-  if (failed(b))
-    return failure();
-  FixedType exact = FxOp::exactType(elementOf(*a), elementOf(*b));
+  auto [a, b] = *operands;
+  FixedType exact = FxOp::exactType(elementOf(a), elementOf(b));
   if (!exact)
     return op->emitError("the exact result of ")
-           << elementOf(*a) << " and " << elementOf(*b)
+           << elementOf(a) << " and " << elementOf(b)
            << " needs more than 64 bits; narrow the operands' types";
   builder.setInsertionPoint(op);
   Value y = builder.create<FxOp>(op->getLoc(),
-                                 withElement(op->getResult(0), exact), *a, *b);
+                                 withElement(op->getResult(0), exact), a, b);
   mapping.map(op->getResult(0),
               exactResult ? y : castTo(op->getLoc(), y, result));
   return success();
@@ -812,26 +821,24 @@ LogicalResult Lowering::lowerDivision(Operation *op) {
   auto table = precision.getAs<DictionaryAttr>("table");
   if (!result || !table)
     return op->emitError("fx.precision lacks the result type or the 1/x table");
-  FailureOr<Value> a = lowered(op->getOperand(0), op);
-  if (failed(a))
+  FailureOr<std::pair<Value, Value>> operands = loweredPair(op);
+  if (failed(operands))
     return failure();
-  FailureOr<Value> b = lowered(op->getOperand(1), op);
-  if (failed(b))
-    return failure();
+  auto [a, b] = *operands;
   builder.setInsertionPoint(op);
   auto entry =
       llvm::dyn_cast<FixedType>(table.getAs<TypeAttr>("entry").getValue());
   FailureOr<Value> inverse =
-      lowerTable(op, *b, nn::ActivationKind::reciprocal, 0, 0, table, entry);
+      lowerTable(op, b, nn::ActivationKind::reciprocal, 0, 0, table, entry);
   if (failed(inverse))
     return failure();
-  FixedType exact = fx::MulOp::exactType(elementOf(*a), elementOf(*inverse));
+  FixedType exact = fx::MulOp::exactType(elementOf(a), elementOf(*inverse));
   if (!exact)
     return op->emitError("the exact product of ")
-           << elementOf(*a) << " and " << elementOf(*inverse)
+           << elementOf(a) << " and " << elementOf(*inverse)
            << " needs more than 64 bits; narrow the operands' types";
   Value y = builder.create<fx::MulOp>(
-      op->getLoc(), withElement(op->getResult(0), exact), *a, *inverse);
+      op->getLoc(), withElement(op->getResult(0), exact), a, *inverse);
   mapping.map(op->getResult(0), castTo(op->getLoc(), y, result));
   return success();
 }
@@ -845,13 +852,11 @@ LogicalResult Lowering::lowerMatMul(nn::MatMulOp op) {
   FixedType result = typeIn(precision, "result");
   if (!result)
     return op.emitError("fx.precision has no result type");
-  FailureOr<Value> a = lowered(op.getLhs(), op);
-  if (failed(a))
+  FailureOr<std::pair<Value, Value>> operands = loweredPair(op);
+  if (failed(operands))
     return failure();
-  FailureOr<Value> b = lowered(op.getRhs(), op);
-  if (failed(b))
-    return failure();
-  FixedType ta = elementOf(*a), tb = elementOf(*b);
+  auto [a, b] = *operands;
+  FixedType ta = elementOf(a), tb = elementOf(b);
   if (!isValidSpec(productSpec(ta.getSpec(), tb.getSpec())))
     return op.emitError("a product of ")
            << ta << " and " << tb
@@ -873,7 +878,7 @@ LogicalResult Lowering::lowerMatMul(nn::MatMulOp op) {
                         "WRAP accumulator in the config");
   builder.setInsertionPoint(op);
   Value y = builder.create<fx::MatMulOp>(
-      op.getLoc(), withElement(op.getResult(), acc), *a, *b);
+      op.getLoc(), withElement(op.getResult(), acc), a, b);
   mapping.map(op.getResult(), castTo(op.getLoc(), y, result));
   return success();
 }
