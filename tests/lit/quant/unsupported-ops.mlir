@@ -3,13 +3,6 @@
 // op-coverage test (tests/coverage/unsupported.txt) points here for each.
 // RUN: not ariadne-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(fx-assign-precision{precision=fixed<16,6>},fx-lower))' 2>&1 | FileCheck %s
 
-func.func @div(%a: tensor<?x4xf32>, %b: tensor<?x4xf32>) -> tensor<?x4xf32> {
-  %0 = nn.div %a, %b : (tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<?x4xf32>
-  return %0 : tensor<?x4xf32>
-}
-// CHECK: error: 'nn.div' of two activations has no fixed-point implementation yet (a division by a constant has)
-
-// -----
 func.func @max(%a: tensor<?x4xf32>, %b: tensor<?x4xf32>) -> tensor<?x4xf32> {
   %0 = nn.max %a, %b : (tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<?x4xf32>
   return %0 : tensor<?x4xf32>

@@ -1,0 +1,56 @@
+// nn.div of two activations lowers to a table of 1/x over the divisor's calibration range, an exact fx.mul and one fx.cast; without that range, a located error.
+
+// The last case fails, so ariadne-opt exits non-zero; its error goes to
+// %t.err, checked apart from the lowered cases.
+// RUN: not ariadne-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(fx-assign-precision{precision=fixed<16,6>},fx-lower))' 2>%t.err | FileCheck %s
+// RUN: FileCheck %s --check-prefix=ERR < %t.err
+
+// The divisor's range, from the fx.range of the op computing it, [0.5, 4],
+// is raw 512 to 4096 in fixed<16,6> (10 fractional bits): 3584 raw values
+// in bins of 4 (shift 2) for at most 1024 entries, 896 of them, in the
+// result type. Each is 1/x at its bin's centre, rounded down (TRN): the
+// first 2^20 / 513.5 = 2042 (0x7FA), the last 2^20 / 4093.5 = 256 (0x100).
+// Two fixed<16,6> values multiply exactly in fixed<32,12>.
+
+// CHECK-LABEL: func.func @div(
+// CHECK-NEXT:    %[[A:.*]] = fx.quantize %arg0 : (tensor<?x4xf32>) -> tensor<?x4x!fx.fixed<16, 6>>
+// CHECK-NEXT:    %[[B:.*]] = fx.quantize %arg1 : (tensor<?x4xf32>) -> tensor<?x4x!fx.fixed<16, 6>>
+// CHECK-NEXT:    %[[R:.*]] = fx.relu %[[B]] : tensor<?x4x!fx.fixed<16, 6>>
+// CHECK-NEXT:    %[[I:.*]] = fx.table %[[R]] {function = "reciprocal", input_low = 512 : i64, shift = 2 : i64, table = dense<"0xFA07000000000000{{[0-9A-F]+}}0001000000000000"> : tensor<896xi64>} : (tensor<?x4x!fx.fixed<16, 6>>) -> tensor<?x4x!fx.fixed<16, 6>>
+// CHECK-NEXT:    %[[M:.*]] = fx.mul %[[A]], %[[I]] : (tensor<?x4x!fx.fixed<16, 6>>, tensor<?x4x!fx.fixed<16, 6>>) -> tensor<?x4x!fx.fixed<32, 12>>
+// CHECK-NEXT:    %[[Y:.*]] = fx.cast %[[M]] : (tensor<?x4x!fx.fixed<32, 12>>) -> tensor<?x4x!fx.fixed<16, 6>>
+// CHECK-NEXT:    %[[F:.*]] = fx.dequantize %[[Y]] : (tensor<?x4x!fx.fixed<16, 6>>) -> tensor<?x4xf32>
+// CHECK-NEXT:    return %[[F]]
+func.func @div(%a: tensor<?x4xf32>, %b: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  %s = nn.activation %b {activation = #nn<act relu>, fx.range = array<f64: 0.5, 4.0>} : tensor<?x4xf32>
+  %0 = nn.div %a, %s : (tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<?x4xf32> loc("ratio")
+  return %0 : tensor<?x4xf32>
+}
+
+// -----
+
+// A divisor that is a model input takes the range recorded on the
+// argument, [1, 1.03125]: raw 1024 to 1056, one entry per raw value v,
+// floor(2^20 / v); the divisor broadcasts along the last axis.
+
+// CHECK-LABEL: func.func @div_by_input
+// CHECK:         %[[I:.*]] = fx.table %{{.*}} {function = "reciprocal", input_low = 1024 : i64, shift = 0 : i64, table = dense<[1024, 1023, 1022, 1021, 1020, 1019, 1018, 1017, 1016, 1015, 1014, 1013, 1012, 1011, 1010, 1009, 1008, 1007, 1006, 1005, 1004, 1003, 1002, 1001, 1000, 999, 998, 997, 996, 995, 994, 993]> : tensor<32xi64>} : (tensor<?x1x!fx.fixed<16, 6>>) -> tensor<?x1x!fx.fixed<16, 6>>
+// CHECK-NEXT:    %[[M:.*]] = fx.mul %{{.*}}, %[[I]] : (tensor<?x4x!fx.fixed<16, 6>>, tensor<?x1x!fx.fixed<16, 6>>) -> tensor<?x4x!fx.fixed<32, 12>>
+// CHECK-NEXT:    fx.cast %[[M]] : (tensor<?x4x!fx.fixed<32, 12>>) -> tensor<?x4x!fx.fixed<16, 6>>
+func.func @div_by_input(%a: tensor<?x4xf32>, %b: tensor<?x1xf32> {fx.range = array<f64: 1.0, 1.03125>}) -> tensor<?x4xf32> {
+  %0 = nn.div %a, %b : (tensor<?x4xf32>, tensor<?x1xf32>) -> tensor<?x4xf32> loc("ratio")
+  return %0 : tensor<?x4xf32>
+}
+
+// -----
+
+// The same division with no calibration range on the divisor: the table
+// has no range to span, and the error names the layer; nothing is printed.
+
+// ERR: error: loc("ratio"): needs the calibration range of the divisor (or give the range of its 1/x table in the config); give --calibration events
+// CHECK-NOT: @div_no_range
+func.func @div_no_range(%a: tensor<?x4xf32>, %b: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  %s = nn.activation %b {activation = #nn<act relu>} : tensor<?x4xf32>
+  %0 = nn.div %a, %s : (tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<?x4xf32> loc("ratio")
+  return %0 : tensor<?x4xf32>
+}
