@@ -114,7 +114,8 @@ Error importReduce(NodeImporter &n, Reduction kind) {
   }
   SmallVector<int64_t> merged(kept);
   merged.push_back(length);
-  y = n.create<nn::ReshapeOp>(merged, y);
+  if (ArrayRef<int64_t>(shapeOf(y)) != ArrayRef<int64_t>(merged))
+    y = n.create<nn::ReshapeOp>(merged, y);
   if (kind == Reduction::Max) {
     y = n.create<nn::ReduceMaxOp>(kept, y);
   } else {
@@ -170,14 +171,27 @@ Error importLayerNorm(NodeImporter &n) {
     if (!*c)
       return n.error(std::string(i == 1 ? "the scale" : "the bias") +
                      " must be known at compile time");
-    int64_t count = product((*c)->shape);
-    if ((*c)->batchFill || (count != 1 && count != length))
-      return n.error(std::string(i == 1 ? "the scale" : "the bias") + " has " +
-                     str(count) + " values for " + str(length) +
-                     " normalized elements");
-    params[i - 1].assign(size_t(length), 0.0f);
-    for (int64_t k = 0; k < length; ++k)
-      params[i - 1][size_t(k)] = (*c)->data[size_t(count == 1 ? 0 : k)];
+    // Broadcast onto the normalized dimensions, aligned at the end.
+    ArrayRef<int64_t> normalized = ArrayRef<int64_t>(shape).drop_front(*axis);
+    ArrayRef<int64_t> given = (*c)->shape;
+    bool broadcasts = !(*c)->batchFill && given.size() <= normalized.size();
+    for (size_t d = 0; broadcasts && d < given.size(); ++d) {
+      int64_t target = normalized[normalized.size() - given.size() + d];
+      broadcasts = given[d] == 1 || given[d] == target;
+    }
+    if (!broadcasts)
+      return n.error(std::string(i == 1 ? "the scale" : "the bias") +
+                     " of shape " + formatShape(given) +
+                     " does not broadcast to the normalized shape " +
+                     formatShape(normalized));
+    params[i - 1].clear();
+    auto strides = stridesOf(given);
+    SmallVector<int64_t> index(normalized.size(), 0);
+    for (int64_t k = 0; k < length; ++k) {
+      params[i - 1].push_back(
+          (*c)->data[size_t(broadcastSource(index, given, strides))]);
+      increment(index, normalized);
+    }
   }
 
   // The normalized axes merged into one, last.

@@ -382,6 +382,27 @@ LogicalResult Assigner::assignActivation(Operation *op, nn::ActivationKind kind,
       if (failed(r))
         return failure();
       range = *r;
+    } else {
+      range = *s.table.range;
+    }
+    // Unless the config names them, the entries (which are the result)
+    // take a type for the values of 1/sqrt or 1/x over that range: a
+    // layer norm's 1/(N sigma) is far below the layer's other values.
+    if (!s.table.entry && !s.roles.count(Role::Result)) {
+      auto act = llvm::dyn_cast<nn::ActivationOp>(op);
+      double alpha = act ? act.getAlpha().convertToDouble() : 0;
+      double beta = act ? act.getBeta().convertToDouble() : 0;
+      double a = nn::evalActivation(kind, alpha, beta, range.first);
+      double b = nn::evalActivation(kind, alpha, beta, range.second);
+      bool crossesZero = kind == nn::ActivationKind::reciprocal &&
+                         range.first <= 0 && range.second >= 0;
+      if (std::isfinite(a) && std::isfinite(b) && !crossesZero)
+        if (FixedType type =
+                typeForRange(context, std::min(a, b), std::max(a, b),
+                             result.getWidth(), RND, SAT)) {
+          result = type;
+          attrs.set("result", TypeAttr::get(type));
+        }
     }
   } else {
     range = defaultTableRange(kind, result.getFracWidth());
@@ -563,18 +584,24 @@ LogicalResult Assigner::assignDivision(Operation *op) {
       return failure();
     range = *r;
   }
+  // The entries: the config's type, else one for 1/x over the range (at
+  // any precision: 1/x of a count or a sum is far from the layer's other
+  // values), else, under a fixed precision, that type.
   FixedType entry = def->type;
-  if (!s.table.entry && def->isAuto) {
-    if (range.first <= 0 && range.second >= 0)
+  if (!s.table.entry) {
+    bool crossesZero = range.first <= 0 && range.second >= 0;
+    if (crossesZero && def->isAuto)
       return op->emitError("the divisor's range [")
              << range.first << ", " << range.second
              << "] includes 0, where 1/x has no fixed-point value; give the "
                 "range and entry type of the 1/x table in the config";
-    entry = autoType({std::min(1 / range.first, 1 / range.second),
-                      std::max(1 / range.first, 1 / range.second)},
-                     op, "the 1/x table");
-    if (!entry)
-      return failure();
+    if (!crossesZero) {
+      entry = autoType({std::min(1 / range.first, 1 / range.second),
+                        std::max(1 / range.first, 1 / range.second)},
+                       op, "the 1/x table");
+      if (!entry)
+        return failure();
+    }
   }
   DictionaryAttr table = tableDict(s.table, entry, range, op);
   if (!table)

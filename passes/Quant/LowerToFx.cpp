@@ -316,6 +316,11 @@ LogicalResult Lowering::lowerDense(nn::DenseOp op) {
     if (accLo.sgt(APInt(256, 0)))
       accLo = APInt(256, 0);
     acc = typeForRawRange(context, accLo, accHi, frac);
+    if (!acc && exact)
+      return op.emitError("the exact sum over ")
+             << k << " values of " << in
+             << " needs more than 64 bits (a layer norm's statistics are "
+                "exact); narrow the layer's input type";
     if (!acc)
       return op.emitError("the exact accumulator of this layer needs more "
                           "than 64 bits; narrow the input or weight types, "
