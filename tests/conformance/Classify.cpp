@@ -27,11 +27,12 @@ const std::vector<const char *> &supportedOps() {
   static const std::vector<const char *> ops = {
       "Abs", "Add", "AveragePool", "BatchNormalization", "Cast", "Clip",
       "Concat", "Constant", "ConstantOfShape", "Conv", "Div", "Dropout", "Elu",
-      "Flatten", "GRU", "Gather", "Gemm", "GlobalAveragePool", "GlobalMaxPool",
-      "HardSigmoid", "HardSwish", "Identity", "LSTM", "LeakyRelu", "MatMul",
-      "MaxPool", "Mul", "PRelu", "Pad", "RNN", "ReduceMax", "Relu", "Reshape",
+      "Erf", "Flatten", "GRU", "Gather", "Gemm", "GlobalAveragePool",
+      "GlobalMaxPool", "HardSigmoid", "HardSwish", "Identity", "LSTM",
+      "LayerNormalization", "LeakyRelu", "MatMul", "MaxPool", "Mul", "PRelu",
+      "Pad", "RNN", "ReduceMax", "ReduceMean", "ReduceSum", "Relu", "Reshape",
       "Selu", "Shape", "Sigmoid", "Slice", "Softmax", "Softplus", "Softsign",
-      "Squeeze", "Sub", "Tanh", "Transpose", "Unsqueeze"};
+      "Split", "Squeeze", "Sub", "Tanh", "Transpose", "Unsqueeze"};
   return ops;
 }
 
@@ -39,7 +40,7 @@ const std::vector<UnsupportedOpGroup> &unsupportedOpGroups() {
   static const std::vector<UnsupportedOpGroup> groups = {
       {"element-wise math",
        {"Acos", "Acosh", "Asin", "Asinh", "Atan", "Atanh", "Ceil",
-        "Cos", "Cosh", "Erf", "Exp", "Floor", "Log", "Neg", "Reciprocal",
+        "Cos", "Cosh", "Exp", "Floor", "Log", "Neg", "Reciprocal",
         "Round", "Sign", "Sin", "Sinh", "Sqrt", "Tan"}},
       {"other activations",
        {"Celu", "Hardmax", "LogSoftmax", "Shrink", "ThresholdedRelu"}},
@@ -50,19 +51,16 @@ const std::vector<UnsupportedOpGroup> &unsupportedOpGroups() {
         "LessOrEqual", "Not", "Or", "Where", "Xor"}},
       {"reductions, scans and search",
        {"ArgMax", "ArgMin", "CumSum", "NonZero", "ReduceL1", "ReduceL2",
-        "ReduceLogSum", "ReduceLogSumExp", "ReduceMean",
-        "ReduceMin", "ReduceProd", "ReduceSum", "ReduceSumSquare", "TopK",
-        "Unique"}},
+        "ReduceLogSum", "ReduceLogSumExp", "ReduceMin", "ReduceProd",
+        "ReduceSumSquare", "TopK", "Unique"}},
       {"convolution and pooling",
        {"ConvTranspose", "LRN", "MaxUnpool"}},
-      {"normalization",
-       {"InstanceNormalization", "LayerNormalization",
-        "MeanVarianceNormalization"}},
+      {"normalization", {"InstanceNormalization", "MeanVarianceNormalization"}},
       {"indexing, padding, resampling and other data movement",
        {"CastLike", "Compress", "DepthToSpace", "Expand", "EyeLike",
         "GatherElements", "GatherND", "OneHot", "Range", "Resize",
         "ReverseSequence", "Scatter", "ScatterElements", "ScatterND", "Size",
-        "SpaceToDepth", "Split", "Tile", "Trilu", "Upsample"}},
+        "SpaceToDepth", "Tile", "Trilu", "Upsample"}},
       {"linear algebra", {"Det", "Einsum"}},
       {"detection and vision", {"GridSample", "NonMaxSuppression", "RoiAlign"}},
       {"quantization",
@@ -100,8 +98,9 @@ const std::vector<FeatureRule> &featureRules() {
        "a node of a domain other than ai.onnx (the empty domain)"},
       {Feature::RuntimeShapeOperand, "run-time shape operand",
        "Reshape `shape`, Slice `starts`/`ends`/`axes`/`steps`, "
-       "Squeeze/Unsqueeze `axes`, ConstantOfShape `input`, Pad `pads` or "
-       "ReduceMax `axes` given as an input not known at compile time"},
+       "Squeeze/Unsqueeze `axes`, ConstantOfShape `input`, Pad `pads`, "
+       "ReduceMax/ReduceSum/ReduceMean `axes` or Split `split` given as an "
+       "input not known at compile time"},
       {Feature::RuntimeGather, "run-time Gather",
        "Gather whose `data` or `indices` is not known at compile time "
        "(Gather is supported in shape computations only)"},
@@ -128,13 +127,13 @@ const std::vector<FeatureRule> &featureRules() {
       {Feature::NonNumericConstant, "sparse or string constant",
        "Constant holding a sparse tensor or strings"},
       {Feature::LegacyOpVersion, "legacy operator version",
-       "Elu or Selu before opset 6 (consumed_inputs), or PRelu before "
-       "opset 7 (a slope of one value per channel instead of numpy "
-       "broadcasting)"},
+       "Elu or Selu before opset 6 (consumed_inputs), PRelu before opset 7 "
+       "(a slope of one value per channel instead of numpy broadcasting), "
+       "or Split before opset 2 (split sizes as an input)"},
       {Feature::RuntimeWeights, "run-time weights",
-       "Conv whose weight `W` or bias `B`, PRelu whose `slope`, or GRU, "
-       "LSTM or RNN whose `W`, `R`, `B` or `P` is not known at compile "
-       "time"},
+       "Conv whose weight `W` or bias `B`, PRelu whose `slope`, GRU, LSTM "
+       "or RNN whose `W`, `R`, `B` or `P`, or LayerNormalization whose "
+       "`Scale` or `B` is not known at compile time"},
       {Feature::WindowRank, "more than 3 spatial dimensions",
        "Conv, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool or a "
        "non-identity Pad of an input of rank over 5 ([N, C] and more than "
@@ -164,9 +163,20 @@ const std::vector<FeatureRule> &featureRules() {
        "Pad with a padding value other than a constant 0, an `axes` input, "
        "or non-zero pads that use a mode other than constant, pad the batch "
        "or channel dimension of [N, C, ...], or are negative"},
-      {Feature::ReduceOverBatch, "ReduceMax over the batch",
-       "ReduceMax that reduces the leading dimension of a value whose "
-       "leading dimension is not static (the event batch)"},
+      {Feature::ReduceOverBatch, "reduction over the batch",
+       "ReduceMax, ReduceSum or ReduceMean that reduces, or "
+       "LayerNormalization that normalizes (axis 0), the leading dimension "
+       "of a value whose leading dimension is not static (the event batch)"},
+      {Feature::LayerNormStatistics, "LayerNormalization statistics",
+       "LayerNormalization whose `Mean` or `InvStdDev` output is used "
+       "(training outputs), or with stash_type other than 1 (float32 "
+       "statistics)"},
+      {Feature::SplitOverBatch, "Split of the batch",
+       "Split along the leading dimension of a value whose leading "
+       "dimension is not static (the event batch)"},
+      {Feature::SplitOfConstant, "Split of a compile-time value",
+       "Split whose input is known at compile time (Split is supported on "
+       "run-time values only)"},
   };
   return rules;
 }
@@ -794,14 +804,58 @@ Classification classifyNode(const onnx::NodeProto &node, int index,
       return c;
   } else if (op == "Pad") {
     return classifyPad(node, index, opset, graph, known, checkSpatialInput);
-  } else if (op == "ReduceMax") {
-    if (opset >= 18 && runtimeOperand(1))
+  } else if (op == "Split") {
+    if (opset < 2)
+      return unsupported(Feature::LegacyOpVersion, describeNode(node, index) +
+                                                       " at opset " +
+                                                       std::to_string(opset));
+    if (opset >= 13 && runtimeOperand(1))
+      return unsupported(Feature::RuntimeShapeOperand,
+                         describeNode(node, index) + ": " + operandName(1));
+    if (node.input_size() > 0 && known.count(node.input(0)))
+      return unsupported(Feature::SplitOfConstant,
+                         describeNode(node, index) + ": " + operandName(0));
+    if (dataShape && !dataShape->empty() && (*dataShape)[0] < 0) {
+      int64_t axis = intAttr(node, "axis", 0);
+      if (axis == 0 || axis == -int64_t(dataShape->size()))
+        return unsupported(Feature::SplitOverBatch, describeNode(node, index) +
+                                                        ": input " +
+                                                        formatDims(*dataShape));
+    }
+  } else if (op == "LayerNormalization") {
+    for (int i = 1; i < node.output_size(); ++i)
+      if (!node.output(i).empty() && used.count(node.output(i)))
+        return unsupported(Feature::LayerNormStatistics,
+                           describeNode(node, index) + ": output " +
+                               std::to_string(i) + " '" + node.output(i) +
+                               "' is used");
+    if (intAttr(node, "stash_type", 1) != 1)
+      return unsupported(Feature::LayerNormStatistics,
+                         describeNode(node, index) + " with stash_type=" +
+                             std::to_string(intAttr(node, "stash_type", 1)));
+    for (int i = 1; i <= 2; ++i)
+      if (runtimeOperand(i))
+        return unsupported(Feature::RuntimeWeights,
+                           describeNode(node, index) + ": " + operandName(i));
+    if (dataShape && !dataShape->empty() && (*dataShape)[0] < 0) {
+      int64_t axis = intAttr(node, "axis", -1);
+      if (axis == 0 || axis == -int64_t(dataShape->size()))
+        return unsupported(Feature::ReduceOverBatch,
+                           describeNode(node, index) + ": axis " +
+                               std::to_string(axis) + " of input " +
+                               formatDims(*dataShape));
+    }
+  } else if (op == "ReduceMax" || op == "ReduceSum" || op == "ReduceMean") {
+    // The axes became an input in version 13 of ReduceSum and 18 of the
+    // others (with noop_with_empty_axes).
+    const bool axesInput = opset >= (op == "ReduceSum" ? 13 : 18);
+    if (axesInput && runtimeOperand(1))
       return unsupported(Feature::RuntimeShapeOperand,
                          describeNode(node, index) + ": " + operandName(1));
     if (!dataShape || dataShape->empty() || (*dataShape)[0] >= 0)
       return {};
     std::optional<std::vector<int64_t>> axes;
-    if (opset < 18) {
+    if (!axesInput) {
       if (findAttr(node, "axes"))
         axes = intsAttr(node, "axes", {});
     } else if (node.input_size() > 1 && !node.input(1).empty()) {
@@ -811,7 +865,7 @@ Classification classifyNode(const onnx::NodeProto &node, int index,
     }
     bool batchAxis;
     if (!axes || axes->empty())
-      batchAxis = !(opset >= 18 && intAttr(node, "noop_with_empty_axes", 0));
+      batchAxis = !(axesInput && intAttr(node, "noop_with_empty_axes", 0));
     else
       batchAxis = std::any_of(axes->begin(), axes->end(), [&](int64_t a) {
         return a == 0 || a == -int64_t(dataShape->size());

@@ -60,6 +60,9 @@ enum class Feature {
   PoolCeilPastInput,
   PadNotZeroSpatial,
   ReduceOverBatch,
+  LayerNormStatistics,
+  SplitOverBatch,
+  SplitOfConstant,
 };
 
 struct FeatureRule {

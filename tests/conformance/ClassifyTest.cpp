@@ -154,11 +154,11 @@ TEST_CASE("operator tables are consistent", "[conformance]") {
       ++listed;
     }
   // UNSUPPORTED.md's count of the operator types outside the supported set.
-  REQUIRE(listed == 122);
+  REQUIRE(listed == 117);
   std::set<Feature> features;
   for (const FeatureRule &rule : featureRules())
     REQUIRE(features.insert(rule.feature).second);
-  REQUIRE(features.size() == static_cast<size_t>(Feature::ReduceOverBatch) + 1);
+  REQUIRE(features.size() == static_cast<size_t>(Feature::SplitOfConstant) + 1);
 }
 
 TEST_CASE("supported models", "[conformance]") {
@@ -519,7 +519,7 @@ TEST_CASE("convolution, pooling and padding rules", "[conformance]") {
   }
 }
 
-TEST_CASE("Pad, activation and ReduceMax rules", "[conformance]") {
+TEST_CASE("Pad, activation and reduction rules", "[conformance]") {
   const char *padRule = "Pad other than zero padding of spatial dimensions";
   SECTION("zero padding of spatial dimensions") {
     ModelBuilder m;
@@ -636,7 +636,7 @@ TEST_CASE("Pad, activation and ReduceMax rules", "[conformance]") {
     ModelBuilder m;
     m.input("x", {-1, 2, 2}).output("y", {1, 1, 1});
     m.node("ReduceMax", {"x"}, {"y"});
-    requireSkippedBy(m.classify(), "ReduceMax over the batch");
+    requireSkippedBy(m.classify(), "reduction over the batch");
   }
   SECTION("ReduceMax over the batch by a negative axis") {
     ModelBuilder m;
@@ -644,7 +644,162 @@ TEST_CASE("Pad, activation and ReduceMax rules", "[conformance]") {
     auto &reduce = m.node("ReduceMax", {"x"}, {"y"});
     setIntsAttr(reduce, "axes", {-2});
     setIntAttr(reduce, "keepdims", 0);
-    requireSkippedBy(m.classify(), "ReduceMax over the batch");
+    requireSkippedBy(m.classify(), "reduction over the batch");
+  }
+}
+
+TEST_CASE("ReduceSum, ReduceMean, LayerNormalization and Split rules",
+          "[conformance]") {
+  SECTION("ReduceSum-13 with initializer axes") {
+    ModelBuilder m;
+    m.input("x", {-1, 3, 4}).int64Initializer("axes", {2});
+    m.output("y", {-1, 3, 1});
+    m.node("ReduceSum", {"x", "axes"}, {"y"});
+    REQUIRE(m.classify().kind == Classification::Supported);
+  }
+  SECTION("ReduceSum-13 with run-time axes") {
+    ModelBuilder m;
+    m.input("x", {3, 4}).input("axes", {1}, onnx::TensorProto::INT64);
+    m.output("y", {3, 1});
+    m.node("ReduceSum", {"x", "axes"}, {"y"});
+    requireSkippedBy(m.classify(), "run-time shape operand");
+  }
+  SECTION("ReduceSum-11 axes attribute over the batch") {
+    ModelBuilder m(11);
+    m.input("x", {-1, 3}).output("y", {1, 3});
+    setIntsAttr(m.node("ReduceSum", {"x"}, {"y"}), "axes", {0});
+    requireSkippedBy(m.classify(), "reduction over the batch");
+  }
+  SECTION("ReduceSum-13 over every axis of a batch") {
+    ModelBuilder m;
+    m.input("x", {-1, 3}).output("y", {1, 1});
+    m.node("ReduceSum", {"x"}, {"y"});
+    requireSkippedBy(m.classify(), "reduction over the batch");
+  }
+  SECTION("ReduceSum-13 with empty axes and noop_with_empty_axes") {
+    ModelBuilder m;
+    m.input("x", {-1, 3}).output("y", {-1, 3});
+    setIntAttr(m.node("ReduceSum", {"x"}, {"y"}), "noop_with_empty_axes", 1);
+    REQUIRE(m.classify().kind == Classification::Supported);
+  }
+  SECTION("ReduceMean-13 axes attribute over inner axes of a batch") {
+    ModelBuilder m;
+    m.input("x", {-1, 3, 4}).output("y", {-1, 1, 1});
+    setIntsAttr(m.node("ReduceMean", {"x"}, {"y"}), "axes", {1, -1});
+    REQUIRE(m.classify().kind == Classification::Supported);
+  }
+  SECTION("ReduceMean over the batch") {
+    ModelBuilder m;
+    m.input("x", {-1, 3}).output("y", {3});
+    auto &reduce = m.node("ReduceMean", {"x"}, {"y"});
+    setIntsAttr(reduce, "axes", {-2});
+    setIntAttr(reduce, "keepdims", 0);
+    requireSkippedBy(m.classify(), "reduction over the batch");
+  }
+  SECTION("ReduceMean-18 with run-time axes") {
+    ModelBuilder m(18);
+    m.input("x", {3, 4}).input("axes", {1}, onnx::TensorProto::INT64);
+    m.output("y", {3, 1});
+    m.node("ReduceMean", {"x", "axes"}, {"y"});
+    requireSkippedBy(m.classify(), "run-time shape operand");
+  }
+
+  const std::vector<float> scale = {1, 2, 3, 4}, bias = {0, 0, 1, 1};
+  SECTION("LayerNormalization with initializer parameters") {
+    ModelBuilder m(17);
+    m.input("x", {-1, 3, 4}).floatInitializer("s", {4}, scale);
+    m.floatInitializer("b", {4}, bias).output("y", {-1, 3, 4});
+    m.node("LayerNormalization", {"x", "s", "b"}, {"y"});
+    REQUIRE(m.classify().kind == Classification::Supported);
+  }
+  SECTION("LayerNormalization whose unused statistics are named") {
+    ModelBuilder m(17);
+    m.input("x", {2, 4}).floatInitializer("s", {4}, scale);
+    m.output("y", {2, 4});
+    m.node("LayerNormalization", {"x", "s"}, {"y", "mean", "inv"});
+    REQUIRE(m.classify().kind == Classification::Supported);
+  }
+  SECTION("LayerNormalization with a run-time scale") {
+    ModelBuilder m(17);
+    m.input("x", {2, 4}).input("s", {4}).output("y", {2, 4});
+    m.node("LayerNormalization", {"x", "s"}, {"y"});
+    requireSkippedBy(m.classify(), "run-time weights");
+  }
+  SECTION("LayerNormalization with a run-time bias") {
+    ModelBuilder m(17);
+    m.input("x", {2, 4}).floatInitializer("s", {4}, scale);
+    m.input("b", {4}).output("y", {2, 4});
+    m.node("LayerNormalization", {"x", "s", "b"}, {"y"});
+    requireSkippedBy(m.classify(), "run-time weights");
+  }
+  SECTION("LayerNormalization with its mean used") {
+    ModelBuilder m(17);
+    m.input("x", {2, 4}).floatInitializer("s", {4}, scale);
+    m.output("y", {2, 4}).output("mean", {2, 1});
+    m.node("LayerNormalization", {"x", "s"}, {"y", "mean"});
+    requireSkippedBy(m.classify(), "LayerNormalization statistics");
+  }
+  SECTION("LayerNormalization with stash_type other than float32") {
+    ModelBuilder m(17);
+    m.input("x", {2, 4}).floatInitializer("s", {4}, scale);
+    m.output("y", {2, 4});
+    setIntAttr(m.node("LayerNormalization", {"x", "s"}, {"y"}), "stash_type",
+               11);
+    requireSkippedBy(m.classify(), "LayerNormalization statistics");
+  }
+  SECTION("LayerNormalization over the batch") {
+    ModelBuilder m(17);
+    m.input("x", {-1, 4}).floatInitializer("s", {1}, {2.0f});
+    m.output("y", {-1, 4});
+    setIntAttr(m.node("LayerNormalization", {"x", "s"}, {"y"}), "axis", 0);
+    requireSkippedBy(m.classify(), "reduction over the batch");
+  }
+
+  SECTION("Split-13 into equal parts") {
+    ModelBuilder m;
+    m.input("x", {-1, 6}).output("a", {-1, 3}).output("b", {-1, 3});
+    setIntAttr(m.node("Split", {"x"}, {"a", "b"}), "axis", 1);
+    REQUIRE(m.classify().kind == Classification::Supported);
+  }
+  SECTION("Split-13 with initializer sizes") {
+    ModelBuilder m;
+    m.input("x", {6}).int64Initializer("split", {2, 4});
+    m.output("a", {2}).output("b", {4});
+    m.node("Split", {"x", "split"}, {"a", "b"});
+    REQUIRE(m.classify().kind == Classification::Supported);
+  }
+  SECTION("Split-13 with run-time sizes") {
+    ModelBuilder m;
+    m.input("x", {6}).input("split", {2}, onnx::TensorProto::INT64);
+    m.output("a", {2}).output("b", {4});
+    m.node("Split", {"x", "split"}, {"a", "b"});
+    requireSkippedBy(m.classify(), "run-time shape operand");
+  }
+  SECTION("Split-11 sizes attribute") {
+    ModelBuilder m(11);
+    m.input("x", {6}).output("a", {2}).output("b", {4});
+    setIntsAttr(m.node("Split", {"x"}, {"a", "b"}), "split", {2, 4});
+    REQUIRE(m.classify().kind == Classification::Supported);
+  }
+  SECTION("Split-1") {
+    ModelBuilder m(1);
+    m.input("x", {6}).output("a", {3}).output("b", {3});
+    m.node("Split", {"x"}, {"a", "b"});
+    requireSkippedBy(m.classify(), "legacy operator version");
+  }
+  SECTION("Split of the batch") {
+    ModelBuilder m;
+    m.input("x", {-1, 6}).output("a", {-1, 6}).output("b", {-1, 6});
+    m.node("Split", {"x"}, {"a", "b"});
+    requireSkippedBy(m.classify(), "Split of the batch");
+  }
+  SECTION("Split of a compile-time value") {
+    ModelBuilder m;
+    m.input("x", {2}).floatInitializer("c", {4}, {1, 2, 3, 4});
+    m.output("y", {2});
+    m.node("Split", {"c"}, {"a", "b"});
+    m.node("Add", {"x", "a"}, {"y"});
+    requireSkippedBy(m.classify(), "Split of a compile-time value");
   }
 }
 
