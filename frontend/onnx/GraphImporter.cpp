@@ -428,6 +428,11 @@ llvm::Error frontend::precheckModel(const onnx::ModelProto &model,
                   "; only float32 tensors are supported");
     if (!input.type().tensor_type().has_shape())
       return fail(what + " has no shape; its rank must be known");
+    // ONNX shape inference of some ops (LayerNormalization) dereferences
+    // the element type: an undefined one is refused before it runs.
+    if (input.type().tensor_type().elem_type() == onnx::TensorProto::UNDEFINED)
+      return fail(what + " has no element type; only float32 tensors are "
+                         "supported");
   }
   // The members of a chain imported as one layer need no importer.
   std::vector<bool> fusedMember(size_t(graph.node_size()), false);
@@ -459,6 +464,9 @@ llvm::Error frontend::precheckModel(const onnx::ModelProto &model,
     if (output.type().value_case() != onnx::TypeProto::kTensorType)
       return fail(what + " is " + valueCaseName(output.type()) +
                   "; only float32 tensors are supported");
+    if (output.type().tensor_type().elem_type() == onnx::TensorProto::UNDEFINED)
+      return fail(what + " has no element type; only float32 tensors are "
+                         "supported");
     if (!output.type().tensor_type().has_shape())
       return fail(what + " declares no shape; ONNX requires the rank of "
                          "graph outputs");

@@ -112,6 +112,17 @@ private:
   llvm::StringMap<const onnx::TensorProto *> constants;
 };
 
+/// Input `i` of `node`, or "" where it has fewer (a malformed model must
+/// not stop the search).
+const std::string &inputOf(const onnx::NodeProto &node, int i) {
+  static const std::string none;
+  return i < node.input_size() ? node.input(i) : none;
+}
+const std::string &outputOf(const onnx::NodeProto &node, int i) {
+  static const std::string none;
+  return i < node.output_size() ? node.output(i) : none;
+}
+
 /// The two inputs of a binary node, in either order: calls `try` with
 /// (a, b) and then (b, a) until it succeeds.
 template <typename Fn>
@@ -145,7 +156,7 @@ onnx::NodeProto fusedNode(const onnx::NodeProto &last, llvm::StringRef type,
   node.set_name(last.name());
   for (const std::string &in : inputs)
     node.add_input(in);
-  node.add_output(last.output(0));
+  node.add_output(outputOf(last, 0));
   return node;
 }
 
@@ -153,7 +164,7 @@ onnx::NodeProto fusedNode(const onnx::NodeProto &last, llvm::StringRef type,
 /// (x + 0.044715 x^3))), in the node orders PyTorch writes.
 std::optional<FusedNode> matchGelu(const GraphIndex &g, int64_t lastIndex) {
   const onnx::NodeProto &last = g.node(lastIndex);
-  if (last.op_type() != "Mul")
+  if (last.op_type() != "Mul" || last.output_size() != 1)
     return std::nullopt;
   std::vector<int64_t> members;
   std::string x;
@@ -167,12 +178,12 @@ std::optional<FusedNode> matchGelu(const GraphIndex &g, int64_t lastIndex) {
           int64_t erf = g.producer(e, "Erf");
           if (erf < 0 || !g.isScalar(one, 1.0))
             return false;
-          const std::string &t = g.node(erf).input(0);
+          const std::string &t = inputOf(g.node(erf), 0);
           int64_t div = g.producer(t, "Div"), mul = g.producer(t, "Mul");
           bool scaled = false;
           if (div >= 0)
-            scaled = g.node(div).input(0) == input &&
-                     g.isScalar(g.node(div).input(1), std::sqrt(2.0));
+            scaled = inputOf(g.node(div), 0) == input &&
+                     g.isScalar(inputOf(g.node(div), 1), std::sqrt(2.0));
           else if (mul >= 0)
             scaled = eitherOrder(
                 g.node(mul), [&](const std::string &a, const std::string &c) {
@@ -193,7 +204,7 @@ std::optional<FusedNode> matchGelu(const GraphIndex &g, int64_t lastIndex) {
       int64_t tanh = g.producer(th, "Tanh");
       if (tanh < 0 || !g.isScalar(one, 1.0))
         return false;
-      int64_t s = g.producer(g.node(tanh).input(0), "Mul");
+      int64_t s = g.producer(inputOf(g.node(tanh), 0), "Mul");
       if (s < 0)
         return false;
       return eitherOrder(g.node(s), [&](const std::string &c1,
@@ -211,8 +222,8 @@ std::optional<FusedNode> matchGelu(const GraphIndex &g, int64_t lastIndex) {
             if (!g.isScalar(c2, 0.044715))
               return false;
             if (int64_t pow = g.producer(cubeName, "Pow"); pow >= 0) {
-              if (g.node(pow).input(0) != input ||
-                  !g.isScalar(g.node(pow).input(1), 3.0))
+              if (inputOf(g.node(pow), 0) != input ||
+                  !g.isScalar(inputOf(g.node(pow), 1), 3.0))
                 return false;
               members = {pow, k, u, s, tanh, add};
               return true;
@@ -223,8 +234,8 @@ std::optional<FusedNode> matchGelu(const GraphIndex &g, int64_t lastIndex) {
             return eitherOrder(g.node(cube), [&](const std::string &xc,
                                                  const std::string &sqName) {
               int64_t sq = g.producer(sqName, "Mul");
-              if (xc != input || sq < 0 || g.node(sq).input(0) != input ||
-                  g.node(sq).input(1) != input)
+              if (xc != input || sq < 0 || inputOf(g.node(sq), 0) != input ||
+                  inputOf(g.node(sq), 1) != input)
                 return false;
               members = {sq, cube, k, u, s, tanh, add};
               return true;
@@ -269,27 +280,27 @@ std::optional<FusedNode> matchGelu(const GraphIndex &g, int64_t lastIndex) {
 /// then an optional constant scale and bias.
 std::optional<FusedNode> matchLayerNorm(const GraphIndex &g, int64_t divIndex) {
   const onnx::NodeProto &div = g.node(divIndex);
-  if (div.op_type() != "Div" || div.input_size() != 2)
+  if (div.op_type() != "Div" || div.input_size() != 2 || div.output_size() != 1)
     return std::nullopt;
   auto lastAxisMean = [&](int64_t i) {
     return i >= 0 && intsAttrSingle(g.node(i), "axes", 0) == -1 &&
            intAttrOf(g.node(i), "keepdims", 1) == 1;
   };
-  const std::string &d = div.input(0);
+  const std::string &d = inputOf(div, 0);
   // d feeds the square (once, or twice as Mul(d, d)) and the division.
   int64_t sub = g.producer(d, "Sub", 2);
   if (sub < 0)
     sub = g.producer(d, "Sub", 3);
   if (sub < 0)
     return std::nullopt;
-  const std::string &x = g.node(sub).input(0);
-  int64_t mean = g.producer(g.node(sub).input(1), "ReduceMean");
-  if (!lastAxisMean(mean) || g.node(mean).input(0) != x)
+  const std::string &x = inputOf(g.node(sub), 0);
+  int64_t mean = g.producer(inputOf(g.node(sub), 1), "ReduceMean");
+  if (!lastAxisMean(mean) || inputOf(g.node(mean), 0) != x)
     return std::nullopt;
-  int64_t sqrt = g.producer(div.input(1), "Sqrt");
+  int64_t sqrt = g.producer(inputOf(div, 1), "Sqrt");
   if (sqrt < 0)
     return std::nullopt;
-  int64_t addEps = g.producer(g.node(sqrt).input(0), "Add");
+  int64_t addEps = g.producer(inputOf(g.node(sqrt), 0), "Add");
   if (addEps < 0)
     return std::nullopt;
   std::vector<int64_t> members;
@@ -300,16 +311,16 @@ std::optional<FusedNode> matchLayerNorm(const GraphIndex &g, int64_t divIndex) {
         auto e = g.scalar(eps);
         if (!lastAxisMean(var) || !e || !(*e >= 0))
           return false;
-        const std::string &squared = g.node(var).input(0);
+        const std::string &squared = inputOf(g.node(var), 0);
         int64_t square = g.producer(squared, "Pow");
         if (square >= 0) {
-          if (g.node(square).input(0) != d ||
-              !g.isScalar(g.node(square).input(1), 2.0) || g.usesOf(d) != 2)
+          if (inputOf(g.node(square), 0) != d ||
+              !g.isScalar(inputOf(g.node(square), 1), 2.0) || g.usesOf(d) != 2)
             return false;
         } else {
           square = g.producer(squared, "Mul");
-          if (square < 0 || g.node(square).input(0) != d ||
-              g.node(square).input(1) != d || g.usesOf(d) != 3)
+          if (square < 0 || inputOf(g.node(square), 0) != d ||
+              inputOf(g.node(square), 1) != d || g.usesOf(d) != 3)
             return false;
         }
         epsilon = *e;
@@ -327,18 +338,18 @@ std::optional<FusedNode> matchLayerNorm(const GraphIndex &g, int64_t divIndex) {
       return false;
     return eitherOrder(g.node(i),
                        [&](const std::string &v, const std::string &c) {
-                         if (v != g.node(last).output(0) || !g.isConstant(c))
+                         if (v != outputOf(g.node(last), 0) || !g.isConstant(c))
                            return false;
                          out = c;
                          return true;
                        });
   };
-  if (int64_t mul = g.onlyReader(div.output(0));
+  if (int64_t mul = g.onlyReader(outputOf(div, 0));
       constantOperand(mul, "Mul", scale)) {
     members.push_back(mul);
     last = mul;
   }
-  if (int64_t add = g.onlyReader(g.node(last).output(0));
+  if (int64_t add = g.onlyReader(outputOf(g.node(last), 0));
       constantOperand(add, "Add", bias)) {
     members.push_back(add);
     last = add;
