@@ -46,6 +46,7 @@ const std::set<std::string> kExpertKeys = {"hidden",
                                            "reweight",
                                            "conv",
                                            "recurrent",
+                                           "transformer",
                                            "ellipse_weight"};
 
 const std::pair<const char *, Activation> kActivations[] = {
@@ -160,6 +161,13 @@ private:
                   FilterSpec &filter);
   bool readRecurrent(const std::string &section, const toml::node &node,
                      RecurrentSpec &recurrent);
+  bool readTransformer(const std::string &section, const toml::node &node,
+                       TransformerSpec &transformer);
+  /// Checks a transformer against the input shape and the other
+  /// hyperparameters.
+  bool checkTransformer(const std::string &section,
+                        const std::vector<int> &inputShape,
+                        const Hyperparameters &hyper, const toml::node *origin);
   /// Checks a sequence model (recurrent layers, TrackNet loss) against the
   /// input shape and the other hyperparameters.
   bool checkSequence(const std::string &section,
@@ -731,6 +739,77 @@ bool ConfigReader::readRecurrent(const std::string &section,
   return true;
 }
 
+bool ConfigReader::readTransformer(const std::string &section,
+                                   const toml::node &node,
+                                   TransformerSpec &transformer) {
+  const std::string usage = "'" + section +
+                            ".transformer' must be a table like { width = "
+                            "16, heads = 2, layers = 1 }";
+  const toml::table *table = node.as_table();
+  if (!table)
+    return fail(node.source(), usage);
+  TransformerSpec spec;
+  std::string sub = section + ".transformer";
+  for (auto &&[key, value] : *table) {
+    std::string name(key.str());
+    int64_t integer = 0;
+    if (name == "width" || name == "heads" || name == "layers" ||
+        name == "ff") {
+      int64_t low = name == "width" || name == "ff" ? 0 : 1;
+      int64_t high = name == "layers" ? 8 : 1024;
+      if (!getInt(sub, key, value, low, high, integer))
+        return false;
+      int n = static_cast<int>(integer);
+      (name == "width"    ? spec.width
+       : name == "heads"  ? spec.heads
+       : name == "layers" ? spec.layers
+                          : spec.ff) = n;
+    } else if (name == "norm" || name == "pooling") {
+      std::string text;
+      if (!getString(sub, key, value, text))
+        return false;
+      bool norm = name == "norm";
+      if (norm ? text != "post" && text != "pre"
+               : text != "mean" && text != "max")
+        return fail(value.source(),
+                    "'" + sub + "." + name + "' must be " +
+                        (norm ? "\"post\" or \"pre\"" : "\"mean\" or \"max\""));
+      (norm ? spec.norm : spec.pooling) = text;
+    } else {
+      return fail(key.source(), "unknown key '" + name + "' in '" + sub + "'");
+    }
+  }
+  if (spec.enabled() && spec.width % spec.heads != 0)
+    return fail(node.source(), "'" + sub + ".width' " +
+                                   std::to_string(spec.width) +
+                                   " does not split into " +
+                                   std::to_string(spec.heads) + " heads");
+  transformer = spec;
+  return true;
+}
+
+bool ConfigReader::checkTransformer(const std::string &section,
+                                    const std::vector<int> &inputShape,
+                                    const Hyperparameters &hyper,
+                                    const toml::node *origin) {
+  if (!hyper.transformer.enabled())
+    return true;
+  toml::source_region where = origin ? origin->source() : toml::source_region{};
+  std::string sub = "'" + section + ".transformer'";
+  if (inputShape.size() != 2 || inputShape[1] < 2)
+    return fail(where, sub + " needs the global 'input_shape' [N, F] (hits, "
+                             "features per hit with the mask last, F >= 2)");
+  if (!hyper.conv.empty() || hyper.recurrent.enabled())
+    return fail(where, sub + " does not combine with 'conv' or 'recurrent'");
+  if (hyper.qat)
+    return fail(where, sub + ": quantization-aware training of a "
+                             "transformer is not supported");
+  if (hyper.batchNorm)
+    return fail(where, sub + ": 'batch_norm' is not supported with a "
+                             "transformer (it has layer norms)");
+  return true;
+}
+
 bool ConfigReader::checkSequence(const std::string &section,
                                  const std::vector<int> &inputShape,
                                  const Hyperparameters &hyper,
@@ -839,6 +918,9 @@ bool ConfigReader::readHyper(const std::string &section,
         return false;
     } else if (text == "recurrent") {
       if (!readRecurrent(section, node, hyper.recurrent))
+        return false;
+    } else if (text == "transformer") {
+      if (!readTransformer(section, node, hyper.transformer))
         return false;
     } else if (text == "ellipse_weight") {
       if (!getDouble(section, key, node, hyper.ellipseWeight))
@@ -1083,7 +1165,9 @@ bool ConfigReader::load(const std::string &name, TrainConfig &config) {
   if (!checkConv(chosen, convShape(result.defaults), result.defaults.conv,
                  origin("conv")) ||
       !checkSequence(chosen, result.inputShape, result.defaults,
-                     sequenceOrigin("")))
+                     sequenceOrigin("")) ||
+      !checkTransformer(chosen, result.inputShape, result.defaults,
+                        origin("transformer")))
     return false;
   for (const auto &[expert, hyper] : result.perExpert) {
     std::string table = "expert_" + std::to_string(expert);
@@ -1093,6 +1177,11 @@ bool ConfigReader::load(const std::string &name, TrainConfig &config) {
                    own ? own : origin("conv")) ||
         !checkSequence(chosen + "." + table, result.inputShape, hyper,
                        ownSequence ? ownSequence : sequenceOrigin("")))
+      return false;
+    const toml::node *ownTransformer = origin(table + ".transformer");
+    if (!checkTransformer(chosen + "." + table, result.inputShape, hyper,
+                          ownTransformer ? ownTransformer
+                                         : origin("transformer")))
       return false;
   }
   // The events file is relative to the configuration file.
@@ -1120,6 +1209,11 @@ void writeHyper(std::ostream &out, const Hyperparameters &hyper) {
   out << "recurrent = { cell = " << quote(hyper.recurrent.cell)
       << ", hidden = " << hyper.recurrent.hidden
       << ", layers = " << hyper.recurrent.layers << " }\n";
+  const TransformerSpec &t = hyper.transformer;
+  out << "transformer = { width = " << t.width << ", heads = " << t.heads
+      << ", layers = " << t.layers << ", ff = " << t.ff
+      << ", norm = " << quote(t.norm) << ", pooling = " << quote(t.pooling)
+      << " }\n";
   out << "hidden = [";
   for (std::size_t i = 0; i < hyper.hidden.size(); ++i)
     out << (i ? ", " : "") << hyper.hidden[i];

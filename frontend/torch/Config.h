@@ -113,6 +113,31 @@ struct RecurrentSpec {
   bool enabled() const { return cell != "none"; }
 };
 
+/// A transformer encoder over a set of hits (`transformer = { width = 16,
+/// heads = 2, layers = 1, ff = 32, norm = "post", pooling = "mean" }`):
+/// the inputs are `input_shape` [N, F], N hits of F features of which the
+/// last is a mask, 1 for a hit and 0 for padding; padded hits receive no
+/// attention and take no part in the pooling. A dense layer embeds each
+/// hit's other F - 1 features into `width`; each encoder layer is
+/// multi-head self-attention and a feed-forward network of `ff` GELU units,
+/// each added to its input with a layer norm after the sum ("post") or
+/// before the block ("pre"); the masked mean or maximum over the hits then
+/// feeds the dense layers of `hidden` and the outputs.
+struct TransformerSpec {
+  /// The model width; 0 for no transformer.
+  int width = 0;
+  int heads = 1;
+  int layers = 1;
+  /// Feed-forward units; 0 for twice the width.
+  int ff = 0;
+  /// "post" or "pre".
+  std::string norm = "post";
+  /// "mean" or "max".
+  std::string pooling = "mean";
+  bool enabled() const { return width > 0; }
+  int ffUnits() const { return ff > 0 ? ff : 2 * width; }
+};
+
 /// The positions of a convolution with `kernel`, `stride` and zero
 /// `padding` on both sides along a dimension of `size`; 0 when the kernel
 /// does not fit. The one rule of the configuration check, the trainer's
@@ -128,6 +153,7 @@ struct Hyperparameters {
   /// `input_shape`); empty for a multilayer perceptron.
   std::vector<ConvSpec> conv;
   RecurrentSpec recurrent;
+  TransformerSpec transformer;
   std::vector<int> hidden = {81};
   Activation activation = Activation::TanhHalf;
   Activation outputActivation = Activation::None;
@@ -167,7 +193,8 @@ struct TrainConfig {
   /// The shape of one event's inputs, channels first ([C, L] or [C, H, W]),
   /// that the input columns fill in C order; empty for a flat vector. The
   /// convolutional front needs it. With recurrent layers it is [T, F]:
-  /// steps, then the features of a step.
+  /// steps, then the features of a step; with a transformer [N, F]: hits,
+  /// then the features of a hit, the last one its mask.
   std::vector<int> inputShape;
   /// The column holding each event's expert id; empty for a single expert 0.
   std::string expertColumn;

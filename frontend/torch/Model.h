@@ -18,7 +18,18 @@ namespace ariadne::train {
 /// One layer of a multilayer perceptron or a convolutional network in
 /// inference form.
 struct LayerSpec {
-  enum class Kind { Dense, BatchNorm, Act, Conv, Pool, Recurrent, StepHead };
+  enum class Kind {
+    Dense,
+    BatchNorm,
+    Act,
+    Conv,
+    Pool,
+    Recurrent,
+    StepHead,
+    HitEmbed,
+    Encoder,
+    HitPool
+  };
   Kind kind = Kind::Dense;
   /// Conv: `outputs` filters over `inputs` channels and `rank` spatial
   /// dimensions, weight [outputs, inputs, kernel, ...] row-major, bias
@@ -47,6 +58,19 @@ struct LayerSpec {
   /// inputs], bias), the last one; with `ellipse` its 4 outputs are a
   /// centre and two radii, through softplus.
   bool ellipse = false;
+  /// HitEmbed: a dense layer (weight [outputs, inputs], bias) applied to
+  /// every hit's features but the last, its mask. Encoder: one transformer
+  /// layer of width `outputs` with `heads` heads: `weight` [3 * width,
+  /// width] and `bias` project to queries, keys and values; `projection`
+  /// and `projectionBias` the attention output; `ff1`/`ff1Bias` [ffUnits,
+  /// width] and `ff2`/`ff2Bias` [width, ffUnits] the GELU feed-forward
+  /// network; `scale`/`shift` and `scale2`/`shift2` the two layer norms
+  /// (`epsilon`), after the residual sums or (`preNorm`) before the blocks.
+  /// HitPool: the masked mean (or with `poolMax` maximum) over the hits.
+  int heads = 1, ffUnits = 0;
+  bool preNorm = false;
+  std::vector<float> projection, projectionBias, ff1, ff1Bias, ff2, ff2Bias,
+      scale2, shift2;
 };
 
 /// A trained model: inputs [events, inputs] to outputs [events, outputs].
@@ -63,12 +87,16 @@ struct MlpModel {
   /// a convolutional front convolves the steps, features as channels, and
   /// recurrent layers then a StepHead follow.
   bool sequence = false;
+  /// A set of hits: `inputShape` is [N, F], the last feature of each hit its
+  /// mask; HitEmbed, Encoder layers and a HitPool come first.
+  bool hitSet = false;
   std::vector<LayerSpec> layers;
   /// Free-form notes stored as ONNX metadata (e.g. the configuration).
   std::vector<std::pair<std::string, std::string>> metadata;
 };
 
-/// The ONNX bytes of `model` (opset 13, a symbolic batch dimension "events"),
+/// The ONNX bytes of `model` (opset 13, 17 with layer norms; a symbolic
+/// batch dimension "events"),
 /// checked with onnx::checker. Returns false with a message on failure.
 bool serializeOnnx(const MlpModel &model, std::string &bytes,
                    std::string &error);

@@ -11,7 +11,12 @@
 // Transposes to and from ONNX's time-major layout, as PyTorch exports
 // them, and the head of every step a MatMul and Add over the last axis
 // (with Softplus on an ellipse's radii) before a Reshape to the flat
-// outputs.
+// outputs. A set of hits reshapes its inputs to [events, N, F], slices off
+// the mask, and writes each transformer layer as PyTorch exports a
+// hand-written one: MatMul and Add, Split, Reshape and Transpose into
+// heads, MatMul of activations, the mask's (mask - 1) * 10000 added to the
+// scores, Softmax, LayerNormalization, and GELU through Erf; the masked
+// mean is ReduceSum over the hits divided by their count.
 //
 //===----------------------------------------------------------------------===//
 #include "frontend/torch/Model.h"
@@ -19,6 +24,7 @@
 #include "onnx/checker.h"
 #include "onnx/onnx_pb.h"
 
+#include <cmath>
 #include <exception>
 #include <fstream>
 
@@ -94,6 +100,154 @@ void setValueInfo(onnx::ValueInfoProto *info, const std::string &name,
   tensor->mutable_shape()->add_dim()->set_dim_value(features);
 }
 
+/// The hits of a set model as the layers go: N hits of `features` inputs
+/// (the mask apart), then of `width` after the embedding.
+struct HitSet {
+  int64_t count = 0, features = 0;
+  int width = 0;
+};
+
+/// y = x W^T + b over the last axis: MatMul by W^T and Add. False when the
+/// sizes do not match.
+bool addLinear(onnx::GraphProto &graph, const std::string &prefix,
+               const std::string &input, const std::vector<float> &weight,
+               const std::vector<float> &bias, int inputs, int outputs,
+               const std::string &output) {
+  std::size_t k = static_cast<std::size_t>(outputs);
+  std::size_t in = static_cast<std::size_t>(inputs);
+  if (inputs < 1 || outputs < 1 || weight.size() != k * in || bias.size() != k)
+    return false;
+  std::vector<float> transposed(k * in);
+  for (std::size_t o = 0; o < k; ++o)
+    for (std::size_t i = 0; i < in; ++i)
+      transposed[i * k + o] = weight[o * in + i];
+  addInitializer(graph, prefix + "_weight", {inputs, outputs}, transposed);
+  addInitializer(graph, prefix + "_bias", {outputs}, bias);
+  addNode(graph, "MatMul", prefix + "_matmul", {input, prefix + "_weight"},
+          prefix + "_product");
+  addNode(graph, "Add", prefix + "_add",
+          {prefix + "_product", prefix + "_bias"}, output);
+  return true;
+}
+
+/// A LayerNormalization over the last axis.
+void addLayerNorm(onnx::GraphProto &graph, const std::string &prefix,
+                  const std::string &input, const std::vector<float> &scale,
+                  const std::vector<float> &shift, float epsilon,
+                  const std::string &output) {
+  int64_t width = static_cast<int64_t>(scale.size());
+  addInitializer(graph, prefix + "_scale", {width}, scale);
+  addInitializer(graph, prefix + "_shift", {width}, shift);
+  onnx::NodeProto *norm =
+      addNode(graph, "LayerNormalization", prefix,
+              {input, prefix + "_scale", prefix + "_shift"}, output);
+  onnx::AttributeProto *eps = norm->add_attribute();
+  eps->set_name("epsilon");
+  eps->set_type(onnx::AttributeProto::FLOAT);
+  eps->set_f(epsilon);
+}
+
+/// One transformer layer over [events, N, width] (the attention's mask
+/// term is "mask_row"): attention and the GELU feed-forward network (as
+/// PyTorch writes GELU: x * (1 + erf(x / sqrt 2)) * 0.5), each with its
+/// residual sum and layer norm.
+bool addEncoder(onnx::GraphProto &graph, const std::string &prefix,
+                const std::string &input, const LayerSpec &layer,
+                const HitSet &hits, const std::string &output) {
+  int width = layer.outputs, heads = layer.heads;
+  std::size_t w = static_cast<std::size_t>(width);
+  if (heads < 1 || width % heads != 0 || layer.scale.size() != w ||
+      layer.shift.size() != w || layer.scale2.size() != w ||
+      layer.shift2.size() != w)
+    return false;
+  int64_t d = width / heads;
+  auto normed = [&](const std::string &x, int which) {
+    std::string name = prefix + (which == 1 ? "_norm1" : "_norm2");
+    addLayerNorm(graph, name, x, which == 1 ? layer.scale : layer.scale2,
+                 which == 1 ? layer.shift : layer.shift2, layer.epsilon,
+                 name + "_out");
+    return name + "_out";
+  };
+  // Attention.
+  std::string x = layer.preNorm ? normed(input, 1) : input;
+  if (!addLinear(graph, prefix + "_qkv", x, layer.weight, layer.bias, width,
+                 3 * width, prefix + "_qkv_out"))
+    return false;
+  addInt64s(graph, prefix + "_split", {width, width, width});
+  onnx::NodeProto *split =
+      addNode(graph, "Split", prefix + "_split",
+              {prefix + "_qkv_out", prefix + "_split"}, prefix + "_q");
+  split->add_output(prefix + "_k");
+  split->add_output(prefix + "_v");
+  setInt(split, "axis", 2);
+  addInt64s(graph, prefix + "_heads_shape", {-1, hits.count, heads, d});
+  for (const char *part : {"_q", "_k", "_v"}) {
+    addNode(graph, "Reshape", prefix + part + "_heads",
+            {prefix + part, prefix + "_heads_shape"}, prefix + part + "_heads");
+    addSwap(graph, prefix + part + "_by_head", prefix + part + "_heads",
+            prefix + part + "_h",
+            std::string(part) == "_k" ? std::vector<int64_t>{0, 2, 3, 1}
+                                      : std::vector<int64_t>{0, 2, 1, 3});
+  }
+  addInitializer(graph, prefix + "_temperature", {},
+                 {static_cast<float>(1.0 / std::sqrt(double(d)))});
+  addNode(graph, "MatMul", prefix + "_scores",
+          {prefix + "_q_h", prefix + "_k_h"}, prefix + "_scores");
+  addNode(graph, "Mul", prefix + "_scaled",
+          {prefix + "_scores", prefix + "_temperature"}, prefix + "_scaled");
+  addNode(graph, "Add", prefix + "_masked", {prefix + "_scaled", "mask_row"},
+          prefix + "_masked");
+  setInt(addNode(graph, "Softmax", prefix + "_softmax", {prefix + "_masked"},
+                 prefix + "_weights"),
+         "axis", -1);
+  addNode(graph, "MatMul", prefix + "_mix",
+          {prefix + "_weights", prefix + "_v_h"}, prefix + "_mixed");
+  addSwap(graph, prefix + "_by_hit", prefix + "_mixed", prefix + "_mixed_hits",
+          {0, 2, 1, 3});
+  addInt64s(graph, prefix + "_merge_shape", {-1, hits.count, width});
+  addNode(graph, "Reshape", prefix + "_merge",
+          {prefix + "_mixed_hits", prefix + "_merge_shape"},
+          prefix + "_attention_in");
+  if (!addLinear(graph, prefix + "_projection", prefix + "_attention_in",
+                 layer.projection, layer.projectionBias, width, width,
+                 prefix + "_attention"))
+    return false;
+  addNode(graph, "Add", prefix + "_residual1", {input, prefix + "_attention"},
+          prefix + "_sum1");
+  std::string h =
+      layer.preNorm ? prefix + "_sum1" : normed(prefix + "_sum1", 1);
+  // Feed-forward.
+  std::string y = layer.preNorm ? normed(h, 2) : h;
+  if (!addLinear(graph, prefix + "_ff1", y, layer.ff1, layer.ff1Bias, width,
+                 layer.ffUnits, prefix + "_ff1_out"))
+    return false;
+  addInitializer(graph, prefix + "_sqrt2", {}, {1.41421356f});
+  addInitializer(graph, prefix + "_half", {}, {0.5f});
+  addNode(graph, "Div", prefix + "_gelu_scale",
+          {prefix + "_ff1_out", prefix + "_sqrt2"}, prefix + "_gelu_x");
+  addNode(graph, "Erf", prefix + "_gelu_erf", {prefix + "_gelu_x"},
+          prefix + "_gelu_erf");
+  addNode(graph, "Add", prefix + "_gelu_add", {prefix + "_gelu_erf", "one"},
+          prefix + "_gelu_sum");
+  addNode(graph, "Mul", prefix + "_gelu_mul",
+          {prefix + "_ff1_out", prefix + "_gelu_sum"},
+          prefix + "_gelu_product");
+  addNode(graph, "Mul", prefix + "_gelu",
+          {prefix + "_gelu_product", prefix + "_half"}, prefix + "_gelu_out");
+  if (!addLinear(graph, prefix + "_ff2", prefix + "_gelu_out", layer.ff2,
+                 layer.ff2Bias, layer.ffUnits, width, prefix + "_ff"))
+    return false;
+  if (layer.preNorm) {
+    addNode(graph, "Add", prefix + "_residual2", {h, prefix + "_ff"}, output);
+  } else {
+    addNode(graph, "Add", prefix + "_residual2", {h, prefix + "_ff"},
+            prefix + "_sum2");
+    addLayerNorm(graph, prefix + "_norm2", prefix + "_sum2", layer.scale2,
+                 layer.shift2, layer.epsilon, output);
+  }
+  return true;
+}
+
 } // namespace
 
 bool ariadne::train::serializeOnnx(const MlpModel &model, std::string &bytes,
@@ -105,7 +259,8 @@ bool ariadne::train::serializeOnnx(const MlpModel &model, std::string &bytes,
   proto.set_model_version(1);
   onnx::OperatorSetIdProto *opset = proto.add_opset_import();
   opset->set_domain("");
-  opset->set_version(13);
+  // LayerNormalization is an op from opset 17.
+  opset->set_version(model.hitSet ? 17 : 13);
   for (const auto &[key, value] : model.metadata) {
     onnx::StringStringEntryProto *entry = proto.add_metadata_props();
     entry->set_key(key);
@@ -136,6 +291,40 @@ bool ariadne::train::serializeOnnx(const MlpModel &model, std::string &bytes,
     addNode(graph, "Reshape", "input_reshape", {current, "input_shape"},
             "input_steps");
     current = "input_steps";
+  }
+  // A set of hits: [events, N, F] and its mask, with the mask's additive
+  // term for the attention scores.
+  HitSet hits;
+  if (model.hitSet) {
+    if (map.size() != 2 || map[0] * map[1] != model.inputs || map[1] < 2) {
+      error = "the input shape does not hold the model's " +
+              std::to_string(model.inputs) + " inputs as [N, F]";
+      return false;
+    }
+    hits.count = map[0];
+    hits.features = map[1] - 1;
+    map.clear();
+    addInt64s(graph, "input_shape", {-1, hits.count, hits.features + 1});
+    addNode(graph, "Reshape", "input_reshape", {current, "input_shape"},
+            "input_hits");
+    addInt64s(graph, "feature_axis", {2});
+    addInt64s(graph, "zero", {0});
+    addInt64s(graph, "mask_begin", {hits.features});
+    addInt64s(graph, "mask_end", {hits.features + 1});
+    addNode(graph, "Slice", "hit_features",
+            {"input_hits", "zero", "mask_begin", "feature_axis"},
+            "hit_features");
+    addNode(graph, "Slice", "hit_mask",
+            {"input_hits", "mask_begin", "mask_end", "feature_axis"},
+            "hit_mask");
+    addInitializer(graph, "one", {}, {1.0f});
+    addInitializer(graph, "mask_scale", {}, {10000.0f});
+    addInt64s(graph, "mask_row_shape", {-1, 1, 1, hits.count});
+    addNode(graph, "Sub", "mask_off", {"hit_mask", "one"}, "mask_off");
+    addNode(graph, "Mul", "mask_term", {"mask_off", "mask_scale"}, "mask_term");
+    addNode(graph, "Reshape", "mask_row", {"mask_term", "mask_row_shape"},
+            "mask_row");
+    current = "hit_features";
   }
   if (!map.empty()) {
     int64_t size = 1;
@@ -178,6 +367,56 @@ bool ariadne::train::serializeOnnx(const MlpModel &model, std::string &bytes,
       map.clear();
     }
     switch (layer.kind) {
+    case LayerSpec::Kind::HitEmbed:
+      if (!hits.count || layer.inputs != hits.features ||
+          !addLinear(graph, prefix, current, layer.weight, layer.bias,
+                     layer.inputs, layer.outputs, output)) {
+        error = "layer " + std::to_string(index) +
+                ": the embedding does not match the hits";
+        return false;
+      }
+      hits.width = layer.outputs;
+      break;
+    case LayerSpec::Kind::Encoder:
+      if (!hits.width || layer.outputs != hits.width ||
+          !addEncoder(graph, prefix, current, layer, hits, output)) {
+        error = "layer " + std::to_string(index) +
+                ": encoder weights do not match its sizes or input";
+        return false;
+      }
+      break;
+    case LayerSpec::Kind::HitPool: {
+      if (!hits.width || layer.outputs != hits.width) {
+        error = "layer " + std::to_string(index) +
+                ": pooling needs the encoded hits";
+        return false;
+      }
+      addInt64s(graph, prefix + "_axes", {1});
+      if (layer.poolMax) {
+        addNode(graph, "Add", prefix + "_masked", {current, "mask_term"},
+                prefix + "_masked");
+        onnx::NodeProto *max = addNode(graph, "ReduceMax", prefix + "_max",
+                                       {prefix + "_masked"}, output);
+        setInts(max, "axes", {1});
+        setInt(max, "keepdims", 0);
+      } else {
+        addNode(graph, "Mul", prefix + "_masked", {current, "hit_mask"},
+                prefix + "_masked");
+        setInt(addNode(graph, "ReduceSum", prefix + "_sum",
+                       {prefix + "_masked", prefix + "_axes"}, prefix + "_sum"),
+               "keepdims", 0);
+        setInt(addNode(graph, "ReduceSum", prefix + "_count",
+                       {"hit_mask", prefix + "_axes"}, prefix + "_count"),
+               "keepdims", 0);
+        addNode(graph, "Clip", prefix + "_at_least_one",
+                {prefix + "_count", "one"}, prefix + "_hits");
+        addNode(graph, "Div", prefix + "_mean",
+                {prefix + "_sum", prefix + "_hits"}, output);
+      }
+      features = hits.width;
+      hits = HitSet();
+      break;
+    }
     case LayerSpec::Kind::Recurrent: {
       int64_t gates = layer.lstm ? 4 : 3;
       std::size_t h = static_cast<std::size_t>(layer.outputs);

@@ -66,6 +66,11 @@ int modelOutputs(const Hyperparameters &hyper, int targets) {
   return hyper.loss == Loss::TrackNet ? 2 * targets : targets;
 }
 
+/// What a padded hit's mask (0) adds to the attention scores and, for max
+/// pooling, to its features: softmax gives it weight 0 (the ONNX export
+/// writes the same (mask - 1) * 10000).
+constexpr double kMaskScale = 10000.0;
+
 /// The model: an optional convolutional front (convolution, optional batch
 /// normalization, activation and pooling per layer, over the inputs in
 /// `inputShape`), then the multilayer perceptron: dense, optional batch
@@ -142,6 +147,29 @@ struct MlpImpl : torch::nn::Module {
           "head", torch::nn::Linear(r.hidden, std::max(1, stepOutputs))));
       return;
     }
+    if (hyper.transformer.enabled()) {
+      const TransformerSpec &t = hyper.transformer;
+      int features = this->inputShape[1] - 1;
+      embed = register_module("embed", torch::nn::Linear(features, t.width));
+      for (int l = 0; l < t.layers; ++l) {
+        std::string n = std::to_string(l);
+        auto linear = [&](const std::string &name, int in, int out) {
+          return register_module(name + n, torch::nn::Linear(in, out));
+        };
+        auto norm = [&](const std::string &name) {
+          return register_module(
+              name + n,
+              torch::nn::LayerNorm(torch::nn::LayerNormOptions({t.width})));
+        };
+        qkv.push_back(linear("qkv", t.width, 3 * t.width));
+        projection.push_back(linear("projection", t.width, t.width));
+        ff1.push_back(linear("ff1_", t.width, t.ffUnits()));
+        ff2.push_back(linear("ff2_", t.ffUnits(), t.width));
+        norm1.push_back(norm("norm1_"));
+        norm2.push_back(norm("norm2_"));
+      }
+      width = t.width;
+    }
     for (std::size_t i = 0; i <= hyper.hidden.size(); ++i) {
       bool hidden = i < hyper.hidden.size();
       int next = hidden ? hyper.hidden[i] : outputs;
@@ -166,7 +194,54 @@ struct MlpImpl : torch::nn::Module {
     return conv1d.empty() ? conv2d[i]->bias : conv1d[i]->bias;
   }
 
+  /// Multi-head self-attention of layer `l` over `h` [B, N, W], with the
+  /// mask's additive term `maskTerm` [B, 1, 1, N].
+  torch::Tensor attend(std::size_t l, const torch::Tensor &h,
+                       const torch::Tensor &maskTerm) {
+    const TransformerSpec &t = hyper.transformer;
+    int64_t hits = h.size(1), d = t.width / t.heads;
+    std::vector<torch::Tensor> parts = qkv[l]->forward(h).split(t.width, 2);
+    auto split = [&](const torch::Tensor &v) {
+      return v.reshape({-1, hits, t.heads, d}).transpose(1, 2);
+    };
+    torch::Tensor q = split(parts[0]), k = split(parts[1]), v = split(parts[2]);
+    torch::Tensor scores =
+        torch::matmul(q, k.transpose(2, 3)) * (1.0 / std::sqrt(double(d))) +
+        maskTerm;
+    torch::Tensor a = torch::matmul(torch::softmax(scores, -1), v);
+    return projection[l]->forward(
+        a.transpose(1, 2).reshape({-1, hits, int64_t(t.width)}));
+  }
+
+  /// The encoder and the pooling: [B, N * F] to [B, width].
+  torch::Tensor encode(torch::Tensor x) {
+    const TransformerSpec &t = hyper.transformer;
+    int features = inputShape[1];
+    x = x.view({-1, inputShape[0], features});
+    torch::Tensor mask = x.narrow(2, features - 1, 1); // [B, N, 1]
+    torch::Tensor h = embed->forward(x.narrow(2, 0, features - 1));
+    torch::Tensor maskTerm =
+        ((mask - 1.0) * kMaskScale).reshape({-1, 1, 1, inputShape[0]});
+    for (std::size_t l = 0; l < qkv.size(); ++l) {
+      auto feedForward = [&](const torch::Tensor &v) {
+        return ff2[l]->forward(torch::gelu(ff1[l]->forward(v)));
+      };
+      if (t.norm == "pre") {
+        h = h + attend(l, norm1[l]->forward(h), maskTerm);
+        h = h + feedForward(norm2[l]->forward(h));
+      } else {
+        h = norm1[l]->forward(h + attend(l, h, maskTerm));
+        h = norm2[l]->forward(h + feedForward(h));
+      }
+    }
+    if (t.pooling == "max")
+      return (h + (mask - 1.0) * kMaskScale).amax(1);
+    return (h * mask).sum(1) / mask.sum(1).clamp_min(1.0);
+  }
+
   torch::Tensor forward(torch::Tensor x) {
+    if (hyper.transformer.enabled())
+      x = encode(x);
     x = quantize(x);
     bool sequence = hyper.recurrent.enabled();
     if (sequence) {
@@ -232,6 +307,10 @@ struct MlpImpl : torch::nn::Module {
   std::vector<torch::nn::BatchNorm2d> convNorms2d;
   std::vector<torch::nn::Linear> dense;
   std::vector<torch::nn::BatchNorm1d> norms;
+  /// A transformer's layers.
+  torch::nn::Linear embed{nullptr};
+  std::vector<torch::nn::Linear> qkv, projection, ff1, ff2;
+  std::vector<torch::nn::LayerNorm> norm1, norm2;
   /// A sequence model's layers: steps after the front, outputs per step.
   torch::nn::GRU gru{nullptr};
   torch::nn::LSTM lstm{nullptr};
@@ -353,6 +432,44 @@ MlpModel exportModel(Mlp &model, int inputs, int outputs,
   };
   bool oneD = !model->conv1d.empty();
   result.sequence = hyper.recurrent.enabled();
+  result.hitSet = hyper.transformer.enabled();
+  if (result.hitSet) {
+    const TransformerSpec &t = hyper.transformer;
+    LayerSpec embed;
+    embed.kind = LayerSpec::Kind::HitEmbed;
+    embed.inputs = static_cast<int>(model->embed->weight.size(1));
+    embed.outputs = t.width;
+    embed.weight = floats(model->embed->weight, false);
+    embed.bias = floats(model->embed->bias, false);
+    result.layers.push_back(embed);
+    for (std::size_t l = 0; l < model->qkv.size(); ++l) {
+      LayerSpec layer;
+      layer.kind = LayerSpec::Kind::Encoder;
+      layer.inputs = layer.outputs = t.width;
+      layer.heads = t.heads;
+      layer.ffUnits = t.ffUnits();
+      layer.preNorm = t.norm == "pre";
+      layer.weight = floats(model->qkv[l]->weight, false);
+      layer.bias = floats(model->qkv[l]->bias, false);
+      layer.projection = floats(model->projection[l]->weight, false);
+      layer.projectionBias = floats(model->projection[l]->bias, false);
+      layer.ff1 = floats(model->ff1[l]->weight, false);
+      layer.ff1Bias = floats(model->ff1[l]->bias, false);
+      layer.ff2 = floats(model->ff2[l]->weight, false);
+      layer.ff2Bias = floats(model->ff2[l]->bias, false);
+      layer.scale = floats(model->norm1[l]->weight, false);
+      layer.shift = floats(model->norm1[l]->bias, false);
+      layer.scale2 = floats(model->norm2[l]->weight, false);
+      layer.shift2 = floats(model->norm2[l]->bias, false);
+      layer.epsilon = static_cast<float>(model->norm1[l]->options.eps());
+      result.layers.push_back(layer);
+    }
+    LayerSpec pool;
+    pool.kind = LayerSpec::Kind::HitPool;
+    pool.outputs = t.width;
+    pool.poolMax = t.pooling == "max";
+    result.layers.push_back(pool);
+  }
   for (std::size_t i = 0; i < hyper.conv.size(); ++i) {
     const ConvSpec &c = hyper.conv[i];
     const torch::Tensor &weight = model->convWeight(i);
