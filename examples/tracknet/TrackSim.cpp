@@ -62,18 +62,21 @@
 // log, cos, asin and sinh, which the 9 printed digits all but never show).
 //
 //===----------------------------------------------------------------------===//
+#include "examples/common/OutputFile.h"
+#include "examples/common/Random.h"
+
 #include <cerrno>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <utility>
 #include <vector>
 
 namespace {
+
+using ariadne::examples::Random;
 
 /// The range and default of the number of stations.
 constexpr int kMinStations = 6, kMaxStations = 10, kDefaultStations = 8;
@@ -90,62 +93,6 @@ constexpr double kVertexSigmaZ = 5.0;
 /// Hit resolutions (cm): r phi and z.
 constexpr double kSigmaRPhi = 0.05, kSigmaZ = 0.1;
 constexpr double kPi = 3.14159265358979323846;
-
-/// xoshiro256** (Blackman and Vigna), its state filled by SplitMix64 from
-/// the seed: a fixed algorithm, unlike the standard library's
-/// distributions.
-class Random {
-public:
-  explicit Random(std::uint64_t seed) {
-    for (std::uint64_t &word : state_) {
-      seed += 0x9e3779b97f4a7c15ULL;
-      std::uint64_t z = seed;
-      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-      z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-      word = z ^ (z >> 31);
-    }
-  }
-
-  std::uint64_t next() {
-    std::uint64_t result = rotate(state_[1] * 5, 7) * 9;
-    std::uint64_t t = state_[1] << 17;
-    state_[2] ^= state_[0];
-    state_[3] ^= state_[1];
-    state_[1] ^= state_[2];
-    state_[0] ^= state_[3];
-    state_[2] ^= t;
-    state_[3] = rotate(state_[3], 45);
-    return result;
-  }
-
-  /// Uniform in [lo, hi), from the top 53 bits.
-  double uniform(double lo, double hi) {
-    return lo + (hi - lo) * (static_cast<double>(next() >> 11) * 0x1.0p-53);
-  }
-
-  /// Normal with mean 0 and deviation sigma (Box-Muller, the cosine half).
-  double gauss(double sigma) {
-    double u = 1.0 - uniform(0.0, 1.0); // in (0, 1]: log(u) is finite
-    double v = uniform(0.0, 1.0);
-    return sigma * std::sqrt(-2.0 * std::log(u)) * std::cos(2 * kPi * v);
-  }
-
-  /// Uniform in [0, n), n > 0, without modulo bias (by drawing again).
-  std::uint64_t below(std::uint64_t n) {
-    std::uint64_t limit = ~0ULL - ~0ULL % n;
-    for (;;) {
-      std::uint64_t value = next();
-      if (value < limit)
-        return value % n;
-    }
-  }
-
-private:
-  static std::uint64_t rotate(std::uint64_t x, int k) {
-    return (x << k) | (x >> (64 - k));
-  }
-  std::uint64_t state_[4];
-};
 
 /// An angle wrapped into [-pi, pi).
 double wrap(double phi) {
@@ -358,28 +305,10 @@ int main(int argc, char **argv) {
     return 2;
   }
 
-  // Write into a temporary file next to the output and rename it at the
-  // end, so that FILE is either complete or untouched.
-  std::string temporary;
-  std::FILE *out = stdout;
-  if (!output.empty()) {
-    temporary = output + ".XXXXXX";
-    int fd = mkstemp(&temporary[0]);
-    out = fd < 0 ? nullptr : fdopen(fd, "w");
-    if (!out) {
-      if (fd >= 0) {
-        close(fd);
-        std::remove(temporary.c_str());
-      }
-      std::fprintf(stderr, "tracknet-sim: error: cannot write %s\n",
-                   output.c_str());
-      return 1;
-    }
-    // mkstemp makes the file private; give it the usual permissions.
-    mode_t mask = umask(0);
-    umask(mask);
-    fchmod(fd, 0666 & ~mask);
-  }
+  ariadne::examples::OutputFile file;
+  if (!file.open(output, "tracknet-sim"))
+    return 1;
+  std::FILE *out = file.get();
 
   Random random(seed);
   if (eventsGiven)
@@ -387,19 +316,7 @@ int main(int argc, char **argv) {
   else
     writeTracks(out, random, static_cast<int>(stations), count, seedFrame);
 
-  bool failed = std::fflush(out) != 0 || std::ferror(out);
-  if (out != stdout) {
-    if (std::fclose(out) != 0)
-      failed = true;
-    if (!failed && std::rename(temporary.c_str(), output.c_str()) != 0)
-      failed = true;
-    if (failed)
-      std::remove(temporary.c_str());
-  }
-  if (failed) {
-    std::fprintf(stderr, "tracknet-sim: error: cannot write %s\n",
-                 output.empty() ? "the standard output" : output.c_str());
+  if (!file.finish())
     return 1;
-  }
   return 0;
 }
