@@ -9,6 +9,7 @@
 #include "bench/Machine.h"
 #include "bench/RecurrentModel.h"
 #include "bench/TorchBaseline.h"
+#include "bench/TransformerModel.h"
 
 #include "BenchKernels.inc"
 
@@ -52,6 +53,9 @@ constexpr double kTolerance = 1e-5;
 /// MLPs', and the recurrent model's (7 unrolled GRU steps of 2 layers).
 constexpr double kChainLatencyTarget = 50;
 constexpr double kRecurrentLatencyTarget = 20;
+/// The hit-set transformer's (issue: attention), over sets of hits with a
+/// mask.
+constexpr double kTransformerLatencyTarget = 10;
 
 struct Options {
   size_t calls = 100000;  // single-event calls per side
@@ -148,7 +152,20 @@ Result benchmark(const Kernel &kernel, const Options &o, double tscHz) {
   r.name = kernel.name;
   std::unique_ptr<TorchBaseline> baseline;
   size_t in = 0, out = 0;
-  if (hasRecurrentLayer(kernel.onnx)) {
+  // A transformer's events have a mask per hit: hits up to a random count
+  // (at least 3) are real, the rest padding.
+  size_t maskedHits = 0, hitFeatures = 0;
+  if (hasTransformer(kernel.onnx)) {
+    TransformerModel model = readTransformerModel(kernel.onnx);
+    in = model.inputSize;
+    out = model.outputSize;
+    r.layers = model.describe();
+    r.multiplyAdds = model.multiplyAdds();
+    r.latencyTarget = kTransformerLatencyTarget;
+    maskedHits = model.hits;
+    hitFeatures = model.features;
+    baseline = std::make_unique<TorchBaseline>(model, o.batch);
+  } else if (hasRecurrentLayer(kernel.onnx)) {
     RecurrentModel model = readRecurrentModel(kernel.onnx);
     in = model.inputSize;
     out = model.outputSize;
@@ -180,6 +197,19 @@ Result benchmark(const Kernel &kernel, const Options &o, double tscHz) {
   std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
   for (float &x : events)
     x = uniform(rng);
+  if (maskedHits)
+    for (size_t e = 0; e < pool; ++e) {
+      size_t real = 3 + rng() % (maskedHits - 2);
+      for (size_t h = 0; h < maskedHits; ++h) {
+        float *hit = &events[e * in + h * hitFeatures];
+        if (h < real) {
+          hit[hitFeatures - 1] = 1.0f;
+        } else {
+          for (size_t f = 0; f < hitFeatures; ++f)
+            hit[f] = 0.0f;
+        }
+      }
+    }
 
   // Agreement of both paths of both sides on every event of the pool.
   std::vector<float> torchOut(pool * out), kernelOut(pool * out);
@@ -394,9 +424,10 @@ int main(int argc, char **argv) {
               "batch norm, gates and activations are\n not counted)\n");
 
   std::printf("\ntargets   single-event latency >= %.0fx lower than LibTorch "
-              "(recurrent models: >= %.0fx); batched throughput >= "
-              "LibTorch's\n",
-              kChainLatencyTarget, kRecurrentLatencyTarget);
+              "(recurrent models: >= %.0fx, transformers: >= %.0fx); "
+              "batched throughput >= LibTorch's\n",
+              kChainLatencyTarget, kRecurrentLatencyTarget,
+              kTransformerLatencyTarget);
   for (const Result &r : results) {
     double latency = r.torchMedianNs / r.kernelMedianNs;
     double throughput = r.kernelEventsPerS / r.torchEventsPerS;

@@ -9,6 +9,7 @@
 #include <ATen/Version.h>
 #include <torch/torch.h>
 
+#include <cmath>
 #include <cstring>
 #include <sstream>
 
@@ -36,12 +37,73 @@ struct TorchBaseline::Impl {
   torch::nn::Linear head{nullptr};
   std::vector<HeadSegment> headSegments;
 
+  // A TransformerModel, when `embed` is set.
+  struct Encoder {
+    torch::nn::Linear qkv{nullptr}, projection{nullptr}, ff1{nullptr},
+        ff2{nullptr};
+    torch::nn::LayerNorm norm1{nullptr}, norm2{nullptr};
+  };
+  int64_t hits = 0, hitFeatures = 0, width = 0, heads = 1;
+  bool preNorm = false, poolMax = false;
+  torch::nn::Linear embed{nullptr};
+  std::vector<Encoder> encoders;
+  std::vector<torch::nn::Linear> headLayers;
+  std::vector<std::string> headActivations;
+
   torch::Tensor run(torch::Tensor x) {
+    if (embed)
+      return forwardTransformer(std::move(x));
     return gru ? forwardRecurrent(std::move(x)) : forward(std::move(x));
   }
   torch::Tensor forward(torch::Tensor x);
   torch::Tensor forwardRecurrent(torch::Tensor x);
+  torch::Tensor forwardTransformer(torch::Tensor x);
 };
+
+torch::Tensor TorchBaseline::Impl::forwardTransformer(torch::Tensor x) {
+  x = x.view({-1, hits, hitFeatures});
+  torch::Tensor mask = x.narrow(2, hitFeatures - 1, 1); // [N, H, 1]
+  torch::Tensor h = embed->forward(x.narrow(2, 0, hitFeatures - 1));
+  torch::Tensor maskTerm = ((mask - 1.0) * 10000.0).reshape({-1, 1, 1, hits});
+  int64_t d = width / heads;
+  double temperature = 1.0 / std::sqrt(static_cast<double>(d));
+  for (Encoder &e : encoders) {
+    auto attend = [&](const torch::Tensor &v) {
+      std::vector<torch::Tensor> parts = e.qkv->forward(v).split(width, 2);
+      auto split = [&](const torch::Tensor &t) {
+        return t.reshape({-1, hits, heads, d}).transpose(1, 2);
+      };
+      torch::Tensor scores =
+          torch::matmul(split(parts[0]), split(parts[1]).transpose(2, 3)) *
+              temperature +
+          maskTerm;
+      torch::Tensor a =
+          torch::matmul(torch::softmax(scores, -1), split(parts[2]));
+      return e.projection->forward(
+          a.transpose(1, 2).reshape({-1, hits, width}));
+    };
+    auto feedForward = [&](const torch::Tensor &v) {
+      return e.ff2->forward(torch::gelu(e.ff1->forward(v)));
+    };
+    if (preNorm) {
+      h = h + attend(e.norm1->forward(h));
+      h = h + feedForward(e.norm2->forward(h));
+    } else {
+      h = e.norm1->forward(h + attend(h));
+      h = e.norm2->forward(h + feedForward(h));
+    }
+  }
+  h = poolMax ? (h + (mask - 1.0) * 10000.0).amax(1)
+              : (h * mask).sum(1) / mask.sum(1).clamp_min(1.0);
+  for (size_t i = 0; i < headLayers.size(); ++i) {
+    h = headLayers[i]->forward(h);
+    if (headActivations[i] == "relu")
+      h.relu_();
+    else if (headActivations[i] == "tanh")
+      h.tanh_();
+  }
+  return h;
+}
 
 torch::Tensor TorchBaseline::Impl::forward(torch::Tensor x) {
   // Activations work in place, as a careful deployment would write them,
@@ -170,6 +232,53 @@ TorchBaseline::TorchBaseline(const RecurrentModel &model, size_t maxBatch)
   load(impl->head->bias, model.headBias);
   impl->head->eval();
   impl->headSegments = model.headSegments;
+  impl->eventInput =
+      torch::zeros({1, static_cast<int64_t>(model.inputSize)}, torch::kFloat);
+}
+
+TorchBaseline::TorchBaseline(const TransformerModel &model, size_t maxBatch)
+    : impl(std::make_unique<Impl>()) {
+  impl->inputSize = model.inputSize;
+  impl->outputSize = model.outputSize;
+  impl->maxBatch = maxBatch;
+  impl->hits = static_cast<int64_t>(model.hits);
+  impl->hitFeatures = static_cast<int64_t>(model.features);
+  impl->width = static_cast<int64_t>(model.width);
+  impl->heads = static_cast<int64_t>(model.heads);
+  impl->preNorm = model.preNorm;
+  impl->poolMax = model.poolMax;
+  torch::NoGradGuard noGrad;
+  auto linear = [](const DenseWeights &d) {
+    torch::nn::Linear l(torch::nn::LinearOptions(static_cast<int64_t>(d.in),
+                                                 static_cast<int64_t>(d.out)));
+    load(l->weight, d.weight);
+    load(l->bias, d.bias);
+    l->eval();
+    return l;
+  };
+  auto norm = [&](const std::vector<float> &scale,
+                  const std::vector<float> &shift) {
+    torch::nn::LayerNorm n(
+        torch::nn::LayerNormOptions({impl->width}).eps(model.epsilon));
+    load(n->weight, scale);
+    load(n->bias, shift);
+    n->eval();
+    return n;
+  };
+  impl->embed = linear(model.embed);
+  for (const EncoderWeights &l : model.layers) {
+    Impl::Encoder e;
+    e.qkv = linear(l.qkv);
+    e.projection = linear(l.projection);
+    e.ff1 = linear(l.ff1);
+    e.ff2 = linear(l.ff2);
+    e.norm1 = norm(l.norm1Scale, l.norm1Shift);
+    e.norm2 = norm(l.norm2Scale, l.norm2Shift);
+    impl->encoders.push_back(std::move(e));
+  }
+  for (const DenseWeights &d : model.head)
+    impl->headLayers.push_back(linear(d));
+  impl->headActivations = model.headActivations;
   impl->eventInput =
       torch::zeros({1, static_cast<int64_t>(model.inputSize)}, torch::kFloat);
 }

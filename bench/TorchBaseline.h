@@ -1,6 +1,7 @@
 //===- TorchBaseline.h - the LibTorch side of the benchmark -----*- C++ -*-===//
 //
-// A LayerChain or a RecurrentModel run with LibTorch's C++ API the way a
+// A LayerChain, RecurrentModel or TransformerModel run with LibTorch's C++
+// API the way a
 // user would deploy it: torch::nn modules (Linear; Conv1d, BatchNorm1d, GRU)
 // holding the ONNX weights, inference mode, one thread. The header keeps
 // <torch/torch.h> out of the harness, whose translation units would otherwise
@@ -12,6 +13,7 @@
 
 #include "bench/LayerChain.h"
 #include "bench/RecurrentModel.h"
+#include "bench/TransformerModel.h"
 
 #include <memory>
 #include <string>
@@ -25,6 +27,9 @@ public:
   /// Builds Conv1d, BatchNorm1d (eval), GRU (batch_first) and Linear
   /// modules for `model`.
   TorchBaseline(const RecurrentModel &model, size_t maxBatch);
+  /// Builds Linear and LayerNorm modules for `model` and runs the
+  /// trainer's forward pass (attention written with matmul and softmax).
+  TorchBaseline(const TransformerModel &model, size_t maxBatch);
   ~TorchBaseline();
   TorchBaseline(const TorchBaseline &) = delete;
   TorchBaseline &operator=(const TorchBaseline &) = delete;

@@ -26,8 +26,7 @@ bit-accurate emulator (and the measured latency with the pipeline's):
     2-layer GRU and per-step heads with Softplus at fixed<16,6>, and an
     LSTM read at its last step at both settings and `auto`;
   - attention: the masked 2-head encoder block of the PyTorch test (layer
-    norms written out, exact GELU, a masked mean) at both settings and
-    `auto`;
+    norms written out, exact GELU, a masked mean) at fixed<16,6>;
   - a hand-written fx module that casts one input into every quantization
     and overflow mode (narrowing, widening, signed and unsigned), and runs
     relu, clamp, leaky_relu and scale, on values around every rounding tie
@@ -137,7 +136,7 @@ MODELS = [
     ("lstm_last_step", LstmLastStep, [(4, 3)], ARITH_SETTINGS),
     # Attention: a masked 2-head encoder block (scores, masked softmax,
     # weighted sums, layer norms written out, GELU, a masked mean).
-    ("hit_transformer", HitTransformer, [(6, 4)], ARITH_SETTINGS),
+    ("hit_transformer", HitTransformer, [(6, 4)], SETTINGS[:1]),
 ]
 # Layer norms and divisions read tables over calibrated ranges at every
 # precision.
