@@ -603,6 +603,18 @@ def check_trained(h, name, ops):
     return model, inputs, torch_out
 
 
+def check_refused(h, cases):
+    """Each (configuration, message): training fails saying the message and
+    leaves no run folder."""
+    for name, message in cases:
+        result = h.train(name, "refused", expect=1)
+        check(message in result.stderr,
+              f"{name}: the error does not say '{message}': "
+              f"{result.stderr.strip()}")
+        check(not os.path.exists(h.run_dir("refused", name)),
+              f"{name}: a refused run left its folder")
+
+
 def part_cnn(h):
     """A 2-D and a 1-D convolutional front: LibTorch, the float emulator
     and numpy agree; the fixed-point package agrees with the emulator."""
@@ -727,19 +739,13 @@ def part_rnn(h):
                 val = [float(line.split(",")[3]) for line in f.readlines()[1:]]
             check(len(val) == 6 and val[-1] < val[0],
                   f"tracknet: validation loss did not fall: {val}")
-    for name, message in (
+    check_refused(h, (
             ("no_recurrent", "needs recurrent layers"),
             ("with_hidden", "set 'hidden = []'"),
             ("image_shape", "needs the global 'input_shape' [T, F]"),
             ("odd_targets", "are not 2 (the next hit) for each of the 5 "
                             "steps"),
-            ("looks_ahead", "must not look ahead: kernel 1, stride 1")):
-        result = h.train(name, "refused", expect=1)
-        check(message in result.stderr,
-              f"{name}: the error does not say '{message}': "
-              f"{result.stderr.strip()}")
-        check(not os.path.exists(h.run_dir("refused", name)),
-              f"{name}: a refused run left its folder")
+            ("looks_ahead", "must not look ahead: kernel 1, stride 1")))
 
 
 HITS = 8
@@ -831,16 +837,10 @@ def part_transformer(h):
             diff = np.max(np.abs(read_csv(auto) - torch_out))
             print(f"{name}: |auto (18 bits) - LibTorch| max {diff:.3g}")
             check(diff < 5e-2, f"{name}: auto differs from LibTorch by {diff}")
-    for name, message in (
+    check_refused(h, (
             ("odd_heads", "does not split into 3 heads"),
             ("with_conv", "does not combine with 'conv' or 'recurrent'"),
-            ("image_shape", "needs the global 'input_shape' [N, F]")):
-        result = h.train(name, "refused", expect=1)
-        check(message in result.stderr,
-              f"{name}: the error does not say '{message}': "
-              f"{result.stderr.strip()}")
-        check(not os.path.exists(h.run_dir("refused", name)),
-              f"{name}: a refused run left its folder")
+            ("image_shape", "needs the global 'input_shape' [N, F]")))
 
 
 def main():
