@@ -1,4 +1,4 @@
-//===- OutputFile.h - all or nothing output of the example programs -*- C++ -*-//
+//===- OutputFile.h - all-or-nothing output of the examples ---*- C++ -*-===//
 //
 // The example simulators write their CSV into a temporary file next to the
 // output and rename it at the end, so that the output is either complete

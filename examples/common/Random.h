@@ -48,7 +48,8 @@ public:
   double gauss(double sigma) {
     double u = 1.0 - uniform(0.0, 1.0); // in (0, 1]: log(u) is finite
     double v = uniform(0.0, 1.0);
-    return sigma * std::sqrt(-2.0 * std::log(u)) * std::cos(2 * 3.14159265358979323846 * v);
+    return sigma * std::sqrt(-2.0 * std::log(u)) *
+           std::cos(2 * 3.14159265358979323846 * v);
   }
 
   /// Uniform in [0, n), n > 0, without modulo bias (by drawing again).
