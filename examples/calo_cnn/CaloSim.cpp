@@ -60,6 +60,8 @@
 // should beat).
 //
 //===----------------------------------------------------------------------===//
+#include "examples/common/Arguments.h"
+
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -69,6 +71,8 @@
 #include <vector>
 
 namespace {
+
+using ariadne::examples::parseNumber;
 
 /// Towers per side of the window, and the half-width of the impact region
 /// around its centre (cells).
@@ -177,18 +181,6 @@ void deposit(std::mt19937_64 &engine, double towers[kSide][kSide],
   }
 }
 
-/// Parses a decimal number without sign into `number`; false when `text`
-/// is not one or is above `max`.
-bool parseNumber(const std::string &text, unsigned long long max,
-                 unsigned long long &number) {
-  if (text.empty() || text[0] < '0' || text[0] > '9')
-    return false;
-  char *end = nullptr;
-  errno = 0;
-  number = std::strtoull(text.c_str(), &end, 10);
-  return *end == '\0' && errno == 0 && number <= max;
-}
-
 constexpr const char *kUsage =
     "usage: calo-sim [-n EVENTS] [-s SEED] [-o FILE.csv]";
 
@@ -224,7 +216,7 @@ int main(int argc, char **argv) {
     }
     unsigned long long number = 0;
     unsigned long long max = arg == "-n" ? 1000000000ULL : ~0ULL;
-    if (!parseNumber(value, max, number)) {
+    if (!parseNumber(value, 0, max, number)) {
       std::fprintf(stderr,
                    "calo-sim: error: %s needs a whole number from 0 to %llu, "
                    "not '%s'\n",

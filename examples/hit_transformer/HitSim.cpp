@@ -13,6 +13,7 @@
 // tell the positron's hits from the pion's and fit their slope.
 //
 //===----------------------------------------------------------------------===//
+#include "examples/common/Arguments.h"
 #include "examples/common/OutputFile.h"
 #include "examples/common/Random.h"
 
@@ -26,6 +27,7 @@
 
 namespace {
 
+using ariadne::examples::parseNumber;
 using ariadne::examples::Random;
 
 /// Hits per event (the set's capacity) and the planes of the stack.
@@ -96,16 +98,6 @@ std::vector<Hit> simulate(Random &random, double &theta) {
   return hits;
 }
 
-bool parseCount(const std::string &text, unsigned long long max,
-                unsigned long long &number) {
-  if (text.empty() || text[0] < '0' || text[0] > '9')
-    return false;
-  char *end = nullptr;
-  errno = 0;
-  number = std::strtoull(text.c_str(), &end, 10);
-  return *end == '\0' && errno == 0 && number <= max;
-}
-
 constexpr const char *kUsage =
     "usage: hit-sim [-n EVENTS] [-s SEED] [-o FILE.csv]";
 
@@ -140,7 +132,7 @@ int main(int argc, char **argv) {
     }
     unsigned long long number = 0;
     unsigned long long max = arg == "-n" ? 100000000ULL : ~0ULL;
-    if (!parseCount(value, max, number) || (arg == "-n" && number == 0)) {
+    if (!parseNumber(value, 0, max, number) || (arg == "-n" && number == 0)) {
       std::fprintf(stderr,
                    "hit-sim: error: %s needs a whole number%s, not '%s'\n",
                    arg.c_str(), arg == "-n" ? " from 1 to 100000000" : "",

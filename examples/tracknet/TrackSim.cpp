@@ -62,6 +62,7 @@
 // log, cos, asin and sinh, which the 9 printed digits all but never show).
 //
 //===----------------------------------------------------------------------===//
+#include "examples/common/Arguments.h"
 #include "examples/common/OutputFile.h"
 #include "examples/common/Random.h"
 
@@ -76,6 +77,7 @@
 
 namespace {
 
+using ariadne::examples::parseNumber;
 using ariadne::examples::Random;
 
 /// The range and default of the number of stations.
@@ -193,18 +195,6 @@ void writeEvents(std::FILE *out, Random &random, int stations, long events,
                      hit.track);
     }
   }
-}
-
-/// Parses a decimal number without sign into `number`; false when `text`
-/// is not one or is outside [min, max].
-bool parseNumber(const std::string &text, unsigned long long min,
-                 unsigned long long max, unsigned long long &number) {
-  if (text.empty() || text[0] < '0' || text[0] > '9')
-    return false;
-  char *end = nullptr;
-  errno = 0;
-  number = std::strtoull(text.c_str(), &end, 10);
-  return *end == '\0' && errno == 0 && number >= min && number <= max;
 }
 
 constexpr const char *kUsage =
