@@ -47,6 +47,19 @@ std::string scratchStorage(int64_t floatsPerEvent) {
   return "alignas(64) ";
 }
 
+/// The declaration of `arena`, `elements` of `type` per event. A per-thread
+/// array is read through ariadne::opaqueScratch (see there: GCC 12
+/// miscompiles kernels specialized on its constant addresses).
+std::string arenaDeclaration(int64_t floatsPerEvent, StringRef type,
+                             int64_t elements) {
+  std::string storage = scratchStorage(floatsPerEvent);
+  std::string size = "[Lanes * " + std::to_string(elements) + "];\n";
+  if (!StringRef(storage).contains("static"))
+    return "  " + storage + type.str() + " arena" + size;
+  return "  " + storage + type.str() + " scratch" + size + "  " + type.str() +
+         " *arena = ariadne::opaqueScratch(scratch);\n";
+}
+
 /// The raw-integer entry points of a fixed-point kernel, in NAME.h.
 std::string rawDeclarations(StringRef name) {
   std::string n = name.str();
@@ -113,9 +126,8 @@ llvm::Error emitCppPackage(ModuleOp module, StringRef outDir) {
   std::string body;
   bool fixedPoint = emission.fixedPoint();
   if (arena > 0)
-    body += "  " + scratchStorage(arena * (fixedPoint ? 2 : 1)) +
-            (fixedPoint ? "std::uint64_t" : "float") + " arena[Lanes * " +
-            std::to_string(arena) + "];\n";
+    body += arenaDeclaration(arena * (fixedPoint ? 2 : 1),
+                             fixedPoint ? "std::uint64_t" : "float", arena);
   body += bodyText;
   std::string declarations = emission.takeDeclarations();
 

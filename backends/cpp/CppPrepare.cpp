@@ -28,20 +28,20 @@ namespace {
 
 /// Identifiers the generated NAME.cpp uses itself, and C++ keywords.
 const char *const kReservedIdentifiers[] = {
-    "in",       "out",       "arena",   "Lanes",     "lanes",     "run",
-    "n",        "e",         "tileIn",  "tileOut",   "inSize",    "outSize",
-    "ariadne",  "std",       "main",    "size_t",    "alignas",   "alignof",
-    "and",      "asm",       "auto",    "bool",      "break",     "case",
-    "catch",    "char",      "class",   "const",     "constexpr", "continue",
-    "default",  "delete",    "do",      "double",    "else",      "enum",
-    "explicit", "export",    "extern",  "false",     "float",     "for",
-    "friend",   "goto",      "if",      "inline",    "int",       "long",
-    "mutable",  "namespace", "new",     "noexcept",  "not",       "nullptr",
-    "operator", "or",        "private", "protected", "public",    "register",
-    "return",   "short",     "signed",  "sizeof",    "static",    "struct",
-    "switch",   "template",  "this",    "throw",     "true",      "try",
-    "typedef",  "typename",  "union",   "unsigned",  "using",     "virtual",
-    "void",     "volatile",  "while",   "xor",       "restrict"};
+    "in",       "out",      "arena",     "scratch", "Lanes",     "lanes",
+    "run",      "n",        "e",         "tileIn",  "tileOut",   "inSize",
+    "outSize",  "ariadne",  "std",       "main",    "size_t",    "alignas",
+    "alignof",  "and",      "asm",       "auto",    "bool",      "break",
+    "case",     "catch",    "char",      "class",   "const",     "constexpr",
+    "continue", "default",  "delete",    "do",      "double",    "else",
+    "enum",     "explicit", "export",    "extern",  "false",     "float",
+    "for",      "friend",   "goto",      "if",      "inline",    "int",
+    "long",     "mutable",  "namespace", "new",     "noexcept",  "not",
+    "nullptr",  "operator", "or",        "private", "protected", "public",
+    "register", "return",   "short",     "signed",  "sizeof",    "static",
+    "struct",   "switch",   "template",  "this",    "throw",     "true",
+    "try",      "typedef",  "typename",  "union",   "unsigned",  "using",
+    "virtual",  "void",     "volatile",  "while",   "xor",       "restrict"};
 
 /// What the emission patterns append to a layer's identifier.
 const char *const kIdentifierSuffixes[] = {

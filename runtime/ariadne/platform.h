@@ -36,6 +36,22 @@ ARIADNE_HD constexpr ConstInts<N> constInts(const int (&array)[N]) {
   return copy;
 }
 
+/// `p`, with its value hidden from the optimizer; the generated C++ reads
+/// its static (per-thread) scratch arena through it. GCC 12.2 clones
+/// kernels whose pointer arguments are constant addresses in that array
+/// and, vectorizing with 512-bit registers (-march=x86-64-v4, or native on
+/// some AVX-512 machines), computes a matrix product over such addresses
+/// wrongly. A pointer the compiler cannot see through leaves nothing to
+/// clone; the 64-byte alignment is restated.
+template <class T> inline T *opaqueScratch(T *p) {
+#if defined(__GNUC__)
+  __asm__("" : "+r"(p));
+  return static_cast<T *>(__builtin_assume_aligned(p, 64));
+#else
+  return p;
+#endif
+}
+
 } // namespace ariadne
 
 #endif // ARIADNE_RUNTIME_PLATFORM_H
