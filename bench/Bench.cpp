@@ -382,7 +382,7 @@ int main(int argc, char **argv) {
       return 1;
     }
     const Result &r = results.back();
-    std::printf("check     %-13s max |LibTorch - ariadnec| = %.2e over %zu "
+    std::printf("check     %-15s max |LibTorch - ariadnec| = %.2e over %zu "
                 "events, single and batched (%s %.0e)\n",
                 r.name.c_str(), r.maxDiff, 4 * o.batch,
                 r.maxDiff < kTolerance ? "<" : "NOT <", kTolerance);
@@ -397,10 +397,10 @@ int main(int argc, char **argv) {
   std::printf("\nsingle-event latency, ns (%zu calls per side, median and "
               "p99)\n",
               o.calls);
-  std::printf("%-13s %-28s %9s %9s  %9s %9s  %8s %8s\n", "model", "layers",
+  std::printf("%-15s %-30s %9s %9s  %9s %9s  %8s %8s\n", "model", "layers",
               "LibTorch", "p99", "ariadnec", "p99", "x lower", "p99");
   for (const Result &r : results)
-    std::printf("%-13s %-28s %9.0f %9.0f  %9.1f %9.1f  %7.0fx %7.0fx\n",
+    std::printf("%-15s %-30s %9.0f %9.0f  %9.1f %9.1f  %7.0fx %7.0fx\n",
                 r.name.c_str(), r.layers.c_str(), r.torchMedianNs, r.torchP99Ns,
                 r.kernelMedianNs, r.kernelP99Ns,
                 r.torchMedianNs / r.kernelMedianNs,
@@ -409,11 +409,11 @@ int main(int argc, char **argv) {
   std::printf("\nbatched throughput, events/s (batch %zu, median of %zu "
               "calls per side)\n",
               o.batch, o.batchRuns);
-  std::printf("%-13s %11s %11s %7s  %9s %11s %11s\n", "model", "LibTorch",
+  std::printf("%-15s %11s %11s %7s  %9s %11s %11s\n", "model", "LibTorch",
               "ariadnec", "ratio", "GFLOP/s", "% est.peak", "% FMA loop");
   for (const Result &r : results) {
     double flops = r.kernelEventsPerS * 2.0 * r.multiplyAdds;
-    std::printf("%-13s %11.4g %11.4g %6.2fx  %9.2f %10.1f%% %10.1f%%\n",
+    std::printf("%-15s %11.4g %11.4g %6.2fx  %9.2f %10.1f%% %10.1f%%\n",
                 r.name.c_str(), r.torchEventsPerS, r.kernelEventsPerS,
                 r.kernelEventsPerS / r.torchEventsPerS, flops / 1e9,
                 100.0 * flops / estimatedPeak,
@@ -431,7 +431,7 @@ int main(int argc, char **argv) {
   for (const Result &r : results) {
     double latency = r.torchMedianNs / r.kernelMedianNs;
     double throughput = r.kernelEventsPerS / r.torchEventsPerS;
-    std::printf("          %-13s latency %s (%.0fx of %.0fx), throughput %s "
+    std::printf("          %-15s latency %s (%.0fx of %.0fx), throughput %s "
                 "(%.2fx)\n",
                 r.name.c_str(), latency >= r.latencyTarget ? "met" : "MISSED",
                 latency, r.latencyTarget, throughput >= 1 ? "met" : "MISSED",

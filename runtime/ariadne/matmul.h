@@ -16,6 +16,9 @@
 
 #include "ariadne/broadcast.h"
 #include "ariadne/platform.h"
+#include "ariadne/simd.h"
+
+#include <type_traits>
 
 namespace ariadne {
 
@@ -32,6 +35,65 @@ struct MatMulConfig {
   using AccumT = float;
 };
 
+namespace detail {
+
+/// Floats per vector of the one-event kernel: the widest power of two up to
+/// simd::kWidth that a row of `n` outputs fills; below 4 the portable loops
+/// run.
+template <int N> constexpr int matmulEventWidth() {
+  int width = simd::kWidth;
+  while (width > N)
+    width /= 2;
+  return width;
+}
+
+template <class Config, int Lanes, class TLhs, class TRhs, class TOut>
+constexpr bool matmulUsesSimd() {
+  return simd::kEnabled && Lanes == 1 && matmulEventWidth<Config::n>() >= 4 &&
+         std::is_same<TLhs, float>::value && std::is_same<TRhs, float>::value &&
+         std::is_same<TOut, float>::value &&
+         std::is_same<typename Config::AccumT, float>::value;
+}
+
+#if ARIADNE_SIMD_WIDTH > 1
+/// One event's [m x k] x [k x n] product (one batch index).
+template <class Config>
+ARIADNE_INLINE void matmulEvent(const float *lhs, const float *rhs,
+                                float *out) {
+  constexpr int m = Config::m, k = Config::k, n = Config::n;
+  constexpr int width = matmulEventWidth<n>();
+  constexpr int vectors = n / width;
+  using V = typename simd::VectorOf<width>::type;
+  for (int i = 0; i < m; ++i) {
+    const float *a = lhs + i * k;
+    float *y = out + i * n;
+    V acc[vectors];
+    float tail[n - vectors * width + 1];
+    for (int v = 0; v < vectors; ++v)
+      acc[v] = V{};
+    for (int j = vectors * width; j < n; ++j)
+      tail[j - vectors * width] = 0.0f;
+    for (int kk = 0; kk < k; ++kk) {
+      const float *r = rhs + kk * n;
+      float x = a[kk];
+      for (int v = 0; v < vectors; ++v) {
+        V row;
+        __builtin_memcpy(&row, r + v * width, sizeof(row));
+        acc[v] += row * x;
+      }
+      for (int j = vectors * width; j < n; ++j)
+        tail[j - vectors * width] += x * r[j];
+    }
+    for (int v = 0; v < vectors; ++v)
+      __builtin_memcpy(y + v * width, &acc[v], sizeof(V));
+    for (int j = vectors * width; j < n; ++j)
+      y[j] = tail[j - vectors * width];
+  }
+}
+#endif
+
+} // namespace detail
+
 /// One matrix product per batch index over `Lanes` events; `out` must not
 /// overlap the operands.
 template <class Config, int Lanes = 1, class TLhs, class TRhs, class TOut>
@@ -46,6 +108,16 @@ ARIADNE_HD void matmul(const TLhs *lhs, const TRhs *rhs, TOut *out) {
   for (int d = 0; d < rank; ++d)
     batches *= batchShape[d];
   BroadcastWalk<rank> walk;
+#if ARIADNE_SIMD_WIDTH > 1
+  if constexpr (detail::matmulUsesSimd<Config, Lanes, TLhs, TRhs, TOut>()) {
+    for (int b = 0; b < batches; ++b) {
+      detail::matmulEvent<Config>(lhs + walk.lhs, rhs + walk.rhs,
+                                  out + b * m * n);
+      walk.next(rank, batchShape, lhsBatchStrides, rhsBatchStrides);
+    }
+    return;
+  }
+#endif
   for (int b = 0; b < batches; ++b) {
     for (int i = 0; i < m; ++i) {
       // One output row accumulates in place: the (j, lane) loop is

@@ -38,7 +38,47 @@ struct VectorConfig : MatMulConfig {
   static constexpr int m = 1, k = 4, n = 3;
 };
 
+/// lhs [2, 1, M, K] x rhs [3, K, N] -> [2, 3, M, N], for the one-event
+/// vector kernel: rows of N outputs in whole vectors and a scalar tail.
+template <int M, int K, int N> struct RowsConfig : MatMulConfig {
+  static constexpr int m = M, k = K, n = N;
+  static constexpr int batchRank = 2;
+  static constexpr int batchShape[2] = {2, 3};
+  static constexpr int lhsBatchStrides[2] = {M * K, 0};
+  static constexpr int rhsBatchStrides[2] = {0, K *N};
+};
+
+template <int M, int K, int N> void checkRows(unsigned seed) {
+  std::vector<float> lhs = randomFloats(2 * M * K, seed);
+  std::vector<float> rhs = randomFloats(3 * K * N, seed + 1);
+  std::vector<float> out(6 * M * N);
+  matmul<RowsConfig<M, K, N>>(lhs.data(), rhs.data(), out.data());
+  std::vector<double> expected;
+  for (int b0 = 0; b0 < 2; ++b0)
+    for (int b1 = 0; b1 < 3; ++b1)
+      for (int i = 0; i < M; ++i)
+        for (int j = 0; j < N; ++j) {
+          double acc = 0;
+          for (int k = 0; k < K; ++k)
+            acc += double(lhs[b0 * M * K + i * K + k]) *
+                   rhs[b1 * K * N + k * N + j];
+          expected.push_back(acc);
+        }
+  INFO("m " << M << " k " << K << " n " << N);
+  requireClose(out, expected);
+}
+
 } // namespace
+
+TEST_CASE("matmul of one event in vectors along the rows",
+          "[runtime][matmul]") {
+  checkRows<16, 8, 16>(5);
+  checkRows<16, 16, 8>(7);
+  checkRows<3, 5, 4>(9);
+  checkRows<5, 7, 13>(11);
+  checkRows<2, 9, 37>(13);
+  checkRows<1, 3, 64>(15);
+}
 
 TEST_CASE("matmul broadcasts batch dimensions", "[runtime][matmul]") {
   std::vector<float> lhs = randomFloats(2 * 3 * 4, 1);
