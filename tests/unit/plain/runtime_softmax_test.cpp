@@ -29,7 +29,34 @@ std::vector<double> reference(const std::vector<float> &x) {
   return y;
 }
 
+/// An event [37, 6] with the softmax along the last axis: blocks of rows
+/// computed side by side, and the rows left over one by one.
+struct RowsConfig : SoftmaxConfig {
+  static constexpr int outer = 37, axisSize = 6, inner = 1;
+};
+
 } // namespace
+
+TEST_CASE("softmax along the last axis of one event, in place",
+          "[runtime][softmax]") {
+  std::vector<float> x = randomFloats(37 * 6, 4, -20, 20);
+  x[6 * 3 + 2] = -1e4f; // a masked entry
+  std::vector<float> y = x;
+  softmax<RowsConfig>(y.data(), y.data());
+  for (int o = 0; o < 37; ++o) {
+    double maximum = -1e300, sum = 0;
+    for (int a = 0; a < 6; ++a)
+      maximum = std::max(maximum, double(x[o * 6 + a]));
+    for (int a = 0; a < 6; ++a)
+      sum += std::exp(x[o * 6 + a] - maximum);
+    std::vector<double> expected;
+    for (int a = 0; a < 6; ++a)
+      expected.push_back(std::exp(x[o * 6 + a] - maximum) / sum);
+    INFO("row " << o);
+    requireClose(std::vector<float>(y.begin() + o * 6, y.begin() + o * 6 + 6),
+                 expected, 1e-6, 1e-9);
+  }
+}
 
 TEST_CASE("softmax along an inner axis", "[runtime][softmax]") {
   std::vector<float> x = randomFloats(30, 1, -5, 5);
