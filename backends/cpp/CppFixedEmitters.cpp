@@ -39,6 +39,14 @@ StringRef integerTypeFor(ArrayRef<int64_t> values) {
   return "std::int64_t";
 }
 
+/// The size in bytes of an integer type integerTypeFor names.
+int64_t integerBytes(StringRef type) {
+  return type == "std::int8_t"    ? 1
+         : type == "std::int16_t" ? 2
+         : type == "std::int32_t" ? 4
+                                  : 8;
+}
+
 /// A static array of raw integers, 12 per line, rows of `rowLength`.
 void writeIntArray(raw_ostream &os, StringRef type, StringRef name,
                    ArrayRef<int64_t> values, int64_t rowLength) {
@@ -275,11 +283,7 @@ struct DenseFxPattern : CppOpPattern<fx::DenseOp> {
     report.macs = rows * n * k;
     report.params = n * k + (bias ? n : 0);
     report.weightBytes =
-        int64_t(weights.size()) * (weightRaw == "std::int8_t"    ? 1
-                                   : weightRaw == "std::int16_t" ? 2
-                                   : weightRaw == "std::int32_t" ? 4
-                                                                 : 8) +
-        (bias ? 8 * n : 0);
+        int64_t(weights.size()) * integerBytes(weightRaw) + (bias ? 8 * n : 0);
     report.bufferBytes = 8 * rows * n;
     report.latencyCycles = (report.macs + 7) / 8;
     emission.addLayer(op, report);
@@ -296,7 +300,11 @@ struct TablePattern : CppOpPattern<fx::TableOp> {
     if (auto function = op.getFunction())
       detail = function->str() + ", " + detail;
     writeLayerComment(decls, emission, op, "", detail);
-    writeIntArray(decls, "std::int64_t", id + "Table", table, 12);
+    // The narrowest integer type: a table sized for a 16-bit entry type has
+    // up to 2^14 entries, which in 64 bits would not fit CUDA's constant
+    // memory beside the weights.
+    StringRef entryRaw = integerTypeFor(table);
+    writeIntArray(decls, entryRaw, id + "Table", table, 12);
     ConfigWriter(decls, id + "Config", "fx::TableConfig")
         .integer("size", emission.eventSize(op.getOutput()))
         .type("InT", fx::elementTypeOf(op.getInput()))
@@ -304,12 +312,12 @@ struct TablePattern : CppOpPattern<fx::TableOp> {
         .integer("tableSize", int64_t(table.size()))
         .raw("inputLow", op.getInputLowAttr().getValue().getSExtValue())
         .integer("shift", op.getShiftAttr().getValue().getSExtValue())
-        .pointer("table", "std::int64_t", id + "Table");
+        .pointer("table", entryRaw, id + "Table");
     writeCall(emission, op, "table");
     LayerReport report;
     addTypes(report, op);
     report.params = int64_t(table.size());
-    report.weightBytes = 8 * int64_t(table.size());
+    report.weightBytes = integerBytes(entryRaw) * int64_t(table.size());
     report.bufferBytes = 8 * emission.eventSize(op.getOutput());
     report.latencyCycles = emission.eventSize(op.getOutput());
     emission.addLayer(op, report);

@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "backends/cpp/CppPackage.h"
+#include "backends/common/TableReport.h"
 
 #include "passes/FX/FXOps.h"
 #include "passes/FX/Precision.h"
@@ -223,6 +224,7 @@ std::string packageReport(CppEmission &emission, StringRef source,
       {"inputs", std::move(inputArray)},
       {"outputs", std::move(outputArray)},
       {"layers", std::move(layers)},
+      {"tables", tablesJson(emission.function())},
   };
   if (cpu) {
     totals["latency_vector_ops"] = latency;

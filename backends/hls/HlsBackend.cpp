@@ -10,6 +10,7 @@
 
 #include "backends/common/HardwareBoundary.h"
 #include "backends/common/PackageFiles.h"
+#include "backends/common/TableReport.h"
 #include "backends/common/Template.h"
 #include "backends/cpp/CppEmitter.h"
 #include "backends/hls/HlsEmitter.h"
@@ -385,8 +386,9 @@ llvm::Error emitHlsProject(ModuleOp module, StringRef outDir,
   }
   std::string report;
   llvm::raw_string_ostream os(report);
-  os << llvm::formatv("{0:2}", reportOf(est, name, options, inputs, outputs))
-     << "\n";
+  llvm::json::Value json = reportOf(est, name, options, inputs, outputs);
+  json.getAsObject()->try_emplace("tables", tablesJson(fn));
+  os << llvm::formatv("{0:2}", json) << "\n";
   if (llvm::Error err = writePackageFile(outDir, "report.json", os.str()))
     return err;
   if (estimate)

@@ -11,6 +11,7 @@
 
 #include "backends/common/HardwareBoundary.h"
 #include "backends/common/PackageFiles.h"
+#include "backends/common/TableReport.h"
 #include "backends/cpp/CppEmitter.h"
 #include "backends/verilog/VerilogEmitter.h"
 #include "passes/FX/FXOps.h"
@@ -399,8 +400,9 @@ llvm::Error emitVerilogPackage(ModuleOp module, StringRef outDir,
       return err;
   std::string json;
   llvm::raw_string_ostream os(json);
-  os << llvm::formatv("{0:2}", reportJson(report, options, inputs, outputs))
-     << "\n";
+  llvm::json::Value value = reportJson(report, options, inputs, outputs);
+  value.getAsObject()->try_emplace("tables", tablesJson(fn));
+  os << llvm::formatv("{0:2}", value) << "\n";
   if (llvm::Error err = writePackageFile(outDir, "report.json", os.str()))
     return err;
   if (reportOut)

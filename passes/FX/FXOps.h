@@ -17,6 +17,14 @@
 
 namespace ariadne::fx {
 
+/// On fx.table (and for the two tables of fx.softmax): the largest
+/// difference between the function and the entry an input reads, in real
+/// units, over the input range the table covers (an F64 attribute that
+/// fx-lower sets and compile reports).
+inline constexpr llvm::StringLiteral kTableErrorAttr = "fx.max_error";
+inline constexpr llvm::StringLiteral kExpTableErrorAttr = "fx.exp_max_error";
+inline constexpr llvm::StringLiteral kInvTableErrorAttr = "fx.inv_max_error";
+
 /// The fixed-point element type of a ranked tensor value.
 FixedType elementTypeOf(mlir::Value value);
 

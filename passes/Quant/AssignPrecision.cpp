@@ -34,8 +34,7 @@ using ariadne::fx::FixedType;
 
 namespace {
 
-/// Default lookup-table size and the width of softmax's internal tables.
-constexpr int64_t kDefaultTableSize = 1024;
+/// The default width and that of softmax's internal tables.
 constexpr int kDefaultWidth = 16;
 constexpr int kSoftmaxTableWidth = 18;
 /// The default input range of softmax's exp table: differences from the
@@ -207,8 +206,9 @@ private:
       return {};
     auto [low, high] = s.range ? *s.range : range;
     NamedAttrList attrs;
-    attrs.set("size",
-              builder.getI64IntegerAttr(s.size.value_or(kDefaultTableSize)));
+    // Without a size the table is sized by its function (autoBins).
+    if (s.size)
+      attrs.set("size", builder.getI64IntegerAttr(*s.size));
     attrs.set("low", builder.getF64FloatAttr(low));
     attrs.set("high", builder.getF64FloatAttr(high));
     attrs.set("entry", TypeAttr::get(entry));

@@ -109,6 +109,17 @@ bool hasLinearRest(nn::ActivationKind kind) {
          kind == nn::ActivationKind::gelu_tanh;
 }
 
+/// The bins of a table: the size the config names (`size` in its
+/// settings), else sized by its function (autoBins).
+TableBins tableBins(DictionaryAttr settings, double low, double high,
+                    int64_t frac, int64_t rawMin, int64_t rawMax,
+                    FixedType entry, llvm::function_ref<double(double)> fn,
+                    bool atLowerEdge) {
+  if (auto size = settings.getAs<IntegerAttr>("size"))
+    return binsFor(low, high, frac, rawMin, rawMax, size.getInt());
+  return autoBins(low, high, frac, rawMin, rawMax, entry, fn, atLowerEdge);
+}
+
 class Lowering {
 public:
   explicit Lowering(func::FuncOp fn)
@@ -361,11 +372,8 @@ FailureOr<Value> Lowering::lowerTable(Operation *op, Value x,
   FixedType in = elementOf(x);
   auto entry =
       llvm::dyn_cast<FixedType>(table.getAs<TypeAttr>("entry").getValue());
-  int64_t size = table.getAs<IntegerAttr>("size").getInt();
   double low = table.getAs<FloatAttr>("low").getValueAsDouble();
   double high = table.getAs<FloatAttr>("high").getValueAsDouble();
-  TableBins bins =
-      binsFor(low, high, in.getFracWidth(), rawMin64(in), rawMax64(in), size);
   bool negativeSide =
       kind == nn::ActivationKind::elu || kind == nn::ActivationKind::selu;
   bool linearRest = hasLinearRest(kind);
@@ -375,21 +383,25 @@ FailureOr<Value> Lowering::lowerTable(Operation *op, Value x,
       static_cast<uint64_t>(rawMin64(entry)), entry.getSpec());
   double entryHigh = ariadne::bitsToDouble(
       static_cast<uint64_t>(rawMax64(entry)), entry.getSpec());
+  auto tabulated = [&](double v) {
+    // ELU and SELU tables hold the exponential side only, softplus and
+    // GELU what max(x, 0) leaves (lowerLinearAndTable).
+    if (negativeSide && v >= 0)
+      return 0.0;
+    double y = nn::evalActivation(kind, alpha, beta, v);
+    if (linearRest)
+      return kind == nn::ActivationKind::softplus
+                 ? std::log1p(std::exp(-std::fabs(v)))
+                 : y - std::max(v, 0.0);
+    if (std::isnan(y))
+      y = entryHigh;
+    return std::clamp(y, entryLow, entryHigh);
+  };
+  TableBins bins =
+      tableBins(table, low, high, in.getFracWidth(), rawMin64(in), rawMax64(in),
+                entry, tabulated, /*atLowerEdge=*/false);
   SmallVector<int64_t> entries =
-      fillTable(bins, in.getFracWidth(), entry, [&](double v) {
-        // ELU and SELU tables hold the exponential side only, softplus
-        // and GELU what max(x, 0) leaves (lowerLinearAndTable).
-        if (negativeSide && v >= 0)
-          return 0.0;
-        double y = nn::evalActivation(kind, alpha, beta, v);
-        if (linearRest)
-          return kind == nn::ActivationKind::softplus
-                     ? std::log1p(std::exp(-std::fabs(v)))
-                     : y - std::max(v, 0.0);
-        if (std::isnan(y))
-          y = entryHigh;
-        return std::clamp(y, entryLow, entryHigh);
-      });
+      fillTable(bins, in.getFracWidth(), entry, tabulated);
   // Their input is min(x, 0): where the table ends at 0 or below, 0 itself
   // (every x >= 0) falls in the last bin, which must read exactly 0 rather
   // than the value at its centre.
@@ -404,6 +416,9 @@ FailureOr<Value> Lowering::lowerTable(Operation *op, Value x,
   }
   NamedAttrList attrs;
   attrs.set("table", i64Attr(entries, {int64_t(entries.size())}));
+  attrs.set(fx::kTableErrorAttr,
+            builder.getF64FloatAttr(tableMaxError(bins, in.getFracWidth(),
+                                                  entries, entry, tabulated)));
   attrs.set("input_low", builder.getI64IntegerAttr(bins.low));
   attrs.set("shift", builder.getI64IntegerAttr(bins.shift));
   attrs.set("function", builder.getStringAttr(activationTypeName(kind)));
@@ -600,9 +615,6 @@ LogicalResult Lowering::lowerSoftmax(nn::SoftmaxOp op) {
   auto entryOf = [](DictionaryAttr d) {
     return llvm::cast<FixedType>(d.getAs<TypeAttr>("entry").getValue());
   };
-  auto sizeOf = [](DictionaryAttr d) {
-    return d.getAs<IntegerAttr>("size").getInt();
-  };
   auto boundOf = [](DictionaryAttr d, StringRef key) {
     return d.getAs<FloatAttr>(key).getValueAsDouble();
   };
@@ -613,21 +625,22 @@ LogicalResult Lowering::lowerSoftmax(nn::SoftmaxOp op) {
   // exp(-d) over the differences d = max - x >= 0, lower bin edges so that
   // the row's maximum gets exactly exp(0).
   int64_t inFrac = in.getFracWidth();
+  auto expOf = [](double d) { return std::exp(-d); };
   TableBins expBins =
-      binsFor(std::max(0.0, boundOf(expSettings, "low")),
-              boundOf(expSettings, "high"), inFrac, 0,
-              int64_t(1) << std::min(62u, in.getWidth()), sizeOf(expSettings));
+      tableBins(expSettings, std::max(0.0, boundOf(expSettings, "low")),
+                boundOf(expSettings, "high"), inFrac, 0,
+                int64_t(1) << std::min(62u, in.getWidth()), expType, expOf,
+                /*atLowerEdge=*/true);
   expBins.low = 0;
-  SmallVector<int64_t> expTable = fillTable(
-      expBins, inFrac, expType, [](double d) { return std::exp(-d); },
-      /*atLowerEdge=*/true);
+  SmallVector<int64_t> expTable =
+      fillTable(expBins, inFrac, expType, expOf, /*atLowerEdge=*/true);
   // 1/s over the sums s on the exp grid.
   int64_t sumFrac = expType.getFracWidth();
-  TableBins invBins =
-      binsFor(boundOf(invSettings, "low"), boundOf(invSettings, "high"),
-              sumFrac, 0, INT64_MAX >> 2, sizeOf(invSettings));
-  SmallVector<int64_t> invTable = fillTable(
-      invBins, sumFrac, invType, [](double s) { return s > 0 ? 1 / s : 0.0; });
+  auto invOf = [](double s) { return s > 0 ? 1 / s : 0.0; };
+  TableBins invBins = tableBins(
+      invSettings, boundOf(invSettings, "low"), boundOf(invSettings, "high"),
+      sumFrac, 0, INT64_MAX >> 2, invType, invOf, /*atLowerEdge=*/false);
+  SmallVector<int64_t> invTable = fillTable(invBins, sumFrac, invType, invOf);
 
   NamedAttrList attrs;
   attrs.set("exp_table", i64Attr(expTable, {int64_t(expTable.size())}));
@@ -637,6 +650,12 @@ LogicalResult Lowering::lowerSoftmax(nn::SoftmaxOp op) {
   attrs.set("inv_type", TypeAttr::get(invType));
   attrs.set("inv_low", builder.getI64IntegerAttr(invBins.low));
   attrs.set("inv_shift", builder.getI64IntegerAttr(invBins.shift));
+  attrs.set(fx::kExpTableErrorAttr,
+            builder.getF64FloatAttr(
+                tableMaxError(expBins, inFrac, expTable, expType, expOf)));
+  attrs.set(fx::kInvTableErrorAttr,
+            builder.getF64FloatAttr(
+                tableMaxError(invBins, sumFrac, invTable, invType, invOf)));
   auto softmax = builder.create<fx::SoftmaxOp>(
       op.getLoc(), withElement(op.getResult(), result), ValueRange{*x},
       attrs.getAttrs());

@@ -39,6 +39,26 @@ struct TableBins {
 TableBins binsFor(double lo, double hi, int64_t frac, int64_t rawMin,
                   int64_t rawMax, int64_t size);
 
+/// The most entries a table sized by its function takes (autoBins).
+constexpr int64_t kMaxAutoTableEntries = int64_t(1) << 14;
+
+/// The largest |fn(x) - entries[bin of x]| over the raw inputs x the bins
+/// cover, in real units: every raw value of a bin of at most 16, else both
+/// edges, the centre and 13 values spaced between them.
+double tableMaxError(const TableBins &bins, int64_t frac,
+                     llvm::ArrayRef<int64_t> entries, fx::FixedType entry,
+                     llvm::function_ref<double(double)> fn);
+
+/// Bins for a table whose size the config leaves open: the coarsest
+/// power-of-two bins over [lo, hi) whose table (`fn` quantized into
+/// `entry`, filled as fillTable does) is within one unit in the last place
+/// of `entry` everywhere, or the finest with at most kMaxAutoTableEntries
+/// entries when none is.
+TableBins autoBins(double lo, double hi, int64_t frac, int64_t rawMin,
+                   int64_t rawMax, fx::FixedType entry,
+                   llvm::function_ref<double(double)> fn,
+                   bool atLowerEdge = false);
+
 /// `fn` at each bin's centre (or lower edge), quantized into `entry`.
 llvm::SmallVector<int64_t> fillTable(const TableBins &bins, int64_t frac,
                                      fx::FixedType entry,

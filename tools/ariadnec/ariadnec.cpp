@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 #include "backends/common/KernelName.h"
 #include "backends/common/Process.h"
+#include "backends/common/TableReport.h"
 #include "backends/common/Target.h"
 #include "emulator/Emulator.h"
 #include "emulator/EventCsv.h"
@@ -236,6 +237,8 @@ std::string typeOf(mlir::Value v) {
 /// that the types auto chose can be read off after compile.
 void printTypes(mlir::ModuleOp module, llvm::raw_ostream &os) {
   os << "ariadnec: fixed-point types\n";
+  std::vector<TableInfo> tables = tablesOf(theFunction(module));
+  size_t nextTable = 0;
   theFunction(module).walk([&](mlir::Operation *op) {
     if (!llvm::isa<fx::FXDialect>(op->getDialect()))
       return;
@@ -249,11 +252,13 @@ void printTypes(mlir::ModuleOp module, llvm::raw_ostream &os) {
       if (auto bias = dense.getBiasType())
         detail += ", bias " + fx::formatPrecision(*bias);
       detail += ", accumulator " + typeOf(dense.getOutput());
-    } else if (auto table = llvm::dyn_cast<fx::TableOp>(op)) {
-      detail = std::to_string(table.getTable().getNumElements()) +
-               " entries of " + typeOf(table.getOutput());
-      if (auto function = table.getFunction())
-        detail = function->str() + ", " + detail;
+    } else if (llvm::isa<fx::TableOp>(op)) {
+      detail = tables[nextTable++].describe();
+    } else if (llvm::isa<fx::SoftmaxOp>(op)) {
+      // Its exp and reciprocal tables.
+      detail += "; " + tables[nextTable].describe() + "; " +
+                tables[nextTable + 1].describe();
+      nextTable += 2;
     } else if (llvm::isa<fx::DequantizeOp>(op)) {
       detail = "from " + typeOf(op->getOperand(0));
     }

@@ -6,11 +6,12 @@
 // One type for every role (the accumulator is left to fx-lower); the tanh
 // table's entries take the result type, over the range where tanh still
 // differs from +-1 by more than half a step of it (atanh(1 - 2^-7) = 2.77,
-// rounded up to a quarter).
+// rounded up to a quarter). Without a size in the config the table has
+// none here: fx-lower sizes it by its function.
 
 // GLOBAL-LABEL: func.func @mlp
 // GLOBAL-SAME:    {fx.precision = {result = !fx.fixed<10, 4>}
-// GLOBAL:         nn.dense {{.*}}fx.precision = {bias = !fx.fixed<10, 4>, result = !fx.fixed<10, 4>, table = {entry = !fx.fixed<10, 4>, high = 3.000000e+00 : f64, low = -3.000000e+00 : f64, size = 1024 : i64}, weight = !fx.fixed<10, 4>}
+// GLOBAL:         nn.dense {{.*}}fx.precision = {bias = !fx.fixed<10, 4>, result = !fx.fixed<10, 4>, table = {entry = !fx.fixed<10, 4>, high = 3.000000e+00 : f64, low = -3.000000e+00 : f64}, weight = !fx.fixed<10, 4>}
 // GLOBAL:         nn.dense {{.*}}fx.precision = {result = !fx.fixed<10, 4>, weight = !fx.fixed<10, 4>}
 
 // The config: the model default, a per-type weight, and per-layer result,

@@ -24,7 +24,7 @@ func.func @dense(%x: tensor<?x1xf32>) -> tensor<?x2xf32> {
 
 // CHECK-LABEL: func.func @dense_tanh_relu
 // CHECK:         %[[D:.*]] = fx.dense %{{.*}} -> tensor<?x2x!fx.fixed<13, 3>>
-// CHECK-NEXT:    %[[T:.*]] = fx.table %[[D]] {function = "tanh", input_low = {{-?[0-9]+}} : i64, shift = {{[0-9]+}} : i64, table = dense<{{.*}}> : tensor<{{[0-9]+}}xi64>} : (tensor<?x2x!fx.fixed<13, 3>>) -> tensor<?x2x!fx.fixed<8, 3>>
+// CHECK-NEXT:    %[[T:.*]] = fx.table %[[D]] {function = "tanh", fx.max_error = {{.*}}, input_low = {{-?[0-9]+}} : i64, shift = {{[0-9]+}} : i64, table = dense<{{.*}}> : tensor<{{[0-9]+}}xi64>} : (tensor<?x2x!fx.fixed<13, 3>>) -> tensor<?x2x!fx.fixed<8, 3>>
 // CHECK-NEXT:    %[[E:.*]] = fx.dense %[[T]]
 // CHECK-NEXT:    %[[C:.*]] = fx.cast %[[E]]
 // CHECK-NEXT:    %[[R:.*]] = fx.relu %[[C]] : tensor<?x1x!fx.fixed<8, 3>>

@@ -8,7 +8,7 @@
 // floor(32 * tanh(-1.765625)) = -31, ... .
 
 // CHECK-LABEL: func.func @tanh
-// CHECK:         fx.table %{{.*}} {function = "tanh", input_low = -64 : i64, shift = 4 : i64, table = dense<[-31, -28, -21, -9, 7, 20, 27, 30]> : tensor<8xi64>} : (tensor<?x3x!fx.fixed<8, 3>>) -> tensor<?x3x!fx.fixed<8, 3>>
+// CHECK:         fx.table %{{.*}} {function = "tanh", fx.max_error = {{.*}}, input_low = -64 : i64, shift = 4 : i64, table = dense<[-31, -28, -21, -9, 7, 20, 27, 30]> : tensor<8xi64>} : (tensor<?x3x!fx.fixed<8, 3>>) -> tensor<?x3x!fx.fixed<8, 3>>
 func.func @tanh(%x: tensor<?x3xf32>) -> tensor<?x3xf32> {
   %y = nn.activation %x {activation = #nn<act tanh>} : tensor<?x3xf32>
   return %y : tensor<?x3xf32>
@@ -24,7 +24,7 @@ func.func @tanh(%x: tensor<?x3xf32>) -> tensor<?x3xf32> {
 // 58254, 47663.
 
 // CHECK-LABEL: func.func @softmax
-// CHECK:         fx.softmax %{{.*}} {exp_shift = 5 : i64, exp_table = dense<[131072, 48219, 17739, 6526]> : tensor<4xi64>, exp_type = !fx.ufixed<18, 1, RND, SAT>, inv_low = 131072 : i64, inv_shift = 16 : i64, inv_table = dense<[104858, 74898, 58254, 47663]> : tensor<4xi64>, inv_type = !fx.ufixed<18, 1, RND, SAT>} : (tensor<?x3x!fx.fixed<8, 3>>) -> tensor<?x3x!fx.fixed<8, 3>>
+// CHECK:         fx.softmax %{{.*}} {exp_shift = 5 : i64, exp_table = dense<[131072, 48219, 17739, 6526]> : tensor<4xi64>, exp_type = !fx.ufixed<18, 1, RND, SAT>, fx.exp_max_error = {{.*}}, fx.inv_max_error = {{.*}}, inv_low = 131072 : i64, inv_shift = 16 : i64, inv_table = dense<[104858, 74898, 58254, 47663]> : tensor<4xi64>, inv_type = !fx.ufixed<18, 1, RND, SAT>} : (tensor<?x3x!fx.fixed<8, 3>>) -> tensor<?x3x!fx.fixed<8, 3>>
 func.func @softmax(%x: tensor<?x3xf32>) -> tensor<?x3xf32> {
   %y = nn.softmax %x {axis = 1 : i64} : tensor<?x3xf32>
   return %y : tensor<?x3xf32>
