@@ -7,7 +7,7 @@
 //   precision = "fixed<16,6>"    # a type, "auto" or "float"
 //   max_width = 16               # width budget of "auto" (2 to 64)
 //   [model.table]                # lookup tables of nonlinear functions
-//   size = 1024                  # entries (2 to 2^20)
+//   size = 1024                  # entries (2 to 2^20; default: autoBins)
 //   range = [-8.0, 8.0]          # input range the table covers (low < high)
 //   entry = "fixed<18,8>"        # entry type
 //   [type.dense]                 # every layer of one type
