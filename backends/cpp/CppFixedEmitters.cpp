@@ -300,9 +300,8 @@ struct TablePattern : CppOpPattern<fx::TableOp> {
     if (auto function = op.getFunction())
       detail = function->str() + ", " + detail;
     writeLayerComment(decls, emission, op, "", detail);
-    // The narrowest integer type: a table sized for a 16-bit entry type has
-    // up to 2^14 entries, which in 64 bits would not fit CUDA's constant
-    // memory beside the weights.
+    // The narrowest integer type: 8 bytes per entry would crowd CUDA's
+    // 64 KiB of constant memory, which the weights share.
     StringRef entryRaw = integerTypeFor(table);
     writeIntArray(decls, entryRaw, id + "Table", table, 12);
     ConfigWriter(decls, id + "Config", "fx::TableConfig")

@@ -63,7 +63,8 @@ double tableMaxError(const TableBins &bins, int64_t frac,
       continue;
     }
     for (int64_t k = 0; k < samples; ++k)
-      errorAt(first + (width - 1) * k / (samples - 1));
+      errorAt(first + static_cast<int64_t>(double(width - 1) * double(k) /
+                                           double(samples - 1)));
     errorAt(first + (width - 1) / 2);
   }
   return worst;
