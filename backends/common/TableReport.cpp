@@ -34,31 +34,30 @@ static std::optional<double> errorAttr(mlir::Operation *op,
   return std::nullopt;
 }
 
+std::vector<TableInfo> tablesOf(mlir::Operation *op) {
+  std::string layer;
+  if (auto loc =
+          mlir::LocationAttr(op->getLoc()).findInstanceOf<mlir::NameLoc>())
+    layer = loc.getName().str();
+  if (auto table = llvm::dyn_cast<fx::TableOp>(op))
+    return {{layer, table.getFunction().value_or("table").str(),
+             table.getTable().getNumElements(),
+             fx::elementTypeOf(table.getOutput()),
+             errorAttr(op, fx::kTableErrorAttr)}};
+  if (auto softmax = llvm::dyn_cast<fx::SoftmaxOp>(op))
+    return {{layer, "softmax exp", softmax.getExpTable().getNumElements(),
+             softmax.getExpType(), errorAttr(op, fx::kExpTableErrorAttr)},
+            {layer, "softmax reciprocal",
+             softmax.getInvTable().getNumElements(), softmax.getInvType(),
+             errorAttr(op, fx::kInvTableErrorAttr)}};
+  return {};
+}
+
 std::vector<TableInfo> tablesOf(mlir::func::FuncOp fn) {
   std::vector<TableInfo> tables;
   fn.walk([&](mlir::Operation *op) {
-    std::string layer;
-    if (auto loc =
-            mlir::LocationAttr(op->getLoc()).findInstanceOf<mlir::NameLoc>())
-      layer = loc.getName().str();
-    if (auto table = llvm::dyn_cast<fx::TableOp>(op)) {
-      TableInfo info;
-      info.layer = layer;
-      info.function = table.getFunction().value_or("table").str();
-      info.entries = table.getTable().getNumElements();
-      info.entry = fx::elementTypeOf(table.getOutput());
-      info.maxError = errorAttr(op, fx::kTableErrorAttr);
+    for (TableInfo &info : tablesOf(op))
       tables.push_back(std::move(info));
-    } else if (auto softmax = llvm::dyn_cast<fx::SoftmaxOp>(op)) {
-      TableInfo exp{
-          layer, "softmax exp", softmax.getExpTable().getNumElements(),
-          softmax.getExpType(), errorAttr(op, fx::kExpTableErrorAttr)};
-      TableInfo inv{
-          layer, "softmax reciprocal", softmax.getInvTable().getNumElements(),
-          softmax.getInvType(), errorAttr(op, fx::kInvTableErrorAttr)};
-      tables.push_back(std::move(exp));
-      tables.push_back(std::move(inv));
-    }
   });
   return tables;
 }

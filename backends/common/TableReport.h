@@ -1,5 +1,4 @@
-//===- TableReport.h - the lookup tables of a quantized function -*- C++
-//-*-===//
+//===- TableReport.h - lookup tables of a quantized function ---*- C++ -*-===//
 //
 // Every target's report.json lists the tables of the function it compiled
 // (fx.table, and the exp and reciprocal tables of fx.softmax): their
@@ -34,6 +33,10 @@ struct TableInfo {
   /// "tanh, 544 entries of fixed<16,6>, max error 0.00049 (0.5 LSB)".
   std::string describe() const;
 };
+
+/// The tables of one op: one for fx.table, the exp and reciprocal tables
+/// for fx.softmax, none otherwise.
+std::vector<TableInfo> tablesOf(mlir::Operation *op);
 
 /// The tables of `fn` in op order.
 std::vector<TableInfo> tablesOf(mlir::func::FuncOp fn);

@@ -37,14 +37,18 @@ std::string wrapComment(StringRef text, StringRef prefix) {
   return out + line;
 }
 
-/// The scratch storage of one call: on the stack while small, else per
-/// thread, so that large models neither overflow the stack nor allocate.
-std::string scratchStorage(int64_t floatsPerEvent) {
+/// Whether the scratch storage of one call is per thread rather than on the
+/// stack: large models neither overflow the stack nor allocate.
+bool perThreadScratch(int64_t floatsPerEvent) {
   // simd::kBatchLanes is at most 32 (AVX-512).
   constexpr int64_t maxLanes = 32, stackLimitBytes = 64 * 1024;
-  if (floatsPerEvent * maxLanes * 4 > stackLimitBytes)
-    return "alignas(64) static thread_local ";
-  return "alignas(64) ";
+  return floatsPerEvent * maxLanes * 4 > stackLimitBytes;
+}
+
+/// The storage of scratch arrays of `floatsPerEvent` floats per event.
+std::string scratchStorage(int64_t floatsPerEvent) {
+  return perThreadScratch(floatsPerEvent) ? "alignas(64) static thread_local "
+                                          : "alignas(64) ";
 }
 
 /// The declaration of `arena`, `elements` of `type` per event. A per-thread
@@ -54,7 +58,7 @@ std::string arenaDeclaration(int64_t floatsPerEvent, StringRef type,
                              int64_t elements) {
   std::string storage = scratchStorage(floatsPerEvent);
   std::string size = "[Lanes * " + std::to_string(elements) + "];\n";
-  if (!StringRef(storage).contains("static"))
+  if (!perThreadScratch(floatsPerEvent))
     return "  " + storage + type.str() + " arena" + size;
   return "  " + storage + type.str() + " scratch" + size + "  " + type.str() +
          " *arena = ariadne::opaqueScratch(scratch);\n";

@@ -237,8 +237,6 @@ std::string typeOf(mlir::Value v) {
 /// that the types auto chose can be read off after compile.
 void printTypes(mlir::ModuleOp module, llvm::raw_ostream &os) {
   os << "ariadnec: fixed-point types\n";
-  std::vector<TableInfo> tables = tablesOf(theFunction(module));
-  size_t nextTable = 0;
   theFunction(module).walk([&](mlir::Operation *op) {
     if (!llvm::isa<fx::FXDialect>(op->getDialect()))
       return;
@@ -253,12 +251,11 @@ void printTypes(mlir::ModuleOp module, llvm::raw_ostream &os) {
         detail += ", bias " + fx::formatPrecision(*bias);
       detail += ", accumulator " + typeOf(dense.getOutput());
     } else if (llvm::isa<fx::TableOp>(op)) {
-      detail = tables[nextTable++].describe();
+      detail = tablesOf(op).front().describe();
     } else if (llvm::isa<fx::SoftmaxOp>(op)) {
       // Its exp and reciprocal tables.
-      detail += "; " + tables[nextTable].describe() + "; " +
-                tables[nextTable + 1].describe();
-      nextTable += 2;
+      for (const TableInfo &table : tablesOf(op))
+        detail += "; " + table.describe();
     } else if (llvm::isa<fx::DequantizeOp>(op)) {
       detail = "from " + typeOf(op->getOperand(0));
     }
