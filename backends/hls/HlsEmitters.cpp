@@ -117,19 +117,34 @@ FailureOr<std::string> valueLiteral(Operation *op, int64_t raw,
 
 namespace {
 
-/// `static const T name[N] = {...};` of exact values.
-LogicalResult writeConstArray(Operation *op, raw_ostream &os,
-                              const std::string &type, const std::string &name,
-                              ArrayRef<int64_t> raw, FixedType fixed) {
-  os << "static const " << type << " " << name << "[" << raw.size() << "] = {";
-  for (size_t i = 0; i < raw.size(); ++i) {
-    FailureOr<std::string> literal = valueLiteral(op, raw[i], fixed);
-    if (failed(literal))
-      return failure();
-    os << (i % 8 == 0 ? "\n    " : " ") << *literal << ",";
+/// The C literal of a raw value as `type`'s ROM word holds it: W bits,
+/// signed or not, written so that it converts to every word type exactly
+/// (a C integer of at least W bits, ap_int<W>, ap_uint<W>).
+std::string romLiteral(int64_t raw, FixedType type) {
+  if (type.isSigned()) {
+    if (raw == INT64_MIN)
+      return "(-9223372036854775807LL - 1)";
+    return std::to_string(raw) +
+           (raw > INT32_MAX || raw < INT32_MIN ? "LL" : "");
   }
+  uint64_t bits = uint64_t(raw);
+  if (type.getWidth() < 64)
+    bits &= (uint64_t(1) << type.getWidth()) - 1;
+  return std::to_string(bits) + (bits > INT32_MAX ? "ULL" : "");
+}
+
+/// `static const ariadne::hls::rom_t<T> name[N] = {...};`: the raw integers
+/// of `fixed` values (ROMs in hardware), 12 per line.
+void writeConstArray(raw_ostream &os, const std::string &type,
+                     const std::string &name, ArrayRef<int64_t> raw,
+                     FixedType fixed) {
+  os << "// " << type << ": value = raw * 2^" << -int64_t(fixed.getFracWidth())
+     << "\n"
+     << "static const ariadne::hls::rom_t<" << type << "> " << name << "["
+     << raw.size() << "] = {";
+  for (size_t i = 0; i < raw.size(); ++i)
+    os << (i % 12 == 0 ? "\n    " : " ") << romLiteral(raw[i], fixed) << ",";
   os << "\n};\n\n";
-  return success();
 }
 
 /// A scalar constant of type `type`, as a constructor call.
@@ -224,14 +239,11 @@ LogicalResult emitDense(Operation *operation, HlsEmission &emission) {
 
   SmallVector<int64_t> weights = fx::rawValuesOf(op.getWeight());
   raw_ostream &w = emission.weights();
-  if (failed(writeConstArray(op, w, weightType, id + "_w", weights,
-                             op.getWeightType())))
-    return failure();
+  writeConstArray(w, weightType, id + "_w", weights, op.getWeightType());
   SmallVector<int64_t> bias = op.getBiasAttr()
                                   ? fx::rawValuesOf(op.getBiasAttr())
                                   : SmallVector<int64_t>{0};
-  if (failed(writeConstArray(op, w, biasType, id + "_b", bias, biasFixed)))
-    return failure();
+  writeConstArray(w, biasType, id + "_b", bias, biasFixed);
 
   raw_ostream &body = emission.body();
   body << "  // " << emission.layerName(op) << "\n"
@@ -374,13 +386,11 @@ LogicalResult emitScale(Operation *operation, HlsEmission &emission) {
     offsetType = emission.typeName(id + "_offset_t", *op.getOffsetType());
   std::string outType = declareResult(emission, op, id);
   SmallVector<int64_t> scale = expand(op.getScale());
-  if (failed(writeConstArray(op, emission.weights(), scaleType, id + "_s",
-                             scale, op.getScaleType())))
-    return failure();
-  if (op.getOffsetAttr() &&
-      failed(writeConstArray(op, emission.weights(), offsetType, id + "_o",
-                             expand(op.getOffsetAttr()), *op.getOffsetType())))
-    return failure();
+  writeConstArray(emission.weights(), scaleType, id + "_s", scale,
+                  op.getScaleType());
+  if (op.getOffsetAttr())
+    writeConstArray(emission.weights(), offsetType, id + "_o",
+                    expand(op.getOffsetAttr()), *op.getOffsetType());
   raw_ostream &body = emission.body();
   body << "  // " << emission.layerName(op) << "\n  ariadne::hls::"
        << (op.getOffsetAttr() ? "scale<" : "scale_only<")
@@ -442,10 +452,10 @@ LogicalResult emitTable(Operation *operation, HlsEmission &emission) {
   params << "};\n\n";
   auto low = constantOf(op, inType,
                         op.getInputLowAttr().getValue().getSExtValue(), in);
-  if (failed(low) ||
-      failed(writeConstArray(op, emission.weights(), outType, id + "_table",
-                             table, fx::elementTypeOf(op.getOutput()))))
+  if (failed(low))
     return failure();
+  writeConstArray(emission.weights(), outType, id + "_table", table,
+                  fx::elementTypeOf(op.getOutput()));
   emission.body() << "  // " << emission.layerName(op)
                   << "\n  ariadne::hls::table<" << inType << ", " << outType
                   << ", " << id << "_config>("
@@ -503,11 +513,9 @@ LogicalResult emitSoftmax(Operation *operation, HlsEmission &emission) {
     return failure();
   params << "  static sum_t inv_low() { return sum_t(" << *invLow
          << "); }\n};\n\n";
-  if (failed(writeConstArray(op, emission.weights(), expT, id + "_exp",
-                             expTable, expType)) ||
-      failed(writeConstArray(op, emission.weights(), invT, id + "_inv",
-                             invTable, op.getInvType())))
-    return failure();
+  writeConstArray(emission.weights(), expT, id + "_exp", expTable, expType);
+  writeConstArray(emission.weights(), invT, id + "_inv", invTable,
+                  op.getInvType());
   emission.body() << "  // " << emission.layerName(op)
                   << "\n  ariadne::hls::softmax<"
                   << operandType(emission, op.getInput()) << ", " << expT

@@ -11,7 +11,9 @@
 // types share only (see hls_types.h), so that the synthesized design, its
 // C simulation, the kernels of fixed_kernels.h and the emulator give the
 // same integers. Not included by ariadne.h: generated HLS sources include
-// it directly, after hls_types.h.
+// it directly, after hls_types.h. Constant operands (weights, biases,
+// scales, table entries) come as ROM words, rom_t<T> of the value's type
+// T, which the kernels read with from_rom<T> (see hls_types.h).
 //
 // Kernels with a CONFIG_T take a struct that derives from dense_config,
 // table_config, softmax_config, binary_config or matmul_config and
@@ -142,10 +144,10 @@ constexpr int bit_length(unsigned v) {
 
 /// 2^e, exactly, for |e| <= 1022, in a recursion of depth log2(|e|).
 constexpr double power_of_two(int e) {
-  return e < 0    ? 1.0 / power_of_two(-e)
-         : e == 0 ? 1.0
-                  : (e % 2 ? 2.0 : 1.0) * power_of_two(e / 2) *
-                        power_of_two(e / 2);
+  return e < 0 ? 1.0 / power_of_two(-e)
+         : e == 0
+             ? 1.0
+             : (e % 2 ? 2.0 : 1.0) * power_of_two(e / 2) * power_of_two(e / 2);
 }
 
 /// The number of multipliers of a resource-strategy dense layer, and the
@@ -167,10 +169,9 @@ template <class CONFIG_T> struct dense_shape {
 template <class index_t, class unit_t, class diff_t>
 unsigned bin_index(const diff_t &d, unsigned size) {
 #pragma HLS INLINE
-  static_assert(index_t::width - index_t::iwidth + unit_t::width -
-                        unit_t::iwidth ==
-                    0,
-                "index_t's least significant bit times unit_t's is 1");
+  static_assert(
+      index_t::width - index_t::iwidth + unit_t::width - unit_t::iwidth == 0,
+      "index_t's least significant bit times unit_t's is 1");
   static_assert(unit_t::width == 1, "unit_t is a single bit");
   static_assert(index_t::width <= 31, "an index has at most 31 bits");
   const unit_t unit(power_of_two(unit_t::iwidth - unit_t::width));
@@ -183,12 +184,11 @@ unsigned bin_index(const diff_t &d, unsigned size) {
 /// for each row r. Each product is cast into acc_t before it is added:
 /// acc_t has the products' fractional bits, so the cast only wraps, which
 /// the modular sum cannot tell from a wrap at the end.
-template <class in_t, class weight_t, class bias_t, class acc_t,
-          class CONFIG_T>
+template <class in_t, class weight_t, class bias_t, class acc_t, class CONFIG_T>
 void dense_sums(const in_t in[CONFIG_T::n_rows * CONFIG_T::n_in],
                 acc_t out[CONFIG_T::n_rows * CONFIG_T::n_out],
-                const weight_t weights[CONFIG_T::n_out * CONFIG_T::n_in],
-                const bias_t biases[CONFIG_T::n_out]) {
+                const rom_t<weight_t> weights[CONFIG_T::n_out * CONFIG_T::n_in],
+                const rom_t<bias_t> biases[CONFIG_T::n_out]) {
 #pragma HLS INLINE
 Rows:
   for (unsigned r = 0; r < CONFIG_T::n_rows; ++r) {
@@ -196,12 +196,13 @@ Rows:
   Outputs:
     for (unsigned n = 0; n < CONFIG_T::n_out; ++n) {
 #pragma HLS UNROLL
-      acc_t sum = CONFIG_T::has_bias ? acc_t(biases[n]) : acc_t(0);
+      acc_t sum =
+          CONFIG_T::has_bias ? acc_t(from_rom<bias_t>(biases[n])) : acc_t(0);
     Products:
       for (unsigned k = 0; k < CONFIG_T::n_in; ++k) {
 #pragma HLS UNROLL
         sum += acc_t(in[r * CONFIG_T::n_in + k] *
-                     weights[n * CONFIG_T::n_in + k]);
+                     from_rom<weight_t>(weights[n * CONFIG_T::n_in + k]));
       }
       out[r * CONFIG_T::n_out + n] = sum;
     }
@@ -210,40 +211,38 @@ Rows:
 
 /// The latency strategy: every product its own multiplier (or, for a
 /// constant weight, its own logic), all in the caller's pipeline.
-template <class in_t, class weight_t, class bias_t, class acc_t,
-          class CONFIG_T>
-void dense_latency(const in_t in[CONFIG_T::n_rows * CONFIG_T::n_in],
-                   acc_t out[CONFIG_T::n_rows * CONFIG_T::n_out],
-                   const weight_t weights[CONFIG_T::n_out * CONFIG_T::n_in],
-                   const bias_t biases[CONFIG_T::n_out]) {
+template <class in_t, class weight_t, class bias_t, class acc_t, class CONFIG_T>
+void dense_latency(
+    const in_t in[CONFIG_T::n_rows * CONFIG_T::n_in],
+    acc_t out[CONFIG_T::n_rows * CONFIG_T::n_out],
+    const rom_t<weight_t> weights[CONFIG_T::n_out * CONFIG_T::n_in],
+    const rom_t<bias_t> biases[CONFIG_T::n_out]) {
 #pragma HLS INLINE
-#pragma HLS ARRAY_PARTITION variable=weights type=complete
-#pragma HLS ARRAY_PARTITION variable=biases type=complete
-  dense_sums<in_t, weight_t, bias_t, acc_t, CONFIG_T>(in, out, weights,
-                                                      biases);
+#pragma HLS ARRAY_PARTITION variable = weights type = complete
+#pragma HLS ARRAY_PARTITION variable = biases type = complete
+  dense_sums<in_t, weight_t, bias_t, acc_t, CONFIG_T>(in, out, weights, biases);
 }
 
 /// The resource strategy: the products share ceil(n_rows * n_in * n_out /
 /// reuse_factor) multipliers over an initiation interval of reuse_factor
 /// cycles; the weights are reshaped into as many words (at most one per
 /// weight).
-template <class in_t, class weight_t, class bias_t, class acc_t,
-          class CONFIG_T>
-void dense_resource(const in_t in[CONFIG_T::n_rows * CONFIG_T::n_in],
-                    acc_t out[CONFIG_T::n_rows * CONFIG_T::n_out],
-                    const weight_t weights[CONFIG_T::n_out * CONFIG_T::n_in],
-                    const bias_t biases[CONFIG_T::n_out]) {
+template <class in_t, class weight_t, class bias_t, class acc_t, class CONFIG_T>
+void dense_resource(
+    const in_t in[CONFIG_T::n_rows * CONFIG_T::n_in],
+    acc_t out[CONFIG_T::n_rows * CONFIG_T::n_out],
+    const rom_t<weight_t> weights[CONFIG_T::n_out * CONFIG_T::n_in],
+    const rom_t<bias_t> biases[CONFIG_T::n_out]) {
 #pragma HLS INLINE off
   const unsigned multipliers = dense_shape<CONFIG_T>::multipliers;
   const unsigned words = dense_shape<CONFIG_T>::words;
   (void)multipliers;
   (void)words;
-#pragma HLS PIPELINE II=CONFIG_T::reuse_factor
-#pragma HLS ALLOCATION operation instances=mul limit=multipliers
-#pragma HLS ARRAY_RESHAPE variable=weights type=block factor=words
-#pragma HLS ARRAY_PARTITION variable=biases type=complete
-  dense_sums<in_t, weight_t, bias_t, acc_t, CONFIG_T>(in, out, weights,
-                                                      biases);
+#pragma HLS PIPELINE II = CONFIG_T::reuse_factor
+#pragma HLS ALLOCATION operation instances = mul limit = multipliers
+#pragma HLS ARRAY_RESHAPE variable = weights type = block factor = words
+#pragma HLS ARRAY_PARTITION variable = biases type = complete
+  dense_sums<in_t, weight_t, bias_t, acc_t, CONFIG_T>(in, out, weights, biases);
 }
 
 /// The exact a + b, a - b and a * b of one pair of elements: ap_fixed's
@@ -293,8 +292,8 @@ void mul_resource(const lhs_t a[CONFIG_T::n_lhs],
   const unsigned multipliers =
       (CONFIG_T::n + CONFIG_T::reuse_factor - 1) / CONFIG_T::reuse_factor;
   (void)multipliers;
-#pragma HLS PIPELINE II=CONFIG_T::reuse_factor
-#pragma HLS ALLOCATION operation instances=mul limit=multipliers
+#pragma HLS PIPELINE II = CONFIG_T::reuse_factor
+#pragma HLS ALLOCATION operation instances = mul limit = multipliers
   binary_elements<mul_op, lhs_t, rhs_t, out_t, CONFIG_T>(a, b, out);
 }
 
@@ -347,8 +346,8 @@ void matmul_resource(const lhs_t a[CONFIG_T::n_lhs],
        CONFIG_T::reuse_factor - 1) /
       CONFIG_T::reuse_factor;
   (void)multipliers;
-#pragma HLS PIPELINE II=CONFIG_T::reuse_factor
-#pragma HLS ALLOCATION operation instances=mul limit=multipliers
+#pragma HLS PIPELINE II = CONFIG_T::reuse_factor
+#pragma HLS ALLOCATION operation instances = mul limit = multipliers
   matmul_sums<lhs_t, rhs_t, acc_t, CONFIG_T>(a, b, out);
 }
 
@@ -364,17 +363,16 @@ void matmul_resource(const lhs_t a[CONFIG_T::n_lhs],
 /// no more). `biases` is not read when !has_bias (any array will do). With
 /// ariadne::fixed, in_t and weight_t together and acc_t alone have at most
 /// 64 and 63 bits.
-template <class in_t, class weight_t, class bias_t, class acc_t,
-          class CONFIG_T>
+template <class in_t, class weight_t, class bias_t, class acc_t, class CONFIG_T>
 void dense(const in_t in[CONFIG_T::n_rows * CONFIG_T::n_in],
            acc_t out[CONFIG_T::n_rows * CONFIG_T::n_out],
-           const weight_t weights[CONFIG_T::n_out * CONFIG_T::n_in],
-           const bias_t biases[CONFIG_T::n_out]) {
+           const rom_t<weight_t> weights[CONFIG_T::n_out * CONFIG_T::n_in],
+           const rom_t<bias_t> biases[CONFIG_T::n_out]) {
 #pragma HLS INLINE
   static_assert(CONFIG_T::reuse_factor >= 1, "reuse_factor is at least 1");
-  static_assert(acc_t::width - acc_t::iwidth ==
-                    in_t::width - in_t::iwidth + weight_t::width -
-                        weight_t::iwidth,
+  static_assert(acc_t::width - acc_t::iwidth == in_t::width - in_t::iwidth +
+                                                    weight_t::width -
+                                                    weight_t::iwidth,
                 "the accumulator holds the products' fractional bits");
   if (CONFIG_T::resource)
     detail::dense_resource<in_t, weight_t, bias_t, acc_t, CONFIG_T>(
@@ -456,26 +454,27 @@ Elements:
 /// exact sum's type has at most 64 bits.
 template <class in_t, class scale_t, class offset_t, class out_t, unsigned N,
           unsigned C>
-void scale(const in_t in[N], out_t out[N], const scale_t s[C],
-           const offset_t o[C]) {
+void scale(const in_t in[N], out_t out[N], const rom_t<scale_t> s[C],
+           const rom_t<offset_t> o[C]) {
 #pragma HLS INLINE
   static_assert(C >= 1 && N % C == 0, "the last axis divides the values");
 Elements:
   for (unsigned i = 0; i < N; ++i) {
 #pragma HLS UNROLL
-    out[i] = out_t(in[i] * s[i % C] + o[i % C]);
+    out[i] = out_t(in[i] * from_rom<scale_t>(s[i % C]) +
+                   from_rom<offset_t>(o[i % C]));
   }
 }
 
 /// fx.scale without an offset: x * s[c], cast once into out_t.
 template <class in_t, class scale_t, class out_t, unsigned N, unsigned C>
-void scale_only(const in_t in[N], out_t out[N], const scale_t s[C]) {
+void scale_only(const in_t in[N], out_t out[N], const rom_t<scale_t> s[C]) {
 #pragma HLS INLINE
   static_assert(C >= 1 && N % C == 0, "the last axis divides the values");
 Elements:
   for (unsigned i = 0; i < N; ++i) {
 #pragma HLS UNROLL
-    out[i] = out_t(in[i] * s[i % C]);
+    out[i] = out_t(in[i] * from_rom<scale_t>(s[i % C]));
   }
 }
 
@@ -485,7 +484,7 @@ Elements:
 /// has at most 63 bits.
 template <class in_t, class out_t, class CONFIG_T>
 void table(const in_t in[CONFIG_T::n], out_t out[CONFIG_T::n],
-           const out_t entries[CONFIG_T::table_size], in_t low) {
+           const rom_t<out_t> entries[CONFIG_T::table_size], in_t low) {
 #pragma HLS INLINE
   static_assert(CONFIG_T::table_size >= 1, "a table has entries");
   static_assert(CONFIG_T::index_t::width >=
@@ -494,9 +493,10 @@ void table(const in_t in[CONFIG_T::n], out_t out[CONFIG_T::n],
 Elements:
   for (unsigned i = 0; i < CONFIG_T::n; ++i) {
 #pragma HLS UNROLL
-    out[i] = entries[detail::bin_index<typename CONFIG_T::index_t,
-                                       typename CONFIG_T::unit_t>(
-        in[i] - low, CONFIG_T::table_size)];
+    out[i] =
+        from_rom<out_t>(entries[detail::bin_index<typename CONFIG_T::index_t,
+                                                  typename CONFIG_T::unit_t>(
+            in[i] - low, CONFIG_T::table_size)]);
   }
 }
 
@@ -509,8 +509,8 @@ Elements:
 template <class in_t, class exp_t, class inv_t, class out_t, class CONFIG_T>
 void softmax(const in_t in[CONFIG_T::rows * CONFIG_T::length],
              out_t out[CONFIG_T::rows * CONFIG_T::length],
-             const exp_t exp_table[CONFIG_T::exp_size],
-             const inv_t inv_table[CONFIG_T::inv_size]) {
+             const rom_t<exp_t> exp_table[CONFIG_T::exp_size],
+             const rom_t<inv_t> inv_table[CONFIG_T::inv_size]) {
 #pragma HLS INLINE
   typedef typename CONFIG_T::sum_t sum_t;
   static_assert(CONFIG_T::length >= 1 && CONFIG_T::exp_size >= 1 &&
@@ -537,20 +537,21 @@ Rows:
       maximum = maximum < in[base + j] ? in[base + j] : maximum;
     }
     exp_t e[CONFIG_T::length];
-#pragma HLS ARRAY_PARTITION variable=e type=complete
+#pragma HLS ARRAY_PARTITION variable = e type = complete
     sum_t sum(0);
   Exponentials:
     for (unsigned j = 0; j < CONFIG_T::length; ++j) {
 #pragma HLS UNROLL
-      e[j] = exp_table[detail::bin_index<typename CONFIG_T::diff_index_t,
-                                         typename CONFIG_T::diff_unit_t>(
-          maximum - in[base + j], CONFIG_T::exp_size)];
+      e[j] = from_rom<exp_t>(
+          exp_table[detail::bin_index<typename CONFIG_T::diff_index_t,
+                                      typename CONFIG_T::diff_unit_t>(
+              maximum - in[base + j], CONFIG_T::exp_size)]);
       sum += e[j];
     }
-    const inv_t reciprocal =
+    const inv_t reciprocal = from_rom<inv_t>(
         inv_table[detail::bin_index<typename CONFIG_T::sum_index_t,
                                     typename CONFIG_T::sum_unit_t>(
-            sum - CONFIG_T::inv_low(), CONFIG_T::inv_size)];
+            sum - CONFIG_T::inv_low(), CONFIG_T::inv_size)]);
   Outputs:
     for (unsigned j = 0; j < CONFIG_T::length; ++j) {
 #pragma HLS UNROLL
@@ -572,8 +573,8 @@ void add(const lhs_t a[CONFIG_T::n_lhs], const rhs_t b[CONFIG_T::n_rhs],
   static_assert(out_t::width == exact_t::width &&
                     out_t::iwidth == exact_t::iwidth,
                 "out_t is the exact type of a + b");
-  detail::binary_elements<detail::add_op, lhs_t, rhs_t, out_t, CONFIG_T>(
-      a, b, out);
+  detail::binary_elements<detail::add_op, lhs_t, rhs_t, out_t, CONFIG_T>(a, b,
+                                                                         out);
 }
 
 /// fx.sub: out[i] = a[lhs_index(i)] - b[rhs_index(i)], exact, in ap_fixed's
@@ -586,8 +587,8 @@ void sub(const lhs_t a[CONFIG_T::n_lhs], const rhs_t b[CONFIG_T::n_rhs],
   static_assert(out_t::width == exact_t::width &&
                     out_t::iwidth == exact_t::iwidth,
                 "out_t is the exact type of a - b");
-  detail::binary_elements<detail::sub_op, lhs_t, rhs_t, out_t, CONFIG_T>(
-      a, b, out);
+  detail::binary_elements<detail::sub_op, lhs_t, rhs_t, out_t, CONFIG_T>(a, b,
+                                                                         out);
 }
 
 /// fx.mul: out[i] = a[lhs_index(i)] * b[rhs_index(i)], exact, in ap_fixed's
@@ -606,8 +607,8 @@ void mul(const lhs_t a[CONFIG_T::n_lhs], const rhs_t b[CONFIG_T::n_rhs],
   if (CONFIG_T::resource)
     detail::mul_resource<lhs_t, rhs_t, out_t, CONFIG_T>(a, b, out);
   else
-    detail::binary_elements<detail::mul_op, lhs_t, rhs_t, out_t, CONFIG_T>(
-        a, b, out);
+    detail::binary_elements<detail::mul_op, lhs_t, rhs_t, out_t, CONFIG_T>(a, b,
+                                                                           out);
 }
 
 /// fx.matmul: out[t][i][j] = sum_p a[t][i][p] * b[t][p][j], each product

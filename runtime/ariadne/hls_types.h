@@ -26,6 +26,14 @@
 // comparisons, to_double() and to_int(). This header is not part of
 // ariadne.h: generated HLS sources include it directly.
 //
+// Constants (weights, biases, table entries) are held as ROM words: the
+// raw integer of each value, of type ariadne::hls::rom_t<T> (ap_int<W> or
+// ap_uint<W> for an ap_fixed T, the narrowest C integer of W bits for an
+// ariadne::fixed T), and read with ariadne::hls::from_rom<T>(word). So
+// weights.h is integer literals: the C simulation of a million weights
+// compiles without a conversion from double each, and Vitis HLS sees the
+// same W-bit ROMs.
+//
 //===----------------------------------------------------------------------===//
 #ifndef ARIADNE_RUNTIME_HLS_TYPES_H
 #define ARIADNE_RUNTIME_HLS_TYPES_H
@@ -37,6 +45,28 @@
 #define ARIADNE_FIXED(W, I, Q, O) ap_fixed<W, I, AP_##Q, AP_##O>
 #define ARIADNE_UFIXED(W, I, Q, O) ap_ufixed<W, I, AP_##Q, AP_##O>
 
+namespace ariadne {
+namespace hls {
+template <class T> struct rom_word;
+template <int W, int I, ap_q_mode Q, ap_o_mode O, int N>
+struct rom_word<ap_fixed<W, I, Q, O, N>> {
+  typedef ap_int<W> type;
+};
+template <int W, int I, ap_q_mode Q, ap_o_mode O, int N>
+struct rom_word<ap_ufixed<W, I, Q, O, N>> {
+  typedef ap_uint<W> type;
+};
+
+/// The T whose W bits are `word`'s.
+template <class T> T from_rom(const typename rom_word<T>::type &word) {
+#pragma HLS INLINE
+  T value;
+  value.range() = word;
+  return value;
+}
+} // namespace hls
+} // namespace ariadne
+
 #else
 
 #include "ariadne/fixed.h"
@@ -46,6 +76,45 @@
 #define ARIADNE_UFIXED(W, I, Q, O)                                             \
   ::ariadne::ufixed<W, I, ::ariadne::Q, ::ariadne::O>
 
+#include <cstdint>
+#include <type_traits>
+
+namespace ariadne {
+namespace hls {
+namespace detail {
+/// The narrowest C integer of at least W bits.
+template <int W, bool S> struct rom_integer {
+  typedef typename std::conditional<
+      (W <= 8), std::int8_t,
+      typename std::conditional<
+          (W <= 16), std::int16_t,
+          typename std::conditional<(W <= 32), std::int32_t,
+                                    std::int64_t>::type>::type>::type signed_t;
+  typedef typename std::make_unsigned<signed_t>::type unsigned_t;
+  typedef typename std::conditional<S, signed_t, unsigned_t>::type type;
+};
+} // namespace detail
+
+template <class T> struct rom_word;
+template <int W, int I, bool S, QuantMode Q, OverflowMode O>
+struct rom_word<FixedPoint<W, I, S, Q, O>> {
+  typedef typename detail::rom_integer<W, S>::type type;
+};
+
+/// The T whose W bits are `word`'s.
+template <class T> constexpr T from_rom(typename rom_word<T>::type word) {
+  return T::fromRaw(static_cast<typename T::RawType>(word));
+}
+} // namespace hls
+} // namespace ariadne
+
 #endif
+
+namespace ariadne {
+namespace hls {
+/// The ROM word of a fixed-point type T: its raw integer, W bits.
+template <class T> using rom_t = typename rom_word<T>::type;
+} // namespace hls
+} // namespace ariadne
 
 #endif // ARIADNE_RUNTIME_HLS_TYPES_H

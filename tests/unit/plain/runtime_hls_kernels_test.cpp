@@ -55,6 +55,11 @@ template <class T> T fromBits(u64 bits) {
 
 template <class T> u64 bitsOf(const T &x) { return static_cast<u64>(x.raw()); }
 
+/// The ROM word that holds the T of raw bits `bits`, as weights.h writes it.
+template <class T> hls::rom_t<T> romOf(u64 bits) {
+  return static_cast<hls::rom_t<T>>(fromBits<T>(bits).raw());
+}
+
 template <class T> std::string describe() {
   std::ostringstream out;
   out << (T::isSigned ? "fixed<" : "ufixed<") << T::width << ", " << T::iwidth
@@ -246,6 +251,30 @@ template <class In, class Out> void castEveryMode(std::mt19937_64 &gen) {
   });
 }
 
+template <class T, class Word> void checkRomWords(std::mt19937_64 &gen) {
+  INFO("ROM words of " << describe<T>());
+  static_assert(std::is_same<hls::rom_t<T>, Word>::value,
+                "the narrowest C integer of W bits");
+  for (u64 bits : sampleRaw<T>(gen, 64)) {
+    const T value = fromBits<T>(bits);
+    REQUIRE(bitsOf(hls::from_rom<T>(romOf<T>(bits))) == bitsOf(value));
+  }
+}
+
+TEST_CASE("ROM words hold every raw value of their type", "[runtime][hls]") {
+  std::mt19937_64 gen(11);
+  checkRomWords<fixed<1, 1>, std::int8_t>(gen);
+  checkRomWords<fixed<8, 3>, std::int8_t>(gen);
+  checkRomWords<ufixed<8, 0>, std::uint8_t>(gen);
+  checkRomWords<fixed<9, 9>, std::int16_t>(gen);
+  checkRomWords<ufixed<16, 20>, std::uint16_t>(gen);
+  checkRomWords<fixed<17, -3>, std::int32_t>(gen);
+  checkRomWords<fixed<32, 2>, std::int32_t>(gen);
+  checkRomWords<ufixed<33, 1>, std::uint64_t>(gen);
+  checkRomWords<fixed<64, 30>, std::int64_t>(gen);
+  checkRomWords<ufixed<64, 64>, std::uint64_t>(gen);
+}
+
 TEST_CASE("hls cast equals fx cast in every mode", "[runtime][hls]") {
   std::mt19937_64 gen(2);
   castEveryMode<fixed<37, 17>, fixed<16, 6>>(gen);
@@ -304,11 +333,11 @@ template <class D> void checkDense(std::mt19937_64 &gen) {
                 << unsigned(Hls::reuse_factor));
   const std::vector<u64> w = sampleRaw<Weight>(gen, size_t(N) * K);
   const std::vector<u64> b = sampleRaw<Bias>(gen, N);
-  std::vector<Weight> weights;
-  std::vector<Bias> biases;
+  std::vector<hls::rom_t<Weight>> weights;
+  std::vector<hls::rom_t<Bias>> biases;
   for (size_t i = 0; i < w.size(); ++i) {
     Fx::weightStorage[i] = static_cast<std::int64_t>(w[i]);
-    weights.push_back(fromBits<Weight>(w[i]));
+    weights.push_back(romOf<Weight>(w[i]));
   }
   // fx.dense takes the bias on the accumulator's grid, modulo 2^64.
   const int lift = Acc::fwidth - Bias::fwidth;
@@ -316,7 +345,7 @@ template <class D> void checkDense(std::mt19937_64 &gen) {
   for (int n = 0; n < N; ++n) {
     Fx::biasStorage[n] =
         static_cast<std::int64_t>(lift >= 64 ? 0 : b[n] << lift);
-    biases.push_back(fromBits<Bias>(b[n]));
+    biases.push_back(romOf<Bias>(b[n]));
   }
   compareKernels<In, Acc>(
       sampleRaw<In>(gen, size_t(K) * kEvents), K, N, fx::dense<Fx, 1>,
@@ -493,13 +522,13 @@ template <class C> void checkScale(std::mt19937_64 &gen) {
                 << describe<Out>());
   const std::vector<u64> s = sampleRaw<Scale>(gen, channels);
   const std::vector<u64> o = sampleRaw<Offset>(gen, channels);
-  std::vector<Scale> scales;
-  std::vector<Offset> offsets;
+  std::vector<hls::rom_t<Scale>> scales;
+  std::vector<hls::rom_t<Offset>> offsets;
   for (int c = 0; c < channels; ++c) {
     C::scaleStorage[c] = static_cast<std::int64_t>(s[c]);
     C::offsetStorage[c] = static_cast<std::int64_t>(o[c]);
-    scales.push_back(fromBits<Scale>(s[c]));
-    offsets.push_back(fromBits<Offset>(o[c]));
+    scales.push_back(romOf<Scale>(s[c]));
+    offsets.push_back(romOf<Offset>(o[c]));
   }
   compareKernels<In, Out>(
       sampleRaw<In>(gen, size * kEvents), size, size, fx::scale<C, 1>,
@@ -562,10 +591,10 @@ template <class T> void checkTable(std::mt19937_64 &gen) {
                      << " entries, index "
                      << describe<typename Hls::index_t>());
   const std::vector<u64> entries = sampleRaw<Out>(gen, Fx::tableSize);
-  std::vector<Out> values;
+  std::vector<hls::rom_t<Out>> values;
   for (int i = 0; i < Fx::tableSize; ++i) {
     Fx::storage[i] = static_cast<std::int64_t>(entries[i]);
-    values.push_back(fromBits<Out>(entries[i]));
+    values.push_back(romOf<Out>(entries[i]));
   }
   const In low = fromBits<In>(static_cast<u64>(Fx::inputLow));
   const auto kernel = [&](const In *x, Out *y) {
@@ -679,15 +708,15 @@ template <class S> void checkSoftmax(std::mt19937_64 &gen) {
                        << describe<Out>());
   const std::vector<u64> e = sampleRaw<Exp>(gen, Fx::expSize);
   const std::vector<u64> r = sampleRaw<Inv>(gen, Fx::invSize);
-  std::vector<Exp> exps;
-  std::vector<Inv> invs;
+  std::vector<hls::rom_t<Exp>> exps;
+  std::vector<hls::rom_t<Inv>> invs;
   for (int i = 0; i < Fx::expSize; ++i) {
     Fx::expStorage[i] = static_cast<std::int64_t>(e[i]);
-    exps.push_back(fromBits<Exp>(e[i]));
+    exps.push_back(romOf<Exp>(e[i]));
   }
   for (int i = 0; i < Fx::invSize; ++i) {
     Fx::invStorage[i] = static_cast<std::int64_t>(r[i]);
-    invs.push_back(fromBits<Inv>(r[i]));
+    invs.push_back(romOf<Inv>(r[i]));
   }
   const auto kernel = [&](const In *x, Out *y) {
     hls::softmax<In, Exp, Inv, Out, Hls>(x, y, exps.data(), invs.data());
