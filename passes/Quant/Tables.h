@@ -40,7 +40,7 @@ TableBins binsFor(double lo, double hi, int64_t frac, int64_t rawMin,
                   int64_t rawMax, int64_t size);
 
 /// The most entries a table sized by its function takes (autoBins).
-constexpr int64_t kMaxAutoTableEntries = int64_t(1) << 10;
+constexpr int64_t kMaxAutoTableEntries = int64_t(1) << 14;
 
 /// The largest |fn(x) - entries[bin of x]| over the raw inputs x the bins
 /// cover, in real units: every raw value of a bin of at most 16, else both

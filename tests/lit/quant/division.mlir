@@ -6,18 +6,19 @@
 // RUN: FileCheck %s --check-prefix=ERR < %t.err
 
 // The divisor's range, from the fx.range of the op computing it, [0.5, 4],
-// is raw 512 to 4096 in fixed<16,6> (10 fractional bits): 3584 raw values
-// in bins of 4 (shift 2) for at most 1024 entries, 896 of them. The
-// entries take a type for 1/x over the range, [0.25, 2]: ufixed<16,2> (14
-// fractional bits). Each is 1/x at its bin's centre, rounded: the first
-// 2^24 / 513.5 = 32672 (0x7FA0), the last 2^24 / 4093.5 = 4099 (0x1003).
+// is raw 512 to 4096 in fixed<16,6> (10 fractional bits): 3584 raw values.
+// The entries take a type for 1/x over the range, [0.25, 2]: ufixed<16,2>
+// (14 fractional bits). Sized by its function, the table needs a bin per
+// raw value to stay within one unit of that type (at x = 0.5, 1/x falls by
+// 64 units per raw step): 3584 entries, each 1/x rounded: the first
+// 2^24 / 512 = 32768 (0x8000), the last 2^24 / 4095 = 4097 (0x1001).
 // The product with a fixed<16,6> is exact in fixed<32,8>.
 
 // CHECK-LABEL: func.func @div(
 // CHECK-NEXT:    %[[A:.*]] = fx.quantize %arg0 : (tensor<?x4xf32>) -> tensor<?x4x!fx.fixed<16, 6>>
 // CHECK-NEXT:    %[[B:.*]] = fx.quantize %arg1 : (tensor<?x4xf32>) -> tensor<?x4x!fx.fixed<16, 6>>
 // CHECK-NEXT:    %[[R:.*]] = fx.relu %[[B]] : tensor<?x4x!fx.fixed<16, 6>>
-// CHECK-NEXT:    %[[I:.*]] = fx.table %[[R]] {function = "reciprocal", fx.max_error = {{.*}}, input_low = 512 : i64, shift = 2 : i64, table = dense<"0xA07F000000000000{{[0-9A-F]+}}0310000000000000"> : tensor<896xi64>} : (tensor<?x4x!fx.fixed<16, 6>>) -> tensor<?x4x!fx.ufixed<16, 2, RND, SAT>>
+// CHECK-NEXT:    %[[I:.*]] = fx.table %[[R]] {function = "reciprocal", fx.max_error = {{.*}}, input_low = 512 : i64, shift = 0 : i64, table = dense<"0x0080000000000000{{[0-9A-F]+}}0110000000000000"> : tensor<3584xi64>} : (tensor<?x4x!fx.fixed<16, 6>>) -> tensor<?x4x!fx.ufixed<16, 2, RND, SAT>>
 // CHECK-NEXT:    %[[M:.*]] = fx.mul %[[A]], %[[I]] : (tensor<?x4x!fx.fixed<16, 6>>, tensor<?x4x!fx.ufixed<16, 2, RND, SAT>>) -> tensor<?x4x!fx.fixed<32, 8>>
 // CHECK-NEXT:    %[[Y:.*]] = fx.cast %[[M]] : (tensor<?x4x!fx.fixed<32, 8>>) -> tensor<?x4x!fx.fixed<16, 6>>
 // CHECK-NEXT:    %[[F:.*]] = fx.dequantize %[[Y]] : (tensor<?x4x!fx.fixed<16, 6>>) -> tensor<?x4xf32>

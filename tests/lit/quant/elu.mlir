@@ -9,11 +9,12 @@
 // RUN: ariadnec emulate %s --config %t.toml --input %t.csv -o %t.wide.csv
 // RUN: FileCheck %s --check-prefix=WIDE < %t.wide.csv
 
-// elu(-0.5) = -0.3935, elu(-10) = -0.99995: bins of 1/128 over the
-// default range [-7.75, 0]; -1 is the nearest fixed<16,6> value.
-// DEFAULT: 2,0,-0.39160156,-1
+// elu(-0.5) = -0.39347, elu(-10) = -0.99995: a table over the default
+// range [-7.75, 0] within one unit of fixed<16,6> (2^-10) of the function;
+// -1 is the nearest fixed<16,6> value.
+// DEFAULT: 2,0,-0.3935547,-1
 // With [-4, 4], -10 reads the entry of -4: elu(-4) = -0.98168.
-// WIDE: 2,0,-0.39160156,-0.9824219
+// WIDE: 2,0,-0.3935547,-0.9824219
 
 func.func @elu(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
   %y = nn.activation %x {activation = #nn<act elu>, alpha = 1.0 : f32} : tensor<?x4xf32>

@@ -11,11 +11,13 @@
 // fixed<16,6> (10 fractional bits): S in fixed<18,8> (4 terms), 4 x in
 // fixed<20,10> (4 is fixed<4,4>), d in fixed<21,11>, d^2 in fixed<42,22>,
 // q in fixed<44,24>, none cast. The rsqrt table spans q's range [12, 80]
-// (raw from 12 * 2^20 = 12582912) in bins of 2^17 raw (0.125): 544
-// entries, typed for 1/sqrt over that range, [0.224, 0.576]: ufixed<16,0>
-// (16 fractional bits, finer than the layer's 10); the first is
-// 1/sqrt(12.0625 / 4 + 0.016) * 2^16 rounded, 37639 (0x9307). d r is exact
-// in fixed<37,11> and cast once into the layer's type.
+// (raw from 12 * 2^20 = 12582912), its entries typed for 1/sqrt over that
+// range, [0.224, 0.576]: ufixed<16,0> (16 fractional bits, finer than the
+// layer's 10). Sized by its function, it takes the finest bins of at most
+// 2^14 entries, as none is within one unit of ufixed<16,0>: 2^13 raw
+// (1/128), 8704 entries; the first is 1/sqrt(q / 4 + 0.016) * 2^16 at the
+// bin's centre q = 12 + 4095.5 / 2^20, rounded, 37731 (0x9363). d r is
+// exact in fixed<37,11> and cast once into the layer's type.
 
 // CHECK-LABEL: func.func @layer_norm
 // CHECK-NEXT:    %[[X:.*]] = fx.quantize %arg0 : (tensor<?x4xf32>) -> tensor<?x4x!fx.fixed<16, 6>>
@@ -24,7 +26,7 @@
 // CHECK-NEXT:    %[[D:.*]] = fx.sub %[[NX]], %[[S]] : (tensor<?x4x!fx.fixed<20, 10>>, tensor<?x1x!fx.fixed<18, 8>>) -> tensor<?x4x!fx.fixed<21, 11>>
 // CHECK-NEXT:    %[[D2:.*]] = fx.mul %[[D]], %[[D]] : (tensor<?x4x!fx.fixed<21, 11>>, tensor<?x4x!fx.fixed<21, 11>>) -> tensor<?x4x!fx.fixed<42, 22>>
 // CHECK-NEXT:    %[[Q:.*]] = fx.dense %[[D2]] {weight = dense<1> : tensor<1x4xi64>, weight_type = !fx.fixed<2, 2>} : (tensor<?x4x!fx.fixed<42, 22>>) -> tensor<?x1x!fx.fixed<44, 24>>
-// CHECK-NEXT:    %[[R:.*]] = fx.table %[[Q]] {function = "rsqrt", fx.max_error = {{.*}}, input_low = 12582912 : i64, shift = 17 : i64, table = dense<"0x0793000000000000{{[0-9A-F]+}}"> : tensor<544xi64>} : (tensor<?x1x!fx.fixed<44, 24>>) -> tensor<?x1x!fx.ufixed<16, 0, RND, SAT>>
+// CHECK-NEXT:    %[[R:.*]] = fx.table %[[Q]] {function = "rsqrt", fx.max_error = {{.*}}, input_low = 12582912 : i64, shift = 13 : i64, table = dense<"0x6393000000000000{{[0-9A-F]+}}"> : tensor<8704xi64>} : (tensor<?x1x!fx.fixed<44, 24>>) -> tensor<?x1x!fx.ufixed<16, 0, RND, SAT>>
 // CHECK-NEXT:    %[[DR:.*]] = fx.mul %[[D]], %[[R]] : (tensor<?x4x!fx.fixed<21, 11>>, tensor<?x1x!fx.ufixed<16, 0, RND, SAT>>) -> tensor<?x4x!fx.fixed<37, 11>>
 // CHECK-NEXT:    %[[Y:.*]] = fx.cast %[[DR]] : (tensor<?x4x!fx.fixed<37, 11>>) -> tensor<?x4x!fx.fixed<16, 6>>
 // CHECK-NEXT:    %[[G:.*]] = fx.scale %[[Y]] {scale = dense<[1024, 2048, 512, 1024]> : tensor<4xi64>, scale_type = !fx.fixed<16, 6>} : (tensor<?x4x!fx.fixed<16, 6>>) -> tensor<?x4x!fx.fixed<16, 6>>
@@ -33,13 +35,15 @@
 // CHECK-NEXT:    return %[[F]]
 
 // [1, 2, 3, 4]: d = [-6, -2, 2, 6] and q = 80, in the table's last bin
-// (centre 79.9375): r = 14654 / 2^16, so y = d r truncated to 10
+// (centre 79.9961): r = 14649 / 2^16, so y = d r truncated to 10
 // fractional bits, [-1.341796875, -0.447265625, 0.447265625, 1.341796875],
 // before the scale [1, 2, 0.5, 1] and bias [0, 0.25, 0, -1] (float:
 // -1.3411044, -0.6440696, 0.2235174, 0.3411044).
 // EMULATE: -1.3417969,-0.64453125,0.22265625,0.3408203
-// EMULATE-NEXT: -1.3476562,0.36523438,-0.087890625,0.4638672
-// EMULATE-NEXT: -0.5751953,-0.9003906,-0.28808594,0.72265625
+// The other rows (float: -1.3476912, 0.3671905, -0.0878929, 0.4648817 and
+// -0.5758168, -0.9016336, -0.2879084, 0.7274504):
+// EMULATE-NEXT: -1.3476562,0.3671875,-0.087890625,0.46484375
+// EMULATE-NEXT: -0.5761719,-0.90234375,-0.28808594,0.7265625
 
 func.func @layer_norm(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
   %s = nn.dense %x {nn.exact, weight = dense<1.0> : tensor<1x4xf32>} : (tensor<?x4xf32>) -> tensor<?x1xf32> loc("ln")

@@ -18,9 +18,10 @@
 // CHECK-NEXT:    return %[[F]]
 
 // softplus(2) = 2.12693, softplus(0) = 0.693147, softplus(-0.5) = 0.474077,
-// softplus(-10) = 4.5e-5: the table's bins (the curve has its kink at 0)
-// leave errors below 0.004.
-// EMULATE: 2.1259766,0.6894531,0.4765625,0
+// softplus(-10) = 4.5e-5: the table, sized to be within one unit of
+// fixed<16,6> (2^-10) of the function, and the final cast leave errors
+// below 0.001.
+// EMULATE: 2.1259766,0.6923828,0.4736328,0
 
 func.func @softplus(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
   %y = nn.activation %x {activation = #nn<act softplus>} : tensor<?x4xf32>
