@@ -53,9 +53,9 @@ std::string intList(ArrayRef<int64_t> values) {
 // CppEmission
 //===----------------------------------------------------------------------===//
 
-CppEmission::CppEmission(func::FuncOp function)
+CppEmission::CppEmission(func::FuncOp function, bool hostVectors)
     : fn(function), isBatched(function->hasAttr(kBatchedAttr)),
-      declOS(declText), bodyOS(bodyText) {}
+      forHostVectors(hostVectors), declOS(declText), bodyOS(bodyText) {}
 
 bool CppEmission::hasBatchDim(Value value) const {
   auto type = llvm::cast<RankedTensorType>(value.getType());
@@ -157,7 +157,7 @@ llvm::Expected<std::unique_ptr<CppEmission>> emitCppModule(ModuleOp module,
     return errors.take(fallback);
   CppEmitterSet patterns;
   populateCppEmitters(patterns);
-  auto emission = std::make_unique<CppEmission>(*prepared);
+  auto emission = std::make_unique<CppEmission>(*prepared, target == "cpp");
   if (failed(emitFunction(patterns, *emission)))
     return errors.take(fallback);
   return emission;

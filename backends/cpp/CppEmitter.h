@@ -86,9 +86,12 @@ struct LayerReport {
 /// written and the report.
 class CppEmission {
 public:
-  explicit CppEmission(mlir::func::FuncOp function);
+  /// `hostVectors`: the package runs on a CPU, where lane layouts for its
+  /// vector kernels pay (the cpp target; not cuda).
+  CppEmission(mlir::func::FuncOp function, bool hostVectors);
 
   mlir::func::FuncOp function() const { return fn; }
+  bool hostVectors() const { return forHostVectors; }
   bool batched() const { return isBatched; }
   bool fixedPoint() const { return fn->hasAttr(kFixedPointAttr); }
   /// The C++ element type of `value`'s buffer: float or std::uint64_t.
@@ -120,7 +123,7 @@ public:
 
 private:
   mlir::func::FuncOp fn;
-  bool isBatched;
+  bool isBatched, forHostVectors;
   std::string declText, bodyText;
   llvm::raw_string_ostream declOS, bodyOS;
   std::vector<LayerReport> layerReports;

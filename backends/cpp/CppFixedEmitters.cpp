@@ -39,6 +39,11 @@ StringRef integerTypeFor(ArrayRef<int64_t> values) {
   return "std::int64_t";
 }
 
+/// Whether every raw value of `type` is an int16_t.
+bool fitsInt16(FixedType type) {
+  return type.getWidth() <= (type.isSigned() ? 16u : 15u);
+}
+
 /// The size in bytes of an integer type integerTypeFor names.
 int64_t integerBytes(StringRef type) {
   return type == "std::int8_t"    ? 1
@@ -243,12 +248,32 @@ struct DenseFxPattern : CppOpPattern<fx::DenseOp> {
     StringRef weightRaw = integerTypeFor(weights);
     FixedType in = fx::elementTypeOf(op.getInput());
     FixedType acc = fx::elementTypeOf(op.getOutput());
+    // On a CPU, a layer whose products fit 16 bits and whose accumulator
+    // fits 32 stores its weights as int16_t in rows of even length, the
+    // layout of the runtime's 16-bit dot products
+    // (fx::detail::denseFitsInt16).
+    int64_t stride = k;
+    if (emission.hostVectors() && fitsInt16(in) &&
+        fitsInt16(op.getWeightType()) && acc.getWidth() <= 32) {
+      weightRaw = "std::int16_t";
+      stride = k + k % 2;
+      if (stride != k) {
+        SmallVector<int64_t> padded;
+        padded.reserve(size_t(n * stride));
+        for (int64_t row = 0; row < n; ++row) {
+          padded.append(weights.begin() + row * k,
+                        weights.begin() + (row + 1) * k);
+          padded.push_back(0);
+        }
+        weights = std::move(padded);
+      }
+    }
     std::string id = emission.identifier(op);
     raw_ostream &decls = emission.declarations();
     writeLayerComment(decls, emission, op, "",
                       std::to_string(k) + " -> " + std::to_string(n) + ", " +
                           typeDetail(op.getInput(), op.getOutput()));
-    writeIntArray(decls, weightRaw, id + "Weights", weights, k);
+    writeIntArray(decls, weightRaw, id + "Weights", weights, stride);
     std::optional<SmallVector<int64_t>> bias;
     if (auto biasAttr = op.getBiasAttr()) {
       // Shifted onto the accumulator's grid once, here.
@@ -270,6 +295,8 @@ struct DenseFxPattern : CppOpPattern<fx::DenseOp> {
           .type("AccT", acc);
       decls << "  using WeightRaw = " << weightRaw << ";\n";
       config.pointer("weights", "WeightRaw", id + "Weights");
+      if (stride != k)
+        config.integer("weightStride", stride);
       if (bias)
         config.pointer("bias", "std::int64_t", id + "Bias");
     }

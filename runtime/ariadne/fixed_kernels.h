@@ -115,8 +115,11 @@ struct DenseConfig {
   using AccT = ariadne::fixed<37, 17>;
   /// A C integer type holding every raw weight.
   using WeightRaw = std::int64_t;
-  /// outFeatures x inFeatures raw values of WeightT, W[n][k] (row-major).
+  /// outFeatures rows of raw values of WeightT, W[n][k] at
+  /// weights[n * weightStride + k]; a row may end in padding (zeros).
   static constexpr const WeightRaw *weights = nullptr;
+  /// The distance between rows of `weights`: inFeatures where 0.
+  static constexpr int weightStride = 0;
   /// outFeatures raw values already on the accumulator's grid (shifted
   /// left from the bias type), or null for no bias.
   static constexpr const std::int64_t *bias = nullptr;
@@ -208,6 +211,35 @@ namespace detail {
 /// Whether every raw value of T is an int32_t.
 template <class T> ARIADNE_HD constexpr bool fitsInt32() {
   return T::spec().isSigned ? T::spec().width <= 32 : T::spec().width <= 31;
+}
+
+/// Whether every raw value of T is an int16_t.
+template <class T> ARIADNE_HD constexpr bool fitsInt16() {
+  return T::spec().isSigned ? T::spec().width <= 16 : T::spec().width <= 15;
+}
+
+/// The distance between rows of a dense layer's weights.
+template <class Config> ARIADNE_HD constexpr int weightStride() {
+  return Config::weightStride > 0 ? Config::weightStride : Config::inFeatures;
+}
+
+/// Whether a dense layer can run on 16-bit products summed in 32 bits:
+/// inputs and weights are int16_t values, the weights are stored as
+/// int16_t in rows of even length, and the accumulator has at most 32 bits,
+/// so that the sum modulo 2^32 gives it exactly.
+template <class Config> ARIADNE_HD constexpr bool denseFitsInt16() {
+  return fitsInt16<typename Config::InT>() &&
+         fitsInt16<typename Config::WeightT>() &&
+         Config::AccT::spec().width <= 32 &&
+         std::is_same<typename Config::WeightRaw, std::int16_t>::value &&
+         weightStride<Config>() % 2 == 0;
+}
+
+/// Whether the interleaved inputs of denseRowInt16, on the stack, stay
+/// within 128 KiB.
+template <class Config, int Lanes> ARIADNE_HD constexpr bool denseInt16Fits() {
+  return denseFitsInt16<Config>() &&
+         weightStride<Config>() * Lanes * 2 <= (1 << 17);
 }
 
 using ariadne::detail::rawLess;
@@ -323,7 +355,8 @@ ARIADNE_HD void denseRowPortable(const std::uint64_t *in, std::uint64_t *out) {
       else
         sum[t] = 0;
     }
-    const typename Config::WeightRaw *w = Config::weights + n * inFeatures;
+    const typename Config::WeightRaw *w =
+        Config::weights + n * weightStride<Config>();
     for (int k = 0; k < inFeatures; ++k) {
       const std::uint64_t wk =
           static_cast<std::uint64_t>(static_cast<std::int64_t>(w[k]));
@@ -398,7 +431,8 @@ ARIADNE_INLINE void denseLanesBlock(const std::uint64_t *in, std::uint64_t *out,
       else
         sum[j][m] = IntVec{};
     }
-  const typename Config::WeightRaw *w = Config::weights + n0 * inFeatures;
+  constexpr int stride = weightStride<Config>();
+  const typename Config::WeightRaw *w = Config::weights + n0 * stride;
   for (int k = 0; k < inFeatures; ++k) {
     IntVec x[perRow];
     for (int m = 0; m < perRow; ++m)
@@ -406,7 +440,7 @@ ARIADNE_INLINE void denseLanesBlock(const std::uint64_t *in, std::uint64_t *out,
     for (int j = 0; j < Outputs; ++j) {
       const IntVec wj =
           IntVec{} + static_cast<std::uint64_t>(
-                         static_cast<std::int64_t>(w[j * inFeatures + k]));
+                         static_cast<std::int64_t>(w[j * stride + k]));
       for (int m = 0; m < perRow; ++m) {
         if constexpr (Narrow)
           sum[j][m] += mulInt32(x[m], wj);
@@ -430,6 +464,120 @@ ARIADNE_INLINE void denseLanesBlock(const std::uint64_t *in, std::uint64_t *out,
     }
 }
 
+#if (ARIADNE_SIMD_WIDTH == 16 && defined(__AVX512BW__)) ||                     \
+    (ARIADNE_SIMD_WIDTH == 8 && defined(__AVX2__)) ||                          \
+    (ARIADNE_SIMD_WIDTH == 4 && defined(__SSE2__))
+#define ARIADNE_DENSE_INT16 1
+/// 32-bit integers per native vector, each a pair of 16-bit ones.
+using Int32Vec =
+    std::int32_t __attribute__((vector_size(ariadne::simd::kWidth * 4)));
+using UInt32Vec =
+    std::uint32_t __attribute__((vector_size(ariadne::simd::kWidth * 4)));
+using Int64Vec =
+    std::int64_t __attribute__((vector_size(ariadne::simd::kWidth * 8)));
+
+/// acc + a[2i] * b[2i] + a[2i+1] * b[2i+1] in each 32-bit element i, the
+/// 16-bit halves multiplied as int16_t, modulo 2^32 (vpdpwssd; vpmaddwd
+/// and an add).
+ARIADNE_INLINE Int32Vec dotPairs(Int32Vec acc, Int32Vec a, Int32Vec b) {
+#if ARIADNE_SIMD_WIDTH == 16 && defined(__AVX512VNNI__)
+  return reinterpret_cast<Int32Vec>(_mm512_dpwssd_epi32(
+      reinterpret_cast<__m512i>(acc), reinterpret_cast<__m512i>(a),
+      reinterpret_cast<__m512i>(b)));
+#elif ARIADNE_SIMD_WIDTH == 16
+  return acc + reinterpret_cast<Int32Vec>(_mm512_madd_epi16(
+                   reinterpret_cast<__m512i>(a), reinterpret_cast<__m512i>(b)));
+#elif ARIADNE_SIMD_WIDTH == 8
+  return acc + reinterpret_cast<Int32Vec>(_mm256_madd_epi16(
+                   reinterpret_cast<__m256i>(a), reinterpret_cast<__m256i>(b)));
+#else
+  return acc + reinterpret_cast<Int32Vec>(_mm_madd_epi16(
+                   reinterpret_cast<__m128i>(a), reinterpret_cast<__m128i>(b)));
+#endif
+}
+
+/// Outputs [n0, n0 + Outputs) of one row of `Lanes` events from the
+/// interleaved inputs `x` (see denseRowInt16).
+template <class Config, int Lanes, int Outputs>
+ARIADNE_INLINE void denseInt16Block(const std::int32_t *x, std::uint64_t *out,
+                                    int n0) {
+  constexpr int width = ariadne::simd::kWidth;
+  constexpr int perRow = Lanes / width;
+  constexpr int pairs = weightStride<Config>() / 2;
+  constexpr ariadne::FixedSpec acc = Config::AccT::spec();
+  Int32Vec sum[Outputs][perRow];
+  for (int j = 0; j < Outputs; ++j)
+    for (int m = 0; m < perRow; ++m) {
+      if constexpr (Config::bias != nullptr)
+        sum[j][m] =
+            Int32Vec{} + static_cast<std::int32_t>(
+                             static_cast<std::uint32_t>(Config::bias[n0 + j]));
+      else
+        sum[j][m] = Int32Vec{};
+    }
+  const std::int16_t *w = Config::weights + n0 * weightStride<Config>();
+  for (int p = 0; p < pairs; ++p) {
+    Int32Vec xv[perRow];
+    for (int m = 0; m < perRow; ++m)
+      __builtin_memcpy(&xv[m], x + p * Lanes + m * width, sizeof(Int32Vec));
+    for (int j = 0; j < Outputs; ++j) {
+      std::int32_t pair;
+      __builtin_memcpy(&pair, w + j * weightStride<Config>() + 2 * p,
+                       sizeof(pair));
+      const Int32Vec wv = Int32Vec{} + pair;
+      for (int m = 0; m < perRow; ++m)
+        sum[j][m] = dotPairs(sum[j][m], xv[m], wv);
+    }
+  }
+  // The sum modulo 2^32 is the accumulator's value modulo 2^32: keep its
+  // low acc.width bits, extended as its signedness says, in 64 bits.
+  constexpr int unused = 32 - acc.width;
+  for (int j = 0; j < Outputs; ++j)
+    for (int m = 0; m < perRow; ++m) {
+      Int64Vec wide;
+      if constexpr (acc.isSigned)
+        wide =
+            __builtin_convertvector((sum[j][m] << unused) >> unused, Int64Vec);
+      else
+        wide = __builtin_convertvector(
+            (reinterpret_cast<UInt32Vec>(sum[j][m]) << unused) >> unused,
+            Int64Vec);
+      __builtin_memcpy(out + (n0 + j) * Lanes + m * width, &wide, sizeof(wide));
+    }
+}
+
+/// One dense row of `Lanes` events (a multiple of the vector width) on
+/// 16-bit products: the inputs are first interleaved in pairs of features,
+/// x[p][t] = (in[2p][t], in[2p + 1][t]) as two int16_t (zero past the
+/// last feature), so that one vpmaddwd or vpdpwssd multiplies a vector of
+/// events by a pair of weights and adds both products.
+template <class Config, int Lanes>
+ARIADNE_INLINE void denseRowInt16(const std::uint64_t *in, std::uint64_t *out) {
+  constexpr int inFeatures = Config::inFeatures;
+  constexpr int pairs = weightStride<Config>() / 2;
+  alignas(64) std::int32_t x[pairs * Lanes];
+  for (int p = 0; p < pairs; ++p)
+    for (int t = 0; t < Lanes; ++t) {
+      const std::uint32_t low =
+          static_cast<std::uint16_t>(in[2 * p * Lanes + t]);
+      const std::uint32_t high =
+          2 * p + 1 < inFeatures
+              ? static_cast<std::uint16_t>(in[(2 * p + 1) * Lanes + t])
+              : 0u;
+      x[p * Lanes + t] = static_cast<std::int32_t>(low | (high << 16));
+    }
+  constexpr int perRow = Lanes / ariadne::simd::kWidth;
+  constexpr int block =
+      perRow >= kIntAccumulators ? 1 : kIntAccumulators / perRow;
+  constexpr int outFeatures = Config::outFeatures;
+  constexpr int fullEnd = outFeatures - outFeatures % block;
+  for (int n0 = 0; n0 < fullEnd; n0 += block)
+    denseInt16Block<Config, Lanes, block>(x, out, n0);
+  if constexpr (fullEnd < outFeatures)
+    denseInt16Block<Config, Lanes, outFeatures - fullEnd>(x, out, fullEnd);
+}
+#endif
+
 /// One dense row of `Lanes` events, a multiple of kIntWidth.
 template <class Config, int Lanes>
 ARIADNE_INLINE void denseRowLanes(const std::uint64_t *in, std::uint64_t *out) {
@@ -447,6 +595,27 @@ ARIADNE_INLINE void denseRowLanes(const std::uint64_t *in, std::uint64_t *out) {
                                                                   fullEnd);
 }
 #endif
+
+/// One dense row of `Lanes` events, on the fastest path its types and the
+/// target allow: 16-bit dot products, 32x32->64 products in vectors, or
+/// the portable loops; all give the same integers.
+template <class Config, int Lanes>
+ARIADNE_HD void denseRow(const std::uint64_t *in, std::uint64_t *out) {
+#if defined(ARIADNE_DENSE_INT16)
+  if constexpr (Lanes % ariadne::simd::kWidth == 0 &&
+                denseInt16Fits<Config, Lanes>()) {
+    denseRowInt16<Config, Lanes>(in, out);
+    return;
+  }
+#endif
+#if ARIADNE_SIMD_WIDTH > 1
+  if constexpr (Lanes % kIntWidth == 0) {
+    denseRowLanes<Config, Lanes>(in, out);
+    return;
+  }
+#endif
+  denseRowPortable<Config, Lanes>(in, out);
+}
 
 } // namespace detail
 
@@ -539,12 +708,7 @@ ARIADNE_HD void dense(const std::uint64_t *in, std::uint64_t *out) {
   for (int r = 0; r < Config::rows; ++r) {
     const std::uint64_t *x = in + r * inSize;
     std::uint64_t *y = out + r * outSize;
-#if ARIADNE_SIMD_WIDTH > 1
-    if constexpr (Lanes % detail::kIntWidth == 0)
-      detail::denseRowLanes<Config, Lanes>(x, y);
-    else
-#endif
-      detail::denseRowPortable<Config, Lanes>(x, y);
+    detail::denseRow<Config, Lanes>(x, y);
   }
 }
 

@@ -11,7 +11,7 @@
 // types share only (see hls_types.h), so that the synthesized design, its
 // C simulation, the kernels of fixed_kernels.h and the emulator give the
 // same integers. Not included by ariadne.h: generated HLS sources include
-// it directly, after hls_types.h. Constant operands (weights, biases,
+// it directly. Constant operands (weights, biases,
 // scales, table entries) come as ROM words, rom_t<T> of the value's type
 // T, which the kernels read with from_rom<T> (see hls_types.h).
 //
@@ -45,6 +45,8 @@
 #if defined(__GNUC__) && !defined(__SYNTHESIS__)
 #pragma GCC system_header
 #endif
+
+#include "ariadne/hls_types.h"
 
 namespace ariadne {
 namespace hls {

@@ -439,7 +439,7 @@ TEST_CASE("fx cast applies the result type's modes",
 //===----------------------------------------------------------------------===//
 
 template <class In, class Weight, class Acc, class Raw, int K, int N, int Rows,
-          bool HasBias>
+          bool HasBias, int Stride = 0>
 struct DenseOf : fx::DenseConfig {
   static constexpr int rows = Rows;
   static constexpr int inFeatures = K;
@@ -448,7 +448,9 @@ struct DenseOf : fx::DenseConfig {
   using WeightT = Weight;
   using AccT = Acc;
   using WeightRaw = Raw;
-  static inline Raw weightStorage[N * K];
+  static constexpr int weightStride = Stride;
+  static constexpr int rowLength = Stride > 0 ? Stride : K;
+  static inline Raw weightStorage[N * rowLength];
   static inline std::int64_t biasStorage[N];
   static constexpr const Raw *weights = weightStorage;
   static constexpr const std::int64_t *bias = HasBias ? biasStorage : nullptr;
@@ -463,7 +465,9 @@ template <class C> void fillDense(std::mt19937_64 &gen) {
     const i128 m = integerOf<typename C::WeightT>(w[i]);
     REQUIRE(m >= std::numeric_limits<typename C::WeightRaw>::min());
     REQUIRE(m <= std::numeric_limits<typename C::WeightRaw>::max());
-    C::weightStorage[i] = static_cast<typename C::WeightRaw>(m);
+    const size_t n = i / C::inFeatures, k = i % C::inFeatures;
+    C::weightStorage[n * C::rowLength + k] =
+        static_cast<typename C::WeightRaw>(m);
   }
   for (int n = 0; n < C::outFeatures; ++n)
     C::biasStorage[n] = n == 0   ? std::numeric_limits<std::int64_t>::min()
@@ -491,7 +495,7 @@ template <class C> void checkDense(std::mt19937_64 &gen) {
         i128 sum = C::bias != nullptr ? i128(C::biasStorage[n]) : 0;
         for (int k = 0; k < K; ++k)
           sum += integerOf<In>(in[(e * rows + r) * K + k]) *
-                 i128(C::weightStorage[n * K + k]);
+                 i128(C::weightStorage[n * C::rowLength + k]);
         want[(e * rows + r) * N + n] = wrapInto<Acc>(sum);
       }
   checkEvents(in, rows * K, want, rows * N, fx::dense<C, 1>,
@@ -545,6 +549,30 @@ TEST_CASE("fx dense sums exactly and wraps into the accumulator",
                      2, false>>(gen);
   checkDense<DenseOf<ufixed<1, 1>, ufixed<1, 1>, ufixed<1, 1>, std::int8_t, 9,
                      3, 1, true>>(gen);
+  // 16-bit products summed in 32 bits (int16_t weights in rows of even
+  // length, accumulators of at most 32 bits): rows padded after an odd
+  // number of features, the extremes (-2^15 * -2^15 twice in one pair is
+  // 2^31, which wraps in 32 bits), signed and unsigned accumulators of 32
+  // bits and fewer, several rows, a long row.
+  STATIC_REQUIRE(fx::detail::denseFitsInt16<
+                 DenseOf<fixed<16, 6>, fixed<16, 6>, fixed<32, 12>,
+                         std::int16_t, 27, 81, 1, true, 28>>());
+  STATIC_REQUIRE(!fx::detail::denseFitsInt16<
+                 DenseOf<fixed<16, 6>, fixed<16, 6>, fixed<33, 13>,
+                         std::int16_t, 27, 81, 1, true, 28>>());
+  STATIC_REQUIRE(!fx::detail::denseFitsInt16<
+                 DenseOf<ufixed<16, 6>, fixed<8, 6>, fixed<26, 14>,
+                         std::int16_t, 4, 3, 1, true>>());
+  checkDense<DenseOf<fixed<16, 6>, fixed<16, 6>, fixed<32, 12>, std::int16_t,
+                     27, 81, 1, true, 28>>(gen);
+  checkDense<DenseOf<fixed<16, 6>, fixed<16, 6>, fixed<28, 8>, std::int16_t, 81,
+                     2, 1, true, 82>>(gen);
+  checkDense<DenseOf<ufixed<15, 5>, fixed<16, 4>, ufixed<32, 10>, std::int16_t,
+                     16, 9, 3, true>>(gen);
+  checkDense<DenseOf<fixed<8, 3>, ufixed<15, 1>, fixed<23, 4>, std::int16_t, 5,
+                     33, 2, false, 6>>(gen);
+  checkDense<DenseOf<fixed<16, 0>, fixed<16, 0>, fixed<32, 0>, std::int16_t,
+                     300, 7, 1, true>>(gen);
 }
 
 //===----------------------------------------------------------------------===//
