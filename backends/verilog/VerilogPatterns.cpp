@@ -789,7 +789,11 @@ void writeRom(VerilogEmission &emission, const std::string &name,
      << ", registered read.\nmodule " << name << " (\n"
      << "  input wire clk,\n"
      << "  input wire [" << addrBits - 1 << ":0] addr,\n"
-     << "  output reg [" << w - 1 << ":0] data\n);\n"
+     << "  output reg [" << w - 1
+     << ":0] data\n);\n"
+     // Verilator builds the module once for all its instances (with
+     // --hierarchical) instead of flattening a copy of the case into each.
+     << "  /*verilator hier_block*/\n"
      << "  always @(posedge clk)\n    case (addr)\n";
   for (size_t i = 0; i + 1 < table.size(); ++i)
     os << "      " << addrBits << "'d" << i << ": data <= " << w << "'h"

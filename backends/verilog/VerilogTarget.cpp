@@ -226,9 +226,9 @@ public:
     auto start = std::chrono::steady_clock::now();
     if (llvm::Error err = runStep(
             "building the Verilator model",
-            {"verilator", "--cc", "--exe", "--build", "-j", "2", "-Wno-WIDTH",
-             "--top-module", name, "-Mdir", w + "/obj_dir",
-             d + "/rtl/" + name + ".v",
+            {"verilator", "--cc", "--exe", "--build", "-j", "2",
+             "--hierarchical", "-Wno-WIDTH", "--top-module", name, "-Mdir",
+             w + "/obj_dir", d + "/rtl/" + name + ".v",
              d + "/verilator/" + name + "_harness.cpp", "-o", name + "_sim"},
             log))
       return err;
