@@ -330,19 +330,33 @@ struct TablePattern : CppOpPattern<fx::TableOp> {
     // The narrowest integer type: 8 bytes per entry would crowd CUDA's
     // 64 KiB of constant memory, which the weights share.
     StringRef entryRaw = integerTypeFor(table);
+    int64_t tableSize = int64_t(table.size());
+    // On a CPU, entries narrower than 4 bytes are followed by zeros up to
+    // 4 bytes past the last one, so that the runtime's vector lookup can
+    // gather 32-bit words (fx::TableConfig::padding).
+    int64_t padding = 0;
+    if (emission.hostVectors()) {
+      int64_t bytes = integerBytes(entryRaw);
+      padding = bytes < 4 ? (4 - bytes + bytes - 1) / bytes : 0;
+      table.append(size_t(padding), 0);
+    }
     writeIntArray(decls, entryRaw, id + "Table", table, 12);
-    ConfigWriter(decls, id + "Config", "fx::TableConfig")
-        .integer("size", emission.eventSize(op.getOutput()))
-        .type("InT", fx::elementTypeOf(op.getInput()))
-        .type("OutT", fx::elementTypeOf(op.getOutput()))
-        .integer("tableSize", int64_t(table.size()))
-        .raw("inputLow", op.getInputLowAttr().getValue().getSExtValue())
-        .integer("shift", op.getShiftAttr().getValue().getSExtValue())
-        .pointer("table", entryRaw, id + "Table");
+    {
+      ConfigWriter config(decls, id + "Config", "fx::TableConfig");
+      config.integer("size", emission.eventSize(op.getOutput()))
+          .type("InT", fx::elementTypeOf(op.getInput()))
+          .type("OutT", fx::elementTypeOf(op.getOutput()))
+          .integer("tableSize", tableSize)
+          .raw("inputLow", op.getInputLowAttr().getValue().getSExtValue())
+          .integer("shift", op.getShiftAttr().getValue().getSExtValue())
+          .pointer("table", entryRaw, id + "Table");
+      if (padding > 0)
+        config.integer("padding", padding);
+    }
     writeCall(emission, op, "table");
     LayerReport report;
     addTypes(report, op);
-    report.params = int64_t(table.size());
+    report.params = tableSize;
     report.weightBytes = integerBytes(entryRaw) * int64_t(table.size());
     report.bufferBytes = 8 * emission.eventSize(op.getOutput());
     report.latencyCycles = emission.eventSize(op.getOutput());

@@ -136,8 +136,12 @@ struct TableConfig {
   static constexpr std::int64_t inputLow = 0;
   /// 0 to 63.
   static constexpr int shift = 0;
-  /// tableSize raw values of OutT.
+  /// tableSize raw values of OutT (any C integer type), then `padding`
+  /// zeros.
   static constexpr const std::int64_t *table = nullptr;
+  /// Entries after the last: with at least 4 bytes from the last entry
+  /// on, the lookup may gather 32-bit words.
+  static constexpr int padding = 0;
 };
 
 /// fx.relu: max(x, 0), in the same type.
@@ -596,6 +600,54 @@ ARIADNE_INLINE void denseRowLanes(const std::uint64_t *in, std::uint64_t *out) {
 }
 #endif
 
+/// The C integer type of a table's entries.
+template <class Config>
+using TableEntry = typename std::remove_cv<
+    typename std::remove_pointer<decltype(Config::table)>::type>::type;
+
+/// Whether a table may be read by gathering words of 4 bytes (or 8) at
+/// each entry: signed entries of 4 or 8 bytes, or narrower ones padded to
+/// 4 bytes past the last.
+template <class Config> constexpr bool tableGathers() {
+  constexpr int bytes = int(sizeof(TableEntry<Config>));
+  return std::is_signed<TableEntry<Config>>::value &&
+         (bytes >= 4 || Config::padding * bytes >= 4 - bytes);
+}
+
+#if defined(__AVX512F__) && ARIADNE_SIMD_WIDTH == 16
+/// fx.table over `count` values (a multiple of 8), eight at a time: the
+/// index of ariadne::tableIndex in 64-bit lanes, the entries gathered and
+/// sign-extended from their C type.
+template <class Config>
+ARIADNE_INLINE void tableGather(const std::uint64_t *in, std::uint64_t *out,
+                                int count) {
+  using Entry = TableEntry<Config>;
+  constexpr int bytes = int(sizeof(Entry));
+  constexpr int unused = 64 - 8 * bytes;
+  const __m512i low = _mm512_set1_epi64(Config::inputLow);
+  const __m512i last = _mm512_set1_epi64(Config::tableSize - 1);
+  for (int i = 0; i < count; i += 8) {
+    const __m512i x = _mm512_loadu_si512(in + i);
+    const __mmask8 inside = Config::InT::spec().isSigned
+                                ? _mm512_cmpge_epi64_mask(x, low)
+                                : _mm512_cmpge_epu64_mask(x, low);
+    __m512i bin =
+        _mm512_srli_epi64(_mm512_sub_epi64(x, low), unsigned(Config::shift));
+    bin = _mm512_maskz_mov_epi64(inside, _mm512_min_epu64(bin, last));
+    __m512i entry;
+    if constexpr (bytes == 8) {
+      entry = _mm512_i64gather_epi64(bin, Config::table, 8);
+    } else {
+      entry = _mm512_cvtepi32_epi64(
+          _mm512_i64gather_epi32(bin, Config::table, bytes));
+      if constexpr (unused > 32)
+        entry = _mm512_srai_epi64(_mm512_slli_epi64(entry, unused), unused);
+    }
+    _mm512_storeu_si512(out + i, entry);
+  }
+}
+#endif
+
 /// One dense row of `Lanes` events, on the fastest path its types and the
 /// target allow: 16-bit dot products, 32x32->64 products in vectors, or
 /// the portable loops; all give the same integers.
@@ -720,6 +772,13 @@ ARIADNE_HD void table(const std::uint64_t *in, std::uint64_t *out) {
   static_assert(Config::tableSize >= 1, "a table has entries");
   constexpr bool isSigned = Config::InT::spec().isSigned;
   constexpr std::uint64_t low = static_cast<std::uint64_t>(Config::inputLow);
+#if defined(__AVX512F__) && ARIADNE_SIMD_WIDTH == 16
+  if constexpr ((Config::size * Lanes) % 8 == 0 &&
+                detail::tableGathers<Config>()) {
+    detail::tableGather<Config>(in, out, Config::size * Lanes);
+    return;
+  }
+#endif
   for (int i = 0; i < Config::size * Lanes; ++i)
     out[i] = static_cast<std::uint64_t>(Config::table[ariadne::tableIndex(
         in[i], low, isSigned, Config::shift, Config::tableSize - 1)]);
