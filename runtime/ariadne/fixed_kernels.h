@@ -621,29 +621,43 @@ template <class Config> constexpr bool tableGathers() {
 template <class Config>
 ARIADNE_INLINE void tableGather(const std::uint64_t *in, std::uint64_t *out,
                                 int count) {
+  // GNU vector arithmetic and the masked intrinsics only: GCC 12's
+  // unmasked ones pass an undefined vector that -Wuninitialized reports.
   using Entry = TableEntry<Config>;
+  using U64x8 = std::uint64_t __attribute__((vector_size(64)));
+  using I64x8 = std::int64_t __attribute__((vector_size(64)));
   constexpr int bytes = int(sizeof(Entry));
   constexpr int unused = 64 - 8 * bytes;
-  const __m512i low = _mm512_set1_epi64(Config::inputLow);
-  const __m512i last = _mm512_set1_epi64(Config::tableSize - 1);
+  constexpr __mmask8 all = 0xff;
+  const __m512i low =
+      reinterpret_cast<__m512i>(U64x8{} + std::uint64_t(Config::inputLow));
+  const __m512i last =
+      reinterpret_cast<__m512i>(U64x8{} + std::uint64_t(Config::tableSize - 1));
+  const __m512i zero = reinterpret_cast<__m512i>(U64x8{});
+  using U32x8 = std::uint32_t __attribute__((vector_size(32)));
+  const __m256i zeroWords = reinterpret_cast<__m256i>(U32x8{});
   for (int i = 0; i < count; i += 8) {
-    const __m512i x = _mm512_loadu_si512(in + i);
+    U64x8 xv;
+    __builtin_memcpy(&xv, in + i, sizeof(xv));
+    const __m512i x = reinterpret_cast<__m512i>(xv);
     const __mmask8 inside = Config::InT::spec().isSigned
                                 ? _mm512_cmpge_epi64_mask(x, low)
                                 : _mm512_cmpge_epu64_mask(x, low);
-    __m512i bin =
-        _mm512_srli_epi64(_mm512_sub_epi64(x, low), unsigned(Config::shift));
-    bin = _mm512_maskz_mov_epi64(inside, _mm512_min_epu64(bin, last));
-    __m512i entry;
+    const U64x8 bin = (xv - reinterpret_cast<U64x8>(low)) >> Config::shift;
+    const __m512i index =
+        _mm512_maskz_min_epu64(inside, reinterpret_cast<__m512i>(bin), last);
+    I64x8 entry;
     if constexpr (bytes == 8) {
-      entry = _mm512_i64gather_epi64(bin, Config::table, 8);
+      entry = reinterpret_cast<I64x8>(
+          _mm512_mask_i64gather_epi64(zero, all, index, Config::table, 8));
     } else {
-      entry = _mm512_cvtepi32_epi64(
-          _mm512_i64gather_epi32(bin, Config::table, bytes));
+      entry = reinterpret_cast<I64x8>(_mm512_maskz_cvtepi32_epi64(
+          all, _mm512_mask_i64gather_epi32(zeroWords, all, index, Config::table,
+                                           bytes)));
       if constexpr (unused > 32)
-        entry = _mm512_srai_epi64(_mm512_slli_epi64(entry, unused), unused);
+        entry = (entry << unused) >> unused;
     }
-    _mm512_storeu_si512(out + i, entry);
+    __builtin_memcpy(out + i, &entry, sizeof(entry));
   }
 }
 #endif

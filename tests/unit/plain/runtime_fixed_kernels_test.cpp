@@ -7,8 +7,8 @@
 // extreme values of the types; every kernel runs one event at a time and
 // on tiles of simd::kBatchLanes events in the lane layout, and both must
 // give the reference's integers. The vector dense kernels and the vector
-// quantization are also compiled for the build machine's widest vectors
-// and checked there.
+// quantization, and the vector table lookup, are also compiled for the
+// build machine's widest vectors and checked there.
 //
 //===----------------------------------------------------------------------===//
 #include "ariadne/fixed_kernels.h"
@@ -1230,16 +1230,19 @@ const char *const kVectorCheck = R"(
 #include <cstdio>
 #include <limits>
 #include <random>
+#include <type_traits>
 
 namespace fx = ariadne::fx;
 using i128 = __int128;
 constexpr int kLanes = ariadne::simd::kBatchLanes;
 
-template <class In, class W, class Acc, class Raw, int K, int N, bool Bias>
+template <class In, class W, class Acc, class Raw, int K, int N, bool Bias,
+          int Stride = 0>
 struct Dense : fx::DenseConfig {
   static constexpr int inFeatures = K, outFeatures = N;
   using InT = In; using WeightT = W; using AccT = Acc; using WeightRaw = Raw;
-  static inline Raw w[N * K];
+  static constexpr int weightStride = Stride, row = Stride > 0 ? Stride : K;
+  static inline Raw w[N * row];
   static inline std::int64_t b[N];
   static constexpr const Raw *weights = w;
   static constexpr const std::int64_t *bias = Bias ? b : nullptr;
@@ -1263,8 +1266,8 @@ template <class C> bool dense(unsigned seed) {
   constexpr int K = C::inFeatures, N = C::outFeatures;
   std::mt19937_64 gen(seed);
   for (int i = 0; i < N * K; ++i)
-    C::w[i] = typename C::WeightRaw(value<typename C::WeightT>(
-        raw<typename C::WeightT>(gen, i)));
+    C::w[i / K * C::row + i % K] = typename C::WeightRaw(
+        value<typename C::WeightT>(raw<typename C::WeightT>(gen, i)));
   for (int n = 0; n < N; ++n) C::b[n] = std::int64_t(gen());
   static std::uint64_t x[K * kLanes], y[N * kLanes];
   for (int i = 0; i < K * kLanes; ++i) x[i] = raw<In>(gen, i);
@@ -1273,7 +1276,7 @@ template <class C> bool dense(unsigned seed) {
     for (int t = 0; t < kLanes; ++t) {
       i128 sum = C::bias != nullptr ? i128(C::b[n]) : 0;
       for (int k = 0; k < K; ++k)
-        sum += value<In>(x[k * kLanes + t]) * i128(C::w[n * K + k]);
+        sum += value<In>(x[k * kLanes + t]) * i128(C::w[n * C::row + k]);
       // The low W bits, extended.
       const int u = 64 - Acc::width;
       std::uint64_t want = std::uint64_t(sum) << u;
@@ -1283,6 +1286,47 @@ template <class C> bool dense(unsigned seed) {
         return false;
       }
     }
+  return true;
+}
+
+template <class In, class Entry, int Size, int Pad, long long Low, int Shift>
+struct Table : fx::TableConfig {
+  static constexpr int size = 16;
+  using InT = In;
+  static constexpr int tableSize = Size, padding = Pad, shift = Shift;
+  static constexpr std::int64_t inputLow = Low;
+  static inline Entry t[Size + Pad];
+  static constexpr const Entry *table = t;
+};
+
+template <class C> bool table(unsigned seed) {
+  using In = typename C::InT;
+  using Entry = typename std::remove_cv<
+      typename std::remove_pointer<decltype(C::table)>::type>::type;
+  std::mt19937_64 gen(seed);
+  for (int i = 0; i < C::tableSize; ++i)
+    C::t[i] = i % 5 == 0 ? std::numeric_limits<Entry>::min()
+            : i % 5 == 1 ? std::numeric_limits<Entry>::max()
+            : Entry(gen());
+  static std::uint64_t x[16 * kLanes], y[16 * kLanes];
+  for (int i = 0; i < 16 * kLanes; ++i)
+    x[i] = i % 3 == 0 ? raw<In>(gen, i)
+           // Near the table: below it, in its first and last bins, above.
+           : std::uint64_t(C::inputLow + (std::int64_t(gen() % (C::tableSize + 4)) - 2) *
+                                             (std::int64_t(1) << C::shift) +
+                           std::int64_t(gen() % 3) - 1);
+  for (int i = 0; i < 16 * kLanes; ++i)
+    if (!In::isSigned) x[i] = (x[i] << (64 - In::width)) >> (64 - In::width);
+    else x[i] = std::uint64_t(std::int64_t(x[i] << (64 - In::width)) >> (64 - In::width));
+  fx::table<C, kLanes>(x, y);
+  for (int i = 0; i < 16 * kLanes; ++i) {
+    const int index = ariadne::tableIndex(x[i], std::uint64_t(C::inputLow),
+                                          In::isSigned, C::shift, C::tableSize - 1);
+    if (y[i] != std::uint64_t(std::int64_t(C::t[index]))) {
+      std::printf("table of %d: element %d (index %d) differs\n", C::tableSize, i, index);
+      return false;
+    }
+  }
   return true;
 }
 
@@ -1322,6 +1366,17 @@ int main() {
       dense<Dense<ufixed<31, 5>, fixed<32, 2>, fixed<64, 8>, std::int32_t, 9, 7, true>>(4) &&
       dense<Dense<ufixed<32, 32>, fixed<8, 8>, ufixed<45, 45>, std::int8_t, 6, 11, true>>(5) &&
       dense<Dense<fixed<40, 10>, fixed<24, 4>, fixed<64, 14>, std::int32_t, 12, 9, true>>(6) &&
+      // 16-bit dot products: padded rows, 32-bit unsigned sums, long rows.
+      dense<Dense<T16, T16, fixed<32, 12>, std::int16_t, 27, 81, true, 28>>(14) &&
+      dense<Dense<ufixed<15, 5>, fixed<16, 4>, ufixed<32, 10>, std::int16_t, 16, 9, true>>(15) &&
+      dense<Dense<fixed<16, 0>, fixed<16, 0>, fixed<32, 0>, std::int16_t, 300, 7, true>>(16) &&
+      dense<Dense<fixed<8, 3>, ufixed<15, 1>, fixed<23, 4>, std::int16_t, 5, 33, false, 6>>(17) &&
+      // Tables of every entry size, narrow ones padded to 4 bytes.
+      table<Table<fixed<27, 7>, std::int16_t, 8704, 1, -4456448, 10>>(18) &&
+      table<Table<fixed<16, 6>, std::int8_t, 100, 3, -2000, 5>>(19) &&
+      table<Table<ufixed<20, 4>, std::int32_t, 1000, 0, 5000, 7>>(20) &&
+      table<Table<fixed<62, 10>, std::int64_t, 33, 0, -(1LL << 40), 36>>(21) &&
+      table<Table<fixed<16, 6>, std::int16_t, 1, 1, 0, 0>>(22) &&
       quantize<fixed<16, 6, RND, SAT>>(7) && quantize<fixed<16, 6>>(8) &&
       quantize<ufixed<12, 4, RND_CONV, SAT_SYM>>(9) &&
       quantize<fixed<24, 2, RND_ZERO, SAT_ZERO>>(10) &&
@@ -1363,6 +1418,8 @@ TEST_CASE("fx vector kernels agree at the build machine's vector widths",
   // (each picks another multiply in the dense kernel).
   std::vector<std::string> targets = {"-march=native"};
 #if defined(__x86_64__) || defined(__i386__)
+  if (__builtin_cpu_supports("avx512bw"))
+    targets.push_back("-mavx512bw");
   if (__builtin_cpu_supports("avx2"))
     targets.push_back("-mavx2");
   if (__builtin_cpu_supports("sse4.1"))
