@@ -28,53 +28,15 @@
 //
 // Constants (weights, biases, table entries) are held as ROM words: the
 // raw integer of each value, of type ariadne::hls::rom_t<T> (ap_int<W> or
-// ap_uint<W> for an ap_fixed T, the narrowest C integer of W bits for an
-// ariadne::fixed T), and read with ariadne::hls::from_rom<T>(word). So
-// weights.h is integer literals: the C simulation of a million weights
+// ap_uint<W> for an ap_fixed T in synthesis, the narrowest C integer of W
+// bits in every C simulation), and read with ariadne::hls::from_rom<T>(word).
+// So weights.h is integer literals: the C simulation of a million weights
 // compiles without a conversion from double each, and Vitis HLS sees the
 // same W-bit ROMs.
 //
 //===----------------------------------------------------------------------===//
 #ifndef ARIADNE_RUNTIME_HLS_TYPES_H
 #define ARIADNE_RUNTIME_HLS_TYPES_H
-
-#if defined(__SYNTHESIS__) || defined(ARIADNE_USE_AP_TYPES)
-
-#include <ap_fixed.h>
-
-#define ARIADNE_FIXED(W, I, Q, O) ap_fixed<W, I, AP_##Q, AP_##O>
-#define ARIADNE_UFIXED(W, I, Q, O) ap_ufixed<W, I, AP_##Q, AP_##O>
-
-namespace ariadne {
-namespace hls {
-template <class T> struct rom_word;
-template <int W, int I, ap_q_mode Q, ap_o_mode O, int N>
-struct rom_word<ap_fixed<W, I, Q, O, N>> {
-  typedef ap_int<W> type;
-};
-template <int W, int I, ap_q_mode Q, ap_o_mode O, int N>
-struct rom_word<ap_ufixed<W, I, Q, O, N>> {
-  typedef ap_uint<W> type;
-};
-
-/// The T whose W bits are `word`'s.
-template <class T> T from_rom(const typename rom_word<T>::type &word) {
-#pragma HLS INLINE
-  T value;
-  value.range() = word;
-  return value;
-}
-} // namespace hls
-} // namespace ariadne
-
-#else
-
-#include "ariadne/fixed.h"
-
-#define ARIADNE_FIXED(W, I, Q, O)                                              \
-  ::ariadne::fixed<W, I, ::ariadne::Q, ::ariadne::O>
-#define ARIADNE_UFIXED(W, I, Q, O)                                             \
-  ::ariadne::ufixed<W, I, ::ariadne::Q, ::ariadne::O>
 
 #include <cstdint>
 #include <type_traits>
@@ -94,7 +56,61 @@ template <int W, bool S> struct rom_integer {
   typedef typename std::conditional<S, signed_t, unsigned_t>::type type;
 };
 } // namespace detail
+} // namespace hls
+} // namespace ariadne
 
+#if defined(__SYNTHESIS__) || defined(ARIADNE_USE_AP_TYPES)
+
+#include <ap_fixed.h>
+
+#define ARIADNE_FIXED(W, I, Q, O) ap_fixed<W, I, AP_##Q, AP_##O>
+#define ARIADNE_UFIXED(W, I, Q, O) ap_ufixed<W, I, AP_##Q, AP_##O>
+
+namespace ariadne {
+namespace hls {
+// Vitis HLS synthesizes W-bit ROMs of ap_int<W> words; a C simulation
+// (no __SYNTHESIS__) holds the same integers in C integers, which g++
+// initializes statically, where a million ap_int constructors would not
+// compile in reasonable time and memory.
+template <class T> struct rom_word;
+template <int W, int I, ap_q_mode Q, ap_o_mode O, int N>
+struct rom_word<ap_fixed<W, I, Q, O, N>> {
+#if defined(__SYNTHESIS__)
+  typedef ap_int<W> type;
+#else
+  typedef typename detail::rom_integer<W, true>::type type;
+#endif
+};
+template <int W, int I, ap_q_mode Q, ap_o_mode O, int N>
+struct rom_word<ap_ufixed<W, I, Q, O, N>> {
+#if defined(__SYNTHESIS__)
+  typedef ap_uint<W> type;
+#else
+  typedef typename detail::rom_integer<W, false>::type type;
+#endif
+};
+
+/// The T whose W bits are `word`'s.
+template <class T> T from_rom(const typename rom_word<T>::type &word) {
+#pragma HLS INLINE
+  T value;
+  value.range() = ap_uint<T::width>(word);
+  return value;
+}
+} // namespace hls
+} // namespace ariadne
+
+#else
+
+#include "ariadne/fixed.h"
+
+#define ARIADNE_FIXED(W, I, Q, O)                                              \
+  ::ariadne::fixed<W, I, ::ariadne::Q, ::ariadne::O>
+#define ARIADNE_UFIXED(W, I, Q, O)                                             \
+  ::ariadne::ufixed<W, I, ::ariadne::Q, ::ariadne::O>
+
+namespace ariadne {
+namespace hls {
 template <class T> struct rom_word;
 template <int W, int I, bool S, QuantMode Q, OverflowMode O>
 struct rom_word<FixedPoint<W, I, S, Q, O>> {
