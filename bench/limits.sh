@@ -84,7 +84,7 @@ if [[ $quick == 0 ]]; then
     read -r luts dsps lat < <("$python" -c '
 import json, sys
 r = json.load(open(sys.argv[1]))
-print(r["yosys"]["luts"], r["yosys"]["dsps"], r["latency_cycles"])' "$work/rtl_$m/report.json")
+print(r["yosys"]["luts"], r["yosys"]["dsps"], r["totals"]["latency_cycles"])' "$work/rtl_$m/report.json")
     cost[$m]=$((luts + 55 * dsps))
     latency[$m]=$lat
     printf '%-8s %-58s %-26s %s\n' yosys "27-81-2 $m: LUT + 55 DSP ($luts LUT, $dsps DSP)" \
