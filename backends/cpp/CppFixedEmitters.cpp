@@ -337,7 +337,7 @@ struct TablePattern : CppOpPattern<fx::TableOp> {
     int64_t padding = 0;
     if (emission.hostVectors()) {
       int64_t bytes = integerBytes(entryRaw);
-      padding = bytes < 4 ? (4 - bytes + bytes - 1) / bytes : 0;
+      padding = bytes < 4 ? int64_t(llvm::divideCeil(4 - bytes, bytes)) : 0;
       table.append(size_t(padding), 0);
     }
     writeIntArray(decls, entryRaw, id + "Table", table, 12);
