@@ -422,7 +422,10 @@ def read_csv(path):
     return rows
 
 
-def run_model(ariadnec, workdir, name, build, shapes, opset, dynamic):
+def export_model(workdir, name, build, shapes, opset, dynamic):
+    """Exports one entry of MODELS into WORKDIR: NAME.onnx and NAME_in.csv
+    (its events, flattened). Returns the ONNX path, the events' CSV and
+    PyTorch's flattened outputs."""
     # PyTorch's random state is global: one model at a time draws from it.
     with TORCH_LOCK:
         torch.manual_seed(zlib.crc32(name.encode()))
@@ -449,9 +452,24 @@ def run_model(ariadnec, workdir, name, build, shapes, opset, dynamic):
         flat_in = torch.cat([t.reshape(batch, -1) for t in inputs], dim=1)
         flat_out = torch.cat([t.reshape(batch, -1) for t in outputs], dim=1)
         in_csv = os.path.join(workdir, name + "_in.csv")
-        out_csv = os.path.join(workdir, name + "_out.csv")
         write_csv(in_csv, flat_in.tolist())
+    return onnx_path, in_csv, flat_out
 
+
+def limits_events(workdir, name, in_csv):
+    """NAME_limits.csv: the events of IN_CSV plus one event per value of
+    LIMIT_VALUES (every input at that value)."""
+    rows = read_csv(in_csv)
+    limits_csv = os.path.join(workdir, name + "_limits.csv")
+    write_csv(limits_csv, rows + [[v] * len(rows[0]) for v in LIMIT_VALUES])
+    return limits_csv
+
+
+def run_model(ariadnec, workdir, name, build, shapes, opset, dynamic):
+    onnx_path, in_csv, flat_out = export_model(workdir, name, build, shapes,
+                                               opset, dynamic)
+    batch = flat_out.shape[0]
+    out_csv = os.path.join(workdir, name + "_out.csv")
     subprocess.run([ariadnec, "emulate", onnx_path, "--input", in_csv,
                     "-o", out_csv], check=True, capture_output=True, text=True)
     got = torch.tensor(read_csv(out_csv))
@@ -473,14 +491,9 @@ def run_model(ariadnec, workdir, name, build, shapes, opset, dynamic):
             return (f"validate --target {target} failed: " +
                     (result.stderr or result.stdout).strip())
 
-    if batch == 1:
-        # A static model runs one event per row: no room for limit rows.
-        limits_csv = in_csv
-    else:
-        limits_csv = os.path.join(workdir, name + "_limits.csv")
-        width = flat_in.shape[1]
-        write_csv(limits_csv, flat_in.tolist() +
-                  [[v] * width for v in LIMIT_VALUES])
+    # A static model runs one event per row: no room for limit rows.
+    limits_csv = (in_csv if batch == 1
+                  else limits_events(workdir, name, in_csv))
     if name in CALIBRATED_MODELS:
         # auto at an 18-bit budget stays close to PyTorch on its own
         # calibration events.
