@@ -7,6 +7,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
 
 #include "onnx/defs/schema.h"
 
@@ -260,7 +261,169 @@ llvm::Error GraphImporter::importNode(const onnx::NodeProto &node) {
                     ") is not supported; the importer needs opset " +
                     std::to_string(importer.minVersion) + " or newer");
 
-  return runImporter(ni, importer.import);
+  static const llvm::StringSet<> mergedReaders = {
+      "Reshape", "Transpose", "Shape", "Squeeze", "Unsqueeze", "Identity",
+      "Dropout"};
+  ni.readsMergedViews = mergedReaders.contains(node.op_type());
+  return runPerEvent(ni, importer.import);
+}
+
+namespace {
+
+/// How an op keeps one event's values apart when its inputs are views.
+enum class PerEventKind { None, Elementwise, MatMul, Gemm, LastAxis };
+
+PerEventKind perEventKind(llvm::StringRef op) {
+  static const llvm::StringSet<> elementwise = {
+      "Add",      "Sub",         "Mul",     "Div",  "Relu",      "LeakyRelu",
+      "Tanh",     "Abs",         "Sigmoid", "Softsign", "Softplus", "Erf",
+      "HardSigmoid", "Elu",      "Selu",    "HardSwish", "PRelu",  "Clip"};
+  if (elementwise.contains(op))
+    return PerEventKind::Elementwise;
+  if (op == "MatMul")
+    return PerEventKind::MatMul;
+  if (op == "Gemm")
+    return PerEventKind::Gemm;
+  if (op == "Softmax")
+    return PerEventKind::LastAxis;
+  return PerEventKind::None;
+}
+
+} // namespace
+
+llvm::Error GraphImporter::runPerEvent(NodeImporter &ni,
+                                       const OpImportFn &import) {
+  const onnx::NodeProto &node = ni.node();
+  // The view of the batched inputs, and the ONNX shapes of all inputs.
+  std::optional<BatchView> view;
+  llvm::SmallVector<std::string> viewNames;
+  llvm::SmallVector<std::optional<llvm::SmallVector<int64_t>>> shapes;
+  bool anyView = false;
+  for (int i = 0; i < node.input_size(); ++i) {
+    shapes.emplace_back();
+    auto it = values.find(node.input(i));
+    if (node.input(i).empty() || it == values.end())
+      continue;
+    const ImportedValue &v = it->second;
+    if (v.kind == ImportedValue::Kind::FloatConst && !v.constant->batchFill)
+      shapes.back() = v.constant->shape;
+    if (v.kind != ImportedValue::Kind::Tensor)
+      continue;
+    auto stored = llvm::cast<RankedTensorType>(v.tensor.getType()).getShape();
+    shapes.back() = onnxShape(stored, v.batchAxis, v.batchFactor);
+    if (stored.empty() || !ShapedType::isDynamic(stored.front()))
+      continue;
+    BatchView here{v.batchAxis, v.batchFactor, v.batchOuter};
+    anyView |= v.isView();
+    if (view && !(*view == here))
+      return ni.error("inputs '" + viewNames.front() + "' and '" +
+                      node.input(i) +
+                      "' hold the dynamic batch dimension at different "
+                      "places");
+    view = here;
+    viewNames.push_back(node.input(i));
+  }
+  if (!anyView)
+    return runImporter(ni, import);
+  // Other ops read views themselves (the data-movement and recurrent
+  // importers) or refuse them (NodeImporter::tensor).
+  PerEventKind kind = perEventKind(node.op_type());
+  if (kind == PerEventKind::None)
+    return runImporter(ni, import);
+
+  // The checks: the op must act on the ONNX axes after the batch alone.
+  int64_t axis = view->axis;
+  auto batched = [&](int i) {
+    return llvm::is_contained(viewNames, node.input(i));
+  };
+  auto fail = [&](const llvm::Twine &why) {
+    return ni.error("the dynamic batch dimension of '" + viewNames.front() +
+                    "' sits at axis " + std::to_string(axis) + ": " + why);
+  };
+  llvm::SmallVector<int64_t> first;
+  for (int i = 0; i < node.input_size(); ++i)
+    if (batched(i)) {
+      first = *shapes[i];
+      break;
+    }
+  int64_t rank = int64_t(first.size());
+  // A broadcast operand (a constant) must be 1 along the batch's axis and
+  // every axis before it, so that it broadcasts over one event alike.
+  auto checkBroadcast = [&](int i) -> llvm::Error {
+    if (!shapes[i])
+      return fail("input '" + node.input(i) + "' has no known shape");
+    const auto &s = *shapes[i];
+    if (int64_t(s.size()) > rank)
+      return fail("input '" + node.input(i) + "' has a higher rank");
+    for (auto [t, d] : llvm::enumerate(s))
+      if (rank - int64_t(s.size()) + int64_t(t) <= axis && d != 1)
+        return fail("input '" + node.input(i) + "' " + formatShape(s) +
+                    " would broadcast across events");
+    return llvm::Error::success();
+  };
+  switch (kind) {
+  case PerEventKind::Elementwise:
+    for (int i = 0; i < node.input_size(); ++i) {
+      if (node.input(i).empty())
+        continue;
+      if (batched(i)) {
+        if (*shapes[i] != first)
+          return fail("inputs of shapes " + formatShape(first) + " and " +
+                      formatShape(*shapes[i]) +
+                      " would broadcast across events");
+      } else if (auto err = checkBroadcast(i)) {
+        return err;
+      }
+    }
+    break;
+  case PerEventKind::MatMul: {
+    bool both = batched(0) && batched(1);
+    if (axis >= rank - (both || batched(1) ? 2 : 1))
+      return fail("MatMul would contract or transpose it");
+    if (both && llvm::ArrayRef<int64_t>(*shapes[0]).drop_back(2) !=
+                    llvm::ArrayRef<int64_t>(*shapes[1]).drop_back(2))
+      return fail("the operands' leading dimensions differ");
+    int other = batched(0) ? 1 : 0;
+    if (!both && (!shapes[other] || shapes[other]->size() > 2))
+      return fail("the other operand must be a matrix");
+    break;
+  }
+  case PerEventKind::Gemm:
+    if (!batched(0) || batched(1) || axis != 0 || ni.intAttr("transA", 0))
+      return fail("Gemm would contract or transpose it");
+    if (node.input_size() > 2 && !node.input(2).empty())
+      if (auto err = checkBroadcast(2))
+        return err;
+    break;
+  case PerEventKind::LastAxis: {
+    int64_t given = ni.intAttr("axis", ni.version() >= 13 ? -1 : 1);
+    if (given < 0)
+      given += rank;
+    if (!batched(0) || given != rank - 1 || axis >= rank - 1)
+      return fail(node.op_type() + " over axis " +
+                  std::to_string(ni.intAttr("axis", 0)) +
+                  " would not stay within one event");
+    break;
+  }
+  case PerEventKind::None:
+    break;
+  }
+
+  // The op reads the stored, batch-leading tensors; its batch-leading
+  // results take the view back (NodeImporter::setTensor).
+  llvm::StringMap<ImportedValue> saved;
+  for (const std::string &name : viewNames) {
+    ImportedValue &v = values[name];
+    saved.try_emplace(name, v);
+    v.batchAxis = 0;
+    v.batchFactor = 1;
+    v.batchOuter = 1;
+  }
+  ni.perEventView = view;
+  llvm::Error err = runImporter(ni, import);
+  for (auto &entry : saved)
+    values[entry.getKey()] = entry.getValue();
+  return err;
 }
 
 llvm::Error GraphImporter::importFused(const FusedNode &fused) {

@@ -33,16 +33,18 @@
 
 namespace ariadne::frontend {
 
-/// One element of a compile-time integer tensor: a known value, or the size
-/// of the event batch (only known when the kernel runs).
+/// One element of a compile-time integer tensor: a known value, or a
+/// multiple of the size of the event batch (only known when the kernel
+/// runs): `value` times the batch size, as a Shape of a tensor whose batch
+/// dimension a reshape merged with others reads it.
 struct SymInt {
   int64_t value = 0;
   bool isBatch = false;
 
   static SymInt known(int64_t v) { return {v, false}; }
-  static SymInt batch() { return {0, true}; }
+  static SymInt batch(int64_t times = 1) { return {times, true}; }
   bool operator==(const SymInt &other) const {
-    return isBatch == other.isBatch && (isBatch || value == other.value);
+    return isBatch == other.isBatch && value == other.value;
   }
 };
 
@@ -92,14 +94,42 @@ struct ImportedValue {
   /// data-movement importers and the recurrent layers read. One event's
   /// values are in the same order either way.
   int64_t batchAxis = 0;
+  /// For Tensor: the ONNX dimension at batchAxis is batchFactor times the
+  /// batch (a reshape merged the batch with neighbouring dimensions, as
+  /// nn.MultiheadAttention's export merges it with the heads), and the batch
+  /// sits inside it after batchOuter of the merged elements: the dimension
+  /// is [batchOuter, batch, batchFactor / batchOuter] flattened. Such a
+  /// merged view stores [batch, the ONNX shape with batchFactor at
+  /// batchAxis]; only reshapes, transposes, Shape and the per-event ops
+  /// (GraphImporter::importNode) read it.
+  int64_t batchFactor = 1;
+  int64_t batchOuter = 1;
+
+  bool isView() const { return batchAxis != 0 || batchFactor != 1; }
+};
+
+/// Where the batch sits in the ONNX shape of a stored tensor: the fields of
+/// ImportedValue that say so.
+struct BatchView {
+  int64_t axis = 0;
+  int64_t factor = 1;
+  int64_t outer = 1;
+
+  bool operator==(const BatchView &other) const {
+    return axis == other.axis && factor == other.factor &&
+           outer == other.outer;
+  }
 };
 
 /// The ONNX shape of a stored shape whose leading (batch) dimension sits at
-/// ONNX axis `batchAxis`, and back.
+/// ONNX axis `batchAxis` (merged with `batchFactor` elements there), and
+/// back.
 llvm::SmallVector<int64_t> onnxShape(llvm::ArrayRef<int64_t> stored,
-                                     int64_t batchAxis);
+                                     int64_t batchAxis,
+                                     int64_t batchFactor = 1);
 llvm::SmallVector<int64_t> storedShape(llvm::ArrayRef<int64_t> onnx,
-                                       int64_t batchAxis);
+                                       int64_t batchAxis,
+                                       int64_t batchFactor = 1);
 /// The stored axis of ONNX axis `axis`.
 inline int64_t storedAxis(int64_t axis, int64_t batchAxis) {
   return axis == batchAxis ? 0 : axis < batchAxis ? axis + 1 : axis;
@@ -153,6 +183,14 @@ public:
   bool outputUsed(size_t i) const;
   /// Registers output `i`; `batchAxis` as in ImportedValue.
   llvm::Error setTensor(size_t i, mlir::Value value, int64_t batchAxis = 0);
+  /// Registers output `i`, stored as `view` says.
+  llvm::Error setTensor(size_t i, mlir::Value value, BatchView view);
+  /// While a per-event op reads views (GraphImporter::importNode), the view
+  /// its batch-leading results take; the op's inputs read as their stored,
+  /// batch-leading tensors meanwhile.
+  std::optional<BatchView> perEventView;
+  /// Whether this op reads merged views (ImportedValue::batchFactor) itself.
+  bool readsMergedViews = false;
   void setInts(size_t i, IntTensor value);
   void setFloatConstant(size_t i, std::shared_ptr<FloatConstant> value);
   llvm::Error setValue(size_t i, ImportedValue value);
@@ -173,6 +211,9 @@ public:
 
 private:
   llvm::Expected<const ImportedValue *> lookup(size_t i) const;
+  /// The error for a merged view (ImportedValue::batchFactor) as input `i`
+  /// of an op that cannot read one.
+  llvm::Error mergedViewError(size_t i, const ImportedValue &v) const;
 
   GraphImporter &graphImporter;
   const onnx::NodeProto &nodeProto;
@@ -235,6 +276,10 @@ private:
   llvm::Error importFused(const FusedNode &fused);
   /// Runs `import` on the node and checks its outputs and new ops.
   llvm::Error runImporter(NodeImporter &node, const OpImportFn &import);
+  /// runImporter for an op that acts on each event alone, whose inputs may
+  /// be views (ImportedValue::isView): checked to keep events apart, then
+  /// imported on the stored tensors, its results taking the inputs' view.
+  llvm::Error runPerEvent(NodeImporter &node, const OpImportFn &import);
   llvm::Error verifyNewOps(NodeImporter &node, mlir::Operation *before);
   llvm::Error checkInferredType(NodeImporter &node, llvm::StringRef name,
                                 mlir::RankedTensorType type) const;

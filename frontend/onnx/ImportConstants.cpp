@@ -82,10 +82,12 @@ Error importShape(NodeImporter &n) {
   };
   int64_t start = clampIndex(n.intAttr("start", 0));
   int64_t end = n.attr("end") ? clampIndex(n.intAttr("end", rank)) : rank;
+  int64_t factor =
+      in->kind == ImportedValue::Kind::Tensor ? in->batchFactor : 1;
   SmallVector<SymInt> dims;
   for (int64_t d = start; d < end; ++d)
     dims.push_back(ShapedType::isDynamic((*shape)[d])
-                       ? SymInt::batch()
+                       ? SymInt::batch(factor)
                        : SymInt::known((*shape)[d]));
   n.setInts(0, IntTensor::vector(dims));
   return Error::success();
@@ -111,12 +113,11 @@ static Error gatherTensor(NodeImporter &n, const ImportedValue &in,
                                          b.getDenseI64ArrayAttr(starts),
                                          b.getDenseI64ArrayAttr(steps)));
   }
-  Value gathered = rows.front();
-  if (rows.size() > 1) {
-    counts[stored] = int64_t(rows.size());
-    gathered =
-        n.create<nn::ConcatOp>(counts, rows, b.getI64IntegerAttr(stored));
-  }
+  counts[stored] = int64_t(rows.size());
+  Value gathered =
+      rows.size() == 1
+          ? rows.back()
+          : n.create<nn::ConcatOp>(counts, rows, b.getI64IntegerAttr(stored));
   ImportedValue v = in;
   v.tensor = gathered;
   return setReshaped(n, v, out);
@@ -194,6 +195,10 @@ Error importConstantOfShape(NodeImporter &n) {
   for (auto [d, v] : llvm::enumerate(shapeTensor->values)) {
     if (v.isBatch && batchDim)
       return n.error("the shape uses the dynamic batch size more than once");
+    if (v.isBatch && v.value != 1)
+      return n.error("the shape holds " + str(v.value) +
+                     " times the dynamic batch size; a fill is batched by "
+                     "the batch size itself");
     if (v.isBatch)
       batchDim = d;
     shapeValues.push_back(v.isBatch ? 1 : v.value);

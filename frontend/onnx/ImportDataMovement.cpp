@@ -45,19 +45,24 @@ Error importFlatten(NodeImporter &n) {
 
 /// ONNX Reshape target resolution: 0 copies the input dimension (unless
 /// allowzero), -1 is inferred, and the batch symbol (from a Shape of a
-/// batched tensor) stands for the dynamic batch size. A batched input keeps
-/// one dynamic dimension: the batch symbol, a 0 copying it, or the -1 when
-/// nothing else holds it; where it may go is setReshaped's rule.
-static Expected<SmallVector<int64_t>> resolveReshape(NodeImporter &n,
-                                                     ArrayRef<int64_t> in,
-                                                     ArrayRef<SymInt> target,
-                                                     bool allowZero) {
+/// batched tensor) stands for a multiple of the dynamic batch size. A
+/// batched input keeps one dynamic dimension: the batch symbol, a 0 copying
+/// it, or the -1 when nothing else holds it; `factor` gets the multiple
+/// (the input's is `inFactor`), and where it may go is setReshaped's rule.
+static Expected<SmallVector<int64_t>>
+resolveReshape(NodeImporter &n, ArrayRef<int64_t> in, int64_t inFactor,
+               ArrayRef<SymInt> target, bool allowZero, int64_t &factor) {
   SmallVector<int64_t> out;
   int64_t inferred = -1;
   bool hasZero = false;
+  factor = 1;
   for (auto [i, t] : llvm::enumerate(target)) {
     if (t.isBatch) {
+      if (t.value <= 0)
+        return n.error("the target shape holds " + str(t.value) +
+                       " times the dynamic batch size");
       out.push_back(ShapedType::kDynamic);
+      factor = t.value;
       continue;
     }
     if (t.value == 0 && !allowZero) {
@@ -66,6 +71,8 @@ static Expected<SmallVector<int64_t>> resolveReshape(NodeImporter &n,
                        " is 0 (copy the input's) but the input has rank " +
                        str(int64_t(in.size())));
       out.push_back(in[i]);
+      if (ShapedType::isDynamic(in[i]))
+        factor = inFactor;
       continue;
     }
     if (t.value == 0)
@@ -95,25 +102,26 @@ static Expected<SmallVector<int64_t>> resolveReshape(NodeImporter &n,
   std::string what =
       "cannot reshape " + formatShape(in) + " into " + formatShape(out);
   if (dynamicAxis(in) >= 0) {
-    int64_t event = 1;
+    int64_t event = inFactor;
     for (int64_t d : in)
       if (!ShapedType::isDynamic(d))
         event *= d;
     if (dynamics == 0 && inferred < 0)
       return n.error(what + ": the batch dimension would disappear");
     if (dynamics == 0) {
-      // The -1 is the batch.
-      if (known != event)
+      // The -1 is the batch, merged with the rest of one event's elements.
+      if (known <= 0 || event % known)
         return n.error(what + ": the -1 would be the dynamic batch "
                               "dimension, which would mix events");
       out[inferred] = ShapedType::kDynamic;
+      factor = event / known;
       return out;
     }
     if (inferred >= 0) {
-      if (known == 0 || event % known)
+      if (known == 0 || event % (known * factor))
         return n.error(what);
-      out[inferred] = event / known;
-    } else if (known != event) {
+      out[inferred] = event / (known * factor);
+    } else if (known * factor != event) {
       return n.error(what + ": one event has " + str(event) + " elements");
     }
     return out;
@@ -145,11 +153,14 @@ Error importReshape(NodeImporter &n) {
     return target.takeError();
   if (target->rank() != 1)
     return n.error("the shape must be a 1-D tensor");
-  auto out =
-      resolveReshape(n, *shape, target->values, n.intAttr("allowzero", 0) != 0);
+  int64_t inFactor =
+      in->kind == ImportedValue::Kind::Tensor ? in->batchFactor : 1;
+  int64_t factor = 1;
+  auto out = resolveReshape(n, *shape, inFactor, target->values,
+                            n.intAttr("allowzero", 0) != 0, factor);
   if (!out)
     return out.takeError();
-  return setReshaped(n, *in, *out);
+  return setReshaped(n, *in, *out, factor);
 }
 
 /// Axes from the `axes` attribute (older versions) or input 1.
@@ -247,7 +258,8 @@ Error importTranspose(NodeImporter &n) {
     in->tensor = *x;
     in->batchAxis = 0;
   }
-  SmallVector<int64_t> shape = onnxShape(shapeOf(in->tensor), in->batchAxis);
+  SmallVector<int64_t> shape =
+      onnxShape(shapeOf(in->tensor), in->batchAxis, in->batchFactor);
   int64_t rank = int64_t(shape.size());
   SmallVector<int64_t> perm;
   if (auto given = n.intsAttr("perm"))
@@ -273,6 +285,23 @@ Error importTranspose(NodeImporter &n) {
   // The batch stays leading in the IR: the result may be a time-major view
   // (or stop being one), and only the other dimensions move.
   int64_t batchAxis = llvm::find(perm, in->batchAxis) - perm.begin();
+  if (in->batchFactor != 1) {
+    // A merged view moves the dimension that holds the batch as one block,
+    // the batch at the same place inside it: one event's dimensions
+    // (batchFactor in the batch's place) move by the same permutation.
+    SmallVector<int64_t> storedPerm{0};
+    for (int64_t p : perm)
+      storedPerm.push_back(p + 1);
+    BatchView view{batchAxis, in->batchFactor, in->batchOuter};
+    if (llvm::is_sorted(storedPerm))
+      return n.setTensor(0, in->tensor, view);
+    return n.setTensor(
+        0,
+        n.create<nn::TransposeOp>(storedShape(out, batchAxis, in->batchFactor),
+                                  in->tensor,
+                                  n.builder().getDenseI64ArrayAttr(storedPerm)),
+        view);
+  }
   SmallVector<int64_t> storedPerm{0};
   for (int64_t d = 0; d < rank; ++d)
     if (d != batchAxis)

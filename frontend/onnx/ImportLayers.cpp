@@ -262,7 +262,10 @@ Error importGemm(NodeImporter &n) {
   auto b = n.tensor(1);
   if (!b)
     return b.takeError();
-  if (shapeOf(*a).size() != 2 || shapeOf(*b).size() != 2)
+  // A per-event Gemm of a merged view ([T * batch, K]) reads the stored
+  // [batch, T, K]: one event's rows.
+  bool rows = n.perEventView && n.perEventView->factor != 1;
+  if (shapeOf(*a).size() != (rows ? 3 : 2) || shapeOf(*b).size() != 2)
     return n.error("Gemm operands must be matrices, got " +
                    formatShape(shapeOf(*a)) + " and " +
                    formatShape(shapeOf(*b)));
@@ -277,13 +280,14 @@ Error importGemm(NodeImporter &n) {
                    "become a column");
   if (n.intAttr("transB", 0))
     rhs = transpose2d(n, rhs);
-  int64_t m = shapeOf(lhs)[0], k = shapeOf(lhs)[1];
+  SmallVector<int64_t> shape(shapeOf(lhs));
+  int64_t k = shape.back();
   int64_t kb = shapeOf(rhs)[0], cols = shapeOf(rhs)[1];
   if (k != kb)
     return n.error("Gemm inner dimensions differ: A' is " +
-                   formatShape({m, k}) + " and B' is " +
+                   formatShape(shapeOf(lhs)) + " and B' is " +
                    formatShape({kb, cols}));
-  SmallVector<int64_t> shape = {m, cols};
+  shape.back() = cols;
   Value y = n.create<nn::MatMulOp>(shape, lhs, rhs);
   float alpha = n.floatAttr("alpha", 1.0f);
   if (alpha != 1.0f)
@@ -313,7 +317,7 @@ Error importGemm(NodeImporter &n) {
     if (n.version() < 7 && !n.intAttr("broadcast", 0))
       fits = cShape == shape;
     for (size_t d = 0; fits && d < cShape.size(); ++d) {
-      int64_t target = shape[2 - cShape.size() + d];
+      int64_t target = shape[shape.size() - cShape.size() + d];
       fits = cShape[d] == 1 || cShape[d] == target;
     }
     if (!fits)

@@ -135,7 +135,7 @@ inline Expected<SmallVector<int64_t>> valueShape(NodeImporter &n,
                                                  const ImportedValue &v) {
   switch (v.kind) {
   case ImportedValue::Kind::Tensor:
-    return onnxShape(shapeOf(v.tensor), v.batchAxis);
+    return onnxShape(shapeOf(v.tensor), v.batchAxis, v.batchFactor);
   case ImportedValue::Kind::FloatConst:
     return v.constant->shape;
   case ImportedValue::Kind::Int:
@@ -238,23 +238,36 @@ inline int64_t dynamicAxis(ArrayRef<int64_t> shape) {
 /// dimensions before it keep their product: then one event keeps its
 /// values and their order.
 inline Error setReshaped(NodeImporter &n, const ImportedValue &in,
-                         ArrayRef<int64_t> shape) {
+                         ArrayRef<int64_t> shape,
+                         std::optional<int64_t> batchFactor = std::nullopt) {
   switch (in.kind) {
   case ImportedValue::Kind::Tensor: {
-    SmallVector<int64_t> from = onnxShape(shapeOf(in.tensor), in.batchAxis);
+    SmallVector<int64_t> from =
+        onnxShape(shapeOf(in.tensor), in.batchAxis, in.batchFactor);
     int64_t axis = dynamicAxis(shape);
-    if (isBatched(shapeOf(in.tensor)) &&
-        (axis < 0 || product(ArrayRef<int64_t>(from).take_front(
-                         in.batchAxis)) != product(shape.take_front(axis))))
+    if (!isBatched(shapeOf(in.tensor))) {
+      if (ArrayRef<int64_t>(shapeOf(in.tensor)) == shape)
+        return n.setTensor(0, in.tensor);
+      return n.setTensor(0, n.create<nn::ReshapeOp>(shape, in.tensor));
+    }
+    // A reshape keeps the elements' order: the batch stays after the same
+    // number of one event's elements. The target dimension holding it
+    // (batchFactor times the batch) must split there.
+    int64_t factor = batchFactor.value_or(in.batchFactor);
+    int64_t before =
+        product(ArrayRef<int64_t>(from).take_front(in.batchAxis)) *
+        in.batchOuter;
+    int64_t lead = axis < 0 ? 0 : product(shape.take_front(axis));
+    if (lead <= 0 || before % lead || factor % (before / lead))
       return n.error("reshaping " + formatShape(from) + " into " +
                      formatShape(shape) +
-                     " would mix the values of different events");
-    if (axis < 0)
-      axis = 0;
-    SmallVector<int64_t> stored = storedShape(shape, axis);
+                     " would mix the values of different events (the "
+                     "dynamic batch dimension cannot go there)");
+    BatchView view{axis, factor, before / lead};
+    SmallVector<int64_t> stored = storedShape(shape, axis, factor);
     if (shapeOf(in.tensor) == stored)
-      return n.setTensor(0, in.tensor, axis);
-    return n.setTensor(0, n.create<nn::ReshapeOp>(stored, in.tensor), axis);
+      return n.setTensor(0, in.tensor, view);
+    return n.setTensor(0, n.create<nn::ReshapeOp>(stored, in.tensor), view);
   }
   case ImportedValue::Kind::FloatConst: {
     auto c = std::make_shared<FloatConstant>(*in.constant);
@@ -281,19 +294,27 @@ inline Error setReshaped(NodeImporter &n, const ImportedValue &in,
 
 enum class IntOp { Add, Sub, Mul, Div };
 
-/// Integer arithmetic on shape values. The batch size passes through the
-/// identities (b + 0, b * 1, b / 1); any other use of it is not known at
-/// compile time.
+/// Integer arithmetic on shape values. A multiple of the batch size stays
+/// one through the identities (b + 0, b - 0, b * 1), multiplication by a
+/// known value and exact division by one (how exports merge the batch with
+/// the heads of an attention block and split it again); any other use of
+/// it is not known at compile time.
 inline Expected<SymInt> foldInt(NodeImporter &n, IntOp op, SymInt a, SymInt b) {
   if (a.isBatch || b.isBatch) {
     SymInt other = a.isBatch ? b : a;
-    bool identity =
-        !other.isBatch && ((op == IntOp::Add && other.value == 0) ||
-                           (op == IntOp::Sub && b.value == 0 && a.isBatch) ||
-                           (op == IntOp::Mul && other.value == 1) ||
-                           (op == IntOp::Div && b.value == 1 && a.isBatch));
-    if (identity)
-      return SymInt::batch();
+    SymInt batch = a.isBatch ? a : b;
+    if (!other.isBatch) {
+      int64_t times = 0;
+      if ((op == IntOp::Add && other.value == 0) ||
+          (op == IntOp::Sub && b.value == 0 && a.isBatch))
+        return batch;
+      if (op == IntOp::Mul && other.value > 0 &&
+          !__builtin_mul_overflow(batch.value, other.value, &times))
+        return SymInt::batch(times);
+      if (op == IntOp::Div && a.isBatch && b.value > 0 &&
+          a.value % b.value == 0)
+        return SymInt::batch(a.value / b.value);
+    }
     return n.error("the result depends on the dynamic batch size, which is "
                    "not known at compile time");
   }

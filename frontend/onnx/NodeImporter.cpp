@@ -92,6 +92,8 @@ llvm::Expected<Value> NodeImporter::tensor(size_t i) {
   const ImportedValue &v = **value;
   switch (v.kind) {
   case ImportedValue::Kind::Tensor:
+    if (v.batchFactor != 1)
+      return mergedViewError(i, v);
     if (v.batchAxis != 0)
       return error("input '" + inputName(i) +
                    "' has its dynamic batch dimension at axis " +
@@ -165,10 +167,27 @@ llvm::Expected<Value> NodeImporter::materialize(FloatConstant &constant) {
   return graphImporter.materialize(constant, this);
 }
 
+llvm::Error NodeImporter::mergedViewError(size_t i,
+                                          const ImportedValue &v) const {
+  return error("input '" + inputName(i) + "' (" +
+               formatShape(onnxShape(
+                   llvm::cast<RankedTensorType>(v.tensor.getType()).getShape(),
+                   v.batchAxis, v.batchFactor)) +
+               ") merges the dynamic batch dimension with " +
+               std::to_string(v.batchFactor) +
+               " other elements at axis " + std::to_string(v.batchAxis) +
+               "; this op cannot read it (reshapes, transposes and per-event "
+               "element-wise ops, MatMul, Gemm and Softmax over the last axis "
+               "can)");
+}
+
 llvm::Expected<ImportedValue> NodeImporter::value(size_t i) {
   auto value = lookup(i);
   if (!value)
     return value.takeError();
+  if ((*value)->kind == ImportedValue::Kind::Tensor &&
+      (*value)->batchFactor != 1 && !readsMergedViews)
+    return mergedViewError(i, **value);
   return **value;
 }
 
@@ -208,7 +227,26 @@ bool NodeImporter::outputUsed(size_t i) const {
 }
 
 llvm::Error NodeImporter::setTensor(size_t i, Value value, int64_t batchAxis) {
+  BatchView view;
+  view.axis = batchAxis;
+  return setTensor(i, value, view);
+}
+
+llvm::Error NodeImporter::setTensor(size_t i, Value value, BatchView view) {
   auto type = llvm::cast<RankedTensorType>(value.getType());
+  if (perEventView && view == BatchView() && type.getRank() > 0 &&
+      type.isDynamicDim(0)) {
+    // A per-event op's batch-leading result is a view like its inputs.
+    view = *perEventView;
+    if (view.factor != 1 && (type.getRank() <= view.axis + 1 ||
+                             type.getDimSize(view.axis + 1) != view.factor))
+      return error("the per-event result " + formatShape(type.getShape()) +
+                   " lost the dimension merged with the dynamic batch");
+    if (view.factor == 1 && type.getRank() <= view.axis)
+      return error("the per-event result " + formatShape(type.getShape()) +
+                   " lost the dimensions before the dynamic batch");
+  }
+  int64_t batchAxis = view.axis;
   for (int64_t d = 1; d < type.getRank(); ++d)
     if (type.isDynamicDim(d))
       return error("result dimension " + std::to_string(d) +
@@ -216,18 +254,25 @@ llvm::Error NodeImporter::setTensor(size_t i, Value value, int64_t batchAxis) {
   assert((batchAxis == 0 ||
           (type.getRank() > batchAxis && type.isDynamicDim(0))) &&
          "only a batched tensor is a view");
+  assert((view.factor == 1 ||
+          (type.getRank() > batchAxis + 1 && type.isDynamicDim(0) &&
+           view.factor % view.outer == 0)) &&
+         "only a batched tensor merges the batch");
   if (i >= numOutputs() || nodeProto.output(int(i)).empty())
     return llvm::Error::success();
   const std::string &name = nodeProto.output(int(i));
   if (auto err = graphImporter.checkInferredType(
           *this, name,
-          RankedTensorType::get(onnxShape(type.getShape(), batchAxis),
-                                type.getElementType())))
+          RankedTensorType::get(
+              onnxShape(type.getShape(), batchAxis, view.factor),
+              type.getElementType())))
     return err;
   ImportedValue v;
   v.kind = ImportedValue::Kind::Tensor;
   v.tensor = value;
   v.batchAxis = batchAxis;
+  v.batchFactor = view.factor;
+  v.batchOuter = view.outer;
   graphImporter.values[name] = std::move(v);
   return llvm::Error::success();
 }
@@ -254,7 +299,9 @@ void NodeImporter::setFloatConstant(size_t i,
 llvm::Error NodeImporter::setValue(size_t i, ImportedValue value) {
   switch (value.kind) {
   case ImportedValue::Kind::Tensor:
-    return setTensor(i, value.tensor, value.batchAxis);
+    return setTensor(i, value.tensor,
+                     BatchView{value.batchAxis, value.batchFactor,
+                               value.batchOuter});
   case ImportedValue::Kind::FloatConst:
     setFloatConstant(i, value.constant);
     return llvm::Error::success();

@@ -79,7 +79,13 @@ bool frontend::isIntegerDataType(int32_t dtype) {
 }
 
 SmallVector<int64_t> frontend::onnxShape(llvm::ArrayRef<int64_t> stored,
-                                         int64_t batchAxis) {
+                                         int64_t batchAxis,
+                                         int64_t batchFactor) {
+  if (batchFactor != 1) {
+    SmallVector<int64_t> out(stored.drop_front());
+    out[batchAxis] = stored.front();
+    return out;
+  }
   if (batchAxis == 0)
     return SmallVector<int64_t>(stored);
   SmallVector<int64_t> out(stored.drop_front());
@@ -88,10 +94,16 @@ SmallVector<int64_t> frontend::onnxShape(llvm::ArrayRef<int64_t> stored,
 }
 
 SmallVector<int64_t> frontend::storedShape(llvm::ArrayRef<int64_t> onnx,
-                                           int64_t batchAxis) {
-  if (batchAxis == 0)
-    return SmallVector<int64_t>(onnx);
+                                           int64_t batchAxis,
+                                           int64_t batchFactor) {
   SmallVector<int64_t> out(onnx);
+  if (batchFactor != 1) {
+    out[batchAxis] = batchFactor;
+    out.insert(out.begin(), onnx[batchAxis]);
+    return out;
+  }
+  if (batchAxis == 0)
+    return out;
   out.erase(out.begin() + batchAxis);
   out.insert(out.begin(), onnx[batchAxis]);
   return out;

@@ -311,13 +311,14 @@ TEST_CASE("dynamic dimensions other than the batch", "[frontend][errors]") {
         {"graph input 'x'", "dynamic dimension 1", "'features'"});
   }
   SECTION("an unknown inner dimension, the only dynamic one") {
-    // The batch of a time-major sequence: a view that only data movement
-    // and recurrent layers read.
+    // The batch of a time-major sequence: a view that per-event ops read
+    // only along the axes after it.
     checkMessage(
         importError(model(13, input("x", {"2", "3", ""}) +
-                                  node("Relu", {"x"}, {"y"}) + output("y", 3))),
-        "test.onnxtxt: node 'y' (Relu): ",
-        {"input 'x'", "dynamic batch dimension at axis 2", "transpose"});
+                                  node("Softmax", {"x"}, {"y"}) +
+                                  output("y", 3))),
+        "test.onnxtxt: node 'y' (Softmax): ",
+        {"'x'", "dynamic batch dimension", "axis 2", "one event"});
   }
   SECTION("a second dynamic dimension") {
     checkMessage(
@@ -352,15 +353,21 @@ TEST_CASE("ops across the batch dimension", "[frontend][errors]") {
       {13, node("Concat", {"x", "x"}, {"y"}, "cat", intAttr("axis", 0)),
        "node 'cat' (Concat): ", "batch"},
       {13,
-       node("Transpose", {"x"}, {"t"}, "tr") + node("Relu", {"t"}, {"y"}, "re"),
-       "node 're' (Relu): ", "batch dimension at axis 1"},
+       node("Transpose", {"x"}, {"t"}, "tr") +
+           node("Softmax", {"t"}, {"y"}, "sm"),
+       "node 'sm' (Softmax): ", "batch dimension of 't' sits at axis 1"},
+      {13,
+       node("Transpose", {"x"}, {"t"}, "tr") +
+           floatInit("k", {4, 1}, std::vector<std::string>(4, "1")) +
+           node("Add", {"t", "k"}, {"y"}, "ad"),
+       "node 'ad' (Add): ", "would broadcast across events"},
       {13,
        intInit("st", {1}) + intInit("en", {3}) + intInit("ax", {0}) +
            node("Slice", {"x", "st", "en", "ax"}, {"y"}, "sl"),
        "node 'sl' (Slice): ", "batch"},
       {13, intInit("s", {2, -1}) + node("Reshape", {"x", "s"}, {"y"}, "rs"),
        "node 'rs' (Reshape): ", "batch"},
-      {13, intInit("s", {-1, 2}) + node("Reshape", {"x", "s"}, {"y"}, "rs"),
+      {13, intInit("s", {-1, 3}) + node("Reshape", {"x", "s"}, {"y"}, "rs"),
        "node 'rs' (Reshape): ", "mix events"},
       {13, node("Flatten", {"x"}, {"y"}, "fl", intAttr("axis", 0)),
        "node 'fl' (Flatten): ", "batch"},
@@ -428,11 +435,11 @@ TEST_CASE("parameters that must be compile-time constants",
   SECTION("a shape value that depends on the batch size") {
     std::string text =
         model(13, input("x", {"N", "4"}) + node("Shape", {"x"}, {"s"}) +
-                      intInit("two", {2}) +
-                      node("Mul", {"s", "two"}, {"m"}, "double") +
+                      intInit("one", {1}) +
+                      node("Add", {"s", "one"}, {"m"}, "plus") +
                       node("Reshape", {"x", "m"}, {"y"}) + output("y", 2));
     checkMessage(importError(text),
-                 "test.onnxtxt: node 'double' (Mul): ", {"dynamic batch size"});
+                 "test.onnxtxt: node 'plus' (Add): ", {"dynamic batch size"});
   }
   SECTION("Gather of a runtime tensor along the batch") {
     checkMessage(
