@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """End-to-end: PyTorch-exported models through ariadnec (MLPs, residual
 and gating sums and products of activations, attention (one head; masked
-encoder blocks with layer norms and GELU in both export forms),
+encoder blocks with layer norms and GELU in both export forms;
+nn.MultiheadAttention and nn.TransformerEncoderLayer),
 convolutional networks, recurrent layers).
 
 Each model is exported with torch.onnx.export (Debian's python3-torch) at
@@ -54,7 +55,8 @@ RECURRENT_MODELS = {"gru_tracker", "lstm_last_step", "gru_bidirectional",
 # Layer norms and divisions by activations read tables over the calibration
 # range of their operands at every precision: these models are compiled
 # with --calibration throughout.
-CALIBRATED_MODELS = {"hit_transformer", "hit_transformer_ln17"}
+CALIBRATED_MODELS = {"hit_transformer", "hit_transformer_ln17",
+                     "torch_encoder", "torch_encoder_pre_norm_gelu"}
 ATTENTION_AUTO_TOLERANCE = 5e-2
 AUTO_TOLERANCE = 1e-2
 # nvcc builds are slow: the CUDA packages are checked at one fixed-point
@@ -191,6 +193,39 @@ class HitTransformer(torch.nn.Module):
         h = self.norm2(h + self.ff2(self.act(self.ff1(h))))
         m = mask[:, :, None]
         return self.out((h * m).sum(1) / m.sum(1))
+
+
+class TorchAttention(torch.nn.Module):
+    """nn.MultiheadAttention (2 heads, batch first) over 5 hits of 8
+    features, as PyTorch exports it: the batch moved to axis 1, merged with
+    the heads by reshapes and split off again, the output projection a Gemm
+    over [hits * batch, 8]."""
+
+    def __init__(self):
+        super().__init__()
+        self.attention = torch.nn.MultiheadAttention(8, 2, batch_first=True)
+        self.out = torch.nn.Linear(8, 2)
+
+    def forward(self, x):
+        return self.out(self.attention(x, x, x, need_weights=False)[0])
+
+
+class TorchEncoder(torch.nn.Module):
+    """nn.TransformerEncoderLayer (2 heads, feed-forward width 16, batch
+    first) over 5 hits of 8 features, post-norm with ReLU or pre-norm with
+    GELU."""
+
+    def __init__(self, norm_first=False, activation="relu"):
+        super().__init__()
+        self.encoder = torch.nn.TransformerEncoderLayer(
+            8, 2, 16, dropout=0.0, activation=activation, batch_first=True,
+            norm_first=norm_first)
+        for norm in (self.encoder.norm1, self.encoder.norm2):
+            torch.nn.init.uniform_(norm.weight, 0.5, 1.5)
+            torch.nn.init.uniform_(norm.bias, -0.5, 0.5)
+
+    def forward(self, x):
+        return self.encoder(x)
 
 
 class CaloCnn(torch.nn.Module):
@@ -400,6 +435,10 @@ MODELS = [
     ("hit_transformer", HitTransformer, [(6, 4)], 13, True),
     ("hit_transformer_ln17", lambda: HitTransformer(heads=1, gelu="tanh"),
      [(6, 4)], 17, True),
+    ("torch_attention", TorchAttention, [(5, 8)], 13, True),
+    ("torch_encoder", TorchEncoder, [(5, 8)], 13, True),
+    ("torch_encoder_pre_norm_gelu", lambda: TorchEncoder(True, "gelu"),
+     [(5, 8)], 17, True),
     ("mlp_static", lambda: torch.nn.Sequential(
         torch.nn.Linear(5, 7), torch.nn.Tanh(), torch.nn.Linear(7, 2)),
      [(5,)], 13, False),
