@@ -56,7 +56,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pytorch_models import (LIMIT_VALUES, CaloPool,  # noqa: E402
                             FlattenHead, GruTracker, HitConv1d,
                             HitTransformer, LstmLastStep, ResidualGating,
-                            TwoHeads, write_csv)
+                            TorchAttention, TwoHeads, write_csv)
 from required_tools import (IN_CI, find_tool,  # noqa: E402
                             missing_tool_message)
 
@@ -137,6 +137,9 @@ MODELS = [
     # Attention: a masked 2-head encoder block (scores, masked softmax,
     # weighted sums, layer norms written out, GELU, a masked mean).
     ("hit_transformer", HitTransformer, [(6, 4)], SETTINGS[:1]),
+    # nn.MultiheadAttention as PyTorch exports it (the batch merged with the
+    # heads by reshapes).
+    ("torch_attention", TorchAttention, [(5, 8)], SETTINGS[1:]),
 ]
 # Layer norms and divisions read tables over calibrated ranges at every
 # precision.
