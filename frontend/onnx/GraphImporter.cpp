@@ -367,10 +367,14 @@ llvm::Error GraphImporter::runPerEvent(NodeImporter &ni,
       if (node.input(i).empty())
         continue;
       if (batched(i)) {
-        if (*shapes[i] != first)
+        // Batched inputs broadcast against each other only after the
+        // batch's axis.
+        const auto &s = *shapes[i];
+        if (s.size() != first.size() ||
+            llvm::ArrayRef<int64_t>(s).take_front(axis + 1) !=
+                llvm::ArrayRef<int64_t>(first).take_front(axis + 1))
           return fail("inputs of shapes " + formatShape(first) + " and " +
-                      formatShape(*shapes[i]) +
-                      " would broadcast across events");
+                      formatShape(s) + " would broadcast across events");
       } else if (auto err = checkBroadcast(i)) {
         return err;
       }
@@ -396,12 +400,10 @@ llvm::Error GraphImporter::runPerEvent(NodeImporter &ni,
         return err;
     break;
   case PerEventKind::LastAxis: {
-    int64_t given = ni.intAttr("axis", ni.version() >= 13 ? -1 : 1);
-    if (given < 0)
-      given += rank;
+    int64_t written = ni.intAttr("axis", ni.version() >= 13 ? -1 : 1);
+    int64_t given = written < 0 ? written + rank : written;
     if (!batched(0) || given != rank - 1 || axis >= rank - 1)
-      return fail(node.op_type() + " over axis " +
-                  std::to_string(ni.intAttr("axis", 0)) +
+      return fail(node.op_type() + " over axis " + std::to_string(written) +
                   " would not stay within one event");
     break;
   }

@@ -346,6 +346,80 @@ Error importCast(NodeImporter &n) {
   llvm_unreachable("unknown value kind");
 }
 
+/// Element-wise over compile-time integer tensors with numpy broadcasting:
+/// `fn` gets the elements of the inputs at one output position.
+static Error foldInts(NodeImporter &n, ArrayRef<IntTensor> inputs,
+                      int32_t dtype,
+                      llvm::function_ref<Expected<SymInt>(ArrayRef<SymInt>)> fn) {
+  SmallVector<SmallVector<int64_t>> shapes;
+  for (const IntTensor &t : inputs)
+    shapes.push_back(t.shape);
+  auto shape = broadcastBatched(n, shapes);
+  if (!shape)
+    return shape.takeError();
+  SmallVector<SmallVector<int64_t>> strides;
+  for (const IntTensor &t : inputs)
+    strides.push_back(stridesOf(t.shape));
+  IntTensor out;
+  out.shape = *shape;
+  out.dtype = dtype;
+  SmallVector<int64_t> index(shape->size(), 0);
+  SmallVector<SymInt> at(inputs.size());
+  for (int64_t flat = 0, total = product(*shape); flat < total; ++flat) {
+    for (auto [i, t] : llvm::enumerate(inputs))
+      at[i] = t.values[broadcastSource(index, t.shape, strides[i])];
+    auto v = fn(at);
+    if (!v)
+      return v.takeError();
+    out.values.push_back(*v);
+    increment(index, *shape);
+  }
+  n.setInts(0, std::move(out));
+  return Error::success();
+}
+
+/// Equal of compile-time integers (the shape arithmetic of an `expand` with
+/// -1 entries); a multiple of the batch size equals only itself.
+Error importEqual(NodeImporter &n) {
+  if (!n.isIntInput(0) || !n.isIntInput(1))
+    return n.error("Equal of run-time tensors is not supported; only "
+                   "compile-time integer tensors (shape arithmetic) are");
+  auto a = n.ints(0, "A"), b = n.ints(1, "B");
+  if (!a)
+    return a.takeError();
+  if (!b)
+    return b.takeError();
+  return foldInts(n, {*a, *b}, onnx::TensorProto_DataType_BOOL,
+                  [&](ArrayRef<SymInt> v) -> Expected<SymInt> {
+                    if (v[0].isBatch != v[1].isBatch)
+                      return n.error("comparing the dynamic batch size with "
+                                     "a number is not known at compile time");
+                    return SymInt::known(v[0] == v[1] ? 1 : 0);
+                  });
+}
+
+/// Where over compile-time integers (a condition known at compile time).
+Error importWhere(NodeImporter &n) {
+  for (size_t i = 0; i < 3; ++i)
+    if (!n.isIntInput(i))
+      return n.error("Where of run-time tensors is not supported; only "
+                     "compile-time integer tensors (shape arithmetic) are");
+  auto c = n.ints(0, "condition"), x = n.ints(1, "X"), y = n.ints(2, "Y");
+  if (!c)
+    return c.takeError();
+  if (!x)
+    return x.takeError();
+  if (!y)
+    return y.takeError();
+  return foldInts(n, {*c, *x, *y}, x->dtype,
+                  [&](ArrayRef<SymInt> v) -> Expected<SymInt> {
+                    if (v[0].isBatch)
+                      return n.error("the condition depends on the dynamic "
+                                     "batch size");
+                    return v[0].value ? v[1] : v[2];
+                  });
+}
+
 } // namespace imports
 } // namespace frontend
 } // namespace ariadne

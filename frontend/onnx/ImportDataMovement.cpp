@@ -315,6 +315,92 @@ Error importTranspose(NodeImporter &n) {
       batchAxis);
 }
 
+/// Expand: numpy broadcasting of the input to a shape known at compile
+/// time (a Shape's batch symbol or 1 where the input has its batch). A
+/// run-time tensor is repeated along each expanded axis by a concatenation
+/// of copies, exact on every target; compile-time data is expanded as data.
+Error importExpand(NodeImporter &n) {
+  auto in = n.value(0);
+  if (!in)
+    return in.takeError();
+  auto shape = valueShape(n, *in);
+  if (!shape)
+    return shape.takeError();
+  auto target = n.ints(1, "shape");
+  if (!target)
+    return target.takeError();
+  if (target->rank() != 1)
+    return n.error("the shape must be a 1-D tensor");
+  SmallVector<int64_t> dims;
+  for (const SymInt &v : target->values) {
+    if (v.isBatch && v.value != 1)
+      return n.error("the shape holds " + str(v.value) +
+                     " times the dynamic batch size");
+    if (!v.isBatch && v.value < 0)
+      return n.error("the shape has a negative dimension " + str(v.value));
+    dims.push_back(v.isBatch ? ShapedType::kDynamic : v.value);
+  }
+  auto out = broadcastBatched(n, {*shape, dims});
+  if (!out)
+    return out.takeError();
+  if (llvm::is_contained(*out, 0))
+    return n.error("expanding " + formatShape(*shape) + " to " +
+                   formatShape(dims) + " gives an empty tensor");
+  bool batchedIn = dynamicAxis(*shape) >= 0;
+  if (!batchedIn && dynamicAxis(*out) >= 0)
+    return n.error("expanding " + formatShape(*shape) +
+                   " to the dynamic batch size is not supported: the batch "
+                   "comes from the model's inputs");
+  // The input with the output's rank.
+  SmallVector<int64_t> from(out->size() - shape->size(), 1);
+  from.append(shape->begin(), shape->end());
+
+  if (in->kind == ImportedValue::Kind::Tensor) {
+    auto x = n.tensor(0);
+    if (!x)
+      return x.takeError();
+    Value v = *x;
+    if (ArrayRef<int64_t>(from) != ArrayRef<int64_t>(*shape))
+      v = n.create<nn::ReshapeOp>(from, v);
+    SmallVector<int64_t> current = from;
+    for (size_t d = 0; d < out->size(); ++d) {
+      if (current[d] != 1 || (*out)[d] == 1)
+        continue;
+      current[d] = (*out)[d];
+      SmallVector<Value> copies((*out)[d], v);
+      v = n.create<nn::ConcatOp>(current, copies,
+                                 n.builder().getI64IntegerAttr(int64_t(d)));
+    }
+    return n.setTensor(0, v);
+  }
+  auto strides = stridesOf(from);
+  SmallVector<int64_t> index(out->size(), 0);
+  SmallVector<int64_t> sources;
+  for (int64_t flat = 0, total = product(*out); flat < total; ++flat) {
+    sources.push_back(broadcastSource(index, from, strides));
+    increment(index, *out);
+  }
+  if (in->kind == ImportedValue::Kind::FloatConst) {
+    auto c = std::make_shared<FloatConstant>(*in->constant);
+    if (c->batchFill)
+      return n.error("expanding a fill of the batch size is not supported");
+    c->shape = *out;
+    c->data.clear();
+    for (int64_t src : sources)
+      c->data.push_back(in->constant->data[size_t(src)]);
+    c->materialized = nullptr;
+    n.setFloatConstant(0, std::move(c));
+    return Error::success();
+  }
+  IntTensor t;
+  t.shape = *out;
+  t.dtype = in->ints.dtype;
+  for (int64_t src : sources)
+    t.values.push_back(in->ints.values[size_t(src)]);
+  n.setInts(0, std::move(t));
+  return Error::success();
+}
+
 Error importConcat(NodeImporter &n) {
   if (n.numInputs() == 0)
     return n.error("Concat needs at least one input");

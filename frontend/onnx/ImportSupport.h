@@ -463,6 +463,9 @@ Error importShape(NodeImporter &n);
 Error importGather(NodeImporter &n);
 Error importConstantOfShape(NodeImporter &n);
 Error importCast(NodeImporter &n);
+Error importEqual(NodeImporter &n);
+Error importWhere(NodeImporter &n);
+Error importExpand(NodeImporter &n);
 
 } // namespace imports
 } // namespace frontend

@@ -93,6 +93,9 @@ const llvm::StringMap<OpImporter> &frontend::getOpImporters() {
       {"Gather", {1, importGather}},
       {"ConstantOfShape", {9, importConstantOfShape}},
       {"Cast", {6, importCast}},
+      {"Equal", {7, importEqual}},
+      {"Where", {9, importWhere}},
+      {"Expand", {8, importExpand}},
   };
   return table;
 }

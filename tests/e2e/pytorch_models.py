@@ -195,28 +195,43 @@ class HitTransformer(torch.nn.Module):
         return self.out((h * m).sum(1) / m.sum(1))
 
 
+def padding_mask(batch, hits):
+    """A float key padding mask: 0 for a hit, -10000 for padding (at least
+    the first hit of an event is real), as nn.MultiheadAttention adds it to
+    the scores."""
+    padded = torch.rand(batch, hits) < 0.3
+    padded[:, 0] = False
+    return padded.float() * -10000.0
+
+
 class TorchAttention(torch.nn.Module):
     """nn.MultiheadAttention (2 heads, batch first) over 5 hits of 8
-    features, as PyTorch exports it: the batch moved to axis 1, merged with
-    the heads by reshapes and split off again, the output projection a Gemm
-    over [hits * batch, 8]."""
+    features with a key padding mask, as PyTorch exports it: the batch moved
+    to axis 1, merged with the heads by reshapes and split off again, the
+    mask expanded over the heads, the output projection a Gemm over
+    [hits * batch, 8]."""
 
     def __init__(self):
         super().__init__()
         self.attention = torch.nn.MultiheadAttention(8, 2, batch_first=True)
         self.out = torch.nn.Linear(8, 2)
 
-    def forward(self, x):
-        return self.out(self.attention(x, x, x, need_weights=False)[0])
+    def make_inputs(self, batch):
+        return [torch.randn(batch, 5, 8) * 2, padding_mask(batch, 5)]
+
+    def forward(self, x, mask):
+        return self.out(self.attention(x, x, x, key_padding_mask=mask,
+                                       need_weights=False)[0])
 
 
 class TorchEncoder(torch.nn.Module):
     """nn.TransformerEncoderLayer (2 heads, feed-forward width 16, batch
-    first) over 5 hits of 8 features, post-norm with ReLU or pre-norm with
-    GELU."""
+    first) over 5 hits of 8 features: post-norm with ReLU, or pre-norm with
+    GELU and a key padding mask."""
 
     def __init__(self, norm_first=False, activation="relu"):
         super().__init__()
+        self.masked = norm_first
         self.encoder = torch.nn.TransformerEncoderLayer(
             8, 2, 16, dropout=0.0, activation=activation, batch_first=True,
             norm_first=norm_first)
@@ -224,8 +239,12 @@ class TorchEncoder(torch.nn.Module):
             torch.nn.init.uniform_(norm.weight, 0.5, 1.5)
             torch.nn.init.uniform_(norm.bias, -0.5, 0.5)
 
-    def forward(self, x):
-        return self.encoder(x)
+    def make_inputs(self, batch):
+        x = torch.randn(batch, 5, 8) * 2
+        return [x, padding_mask(batch, 5)] if self.masked else [x]
+
+    def forward(self, x, mask=None):
+        return self.encoder(x, src_key_padding_mask=mask)
 
 
 class CaloCnn(torch.nn.Module):
@@ -435,10 +454,10 @@ MODELS = [
     ("hit_transformer", HitTransformer, [(6, 4)], 13, True),
     ("hit_transformer_ln17", lambda: HitTransformer(heads=1, gelu="tanh"),
      [(6, 4)], 17, True),
-    ("torch_attention", TorchAttention, [(5, 8)], 13, True),
+    ("torch_attention", TorchAttention, [(5, 8), (5,)], 13, True),
     ("torch_encoder", TorchEncoder, [(5, 8)], 13, True),
     ("torch_encoder_pre_norm_gelu", lambda: TorchEncoder(True, "gelu"),
-     [(5, 8)], 17, True),
+     [(5, 8), (5,)], 17, True),
     ("mlp_static", lambda: torch.nn.Sequential(
         torch.nn.Linear(5, 7), torch.nn.Tanh(), torch.nn.Linear(7, 2)),
      [(5,)], 13, False),

@@ -138,8 +138,8 @@ MODELS = [
     # weighted sums, layer norms written out, GELU, a masked mean).
     ("hit_transformer", HitTransformer, [(6, 4)], SETTINGS[:1]),
     # nn.MultiheadAttention as PyTorch exports it (the batch merged with the
-    # heads by reshapes).
-    ("torch_attention", TorchAttention, [(5, 8)], SETTINGS[1:]),
+    # heads by reshapes), with a key padding mask.
+    ("torch_attention", TorchAttention, [(5, 8), (5,)], SETTINGS[1:]),
 ]
 # Layer norms and divisions read tables over calibrated ranges at every
 # precision.
