@@ -18,7 +18,7 @@ namespace {
 /// Checks that `message` is one line that starts with `prefix` and holds
 /// every fragment.
 void checkMessage(const std::string &message, const std::string &prefix,
-                  std::initializer_list<const char *> fragments) {
+                  const std::vector<const char *> &fragments) {
   INFO(message);
   CHECK(message.find('\n') == std::string::npos);
   CHECK_THAT(message, StartsWith(prefix));
@@ -390,6 +390,44 @@ TEST_CASE("ops across the batch dimension", "[frontend][errors]") {
     INFO(c.body);
     checkMessage(importError(model(c.opset, x + c.body + output("y", c.rank))),
                  std::string("test.onnxtxt: ") + c.prefix, {c.reason});
+  }
+}
+
+TEST_CASE("Expand, Equal, Where and merged batch views",
+          "[frontend][errors]") {
+  std::string x = input("x", {"N", "3"});
+  struct Case {
+    std::string body;
+    const char *prefix;
+    std::vector<const char *> reasons;
+    int rank = 2;
+  };
+  std::vector<Case> cases = {
+      {intInit("s", {2, 1, 3}) + node("Expand", {"x", "s"}, {"y"}, "ex"),
+       "node 'ex' (Expand): ", {"dynamic batch dimension", "leading"}, 3},
+      {intInit("s", {1, 4}) + node("Expand", {"x", "s"}, {"y"}, "ex"),
+       "node 'ex' (Expand): ", {"[?, 3]", "do not broadcast"}},
+      {intInit("s", {-2, 3}) + node("Expand", {"x", "s"}, {"y"}, "ex"),
+       "node 'ex' (Expand): ", {"negative dimension -2"}},
+      {node("Equal", {"x", "x"}, {"e"}, "eq") +
+           node("Where", {"e", "x", "x"}, {"y"}, "wh"),
+       "node 'eq' (Equal): ", {"run-time tensors"}},
+      {intInit("c", {1}) + node("Where", {"c", "x", "x"}, {"y"}, "wh"),
+       "node 'wh' (Where): ", {"run-time tensors"}},
+      // [N, 3] as [3N, 1]: one event's three values in a column, which
+      // only reshapes, transposes and per-event ops read.
+      {intInit("s", {-1, 1}) + node("Reshape", {"x", "s"}, {"r"}, "rs") +
+           node("Concat", {"r", "r"}, {"y"}, "cat", intAttr("axis", 1)),
+       "node 'cat' (Concat): ",
+       {"input 'r'", "[?, 1]", "merges the dynamic batch dimension with 3"}},
+      {intInit("s", {-1, 1}) + node("Reshape", {"x", "s"}, {"r"}, "rs") +
+           node("Softmax", {"r"}, {"y"}, "sm", intAttr("axis", 0)),
+       "node 'sm' (Softmax): ", {"sits at axis 0", "one event"}},
+  };
+  for (const Case &c : cases) {
+    INFO(c.body);
+    checkMessage(importError(model(13, x + c.body + output("y", c.rank))),
+                 std::string("test.onnxtxt: ") + c.prefix, c.reasons);
   }
 }
 
