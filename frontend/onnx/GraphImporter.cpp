@@ -581,6 +581,23 @@ llvm::Error frontend::precheckModel(const onnx::ModelProto &model,
   auto fail = [&](const std::string &reason) {
     return makeError(sourceName + ": " + reason);
   };
+  // ONNX shape inference computes with a negative size (and crashes on
+  // some ops): refused before it runs.
+  auto checkSizes = [&](const onnx::ValueInfoProto &value,
+                        const std::string &what) -> llvm::Error {
+    if (!value.type().has_tensor_type())
+      return llvm::Error::success();
+    for (const auto &[d, dim] :
+         llvm::enumerate(value.type().tensor_type().shape().dim()))
+      if (dim.has_dim_value() && dim.dim_value() < 0)
+        return fail(what + " has a negative size " +
+                    std::to_string(dim.dim_value()) + " in dimension " +
+                    std::to_string(d));
+    return llvm::Error::success();
+  };
+  for (const onnx::ValueInfoProto &info : graph.value_info())
+    if (auto err = checkSizes(info, "value '" + info.name() + "'"))
+      return err;
   llvm::StringSet<> initializers;
   for (const onnx::TensorProto &init : graph.initializer())
     initializers.insert(init.name());
@@ -598,6 +615,8 @@ llvm::Error frontend::precheckModel(const onnx::ModelProto &model,
     if (input.type().tensor_type().elem_type() == onnx::TensorProto::UNDEFINED)
       return fail(what + " has no element type; only float32 tensors are "
                          "supported");
+    if (auto err = checkSizes(input, what))
+      return err;
   }
   // The members of a chain imported as one layer need no importer.
   std::vector<bool> fusedMember(size_t(graph.node_size()), false);
@@ -635,6 +654,8 @@ llvm::Error frontend::precheckModel(const onnx::ModelProto &model,
     if (!output.type().tensor_type().has_shape())
       return fail(what + " declares no shape; ONNX requires the rank of "
                          "graph outputs");
+    if (auto err = checkSizes(output, what))
+      return err;
   }
   return llvm::Error::success();
 }
