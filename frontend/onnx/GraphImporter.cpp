@@ -590,9 +590,8 @@ llvm::Error frontend::precheckModel(const onnx::ModelProto &model,
     for (const auto &[d, dim] :
          llvm::enumerate(value.type().tensor_type().shape().dim()))
       if (dim.has_dim_value() && dim.dim_value() < 0)
-        return fail(what + " has a negative size " +
-                    std::to_string(dim.dim_value()) + " in dimension " +
-                    std::to_string(d));
+        return fail(what + " has dimension " + std::to_string(d) +
+                    " of negative size " + std::to_string(dim.dim_value()));
     return llvm::Error::success();
   };
   for (const onnx::ValueInfoProto &info : graph.value_info())
