@@ -597,9 +597,15 @@ llvm::Error frontend::precheckModel(const onnx::ModelProto &model,
   for (const onnx::ValueInfoProto &info : graph.value_info())
     if (auto err = checkSizes(info, "value '" + info.name() + "'"))
       return err;
-  llvm::StringSet<> initializers;
-  for (const onnx::TensorProto &init : graph.initializer())
-    initializers.insert(init.name());
+  llvm::StringMap<const onnx::TensorProto *> initializers;
+  for (const onnx::TensorProto &init : graph.initializer()) {
+    initializers[init.name()] = &init;
+    for (const auto &[d, size] : llvm::enumerate(init.dims()))
+      if (size < 0)
+        return fail("initializer '" + init.name() + "' has dimension " +
+                    std::to_string(d) + " of negative size " +
+                    std::to_string(size));
+  }
   for (const onnx::ValueInfoProto &input : graph.input()) {
     if (initializers.contains(input.name()))
       continue;
@@ -633,6 +639,20 @@ llvm::Error frontend::precheckModel(const onnx::ModelProto &model,
                   "' (only the default ONNX domain is supported)");
     if (!getOpImporters().count(node.op_type()))
       return fail(prefix + "unsupported op '" + node.op_type() + "'");
+    // ONNX shape inference of Gemm reads two dimensions of each matrix
+    // (and crashes on an initializer of another rank).
+    if (node.op_type() == "Gemm")
+      for (int k = 0; k < std::min(node.input_size(), 3); ++k) {
+        auto it = initializers.find(node.input(k));
+        if (it == initializers.end())
+          continue;
+        int rank = it->second->dims_size();
+        if (k < 2 ? rank != 2 : rank > 2)
+          return fail(prefix + "Gemm's input " + std::to_string(k) +
+                      " (initializer '" + node.input(k) + "') has rank " +
+                      std::to_string(rank) + "; A and B must be matrices and "
+                                             "C of rank 2 at most");
+      }
     // ONNX shape inference of Conv and pooling divides by the strides
     // (SIGFPE on a stride of 0): refused here, in the importer's words.
     for (const onnx::AttributeProto &a : node.attribute())
