@@ -262,8 +262,8 @@ llvm::Error GraphImporter::importNode(const onnx::NodeProto &node) {
                     std::to_string(importer.minVersion) + " or newer");
 
   static const llvm::StringSet<> mergedReaders = {
-      "Reshape", "Transpose", "Shape", "Squeeze", "Unsqueeze", "Identity",
-      "Dropout"};
+      "Reshape",   "Transpose", "Shape",  "Squeeze",
+      "Unsqueeze", "Identity",  "Dropout"};
   ni.readsMergedViews = mergedReaders.contains(node.op_type());
   return runPerEvent(ni, importer.import);
 }
@@ -275,9 +275,9 @@ enum class PerEventKind { None, Elementwise, MatMul, Gemm, LastAxis };
 
 PerEventKind perEventKind(llvm::StringRef op) {
   static const llvm::StringSet<> elementwise = {
-      "Add",      "Sub",         "Mul",     "Div",  "Relu",      "LeakyRelu",
-      "Tanh",     "Abs",         "Sigmoid", "Softsign", "Softplus", "Erf",
-      "HardSigmoid", "Elu",      "Selu",    "HardSwish", "PRelu",  "Clip"};
+      "Add",         "Sub", "Mul",     "Div",       "Relu",     "LeakyRelu",
+      "Tanh",        "Abs", "Sigmoid", "Softsign",  "Softplus", "Erf",
+      "HardSigmoid", "Elu", "Selu",    "HardSwish", "PRelu",    "Clip"};
   if (elementwise.contains(op))
     return PerEventKind::Elementwise;
   if (op == "MatMul")
@@ -650,8 +650,9 @@ llvm::Error frontend::precheckModel(const onnx::ModelProto &model,
         if (k < 2 ? rank != 2 : rank > 2)
           return fail(prefix + "Gemm's input " + std::to_string(k) +
                       " (initializer '" + node.input(k) + "') has rank " +
-                      std::to_string(rank) + "; A and B must be matrices and "
-                                             "C of rank 2 at most");
+                      std::to_string(rank) +
+                      "; A and B must be matrices and "
+                      "C of rank 2 at most");
       }
     // ONNX shape inference of Conv and pooling divides by the strides
     // (SIGFPE on a stride of 0): refused here, in the importer's words.

@@ -116,8 +116,7 @@ struct BatchView {
   int64_t outer = 1;
 
   bool operator==(const BatchView &other) const {
-    return axis == other.axis && factor == other.factor &&
-           outer == other.outer;
+    return axis == other.axis && factor == other.factor && outer == other.outer;
   }
 };
 

@@ -346,38 +346,6 @@ Error importCast(NodeImporter &n) {
   llvm_unreachable("unknown value kind");
 }
 
-/// Element-wise over compile-time integer tensors with numpy broadcasting:
-/// `fn` gets the elements of the inputs at one output position.
-static Error foldInts(NodeImporter &n, ArrayRef<IntTensor> inputs,
-                      int32_t dtype,
-                      llvm::function_ref<Expected<SymInt>(ArrayRef<SymInt>)> fn) {
-  SmallVector<SmallVector<int64_t>> shapes;
-  for (const IntTensor &t : inputs)
-    shapes.push_back(t.shape);
-  auto shape = broadcastBatched(n, shapes);
-  if (!shape)
-    return shape.takeError();
-  SmallVector<SmallVector<int64_t>> strides;
-  for (const IntTensor &t : inputs)
-    strides.push_back(stridesOf(t.shape));
-  IntTensor out;
-  out.shape = *shape;
-  out.dtype = dtype;
-  SmallVector<int64_t> index(shape->size(), 0);
-  SmallVector<SymInt> at(inputs.size());
-  for (int64_t flat = 0, total = product(*shape); flat < total; ++flat) {
-    for (auto [i, t] : llvm::enumerate(inputs))
-      at[i] = t.values[broadcastSource(index, t.shape, strides[i])];
-    auto v = fn(at);
-    if (!v)
-      return v.takeError();
-    out.values.push_back(*v);
-    increment(index, *shape);
-  }
-  n.setInts(0, std::move(out));
-  return Error::success();
-}
-
 /// Equal of compile-time integers (the shape arithmetic of an `expand` with
 /// -1 entries); a multiple of the batch size equals only itself.
 Error importEqual(NodeImporter &n) {

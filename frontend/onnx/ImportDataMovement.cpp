@@ -141,6 +141,15 @@ resolveReshape(NodeImporter &n, ArrayRef<int64_t> in, int64_t inFactor,
   return out;
 }
 
+/// Input 1 of Reshape and Expand: the target shape, a 1-D compile-time
+/// integer tensor.
+static Expected<IntTensor> shapeOperand(NodeImporter &n) {
+  auto target = n.ints(1, "shape");
+  if (target && target->rank() != 1)
+    return n.error("the shape must be a 1-D tensor");
+  return target;
+}
+
 Error importReshape(NodeImporter &n) {
   auto in = n.value(0);
   if (!in)
@@ -148,11 +157,9 @@ Error importReshape(NodeImporter &n) {
   auto shape = valueShape(n, *in);
   if (!shape)
     return shape.takeError();
-  auto target = n.ints(1, "shape");
+  auto target = shapeOperand(n);
   if (!target)
     return target.takeError();
-  if (target->rank() != 1)
-    return n.error("the shape must be a 1-D tensor");
   int64_t inFactor =
       in->kind == ImportedValue::Kind::Tensor ? in->batchFactor : 1;
   int64_t factor = 1;
@@ -326,11 +333,9 @@ Error importExpand(NodeImporter &n) {
   auto shape = valueShape(n, *in);
   if (!shape)
     return shape.takeError();
-  auto target = n.ints(1, "shape");
+  auto target = shapeOperand(n);
   if (!target)
     return target.takeError();
-  if (target->rank() != 1)
-    return n.error("the shape must be a 1-D tensor");
   SmallVector<int64_t> dims;
   for (const SymInt &v : target->values) {
     if (v.isBatch && v.value != 1)

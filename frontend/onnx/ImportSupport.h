@@ -254,9 +254,8 @@ inline Error setReshaped(NodeImporter &n, const ImportedValue &in,
     // number of one event's elements. The target dimension holding it
     // (batchFactor times the batch) must split there.
     int64_t factor = batchFactor.value_or(in.batchFactor);
-    int64_t before =
-        product(ArrayRef<int64_t>(from).take_front(in.batchAxis)) *
-        in.batchOuter;
+    int64_t before = product(ArrayRef<int64_t>(from).take_front(in.batchAxis)) *
+                     in.batchOuter;
     int64_t lead = axis < 0 ? 0 : product(shape.take_front(axis));
     if (lead <= 0 || before % lead || factor % (before / lead))
       return n.error("reshaping " + formatShape(from) + " into " +
@@ -343,6 +342,38 @@ inline Expected<SymInt> foldInt(NodeImporter &n, IntOp op, SymInt a, SymInt b) {
   return SymInt::known(r);
 }
 
+/// Element-wise over compile-time integer tensors with numpy broadcasting:
+/// `fn` gets the elements of the inputs at one output position.
+inline Error
+foldInts(NodeImporter &n, ArrayRef<IntTensor> inputs, int32_t dtype,
+         llvm::function_ref<Expected<SymInt>(ArrayRef<SymInt>)> fn) {
+  SmallVector<SmallVector<int64_t>> shapes;
+  for (const IntTensor &t : inputs)
+    shapes.push_back(t.shape);
+  auto shape = broadcastBatched(n, shapes);
+  if (!shape)
+    return shape.takeError();
+  SmallVector<SmallVector<int64_t>> strides;
+  for (const IntTensor &t : inputs)
+    strides.push_back(stridesOf(t.shape));
+  IntTensor out;
+  out.shape = *shape;
+  out.dtype = dtype;
+  SmallVector<int64_t> index(shape->size(), 0);
+  SmallVector<SymInt> at(inputs.size());
+  for (int64_t flat = 0, total = product(*shape); flat < total; ++flat) {
+    for (auto [i, t] : llvm::enumerate(inputs))
+      at[i] = t.values[broadcastSource(index, t.shape, strides[i])];
+    auto v = fn(at);
+    if (!v)
+      return v.takeError();
+    out.values.push_back(*v);
+    increment(index, *shape);
+  }
+  n.setInts(0, std::move(out));
+  return Error::success();
+}
+
 /// Element-wise arithmetic with numpy broadcasting: an nn op on float
 /// tensors, folded at import time on integer shape values.
 template <typename OpT, IntOp Int> inline Error importBinary(NodeImporter &n) {
@@ -352,25 +383,9 @@ template <typename OpT, IntOp Int> inline Error importBinary(NodeImporter &n) {
       return lhs.takeError();
     if (!rhs)
       return rhs.takeError();
-    auto shape = broadcastBatched(n, {lhs->shape, rhs->shape});
-    if (!shape)
-      return shape.takeError();
-    IntTensor out;
-    out.shape = *shape;
-    out.dtype = lhs->dtype;
-    auto lhsStrides = stridesOf(lhs->shape), rhsStrides = stridesOf(rhs->shape);
-    SmallVector<int64_t> index(shape->size(), 0);
-    for (int64_t flat = 0, total = product(*shape); flat < total; ++flat) {
-      auto v = foldInt(
-          n, Int, lhs->values[broadcastSource(index, lhs->shape, lhsStrides)],
-          rhs->values[broadcastSource(index, rhs->shape, rhsStrides)]);
-      if (!v)
-        return v.takeError();
-      out.values.push_back(*v);
-      increment(index, *shape);
-    }
-    n.setInts(0, std::move(out));
-    return Error::success();
+    return foldInts(n, {*lhs, *rhs}, lhs->dtype, [&](ArrayRef<SymInt> v) {
+      return foldInt(n, Int, v[0], v[1]);
+    });
   }
   auto lhs = n.tensor(0);
   if (!lhs)

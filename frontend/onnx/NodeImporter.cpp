@@ -174,8 +174,8 @@ llvm::Error NodeImporter::mergedViewError(size_t i,
                    llvm::cast<RankedTensorType>(v.tensor.getType()).getShape(),
                    v.batchAxis, v.batchFactor)) +
                ") merges the dynamic batch dimension with " +
-               std::to_string(v.batchFactor) +
-               " other elements at axis " + std::to_string(v.batchAxis) +
+               std::to_string(v.batchFactor) + " other elements at axis " +
+               std::to_string(v.batchAxis) +
                "; this op cannot read it (reshapes, transposes and per-event "
                "element-wise ops, MatMul, Gemm and Softmax over the last axis "
                "can)");
@@ -299,9 +299,9 @@ void NodeImporter::setFloatConstant(size_t i,
 llvm::Error NodeImporter::setValue(size_t i, ImportedValue value) {
   switch (value.kind) {
   case ImportedValue::Kind::Tensor:
-    return setTensor(i, value.tensor,
-                     BatchView{value.batchAxis, value.batchFactor,
-                               value.batchOuter});
+    return setTensor(
+        i, value.tensor,
+        BatchView{value.batchAxis, value.batchFactor, value.batchOuter});
   case ImportedValue::Kind::FloatConst:
     setFloatConstant(i, value.constant);
     return llvm::Error::success();

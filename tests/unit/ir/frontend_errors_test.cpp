@@ -165,13 +165,12 @@ TEST_CASE("unsupported ops, opsets and attributes", "[frontend][errors]") {
                  {"Relu-1 (opset 5) is not supported", "opset 6"});
   }
   SECTION("version-6 arithmetic with the legacy broadcast axis") {
-    checkMessage(
-        importError(model(6, input("x", {"2", "3"}) + input("z", {"2"}) +
-                                 node("Add", {"x", "z"}, {"y"}, "a",
-                                      intAttr("broadcast", 1) +
-                                          intAttr("axis", 0)) +
-                                 output("y", 2))),
-        "test.onnxtxt: node 'a' (Add): ", {"legacy broadcast 'axis'"});
+    checkMessage(importError(model(
+                     6, input("x", {"2", "3"}) + input("z", {"2"}) +
+                            node("Add", {"x", "z"}, {"y"}, "a",
+                                 intAttr("broadcast", 1) + intAttr("axis", 0)) +
+                            output("y", 2))),
+                 "test.onnxtxt: node 'a' (Add): ", {"legacy broadcast 'axis'"});
   }
   SECTION("version-6 arithmetic broadcasting A onto B") {
     checkMessage(
@@ -313,12 +312,11 @@ TEST_CASE("dynamic dimensions other than the batch", "[frontend][errors]") {
   SECTION("an unknown inner dimension, the only dynamic one") {
     // The batch of a time-major sequence: a view that per-event ops read
     // only along the axes after it.
-    checkMessage(
-        importError(model(13, input("x", {"2", "3", ""}) +
-                                  node("Softmax", {"x"}, {"y"}) +
-                                  output("y", 3))),
-        "test.onnxtxt: node 'y' (Softmax): ",
-        {"'x'", "dynamic batch dimension", "axis 2", "one event"});
+    checkMessage(importError(model(13, input("x", {"2", "3", ""}) +
+                                           node("Softmax", {"x"}, {"y"}) +
+                                           output("y", 3))),
+                 "test.onnxtxt: node 'y' (Softmax): ",
+                 {"'x'", "dynamic batch dimension", "axis 2", "one event"});
   }
   SECTION("a second dynamic dimension") {
     checkMessage(
@@ -393,8 +391,7 @@ TEST_CASE("ops across the batch dimension", "[frontend][errors]") {
   }
 }
 
-TEST_CASE("Expand, Equal, Where and merged batch views",
-          "[frontend][errors]") {
+TEST_CASE("Expand, Equal, Where and merged batch views", "[frontend][errors]") {
   std::string x = input("x", {"N", "3"});
   struct Case {
     std::string body;
@@ -404,16 +401,22 @@ TEST_CASE("Expand, Equal, Where and merged batch views",
   };
   std::vector<Case> cases = {
       {intInit("s", {2, 1, 3}) + node("Expand", {"x", "s"}, {"y"}, "ex"),
-       "node 'ex' (Expand): ", {"dynamic batch dimension", "leading"}, 3},
+       "node 'ex' (Expand): ",
+       {"dynamic batch dimension", "leading"},
+       3},
       {intInit("s", {1, 4}) + node("Expand", {"x", "s"}, {"y"}, "ex"),
-       "node 'ex' (Expand): ", {"[?, 3]", "do not broadcast"}},
+       "node 'ex' (Expand): ",
+       {"[?, 3]", "do not broadcast"}},
       {intInit("s", {-2, 3}) + node("Expand", {"x", "s"}, {"y"}, "ex"),
-       "node 'ex' (Expand): ", {"negative dimension -2"}},
+       "node 'ex' (Expand): ",
+       {"negative dimension -2"}},
       {node("Equal", {"x", "x"}, {"e"}, "eq") +
            node("Where", {"e", "x", "x"}, {"y"}, "wh"),
-       "node 'eq' (Equal): ", {"run-time tensors"}},
+       "node 'eq' (Equal): ",
+       {"run-time tensors"}},
       {intInit("c", {1}) + node("Where", {"c", "x", "x"}, {"y"}, "wh"),
-       "node 'wh' (Where): ", {"run-time tensors"}},
+       "node 'wh' (Where): ",
+       {"run-time tensors"}},
       // [N, 3] as [3N, 1]: one event's three values in a column, which
       // only reshapes, transposes and per-event ops read.
       {intInit("s", {-1, 1}) + node("Reshape", {"x", "s"}, {"r"}, "rs") +
@@ -422,7 +425,8 @@ TEST_CASE("Expand, Equal, Where and merged batch views",
        {"input 'r'", "[?, 1]", "merges the dynamic batch dimension with 3"}},
       {intInit("s", {-1, 1}) + node("Reshape", {"x", "s"}, {"r"}, "rs") +
            node("Softmax", {"r"}, {"y"}, "sm", intAttr("axis", 0)),
-       "node 'sm' (Softmax): ", {"sits at axis 0", "one event"}},
+       "node 'sm' (Softmax): ",
+       {"sits at axis 0", "one event"}},
   };
   for (const Case &c : cases) {
     INFO(c.body);
@@ -471,11 +475,10 @@ TEST_CASE("parameters that must be compile-time constants",
         {"axes 'x'", "integer tensor"});
   }
   SECTION("a shape value that depends on the batch size") {
-    std::string text =
-        model(13, input("x", {"N", "4"}) + node("Shape", {"x"}, {"s"}) +
-                      intInit("one", {1}) +
-                      node("Add", {"s", "one"}, {"m"}, "plus") +
-                      node("Reshape", {"x", "m"}, {"y"}) + output("y", 2));
+    std::string text = model(
+        13, input("x", {"N", "4"}) + node("Shape", {"x"}, {"s"}) +
+                intInit("one", {1}) + node("Add", {"s", "one"}, {"m"}, "plus") +
+                node("Reshape", {"x", "m"}, {"y"}) + output("y", 2));
     checkMessage(importError(text),
                  "test.onnxtxt: node 'plus' (Add): ", {"dynamic batch size"});
   }
