@@ -581,17 +581,23 @@ llvm::Error frontend::precheckModel(const onnx::ModelProto &model,
   auto fail = [&](const std::string &reason) {
     return makeError(sourceName + ": " + reason);
   };
-  // ONNX shape inference computes with a negative size (and crashes on
-  // some ops): refused before it runs.
+  // ONNX shape inference computes with a negative size, or one past 32
+  // bits (and crashes on some ops): refused before it runs.
+  constexpr int64_t kMaxDimension = std::numeric_limits<int32_t>::max();
   auto checkSizes = [&](const onnx::ValueInfoProto &value,
                         const std::string &what) -> llvm::Error {
     if (!value.type().has_tensor_type())
       return llvm::Error::success();
     for (const auto &[d, dim] :
-         llvm::enumerate(value.type().tensor_type().shape().dim()))
+         llvm::enumerate(value.type().tensor_type().shape().dim())) {
       if (dim.has_dim_value() && dim.dim_value() < 0)
         return fail(what + " has dimension " + std::to_string(d) +
                     " of negative size " + std::to_string(dim.dim_value()));
+      if (dim.has_dim_value() && dim.dim_value() > kMaxDimension)
+        return fail(what + " has dimension " + std::to_string(d) +
+                    " of size " + std::to_string(dim.dim_value()) +
+                    ", beyond the largest supported (2^31 - 1)");
+    }
     return llvm::Error::success();
   };
   for (const onnx::ValueInfoProto &info : graph.value_info())
