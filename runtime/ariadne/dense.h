@@ -217,6 +217,26 @@ ARIADNE_INLINE void denseEventOutputMajor(const float *in, float *out) {
   }
 }
 
+// GCC vectorizes loops at 256 bits on AVX-512 targets unless told
+// otherwise; the activations (tanh, sigmoid: a polynomial and a division
+// per value) then take twice the instructions of the 512-bit dense layers
+// around them. The activation passes ask for the full width: a separate,
+// non-inlined function, since an always-inlined one may not differ from
+// its caller in target options.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__AVX512F__)
+#define ARIADNE_FULL_WIDTH                                                     \
+  __attribute__((noinline, target("prefer-vector-width=512")))
+#else
+#define ARIADNE_FULL_WIDTH inline
+#endif
+
+/// Applies `Config`'s activation to the `N` values of `row` in place.
+template <class Config, int N>
+ARIADNE_FULL_WIDTH void activateRow(float *row) {
+  for (int i = 0; i < N; ++i)
+    row[i] = activate<Config::activation>(row[i], Config::alpha, Config::beta);
+}
+
 /// One event: the outputs go into a row padded to whole vectors, so that
 /// the activation runs on whole vectors too (a scalar remainder of tanh
 /// would cost as much as the vectors), then are copied out.
@@ -233,9 +253,7 @@ ARIADNE_INLINE void denseEventSimd(const float *in, float *out) {
     denseEventInputMajor<Config>(in, row);
   }
   if constexpr (Config::activation != Activation::None)
-    for (int i = 0; i < padded; ++i)
-      row[i] =
-          activate<Config::activation>(row[i], Config::alpha, Config::beta);
+    activateRow<Config, padded>(row);
   for (int i = 0; i < Config::outFeatures; ++i)
     out[i] = row[i];
 }
@@ -306,9 +324,7 @@ ARIADNE_HD void dense(const TIn *in, TOut *out) {
         // A separate pass keeps the activation a loop over contiguous
         // values, which vectorizes; per block it would stay scalar.
         if constexpr (Config::activation != Activation::None)
-          for (int i = 0; i < outSize; ++i)
-            y[i] =
-                activate<Config::activation>(y[i], Config::alpha, Config::beta);
+          detail::activateRow<Config, outSize>(y);
       }
     }
     return;
