@@ -231,8 +231,7 @@ ARIADNE_INLINE void denseEventOutputMajor(const float *in, float *out) {
 #endif
 
 /// Applies `Config`'s activation to the `N` values of `row` in place.
-template <class Config, int N>
-ARIADNE_FULL_WIDTH void activateRow(float *row) {
+template <class Config, int N> ARIADNE_FULL_WIDTH void activateRow(float *row) {
   for (int i = 0; i < N; ++i)
     row[i] = activate<Config::activation>(row[i], Config::alpha, Config::beta);
 }
