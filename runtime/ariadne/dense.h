@@ -217,19 +217,6 @@ ARIADNE_INLINE void denseEventOutputMajor(const float *in, float *out) {
   }
 }
 
-// GCC vectorizes loops at 256 bits on AVX-512 targets unless told
-// otherwise; the activations (tanh, sigmoid: a polynomial and a division
-// per value) then take twice the instructions of the 512-bit dense layers
-// around them. The activation passes ask for the full width: a separate,
-// non-inlined function, since an always-inlined one may not differ from
-// its caller in target options.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__AVX512F__)
-#define ARIADNE_FULL_WIDTH                                                     \
-  __attribute__((noinline, target("prefer-vector-width=512")))
-#else
-#define ARIADNE_FULL_WIDTH inline
-#endif
-
 /// Applies `Config`'s activation to the `N` values of `row` in place.
 template <class Config, int N> ARIADNE_FULL_WIDTH void activateRow(float *row) {
   for (int i = 0; i < N; ++i)

@@ -33,6 +33,20 @@
 #define ARIADNE_SIMD_WIDTH 1
 #endif
 
+// GCC vectorizes loops at 256 bits on AVX-512 targets unless told
+// otherwise; the transcendental passes (tanh, sigmoid, exp: a polynomial
+// and a division per value) then take twice the instructions of the 512-bit
+// dense layers around them. Functions marked ARIADNE_FULL_WIDTH ask for the
+// full width: they are not inlined, since an always-inlined function may
+// not differ from its caller in target options.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__AVX512F__) &&        \
+    !defined(__CUDACC__) && !defined(__SYNTHESIS__)
+#define ARIADNE_FULL_WIDTH                                                     \
+  __attribute__((noinline, target("prefer-vector-width=512")))
+#else
+#define ARIADNE_FULL_WIDTH inline
+#endif
+
 namespace ariadne {
 namespace simd {
 
