@@ -23,8 +23,10 @@
 
 #include "ariadne/fastmath.h"
 #include "ariadne/platform.h"
+#include "ariadne/simd.h"
 
 #include <cmath>
+#include <type_traits>
 
 namespace ariadne {
 
@@ -116,10 +118,29 @@ struct ActivationConfig {
   static constexpr float beta = 0.0f;
 };
 
+namespace detail {
+#if ARIADNE_SIMD_WIDTH > 1
+/// out = act(in) over `N` floats, vectorized at the full width
+/// (ARIADNE_FULL_WIDTH); `in` and `out` may be the same buffer.
+template <class Config, int N>
+ARIADNE_FULL_WIDTH void activateFloats(const float *in, float *out) {
+  for (int i = 0; i < N; ++i)
+    out[i] = activate<Config::activation>(in[i], Config::alpha, Config::beta);
+}
+#endif
+} // namespace detail
+
 /// out = act(in) element-wise over `Config::size` elements of `Lanes`
 /// events; `in` and `out` may be the same buffer.
 template <class Config, int Lanes = 1, class TIn, class TOut>
 ARIADNE_HD void activation(const TIn *in, TOut *out) {
+#if ARIADNE_SIMD_WIDTH > 1
+  if constexpr (std::is_same<TIn, float>::value &&
+                std::is_same<TOut, float>::value) {
+    detail::activateFloats<Config, Config::size * Lanes>(in, out);
+    return;
+  }
+#endif
   for (int i = 0; i < Config::size * Lanes; ++i)
     out[i] =
         TOut(activate<Config::activation>(in[i], Config::alpha, Config::beta));

@@ -217,12 +217,6 @@ ARIADNE_INLINE void denseEventOutputMajor(const float *in, float *out) {
   }
 }
 
-/// Applies `Config`'s activation to the `N` values of `row` in place.
-template <class Config, int N> ARIADNE_FULL_WIDTH void activateRow(float *row) {
-  for (int i = 0; i < N; ++i)
-    row[i] = activate<Config::activation>(row[i], Config::alpha, Config::beta);
-}
-
 /// One event: the outputs go into a row padded to whole vectors, so that
 /// the activation runs on whole vectors too (a scalar remainder of tanh
 /// would cost as much as the vectors), then are copied out.
@@ -239,7 +233,7 @@ ARIADNE_INLINE void denseEventSimd(const float *in, float *out) {
     denseEventInputMajor<Config>(in, row);
   }
   if constexpr (Config::activation != Activation::None)
-    activateRow<Config, padded>(row);
+    activateFloats<Config, padded>(row, row);
   for (int i = 0; i < Config::outFeatures; ++i)
     out[i] = row[i];
 }
@@ -310,7 +304,7 @@ ARIADNE_HD void dense(const TIn *in, TOut *out) {
         // A separate pass keeps the activation a loop over contiguous
         // values, which vectorizes; per block it would stay scalar.
         if constexpr (Config::activation != Activation::None)
-          detail::activateRow<Config, outSize>(y);
+          detail::activateFloats<Config, outSize>(y, y);
       }
     }
     return;
