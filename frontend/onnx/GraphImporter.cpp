@@ -594,8 +594,8 @@ llvm::Error frontend::precheckModel(const onnx::ModelProto &model,
         return fail(what + " has dimension " + std::to_string(d) +
                     " of negative size " + std::to_string(dim.dim_value()));
       if (dim.has_dim_value() && dim.dim_value() > kMaxDimension)
-        return fail(what + " has dimension " + std::to_string(d) +
-                    " of size " + std::to_string(dim.dim_value()) +
+        return fail(what + " has dimension " + std::to_string(d) + " of size " +
+                    std::to_string(dim.dim_value()) +
                     ", beyond the largest supported (2^31 - 1)");
     }
     return llvm::Error::success();
@@ -606,11 +606,16 @@ llvm::Error frontend::precheckModel(const onnx::ModelProto &model,
   llvm::StringMap<const onnx::TensorProto *> initializers;
   for (const onnx::TensorProto &init : graph.initializer()) {
     initializers[init.name()] = &init;
-    for (const auto &[d, size] : llvm::enumerate(init.dims()))
+    for (const auto &[d, size] : llvm::enumerate(init.dims())) {
       if (size < 0)
         return fail("initializer '" + init.name() + "' has dimension " +
                     std::to_string(d) + " of negative size " +
                     std::to_string(size));
+      if (size > kMaxDimension)
+        return fail("initializer '" + init.name() + "' has dimension " +
+                    std::to_string(d) + " of size " + std::to_string(size) +
+                    ", beyond the largest supported (2^31 - 1)");
+    }
   }
   for (const onnx::ValueInfoProto &input : graph.input()) {
     if (initializers.contains(input.name()))
