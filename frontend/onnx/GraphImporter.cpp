@@ -575,6 +575,54 @@ llvm::Expected<OwningOpRef<ModuleOp>> GraphImporter::run() {
   return module;
 }
 
+/// The values an initializer's data holds, or -1 where it does not say
+/// (external data, types with no fixed width).
+static int64_t storedValues(const onnx::TensorProto &t) {
+  if (t.data_location() == onnx::TensorProto_DataLocation_EXTERNAL)
+    return -1;
+  int64_t bytes = 0;
+  switch (t.data_type()) {
+  case onnx::TensorProto_DataType_DOUBLE:
+  case onnx::TensorProto_DataType_INT64:
+  case onnx::TensorProto_DataType_UINT64:
+    bytes = 8;
+    break;
+  case onnx::TensorProto_DataType_FLOAT:
+  case onnx::TensorProto_DataType_INT32:
+  case onnx::TensorProto_DataType_UINT32:
+    bytes = 4;
+    break;
+  case onnx::TensorProto_DataType_INT16:
+  case onnx::TensorProto_DataType_UINT16:
+  case onnx::TensorProto_DataType_FLOAT16:
+  case onnx::TensorProto_DataType_BFLOAT16:
+    bytes = 2;
+    break;
+  case onnx::TensorProto_DataType_INT8:
+  case onnx::TensorProto_DataType_UINT8:
+  case onnx::TensorProto_DataType_BOOL:
+    bytes = 1;
+    break;
+  default:
+    return -1;
+  }
+  if (t.has_raw_data())
+    return int64_t(t.raw_data().size()) / bytes;
+  switch (t.data_type()) {
+  case onnx::TensorProto_DataType_FLOAT:
+    return t.float_data_size();
+  case onnx::TensorProto_DataType_DOUBLE:
+    return t.double_data_size();
+  case onnx::TensorProto_DataType_INT64:
+    return t.int64_data_size();
+  case onnx::TensorProto_DataType_UINT64:
+  case onnx::TensorProto_DataType_UINT32:
+    return t.uint64_data_size();
+  default:
+    return t.int32_data_size();
+  }
+}
+
 llvm::Error frontend::precheckModel(const onnx::ModelProto &model,
                                     llvm::StringRef sourceName) {
   const onnx::GraphProto &graph = model.graph();
@@ -616,6 +664,18 @@ llvm::Error frontend::precheckModel(const onnx::ModelProto &model,
                     std::to_string(d) + " of size " + std::to_string(size) +
                     ", beyond the largest supported (2^31 - 1)");
     }
+    // ONNX shape inference trusts the dimensions; they must match the data.
+    int64_t needed = 1;
+    for (int64_t size : init.dims())
+      if (__builtin_mul_overflow(needed, size, &needed))
+        return fail("initializer '" + init.name() + "' is too large");
+    int64_t stored = storedValues(init);
+    if (stored >= 0 && stored != needed)
+      return fail("initializer '" + init.name() + "' holds " +
+                  std::to_string(stored) + " values where its shape " +
+                  formatShape(SmallVector<int64_t>(init.dims().begin(),
+                                                   init.dims().end())) +
+                  " needs " + std::to_string(needed));
   }
   for (const onnx::ValueInfoProto &input : graph.input()) {
     if (initializers.contains(input.name()))
