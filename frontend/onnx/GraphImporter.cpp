@@ -157,17 +157,11 @@ llvm::Expected<SmallVector<Type>> GraphImporter::registerInputs() {
     int64_t batchAxis = -1;
     for (int d = 0; d < tensorType.shape().dim_size(); ++d) {
       const auto &dim = tensorType.shape().dim(d);
-      if (dim.has_dim_value() && dim.dim_value() >= 0) {
-        if (dim.dim_value() > std::numeric_limits<int32_t>::max())
-          return error(what + " has dimension " + std::to_string(d) +
-                       " of size " + std::to_string(dim.dim_value()) +
-                       ", which is too large");
+      // precheckModel refused negative sizes and sizes past 32 bits.
+      if (dim.has_dim_value()) {
         shape.push_back(dim.dim_value());
         continue;
       }
-      if (dim.has_dim_value())
-        return error(what + " has dimension " + std::to_string(d) +
-                     " of negative size " + std::to_string(dim.dim_value()));
       // One dynamic dimension, the batch: leading, or elsewhere in a
       // time-major sequence ([T, batch, F], what recurrent layers read).
       if (batchAxis < 0) {
@@ -632,20 +626,26 @@ llvm::Error frontend::precheckModel(const onnx::ModelProto &model,
   // ONNX shape inference computes with a negative size, or one past 32
   // bits (and crashes on some ops): refused before it runs.
   constexpr int64_t kMaxDimension = std::numeric_limits<int32_t>::max();
+  auto checkSize = [&](const std::string &what, size_t d,
+                       int64_t size) -> llvm::Error {
+    if (size < 0)
+      return fail(what + " has dimension " + std::to_string(d) +
+                  " of negative size " + std::to_string(size));
+    if (size > kMaxDimension)
+      return fail(what + " has dimension " + std::to_string(d) + " of size " +
+                  std::to_string(size) +
+                  ", beyond the largest supported (2^31 - 1)");
+    return llvm::Error::success();
+  };
   auto checkSizes = [&](const onnx::ValueInfoProto &value,
                         const std::string &what) -> llvm::Error {
     if (!value.type().has_tensor_type())
       return llvm::Error::success();
     for (const auto &[d, dim] :
-         llvm::enumerate(value.type().tensor_type().shape().dim())) {
-      if (dim.has_dim_value() && dim.dim_value() < 0)
-        return fail(what + " has dimension " + std::to_string(d) +
-                    " of negative size " + std::to_string(dim.dim_value()));
-      if (dim.has_dim_value() && dim.dim_value() > kMaxDimension)
-        return fail(what + " has dimension " + std::to_string(d) + " of size " +
-                    std::to_string(dim.dim_value()) +
-                    ", beyond the largest supported (2^31 - 1)");
-    }
+         llvm::enumerate(value.type().tensor_type().shape().dim()))
+      if (dim.has_dim_value())
+        if (auto err = checkSize(what, d, dim.dim_value()))
+          return err;
     return llvm::Error::success();
   };
   for (const onnx::ValueInfoProto &info : graph.value_info())
@@ -654,16 +654,9 @@ llvm::Error frontend::precheckModel(const onnx::ModelProto &model,
   llvm::StringMap<const onnx::TensorProto *> initializers;
   for (const onnx::TensorProto &init : graph.initializer()) {
     initializers[init.name()] = &init;
-    for (const auto &[d, size] : llvm::enumerate(init.dims())) {
-      if (size < 0)
-        return fail("initializer '" + init.name() + "' has dimension " +
-                    std::to_string(d) + " of negative size " +
-                    std::to_string(size));
-      if (size > kMaxDimension)
-        return fail("initializer '" + init.name() + "' has dimension " +
-                    std::to_string(d) + " of size " + std::to_string(size) +
-                    ", beyond the largest supported (2^31 - 1)");
-    }
+    for (const auto &[d, size] : llvm::enumerate(init.dims()))
+      if (auto err = checkSize("initializer '" + init.name() + "'", d, size))
+        return err;
     // ONNX shape inference trusts the dimensions; they must match the data.
     int64_t needed = 1;
     for (int64_t size : init.dims())
