@@ -347,7 +347,7 @@ public:
 
   void resetOverflowCounts() override {
     for (OverflowCount &count : counts)
-      count.values = count.saturated = count.wrapped = 0;
+      count.values = count.saturated = count.wrapped = count.outOfRange = 0;
   }
 
 private:

@@ -57,6 +57,10 @@ struct OverflowCount {
   /// Values that wrapped: outside the range of a WRAP type, or, for
   /// fx.dense, sums that did not fit the accumulator.
   std::uint64_t wrapped = 0;
+  /// Indices outside their axis: gathered elements that read 0 and
+  /// scattered updates that were dropped (nn.gather_elements,
+  /// nn.scatter_elements).
+  std::uint64_t outOfRange = 0;
 };
 
 /// The least and greatest value seen per value of a function (NaN ignored).

@@ -140,6 +140,115 @@ private:
   int64_t outBlock = 0;
 };
 
+/// The element an index of an index tensor names on an axis of `size`
+/// elements, or -1 outside it (nn::resolveIndex): a float holds the
+/// integer, a raw integer of an integral fixed-point type is it.
+template <typename T> int64_t indexElement(T raw, int64_t size) {
+  int64_t index;
+  if constexpr (std::is_floating_point_v<T>) {
+    if (!(raw >= T(-size) && raw < T(size)))
+      return -1;
+    index = int64_t(raw);
+  } else {
+    index = int64_t(raw);
+  }
+  int64_t element;
+  return nn::resolveIndex(index, size, element) ? element : -1;
+}
+
+/// nn.gather_elements: output element o of an event reads the data at
+/// `base[o] + j * axisStride`, j the index at `index[o]`, or 0 outside the
+/// axis.
+template <typename T> class GatherElementsStep final : public Step<T> {
+public:
+  struct Layout {
+    int out, data, indices;
+    int64_t dataEventStride, indexEventStride, outEventStride;
+    int64_t axisSize, axisStride;
+    std::vector<int64_t> base, index;
+  };
+  GatherElementsStep(Layout layout, OverflowCount *count)
+      : l(std::move(layout)), count(count) {}
+
+  void run(T *const *t, int64_t events) const override {
+    std::uint64_t missed = 0;
+    for (int64_t e = 0; e < events; ++e) {
+      const T *x = t[l.data] + e * l.dataEventStride;
+      const T *idx = t[l.indices] + e * l.indexEventStride;
+      T *y = t[l.out] + e * l.outEventStride;
+      for (size_t o = 0; o < l.base.size(); ++o) {
+        int64_t j = indexElement(idx[l.index[o]], l.axisSize);
+        missed += j < 0;
+        y[o] = j < 0 ? T(0) : x[l.base[o] + j * l.axisStride];
+      }
+    }
+    if (count)
+      count->outOfRange += missed;
+  }
+
+private:
+  Layout l;
+  OverflowCount *count;
+};
+
+/// nn.scatter_elements: an event's result starts as the input; update u
+/// then goes to `base[u] + j * axisStride`, j its index, or is dropped
+/// outside the axis. `add` sums into the element; `wrap` (raw fixed-point
+/// integers) keeps each sum within `width` bits and counts those that did
+/// not fit (fx-lower's exact type makes that impossible).
+template <typename T> class ScatterElementsStep final : public Step<T> {
+public:
+  struct Layout {
+    int out, input, indices, updates;
+    int64_t inputEventStride, updateEventStride, outEventStride;
+    int64_t axisSize, axisStride;
+    std::vector<int64_t> base;
+    bool add = false;
+    int width = 64;
+    bool isSigned = true;
+  };
+  ScatterElementsStep(Layout layout, OverflowCount *count)
+      : l(std::move(layout)), count(count) {}
+
+  void run(T *const *t, int64_t events) const override {
+    std::uint64_t missed = 0, wrapped = 0;
+    for (int64_t e = 0; e < events; ++e) {
+      const T *x = t[l.input] + e * l.inputEventStride;
+      const T *idx = t[l.indices] + e * l.updateEventStride;
+      const T *u = t[l.updates] + e * l.updateEventStride;
+      T *y = t[l.out] + e * l.outEventStride;
+      std::copy(x, x + l.outEventStride, y);
+      for (size_t k = 0; k < l.base.size(); ++k) {
+        int64_t j = indexElement(idx[k], l.axisSize);
+        if (j < 0) {
+          ++missed;
+          continue;
+        }
+        T &dest = y[l.base[k] + j * l.axisStride];
+        if (!l.add) {
+          dest = u[k];
+          continue;
+        }
+        if constexpr (std::is_floating_point_v<T>) {
+          dest += u[k];
+        } else {
+          T sum = dest + u[k];
+          dest = T(ariadne::detail::normalizeBits(sum, l.width, l.isSigned));
+          wrapped += dest != sum;
+        }
+      }
+    }
+    if (count) {
+      count->outOfRange += missed;
+      count->wrapped += wrapped;
+    }
+  }
+
+private:
+  Layout l;
+  OverflowCount *count;
+};
+
 namespace detail {
 
 template <typename T>
@@ -288,10 +397,147 @@ MoveStepOrError<T> translateReduceMax(nn::ReduceMaxOp op, Translation<T> &t) {
                                             in.size / length, length, isSigned);
 }
 
+/// The raw index type of an index tensor in the fixed-point
+/// interpretation: integral fixed point (no fraction bits).
+template <typename T>
+llvm::Error checkIndexType(mlir::Operation *op, mlir::Value indices,
+                           const Translation<T> &t) {
+  if constexpr (!std::is_floating_point_v<T>) {
+    auto fixed = llvm::dyn_cast<fx::FixedType>(
+        llvm::cast<mlir::ShapedType>(indices.getType()).getElementType());
+    if (!fixed || int64_t(fixed.getWidth()) != int64_t(fixed.getIntWidth()))
+      return t.error(op, "the indices are not of an integral fixed-point type");
+  }
+  (void)op, (void)indices, (void)t;
+  return llvm::Error::success();
+}
+
+/// Offsets into a per-event `shape` (broadcast dimensions of size 1 read
+/// offset 0) of every element of a per-event `over` shape, in C order, with
+/// the coordinate at `axis` (when not -1) set to 0.
+inline std::vector<int64_t> offsetsOver(llvm::ArrayRef<int64_t> over,
+                                        llvm::ArrayRef<int64_t> shape,
+                                        int64_t axis) {
+  auto strides = stridesOf(shape);
+  std::vector<int64_t> offsets;
+  offsets.reserve(size_t(productOf(over)));
+  llvm::SmallVector<int64_t, 6> index(over.size(), 0);
+  for (int64_t n = productOf(over), k = 0; k < n; ++k) {
+    int64_t at = 0;
+    for (size_t d = 0; d < over.size(); ++d)
+      if (int64_t(d) != axis && shape[d] != 1)
+        at += index[d] * strides[d];
+    offsets.push_back(at);
+    for (size_t d = over.size(); d-- > 0;) {
+      if (++index[d] < over[d])
+        break;
+      index[d] = 0;
+    }
+  }
+  return offsets;
+}
+
+template <typename T>
+MoveStepOrError<T> translateGatherElements(nn::GatherElementsOp op,
+                                           Translation<T> &t) {
+  if (llvm::cast<mlir::ShapedType>(op.getInput().getType()).getElementType() !=
+      llvm::cast<mlir::ShapedType>(op.getOutput().getType()).getElementType())
+    return t.error(op, "the result's element type differs from the input's");
+  if (auto err = checkIndexType(op, op.getIndices(), t))
+    return err;
+  auto data = t.broadcastView(op, op.getInput());
+  if (!data)
+    return data.takeError();
+  auto index = t.broadcastView(op, op.getIndices());
+  if (!index)
+    return index.takeError();
+  const TensorInfo &out = t.info(op.getOutput());
+  int64_t axis = int64_t(op.getAxis()) - t.axisShift(op);
+  if (axis < 0 || data->size() != out.shape.size() ||
+      index->size() != out.shape.size())
+    return t.error(op, "gathers along the event batch");
+  typename GatherElementsStep<T>::Layout l;
+  l.out = t.tensorOf(op.getOutput());
+  l.data = t.tensorOf(op.getInput());
+  l.indices = t.tensorOf(op.getIndices());
+  l.dataEventStride = t.info(op.getInput()).eventStride();
+  l.indexEventStride = t.info(op.getIndices()).eventStride();
+  l.outEventStride = out.eventStride();
+  l.axisSize = (*data)[size_t(axis)];
+  l.axisStride = stridesOf(*data)[size_t(axis)];
+  l.base = offsetsOver(out.shape, *data, axis);
+  l.index = offsetsOver(out.shape, *index, -1);
+  return std::make_unique<GatherElementsStep<T>>(
+      std::move(l), t.overflowCounts ? t.overflowCounter(op) : nullptr);
+}
+
+template <typename T>
+MoveStepOrError<T> translateScatterElements(nn::ScatterElementsOp op,
+                                            Translation<T> &t) {
+  if (auto err = checkIndexType(op, op.getIndices(), t))
+    return err;
+  mlir::Type element =
+      llvm::cast<mlir::ShapedType>(op.getOutput().getType()).getElementType();
+  for (mlir::Value v : {op.getInput(), op.getUpdates()})
+    if (llvm::cast<mlir::ShapedType>(v.getType()).getElementType() != element)
+      return t.error(op, "the input, the updates and the result need one "
+                         "element type");
+  auto input = t.broadcastView(op, op.getInput());
+  if (!input)
+    return input.takeError();
+  const TensorInfo &out = t.info(op.getOutput()),
+                   &upd = t.info(op.getUpdates());
+  int64_t axis = int64_t(op.getAxis()) - t.axisShift(op);
+  if (axis < 0 || *input != llvm::ArrayRef<int64_t>(out.shape) ||
+      upd.shape.size() != out.shape.size() ||
+      t.info(op.getIndices()).shape != upd.shape ||
+      t.info(op.getIndices()).perEvent != upd.perEvent)
+    return t.error(op, "scatters along the event batch, or its operands do "
+                       "not line up with the result");
+  typename ScatterElementsStep<T>::Layout l;
+  l.out = t.tensorOf(op.getOutput());
+  l.input = t.tensorOf(op.getInput());
+  l.indices = t.tensorOf(op.getIndices());
+  l.updates = t.tensorOf(op.getUpdates());
+  l.inputEventStride = t.info(op.getInput()).eventStride();
+  l.updateEventStride = upd.eventStride();
+  l.outEventStride = out.size;
+  l.axisSize = out.shape[size_t(axis)];
+  l.axisStride = stridesOf(out.shape)[size_t(axis)];
+  // The destination of update element k with its axis coordinate 0: the
+  // updates' coordinates in the result's strides.
+  {
+    auto strides = stridesOf(out.shape);
+    llvm::SmallVector<int64_t, 6> index(upd.shape.size(), 0);
+    for (int64_t k = 0; k < upd.size; ++k) {
+      int64_t at = 0;
+      for (size_t d = 0; d < index.size(); ++d)
+        if (int64_t(d) != axis)
+          at += index[d] * strides[d];
+      l.base.push_back(at);
+      for (size_t d = index.size(); d-- > 0;) {
+        if (++index[d] < upd.shape[d])
+          break;
+        index[d] = 0;
+      }
+    }
+  }
+  l.add = op.getAdd();
+  if constexpr (!std::is_floating_point_v<T>) {
+    auto fixed = llvm::dyn_cast<fx::FixedType>(element);
+    if (!fixed)
+      return t.error(op, "scatters a tensor that is not fixed point");
+    l.width = int(fixed.getWidth());
+    l.isSigned = fixed.isSigned();
+  }
+  return std::make_unique<ScatterElementsStep<T>>(
+      std::move(l), t.overflowCounts ? t.overflowCounter(op) : nullptr);
+}
+
 } // namespace detail
 
-/// Registers reshape, transpose, slice, concat, window and reduce_max for
-/// elements of type T.
+/// Registers reshape, transpose, slice, concat, window, reduce_max,
+/// gather_elements and scatter_elements for elements of type T.
 template <typename T> void registerMoveTranslators(TranslatorTable<T> &table) {
   table.template add<nn::ReshapeOp>(detail::translateReshape<T>);
   table.template add<nn::TransposeOp>(detail::translateTranspose<T>);
@@ -299,6 +545,10 @@ template <typename T> void registerMoveTranslators(TranslatorTable<T> &table) {
   table.template add<nn::ConcatOp>(detail::translateConcat<T>);
   table.template add<nn::WindowOp>(detail::translateWindow<T>);
   table.template add<nn::ReduceMaxOp>(detail::translateReduceMax<T>);
+  table.template add<nn::GatherElementsOp>(
+      detail::translateGatherElements<T>);
+  table.template add<nn::ScatterElementsOp>(
+      detail::translateScatterElements<T>);
 }
 
 } // namespace ariadne::emu

@@ -141,11 +141,19 @@ llvm::Expected<SmallVector<Type>> GraphImporter::registerInputs() {
       return error(what + " is " + valueCaseName(type) +
                    "; only float32 tensors are supported");
     const onnx::TypeProto_Tensor &tensorType = type.tensor_type();
-    if (tensorType.elem_type() != onnx::TensorProto_DataType_FLOAT) {
+    // int32 and int64 inputs are indices (of gathers and scatters): the IR
+    // carries their integers as f32 (exact to 2^24, and a larger one lies
+    // outside every axis either way) and marks them nn.index.
+    bool isIndex =
+        tensorType.elem_type() == onnx::TensorProto_DataType_INT64 ||
+        tensorType.elem_type() == onnx::TensorProto_DataType_INT32;
+    if (isIndex)
+      indexInputs.insert(input.name());
+    else if (tensorType.elem_type() != onnx::TensorProto_DataType_FLOAT) {
       ImportedValue v;
       v.kind = ImportedValue::Kind::Unsupported;
       v.reason = what + " has dtype " + dataTypeName(tensorType.elem_type()) +
-                 "; only float32 inputs are supported";
+                 "; only float32 inputs and int32/int64 indices are supported";
       v.isRuntime = true;
       values[input.name()] = std::move(v);
       unsupportedInputs.push_back(input.name());
@@ -194,17 +202,20 @@ llvm::Expected<SmallVector<Type>> GraphImporter::registerInputs() {
 
 llvm::Error GraphImporter::checkInferredType(NodeImporter &node,
                                              llvm::StringRef name,
-                                             RankedTensorType type) const {
+                                             RankedTensorType type,
+                                             bool isIndex) const {
   auto it = inferredTypes.find(name);
   if (it == inferredTypes.end() ||
       it->second->value_case() != onnx::TypeProto::kTensorType)
     return llvm::Error::success();
   const onnx::TypeProto_Tensor &inferred = it->second->tensor_type();
   int32_t dtype = inferred.elem_type();
-  if (dtype != onnx::TensorProto_DataType_UNDEFINED &&
-      dtype != onnx::TensorProto_DataType_FLOAT)
+  bool expected = isIndex ? isIntegerDataType(dtype)
+                          : dtype == onnx::TensorProto_DataType_FLOAT;
+  if (dtype != onnx::TensorProto_DataType_UNDEFINED && !expected)
     return node.error("output '" + name + "' has dtype " + dataTypeName(dtype) +
-                      "; only float32 is supported");
+                      (isIndex ? "; an op on indices gives integers"
+                               : "; only float32 is supported"));
   if (!inferred.has_shape())
     return llvm::Error::success();
   const onnx::TensorShapeProto &shape = inferred.shape();
@@ -493,6 +504,10 @@ llvm::Expected<OwningOpRef<ModuleOp>> GraphImporter::run() {
         axis != inputBatchAxes.end())
       v.batchAxis = axis->second;
     func.setArgAttr(argIndex, kNameAttr, builder.getStringAttr(input.name()));
+    if (indexInputs.contains(input.name())) {
+      v.isIndex = true;
+      func.setArgAttr(argIndex, nn::kIndexAttr, builder.getUnitAttr());
+    }
     values[input.name()] = std::move(v);
     ++argIndex;
   }

@@ -104,6 +104,11 @@ struct ImportedValue {
   /// (GraphImporter::importNode) read it.
   int64_t batchFactor = 1;
   int64_t batchOuter = 1;
+  /// For Tensor: an index tensor, integers known only at run time (an
+  /// int32/int64 graph input and what data movement makes of it). The IR
+  /// holds it as f32 and marks the graph input `nn.index`; only the
+  /// data-movement importers, gathers and scatters read it.
+  bool isIndex = false;
 
   bool isView() const { return batchAxis != 0 || batchFactor != 1; }
 };
@@ -154,11 +159,16 @@ public:
   llvm::StringRef inputName(size_t i) const;
   /// Whether input `i` is an integer tensor known at compile time.
   bool isIntInput(size_t i) const;
+  /// Whether input `i` is an index tensor (ImportedValue::isIndex).
+  bool isIndexInput(size_t i) const;
 
   /// Input `i` as a float32 tensor value; compile-time constants become
   /// `nn.constant` ops here. A view whose batch dimension is not leading is
   /// an error naming the input.
   llvm::Expected<mlir::Value> tensor(size_t i);
+  /// Input `i` as an index tensor (ImportedValue::isIndex) with its
+  /// batch leading; `role` names it in errors.
+  llvm::Expected<mlir::Value> indexTensor(size_t i, llvm::StringRef role);
   /// Input `i` as a compile-time integer tensor; `role` names the parameter
   /// in errors (the shape of a Reshape, the starts of a Slice).
   llvm::Expected<IntTensor> ints(size_t i, llvm::StringRef role);
@@ -209,11 +219,15 @@ public:
   }
 
 private:
-  llvm::Expected<const ImportedValue *> lookup(size_t i) const;
+  /// Input `i`'s import-time value. An index tensor is only given to the
+  /// ops that move values (the others get an error naming it); reading one
+  /// makes this node's tensor results index tensors too.
+  llvm::Expected<const ImportedValue *> lookup(size_t i);
   /// The error for a merged view (ImportedValue::batchFactor) as input `i`
   /// of an op that cannot read one.
   llvm::Error mergedViewError(size_t i, const ImportedValue &v) const;
 
+  bool readIndex = false;
   GraphImporter &graphImporter;
   const onnx::NodeProto &nodeProto;
   int64_t opVersion;
@@ -280,8 +294,11 @@ private:
   /// imported on the stored tensors, its results taking the inputs' view.
   llvm::Error runPerEvent(NodeImporter &node, const OpImportFn &import);
   llvm::Error verifyNewOps(NodeImporter &node, mlir::Operation *before);
+  /// Whether ONNX shape inference agrees with the result `type` of `name`
+  /// (an integer dtype for an index tensor, else float32).
   llvm::Error checkInferredType(NodeImporter &node, llvm::StringRef name,
-                                mlir::RankedTensorType type) const;
+                                mlir::RankedTensorType type,
+                                bool isIndex) const;
   llvm::Expected<mlir::Value> materialize(FloatConstant &constant,
                                           const NodeImporter *user);
 
@@ -289,6 +306,8 @@ private:
   const onnx::ModelProto &model;
   /// Graph inputs whose batch dimension is not leading, by name.
   llvm::StringMap<int64_t> inputBatchAxes;
+  /// The graph inputs that are index tensors (int32, int64).
+  llvm::StringSet<> indexInputs;
   std::string sourceName;
   std::string functionName;
   mlir::OpBuilder builder;

@@ -124,6 +124,8 @@ static Error gatherTensor(NodeImporter &n, const ImportedValue &in,
 }
 
 Error importGather(NodeImporter &n) {
+  if (n.isIndexInput(1))
+    return gatherAtIndices(n);
   auto in = n.value(0);
   if (!in)
     return in.takeError();
@@ -291,6 +293,12 @@ Error importCast(NodeImporter &n) {
                    " is not supported; only float32 and integer types are");
   switch (in->kind) {
   case ImportedValue::Kind::Tensor:
+    if (in->isIndex && toInt)
+      return n.setValue(0, *in);
+    if (in->isIndex)
+      return n.error("Cast of the indices '" + n.inputName(0).str() +
+                     "' to float32 is not supported: indices only feed "
+                     "gathers and scatters");
     if (toFloat)
       return n.setTensor(0, in->tensor);
     return n.error("Cast of a tensor computed at run time to " +

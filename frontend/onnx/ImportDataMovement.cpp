@@ -378,6 +378,13 @@ Error importExpand(NodeImporter &n) {
     }
     return n.setTensor(0, v);
   }
+  if (in->kind == ImportedValue::Kind::FloatConst && in->constant->batchFill) {
+    // One value repeated, now over the expanded shape.
+    auto c = std::make_shared<FloatConstant>(*in->constant);
+    c->shape = *out;
+    n.setFloatConstant(0, std::move(c));
+    return Error::success();
+  }
   auto strides = stridesOf(from);
   SmallVector<int64_t> index(out->size(), 0);
   SmallVector<int64_t> sources;
@@ -387,8 +394,6 @@ Error importExpand(NodeImporter &n) {
   }
   if (in->kind == ImportedValue::Kind::FloatConst) {
     auto c = std::make_shared<FloatConstant>(*in->constant);
-    if (c->batchFill)
-      return n.error("expanding a fill of the batch size is not supported");
     c->shape = *out;
     c->data.clear();
     for (int64_t src : sources)

@@ -8,9 +8,9 @@
 // ImportNormalization.cpp (reductions, layer norm, split),
 // ImportRecurrent.cpp (GRU, LSTM and RNN, unrolled),
 // ImportDataMovement.cpp (flatten, reshape, squeeze, unsqueeze, transpose,
-// concat, slice, identity, dropout) and ImportConstants.cpp (the
+// concat, slice, identity, dropout), ImportConstants.cpp (the
 // shape-folding evaluator: constant, shape, gather, constant-of-shape,
-// cast). OpImporters.cpp holds the table.
+// cast) and ImportIndexing.cpp (gathers and scatters at run-time indices). OpImporters.cpp holds the table.
 //
 //===----------------------------------------------------------------------===//
 #ifndef ARIADNE_FRONTEND_ONNX_IMPORTSUPPORT_H
@@ -481,6 +481,10 @@ Error importCast(NodeImporter &n);
 Error importEqual(NodeImporter &n);
 Error importWhere(NodeImporter &n);
 Error importExpand(NodeImporter &n);
+Error importGatherElements(NodeImporter &n);
+Error importScatterElements(NodeImporter &n);
+/// Gather whose indices are an index tensor (ImportIndexing.cpp).
+Error gatherAtIndices(NodeImporter &n);
 
 } // namespace imports
 } // namespace frontend

@@ -66,7 +66,16 @@ llvm::Error NodeImporter::error(const llvm::Twine &reason) const {
   return graphImporter.error(nodePrefix(nodeProto) + reason);
 }
 
-llvm::Expected<const ImportedValue *> NodeImporter::lookup(size_t i) const {
+/// The ops that take index tensors as data: they only move values, so
+/// their results are index tensors too.
+static bool movesIndices(llvm::StringRef opType) {
+  return llvm::is_contained(
+      {"Reshape", "Flatten", "Squeeze", "Unsqueeze", "Transpose", "Concat",
+       "Slice", "Gather", "Expand", "Identity", "Cast", "Split"},
+      opType);
+}
+
+llvm::Expected<const ImportedValue *> NodeImporter::lookup(size_t i) {
   if (!hasInput(i))
     return error("input " + std::to_string(i) + " is missing");
   auto it = graphImporter.values.find(nodeProto.input(int(i)));
@@ -74,7 +83,37 @@ llvm::Expected<const ImportedValue *> NodeImporter::lookup(size_t i) const {
     return error("input '" + nodeProto.input(int(i)) +
                  "' is not a graph input, an initializer or the output of an "
                  "earlier node");
+  if (it->second.isIndex) {
+    if (!movesIndices(nodeProto.op_type()))
+      return error("input '" + nodeProto.input(int(i)) +
+                   "' holds integers known only at run time (indices); " +
+                   nodeProto.op_type() +
+                   " cannot read them (only data movement, gathers and "
+                   "scatters can)");
+    readIndex = true;
+  }
   return &it->second;
+}
+
+llvm::Expected<Value> NodeImporter::indexTensor(size_t i,
+                                                llvm::StringRef role) {
+  if (!hasInput(i))
+    return error("the " + role + " input is missing");
+  auto it = graphImporter.values.find(nodeProto.input(int(i)));
+  if (it == graphImporter.values.end() || !it->second.isIndex) {
+    bool known = it != graphImporter.values.end() &&
+                 it->second.kind == ImportedValue::Kind::Int;
+    return error("the " + role + " '" + inputName(i) + "' must be " +
+                 (known ? "computed at run time (a model input); indices "
+                          "known at compile time are not supported here"
+                        : "an integer tensor (a model input of int32 or "
+                          "int64 and data movement of it)"));
+  }
+  const ImportedValue &v = it->second;
+  if (v.isView())
+    return error("the " + role + " '" + inputName(i) +
+                 "' does not have its dynamic batch dimension leading");
+  return v.tensor;
 }
 
 bool NodeImporter::isIntInput(size_t i) const {
@@ -83,6 +122,13 @@ bool NodeImporter::isIntInput(size_t i) const {
   auto it = graphImporter.values.find(nodeProto.input(int(i)));
   return it != graphImporter.values.end() &&
          it->second.kind == ImportedValue::Kind::Int;
+}
+
+bool NodeImporter::isIndexInput(size_t i) const {
+  if (!hasInput(i))
+    return false;
+  auto it = graphImporter.values.find(nodeProto.input(int(i)));
+  return it != graphImporter.values.end() && it->second.isIndex;
 }
 
 llvm::Expected<Value> NodeImporter::tensor(size_t i) {
@@ -265,9 +311,11 @@ llvm::Error NodeImporter::setTensor(size_t i, Value value, BatchView view) {
           *this, name,
           RankedTensorType::get(
               onnxShape(type.getShape(), batchAxis, view.factor),
-              type.getElementType())))
+              type.getElementType()),
+          readIndex))
     return err;
   ImportedValue v;
+  v.isIndex = readIndex;
   v.kind = ImportedValue::Kind::Tensor;
   v.tensor = value;
   v.batchAxis = batchAxis;

@@ -96,6 +96,9 @@ const llvm::StringMap<OpImporter> &frontend::getOpImporters() {
       {"Equal", {7, importEqual}},
       {"Where", {9, importWhere}},
       {"Expand", {8, importExpand}},
+
+      {"GatherElements", {11, importGatherElements}},
+      {"ScatterElements", {11, importScatterElements}},
   };
   return table;
 }

@@ -525,3 +525,75 @@ LogicalResult ReduceMaxOp::verify() {
     return emitOpError("element type changes");
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// GatherElementsOp, ScatterElementsOp
+//===----------------------------------------------------------------------===//
+
+/// The axis of an index op on `rank` dimensions, or failure; a dynamic
+/// batch (dimension 0) is never gathered or scattered along.
+static FailureOr<int64_t> indexAxis(Operation *op, int64_t axis,
+                                    RankedTensorType result) {
+  if (axis < 0 || axis >= result.getRank())
+    return op->emitOpError("axis ") << axis << " is outside the rank "
+                                    << result.getRank();
+  if (result.isDynamicDim(axis))
+    return op->emitOpError("cannot index along the dynamic batch dimension");
+  return axis;
+}
+
+/// Whether dimension `d` of `part` fits dimension `d` of `whole`: equal,
+/// or both the dynamic batch, or (`broadcast`) a static 1.
+static bool fitsDim(RankedTensorType part, RankedTensorType whole, int64_t d,
+                    bool broadcast) {
+  if (part.isDynamicDim(d) || whole.isDynamicDim(d))
+    return part.isDynamicDim(d) == whole.isDynamicDim(d) ||
+           (broadcast && part.getDimSize(d) == 1);
+  return part.getDimSize(d) == whole.getDimSize(d) ||
+         (broadcast && part.getDimSize(d) == 1);
+}
+
+LogicalResult GatherElementsOp::verify() {
+  auto in = rankedType(getInput()), idx = rankedType(getIndices()),
+       out = rankedType(getOutput());
+  if (in.getRank() != out.getRank() || idx.getRank() != out.getRank())
+    return emitOpError("input, indices and result need one rank");
+  if (in.getElementType() != out.getElementType())
+    return emitOpError("result needs the input's element type");
+  FailureOr<int64_t> axis = indexAxis(*this, getAxis(), out);
+  if (failed(axis))
+    return failure();
+  for (int64_t d = 0; d < out.getRank(); ++d) {
+    if (!fitsDim(idx, out, d, true))
+      return emitOpError("indices dimension ")
+             << d << " neither matches the result's nor broadcasts";
+    if (d != *axis && !fitsDim(in, out, d, false))
+      return emitOpError("input dimension ") << d << " differs from the result's";
+  }
+  return success();
+}
+
+LogicalResult ScatterElementsOp::verify() {
+  auto in = rankedType(getInput()), idx = rankedType(getIndices()),
+       upd = rankedType(getUpdates()), out = rankedType(getOutput());
+  if (in.getRank() != out.getRank() || idx.getRank() != out.getRank() ||
+      upd.getRank() != out.getRank())
+    return emitOpError("input, indices, updates and result need one rank");
+  if (in.getElementType() != out.getElementType() ||
+      upd.getElementType() != out.getElementType())
+    return emitOpError("input, updates and result need one element type");
+  FailureOr<int64_t> axis = indexAxis(*this, getAxis(), out);
+  if (failed(axis))
+    return failure();
+  for (int64_t d = 0; d < out.getRank(); ++d) {
+    bool batch = d == 0 && out.isDynamicDim(0);
+    if (!fitsDim(in, out, d, batch))
+      return emitOpError("input dimension ") << d << " differs from the result's";
+    if (!fitsDim(idx, upd, d, false))
+      return emitOpError("indices and updates differ in dimension ") << d;
+    if (batch ? !upd.isDynamicDim(0)
+              : d != *axis && upd.getDimSize(d) > out.getDimSize(d))
+      return emitOpError("updates dimension ") << d << " exceeds the result's";
+  }
+  return success();
+}

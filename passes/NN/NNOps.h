@@ -26,6 +26,25 @@ namespace ariadne::nn {
 /// last op casts once. Float passes must not fold these ops away.
 inline constexpr llvm::StringLiteral kExactAttr = "nn.exact";
 
+/// A unit attribute on the ops (and function arguments) whose result is an
+/// index tensor: integers (the model's int32/int64 inputs and what data
+/// movement makes of them) that only gathers and scatters read. They are
+/// never quantized: fixed point gives them the integral type kIndexType.
+inline constexpr llvm::StringLiteral kIndexAttr = "nn.index";
+
+/// The bits of an index in fixed point: fixed<32,32,TRN,SAT>, so that an
+/// input beyond 32 bits saturates and stays outside every axis.
+inline constexpr int kIndexBits = 32;
+
+/// Whether raw index `index` names an element of an axis of `size`
+/// elements (negative ones count from the end), and which.
+inline bool resolveIndex(int64_t index, int64_t size, int64_t &element) {
+  if (index < -size || index >= size)
+    return false;
+  element = index < 0 ? index + size : index;
+  return true;
+}
+
 /// The numpy broadcast of two shapes (dynamic dimensions as
 /// ShapedType::kDynamic), or failure when they are incompatible.
 mlir::FailureOr<llvm::SmallVector<int64_t>>

@@ -303,4 +303,51 @@ def NN_ReduceMaxOp : NN_Op<"reduce_max", [Pure]> {
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Index ops (graph networks)
+//===----------------------------------------------------------------------===//
+
+def NN_GatherElementsOp : NN_Op<"gather_elements", [Pure]> {
+  let summary = "gather along one axis at run-time indices";
+  let description = [{
+    `output[i] = input[i with j at axis]`, `j = indices[i]` (an index
+    dimension of size 1 broadcasts over the output's). ONNX GatherElements imports as this op, and Gather
+    at run-time indices with the indices reshaped so that they broadcast.
+    `indices` is an index tensor (`nn.index`): f32 holding integers in the
+    float model, an integral fixed-point type once quantized. An index in
+    `[-n, 0)` counts from the end of the axis (n its size); one outside
+    `[-n, n)` reads 0 on every target, and the emulator counts it. The op
+    only selects values: on fixed-point tensors it keeps `input`'s type.
+  }];
+  let arguments = (ins NN_Tensor:$input, NN_Tensor:$indices, I64Attr:$axis);
+  let results = (outs NN_Tensor:$output);
+  let assemblyFormat = "$input `,` $indices attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def NN_ScatterElementsOp : NN_Op<"scatter_elements", [Pure]> {
+  let summary = "scatter along one axis at run-time indices";
+  let description = [{
+    The result starts as `input` (whose leading dimension may be 1 when the
+    result's is the dynamic batch: the same start for every event); then,
+    for every element `u` of `updates` in C order, with `j = indices[u]`,
+    `output[u with j at axis]` becomes `updates[u]` (`add` false:
+    the last one wins) or grows by it (`add` true: ONNX ScatterElements with
+    reduction add, PyTorch's scatter_add). `indices` and `updates` have one
+    shape; every dimension but `axis` fits in the result's. Negative indices
+    count from the end as in nn.gather_elements; an update whose index lies
+    outside `[-n, n)` is dropped on every target, and the emulator counts it.
+
+    In fixed point all three operands share the result's type: a sum is
+    then exact when the type holds `input` plus `updates.shape[axis]` of
+    the updates, which fx-lower guarantees by choosing that exact type and
+    casting once after the op.
+  }];
+  let arguments = (ins NN_Tensor:$input, NN_Tensor:$indices,
+                       NN_Tensor:$updates, I64Attr:$axis, UnitAttr:$add);
+  let results = (outs NN_Tensor:$output);
+  let assemblyFormat = "$input `,` $indices `,` $updates attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 #endif // ARIADNE_NN_OPS

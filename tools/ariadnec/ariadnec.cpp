@@ -320,6 +320,16 @@ void printOverflow(const Emulator &emulator, llvm::raw_ostream &os) {
   }
   os << "overflow: " << saturated << " values saturated, " << wrapped
      << " wrapped\n";
+  uint64_t outOfRange = 0;
+  for (const OverflowCount &c : counts)
+    if (c.outOfRange) {
+      os << "indices: " << c.outOfRange << " outside their axis in "
+         << c.layer << " (" << c.op << ")\n";
+      outOfRange += c.outOfRange;
+    }
+  if (outOfRange)
+    os << "indices: " << outOfRange
+       << " outside their axis (gathers read 0, scatters dropped them)\n";
 }
 
 /// The table of --compare float: per output, the error of the fixed-point

@@ -1,0 +1,157 @@
+//===- ImportIndexing.cpp - gathers and scatters at run-time indices ------===//
+//
+// The index ops of graph networks: GatherElements, ScatterElements and
+// Gather whose indices are an index tensor (ImportedValue::isIndex), as
+// PyTorch exports torch.gather, scatter_add and x[index]. They import as
+// nn.gather_elements and nn.scatter_elements; the Unsqueeze/Expand chains
+// around them are data movement of the index tensors.
+//
+//===----------------------------------------------------------------------===//
+#include "frontend/onnx/ImportSupport.h"
+
+namespace ariadne {
+namespace frontend {
+namespace imports {
+
+/// The axis attribute of an index op on `shape`, normalized; the batch is
+/// never indexed along.
+static Expected<int64_t> indexAxis(NodeImporter &n, ArrayRef<int64_t> shape) {
+  auto axis = normalizeAxis(n, n.intAttr("axis", 0), int64_t(shape.size()));
+  if (!axis)
+    return axis.takeError();
+  if (ShapedType::isDynamic(shape[size_t(*axis)]))
+    return n.error("indexing along the dynamic batch dimension would mix "
+                   "events");
+  return *axis;
+}
+
+/// Input `i` as a tensor of the rank of the index op's result: a run-time
+/// tensor as it is, a constant (or a fill of the batch size, which the
+/// scatter's start may be) as an nn.constant whose batch dimension is 1.
+static Expected<Value> dataTensor(NodeImporter &n, size_t i) {
+  auto in = n.value(i);
+  if (!in)
+    return in.takeError();
+  if (in->kind == ImportedValue::Kind::FloatConst && in->constant->batchFill) {
+    FloatConstant fill = *in->constant;
+    fill.batchFill = false;
+    fill.materialized = nullptr;
+    for (int64_t &d : fill.shape)
+      if (ShapedType::isDynamic(d))
+        d = 1;
+    if (!isBatched(in->constant->shape) ||
+        !ShapedType::isDynamic(in->constant->shape.front()))
+      return n.error("the fill '" + n.inputName(i).str() +
+                     "' has the batch size in a dimension other than the "
+                     "first");
+    fill.data.assign(size_t(product(fill.shape)), in->constant->data.front());
+    return n.materialize(fill);
+  }
+  return n.tensor(i);
+}
+
+Error importGatherElements(NodeImporter &n) {
+  auto data = n.tensor(0);
+  if (!data)
+    return data.takeError();
+  auto indices = n.indexTensor(1, "indices");
+  if (!indices)
+    return indices.takeError();
+  SmallVector<int64_t> in = shapeOf(*data), idx = shapeOf(*indices);
+  if (in.size() != idx.size())
+    return n.error("data of rank " + str(int64_t(in.size())) +
+                   " and indices of rank " + str(int64_t(idx.size())) +
+                   " differ");
+  if (in.empty())
+    return n.error("GatherElements of a scalar");
+  auto axis = indexAxis(n, in);
+  if (!axis)
+    return axis.takeError();
+  for (size_t d = 0; d < in.size(); ++d)
+    if (int64_t(d) != *axis && in[d] != idx[d])
+      return n.error("indices dimension " + str(int64_t(d)) + " (" +
+                     str(idx[d]) + ") differs from the data's (" + str(in[d]) +
+                     "); only the gathered axis may differ");
+  return n.setTensor(0, n.create<nn::GatherElementsOp>(
+                            idx, *data, *indices,
+                            n.builder().getI64IntegerAttr(*axis)));
+}
+
+Error importScatterElements(NodeImporter &n) {
+  std::string reduction = "none";
+  if (const onnx::AttributeProto *a = n.attr("reduction"))
+    reduction = a->s();
+  if (reduction != "none" && reduction != "add")
+    return n.error("reduction '" + reduction +
+                   "' is not supported; only none and add are");
+  auto indices = n.indexTensor(1, "indices");
+  if (!indices)
+    return indices.takeError();
+  auto updates = n.tensor(2);
+  if (!updates)
+    return updates.takeError();
+  auto data = dataTensor(n, 0);
+  if (!data)
+    return data.takeError();
+  SmallVector<int64_t> in = shapeOf(*data), idx = shapeOf(*indices),
+                       upd = shapeOf(*updates);
+  if (in.size() != idx.size() || upd != idx)
+    return n.error("data " + formatShape(in) + ", indices " +
+                   formatShape(idx) + " and updates " + formatShape(upd) +
+                   " need one rank, and indices and updates one shape");
+  if (in.empty())
+    return n.error("ScatterElements into a scalar");
+  // The result: the data's shape, batched when the updates are.
+  SmallVector<int64_t> out = in;
+  bool batched = isBatched(upd);
+  if (batched != isBatched(in)) {
+    if (!batched || in.front() != 1)
+      return n.error("the data " + formatShape(in) + " and the updates " +
+                     formatShape(upd) + " disagree on the dynamic batch");
+    out.front() = ShapedType::kDynamic;
+  }
+  auto axis = indexAxis(n, out);
+  if (!axis)
+    return axis.takeError();
+  for (size_t d = 0; d < out.size(); ++d)
+    if (int64_t(d) != *axis && !ShapedType::isDynamic(out[d]) &&
+        idx[d] > out[d])
+      return n.error("indices dimension " + str(int64_t(d)) + " (" +
+                     str(idx[d]) + ") exceeds the data's (" + str(out[d]) +
+                     ")");
+  auto &b = n.builder();
+  return n.setTensor(0, n.create<nn::ScatterElementsOp>(
+                            out, *data, *indices, *updates,
+                            b.getI64IntegerAttr(*axis),
+                            reduction == "add" ? b.getUnitAttr() : UnitAttr()));
+}
+
+Error gatherAtIndices(NodeImporter &n) {
+  auto data = n.tensor(0);
+  if (!data)
+    return data.takeError();
+  auto indices = n.indexTensor(1, "indices");
+  if (!indices)
+    return indices.takeError();
+  SmallVector<int64_t> in = shapeOf(*data), idx = shapeOf(*indices);
+  if (in.empty())
+    return n.error("Gather from a scalar");
+  if (idx.size() != 1 || isBatched(idx))
+    return n.error("Gather at run-time indices of shape " + formatShape(idx) +
+                   " is not supported; only a vector of indices without the "
+                   "batch (x[index] of a graph without a batch) is");
+  auto axis = indexAxis(n, in);
+  if (!axis)
+    return axis.takeError();
+  // The indices broadcast over the other dimensions of the result.
+  SmallVector<int64_t> broadcast(in.size(), 1), out = in;
+  broadcast[size_t(*axis)] = out[size_t(*axis)] = idx.front();
+  Value index = n.create<nn::ReshapeOp>(broadcast, *indices);
+  return n.setTensor(0, n.create<nn::GatherElementsOp>(
+                            out, *data, index,
+                            n.builder().getI64IntegerAttr(*axis)));
+}
+
+} // namespace imports
+} // namespace frontend
+} // namespace ariadne
