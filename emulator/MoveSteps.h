@@ -141,19 +141,14 @@ private:
 };
 
 /// The element an index of an index tensor names on an axis of `size`
-/// elements, or -1 outside it (nn::resolveIndex): a float holds the
-/// integer, a raw integer of an integral fixed-point type is it.
+/// elements, or -1 outside it (fixed_bits.h's indexElement): a float holds
+/// the integer, a raw integer of an integral fixed-point type is it.
 template <typename T> int64_t indexElement(T raw, int64_t size) {
-  int64_t index;
   if constexpr (std::is_floating_point_v<T>) {
     if (!(raw >= T(-size) && raw < T(size)))
       return -1;
-    index = int64_t(raw);
-  } else {
-    index = int64_t(raw);
   }
-  int64_t element;
-  return nn::resolveIndex(index, size, element) ? element : -1;
+  return ariadne::detail::indexElement((long long)(std::int64_t(raw)), size);
 }
 
 /// nn.gather_elements: output element o of an event reads the data at
@@ -182,8 +177,10 @@ public:
         y[o] = j < 0 ? T(0) : x[l.base[o] + j * l.axisStride];
       }
     }
-    if (count)
+    if (count) {
+      count->values += std::uint64_t(events) * l.base.size();
       count->outOfRange += missed;
+    }
   }
 
 private:
@@ -191,7 +188,8 @@ private:
   OverflowCount *count;
 };
 
-/// nn.scatter_elements: an event's result starts as the input; update u
+/// nn.scatter_elements: an event's result starts as the input (zeros when
+/// `input` is -1); update u
 /// then goes to `base[u] + j * axisStride`, j its index, or is dropped
 /// outside the axis. `add` sums into the element; `wrap` (raw fixed-point
 /// integers) keeps each sum within `width` bits and counts those that did
@@ -213,11 +211,15 @@ public:
   void run(T *const *t, int64_t events) const override {
     std::uint64_t missed = 0, wrapped = 0;
     for (int64_t e = 0; e < events; ++e) {
-      const T *x = t[l.input] + e * l.inputEventStride;
       const T *idx = t[l.indices] + e * l.updateEventStride;
       const T *u = t[l.updates] + e * l.updateEventStride;
       T *y = t[l.out] + e * l.outEventStride;
-      std::copy(x, x + l.outEventStride, y);
+      if (l.input < 0) {
+        std::fill(y, y + l.outEventStride, T(0));
+      } else {
+        const T *x = t[l.input] + e * l.inputEventStride;
+        std::copy(x, x + l.outEventStride, y);
+      }
       for (size_t k = 0; k < l.base.size(); ++k) {
         int64_t j = indexElement(idx[k], l.axisSize);
         if (j < 0) {
@@ -239,6 +241,7 @@ public:
       }
     }
     if (count) {
+      count->values += std::uint64_t(events * l.outEventStride);
       count->outOfRange += missed;
       count->wrapped += wrapped;
     }
@@ -478,17 +481,23 @@ MoveStepOrError<T> translateScatterElements(nn::ScatterElementsOp op,
     return err;
   mlir::Type element =
       llvm::cast<mlir::ShapedType>(op.getOutput().getType()).getElementType();
-  for (mlir::Value v : {op.getInput(), op.getUpdates()})
-    if (llvm::cast<mlir::ShapedType>(v.getType()).getElementType() != element)
+  mlir::Value start = op.getInput();
+  for (mlir::Value v : {start, mlir::Value(op.getUpdates())})
+    if (v && llvm::cast<mlir::ShapedType>(v.getType()).getElementType() !=
+                 element)
       return t.error(op, "the input, the updates and the result need one "
                          "element type");
-  auto input = t.broadcastView(op, op.getInput());
-  if (!input)
-    return input.takeError();
   const TensorInfo &out = t.info(op.getOutput()),
                    &upd = t.info(op.getUpdates());
+  if (start) {
+    auto input = t.broadcastView(op, start);
+    if (!input)
+      return input.takeError();
+    if (*input != llvm::ArrayRef<int64_t>(out.shape))
+      return t.error(op, "the input does not line up with the result");
+  }
   int64_t axis = int64_t(op.getAxis()) - t.axisShift(op);
-  if (axis < 0 || *input != llvm::ArrayRef<int64_t>(out.shape) ||
+  if (axis < 0 ||
       upd.shape.size() != out.shape.size() ||
       t.info(op.getIndices()).shape != upd.shape ||
       t.info(op.getIndices()).perEvent != upd.perEvent)
@@ -496,10 +505,10 @@ MoveStepOrError<T> translateScatterElements(nn::ScatterElementsOp op,
                        "not line up with the result");
   typename ScatterElementsStep<T>::Layout l;
   l.out = t.tensorOf(op.getOutput());
-  l.input = t.tensorOf(op.getInput());
+  l.input = start ? t.tensorOf(start) : -1;
   l.indices = t.tensorOf(op.getIndices());
   l.updates = t.tensorOf(op.getUpdates());
-  l.inputEventStride = t.info(op.getInput()).eventStride();
+  l.inputEventStride = start ? t.info(start).eventStride() : 0;
   l.updateEventStride = upd.eventStride();
   l.outEventStride = out.size;
   l.axisSize = out.shape[size_t(axis)];

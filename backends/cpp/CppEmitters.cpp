@@ -792,6 +792,107 @@ void MatMulLayout::write(ConfigWriter &config) const {
       .array("rhsBatchStrides", rhsBatch);
 }
 
+/// Strides of `shape`'s elements in a tensor of shape `of` (the same rank;
+/// 0 where `of` broadcasts with size 1, and at `axis` when not -1).
+static SmallVector<int64_t> stridesWithin(ArrayRef<int64_t> of, int64_t axis) {
+  SmallVector<int64_t> strides = stridesOf(of);
+  for (size_t d = 0; d < of.size(); ++d)
+    if (of[d] == 1 || int64_t(d) == axis)
+      strides[d] = 0;
+  return strides;
+}
+
+/// Whether every operand of an index op is per event like its result.
+static LogicalResult checkPerEvent(Operation *op, CppEmission &emission) {
+  for (Value v : op->getOperands())
+    if (emission.hasBatchDim(v) != emission.hasBatchDim(op->getResult(0)))
+      return op->emitOpError("mixes tensors with and without the batch "
+                             "dimension, which the C++ kernels do not");
+  return success();
+}
+
+/// Gathers at run-time indices (gather.h's gather_elements).
+struct GatherElementsPattern : CppOpPattern<nn::GatherElementsOp> {
+  LogicalResult emitOp(nn::GatherElementsOp op,
+                       CppEmission &emission) const final {
+    if (failed(checkPerEvent(op, emission)))
+      return failure();
+    int64_t axis =
+        op.getAxis() - (emission.hasBatchDim(op.getOutput()) ? 1 : 0);
+    SmallVector<int64_t> out = emission.eventShape(op.getOutput());
+    SmallVector<int64_t> in = emission.eventShape(op.getInput());
+    std::string id = emission.identifier(op);
+    raw_ostream &decls = emission.declarations();
+    writeLayerComment(decls, emission, op, "",
+                      "event axis " + std::to_string(axis));
+    ConfigWriter(decls, id + "Config", "GatherElementsConfig")
+        .integer("rank", out.size())
+        .array("shape", out)
+        .array("strides", stridesWithin(in, axis))
+        .array("indexStrides",
+               stridesWithin(emission.eventShape(op.getIndices()), -1))
+        .integer("axisSize", in[axis])
+        .integer("axisStride", stridesOf(in)[axis]);
+    raw_ostream &body = emission.body();
+    writeLayerComment(body, emission, op, "  ");
+    body << "  ariadne::gather_elements<" << id << "Config, Lanes>("
+         << emission.pointer(op.getInput()) << ", "
+         << emission.pointer(op.getIndices()) << ", "
+         << emission.pointer(op.getOutput()) << ");\n";
+    LayerReport report;
+    int64_t size = product(out);
+    report.bufferBytes = 4 * size;
+    report.latencyCycles = vectorsOf(size);
+    emission.addLayer(op, report);
+    return success();
+  }
+};
+
+/// Scatters at run-time indices (gather.h's scatter_elements).
+struct ScatterElementsPattern : CppOpPattern<nn::ScatterElementsOp> {
+  LogicalResult emitOp(nn::ScatterElementsOp op,
+                       CppEmission &emission) const final {
+    if (failed(checkPerEvent(op, emission)))
+      return failure();
+    int64_t axis =
+        op.getAxis() - (emission.hasBatchDim(op.getOutput()) ? 1 : 0);
+    SmallVector<int64_t> out = emission.eventShape(op.getOutput());
+    SmallVector<int64_t> updates = emission.eventShape(op.getUpdates());
+    SmallVector<int64_t> strides = stridesOf(out);
+    strides[axis] = 0;
+    std::string id = emission.identifier(op);
+    raw_ostream &decls = emission.declarations();
+    writeLayerComment(decls, emission, op, "",
+                      "event axis " + std::to_string(axis));
+    {
+      ConfigWriter config(decls, id + "Config", "ScatterElementsConfig");
+      config.integer("size", product(out))
+          .integer("rank", updates.size())
+          .array("shape", updates)
+          .array("strides", strides)
+          .integer("axisSize", out[axis])
+          .integer("axisStride", stridesOf(out)[axis]);
+      if (op.getAdd())
+        config.line("static constexpr bool add = true;");
+    }
+    std::string element = emission.elementType(op.getOutput());
+    raw_ostream &body = emission.body();
+    writeLayerComment(body, emission, op, "  ");
+    body << "  ariadne::scatter_elements<" << id << "Config, Lanes>("
+         << (op.getInput() ? emission.pointer(op.getInput())
+                           : "static_cast<const " + element + " *>(nullptr)")
+         << ", " << emission.pointer(op.getIndices()) << ", "
+         << emission.pointer(op.getUpdates()) << ", "
+         << emission.pointer(op.getOutput()) << ");\n";
+    LayerReport report;
+    int64_t size = product(out);
+    report.bufferBytes = 4 * size;
+    report.latencyCycles = vectorsOf(size + product(updates));
+    emission.addLayer(op, report);
+    return success();
+  }
+};
+
 void populateCppEmitters(CppEmitterSet &set) {
   set.add<ConstantPattern>();
   set.add<DensePattern>();
@@ -811,6 +912,8 @@ void populateCppEmitters(CppEmitterSet &set) {
   set.add<WindowPattern>();
   set.add<ReduceMaxPattern>();
   set.add<ConcatPattern>();
+  set.add<GatherElementsPattern>();
+  set.add<ScatterElementsPattern>();
   set.add<ReturnPattern>();
   populateCppFixedEmitters(set);
 }

@@ -25,29 +25,24 @@ static Expected<int64_t> indexAxis(NodeImporter &n, ArrayRef<int64_t> shape) {
   return *axis;
 }
 
-/// Input `i` as a tensor of the rank of the index op's result: a run-time
-/// tensor as it is, a constant (or a fill of the batch size, which the
-/// scatter's start may be) as an nn.constant whose batch dimension is 1.
-static Expected<Value> dataTensor(NodeImporter &n, size_t i) {
+/// The start of a scatter: none for zeros (a constant of zeros, or a fill
+/// of the batch size with 0, as torch.zeros builds it), else the tensor.
+static Expected<Value> scatterStart(NodeImporter &n, size_t i) {
   auto in = n.value(i);
   if (!in)
     return in.takeError();
-  if (in->kind == ImportedValue::Kind::FloatConst && in->constant->batchFill) {
-    FloatConstant fill = *in->constant;
-    fill.batchFill = false;
-    fill.materialized = nullptr;
-    for (int64_t &d : fill.shape)
-      if (ShapedType::isDynamic(d))
-        d = 1;
-    if (!isBatched(in->constant->shape) ||
-        !ShapedType::isDynamic(in->constant->shape.front()))
-      return n.error("the fill '" + n.inputName(i).str() +
-                     "' has the batch size in a dimension other than the "
-                     "first");
-    fill.data.assign(size_t(product(fill.shape)), in->constant->data.front());
-    return n.materialize(fill);
-  }
+  if (in->kind == ImportedValue::Kind::FloatConst &&
+      llvm::all_of(in->constant->data, [](float v) { return v == 0; }))
+    return Value();
   return n.tensor(i);
+}
+
+/// The ONNX shape of input `i`.
+static Expected<SmallVector<int64_t>> inputShape(NodeImporter &n, size_t i) {
+  auto in = n.value(i);
+  if (!in)
+    return in.takeError();
+  return valueShape(n, *in);
 }
 
 Error importGatherElements(NodeImporter &n) {
@@ -90,10 +85,13 @@ Error importScatterElements(NodeImporter &n) {
   auto updates = n.tensor(2);
   if (!updates)
     return updates.takeError();
-  auto data = dataTensor(n, 0);
+  auto data = scatterStart(n, 0);
   if (!data)
     return data.takeError();
-  SmallVector<int64_t> in = shapeOf(*data), idx = shapeOf(*indices),
+  auto dataShape = inputShape(n, 0);
+  if (!dataShape)
+    return dataShape.takeError();
+  SmallVector<int64_t> in = *dataShape, idx = shapeOf(*indices),
                        upd = shapeOf(*updates);
   if (in.size() != idx.size() || upd != idx)
     return n.error("data " + formatShape(in) + ", indices " +
@@ -103,9 +101,8 @@ Error importScatterElements(NodeImporter &n) {
     return n.error("ScatterElements into a scalar");
   // The result: the data's shape, batched when the updates are.
   SmallVector<int64_t> out = in;
-  bool batched = isBatched(upd);
-  if (batched != isBatched(in)) {
-    if (!batched || in.front() != 1)
+  if (isBatched(upd) != isBatched(in)) {
+    if (!isBatched(upd) || in.front() != 1)
       return n.error("the data " + formatShape(in) + " and the updates " +
                      formatShape(upd) + " disagree on the dynamic batch");
     out.front() = ShapedType::kDynamic;
@@ -121,7 +118,7 @@ Error importScatterElements(NodeImporter &n) {
                      ")");
   auto &b = n.builder();
   return n.setTensor(0, n.create<nn::ScatterElementsOp>(
-                            out, *data, *indices, *updates,
+                            out, *indices, *updates, *data,
                             b.getI64IntegerAttr(*axis),
                             reduction == "add" ? b.getUnitAttr() : UnitAttr()));
 }

@@ -574,8 +574,9 @@ LogicalResult GatherElementsOp::verify() {
 }
 
 LogicalResult ScatterElementsOp::verify() {
-  auto in = rankedType(getInput()), idx = rankedType(getIndices()),
-       upd = rankedType(getUpdates()), out = rankedType(getOutput());
+  auto idx = rankedType(getIndices()), upd = rankedType(getUpdates()),
+       out = rankedType(getOutput());
+  RankedTensorType in = getInput() ? rankedType(getInput()) : out;
   if (in.getRank() != out.getRank() || idx.getRank() != out.getRank() ||
       upd.getRank() != out.getRank())
     return emitOpError("input, indices, updates and result need one rank");

@@ -36,15 +36,6 @@ inline constexpr llvm::StringLiteral kIndexAttr = "nn.index";
 /// input beyond 32 bits saturates and stays outside every axis.
 inline constexpr int kIndexBits = 32;
 
-/// Whether raw index `index` names an element of an axis of `size`
-/// elements (negative ones count from the end), and which.
-inline bool resolveIndex(int64_t index, int64_t size, int64_t &element) {
-  if (index < -size || index >= size)
-    return false;
-  element = index < 0 ? index + size : index;
-  return true;
-}
-
 /// The numpy broadcast of two shapes (dynamic dimensions as
 /// ShapedType::kDynamic), or failure when they are incompatible.
 mlir::FailureOr<llvm::SmallVector<int64_t>>

@@ -328,25 +328,30 @@ def NN_GatherElementsOp : NN_Op<"gather_elements", [Pure]> {
 def NN_ScatterElementsOp : NN_Op<"scatter_elements", [Pure]> {
   let summary = "scatter along one axis at run-time indices";
   let description = [{
-    The result starts as `input` (whose leading dimension may be 1 when the
-    result's is the dynamic batch: the same start for every event); then,
-    for every element `u` of `updates` in C order, with `j = indices[u]`,
-    `output[u with j at axis]` becomes `updates[u]` (`add` false:
-    the last one wins) or grows by it (`add` true: ONNX ScatterElements with
-    reduction add, PyTorch's scatter_add). `indices` and `updates` have one
-    shape; every dimension but `axis` fits in the result's. Negative indices
-    count from the end as in nn.gather_elements; an update whose index lies
-    outside `[-n, n)` is dropped on every target, and the emulator counts it.
+    The result starts as `input`, or as zeros without one (`input`'s
+    leading dimension may be 1 when the result's is the dynamic batch: the
+    same start for every event); then, for every element `u` of `updates`
+    in C order, with `j = indices[u]`, `output[u with j at axis]` becomes
+    `updates[u]` (`add` false: the last one wins) or grows by it (`add`
+    true: ONNX ScatterElements with reduction add, PyTorch's scatter_add).
+    `indices` and `updates` have one shape; every dimension but `axis` fits
+    in the result's. Negative indices count from the end as in
+    nn.gather_elements; an update whose index lies outside `[-n, n)` is
+    dropped on every target, and the emulator counts it.
 
-    In fixed point all three operands share the result's type: a sum is
-    then exact when the type holds `input` plus `updates.shape[axis]` of
-    the updates, which fx-lower guarantees by choosing that exact type and
-    casting once after the op.
+    In fixed point the updates, `input` and the result share one type: a
+    sum is then exact when the type holds the start plus
+    `updates.shape[axis]` updates, which fx-lower guarantees by choosing
+    that exact type and casting once after the op.
   }];
-  let arguments = (ins NN_Tensor:$input, NN_Tensor:$indices,
-                       NN_Tensor:$updates, I64Attr:$axis, UnitAttr:$add);
+  let arguments = (ins NN_Tensor:$indices, NN_Tensor:$updates,
+                       Optional<NN_Tensor>:$input, I64Attr:$axis,
+                       UnitAttr:$add);
   let results = (outs NN_Tensor:$output);
-  let assemblyFormat = "$input `,` $indices `,` $updates attr-dict `:` functional-type(operands, results)";
+  let assemblyFormat = [{
+    $indices `,` $updates (`into` $input^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
   let hasVerifier = 1;
 }
 

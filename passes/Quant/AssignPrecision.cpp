@@ -346,6 +346,13 @@ FixedType Assigner::resultType(const LayerSettings &s, const LayerDefault &def,
 LogicalResult Assigner::assignInput(unsigned index) {
   std::string name = inputName(fn, index);
   seenNames.insert(name);
+  if (fn.getArgAttr(index, nn::kIndexAttr)) {
+    // Indices are exact integers, never quantized.
+    NamedAttrList attrs;
+    attrs.set("result", TypeAttr::get(indexType(context)));
+    fn.setArgAttr(index, kPrecisionAttr, attrs.getDictionary(context));
+    return success();
+  }
   LayerSettings s = config.resolve(name, "input");
   FailureOr<LayerDefault> def = layerDefault(s, fn);
   if (failed(def))
@@ -659,6 +666,9 @@ const Assigner::Handlers &Assigner::handlers() {
         [](Operation *op, Assigner &a) { return a.assignDivision(op); });
     h.add<nn::MatMulOp>(
         [](nn::MatMulOp op, Assigner &a) { return a.assignMatMul(op); });
+    h.add<nn::ScatterElementsOp>([](Operation *op, Assigner &a) {
+      return a.assignResultOnly(op, "scatter");
+    });
     return h;
   }();
   return handlers;
@@ -672,10 +682,12 @@ LogicalResult Assigner::run() {
       return failure();
   // Ops without a handler carry their input's type (data movement) or are
   // refused by fx-lower.
+  llvm::DenseSet<Value> indices = indexValues(fn);
   WalkResult walk = fn.walk([&](Operation *op) {
     // The exact intermediates of a decomposed layer take the exact types
-    // fx-lower computes.
-    if (op->hasAttr(nn::kExactAttr))
+    // fx-lower computes; moved indices keep their type.
+    if (op->hasAttr(nn::kExactAttr) ||
+        (op->getNumResults() == 1 && indices.contains(op->getResult(0))))
       return WalkResult::advance();
     const Handlers::Handler *assign = handlers().lookup(op);
     if (assign && failed((*assign)(op, *this)))

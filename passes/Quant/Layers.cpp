@@ -71,6 +71,27 @@ fx::FixedType typeForRange(MLIRContext *context, double lo, double hi,
                             isSigned, quant, overflow);
 }
 
+llvm::DenseSet<Value> indexValues(func::FuncOp fn) {
+  llvm::DenseSet<Value> indices;
+  for (BlockArgument arg : fn.getArguments())
+    if (fn.getArgAttr(arg.getArgNumber(), nn::kIndexAttr))
+      indices.insert(arg);
+  fn.walk([&](Operation *op) {
+    if (!llvm::isa<nn::ReshapeOp, nn::TransposeOp, nn::SliceOp, nn::ConcatOp>(
+            op))
+      return;
+    if (llvm::any_of(op->getOperands(),
+                     [&](Value v) { return indices.contains(v); }))
+      indices.insert(op->getResult(0));
+  });
+  return indices;
+}
+
+fx::FixedType indexType(MLIRContext *context) {
+  return fx::FixedType::get(context, unsigned(nn::kIndexBits), nn::kIndexBits,
+                            true, QuantMode::TRN, OverflowMode::SAT);
+}
+
 FailureOr<ChannelAffine> batchNormAffine(nn::BatchNormOp op) {
   auto type = llvm::cast<RankedTensorType>(op.getInput().getType());
   if (type.getRank() < 2)

@@ -11,6 +11,7 @@
 #include "passes/NN/NNOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallVector.h"
 
 #include <string>
@@ -23,6 +24,14 @@ llvm::SmallVector<std::string, 2> layerNames(mlir::Operation *op);
 
 /// The model input names, as the importer records them (`nn.name`).
 std::string inputName(mlir::func::FuncOp fn, unsigned index);
+
+/// The index tensors of `fn`: its arguments marked nn.index and what
+/// reshapes, transposes, slices and concatenations make of them. They are
+/// never quantized: fixed point gives them indexType().
+llvm::DenseSet<mlir::Value> indexValues(mlir::func::FuncOp fn);
+
+/// The type of an index in fixed point: fixed<32,32,TRN,SAT>.
+fx::FixedType indexType(mlir::MLIRContext *context);
 
 /// The config's type name of an activation ("tanh", "leaky_relu", ...).
 llvm::StringRef activationTypeName(nn::ActivationKind kind);

@@ -224,6 +224,7 @@ private:
   template <typename FxOp> LogicalResult lowerArith(Operation *op);
   LogicalResult lowerDivision(Operation *op);
   LogicalResult lowerMatMul(nn::MatMulOp op);
+  LogicalResult lowerScatter(nn::ScatterElementsOp op);
 
   func::FuncOp fn;
   MLIRContext *context;
@@ -867,6 +868,59 @@ LogicalResult Lowering::lowerDivision(Operation *op) {
   return success();
 }
 
+/// A scatter: the updates and the start (zeros without one) in one type
+/// that holds every result exactly, the scatter itself on raw integers,
+/// then one cast into the result type. Without `add` that type is the
+/// result's; with it, the join of both types with the integer bits of a
+/// sum of `updates.shape[axis]` updates and the start.
+LogicalResult Lowering::lowerScatter(nn::ScatterElementsOp op) {
+  DictionaryAttr precision = precisionOf(op);
+  if (!precision)
+    return failure();
+  FixedType result = typeIn(precision, "result");
+  if (!result)
+    return op.emitError("fx.precision has no result type");
+  FailureOr<Value> indices = lowered(op.getIndices(), op);
+  FailureOr<Value> updates = lowered(op.getUpdates(), op);
+  if (failed(indices) || failed(updates))
+    return failure();
+  Value start;
+  if (op.getInput()) {
+    FailureOr<Value> in = lowered(op.getInput(), op);
+    if (failed(in))
+      return failure();
+    start = *in;
+  }
+  FixedType exact = result;
+  if (op.getAdd()) {
+    FixedSpec spec = elementOf(*updates).getSpec();
+    int64_t terms =
+        llvm::cast<RankedTensorType>(op.getUpdates().getType())
+            .getDimSize(int64_t(op.getAxis()));
+    if (start) {
+      // The join of both types and one more bit: two terms.
+      spec = sumSpec(spec, elementOf(start).getSpec());
+      terms = (terms + 2) / 2;
+    }
+    int extra = int(llvm::Log2_64_Ceil(uint64_t(std::max<int64_t>(terms, 1))));
+    spec.width += extra;
+    spec.intWidth += extra;
+    if (spec.width > 64)
+      return op.emitError("the exact sum of the scatter needs ")
+             << spec.width << " bits, more than 64";
+    exact = FixedType::get(context, unsigned(spec.width), spec.intWidth,
+                           spec.isSigned, QuantMode::TRN, OverflowMode::WRAP);
+  }
+  builder.setInsertionPoint(op);
+  Location loc = op.getLoc();
+  Value scattered = builder.create<nn::ScatterElementsOp>(
+      loc, withElement(op.getOutput(), exact), *indices,
+      castTo(loc, *updates, exact), start ? castTo(loc, start, exact) : Value(),
+      op.getAxisAttr(), op.getAddAttr());
+  mapping.map(op.getOutput(), castTo(loc, scattered, result));
+  return success();
+}
+
 /// A matrix product of two activations: the exact accumulator (or the
 /// config's, which may wrap), then one cast into the result type.
 LogicalResult Lowering::lowerMatMul(nn::MatMulOp op) {
@@ -950,7 +1004,12 @@ const Lowering::Handlers &Lowering::handlers() {
         [](nn::MatMulOp op, Lowering &l) { return l.lowerMatMul(op); });
     // A maximum selects one of its inputs: exact in the input's type.
     addDataMovement<nn::ReshapeOp, nn::TransposeOp, nn::SliceOp, nn::ConcatOp,
-                    nn::WindowOp, nn::ReduceMaxOp>(h);
+                    nn::WindowOp, nn::ReduceMaxOp, nn::GatherElementsOp>(h);
+    // A scatter stays an nn op on its exact type, between casts.
+    h.add<nn::ScatterElementsOp>([](nn::ScatterElementsOp op, Lowering &l) {
+      return l.lowerScatter(op);
+    });
+    kept().push_back(nn::ScatterElementsOp::getOperationName().str());
     // Read by the layers that use it, erased with them.
     h.add<nn::ConstantOp>(
         [](Operation *, Lowering &) { return LogicalResult(success()); });

@@ -40,7 +40,8 @@ constexpr llvm::StringRef kLayerTypes[] = {
     "relu",   "leaky_relu", "hard_sigmoid", "clip",     "batch_norm",
     "add",    "sub",        "mul",          "div",      "matmul",
     "concat", "elu",        "selu",         "softplus", "input",
-    "erf",    "gelu",       "gelu_tanh",    "rsqrt",    "reciprocal"};
+    "erf",    "gelu",       "gelu_tanh",    "rsqrt",    "reciprocal",
+    "scatter"};
 
 constexpr std::pair<llvm::StringLiteral, Role> kRoleKeys[] = {
     {"weight", Role::Weight},

@@ -142,6 +142,13 @@ ARIADNE_INLINE constexpr std::uint64_t minBits(int width, bool isSigned) {
   return isSigned ? ~std::uint64_t(0) << (width - 1) : 0;
 }
 
+/// The element an index names on an axis of `size` elements, negative
+/// indices counting from the end, or -1 when it lies outside [-size, size):
+/// what every gather (reads 0) and scatter (drops the update) does with it.
+ARIADNE_HD constexpr long long indexElement(long long index, long long size) {
+  return index < -size || index >= size ? -1 : index < 0 ? index + size : index;
+}
+
 /// Compares the integers held by two extended raw values: -1, 0 or 1.
 ARIADNE_INLINE constexpr int compareIntegers(std::uint64_t a, bool aSigned,
                                              std::uint64_t b, bool bSigned) {

@@ -12,6 +12,7 @@
 #ifndef ARIADNE_RUNTIME_GATHER_H
 #define ARIADNE_RUNTIME_GATHER_H
 
+#include "ariadne/fixed_bits.h"
 #include "ariadne/platform.h"
 
 namespace ariadne {
@@ -51,6 +52,117 @@ ARIADNE_HD void gather(const TIn *in, TOut *out) {
       if (++index[d] < shape[d])
         break;
       source -= strides[d] * shape[d];
+      index[d] = 0;
+    }
+  }
+}
+
+/// The integer an element of an index tensor holds: a float holding it
+/// (float packages), or the raw integer of its integral fixed-point type.
+ARIADNE_HD inline long long indexValue(float v, long long size) {
+  // Outside [-size, size) is all that matters; the cast needs a range.
+  return v >= float(-size) && v < float(size) ? (long long)v : size;
+}
+ARIADNE_HD inline long long indexValue(std::uint64_t raw, long long) {
+  return (long long)raw;
+}
+
+/// The defaults of gather_elements (nn.gather_elements); arrays have
+/// `rank` entries.
+struct GatherElementsConfig {
+  static constexpr int rank = 1;
+  /// Output event shape.
+  static constexpr int shape[1] = {1};
+  /// Input element stride of each output dimension (0 at the axis).
+  static constexpr int strides[1] = {0};
+  /// Index element stride of each output dimension (0 where the indices
+  /// broadcast).
+  static constexpr int indexStrides[1] = {1};
+  /// Size and input stride of the gathered axis.
+  static constexpr int axisSize = 1;
+  static constexpr int axisStride = 1;
+};
+
+/// out[i] = in[i with j at the axis], j = indices[i]; 0 where j lies outside
+/// the axis (indexElement). `Lanes` events side by side.
+template <class Config, int Lanes = 1, class T, class TIndex>
+ARIADNE_HD void gather_elements(const T *in, const TIndex *indices, T *out) {
+  constexpr int rank = Config::rank;
+  constexpr auto shape = constInts(Config::shape);
+  constexpr auto strides = constInts(Config::strides);
+  constexpr auto indexStrides = constInts(Config::indexStrides);
+  int total = 1;
+  for (int d = 0; d < rank; ++d)
+    total *= shape[d];
+  int index[rank] = {};
+  int source = 0, at = 0;
+  for (int o = 0; o < total; ++o) {
+    for (int t = 0; t < Lanes; ++t) {
+      long long j = detail::indexElement(
+          indexValue(indices[at * Lanes + t], Config::axisSize),
+          Config::axisSize);
+      out[o * Lanes + t] =
+          j < 0 ? T(0) : in[(source + int(j) * Config::axisStride) * Lanes + t];
+    }
+    for (int d = rank - 1; d >= 0; --d) {
+      source += strides[d];
+      at += indexStrides[d];
+      if (++index[d] < shape[d])
+        break;
+      source -= strides[d] * shape[d];
+      at -= indexStrides[d] * shape[d];
+      index[d] = 0;
+    }
+  }
+}
+
+/// The defaults of scatter_elements (nn.scatter_elements).
+struct ScatterElementsConfig {
+  /// Elements of one event's result.
+  static constexpr int size = 1;
+  static constexpr int rank = 1;
+  /// Shape of the updates (and indices) of one event.
+  static constexpr int shape[1] = {1};
+  /// Result element stride of each update dimension (0 at the axis).
+  static constexpr int strides[1] = {0};
+  static constexpr int axisSize = 1;
+  static constexpr int axisStride = 1;
+  /// Sum into the element (reduction add) instead of replacing it.
+  static constexpr bool add = false;
+};
+
+/// The result starts as `start` (zeros when null); every update then goes
+/// to its element on the axis (the last one wins, or with Config::add they
+/// are summed), or is dropped where its index lies outside the axis. Fixed
+/// point sums raw integers of a type that holds them exactly.
+template <class Config, int Lanes = 1, class T, class TIndex>
+ARIADNE_HD void scatter_elements(const T *start, const TIndex *indices,
+                                 const T *updates, T *out) {
+  constexpr int rank = Config::rank;
+  constexpr auto shape = constInts(Config::shape);
+  constexpr auto strides = constInts(Config::strides);
+  for (int i = 0; i < Config::size * Lanes; ++i)
+    out[i] = start ? start[i] : T(0);
+  int total = 1;
+  for (int d = 0; d < rank; ++d)
+    total *= shape[d];
+  int index[rank] = {};
+  int dest = 0;
+  for (int u = 0; u < total; ++u) {
+    for (int t = 0; t < Lanes; ++t) {
+      long long j = detail::indexElement(
+          indexValue(indices[u * Lanes + t], Config::axisSize),
+          Config::axisSize);
+      if (j < 0)
+        continue;
+      T &y = out[(dest + int(j) * Config::axisStride) * Lanes + t];
+      y = Config::add ? T(y + updates[u * Lanes + t]) : updates[u * Lanes + t];
+    }
+    for (int d = rank - 1; d >= 0; --d) {
+      dest += strides[d];
+      if (++index[d] < shape[d])
+        break;
+      dest -= strides[d] * shape[d];
       index[d] = 0;
     }
   }
