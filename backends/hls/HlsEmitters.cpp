@@ -893,6 +893,134 @@ LogicalResult emitGather(Operation *op, HlsEmission &emission) {
   return success();
 }
 
+/// Strides of `shape`'s elements within an array of shape `of` (the same
+/// rank): 0 where `of` has size 1 (a broadcast) and at `axis` (not -1).
+SmallVector<int64_t> stridesWithin(ArrayRef<int64_t> of, int64_t axis) {
+  SmallVector<int64_t> strides = nn::stridesOf(of);
+  for (size_t d = 0; d < of.size(); ++d)
+    if (of[d] == 1 || int64_t(d) == axis)
+      strides[d] = 0;
+  return strides;
+}
+
+/// The axis of an index op within one event, or an error when an operand
+/// lacks the result's batch dimension.
+FailureOr<int64_t> eventAxis(Operation *op, int64_t axis) {
+  bool resultBatched = false;
+  eventShapeOf(op->getResult(0), resultBatched);
+  for (Value v : op->getOperands()) {
+    bool batched = false;
+    eventShapeOf(v, batched);
+    if (batched != resultBatched)
+      return op->emitOpError("mixes tensors with and without the batch "
+                             "dimension, which the HLS kernels do not");
+  }
+  return axis - (resultBatched ? 1 : 0);
+}
+
+/// Gathers at run-time indices: a multiplexer per output element.
+LogicalResult emitGatherElements(Operation *operation, HlsEmission &emission) {
+  auto op = llvm::cast<nn::GatherElementsOp>(operation);
+  FailureOr<int64_t> axis = eventAxis(op, int64_t(op.getAxis()));
+  if (failed(axis))
+    return failure();
+  bool batched = false;
+  SmallVector<int64_t> out = eventShapeOf(op.getOutput(), batched);
+  SmallVector<int64_t> in = eventShapeOf(op.getInput(), batched);
+  SmallVector<int64_t> index = eventShapeOf(op.getIndices(), batched);
+  std::string id = emission.identifier(op);
+  raw_ostream &params = emission.parameters();
+  params << "// " << emission.layerName(op) << ": nn.gather_elements "
+         << shapeText(in) << " at " << shapeText(index) << " -> "
+         << shapeText(out) << "\n";
+  declareResult(emission, op, id);
+  params << "struct " << id << "_config {\n"
+         << "  static const unsigned n = " << product(out) << ";\n"
+         << "  static const unsigned n_in = " << product(in) << ";\n"
+         << "  static const unsigned n_index = " << product(index) << ";\n"
+         << "  static const int axis_size = " << in[*axis] << ";\n"
+         << "  static const unsigned axis_stride = "
+         << nn::stridesOf(in)[*axis] << ";\n";
+  writeOffsetFunctions(params, out,
+                       {stridesWithin(in, *axis), stridesWithin(index, -1)},
+                       {"base", "index_at"});
+  params << "};\n\n";
+  emission.body() << "  // " << emission.layerName(op)
+                  << "\n  ariadne::hls::gather_elements<"
+                  << operandType(emission, op.getInput()) << ", "
+                  << operandType(emission, op.getIndices()) << ", " << id
+                  << "_config>(" << emission.arrayOf(op.getInput()) << ", "
+                  << emission.arrayOf(op.getIndices()) << ", " << id
+                  << "_out);\n";
+  HlsLayerEstimate e;
+  e.name = emission.layerName(op);
+  e.op = "nn.gather_elements";
+  e.detail = std::to_string(product(out)) + " multiplexers of " +
+             std::to_string(in[*axis]) + " inputs";
+  e.latency = adderLevels(in[*axis]);
+  emission.addEstimate(e);
+  return success();
+}
+
+/// Scatters at run-time indices: per output element, the updates that can
+/// reach it selected by comparators and summed (reduction add) or the
+/// last one taken.
+LogicalResult emitScatterElements(Operation *operation,
+                                  HlsEmission &emission) {
+  auto op = llvm::cast<nn::ScatterElementsOp>(operation);
+  FailureOr<int64_t> axis = eventAxis(op, int64_t(op.getAxis()));
+  if (failed(axis))
+    return failure();
+  bool batched = false;
+  SmallVector<int64_t> out = eventShapeOf(op.getOutput(), batched);
+  SmallVector<int64_t> updates = eventShapeOf(op.getUpdates(), batched);
+  std::string id = emission.identifier(op);
+  raw_ostream &params = emission.parameters();
+  params << "// " << emission.layerName(op) << ": nn.scatter_elements "
+         << shapeText(updates) << " into " << shapeText(out) << "\n";
+  std::string type = declareResult(emission, op, id);
+  SmallVector<int64_t> outBase = stridesWithin(out, *axis);
+  SmallVector<int64_t> axisOnly(out.size(), 0);
+  axisOnly[*axis] = 1;
+  // The updates' coordinates in the result's strides, the axis left out.
+  SmallVector<int64_t> updateBase = nn::stridesOf(out);
+  updateBase[*axis] = 0;
+  params << "struct " << id << "_config {\n"
+         << "  static const unsigned n = " << product(out) << ";\n"
+         << "  static const unsigned n_updates = " << product(updates)
+         << ";\n"
+         << "  static const int axis_size = " << out[*axis] << ";\n"
+         << "  static const bool add = " << (op.getAdd() ? "true" : "false")
+         << ";\n"
+         << "  static const bool has_start = "
+         << (op.getInput() ? "true" : "false") << ";\n";
+  writeOffsetFunctions(params, out, {outBase, axisOnly},
+                       {"out_base", "axis_at"});
+  writeOffsetFunctions(params, updates, {updateBase}, {"update_base"});
+  params << "};\n\n";
+  emission.body() << "  // " << emission.layerName(op)
+                  << "\n  ariadne::hls::scatter_elements<" << type << ", "
+                  << operandType(emission, op.getIndices()) << ", " << id
+                  << "_config>("
+                  << (op.getInput() ? emission.arrayOf(op.getInput())
+                                    : id + "_out")
+                  << ", " << emission.arrayOf(op.getIndices()) << ", "
+                  << emission.arrayOf(op.getUpdates()) << ", " << id
+                  << "_out);\n";
+  // Each update reaches the axis_size elements of its row.
+  int64_t sources = product(updates);
+  HlsLayerEstimate e;
+  e.name = emission.layerName(op);
+  e.op = "nn.scatter_elements";
+  e.detail = std::to_string(sources * out[*axis]) + " comparators, " +
+             (op.getAdd() ? std::to_string(sources * out[*axis]) + " adders"
+                          : std::to_string(product(out)) +
+                                " priority multiplexers");
+  e.latency = adderLevels(updates[*axis] + 1);
+  emission.addEstimate(e);
+  return success();
+}
+
 /// fx.quantize and fx.dequantize are the top function's ports, which the
 /// project writer declares from the hardware boundary: no code here.
 LogicalResult emitPort(Operation *, HlsEmission &) { return success(); }
@@ -917,6 +1045,8 @@ void populateHlsPatterns(HlsPatterns &patterns) {
   patterns.add<nn::ReduceMaxOp>(emitReduceMax);
   patterns.add<nn::TransposeOp, nn::SliceOp, nn::ConcatOp, nn::WindowOp>(
       emitGather);
+  patterns.add<nn::GatherElementsOp>(emitGatherElements);
+  patterns.add<nn::ScatterElementsOp>(emitScatterElements);
 }
 
 } // namespace hls

@@ -426,6 +426,70 @@ Rows:
   }
 }
 
+/// Whether index `j` (negative ones count from the end) names element `k`
+/// of an axis of `size` elements (fixed_bits.h's indexElement).
+template <int size> bool names_element(int j, int k) {
+#pragma HLS INLINE
+  return j == k || j == k - size;
+}
+
+/// nn.gather_elements: out[i] = in[base(i) + j * axis_stride] with j the
+/// integer of idx[index_at(i)], or 0 when j lies outside the axis. One
+/// multiplexer of axis_size inputs per output element.
+template <class T, class index_t, class CONFIG_T>
+void gather_elements(const T in[CONFIG_T::n_in],
+                     const index_t idx[CONFIG_T::n_index],
+                     T out[CONFIG_T::n]) {
+#pragma HLS INLINE
+Elements:
+  for (unsigned i = 0; i < CONFIG_T::n; ++i) {
+#pragma HLS UNROLL
+    const int j = idx[CONFIG_T::index_at(i)].to_int();
+    T value(0);
+  Candidates:
+    for (int k = 0; k < CONFIG_T::axis_size; ++k) {
+#pragma HLS UNROLL
+      if (names_element<CONFIG_T::axis_size>(j, k))
+        value = in[CONFIG_T::base(i) + k * CONFIG_T::axis_stride];
+    }
+    out[i] = value;
+  }
+}
+
+/// nn.scatter_elements: output element o starts as start[o] (0 without a
+/// start) and takes every update u whose index names it, in order: the
+/// update replaces it, or with CONFIG_T::add is summed into it (T holds
+/// every sum exactly: fx-lower's exact type). Updates out of the axis are
+/// dropped. Per output element an adder chain over the updates that can
+/// reach it (the synthesizer balances it).
+template <class T, class index_t, class CONFIG_T>
+void scatter_elements(const T start[CONFIG_T::n],
+                      const index_t idx[CONFIG_T::n_updates],
+                      const T updates[CONFIG_T::n_updates],
+                      T out[CONFIG_T::n]) {
+#pragma HLS INLINE
+Elements:
+  for (unsigned o = 0; o < CONFIG_T::n; ++o) {
+#pragma HLS UNROLL
+    T value(0);
+    if (CONFIG_T::has_start)
+      value = start[o];
+  Updates:
+    for (unsigned u = 0; u < CONFIG_T::n_updates; ++u) {
+#pragma HLS UNROLL
+      if (CONFIG_T::update_base(u) != CONFIG_T::out_base(o) ||
+          !names_element<CONFIG_T::axis_size>(idx[u].to_int(),
+                                              int(CONFIG_T::axis_at(o))))
+        continue;
+      if (CONFIG_T::add)
+        value = value + updates[u];
+      else
+        value = updates[u];
+    }
+    out[o] = value;
+  }
+}
+
 /// fx.clamp: min(max(x, low), high), exact; low <= high.
 template <class T, unsigned N>
 void clamp(const T in[N], T out[N], T low, T high) {
