@@ -1015,6 +1015,183 @@ LogicalResult emitGather(Operation *op, VerilogEmission &emission) {
   return success();
 }
 
+/// The event shapes of an index op's result and operands, which must all
+/// be batched like the result (or all not), and its axis within one event.
+FailureOr<int64_t> indexOpAxis(Operation *op, int64_t axis) {
+  bool resultBatched = false;
+  eventShapeOf(op->getResult(0), resultBatched);
+  for (Value v : op->getOperands()) {
+    bool batched = false;
+    eventShapeOf(v, batched);
+    if (batched != resultBatched)
+      return op->emitOpError("mixes tensors with and without the batch "
+                             "dimension, which the verilog target does not");
+  }
+  return axis - (resultBatched ? 1 : 0);
+}
+
+/// `(I == k || I == k - size)`: whether index signal `index` names element
+/// `k` of an axis of `size` elements (fixed_bits.h's indexElement).
+std::string namesElement(const Signal &index, int64_t k, int64_t size) {
+  return "(" + index.name + " == " + literal(k) + " || " + index.name +
+         " == " + literal(k - size) + ")";
+}
+
+/// Strides of the elements of an array of shape `of` (0 where it has size
+/// 1, a broadcast, and at `axis` when not -1).
+SmallVector<int64_t> stridesWithin(ArrayRef<int64_t> of, int64_t axis) {
+  SmallVector<int64_t> strides = nn::stridesOf(of);
+  for (size_t d = 0; d < of.size(); ++d)
+    if (of[d] == 1 || int64_t(d) == axis)
+      strides[d] = 0;
+  return strides;
+}
+
+/// Gathers at run-time indices: per output element a multiplexer over the
+/// axis, 0 where the index names none of its elements. Combinational.
+LogicalResult emitGatherElements(Operation *operation,
+                                 VerilogEmission &emission) {
+  auto op = llvm::cast<nn::GatherElementsOp>(operation);
+  FailureOr<int64_t> axis = indexOpAxis(op, int64_t(op.getAxis()));
+  if (failed(axis))
+    return failure();
+  bool batched = false;
+  SmallVector<int64_t> out = eventShapeOf(op.getOutput(), batched);
+  SmallVector<int64_t> in = eventShapeOf(op.getInput(), batched);
+  SmallVector<int64_t> index = eventShapeOf(op.getIndices(), batched);
+  int64_t size = in[*axis], step = nn::stridesOf(in)[*axis];
+  SmallVector<int64_t> base = offsetsOf(out, stridesWithin(in, *axis));
+  SmallVector<int64_t> at = offsetsOf(out, stridesWithin(index, -1));
+  int64_t inputs = int64_t(base.size()) * size;
+  VerilogLayerSettings settings = emission.settingsOf(op, "gather");
+  if (failed(checkProducts(op, emission, settings, inputs,
+                           std::to_string(base.size()) +
+                               " multiplexers of " + std::to_string(size) +
+                               " inputs")))
+    return failure();
+  const std::vector<Signal> &x = emission.signalsOf(op.getInput());
+  const std::vector<Signal> &indices = emission.signalsOf(op.getIndices());
+  std::string id = emission.identifier(op);
+  emission.body() << "\n  // " << emission.layerName(op)
+                  << ": nn.gather_elements " << shapeText(in) << " at "
+                  << shapeText(index) << "\n";
+  std::vector<Signal> result;
+  for (size_t o = 0; o < base.size(); ++o) {
+    std::vector<Signal> operands = {indices[size_t(at[o])]};
+    for (int64_t k = 0; k < size; ++k)
+      operands.push_back(x[size_t(base[o] + k * step)]);
+    operands = aligned(emission, operands);
+    std::string expr;
+    int width = 1;
+    Int128 low = 0, high = 0;
+    for (int64_t k = 0; k < size; ++k) {
+      const Signal &v = operands[size_t(k + 1)];
+      expr += namesElement(operands[0], k, size) + " ? " + v.name + " : ";
+      width = std::max(width, v.width);
+      low = std::min(low, v.low);
+      high = std::max(high, v.high);
+    }
+    expr += literal(0);
+    result.push_back(emission.wire(id + "_" + std::to_string(o),
+                                   std::max(width, signedBits(low, high)),
+                                   expr, operands[0].stage, low, high));
+  }
+  VerilogLayerReport report;
+  report.name = emission.layerName(op);
+  report.op = "nn.gather_elements";
+  report.detail = std::to_string(base.size()) + " multiplexers of " +
+                  std::to_string(size) + " inputs";
+  emission.addLayer(report);
+  emission.bind(op.getOutput(), std::move(result));
+  return success();
+}
+
+/// Scatters at run-time indices: per output element, the updates of its
+/// row whose index names it, summed with the start (reduction add: an
+/// adder over masked terms, exact in the result's type) or the last of
+/// them taken (a priority multiplexer). Registered once.
+LogicalResult emitScatterElements(Operation *operation,
+                                  VerilogEmission &emission) {
+  auto op = llvm::cast<nn::ScatterElementsOp>(operation);
+  FailureOr<int64_t> axis = indexOpAxis(op, int64_t(op.getAxis()));
+  if (failed(axis))
+    return failure();
+  bool batched = false;
+  SmallVector<int64_t> out = eventShapeOf(op.getOutput(), batched);
+  SmallVector<int64_t> updates = eventShapeOf(op.getUpdates(), batched);
+  int64_t size = out[*axis];
+  SmallVector<int64_t> rowOfOutput = offsetsOf(out, stridesWithin(out, *axis));
+  SmallVector<int64_t> axisStrides(out.size(), 0);
+  axisStrides[*axis] = 1;
+  SmallVector<int64_t> coordinate = offsetsOf(out, axisStrides);
+  SmallVector<int64_t> updateStrides = nn::stridesOf(out);
+  updateStrides[*axis] = 0;
+  SmallVector<int64_t> rowOfUpdate = offsetsOf(updates, updateStrides);
+  // The updates that can reach each row of the axis, in order.
+  std::map<int64_t, SmallVector<size_t>> reaching;
+  for (size_t u = 0; u < rowOfUpdate.size(); ++u)
+    reaching[rowOfUpdate[u]].push_back(u);
+  int64_t inputs = int64_t(rowOfUpdate.size()) * size;
+  VerilogLayerSettings settings = emission.settingsOf(op, "scatter");
+  if (failed(checkProducts(op, emission, settings, inputs,
+                           std::to_string(rowOfUpdate.size()) +
+                               " updates compared with " +
+                               std::to_string(size) + " places each")))
+    return failure();
+  FixedType type = fx::elementTypeOf(op.getOutput());
+  auto [typeLow, typeHigh] = rangeOf(type);
+  const std::vector<Signal> &u = emission.signalsOf(op.getUpdates());
+  const std::vector<Signal> &indices = emission.signalsOf(op.getIndices());
+  const std::vector<Signal> *start =
+      op.getInput() ? &emission.signalsOf(op.getInput()) : nullptr;
+  std::string id = emission.identifier(op);
+  emission.body() << "\n  // " << emission.layerName(op)
+                  << ": nn.scatter_elements " << shapeText(updates)
+                  << " into " << shapeText(out)
+                  << (op.getAdd() ? ", summed exactly in " : ", in ")
+                  << fx::formatPrecision(type) << "\n";
+  VerilogLayerReport report;
+  report.name = emission.layerName(op);
+  report.op = "nn.scatter_elements";
+  report.stages = 1;
+  std::vector<Signal> result;
+  for (size_t o = 0; o < rowOfOutput.size(); ++o) {
+    const SmallVector<size_t> &row = reaching[rowOfOutput[o]];
+    std::vector<Signal> operands;
+    operands.push_back(start ? (*start)[o] : VerilogEmission::constant(0));
+    for (size_t k : row) {
+      operands.push_back(indices[k]);
+      operands.push_back(u[k]);
+    }
+    operands = aligned(emission, operands);
+    int64_t stage = VerilogEmission::latestStage(operands);
+    std::string base = id + "_" + std::to_string(o);
+    std::string expr = operands[0].name;
+    for (size_t t = 0; t < row.size(); ++t) {
+      const Signal &index = operands[1 + 2 * t], &value = operands[2 + 2 * t];
+      std::string match = namesElement(index, coordinate[o], size);
+      if (op.getAdd()) {
+        Signal term = emission.wire(
+            base + "_t" + std::to_string(t), value.width,
+            match + " ? " + value.name + " : " + literal(0), stage,
+            std::min<Int128>(value.low, 0), std::max<Int128>(value.high, 0));
+        expr += " + " + term.name;
+        ++report.adders;
+      } else {
+        expr = match + " ? " + value.name + " : (" + expr + ")";
+      }
+    }
+    Signal v = emission.wire(base + "_v", internalWidth(type), expr, stage,
+                             typeLow, typeHigh);
+    result.push_back(emission.reg(base + "_r", internalWidth(type), v.name,
+                                  stage, typeLow, typeHigh));
+  }
+  report.detail = std::to_string(inputs) + " comparisons";
+  emission.addLayer(report);
+  emission.bind(op.getOutput(), std::move(result));
+  return success();
+}
+
 /// fx.quantize and fx.dequantize are the module's ports, which the
 /// package writer declares from the hardware boundary: no logic here.
 LogicalResult emitPort(Operation *, VerilogEmission &) { return success(); }
@@ -1036,6 +1213,8 @@ void populateVerilogPatterns(VerilogPatterns &patterns) {
   patterns.add<nn::ReshapeOp, nn::TransposeOp, nn::SliceOp, nn::ConcatOp,
                nn::WindowOp>(emitGather);
   patterns.add<nn::ReduceMaxOp>(emitReduceMax);
+  patterns.add<nn::GatherElementsOp>(emitGatherElements);
+  patterns.add<nn::ScatterElementsOp>(emitScatterElements);
 }
 
 } // namespace verilog
