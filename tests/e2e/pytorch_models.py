@@ -3,7 +3,9 @@
 and gating sums and products of activations, attention (one head; masked
 encoder blocks with layer norms and GELU in both export forms;
 nn.MultiheadAttention and nn.TransformerEncoderLayer),
-convolutional networks, recurrent layers).
+convolutional networks, recurrent layers, graph networks: an interaction
+network with int64 edge indices (gather, scatter_add), a graph without a
+batch (x[index], scatter) and GraphNet's incidence matrices).
 
 Each model is exported with torch.onnx.export (Debian's python3-torch) at
 the opset named, then
@@ -247,6 +249,114 @@ class TorchEncoder(torch.nn.Module):
         return self.encoder(x, src_key_padding_mask=mask)
 
 
+class InteractionNet(torch.nn.Module):
+    """A gnn4ITk-style interaction network over graphs of 6 nodes (3
+    features) and 10 directed edges given as an int64 edge index [2, 10]:
+    node features gathered to the edges (torch.gather along the nodes),
+    an edge MLP, its messages summed into the target nodes (scatter_add),
+    a residual node update and an edge classifier on the gathered updated
+    nodes. PyTorch exports the Expand chains, GatherElements and
+    ScatterElements with reduction add (opset 16)."""
+
+    NODES, EDGES, FEATURES, HIDDEN = 6, 10, 3, 8
+    opset = 16
+
+    def __init__(self):
+        super().__init__()
+        f, h = self.FEATURES, self.HIDDEN
+        self.edge = torch.nn.Sequential(torch.nn.Linear(2 * f, h),
+                                        torch.nn.ReLU(), torch.nn.Linear(h, h))
+        self.node = torch.nn.Sequential(torch.nn.Linear(f + h, h),
+                                        torch.nn.ReLU(), torch.nn.Linear(h, f))
+        self.classify = torch.nn.Linear(2 * f + h, 1)
+
+    def make_inputs(self, batch):
+        return [torch.randn(batch, self.NODES, self.FEATURES) * 2,
+                torch.randint(0, self.NODES, (batch, 2, self.EDGES))]
+
+    def csv_inputs(self, inputs):
+        """The events as the CSV holds them: every other index counted from
+        the end (ONNX's negative indices; PyTorch's gather refuses them)."""
+        x, edges = inputs
+        edges = edges.clone()
+        edges[..., ::2] -= self.NODES
+        return [x, edges]
+
+    def along_edges(self, x, index, width):
+        return torch.gather(x, 1, index.unsqueeze(-1).expand(-1, -1, width))
+
+    def forward(self, x, edges):
+        source, target = edges[:, 0], edges[:, 1]
+        f = self.FEATURES
+        e = self.edge(torch.cat([self.along_edges(x, source, f),
+                                 self.along_edges(x, target, f)], -1))
+        zeros = torch.zeros_like(x[:, :, :1]).expand(-1, -1, self.HIDDEN)
+        messages = zeros.scatter_add(
+            1, target.unsqueeze(-1).expand(-1, -1, self.HIDDEN), e)
+        h = x + self.node(torch.cat([x, messages], -1))
+        return torch.sigmoid(self.classify(torch.cat(
+            [self.along_edges(h, source, f), self.along_edges(h, target, f),
+             e], -1)))
+
+
+class GraphIndexSelect(torch.nn.Module):
+    """One graph without a batch (every dimension static): x[index] (Gather
+    at run-time indices), index_add written as scatter_add over the nodes,
+    and a scatter (reduction none) of node scores to a permutation."""
+
+    NODES, EDGES = 5, 7
+    opset = 16
+
+    def __init__(self):
+        super().__init__()
+        self.message = torch.nn.Linear(6, 4)
+        self.score = torch.nn.Linear(4, 1)
+
+    def make_inputs(self, batch):
+        return [torch.randn(self.NODES, 3) * 2,
+                torch.randint(0, self.NODES, (2, self.EDGES)),
+                torch.randperm(self.NODES)]
+
+    def forward(self, x, edges, order):
+        m = torch.tanh(self.message(torch.cat([x[edges[0]], x[edges[1]]], -1)))
+        nodes = torch.zeros(self.NODES, 4).scatter_add(
+            0, edges[1].unsqueeze(-1).expand(-1, 4), m)
+        scores = self.score(nodes)
+        return torch.zeros(self.NODES, 1).scatter(0, order.unsqueeze(-1),
+                                                  scores)
+
+
+class GraphNetIncidence(torch.nn.Module):
+    """Ariadne's GraphNet style: messages passed with dense 0/1 incidence
+    matrices R_in, R_out [nodes, edges] (float inputs) and bmm."""
+
+    NODES, EDGES = 5, 6
+
+    def __init__(self):
+        super().__init__()
+        self.edge = torch.nn.Linear(6, 4)
+        self.node = torch.nn.Linear(7, 3)
+        self.classify = torch.nn.Linear(6, 1)
+
+    def make_inputs(self, batch):
+        def incidence():
+            r = torch.zeros(batch, self.NODES, self.EDGES)
+            r.scatter_(1, torch.randint(0, self.NODES,
+                                        (batch, 1, self.EDGES)), 1.0)
+            return r
+        return [torch.randn(batch, self.NODES, 3) * 2, incidence(),
+                incidence()]
+
+    def forward(self, x, r_in, r_out):
+        bo = torch.bmm(r_out.transpose(1, 2), x)
+        bi = torch.bmm(r_in.transpose(1, 2), x)
+        e = torch.relu(self.edge(torch.cat([bo, bi], -1)))
+        h = x + self.node(torch.cat([x, torch.bmm(r_in, e)], -1))
+        return torch.sigmoid(self.classify(torch.cat(
+            [torch.bmm(r_out.transpose(1, 2), h),
+             torch.bmm(r_in.transpose(1, 2), h)], -1)))
+
+
 class CaloCnn(torch.nn.Module):
     """A calorimeter-image CNN on 2 channels of 6x6 cells: a padded
     convolution, batch norm after its activation, a strided grouped one and
@@ -458,6 +568,11 @@ MODELS = [
     ("torch_encoder", TorchEncoder, [(5, 8)], 13, True),
     ("torch_encoder_pre_norm_gelu", lambda: TorchEncoder(True, "gelu"),
      [(5, 8), (5,)], 17, True),
+    ("interaction_net", InteractionNet, [(6, 3), (2, 10)], 16, True),
+    ("graph_index_select", GraphIndexSelect, [(5, 3), (2, 7), (5,)], 16,
+     False),
+    ("graphnet_incidence", GraphNetIncidence, [(5, 3), (5, 6), (5, 6)], 13,
+     True),
     ("mlp_static", lambda: torch.nn.Sequential(
         torch.nn.Linear(5, 7), torch.nn.Tanh(), torch.nn.Linear(7, 2)),
      [(5,)], 13, False),
@@ -507,6 +622,8 @@ def export_model(workdir, name, build, shapes, opset, dynamic):
                           output_names=out_names, dynamic_axes=axes,
                           opset_version=opset)
 
+        if hasattr(model, "csv_inputs"):
+            inputs = model.csv_inputs(inputs)
         flat_in = torch.cat([t.reshape(batch, -1) for t in inputs], dim=1)
         flat_out = torch.cat([t.reshape(batch, -1) for t in outputs], dim=1)
         in_csv = os.path.join(workdir, name + "_in.csv")

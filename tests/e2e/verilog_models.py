@@ -27,6 +27,10 @@ bit-accurate emulator (and the measured latency with the pipeline's):
     LSTM read at its last step at both settings and `auto`;
   - attention: the masked 2-head encoder block of the PyTorch test (layer
     norms written out, exact GELU, a masked mean) at fixed<16,6>;
+  - graph networks: the interaction network of the PyTorch test (int64
+    edge indices, some negative and, in the limit events, out of range:
+    gathers as multiplexers, scatter_add as masked adders) at both
+    settings and `auto`;
   - a hand-written fx module that casts one input into every quantization
     and overflow mode (narrowing, widening, signed and unsigned), and runs
     relu, clamp, leaky_relu and scale, on values around every rounding tie
@@ -55,8 +59,9 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pytorch_models import (LIMIT_VALUES, CaloPool,  # noqa: E402
                             FlattenHead, GruTracker, HitConv1d,
-                            HitTransformer, LstmLastStep, ResidualGating,
-                            TorchAttention, TwoHeads, write_csv)
+                            HitTransformer, InteractionNet, LstmLastStep,
+                            ResidualGating, TorchAttention, TwoHeads,
+                            write_csv)
 from required_tools import (IN_CI, find_tool,  # noqa: E402
                             missing_tool_message)
 
@@ -140,6 +145,11 @@ MODELS = [
     # nn.MultiheadAttention as PyTorch exports it (the batch merged with the
     # heads by reshapes), with a key padding mask.
     ("torch_attention", TorchAttention, [(5, 8), (5,)], SETTINGS[1:]),
+    # Graph networks: an interaction network over int64 edge indices
+    # (multiplexers gather node features to the edges, masked adders sum
+    # the messages into the nodes), some indices negative, and out of range
+    # in the limit events.
+    ("interaction_net", InteractionNet, [(6, 3), (2, 10)], ARITH_SETTINGS),
 ]
 # Layer norms and divisions read tables over calibrated ranges at every
 # precision.
@@ -192,7 +202,9 @@ def export(workdir, name, build, shapes):
                           output_names=out_names,
                           dynamic_axes={n: {0: "events"}
                                         for n in in_names + out_names},
-                          opset_version=13)
+                          opset_version=getattr(model, "opset", 13))
+        if hasattr(model, "csv_inputs"):
+            inputs = model.csv_inputs(inputs)
         flat = torch.cat([t.reshape(48, -1) for t in inputs], dim=1)
     events = os.path.join(workdir, name + "_events.csv")
     width = flat.shape[1]
