@@ -15,6 +15,7 @@
 #include "passes/NN/NNOps.h"
 #include "passes/Support/Window.h"
 
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <type_traits>
@@ -141,14 +142,17 @@ private:
 };
 
 /// The element an index of an index tensor names on an axis of `size`
-/// elements, or -1 outside it (fixed_bits.h's indexElement): a float holds
-/// the integer, a raw integer of an integral fixed-point type is it.
+/// elements, or -1 outside it (fixed_bits.h's indexElement): a float
+/// names its floor, a raw integer of an integral fixed-point type itself.
 template <typename T> int64_t indexElement(T raw, int64_t size) {
   if constexpr (std::is_floating_point_v<T>) {
+    // A float's floor, as the quantization of an index input (TRN) takes.
     if (!(raw >= T(-size) && raw < T(size)))
       return -1;
+    return ariadne::detail::indexElement((long long)std::floor(raw), size);
+  } else {
+    return ariadne::detail::indexElement((long long)std::int64_t(raw), size);
   }
-  return ariadne::detail::indexElement((long long)(std::int64_t(raw)), size);
 }
 
 /// nn.gather_elements: output element o of an event reads the data at

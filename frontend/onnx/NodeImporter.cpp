@@ -160,6 +160,10 @@ llvm::Expected<Value> NodeImporter::tensor(size_t i) {
 }
 
 llvm::Expected<IntTensor> NodeImporter::ints(size_t i, llvm::StringRef role) {
+  if (isIndexInput(i))
+    return error("the " + role + " '" + inputName(i) +
+                 "' must be a constant known at compile time; it is a graph "
+                 "input (or computed from one)");
   auto value = lookup(i);
   if (!value)
     return value.takeError();

@@ -15,6 +15,8 @@
 #include "ariadne/fixed_bits.h"
 #include "ariadne/platform.h"
 
+#include <cmath>
+
 namespace ariadne {
 
 /// The defaults of a gather; `shape` and `strides` have `rank` entries.
@@ -57,11 +59,12 @@ ARIADNE_HD void gather(const TIn *in, TOut *out) {
   }
 }
 
-/// The integer an element of an index tensor holds: a float holding it
-/// (float packages), or the raw integer of its integral fixed-point type.
+/// The integer an element of an index tensor holds: a float's floor (float
+/// packages; the quantization of an index input, TRN, floors too), or the
+/// raw integer of its integral fixed-point type.
 ARIADNE_HD inline long long indexValue(float v, long long size) {
   // Outside [-size, size) is all that matters; the cast needs a range.
-  return v >= float(-size) && v < float(size) ? (long long)v : size;
+  return v >= float(-size) && v < float(size) ? (long long)floorf(v) : size;
 }
 ARIADNE_HD inline long long indexValue(std::uint64_t raw, long long) {
   return (long long)raw;
