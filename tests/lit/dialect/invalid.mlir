@@ -531,3 +531,59 @@ func.func @reduce_max_element_type(%x: tensor<?x4x3xf32>) {
   %0 = nn.reduce_max %x : (tensor<?x4x3xf32>) -> tensor<?x4xf16>
   return
 }
+
+// -----
+
+func.func @gather_batch_axis(%x: tensor<?x4xf32>, %i: tensor<?x4xf32>) {
+  // expected-error @+1 {{cannot index along the dynamic batch dimension}}
+  %0 = nn.gather_elements %x, %i {axis = 0 : i64} : (tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<?x4xf32>
+  return
+}
+
+// -----
+
+func.func @gather_indices_shape(%x: tensor<?x4x3xf32>, %i: tensor<?x6x2xf32>) {
+  // expected-error @+1 {{indices dimension 2 neither matches the result's nor broadcasts}}
+  %0 = nn.gather_elements %x, %i {axis = 1 : i64} : (tensor<?x4x3xf32>, tensor<?x6x2xf32>) -> tensor<?x6x3xf32>
+  return
+}
+
+// -----
+
+func.func @gather_input_shape(%x: tensor<?x4x2xf32>, %i: tensor<?x6x1xf32>) {
+  // expected-error @+1 {{input dimension 2 differs from the result's}}
+  %0 = nn.gather_elements %x, %i {axis = 1 : i64} : (tensor<?x4x2xf32>, tensor<?x6x1xf32>) -> tensor<?x6x3xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_axis(%i: tensor<?x6xf32>, %u: tensor<?x6xf32>) {
+  // expected-error @+1 {{axis 2 is outside the rank 2}}
+  %0 = nn.scatter_elements %i, %u {axis = 2 : i64} : (tensor<?x6xf32>, tensor<?x6xf32>) -> tensor<?x4xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_shapes(%i: tensor<?x6x1xf32>, %u: tensor<?x6x3xf32>) {
+  // expected-error @+1 {{indices and updates differ in dimension 2}}
+  %0 = nn.scatter_elements %i, %u {axis = 1 : i64} : (tensor<?x6x1xf32>, tensor<?x6x3xf32>) -> tensor<?x4x3xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_too_wide(%i: tensor<?x6x5xf32>, %u: tensor<?x6x5xf32>) {
+  // expected-error @+1 {{updates dimension 2 exceeds the result's}}
+  %0 = nn.scatter_elements %i, %u {axis = 1 : i64} : (tensor<?x6x5xf32>, tensor<?x6x5xf32>) -> tensor<?x4x3xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_element_type(%i: tensor<?x6xf32>, %u: tensor<?x6xf16>) {
+  // expected-error @+1 {{input, updates and result need one element type}}
+  %0 = nn.scatter_elements %i, %u {axis = 1 : i64} : (tensor<?x6xf32>, tensor<?x6xf16>) -> tensor<?x4xf32>
+  return
+}

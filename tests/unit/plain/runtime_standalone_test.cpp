@@ -42,8 +42,14 @@ const std::map<std::string, std::string> kInstantiations = {
      "template void ariadne::batchNorm<ariadne::BatchNormConfig, 1>("
      "const float *, const float *, const float *, const float *, "
      "const float *, float *);\n"},
-    {"gather.h", "template void ariadne::gather<ariadne::GatherConfig>("
-                 "const float *, float *);\n"},
+    {"gather.h",
+     "template void ariadne::gather<ariadne::GatherConfig>("
+     "const float *, float *);\n"
+     "template void ariadne::gather_elements<ariadne::GatherElementsConfig>("
+     "const float *, const float *, float *);\n"
+     "template void ariadne::scatter_elements<"
+     "ariadne::ScatterElementsConfig>(const std::uint64_t *, "
+     "const std::uint64_t *, const std::uint64_t *, std::uint64_t *);\n"},
     {"transpose.h",
      "template void ariadne::transpose<ariadne::TransposeConfig>("
      "const float *, float *);\n"},
