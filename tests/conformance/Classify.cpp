@@ -27,12 +27,14 @@ const std::vector<const char *> &supportedOps() {
   static const std::vector<const char *> ops = {
       "Abs", "Add", "AveragePool", "BatchNormalization", "Cast", "Clip",
       "Concat", "Constant", "ConstantOfShape", "Conv", "Div", "Dropout", "Elu",
-      "Erf", "Flatten", "GRU", "Gather", "Gemm", "GlobalAveragePool",
+      "Erf", "Flatten", "GRU", "Gather", "GatherElements", "Gemm",
+      "GlobalAveragePool",
       "GlobalMaxPool", "HardSigmoid", "HardSwish", "Identity", "LSTM",
       "LayerNormalization", "LeakyRelu", "MatMul", "MaxPool", "Mul", "PRelu",
       "Pad", "RNN", "ReduceMax", "ReduceMean", "ReduceSum", "Relu", "Reshape",
-      "Selu", "Shape", "Sigmoid", "Slice", "Softmax", "Softplus", "Softsign",
-      "Split", "Squeeze", "Sub", "Tanh", "Transpose", "Unsqueeze"};
+      "ScatterElements", "Selu", "Shape", "Sigmoid", "Slice", "Softmax",
+      "Softplus", "Softsign", "Split", "Squeeze", "Sub", "Tanh", "Transpose",
+      "Unsqueeze"};
   return ops;
 }
 
@@ -58,9 +60,8 @@ const std::vector<UnsupportedOpGroup> &unsupportedOpGroups() {
       {"normalization", {"InstanceNormalization", "MeanVarianceNormalization"}},
       {"indexing, padding, resampling and other data movement",
        {"CastLike", "Compress", "DepthToSpace", "Expand", "EyeLike",
-        "GatherElements", "GatherND", "OneHot", "Range", "Resize",
-        "ReverseSequence", "Scatter", "ScatterElements", "ScatterND", "Size",
-        "SpaceToDepth", "Tile", "Trilu", "Upsample"}},
+        "GatherND", "OneHot", "Range", "Resize", "ReverseSequence", "Scatter",
+        "ScatterND", "Size", "SpaceToDepth", "Tile", "Trilu", "Upsample"}},
       {"linear algebra", {"Det", "Einsum"}},
       {"detection and vision", {"GridSample", "NonMaxSuppression", "RoiAlign"}},
       {"quantization",
@@ -85,7 +86,9 @@ const std::vector<FeatureRule> &featureRules() {
   static const std::vector<FeatureRule> rules = {
       {Feature::NonFloatTensor, "non-float32 value",
        "a run-time graph input or a graph output that is not a float32 "
-       "tensor (another element type, or a sequence, optional or map)"},
+       "tensor (another element type, or a sequence, optional or map), "
+       "except an int32 or int64 input that only gathers and scatters read "
+       "as their `indices`"},
       {Feature::DynamicShape, "dynamic shape",
        "a run-time graph input without a shape, or with an unknown or "
        "symbolic dimension other than the leading (batch) one"},
@@ -102,8 +105,13 @@ const std::vector<FeatureRule> &featureRules() {
        "ReduceMax/ReduceSum/ReduceMean `axes` or Split `split` given as an "
        "input not known at compile time"},
       {Feature::RuntimeGather, "run-time Gather",
-       "Gather whose `data` or `indices` is not known at compile time "
-       "(Gather is supported in shape computations only)"},
+       "Gather whose `data` or `indices` is not known at compile time, "
+       "unless `indices` is a run-time graph input of int32 or int64 and "
+       "rank 1 (x[index])"},
+      {Feature::IndexOperand, "index operand",
+       "GatherElements or ScatterElements whose `indices` is not a "
+       "run-time graph input of int32 or int64, or ScatterElements with a "
+       "`reduction` other than none and add"},
       {Feature::RuntimeCast, "run-time Cast",
        "Cast of a value not known at compile time to a type other than "
        "float32"},
@@ -478,6 +486,37 @@ int ceilWindowPastPadding(const PoolWindow &w) {
   return -1;
 }
 
+/// Whether `name` is a run-time graph input of int32 or int64 that every
+/// node reading it reads as `indices` (input 1) of a Gather,
+/// GatherElements or ScatterElements: what the importer takes as indices.
+bool isIndexInput(const onnx::GraphProto &graph, const std::string &name) {
+  if (name.empty())
+    return false;
+  for (const auto &init : graph.initializer())
+    if (init.name() == name)
+      return false;
+  bool isInput = false;
+  for (const auto &input : graph.input())
+    if (input.name() == name && input.type().has_tensor_type()) {
+      int32_t type = input.type().tensor_type().elem_type();
+      isInput = type == onnx::TensorProto::INT64 ||
+                type == onnx::TensorProto::INT32;
+    }
+  if (!isInput)
+    return false;
+  for (const auto &node : graph.node())
+    for (int i = 0; i < node.input_size(); ++i)
+      if (node.input(i) == name &&
+          (i != 1 || (node.op_type() != "Gather" &&
+                      node.op_type() != "GatherElements" &&
+                      node.op_type() != "ScatterElements")))
+        return false;
+  for (const auto &output : graph.output())
+    if (output.name() == name)
+      return false;
+  return true;
+}
+
 /// Checks the graph's inputs and outputs.
 Classification classifyInterface(const onnx::GraphProto &graph,
                                  const std::set<std::string> &initializers) {
@@ -491,7 +530,8 @@ Classification classifyInterface(const onnx::GraphProto &graph,
       return unsupported(Feature::NonFloatTensor,
                          what + " is " + valueKind(input.type()));
     const auto &tensor = input.type().tensor_type();
-    if (tensor.elem_type() != onnx::TensorProto::FLOAT)
+    if (tensor.elem_type() != onnx::TensorProto::FLOAT &&
+        !isIndexInput(graph, input.name()))
       return unsupported(Feature::NonFloatTensor,
                          what + " has element type " +
                              elementTypeName(tensor.elem_type()));
@@ -685,10 +725,30 @@ Classification classifyNode(const onnx::NodeProto &node, int index,
       return unsupported(Feature::RuntimeShapeOperand,
                          describeNode(node, index) + ": " + operandName(0));
   } else if (op == "Gather") {
-    for (int i = 0; i < 2; ++i)
-      if (runtimeOperand(i))
-        return unsupported(Feature::RuntimeGather,
-                           describeNode(node, index) + ": " + operandName(i));
+    bool indices = isIndexInput(graph, node.input_size() > 1 ? node.input(1)
+                                                             : std::string());
+    if (indices && shapes.count(node.input(1)) &&
+        shapes.at(node.input(1)).size() != 1)
+      return unsupported(Feature::RuntimeGather,
+                         describeNode(node, index) + ": " + operandName(1) +
+                             " is not of rank 1");
+    if (!indices)
+      for (int i = 0; i < 2; ++i)
+        if (runtimeOperand(i))
+          return unsupported(Feature::RuntimeGather,
+                             describeNode(node, index) + ": " +
+                                 operandName(i));
+  } else if (op == "GatherElements" || op == "ScatterElements") {
+    if (!isIndexInput(graph, node.input_size() > 1 ? node.input(1)
+                                                   : std::string()))
+      return unsupported(Feature::IndexOperand,
+                         describeNode(node, index) + ": " + operandName(1) +
+                             " is not a run-time int32/int64 input");
+    const onnx::AttributeProto *reduction = findAttr(node, "reduction");
+    if (reduction && reduction->s() != "none" && reduction->s() != "add")
+      return unsupported(Feature::IndexOperand,
+                         describeNode(node, index) + " with reduction " +
+                             reduction->s());
   } else if (op == "Cast") {
     int64_t to = intAttr(node, "to", onnx::TensorProto::UNDEFINED);
     if (runtimeOperand(0) && to != onnx::TensorProto::FLOAT)

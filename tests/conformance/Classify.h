@@ -41,6 +41,7 @@ enum class Feature {
   ForeignDomain,
   RuntimeShapeOperand,
   RuntimeGather,
+  IndexOperand,
   RuntimeCast,
   BatchNormTraining,
   BatchNormPerActivation,

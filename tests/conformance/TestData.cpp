@@ -49,9 +49,11 @@ bool readTensorFile(const std::string &path, Tensor &tensor,
     error = path + ": cannot read a TensorProto";
     return false;
   }
-  if (proto.data_type() != onnx::TensorProto::FLOAT) {
+  bool isInt64 = proto.data_type() == onnx::TensorProto::INT64;
+  bool isInt32 = proto.data_type() == onnx::TensorProto::INT32;
+  if (proto.data_type() != onnx::TensorProto::FLOAT && !isInt64 && !isInt32) {
     error = path + ": element type " + std::to_string(proto.data_type()) +
-            " is not float32";
+            " is not float32, int32 or int64";
     return false;
   }
   if (proto.data_location() == onnx::TensorProto::EXTERNAL ||
@@ -64,6 +66,37 @@ bool readTensorFile(const std::string &path, Tensor &tensor,
   int64_t count = 1;
   for (int64_t d : tensor.dims)
     count *= d;
+  if (isInt64 || isInt32) {
+    // Indices: the CSV holds them as numbers like any input (exact in f32
+    // for every index of these tests).
+    std::vector<int64_t> ints;
+    const std::string &raw = proto.raw_data();
+    size_t width = isInt64 ? 8 : 4;
+    if (!raw.empty()) {
+      for (size_t at = 0; at + width <= raw.size(); at += width) {
+        int64_t v = 0;
+        if (isInt64) {
+          std::memcpy(&v, raw.data() + at, 8);
+        } else {
+          int32_t v32;
+          std::memcpy(&v32, raw.data() + at, 4);
+          v = v32;
+        }
+        ints.push_back(v);
+      }
+    } else if (isInt64) {
+      ints.assign(proto.int64_data().begin(), proto.int64_data().end());
+    } else {
+      ints.assign(proto.int32_data().begin(), proto.int32_data().end());
+    }
+    if (int64_t(ints.size()) != count) {
+      error = path + ": holds " + std::to_string(ints.size()) +
+              " integers for " + std::to_string(count);
+      return false;
+    }
+    tensor.values.assign(ints.begin(), ints.end());
+    return true;
+  }
   if (!proto.raw_data().empty()) {
     const std::string &raw = proto.raw_data();
     if (raw.size() != static_cast<size_t>(count) * sizeof(float)) {
