@@ -13,6 +13,7 @@
 #include "emulator/Translate.h"
 #include "passes/FX/FXTypes.h"
 #include "passes/NN/NNOps.h"
+#include "passes/Support/Broadcast.h"
 #include "passes/Support/Window.h"
 
 #include <cmath>
@@ -425,15 +426,14 @@ llvm::Error checkIndexType(mlir::Operation *op, mlir::Value indices,
 inline std::vector<int64_t> offsetsOver(llvm::ArrayRef<int64_t> over,
                                         llvm::ArrayRef<int64_t> shape,
                                         int64_t axis) {
-  auto strides = stridesOf(shape);
+  auto strides = stridesWithin(shape, axis);
   std::vector<int64_t> offsets;
   offsets.reserve(size_t(productOf(over)));
   llvm::SmallVector<int64_t, 6> index(over.size(), 0);
   for (int64_t n = productOf(over), k = 0; k < n; ++k) {
     int64_t at = 0;
     for (size_t d = 0; d < over.size(); ++d)
-      if (int64_t(d) != axis && shape[d] != 1)
-        at += index[d] * strides[d];
+      at += index[d] * strides[d];
     offsets.push_back(at);
     for (size_t d = over.size(); d-- > 0;) {
       if (++index[d] < over[d])

@@ -792,16 +792,6 @@ void MatMulLayout::write(ConfigWriter &config) const {
       .array("rhsBatchStrides", rhsBatch);
 }
 
-/// Strides of `shape`'s elements in a tensor of shape `of` (the same rank;
-/// 0 where `of` broadcasts with size 1, and at `axis` when not -1).
-static SmallVector<int64_t> stridesWithin(ArrayRef<int64_t> of, int64_t axis) {
-  SmallVector<int64_t> strides = stridesOf(of);
-  for (size_t d = 0; d < of.size(); ++d)
-    if (of[d] == 1 || int64_t(d) == axis)
-      strides[d] = 0;
-  return strides;
-}
-
 /// Whether every operand of an index op is per event like its result.
 static LogicalResult checkPerEvent(Operation *op, CppEmission &emission) {
   for (Value v : op->getOperands())

@@ -893,16 +893,6 @@ LogicalResult emitGather(Operation *op, HlsEmission &emission) {
   return success();
 }
 
-/// Strides of `shape`'s elements within an array of shape `of` (the same
-/// rank): 0 where `of` has size 1 (a broadcast) and at `axis` (not -1).
-SmallVector<int64_t> stridesWithin(ArrayRef<int64_t> of, int64_t axis) {
-  SmallVector<int64_t> strides = nn::stridesOf(of);
-  for (size_t d = 0; d < of.size(); ++d)
-    if (of[d] == 1 || int64_t(d) == axis)
-      strides[d] = 0;
-  return strides;
-}
-
 /// The axis of an index op within one event, or an error when an operand
 /// lacks the result's batch dimension.
 FailureOr<int64_t> eventAxis(Operation *op, int64_t axis) {

@@ -1037,16 +1037,6 @@ std::string namesElement(const Signal &index, int64_t k, int64_t size) {
          " == " + literal(k - size) + ")";
 }
 
-/// Strides of the elements of an array of shape `of` (0 where it has size
-/// 1, a broadcast, and at `axis` when not -1).
-SmallVector<int64_t> stridesWithin(ArrayRef<int64_t> of, int64_t axis) {
-  SmallVector<int64_t> strides = nn::stridesOf(of);
-  for (size_t d = 0; d < of.size(); ++d)
-    if (of[d] == 1 || int64_t(d) == axis)
-      strides[d] = 0;
-  return strides;
-}
-
 /// Gathers at run-time indices: per output element a multiplexer over the
 /// axis, 0 where the index names none of its elements. Combinational.
 LogicalResult emitGatherElements(Operation *operation,

@@ -2,7 +2,8 @@
 //
 // The one shape rule of the element-wise ops of both dialects: numpy's
 // broadcasting, right-aligned, with dynamic dimensions as
-// ShapedType::kDynamic.
+// ShapedType::kDynamic; and the operand strides of matrix products and
+// index ops that the backends share.
 //
 //===----------------------------------------------------------------------===//
 #ifndef ARIADNE_PASSES_SUPPORT_BROADCAST_H
@@ -101,6 +102,22 @@ inline mlir::FailureOr<MatMulShape> matMulShape(llvm::ArrayRef<int64_t> lhs,
   if (!vectorB)
     shape.result.push_back(shape.n);
   return shape;
+}
+
+/// The C-order strides of a tensor of static shape `of`, with 0 where `of`
+/// has size 1 (it broadcasts) and at `axis` (unless -1): where an element
+/// of a same-rank result reads `of`, an index op's gathered or scattered
+/// axis left out (nn.gather_elements, nn.scatter_elements).
+inline llvm::SmallVector<int64_t> stridesWithin(llvm::ArrayRef<int64_t> of,
+                                                int64_t axis) {
+  llvm::SmallVector<int64_t> strides(of.size(), 0);
+  int64_t step = 1;
+  for (size_t d = of.size(); d-- > 0;) {
+    if (of[d] != 1 && int64_t(d) != axis)
+      strides[d] = step;
+    step *= of[d];
+  }
+  return strides;
 }
 
 } // namespace ariadne
