@@ -5,6 +5,7 @@
 // machine hits both alike, and prints them side by side with their ratios.
 //
 //===----------------------------------------------------------------------===//
+#include "bench/GraphModel.h"
 #include "bench/LayerChain.h"
 #include "bench/Machine.h"
 #include "bench/RecurrentModel.h"
@@ -56,6 +57,8 @@ constexpr double kRecurrentLatencyTarget = 20;
 /// The hit-set transformer's (issue: attention), over sets of hits with a
 /// mask.
 constexpr double kTransformerLatencyTarget = 10;
+/// The interaction network's (issue: graph networks), one graph per event.
+constexpr double kGraphLatencyTarget = 10;
 
 struct Options {
   size_t calls = 100000;  // single-event calls per side
@@ -155,7 +158,20 @@ Result benchmark(const Kernel &kernel, const Options &o, double tscHz) {
   // A transformer's events have a mask per hit: hits up to a random count
   // (at least 3) are real, the rest padding.
   size_t maskedHits = 0, hitFeatures = 0;
-  if (hasTransformer(kernel.onnx)) {
+  // A graph's events end with its edge index: node numbers, in range (the
+  // TorchScript module's gather refuses others).
+  size_t graphNodes = 0, graphIndexAt = 0;
+  if (hasIndexInput(kernel.onnx)) {
+    GraphModel model = readGraphModel(kernel.onnx);
+    in = model.inputSize;
+    out = model.outputSize;
+    r.layers = model.describe();
+    r.multiplyAdds = model.multiplyAdds;
+    r.latencyTarget = kGraphLatencyTarget;
+    graphNodes = model.nodes;
+    graphIndexAt = model.nodes * model.features;
+    baseline = std::make_unique<TorchBaseline>(model, o.batch);
+  } else if (hasTransformer(kernel.onnx)) {
     TransformerModel model = readTransformerModel(kernel.onnx);
     in = model.inputSize;
     out = model.outputSize;
@@ -197,6 +213,10 @@ Result benchmark(const Kernel &kernel, const Options &o, double tscHz) {
   std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
   for (float &x : events)
     x = uniform(rng);
+  if (graphNodes)
+    for (size_t e = 0; e < pool; ++e)
+      for (size_t i = graphIndexAt; i < in; ++i)
+        events[e * in + i] = float(rng() % graphNodes);
   if (maskedHits)
     for (size_t e = 0; e < pool; ++e) {
       size_t real = 3 + rng() % (maskedHits - 2);
@@ -424,8 +444,8 @@ int main(int argc, char **argv) {
               "batch norm, gates and activations are\n not counted)\n");
 
   std::printf("\ntargets   single-event latency >= %.0fx lower than LibTorch "
-              "(recurrent models: >= %.0fx, transformers: >= %.0fx); "
-              "batched throughput >= LibTorch's\n",
+              "(recurrent models: >= %.0fx, transformers and graph "
+              "networks: >= %.0fx); batched throughput >= LibTorch's\n",
               kChainLatencyTarget, kRecurrentLatencyTarget,
               kTransformerLatencyTarget);
   for (const Result &r : results) {

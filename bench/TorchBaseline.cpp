@@ -7,11 +7,14 @@
 
 #include <ATen/Parallel.h>
 #include <ATen/Version.h>
+#include <torch/script.h>
 #include <torch/torch.h>
 
 #include <cmath>
 #include <cstring>
+#include <optional>
 #include <sstream>
+#include <stdexcept>
 
 using namespace ariadne::bench;
 
@@ -50,7 +53,13 @@ struct TorchBaseline::Impl {
   std::vector<torch::nn::Linear> headLayers;
   std::vector<std::string> headActivations;
 
+  // A GraphModel, when `script` is set: the TorchScript module.
+  std::optional<torch::jit::script::Module> script;
+  int64_t nodes = 0, nodeFeatures = 0, edges = 0;
+
   torch::Tensor run(torch::Tensor x) {
+    if (script)
+      return forwardGraph(std::move(x));
     if (embed)
       return forwardTransformer(std::move(x));
     return gru ? forwardRecurrent(std::move(x)) : forward(std::move(x));
@@ -58,7 +67,19 @@ struct TorchBaseline::Impl {
   torch::Tensor forward(torch::Tensor x);
   torch::Tensor forwardRecurrent(torch::Tensor x);
   torch::Tensor forwardTransformer(torch::Tensor x);
+  torch::Tensor forwardGraph(torch::Tensor x);
 };
+
+torch::Tensor TorchBaseline::Impl::forwardGraph(torch::Tensor x) {
+  // The event row: node features, then the edge index, which the module
+  // takes as int64.
+  torch::Tensor features =
+      x.narrow(1, 0, nodes * nodeFeatures).reshape({-1, nodes, nodeFeatures});
+  torch::Tensor index = x.narrow(1, nodes * nodeFeatures, 2 * edges)
+                            .to(torch::kLong)
+                            .reshape({-1, 2, edges});
+  return script->forward({features, index}).toTensor();
+}
 
 torch::Tensor TorchBaseline::Impl::forwardTransformer(torch::Tensor x) {
   x = x.view({-1, hits, hitFeatures});
@@ -306,6 +327,26 @@ TorchBaseline::TorchBaseline(const LayerChain &chain, size_t maxBatch)
   }
   impl->eventInput =
       torch::zeros({1, static_cast<int64_t>(chain.inputSize)}, torch::kFloat);
+}
+
+TorchBaseline::TorchBaseline(const GraphModel &model, size_t maxBatch)
+    : impl(std::make_unique<Impl>()) {
+  impl->inputSize = model.inputSize;
+  impl->outputSize = model.outputSize;
+  impl->maxBatch = maxBatch;
+  impl->nodes = static_cast<int64_t>(model.nodes);
+  impl->nodeFeatures = static_cast<int64_t>(model.features);
+  impl->edges = static_cast<int64_t>(model.edges);
+  try {
+    impl->script = torch::jit::load(model.scriptPath);
+  } catch (const c10::Error &e) {
+    throw std::runtime_error(model.scriptPath +
+                             ": cannot load the TorchScript module: " +
+                             e.what_without_backtrace());
+  }
+  impl->script->eval();
+  impl->eventInput =
+      torch::zeros({1, static_cast<int64_t>(model.inputSize)}, torch::kFloat);
 }
 
 TorchBaseline::~TorchBaseline() = default;

@@ -3,7 +3,8 @@
 // A LayerChain, RecurrentModel or TransformerModel run with LibTorch's C++
 // API the way a
 // user would deploy it: torch::nn modules (Linear; Conv1d, BatchNorm1d, GRU)
-// holding the ONNX weights, inference mode, one thread. The header keeps
+// holding the ONNX weights, inference mode, one thread; a GraphModel as its
+// TorchScript module (torch::jit::load). The header keeps
 // <torch/torch.h> out of the harness, whose translation units would otherwise
 // take ~25 s each to compile.
 //
@@ -11,6 +12,7 @@
 #ifndef ARIADNE_BENCH_TORCHBASELINE_H
 #define ARIADNE_BENCH_TORCHBASELINE_H
 
+#include "bench/GraphModel.h"
 #include "bench/LayerChain.h"
 #include "bench/RecurrentModel.h"
 #include "bench/TransformerModel.h"
@@ -30,6 +32,9 @@ public:
   /// Builds Linear and LayerNorm modules for `model` and runs the
   /// trainer's forward pass (attention written with matmul and softmax).
   TorchBaseline(const TransformerModel &model, size_t maxBatch);
+  /// Loads `model`'s TorchScript module (eval); its events are split into
+  /// the node features and the edge index (as int64) for each call.
+  TorchBaseline(const GraphModel &model, size_t maxBatch);
   ~TorchBaseline();
   TorchBaseline(const TorchBaseline &) = delete;
   TorchBaseline &operator=(const TorchBaseline &) = delete;

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Writes the benchmark's own models, jet_tagger.onnx and tracknet.onnx.
+"""Writes the benchmark's own models, jet_tagger.onnx, tracknet.onnx and
+interaction_net.onnx (with interaction_net.pt).
 
 jet_tagger.onnx: a 16-64-32-32-5 ReLU multilayer perceptron with a softmax
 output: the shape of the jet-tagging network that FPGA trigger studies use
@@ -11,6 +12,16 @@ Conv1d(3, 32) with batch norm and ReLU embeds every hit, a 2-layer GRU of 32
 runs over the 7 hits, and a Linear(32, 4) head on every step predicts the
 ellipse on the next station: centre (2 values) and radii (2, through
 softplus). The output is the 7 steps' ellipses flattened, [N, 28].
+
+interaction_net.onnx: a gnn4ITk-style interaction network over graphs of
+24 hits (3 coordinates) and 48 directed edges, given as an int64 edge index
+[2, 48]: an edge encoder MLP (6-16-16, ReLU) on the hits at both ends
+(torch.gather), its messages summed into the target hits (scatter_add), a
+residual node update MLP (19-16-3, ReLU), and an edge classifier (22-16-1,
+ReLU, sigmoid) on the updated hits and the edge features: one edge score
+per edge, [N, 48]. interaction_net.pt is the same module as TorchScript,
+which the LibTorch side of the benchmark loads (torch::jit::load), as a
+C++ user deploys a PyTorch GNN.
 
 The weights (and the batch norm's running statistics) are seeded values;
 timing does not depend on them. The other benchmark model is
@@ -84,10 +95,62 @@ def write_tracknet(path):
     )
 
 
+class InteractionNet(torch.nn.Module):
+    """[N, 24, 3] hits, [N, 2, 48] edge index -> [N, 48] edge scores."""
+
+    NODES, EDGES, FEATURES, HIDDEN = 24, 48, 3, 16
+
+    def __init__(self):
+        super().__init__()
+        f, h = self.FEATURES, self.HIDDEN
+        # Instance attributes: TorchScript reads no class constants.
+        self.features, self.hidden = f, h
+        self.edge = torch.nn.Sequential(
+            torch.nn.Linear(2 * f, h), torch.nn.ReLU(), torch.nn.Linear(h, h))
+        self.node = torch.nn.Sequential(
+            torch.nn.Linear(f + h, h), torch.nn.ReLU(), torch.nn.Linear(h, f))
+        self.classify = torch.nn.Sequential(
+            torch.nn.Linear(2 * f + h, h), torch.nn.ReLU(),
+            torch.nn.Linear(h, 1))
+
+    def forward(self, x, edges):
+        f, h = self.features, self.hidden
+        source = edges[:, 0].unsqueeze(-1)
+        target = edges[:, 1].unsqueeze(-1)
+        e = self.edge(torch.cat([torch.gather(x, 1, source.expand(-1, -1, f)),
+                                 torch.gather(x, 1, target.expand(-1, -1, f))],
+                                -1))
+        zeros = torch.zeros_like(x[:, :, :1]).expand(-1, -1, h)
+        messages = zeros.scatter_add(1, target.expand(-1, -1, h), e)
+        x = x + self.node(torch.cat([x, messages], -1))
+        y = self.classify(torch.cat(
+            [torch.gather(x, 1, source.expand(-1, -1, f)),
+             torch.gather(x, 1, target.expand(-1, -1, f)), e], -1))
+        return torch.sigmoid(y).squeeze(-1)
+
+
+def write_interaction_net(path, script_path):
+    torch.manual_seed(2029)
+    model = InteractionNet().eval()
+    n = InteractionNet.NODES
+    x = torch.zeros(2, n, InteractionNet.FEATURES)
+    edges = torch.randint(0, n, (2, 2, InteractionNet.EDGES))
+    torch.onnx.export(
+        model, (x, edges), path, input_names=["hits", "edges"],
+        output_names=["scores"],
+        dynamic_axes={name: {0: "graphs"}
+                      for name in ["hits", "edges", "scores"]},
+        opset_version=16,
+    )
+    torch.jit.script(model).save(script_path)
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     write_jet_tagger(os.path.join(here, "jet_tagger.onnx"))
     write_tracknet(os.path.join(here, "tracknet.onnx"))
+    write_interaction_net(os.path.join(here, "interaction_net.onnx"),
+                          os.path.join(here, "interaction_net.pt"))
 
 
 if __name__ == "__main__":
