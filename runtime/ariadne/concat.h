@@ -23,18 +23,34 @@ struct ConcatConfig {
   static constexpr int chunks[1] = {1};
 };
 
+namespace detail {
+/// The chunks of inputs I, I + 1, ... of one outer block, each a copy of a
+/// compile-time length (small chunks, such as a feature or a few, unroll
+/// instead of running a loop each).
+template <class Config, int Lanes, int I, class TIn, class TOut>
+ARIADNE_HD inline void concatChunks(const TIn *const *inputs, int o,
+                                    TOut *out) {
+  if constexpr (I < Config::inputs) {
+    constexpr int chunk = Config::chunks[I] * Lanes;
+    const TIn *x = inputs[I] + o * chunk;
+    for (int e = 0; e < chunk; ++e)
+      out[e] = TOut(x[e]);
+    concatChunks<Config, Lanes, I + 1>(inputs, o, out + chunk);
+  }
+}
+} // namespace detail
+
 /// `inputs` holds Config::inputs pointers, each in the lane layout.
 template <class Config, int Lanes = 1, class TIn, class TOut>
 ARIADNE_HD void concat(const TIn *const *inputs, TOut *out) {
-  constexpr auto chunks = constInts(Config::chunks);
+  constexpr int block = [] {
+    int sum = 0;
+    for (int i = 0; i < Config::inputs; ++i)
+      sum += Config::chunks[i];
+    return sum;
+  }() * Lanes;
   for (int o = 0; o < Config::outer; ++o)
-    for (int i = 0; i < Config::inputs; ++i) {
-      const int chunk = chunks[i] * Lanes;
-      const TIn *x = inputs[i] + o * chunk;
-      for (int e = 0; e < chunk; ++e)
-        out[e] = TOut(x[e]);
-      out += chunk;
-    }
+    detail::concatChunks<Config, Lanes, 0>(inputs, o, out + o * block);
 }
 
 } // namespace ariadne

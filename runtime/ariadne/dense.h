@@ -219,11 +219,19 @@ ARIADNE_INLINE void denseEventOutputMajor(const float *in, float *out) {
 
 /// One event: the outputs go into a row padded to whole vectors, so that
 /// the activation runs on whole vectors too (a scalar remainder of tanh
-/// would cost as much as the vectors), then are copied out.
-template <class Config>
+/// would cost as much as the vectors), then are copied out. Without
+/// `Activate` the caller applies the activation (to every row at once).
+template <class Config, bool Activate = true>
 ARIADNE_INLINE void denseEventSimd(const float *in, float *out) {
   constexpr int width = simd::kWidth;
   constexpr int padded = (Config::outFeatures + width - 1) / width * width;
+  if constexpr (!Config::outputMajor && padded == Config::outFeatures) {
+    // Whole vectors: no padded row to copy out of.
+    denseEventInputMajor<Config>(in, out);
+    if constexpr (Activate && Config::activation != Activation::None)
+      activateFloats<Config, padded>(out, out);
+    return;
+  }
   alignas(64) float row[padded];
   if constexpr (Config::outputMajor) {
     for (int i = Config::outFeatures; i < padded; ++i)
@@ -232,7 +240,7 @@ ARIADNE_INLINE void denseEventSimd(const float *in, float *out) {
   } else {
     denseEventInputMajor<Config>(in, row);
   }
-  if constexpr (Config::activation != Activation::None)
+  if constexpr (Activate && Config::activation != Activation::None)
     activateFloats<Config, padded>(row, row);
   for (int i = 0; i < Config::outFeatures; ++i)
     out[i] = row[i];
@@ -295,6 +303,16 @@ ARIADNE_HD void dense(const TIn *in, TOut *out) {
   constexpr int outSize = Config::outFeatures * Lanes;
 #if ARIADNE_SIMD_WIDTH > 1
   if constexpr (detail::denseUsesSimd<Config, Lanes, TIn, TOut>()) {
+    if constexpr (Lanes == 1 && Config::rows > 1) {
+      // Rows of one event (a layer on every edge or hit): the activation
+      // once over all of them, whole vectors instead of a padded row each.
+      for (int r = 0; r < Config::rows; ++r)
+        detail::denseEventSimd<Config, false>(in + r * inSize,
+                                              out + r * outSize);
+      if constexpr (Config::activation != Activation::None)
+        detail::activateFloats<Config, Config::rows * outSize>(out, out);
+      return;
+    }
     for (int r = 0; r < Config::rows; ++r) {
       float *y = out + r * outSize;
       if constexpr (Lanes == 1) {

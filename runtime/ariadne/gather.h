@@ -94,20 +94,31 @@ ARIADNE_HD void gather_elements(const T *in, const TIndex *indices, T *out) {
   constexpr auto shape = constInts(Config::shape);
   constexpr auto strides = constInts(Config::strides);
   constexpr auto indexStrides = constInts(Config::indexStrides);
-  int total = 1;
-  for (int d = 0; d < rank; ++d)
-    total *= shape[d];
+  constexpr int inner = shape[rank - 1];
+  constexpr int innerStride = strides[rank - 1];
+  constexpr int innerIndexStride = indexStrides[rank - 1];
+  int outer = 1;
+  for (int d = 0; d + 1 < rank; ++d)
+    outer *= shape[d];
   int index[rank] = {};
   int source = 0, at = 0;
-  for (int o = 0; o < total; ++o) {
-    for (int t = 0; t < Lanes; ++t) {
-      long long j = detail::indexElement(
-          indexValue(indices[at * Lanes + t], Config::axisSize),
-          Config::axisSize);
-      out[o * Lanes + t] =
-          j < 0 ? T(0) : in[(source + int(j) * Config::axisStride) * Lanes + t];
-    }
-    for (int d = rank - 1; d >= 0; --d) {
+  for (int o = 0; o < outer; ++o) {
+    T *y = out + o * inner * Lanes;
+    for (int j = 0; j < inner; ++j)
+      for (int t = 0; t < Lanes; ++t) {
+        long long k = detail::indexElement(
+            indexValue(indices[(at + j * innerIndexStride) * Lanes + t],
+                       Config::axisSize),
+            Config::axisSize);
+        y[j * Lanes + t] =
+            k < 0 ? T(0)
+                  : in[(source + j * innerStride +
+                        int(k) * Config::axisStride) *
+                           Lanes +
+                       t];
+      }
+    // Odometer over the outer dimensions.
+    for (int d = rank - 2; d >= 0; --d) {
       source += strides[d];
       at += indexStrides[d];
       if (++index[d] < shape[d])
