@@ -28,13 +28,12 @@ const std::vector<const char *> &supportedOps() {
       "Abs", "Add", "AveragePool", "BatchNormalization", "Cast", "Clip",
       "Concat", "Constant", "ConstantOfShape", "Conv", "Div", "Dropout", "Elu",
       "Erf", "Flatten", "GRU", "Gather", "GatherElements", "Gemm",
-      "GlobalAveragePool",
-      "GlobalMaxPool", "HardSigmoid", "HardSwish", "Identity", "LSTM",
-      "LayerNormalization", "LeakyRelu", "MatMul", "MaxPool", "Mul", "PRelu",
-      "Pad", "RNN", "ReduceMax", "ReduceMean", "ReduceSum", "Relu", "Reshape",
-      "ScatterElements", "Selu", "Shape", "Sigmoid", "Slice", "Softmax",
-      "Softplus", "Softsign", "Split", "Squeeze", "Sub", "Tanh", "Transpose",
-      "Unsqueeze"};
+      "GlobalAveragePool", "GlobalMaxPool", "HardSigmoid", "HardSwish",
+      "Identity", "LSTM", "LayerNormalization", "LeakyRelu", "MatMul",
+      "MaxPool", "Mul", "PRelu", "Pad", "RNN", "ReduceMax", "ReduceMean",
+      "ReduceSum", "Relu", "Reshape", "ScatterElements", "Selu", "Shape",
+      "Sigmoid", "Slice", "Softmax", "Softplus", "Softsign", "Split",
+      "Squeeze", "Sub", "Tanh", "Transpose", "Unsqueeze"};
   return ops;
 }
 
