@@ -81,8 +81,8 @@ public:
 } // namespace
 
 std::string GraphModel::describe() const {
-  return std::to_string(nodes) + " nodes x " + std::to_string(features) +
-         ", " + std::to_string(edges) + " edges";
+  return std::to_string(nodes) + " nodes x " + std::to_string(features) + ", " +
+         std::to_string(edges) + " edges";
 }
 
 bool hasIndexInput(const std::string &path) {

@@ -340,9 +340,9 @@ TorchBaseline::TorchBaseline(const GraphModel &model, size_t maxBatch)
   try {
     impl->script = torch::jit::load(model.scriptPath);
   } catch (const c10::Error &e) {
-    throw std::runtime_error(model.scriptPath +
-                             ": cannot load the TorchScript module: " +
-                             e.what_without_backtrace());
+    throw std::runtime_error(
+        model.scriptPath +
+        ": cannot load the TorchScript module: " + e.what_without_backtrace());
   }
   impl->script->eval();
   impl->eventInput =

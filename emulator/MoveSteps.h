@@ -487,8 +487,8 @@ MoveStepOrError<T> translateScatterElements(nn::ScatterElementsOp op,
       llvm::cast<mlir::ShapedType>(op.getOutput().getType()).getElementType();
   mlir::Value start = op.getInput();
   for (mlir::Value v : {start, mlir::Value(op.getUpdates())})
-    if (v && llvm::cast<mlir::ShapedType>(v.getType()).getElementType() !=
-                 element)
+    if (v &&
+        llvm::cast<mlir::ShapedType>(v.getType()).getElementType() != element)
       return t.error(op, "the input, the updates and the result need one "
                          "element type");
   const TensorInfo &out = t.info(op.getOutput()),
@@ -501,8 +501,7 @@ MoveStepOrError<T> translateScatterElements(nn::ScatterElementsOp op,
       return t.error(op, "the input does not line up with the result");
   }
   int64_t axis = int64_t(op.getAxis()) - t.axisShift(op);
-  if (axis < 0 ||
-      upd.shape.size() != out.shape.size() ||
+  if (axis < 0 || upd.shape.size() != out.shape.size() ||
       t.info(op.getIndices()).shape != upd.shape ||
       t.info(op.getIndices()).perEvent != upd.perEvent)
     return t.error(op, "scatters along the event batch, or its operands do "
@@ -558,8 +557,7 @@ template <typename T> void registerMoveTranslators(TranslatorTable<T> &table) {
   table.template add<nn::ConcatOp>(detail::translateConcat<T>);
   table.template add<nn::WindowOp>(detail::translateWindow<T>);
   table.template add<nn::ReduceMaxOp>(detail::translateReduceMax<T>);
-  table.template add<nn::GatherElementsOp>(
-      detail::translateGatherElements<T>);
+  table.template add<nn::GatherElementsOp>(detail::translateGatherElements<T>);
   table.template add<nn::ScatterElementsOp>(
       detail::translateScatterElements<T>);
 }

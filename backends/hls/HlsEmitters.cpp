@@ -929,8 +929,8 @@ LogicalResult emitGatherElements(Operation *operation, HlsEmission &emission) {
          << "  static const unsigned n_in = " << product(in) << ";\n"
          << "  static const unsigned n_index = " << product(index) << ";\n"
          << "  static const int axis_size = " << in[*axis] << ";\n"
-         << "  static const unsigned axis_stride = "
-         << nn::stridesOf(in)[*axis] << ";\n";
+         << "  static const unsigned axis_stride = " << nn::stridesOf(in)[*axis]
+         << ";\n";
   writeOffsetFunctions(params, out,
                        {stridesWithin(in, *axis), stridesWithin(index, -1)},
                        {"base", "index_at"});
@@ -955,8 +955,7 @@ LogicalResult emitGatherElements(Operation *operation, HlsEmission &emission) {
 /// Scatters at run-time indices: per output element, the updates that can
 /// reach it selected by comparators and summed (reduction add) or the
 /// last one taken.
-LogicalResult emitScatterElements(Operation *operation,
-                                  HlsEmission &emission) {
+LogicalResult emitScatterElements(Operation *operation, HlsEmission &emission) {
   auto op = llvm::cast<nn::ScatterElementsOp>(operation);
   FailureOr<int64_t> axis = eventAxis(op, int64_t(op.getAxis()));
   if (failed(axis))
@@ -977,8 +976,7 @@ LogicalResult emitScatterElements(Operation *operation,
   updateBase[*axis] = 0;
   params << "struct " << id << "_config {\n"
          << "  static const unsigned n = " << product(out) << ";\n"
-         << "  static const unsigned n_updates = " << product(updates)
-         << ";\n"
+         << "  static const unsigned n_updates = " << product(updates) << ";\n"
          << "  static const int axis_size = " << out[*axis] << ";\n"
          << "  static const bool add = " << (op.getAdd() ? "true" : "false")
          << ";\n"
@@ -1002,10 +1000,10 @@ LogicalResult emitScatterElements(Operation *operation,
   HlsLayerEstimate e;
   e.name = emission.layerName(op);
   e.op = "nn.scatter_elements";
-  e.detail = std::to_string(sources * out[*axis]) + " comparators, " +
-             (op.getAdd() ? std::to_string(sources * out[*axis]) + " adders"
-                          : std::to_string(product(out)) +
-                                " priority multiplexers");
+  e.detail =
+      std::to_string(sources * out[*axis]) + " comparators, " +
+      (op.getAdd() ? std::to_string(sources * out[*axis]) + " adders"
+                   : std::to_string(product(out)) + " priority multiplexers");
   e.latency = adderLevels(updates[*axis] + 1);
   emission.addEstimate(e);
   return success();

@@ -1055,9 +1055,8 @@ LogicalResult emitGatherElements(Operation *operation,
   int64_t inputs = int64_t(base.size()) * size;
   VerilogLayerSettings settings = emission.settingsOf(op, "gather");
   if (failed(checkProducts(op, emission, settings, inputs,
-                           std::to_string(base.size()) +
-                               " multiplexers of " + std::to_string(size) +
-                               " inputs")))
+                           std::to_string(base.size()) + " multiplexers of " +
+                               std::to_string(size) + " inputs")))
     return failure();
   const std::vector<Signal> &x = emission.signalsOf(op.getInput());
   const std::vector<Signal> &indices = emission.signalsOf(op.getIndices());
@@ -1083,8 +1082,8 @@ LogicalResult emitGatherElements(Operation *operation,
     }
     expr += literal(0);
     result.push_back(emission.wire(id + "_" + std::to_string(o),
-                                   std::max(width, signedBits(low, high)),
-                                   expr, operands[0].stage, low, high));
+                                   std::max(width, signedBits(low, high)), expr,
+                                   operands[0].stage, low, high));
   }
   VerilogLayerReport report;
   report.name = emission.layerName(op);
@@ -1136,8 +1135,8 @@ LogicalResult emitScatterElements(Operation *operation,
       op.getInput() ? &emission.signalsOf(op.getInput()) : nullptr;
   std::string id = emission.identifier(op);
   emission.body() << "\n  // " << emission.layerName(op)
-                  << ": nn.scatter_elements " << shapeText(updates)
-                  << " into " << shapeText(out)
+                  << ": nn.scatter_elements " << shapeText(updates) << " into "
+                  << shapeText(out)
                   << (op.getAdd() ? ", summed exactly in " : ", in ")
                   << fx::formatPrecision(type) << "\n";
   VerilogLayerReport report;

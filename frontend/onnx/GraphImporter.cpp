@@ -144,9 +144,8 @@ llvm::Expected<SmallVector<Type>> GraphImporter::registerInputs() {
     // int32 and int64 inputs are indices (of gathers and scatters): the IR
     // carries their integers as f32 (exact to 2^24, and a larger one lies
     // outside every axis either way) and marks them nn.index.
-    bool isIndex =
-        tensorType.elem_type() == onnx::TensorProto_DataType_INT64 ||
-        tensorType.elem_type() == onnx::TensorProto_DataType_INT32;
+    bool isIndex = tensorType.elem_type() == onnx::TensorProto_DataType_INT64 ||
+                   tensorType.elem_type() == onnx::TensorProto_DataType_INT32;
     if (isIndex)
       indexInputs.insert(input.name());
     else if (tensorType.elem_type() != onnx::TensorProto_DataType_FLOAT) {

@@ -67,9 +67,9 @@ Error importGatherElements(NodeImporter &n) {
       return n.error("indices dimension " + str(int64_t(d)) + " (" +
                      str(idx[d]) + ") differs from the data's (" + str(in[d]) +
                      "); only the gathered axis may differ");
-  return n.setTensor(0, n.create<nn::GatherElementsOp>(
-                            idx, *data, *indices,
-                            n.builder().getI64IntegerAttr(*axis)));
+  return n.setTensor(
+      0, n.create<nn::GatherElementsOp>(idx, *data, *indices,
+                                        n.builder().getI64IntegerAttr(*axis)));
 }
 
 Error importScatterElements(NodeImporter &n) {
@@ -94,8 +94,8 @@ Error importScatterElements(NodeImporter &n) {
   SmallVector<int64_t> in = *dataShape, idx = shapeOf(*indices),
                        upd = shapeOf(*updates);
   if (in.size() != idx.size() || upd != idx)
-    return n.error("data " + formatShape(in) + ", indices " +
-                   formatShape(idx) + " and updates " + formatShape(upd) +
+    return n.error("data " + formatShape(in) + ", indices " + formatShape(idx) +
+                   " and updates " + formatShape(upd) +
                    " need one rank, and indices and updates one shape");
   if (in.empty())
     return n.error("ScatterElements into a scalar");
@@ -144,9 +144,9 @@ Error gatherAtIndices(NodeImporter &n) {
   SmallVector<int64_t> broadcast(in.size(), 1), out = in;
   broadcast[size_t(*axis)] = out[size_t(*axis)] = idx.front();
   Value index = n.create<nn::ReshapeOp>(broadcast, *indices);
-  return n.setTensor(0, n.create<nn::GatherElementsOp>(
-                            out, *data, index,
-                            n.builder().getI64IntegerAttr(*axis)));
+  return n.setTensor(
+      0, n.create<nn::GatherElementsOp>(out, *data, index,
+                                        n.builder().getI64IntegerAttr(*axis)));
 }
 
 } // namespace imports

@@ -10,7 +10,8 @@
 // ImportDataMovement.cpp (flatten, reshape, squeeze, unsqueeze, transpose,
 // concat, slice, identity, dropout), ImportConstants.cpp (the
 // shape-folding evaluator: constant, shape, gather, constant-of-shape,
-// cast) and ImportIndexing.cpp (gathers and scatters at run-time indices). OpImporters.cpp holds the table.
+// cast) and ImportIndexing.cpp (gathers and scatters at run-time indices).
+// OpImporters.cpp holds the table.
 //
 //===----------------------------------------------------------------------===//
 #ifndef ARIADNE_FRONTEND_ONNX_IMPORTSUPPORT_H

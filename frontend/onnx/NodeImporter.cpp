@@ -69,10 +69,10 @@ llvm::Error NodeImporter::error(const llvm::Twine &reason) const {
 /// The ops that take index tensors as data: they only move values, so
 /// their tensor results are index tensors too (Shape reads the shape only).
 static bool movesIndices(llvm::StringRef opType) {
-  return llvm::is_contained(
-      {"Reshape", "Flatten", "Squeeze", "Unsqueeze", "Transpose", "Concat",
-       "Slice", "Gather", "Expand", "Identity", "Cast", "Split", "Shape"},
-      opType);
+  return llvm::is_contained({"Reshape", "Flatten", "Squeeze", "Unsqueeze",
+                             "Transpose", "Concat", "Slice", "Gather", "Expand",
+                             "Identity", "Cast", "Split", "Shape"},
+                            opType);
 }
 
 llvm::Expected<const ImportedValue *> NodeImporter::lookup(size_t i) {

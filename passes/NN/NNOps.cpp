@@ -535,8 +535,8 @@ LogicalResult ReduceMaxOp::verify() {
 static FailureOr<int64_t> indexAxis(Operation *op, int64_t axis,
                                     RankedTensorType result) {
   if (axis < 0 || axis >= result.getRank())
-    return op->emitOpError("axis ") << axis << " is outside the rank "
-                                    << result.getRank();
+    return op->emitOpError("axis ")
+           << axis << " is outside the rank " << result.getRank();
   if (result.isDynamicDim(axis))
     return op->emitOpError("cannot index along the dynamic batch dimension");
   return axis;
@@ -568,7 +568,8 @@ LogicalResult GatherElementsOp::verify() {
       return emitOpError("indices dimension ")
              << d << " neither matches the result's nor broadcasts";
     if (d != *axis && !fitsDim(in, out, d, false))
-      return emitOpError("input dimension ") << d << " differs from the result's";
+      return emitOpError("input dimension ")
+             << d << " differs from the result's";
   }
   return success();
 }
@@ -589,7 +590,8 @@ LogicalResult ScatterElementsOp::verify() {
   for (int64_t d = 0; d < out.getRank(); ++d) {
     bool batch = d == 0 && out.isDynamicDim(0);
     if (!fitsDim(in, out, d, batch))
-      return emitOpError("input dimension ") << d << " differs from the result's";
+      return emitOpError("input dimension ")
+             << d << " differs from the result's";
     if (!fitsDim(idx, upd, d, false))
       return emitOpError("indices and updates differ in dimension ") << d;
     if (batch ? !upd.isDynamicDim(0)

@@ -894,9 +894,8 @@ LogicalResult Lowering::lowerScatter(nn::ScatterElementsOp op) {
   FixedType exact = result;
   if (op.getAdd()) {
     FixedSpec spec = elementOf(*updates).getSpec();
-    int64_t terms =
-        llvm::cast<RankedTensorType>(op.getUpdates().getType())
-            .getDimSize(int64_t(op.getAxis()));
+    int64_t terms = llvm::cast<RankedTensorType>(op.getUpdates().getType())
+                        .getDimSize(int64_t(op.getAxis()));
     if (start) {
       // The join of both types and one more bit: two terms.
       spec = sumSpec(spec, elementOf(start).getSpec());

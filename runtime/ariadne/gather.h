@@ -111,11 +111,11 @@ ARIADNE_HD void gather_elements(const T *in, const TIndex *indices, T *out) {
                        Config::axisSize),
             Config::axisSize);
         y[j * Lanes + t] =
-            k < 0 ? T(0)
-                  : in[(source + j * innerStride +
-                        int(k) * Config::axisStride) *
-                           Lanes +
-                       t];
+            k < 0
+                ? T(0)
+                : in[(source + j * innerStride + int(k) * Config::axisStride) *
+                         Lanes +
+                     t];
       }
     // Odometer over the outer dimensions.
     for (int d = rank - 2; d >= 0; --d) {

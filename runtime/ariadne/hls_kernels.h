@@ -438,8 +438,7 @@ template <int size> bool names_element(int j, int k) {
 /// multiplexer of axis_size inputs per output element.
 template <class T, class index_t, class CONFIG_T>
 void gather_elements(const T in[CONFIG_T::n_in],
-                     const index_t idx[CONFIG_T::n_index],
-                     T out[CONFIG_T::n]) {
+                     const index_t idx[CONFIG_T::n_index], T out[CONFIG_T::n]) {
 #pragma HLS INLINE
 Elements:
   for (unsigned i = 0; i < CONFIG_T::n; ++i) {

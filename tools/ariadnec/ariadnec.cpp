@@ -323,8 +323,8 @@ void printOverflow(const Emulator &emulator, llvm::raw_ostream &os) {
   uint64_t outOfRange = 0;
   for (const OverflowCount &c : counts)
     if (c.outOfRange) {
-      os << "indices: " << c.outOfRange << " outside their axis in "
-         << c.layer << " (" << c.op << ")\n";
+      os << "indices: " << c.outOfRange << " outside their axis in " << c.layer
+         << " (" << c.op << ")\n";
       outOfRange += c.outOfRange;
     }
   if (outOfRange)

@@ -1457,29 +1457,40 @@ TEST_CASE("gather and scatter-add on raw integers count indices outside "
   const std::string index = "tensor<?x4x!fx.fixed<32, 32, TRN, SAT>>";
   const std::string picked = "tensor<?x4x!fx.fixed<8, 3>>";
   const std::string sums = "tensor<?x3x!fx.fixed<10, 5>>";
-  FxModel model(
-      "func.func @k(%x: tensor<?x3xf32>, %i: tensor<?x4xf32>) -> "
-      "(tensor<?x4xf32>, tensor<?x3xf32>) {\n"
-      "  %q = fx.quantize %x : (tensor<?x3xf32>) -> " + data + "\n"
-      "  %j = fx.quantize %i : (tensor<?x4xf32>) -> " + index + "\n"
-      "  %g = nn.gather_elements %q, %j {axis = 1 : i64} : (" + data + ", " +
-      index + ") -> " + picked + "\n"
-      "  %w = fx.cast %g : (" + picked + ") -> tensor<?x4x!fx.fixed<10, 5>>\n"
-      "  %s = nn.scatter_elements %j, %w {add, axis = 1 : i64} : (" + index +
-      ", tensor<?x4x!fx.fixed<10, 5>>) -> " + sums + "\n"
-      "  %a = fx.dequantize %g : (" + picked + ") -> tensor<?x4xf32>\n"
-      "  %b = fx.dequantize %s : (" + sums + ") -> tensor<?x3xf32>\n"
-      "  return %a, %b : tensor<?x4xf32>, tensor<?x3xf32>\n}\n");
+  FxModel model("func.func @k(%x: tensor<?x3xf32>, %i: tensor<?x4xf32>) -> "
+                "(tensor<?x4xf32>, tensor<?x3xf32>) {\n"
+                "  %q = fx.quantize %x : (tensor<?x3xf32>) -> " +
+                data +
+                "\n"
+                "  %j = fx.quantize %i : (tensor<?x4xf32>) -> " +
+                index +
+                "\n"
+                "  %g = nn.gather_elements %q, %j {axis = 1 : i64} : (" +
+                data + ", " + index + ") -> " + picked +
+                "\n"
+                "  %w = fx.cast %g : (" +
+                picked +
+                ") -> tensor<?x4x!fx.fixed<10, 5>>\n"
+                "  %s = nn.scatter_elements %j, %w {add, axis = 1 : i64} : (" +
+                index + ", tensor<?x4x!fx.fixed<10, 5>>) -> " + sums +
+                "\n"
+                "  %a = fx.dequantize %g : (" +
+                picked +
+                ") -> tensor<?x4xf32>\n"
+                "  %b = fx.dequantize %s : (" +
+                sums +
+                ") -> tensor<?x3xf32>\n"
+                "  return %a, %b : tensor<?x4xf32>, tensor<?x3xf32>\n}\n");
   auto emu = model.emulator();
   // Event 0: indices 2, -1 (element 2), -3 (element 0), 3 (outside).
   // Event 1: 1e10 saturates to 2^31 - 1, -4 and 5.5 (floor 5) lie outside,
   // 1.75 floors to 1.
-  std::vector<float> in = {1.0f, -2.5f, 3.25f, 2, -1, -3, 3,
+  std::vector<float> in = {1.0f, -2.5f, 3.25f, 2,     -1, -3,   3,
                            0.5f, 0.25f, -1.0f, 1e10f, -4, 5.5f, 1.75f};
   auto raw = runRaw(*emu, in, 2);
   // Raws of fixed<8,3> (5 fractional bits), then of fixed<10,5> (the same).
-  std::vector<int64_t> want = {104, 104, 32, 0, 32, 0, 208,   // event 0
-                               0,   0,   0,  8, 0, 8, 0};     // event 1
+  std::vector<int64_t> want = {104, 104, 32, 0, 32, 0, 208, // event 0
+                               0,   0,   0,  8, 0,  8, 0};  // event 1
   CHECK(raw == want);
   OverflowCount gather = countOf(*emu, "nn.gather_elements");
   OverflowCount scatter = countOf(*emu, "nn.scatter_elements");
@@ -1501,18 +1512,20 @@ TEST_CASE("a scatter-add whose type cannot hold the sum wraps and is counted",
   // Four updates of 31.75 (raw 127 in fixed<8,6,...>) into one element of
   // fixed<8,6>: the sum 508 wraps to -4 in 8 bits.
   const std::string t = "tensor<?x4x!fx.fixed<8, 6>>";
-  FxModel model(
-      "func.func @k(%x: tensor<?x4xf32>, %i: tensor<?x4xf32>) -> "
-      "tensor<?x1xf32> {\n"
-      "  %q = fx.quantize %x : (tensor<?x4xf32>) -> " + t + "\n"
-      "  %j = fx.quantize %i : (tensor<?x4xf32>) -> "
-      "tensor<?x4x!fx.fixed<32, 32, TRN, SAT>>\n"
-      "  %s = nn.scatter_elements %j, %q {add, axis = 1 : i64} : "
-      "(tensor<?x4x!fx.fixed<32, 32, TRN, SAT>>, " + t +
-      ") -> tensor<?x1x!fx.fixed<8, 6>>\n"
-      "  %y = fx.dequantize %s : (tensor<?x1x!fx.fixed<8, 6>>) -> "
-      "tensor<?x1xf32>\n"
-      "  return %y : tensor<?x1xf32>\n}\n");
+  FxModel model("func.func @k(%x: tensor<?x4xf32>, %i: tensor<?x4xf32>) -> "
+                "tensor<?x1xf32> {\n"
+                "  %q = fx.quantize %x : (tensor<?x4xf32>) -> " +
+                t +
+                "\n"
+                "  %j = fx.quantize %i : (tensor<?x4xf32>) -> "
+                "tensor<?x4x!fx.fixed<32, 32, TRN, SAT>>\n"
+                "  %s = nn.scatter_elements %j, %q {add, axis = 1 : i64} : "
+                "(tensor<?x4x!fx.fixed<32, 32, TRN, SAT>>, " +
+                t +
+                ") -> tensor<?x1x!fx.fixed<8, 6>>\n"
+                "  %y = fx.dequantize %s : (tensor<?x1x!fx.fixed<8, 6>>) -> "
+                "tensor<?x1xf32>\n"
+                "  return %y : tensor<?x1xf32>\n}\n");
   auto emu = model.emulator();
   auto raw = runRaw(*emu, {31.75f, 31.75f, 31.75f, 31.75f, 0, 0, 0, 0}, 1);
   CHECK(raw == std::vector<int64_t>{-4});

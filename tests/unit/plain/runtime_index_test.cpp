@@ -104,8 +104,8 @@ TEST_CASE("gather_elements floors a float index, as TRN quantization does",
   float out[kPicks * kCols];
   ariadne::gather_elements<Gather>(in, idx, out);
   // 1.5 -> 1, -0.5 -> -1 (the last row), 3.99 -> 3, 4 and -5 outside.
-  const float want[kPicks * kCols] = {3, 4, 5, 9, 10, 11, 9, 10, 11,
-                                      0, 0, 0, 0, 0, 0};
+  const float want[kPicks * kCols] = {3,  4, 5, 9, 10, 11, 9, 10,
+                                      11, 0, 0, 0, 0,  0,  0};
   for (int i = 0; i < kPicks * kCols; ++i)
     CHECK(out[i] == want[i]);
 }
@@ -115,8 +115,8 @@ TEST_CASE("scatter_elements sums or replaces in order, dropping outside",
   constexpr int lanes = 2;
   std::mt19937 gen(11);
   std::uniform_int_distribution<int> value(-50, 50);
-  std::vector<u64> start(kRows * kCols * lanes), updates(kPicks * kUpdateCols *
-                                                         lanes);
+  std::vector<u64> start(kRows * kCols * lanes),
+      updates(kPicks * kUpdateCols * lanes);
   for (u64 &v : start)
     v = u64(std::int64_t(value(gen)));
   for (u64 &v : updates)
