@@ -30,7 +30,8 @@ bit-accurate emulator (and the measured latency with the pipeline's):
   - graph networks: the interaction network of the PyTorch test (int64
     edge indices, some negative and, in the limit events, out of range:
     gathers as multiplexers, scatter_add as masked adders) at both
-    settings and `auto`;
+    settings and `auto`, and GraphNet's incidence-matrix message passing
+    at fixed<16,6>;
   - a hand-written fx module that casts one input into every quantization
     and overflow mode (narrowing, widening, signed and unsigned), and runs
     relu, clamp, leaky_relu and scale, on values around every rounding tie
@@ -58,10 +59,10 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pytorch_models import (LIMIT_VALUES, CaloPool,  # noqa: E402
-                            FlattenHead, GruTracker, HitConv1d,
-                            HitTransformer, InteractionNet, LstmLastStep,
-                            ResidualGating, TorchAttention, TwoHeads,
-                            write_csv)
+                            FlattenHead, GraphNetIncidence, GruTracker,
+                            HitConv1d, HitTransformer, InteractionNet,
+                            LstmLastStep, ResidualGating, TorchAttention,
+                            TwoHeads, write_csv)
 from required_tools import (IN_CI, find_tool,  # noqa: E402
                             missing_tool_message)
 
@@ -150,6 +151,10 @@ MODELS = [
     # the messages into the nodes), some indices negative, and out of range
     # in the limit events.
     ("interaction_net", InteractionNet, [(6, 3), (2, 10)], ARITH_SETTINGS),
+    # GraphNet's style: incidence matrices as inputs, messages by matrix
+    # products of activations.
+    ("graphnet_incidence", GraphNetIncidence, [(5, 3), (5, 6), (5, 6)],
+     SETTINGS[:1]),
 ]
 # Layer norms and divisions read tables over calibrated ranges at every
 # precision.
