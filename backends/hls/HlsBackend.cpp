@@ -125,7 +125,7 @@ std::string estimateTable(const HlsEstimate &estimate, bool markdown) {
     os << "| layer | op | detail | multipliers | DSP | ROM bits | latency "
           "(cycles) | reuse |\n|---|---|---|---|---|---|---|---|\n";
   else
-    os << llvm::formatv("  {0,-20} {1,-12} {2,-22} {3,6} {4,6} {5,9} {6,8} "
+    os << llvm::formatv("  {0,-20} {1,-19} {2,-28} {3,6} {4,6} {5,9} {6,8} "
                         "{7,6}\n",
                         "layer", "op", "detail", "mults", "DSP", "ROM bits",
                         "cycles", "reuse");
@@ -135,7 +135,7 @@ std::string estimateTable(const HlsEstimate &estimate, bool markdown) {
          << l.multipliers << " | " << l.dsp << " | " << l.romBits << " | "
          << l.latency << " | " << l.reuseFactor << " |\n";
     else
-      os << llvm::formatv("  {0,-20} {1,-12} {2,-22} {3,6} {4,6} {5,9} "
+      os << llvm::formatv("  {0,-20} {1,-19} {2,-28} {3,6} {4,6} {5,9} "
                           "{6,8} {7,6}\n",
                           l.name, l.op, l.detail, l.multipliers, l.dsp,
                           l.romBits, l.latency, l.reuseFactor);
