@@ -133,20 +133,27 @@ Error gatherAtIndices(NodeImporter &n) {
   SmallVector<int64_t> in = shapeOf(*data), idx = shapeOf(*indices);
   if (in.empty())
     return n.error("Gather from a scalar");
-  if (idx.size() != 1 || isBatched(idx))
+  if (idx.empty() || isBatched(idx))
     return n.error("Gather at run-time indices of shape " + formatShape(idx) +
-                   " is not supported; only a vector of indices without the "
-                   "batch (x[index] of a graph without a batch) is");
+                   " is not supported; only indices without the batch (x[index] "
+                   "of a graph without a batch) are");
   auto axis = indexAxis(n, in);
   if (!axis)
     return axis.takeError();
-  // The indices broadcast over the other dimensions of the result.
-  SmallVector<int64_t> broadcast(in.size(), 1), out = in;
-  broadcast[size_t(*axis)] = out[size_t(*axis)] = idx.front();
+  // The indices, flattened, broadcast over the other dimensions of the
+  // gathered tensor; the result then takes their shape at the axis.
+  int64_t count = product(idx);
+  SmallVector<int64_t> broadcast(in.size(), 1), gathered = in;
+  broadcast[size_t(*axis)] = gathered[size_t(*axis)] = count;
   Value index = n.create<nn::ReshapeOp>(broadcast, *indices);
-  return n.setTensor(
-      0, n.create<nn::GatherElementsOp>(out, *data, index,
-                                        n.builder().getI64IntegerAttr(*axis)));
+  Value result = n.create<nn::GatherElementsOp>(
+      gathered, *data, index, n.builder().getI64IntegerAttr(*axis));
+  SmallVector<int64_t> out(in.begin(), in.begin() + *axis);
+  out.append(idx.begin(), idx.end());
+  out.append(in.begin() + *axis + 1, in.end());
+  if (out != gathered)
+    result = n.create<nn::ReshapeOp>(out, result);
+  return n.setTensor(0, result);
 }
 
 } // namespace imports

@@ -105,8 +105,8 @@ const std::vector<FeatureRule> &featureRules() {
        "input not known at compile time"},
       {Feature::RuntimeGather, "run-time Gather",
        "Gather whose `data` or `indices` is not known at compile time, "
-       "unless `indices` is a run-time graph input of int32 or int64 and "
-       "rank 1 (x[index])"},
+       "unless `indices` is a run-time graph input of int32 or int64 of "
+       "rank 1 or more (x[index])"},
       {Feature::IndexOperand, "index operand",
        "GatherElements or ScatterElements whose `indices` is not a "
        "run-time graph input of int32 or int64, or ScatterElements with a "
@@ -727,10 +727,10 @@ Classification classifyNode(const onnx::NodeProto &node, int index,
     bool indices = isIndexInput(graph, node.input_size() > 1 ? node.input(1)
                                                              : std::string());
     if (indices && shapes.count(node.input(1)) &&
-        shapes.at(node.input(1)).size() != 1)
+        shapes.at(node.input(1)).empty())
       return unsupported(Feature::RuntimeGather,
                          describeNode(node, index) + ": " + operandName(1) +
-                             " is not of rank 1");
+                             " is a scalar");
     if (!indices)
       for (int i = 0; i < 2; ++i)
         if (runtimeOperand(i))
