@@ -39,6 +39,21 @@ SmallVector<int64_t> eventShapeOf(Value value, bool &batched) {
   return SmallVector<int64_t>(batched ? shape.drop_front() : shape);
 }
 
+FailureOr<int64_t> indexOpEventAxis(Operation *op, int64_t axis,
+                                    llvm::StringRef target) {
+  bool resultBatched = false;
+  eventShapeOf(op->getResult(0), resultBatched);
+  for (Value v : op->getOperands()) {
+    bool batched = false;
+    eventShapeOf(v, batched);
+    if (batched != resultBatched)
+      return op->emitOpError("mixes tensors with and without the batch "
+                             "dimension, which ")
+             << target << " does not";
+  }
+  return axis - (resultBatched ? 1 : 0);
+}
+
 SmallVector<ElementSource> elementSources(Operation *operation) {
   bool batched = false;
   if (auto op = llvm::dyn_cast<nn::TransposeOp>(operation)) {

@@ -9,7 +9,9 @@
 #define ARIADNE_BACKENDS_COMMON_ELEMENTSOURCES_H
 
 #include "mlir/IR/Operation.h"
+#include "mlir/Support/LogicalResult.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
 #include <utility>
@@ -24,6 +26,12 @@ constexpr int64_t kPadding = -1;
 /// The event shape of `value`: its shape without a dynamic (batch) leading
 /// dimension; `batched` says whether there was one.
 llvm::SmallVector<int64_t> eventShapeOf(mlir::Value value, bool &batched);
+
+/// The axis `axis` of an index op (nn.gather_elements, nn.scatter_elements)
+/// within one event, or an error naming `target` when an operand is
+/// batched and the result is not, or the other way round.
+mlir::FailureOr<int64_t> indexOpEventAxis(mlir::Operation *op, int64_t axis,
+                                          llvm::StringRef target);
 
 /// The source of every element of one event of the result of `op`, an
 /// nn.reshape, nn.transpose, nn.slice, nn.concat or nn.window, in C order.

@@ -893,25 +893,11 @@ LogicalResult emitGather(Operation *op, HlsEmission &emission) {
   return success();
 }
 
-/// The axis of an index op within one event, or an error when an operand
-/// lacks the result's batch dimension.
-FailureOr<int64_t> eventAxis(Operation *op, int64_t axis) {
-  bool resultBatched = false;
-  eventShapeOf(op->getResult(0), resultBatched);
-  for (Value v : op->getOperands()) {
-    bool batched = false;
-    eventShapeOf(v, batched);
-    if (batched != resultBatched)
-      return op->emitOpError("mixes tensors with and without the batch "
-                             "dimension, which the HLS kernels do not");
-  }
-  return axis - (resultBatched ? 1 : 0);
-}
-
 /// Gathers at run-time indices: a multiplexer per output element.
 LogicalResult emitGatherElements(Operation *operation, HlsEmission &emission) {
   auto op = llvm::cast<nn::GatherElementsOp>(operation);
-  FailureOr<int64_t> axis = eventAxis(op, int64_t(op.getAxis()));
+  FailureOr<int64_t> axis =
+      indexOpEventAxis(op, int64_t(op.getAxis()), "the HLS target");
   if (failed(axis))
     return failure();
   bool batched = false;
@@ -957,7 +943,8 @@ LogicalResult emitGatherElements(Operation *operation, HlsEmission &emission) {
 /// last one taken.
 LogicalResult emitScatterElements(Operation *operation, HlsEmission &emission) {
   auto op = llvm::cast<nn::ScatterElementsOp>(operation);
-  FailureOr<int64_t> axis = eventAxis(op, int64_t(op.getAxis()));
+  FailureOr<int64_t> axis =
+      indexOpEventAxis(op, int64_t(op.getAxis()), "the HLS target");
   if (failed(axis))
     return failure();
   bool batched = false;

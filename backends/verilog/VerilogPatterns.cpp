@@ -1015,21 +1015,6 @@ LogicalResult emitGather(Operation *op, VerilogEmission &emission) {
   return success();
 }
 
-/// The event shapes of an index op's result and operands, which must all
-/// be batched like the result (or all not), and its axis within one event.
-FailureOr<int64_t> indexOpAxis(Operation *op, int64_t axis) {
-  bool resultBatched = false;
-  eventShapeOf(op->getResult(0), resultBatched);
-  for (Value v : op->getOperands()) {
-    bool batched = false;
-    eventShapeOf(v, batched);
-    if (batched != resultBatched)
-      return op->emitOpError("mixes tensors with and without the batch "
-                             "dimension, which the verilog target does not");
-  }
-  return axis - (resultBatched ? 1 : 0);
-}
-
 /// `(I == k || I == k - size)`: whether index signal `index` names element
 /// `k` of an axis of `size` elements (fixed_bits.h's indexElement).
 std::string namesElement(const Signal &index, int64_t k, int64_t size) {
@@ -1042,7 +1027,8 @@ std::string namesElement(const Signal &index, int64_t k, int64_t size) {
 LogicalResult emitGatherElements(Operation *operation,
                                  VerilogEmission &emission) {
   auto op = llvm::cast<nn::GatherElementsOp>(operation);
-  FailureOr<int64_t> axis = indexOpAxis(op, int64_t(op.getAxis()));
+  FailureOr<int64_t> axis =
+      indexOpEventAxis(op, int64_t(op.getAxis()), "the verilog target");
   if (failed(axis))
     return failure();
   bool batched = false;
@@ -1102,7 +1088,8 @@ LogicalResult emitGatherElements(Operation *operation,
 LogicalResult emitScatterElements(Operation *operation,
                                   VerilogEmission &emission) {
   auto op = llvm::cast<nn::ScatterElementsOp>(operation);
-  FailureOr<int64_t> axis = indexOpAxis(op, int64_t(op.getAxis()));
+  FailureOr<int64_t> axis =
+      indexOpEventAxis(op, int64_t(op.getAxis()), "the verilog target");
   if (failed(axis))
     return failure();
   bool batched = false;
