@@ -518,22 +518,7 @@ MoveStepOrError<T> translateScatterElements(nn::ScatterElementsOp op,
   l.axisStride = stridesOf(out.shape)[size_t(axis)];
   // The destination of update element k with its axis coordinate 0: the
   // updates' coordinates in the result's strides.
-  {
-    auto strides = stridesOf(out.shape);
-    llvm::SmallVector<int64_t, 6> index(upd.shape.size(), 0);
-    for (int64_t k = 0; k < upd.size; ++k) {
-      int64_t at = 0;
-      for (size_t d = 0; d < index.size(); ++d)
-        if (int64_t(d) != axis)
-          at += index[d] * strides[d];
-      l.base.push_back(at);
-      for (size_t d = index.size(); d-- > 0;) {
-        if (++index[d] < upd.shape[d])
-          break;
-        index[d] = 0;
-      }
-    }
-  }
+  l.base = offsetsOver(upd.shape, out.shape, axis);
   l.add = op.getAdd();
   if constexpr (!std::is_floating_point_v<T>) {
     auto fixed = llvm::dyn_cast<fx::FixedType>(element);

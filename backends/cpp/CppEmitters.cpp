@@ -792,23 +792,27 @@ void MatMulLayout::write(ConfigWriter &config) const {
       .array("rhsBatchStrides", rhsBatch);
 }
 
-/// Whether every operand of an index op is per event like its result.
-static LogicalResult checkPerEvent(Operation *op, CppEmission &emission) {
+/// The axis `axis` of an index op within one event, or an error when an
+/// operand is per event and the result is not, or the other way round.
+static FailureOr<int64_t> indexEventAxis(Operation *op, int64_t axis,
+                                         CppEmission &emission) {
+  bool batched = emission.hasBatchDim(op->getResult(0));
   for (Value v : op->getOperands())
-    if (emission.hasBatchDim(v) != emission.hasBatchDim(op->getResult(0)))
+    if (emission.hasBatchDim(v) != batched)
       return op->emitOpError("mixes tensors with and without the batch "
                              "dimension, which the C++ kernels do not");
-  return success();
+  return axis - (batched ? 1 : 0);
 }
 
 /// Gathers at run-time indices (gather.h's gather_elements).
 struct GatherElementsPattern : CppOpPattern<nn::GatherElementsOp> {
   LogicalResult emitOp(nn::GatherElementsOp op,
                        CppEmission &emission) const final {
-    if (failed(checkPerEvent(op, emission)))
+    FailureOr<int64_t> eventAxis =
+        indexEventAxis(op, int64_t(op.getAxis()), emission);
+    if (failed(eventAxis))
       return failure();
-    int64_t axis =
-        op.getAxis() - (emission.hasBatchDim(op.getOutput()) ? 1 : 0);
+    int64_t axis = *eventAxis;
     SmallVector<int64_t> out = emission.eventShape(op.getOutput());
     SmallVector<int64_t> in = emission.eventShape(op.getInput());
     std::string id = emission.identifier(op);
@@ -842,14 +846,13 @@ struct GatherElementsPattern : CppOpPattern<nn::GatherElementsOp> {
 struct ScatterElementsPattern : CppOpPattern<nn::ScatterElementsOp> {
   LogicalResult emitOp(nn::ScatterElementsOp op,
                        CppEmission &emission) const final {
-    if (failed(checkPerEvent(op, emission)))
+    FailureOr<int64_t> eventAxis =
+        indexEventAxis(op, int64_t(op.getAxis()), emission);
+    if (failed(eventAxis))
       return failure();
-    int64_t axis =
-        op.getAxis() - (emission.hasBatchDim(op.getOutput()) ? 1 : 0);
+    int64_t axis = *eventAxis;
     SmallVector<int64_t> out = emission.eventShape(op.getOutput());
     SmallVector<int64_t> updates = emission.eventShape(op.getUpdates());
-    SmallVector<int64_t> strides = stridesOf(out);
-    strides[axis] = 0;
     std::string id = emission.identifier(op);
     raw_ostream &decls = emission.declarations();
     writeLayerComment(decls, emission, op, "",
@@ -859,7 +862,7 @@ struct ScatterElementsPattern : CppOpPattern<nn::ScatterElementsOp> {
       config.integer("size", product(out))
           .integer("rank", updates.size())
           .array("shape", updates)
-          .array("strides", strides)
+          .array("strides", stridesWithin(out, axis))
           .integer("axisSize", out[axis])
           .integer("axisStride", stridesOf(out)[axis]);
       if (op.getAdd())

@@ -958,9 +958,6 @@ LogicalResult emitScatterElements(Operation *operation, HlsEmission &emission) {
   SmallVector<int64_t> outBase = stridesWithin(out, *axis);
   SmallVector<int64_t> axisOnly(out.size(), 0);
   axisOnly[*axis] = 1;
-  // The updates' coordinates in the result's strides, the axis left out.
-  SmallVector<int64_t> updateBase = nn::stridesOf(out);
-  updateBase[*axis] = 0;
   params << "struct " << id << "_config {\n"
          << "  static const unsigned n = " << product(out) << ";\n"
          << "  static const unsigned n_updates = " << product(updates) << ";\n"
@@ -971,7 +968,8 @@ LogicalResult emitScatterElements(Operation *operation, HlsEmission &emission) {
          << (op.getInput() ? "true" : "false") << ";\n";
   writeOffsetFunctions(params, out, {outBase, axisOnly},
                        {"out_base", "axis_at"});
-  writeOffsetFunctions(params, updates, {updateBase}, {"update_base"});
+  // The updates' coordinates in the result's strides, the axis left out.
+  writeOffsetFunctions(params, updates, {outBase}, {"update_base"});
   params << "};\n\n";
   emission.body() << "  // " << emission.layerName(op)
                   << "\n  ariadne::hls::scatter_elements<" << type << ", "

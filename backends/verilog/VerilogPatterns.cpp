@@ -1096,13 +1096,15 @@ LogicalResult emitScatterElements(Operation *operation,
   SmallVector<int64_t> out = eventShapeOf(op.getOutput(), batched);
   SmallVector<int64_t> updates = eventShapeOf(op.getUpdates(), batched);
   int64_t size = out[*axis];
-  SmallVector<int64_t> rowOfOutput = offsetsOf(out, stridesWithin(out, *axis));
+  // A row: the elements that differ in the axis coordinate alone. Every
+  // update and output element is named by its row (its offset with the
+  // axis coordinate 0) and, for outputs, its coordinate on the axis.
+  SmallVector<int64_t> rowStrides = stridesWithin(out, *axis);
+  SmallVector<int64_t> rowOfOutput = offsetsOf(out, rowStrides);
+  SmallVector<int64_t> rowOfUpdate = offsetsOf(updates, rowStrides);
   SmallVector<int64_t> axisStrides(out.size(), 0);
   axisStrides[*axis] = 1;
   SmallVector<int64_t> coordinate = offsetsOf(out, axisStrides);
-  SmallVector<int64_t> updateStrides = nn::stridesOf(out);
-  updateStrides[*axis] = 0;
-  SmallVector<int64_t> rowOfUpdate = offsetsOf(updates, updateStrides);
   // The updates that can reach each row of the axis, in order.
   std::map<int64_t, SmallVector<size_t>> reaching;
   for (size_t u = 0; u < rowOfUpdate.size(); ++u)

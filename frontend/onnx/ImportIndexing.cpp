@@ -45,14 +45,23 @@ static Expected<SmallVector<int64_t>> inputShape(NodeImporter &n, size_t i) {
   return valueShape(n, *in);
 }
 
-Error importGatherElements(NodeImporter &n) {
+/// A gather's data (input 0) and its indices (input 1).
+static Expected<std::pair<Value, Value>> dataAndIndices(NodeImporter &n) {
   auto data = n.tensor(0);
   if (!data)
     return data.takeError();
   auto indices = n.indexTensor(1, "indices");
   if (!indices)
     return indices.takeError();
-  SmallVector<int64_t> in = shapeOf(*data), idx = shapeOf(*indices);
+  return std::make_pair(*data, *indices);
+}
+
+Error importGatherElements(NodeImporter &n) {
+  auto operands = dataAndIndices(n);
+  if (!operands)
+    return operands.takeError();
+  auto [data, indices] = *operands;
+  SmallVector<int64_t> in = shapeOf(data), idx = shapeOf(indices);
   if (in.size() != idx.size())
     return n.error("data of rank " + str(int64_t(in.size())) +
                    " and indices of rank " + str(int64_t(idx.size())) +
@@ -68,7 +77,7 @@ Error importGatherElements(NodeImporter &n) {
                      str(idx[d]) + ") differs from the data's (" + str(in[d]) +
                      "); only the gathered axis may differ");
   return n.setTensor(
-      0, n.create<nn::GatherElementsOp>(idx, *data, *indices,
+      0, n.create<nn::GatherElementsOp>(idx, data, indices,
                                         n.builder().getI64IntegerAttr(*axis)));
 }
 
@@ -124,13 +133,11 @@ Error importScatterElements(NodeImporter &n) {
 }
 
 Error gatherAtIndices(NodeImporter &n) {
-  auto data = n.tensor(0);
-  if (!data)
-    return data.takeError();
-  auto indices = n.indexTensor(1, "indices");
-  if (!indices)
-    return indices.takeError();
-  SmallVector<int64_t> in = shapeOf(*data), idx = shapeOf(*indices);
+  auto operands = dataAndIndices(n);
+  if (!operands)
+    return operands.takeError();
+  auto [data, indices] = *operands;
+  SmallVector<int64_t> in = shapeOf(data), idx = shapeOf(indices);
   if (in.empty())
     return n.error("Gather from a scalar");
   if (idx.empty() || isBatched(idx))
@@ -145,9 +152,9 @@ Error gatherAtIndices(NodeImporter &n) {
   int64_t count = product(idx);
   SmallVector<int64_t> broadcast(in.size(), 1), gathered = in;
   broadcast[size_t(*axis)] = gathered[size_t(*axis)] = count;
-  Value index = n.create<nn::ReshapeOp>(broadcast, *indices);
+  Value index = n.create<nn::ReshapeOp>(broadcast, indices);
   Value result = n.create<nn::GatherElementsOp>(
-      gathered, *data, index, n.builder().getI64IntegerAttr(*axis));
+      gathered, data, index, n.builder().getI64IntegerAttr(*axis));
   SmallVector<int64_t> out(in.begin(), in.begin() + *axis);
   out.append(idx.begin(), idx.end());
   out.append(in.begin() + *axis + 1, in.end());

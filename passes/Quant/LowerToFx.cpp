@@ -160,6 +160,15 @@ private:
       return llvm::dyn_cast<FixedType>(attr.getValue());
     return {};
   }
+  /// The result type of `op`'s fx.precision, or an error on `op`.
+  FailureOr<FixedType> resultTypeOf(Operation *op) {
+    DictionaryAttr precision = precisionOf(op);
+    if (!precision)
+      return failure();
+    if (FixedType result = typeIn(precision, "result"))
+      return result;
+    return op->emitError("fx.precision has no result type");
+  }
 
   /// The tensor type of `like`'s shape with element type `element`.
   static RankedTensorType withElement(Value like, Type element) {
@@ -809,12 +818,10 @@ template <typename FxOp> LogicalResult Lowering::lowerArith(Operation *op) {
   bool exactResult = op->hasAttr(nn::kExactAttr);
   FixedType result;
   if (!exactResult) {
-    DictionaryAttr precision = precisionOf(op);
-    if (!precision)
+    FailureOr<FixedType> assigned = resultTypeOf(op);
+    if (failed(assigned))
       return failure();
-    result = typeIn(precision, "result");
-    if (!result)
-      return op->emitError("fx.precision has no result type");
+    result = *assigned;
   }
   FailureOr<std::pair<Value, Value>> operands = loweredPair(op);
   if (failed(operands))
@@ -874,12 +881,10 @@ LogicalResult Lowering::lowerDivision(Operation *op) {
 /// result's; with it, the join of both types with the integer bits of a
 /// sum of `updates.shape[axis]` updates and the start.
 LogicalResult Lowering::lowerScatter(nn::ScatterElementsOp op) {
-  DictionaryAttr precision = precisionOf(op);
-  if (!precision)
+  FailureOr<FixedType> assigned = resultTypeOf(op);
+  if (failed(assigned))
     return failure();
-  FixedType result = typeIn(precision, "result");
-  if (!result)
-    return op.emitError("fx.precision has no result type");
+  FixedType result = *assigned;
   FailureOr<Value> indices = lowered(op.getIndices(), op);
   FailureOr<Value> updates = lowered(op.getUpdates(), op);
   if (failed(indices) || failed(updates))

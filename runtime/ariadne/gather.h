@@ -12,6 +12,7 @@
 #ifndef ARIADNE_RUNTIME_GATHER_H
 #define ARIADNE_RUNTIME_GATHER_H
 
+#include "ariadne/broadcast.h"
 #include "ariadne/fixed_bits.h"
 #include "ariadne/platform.h"
 
@@ -100,33 +101,24 @@ ARIADNE_HD void gather_elements(const T *in, const TIndex *indices, T *out) {
   int outer = 1;
   for (int d = 0; d + 1 < rank; ++d)
     outer *= shape[d];
-  int index[rank] = {};
-  int source = 0, at = 0;
+  // The data's offset (axis coordinate 0) and the indices' offset.
+  BroadcastWalk<rank> walk;
   for (int o = 0; o < outer; ++o) {
     T *y = out + o * inner * Lanes;
     for (int j = 0; j < inner; ++j)
       for (int t = 0; t < Lanes; ++t) {
         long long k = detail::indexElement(
-            indexValue(indices[(at + j * innerIndexStride) * Lanes + t],
+            indexValue(indices[(walk.rhs + j * innerIndexStride) * Lanes + t],
                        Config::axisSize),
             Config::axisSize);
         y[j * Lanes + t] =
-            k < 0
-                ? T(0)
-                : in[(source + j * innerStride + int(k) * Config::axisStride) *
-                         Lanes +
-                     t];
+            k < 0 ? T(0)
+                  : in[(walk.lhs + j * innerStride +
+                        int(k) * Config::axisStride) *
+                           Lanes +
+                       t];
       }
-    // Odometer over the outer dimensions.
-    for (int d = rank - 2; d >= 0; --d) {
-      source += strides[d];
-      at += indexStrides[d];
-      if (++index[d] < shape[d])
-        break;
-      source -= strides[d] * shape[d];
-      at -= indexStrides[d] * shape[d];
-      index[d] = 0;
-    }
+    walk.next(rank - 1, shape, strides, indexStrides);
   }
 }
 
