@@ -21,8 +21,9 @@ namespace {
 
 /// Keys that only a configuration as a whole may set.
 const std::set<std::string> kGlobalKeys = {
-    "extends", "data",       "inputs",  "targets",    "expert_column",
-    "experts", "transforms", "filters", "input_shape"};
+    "extends",    "data",    "edges",      "inputs",
+    "targets",    "expert_column", "experts", "transforms",
+    "filters",    "input_shape"};
 /// Keys that each expert may override.
 const std::set<std::string> kExpertKeys = {"hidden",
                                            "activation",
@@ -47,6 +48,8 @@ const std::set<std::string> kExpertKeys = {"hidden",
                                            "conv",
                                            "recurrent",
                                            "transformer",
+                                           "graph",
+                                           "pos_weight",
                                            "ellipse_weight"};
 
 const std::pair<const char *, Activation> kActivations[] = {
@@ -54,11 +57,13 @@ const std::pair<const char *, Activation> kActivations[] = {
     {"tanh", Activation::Tanh},
     {"tanh_half", Activation::TanhHalf},
     {"softsign", Activation::Softsign},
-    {"relu", Activation::Relu}};
+    {"relu", Activation::Relu},
+    {"sigmoid", Activation::Sigmoid}};
 const std::pair<const char *, Loss> kLosses[] = {{"mse", Loss::MSE},
                                                  {"l1", Loss::L1},
                                                  {"huber", Loss::Huber},
-                                                 {"tracknet", Loss::TrackNet}};
+                                                 {"tracknet", Loss::TrackNet},
+                                                 {"bce", Loss::BCE}};
 const std::pair<const char *, Optimizer> kOptimizers[] = {
     {"adam", Optimizer::Adam}, {"sgd", Optimizer::SGD}};
 const std::pair<const char *, LrSchedule> kSchedules[] = {
@@ -163,6 +168,14 @@ private:
                      RecurrentSpec &recurrent);
   bool readTransformer(const std::string &section, const toml::node &node,
                        TransformerSpec &transformer);
+  bool readGraph(const std::string &section, const toml::node &node,
+                 GraphSpec &graph);
+  /// Checks a graph network against the rest of the configuration.
+  bool checkGraph(const std::string &section, const TrainConfig &config,
+                  const Hyperparameters &hyper, const toml::node *origin);
+  /// Checks the BCE loss against the output activation.
+  bool checkLoss(const std::string &section, const Hyperparameters &hyper,
+                 const toml::node *origin);
   /// Checks a transformer against the input shape and the other
   /// hyperparameters.
   bool checkTransformer(const std::string &section,
@@ -510,6 +523,9 @@ bool ConfigReader::readGlobal(const std::string &name, const toml::table &table,
     if (text == "data") {
       if (!getString(name, key, node, config.data))
         return false;
+    } else if (text == "edges") {
+      if (!getString(name, key, node, config.edges))
+        return false;
     } else if (text == "inputs") {
       if (!getStrings(name, key, node, config.inputs))
         return false;
@@ -788,6 +804,103 @@ bool ConfigReader::readTransformer(const std::string &section,
   return true;
 }
 
+bool ConfigReader::readGraph(const std::string &section,
+                             const toml::node &node, GraphSpec &graph) {
+  const std::string usage = "'" + section +
+                            ".graph' must be a table like { max_nodes = 48, "
+                            "max_edges = 96, iterations = 2 }";
+  const toml::table *table = node.as_table();
+  if (!table)
+    return fail(node.source(), usage);
+  GraphSpec spec;
+  std::string sub = section + ".graph";
+  for (auto &&[key, value] : *table) {
+    std::string name(key.str());
+    int64_t integer = 0;
+    if (name == "max_nodes" || name == "max_edges" || name == "iterations") {
+      int64_t high = name == "iterations" ? 16 : 4096;
+      if (!getInt(sub, key, value, 1, high, integer))
+        return false;
+      int n = static_cast<int>(integer);
+      (name == "max_nodes"   ? spec.maxNodes
+       : name == "max_edges" ? spec.maxEdges
+                             : spec.iterations) = n;
+    } else if (name == "style") {
+      std::string text;
+      if (!getString(sub, key, value, text))
+        return false;
+      if (text != "interaction" && text != "incidence")
+        return fail(value.source(), "'" + sub +
+                                        ".style' must be \"interaction\" "
+                                        "or \"incidence\"");
+      spec.style = text;
+    } else {
+      return fail(key.source(), "unknown key '" + name + "' in '" + sub + "'");
+    }
+  }
+  if (!spec.maxNodes || !spec.maxEdges)
+    return fail(node.source(), "'" + sub + "' needs 'max_nodes' and "
+                                           "'max_edges' (the capacities)");
+  graph = spec;
+  return true;
+}
+
+bool ConfigReader::checkGraph(const std::string &section,
+                              const TrainConfig &config,
+                              const Hyperparameters &hyper,
+                              const toml::node *origin) {
+  toml::source_region where = origin ? origin->source() : toml::source_region{};
+  std::string sub = "'" + section + ".graph'";
+  if (!hyper.graph.enabled()) {
+    if (!config.edges.empty())
+      return fail(where, "'" + section + ".edges' is only read by a graph "
+                                         "network ('graph')");
+    return true;
+  }
+  if (config.edges.empty())
+    return fail(where, sub + " needs the global 'edges' file (the candidate "
+                             "edges: event, source, target and the "
+                             "targets)");
+  if (!hyper.conv.empty() || hyper.recurrent.enabled() ||
+      hyper.transformer.enabled())
+    return fail(where, sub + " does not combine with 'conv', 'recurrent' or "
+                             "'transformer'");
+  if (hyper.hidden.empty())
+    return fail(where, sub + ": 'hidden' gives the widths of the networks' "
+                             "dense layers; it must not be empty");
+  if (!config.inputShape.empty() || !config.expertColumn.empty() ||
+      !config.filters.empty() || hyper.reweight.enabled)
+    return fail(where, sub + ": a graph network takes no 'input_shape', "
+                             "'expert_column', 'filters' or 'reweight' (its "
+                             "events are graphs)");
+  if (config.targets.size() != 1)
+    return fail(where, sub + " classifies edges: 'targets' names the one "
+                             "label column of the edges file");
+  if (hyper.loss != Loss::BCE)
+    return fail(where, sub + " classifies edges: set 'loss = \"bce\"'");
+  if (hyper.qat || hyper.batchNorm)
+    return fail(where, sub + ": 'qat' and 'batch_norm' are not supported in "
+                             "a graph network");
+  return true;
+}
+
+bool ConfigReader::checkLoss(const std::string &section,
+                             const Hyperparameters &hyper,
+                             const toml::node *origin) {
+  toml::source_region where = origin ? origin->source() : toml::source_region{};
+  if (hyper.loss != Loss::BCE)
+    return true;
+  if (hyper.outputActivation != Activation::None)
+    return fail(where, "'" + section +
+                           ".loss' \"bce\" applies the sigmoid itself; set "
+                           "'output_activation = \"none\"'");
+  if (hyper.recurrent.enabled())
+    return fail(where, "'" + section +
+                           ".loss' \"bce\" is not supported with recurrent "
+                           "layers");
+  return true;
+}
+
 bool ConfigReader::checkTransformer(const std::string &section,
                                     const std::vector<int> &inputShape,
                                     const Hyperparameters &hyper,
@@ -922,6 +1035,15 @@ bool ConfigReader::readHyper(const std::string &section,
     } else if (text == "transformer") {
       if (!readTransformer(section, node, hyper.transformer))
         return false;
+    } else if (text == "graph") {
+      if (!readGraph(section, node, hyper.graph))
+        return false;
+    } else if (text == "pos_weight") {
+      if (!getDouble(section, key, node, hyper.posWeight))
+        return false;
+      if (!(hyper.posWeight > 0 && hyper.posWeight <= 1e6))
+        return fail(node.source(),
+                    "'" + section + ".pos_weight' must be in (0, 1e6]");
     } else if (text == "ellipse_weight") {
       if (!getDouble(section, key, node, hyper.ellipseWeight))
         return false;
@@ -1167,7 +1289,10 @@ bool ConfigReader::load(const std::string &name, TrainConfig &config) {
       !checkSequence(chosen, result.inputShape, result.defaults,
                      sequenceOrigin("")) ||
       !checkTransformer(chosen, result.inputShape, result.defaults,
-                        origin("transformer")))
+                        origin("transformer")) ||
+      !checkGraph(chosen, result, result.defaults,
+                  origin("graph") ? origin("graph") : origin("edges")) ||
+      !checkLoss(chosen, result.defaults, origin("loss")))
     return false;
   for (const auto &[expert, hyper] : result.perExpert) {
     std::string table = "expert_" + std::to_string(expert);
@@ -1183,14 +1308,25 @@ bool ConfigReader::load(const std::string &name, TrainConfig &config) {
                           ownTransformer ? ownTransformer
                                          : origin("transformer")))
       return false;
+    if (hyper.graph.enabled() || origin(table + ".graph"))
+      return fail(origin(table + ".graph") ? origin(table + ".graph")->source()
+                                           : toml::source_region{},
+                  "'" + chosen + "." + table +
+                      "': a graph network trains one expert; it cannot be "
+                      "set per expert");
+    const toml::node *ownLoss = origin(table + ".loss");
+    if (!checkLoss(chosen + "." + table, hyper,
+                   ownLoss ? ownLoss : origin("loss")))
+      return false;
   }
-  // The events file is relative to the configuration file.
+  // The events and edges files are relative to the configuration file.
   std::error_code ignored;
-  result.data =
-      std::filesystem::absolute(
-          std::filesystem::path(path).parent_path() / result.data, ignored)
-          .lexically_normal()
-          .string();
+  for (std::string *file : {&result.data, &result.edges})
+    if (!file->empty())
+      *file = std::filesystem::absolute(
+                  std::filesystem::path(path).parent_path() / *file, ignored)
+                  .lexically_normal()
+                  .string();
   config = std::move(result);
   return true;
 }
@@ -1214,6 +1350,11 @@ void writeHyper(std::ostream &out, const Hyperparameters &hyper) {
       << ", layers = " << t.layers << ", ff = " << t.ff
       << ", norm = " << quote(t.norm) << ", pooling = " << quote(t.pooling)
       << " }\n";
+  if (hyper.graph.enabled())
+    out << "graph = { max_nodes = " << hyper.graph.maxNodes
+        << ", max_edges = " << hyper.graph.maxEdges
+        << ", iterations = " << hyper.graph.iterations
+        << ", style = " << quote(hyper.graph.style) << " }\n";
   out << "hidden = [";
   for (std::size_t i = 0; i < hyper.hidden.size(); ++i)
     out << (i ? ", " : "") << hyper.hidden[i];
@@ -1225,6 +1366,7 @@ void writeHyper(std::ostream &out, const Hyperparameters &hyper) {
   out << "loss = " << quote(lossName(hyper.loss)) << "\n";
   out << "huber_delta = " << formatDouble(hyper.huberDelta) << "\n";
   out << "ellipse_weight = " << formatDouble(hyper.ellipseWeight) << "\n";
+  out << "pos_weight = " << formatDouble(hyper.posWeight) << "\n";
   out << "optimizer = " << quote(optimizerName(hyper.optimizer)) << "\n";
   out << "learning_rate = " << formatDouble(hyper.learningRate) << "\n";
   out << "weight_decay = " << formatDouble(hyper.weightDecay) << "\n";
@@ -1306,6 +1448,8 @@ std::string TrainConfig::toToml() const {
   out << "# The resolved configuration '" << name << "' of " << path << ".\n";
   out << "[" << name << "]\n";
   out << "data = " << quote(data) << "\n";
+  if (!edges.empty())
+    out << "edges = " << quote(edges) << "\n";
   out << "inputs = " << stringArray(inputs) << "\n";
   out << "targets = " << stringArray(targets) << "\n";
   if (!inputShape.empty()) {

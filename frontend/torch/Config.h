@@ -24,12 +24,14 @@
 namespace ariadne::train {
 
 /// The nonlinearity after a layer.
-enum class Activation { None, Tanh, TanhHalf, Softsign, Relu };
+enum class Activation { None, Tanh, TanhHalf, Softsign, Relu, Sigmoid };
 /// The training loss. TrackNet is TrackNETv2's: per step, the distance of
 /// the true next hit (two target columns) from the predicted ellipse's
 /// centre in units of its radii, plus `ellipse_weight` times the product of
-/// the radii.
-enum class Loss { MSE, L1, Huber, TrackNet };
+/// the radii. BCE is binary cross-entropy of a sigmoid output with the
+/// positive class weighted by `pos_weight` (targets 0 or 1); the model
+/// trains on the logits and the export ends with the sigmoid.
+enum class Loss { MSE, L1, Huber, TrackNet, BCE };
 /// The optimizer.
 enum class Optimizer { Adam, SGD };
 /// How the learning rate changes over the epochs.
@@ -138,6 +140,31 @@ struct TransformerSpec {
   int ffUnits() const { return ff > 0 ? ff : 2 * width; }
 };
 
+/// A graph network that classifies the edges of each event's graph
+/// (`graph = { max_nodes = 48, max_edges = 96, iterations = 2, style =
+/// "interaction" }`). The nodes are the rows of the events file (`inputs`
+/// are their features), the candidate edges the rows of the global
+/// `edges` file (columns `event`, `source`, `target` and the `targets`
+/// label); both are padded to the capacities, padded edges pointing past
+/// the last node. Node and edge encoders, `iterations` rounds of message
+/// passing (an edge network on both end nodes and the edge, its messages
+/// summed into both end nodes, a node network; each added to its input),
+/// and an edge classifier with a sigmoid: each network is dense layers of
+/// the `hidden` widths with the activation. The interaction style gathers
+/// nodes at an int64 edge index and scatter-adds messages; the incidence
+/// style (GraphNet) multiplies by 0/1 incidence matrices R_in and R_out
+/// [nodes, edges], the same function.
+struct GraphSpec {
+  /// Node capacity; 0 for no graph network.
+  int maxNodes = 0;
+  int maxEdges = 0;
+  int iterations = 1;
+  /// "interaction" or "incidence".
+  std::string style = "interaction";
+  bool enabled() const { return maxNodes > 0; }
+  bool incidence() const { return style == "incidence"; }
+};
+
 /// The positions of a convolution with `kernel`, `stride` and zero
 /// `padding` on both sides along a dimension of `size`; 0 when the kernel
 /// does not fit. The one rule of the configuration check, the trainer's
@@ -154,6 +181,7 @@ struct Hyperparameters {
   std::vector<ConvSpec> conv;
   RecurrentSpec recurrent;
   TransformerSpec transformer;
+  GraphSpec graph;
   std::vector<int> hidden = {81};
   Activation activation = Activation::TanhHalf;
   Activation outputActivation = Activation::None;
@@ -162,6 +190,8 @@ struct Hyperparameters {
   double huberDelta = 1.0;
   /// The TrackNet loss's weight of the ellipse area term.
   double ellipseWeight = 0.5;
+  /// The BCE loss's weight of the positive class.
+  double posWeight = 1.0;
   Optimizer optimizer = Optimizer::Adam;
   double learningRate = 1e-3;
   double weightDecay = 0.0;
@@ -187,6 +217,8 @@ struct TrainConfig {
   std::string name, path;
   /// The events file (resolved against the config file's folder).
   std::string data;
+  /// A graph network's candidate edges (resolved the same way).
+  std::string edges;
   /// Column names of the model inputs and targets (shell patterns such as
   /// `sl*_wire` match several columns, in file order).
   std::vector<std::string> inputs, targets;

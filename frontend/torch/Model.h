@@ -1,5 +1,4 @@
-//===- Model.h - a trained multilayer perceptron, framework-free -*- C++
-//-*-===//
+//===- Model.h - a trained model, framework-free ----------------*- C++ -*-===//
 //
 // The trainer hands its result to the ONNX writer in this form, so that the
 // writer (and its tests) need no LibTorch.
@@ -73,6 +72,22 @@ struct LayerSpec {
       scale2, shift2;
 };
 
+/// A graph network's layers: each network a list of Dense and Act layers
+/// applied over the last axis. The ONNX inputs are `nodes` [events, nodes,
+/// features] and either `edges` (int64 [events, 2, edges]: source and
+/// target node of each edge, padded edges pointing past the nodes) or
+/// `r_in` and `r_out` (0/1 [events, nodes, edges]: the edge's target and
+/// source node); the output `scores` [events, edges] is the classifier's
+/// sigmoid. Per iteration: e += edgeNet(h[source], h[target], e), m =
+/// sum of e into the targets + into the sources, h += nodeNet(h, m).
+struct GraphNetwork {
+  int nodes = 0, edges = 0, features = 0;
+  bool incidence = false;
+  std::vector<LayerSpec> nodeEncoder, edgeEncoder, classifier;
+  std::vector<std::vector<LayerSpec>> edgeNets, nodeNets;
+  bool enabled() const { return nodes > 0; }
+};
+
 /// A trained model: inputs [events, inputs] to outputs [events, outputs].
 struct MlpModel {
   std::string name = "model";
@@ -90,12 +105,16 @@ struct MlpModel {
   /// A set of hits: `inputShape` is [N, F], the last feature of each hit its
   /// mask; HitEmbed, Encoder layers and a HitPool come first.
   bool hitSet = false;
+  /// A graph network (then `layers` is empty and `inputs` the flat size of
+  /// its ONNX inputs).
+  GraphNetwork graph;
   std::vector<LayerSpec> layers;
   /// Free-form notes stored as ONNX metadata (e.g. the configuration).
   std::vector<std::pair<std::string, std::string>> metadata;
 };
 
-/// The ONNX bytes of `model` (opset 13, 17 with layer norms; a symbolic
+/// The ONNX bytes of `model` (opset 13, 17 with layer norms or a graph
+/// network; a symbolic
 /// batch dimension "events"),
 /// checked with onnx::checker. Returns false with a message on failure.
 bool serializeOnnx(const MlpModel &model, std::string &bytes,

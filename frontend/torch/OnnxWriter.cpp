@@ -27,6 +27,7 @@
 #include <cmath>
 #include <exception>
 #include <fstream>
+#include <set>
 
 using namespace ariadne::train;
 
@@ -248,6 +249,281 @@ bool addEncoder(onnx::GraphProto &graph, const std::string &prefix,
   return true;
 }
 
+
+/// Checks `proto` with the ONNX checker and serializes it.
+bool checkAndSerialize(onnx::ModelProto &proto, std::string &bytes,
+                              std::string &error) {
+  try {
+    onnx::checker::check_model(proto);
+  } catch (const std::exception &e) {
+    error =
+        std::string("the exported model fails the ONNX checker: ") + e.what();
+    return false;
+  }
+  if (!proto.SerializeToString(&bytes)) {
+    error = "cannot serialize the ONNX model";
+    return false;
+  }
+  return true;
+}
+
+/// The nodes of `activation` from `input` to `output`; tanh(x/2) reads the
+/// initializer "half" (`needHalf` says to add it).
+void addActivation(onnx::GraphProto &graph, const std::string &prefix,
+                   const std::string &input, Activation activation,
+                   const std::string &output, bool &needHalf) {
+  switch (activation) {
+  case Activation::None:
+    addNode(graph, "Identity", prefix + "_identity", {input}, output);
+    break;
+  case Activation::Tanh:
+    addNode(graph, "Tanh", prefix + "_tanh", {input}, output);
+    break;
+  case Activation::TanhHalf:
+    needHalf = true;
+    addNode(graph, "Mul", prefix + "_half", {input, "half"},
+            prefix + "_halved");
+    addNode(graph, "Tanh", prefix + "_tanh", {prefix + "_halved"}, output);
+    break;
+  case Activation::Softsign:
+    addNode(graph, "Softsign", prefix + "_softsign", {input}, output);
+    break;
+  case Activation::Relu:
+    addNode(graph, "Relu", prefix + "_relu", {input}, output);
+    break;
+  case Activation::Sigmoid:
+    addNode(graph, "Sigmoid", prefix + "_sigmoid", {input}, output);
+    break;
+  }
+}
+
+/// Writes a graph network's nodes (see GraphNetwork in Model.h).
+class GraphWriter {
+public:
+  GraphWriter(onnx::GraphProto &graph, const GraphNetwork &net)
+      : graph(graph), net(net) {}
+
+  bool write(std::string &error);
+  bool needHalf = false;
+
+private:
+  /// Dense and Act layers over the last axis, from `width` features; the
+  /// output's width comes back in `width`.
+  bool network(const std::string &prefix, const std::vector<LayerSpec> &layers,
+               std::string input, int &width, const std::string &output,
+               std::string &error);
+  /// [events, edges, width]: the rows of `x` [events, nodes, width] at each
+  /// edge's `end` ("source" or "target").
+  std::string atEdges(const std::string &x, const std::string &end, int width);
+  /// [events, nodes, width]: the rows of `e` [events, edges, width] summed
+  /// into both end nodes of their edges.
+  std::string intoNodes(const std::string &e, int width);
+  /// [events, edges, width]: each edge's `end` node index repeated over
+  /// the width (made once per end and width).
+  std::string edgeIndex(const std::string &end, int width);
+  std::string concat(const std::string &name,
+                     const std::vector<std::string> &inputs);
+
+  onnx::GraphProto &graph;
+  const GraphNetwork &net;
+  /// The expanded indices and zero fills made so far.
+  std::set<std::string> made;
+};
+
+std::string GraphWriter::concat(const std::string &name,
+                                const std::vector<std::string> &inputs) {
+  setInt(addNode(graph, "Concat", name, inputs, name), "axis", 2);
+  return name;
+}
+
+std::string GraphWriter::atEdges(const std::string &x, const std::string &end,
+                                 int width) {
+  std::string name = x + "_at_" + end;
+  if (net.incidence) {
+    addNode(graph, "MatMul", name,
+            {end == "source" ? "r_out_edges" : "r_in_edges", x}, name);
+    return name;
+  }
+  setInt(addNode(graph, "GatherElements", name, {x, edgeIndex(end, width)},
+                 name),
+         "axis", 1);
+  return name;
+}
+
+std::string GraphWriter::edgeIndex(const std::string &end, int width) {
+  std::string index = "edge_" + end + "_" + std::to_string(width);
+  if (made.insert(index).second) {
+    addInt64s(graph, index + "_shape", {1, net.edges, width});
+    addNode(graph, "Expand", index, {"edge_" + end, index + "_shape"}, index);
+  }
+  return index;
+}
+
+std::string GraphWriter::intoNodes(const std::string &e, int width) {
+  std::string name = e + "_into_nodes";
+  if (net.incidence) {
+    addNode(graph, "MatMul", name + "_in", {"r_in", e}, name + "_in");
+    addNode(graph, "MatMul", name + "_out", {"r_out", e}, name + "_out");
+  } else {
+    std::string zeros = "zeros_" + std::to_string(width);
+    if (made.insert(zeros).second) {
+      addInt64s(graph, zeros + "_size", {net.nodes, width});
+      setInt(addNode(graph, "Concat", zeros + "_shape",
+                     {"batch_size", zeros + "_size"}, zeros + "_shape"),
+             "axis", 0);
+      addNode(graph, "ConstantOfShape", zeros, {zeros + "_shape"}, zeros);
+    }
+    for (const char *end : {"target", "source"}) {
+      std::string part = name + (end == std::string("target") ? "_in" : "_out");
+      onnx::NodeProto *scatter =
+          addNode(graph, "ScatterElements", part,
+                  {zeros, edgeIndex(end, width), e}, part);
+      setInt(scatter, "axis", 1);
+      onnx::AttributeProto *reduction = scatter->add_attribute();
+      reduction->set_name("reduction");
+      reduction->set_type(onnx::AttributeProto::STRING);
+      reduction->set_s("add");
+    }
+  }
+  addNode(graph, "Add", name, {name + "_in", name + "_out"}, name);
+  return name;
+}
+
+bool GraphWriter::network(const std::string &prefix,
+                          const std::vector<LayerSpec> &layers,
+                          std::string input, int &width,
+                          const std::string &output, std::string &error) {
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const LayerSpec &layer = layers[i];
+    std::string name = prefix + "_" + std::to_string(i);
+    std::string out = i + 1 == layers.size() ? output : name + "_out";
+    if (layer.kind == LayerSpec::Kind::Dense) {
+      if (layer.inputs != width ||
+          !addLinear(graph, name, input, layer.weight, layer.bias,
+                     layer.inputs, layer.outputs, out)) {
+        error = prefix + " layer " + std::to_string(i) +
+                ": dense weights do not match its sizes";
+        return false;
+      }
+      width = layer.outputs;
+    } else if (layer.kind == LayerSpec::Kind::Act) {
+      addActivation(graph, name, input, layer.activation, out, needHalf);
+    } else {
+      error = prefix + " layer " + std::to_string(i) +
+              ": a graph network holds dense layers and activations only";
+      return false;
+    }
+    input = out;
+  }
+  if (layers.empty()) {
+    error = prefix + " has no layers";
+    return false;
+  }
+  return true;
+}
+
+bool GraphWriter::write(std::string &error) {
+  if (net.nodes < 1 || net.edges < 1 || net.features < 1 ||
+      net.edgeNets.size() != net.nodeNets.size()) {
+    error = "the graph network's sizes do not match";
+    return false;
+  }
+  auto input = [&](const std::string &name, int32_t type, int64_t rows,
+                   int64_t columns) {
+    onnx::ValueInfoProto *info = graph.add_input();
+    info->set_name(name);
+    onnx::TypeProto_Tensor *tensor =
+        info->mutable_type()->mutable_tensor_type();
+    tensor->set_elem_type(type);
+    tensor->mutable_shape()->add_dim()->set_dim_param("events");
+    tensor->mutable_shape()->add_dim()->set_dim_value(rows);
+    tensor->mutable_shape()->add_dim()->set_dim_value(columns);
+  };
+  input("nodes", onnx::TensorProto::FLOAT, net.nodes, net.features);
+  if (net.incidence) {
+    input("r_in", onnx::TensorProto::FLOAT, net.nodes, net.edges);
+    input("r_out", onnx::TensorProto::FLOAT, net.nodes, net.edges);
+    addSwap(graph, "r_in_edges", "r_in", "r_in_edges", {0, 2, 1});
+    addSwap(graph, "r_out_edges", "r_out", "r_out_edges", {0, 2, 1});
+  } else {
+    input("edges", onnx::TensorProto::INT64, 2, net.edges);
+    addInt64s(graph, "axis_1", {1});
+    addInt64s(graph, "row_0", {0});
+    addInt64s(graph, "row_1", {1});
+    addInt64s(graph, "row_2", {2});
+    addNode(graph, "Slice", "edge_source_row",
+            {"edges", "row_0", "row_1", "axis_1"}, "edge_source_row");
+    addNode(graph, "Slice", "edge_target_row",
+            {"edges", "row_1", "row_2", "axis_1"}, "edge_target_row");
+    addSwap(graph, "edge_source", "edge_source_row", "edge_source", {0, 2, 1});
+    addSwap(graph, "edge_target", "edge_target_row", "edge_target", {0, 2, 1});
+    addNode(graph, "Shape", "nodes_shape", {"nodes"}, "nodes_shape");
+    addNode(graph, "Slice", "batch_size", {"nodes_shape", "row_0", "row_1"},
+            "batch_size");
+  }
+  int f = net.features;
+  std::string edgeIn =
+      concat("edge_features", {atEdges("nodes", "source", f),
+                               atEdges("nodes", "target", f)});
+  int nodeWidth = f, edgeWidth = 2 * f;
+  if (!network("node_encoder", net.nodeEncoder, "nodes", nodeWidth, "h0",
+               error) ||
+      !network("edge_encoder", net.edgeEncoder, edgeIn, edgeWidth, "e0", error))
+    return false;
+  std::string h = "h0", e = "e0";
+  for (std::size_t i = 0; i < net.edgeNets.size(); ++i) {
+    std::string n = std::to_string(i + 1);
+    if (nodeWidth != edgeWidth) {
+      error = "iteration " + n + ": nodes of width " +
+              std::to_string(nodeWidth) + " and edges of width " +
+              std::to_string(edgeWidth) + " differ";
+      return false;
+    }
+    int width = 3 * nodeWidth;
+    std::string in = concat("edge_net" + n + "_in",
+                            {atEdges(h, "source", nodeWidth),
+                             atEdges(h, "target", nodeWidth), e});
+    if (!network("edge_net" + n, net.edgeNets[i], in, width,
+                 "edge_net" + n + "_out", error))
+      return false;
+    if (width != edgeWidth) {
+      error = "iteration " + n + ": the edge network's width differs";
+      return false;
+    }
+    addNode(graph, "Add", "e" + n, {e, "edge_net" + n + "_out"}, "e" + n);
+    e = "e" + n;
+    std::string messages = intoNodes(e, edgeWidth);
+    width = 2 * nodeWidth;
+    in = concat("node_net" + n + "_in", {h, messages});
+    if (!network("node_net" + n, net.nodeNets[i], in, width,
+                 "node_net" + n + "_out", error))
+      return false;
+    if (width != nodeWidth) {
+      error = "iteration " + n + ": the node network's width differs";
+      return false;
+    }
+    addNode(graph, "Add", "h" + n, {h, "node_net" + n + "_out"}, "h" + n);
+    h = "h" + n;
+  }
+  int width = 2 * nodeWidth + edgeWidth;
+  std::string in = concat("classifier_in", {atEdges(h, "source", nodeWidth),
+                                            atEdges(h, "target", nodeWidth),
+                                            e});
+  if (!network("classifier", net.classifier, in, width, "edge_scores", error))
+    return false;
+  if (width != 1) {
+    error = "the classifier gives " + std::to_string(width) +
+            " values per edge, not 1";
+    return false;
+  }
+  addInt64s(graph, "scores_shape", {-1, net.edges});
+  addNode(graph, "Reshape", "scores", {"edge_scores", "scores_shape"},
+          "scores");
+  onnx::ValueInfoProto *info = graph.add_output();
+  setValueInfo(info, "scores", net.edges);
+  return true;
+}
+
 } // namespace
 
 bool ariadne::train::serializeOnnx(const MlpModel &model, std::string &bytes,
@@ -259,8 +535,9 @@ bool ariadne::train::serializeOnnx(const MlpModel &model, std::string &bytes,
   proto.set_model_version(1);
   onnx::OperatorSetIdProto *opset = proto.add_opset_import();
   opset->set_domain("");
-  // LayerNormalization is an op from opset 17.
-  opset->set_version(model.hitSet ? 17 : 13);
+  // LayerNormalization and ScatterElements' reduction are ops of opset 17
+  // (16).
+  opset->set_version(model.hitSet || model.graph.enabled() ? 17 : 13);
   for (const auto &[key, value] : model.metadata) {
     onnx::StringStringEntryProto *entry = proto.add_metadata_props();
     entry->set_key(key);
@@ -268,6 +545,14 @@ bool ariadne::train::serializeOnnx(const MlpModel &model, std::string &bytes,
   }
   onnx::GraphProto &graph = *proto.mutable_graph();
   graph.set_name(model.name);
+  if (model.graph.enabled()) {
+    GraphWriter writer(graph, model.graph);
+    if (!writer.write(error))
+      return false;
+    if (writer.needHalf)
+      addInitializer(graph, "half", {}, {0.5f});
+    return checkAndSerialize(proto, bytes, error);
+  }
   setValueInfo(graph.add_input(), model.inputName, model.inputs);
 
   std::string current = model.inputName;
@@ -617,26 +902,8 @@ bool ariadne::train::serializeOnnx(const MlpModel &model, std::string &bytes,
       break;
     }
     case LayerSpec::Kind::Act:
-      switch (layer.activation) {
-      case Activation::None:
-        addNode(graph, "Identity", prefix + "_identity", {current}, output);
-        break;
-      case Activation::Tanh:
-        addNode(graph, "Tanh", prefix + "_tanh", {current}, output);
-        break;
-      case Activation::TanhHalf:
-        needHalf = true;
-        addNode(graph, "Mul", prefix + "_half", {current, "half"},
-                prefix + "_halved");
-        addNode(graph, "Tanh", prefix + "_tanh", {prefix + "_halved"}, output);
-        break;
-      case Activation::Softsign:
-        addNode(graph, "Softsign", prefix + "_softsign", {current}, output);
-        break;
-      case Activation::Relu:
-        addNode(graph, "Relu", prefix + "_relu", {current}, output);
-        break;
-      }
+      addActivation(graph, prefix, current, layer.activation, output,
+                    needHalf);
       break;
     }
     current = output;
@@ -650,19 +917,7 @@ bool ariadne::train::serializeOnnx(const MlpModel &model, std::string &bytes,
   if (needHalf)
     addInitializer(graph, "half", {}, {0.5f});
   setValueInfo(graph.add_output(), model.outputName, model.outputs);
-
-  try {
-    onnx::checker::check_model(proto);
-  } catch (const std::exception &e) {
-    error =
-        std::string("the exported model fails the ONNX checker: ") + e.what();
-    return false;
-  }
-  if (!proto.SerializeToString(&bytes)) {
-    error = "cannot serialize the ONNX model";
-    return false;
-  }
-  return true;
+  return checkAndSerialize(proto, bytes, error);
 }
 
 bool ariadne::train::writeOnnx(const MlpModel &model, const std::string &path,

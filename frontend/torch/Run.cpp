@@ -4,6 +4,7 @@
 #include "frontend/torch/Config.h"
 #include "frontend/torch/Data.h"
 #include "frontend/torch/Distributed.h"
+#include "frontend/torch/GraphData.h"
 #include "frontend/torch/Trainer.h"
 
 #include <algorithm>
@@ -67,6 +68,49 @@ private:
   std::string path;
 };
 
+/// A graph run's files: PREFIX_inputs.csv (the validation graphs as the
+/// model reads them), PREFIX_outputs.csv (LibTorch's edge scores) and
+/// PREFIX_edges.csv (each real edge of the validation events: its event,
+/// position, end hits, label and score).
+bool writeGraphRun(const std::string &prefix, const GraphSpec &graph,
+                   const GraphTable &graphs,
+                   const std::vector<std::string> &inputNames,
+                   const ExpertData &data,
+                   const std::vector<std::size_t> &valRows,
+                   const std::vector<double> &scores, std::string &error) {
+  int edges = graph.maxEdges;
+  int features = (data.inputs - 2 * edges) / graph.maxNodes;
+  std::vector<double> inputs;
+  for (std::size_t i = 0; i < valRows.size(); ++i) {
+    std::vector<double> row = graphModelInputs(
+        graph, features,
+        data.valX.data() + i * static_cast<std::size_t>(data.inputs));
+    inputs.insert(inputs.end(), row.begin(), row.end());
+  }
+  std::vector<std::string> scoreNames, edgeNames = {"event",  "edge",
+                                                    "source", "target",
+                                                    "label",  "score"};
+  for (int j = 0; j < edges; ++j)
+    scoreNames.push_back("score_" + std::to_string(j));
+  std::vector<double> edgeRows;
+  std::size_t nodeValues = std::size_t(graph.maxNodes) * std::size_t(features);
+  for (std::size_t i = 0; i < valRows.size(); ++i) {
+    const float *row =
+        data.valX.data() + i * static_cast<std::size_t>(data.inputs);
+    for (int j = 0; j < graphs.edgeCounts[valRows[i]]; ++j)
+      edgeRows.insert(edgeRows.end(),
+                      {graphs.events[valRows[i]], double(j),
+                       row[nodeValues + std::size_t(j)],
+                       row[nodeValues + std::size_t(edges + j)],
+                       data.valY[i * std::size_t(edges) + std::size_t(j)],
+                       scores[i * std::size_t(edges) + std::size_t(j)]});
+  }
+  return writeCsv(prefix + "_inputs.csv",
+                  graphInputNames(graph, inputNames), inputs, error) &&
+         writeCsv(prefix + "_outputs.csv", scoreNames, scores, error) &&
+         writeCsv(prefix + "_edges.csv", edgeNames, edgeRows, error);
+}
+
 std::string names(const EventTable &table, const std::vector<int> &columns) {
   std::string text;
   for (int column : columns)
@@ -98,7 +142,33 @@ bool ariadne::train::runTraining(const RunOptions &options,
     error = config.data + ": inputs of '" + config.name + "': " + why;
     return false;
   }
-  if (!raw.match(config.targets, targetColumns, why)) {
+  // A graph network's events are the padded graphs of the hits and edges
+  // (the transforms act on the hits).
+  const GraphSpec &graph = config.defaults.graph;
+  TransformChain transforms;
+  std::vector<std::string> transformColumns;
+  GraphTable graphs;
+  // The hits and their feature columns.
+  EventTable featureTable;
+  std::vector<int> featureColumns;
+  if (graph.enabled()) {
+    EventTable edges, hits = raw;
+    if (!readEventCsv(config.edges, edges, error))
+      return false;
+    if (!transforms.fit(config.transforms, hits, error)) {
+      error = config.path + ": '" + config.name + "': " + error;
+      return false;
+    }
+    if (!buildGraphs(hits, config.data, inputColumns, edges, config.edges,
+                     config.targets.front(), graph, graphs, error))
+      return false;
+    transformColumns = hits.columns;
+    featureTable = raw;
+    featureColumns = inputColumns;
+    raw = graphs.table;
+    inputColumns = graphs.inputs;
+    targetColumns = graphs.targets;
+  } else if (!raw.match(config.targets, targetColumns, why)) {
     error = config.data + ": targets of '" + config.name + "': " + why;
     return false;
   }
@@ -164,10 +234,12 @@ bool ariadne::train::runTraining(const RunOptions &options,
     }
   }
   EventTable prepared = raw;
-  TransformChain transforms;
-  if (!transforms.fit(config.transforms, prepared, error)) {
-    error = config.path + ": '" + config.name + "': " + error;
-    return false;
+  if (!graph.enabled()) {
+    if (!transforms.fit(config.transforms, prepared, error)) {
+      error = config.path + ": '" + config.name + "': " + error;
+      return false;
+    }
+    transformColumns = prepared.columns;
   }
   for (int expert : experts) {
     const ReweightSpec &reweight = config.forExpert(expert).reweight;
@@ -215,12 +287,16 @@ bool ariadne::train::runTraining(const RunOptions &options,
   }
 
   std::FILE *metrics = nullptr;
+  // Classifiers report their efficiency and purity per epoch.
+  bool classifier = false;
+  for (int expert : experts)
+    classifier |= config.forExpert(expert).loss == Loss::BCE;
   // A resumed run keeps its configuration files until it has trained with
   // the new ones.
   auto writeConfigFiles = [&] {
     return writeText(runDir + "/config.toml", config.toToml(), error) &&
            writeText(runDir + "/transforms.toml",
-                     transforms.toToml(prepared.columns), error);
+                     transforms.toToml(transformColumns), error);
   };
   if (writer) {
     if (!options.resume && !writeConfigFiles())
@@ -234,7 +310,8 @@ bool ariadne::train::runTraining(const RunOptions &options,
     }
     if (fresh)
       std::fprintf(metrics,
-                   "expert,epoch,train_loss,val_loss,learning_rate,seconds\n");
+                   "expert,epoch,train_loss,val_loss,learning_rate,seconds%s\n",
+                   classifier ? ",efficiency,purity" : "");
   }
   // Closed before the guard may remove the folder.
   std::unique_ptr<std::FILE, int (*)(std::FILE *)> metricsCloser(
@@ -247,6 +324,7 @@ bool ariadne::train::runTraining(const RunOptions &options,
   trainer.progress =
       options.progress > 0 || (options.progress < 0 && isatty(2));
   trainer.metrics = metrics;
+  trainer.classifierMetrics = classifier;
   trainer.writer = writer;
   trainer.collective = group.get();
 
@@ -328,6 +406,11 @@ bool ariadne::train::runTraining(const RunOptions &options,
                              {"ariadne.expert", std::to_string(expert)},
                              {"ariadne.inputs", names(raw, inputColumns)},
                              {"ariadne.targets", names(raw, targetColumns)}};
+    if (graph.enabled())
+      result.model.metadata = {{"ariadne.config", config.name},
+                               {"ariadne.node_features",
+                                names(featureTable, featureColumns)},
+                               {"ariadne.edge_label", config.targets.front()}};
     if (!writer) {
       if (options.allRanksWrite &&
           !writeOnnx(result.model, rankDir + "/" + prefix + ".onnx", error))
@@ -339,6 +422,17 @@ bool ariadne::train::runTraining(const RunOptions &options,
     std::vector<double> inputs(data.valX.begin(), data.valX.end());
     std::vector<double> outputs(result.valPredictions.begin(),
                                 result.valPredictions.end());
+    if (graph.enabled()) {
+      if (!writeGraphRun(runDir + "/" + prefix, graph, graphs, inputNames,
+                         data, valRows, outputs, error))
+        return false;
+      if (!options.quiet)
+        std::printf("expert %d: %zu training and %zu validation graphs, %d "
+                    "epochs, best validation loss %.6g (%.1f s) -> %s.onnx\n",
+                    expert, trainRows.size(), valRows.size(), result.epochs,
+                    result.bestLoss, seconds, (runDir + "/" + prefix).c_str());
+      continue;
+    }
     // The TrackNet loss predicts an ellipse per pair of targets (the next
     // hit): its centre is the prediction of the targets.
     bool ellipses = hyper.loss == Loss::TrackNet;

@@ -56,6 +56,8 @@ torch::Tensor activate(const torch::Tensor &x, Activation activation) {
     return x / (1 + torch::abs(x));
   case Activation::Relu:
     return torch::relu(x);
+  case Activation::Sigmoid:
+    return torch::sigmoid(x);
   }
   return x;
 }
@@ -145,6 +147,32 @@ struct MlpImpl : torch::nn::Module {
       stepOutputs = steps > 0 ? outputs / steps : 0;
       dense.push_back(register_module(
           "head", torch::nn::Linear(r.hidden, std::max(1, stepOutputs))));
+      return;
+    }
+    if (hyper.graph.enabled()) {
+      const GraphSpec &g = hyper.graph;
+      features = (inputs - 2 * g.maxEdges) / g.maxNodes;
+      int h = hyper.hidden.back();
+      auto network = [&](const std::string &name, int in, bool score) {
+        std::vector<torch::nn::Linear> layers;
+        for (std::size_t i = 0; i <= hyper.hidden.size(); ++i) {
+          if (i == hyper.hidden.size() && !score)
+            break;
+          int out = i < hyper.hidden.size() ? hyper.hidden[i] : 1;
+          layers.push_back(
+              register_module(name + "_" + std::to_string(i),
+                              torch::nn::Linear(in, out)));
+          in = out;
+        }
+        graphNets.push_back(layers);
+      };
+      network("node_encoder", features, false);
+      network("edge_encoder", 2 * features, false);
+      for (int i = 1; i <= g.iterations; ++i) {
+        network("edge_net" + std::to_string(i), 3 * h, false);
+        network("node_net" + std::to_string(i), 2 * h, false);
+      }
+      network("classifier", 3 * h, true);
       return;
     }
     if (hyper.transformer.enabled()) {
@@ -239,7 +267,78 @@ struct MlpImpl : torch::nn::Module {
     return (h * mask).sum(1) / mask.sum(1).clamp_min(1.0);
   }
 
+  /// Network `n` of a graph model (dense layers, each with the activation
+  /// but a classifier's last) over the last axis.
+  torch::Tensor graphNet(std::size_t n, torch::Tensor x) {
+    std::vector<torch::nn::Linear> &layers = graphNets[n];
+    bool classifier = n + 1 == graphNets.size();
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+      x = layers[i]->forward(x);
+      if (!classifier || i + 1 < layers.size())
+        x = activate(x, hyper.activation);
+    }
+    return x;
+  }
+
+  /// A graph model's edge logits [B, E] from [B, N * F + 2 * E]: the node
+  /// features, then each edge's source and target node (the node count for
+  /// padding, which reads zeros and receives nothing).
+  torch::Tensor graphForward(const torch::Tensor &x) {
+    const GraphSpec &g = hyper.graph;
+    int64_t n = g.maxNodes, e = g.maxEdges;
+    torch::Tensor nodes = x.narrow(1, 0, n * features).view({-1, n, features});
+    torch::Tensor ends[2] = {
+        x.narrow(1, n * features, e).to(torch::kLong),
+        x.narrow(1, n * features + e, e).to(torch::kLong)};
+    // Incidence: [B, E, N] one-hot rows, padding none.
+    torch::Tensor rows[2];
+    if (g.incidence())
+      for (int k = 0; k < 2; ++k)
+        rows[k] = torch::one_hot(ends[k], n + 1).narrow(2, 0, n).to(x.dtype());
+    auto atEdges = [&](const torch::Tensor &h, int k) {
+      if (g.incidence())
+        return torch::bmm(rows[k], h);
+      torch::Tensor padded = torch::cat(
+          {h, torch::zeros({h.size(0), 1, h.size(2)}, h.options())}, 1);
+      return torch::gather(padded, 1,
+                           ends[k].unsqueeze(2).expand({-1, -1, h.size(2)}));
+    };
+    auto intoNodes = [&](const torch::Tensor &m) {
+      if (g.incidence())
+        return torch::bmm(rows[0].transpose(1, 2), m) +
+               torch::bmm(rows[1].transpose(1, 2), m);
+      torch::Tensor sum = torch::zeros({m.size(0), n + 1, m.size(2)},
+                                       m.options());
+      for (int k = 0; k < 2; ++k)
+        sum = sum.scatter_add(1,
+                              ends[k].unsqueeze(2).expand({-1, -1, m.size(2)}),
+                              m);
+      return sum.narrow(1, 0, n);
+    };
+    torch::Tensor h = graphNet(0, nodes);
+    torch::Tensor edges =
+        graphNet(1, torch::cat({atEdges(nodes, 0), atEdges(nodes, 1)}, 2));
+    for (int i = 0; i < g.iterations; ++i) {
+      edges = edges + graphNet(2 + 2 * i, torch::cat({atEdges(h, 0),
+                                                      atEdges(h, 1), edges},
+                                                     2));
+      h = h + graphNet(3 + 2 * i, torch::cat({h, intoNodes(edges)}, 2));
+    }
+    return graphNet(graphNets.size() - 1,
+                    torch::cat({atEdges(h, 0), atEdges(h, 1), edges}, 2))
+        .squeeze(2);
+  }
+
+  /// The model's outputs as exported: with the BCE loss, the sigmoid of
+  /// what forward (the logits) gives.
+  torch::Tensor predict(const torch::Tensor &x) {
+    torch::Tensor y = forward(x);
+    return hyper.loss == Loss::BCE ? torch::sigmoid(y) : y;
+  }
+
   torch::Tensor forward(torch::Tensor x) {
+    if (hyper.graph.enabled())
+      return graphForward(x);
     if (hyper.transformer.enabled())
       x = encode(x);
     x = quantize(x);
@@ -315,6 +414,10 @@ struct MlpImpl : torch::nn::Module {
   torch::nn::GRU gru{nullptr};
   torch::nn::LSTM lstm{nullptr};
   int steps = 0, stepOutputs = 0;
+  /// A graph model's networks: node and edge encoder, per iteration the
+  /// edge and the node network, the classifier; the node features.
+  std::vector<std::vector<torch::nn::Linear>> graphNets;
+  int features = 0;
 };
 TORCH_MODULE(Mlp);
 
@@ -332,9 +435,20 @@ torch::Tensor summedLoss(const torch::Tensor &prediction,
     torch::Tensor area = ellipse.select(1, 2) * ellipse.select(1, 3);
     return (distance + hyper.ellipseWeight * area).sum() * 2;
   }
+  if (hyper.loss == Loss::BCE) {
+    // Targets below 0 are padding: no loss.
+    torch::Tensor real = (target >= 0).to(prediction.dtype());
+    return torch::nn::functional::binary_cross_entropy_with_logits(
+        prediction, target.clamp_min(0),
+        torch::nn::functional::BinaryCrossEntropyWithLogitsFuncOptions()
+            .weight(real)
+            .pos_weight(torch::full({1}, hyper.posWeight))
+            .reduction(torch::kSum));
+  }
   torch::Tensor error = prediction - target;
   switch (hyper.loss) {
   case Loss::TrackNet:
+  case Loss::BCE:
     break;
   case Loss::MSE:
     return (error * error).sum();
@@ -430,6 +544,41 @@ MlpModel exportModel(Mlp &model, int inputs, int outputs,
     norm.epsilon = static_cast<float>(module->options.eps());
     return norm;
   };
+  if (hyper.graph.enabled()) {
+    GraphNetwork &net = result.graph;
+    net.nodes = hyper.graph.maxNodes;
+    net.edges = hyper.graph.maxEdges;
+    net.features = model->features;
+    net.incidence = hyper.graph.incidence();
+    auto network = [&](std::size_t n) {
+      std::vector<LayerSpec> layers;
+      const std::vector<torch::nn::Linear> &linears = model->graphNets[n];
+      for (std::size_t i = 0; i < linears.size(); ++i) {
+        LayerSpec dense;
+        dense.kind = LayerSpec::Kind::Dense;
+        dense.inputs = static_cast<int>(linears[i]->weight.size(1));
+        dense.outputs = static_cast<int>(linears[i]->weight.size(0));
+        dense.weight = floats(linears[i]->weight, false);
+        dense.bias = floats(linears[i]->bias, false);
+        layers.push_back(dense);
+        LayerSpec act;
+        act.kind = LayerSpec::Kind::Act;
+        bool score = n + 1 == model->graphNets.size() && i + 1 == linears.size();
+        act.activation = score ? Activation::Sigmoid : hyper.activation;
+        if (act.activation != Activation::None)
+          layers.push_back(act);
+      }
+      return layers;
+    };
+    net.nodeEncoder = network(0);
+    net.edgeEncoder = network(1);
+    for (int i = 0; i < hyper.graph.iterations; ++i) {
+      net.edgeNets.push_back(network(2 + 2 * std::size_t(i)));
+      net.nodeNets.push_back(network(3 + 2 * std::size_t(i)));
+    }
+    net.classifier = network(model->graphNets.size() - 1);
+    return result;
+  }
   bool oneD = !model->conv1d.empty();
   result.sequence = hyper.recurrent.enabled();
   result.hitSet = hyper.transformer.enabled();
@@ -555,6 +704,9 @@ MlpModel exportModel(Mlp &model, int inputs, int outputs,
     if (hidden && hyper.batchNorm)
       result.layers.push_back(batchNorm(model->norms[i]));
     Activation activation = hidden ? hyper.activation : hyper.outputActivation;
+    // The BCE loss trains the logits; the model gives the sigmoid.
+    if (!hidden && hyper.loss == Loss::BCE)
+      activation = Activation::Sigmoid;
     if (activation != Activation::None) {
       LayerSpec act;
       act.kind = LayerSpec::Kind::Act;
@@ -793,11 +945,20 @@ bool trainExpertImpl(int expert, const Hyperparameters &hyper,
     double trainLoss = epochLoss / static_cast<double>(trainRows);
     double valLoss = trainLoss;
     model->eval();
+    // A classifier's efficiency and purity at 0.5 on the validation events.
+    double efficiency = NAN, purity = NAN;
     if (valRows > 0) {
       torch::NoGradGuard noGrad;
-      valLoss = (summedLoss(model->forward(valX), valY, hyper) /
+      torch::Tensor logits = model->forward(valX);
+      valLoss = (summedLoss(logits, valY, hyper) /
                  static_cast<double>(valRows * data.outputs))
                     .item<double>();
+      if (hyper.loss == Loss::BCE) {
+        torch::Tensor chosen = logits > 0, real = valY > 0.5;
+        double truePositive = (chosen & real).sum().item<double>();
+        efficiency = truePositive / real.sum().item<double>();
+        purity = truePositive / chosen.sum().item<double>();
+      }
     }
     lastVal = valLoss;
     if (valLoss < bestLoss || best.empty()) {
@@ -818,17 +979,33 @@ bool trainExpertImpl(int expert, const Hyperparameters &hyper,
       float trainLoss32 = static_cast<float>(trainLoss);
       float valLoss32 = static_cast<float>(valLoss);
       float rate32 = static_cast<float>(rate);
+      float efficiency32 = static_cast<float>(efficiency);
+      float purity32 = static_cast<float>(purity);
       if (options.metrics) {
-        std::fprintf(options.metrics, "%d,%d,%.9g,%.9g,%.9g,%.3f\n", expert,
+        std::fprintf(options.metrics, "%d,%d,%.9g,%.9g,%.9g,%.3f", expert,
                      epoch + 1, double(trainLoss32), double(valLoss32),
                      double(rate32), seconds);
+        // Empty for another loss; "nan" where no edge is true or chosen.
+        for (float value : {efficiency32, purity32})
+          if (options.classifierMetrics && hyper.loss != Loss::BCE)
+            std::fprintf(options.metrics, ",");
+          else if (options.classifierMetrics && std::isnan(value))
+            std::fprintf(options.metrics, ",nan");
+          else if (options.classifierMetrics)
+            std::fprintf(options.metrics, ",%.9g", double(value));
+        std::fprintf(options.metrics, "\n");
         std::fflush(options.metrics);
       }
-      events.write(
-          epoch + 1,
-          {{"expert_" + std::to_string(expert) + "/loss/train", trainLoss32},
-           {"expert_" + std::to_string(expert) + "/loss/validation", valLoss32},
-           {"expert_" + std::to_string(expert) + "/learning_rate", rate32}});
+      std::string tag = "expert_" + std::to_string(expert);
+      std::vector<std::pair<std::string, float>> scalars = {
+          {tag + "/loss/train", trainLoss32},
+          {tag + "/loss/validation", valLoss32},
+          {tag + "/learning_rate", rate32}};
+      if (hyper.loss == Loss::BCE) {
+        scalars.push_back({tag + "/efficiency", efficiency32});
+        scalars.push_back({tag + "/purity", purity32});
+      }
+      events.write(epoch + 1, scalars);
       // Checkpoint, atomically.
       torch::serialize::OutputArchive archive, modelArchive, optimizerArchive,
           bestArchive;
@@ -865,7 +1042,7 @@ bool trainExpertImpl(int expert, const Hyperparameters &hyper,
   result.valPredictions.clear();
   if (valRows > 0) {
     torch::NoGradGuard noGrad;
-    torch::Tensor outputs = model->forward(valX).contiguous();
+    torch::Tensor outputs = model->predict(valX).contiguous();
     result.valPredictions.assign(outputs.data_ptr<float>(),
                                  outputs.data_ptr<float>() + outputs.numel());
   }

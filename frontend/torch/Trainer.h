@@ -1,7 +1,8 @@
 //===- Trainer.h - LibTorch training of one expert --------------*- C++ -*-===//
 //
-// Trains the model of one expert (a multilayer perceptron, with or without a
-// convolutional front) with LibTorch on the CPU.
+// Trains the model of one expert (a multilayer perceptron with or without a
+// convolutional front, a sequence model, a transformer over hits or a graph
+// network) with LibTorch on the CPU.
 // Training is bitwise reproducible: one intra-op thread, initial weights
 // from the configured seed, and batches shuffled by a generator that
 // depends on the seed and epoch alone. Every epoch is checkpointed so that
@@ -48,6 +49,9 @@ struct TrainerOptions {
   bool progress = false;
   /// Per-epoch metrics (expert, epoch, losses, ...) are appended here.
   std::FILE *metrics = nullptr;
+  /// Whether each line of `metrics` ends with a classifier's efficiency
+  /// and purity (empty for another loss).
+  bool classifierMetrics = false;
   /// Whether this process writes files (rank 0 of a group).
   bool writer = true;
   /// The group of a data-parallel run, or null.
