@@ -954,7 +954,8 @@ bool trainExpertImpl(int expert, const Hyperparameters &hyper,
                  static_cast<double>(valRows * data.outputs))
                     .item<double>();
       if (hyper.loss == Loss::BCE) {
-        torch::Tensor chosen = logits > 0, real = valY > 0.5;
+        // Padding (targets below 0) is never chosen.
+        torch::Tensor chosen = (logits > 0) & (valY >= 0), real = valY > 0.5;
         double truePositive = (chosen & real).sum().item<double>();
         efficiency = truePositive / real.sum().item<double>();
         purity = truePositive / chosen.sum().item<double>();
