@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Writes the benchmark's own models, jet_tagger.onnx, tracknet.onnx and
-interaction_net.onnx (with interaction_net.pt).
+interaction_net.onnx (with interaction_net.pt), and gnn_edge_classifier.pt
+for gnn_edge_classifier.onnx.
 
 jet_tagger.onnx: a 16-64-32-32-5 ReLU multilayer perceptron with a softmax
 output: the shape of the jet-tagging network that FPGA trigger studies use
@@ -23,12 +24,23 @@ per edge, [N, 48]. interaction_net.pt is the same module as TorchScript,
 which the LibTorch side of the benchmark loads (torch::jit::load), as a
 C++ user deploys a PyTorch GNN.
 
-The weights (and the batch norm's running statistics) are seeded values;
+gnn_edge_classifier.pt: the LibTorch side of gnn_edge_classifier.onnx, the
+edge classifier of examples/gnn as `ariadnec train` writes it (its base
+configuration, trained by examples/gnn/run.sh): graphs of 64 hits (3
+features) and 128 candidate edges, node and edge encoders (16-16, ReLU),
+two message-passing iterations (edge network 48-16-16 on both end hits and
+the edge, messages summed into both end hits, node network 32-16-16, each
+added to its input) and a classifier 48-16-16-1 with a sigmoid. The module
+below computes the same function with the ONNX file's weights, as
+TorchScript.
+
+The other weights (and the batch norm's running statistics) are seeded values;
 timing does not depend on them. The other benchmark model is
 examples/neurotrigger/neurotrigger.onnx.
 Run with Debian's python3-torch: /usr/bin/python3 bench/make_models.py
 """
 import os
+from typing import List
 
 import torch
 
@@ -145,12 +157,92 @@ def write_interaction_net(path, script_path):
     torch.jit.script(model).save(script_path)
 
 
+class EdgeClassifier(torch.nn.Module):
+    """[N, 64, 3] hits, [N, 2, 128] edge index -> [N, 128] edge scores, with
+    the weights of an `ariadnec train` graph network."""
+
+    def __init__(self, networks, nodes):
+        super().__init__()
+        self.nodes = nodes
+        # Every network's weights ([out, in]) and biases in one list each;
+        # network n holds layers starts[n] to starts[n + 1].
+        weights: List[torch.Tensor] = []
+        biases: List[torch.Tensor] = []
+        starts: List[int] = [0]
+        for layers in networks:
+            for weight, bias in layers:
+                weights.append(weight.t().contiguous())
+                biases.append(bias)
+            starts.append(len(weights))
+        self.weights, self.biases, self.starts = weights, biases, starts
+
+    def run(self, n: int, x):
+        last = n == len(self.starts) - 2
+        for i in range(self.starts[n], self.starts[n + 1]):
+            x = torch.nn.functional.linear(x, self.weights[i], self.biases[i])
+            if not last or i < self.starts[n + 1] - 1:
+                x = torch.relu(x)
+        return x
+
+    def at(self, h, index):
+        padded = torch.cat([h, torch.zeros_like(h[:, :1])], 1)
+        return torch.gather(padded, 1,
+                            index.unsqueeze(-1).expand(-1, -1, h.shape[2]))
+
+    def forward(self, x, edges):
+        source, target = edges[:, 0], edges[:, 1]
+        h = self.run(0, x)
+        e = self.run(1, torch.cat([self.at(x, source), self.at(x, target)], -1))
+        iterations = (len(self.starts) - 4) // 2
+        for i in range(iterations):
+            e = e + self.run(2 + 2 * i, torch.cat(
+                [self.at(h, source), self.at(h, target), e], -1))
+            sums = torch.zeros(h.shape[0], self.nodes + 1, h.shape[2])
+            sums = sums.scatter_add(
+                1, target.unsqueeze(-1).expand(-1, -1, e.shape[2]), e)
+            sums = sums.scatter_add(
+                1, source.unsqueeze(-1).expand(-1, -1, e.shape[2]), e)
+            h = h + self.run(3 + 2 * i, torch.cat(
+                [h, sums[:, :self.nodes]], -1))
+        y = self.run(len(self.starts) - 2, torch.cat(
+            [self.at(h, source), self.at(h, target), e], -1))
+        return torch.sigmoid(y).squeeze(-1)
+
+
+def write_edge_classifier_script(onnx_path, script_path):
+    import re
+
+    import onnx
+    import onnx.numpy_helper
+    model = onnx.load(onnx_path)
+    weights = {t.name: torch.tensor(onnx.numpy_helper.to_array(t))
+               for t in model.graph.initializer}
+    order = ["node_encoder", "edge_encoder"]
+    iterations = len({m.group(1) for m in
+                      (re.match(r"edge_net(\d+)_", n) for n in weights) if m})
+    for i in range(1, iterations + 1):
+        order += [f"edge_net{i}", f"node_net{i}"]
+    order.append("classifier")
+    networks = []
+    for net in order:
+        layers = sorted(int(m.group(1)) for m in
+                        (re.match(net + r"_(\d+)_weight$", n)
+                         for n in weights) if m)
+        networks.append([(weights[f"{net}_{i}_weight"],
+                          weights[f"{net}_{i}_bias"]) for i in layers])
+    nodes = model.graph.input[0].type.tensor_type.shape.dim[1].dim_value
+    torch.jit.script(EdgeClassifier(networks, nodes).eval()).save(script_path)
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     write_jet_tagger(os.path.join(here, "jet_tagger.onnx"))
     write_tracknet(os.path.join(here, "tracknet.onnx"))
     write_interaction_net(os.path.join(here, "interaction_net.onnx"),
                           os.path.join(here, "interaction_net.pt"))
+    write_edge_classifier_script(
+        os.path.join(here, "gnn_edge_classifier.onnx"),
+        os.path.join(here, "gnn_edge_classifier.pt"))
 
 
 if __name__ == "__main__":

@@ -1284,14 +1284,16 @@ bool ConfigReader::load(const std::string &name, TrainConfig &config) {
         return node;
     return static_cast<const toml::node *>(nullptr);
   };
-  if (!checkConv(chosen, convShape(result.defaults), result.defaults.conv,
+  // A graph network first: it says which other keys it does not combine
+  // with.
+  if (!checkGraph(chosen, result, result.defaults,
+                  origin("graph") ? origin("graph") : origin("edges")) ||
+      !checkConv(chosen, convShape(result.defaults), result.defaults.conv,
                  origin("conv")) ||
       !checkSequence(chosen, result.inputShape, result.defaults,
                      sequenceOrigin("")) ||
       !checkTransformer(chosen, result.inputShape, result.defaults,
                         origin("transformer")) ||
-      !checkGraph(chosen, result, result.defaults,
-                  origin("graph") ? origin("graph") : origin("edges")) ||
       !checkLoss(chosen, result.defaults, origin("loss")))
     return false;
   for (const auto &[expert, hyper] : result.perExpert) {

@@ -843,6 +843,160 @@ def part_transformer(h):
             ("image_shape", "needs the global 'input_shape' [N, F]")))
 
 
+GRAPH_CONFIG = """
+[graph]
+data = "graph_hits.csv"
+edges = "graph_edges.csv"
+inputs = ["r", "phi", "z"]
+targets = ["truth"]
+transforms = [{ kind = "standard", columns = ["z"] }]
+graph = { max_nodes = 16, max_edges = 24, iterations = 2 }
+hidden = [8, 8]
+activation = "relu"
+loss = "bce"
+pos_weight = 2.0
+epochs = 6
+batch_size = 32
+learning_rate = 0.01
+seed = 3
+
+[incidence]
+extends = "graph"
+graph = { max_nodes = 16, max_edges = 24, iterations = 2, style = "incidence" }
+
+[small_nodes]
+extends = "graph"
+graph = { max_nodes = 4, max_edges = 24 }
+
+[small_edges]
+extends = "graph"
+graph = { max_nodes = 16, max_edges = 2 }
+
+[mse]
+extends = "graph"
+loss = "mse"
+
+[with_sigmoid]
+extends = "graph"
+output_activation = "sigmoid"
+
+[with_transformer]
+extends = "graph"
+transformer = { width = 8 }
+
+[two_labels]
+extends = "graph"
+targets = ["truth", "source"]
+
+[no_edges_file]
+data = "graph_hits.csv"
+inputs = ["r", "phi", "z"]
+targets = ["truth"]
+graph = { max_nodes = 16, max_edges = 24 }
+loss = "bce"
+
+[bad_edges]
+extends = "graph"
+edges = "graph_bad_edges.csv"
+"""
+
+
+def write_graphs(hits_path, edges_path, count):
+    """Toy graphs: 1 to 3 straight tracks through 4 layers and up to 3 noise
+    hits; candidate edges (at most 24) join hits on adjacent layers within
+    0.5 in phi, true when both hits are of one track."""
+    rng = np.random.default_rng(17)
+    with open(hits_path, "w") as h, open(edges_path, "w") as e:
+        h.write("event,r,phi,z\n")
+        e.write("event,source,target,truth\n")
+        for event in range(count):
+            hits = []
+            for track in range(rng.integers(1, 4)):
+                phi, z0, slope = rng.uniform(-3, 3), rng.normal(0, 5), \
+                    rng.uniform(-1, 1)
+                hits += [(layer, phi + rng.normal(0, 0.02),
+                          z0 + slope * (layer + 1), track)
+                         for layer in range(4)]
+            hits += [(rng.integers(0, 4), rng.uniform(-3, 3),
+                      rng.normal(0, 5), -1 - k)
+                     for k in range(rng.integers(0, 4))]
+            for layer, phi, z, _ in hits:
+                h.write(f"{event},{layer + 1},{phi:.5f},{z:.4f}\n")
+            edges = [(i, j, int(a[3] == b[3]))
+                     for i, a in enumerate(hits) for j, b in enumerate(hits)
+                     if b[0] == a[0] + 1 and abs(b[1] - a[1]) < 0.5]
+            for i, j, truth in edges[:24]:
+                e.write(f"{event},{i},{j},{truth}\n")
+
+
+def part_graph(h):
+    """Graph networks in both styles: the exported graph's ops, LibTorch
+    against the float emulator, the fixed-point C++ package against the
+    emulator, both styles the same function, the run's files and
+    per-epoch efficiency and purity, and the refused configurations and
+    data."""
+    write_graphs(os.path.join(h.work, "graph_hits.csv"),
+                 os.path.join(h.work, "graph_edges.csv"), 600)
+    with open(os.path.join(h.work, "graph_bad_edges.csv"), "w") as f:
+        f.write("event,source,target,truth\n0,0,1,1\n0,0,40,0\n")
+    h.config = os.path.join(h.work, "graph.toml")
+    with open(h.config, "w") as f:
+        f.write(GRAPH_CONFIG)
+    outputs = {}
+    for name, present, absent in (
+            ("graph", {"GatherElements", "ScatterElements", "Expand",
+                       "ConstantOfShape", "Concat", "Sigmoid"},
+             set()),
+            ("incidence", {"Transpose", "MatMul", "Concat", "Sigmoid"},
+             {"GatherElements", "ScatterElements"})):
+        h.train(name, "runs")
+        folder = h.run_dir("runs", name)
+        model = os.path.join(folder, "expert_0.onnx")
+        inputs = os.path.join(folder, "expert_0_inputs.csv")
+        ops = {n.op_type for n in onnx.load(model).graph.node}
+        check(present <= ops and not (absent & ops),
+              f"{name}: unexpected ops {sorted(ops)}")
+        torch_out = read_csv(os.path.join(folder, "expert_0_outputs.csv"))
+        check(torch_out.shape[1:] == (24,), f"{name}: {torch_out.shape}")
+        compare_emulated(h, name, model, inputs, torch_out)
+        outputs[name] = torch_out
+        result = subprocess.run([h.ariadnec, "validate", model, "--target",
+                                 "cpp", "--precision", "fixed<14,5,RND,SAT>",
+                                 "--input", inputs],
+                                capture_output=True, text=True)
+        check(result.returncode == 0 and "bit for bit" in result.stdout,
+              f"{name}: validate failed: {result.stderr}")
+        with open(os.path.join(folder, "metrics.csv")) as f:
+            lines = f.read().splitlines()
+        check(lines[0].endswith(",efficiency,purity") and len(lines) == 7,
+              f"{name}: metrics {lines[:2]}")
+        last = [float(v) for v in lines[-1].split(",")[6:]]
+        check(last[0] > 0.8 and last[1] > 0.6,
+              f"{name}: efficiency and purity {last} after 6 epochs")
+        edges = read_csv(os.path.join(folder, "expert_0_edges.csv"))
+        scores = torch_out.reshape(-1)
+        check(len(edges) > 100 and edges.shape[1] == 6 and
+              set(np.unique(edges[:, 4])) <= {0.0, 1.0} and
+              np.all((edges[:, 5] > 0) & (edges[:, 5] < 1)) and
+              np.all(np.isin(edges[:, 5].round(6), scores.round(6))),
+              f"{name}: expert_0_edges.csv")
+    if "graph" in outputs and "incidence" in outputs:
+        # The same seed, the same function: only summation order differs.
+        diff = np.max(np.abs(outputs["graph"] - outputs["incidence"]))
+        check(diff < 1e-4, f"the two styles differ by {diff}")
+    check_refused(h, (
+            ("small_nodes", "hits, more than graph.max_nodes = 4"),
+            ("small_edges", "has more edges than graph.max_edges = 2"),
+            ("mse", "set 'loss = \"bce\"'"),
+            ("with_sigmoid", "applies the sigmoid itself"),
+            ("with_transformer", "does not combine with 'conv', 'recurrent' "
+                                 "or 'transformer'"),
+            ("two_labels", "the one label column"),
+            ("no_edges_file", "needs the global 'edges' file"),
+            ("bad_edges", "graph_bad_edges.csv:3: target 40 is not a hit of "
+                          "event 0")))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("part")
