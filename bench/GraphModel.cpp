@@ -53,11 +53,14 @@ public:
         fail("the output has no static shape");
       m.outputSize *= size_t(d);
     }
-    // Shape inference gives every MatMul's input its rows.
+    // Shape inference gives every MatMul's input its rows (the graph's
+    // inputs have theirs).
     onnx::ModelProto inferred = model;
     onnx::shape_inference::InferShapes(inferred);
     std::map<std::string, std::vector<int64_t>> shapes;
     for (const auto &info : inferred.graph().value_info())
+      shapes[info.name()] = eventDims(info.type());
+    for (const auto &info : graph.input())
       shapes[info.name()] = eventDims(info.type());
     for (const onnx::NodeProto &node : graph.node()) {
       if (node.op_type() != "MatMul" || !isConstant(node.input(1)))

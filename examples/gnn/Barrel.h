@@ -22,8 +22,8 @@ constexpr int kZModules = 10;
 
 /// The module of a hit: layer * 10000 + phi tile * 100 + z tile.
 inline int moduleOf(int layer, double phi, double z) {
-  int p = static_cast<int>(std::floor((phi + kPi) / (2 * kPi) *
-                                      kPhiModules[layer]));
+  int p = static_cast<int>(
+      std::floor((phi + kPi) / (2 * kPi) * kPhiModules[layer]));
   int t = static_cast<int>(
       std::floor((z + kHalfLength) / (2 * kHalfLength) * kZModules));
   p = p < 0 ? 0 : p >= kPhiModules[layer] ? kPhiModules[layer] - 1 : p;

@@ -70,9 +70,9 @@ std::vector<Hit> simulate(Random &random) {
       Hit hit;
       hit.layer = layer;
       hit.particle = t;
-      hit.phi = wrap(phi0 - charge * std::asin(0.3 * kField * r * 1e-3 /
-                                               (2 * pt)) +
-                     random.gauss(kSigmaRPhi / r));
+      hit.phi =
+          wrap(phi0 - charge * std::asin(0.3 * kField * r * 1e-3 / (2 * pt)) +
+               random.gauss(kSigmaRPhi / r));
       hit.z = z + random.gauss(kSigmaZ);
       hits.push_back(hit);
     }
@@ -129,10 +129,9 @@ int main(int argc, char **argv) {
     unsigned long long number = 0;
     unsigned long long max = arg == "-n" ? 10000000ULL : ~0ULL;
     if (!parseNumber(value, 0, max, number) || (arg == "-n" && number == 0)) {
-      std::fprintf(stderr,
-                   "barrel-sim: error: %s needs a whole number%s, not '%s'\n",
-                   arg.c_str(), arg == "-n" ? " from 1 to 10000000" : "",
-                   value.c_str());
+      std::fprintf(
+          stderr, "barrel-sim: error: %s needs a whole number%s, not '%s'\n",
+          arg.c_str(), arg == "-n" ? " from 1 to 10000000" : "", value.c_str());
       return 2;
     }
     (arg == "-n" ? events : seed) = number;

@@ -167,9 +167,8 @@ Run run(Kernel kernel, BatchKernel batch, const Graphs &graphs) {
 
 /// Edge efficiency (true edges kept over true edges) and purity (true
 /// edges kept over edges kept) at `cut`.
-std::pair<double, double> measure(const Graphs &graphs,
-                                  const std::vector<float> &scores,
-                                  double cut) {
+std::pair<double, double>
+measure(const Graphs &graphs, const std::vector<float> &scores, double cut) {
   double truth = 0, kept = 0, good = 0;
   for (const Edge &edge : graphs.edges) {
     bool pass = scores[edge.row * kEdges + std::size_t(edge.slot)] > cut;

@@ -261,8 +261,7 @@ constexpr const char *kUsage =
     "[--max-nodes N] [--max-edges E]";
 
 int usage(const std::string &message) {
-  std::fprintf(stderr, "graph-build: error: %s\n%s\n", message.c_str(),
-               kUsage);
+  std::fprintf(stderr, "graph-build: error: %s\n%s\n", message.c_str(), kUsage);
   return 2;
 }
 
@@ -299,8 +298,8 @@ int main(int argc, char **argv) {
       mapPath = value;
     else if (!parseNumber(value, 1, 4096,
                           arg == "--max-nodes" ? maxNodes : maxEdges))
-      return usage(arg + " needs a whole number from 1 to 4096, not '" +
-                   value + "'");
+      return usage(arg + " needs a whole number from 1 to 4096, not '" + value +
+                   "'");
   }
   if (hits.empty() || output.empty())
     return usage("give the hits file and -o");

@@ -21,9 +21,8 @@ namespace {
 
 /// Keys that only a configuration as a whole may set.
 const std::set<std::string> kGlobalKeys = {
-    "extends",    "data",    "edges",      "inputs",
-    "targets",    "expert_column", "experts", "transforms",
-    "filters",    "input_shape"};
+    "extends",       "data",    "edges",      "inputs",  "targets",
+    "expert_column", "experts", "transforms", "filters", "input_shape"};
 /// Keys that each expert may override.
 const std::set<std::string> kExpertKeys = {"hidden",
                                            "activation",
@@ -804,8 +803,8 @@ bool ConfigReader::readTransformer(const std::string &section,
   return true;
 }
 
-bool ConfigReader::readGraph(const std::string &section,
-                             const toml::node &node, GraphSpec &graph) {
+bool ConfigReader::readGraph(const std::string &section, const toml::node &node,
+                             GraphSpec &graph) {
   const std::string usage = "'" + section +
                             ".graph' must be a table like { max_nodes = 48, "
                             "max_edges = 96, iterations = 2 }";
@@ -839,8 +838,9 @@ bool ConfigReader::readGraph(const std::string &section,
     }
   }
   if (!spec.maxNodes || !spec.maxEdges)
-    return fail(node.source(), "'" + sub + "' needs 'max_nodes' and "
-                                           "'max_edges' (the capacities)");
+    return fail(node.source(), "'" + sub +
+                                   "' needs 'max_nodes' and "
+                                   "'max_edges' (the capacities)");
   graph = spec;
   return true;
 }
@@ -853,8 +853,9 @@ bool ConfigReader::checkGraph(const std::string &section,
   std::string sub = "'" + section + ".graph'";
   if (!hyper.graph.enabled()) {
     if (!config.edges.empty())
-      return fail(where, "'" + section + ".edges' is only read by a graph "
-                                         "network ('graph')");
+      return fail(where, "'" + section +
+                             ".edges' is only read by a graph "
+                             "network ('graph')");
     return true;
   }
   if (config.edges.empty())

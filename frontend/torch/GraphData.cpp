@@ -16,14 +16,11 @@ std::string number(double value) {
 
 } // namespace
 
-bool ariadne::train::buildGraphs(const EventTable &hits,
-                                 const std::string &hitsPath,
-                                 const std::vector<int> &features,
-                                 const EventTable &edges,
-                                 const std::string &edgesPath,
-                                 const std::string &label,
-                                 const GraphSpec &graph, GraphTable &result,
-                                 std::string &error) {
+bool ariadne::train::buildGraphs(
+    const EventTable &hits, const std::string &hitsPath,
+    const std::vector<int> &features, const EventTable &edges,
+    const std::string &edgesPath, const std::string &label,
+    const GraphSpec &graph, GraphTable &result, std::string &error) {
   int hitEvent = hits.find("event");
   if (hitEvent < 0) {
     error = hitsPath + ": no column 'event' (the event of each hit)";
@@ -88,8 +85,8 @@ bool ariadne::train::buildGraphs(const EventTable &hits,
     std::string where = edgesPath + ":" + std::to_string(r + 2) + ": ";
     auto found = rowOf.find(edges.at(r, columns[0]));
     if (found == rowOf.end()) {
-      error = where + "event " + number(edges.at(r, columns[0])) +
-              " has no hits";
+      error =
+          where + "event " + number(edges.at(r, columns[0])) + " has no hits";
       return false;
     }
     std::size_t g = found->second;

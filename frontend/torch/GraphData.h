@@ -1,4 +1,5 @@
-//===- GraphData.h - events as graphs padded to fixed capacities -*- C++ -*-===//
+//===- GraphData.h - events as graphs padded to fixed capacities -*- C++
+//-*-===//
 //
 // A graph network's events come in two files: the nodes (hits), one row
 // each with an `event` column, and the candidate edges, one row each with
@@ -38,9 +39,9 @@ struct GraphTable {
 /// than 0 or 1, or an event over a capacity.
 bool buildGraphs(const EventTable &hits, const std::string &hitsPath,
                  const std::vector<int> &features, const EventTable &edges,
-                 const std::string &edgesPath,
-                 const std::string &label, const GraphSpec &graph,
-                 GraphTable &result, std::string &error);
+                 const std::string &edgesPath, const std::string &label,
+                 const GraphSpec &graph, GraphTable &result,
+                 std::string &error);
 
 /// One padded row's model inputs as ariadnec reads them (the ONNX inputs
 /// flattened in order): the node features, then for the interaction style

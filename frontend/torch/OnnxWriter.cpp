@@ -249,10 +249,9 @@ bool addEncoder(onnx::GraphProto &graph, const std::string &prefix,
   return true;
 }
 
-
 /// Checks `proto` with the ONNX checker and serializes it.
 bool checkAndSerialize(onnx::ModelProto &proto, std::string &bytes,
-                              std::string &error) {
+                       std::string &error) {
   try {
     onnx::checker::check_model(proto);
   } catch (const std::exception &e) {
@@ -344,9 +343,9 @@ std::string GraphWriter::atEdges(const std::string &x, const std::string &end,
             {end == "source" ? "r_out_edges" : "r_in_edges", x}, name);
     return name;
   }
-  setInt(addNode(graph, "GatherElements", name, {x, edgeIndex(end, width)},
-                 name),
-         "axis", 1);
+  setInt(
+      addNode(graph, "GatherElements", name, {x, edgeIndex(end, width)}, name),
+      "axis", 1);
   return name;
 }
 
@@ -399,8 +398,8 @@ bool GraphWriter::network(const std::string &prefix,
     std::string out = i + 1 == layers.size() ? output : name + "_out";
     if (layer.kind == LayerSpec::Kind::Dense) {
       if (layer.inputs != width ||
-          !addLinear(graph, name, input, layer.weight, layer.bias,
-                     layer.inputs, layer.outputs, out)) {
+          !addLinear(graph, name, input, layer.weight, layer.bias, layer.inputs,
+                     layer.outputs, out)) {
         error = prefix + " layer " + std::to_string(i) +
                 ": dense weights do not match its sizes";
         return false;
@@ -462,9 +461,8 @@ bool GraphWriter::write(std::string &error) {
             "batch_size");
   }
   int f = net.features;
-  std::string edgeIn =
-      concat("edge_features", {atEdges("nodes", "source", f),
-                               atEdges("nodes", "target", f)});
+  std::string edgeIn = concat("edge_features", {atEdges("nodes", "source", f),
+                                                atEdges("nodes", "target", f)});
   int nodeWidth = f, edgeWidth = 2 * f;
   if (!network("node_encoder", net.nodeEncoder, "nodes", nodeWidth, "h0",
                error) ||
@@ -480,9 +478,9 @@ bool GraphWriter::write(std::string &error) {
       return false;
     }
     int width = 3 * nodeWidth;
-    std::string in = concat("edge_net" + n + "_in",
-                            {atEdges(h, "source", nodeWidth),
-                             atEdges(h, "target", nodeWidth), e});
+    std::string in =
+        concat("edge_net" + n + "_in", {atEdges(h, "source", nodeWidth),
+                                        atEdges(h, "target", nodeWidth), e});
     if (!network("edge_net" + n, net.edgeNets[i], in, width,
                  "edge_net" + n + "_out", error))
       return false;
@@ -506,9 +504,9 @@ bool GraphWriter::write(std::string &error) {
     h = "h" + n;
   }
   int width = 2 * nodeWidth + edgeWidth;
-  std::string in = concat("classifier_in", {atEdges(h, "source", nodeWidth),
-                                            atEdges(h, "target", nodeWidth),
-                                            e});
+  std::string in =
+      concat("classifier_in", {atEdges(h, "source", nodeWidth),
+                               atEdges(h, "target", nodeWidth), e});
   if (!network("classifier", net.classifier, in, width, "edge_scores", error))
     return false;
   if (width != 1) {
@@ -902,8 +900,7 @@ bool ariadne::train::serializeOnnx(const MlpModel &model, std::string &bytes,
       break;
     }
     case LayerSpec::Kind::Act:
-      addActivation(graph, prefix, current, layer.activation, output,
-                    needHalf);
+      addActivation(graph, prefix, current, layer.activation, output, needHalf);
       break;
     }
     current = output;

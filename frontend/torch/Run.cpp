@@ -87,9 +87,8 @@ bool writeGraphRun(const std::string &prefix, const GraphSpec &graph,
         data.valX.data() + i * static_cast<std::size_t>(data.inputs));
     inputs.insert(inputs.end(), row.begin(), row.end());
   }
-  std::vector<std::string> scoreNames, edgeNames = {"event",  "edge",
-                                                    "source", "target",
-                                                    "label",  "score"};
+  std::vector<std::string> scoreNames,
+      edgeNames = {"event", "edge", "source", "target", "label", "score"};
   for (int j = 0; j < edges; ++j)
     scoreNames.push_back("score_" + std::to_string(j));
   std::vector<double> edgeRows;
@@ -105,8 +104,8 @@ bool writeGraphRun(const std::string &prefix, const GraphSpec &graph,
                        data.valY[i * std::size_t(edges) + std::size_t(j)],
                        scores[i * std::size_t(edges) + std::size_t(j)]});
   }
-  return writeCsv(prefix + "_inputs.csv",
-                  graphInputNames(graph, inputNames), inputs, error) &&
+  return writeCsv(prefix + "_inputs.csv", graphInputNames(graph, inputNames),
+                  inputs, error) &&
          writeCsv(prefix + "_outputs.csv", scoreNames, scores, error) &&
          writeCsv(prefix + "_edges.csv", edgeNames, edgeRows, error);
 }
@@ -407,10 +406,10 @@ bool ariadne::train::runTraining(const RunOptions &options,
                              {"ariadne.inputs", names(raw, inputColumns)},
                              {"ariadne.targets", names(raw, targetColumns)}};
     if (graph.enabled())
-      result.model.metadata = {{"ariadne.config", config.name},
-                               {"ariadne.node_features",
-                                names(featureTable, featureColumns)},
-                               {"ariadne.edge_label", config.targets.front()}};
+      result.model.metadata = {
+          {"ariadne.config", config.name},
+          {"ariadne.node_features", names(featureTable, featureColumns)},
+          {"ariadne.edge_label", config.targets.front()}};
     if (!writer) {
       if (options.allRanksWrite &&
           !writeOnnx(result.model, rankDir + "/" + prefix + ".onnx", error))
@@ -423,8 +422,8 @@ bool ariadne::train::runTraining(const RunOptions &options,
     std::vector<double> outputs(result.valPredictions.begin(),
                                 result.valPredictions.end());
     if (graph.enabled()) {
-      if (!writeGraphRun(runDir + "/" + prefix, graph, graphs, inputNames,
-                         data, valRows, outputs, error))
+      if (!writeGraphRun(runDir + "/" + prefix, graph, graphs, inputNames, data,
+                         valRows, outputs, error))
         return false;
       if (!options.quiet)
         std::printf("expert %d: %zu training and %zu validation graphs, %d "

@@ -159,9 +159,8 @@ struct MlpImpl : torch::nn::Module {
           if (i == hyper.hidden.size() && !score)
             break;
           int out = i < hyper.hidden.size() ? hyper.hidden[i] : 1;
-          layers.push_back(
-              register_module(name + "_" + std::to_string(i),
-                              torch::nn::Linear(in, out)));
+          layers.push_back(register_module(name + "_" + std::to_string(i),
+                                           torch::nn::Linear(in, out)));
           in = out;
         }
         graphNets.push_back(layers);
@@ -287,9 +286,8 @@ struct MlpImpl : torch::nn::Module {
     const GraphSpec &g = hyper.graph;
     int64_t n = g.maxNodes, e = g.maxEdges;
     torch::Tensor nodes = x.narrow(1, 0, n * features).view({-1, n, features});
-    torch::Tensor ends[2] = {
-        x.narrow(1, n * features, e).to(torch::kLong),
-        x.narrow(1, n * features + e, e).to(torch::kLong)};
+    torch::Tensor ends[2] = {x.narrow(1, n * features, e).to(torch::kLong),
+                             x.narrow(1, n * features + e, e).to(torch::kLong)};
     // Incidence: [B, E, N] one-hot rows, padding none.
     torch::Tensor rows[2];
     if (g.incidence())
@@ -307,21 +305,20 @@ struct MlpImpl : torch::nn::Module {
       if (g.incidence())
         return torch::bmm(rows[0].transpose(1, 2), m) +
                torch::bmm(rows[1].transpose(1, 2), m);
-      torch::Tensor sum = torch::zeros({m.size(0), n + 1, m.size(2)},
-                                       m.options());
+      torch::Tensor sum =
+          torch::zeros({m.size(0), n + 1, m.size(2)}, m.options());
       for (int k = 0; k < 2; ++k)
-        sum = sum.scatter_add(1,
-                              ends[k].unsqueeze(2).expand({-1, -1, m.size(2)}),
-                              m);
+        sum = sum.scatter_add(
+            1, ends[k].unsqueeze(2).expand({-1, -1, m.size(2)}), m);
       return sum.narrow(1, 0, n);
     };
     torch::Tensor h = graphNet(0, nodes);
     torch::Tensor edges =
         graphNet(1, torch::cat({atEdges(nodes, 0), atEdges(nodes, 1)}, 2));
     for (int i = 0; i < g.iterations; ++i) {
-      edges = edges + graphNet(2 + 2 * i, torch::cat({atEdges(h, 0),
-                                                      atEdges(h, 1), edges},
-                                                     2));
+      edges = edges +
+              graphNet(2 + 2 * i,
+                       torch::cat({atEdges(h, 0), atEdges(h, 1), edges}, 2));
       h = h + graphNet(3 + 2 * i, torch::cat({h, intoNodes(edges)}, 2));
     }
     return graphNet(graphNets.size() - 1,
@@ -563,7 +560,8 @@ MlpModel exportModel(Mlp &model, int inputs, int outputs,
         layers.push_back(dense);
         LayerSpec act;
         act.kind = LayerSpec::Kind::Act;
-        bool score = n + 1 == model->graphNets.size() && i + 1 == linears.size();
+        bool score =
+            n + 1 == model->graphNets.size() && i + 1 == linears.size();
         act.activation = score ? Activation::Sigmoid : hyper.activation;
         if (act.activation != Activation::None)
           layers.push_back(act);
