@@ -203,9 +203,12 @@ template <typename T> class ScatterElementsStep final : public Step<T> {
 public:
   struct Layout {
     int out, input, indices, updates;
-    int64_t inputEventStride, updateEventStride, outEventStride;
+    int64_t inputEventStride, indexEventStride, updateEventStride,
+        outEventStride;
     int64_t axisSize, axisStride;
-    std::vector<int64_t> base;
+    /// Per update element: its destination with axis coordinate 0, and
+    /// its index element (indices broadcast over the updates).
+    std::vector<int64_t> base, index;
     bool add = false;
     int width = 64;
     bool isSigned = true;
@@ -216,7 +219,7 @@ public:
   void run(T *const *t, int64_t events) const override {
     std::uint64_t missed = 0, wrapped = 0;
     for (int64_t e = 0; e < events; ++e) {
-      const T *idx = t[l.indices] + e * l.updateEventStride;
+      const T *idx = t[l.indices] + e * l.indexEventStride;
       const T *u = t[l.updates] + e * l.updateEventStride;
       T *y = t[l.out] + e * l.outEventStride;
       if (l.input < 0) {
@@ -226,7 +229,7 @@ public:
         std::copy(x, x + l.outEventStride, y);
       }
       for (size_t k = 0; k < l.base.size(); ++k) {
-        int64_t j = indexElement(idx[k], l.axisSize);
+        int64_t j = indexElement(idx[l.index[k]], l.axisSize);
         if (j < 0) {
           ++missed;
           continue;
@@ -501,9 +504,11 @@ MoveStepOrError<T> translateScatterElements(nn::ScatterElementsOp op,
       return t.error(op, "the input does not line up with the result");
   }
   int64_t axis = int64_t(op.getAxis()) - t.axisShift(op);
+  auto index = t.broadcastView(op, op.getIndices());
+  if (!index)
+    return index.takeError();
   if (axis < 0 || upd.shape.size() != out.shape.size() ||
-      t.info(op.getIndices()).shape != upd.shape ||
-      t.info(op.getIndices()).perEvent != upd.perEvent)
+      index->size() != upd.shape.size())
     return t.error(op, "scatters along the event batch, or its operands do "
                        "not line up with the result");
   typename ScatterElementsStep<T>::Layout l;
@@ -512,6 +517,7 @@ MoveStepOrError<T> translateScatterElements(nn::ScatterElementsOp op,
   l.indices = t.tensorOf(op.getIndices());
   l.updates = t.tensorOf(op.getUpdates());
   l.inputEventStride = start ? t.info(start).eventStride() : 0;
+  l.indexEventStride = t.info(op.getIndices()).eventStride();
   l.updateEventStride = upd.eventStride();
   l.outEventStride = out.size;
   l.axisSize = out.shape[size_t(axis)];
@@ -519,6 +525,7 @@ MoveStepOrError<T> translateScatterElements(nn::ScatterElementsOp op,
   // The destination of update element k with its axis coordinate 0: the
   // updates' coordinates in the result's strides.
   l.base = offsetsOver(upd.shape, out.shape, axis);
+  l.index = offsetsOver(upd.shape, *index, -1);
   l.add = op.getAdd();
   if constexpr (!std::is_floating_point_v<T>) {
     auto fixed = llvm::dyn_cast<fx::FixedType>(element);

@@ -863,6 +863,8 @@ struct ScatterElementsPattern : CppOpPattern<nn::ScatterElementsOp> {
           .integer("rank", updates.size())
           .array("shape", updates)
           .array("strides", stridesWithin(out, axis))
+          .array("indexStrides",
+                 stridesWithin(emission.eventShape(op.getIndices()), -1))
           .integer("axisSize", out[axis])
           .integer("axisStride", stridesOf(out)[axis]);
       if (op.getAdd())

@@ -950,6 +950,7 @@ LogicalResult emitScatterElements(Operation *operation, HlsEmission &emission) {
   bool batched = false;
   SmallVector<int64_t> out = eventShapeOf(op.getOutput(), batched);
   SmallVector<int64_t> updates = eventShapeOf(op.getUpdates(), batched);
+  SmallVector<int64_t> index = eventShapeOf(op.getIndices(), batched);
   std::string id = emission.identifier(op);
   raw_ostream &params = emission.parameters();
   params << "// " << emission.layerName(op) << ": nn.scatter_elements "
@@ -961,6 +962,7 @@ LogicalResult emitScatterElements(Operation *operation, HlsEmission &emission) {
   params << "struct " << id << "_config {\n"
          << "  static const unsigned n = " << product(out) << ";\n"
          << "  static const unsigned n_updates = " << product(updates) << ";\n"
+         << "  static const unsigned n_index = " << product(index) << ";\n"
          << "  static const int axis_size = " << out[*axis] << ";\n"
          << "  static const bool add = " << (op.getAdd() ? "true" : "false")
          << ";\n"
@@ -969,7 +971,8 @@ LogicalResult emitScatterElements(Operation *operation, HlsEmission &emission) {
   writeOffsetFunctions(params, out, {outBase, axisOnly},
                        {"out_base", "axis_at"});
   // The updates' coordinates in the result's strides, the axis left out.
-  writeOffsetFunctions(params, updates, {outBase}, {"update_base"});
+  writeOffsetFunctions(params, updates, {outBase, stridesWithin(index, -1)},
+                       {"update_base", "index_at"});
   params << "};\n\n";
   emission.body() << "  // " << emission.layerName(op)
                   << "\n  ariadne::hls::scatter_elements<" << type << ", "

@@ -1095,6 +1095,10 @@ LogicalResult emitScatterElements(Operation *operation,
   bool batched = false;
   SmallVector<int64_t> out = eventShapeOf(op.getOutput(), batched);
   SmallVector<int64_t> updates = eventShapeOf(op.getUpdates(), batched);
+  // Update k's index signal (indices broadcast over the updates).
+  SmallVector<int64_t> indexOfUpdate = offsetsOf(
+      updates,
+      stridesWithin(eventShapeOf(op.getIndices(), batched), int64_t(-1)));
   int64_t size = out[*axis];
   // A row: the elements that differ in the axis coordinate alone. Every
   // update and output element is named by its row (its offset with the
@@ -1138,7 +1142,7 @@ LogicalResult emitScatterElements(Operation *operation,
     std::vector<Signal> operands;
     operands.push_back(start ? (*start)[o] : VerilogEmission::constant(0));
     for (size_t k : row) {
-      operands.push_back(indices[k]);
+      operands.push_back(indices[size_t(indexOfUpdate[k])]);
       operands.push_back(u[k]);
     }
     operands = aligned(emission, operands);

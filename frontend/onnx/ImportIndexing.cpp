@@ -56,6 +56,22 @@ static Expected<std::pair<Value, Value>> dataAndIndices(NodeImporter &n) {
   return std::make_pair(*data, *indices);
 }
 
+/// The indices before an Expand's copies: a concat of one value repeated
+/// along a dimension other than `axis` (where that value has size 1) reads
+/// as that value, broadcast. The kernels then read one index per row, as a
+/// graph's edge index expanded over the features.
+static Value withoutCopies(Value indices, int64_t axis) {
+  while (auto concat = indices.getDefiningOp<nn::ConcatOp>()) {
+    auto inputs = concat.getInputs();
+    int64_t d = int64_t(concat.getAxis());
+    if (d == axis || inputs.empty() || !llvm::all_equal(inputs) ||
+        shapeOf(inputs.front())[size_t(d)] != 1)
+      break;
+    indices = inputs.front();
+  }
+  return indices;
+}
+
 Error importGatherElements(NodeImporter &n) {
   auto operands = dataAndIndices(n);
   if (!operands)
@@ -76,9 +92,9 @@ Error importGatherElements(NodeImporter &n) {
       return n.error("indices dimension " + str(int64_t(d)) + " (" +
                      str(idx[d]) + ") differs from the data's (" + str(in[d]) +
                      "); only the gathered axis may differ");
-  return n.setTensor(
-      0, n.create<nn::GatherElementsOp>(idx, data, indices,
-                                        n.builder().getI64IntegerAttr(*axis)));
+  return n.setTensor(0, n.create<nn::GatherElementsOp>(
+                            idx, data, withoutCopies(indices, *axis),
+                            n.builder().getI64IntegerAttr(*axis)));
 }
 
 Error importScatterElements(NodeImporter &n) {
@@ -127,7 +143,8 @@ Error importScatterElements(NodeImporter &n) {
                      ")");
   auto &b = n.builder();
   return n.setTensor(0, n.create<nn::ScatterElementsOp>(
-                            out, *indices, *updates, *data,
+                            out, withoutCopies(*indices, *axis), *updates,
+                            *data,
                             b.getI64IntegerAttr(*axis),
                             reduction == "add" ? b.getUnitAttr() : UnitAttr()));
 }

@@ -592,8 +592,9 @@ LogicalResult ScatterElementsOp::verify() {
     if (!fitsDim(in, out, d, batch))
       return emitOpError("input dimension ")
              << d << " differs from the result's";
-    if (!fitsDim(idx, upd, d, false))
-      return emitOpError("indices and updates differ in dimension ") << d;
+    if (!fitsDim(idx, upd, d, true))
+      return emitOpError("indices dimension ")
+             << d << " neither matches the updates' nor broadcasts";
     if (batch ? !upd.isDynamicDim(0)
               : d != *axis && upd.getDimSize(d) > out.getDimSize(d))
       return emitOpError("updates dimension ") << d << " exceeds the result's";

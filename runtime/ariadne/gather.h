@@ -103,21 +103,39 @@ ARIADNE_HD void gather_elements(const T *in, const TIndex *indices, T *out) {
     outer *= shape[d];
   // The data's offset (axis coordinate 0) and the indices' offset.
   BroadcastWalk<rank> walk;
+  auto element = [](const TIndex &index) {
+    return detail::indexElement(indexValue(index, Config::axisSize),
+                                Config::axisSize);
+  };
   for (int o = 0; o < outer; ++o) {
     T *y = out + o * inner * Lanes;
-    for (int j = 0; j < inner; ++j)
-      for (int t = 0; t < Lanes; ++t) {
-        long long k = detail::indexElement(
-            indexValue(indices[(walk.rhs + j * innerIndexStride) * Lanes + t],
-                       Config::axisSize),
-            Config::axisSize);
-        y[j * Lanes + t] =
-            k < 0 ? T(0)
-                  : in[(walk.lhs + j * innerStride +
-                        int(k) * Config::axisStride) *
-                           Lanes +
-                       t];
-      }
+    if constexpr (innerIndexStride == 0) {
+      // One index per row (indices broadcast along the last dimension, as
+      // a graph's edge index over the features): the row is a copy.
+      long long k[Lanes];
+      for (int t = 0; t < Lanes; ++t)
+        k[t] = element(indices[walk.rhs * Lanes + t]);
+      for (int j = 0; j < inner; ++j)
+        for (int t = 0; t < Lanes; ++t)
+          y[j * Lanes + t] =
+              k[t] < 0 ? T(0)
+                       : in[(walk.lhs + j * innerStride +
+                             int(k[t]) * Config::axisStride) *
+                                Lanes +
+                            t];
+    } else {
+      for (int j = 0; j < inner; ++j)
+        for (int t = 0; t < Lanes; ++t) {
+          long long k =
+              element(indices[(walk.rhs + j * innerIndexStride) * Lanes + t]);
+          y[j * Lanes + t] =
+              k < 0 ? T(0)
+                    : in[(walk.lhs + j * innerStride +
+                          int(k) * Config::axisStride) *
+                             Lanes +
+                         t];
+        }
+    }
     walk.next(rank - 1, shape, strides, indexStrides);
   }
 }
@@ -127,10 +145,13 @@ struct ScatterElementsConfig {
   /// Elements of one event's result.
   static constexpr int size = 1;
   static constexpr int rank = 1;
-  /// Shape of the updates (and indices) of one event.
+  /// Shape of the updates of one event.
   static constexpr int shape[1] = {1};
   /// Result element stride of each update dimension (0 at the axis).
   static constexpr int strides[1] = {0};
+  /// Index element stride of each update dimension (0 where the indices
+  /// broadcast).
+  static constexpr int indexStrides[1] = {1};
   static constexpr int axisSize = 1;
   static constexpr int axisStride = 1;
   /// Sum into the element (reduction add) instead of replacing it.
@@ -147,30 +168,51 @@ ARIADNE_HD void scatter_elements(const T *start, const TIndex *indices,
   constexpr int rank = Config::rank;
   constexpr auto shape = constInts(Config::shape);
   constexpr auto strides = constInts(Config::strides);
+  constexpr auto indexStrides = constInts(Config::indexStrides);
+  constexpr int inner = shape[rank - 1];
+  constexpr int innerStride = strides[rank - 1];
+  constexpr int innerIndexStride = indexStrides[rank - 1];
   for (int i = 0; i < Config::size * Lanes; ++i)
     out[i] = start ? start[i] : T(0);
-  int total = 1;
-  for (int d = 0; d < rank; ++d)
-    total *= shape[d];
-  int index[rank] = {};
-  int dest = 0;
-  for (int u = 0; u < total; ++u) {
-    for (int t = 0; t < Lanes; ++t) {
-      long long j = detail::indexElement(
-          indexValue(indices[u * Lanes + t], Config::axisSize),
-          Config::axisSize);
-      if (j < 0)
-        continue;
-      T &y = out[(dest + int(j) * Config::axisStride) * Lanes + t];
-      y = Config::add ? T(y + updates[u * Lanes + t]) : updates[u * Lanes + t];
+  int outer = 1;
+  for (int d = 0; d + 1 < rank; ++d)
+    outer *= shape[d];
+  auto element = [](const TIndex &index) {
+    return detail::indexElement(indexValue(index, Config::axisSize),
+                                Config::axisSize);
+  };
+  auto put = [](T &y, const T &update) {
+    y = Config::add ? T(y + update) : update;
+  };
+  // The destination's offset (axis coordinate 0) and the indices' offset.
+  BroadcastWalk<rank> walk;
+  for (int o = 0; o < outer; ++o) {
+    const T *u = updates + o * inner * Lanes;
+    if constexpr (innerIndexStride == 0) {
+      // One index per row of updates (a graph's edge index over the
+      // features): the row goes to one place.
+      for (int t = 0; t < Lanes; ++t) {
+        long long j = element(indices[walk.rhs * Lanes + t]);
+        if (j < 0)
+          continue;
+        T *y = out + (walk.lhs + int(j) * Config::axisStride) * Lanes + t;
+        for (int k = 0; k < inner; ++k)
+          put(y[k * innerStride * Lanes], u[k * Lanes + t]);
+      }
+    } else {
+      for (int k = 0; k < inner; ++k)
+        for (int t = 0; t < Lanes; ++t) {
+          long long j =
+              element(indices[(walk.rhs + k * innerIndexStride) * Lanes + t]);
+          if (j >= 0)
+            put(out[(walk.lhs + k * innerStride +
+                     int(j) * Config::axisStride) *
+                        Lanes +
+                    t],
+                u[k * Lanes + t]);
+        }
     }
-    for (int d = rank - 1; d >= 0; --d) {
-      dest += strides[d];
-      if (++index[d] < shape[d])
-        break;
-      dest -= strides[d] * shape[d];
-      index[d] = 0;
-    }
+    walk.next(rank - 1, shape, strides, indexStrides);
   }
 }
 

@@ -460,10 +460,11 @@ Elements:
 /// update replaces it, or with CONFIG_T::add is summed into it (T holds
 /// every sum exactly: fx-lower's exact type). Updates out of the axis are
 /// dropped. Per output element an adder chain over the updates that can
-/// reach it (the synthesizer balances it).
+/// reach it (the synthesizer balances it). Update u's index is
+/// idx[index_at(u)] (indices broadcast over the updates).
 template <class T, class index_t, class CONFIG_T>
 void scatter_elements(const T start[CONFIG_T::n],
-                      const index_t idx[CONFIG_T::n_updates],
+                      const index_t idx[CONFIG_T::n_index],
                       const T updates[CONFIG_T::n_updates],
                       T out[CONFIG_T::n]) {
 #pragma HLS INLINE
@@ -477,7 +478,8 @@ Elements:
     for (unsigned u = 0; u < CONFIG_T::n_updates; ++u) {
 #pragma HLS UNROLL
       if (CONFIG_T::update_base(u) != CONFIG_T::out_base(o) ||
-          !names_element<CONFIG_T::axis_size>(idx[u].to_int(),
+          !names_element<CONFIG_T::axis_size>(
+              idx[CONFIG_T::index_at(u)].to_int(),
                                               int(CONFIG_T::axis_at(o))))
         continue;
       if (CONFIG_T::add)

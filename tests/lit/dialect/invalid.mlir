@@ -566,9 +566,9 @@ func.func @scatter_axis(%i: tensor<?x6xf32>, %u: tensor<?x6xf32>) {
 
 // -----
 
-func.func @scatter_shapes(%i: tensor<?x6x1xf32>, %u: tensor<?x6x3xf32>) {
-  // expected-error @+1 {{indices and updates differ in dimension 2}}
-  %0 = nn.scatter_elements %i, %u {axis = 1 : i64} : (tensor<?x6x1xf32>, tensor<?x6x3xf32>) -> tensor<?x4x3xf32>
+func.func @scatter_shapes(%i: tensor<?x6x2xf32>, %u: tensor<?x6x3xf32>) {
+  // expected-error @+1 {{indices dimension 2 neither matches the updates' nor broadcasts}}
+  %0 = nn.scatter_elements %i, %u {axis = 1 : i64} : (tensor<?x6x2xf32>, tensor<?x6x3xf32>) -> tensor<?x4x3xf32>
   return
 }
 

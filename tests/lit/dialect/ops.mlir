@@ -141,6 +141,7 @@ func.func @reduce_max(%x: tensor<?x4x3xf32>, %y: tensor<5xf32>, %z: tensor<?x6xf
 // CHECK-NEXT:    %[[G:.*]] = nn.gather_elements %arg0, %arg1 {axis = 1 : i64} : (tensor<?x4x3xf32>, tensor<?x6x1xf32>) -> tensor<?x6x3xf32>
 // CHECK-NEXT:    nn.scatter_elements %arg2, %[[G]] {add, axis = 1 : i64} : (tensor<?x6x3xf32>, tensor<?x6x3xf32>) -> tensor<?x4x3xf32>
 // CHECK-NEXT:    nn.scatter_elements %arg4, %arg5 into %arg3 {axis = 1 : i64} : (tensor<?x6x2xf32>, tensor<?x6x2xf32>, tensor<1x4x3xf32>) -> tensor<?x4x3xf32>
+// CHECK-NEXT:    nn.scatter_elements %arg1, %[[G]] {add, axis = 1 : i64} : (tensor<?x6x1xf32>, tensor<?x6x3xf32>) -> tensor<?x4x3xf32>
 func.func @index_ops(%x: tensor<?x4x3xf32>, %i: tensor<?x6x1xf32>, %j: tensor<?x6x3xf32>,
                      %start: tensor<1x4x3xf32>, %k: tensor<?x6x2xf32>, %u: tensor<?x6x2xf32>) {
   // Indices of size 1 broadcast over the result's features.
@@ -149,5 +150,7 @@ func.func @index_ops(%x: tensor<?x4x3xf32>, %i: tensor<?x6x1xf32>, %j: tensor<?x
   // One start for every event; updates narrower than the result on a
   // dimension other than the axis.
   %t = nn.scatter_elements %k, %u into %start {axis = 1 : i64} : (tensor<?x6x2xf32>, tensor<?x6x2xf32>, tensor<1x4x3xf32>) -> tensor<?x4x3xf32>
+  // Indices of size 1 broadcast over the updates' features too.
+  %r = nn.scatter_elements %i, %g {add, axis = 1 : i64} : (tensor<?x6x1xf32>, tensor<?x6x3xf32>) -> tensor<?x4x3xf32>
   return
 }

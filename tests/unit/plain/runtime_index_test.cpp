@@ -43,9 +43,16 @@ template <bool Add> struct Scatter : ariadne::ScatterElementsConfig {
   static constexpr int rank = 2;
   static constexpr int shape[2] = {kPicks, kUpdateCols};
   static constexpr int strides[2] = {0, 1};
+  static constexpr int indexStrides[2] = {kUpdateCols, 1};
   static constexpr int axisSize = kRows;
   static constexpr int axisStride = kCols;
   static constexpr bool add = Add;
+};
+
+/// The same scatter with indices [5, 1] broadcast over the updates'
+/// columns (one index per row of updates).
+template <bool Add> struct RowScatter : Scatter<Add> {
+  static constexpr int indexStrides[2] = {1, 0};
 };
 
 /// The element index `j` names on an axis of `n`, or -1.
@@ -170,12 +177,20 @@ struct HlsGather {
 struct HlsScatter {
   static const unsigned n = kRows * kCols;
   static const unsigned n_updates = kPicks * kUpdateCols;
+  static const unsigned n_index = kPicks * kUpdateCols;
   static const int axis_size = kRows;
   static const bool add = true;
   static const bool has_start = true;
   static unsigned out_base(unsigned i) { return i % kCols; }
   static unsigned axis_at(unsigned i) { return i / kCols; }
   static unsigned update_base(unsigned i) { return i % kUpdateCols; }
+  static unsigned index_at(unsigned i) { return i; }
+};
+
+/// HlsScatter with one index per row of updates.
+struct HlsRowScatter : HlsScatter {
+  static const unsigned n_index = kPicks;
+  static unsigned index_at(unsigned i) { return i / kUpdateCols; }
 };
 
 } // namespace
@@ -220,4 +235,64 @@ TEST_CASE("the HLS gather and scatter agree with the C++ kernels",
                                            updateRaw.data(), sums.data());
   for (int i = 0; i < kRows * kCols; ++i)
     CHECK(std::int64_t(scattered[i].raw()) == std::int64_t(sums[size_t(i)]));
+}
+
+TEST_CASE("scatter_elements with one index per row of updates is the "
+          "scatter at the index repeated over the row",
+          "[runtime][index][hls]") {
+  constexpr int lanes = 3;
+  std::mt19937 gen(19);
+  std::uniform_int_distribution<int> value(-50, 50);
+  std::vector<u64> updates(kPicks * kUpdateCols * lanes);
+  for (u64 &v : updates)
+    v = u64(std::int64_t(value(gen)));
+  std::vector<long long> rows = randomIndices(gen, kPicks * lanes);
+  std::vector<u64> rowRaw(rows.begin(), rows.end()), repeated;
+  std::vector<float> rowFloat(rows.begin(), rows.end());
+  for (int p = 0; p < kPicks; ++p)
+    for (int c = 0; c < kUpdateCols; ++c)
+      for (int t = 0; t < lanes; ++t)
+        repeated.push_back(rowRaw[size_t(p * lanes + t)]);
+  std::vector<u64> want(kRows * kCols * lanes, 1), got(want.size(), 2);
+  const u64 *zeros = nullptr;
+  ariadne::scatter_elements<Scatter<true>, lanes>(
+      zeros, repeated.data(), updates.data(), want.data());
+  ariadne::scatter_elements<RowScatter<true>, lanes>(
+      zeros, rowRaw.data(), updates.data(), got.data());
+  CHECK(got == want);
+  std::vector<float> updatesFloat(updates.size()), wantFloat(want.size()),
+      gotFloat(want.size());
+  for (size_t i = 0; i < updates.size(); ++i)
+    updatesFloat[i] = float(std::int64_t(updates[i]));
+  for (size_t i = 0; i < want.size(); ++i)
+    wantFloat[i] = float(std::int64_t(want[i]));
+  const float *floatZeros = nullptr;
+  ariadne::scatter_elements<RowScatter<true>, lanes>(
+      floatZeros, rowFloat.data(), updatesFloat.data(), gotFloat.data());
+  CHECK(gotFloat == wantFloat);
+
+  // The HLS kernel (one event) against the C++ kernel.
+  sum_t start[kRows * kCols], updatesHls[kPicks * kUpdateCols],
+      out[kRows * kCols];
+  index_t index[kPicks];
+  std::vector<u64> startRaw(kRows * kCols), updateRaw(kPicks * kUpdateCols),
+      indexRaw(kPicks), sums(kRows * kCols);
+  for (int i = 0; i < kRows * kCols; ++i) {
+    start[i] = sum_t(value(gen) / 8.0);
+    startRaw[size_t(i)] = u64(std::int64_t(start[i].raw()));
+  }
+  for (int i = 0; i < kPicks * kUpdateCols; ++i) {
+    updatesHls[i] = sum_t(value(gen) / 8.0);
+    updateRaw[size_t(i)] = u64(std::int64_t(updatesHls[i].raw()));
+  }
+  for (int p = 0; p < kPicks; ++p) {
+    index[p] = index_t(double(rows[size_t(p)]));
+    indexRaw[size_t(p)] = u64(rows[size_t(p)]);
+  }
+  ariadne::hls::scatter_elements<sum_t, index_t, HlsRowScatter>(
+      start, index, updatesHls, out);
+  ariadne::scatter_elements<RowScatter<true>>(
+      startRaw.data(), indexRaw.data(), updateRaw.data(), sums.data());
+  for (int i = 0; i < kRows * kCols; ++i)
+    CHECK(std::int64_t(out[i].raw()) == std::int64_t(sums[size_t(i)]));
 }
