@@ -39,6 +39,19 @@ template <int N> struct BroadcastWalk {
   }
 };
 
+/// Whether `strides` read a tensor of `shape` in C order, element by
+/// element (no broadcasting).
+template <int N, class Ints>
+ARIADNE_HD constexpr bool denseOperands(const Ints &shape, const Ints &strides) {
+  int step = 1;
+  for (int d = N - 1; d >= 0; --d) {
+    if (shape[d] != 1 && strides[d] != step)
+      return false;
+    step *= shape[d];
+  }
+  return true;
+}
+
 /// out[i] = fn(lhs, rhs) over one event's output (Config::shape), the
 /// operands broadcast by Config::lhsStrides and Config::rhsStrides, for
 /// `Lanes` events in the lane layout. The innermost dimension is a plain
@@ -56,6 +69,14 @@ ARIADNE_HD void broadcastBinary(const TLhs *lhs, const TRhs *rhs, TOut *out,
   int outer = 1;
   for (int d = 0; d + 1 < rank; ++d)
     outer *= shape[d];
+  if constexpr (denseOperands<rank>(shape, lhsStrides) &&
+                denseOperands<rank>(shape, rhsStrides)) {
+    // Neither operand broadcasts: one flat loop (the rows of a residual
+    // sum over a graph's edges are one run of values).
+    for (int i = 0; i < outer * inner * Lanes; ++i)
+      out[i] = fn(lhs[i], rhs[i]);
+    return;
+  }
   BroadcastWalk<rank> walk;
   for (int o = 0; o < outer; ++o) {
     TOut *y = out + o * inner * Lanes;

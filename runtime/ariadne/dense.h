@@ -246,6 +246,61 @@ ARIADNE_INLINE void denseEventSimd(const float *in, float *out) {
     out[i] = row[i];
 }
 
+/// Rows [r0, r0 + Rows) of one event's rows (a layer on every edge or hit),
+/// input-major weights whose outputs fill whole vectors: each weight vector
+/// is loaded once per step of k and multiplied into every row of the
+/// block, whose accumulators are independent chains.
+template <class Config, int Rows>
+ARIADNE_INLINE void denseRowsBlock(const float *in, float *out, int r0) {
+  using simd::Vec;
+  constexpr int width = simd::kWidth;
+  constexpr int vectors = Config::outFeatures / width;
+  constexpr int inFeatures = Config::inFeatures;
+  Vec acc[Rows][vectors];
+  for (int r = 0; r < Rows; ++r)
+    for (int v = 0; v < vectors; ++v) {
+      if constexpr (Config::bias != nullptr)
+        acc[r][v] = simd::load(Config::bias + v * width);
+      else
+        acc[r][v] = Vec{};
+    }
+  const float *x = in + r0 * inFeatures;
+  for (int k = 0; k < inFeatures; ++k) {
+    Vec w[vectors];
+    for (int v = 0; v < vectors; ++v)
+      w[v] = simd::load(Config::weights + k * Config::weightStride + v * width);
+    for (int r = 0; r < Rows; ++r)
+      for (int v = 0; v < vectors; ++v)
+        acc[r][v] += w[v] * x[r * inFeatures + k];
+  }
+  for (int r = 0; r < Rows; ++r)
+    for (int v = 0; v < vectors; ++v)
+      simd::store(out + (r0 + r) * Config::outFeatures + v * width,
+                  acc[r][v]);
+}
+
+/// Whether denseRowsSimd applies: rows of one event, input-major weights,
+/// outputs in whole vectors that leave room for two rows of accumulators.
+template <class Config> constexpr bool denseRowsBlockable() {
+  constexpr int width = simd::kWidth;
+  return !Config::outputMajor && Config::rows > 1 &&
+         Config::outFeatures % width == 0 &&
+         2 * (Config::outFeatures / width) <= kEventAccumulators;
+}
+
+/// Every row of one event, in blocks of as many rows as the accumulator
+/// budget holds.
+template <class Config>
+ARIADNE_INLINE void denseRowsSimd(const float *in, float *out) {
+  constexpr int vectors = Config::outFeatures / simd::kWidth;
+  constexpr int block = kEventAccumulators / vectors;
+  constexpr int fullEnd = Config::rows - Config::rows % block;
+  for (int r0 = 0; r0 < fullEnd; r0 += block)
+    denseRowsBlock<Config, block>(in, out, r0);
+  if constexpr (fullEnd < Config::rows)
+    denseRowsBlock<Config, Config::rows - fullEnd>(in, out, fullEnd);
+}
+
 /// `Lanes` events, outputs [n0, n0 + Outputs): each weight is broadcast
 /// once and multiplied into Lanes / width vectors of events.
 template <class Config, int Lanes, int Outputs>
@@ -306,9 +361,12 @@ ARIADNE_HD void dense(const TIn *in, TOut *out) {
     if constexpr (Lanes == 1 && Config::rows > 1) {
       // Rows of one event (a layer on every edge or hit): the activation
       // once over all of them, whole vectors instead of a padded row each.
-      for (int r = 0; r < Config::rows; ++r)
-        detail::denseEventSimd<Config, false>(in + r * inSize,
-                                              out + r * outSize);
+      if constexpr (detail::denseRowsBlockable<Config>())
+        detail::denseRowsSimd<Config>(in, out);
+      else
+        for (int r = 0; r < Config::rows; ++r)
+          detail::denseEventSimd<Config, false>(in + r * inSize,
+                                                out + r * outSize);
       if constexpr (Config::activation != Activation::None)
         detail::activateFloats<Config, Config::rows * outSize>(out, out);
       return;

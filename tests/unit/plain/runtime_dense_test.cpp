@@ -136,6 +136,11 @@ TEST_CASE("dense: output-major weights, few outputs", "[runtime][dense]") {
 
 TEST_CASE("dense: several rows per event", "[runtime][dense]") {
   checkLayer<Config<6, 10, 16, true, Activation::Relu, 4>>(9);
+  // Outputs in whole vectors: blocks of rows share each weight vector
+  // (one event), 13 rows leave a partial block.
+  checkLayer<Config<48, 16, 16, true, Activation::Relu, 13>>(16);
+  checkLayer<Config<5, 32, 32, false, Activation::None, 13>>(17);
+  checkLayer<Config<3, 64, 64, true, Activation::Tanh, 9>>(18);
 }
 
 TEST_CASE("dense: the vector kernels agree with the portable loops",
