@@ -29,7 +29,6 @@
 namespace {
 
 using namespace ariadne::examples::barrel;
-using ariadne::examples::parseNumber;
 using ariadne::examples::Random;
 
 /// Particles per event (uniform from 1), noise hits per event (uniform from
@@ -101,41 +100,10 @@ constexpr const char *kUsage =
 int main(int argc, char **argv) {
   unsigned long long events = 1000, seed = 1;
   std::string output;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "-h" || arg == "--help") {
-      std::printf("%s\n", kUsage);
-      return 0;
-    }
-    if (arg != "-n" && arg != "-s" && arg != "-o") {
-      std::fprintf(stderr, "barrel-sim: error: unknown argument '%s' (%s)\n",
-                   arg.c_str(), kUsage);
-      return 2;
-    }
-    if (i + 1 == argc) {
-      std::fprintf(stderr, "barrel-sim: error: %s needs a value\n",
-                   arg.c_str());
-      return 2;
-    }
-    std::string value = argv[++i];
-    if (arg == "-o") {
-      if (value.empty()) {
-        std::fprintf(stderr, "barrel-sim: error: -o needs a file name\n");
-        return 2;
-      }
-      output = value;
-      continue;
-    }
-    unsigned long long number = 0;
-    unsigned long long max = arg == "-n" ? 10000000ULL : ~0ULL;
-    if (!parseNumber(value, 0, max, number) || (arg == "-n" && number == 0)) {
-      std::fprintf(
-          stderr, "barrel-sim: error: %s needs a whole number%s, not '%s'\n",
-          arg.c_str(), arg == "-n" ? " from 1 to 10000000" : "", value.c_str());
-      return 2;
-    }
-    (arg == "-n" ? events : seed) = number;
-  }
+  int status = ariadne::examples::parseSimArguments(
+      argc, argv, "barrel-sim", kUsage, 10000000ULL, events, seed, output);
+  if (status >= 0)
+    return status;
 
   ariadne::examples::OutputFile file;
   if (!file.open(output, "barrel-sim"))

@@ -18,7 +18,6 @@
 #include "examples/common/Random.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -27,7 +26,6 @@
 
 namespace {
 
-using ariadne::examples::parseNumber;
 using ariadne::examples::Random;
 
 /// Hits per event (the set's capacity) and the planes of the stack.
@@ -106,41 +104,10 @@ constexpr const char *kUsage =
 int main(int argc, char **argv) {
   unsigned long long events = 10000, seed = 1;
   std::string output;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "-h" || arg == "--help") {
-      std::printf("%s\n", kUsage);
-      return 0;
-    }
-    if (arg != "-n" && arg != "-s" && arg != "-o") {
-      std::fprintf(stderr, "hit-sim: error: unknown argument '%s' (%s)\n",
-                   arg.c_str(), kUsage);
-      return 2;
-    }
-    if (i + 1 == argc) {
-      std::fprintf(stderr, "hit-sim: error: %s needs a value\n", arg.c_str());
-      return 2;
-    }
-    std::string value = argv[++i];
-    if (arg == "-o") {
-      if (value.empty()) {
-        std::fprintf(stderr, "hit-sim: error: -o needs a file name\n");
-        return 2;
-      }
-      output = value;
-      continue;
-    }
-    unsigned long long number = 0;
-    unsigned long long max = arg == "-n" ? 100000000ULL : ~0ULL;
-    if (!parseNumber(value, 0, max, number) || (arg == "-n" && number == 0)) {
-      std::fprintf(stderr,
-                   "hit-sim: error: %s needs a whole number%s, not '%s'\n",
-                   arg.c_str(), arg == "-n" ? " from 1 to 100000000" : "",
-                   value.c_str());
-      return 2;
-    }
-    (arg == "-n" ? events : seed) = number;
-  }
+  int status = ariadne::examples::parseSimArguments(
+      argc, argv, "hit-sim", kUsage, 100000000ULL, events, seed, output);
+  if (status >= 0)
+    return status;
 
   ariadne::examples::OutputFile file;
   if (!file.open(output, "hit-sim"))
