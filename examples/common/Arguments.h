@@ -41,8 +41,7 @@ inline int parseSimArguments(int argc, char **argv, const char *tool,
       return 2;
     }
     if (i + 1 == argc) {
-      std::fprintf(stderr, "%s: error: %s needs a value\n", tool,
-                   arg.c_str());
+      std::fprintf(stderr, "%s: error: %s needs a value\n", tool, arg.c_str());
       return 2;
     }
     std::string value = argv[++i];
@@ -56,8 +55,7 @@ inline int parseSimArguments(int argc, char **argv, const char *tool,
     }
     unsigned long long number = 0;
     bool count = arg == "-n";
-    if (!parseNumber(value, count ? 1 : 0, count ? maxEvents : ~0ULL,
-                     number)) {
+    if (!parseNumber(value, count ? 1 : 0, count ? maxEvents : ~0ULL, number)) {
       std::fprintf(stderr, "%s: error: %s needs a whole number%s, not '%s'\n",
                    tool, arg.c_str(),
                    count ? (" from 1 to " + std::to_string(maxEvents)).c_str()
