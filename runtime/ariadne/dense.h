@@ -267,14 +267,20 @@ ARIADNE_INLINE void denseRowsBlock(const float *in, float *out, int r0) {
         acc[0][r][v] = Vec{};
     }
   const float *x = in + r0 * inFeatures;
-  for (int k = 0; k < inFeatures; ++k) {
+  auto step = [&](int k, Vec(&sums)[Rows][vectors]) {
     Vec w[vectors];
     for (int v = 0; v < vectors; ++v)
       w[v] = simd::load(Config::weights + k * Config::weightStride + v * width);
     for (int r = 0; r < Rows; ++r)
       for (int v = 0; v < vectors; ++v)
-        acc[k % 2][r][v] += w[v] * x[r * inFeatures + k];
+        sums[r][v] += w[v] * x[r * inFeatures + k];
+  };
+  for (int k = 0; k + 1 < inFeatures; k += 2) {
+    step(k, acc[0]);
+    step(k + 1, acc[1]);
   }
+  if constexpr (inFeatures % 2 != 0)
+    step(inFeatures - 1, acc[0]);
   for (int r = 0; r < Rows; ++r)
     for (int v = 0; v < vectors; ++v)
       simd::store(out + (r0 + r) * Config::outFeatures + v * width,
