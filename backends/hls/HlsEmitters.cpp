@@ -983,13 +983,14 @@ LogicalResult emitScatterElements(Operation *operation, HlsEmission &emission) {
                   << ", " << emission.arrayOf(op.getIndices()) << ", "
                   << emission.arrayOf(op.getUpdates()) << ", " << id
                   << "_out);\n";
-  // Each update reaches the axis_size elements of its row.
+  // Each update reaches the axis_size elements of its row; an index shared
+  // by a row of updates is compared once per element.
   int64_t sources = product(updates);
   HlsLayerEstimate e;
   e.name = emission.layerName(op);
   e.op = "nn.scatter_elements";
   e.detail =
-      std::to_string(sources * out[*axis]) + " comparators, " +
+      std::to_string(product(index) * out[*axis]) + " comparators, " +
       (op.getAdd() ? std::to_string(sources * out[*axis]) + " adders"
                    : std::to_string(product(out)) + " priority multiplexers");
   e.latency = adderLevels(updates[*axis] + 1);

@@ -112,17 +112,22 @@ ARIADNE_HD void gather_elements(const T *in, const TIndex *indices, T *out) {
     if constexpr (innerIndexStride == 0) {
       // One index per row (indices broadcast along the last dimension, as
       // a graph's edge index over the features): the row is a copy.
-      long long k[Lanes];
-      for (int t = 0; t < Lanes; ++t)
-        k[t] = element(indices[walk.rhs * Lanes + t]);
-      for (int j = 0; j < inner; ++j)
-        for (int t = 0; t < Lanes; ++t)
-          y[j * Lanes + t] =
-              k[t] < 0 ? T(0)
-                       : in[(walk.lhs + j * innerStride +
-                             int(k[t]) * Config::axisStride) *
-                                Lanes +
-                            t];
+      // Through a local row, which vectorizes (the result could alias the
+      // data for all the compiler knows).
+      for (int t = 0; t < Lanes; ++t) {
+        long long k = element(indices[walk.rhs * Lanes + t]);
+        T row[inner];
+        if (k < 0) {
+          for (int j = 0; j < inner; ++j)
+            row[j] = T(0);
+        } else {
+          const T *x = in + (walk.lhs + int(k) * Config::axisStride) * Lanes + t;
+          for (int j = 0; j < inner; ++j)
+            row[j] = x[j * innerStride * Lanes];
+        }
+        for (int j = 0; j < inner; ++j)
+          y[j * Lanes + t] = row[j];
+      }
     } else {
       for (int j = 0; j < inner; ++j)
         for (int t = 0; t < Lanes; ++t) {
@@ -196,8 +201,17 @@ ARIADNE_HD void scatter_elements(const T *start, const TIndex *indices,
         if (j < 0)
           continue;
         T *y = out + (walk.lhs + int(j) * Config::axisStride) * Lanes + t;
+        // The row through a local copy: the sums then vectorize (the
+        // updates could alias the result for all the compiler knows).
+        T row[inner], sum[inner];
         for (int k = 0; k < inner; ++k)
-          put(y[k * innerStride * Lanes], u[k * Lanes + t]);
+          row[k] = u[k * Lanes + t];
+        for (int k = 0; k < inner; ++k)
+          sum[k] = y[k * innerStride * Lanes];
+        for (int k = 0; k < inner; ++k)
+          put(sum[k], row[k]);
+        for (int k = 0; k < inner; ++k)
+          y[k * innerStride * Lanes] = sum[k];
       }
     } else {
       for (int k = 0; k < inner; ++k)
