@@ -351,6 +351,39 @@ TorchBaseline::TorchBaseline(const GraphModel &model, size_t maxBatch)
 
 TorchBaseline::~TorchBaseline() = default;
 
+bool TorchBaseline::hasDouble() const { return impl->script.has_value(); }
+
+void TorchBaseline::runDouble(const float *in, double *out, size_t n) {
+  c10::InferenceMode inference;
+  torch::jit::script::Module wide = impl->script->clone();
+  wide.to(torch::kDouble);
+  // Weights kept as lists of tensors (not parameters) convert too.
+  for (const auto &attribute : wide.named_attributes(/*recurse=*/false)) {
+    if (!attribute.value.isTensorList())
+      continue;
+    c10::List<at::Tensor> converted;
+    for (const at::Tensor &t : attribute.value.toTensorList())
+      converted.push_back(t.to(torch::kDouble));
+    wide.setattr(attribute.name, converted);
+  }
+  torch::Tensor x =
+      torch::from_blob(const_cast<float *>(in),
+                       {static_cast<int64_t>(n),
+                        static_cast<int64_t>(impl->inputSize)},
+                       torch::kFloat);
+  torch::Tensor features = x.narrow(1, 0, impl->nodes * impl->nodeFeatures)
+                               .reshape({-1, impl->nodes, impl->nodeFeatures})
+                               .to(torch::kDouble);
+  torch::Tensor index = x.narrow(1, impl->nodes * impl->nodeFeatures,
+                                 2 * impl->edges)
+                            .to(torch::kLong)
+                            .reshape({-1, 2, impl->edges});
+  torch::Tensor y =
+      wide.forward({features, index}).toTensor().to(torch::kDouble).contiguous();
+  std::memcpy(out, y.data_ptr<double>(),
+              n * impl->outputSize * sizeof(double));
+}
+
 void TorchBaseline::runEvent(const float *in, float *out) {
   c10::InferenceMode inference;
   std::memcpy(impl->eventInput.data_ptr<float>(), in,

@@ -44,6 +44,11 @@ public:
   void runEvent(const float *in, float *out);
   /// `n` events (n <= maxBatch), row-major, wrapped without a copy.
   void runBatch(const float *in, float *out, size_t n);
+  /// Whether runDouble can run this model (a TorchScript graph network).
+  bool hasDouble() const;
+  /// `n` events through a float64 copy of the model: the reference against
+  /// which both sides' float rounding is measured.
+  void runDouble(const float *in, double *out, size_t n);
 
   /// Sets LibTorch's intra- and inter-op threads to one.
   static void useOneThread();

@@ -197,7 +197,8 @@ class EdgeClassifier(torch.nn.Module):
         for i in range(iterations):
             e = e + self.run(2 + 2 * i, torch.cat(
                 [self.at(h, source), self.at(h, target), e], -1))
-            sums = torch.zeros(h.shape[0], self.nodes + 1, h.shape[2])
+            sums = torch.zeros(h.shape[0], self.nodes + 1, h.shape[2],
+                               dtype=h.dtype)
             sums = sums.scatter_add(
                 1, target.unsqueeze(-1).expand(-1, -1, e.shape[2]), e)
             sums = sums.scatter_add(
