@@ -366,22 +366,22 @@ void TorchBaseline::runDouble(const float *in, double *out, size_t n) {
       converted.push_back(t.to(torch::kDouble));
     wide.setattr(attribute.name, converted);
   }
-  torch::Tensor x =
-      torch::from_blob(const_cast<float *>(in),
-                       {static_cast<int64_t>(n),
-                        static_cast<int64_t>(impl->inputSize)},
-                       torch::kFloat);
+  torch::Tensor x = torch::from_blob(
+      const_cast<float *>(in),
+      {static_cast<int64_t>(n), static_cast<int64_t>(impl->inputSize)},
+      torch::kFloat);
   torch::Tensor features = x.narrow(1, 0, impl->nodes * impl->nodeFeatures)
                                .reshape({-1, impl->nodes, impl->nodeFeatures})
                                .to(torch::kDouble);
-  torch::Tensor index = x.narrow(1, impl->nodes * impl->nodeFeatures,
-                                 2 * impl->edges)
-                            .to(torch::kLong)
-                            .reshape({-1, 2, impl->edges});
-  torch::Tensor y =
-      wide.forward({features, index}).toTensor().to(torch::kDouble).contiguous();
-  std::memcpy(out, y.data_ptr<double>(),
-              n * impl->outputSize * sizeof(double));
+  torch::Tensor index =
+      x.narrow(1, impl->nodes * impl->nodeFeatures, 2 * impl->edges)
+          .to(torch::kLong)
+          .reshape({-1, 2, impl->edges});
+  torch::Tensor y = wide.forward({features, index})
+                        .toTensor()
+                        .to(torch::kDouble)
+                        .contiguous();
+  std::memcpy(out, y.data_ptr<double>(), n * impl->outputSize * sizeof(double));
 }
 
 void TorchBaseline::runEvent(const float *in, float *out) {
