@@ -53,13 +53,14 @@ struct TorchBaseline::Impl {
   std::vector<torch::nn::Linear> headLayers;
   std::vector<std::string> headActivations;
 
-  // A GraphModel, when `script` is set: the TorchScript module.
-  std::optional<torch::jit::script::Module> script;
+  // A GraphModel, when `script` is set: the TorchScript module, and its
+  // float64 copy once runDouble has made it.
+  std::optional<torch::jit::script::Module> script, wide;
   int64_t nodes = 0, nodeFeatures = 0, edges = 0;
 
   torch::Tensor run(torch::Tensor x) {
     if (script)
-      return forwardGraph(std::move(x));
+      return forwardGraph(std::move(x), *script);
     if (embed)
       return forwardTransformer(std::move(x));
     return gru ? forwardRecurrent(std::move(x)) : forward(std::move(x));
@@ -67,10 +68,14 @@ struct TorchBaseline::Impl {
   torch::Tensor forward(torch::Tensor x);
   torch::Tensor forwardRecurrent(torch::Tensor x);
   torch::Tensor forwardTransformer(torch::Tensor x);
-  torch::Tensor forwardGraph(torch::Tensor x);
+  /// `module` on events `x` (of its element type).
+  torch::Tensor forwardGraph(torch::Tensor x,
+                             torch::jit::script::Module &module);
 };
 
-torch::Tensor TorchBaseline::Impl::forwardGraph(torch::Tensor x) {
+torch::Tensor
+TorchBaseline::Impl::forwardGraph(torch::Tensor x,
+                                  torch::jit::script::Module &module) {
   // The event row: node features, then the edge index, which the module
   // takes as int64.
   torch::Tensor features =
@@ -78,7 +83,7 @@ torch::Tensor TorchBaseline::Impl::forwardGraph(torch::Tensor x) {
   torch::Tensor index = x.narrow(1, nodes * nodeFeatures, 2 * edges)
                             .to(torch::kLong)
                             .reshape({-1, 2, edges});
-  return script->forward({features, index}).toTensor();
+  return module.forward({features, index}).toTensor();
 }
 
 torch::Tensor TorchBaseline::Impl::forwardTransformer(torch::Tensor x) {
@@ -355,32 +360,26 @@ bool TorchBaseline::hasDouble() const { return impl->script.has_value(); }
 
 void TorchBaseline::runDouble(const float *in, double *out, size_t n) {
   c10::InferenceMode inference;
-  torch::jit::script::Module wide = impl->script->clone();
-  wide.to(torch::kDouble);
-  // Weights kept as lists of tensors (not parameters) convert too.
-  for (const auto &attribute : wide.named_attributes(/*recurse=*/false)) {
-    if (!attribute.value.isTensorList())
-      continue;
-    c10::List<at::Tensor> converted;
-    for (const at::Tensor &t : attribute.value.toTensorList())
-      converted.push_back(t.to(torch::kDouble));
-    wide.setattr(attribute.name, converted);
+  if (!impl->wide) {
+    impl->wide = impl->script->clone();
+    impl->wide->to(torch::kDouble);
+    // Weights kept as lists of tensors (not parameters) convert too.
+    for (const auto &attribute :
+         impl->wide->named_attributes(/*recurse=*/false)) {
+      if (!attribute.value.isTensorList())
+        continue;
+      c10::List<at::Tensor> converted;
+      for (const at::Tensor &t : attribute.value.toTensorList())
+        converted.push_back(t.to(torch::kDouble));
+      impl->wide->setattr(attribute.name, converted);
+    }
   }
-  torch::Tensor x = torch::from_blob(
-      const_cast<float *>(in),
-      {static_cast<int64_t>(n), static_cast<int64_t>(impl->inputSize)},
-      torch::kFloat);
-  torch::Tensor features = x.narrow(1, 0, impl->nodes * impl->nodeFeatures)
-                               .reshape({-1, impl->nodes, impl->nodeFeatures})
-                               .to(torch::kDouble);
-  torch::Tensor index =
-      x.narrow(1, impl->nodes * impl->nodeFeatures, 2 * impl->edges)
-          .to(torch::kLong)
-          .reshape({-1, 2, impl->edges});
-  torch::Tensor y = wide.forward({features, index})
-                        .toTensor()
-                        .to(torch::kDouble)
-                        .contiguous();
+  torch::Tensor x = torch::from_blob(const_cast<float *>(in),
+                                     {static_cast<int64_t>(n),
+                                      static_cast<int64_t>(impl->inputSize)},
+                                     torch::kFloat)
+                        .to(torch::kDouble);
+  torch::Tensor y = impl->forwardGraph(x, *impl->wide).contiguous();
   std::memcpy(out, y.data_ptr<double>(), n * impl->outputSize * sizeof(double));
 }
 

@@ -16,7 +16,12 @@
 // hand-written one: MatMul and Add, Split, Reshape and Transpose into
 // heads, MatMul of activations, the mask's (mask - 1) * 10000 added to the
 // scores, Softmax, LayerNormalization, and GELU through Erf; the masked
-// mean is ReduceSum over the hits divided by their count.
+// mean is ReduceSum over the hits divided by their count. A graph network
+// (GraphWriter) reads its nodes and an int64 edge index, gathers along the
+// edges with Expand and GatherElements and sums messages with
+// ScatterElements (add) into ConstantOfShape zeros, or reads incidence
+// matrices and multiplies by them; its dense layers are MatMul and Add
+// over the last axis.
 //
 //===----------------------------------------------------------------------===//
 #include "frontend/torch/Model.h"
@@ -24,6 +29,7 @@
 #include "onnx/checker.h"
 #include "onnx/onnx_pb.h"
 
+#include <algorithm>
 #include <cmath>
 #include <exception>
 #include <fstream>
@@ -92,13 +98,16 @@ void addSwap(onnx::GraphProto &graph, const std::string &name,
   setInts(addNode(graph, "Transpose", name, {input}, output), "perm", perm);
 }
 
+/// A graph input or output of shape [events, dims...].
 void setValueInfo(onnx::ValueInfoProto *info, const std::string &name,
-                  int features) {
+                  const std::vector<int64_t> &dims,
+                  int32_t type = onnx::TensorProto::FLOAT) {
   info->set_name(name);
   onnx::TypeProto_Tensor *tensor = info->mutable_type()->mutable_tensor_type();
-  tensor->set_elem_type(onnx::TensorProto::FLOAT);
+  tensor->set_elem_type(type);
   tensor->mutable_shape()->add_dim()->set_dim_param("events");
-  tensor->mutable_shape()->add_dim()->set_dim_value(features);
+  for (int64_t d : dims)
+    tensor->mutable_shape()->add_dim()->set_dim_value(d);
 }
 
 /// The hits of a set model as the layers go: N hits of `features` inputs
@@ -267,10 +276,10 @@ bool checkAndSerialize(onnx::ModelProto &proto, std::string &bytes,
 }
 
 /// The nodes of `activation` from `input` to `output`; tanh(x/2) reads the
-/// initializer "half" (`needHalf` says to add it).
+/// initializer "half", added with its first use.
 void addActivation(onnx::GraphProto &graph, const std::string &prefix,
                    const std::string &input, Activation activation,
-                   const std::string &output, bool &needHalf) {
+                   const std::string &output) {
   switch (activation) {
   case Activation::None:
     addNode(graph, "Identity", prefix + "_identity", {input}, output);
@@ -279,7 +288,10 @@ void addActivation(onnx::GraphProto &graph, const std::string &prefix,
     addNode(graph, "Tanh", prefix + "_tanh", {input}, output);
     break;
   case Activation::TanhHalf:
-    needHalf = true;
+    if (std::none_of(
+            graph.initializer().begin(), graph.initializer().end(),
+            [](const onnx::TensorProto &t) { return t.name() == "half"; }))
+      addInitializer(graph, "half", {}, {0.5f});
     addNode(graph, "Mul", prefix + "_half", {input, "half"},
             prefix + "_halved");
     addNode(graph, "Tanh", prefix + "_tanh", {prefix + "_halved"}, output);
@@ -303,7 +315,6 @@ public:
       : graph(graph), net(net) {}
 
   bool write(std::string &error);
-  bool needHalf = false;
 
 private:
   /// Dense and Act layers over the last axis, from `width` features; the
@@ -406,7 +417,7 @@ bool GraphWriter::network(const std::string &prefix,
       }
       width = layer.outputs;
     } else if (layer.kind == LayerSpec::Kind::Act) {
-      addActivation(graph, name, input, layer.activation, out, needHalf);
+      addActivation(graph, name, input, layer.activation, out);
     } else {
       error = prefix + " layer " + std::to_string(i) +
               ": a graph network holds dense layers and activations only";
@@ -427,25 +438,15 @@ bool GraphWriter::write(std::string &error) {
     error = "the graph network's sizes do not match";
     return false;
   }
-  auto input = [&](const std::string &name, int32_t type, int64_t rows,
-                   int64_t columns) {
-    onnx::ValueInfoProto *info = graph.add_input();
-    info->set_name(name);
-    onnx::TypeProto_Tensor *tensor =
-        info->mutable_type()->mutable_tensor_type();
-    tensor->set_elem_type(type);
-    tensor->mutable_shape()->add_dim()->set_dim_param("events");
-    tensor->mutable_shape()->add_dim()->set_dim_value(rows);
-    tensor->mutable_shape()->add_dim()->set_dim_value(columns);
-  };
-  input("nodes", onnx::TensorProto::FLOAT, net.nodes, net.features);
+  setValueInfo(graph.add_input(), "nodes", {net.nodes, net.features});
   if (net.incidence) {
-    input("r_in", onnx::TensorProto::FLOAT, net.nodes, net.edges);
-    input("r_out", onnx::TensorProto::FLOAT, net.nodes, net.edges);
+    setValueInfo(graph.add_input(), "r_in", {net.nodes, net.edges});
+    setValueInfo(graph.add_input(), "r_out", {net.nodes, net.edges});
     addSwap(graph, "r_in_edges", "r_in", "r_in_edges", {0, 2, 1});
     addSwap(graph, "r_out_edges", "r_out", "r_out_edges", {0, 2, 1});
   } else {
-    input("edges", onnx::TensorProto::INT64, 2, net.edges);
+    setValueInfo(graph.add_input(), "edges", {2, net.edges},
+                 onnx::TensorProto::INT64);
     addInt64s(graph, "axis_1", {1});
     addInt64s(graph, "row_0", {0});
     addInt64s(graph, "row_1", {1});
@@ -517,8 +518,7 @@ bool GraphWriter::write(std::string &error) {
   addInt64s(graph, "scores_shape", {-1, net.edges});
   addNode(graph, "Reshape", "scores", {"edge_scores", "scores_shape"},
           "scores");
-  onnx::ValueInfoProto *info = graph.add_output();
-  setValueInfo(info, "scores", net.edges);
+  setValueInfo(graph.add_output(), "scores", {net.edges});
   return true;
 }
 
@@ -547,15 +547,12 @@ bool ariadne::train::serializeOnnx(const MlpModel &model, std::string &bytes,
     GraphWriter writer(graph, model.graph);
     if (!writer.write(error))
       return false;
-    if (writer.needHalf)
-      addInitializer(graph, "half", {}, {0.5f});
     return checkAndSerialize(proto, bytes, error);
   }
-  setValueInfo(graph.add_input(), model.inputName, model.inputs);
+  setValueInfo(graph.add_input(), model.inputName, {model.inputs});
 
   std::string current = model.inputName;
   int features = model.inputs;
-  bool needHalf = false;
   // The event shape of `current` when it is a feature map ([C, ...]);
   // empty once flat.
   std::vector<int64_t> map(model.inputShape.begin(), model.inputShape.end());
@@ -900,7 +897,7 @@ bool ariadne::train::serializeOnnx(const MlpModel &model, std::string &bytes,
       break;
     }
     case LayerSpec::Kind::Act:
-      addActivation(graph, prefix, current, layer.activation, output, needHalf);
+      addActivation(graph, prefix, current, layer.activation, output);
       break;
     }
     current = output;
@@ -911,9 +908,7 @@ bool ariadne::train::serializeOnnx(const MlpModel &model, std::string &bytes,
             std::to_string(model.outputs) + " outputs";
     return false;
   }
-  if (needHalf)
-    addInitializer(graph, "half", {}, {0.5f});
-  setValueInfo(graph.add_output(), model.outputName, model.outputs);
+  setValueInfo(graph.add_output(), model.outputName, {model.outputs});
   return checkAndSerialize(proto, bytes, error);
 }
 

@@ -541,6 +541,27 @@ MlpModel exportModel(Mlp &model, int inputs, int outputs,
     norm.epsilon = static_cast<float>(module->options.eps());
     return norm;
   };
+  // A Linear module as a Dense layer (weights rounded to the QAT type with
+  // `quantized`).
+  auto denseLayer = [&](torch::nn::Linear &linear, bool quantized) {
+    LayerSpec dense;
+    dense.kind = LayerSpec::Kind::Dense;
+    dense.inputs = static_cast<int>(linear->weight.size(1));
+    dense.outputs = static_cast<int>(linear->weight.size(0));
+    dense.weight = floats(linear->weight, quantized);
+    dense.bias = floats(linear->bias, quantized);
+    return dense;
+  };
+  // Appends an Act layer unless `activation` is None.
+  auto addActivation = [](std::vector<LayerSpec> &layers,
+                          Activation activation) {
+    if (activation == Activation::None)
+      return;
+    LayerSpec act;
+    act.kind = LayerSpec::Kind::Act;
+    act.activation = activation;
+    layers.push_back(act);
+  };
   if (hyper.graph.enabled()) {
     GraphNetwork &net = result.graph;
     net.nodes = hyper.graph.maxNodes;
@@ -549,22 +570,12 @@ MlpModel exportModel(Mlp &model, int inputs, int outputs,
     net.incidence = hyper.graph.incidence();
     auto network = [&](std::size_t n) {
       std::vector<LayerSpec> layers;
-      const std::vector<torch::nn::Linear> &linears = model->graphNets[n];
+      std::vector<torch::nn::Linear> &linears = model->graphNets[n];
       for (std::size_t i = 0; i < linears.size(); ++i) {
-        LayerSpec dense;
-        dense.kind = LayerSpec::Kind::Dense;
-        dense.inputs = static_cast<int>(linears[i]->weight.size(1));
-        dense.outputs = static_cast<int>(linears[i]->weight.size(0));
-        dense.weight = floats(linears[i]->weight, false);
-        dense.bias = floats(linears[i]->bias, false);
-        layers.push_back(dense);
-        LayerSpec act;
-        act.kind = LayerSpec::Kind::Act;
+        layers.push_back(denseLayer(linears[i], false));
         bool score =
             n + 1 == model->graphNets.size() && i + 1 == linears.size();
-        act.activation = score ? Activation::Sigmoid : hyper.activation;
-        if (act.activation != Activation::None)
-          layers.push_back(act);
+        addActivation(layers, score ? Activation::Sigmoid : hyper.activation);
       }
       return layers;
     };
@@ -634,12 +645,7 @@ MlpModel exportModel(Mlp &model, int inputs, int outputs,
     if (hyper.batchNorm)
       result.layers.push_back(oneD ? batchNorm(model->convNorms1d[i])
                                    : batchNorm(model->convNorms2d[i]));
-    if (hyper.activation != Activation::None) {
-      LayerSpec act;
-      act.kind = LayerSpec::Kind::Act;
-      act.activation = hyper.activation;
-      result.layers.push_back(act);
-    }
+    addActivation(result.layers, hyper.activation);
     if (c.pool) {
       LayerSpec pool;
       pool.kind = LayerSpec::Kind::Pool;
@@ -692,25 +698,14 @@ MlpModel exportModel(Mlp &model, int inputs, int outputs,
   }
   for (std::size_t i = 0; i < model->dense.size(); ++i) {
     bool hidden = i < hyper.hidden.size();
-    LayerSpec dense;
-    dense.kind = LayerSpec::Kind::Dense;
-    dense.inputs = static_cast<int>(model->dense[i]->weight.size(1));
-    dense.outputs = static_cast<int>(model->dense[i]->weight.size(0));
-    dense.weight = floats(model->dense[i]->weight, true);
-    dense.bias = floats(model->dense[i]->bias, true);
-    result.layers.push_back(dense);
+    result.layers.push_back(denseLayer(model->dense[i], true));
     if (hidden && hyper.batchNorm)
       result.layers.push_back(batchNorm(model->norms[i]));
     Activation activation = hidden ? hyper.activation : hyper.outputActivation;
     // The BCE loss trains the logits; the model gives the sigmoid.
     if (!hidden && hyper.loss == Loss::BCE)
       activation = Activation::Sigmoid;
-    if (activation != Activation::None) {
-      LayerSpec act;
-      act.kind = LayerSpec::Kind::Act;
-      act.activation = activation;
-      result.layers.push_back(act);
-    }
+    addActivation(result.layers, activation);
   }
   return result;
 }
@@ -985,13 +980,15 @@ bool trainExpertImpl(int expert, const Hyperparameters &hyper,
                      epoch + 1, double(trainLoss32), double(valLoss32),
                      double(rate32), seconds);
         // Empty for another loss; "nan" where no edge is true or chosen.
-        for (float value : {efficiency32, purity32})
-          if (options.classifierMetrics && hyper.loss != Loss::BCE)
-            std::fprintf(options.metrics, ",");
-          else if (options.classifierMetrics && std::isnan(value))
-            std::fprintf(options.metrics, ",nan");
-          else if (options.classifierMetrics)
-            std::fprintf(options.metrics, ",%.9g", double(value));
+        if (options.classifierMetrics)
+          for (float value : {efficiency32, purity32}) {
+            if (hyper.loss != Loss::BCE)
+              std::fprintf(options.metrics, ",");
+            else if (std::isnan(value))
+              std::fprintf(options.metrics, ",nan");
+            else
+              std::fprintf(options.metrics, ",%.9g", double(value));
+          }
         std::fprintf(options.metrics, "\n");
         std::fflush(options.metrics);
       }

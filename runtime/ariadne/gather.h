@@ -71,6 +71,14 @@ ARIADNE_HD inline long long indexValue(std::uint64_t raw, long long) {
   return (long long)raw;
 }
 
+/// The element an index names on the axis of Config::axisSize elements,
+/// or -1 outside it (indexElement).
+template <class Config, class TIndex>
+ARIADNE_HD inline long long axisElement(const TIndex &index) {
+  return detail::indexElement(indexValue(index, Config::axisSize),
+                              Config::axisSize);
+}
+
 /// The defaults of gather_elements (nn.gather_elements); arrays have
 /// `rank` entries.
 struct GatherElementsConfig {
@@ -103,10 +111,6 @@ ARIADNE_HD void gather_elements(const T *in, const TIndex *indices, T *out) {
     outer *= shape[d];
   // The data's offset (axis coordinate 0) and the indices' offset.
   BroadcastWalk<rank> walk;
-  auto element = [](const TIndex &index) {
-    return detail::indexElement(indexValue(index, Config::axisSize),
-                                Config::axisSize);
-  };
   for (int o = 0; o < outer; ++o) {
     T *y = out + o * inner * Lanes;
     if constexpr (innerIndexStride == 0) {
@@ -115,7 +119,7 @@ ARIADNE_HD void gather_elements(const T *in, const TIndex *indices, T *out) {
       // Through a local row, which vectorizes (the result could alias the
       // data for all the compiler knows).
       for (int t = 0; t < Lanes; ++t) {
-        long long k = element(indices[walk.rhs * Lanes + t]);
+        long long k = axisElement<Config>(indices[walk.rhs * Lanes + t]);
         T row[inner];
         if (k < 0) {
           for (int j = 0; j < inner; ++j)
@@ -131,8 +135,8 @@ ARIADNE_HD void gather_elements(const T *in, const TIndex *indices, T *out) {
     } else {
       for (int j = 0; j < inner; ++j)
         for (int t = 0; t < Lanes; ++t) {
-          long long k =
-              element(indices[(walk.rhs + j * innerIndexStride) * Lanes + t]);
+          long long k = axisElement<Config>(
+              indices[(walk.rhs + j * innerIndexStride) * Lanes + t]);
           y[j * Lanes + t] =
               k < 0 ? T(0)
                     : in[(walk.lhs + j * innerStride +
@@ -182,10 +186,6 @@ ARIADNE_HD void scatter_elements(const T *start, const TIndex *indices,
   int outer = 1;
   for (int d = 0; d + 1 < rank; ++d)
     outer *= shape[d];
-  auto element = [](const TIndex &index) {
-    return detail::indexElement(indexValue(index, Config::axisSize),
-                                Config::axisSize);
-  };
   auto put = [](T &y, const T &update) {
     y = Config::add ? T(y + update) : update;
   };
@@ -197,27 +197,25 @@ ARIADNE_HD void scatter_elements(const T *start, const TIndex *indices,
       // One index per row of updates (a graph's edge index over the
       // features): the row goes to one place.
       for (int t = 0; t < Lanes; ++t) {
-        long long j = element(indices[walk.rhs * Lanes + t]);
+        long long j = axisElement<Config>(indices[walk.rhs * Lanes + t]);
         if (j < 0)
           continue;
         T *y = out + (walk.lhs + int(j) * Config::axisStride) * Lanes + t;
-        // The row through a local copy: the sums then vectorize (the
-        // updates could alias the result for all the compiler knows).
-        T row[inner], sum[inner];
-        for (int k = 0; k < inner; ++k)
-          row[k] = u[k * Lanes + t];
+        // The row's sums in a local copy, which vectorizes (the updates
+        // could alias the result for all the compiler knows).
+        T sum[inner];
         for (int k = 0; k < inner; ++k)
           sum[k] = y[k * innerStride * Lanes];
         for (int k = 0; k < inner; ++k)
-          put(sum[k], row[k]);
+          put(sum[k], u[k * Lanes + t]);
         for (int k = 0; k < inner; ++k)
           y[k * innerStride * Lanes] = sum[k];
       }
     } else {
       for (int k = 0; k < inner; ++k)
         for (int t = 0; t < Lanes; ++t) {
-          long long j =
-              element(indices[(walk.rhs + k * innerIndexStride) * Lanes + t]);
+          long long j = axisElement<Config>(
+              indices[(walk.rhs + k * innerIndexStride) * Lanes + t]);
           if (j >= 0)
             put(out[(walk.lhs + k * innerStride +
                      int(j) * Config::axisStride) *

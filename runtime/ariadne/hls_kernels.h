@@ -479,8 +479,7 @@ Elements:
 #pragma HLS UNROLL
       if (CONFIG_T::update_base(u) != CONFIG_T::out_base(o) ||
           !names_element<CONFIG_T::axis_size>(
-              idx[CONFIG_T::index_at(u)].to_int(),
-                                              int(CONFIG_T::axis_at(o))))
+              idx[CONFIG_T::index_at(u)].to_int(), int(CONFIG_T::axis_at(o))))
         continue;
       if (CONFIG_T::add)
         value = value + updates[u];
