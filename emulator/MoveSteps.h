@@ -260,6 +260,101 @@ private:
   OverflowCount *count;
 };
 
+/// Whether `order` (-1, 0 or 1: a < b, a == b, a > b) satisfies `p`.
+inline bool satisfies(nn::Predicate p, int order) {
+  switch (p) {
+  case nn::Predicate::eq:
+    return order == 0;
+  case nn::Predicate::ne:
+    return order != 0;
+  case nn::Predicate::lt:
+    return order < 0;
+  case nn::Predicate::le:
+    return order <= 0;
+  case nn::Predicate::gt:
+    return order > 0;
+  case nn::Predicate::ge:
+    return order >= 0;
+  }
+  return false;
+}
+
+/// nn.compare: 1 where `lhs <predicate> rhs` holds, else 0. Floats compare
+/// as floats (with a constant: the constant itself; NaN is unordered);
+/// raw fixed-point values of one type as the integers they hold, and with
+/// a constant as integers against fx-lower's raw threshold.
+template <typename T> class CompareStep final : public Step<T> {
+public:
+  struct Layout {
+    int out, lhs, rhs; // rhs -1: the constant
+    int64_t lhsEventStride, rhsEventStride, outEventStride, size;
+    nn::Predicate predicate;
+    double value;
+    bool isSigned = true;
+  };
+  explicit CompareStep(Layout layout) : l(layout) {}
+
+  void run(T *const *t, int64_t events) const override {
+    for (int64_t e = 0; e < events; ++e) {
+      const T *a = t[l.lhs] + e * l.lhsEventStride;
+      const T *b = l.rhs < 0 ? nullptr : t[l.rhs] + e * l.rhsEventStride;
+      T *y = t[l.out] + e * l.outEventStride;
+      for (int64_t i = 0; i < l.size; ++i)
+        y[i] = T(holds(a[i], b ? &b[i] : nullptr) ? 1 : 0);
+    }
+  }
+
+private:
+  bool holds(T a, const T *b) const {
+    if constexpr (std::is_floating_point_v<T>) {
+      double x = double(a), c = b ? double(*b) : l.value;
+      if (std::isnan(x) || std::isnan(c))
+        return l.predicate == nn::Predicate::ne;
+      return satisfies(l.predicate, x < c ? -1 : x > c ? 1 : 0);
+    } else {
+      if (b)
+        return satisfies(l.predicate, ariadne::detail::compareIntegers(
+                                          a, l.isSigned, *b, l.isSigned));
+      // The threshold is an integer within +-2^53; a raw value of at most
+      // 52 bits converts exactly.
+      double x = l.isSigned ? double(std::int64_t(a)) : double(a);
+      return satisfies(l.predicate, x < l.value ? -1 : x > l.value ? 1 : 0);
+    }
+  }
+
+  Layout l;
+};
+
+/// nn.select: `x` where the condition is not 0, else `y`; a missing
+/// branch is its fill (a float, or a raw integer of the result type).
+/// The condition may broadcast: `cond[o]` is the offset of output
+/// element o's condition within an event.
+template <typename T> class SelectStep final : public Step<T> {
+public:
+  struct Layout {
+    int out, cond, x, y; // x, y -1: the fill
+    int64_t condEventStride, xEventStride, yEventStride, outEventStride;
+    std::vector<int64_t> cond_;
+    T xFill, yFill;
+  };
+  explicit SelectStep(Layout layout) : l(std::move(layout)) {}
+
+  void run(T *const *t, int64_t events) const override {
+    for (int64_t e = 0; e < events; ++e) {
+      const T *c = t[l.cond] + e * l.condEventStride;
+      const T *x = l.x < 0 ? nullptr : t[l.x] + e * l.xEventStride;
+      const T *y = l.y < 0 ? nullptr : t[l.y] + e * l.yEventStride;
+      T *out = t[l.out] + e * l.outEventStride;
+      for (size_t o = 0; o < l.cond_.size(); ++o)
+        out[o] = c[l.cond_[o]] != T(0) ? (x ? x[o] : l.xFill)
+                                       : (y ? y[o] : l.yFill);
+    }
+  }
+
+private:
+  Layout l;
+};
+
 namespace detail {
 
 template <typename T>
@@ -538,10 +633,77 @@ MoveStepOrError<T> translateScatterElements(nn::ScatterElementsOp op,
       std::move(l), t.overflowCounts ? t.overflowCounter(op) : nullptr);
 }
 
+/// A fill or threshold attribute as an element: the float itself, or the
+/// raw integer (fx-lower's) as the bits of the type.
+template <typename T> T elementOf(double v) {
+  if constexpr (std::is_floating_point_v<T>)
+    return T(v);
+  else
+    return T(std::uint64_t(std::int64_t(v)));
+}
+
+template <typename T>
+MoveStepOrError<T> translateCompare(nn::CompareOp op, Translation<T> &t) {
+  typename CompareStep<T>::Layout l;
+  l.out = t.tensorOf(op.getOutput());
+  l.lhs = t.tensorOf(op.getLhs());
+  l.rhs = op.getRhs() ? t.tensorOf(op.getRhs()) : -1;
+  l.lhsEventStride = t.info(op.getLhs()).eventStride();
+  l.rhsEventStride = op.getRhs() ? t.info(op.getRhs()).eventStride() : 0;
+  l.outEventStride = t.info(op.getOutput()).eventStride();
+  l.size = t.info(op.getOutput()).size;
+  if (t.info(op.getLhs()).size != t.info(op.getOutput()).size)
+    return t.error(op, "the operands do not line up with the result");
+  l.predicate = op.getPredicate();
+  l.value = op.getValue().convertToDouble();
+  if constexpr (!std::is_floating_point_v<T>) {
+    mlir::Type element =
+        llvm::cast<mlir::ShapedType>(op.getLhs().getType()).getElementType();
+    auto fixed = llvm::dyn_cast<fx::FixedType>(element);
+    if (!fixed || (op.getRhs() && llvm::cast<mlir::ShapedType>(
+                                      op.getRhs().getType())
+                                          .getElementType() != element))
+      return t.error(op, "compares operands that are not of one fixed-point "
+                         "type");
+    l.isSigned = fixed.isSigned();
+  }
+  return std::make_unique<CompareStep<T>>(l);
+}
+
+template <typename T>
+MoveStepOrError<T> translateSelect(nn::SelectOp op, Translation<T> &t) {
+  mlir::Type element =
+      llvm::cast<mlir::ShapedType>(op.getOutput().getType()).getElementType();
+  for (mlir::Value v : {op.getX(), op.getY()})
+    if (v && llvm::cast<mlir::ShapedType>(v.getType()).getElementType() !=
+                 element)
+      return t.error(op, "a branch's element type differs from the result's");
+  auto cond = t.broadcastView(op, op.getCondition());
+  if (!cond)
+    return cond.takeError();
+  const TensorInfo &out = t.info(op.getOutput());
+  if (cond->size() != out.shape.size())
+    return t.error(op, "the condition does not line up with the result");
+  typename SelectStep<T>::Layout l;
+  l.out = t.tensorOf(op.getOutput());
+  l.cond = t.tensorOf(op.getCondition());
+  l.x = op.getX() ? t.tensorOf(op.getX()) : -1;
+  l.y = op.getY() ? t.tensorOf(op.getY()) : -1;
+  l.condEventStride = t.info(op.getCondition()).eventStride();
+  l.xEventStride = op.getX() ? t.info(op.getX()).eventStride() : 0;
+  l.yEventStride = op.getY() ? t.info(op.getY()).eventStride() : 0;
+  l.outEventStride = out.eventStride();
+  l.cond_ = offsetsOver(out.shape, *cond, -1);
+  l.xFill = elementOf<T>(op.getXValue().convertToDouble());
+  l.yFill = elementOf<T>(op.getYValue().convertToDouble());
+  return std::make_unique<SelectStep<T>>(std::move(l));
+}
+
 } // namespace detail
 
 /// Registers reshape, transpose, slice, concat, window, reduce_max,
-/// gather_elements and scatter_elements for elements of type T.
+/// gather_elements, scatter_elements, compare and select for elements of
+/// type T.
 template <typename T> void registerMoveTranslators(TranslatorTable<T> &table) {
   table.template add<nn::ReshapeOp>(detail::translateReshape<T>);
   table.template add<nn::TransposeOp>(detail::translateTranspose<T>);
@@ -552,6 +714,8 @@ template <typename T> void registerMoveTranslators(TranslatorTable<T> &table) {
   table.template add<nn::GatherElementsOp>(detail::translateGatherElements<T>);
   table.template add<nn::ScatterElementsOp>(
       detail::translateScatterElements<T>);
+  table.template add<nn::CompareOp>(detail::translateCompare<T>);
+  table.template add<nn::SelectOp>(detail::translateSelect<T>);
 }
 
 } // namespace ariadne::emu

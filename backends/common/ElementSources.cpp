@@ -2,10 +2,13 @@
 #include "backends/common/ElementSources.h"
 
 #include "backends/cpp/CppEmitter.h"
+#include "passes/FX/FXTypes.h"
 #include "passes/NN/NNOps.h"
 #include "passes/Support/Window.h"
 
 #include "mlir/IR/BuiltinTypes.h"
+
+#include <cmath>
 
 using namespace mlir;
 
@@ -32,6 +35,35 @@ SmallVector<ElementSource> gatherSources(ArrayRef<int64_t> out,
 }
 
 } // namespace
+
+std::optional<bool> constantOutcome(Operation *operation) {
+  auto op = llvm::cast<nn::CompareOp>(operation);
+  auto type = llvm::cast<fx::FixedType>(
+      llvm::cast<RankedTensorType>(op.getLhs().getType()).getElementType());
+  if (op.getRhs())
+    return std::nullopt;
+  double lowest = type.isSigned() ? -std::ldexp(1.0, type.getWidth() - 1) : 0;
+  double highest =
+      std::ldexp(1.0, type.getWidth() - (type.isSigned() ? 1 : 0)) - 1;
+  double t = op.getValue().convertToDouble();
+  if (t >= lowest && t <= highest)
+    return std::nullopt;
+  // Every value lies above a threshold below the range, below one above.
+  int order = t < lowest ? 1 : -1;
+  switch (op.getPredicate()) {
+  case nn::Predicate::eq:
+    return false;
+  case nn::Predicate::ne:
+    return true;
+  case nn::Predicate::lt:
+  case nn::Predicate::le:
+    return order < 0;
+  case nn::Predicate::gt:
+  case nn::Predicate::ge:
+    return order > 0;
+  }
+  return std::nullopt;
+}
 
 SmallVector<int64_t> eventShapeOf(Value value, bool &batched) {
   auto shape = llvm::cast<RankedTensorType>(value.getType()).getShape();

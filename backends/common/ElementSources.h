@@ -14,6 +14,7 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
+#include <optional>
 #include <utility>
 
 namespace ariadne {
@@ -32,6 +33,13 @@ llvm::SmallVector<int64_t> eventShapeOf(mlir::Value value, bool &batched);
 /// batched and the result is not, or the other way round.
 mlir::FailureOr<int64_t> indexOpEventAxis(mlir::Operation *op, int64_t axis,
                                           llvm::StringRef target);
+
+/// For an nn.compare with a constant on fixed-point values (its `value` is
+/// fx-lower's raw threshold): the outcome every element has when the
+/// threshold lies outside the raw range of the operand's type (one step
+/// below or above it), so that hardware compares only with thresholds of
+/// the operand's own type; none when the comparison is needed.
+std::optional<bool> constantOutcome(mlir::Operation *compare);
 
 /// The source of every element of one event of the result of `op`, an
 /// nn.reshape, nn.transpose, nn.slice, nn.concat or nn.window, in C order.

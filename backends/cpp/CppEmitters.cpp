@@ -888,6 +888,116 @@ struct ScatterElementsPattern : CppOpPattern<nn::ScatterElementsOp> {
   }
 };
 
+/// The C++ enumerator of a predicate (select.h's Predicate).
+static std::string predicateName(nn::Predicate p) {
+  return "ariadne::Predicate::" + nn::stringifyPredicate(p).str();
+}
+
+/// Comparisons (select.h's compare).
+struct ComparePattern : CppOpPattern<nn::CompareOp> {
+  LogicalResult emitOp(nn::CompareOp op, CppEmission &emission) const final {
+    if (failed(indexEventAxis(op, 0, emission)))
+      return failure();
+    std::string id = emission.identifier(op);
+    raw_ostream &decls = emission.declarations();
+    writeLayerComment(decls, emission, op, "");
+    auto fixed = llvm::dyn_cast<fx::FixedType>(
+        llvm::cast<RankedTensorType>(op.getLhs().getType()).getElementType());
+    int64_t size = emission.eventSize(op.getOutput());
+    {
+      ConfigWriter config(decls, id + "Config", "CompareConfig");
+      config.integer("size", size)
+          .line("static constexpr ariadne::Predicate predicate = " +
+                predicateName(op.getPredicate()) + ";");
+      if (!op.getRhs()) {
+        config.line("static constexpr bool hasRhs = false;");
+        double value = op.getValue().convertToDouble();
+        if (fixed)
+          config.line("static constexpr long long threshold = " +
+                      intLiteral(int64_t(value)) + ";");
+        else
+          config.real("value", float(value));
+      }
+      if (fixed && !fixed.isSigned())
+        config.line("static constexpr bool isSigned = false;");
+    }
+    std::string element = emission.elementType(op.getLhs());
+    raw_ostream &body = emission.body();
+    writeLayerComment(body, emission, op, "  ");
+    body << "  ariadne::compare<" << id << "Config, Lanes>("
+         << emission.pointer(op.getLhs()) << ", "
+         << (op.getRhs() ? emission.pointer(op.getRhs())
+                         : "static_cast<const " + element + " *>(nullptr)")
+         << ", " << emission.pointer(op.getOutput()) << ");\n";
+    LayerReport report;
+    report.bufferBytes = 4 * size;
+    report.latencyCycles = kCostSimple * vectorsOf(size);
+    emission.addLayer(op, report);
+    return success();
+  }
+};
+
+/// Selects by a condition (select.h's select).
+struct SelectPattern : CppOpPattern<nn::SelectOp> {
+  LogicalResult emitOp(nn::SelectOp op, CppEmission &emission) const final {
+    if (failed(indexEventAxis(op, 0, emission)))
+      return failure();
+    SmallVector<int64_t> out = emission.eventShape(op.getOutput());
+    SmallVector<int64_t> cond = emission.eventShape(op.getCondition());
+    auto strides = broadcastStrides(cond, out);
+    if (failed(strides))
+      return op->emitOpError("the condition ")
+             << shapeText(cond) << " does not broadcast to the event result "
+             << shapeText(out);
+    SmallVector<int64_t> shape = out, condStrides = *strides;
+    if (shape.empty()) {
+      shape = {1};
+      condStrides = {0};
+    }
+    std::string id = emission.identifier(op);
+    std::string element = emission.elementType(op.getOutput());
+    bool fixed = llvm::isa<fx::FixedType>(
+        llvm::cast<RankedTensorType>(op.getOutput().getType())
+            .getElementType());
+    raw_ostream &decls = emission.declarations();
+    writeLayerComment(decls, emission, op, "",
+                      shapeText(cond) + " -> " + shapeText(out));
+    {
+      ConfigWriter config(decls, id + "Config", "SelectConfig");
+      config.integer("rank", shape.size())
+          .array("shape", shape)
+          .array("condStrides", condStrides);
+      auto fill = [&](StringRef has, StringRef name, double value) {
+        config.line("static constexpr bool " + has + " = false;");
+        if (fixed)
+          config.line("static constexpr std::uint64_t " + name +
+                      " = static_cast<std::uint64_t>(" +
+                      intLiteral(int64_t(value)) + ");");
+        else
+          config.real(name, float(value));
+      };
+      if (!op.getX())
+        fill("hasX", "xFill", op.getXValue().convertToDouble());
+      if (!op.getY())
+        fill("hasY", "yFill", op.getYValue().convertToDouble());
+    }
+    std::string none = "static_cast<const " + element + " *>(nullptr)";
+    raw_ostream &body = emission.body();
+    writeLayerComment(body, emission, op, "  ");
+    body << "  ariadne::select<" << id << "Config, Lanes>("
+         << emission.pointer(op.getCondition()) << ", "
+         << (op.getX() ? emission.pointer(op.getX()) : none) << ", "
+         << (op.getY() ? emission.pointer(op.getY()) : none) << ", "
+         << emission.pointer(op.getOutput()) << ");\n";
+    LayerReport report;
+    int64_t size = product(out);
+    report.bufferBytes = 4 * size;
+    report.latencyCycles = kCostSimple * vectorsOf(size);
+    emission.addLayer(op, report);
+    return success();
+  }
+};
+
 void populateCppEmitters(CppEmitterSet &set) {
   set.add<ConstantPattern>();
   set.add<DensePattern>();
@@ -901,6 +1011,8 @@ void populateCppEmitters(CppEmitterSet &set) {
   set.add<BinaryPattern<nn::DivOp>>("Div");
   set.add<BinaryPattern<nn::MaxOp>>("Max");
   set.add<BinaryPattern<nn::MinOp>>("Min");
+  set.add<ComparePattern>();
+  set.add<SelectPattern>();
   set.add<ReshapePattern>();
   set.add<TransposePattern>();
   set.add<SlicePattern>();

@@ -998,6 +998,98 @@ LogicalResult emitScatterElements(Operation *operation, HlsEmission &emission) {
   return success();
 }
 
+/// Comparisons: one comparator per element, against the other operand
+/// (one type) or a raw threshold of the operand's type.
+LogicalResult emitCompare(Operation *operation, HlsEmission &emission) {
+  auto op = llvm::cast<nn::CompareOp>(operation);
+  if (failed(indexOpEventAxis(op, 0, "the HLS target")))
+    return failure();
+  bool batched = false;
+  SmallVector<int64_t> shape = eventShapeOf(op.getOutput(), batched);
+  std::string id = emission.identifier(op);
+  raw_ostream &params = emission.parameters();
+  params << "// " << emission.layerName(op) << ": nn.compare "
+         << nn::stringifyPredicate(op.getPredicate()) << " "
+         << shapeText(shape) << "\n";
+  std::string outType = declareResult(emission, op, id);
+  std::optional<bool> outcome =
+      op.getRhs() ? std::nullopt : constantOutcome(op);
+  params << "struct " << id << "_config {\n"
+         << "  static const unsigned n = " << product(shape) << ";\n"
+         << "  static const int predicate = "
+         << int(op.getPredicate()) << ";\n";
+  if (!op.getRhs())
+    params << "  static const long long threshold = "
+           << (outcome ? 0 : int64_t(op.getValue().convertToDouble()))
+           << ";\n"
+           << "  static const int outcome = " << (outcome ? int(*outcome) : -1)
+           << ";\n";
+  params << "};\n\n";
+  raw_ostream &body = emission.body();
+  body << "  // " << emission.layerName(op) << "\n  ariadne::hls::"
+       << (op.getRhs() ? "compare" : "compare_constant") << "<"
+       << operandType(emission, op.getLhs()) << ", " << outType << ", " << id
+       << "_config>(" << emission.arrayOf(op.getLhs()) << ", ";
+  if (op.getRhs())
+    body << emission.arrayOf(op.getRhs()) << ", ";
+  body << id << "_out);\n";
+  HlsLayerEstimate e;
+  e.name = emission.layerName(op);
+  e.op = "nn.compare";
+  e.detail = std::to_string(outcome ? 0 : product(shape)) + " comparators";
+  emission.addEstimate(e);
+  return success();
+}
+
+/// Selects: one two-input multiplexer per element.
+LogicalResult emitSelect(Operation *operation, HlsEmission &emission) {
+  auto op = llvm::cast<nn::SelectOp>(operation);
+  if (failed(indexOpEventAxis(op, 0, "the HLS target")))
+    return failure();
+  bool batched = false;
+  SmallVector<int64_t> out = eventShapeOf(op.getOutput(), batched);
+  SmallVector<int64_t> cond = eventShapeOf(op.getCondition(), batched);
+  auto condStrides = broadcastStrides(cond, out);
+  if (failed(condStrides))
+    return op->emitOpError("the condition ")
+           << shapeText(cond) << " does not broadcast to the event result "
+           << shapeText(out);
+  std::string id = emission.identifier(op);
+  raw_ostream &params = emission.parameters();
+  params << "// " << emission.layerName(op) << ": nn.select by "
+         << shapeText(cond) << " -> " << shapeText(out) << "\n";
+  std::string type = declareResult(emission, op, id);
+  params << "struct " << id << "_config {\n"
+         << "  static const unsigned n = " << product(out) << ";\n"
+         << "  static const unsigned n_cond = " << product(cond) << ";\n"
+         << "  static const bool has_x = " << (op.getX() ? "true" : "false")
+         << ";\n"
+         << "  static const bool has_y = " << (op.getY() ? "true" : "false")
+         << ";\n"
+         << "  static const long long x_fill = "
+         << int64_t(op.getXValue().convertToDouble()) << ";\n"
+         << "  static const long long y_fill = "
+         << int64_t(op.getYValue().convertToDouble()) << ";\n";
+  writeOffsetFunctions(params, out, {*condStrides}, {"cond_at"});
+  params << "};\n\n";
+  // A missing branch reads nothing: the result array stands in for it.
+  std::string self = id + "_out";
+  emission.body() << "  // " << emission.layerName(op)
+                  << "\n  ariadne::hls::select<"
+                  << operandType(emission, op.getCondition()) << ", " << type
+                  << ", " << id << "_config>("
+                  << emission.arrayOf(op.getCondition()) << ", "
+                  << (op.getX() ? emission.arrayOf(op.getX()) : self) << ", "
+                  << (op.getY() ? emission.arrayOf(op.getY()) : self) << ", "
+                  << self << ");\n";
+  HlsLayerEstimate e;
+  e.name = emission.layerName(op);
+  e.op = "nn.select";
+  e.detail = std::to_string(product(out)) + " multiplexers of 2 inputs";
+  emission.addEstimate(e);
+  return success();
+}
+
 /// fx.quantize and fx.dequantize are the top function's ports, which the
 /// project writer declares from the hardware boundary: no code here.
 LogicalResult emitPort(Operation *, HlsEmission &) { return success(); }
@@ -1024,6 +1116,8 @@ void populateHlsPatterns(HlsPatterns &patterns) {
       emitGather);
   patterns.add<nn::GatherElementsOp>(emitGatherElements);
   patterns.add<nn::ScatterElementsOp>(emitScatterElements);
+  patterns.add<nn::CompareOp>(emitCompare);
+  patterns.add<nn::SelectOp>(emitSelect);
 }
 
 } // namespace hls

@@ -1081,6 +1081,92 @@ LogicalResult emitGatherElements(Operation *operation,
   return success();
 }
 
+/// Comparisons: one signed comparator per element, of two signals of one
+/// type or of a signal and the raw threshold (a literal, which may lie
+/// one step outside the type). Combinational; the condition is 0 or 1.
+LogicalResult emitCompare(Operation *operation, VerilogEmission &emission) {
+  auto op = llvm::cast<nn::CompareOp>(operation);
+  if (failed(indexOpEventAxis(op, 0, "the verilog target")))
+    return failure();
+  static const char *const operators[] = {"==", "!=", "<", "<=", ">", ">="};
+  const char *cmp = operators[int(op.getPredicate())];
+  const std::vector<Signal> &lhs = emission.signalsOf(op.getLhs());
+  std::vector<Signal> rhs;
+  if (op.getRhs())
+    rhs = emission.signalsOf(op.getRhs());
+  Signal threshold =
+      VerilogEmission::constant(Int128(op.getValue().convertToDouble()));
+  std::string id = emission.identifier(op);
+  emission.body() << "\n  // " << emission.layerName(op) << ": nn.compare "
+                  << nn::stringifyPredicate(op.getPredicate()) << "\n";
+  std::vector<Signal> out;
+  for (size_t i = 0; i < lhs.size(); ++i) {
+    std::vector<Signal> operands =
+        aligned(emission, {lhs[i], op.getRhs() ? rhs[i] : threshold});
+    out.push_back(emission.wire(id + "_" + std::to_string(i), 2,
+                                "(" + operands[0].name + " " + cmp + " " +
+                                    operands[1].name + ") ? " + literal(1) +
+                                    " : " + literal(0),
+                                std::max(operands[0].stage, operands[1].stage),
+                                0, 1));
+  }
+  VerilogLayerReport report;
+  report.name = emission.layerName(op);
+  report.op = "nn.compare";
+  report.detail = std::to_string(out.size()) + " comparators";
+  emission.addLayer(report);
+  emission.bind(op.getOutput(), std::move(out));
+  return success();
+}
+
+/// Selects: one two-input multiplexer per element, a missing branch being
+/// its raw fill. Combinational.
+LogicalResult emitSelect(Operation *operation, VerilogEmission &emission) {
+  auto op = llvm::cast<nn::SelectOp>(operation);
+  if (failed(indexOpEventAxis(op, 0, "the verilog target")))
+    return failure();
+  bool batched = false;
+  SmallVector<int64_t> out = eventShapeOf(op.getOutput(), batched);
+  SmallVector<int64_t> cond = eventShapeOf(op.getCondition(), batched);
+  auto condStrides = broadcastStrides(cond, out);
+  if (failed(condStrides))
+    return op->emitOpError("the condition ")
+           << shapeText(cond) << " does not broadcast to the event result "
+           << shapeText(out);
+  SmallVector<int64_t> at = offsetsOf(out, *condStrides);
+  const std::vector<Signal> &c = emission.signalsOf(op.getCondition());
+  auto branch = [&](Value v, double fill, size_t i) {
+    return v ? emission.signalsOf(v)[i]
+             : VerilogEmission::constant(Int128(fill));
+  };
+  std::string id = emission.identifier(op);
+  emission.body() << "\n  // " << emission.layerName(op) << ": nn.select by "
+                  << shapeText(cond) << "\n";
+  std::vector<Signal> result;
+  for (size_t i = 0; i < at.size(); ++i) {
+    std::vector<Signal> operands = aligned(
+        emission, {c[size_t(at[i])],
+                   branch(op.getX(), op.getXValue().convertToDouble(), i),
+                   branch(op.getY(), op.getYValue().convertToDouble(), i)});
+    const Signal &a = operands[1], &b = operands[2];
+    Int128 low = std::min(a.low, b.low), high = std::max(a.high, b.high);
+    int64_t stage = std::max({operands[0].stage, a.stage, b.stage});
+    result.push_back(emission.wire(
+        id + "_" + std::to_string(i),
+        std::max({a.width, b.width, signedBits(low, high)}),
+        "(" + operands[0].name + " != " + literal(0) + ") ? " + a.name +
+            " : " + b.name,
+        stage, low, high));
+  }
+  VerilogLayerReport report;
+  report.name = emission.layerName(op);
+  report.op = "nn.select";
+  report.detail = std::to_string(result.size()) + " multiplexers of 2 inputs";
+  emission.addLayer(report);
+  emission.bind(op.getOutput(), std::move(result));
+  return success();
+}
+
 /// Scatters at run-time indices: per output element, the updates of its
 /// row whose index names it, summed with the start (reduction add: an
 /// adder over masked terms, exact in the result's type) or the last of
@@ -1197,6 +1283,8 @@ void populateVerilogPatterns(VerilogPatterns &patterns) {
   patterns.add<nn::ReduceMaxOp>(emitReduceMax);
   patterns.add<nn::GatherElementsOp>(emitGatherElements);
   patterns.add<nn::ScatterElementsOp>(emitScatterElements);
+  patterns.add<nn::CompareOp>(emitCompare);
+  patterns.add<nn::SelectOp>(emitSelect);
 }
 
 } // namespace verilog

@@ -144,15 +144,22 @@ llvm::Expected<SmallVector<Type>> GraphImporter::registerInputs() {
     // int32 and int64 inputs are indices (of gathers and scatters): the IR
     // carries their integers as f32 (exact to 2^24, and a larger one lies
     // outside every axis either way) and marks them nn.index.
+    // bool inputs (masks) are index tensors of 0 and 1, conditions.
+    bool isCondition =
+        tensorType.elem_type() == onnx::TensorProto_DataType_BOOL;
     bool isIndex = tensorType.elem_type() == onnx::TensorProto_DataType_INT64 ||
-                   tensorType.elem_type() == onnx::TensorProto_DataType_INT32;
+                   tensorType.elem_type() == onnx::TensorProto_DataType_INT32 ||
+                   isCondition;
+    if (isCondition)
+      conditionInputs.insert(input.name());
     if (isIndex)
       indexInputs.insert(input.name());
     else if (tensorType.elem_type() != onnx::TensorProto_DataType_FLOAT) {
       ImportedValue v;
       v.kind = ImportedValue::Kind::Unsupported;
       v.reason = what + " has dtype " + dataTypeName(tensorType.elem_type()) +
-                 "; only float32 inputs and int32/int64 indices are supported";
+                 "; only float32 inputs, int32/int64 indices and bool masks "
+                 "are supported";
       v.isRuntime = true;
       values[input.name()] = std::move(v);
       unsupportedInputs.push_back(input.name());
@@ -505,6 +512,7 @@ llvm::Expected<OwningOpRef<ModuleOp>> GraphImporter::run() {
     func.setArgAttr(argIndex, kNameAttr, builder.getStringAttr(input.name()));
     if (indexInputs.contains(input.name())) {
       v.isIndex = true;
+      v.isCondition = conditionInputs.contains(input.name());
       func.setArgAttr(argIndex, nn::kIndexAttr, builder.getUnitAttr());
     }
     values[input.name()] = std::move(v);

@@ -109,6 +109,10 @@ struct ImportedValue {
   /// holds it as f32 and marks the graph input `nn.index`; only the
   /// data-movement importers, gathers and scatters read it.
   bool isIndex = false;
+  /// For an index tensor: a condition, holding only 0 and 1 (a bool graph
+  /// input, a comparison, a logical op, and data movement of them). A Cast
+  /// to float32 reads it as a mask of 1.0 and 0.0.
+  bool isCondition = false;
 
   bool isView() const { return batchAxis != 0 || batchFactor != 1; }
 };
@@ -200,6 +204,13 @@ public:
   std::optional<BatchView> perEventView;
   /// Whether this op reads merged views (ImportedValue::batchFactor) itself.
   bool readsMergedViews = false;
+  /// Makes the tensor results registered from now on index tensors (or
+  /// not), and conditions (or not), whatever the inputs read: a comparison
+  /// gives a condition, a Cast of one to float32 a float mask.
+  void setResultKind(bool index, bool condition) {
+    readIndex = index;
+    readCondition = condition;
+  }
   void setInts(size_t i, IntTensor value);
   void setFloatConstant(size_t i, std::shared_ptr<FloatConstant> value);
   llvm::Error setValue(size_t i, ImportedValue value);
@@ -228,6 +239,8 @@ private:
   llvm::Error mergedViewError(size_t i, const ImportedValue &v) const;
 
   bool readIndex = false;
+  /// Whether every index tensor read so far is a condition.
+  bool readCondition = true;
   GraphImporter &graphImporter;
   const onnx::NodeProto &nodeProto;
   int64_t opVersion;
@@ -307,7 +320,7 @@ private:
   /// Graph inputs whose batch dimension is not leading, by name.
   llvm::StringMap<int64_t> inputBatchAxes;
   /// The graph inputs that are index tensors (int32, int64).
-  llvm::StringSet<> indexInputs;
+  llvm::StringSet<> indexInputs, conditionInputs;
   std::string sourceName;
   std::string functionName;
   mlir::OpBuilder builder;

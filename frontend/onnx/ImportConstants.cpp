@@ -293,12 +293,17 @@ Error importCast(NodeImporter &n) {
                    " is not supported; only float32 and integer types are");
   switch (in->kind) {
   case ImportedValue::Kind::Tensor:
+    if (in->isIndex && to == onnx::TensorProto_DataType_BOOL &&
+        !in->isCondition)
+      return importCompare(n, nn::Predicate::ne);
     if (in->isIndex && toInt)
       return n.setValue(0, *in);
+    if (in->isCondition)
+      return castCondition(n);
     if (in->isIndex)
       return n.error("Cast of the indices '" + n.inputName(0).str() +
                      "' to float32 is not supported: indices only feed "
-                     "gathers and scatters");
+                     "gathers, scatters, comparisons and selects");
     if (toFloat)
       return n.setTensor(0, in->tensor);
     return n.error("Cast of a tensor computed at run time to " +
@@ -358,8 +363,7 @@ Error importCast(NodeImporter &n) {
 /// -1 entries); a multiple of the batch size equals only itself.
 Error importEqual(NodeImporter &n) {
   if (!n.isIntInput(0) || !n.isIntInput(1))
-    return n.error("Equal of run-time tensors is not supported; only "
-                   "compile-time integer tensors (shape arithmetic) are");
+    return importCompare(n, nn::Predicate::eq);
   auto a = n.ints(0, "A"), b = n.ints(1, "B");
   if (!a)
     return a.takeError();
@@ -374,12 +378,12 @@ Error importEqual(NodeImporter &n) {
                   });
 }
 
-/// Where over compile-time integers (a condition known at compile time).
+/// Where over compile-time integers (a condition known at compile time),
+/// folded; else a select at run time (ImportConditions.cpp).
 Error importWhere(NodeImporter &n) {
   for (size_t i = 0; i < 3; ++i)
     if (!n.isIntInput(i))
-      return n.error("Where of run-time tensors is not supported; only "
-                     "compile-time integer tensors (shape arithmetic) are");
+      return importSelect(n);
   auto c = n.ints(0, "condition"), x = n.ints(1, "X"), y = n.ints(2, "Y");
   if (!c)
     return c.takeError();

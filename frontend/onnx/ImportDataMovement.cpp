@@ -322,6 +322,28 @@ Error importTranspose(NodeImporter &n) {
       batchAxis);
 }
 
+Expected<Value> expandTensor(NodeImporter &n, Value v,
+                             ArrayRef<int64_t> out) {
+  if (isBatched(out) && !isBatched(shapeOf(v)))
+    return n.error("broadcasting " + formatShape(shapeOf(v)) + " to " +
+                   formatShape(out) +
+                   " would repeat it over the dynamic batch; the batch "
+                   "comes from the model's inputs");
+  SmallVector<int64_t> current(out.size() - size_t(shapeOf(v).size()), 1);
+  llvm::append_range(current, shapeOf(v));
+  if (ArrayRef<int64_t>(current) != ArrayRef<int64_t>(shapeOf(v)))
+    v = n.create<nn::ReshapeOp>(current, v);
+  for (size_t d = 0; d < out.size(); ++d) {
+    if (current[d] != 1 || out[d] == 1)
+      continue;
+    current[d] = out[d];
+    SmallVector<Value> copies(size_t(out[d]), v);
+    v = n.create<nn::ConcatOp>(current, copies,
+                               n.builder().getI64IntegerAttr(int64_t(d)));
+  }
+  return v;
+}
+
 /// Expand: numpy broadcasting of the input to a shape known at compile
 /// time (a Shape's batch symbol or 1 where the input has its batch). A
 /// run-time tensor is repeated along each expanded axis by a concatenation
@@ -364,19 +386,10 @@ Error importExpand(NodeImporter &n) {
     auto x = n.tensor(0);
     if (!x)
       return x.takeError();
-    Value v = *x;
-    if (ArrayRef<int64_t>(from) != ArrayRef<int64_t>(*shape))
-      v = n.create<nn::ReshapeOp>(from, v);
-    SmallVector<int64_t> current = from;
-    for (size_t d = 0; d < out->size(); ++d) {
-      if (current[d] != 1 || (*out)[d] == 1)
-        continue;
-      current[d] = (*out)[d];
-      SmallVector<Value> copies((*out)[d], v);
-      v = n.create<nn::ConcatOp>(current, copies,
-                                 n.builder().getI64IntegerAttr(int64_t(d)));
-    }
-    return n.setTensor(0, v);
+    auto expanded = expandTensor(n, *x, *out);
+    if (!expanded)
+      return expanded.takeError();
+    return n.setTensor(0, *expanded);
   }
   if (in->kind == ImportedValue::Kind::FloatConst && in->constant->batchFill) {
     // One value repeated, now over the expanded shape.
@@ -392,22 +405,96 @@ Error importExpand(NodeImporter &n) {
     sources.push_back(broadcastSource(index, from, strides));
     increment(index, *out);
   }
-  if (in->kind == ImportedValue::Kind::FloatConst) {
-    auto c = std::make_shared<FloatConstant>(*in->constant);
-    c->shape = *out;
+  setRearranged(n, *in, *out, sources);
+  return Error::success();
+}
+
+void setRearranged(NodeImporter &n, const ImportedValue &in,
+                   ArrayRef<int64_t> shape, ArrayRef<int64_t> sources) {
+  if (in.kind == ImportedValue::Kind::FloatConst) {
+    auto c = std::make_shared<FloatConstant>(*in.constant);
+    c->shape.assign(shape.begin(), shape.end());
     c->data.clear();
     for (int64_t src : sources)
-      c->data.push_back(in->constant->data[size_t(src)]);
+      c->data.push_back(in.constant->data[size_t(src)]);
     c->materialized = nullptr;
     n.setFloatConstant(0, std::move(c));
-    return Error::success();
+    return;
   }
   IntTensor t;
-  t.shape = *out;
-  t.dtype = in->ints.dtype;
+  t.shape.assign(shape.begin(), shape.end());
+  t.dtype = in.ints.dtype;
   for (int64_t src : sources)
-    t.values.push_back(in->ints.values[size_t(src)]);
+    t.values.push_back(in.ints.values[size_t(src)]);
   n.setInts(0, std::move(t));
+}
+
+/// Tile: each axis repeated `repeats` times. A run-time tensor is a
+/// concatenation of copies along each repeated axis (never the batch);
+/// compile-time data is tiled as data.
+Error importTile(NodeImporter &n) {
+  auto in = n.value(0);
+  if (!in)
+    return in.takeError();
+  auto shape = valueShape(n, *in);
+  if (!shape)
+    return shape.takeError();
+  auto repeats = intVectorInput(n, 1, "repeats");
+  if (!repeats)
+    return repeats.takeError();
+  if (repeats->size() != shape->size())
+    return n.error("repeats has " + str(int64_t(repeats->size())) +
+                   " values for an input of rank " +
+                   str(int64_t(shape->size())));
+  SmallVector<int64_t> out = *shape;
+  for (size_t d = 0; d < out.size(); ++d) {
+    int64_t r = (*repeats)[d];
+    if (r < 1)
+      return n.error("repeats[" + str(int64_t(d)) + "] is " + str(r) +
+                     "; only positive repeats are supported");
+    if (ShapedType::isDynamic(out[d])) {
+      if (r != 1)
+        return n.error("repeating the dynamic batch dimension would mix "
+                       "events");
+      continue;
+    }
+    if (out[d] > (int64_t(1) << 40) / r)
+      return n.error("the tiled dimension " + str(int64_t(d)) +
+                     " is too large");
+    out[d] *= r;
+  }
+  if (in->kind == ImportedValue::Kind::Tensor) {
+    auto x = n.tensor(0);
+    if (!x)
+      return x.takeError();
+    Value v = *x;
+    SmallVector<int64_t> current = shapeOf(v);
+    for (size_t d = 0; d < out.size(); ++d) {
+      if ((*repeats)[d] == 1)
+        continue;
+      current[d] = out[d];
+      SmallVector<Value> copies(size_t((*repeats)[d]), v);
+      v = n.create<nn::ConcatOp>(current, copies,
+                                 n.builder().getI64IntegerAttr(int64_t(d)));
+    }
+    return n.setTensor(0, v);
+  }
+  if (in->kind == ImportedValue::Kind::FloatConst && in->constant->batchFill)
+    return n.error("Tile of a fill of the batch size is not supported");
+  if (product(out) > (int64_t(1) << 26))
+    return n.error("tiling compile-time data to " + formatShape(out) +
+                   " elements is too large");
+  auto strides = stridesOf(*shape);
+  SmallVector<int64_t> index(out.size(), 0);
+  SmallVector<int64_t> sources;
+  for (int64_t flat = 0, total = product(out); flat < total; ++flat) {
+    int64_t src = 0;
+    for (size_t d = 0; d < out.size(); ++d)
+      src += (index[d] % (*shape)[d]) * strides[d];
+    sources.push_back(src);
+    increment(index, out);
+  }
+  setRearranged(n, *in, out, sources);
   return Error::success();
 }
 

@@ -1,8 +1,9 @@
 //===- ImportIndexing.cpp - gathers and scatters at run-time indices ------===//
 //
-// The index ops of graph networks: GatherElements, ScatterElements and
-// Gather whose indices are an index tensor (ImportedValue::isIndex), as
-// PyTorch exports torch.gather, scatter_add and x[index]. They import as
+// The index ops of graph networks: GatherElements, ScatterElements,
+// GatherND and ScatterND (tuples of one index) and Gather whose indices
+// are an index tensor (ImportedValue::isIndex), as PyTorch exports
+// torch.gather, scatter_add, x[index] and index_put. They import as
 // nn.gather_elements and nn.scatter_elements; the Unsqueeze/Expand chains
 // around them are data movement of the index tensors.
 //
@@ -146,6 +147,116 @@ Error importScatterElements(NodeImporter &n) {
                             out, withoutCopies(*indices, *axis), *updates,
                             *data,
                             b.getI64IntegerAttr(*axis),
+                            reduction == "add" ? b.getUnitAttr() : UnitAttr()));
+}
+
+/// The one-element index tuples of GatherND and ScatterND: tuples of more
+/// elements (indexing several axes at once) are not supported.
+static Error checkOneAxisTuples(NodeImporter &n, ArrayRef<int64_t> idx) {
+  if (idx.empty() || idx.back() != 1)
+    return n.error("indices " + formatShape(idx) +
+                   " index several axes at once (the last dimension is the "
+                   "tuple size); only tuples of one index are supported, "
+                   "indices [..., 1]");
+  return Error::success();
+}
+
+/// GatherND with tuples of one index: after the `batch_dims` leading
+/// dimensions, the indices' middle dimensions (flattened) gather rows
+/// along the data's next axis, as nn.gather_elements with the indices
+/// broadcast over the rows.
+Error importGatherND(NodeImporter &n) {
+  auto operands = dataAndIndices(n);
+  if (!operands)
+    return operands.takeError();
+  auto [data, indices] = *operands;
+  SmallVector<int64_t> in = shapeOf(data), idx = shapeOf(indices);
+  if (auto err = checkOneAxisTuples(n, idx))
+    return err;
+  int64_t batchDims = n.intAttr("batch_dims", 0);
+  int64_t r = int64_t(in.size()), q = int64_t(idx.size());
+  if (batchDims < 0 || batchDims >= std::min(r, q))
+    return n.error("batch_dims " + str(batchDims) + " must lie in [0, " +
+                   str(std::min(r, q)) + ")");
+  for (int64_t d = 0; d < batchDims; ++d)
+    if (in[size_t(d)] != idx[size_t(d)])
+      return n.error("data " + formatShape(in) + " and indices " +
+                     formatShape(idx) + " differ in batch dimension " + str(d));
+  if (isBatched(idx) && !isBatched(in))
+    return n.error("indices with the dynamic batch gather from data without "
+                   "it; give the data the batch, or gather with batch_dims");
+  if (ShapedType::isDynamic(in[size_t(batchDims)]))
+    return n.error("indexing along the dynamic batch dimension would mix "
+                   "events; gather with batch_dims = 1");
+  ArrayRef<int64_t> lead = ArrayRef<int64_t>(idx).take_front(size_t(batchDims));
+  ArrayRef<int64_t> middle =
+      ArrayRef<int64_t>(idx).slice(size_t(batchDims), size_t(q - 1 - batchDims));
+  ArrayRef<int64_t> rest = ArrayRef<int64_t>(in).drop_front(size_t(batchDims + 1));
+  SmallVector<int64_t> flatIndex(lead), gathered(lead), out(lead);
+  flatIndex.push_back(product(middle));
+  flatIndex.append(rest.size(), 1);
+  gathered.push_back(product(middle));
+  llvm::append_range(gathered, rest);
+  llvm::append_range(out, middle);
+  llvm::append_range(out, rest);
+  Value index = n.create<nn::ReshapeOp>(flatIndex, indices);
+  Value result = n.create<nn::GatherElementsOp>(
+      gathered, data, index, n.builder().getI64IntegerAttr(batchDims));
+  if (out != gathered)
+    result = n.create<nn::ReshapeOp>(out, result);
+  return n.setTensor(0, result);
+}
+
+/// ScatterND with tuples of one index: rows of the data's leading axis, as
+/// nn.scatter_elements along axis 0 with the indices broadcast over the
+/// rows.
+Error importScatterND(NodeImporter &n) {
+  std::string reduction = "none";
+  if (const onnx::AttributeProto *a = n.attr("reduction"))
+    reduction = a->s();
+  if (reduction != "none" && reduction != "add")
+    return n.error("reduction '" + reduction +
+                   "' is not supported; only none and add are");
+  auto indices = n.indexTensor(1, "indices");
+  if (!indices)
+    return indices.takeError();
+  auto updates = n.tensor(2);
+  if (!updates)
+    return updates.takeError();
+  auto data = scatterStart(n, 0);
+  if (!data)
+    return data.takeError();
+  auto dataShape = inputShape(n, 0);
+  if (!dataShape)
+    return dataShape.takeError();
+  SmallVector<int64_t> in = *dataShape, idx = shapeOf(*indices),
+                       upd = shapeOf(*updates);
+  if (auto err = checkOneAxisTuples(n, idx))
+    return err;
+  if (in.empty())
+    return n.error("ScatterND into a scalar");
+  if (isBatched(in) || isBatched(idx) || isBatched(upd))
+    return n.error("ScatterND indexes the data's leading dimension, here or "
+                   "in the indices the dynamic batch, which would mix events; "
+                   "scatter per event with ScatterElements");
+  SmallVector<int64_t> expected(ArrayRef<int64_t>(idx).drop_back());
+  llvm::append_range(expected, ArrayRef<int64_t>(in).drop_front());
+  if (upd != expected)
+    return n.error("updates " + formatShape(upd) + " should be " +
+                   formatShape(expected) + " for data " + formatShape(in) +
+                   " and indices " + formatShape(idx));
+  int64_t rows = product(ArrayRef<int64_t>(idx).drop_back());
+  SmallVector<int64_t> flatIndex{rows}, flatUpdates{rows};
+  flatIndex.append(in.size() - 1, 1);
+  llvm::append_range(flatUpdates, ArrayRef<int64_t>(in).drop_front());
+  Value index = n.create<nn::ReshapeOp>(flatIndex, *indices);
+  Value rowsOfUpdates = *updates;
+  if (flatUpdates != upd)
+    rowsOfUpdates = n.create<nn::ReshapeOp>(flatUpdates, *updates);
+  auto &b = n.builder();
+  return n.setTensor(0, n.create<nn::ScatterElementsOp>(
+                            in, index, rowsOfUpdates, *data,
+                            b.getI64IntegerAttr(0),
                             reduction == "add" ? b.getUnitAttr() : UnitAttr()));
 }
 

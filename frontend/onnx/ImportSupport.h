@@ -10,7 +10,8 @@
 // ImportDataMovement.cpp (flatten, reshape, squeeze, unsqueeze, transpose,
 // concat, slice, identity, dropout), ImportConstants.cpp (the
 // shape-folding evaluator: constant, shape, gather, constant-of-shape,
-// cast) and ImportIndexing.cpp (gathers and scatters at run-time indices).
+// cast), ImportIndexing.cpp (gathers and scatters at run-time indices) and
+// ImportConditions.cpp (comparisons, logic and Where at run time).
 // OpImporters.cpp holds the table.
 //
 //===----------------------------------------------------------------------===//
@@ -441,6 +442,18 @@ inline OpImportFn activation(ActivationKind kind, ActivationParam alpha = {},
   };
 }
 
+/// A run-time tensor broadcast to the static-or-batch shape `out` (its
+/// numpy broadcast with `out` is `out`): reshaped to `out`'s rank, then
+/// repeated along each broadcast axis by a concatenation of copies, exact
+/// on every target. The batch is never broadcast: a tensor without it is
+/// an error naming the node.
+Expected<Value> expandTensor(NodeImporter &n, Value v, ArrayRef<int64_t> out);
+
+/// Registers output 0 as compile-time data of `shape` whose element k is
+/// element `sources[k]` of `in` (float or integer data).
+void setRearranged(NodeImporter &n, const ImportedValue &in,
+                   ArrayRef<int64_t> shape, ArrayRef<int64_t> sources);
+
 //===----------------------------------------------------------------------===//
 // The irregular ops
 //===----------------------------------------------------------------------===//
@@ -481,9 +494,20 @@ Error importConstantOfShape(NodeImporter &n);
 Error importCast(NodeImporter &n);
 Error importEqual(NodeImporter &n);
 Error importWhere(NodeImporter &n);
+Error importTile(NodeImporter &n);
+/// Comparisons, logical ops, Where and casts of run-time conditions
+/// (ImportConditions.cpp).
+Error importCompare(NodeImporter &n, nn::Predicate predicate);
+enum class Logic { And, Or, Xor };
+Error importNot(NodeImporter &n);
+Error importLogic(NodeImporter &n, Logic op);
+Error importSelect(NodeImporter &n);
+Error castCondition(NodeImporter &n);
 Error importExpand(NodeImporter &n);
 Error importGatherElements(NodeImporter &n);
 Error importScatterElements(NodeImporter &n);
+Error importGatherND(NodeImporter &n);
+Error importScatterND(NodeImporter &n);
 /// Gather whose indices are an index tensor (ImportIndexing.cpp).
 Error gatherAtIndices(NodeImporter &n);
 

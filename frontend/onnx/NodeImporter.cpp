@@ -71,7 +71,10 @@ llvm::Error NodeImporter::error(const llvm::Twine &reason) const {
 static bool movesIndices(llvm::StringRef opType) {
   return llvm::is_contained({"Reshape", "Flatten", "Squeeze", "Unsqueeze",
                              "Transpose", "Concat", "Slice", "Gather", "Expand",
-                             "Identity", "Cast", "Split", "Shape"},
+                             "Identity", "Cast", "Split", "Shape", "Tile",
+                             "Where", "Equal", "Greater", "Less",
+                             "GreaterOrEqual", "LessOrEqual", "Not", "And",
+                             "Or", "Xor"},
                             opType);
 }
 
@@ -88,9 +91,10 @@ llvm::Expected<const ImportedValue *> NodeImporter::lookup(size_t i) {
       return error("input '" + nodeProto.input(int(i)) +
                    "' holds integers known only at run time (indices); " +
                    nodeProto.op_type() +
-                   " cannot read them (only data movement, gathers and "
-                   "scatters can)");
+                   " cannot read them (only data movement, gathers, "
+                   "scatters, comparisons and selects can)");
     readIndex = true;
+    readCondition = readCondition && it->second.isCondition;
   }
   return &it->second;
 }
@@ -320,6 +324,7 @@ llvm::Error NodeImporter::setTensor(size_t i, Value value, BatchView view) {
     return err;
   ImportedValue v;
   v.isIndex = readIndex;
+  v.isCondition = readIndex && readCondition;
   v.kind = ImportedValue::Kind::Tensor;
   v.tensor = value;
   v.batchAxis = batchAxis;

@@ -96,9 +96,25 @@ const llvm::StringMap<OpImporter> &frontend::getOpImporters() {
       {"Equal", {7, importEqual}},
       {"Where", {9, importWhere}},
       {"Expand", {8, importExpand}},
+      {"Tile", {6, importTile}},
+
+      {"Greater",
+       {7, [](NodeImporter &n) { return importCompare(n, nn::Predicate::gt); }}},
+      {"Less",
+       {7, [](NodeImporter &n) { return importCompare(n, nn::Predicate::lt); }}},
+      {"GreaterOrEqual",
+       {12, [](NodeImporter &n) { return importCompare(n, nn::Predicate::ge); }}},
+      {"LessOrEqual",
+       {12, [](NodeImporter &n) { return importCompare(n, nn::Predicate::le); }}},
+      {"Not", {1, importNot}},
+      {"And", {7, [](NodeImporter &n) { return importLogic(n, Logic::And); }}},
+      {"Or", {7, [](NodeImporter &n) { return importLogic(n, Logic::Or); }}},
+      {"Xor", {7, [](NodeImporter &n) { return importLogic(n, Logic::Xor); }}},
 
       {"GatherElements", {11, importGatherElements}},
       {"ScatterElements", {11, importScatterElements}},
+      {"GatherND", {11, importGatherND}},
+      {"ScatterND", {11, importScatterND}},
   };
   return table;
 }

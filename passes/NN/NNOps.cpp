@@ -601,3 +601,40 @@ LogicalResult ScatterElementsOp::verify() {
   }
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// CompareOp, SelectOp
+//===----------------------------------------------------------------------===//
+
+/// Whether `a` and `b` have one shape (the dynamic batch matching itself).
+static bool sameShape(RankedTensorType a, RankedTensorType b) {
+  return a.getShape() == b.getShape();
+}
+
+LogicalResult CompareOp::verify() {
+  auto lhs = rankedType(getLhs()), out = rankedType(getOutput());
+  if (getRhs() && !sameShape(rankedType(getRhs()), lhs))
+    return emitOpError("lhs and rhs need one shape");
+  if (!sameShape(lhs, out))
+    return emitOpError("result needs the operands' shape");
+  return success();
+}
+
+LogicalResult SelectOp::verify() {
+  auto cond = rankedType(getCondition()), out = rankedType(getOutput());
+  if (cond.getRank() != out.getRank())
+    return emitOpError("condition and result need one rank");
+  for (int64_t d = 0; d < out.getRank(); ++d)
+    if (!fitsDim(cond, out, d, true))
+      return emitOpError("condition dimension ")
+             << d << " neither matches the result's nor broadcasts";
+  for (Value v : {getX(), getY()}) {
+    if (!v)
+      continue;
+    if (!sameShape(rankedType(v), out))
+      return emitOpError("x and y need the result's shape");
+    if (rankedType(v).getElementType() != out.getElementType())
+      return emitOpError("x and y need the result's element type");
+  }
+  return success();
+}

@@ -50,6 +50,22 @@ def NN_ActivationKind : I32EnumAttr<"ActivationKind",
 
 def NN_ActivationKindAttr : EnumAttr<NN_Dialect, NN_ActivationKind, "act">;
 
+// The predicate of nn.compare.
+def NN_PredEq : I32EnumAttrCase<"eq", 0>;
+def NN_PredNe : I32EnumAttrCase<"ne", 1>;
+def NN_PredLt : I32EnumAttrCase<"lt", 2>;
+def NN_PredLe : I32EnumAttrCase<"le", 3>;
+def NN_PredGt : I32EnumAttrCase<"gt", 4>;
+def NN_PredGe : I32EnumAttrCase<"ge", 5>;
+
+def NN_Predicate : I32EnumAttr<"Predicate", "comparison predicate",
+    [NN_PredEq, NN_PredNe, NN_PredLt, NN_PredLe, NN_PredGt, NN_PredGe]> {
+  let cppNamespace = "::ariadne::nn";
+  let genSpecializedAttr = 0;
+}
+
+def NN_PredicateAttr : EnumAttr<NN_Dialect, NN_Predicate, "pred">;
+
 // The parameters of an activation: alpha and beta mean
 //   leaky_relu:   x < 0 ? alpha * x : x
 //   hard_sigmoid: max(0, min(1, alpha * x + beta))
@@ -350,6 +366,62 @@ def NN_ScatterElementsOp : NN_Op<"scatter_elements", [Pure]> {
   let results = (outs NN_Tensor:$output);
   let assemblyFormat = [{
     $indices `,` $updates (`into` $input^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Conditions (masks)
+//===----------------------------------------------------------------------===//
+
+def NN_CompareOp : NN_Op<"compare", [Pure]> {
+  let summary = "element-wise comparison giving a condition of 0 and 1";
+  let description = [{
+    `output = lhs <predicate> rhs ? 1 : 0`, with `rhs` of `lhs`'s shape, or
+    without `rhs` the constant `value`. ONNX Equal, Greater, Less,
+    GreaterOrEqual and LessOrEqual of run-time tensors import as this op,
+    and Not, And, Or and Xor of conditions as comparisons and selects.
+
+    The result is a condition: integers like an index tensor (f32 holding
+    0 and 1 in the float model, the index type in fixed point) that
+    nn.select reads. In fixed point the comparison is exact: two operands
+    of different types compare their values, and a constant compares as
+    the real number it is (`x > 0.3` on a grid of 1/8 is `x > 2/8`), so
+    every target agrees on every element.
+  }];
+  let arguments = (ins NN_Tensor:$lhs, Optional<NN_Tensor>:$rhs,
+                       NN_PredicateAttr:$predicate,
+                       DefaultValuedAttr<F64Attr, "0.0">:$value);
+  let results = (outs NN_Tensor:$output);
+  let assemblyFormat = [{
+    $predicate $lhs (`,` $rhs^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def NN_SelectOp : NN_Op<"select", [Pure, AttrSizedOperandSegments]> {
+  let summary = "element-wise choice between two tensors by a condition";
+  let description = [{
+    `output = condition != 0 ? x : y` (ONNX Where). The condition is an
+    integer tensor (a model's bool input or an nn.compare) whose
+    dimensions equal the result's or are 1 (broadcast); `x` and `y` have
+    the result's shape. A missing `x` or `y` is the constant `x_value` or
+    `y_value` (masked_fill's fill, a cast's 1 and 0).
+
+    In fixed point the op selects and never rounds: `x` and `y` are cast
+    into the result type first (one cast each, where the config or `auto`
+    says), and a constant is converted into it rounding to nearest and
+    saturating whatever the type's modes, so that a fill of -1e9 becomes
+    the type's most negative value instead of wrapping.
+  }];
+  let arguments = (ins NN_Tensor:$condition, Optional<NN_Tensor>:$x,
+                       Optional<NN_Tensor>:$y,
+                       DefaultValuedAttr<F64Attr, "0.0">:$x_value,
+                       DefaultValuedAttr<F64Attr, "0.0">:$y_value);
+  let results = (outs NN_Tensor:$output);
+  let assemblyFormat = [{
+    $condition (`then` $x^)? (`else` $y^)? attr-dict `:`
     functional-type(operands, results)
   }];
   let hasVerifier = 1;

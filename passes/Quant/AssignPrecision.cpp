@@ -669,6 +669,9 @@ const Assigner::Handlers &Assigner::handlers() {
     h.add<nn::ScatterElementsOp>([](Operation *op, Assigner &a) {
       return a.assignResultOnly(op, "scatter");
     });
+    h.add<nn::SelectOp>([](Operation *op, Assigner &a) {
+      return a.assignResultOnly(op, "where");
+    });
     return h;
   }();
   return handlers;

@@ -77,6 +77,18 @@ llvm::DenseSet<Value> indexValues(func::FuncOp fn) {
     if (fn.getArgAttr(arg.getArgNumber(), nn::kIndexAttr))
       indices.insert(arg);
   fn.walk([&](Operation *op) {
+    // Comparisons give conditions; a select of indices (or of whole
+    // numbers alone, marked nn.index) gives indices.
+    if (llvm::isa<nn::CompareOp>(op) || op->hasAttr(nn::kIndexAttr)) {
+      indices.insert(op->getResult(0));
+      return;
+    }
+    if (auto select = llvm::dyn_cast<nn::SelectOp>(op)) {
+      if ((select.getX() && indices.contains(select.getX())) ||
+          (select.getY() && indices.contains(select.getY())))
+        indices.insert(op->getResult(0));
+      return;
+    }
     if (!llvm::isa<nn::ReshapeOp, nn::TransposeOp, nn::SliceOp, nn::ConcatOp>(
             op))
       return;

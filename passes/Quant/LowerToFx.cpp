@@ -234,6 +234,8 @@ private:
   LogicalResult lowerDivision(Operation *op);
   LogicalResult lowerMatMul(nn::MatMulOp op);
   LogicalResult lowerScatter(nn::ScatterElementsOp op);
+  LogicalResult lowerCompare(nn::CompareOp op);
+  LogicalResult lowerSelect(nn::SelectOp op);
 
   func::FuncOp fn;
   MLIRContext *context;
@@ -809,6 +811,134 @@ LogicalResult Lowering::lowerDataMovement(Operation *op) {
   return success();
 }
 
+/// The raw integer T of `type` with `x <p> value` exactly when
+/// `raw(x) <p'> T`, the predicate p' returned beside it: the constant's
+/// value on the type's grid, rounded the way that keeps the comparison
+/// (`x > 0.3` on a grid of 1/8 is `raw > 2`), clamped one step outside
+/// the type's range; NaN compares false (ne: true).
+static std::pair<nn::Predicate, double>
+rawThreshold(nn::Predicate p, double value, FixedType type) {
+  FixedSpec spec = type.getSpec();
+  double lowest = spec.isSigned ? -std::ldexp(1.0, spec.width - 1) : 0.0;
+  double highest = std::ldexp(1.0, spec.width - (spec.isSigned ? 1 : 0)) - 1;
+  double outside = highest + 1;
+  if (std::isnan(value)) {
+    bool below = p == nn::Predicate::lt || p == nn::Predicate::le;
+    return {p, below ? lowest - 1 : outside};
+  }
+  double scaled = std::ldexp(value, spec.fracWidth());
+  double t = scaled;
+  switch (p) {
+  case nn::Predicate::gt:
+  case nn::Predicate::le:
+    t = std::floor(scaled);
+    break;
+  case nn::Predicate::ge:
+  case nn::Predicate::lt:
+    t = std::ceil(scaled);
+    break;
+  case nn::Predicate::eq:
+  case nn::Predicate::ne:
+    // Off the grid, no value equals the constant.
+    if (t != std::floor(t))
+      t = outside;
+    break;
+  }
+  return {p, std::clamp(t, lowest - 1, outside)};
+}
+
+/// `value` converted to a raw integer of `type`: rounded to nearest and
+/// saturated, whatever the type's modes (a fill of -1e9 is the type's
+/// most negative value).
+static double rawFill(double value, FixedType type) {
+  FixedSpec spec = type.getSpec();
+  double lowest = spec.isSigned ? -std::ldexp(1.0, spec.width - 1) : 0.0;
+  double highest = std::ldexp(1.0, spec.width - (spec.isSigned ? 1 : 0)) - 1;
+  if (std::isnan(value))
+    return 0;
+  return std::clamp(std::nearbyint(std::ldexp(value, spec.fracWidth())),
+                    lowest, highest);
+}
+
+/// A comparison: both operands cast exactly into the narrowest type that
+/// holds either (or a constant made a raw threshold of the operand's
+/// type); the result is a condition of the index type.
+LogicalResult Lowering::lowerCompare(nn::CompareOp op) {
+  FailureOr<Value> lhs = lowered(op.getLhs(), op);
+  if (failed(lhs))
+    return failure();
+  Location loc = op.getLoc();
+  builder.setInsertionPoint(op);
+  auto result = withElement(op.getOutput(), indexType(context));
+  Operation *compare;
+  if (op.getRhs()) {
+    FailureOr<Value> rhs = lowered(op.getRhs(), op);
+    if (failed(rhs))
+      return failure();
+    FixedSpec a = elementOf(*lhs).getSpec(), b = elementOf(*rhs).getSpec();
+    FixedSpec join = sumSpec(a, b);
+    join.width -= 1;
+    join.intWidth -= 1;
+    if (join.width > 64)
+      return op.emitError("comparing ")
+             << elementOf(*lhs) << " with " << elementOf(*rhs)
+             << " needs a common type of more than 64 bits";
+    FixedType common =
+        FixedType::get(context, unsigned(join.width), join.intWidth,
+                       join.isSigned, QuantMode::TRN, OverflowMode::WRAP);
+    compare = builder.create<nn::CompareOp>(
+        loc, result, castTo(loc, *lhs, common), castTo(loc, *rhs, common),
+        op.getPredicateAttr(), op.getValueAttr());
+  } else {
+    FixedType type = elementOf(*lhs);
+    if (type.getWidth() > 52)
+      return op.emitError("comparing ")
+             << type << " with a constant needs a type of at most 52 bits";
+    auto [predicate, raw] =
+        rawThreshold(op.getPredicate(), op.getValue().convertToDouble(), type);
+    compare = builder.create<nn::CompareOp>(
+        loc, result, *lhs, Value(),
+        nn::PredicateAttr::get(context, predicate),
+        builder.getF64FloatAttr(raw));
+  }
+  mapping.map(op.getOutput(), compare->getResult(0));
+  return success();
+}
+
+/// A select: both branches cast into the result type (indices keep
+/// theirs), the fills made raw integers of it.
+LogicalResult Lowering::lowerSelect(nn::SelectOp op) {
+  FailureOr<Value> condition = lowered(op.getCondition(), op);
+  if (failed(condition))
+    return failure();
+  FixedType result;
+  if (auto precision = op->getAttrOfType<DictionaryAttr>(kPrecisionAttr))
+    result = typeIn(precision, "result");
+  if (!result)
+    result = indexType(context);
+  Location loc = op.getLoc();
+  builder.setInsertionPoint(op);
+  Value branches[2];
+  Value given[2] = {op.getX(), op.getY()};
+  for (auto [k, v] : llvm::enumerate(given)) {
+    if (!v)
+      continue;
+    FailureOr<Value> lowered = this->lowered(v, op);
+    if (failed(lowered))
+      return failure();
+    branches[k] = castTo(loc, *lowered, result);
+  }
+  auto select = builder.create<nn::SelectOp>(
+      loc, withElement(op.getOutput(), result), *condition, branches[0],
+      branches[1],
+      builder.getF64FloatAttr(
+          rawFill(op.getXValue().convertToDouble(), result)),
+      builder.getF64FloatAttr(
+          rawFill(op.getYValue().convertToDouble(), result)));
+  mapping.map(op.getOutput(), select.getResult());
+  return success();
+}
+
 /// Add, sub and mul of two activations: the exact result (fx.add, fx.sub,
 /// fx.mul), then one cast into the layer's result type.
 template <typename FxOp> LogicalResult Lowering::lowerArith(Operation *op) {
@@ -1014,6 +1144,14 @@ const Lowering::Handlers &Lowering::handlers() {
       return l.lowerScatter(op);
     });
     kept().push_back(nn::ScatterElementsOp::getOperationName().str());
+    // Comparisons and selects stay nn ops on fixed-point tensors; their
+    // constants become raw integers.
+    h.add<nn::CompareOp>(
+        [](nn::CompareOp op, Lowering &l) { return l.lowerCompare(op); });
+    h.add<nn::SelectOp>(
+        [](nn::SelectOp op, Lowering &l) { return l.lowerSelect(op); });
+    kept().push_back(nn::CompareOp::getOperationName().str());
+    kept().push_back(nn::SelectOp::getOperationName().str());
     // Read by the layers that use it, erased with them.
     h.add<nn::ConstantOp>(
         [](Operation *, Lowering &) { return LogicalResult(success()); });

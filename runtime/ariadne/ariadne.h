@@ -20,6 +20,7 @@
 #include "ariadne/platform.h"
 #include "ariadne/reduce.h"
 #include "ariadne/reshape.h"
+#include "ariadne/select.h"
 #include "ariadne/simd.h"
 #include "ariadne/slice.h"
 #include "ariadne/softmax.h"

@@ -697,6 +697,68 @@ void matmul(const lhs_t a[CONFIG_T::n_lhs], const rhs_t b[CONFIG_T::n_rhs],
     detail::matmul_sums<lhs_t, rhs_t, acc_t, CONFIG_T>(a, b, out);
 }
 
+/// The predicates of nn.compare: eq, ne, lt, le, gt, ge.
+template <int P, class T> bool compare_holds(const T &a, const T &b) {
+#pragma HLS INLINE
+  return P == 0   ? a == b
+         : P == 1 ? a != b
+         : P == 2 ? a < b
+         : P == 3 ? a <= b
+         : P == 4 ? a > b
+                  : a >= b;
+}
+
+/// nn.compare of two tensors of one type T (an exact comparison): out[i]
+/// is 1 where lhs[i] <predicate> rhs[i] holds, else 0. One comparator per
+/// element.
+template <class T, class out_t, class CONFIG_T>
+void compare(const T lhs[CONFIG_T::n], const T rhs[CONFIG_T::n],
+             out_t out[CONFIG_T::n]) {
+#pragma HLS INLINE
+Elements:
+  for (unsigned i = 0; i < CONFIG_T::n; ++i) {
+#pragma HLS UNROLL
+    out[i] = compare_holds<CONFIG_T::predicate>(lhs[i], rhs[i]) ? out_t(1)
+                                                                : out_t(0);
+  }
+}
+
+/// nn.compare with a constant: against the raw threshold
+/// CONFIG_T::threshold of T, or, where it lies outside T's range,
+/// CONFIG_T::outcome (0 or 1) for every element (outcome -1: compare).
+template <class T, class out_t, class CONFIG_T>
+void compare_constant(const T lhs[CONFIG_T::n], out_t out[CONFIG_T::n]) {
+#pragma HLS INLINE
+  const T threshold =
+      from_rom<T>(static_cast<rom_t<T>>(CONFIG_T::threshold));
+Elements:
+  for (unsigned i = 0; i < CONFIG_T::n; ++i) {
+#pragma HLS UNROLL
+    bool holds = CONFIG_T::outcome >= 0
+                     ? CONFIG_T::outcome == 1
+                     : compare_holds<CONFIG_T::predicate>(lhs[i], threshold);
+    out[i] = holds ? out_t(1) : out_t(0);
+  }
+}
+
+/// nn.select: out[i] = cond[cond_at(i)] != 0 ? x[i] : y[i], a missing
+/// branch (has_x, has_y false) being the raw fill x_fill or y_fill of T.
+/// One two-input multiplexer per element.
+template <class cond_t, class T, class CONFIG_T>
+void select(const cond_t cond[CONFIG_T::n_cond], const T x[CONFIG_T::n],
+            const T y[CONFIG_T::n], T out[CONFIG_T::n]) {
+#pragma HLS INLINE
+  const T x_fill = from_rom<T>(static_cast<rom_t<T>>(CONFIG_T::x_fill));
+  const T y_fill = from_rom<T>(static_cast<rom_t<T>>(CONFIG_T::y_fill));
+Elements:
+  for (unsigned i = 0; i < CONFIG_T::n; ++i) {
+#pragma HLS UNROLL
+    const T a = CONFIG_T::has_x ? x[i] : x_fill;
+    const T b = CONFIG_T::has_y ? y[i] : y_fill;
+    out[i] = cond[CONFIG_T::cond_at(i)] != 0 ? a : b;
+  }
+}
+
 } // namespace hls
 } // namespace ariadne
 

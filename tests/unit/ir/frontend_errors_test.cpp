@@ -410,13 +410,31 @@ TEST_CASE("Expand, Equal, Where and merged batch views", "[frontend][errors]") {
       {intInit("s", {-2, 3}) + node("Expand", {"x", "s"}, {"y"}, "ex"),
        "node 'ex' (Expand): ",
        {"negative dimension -2"}},
-      {node("Equal", {"x", "x"}, {"e"}, "eq") +
+      {floatInit("a", {3}, {"1", "2", "3"}) + floatInit("b", {3}, {"1", "1", "1"}) +
+           node("Greater", {"a", "b"}, {"e"}, "gt") +
            node("Where", {"e", "x", "x"}, {"y"}, "wh"),
-       "node 'eq' (Equal): ",
-       {"run-time tensors"}},
+       "node 'gt' (Greater): ",
+       {"input 'a'", "constant tensor of different values"}},
+      {floatInit("a", {1}, {"2"}) + floatInit("b", {1}, {"1"}) +
+           node("Less", {"a", "b"}, {"e"}, "lt") +
+           node("Where", {"e", "x", "x"}, {"y"}, "wh"),
+       "node 'lt' (Less): ",
+       {"compares two constants"}},
       {intInit("c", {1}) + node("Where", {"c", "x", "x"}, {"y"}, "wh"),
        "node 'wh' (Where): ",
-       {"run-time tensors"}},
+       {"condition 'c'", "computed at run time"}},
+      {input("m", {"N", "3"}, 9) + node("Where", {"m", "x", "x"}, {"w"}, "wh") +
+           node("Tile", {"w", "r"}, {"y"}, "tile") + intInit("r", {2, 1}),
+       "node 'tile' (Tile): ",
+       {"repeating the dynamic batch dimension would mix events"}},
+      {input("m", {"N", "3"}, 9) + intInit("r", {1, 2}) +
+           node("Not", {"m"}, {"n"}, "not") +
+           node("Tile", {"n", "r"}, {"t"}, "tile") +
+           node("Cast", {"t"}, {"f"}, "cast", intAttr("to", 1)) +
+           node("Expand", {"f", "s"}, {"y"}, "ex") + intInit("s", {1, 1, 6}),
+       "node 'ex' (Expand): ",
+       {"dynamic batch", "leading"},
+       3},
       // [N, 3] as [3N, 1]: one event's three values in a column, which
       // only reshapes, transposes and per-event ops read.
       {intInit("s", {-1, 1}) + node("Reshape", {"x", "s"}, {"r"}, "rs") +
