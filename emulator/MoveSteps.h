@@ -325,7 +325,7 @@ private:
   Layout l;
 };
 
-/// nn.select: `x` where the condition is not 0, else `y`; a missing
+/// nn.select: `x` where the condition's integer is not 0, else `y`; a missing
 /// branch is its fill (a float, or a raw integer of the result type).
 /// The condition may broadcast: `cond[o]` is the offset of output
 /// element o's condition within an event.
@@ -346,12 +346,22 @@ public:
       const T *y = l.y < 0 ? nullptr : t[l.y] + e * l.yEventStride;
       T *out = t[l.out] + e * l.outEventStride;
       for (size_t o = 0; o < l.cond_.size(); ++o)
-        out[o] = c[l.cond_[o]] != T(0) ? (x ? x[o] : l.xFill)
-                                       : (y ? y[o] : l.yFill);
+        out[o] = holds(c[l.cond_[o]]) ? (x ? x[o] : l.xFill)
+                                      : (y ? y[o] : l.yFill);
     }
   }
 
 private:
+  /// A condition holds where its integer is not 0: a float's floor (as
+  /// the quantization of an index input, TRN, takes it), a raw integer
+  /// itself.
+  static bool holds(T c) {
+    if constexpr (std::is_floating_point_v<T>)
+      return c >= T(1) || c < T(0);
+    else
+      return c != T(0);
+  }
+
   Layout l;
 };
 

@@ -199,7 +199,9 @@ Error importGatherND(NodeImporter &n) {
   llvm::append_range(gathered, rest);
   llvm::append_range(out, middle);
   llvm::append_range(out, rest);
-  Value index = n.create<nn::ReshapeOp>(flatIndex, indices);
+  Value index = indices;
+  if (flatIndex != idx)
+    index = n.create<nn::ReshapeOp>(flatIndex, indices);
   Value result = n.create<nn::GatherElementsOp>(
       gathered, data, index, n.builder().getI64IntegerAttr(batchDims));
   if (out != gathered)
@@ -249,7 +251,9 @@ Error importScatterND(NodeImporter &n) {
   SmallVector<int64_t> flatIndex{rows}, flatUpdates{rows};
   flatIndex.append(in.size() - 1, 1);
   llvm::append_range(flatUpdates, ArrayRef<int64_t>(in).drop_front());
-  Value index = n.create<nn::ReshapeOp>(flatIndex, *indices);
+  Value index = *indices;
+  if (flatIndex != idx)
+    index = n.create<nn::ReshapeOp>(flatIndex, *indices);
   Value rowsOfUpdates = *updates;
   if (flatUpdates != upd)
     rowsOfUpdates = n.create<nn::ReshapeOp>(flatUpdates, *updates);

@@ -58,13 +58,12 @@ def NN_PredLe : I32EnumAttrCase<"le", 3>;
 def NN_PredGt : I32EnumAttrCase<"gt", 4>;
 def NN_PredGe : I32EnumAttrCase<"ge", 5>;
 
-def NN_Predicate : I32EnumAttr<"Predicate", "comparison predicate",
+// Stored as an integer attribute and printed as its keyword
+// (`nn.compare gt %x, %y`), as arith.cmpi does.
+def NN_PredicateAttr : I32EnumAttr<"Predicate", "comparison predicate",
     [NN_PredEq, NN_PredNe, NN_PredLt, NN_PredLe, NN_PredGt, NN_PredGe]> {
   let cppNamespace = "::ariadne::nn";
-  let genSpecializedAttr = 0;
 }
-
-def NN_PredicateAttr : EnumAttr<NN_Dialect, NN_Predicate, "pred">;
 
 // The parameters of an activation: alpha and beta mean
 //   leaky_relu:   x < 0 ? alpha * x : x
@@ -404,7 +403,8 @@ def NN_SelectOp : NN_Op<"select", [Pure, AttrSizedOperandSegments]> {
   let summary = "element-wise choice between two tensors by a condition";
   let description = [{
     `output = condition != 0 ? x : y` (ONNX Where). The condition is an
-    integer tensor (a model's bool input or an nn.compare) whose
+    integer tensor like an index tensor (a model's bool input or an
+    nn.compare; a float holding a fraction counts as its floor) whose
     dimensions equal the result's or are 1 (broadcast); `x` and `y` have
     the result's shape. A missing `x` or `y` is the constant `x_value` or
     `y_value` (masked_fill's fill, a cast's 1 and 0).

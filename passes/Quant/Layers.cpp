@@ -172,14 +172,22 @@ FailureOr<ConstantAffine> constantAffine(Operation *op) {
            << input.getType() << " to " << resultType
            << "; fixed point applies a constant to an activation of the "
               "result's shape only";
-  // One value for all, one per channel of the last axis, or one per
-  // channel of axis 1 of a feature map ([N, C, spatial...]).
+  SmallVector<double> values;
+  for (float f : dense.getValues<float>())
+    values.push_back(f);
+  // One value for all (of any shape: a tensor of zeros), one per channel
+  // of the last axis, or one per channel of axis 1 of a feature map
+  // ([N, C, spatial...]).
+  bool splat = !values.empty() && llvm::all_equal(values);
+  if (splat)
+    values.resize(1);
   ArrayRef<int64_t> shape = dense.getType().getShape();
   ArrayRef<int64_t> result = resultType.getShape();
   int64_t channels = shape.empty() ? 1 : shape.back();
   bool lastAxis =
-      llvm::all_of(shape.drop_back(), [](int64_t d) { return d == 1; }) &&
-      (channels == 1 || (!result.empty() && channels == result.back()));
+      splat ||
+      (llvm::all_of(shape.drop_back(), [](int64_t d) { return d == 1; }) &&
+       (channels == 1 || (!result.empty() && channels == result.back())));
   bool channelsFirst = false;
   if (!lastAxis && result.size() > 2 && shape.size() >= result.size() - 1) {
     // Right-aligned, the constant's only dimension above 1 is axis 1.
@@ -194,9 +202,6 @@ FailureOr<ConstantAffine> constantAffine(Operation *op) {
            << "] varies along another axis than the last or the channels; "
               "fixed point takes one value, or one per channel of the last "
               "axis or of axis 1 of a feature map";
-  SmallVector<double> values;
-  for (float f : dense.getValues<float>())
-    values.push_back(f);
   ConstantAffine affineOf{input, {}};
   ChannelAffine &affine = affineOf.affine;
   affine.channelsFirst = channelsFirst;

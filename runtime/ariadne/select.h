@@ -79,6 +79,11 @@ ARIADNE_HD void compare(const std::uint64_t *lhs, const std::uint64_t *rhs,
   }
 }
 
+/// Whether a condition holds: its integer is not 0 (a float's floor, as
+/// the quantization of an index input takes it; a raw integer itself).
+ARIADNE_HD inline bool conditionHolds(float c) { return c >= 1.0f || c < 0.0f; }
+ARIADNE_HD inline bool conditionHolds(std::uint64_t c) { return c != 0; }
+
 /// The defaults of select; arrays have `rank` entries.
 struct SelectConfig {
   static constexpr int rank = 1;
@@ -92,7 +97,7 @@ struct SelectConfig {
   static constexpr bool hasY = true;
 };
 
-/// out = cond != 0 ? x : y over one event's output, `Lanes` events. The
+/// out = cond holds ? x : y over one event's output, `Lanes` events. The
 /// fills are Config::xFill and Config::yFill.
 template <class Config, int Lanes = 1, class TCond, class T>
 ARIADNE_HD void select(const TCond *cond, const T *x, const T *y, T *out) {
@@ -110,7 +115,7 @@ ARIADNE_HD void select(const TCond *cond, const T *x, const T *y, T *out) {
     for (int j = 0; j < inner; ++j)
       for (int t = 0; t < Lanes; ++t) {
         int at = (o * inner + j) * Lanes + t;
-        bool c = cond[(walk.lhs + j * condInner) * Lanes + t] != TCond(0);
+        bool c = conditionHolds(cond[(walk.lhs + j * condInner) * Lanes + t]);
         T a, b;
         if constexpr (Config::hasX)
           a = x[at];

@@ -4,8 +4,10 @@ and gating sums and products of activations, attention (one head; masked
 encoder blocks with layer norms and GELU in both export forms;
 nn.MultiheadAttention and nn.TransformerEncoderLayer),
 convolutional networks, recurrent layers, graph networks: an interaction
-network with int64 edge indices (gather, scatter_add), a graph without a
-batch (x[index], scatter) and GraphNet's incidence matrices).
+network with int64 edge indices (gather, scatter_add), graphs without a
+batch (x[index], scatter; index_put, repeat) and GraphNet's incidence
+matrices; masks: a bool mask input, comparisons, torch.where and
+masked_fill).
 
 Each model is exported with torch.onnx.export (Debian's python3-torch) at
 the opset named, then
@@ -357,6 +359,63 @@ class GraphNetIncidence(torch.nn.Module):
              torch.bmm(r_in.transpose(1, 2), h)], -1)))
 
 
+class MaskedWhere(torch.nn.Module):
+    """Masks and conditions over 6 hits of 4 features with a bool padding
+    mask input: torch.where on a comparison of two activations,
+    masked_fill through the negated mask, comparisons with constants
+    (>=, <, ==) combined with & and |, and masks cast to float."""
+
+    HITS, FEATURES = 6, 4
+
+    def __init__(self):
+        super().__init__()
+        self.a = torch.nn.Linear(4, 4)
+        self.b = torch.nn.Linear(4, 4)
+
+    def make_inputs(self, batch):
+        x = torch.randn(batch, self.HITS, self.FEATURES) * 2
+        # Some exact ties, for ==.
+        ties = torch.rand(batch, self.HITS) < 0.3
+        x[..., 3] = torch.where(ties, x[..., 2], x[..., 3])
+        return [x, torch.rand(batch, self.HITS) < 0.7]
+
+    def csv_inputs(self, inputs):
+        x, mask = inputs
+        return [x, mask.float()]
+
+    def forward(self, x, mask):
+        a, b = self.a(x), self.b(x)
+        y = torch.where(a > b, a, 0.5 * b)
+        y = y.masked_fill(~mask.unsqueeze(-1), -3.0)
+        near = (x[..., :1] >= 0.25) & mask.unsqueeze(-1)
+        far = (x[..., 1:2] < -0.5) | (x[..., 2:3] == x[..., 3:4])
+        return y + near.float() * 2 - far.float() + mask.float().unsqueeze(-1)
+
+
+class GraphIndexPut(torch.nn.Module):
+    """One graph without a batch: node scores written to a permutation of
+    the nodes by index_put with accumulate (ScatterND into zeros, and an
+    Add), repeated along the features (Tile), and a choice by a
+    comparison of the int64 permutation itself (torch.where(order > 2))."""
+
+    NODES = 5
+
+    def __init__(self):
+        super().__init__()
+        self.score = torch.nn.Linear(3, 2)
+
+    def make_inputs(self, batch):
+        return [torch.randn(self.NODES, 3) * 2, torch.randperm(self.NODES)]
+
+    def forward(self, x, order):
+        scores = torch.tanh(self.score(x))
+        placed = torch.zeros(self.NODES, 2).index_put((order,), scores,
+                                                      accumulate=True)
+        tiled = placed.repeat(1, 2)
+        late = (order > 2).unsqueeze(-1)
+        return torch.where(late, tiled, 0.5 * tiled)
+
+
 class CaloCnn(torch.nn.Module):
     """A calorimeter-image CNN on 2 channels of 6x6 cells: a padded
     convolution, batch norm after its activation, a strided grouped one and
@@ -573,6 +632,8 @@ MODELS = [
      False),
     ("graphnet_incidence", GraphNetIncidence, [(5, 3), (5, 6), (5, 6)], 13,
      True),
+    ("masked_where", MaskedWhere, [(6, 4), (6,)], 13, True),
+    ("graph_index_put", GraphIndexPut, [(5, 3), (5,)], 16, False),
     ("mlp_static", lambda: torch.nn.Sequential(
         torch.nn.Linear(5, 7), torch.nn.Tanh(), torch.nn.Linear(7, 2)),
      [(5,)], 13, False),

@@ -32,6 +32,8 @@ bit-accurate emulator (and the measured latency with the pipeline's):
     gathers as multiplexers, scatter_add as masked adders) at both
     settings and `auto`, and GraphNet's incidence-matrix message passing
     at fixed<16,6>;
+  - masks: the comparisons, bool mask input, torch.where and masked_fill
+    of the PyTorch test's masked_where at both settings and `auto`;
   - a hand-written fx module that casts one input into every quantization
     and overflow mode (narrowing, widening, signed and unsigned), and runs
     relu, clamp, leaky_relu and scale, on values around every rounding tie
@@ -61,7 +63,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pytorch_models import (LIMIT_VALUES, CaloPool,  # noqa: E402
                             FlattenHead, GraphNetIncidence, GruTracker,
                             HitConv1d, HitTransformer, InteractionNet,
-                            LstmLastStep, ResidualGating, TorchAttention,
+                            LstmLastStep, MaskedWhere, ResidualGating,
+                            TorchAttention,
                             TwoHeads, write_csv)
 from required_tools import (IN_CI, find_tool,  # noqa: E402
                             missing_tool_message)
@@ -155,6 +158,9 @@ MODELS = [
     # products of activations.
     ("graphnet_incidence", GraphNetIncidence, [(5, 3), (5, 6), (5, 6)],
      SETTINGS[:1]),
+    # Masks: comparisons (of two activations, with constants), a bool mask
+    # input, torch.where and masked_fill as multiplexers.
+    ("masked_where", MaskedWhere, [(6, 4), (6,)], ARITH_SETTINGS),
 ]
 # Layer norms and divisions read tables over calibrated ranges at every
 # precision.

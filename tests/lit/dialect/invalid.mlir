@@ -587,3 +587,51 @@ func.func @scatter_element_type(%i: tensor<?x6xf32>, %u: tensor<?x6xf16>) {
   %0 = nn.scatter_elements %i, %u {axis = 1 : i64} : (tensor<?x6xf32>, tensor<?x6xf16>) -> tensor<?x4xf32>
   return
 }
+
+// -----
+
+func.func @compare_shapes(%x: tensor<?x4xf32>, %y: tensor<?x3xf32>) {
+  // expected-error @+1 {{lhs and rhs need one shape}}
+  %0 = nn.compare eq %x, %y : (tensor<?x4xf32>, tensor<?x3xf32>) -> tensor<?x4xf32>
+  return
+}
+
+// -----
+
+func.func @compare_result(%x: tensor<?x4xf32>) {
+  // expected-error @+1 {{result needs the operands' shape}}
+  %0 = nn.compare eq %x : (tensor<?x4xf32>) -> tensor<?x2xf32>
+  return
+}
+
+// -----
+
+func.func @select_rank(%c: tensor<?xf32>, %x: tensor<?x4xf32>) {
+  // expected-error @+1 {{condition and result need one rank}}
+  %0 = nn.select %c then %x : (tensor<?xf32>, tensor<?x4xf32>) -> tensor<?x4xf32>
+  return
+}
+
+// -----
+
+func.func @select_condition(%c: tensor<?x3xf32>, %x: tensor<?x4xf32>) {
+  // expected-error @+1 {{condition dimension 1 neither matches the result's nor broadcasts}}
+  %0 = nn.select %c then %x : (tensor<?x3xf32>, tensor<?x4xf32>) -> tensor<?x4xf32>
+  return
+}
+
+// -----
+
+func.func @select_branch(%c: tensor<?x4xf32>, %x: tensor<?x1xf32>) {
+  // expected-error @+1 {{x and y need the result's shape}}
+  %0 = nn.select %c else %x : (tensor<?x4xf32>, tensor<?x1xf32>) -> tensor<?x4xf32>
+  return
+}
+
+// -----
+
+func.func @select_type(%c: tensor<?x4xf32>, %x: tensor<?x4xf16>) {
+  // expected-error @+1 {{x and y need the result's element type}}
+  %0 = nn.select %c then %x : (tensor<?x4xf32>, tensor<?x4xf16>) -> tensor<?x4xf32>
+  return
+}

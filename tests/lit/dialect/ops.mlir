@@ -154,3 +154,19 @@ func.func @index_ops(%x: tensor<?x4x3xf32>, %i: tensor<?x6x1xf32>, %j: tensor<?x
   %r = nn.scatter_elements %i, %g {add, axis = 1 : i64} : (tensor<?x6x1xf32>, tensor<?x6x3xf32>) -> tensor<?x4x3xf32>
   return
 }
+
+// CHECK-LABEL: func.func @conditions
+// CHECK-NEXT:    %[[C:.*]] = nn.compare gt %arg0, %arg1 : (tensor<?x4x3xf32>, tensor<?x4x3xf32>) -> tensor<?x4x3xf32>
+// CHECK-NEXT:    %[[D:.*]] = nn.compare le %arg0 {value = 2.500000e-01 : f64} : (tensor<?x4x3xf32>) -> tensor<?x4x3xf32>
+// CHECK-NEXT:    nn.select %[[C]] then %arg0 else %arg1 : (tensor<?x4x3xf32>, tensor<?x4x3xf32>, tensor<?x4x3xf32>) -> tensor<?x4x3xf32>
+// CHECK-NEXT:    nn.select %arg2 else %arg1 {x_value = -1.000000e+03 : f64} : (tensor<?x4x1xf32>, tensor<?x4x3xf32>) -> tensor<?x4x3xf32>
+// CHECK-NEXT:    nn.select %[[D]] {x_value = 1.000000e+00 : f64} : (tensor<?x4x3xf32>) -> tensor<?x4x3xf32>
+func.func @conditions(%x: tensor<?x4x3xf32>, %y: tensor<?x4x3xf32>, %m: tensor<?x4x1xf32>) {
+  %c = nn.compare gt %x, %y : (tensor<?x4x3xf32>, tensor<?x4x3xf32>) -> tensor<?x4x3xf32>
+  %d = nn.compare le %x {value = 0.25 : f64} : (tensor<?x4x3xf32>) -> tensor<?x4x3xf32>
+  %a = nn.select %c then %x else %y : (tensor<?x4x3xf32>, tensor<?x4x3xf32>, tensor<?x4x3xf32>) -> tensor<?x4x3xf32>
+  // The condition broadcasts; a missing branch is its fill.
+  %b = nn.select %m else %y {x_value = -1000.0 : f64} : (tensor<?x4x1xf32>, tensor<?x4x3xf32>) -> tensor<?x4x3xf32>
+  %f = nn.select %d {x_value = 1.0 : f64} : (tensor<?x4x3xf32>) -> tensor<?x4x3xf32>
+  return
+}
