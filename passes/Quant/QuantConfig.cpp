@@ -41,7 +41,7 @@ constexpr llvm::StringRef kLayerTypes[] = {
     "add",    "sub",        "mul",          "div",      "matmul",
     "concat", "elu",        "selu",         "softplus", "input",
     "erf",    "gelu",       "gelu_tanh",    "rsqrt",    "reciprocal",
-    "scatter"};
+    "scatter", "where"};
 
 constexpr std::pair<llvm::StringLiteral, Role> kRoleKeys[] = {
     {"weight", Role::Weight},

@@ -25,15 +25,17 @@ namespace ariadne::conformance {
 
 const std::vector<const char *> &supportedOps() {
   static const std::vector<const char *> ops = {
-      "Abs", "Add", "AveragePool", "BatchNormalization", "Cast", "Clip",
-      "Concat", "Constant", "ConstantOfShape", "Conv", "Div", "Dropout", "Elu",
-      "Erf", "Flatten", "GRU", "Gather", "GatherElements", "Gemm",
-      "GlobalAveragePool", "GlobalMaxPool", "HardSigmoid", "HardSwish",
-      "Identity", "LSTM", "LayerNormalization", "LeakyRelu", "MatMul",
-      "MaxPool", "Mul", "PRelu", "Pad", "RNN", "ReduceMax", "ReduceMean",
-      "ReduceSum", "Relu", "Reshape", "ScatterElements", "Selu", "Shape",
-      "Sigmoid", "Slice", "Softmax", "Softplus", "Softsign", "Split",
-      "Squeeze", "Sub", "Tanh", "Transpose", "Unsqueeze"};
+      "Abs", "Add", "And", "AveragePool", "BatchNormalization", "Cast",
+      "Clip", "Concat", "Constant", "ConstantOfShape", "Conv", "Div",
+      "Dropout", "Elu", "Equal", "Erf", "Flatten", "GRU", "Gather",
+      "GatherElements", "GatherND", "Gemm", "GlobalAveragePool",
+      "GlobalMaxPool", "Greater", "GreaterOrEqual", "HardSigmoid",
+      "HardSwish", "Identity", "LSTM", "LayerNormalization", "LeakyRelu",
+      "Less", "LessOrEqual", "MatMul", "MaxPool", "Mul", "Not", "Or", "PRelu",
+      "Pad", "RNN", "ReduceMax", "ReduceMean", "ReduceSum", "Relu", "Reshape",
+      "ScatterElements", "ScatterND", "Selu", "Shape", "Sigmoid", "Slice",
+      "Softmax", "Softplus", "Softsign", "Split", "Squeeze", "Sub", "Tanh",
+      "Tile", "Transpose", "Unsqueeze", "Where", "Xor"};
   return ops;
 }
 
@@ -47,9 +49,7 @@ const std::vector<UnsupportedOpGroup> &unsupportedOpGroups() {
        {"Celu", "Hardmax", "LogSoftmax", "Shrink", "ThresholdedRelu"}},
       {"element-wise binary and variadic arithmetic",
        {"BitShift", "Max", "Mean", "Min", "Mod", "Pow", "Sum"}},
-      {"comparison and logic",
-       {"And", "Equal", "Greater", "GreaterOrEqual", "IsInf", "IsNaN", "Less",
-        "LessOrEqual", "Not", "Or", "Where", "Xor"}},
+      {"comparison and logic", {"IsInf", "IsNaN"}},
       {"reductions, scans and search",
        {"ArgMax", "ArgMin", "CumSum", "NonZero", "ReduceL1", "ReduceL2",
         "ReduceLogSum", "ReduceLogSumExp", "ReduceMin", "ReduceProd",
@@ -59,8 +59,8 @@ const std::vector<UnsupportedOpGroup> &unsupportedOpGroups() {
       {"normalization", {"InstanceNormalization", "MeanVarianceNormalization"}},
       {"indexing, padding, resampling and other data movement",
        {"CastLike", "Compress", "DepthToSpace", "Expand", "EyeLike",
-        "GatherND", "OneHot", "Range", "Resize", "ReverseSequence", "Scatter",
-        "ScatterND", "Size", "SpaceToDepth", "Tile", "Trilu", "Upsample"}},
+        "OneHot", "Range", "Resize", "ReverseSequence", "Scatter", "Size",
+        "SpaceToDepth", "Trilu", "Upsample"}},
       {"linear algebra", {"Det", "Einsum"}},
       {"detection and vision", {"GridSample", "NonMaxSuppression", "RoiAlign"}},
       {"quantization",
@@ -86,8 +86,9 @@ const std::vector<FeatureRule> &featureRules() {
       {Feature::NonFloatTensor, "non-float32 value",
        "a run-time graph input or a graph output that is not a float32 "
        "tensor (another element type, or a sequence, optional or map), "
-       "except an int32 or int64 input that only gathers and scatters read "
-       "as their `indices`"},
+       "except an int32, int64 or bool input that only gathers and scatters "
+       "read as their `indices`, and comparisons, logical ops, Where and "
+       "Cast read, and a bool output (a condition)"},
       {Feature::DynamicShape, "dynamic shape",
        "a run-time graph input without a shape, or with an unknown or "
        "symbolic dimension other than the leading (batch) one"},
@@ -101,16 +102,18 @@ const std::vector<FeatureRule> &featureRules() {
       {Feature::RuntimeShapeOperand, "run-time shape operand",
        "Reshape `shape`, Slice `starts`/`ends`/`axes`/`steps`, "
        "Squeeze/Unsqueeze `axes`, ConstantOfShape `input`, Pad `pads`, "
-       "ReduceMax/ReduceSum/ReduceMean `axes` or Split `split` given as an "
-       "input not known at compile time"},
+       "ReduceMax/ReduceSum/ReduceMean `axes`, Split `split` or Tile "
+       "`repeats` given as an input not known at compile time"},
       {Feature::RuntimeGather, "run-time Gather",
        "Gather whose `data` or `indices` is not known at compile time, "
        "unless `indices` is a run-time graph input of int32 or int64 of "
        "rank 1 or more (x[index])"},
       {Feature::IndexOperand, "index operand",
-       "GatherElements or ScatterElements whose `indices` is not a "
-       "run-time graph input of int32 or int64, or ScatterElements with a "
-       "`reduction` other than none and add"},
+       "GatherElements, ScatterElements, GatherND or ScatterND whose "
+       "`indices` is not a run-time graph input of int32 or int64, "
+       "ScatterElements or ScatterND with a `reduction` other than none and "
+       "add, or GatherND or ScatterND whose index tuples (the last "
+       "dimension of `indices`) hold more than one index"},
       {Feature::RuntimeCast, "run-time Cast",
        "Cast of a value not known at compile time to a type other than "
        "float32"},
@@ -485,9 +488,23 @@ int ceilWindowPastPadding(const PoolWindow &w) {
   return -1;
 }
 
-/// Whether `name` is a run-time graph input of int32 or int64 that every
-/// node reading it reads as `indices` (input 1) of a Gather,
-/// GatherElements or ScatterElements: what the importer takes as indices.
+/// Whether node input `i` of `node` is one that reads an integer (or bool)
+/// run-time tensor: the `indices` (input 1) of a gather or scatter, any
+/// input of a comparison, a logical op or Where, or a Cast's input.
+bool readsIntegers(const onnx::NodeProto &node, int i) {
+  static const std::set<std::string> indexed = {
+      "Gather", "GatherElements", "ScatterElements", "GatherND", "ScatterND"};
+  static const std::set<std::string> conditions = {
+      "Equal", "Greater", "Less", "GreaterOrEqual", "LessOrEqual",
+      "Not",   "And",     "Or",   "Xor",            "Where"};
+  return (i == 1 && indexed.count(node.op_type())) ||
+         conditions.count(node.op_type()) ||
+         (i == 0 && node.op_type() == "Cast");
+}
+
+/// Whether `name` is a run-time graph input of int32, int64 or bool that
+/// every node reading it reads as integers (readsIntegers): what the
+/// importer takes as indices and conditions.
 bool isIndexInput(const onnx::GraphProto &graph, const std::string &name) {
   if (name.empty())
     return false;
@@ -499,16 +516,14 @@ bool isIndexInput(const onnx::GraphProto &graph, const std::string &name) {
     if (input.name() == name && input.type().has_tensor_type()) {
       int32_t type = input.type().tensor_type().elem_type();
       isInput = type == onnx::TensorProto::INT64 ||
-                type == onnx::TensorProto::INT32;
+                type == onnx::TensorProto::INT32 ||
+                type == onnx::TensorProto::BOOL;
     }
   if (!isInput)
     return false;
   for (const auto &node : graph.node())
     for (int i = 0; i < node.input_size(); ++i)
-      if (node.input(i) == name &&
-          (i != 1 || (node.op_type() != "Gather" &&
-                      node.op_type() != "GatherElements" &&
-                      node.op_type() != "ScatterElements")))
+      if (node.input(i) == name && !readsIntegers(node, i))
         return false;
   for (const auto &output : graph.output())
     if (output.name() == name)
@@ -556,7 +571,9 @@ Classification classifyInterface(const onnx::GraphProto &graph,
       return unsupported(Feature::NonFloatTensor,
                          what + " is " + valueKind(output.type()));
     const auto &tensor = output.type().tensor_type();
-    if (tensor.elem_type() != onnx::TensorProto::FLOAT)
+    // A bool output is a condition: 0 and 1 in the CSV.
+    if (tensor.elem_type() != onnx::TensorProto::FLOAT &&
+        tensor.elem_type() != onnx::TensorProto::BOOL)
       return unsupported(Feature::NonFloatTensor,
                          what + " has element type " +
                              elementTypeName(tensor.elem_type()));
@@ -737,7 +754,8 @@ Classification classifyNode(const onnx::NodeProto &node, int index,
           return unsupported(Feature::RuntimeGather,
                              describeNode(node, index) + ": " +
                                  operandName(i));
-  } else if (op == "GatherElements" || op == "ScatterElements") {
+  } else if (op == "GatherElements" || op == "ScatterElements" ||
+             op == "GatherND" || op == "ScatterND") {
     if (!isIndexInput(graph, node.input_size() > 1 ? node.input(1)
                                                    : std::string()))
       return unsupported(Feature::IndexOperand,
@@ -748,6 +766,16 @@ Classification classifyNode(const onnx::NodeProto &node, int index,
       return unsupported(Feature::IndexOperand,
                          describeNode(node, index) + " with reduction " +
                              reduction->s());
+    if ((op == "GatherND" || op == "ScatterND") &&
+        (!shapes.count(node.input(1)) || shapes.at(node.input(1)).empty() ||
+         shapes.at(node.input(1)).back() != 1))
+      return unsupported(Feature::IndexOperand,
+                         describeNode(node, index) + ": " + operandName(1) +
+                             " holds index tuples of more than one index");
+  } else if (op == "Tile") {
+    if (runtimeOperand(1))
+      return unsupported(Feature::RuntimeShapeOperand,
+                         describeNode(node, index) + ": " + operandName(1));
   } else if (op == "Cast") {
     int64_t to = intAttr(node, "to", onnx::TensorProto::UNDEFINED);
     if (runtimeOperand(0) && to != onnx::TensorProto::FLOAT)

@@ -51,9 +51,11 @@ bool readTensorFile(const std::string &path, Tensor &tensor,
   }
   bool isInt64 = proto.data_type() == onnx::TensorProto::INT64;
   bool isInt32 = proto.data_type() == onnx::TensorProto::INT32;
-  if (proto.data_type() != onnx::TensorProto::FLOAT && !isInt64 && !isInt32) {
+  bool isBool = proto.data_type() == onnx::TensorProto::BOOL;
+  if (proto.data_type() != onnx::TensorProto::FLOAT && !isInt64 && !isInt32 &&
+      !isBool) {
     error = path + ": element type " + std::to_string(proto.data_type()) +
-            " is not float32, int32 or int64";
+            " is not float32, int32, int64 or bool";
     return false;
   }
   if (proto.data_location() == onnx::TensorProto::EXTERNAL ||
@@ -66,16 +68,18 @@ bool readTensorFile(const std::string &path, Tensor &tensor,
   int64_t count = 1;
   for (int64_t d : tensor.dims)
     count *= d;
-  if (isInt64 || isInt32) {
-    // Indices: the CSV holds them as numbers like any input (exact in f32
-    // for every index of these tests).
+  if (isInt64 || isInt32 || isBool) {
+    // Indices and masks: the CSV holds them as numbers like any input
+    // (exact in f32 for every index of these tests); a bool as 0 or 1.
     std::vector<int64_t> ints;
     const std::string &raw = proto.raw_data();
-    size_t width = isInt64 ? 8 : 4;
+    size_t width = isInt64 ? 8 : isBool ? 1 : 4;
     if (!raw.empty()) {
       for (size_t at = 0; at + width <= raw.size(); at += width) {
         int64_t v = 0;
-        if (isInt64) {
+        if (isBool) {
+          v = raw[at] != 0;
+        } else if (isInt64) {
           std::memcpy(&v, raw.data() + at, 8);
         } else {
           int32_t v32;
