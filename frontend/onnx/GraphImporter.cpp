@@ -286,9 +286,12 @@ enum class PerEventKind { None, Elementwise, MatMul, Gemm, LastAxis };
 
 PerEventKind perEventKind(llvm::StringRef op) {
   static const llvm::StringSet<> elementwise = {
-      "Add",         "Sub", "Mul",     "Div",       "Relu",     "LeakyRelu",
-      "Tanh",        "Abs", "Sigmoid", "Softsign",  "Softplus", "Erf",
-      "HardSigmoid", "Elu", "Selu",    "HardSwish", "PRelu",    "Clip"};
+      "Add",         "Sub",     "Mul",      "Div",       "Relu",
+      "LeakyRelu",   "Tanh",    "Abs",      "Sigmoid",   "Softsign",
+      "Softplus",    "Erf",     "HardSigmoid", "Elu",    "Selu",
+      "HardSwish",   "PRelu",   "Clip",     "Where",     "Equal",
+      "Greater",     "Less",    "GreaterOrEqual", "LessOrEqual", "Not",
+      "And",         "Or",      "Xor",      "Cast"};
   if (elementwise.contains(op))
     return PerEventKind::Elementwise;
   if (op == "MatMul")
@@ -309,13 +312,19 @@ llvm::Error GraphImporter::runPerEvent(NodeImporter &ni,
   std::optional<BatchView> view;
   llvm::SmallVector<std::string> viewNames;
   llvm::SmallVector<std::optional<llvm::SmallVector<int64_t>>> shapes;
+  // Fills of the batch size (ConstantOfShape of a Shape): one value, the
+  // same in every event however the batch is merged.
+  llvm::SmallVector<bool> fills;
   bool anyView = false;
   for (int i = 0; i < node.input_size(); ++i) {
     shapes.emplace_back();
+    fills.push_back(false);
     auto it = values.find(node.input(i));
     if (node.input(i).empty() || it == values.end())
       continue;
     const ImportedValue &v = it->second;
+    fills.back() =
+        v.kind == ImportedValue::Kind::FloatConst && v.constant->batchFill;
     if (v.kind == ImportedValue::Kind::FloatConst && !v.constant->batchFill)
       shapes.back() = v.constant->shape;
     if (v.kind != ImportedValue::Kind::Tensor)
@@ -375,7 +384,7 @@ llvm::Error GraphImporter::runPerEvent(NodeImporter &ni,
   switch (kind) {
   case PerEventKind::Elementwise:
     for (int i = 0; i < node.input_size(); ++i) {
-      if (node.input(i).empty())
+      if (node.input(i).empty() || fills[size_t(i)])
         continue;
       if (batched(i)) {
         // Batched inputs broadcast against each other only after the

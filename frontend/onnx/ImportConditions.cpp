@@ -86,6 +86,9 @@ static Expected<SmallVector<int64_t>> broadcastInputs(NodeImporter &n,
     auto in = n.value(i);
     if (!in)
       return in.takeError();
+    // A fill of the batch size is one value in every event.
+    if (in->kind == ImportedValue::Kind::FloatConst && in->constant->batchFill)
+      continue;
     auto shape = valueShape(n, *in);
     if (!shape)
       return shape.takeError();

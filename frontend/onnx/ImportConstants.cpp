@@ -197,10 +197,11 @@ Error importConstantOfShape(NodeImporter &n) {
   for (auto [d, v] : llvm::enumerate(shapeTensor->values)) {
     if (v.isBatch && batchDim)
       return n.error("the shape uses the dynamic batch size more than once");
-    if (v.isBatch && v.value != 1)
+    // A multiple of the batch (the batch merged with attention heads)
+    // makes the same fill: one value in every event.
+    if (v.isBatch && v.value < 1)
       return n.error("the shape holds " + str(v.value) +
-                     " times the dynamic batch size; a fill is batched by "
-                     "the batch size itself");
+                     " times the dynamic batch size");
     if (v.isBatch)
       batchDim = d;
     shapeValues.push_back(v.isBatch ? 1 : v.value);

@@ -331,6 +331,23 @@ FixedType Assigner::resultType(const LayerSettings &s, const LayerDefault &def,
       double reach = std::max(std::fabs(r->second), 1.0) + 2 * kSoftmaxExpRange;
       r->first = std::max(r->first, -reach);
     }
+    // An infinite end (a fill of -inf, as PyTorch writes a boolean
+    // attention mask with masked_fill, and what follows it): the type
+    // covers the finite values and reaches the exp table's range twice
+    // beyond them, where the infinite values saturate, so that a masked
+    // score lies far below its row's maximum.
+    if (succeeded(r) && (std::isinf(r->first) || std::isinf(r->second))) {
+      double lowest = std::isinf(r->first) ? r->second : r->first;
+      double highest = std::isinf(r->second) ? r->first : r->second;
+      if (std::isinf(lowest) || std::isinf(highest))
+        lowest = highest = 0;
+      double reach =
+          std::max(highest - lowest, 1.0) + 2 * kSoftmaxExpRange;
+      if (std::isinf(r->first))
+        r->first = lowest - reach;
+      if (std::isinf(r->second))
+        r->second = highest + reach;
+    }
     return r;
   };
   if (role != Role::Result)

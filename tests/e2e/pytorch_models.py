@@ -7,7 +7,7 @@ convolutional networks, recurrent layers, graph networks: an interaction
 network with int64 edge indices (gather, scatter_add), graphs without a
 batch (x[index], scatter; index_put, repeat) and GraphNet's incidence
 matrices; masks: a bool mask input, comparisons, torch.where and
-masked_fill).
+masked_fill, nn.MultiheadAttention's boolean key padding mask).
 
 Each model is exported with torch.onnx.export (Debian's python3-torch) at
 the opset named, then
@@ -60,6 +60,7 @@ RECURRENT_MODELS = {"gru_tracker", "lstm_last_step", "gru_bidirectional",
 # range of their operands at every precision: these models are compiled
 # with --calibration throughout.
 CALIBRATED_MODELS = {"hit_transformer", "hit_transformer_ln17",
+                     "torch_attention_bool_mask",
                      "torch_encoder", "torch_encoder_pre_norm_gelu"}
 ATTENTION_AUTO_TOLERANCE = 5e-2
 AUTO_TOLERANCE = 1e-2
@@ -226,6 +227,20 @@ class TorchAttention(torch.nn.Module):
     def forward(self, x, mask):
         return self.out(self.attention(x, x, x, key_padding_mask=mask,
                                        need_weights=False)[0])
+
+
+class TorchAttentionBoolMask(TorchAttention):
+    """TorchAttention with a boolean key padding mask input (True for
+    padding), which PyTorch turns into -inf on the merged batch and heads
+    (Expand, Cast, ConstantOfShape, Where) before adding it to the
+    scores."""
+
+    def make_inputs(self, batch):
+        return [torch.randn(batch, 5, 8) * 2, padding_mask(batch, 5) != 0]
+
+    def csv_inputs(self, inputs):
+        x, mask = inputs
+        return [x, mask.float()]
 
 
 class TorchEncoder(torch.nn.Module):
@@ -624,6 +639,8 @@ MODELS = [
     ("hit_transformer_ln17", lambda: HitTransformer(heads=1, gelu="tanh"),
      [(6, 4)], 17, True),
     ("torch_attention", TorchAttention, [(5, 8), (5,)], 13, True),
+    ("torch_attention_bool_mask", TorchAttentionBoolMask, [(5, 8), (5,)], 13,
+     True),
     ("torch_encoder", TorchEncoder, [(5, 8)], 13, True),
     ("torch_encoder_pre_norm_gelu", lambda: TorchEncoder(True, "gelu"),
      [(5, 8), (5,)], 17, True),

@@ -33,7 +33,8 @@ bit-accurate emulator (and the measured latency with the pipeline's):
     settings and `auto`, and GraphNet's incidence-matrix message passing
     at fixed<16,6>;
   - masks: the comparisons, bool mask input, torch.where and masked_fill
-    of the PyTorch test's masked_where at both settings and `auto`;
+    of the PyTorch test's masked_where at both settings and `auto`, and
+    nn.MultiheadAttention with a boolean key padding mask at fixed<16,6>;
   - a hand-written fx module that casts one input into every quantization
     and overflow mode (narrowing, widening, signed and unsigned), and runs
     relu, clamp, leaky_relu and scale, on values around every rounding tie
@@ -64,7 +65,7 @@ from pytorch_models import (LIMIT_VALUES, CaloPool,  # noqa: E402
                             FlattenHead, GraphNetIncidence, GruTracker,
                             HitConv1d, HitTransformer, InteractionNet,
                             LstmLastStep, MaskedWhere, ResidualGating,
-                            TorchAttention,
+                            TorchAttention, TorchAttentionBoolMask,
                             TwoHeads, write_csv)
 from required_tools import (IN_CI, find_tool,  # noqa: E402
                             missing_tool_message)
@@ -149,6 +150,10 @@ MODELS = [
     # nn.MultiheadAttention as PyTorch exports it (the batch merged with the
     # heads by reshapes), with a key padding mask.
     ("torch_attention", TorchAttention, [(5, 8), (5,)], SETTINGS[1:]),
+    # The same with a boolean key padding mask (-inf by Where on the
+    # merged batch and heads).
+    ("torch_attention_bool_mask", TorchAttentionBoolMask, [(5, 8), (5,)],
+     SETTINGS[:1]),
     # Graph networks: an interaction network over int64 edge indices
     # (multiplexers gather node features to the edges, masked adders sum
     # the messages into the nodes), some indices negative, and out of range
