@@ -4,6 +4,7 @@
 #include "backends/cpp/CppEmitter.h"
 #include "passes/FX/FXTypes.h"
 #include "passes/NN/NNOps.h"
+#include "passes/Support/Broadcast.h"
 #include "passes/Support/Window.h"
 
 #include "mlir/IR/BuiltinTypes.h"
@@ -35,6 +36,21 @@ SmallVector<ElementSource> gatherSources(ArrayRef<int64_t> out,
 }
 
 } // namespace
+
+FailureOr<SelectLayout> selectLayout(Operation *select, StringRef target) {
+  auto op = llvm::cast<nn::SelectOp>(select);
+  if (failed(indexOpEventAxis(op, 0, target)))
+    return failure();
+  bool batched = false;
+  SelectLayout layout;
+  layout.out = eventShapeOf(op.getOutput(), batched);
+  layout.cond = eventShapeOf(op.getCondition(), batched);
+  auto strides = broadcastStrides(layout.cond, layout.out);
+  if (failed(strides))
+    return op->emitOpError("the condition does not broadcast to the result");
+  layout.condStrides = *strides;
+  return layout;
+}
 
 std::optional<bool> constantOutcome(Operation *operation) {
   auto op = llvm::cast<nn::CompareOp>(operation);

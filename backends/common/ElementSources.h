@@ -34,6 +34,16 @@ llvm::SmallVector<int64_t> eventShapeOf(mlir::Value value, bool &batched);
 mlir::FailureOr<int64_t> indexOpEventAxis(mlir::Operation *op, int64_t axis,
                                           llvm::StringRef target);
 
+/// The event shapes of an nn.select's result and condition, and the
+/// condition's strides within the result (0 where it broadcasts).
+struct SelectLayout {
+  llvm::SmallVector<int64_t> out, cond, condStrides;
+};
+/// The layout of `select`, or an error naming `target` when its operands
+/// mix batched and unbatched tensors or the condition does not broadcast.
+mlir::FailureOr<SelectLayout> selectLayout(mlir::Operation *select,
+                                           llvm::StringRef target);
+
 /// For an nn.compare with a constant on fixed-point values (its `value` is
 /// fx-lower's raw threshold): the outcome every element has when the
 /// threshold lies outside the raw range of the operand's type (one step

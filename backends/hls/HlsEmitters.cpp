@@ -1044,16 +1044,10 @@ LogicalResult emitCompare(Operation *operation, HlsEmission &emission) {
 /// Selects: one two-input multiplexer per element.
 LogicalResult emitSelect(Operation *operation, HlsEmission &emission) {
   auto op = llvm::cast<nn::SelectOp>(operation);
-  if (failed(indexOpEventAxis(op, 0, "the HLS target")))
+  FailureOr<SelectLayout> layout = selectLayout(op, "the HLS target");
+  if (failed(layout))
     return failure();
-  bool batched = false;
-  SmallVector<int64_t> out = eventShapeOf(op.getOutput(), batched);
-  SmallVector<int64_t> cond = eventShapeOf(op.getCondition(), batched);
-  auto condStrides = broadcastStrides(cond, out);
-  if (failed(condStrides))
-    return op->emitOpError("the condition ")
-           << shapeText(cond) << " does not broadcast to the event result "
-           << shapeText(out);
+  const SmallVector<int64_t> &out = layout->out, &cond = layout->cond;
   std::string id = emission.identifier(op);
   raw_ostream &params = emission.parameters();
   params << "// " << emission.layerName(op) << ": nn.select by "
@@ -1070,7 +1064,7 @@ LogicalResult emitSelect(Operation *operation, HlsEmission &emission) {
          << int64_t(op.getXValue().convertToDouble()) << ";\n"
          << "  static const long long y_fill = "
          << int64_t(op.getYValue().convertToDouble()) << ";\n";
-  writeOffsetFunctions(params, out, {*condStrides}, {"cond_at"});
+  writeOffsetFunctions(params, out, {layout->condStrides}, {"cond_at"});
   params << "};\n\n";
   // A missing branch reads nothing: the result array stands in for it.
   std::string self = id + "_out";

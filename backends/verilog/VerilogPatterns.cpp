@@ -1123,17 +1123,10 @@ LogicalResult emitCompare(Operation *operation, VerilogEmission &emission) {
 /// its raw fill. Combinational.
 LogicalResult emitSelect(Operation *operation, VerilogEmission &emission) {
   auto op = llvm::cast<nn::SelectOp>(operation);
-  if (failed(indexOpEventAxis(op, 0, "the verilog target")))
+  FailureOr<SelectLayout> layout = selectLayout(op, "the verilog target");
+  if (failed(layout))
     return failure();
-  bool batched = false;
-  SmallVector<int64_t> out = eventShapeOf(op.getOutput(), batched);
-  SmallVector<int64_t> cond = eventShapeOf(op.getCondition(), batched);
-  auto condStrides = broadcastStrides(cond, out);
-  if (failed(condStrides))
-    return op->emitOpError("the condition ")
-           << shapeText(cond) << " does not broadcast to the event result "
-           << shapeText(out);
-  SmallVector<int64_t> at = offsetsOf(out, *condStrides);
+  SmallVector<int64_t> at = offsetsOf(layout->out, layout->condStrides);
   const std::vector<Signal> &c = emission.signalsOf(op.getCondition());
   auto branch = [&](Value v, double fill, size_t i) {
     return v ? emission.signalsOf(v)[i]
@@ -1141,7 +1134,7 @@ LogicalResult emitSelect(Operation *operation, VerilogEmission &emission) {
   };
   std::string id = emission.identifier(op);
   emission.body() << "\n  // " << emission.layerName(op) << ": nn.select by "
-                  << shapeText(cond) << "\n";
+                  << shapeText(layout->cond) << "\n";
   std::vector<Signal> result;
   for (size_t i = 0; i < at.size(); ++i) {
     std::vector<Signal> operands = aligned(

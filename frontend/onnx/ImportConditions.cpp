@@ -106,7 +106,9 @@ static Expected<Value> broadcastInput(NodeImporter &n, size_t i,
   return expandTensor(n, *v, out);
 }
 
-/// A comparison of compile-time integers, folded.
+/// A comparison of compile-time integers, folded (the shape arithmetic of
+/// an `expand` with -1 entries); a multiple of the batch size equals only
+/// itself.
 static Error foldCompare(NodeImporter &n, nn::Predicate predicate) {
   auto a = n.ints(0, "A"), b = n.ints(1, "B");
   if (!a)

@@ -360,25 +360,6 @@ Error importCast(NodeImporter &n) {
   llvm_unreachable("unknown value kind");
 }
 
-/// Equal of compile-time integers (the shape arithmetic of an `expand` with
-/// -1 entries); a multiple of the batch size equals only itself.
-Error importEqual(NodeImporter &n) {
-  if (!n.isIntInput(0) || !n.isIntInput(1))
-    return importCompare(n, nn::Predicate::eq);
-  auto a = n.ints(0, "A"), b = n.ints(1, "B");
-  if (!a)
-    return a.takeError();
-  if (!b)
-    return b.takeError();
-  return foldInts(n, {*a, *b}, onnx::TensorProto_DataType_BOOL,
-                  [&](ArrayRef<SymInt> v) -> Expected<SymInt> {
-                    if (v[0].isBatch != v[1].isBatch)
-                      return n.error("comparing the dynamic batch size with "
-                                     "a number is not known at compile time");
-                    return SymInt::known(v[0] == v[1] ? 1 : 0);
-                  });
-}
-
 /// Where over compile-time integers (a condition known at compile time),
 /// folded; else a select at run time (ImportConditions.cpp).
 Error importWhere(NodeImporter &n) {

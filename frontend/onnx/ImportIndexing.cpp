@@ -98,13 +98,24 @@ Error importGatherElements(NodeImporter &n) {
                             n.builder().getI64IntegerAttr(*axis)));
 }
 
-Error importScatterElements(NodeImporter &n) {
+/// A scatter's operands: the start (none for zeros), the indices and the
+/// updates, their shapes (the start's as ONNX gives it), and whether the
+/// reduction (none or add) sums.
+struct ScatterOperands {
+  Value data, indices, updates;
+  SmallVector<int64_t> in, idx, upd;
+  bool add = false;
+};
+
+static Expected<ScatterOperands> scatterOperands(NodeImporter &n) {
   std::string reduction = "none";
   if (const onnx::AttributeProto *a = n.attr("reduction"))
     reduction = a->s();
   if (reduction != "none" && reduction != "add")
     return n.error("reduction '" + reduction +
                    "' is not supported; only none and add are");
+  ScatterOperands s;
+  s.add = reduction == "add";
   auto indices = n.indexTensor(1, "indices");
   if (!indices)
     return indices.takeError();
@@ -117,8 +128,20 @@ Error importScatterElements(NodeImporter &n) {
   auto dataShape = inputShape(n, 0);
   if (!dataShape)
     return dataShape.takeError();
-  SmallVector<int64_t> in = *dataShape, idx = shapeOf(*indices),
-                       upd = shapeOf(*updates);
+  s.data = *data;
+  s.indices = *indices;
+  s.updates = *updates;
+  s.in = *dataShape;
+  s.idx = shapeOf(*indices);
+  s.upd = shapeOf(*updates);
+  return s;
+}
+
+Error importScatterElements(NodeImporter &n) {
+  auto operands = scatterOperands(n);
+  if (!operands)
+    return operands.takeError();
+  auto &[data, indices, updates, in, idx, upd, add] = *operands;
   if (in.size() != idx.size() || upd != idx)
     return n.error("data " + formatShape(in) + ", indices " + formatShape(idx) +
                    " and updates " + formatShape(upd) +
@@ -144,10 +167,9 @@ Error importScatterElements(NodeImporter &n) {
                      ")");
   auto &b = n.builder();
   return n.setTensor(0, n.create<nn::ScatterElementsOp>(
-                            out, withoutCopies(*indices, *axis), *updates,
-                            *data,
+                            out, withoutCopies(indices, *axis), updates, data,
                             b.getI64IntegerAttr(*axis),
-                            reduction == "add" ? b.getUnitAttr() : UnitAttr()));
+                            add ? b.getUnitAttr() : UnitAttr()));
 }
 
 /// The one-element index tuples of GatherND and ScatterND: tuples of more
@@ -213,26 +235,10 @@ Error importGatherND(NodeImporter &n) {
 /// nn.scatter_elements along axis 0 with the indices broadcast over the
 /// rows.
 Error importScatterND(NodeImporter &n) {
-  std::string reduction = "none";
-  if (const onnx::AttributeProto *a = n.attr("reduction"))
-    reduction = a->s();
-  if (reduction != "none" && reduction != "add")
-    return n.error("reduction '" + reduction +
-                   "' is not supported; only none and add are");
-  auto indices = n.indexTensor(1, "indices");
-  if (!indices)
-    return indices.takeError();
-  auto updates = n.tensor(2);
-  if (!updates)
-    return updates.takeError();
-  auto data = scatterStart(n, 0);
-  if (!data)
-    return data.takeError();
-  auto dataShape = inputShape(n, 0);
-  if (!dataShape)
-    return dataShape.takeError();
-  SmallVector<int64_t> in = *dataShape, idx = shapeOf(*indices),
-                       upd = shapeOf(*updates);
+  auto operands = scatterOperands(n);
+  if (!operands)
+    return operands.takeError();
+  auto &[data, indices, updates, in, idx, upd, add] = *operands;
   if (auto err = checkOneAxisTuples(n, idx))
     return err;
   if (in.empty())
@@ -251,17 +257,17 @@ Error importScatterND(NodeImporter &n) {
   SmallVector<int64_t> flatIndex{rows}, flatUpdates{rows};
   flatIndex.append(in.size() - 1, 1);
   llvm::append_range(flatUpdates, ArrayRef<int64_t>(in).drop_front());
-  Value index = *indices;
+  Value index = indices;
   if (flatIndex != idx)
-    index = n.create<nn::ReshapeOp>(flatIndex, *indices);
-  Value rowsOfUpdates = *updates;
+    index = n.create<nn::ReshapeOp>(flatIndex, indices);
+  Value rowsOfUpdates = updates;
   if (flatUpdates != upd)
-    rowsOfUpdates = n.create<nn::ReshapeOp>(flatUpdates, *updates);
+    rowsOfUpdates = n.create<nn::ReshapeOp>(flatUpdates, updates);
   auto &b = n.builder();
   return n.setTensor(0, n.create<nn::ScatterElementsOp>(
-                            in, index, rowsOfUpdates, *data,
+                            in, index, rowsOfUpdates, data,
                             b.getI64IntegerAttr(0),
-                            reduction == "add" ? b.getUnitAttr() : UnitAttr()));
+                            add ? b.getUnitAttr() : UnitAttr()));
 }
 
 Error gatherAtIndices(NodeImporter &n) {

@@ -492,7 +492,6 @@ Error importShape(NodeImporter &n);
 Error importGather(NodeImporter &n);
 Error importConstantOfShape(NodeImporter &n);
 Error importCast(NodeImporter &n);
-Error importEqual(NodeImporter &n);
 Error importWhere(NodeImporter &n);
 Error importTile(NodeImporter &n);
 /// Comparisons, logical ops, Where and casts of run-time conditions

@@ -93,11 +93,12 @@ const llvm::StringMap<OpImporter> &frontend::getOpImporters() {
       {"Gather", {1, importGather}},
       {"ConstantOfShape", {9, importConstantOfShape}},
       {"Cast", {6, importCast}},
-      {"Equal", {7, importEqual}},
       {"Where", {9, importWhere}},
       {"Expand", {8, importExpand}},
       {"Tile", {6, importTile}},
 
+      {"Equal",
+       {7, [](NodeImporter &n) { return importCompare(n, nn::Predicate::eq); }}},
       {"Greater",
        {7, [](NodeImporter &n) { return importCompare(n, nn::Predicate::gt); }}},
       {"Less",
