@@ -181,6 +181,22 @@ static Expected<Value> conditionInput(NodeImporter &n, size_t i,
   return expandTensor(n, *c, out);
 }
 
+/// A condition of whether input 0 (an index tensor) is not 0 (or, `is0`,
+/// is 0): Not, and a Cast of indices to bool.
+static Error compareWithZero(NodeImporter &n, bool is0) {
+  auto c = n.indexTensor(0, "input");
+  if (!c)
+    return c.takeError();
+  n.setResultKind(true, true);
+  auto &b = n.builder();
+  return n.setTensor(
+      0, n.create<nn::CompareOp>(
+             shapeOf(*c), *c, Value(),
+             nn::PredicateAttr::get(b.getContext(), is0 ? nn::Predicate::eq
+                                                        : nn::Predicate::ne),
+             b.getF64FloatAttr(0)));
+}
+
 Error importNot(NodeImporter &n) {
   if (n.isIntInput(0)) {
     auto a = n.ints(0, "X");
@@ -194,16 +210,7 @@ Error importNot(NodeImporter &n) {
                       return SymInt::known(v[0].value == 0 ? 1 : 0);
                     });
   }
-  auto c = n.indexTensor(0, "X");
-  if (!c)
-    return c.takeError();
-  n.setResultKind(true, true);
-  auto &b = n.builder();
-  return n.setTensor(
-      0, n.create<nn::CompareOp>(
-             shapeOf(*c), *c, Value(),
-             nn::PredicateAttr::get(b.getContext(), nn::Predicate::eq),
-             b.getF64FloatAttr(0)));
+  return compareWithZero(n, true);
 }
 
 Error importLogic(NodeImporter &n, Logic op) {
@@ -310,6 +317,8 @@ Error importSelect(NodeImporter &n) {
     select.getDefiningOp()->setAttr(nn::kIndexAttr, b.getUnitAttr());
   return n.setTensor(0, select);
 }
+
+Error castToCondition(NodeImporter &n) { return compareWithZero(n, false); }
 
 Error castCondition(NodeImporter &n) {
   auto c = n.indexTensor(0, "input");

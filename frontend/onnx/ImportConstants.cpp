@@ -296,7 +296,7 @@ Error importCast(NodeImporter &n) {
   case ImportedValue::Kind::Tensor:
     if (in->isIndex && to == onnx::TensorProto_DataType_BOOL &&
         !in->isCondition)
-      return importCompare(n, nn::Predicate::ne);
+      return castToCondition(n);
     if (in->isIndex && toInt)
       return n.setValue(0, *in);
     if (in->isCondition)

@@ -502,6 +502,7 @@ Error importNot(NodeImporter &n);
 Error importLogic(NodeImporter &n, Logic op);
 Error importSelect(NodeImporter &n);
 Error castCondition(NodeImporter &n);
+Error castToCondition(NodeImporter &n);
 Error importExpand(NodeImporter &n);
 Error importGatherElements(NodeImporter &n);
 Error importScatterElements(NodeImporter &n);
