@@ -334,7 +334,7 @@ public:
   struct Layout {
     int out, cond, x, y; // x, y -1: the fill
     int64_t condEventStride, xEventStride, yEventStride, outEventStride;
-    std::vector<int64_t> cond_;
+    std::vector<int64_t> condAt;
     T xFill, yFill;
   };
   explicit SelectStep(Layout layout) : l(std::move(layout)) {}
@@ -345,8 +345,8 @@ public:
       const T *x = l.x < 0 ? nullptr : t[l.x] + e * l.xEventStride;
       const T *y = l.y < 0 ? nullptr : t[l.y] + e * l.yEventStride;
       T *out = t[l.out] + e * l.outEventStride;
-      for (size_t o = 0; o < l.cond_.size(); ++o)
-        out[o] = holds(c[l.cond_[o]]) ? (x ? x[o] : l.xFill)
+      for (size_t o = 0; o < l.condAt.size(); ++o)
+        out[o] = holds(c[l.condAt[o]]) ? (x ? x[o] : l.xFill)
                                       : (y ? y[o] : l.yFill);
     }
   }
@@ -703,7 +703,7 @@ MoveStepOrError<T> translateSelect(nn::SelectOp op, Translation<T> &t) {
   l.xEventStride = op.getX() ? t.info(op.getX()).eventStride() : 0;
   l.yEventStride = op.getY() ? t.info(op.getY()).eventStride() : 0;
   l.outEventStride = out.eventStride();
-  l.cond_ = offsetsOver(out.shape, *cond, -1);
+  l.condAt = offsetsOver(out.shape, *cond, -1);
   l.xFill = elementOf<T>(op.getXValue().convertToDouble());
   l.yFill = elementOf<T>(op.getYValue().convertToDouble());
   return std::make_unique<SelectStep<T>>(std::move(l));

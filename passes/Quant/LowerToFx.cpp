@@ -916,6 +916,9 @@ LogicalResult Lowering::lowerSelect(nn::SelectOp op) {
     result = typeIn(precision, "result");
   if (!result)
     result = indexType(context);
+  if ((!op.getX() || !op.getY()) && result.getWidth() > 52)
+    return op.emitError("a fill needs a result type of at most 52 bits, not ")
+           << result;
   Location loc = op.getLoc();
   builder.setInsertionPoint(op);
   Value branches[2];
