@@ -291,7 +291,7 @@ PerEventKind perEventKind(llvm::StringRef op) {
       "Softplus",    "Erf",     "HardSigmoid", "Elu",    "Selu",
       "HardSwish",   "PRelu",   "Clip",     "Where",     "Equal",
       "Greater",     "Less",    "GreaterOrEqual", "LessOrEqual", "Not",
-      "And",         "Or",      "Xor",      "Cast"};
+      "And",         "Or",      "Xor",      "Cast",      "Neg"};
   if (elementwise.contains(op))
     return PerEventKind::Elementwise;
   if (op == "MatMul")

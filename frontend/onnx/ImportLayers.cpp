@@ -152,6 +152,25 @@ Error importHardSwish(NodeImporter &n) {
   return n.setTensor(0, n.create<nn::MulOp>(shape, *x, gate));
 }
 
+/// Neg: a product with the constant -1 (exact in fixed point: an affine
+/// map whose factor -1 every signed weight type holds); folded on
+/// compile-time integers.
+Error importNeg(NodeImporter &n) {
+  if (n.isIntInput(0)) {
+    auto a = n.ints(0, "X");
+    if (!a)
+      return a.takeError();
+    return foldInts(n, {*a}, a->dtype, [&](ArrayRef<SymInt> v) {
+      return foldInt(n, IntOp::Sub, SymInt::known(0), v[0]);
+    });
+  }
+  auto x = n.tensor(0);
+  if (!x)
+    return x.takeError();
+  return n.setTensor(0,
+                     n.create<nn::MulOp>(shapeOf(*x), *x, n.scalar(-1.0f)));
+}
+
 /// PRelu with a constant slope: one slope is a leaky ReLU; slopes that vary
 /// (per channel) give relu(x) + slope * (x - relu(x)).
 Error importPRelu(NodeImporter &n) {

@@ -463,6 +463,7 @@ Error importClip(NodeImporter &n);
 Error importHardSwish(NodeImporter &n);
 Error importGelu(NodeImporter &n);
 Error importPRelu(NodeImporter &n);
+Error importNeg(NodeImporter &n);
 Error importMatMul(NodeImporter &n);
 Error importGemm(NodeImporter &n);
 Error importBatchNorm(NodeImporter &n);

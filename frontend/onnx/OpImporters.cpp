@@ -31,6 +31,7 @@ const llvm::StringMap<OpImporter> &frontend::getOpImporters() {
       {"Sub", {6, importBinary<nn::SubOp, IntOp::Sub>}},
       {"Mul", {6, importBinary<nn::MulOp, IntOp::Mul>}},
       {"Div", {6, importBinary<nn::DivOp, IntOp::Div>}},
+      {"Neg", {6, importNeg}},
 
       {"Relu", {6, activation(ActivationKind::relu)}},
       {"LeakyRelu",

@@ -31,7 +31,8 @@ const std::vector<const char *> &supportedOps() {
       "GatherElements", "GatherND", "Gemm", "GlobalAveragePool",
       "GlobalMaxPool", "Greater", "GreaterOrEqual", "HardSigmoid",
       "HardSwish", "Identity", "LSTM", "LayerNormalization", "LeakyRelu",
-      "Less", "LessOrEqual", "MatMul", "MaxPool", "Mul", "Not", "Or", "PRelu",
+      "Less", "LessOrEqual", "MatMul", "MaxPool", "Mul", "Neg", "Not", "Or",
+      "PRelu",
       "Pad", "RNN", "ReduceMax", "ReduceMean", "ReduceSum", "Relu", "Reshape",
       "ScatterElements", "ScatterND", "Selu", "Shape", "Sigmoid", "Slice",
       "Softmax", "Softplus", "Softsign", "Split", "Squeeze", "Sub", "Tanh",
@@ -43,7 +44,7 @@ const std::vector<UnsupportedOpGroup> &unsupportedOpGroups() {
   static const std::vector<UnsupportedOpGroup> groups = {
       {"element-wise math",
        {"Acos", "Acosh", "Asin", "Asinh", "Atan", "Atanh", "Ceil",
-        "Cos", "Cosh", "Exp", "Floor", "Log", "Neg", "Reciprocal",
+        "Cos", "Cosh", "Exp", "Floor", "Log", "Reciprocal",
         "Round", "Sign", "Sin", "Sinh", "Sqrt", "Tan"}},
       {"other activations",
        {"Celu", "Hardmax", "LogSoftmax", "Shrink", "ThresholdedRelu"}},

@@ -411,7 +411,8 @@ class GraphIndexPut(torch.nn.Module):
     """One graph without a batch: node scores written to a permutation of
     the nodes by index_put with accumulate (ScatterND into zeros, and an
     Add), repeated along the features (Tile), and a choice by a
-    comparison of the int64 permutation itself (torch.where(order > 2))."""
+    comparison of the int64 permutation itself (torch.where(order > 2), the
+    other branch negated)."""
 
     NODES = 5
 
@@ -428,7 +429,7 @@ class GraphIndexPut(torch.nn.Module):
                                                       accumulate=True)
         tiled = placed.repeat(1, 2)
         late = (order > 2).unsqueeze(-1)
-        return torch.where(late, tiled, 0.5 * tiled)
+        return torch.where(late, tiled, -tiled)
 
 
 class CaloCnn(torch.nn.Module):
