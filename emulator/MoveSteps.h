@@ -312,13 +312,13 @@ private:
         return l.predicate == nn::Predicate::ne;
       return satisfies(l.predicate, x < c ? -1 : x > c ? 1 : 0);
     } else {
-      if (b)
-        return satisfies(l.predicate, ariadne::detail::compareIntegers(
-                                          a, l.isSigned, *b, l.isSigned));
-      // The threshold is an integer within +-2^53; a raw value of at most
-      // 52 bits converts exactly.
-      double x = l.isSigned ? double(std::int64_t(a)) : double(a);
-      return satisfies(l.predicate, x < l.value ? -1 : x > l.value ? 1 : 0);
+      // The threshold is a signed integer (within +-2^53).
+      return satisfies(
+          l.predicate,
+          b ? ariadne::detail::compareIntegers(a, l.isSigned, *b, l.isSigned)
+            : ariadne::detail::compareIntegers(
+                  a, l.isSigned,
+                  std::uint64_t(std::int64_t(l.value)), true));
     }
   }
 

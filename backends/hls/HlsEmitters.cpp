@@ -1012,8 +1012,7 @@ LogicalResult emitCompare(Operation *operation, HlsEmission &emission) {
          << nn::stringifyPredicate(op.getPredicate()) << " "
          << shapeText(shape) << "\n";
   std::string outType = declareResult(emission, op, id);
-  std::optional<bool> outcome =
-      op.getRhs() ? std::nullopt : constantOutcome(op);
+  std::optional<bool> outcome = constantOutcome(op);
   params << "struct " << id << "_config {\n"
          << "  static const unsigned n = " << product(shape) << ";\n"
          << "  static const int predicate = "

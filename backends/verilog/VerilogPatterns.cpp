@@ -1091,9 +1091,8 @@ LogicalResult emitCompare(Operation *operation, VerilogEmission &emission) {
   static const char *const operators[] = {"==", "!=", "<", "<=", ">", ">="};
   const char *cmp = operators[int(op.getPredicate())];
   const std::vector<Signal> &lhs = emission.signalsOf(op.getLhs());
-  std::vector<Signal> rhs;
-  if (op.getRhs())
-    rhs = emission.signalsOf(op.getRhs());
+  const std::vector<Signal> *rhs =
+      op.getRhs() ? &emission.signalsOf(op.getRhs()) : nullptr;
   Signal threshold =
       VerilogEmission::constant(Int128(op.getValue().convertToDouble()));
   std::string id = emission.identifier(op);
@@ -1102,7 +1101,7 @@ LogicalResult emitCompare(Operation *operation, VerilogEmission &emission) {
   std::vector<Signal> out;
   for (size_t i = 0; i < lhs.size(); ++i) {
     std::vector<Signal> operands =
-        aligned(emission, {lhs[i], op.getRhs() ? rhs[i] : threshold});
+        aligned(emission, {lhs[i], rhs ? (*rhs)[i] : threshold});
     out.push_back(emission.wire(id + "_" + std::to_string(i), 2,
                                 "(" + operands[0].name + " " + cmp + " " +
                                     operands[1].name + ") ? " + literal(1) +

@@ -322,6 +322,17 @@ Error importTranspose(NodeImporter &n) {
       batchAxis);
 }
 
+/// `v` repeated `times` times along dimension `d` (a concatenation of
+/// copies), the rest of `shape` (v's shape) kept; `shape` becomes the
+/// result's.
+static Value repeatAlong(NodeImporter &n, Value v, size_t d, int64_t times,
+                         SmallVectorImpl<int64_t> &shape) {
+  shape[d] *= times;
+  SmallVector<Value> copies(size_t(times), v);
+  return n.create<nn::ConcatOp>(shape, copies,
+                                n.builder().getI64IntegerAttr(int64_t(d)));
+}
+
 Expected<Value> expandTensor(NodeImporter &n, Value v,
                              ArrayRef<int64_t> out) {
   if (isBatched(out) && !isBatched(shapeOf(v)))
@@ -333,14 +344,9 @@ Expected<Value> expandTensor(NodeImporter &n, Value v,
   llvm::append_range(current, shapeOf(v));
   if (ArrayRef<int64_t>(current) != ArrayRef<int64_t>(shapeOf(v)))
     v = n.create<nn::ReshapeOp>(current, v);
-  for (size_t d = 0; d < out.size(); ++d) {
-    if (current[d] != 1 || out[d] == 1)
-      continue;
-    current[d] = out[d];
-    SmallVector<Value> copies(size_t(out[d]), v);
-    v = n.create<nn::ConcatOp>(current, copies,
-                               n.builder().getI64IntegerAttr(int64_t(d)));
-  }
+  for (size_t d = 0; d < out.size(); ++d)
+    if (current[d] == 1 && out[d] != 1)
+      v = repeatAlong(n, v, d, out[d], current);
   return v;
 }
 
@@ -469,14 +475,9 @@ Error importTile(NodeImporter &n) {
       return x.takeError();
     Value v = *x;
     SmallVector<int64_t> current = shapeOf(v);
-    for (size_t d = 0; d < out.size(); ++d) {
-      if ((*repeats)[d] == 1)
-        continue;
-      current[d] = out[d];
-      SmallVector<Value> copies(size_t((*repeats)[d]), v);
-      v = n.create<nn::ConcatOp>(current, copies,
-                                 n.builder().getI64IntegerAttr(int64_t(d)));
-    }
+    for (size_t d = 0; d < out.size(); ++d)
+      if ((*repeats)[d] != 1)
+        v = repeatAlong(n, v, d, (*repeats)[d], current);
     return n.setTensor(0, v);
   }
   if (in->kind == ImportedValue::Kind::FloatConst && in->constant->batchFill)

@@ -812,21 +812,17 @@ LogicalResult Lowering::lowerDataMovement(Operation *op) {
 }
 
 /// The raw integer T of `type` with `x <p> value` exactly when
-/// `raw(x) <p'> T`, the predicate p' returned beside it: the constant's
-/// value on the type's grid, rounded the way that keeps the comparison
-/// (`x > 0.3` on a grid of 1/8 is `raw > 2`), clamped one step outside
-/// the type's range; NaN compares false (ne: true).
-static std::pair<nn::Predicate, double>
-rawThreshold(nn::Predicate p, double value, FixedType type) {
-  FixedSpec spec = type.getSpec();
-  double lowest = spec.isSigned ? -std::ldexp(1.0, spec.width - 1) : 0.0;
-  double highest = std::ldexp(1.0, spec.width - (spec.isSigned ? 1 : 0)) - 1;
+/// `raw(x) <p> T`: the constant's value on the type's grid, rounded the
+/// way that keeps the comparison (`x > 0.3` on a grid of 1/8 is
+/// `raw > 2`), clamped one step outside the type's range; NaN compares
+/// false (ne: true). `type` has at most 52 bits, so every T is a double.
+static double rawThreshold(nn::Predicate p, double value, FixedType type) {
+  double lowest = double(rawMin64(type)), highest = double(rawMax64(type));
   double outside = highest + 1;
-  if (std::isnan(value)) {
-    bool below = p == nn::Predicate::lt || p == nn::Predicate::le;
-    return {p, below ? lowest - 1 : outside};
-  }
-  double scaled = std::ldexp(value, spec.fracWidth());
+  if (std::isnan(value))
+    return p == nn::Predicate::lt || p == nn::Predicate::le ? lowest - 1
+                                                            : outside;
+  double scaled = std::ldexp(value, int(type.getFracWidth()));
   double t = scaled;
   switch (p) {
   case nn::Predicate::gt:
@@ -844,20 +840,17 @@ rawThreshold(nn::Predicate p, double value, FixedType type) {
       t = outside;
     break;
   }
-  return {p, std::clamp(t, lowest - 1, outside)};
+  return std::clamp(t, lowest - 1, outside);
 }
 
 /// `value` converted to a raw integer of `type`: rounded to nearest and
-/// saturated, whatever the type's modes (a fill of -1e9 is the type's
-/// most negative value).
+/// saturated, whatever the type's modes (a fill of -1e9 is the type's most
+/// negative value). Exact where the type has at most 52 bits.
 static double rawFill(double value, FixedType type) {
-  FixedSpec spec = type.getSpec();
-  double lowest = spec.isSigned ? -std::ldexp(1.0, spec.width - 1) : 0.0;
-  double highest = std::ldexp(1.0, spec.width - (spec.isSigned ? 1 : 0)) - 1;
   if (std::isnan(value))
     return 0;
-  return std::clamp(std::nearbyint(std::ldexp(value, spec.fracWidth())),
-                    lowest, highest);
+  return std::clamp(std::nearbyint(std::ldexp(value, int(type.getFracWidth()))),
+                    double(rawMin64(type)), double(rawMax64(type)));
 }
 
 /// A comparison: both operands cast exactly into the narrowest type that
@@ -894,12 +887,10 @@ LogicalResult Lowering::lowerCompare(nn::CompareOp op) {
     if (type.getWidth() > 52)
       return op.emitError("comparing ")
              << type << " with a constant needs a type of at most 52 bits";
-    auto [predicate, raw] =
-        rawThreshold(op.getPredicate(), op.getValue().convertToDouble(), type);
     compare = builder.create<nn::CompareOp>(
-        loc, result, *lhs, Value(),
-        nn::PredicateAttr::get(context, predicate),
-        builder.getF64FloatAttr(raw));
+        loc, result, *lhs, Value(), op.getPredicateAttr(),
+        builder.getF64FloatAttr(rawThreshold(
+            op.getPredicate(), op.getValue().convertToDouble(), type)));
   }
   mapping.map(op.getOutput(), compare->getResult(0));
   return success();
