@@ -317,8 +317,7 @@ private:
           l.predicate,
           b ? ariadne::detail::compareIntegers(a, l.isSigned, *b, l.isSigned)
             : ariadne::detail::compareIntegers(
-                  a, l.isSigned,
-                  std::uint64_t(std::int64_t(l.value)), true));
+                  a, l.isSigned, std::uint64_t(std::int64_t(l.value)), true));
     }
   }
 
