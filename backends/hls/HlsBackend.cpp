@@ -38,16 +38,38 @@ llvm::Error makeError(const llvm::Twine &message) {
 
 /// The runtime headers the firmware includes (hls_types.h pulls in the
 /// fixed-point type when it stands in for ap_fixed).
+/// How the top function's ports work, for its header.
+const char *const kParallelPorts =
+    "io_parallel, one event per call, every\n// input and output array fully "
+    "partitioned into registers.";
+const char *const kStreamPorts =
+    "io_stream, one event per call, a DATAFLOW\n// region whose ports are "
+    "AXI streams of words (ariadne::hls::word): an\n// input feature map one "
+    "word per pixel, any other port one word per event.";
+
 const llvm::StringRef kFirmwareRuntime[] = {
     "hls_types.h", "hls_kernels.h", "fixed.h", "fixed_bits.h", "platform.h"};
 
-/// A model port: its C array, element type and the fixed type behind it.
-struct Port {
-  std::string name, type;
-  FixedType fixed;
-  int64_t size = 0;
-  std::string modelName;
-};
+using hls::Port;
+
+/// Compares output `p`, the array `array`, with the expected raw integers
+/// from column `offset` on (and writes them to the raw output file).
+void writeOutputCheck(raw_ostream &os, const Port &p, StringRef array,
+                      int64_t offset) {
+  os << "    for (unsigned i = 0; i < " << p.size << "; ++i) {\n"
+     << "      long long got = rawOf(" << array << "[i], "
+     << p.fixed.getFracWidth() << ");\n"
+     << "      long long want = static_cast<long long>(expected[e][" << offset
+     << " + i]);\n"
+     << "      if (rawOut)\n"
+     << "        std::fprintf(rawOut, \"%s%lld\", " << offset
+     << " + i ? \",\" : \"\", got);\n"
+     << "      if (got != want && ++mismatches <= 20)\n"
+     << "        std::printf(\"tb: mismatch at event %zu, output index %u: "
+        "emulator %lld, firmware %lld\\n\", e, unsigned("
+     << offset << " + i), want, got);\n"
+     << "    }\n";
+}
 
 /// The test bench's per-event code: quantize the inputs, call the top
 /// function, compare (and write) the raw outputs.
@@ -72,19 +94,54 @@ std::string testBenchBody(StringRef top, ArrayRef<Port> inputs,
   os << "    " << top << "(" << llvm::join(args, ", ") << ");\n";
   offset = 0;
   for (const Port &p : outputs) {
-    os << "    for (unsigned i = 0; i < " << p.size << "; ++i) {\n"
-       << "      long long got = rawOf(" << p.name << "[i], "
-       << p.fixed.getFracWidth() << ");\n"
-       << "      long long want = static_cast<long long>(expected[e][" << offset
-       << " + i]);\n"
-       << "      if (rawOut)\n"
-       << "        std::fprintf(rawOut, \"%s%lld\", " << offset
-       << " + i ? \",\" : \"\", got);\n"
-       << "      if (got != want && ++mismatches <= 20)\n"
-       << "        std::printf(\"tb: mismatch at event %zu, output index %u: "
-          "emulator %lld, firmware %lld\\n\", e, unsigned("
-       << offset << " + i), want, got);\n"
-       << "    }\n";
+    writeOutputCheck(os, p, p.name, offset);
+    offset += p.size;
+  }
+  os << "    if (rawOut)\n      std::fputc('\\n', rawOut);";
+  return os.str();
+}
+
+/// The same with stream ports: each event's words written, the top
+/// function called, every input word read and one word per output.
+std::string streamTestBenchBody(StringRef top, ArrayRef<Port> inputs,
+                                ArrayRef<Port> outputs) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  int64_t offset = 0;
+  SmallVector<std::string> args;
+  for (const Port &p : inputs) {
+    os << "    ariadne::hls::stream<" << p.name << "_word_t> " << p.name
+       << "(\"" << p.name << "\");\n"
+       << "    for (unsigned w = 0; w < " << p.words << "; ++w) {\n"
+       << "      " << p.name << "_word_t word;\n"
+       << "      for (unsigned i = 0; i < " << p.wordSize << "; ++i)\n"
+       << "        word.data[i] = " << p.type << "(double(float(in[" << offset
+       << " + w * " << p.wordStride << " + i * " << p.elementStride
+       << "])));\n"
+       << "      " << p.name << ".write(word);\n    }\n";
+    offset += p.size;
+    args.push_back(p.name);
+  }
+  for (const Port &p : outputs) {
+    os << "    ariadne::hls::stream<" << p.name << "_word_t> " << p.name
+       << "(\"" << p.name << "\");\n";
+    args.push_back(p.name);
+  }
+  os << "    " << top << "(" << llvm::join(args, ", ") << ");\n";
+  for (const Port &p : inputs)
+    os << "    if (!" << p.name << ".empty()) {\n"
+       << "      std::printf(\"tb: event %zu: " << p.name
+       << " has %zu words left unread\\n\", e, size_t(" << p.name
+       << ".size()));\n      return 1;\n    }\n";
+  offset = 0;
+  for (const Port &p : outputs) {
+    os << "    if (" << p.name << ".size() != 1) {\n"
+       << "      std::printf(\"tb: event %zu: " << p.name
+       << " holds %zu words, not 1\\n\", e, size_t(" << p.name
+       << ".size()));\n      return 1;\n    }\n"
+       << "    const " << p.name << "_word_t " << p.name << "_word = "
+       << p.name << ".read();\n";
+    writeOutputCheck(os, p, p.name + "_word.data", offset);
     offset += p.size;
   }
   os << "    if (rawOut)\n      std::fputc('\\n', rawOut);";
@@ -162,13 +219,19 @@ llvm::json::Value reportOf(const HlsEstimate &estimate, StringRef name,
                                         {"rom_bits", l.romBits},
                                         {"latency_cycles", l.latency},
                                         {"reuse_factor", l.reuseFactor}});
-  auto ports = [](ArrayRef<Port> list) {
+  auto ports = [&](ArrayRef<Port> list) {
     llvm::json::Array array;
-    for (const Port &p : list)
-      array.push_back(llvm::json::Object{{"name", p.modelName},
-                                         {"port", p.name},
-                                         {"type", fx::formatPrecision(p.fixed)},
-                                         {"size", p.size}});
+    for (const Port &p : list) {
+      llvm::json::Object port{{"name", p.modelName},
+                              {"port", p.name},
+                              {"type", fx::formatPrecision(p.fixed)},
+                              {"size", p.size}};
+      if (options.stream) {
+        port["words"] = p.words;
+        port["word_size"] = p.wordSize;
+      }
+      array.push_back(std::move(port));
+    }
     return array;
   };
   return llvm::json::Object{
@@ -177,7 +240,7 @@ llvm::json::Value reportOf(const HlsEstimate &estimate, StringRef name,
       {"precision", options.precision},
       {"part", options.part},
       {"clock_period_ns", options.clockPeriod},
-      {"io", "io_parallel"},
+      {"io", options.stream ? "io_stream" : "io_parallel"},
       {"inputs", ports(inputs)},
       {"outputs", ports(outputs)},
       {"layers", std::move(layers)},
@@ -202,7 +265,11 @@ llvm::json::Value reportOf(const HlsEstimate &estimate, StringRef name,
        "level; tables: 1 cycle, entries x width ROM bits; softmax: two "
        "trees (max, sum), two ROMs and a product; casts, ReLU, clamps and "
        "data movement: 0 cycles (logic merged into the next register); "
-       "leaky ReLU and scale: 1 cycle"},
+       "leaky ReLU and scale: 1 cycle; io_stream: a window stage 1 cycle "
+       "per padded pixel, a pixel stage the products of one pixel, pipelined "
+       "at its reuse factor, the design's interval the longest stream "
+       "(pixels x reuse factor) or the tail's, its latency the layers' plus "
+       "the longest stream"},
   };
 }
 
@@ -224,9 +291,9 @@ llvm::Error emitHlsProject(ModuleOp module, StringRef outDir,
   std::string name = fn.getSymName().str();
   hls::HlsEmission emission(fn, options);
 
-  // Ports: an array of the fixed-point type per input and output.
+  // Ports: an array of the fixed-point type per input and output, or a
+  // stream of words of it.
   std::vector<Port> inputs, outputs;
-  std::string portTypes;
   auto addPort = [&](const BoundaryTensor &tensor, std::vector<Port> &ports) {
     Port port;
     port.modelName = tensor.name;
@@ -234,8 +301,7 @@ llvm::Error emitHlsProject(ModuleOp module, StringRef outDir,
     port.type = port.name + "_t";
     port.fixed = tensor.type;
     port.size = tensor.size;
-    portTypes +=
-        "typedef " + hls::typeSpelling(port.fixed) + " " + port.type + ";\n";
+    port.value = tensor.value;
     ports.push_back(port);
   };
   for (const BoundaryTensor &tensor : boundary->inputs) {
@@ -251,29 +317,39 @@ llvm::Error emitHlsProject(ModuleOp module, StringRef outDir,
   }
   auto returnOp = llvm::cast<func::ReturnOp>(fn.getBody().front().back());
 
-  hls::HlsPatterns patterns;
-  hls::populateHlsPatterns(patterns);
-  for (Operation &op : fn.getBody().front().without_terminator()) {
-    const auto *pattern = patterns.lookup(&op);
-    if (!pattern) {
-      op.emitOpError("has no emission pattern in the hls target");
+  hls::StreamDesign design;
+  std::string topBody;
+  if (options.stream) {
+    if (failed(hls::emitStreamDesign(emission, inputs, outputs, design)))
       return failWith();
+    topBody = design.body;
+  } else {
+    hls::HlsPatterns patterns;
+    hls::populateHlsPatterns(patterns);
+    for (Operation &op : fn.getBody().front().without_terminator()) {
+      const auto *pattern = patterns.lookup(&op);
+      if (!pattern) {
+        op.emitOpError("has no emission pattern in the hls target");
+        return failWith();
+      }
+      if (failed((*pattern)(&op, emission)))
+        return failWith();
     }
-    if (failed((*pattern)(&op, emission)))
-      return failWith();
-  }
-  raw_ostream &body = emission.body();
-  for (auto [port, value] : llvm::zip(outputs, returnOp.getOperands())) {
-    Value source = value.getDefiningOp<fx::DequantizeOp>().getInput();
-    body << "  // output '" << port.modelName << "'\n"
-         << "  for (unsigned i = 0; i < " << port.size << "; ++i) {\n"
-         << "#pragma HLS UNROLL\n"
-         << "    " << port.name << "[i] = " << emission.arrayOf(source)
-         << "[i];\n  }\n";
+    raw_ostream &body = emission.body();
+    for (auto [port, value] : llvm::zip(outputs, returnOp.getOperands())) {
+      Value source = value.getDefiningOp<fx::DequantizeOp>().getInput();
+      body << "  // output '" << port.modelName << "'\n"
+           << "  for (unsigned i = 0; i < " << port.size << "; ++i) {\n"
+           << "#pragma HLS UNROLL\n"
+           << "    " << port.name << "[i] = " << emission.arrayOf(source)
+           << "[i];\n  }\n";
+    }
+    topBody = emission.takeBody();
   }
 
   // The estimate: layers in a row, the interval set by the most reused
-  // multiplier.
+  // multiplier; with streams, the longest stream adds its words and sets
+  // the interval.
   HlsEstimate est;
   est.clockPeriod = options.clockPeriod;
   est.layers = emission.layerEstimates();
@@ -283,26 +359,44 @@ llvm::Error emitHlsProject(ModuleOp module, StringRef outDir,
     est.latency += l.latency;
     est.interval = std::max(est.interval, l.reuseFactor);
   }
+  if (options.stream) {
+    est.latency += design.streamCycles;
+    est.interval = std::max(est.interval, design.interval);
+  }
 
-  SmallVector<std::string> signature;
+  std::string portTypes;
+  for (const Port &p : llvm::concat<const Port>(inputs, outputs))
+    portTypes +=
+        "typedef " + hls::typeSpelling(p.fixed) + " " + p.type + ";\n";
+  SmallVector<std::string> signature, portNames;
   std::string pragmas;
-  for (const Port &p : inputs)
-    signature.push_back("const " + p.type + " " + p.name + "[" +
-                        std::to_string(p.size) + "]");
-  for (const Port &p : outputs)
-    signature.push_back(p.type + " " + p.name + "[" + std::to_string(p.size) +
-                        "]");
-  SmallVector<std::string> portNames;
-  for (const Port &p : inputs)
+  for (const Port &p : llvm::concat<const Port>(inputs, outputs))
     portNames.push_back(p.name);
-  for (const Port &p : outputs)
-    portNames.push_back(p.name);
-  for (const std::string &p : portNames)
-    pragmas += "#pragma HLS ARRAY_RESHAPE variable=" + p + " complete dim=0\n";
-  pragmas +=
-      "#pragma HLS INTERFACE mode=ap_vld port=" + llvm::join(portNames, ",") +
-      "\n";
-  pragmas += "#pragma HLS PIPELINE II=" + std::to_string(est.interval);
+  if (options.stream) {
+    for (const Port &p : llvm::concat<const Port>(inputs, outputs)) {
+      portTypes += llvm::formatv("typedef ariadne::hls::word<{0}, {1}> "
+                                 "{2}_word_t;\n",
+                                 p.type, p.wordSize, p.name)
+                       .str();
+      signature.push_back("ariadne::hls::stream<" + p.name + "_word_t> &" +
+                          p.name);
+      pragmas += "#pragma HLS INTERFACE mode=axis port=" + p.name + "\n";
+    }
+    pragmas += "#pragma HLS DATAFLOW";
+  } else {
+    for (const Port &p : inputs)
+      signature.push_back("const " + p.type + " " + p.name + "[" +
+                          std::to_string(p.size) + "]");
+    for (const Port &p : outputs)
+      signature.push_back(p.type + " " + p.name + "[" +
+                          std::to_string(p.size) + "]");
+    for (const std::string &p : portNames)
+      pragmas +=
+          "#pragma HLS ARRAY_RESHAPE variable=" + p + " complete dim=0\n";
+    pragmas += "#pragma HLS INTERFACE mode=ap_vld port=" +
+               llvm::join(portNames, ",") + "\n";
+    pragmas += "#pragma HLS PIPELINE II=" + std::to_string(est.interval);
+  }
 
   int64_t inputSize = 0, outputSize = 0;
   for (const Port &p : inputs)
@@ -310,12 +404,18 @@ llvm::Error emitHlsProject(ModuleOp module, StringRef outDir,
   for (const Port &p : outputs)
     outputSize += p.size;
   std::string portList;
+  auto listPort = [&](const Port &p, StringRef kind) {
+    portList += ("- " + kind + " `" + p.name + "[" + Twine(p.size) + "]` (`" +
+                 p.modelName + "`): `" + fx::formatPrecision(p.fixed) + "`")
+                    .str();
+    if (options.stream)
+      portList += ", a stream of " + p.streamForm;
+    portList += "\n";
+  };
   for (const Port &p : inputs)
-    portList += "- input `" + p.name + "[" + std::to_string(p.size) + "]` (`" +
-                p.modelName + "`): `" + fx::formatPrecision(p.fixed) + "`\n";
+    listPort(p, "input");
   for (const Port &p : outputs)
-    portList += "- output `" + p.name + "[" + std::to_string(p.size) + "]` (`" +
-                p.modelName + "`): `" + fx::formatPrecision(p.fixed) + "`\n";
+    listPort(p, "output");
 
   std::string source = locationFile(fn.getLoc());
   if (source.empty())
@@ -324,6 +424,7 @@ llvm::Error emitHlsProject(ModuleOp module, StringRef outDir,
   TemplateSlots common{{"NAME", name}, {"SOURCE", source}};
   TemplateSlots topH = common;
   topH.insert({{"BANNER", fileBanner(name + ".h", "the " + name + " HLS top")},
+               {"IO", options.stream ? kStreamPorts : kParallelPorts},
                {"GUARD", upper + "_HLS_H"},
                {"PORT_TYPES", portTypes},
                {"SIGNATURE", llvm::join(signature, ", ")}});
@@ -332,7 +433,8 @@ llvm::Error emitHlsProject(ModuleOp module, StringRef outDir,
       {{"BANNER", fileBanner(name + ".cpp", "the " + name + " HLS top")},
        {"SIGNATURE", llvm::join(signature, ", ")},
        {"PRAGMAS", pragmas},
-       {"BODY", emission.takeBody()}});
+       {"FUNCTIONS", design.functions},
+       {"BODY", topBody}});
   TemplateSlots params = common;
   params.insert(
       {{"BANNER", fileBanner("parameters.h", "types and layers of " + name)},
@@ -347,7 +449,9 @@ llvm::Error emitHlsProject(ModuleOp module, StringRef outDir,
       {"BANNER", fileBanner(name + "_tb.cpp", "C simulation of " + name)},
       {"INPUT_SIZE", std::to_string(inputSize)},
       {"OUTPUT_SIZE", std::to_string(outputSize)},
-      {"TB_BODY", testBenchBody(name, inputs, outputs)}};
+      {"TB_BODY", options.stream
+                      ? streamTestBenchBody(name, inputs, outputs)
+                      : testBenchBody(name, inputs, outputs)}};
   std::string clock = llvm::formatv("{0}", options.clockPeriod).str();
   TemplateSlots tcl{
       {"NAME", name}, {"PART", options.part}, {"CLOCK_PERIOD", clock}};
@@ -357,6 +461,7 @@ llvm::Error emitHlsProject(ModuleOp module, StringRef outDir,
                  {"PART", options.part},
                  {"CLOCK_PERIOD", clock},
                  {"PORT_LIST", portList},
+                 {"IO", options.stream ? "io_stream" : "io_parallel"},
                  {"ESTIMATES", estimateTable(est, /*markdown=*/true)}});
 
   const TemplatedFile files[] = {

@@ -36,6 +36,9 @@ struct HlsOptions {
   double clockPeriod = 5.0; // ns
   /// The precision the model was compiled at, for the README.
   std::string precision;
+  /// io_stream: ports and feature maps as streams ([hls] io = "stream");
+  /// else io_parallel, ports and layers as fully partitioned arrays.
+  bool stream = false;
   /// The settings of the layer with these ONNX node names and this type
   /// ("dense", "softmax", ...); all latency strategy when not set.
   std::function<HlsLayerSettings(llvm::ArrayRef<std::string> names,

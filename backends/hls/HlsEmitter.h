@@ -77,11 +77,20 @@ public:
     return estimates;
   }
 
-  std::string takeParameters() { return std::move(paramsText); }
-  std::string takeWeights() { return std::move(weightsText); }
-  std::string takeBody() { return std::move(bodyText); }
+  std::vector<HlsLayerEstimate> &layerEstimates() { return estimates; }
+
+  std::string takeParameters() { return take(paramsText); }
+  std::string takeWeights() { return take(weightsText); }
+  /// The body written so far; the body starts empty again.
+  std::string takeBody() { return take(bodyText); }
 
 private:
+  static std::string take(std::string &text) {
+    std::string taken;
+    taken.swap(text);
+    return taken;
+  }
+
   mlir::func::FuncOp fn;
   const HlsOptions &opts;
   std::string paramsText, weightsText, bodyText;
@@ -90,6 +99,37 @@ private:
   IdentifierTable identifiers;
   std::vector<HlsLayerEstimate> estimates;
 };
+
+/// A port of the top function: an array of its fixed-point type
+/// (io_parallel), or a stream of `words` words of `wordSize` values per
+/// event (io_stream) whose value (word w, element i) is element
+/// w * wordStride + i * elementStride of the flat model input or output.
+struct Port {
+  std::string name, type;
+  fx::FixedType fixed;
+  int64_t size = 0;
+  std::string modelName;
+  mlir::Value value;
+  int64_t words = 1, wordSize = 0, wordStride = 0, elementStride = 1;
+  /// How its words stream, for the README ("one word per event").
+  std::string streamForm;
+};
+
+/// The io_stream design (HlsStream.cpp): the stage and tail functions, the
+/// top function's body, and what the estimate adds to the layers'.
+struct StreamDesign {
+  std::string functions, body;
+  /// Cycles the longest stream takes per event (words x the initiation
+  /// interval of its stage), and the design's initiation interval.
+  int64_t streamCycles = 0, interval = 1;
+};
+
+/// Plans and writes the io_stream design of the emission's function: sets
+/// the ports' words, fills `design`, adds the layers' estimates.
+mlir::LogicalResult emitStreamDesign(HlsEmission &emission,
+                                     std::vector<Port> &inputs,
+                                     std::vector<Port> &outputs,
+                                     StreamDesign &design);
 
 /// The emission patterns, by op class: each writes the code of one op kind
 /// (passes/Support/OpHandlers.h).

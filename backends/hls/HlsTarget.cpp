@@ -14,7 +14,8 @@ namespace ariadne {
 using quant::ConfigValue;
 using quant::TargetKeyResult;
 
-/// [hls]: the FPGA part and clock of the project, and the per-layer
+/// [hls]: the FPGA part and clock of the project, its io ("parallel":
+/// arrays; "stream": feature maps as streams of pixels), and the per-layer
 /// strategy ("latency": every multiplier its own, II = 1; "resource": each
 /// multiplier used reuse_factor times) and reuse factor.
 quant::TargetSection hlsConfigSection() {
@@ -56,6 +57,20 @@ quant::TargetSection hlsConfigSection() {
                where, quant::formatConfigNumber(kMaxClockPeriod),
                quant::formatConfigNumber(*v.number)));
          return TargetKeyResult::ok(*v.number);
+       }});
+  section.keys.push_back(
+      {"io", false, [](const ConfigValue &v, llvm::StringRef where) {
+         if (!v.text)
+           return TargetKeyResult::fail(
+               llvm::formatv("{0}: io must be a string, got {1}", where,
+                             v.kind),
+               /*atValue=*/false);
+         if (*v.text != "parallel" && *v.text != "stream")
+           return TargetKeyResult::fail(
+               llvm::formatv("{0}: io must be 'parallel' or 'stream', got "
+                             "'{1}'",
+                             where, *v.text));
+         return TargetKeyResult::ok(*v.text);
        }});
   section.keys.push_back(
       {"strategy", true, [](const ConfigValue &v, llvm::StringRef where) {
@@ -101,6 +116,8 @@ llvm::Expected<HlsOptions> hlsOptionsOf(const TargetJob &job) {
     hls.part = std::get<std::string>(*part);
   if (auto period = config->sectionValue("hls", "clock_period"))
     hls.clockPeriod = std::get<double>(*period);
+  if (auto io = config->sectionValue("hls", "io"))
+    hls.stream = std::get<std::string>(*io) == "stream";
   auto shared = std::make_shared<quant::QuantConfig>(std::move(*config));
   hls.layerSettings = [shared](llvm::ArrayRef<std::string> names,
                                llvm::StringRef type) {

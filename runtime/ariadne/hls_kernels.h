@@ -426,6 +426,138 @@ Rows:
   }
 }
 
+//===----------------------------------------------------------------------===//
+// io_stream: feature maps as streams of pixels
+//===----------------------------------------------------------------------===//
+
+/// window_stream(): the receptive fields of a convolution or pooling layer
+/// over a map of in_height x in_width pixels of `channels` values (a 1-D
+/// map has in_height = 1 and a kernel of height 1), nn.window's geometry.
+struct window_stream_config {
+  static const unsigned channels = 1;
+  static const unsigned in_height = 1, in_width = 1;
+  static const unsigned kernel_height = 1, kernel_width = 1;
+  static const unsigned stride_height = 1, stride_width = 1;
+  static const unsigned dilation_height = 1, dilation_width = 1;
+  static const unsigned pad_top = 0, pad_bottom = 0;
+  static const unsigned pad_left = 0, pad_right = 0;
+};
+
+/// nn.window on a stream: reads the map's pixels in row-major order and
+/// writes, in row-major order of the output positions, each position's
+/// field of channels x kernel_height x kernel_width values (channel, then
+/// kernel row, then kernel column: nn.window's order), padding reading
+/// `pad`. One padded pixel per clock: line buffers hold the rows the
+/// kernel spans above the current one, and a shift register the columns
+/// of the window; a field leaves when the pixel at its lower right corner
+/// arrives.
+template <class T, class CONFIG_T, class in_word_t, class out_word_t>
+void window_stream(stream<in_word_t> &in, stream<out_word_t> &out,
+                   const T pad) {
+  const unsigned C = CONFIG_T::channels;
+  const unsigned KH = CONFIG_T::kernel_height, KW = CONFIG_T::kernel_width;
+  const unsigned DH = CONFIG_T::dilation_height,
+                 DW = CONFIG_T::dilation_width;
+  const unsigned span_h = (KH - 1) * DH + 1, span_w = (KW - 1) * DW + 1;
+  const unsigned height =
+      CONFIG_T::in_height + CONFIG_T::pad_top + CONFIG_T::pad_bottom;
+  const unsigned width =
+      CONFIG_T::in_width + CONFIG_T::pad_left + CONFIG_T::pad_right;
+  // lines[i][col]: the pixel of row r - (span_h - 1) + i at column col,
+  // while row r streams in (one line at least, unused at span_h = 1).
+  const unsigned n_lines = span_h > 1 ? span_h - 1 : 1;
+  T lines[n_lines][width][C];
+#pragma HLS ARRAY_PARTITION variable=lines complete dim=1
+#pragma HLS ARRAY_PARTITION variable=lines complete dim=3
+  T window[span_h][span_w][C];
+#pragma HLS ARRAY_PARTITION variable=window complete dim=0
+Rows:
+  for (unsigned r = 0; r < height; ++r) {
+  Columns:
+    for (unsigned col = 0; col < width; ++col) {
+#pragma HLS PIPELINE II=1
+      const bool inside = r >= CONFIG_T::pad_top &&
+                          r < CONFIG_T::pad_top + CONFIG_T::in_height &&
+                          col >= CONFIG_T::pad_left &&
+                          col < CONFIG_T::pad_left + CONFIG_T::in_width;
+      T pixel[C];
+#pragma HLS ARRAY_PARTITION variable=pixel complete
+      if (inside) {
+        const in_word_t word = in.read();
+        for (unsigned c = 0; c < C; ++c) {
+#pragma HLS UNROLL
+          pixel[c] = word.data[c];
+        }
+      } else {
+        for (unsigned c = 0; c < C; ++c) {
+#pragma HLS UNROLL
+          pixel[c] = pad;
+        }
+      }
+    Shift:
+      for (unsigned i = 0; i < span_h; ++i) {
+#pragma HLS UNROLL
+        for (unsigned j = 0; j + 1 < span_w; ++j) {
+#pragma HLS UNROLL
+          for (unsigned c = 0; c < C; ++c) {
+#pragma HLS UNROLL
+            window[i][j][c] = window[i][j + 1][c];
+          }
+        }
+      }
+    NewColumn:
+      for (unsigned c = 0; c < C; ++c) {
+#pragma HLS UNROLL
+        for (unsigned i = 0; i + 1 < span_h; ++i) {
+#pragma HLS UNROLL
+          window[i][span_w - 1][c] = lines[i][col][c];
+        }
+        window[span_h - 1][span_w - 1][c] = pixel[c];
+        for (unsigned i = 0; i + 2 < span_h; ++i) {
+#pragma HLS UNROLL
+          lines[i][col][c] = lines[i + 1][col][c];
+        }
+        if (span_h > 1)
+          lines[n_lines - 1][col][c] = pixel[c];
+      }
+      if (r + 1 >= span_h && col + 1 >= span_w &&
+          (r + 1 - span_h) % CONFIG_T::stride_height == 0 &&
+          (col + 1 - span_w) % CONFIG_T::stride_width == 0) {
+        out_word_t field;
+      Field:
+        for (unsigned c = 0; c < C; ++c) {
+#pragma HLS UNROLL
+          for (unsigned kh = 0; kh < KH; ++kh) {
+#pragma HLS UNROLL
+            for (unsigned kw = 0; kw < KW; ++kw) {
+#pragma HLS UNROLL
+              field.data[(c * KH + kh) * KW + kw] = window[kh * DH][kw * DW][c];
+            }
+          }
+        }
+        out.write(field);
+      }
+    }
+  }
+}
+
+/// The PIXELS words of N values of a stream, as the array of the map they
+/// stream: pixel-major ([pixel][N], channels last) or, with
+/// CHANNELS_FIRST, channel-major ([N][pixel]).
+template <class word_t, class T, unsigned PIXELS, unsigned N,
+          bool CHANNELS_FIRST>
+void collect(stream<word_t> &in, T out[PIXELS * N]) {
+#pragma HLS INLINE
+Pixels:
+  for (unsigned p = 0; p < PIXELS; ++p) {
+    const word_t word = in.read();
+    for (unsigned i = 0; i < N; ++i) {
+#pragma HLS UNROLL
+      out[CHANNELS_FIRST ? i * PIXELS + p : p * N + i] = word.data[i];
+    }
+  }
+}
+
 /// Whether index `j` (negative ones count from the end) names element `k`
 /// of an axis of `size` elements (fixed_bits.h's indexElement).
 template <int size> bool names_element(int j, int k) {

@@ -34,6 +34,14 @@
 // compiles without a conversion from double each, and Vitis HLS sees the
 // same W-bit ROMs.
 //
+// io_stream designs pass feature maps between layers as
+// ariadne::hls::stream<word<T, N>>: one word of N elements per pixel.
+// Under Vitis HLS (and with ARIADNE_USE_AP_TYPES where <hls_stream.h> is on
+// the include path) the stream is Vitis's hls::stream; with a plain
+// compiler it is the FIFO below, which behaves as hls::stream does in C
+// simulation except that a read from an empty stream stops the program
+// (hls::stream warns and returns an undefined value).
+//
 //===----------------------------------------------------------------------===//
 #ifndef ARIADNE_RUNTIME_HLS_TYPES_H
 #define ARIADNE_RUNTIME_HLS_TYPES_H
@@ -130,7 +138,70 @@ namespace ariadne {
 namespace hls {
 /// The ROM word of a fixed-point type T: its raw integer, W bits.
 template <class T> using rom_t = typename rom_word<T>::type;
+
+/// One word of a stream: N elements of T (a pixel's channels, or a whole
+/// input or output vector).
+template <class T, unsigned N> struct word {
+  T data[N];
+};
 } // namespace hls
 } // namespace ariadne
+
+#if defined(__SYNTHESIS__)
+#define ARIADNE_VITIS_STREAM 1
+#elif defined(ARIADNE_USE_AP_TYPES) && defined(__has_include)
+#if __has_include(<hls_stream.h>)
+#define ARIADNE_VITIS_STREAM 1
+#endif
+#endif
+
+#if defined(ARIADNE_VITIS_STREAM)
+
+#include <hls_stream.h>
+
+namespace ariadne {
+namespace hls {
+template <class T> using stream = ::hls::stream<T>;
+} // namespace hls
+} // namespace ariadne
+
+#else
+
+#include <cstddef>
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+
+namespace ariadne {
+namespace hls {
+/// A FIFO of words with hls::stream's interface for C simulation.
+template <class T> class stream {
+public:
+  stream() = default;
+  explicit stream(const char *name) : name_(name) {}
+  stream(const stream &) = delete;
+  stream &operator=(const stream &) = delete;
+
+  void write(const T &value) { words_.push_back(value); }
+  T read() {
+    if (words_.empty()) {
+      std::fprintf(stderr, "stream '%s': read while empty\n", name_);
+      std::abort();
+    }
+    T value = words_.front();
+    words_.pop_front();
+    return value;
+  }
+  bool empty() const { return words_.empty(); }
+  std::size_t size() const { return words_.size(); }
+
+private:
+  std::deque<T> words_;
+  const char *name_ = "";
+};
+} // namespace hls
+} // namespace ariadne
+
+#endif
 
 #endif // ARIADNE_RUNTIME_HLS_TYPES_H

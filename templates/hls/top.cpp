@@ -12,6 +12,6 @@
 #include "parameters.h"
 #include "weights.h"
 
-void @NAME@(@SIGNATURE@) {
+@FUNCTIONS@void @NAME@(@SIGNATURE@) {
 @PRAGMAS@
 @BODY@}
