@@ -410,7 +410,7 @@ private:
     HlsLayerEstimate e;
     e.name = emission.layerName(op);
     e.op = "nn.window";
-    e.detail = llvm::formatv("{0} pixels, {1} line buffer bits", padded,
+    e.detail = llvm::formatv("{0} pixels, lines of {1} b", padded,
                              lines * paddedWidth * channels * type.getWidth())
                    .str();
     e.latency = 1;

@@ -24,7 +24,9 @@ the opset named, then
     simulation (`validate --target hls`, built with g++ against the
     runtime's ap_fixed stand-in) must agree bit for bit too, with every
     layer fully parallel (reuse factor 1) and with the resource strategy at
-    a reuse factor of 3;
+    a reuse factor of 3, and for the models of STREAM_MODELS also with
+    `io = "stream"` (feature maps as streams of pixels), fully parallel and
+    with the resource strategy at a reuse factor of 2;
   - where nvcc is found (on PATH or at /usr/local/cuda/bin), the CUDA
     package must build with nvcc and agree with the emulator at float and,
     bit for bit, at CUDA_PRECISIONS (on the GPU when there is one,
@@ -778,13 +780,28 @@ def fixed_args(precision, calibration, calibrated=False):
     return args
 
 
+# The convolutional models (and an MLP, which streams one word per event)
+# whose HLS projects are also checked with io = "stream".
+STREAM_MODELS = {"calo_cnn", "hit_conv1d", "channels_last", "calo_pool",
+                 "cnn_activations", "gru_tracker", "mlp_two_heads"}
+
+
 def write_resource_config(workdir):
-    """A config that builds every layer with the resource strategy."""
-    global RESOURCE_CONFIG
-    path = os.path.join(workdir, "hls_resource.toml")
-    RESOURCE_CONFIG = path
-    with open(path, "w") as f:
-        f.write('[hls]\nstrategy = "resource"\nreuse_factor = 3\n')
+    """Configs that build every layer with the resource strategy, and
+    the stream ones."""
+    global RESOURCE_CONFIG, STREAM_CONFIGS
+    configs = {"hls_resource.toml":
+               '[hls]\nstrategy = "resource"\nreuse_factor = 3\n',
+               "hls_stream.toml": '[hls]\nio = "stream"\n',
+               "hls_stream_resource.toml":
+               '[hls]\nio = "stream"\nstrategy = "resource"\n'
+               'reuse_factor = 2\n'}
+    for name, text in configs.items():
+        with open(os.path.join(workdir, name), "w") as f:
+            f.write(text)
+    RESOURCE_CONFIG = os.path.join(workdir, "hls_resource.toml")
+    STREAM_CONFIGS = [os.path.join(workdir, name) for name in
+                      ("hls_stream.toml", "hls_stream_resource.toml")]
 
 
 def check_fixed(ariadnec, onnx_path, precision, events, calibration,
@@ -793,6 +810,9 @@ def check_fixed(ariadnec, onnx_path, precision, events, calibration,
     report."""
     args = fixed_args(precision, calibration, calibrated)
     targets = [("cpp", []), ("hls", []), ("hls", ["--config", RESOURCE_CONFIG])]
+    name = os.path.splitext(os.path.basename(onnx_path))[0]
+    if name in STREAM_MODELS:
+        targets += [("hls", ["--config", c]) for c in STREAM_CONFIGS]
     if NVCC and precision in CUDA_PRECISIONS:
         targets.append(("cuda", []))
     for target, extra in targets:

@@ -702,7 +702,15 @@ int main(int argc, char **argv) {
     err = optimize(**module, options.model);
   // The float model stays beside the quantized one for --compare float.
   mlir::OwningOpRef<mlir::ModuleOp> floatModule;
-  if (!err && wantsFixedPoint(options)) {
+  // A model already in fixed point (fx-dialect MLIR) given a config alone:
+  // only the config's target sections apply.
+  bool alreadyQuantized =
+      !err && options.precision == "float" &&
+      llvm::any_of(theFunction(**module).getBody().front(),
+                   [](mlir::Operation &op) {
+                     return llvm::isa<fx::FXDialect>(op.getDialect());
+                   });
+  if (!err && wantsFixedPoint(options) && !alreadyQuantized) {
     if (!options.compare.empty())
       floatModule = (**module).clone();
     err = quantize(**module, options);
