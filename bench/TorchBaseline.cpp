@@ -53,6 +53,19 @@ struct TorchBaseline::Impl {
   std::vector<torch::nn::Linear> headLayers;
   std::vector<std::string> headActivations;
 
+  // A ConvModel, when `convSteps` is not empty.
+  struct ConvLayer {
+    explicit ConvLayer(ConvStep::Kind kind) : kind(kind) {}
+    ConvStep::Kind kind;
+    torch::nn::Conv2d conv{nullptr};
+    torch::nn::BatchNorm2d norm{nullptr};
+    torch::nn::MaxPool2d maxPool{nullptr};
+    torch::nn::AvgPool2d avgPool{nullptr};
+    torch::nn::Linear linear{nullptr};
+  };
+  std::vector<ConvLayer> convSteps;
+  int64_t mapChannels = 0, mapHeight = 0, mapWidth = 0;
+
   // A GraphModel, when `script` is set: the TorchScript module, and its
   // float64 copy once runDouble has made it.
   std::optional<torch::jit::script::Module> script, wide;
@@ -63,11 +76,14 @@ struct TorchBaseline::Impl {
       return forwardGraph(std::move(x), *script);
     if (embed)
       return forwardTransformer(std::move(x));
+    if (!convSteps.empty())
+      return forwardConv(std::move(x));
     return gru ? forwardRecurrent(std::move(x)) : forward(std::move(x));
   }
   torch::Tensor forward(torch::Tensor x);
   torch::Tensor forwardRecurrent(torch::Tensor x);
   torch::Tensor forwardTransformer(torch::Tensor x);
+  torch::Tensor forwardConv(torch::Tensor x);
   /// `module` on events `x` (of its element type).
   torch::Tensor forwardGraph(torch::Tensor x,
                              torch::jit::script::Module &module);
@@ -129,6 +145,46 @@ torch::Tensor TorchBaseline::Impl::forwardTransformer(torch::Tensor x) {
       h.tanh_();
   }
   return h;
+}
+
+torch::Tensor TorchBaseline::Impl::forwardConv(torch::Tensor x) {
+  x = x.view({-1, mapChannels, mapHeight, mapWidth});
+  // Activations in place on the layers' own results, never on the caller's
+  // input.
+  bool owned = false;
+  for (ConvLayer &step : convSteps) {
+    switch (step.kind) {
+    case ConvStep::Kind::Conv:
+      x = step.conv->forward(x);
+      break;
+    case ConvStep::Kind::Norm:
+      x = step.norm->forward(x);
+      break;
+    case ConvStep::Kind::MaxPool:
+      x = step.maxPool->forward(x);
+      break;
+    case ConvStep::Kind::AvgPool:
+      x = step.avgPool->forward(x);
+      break;
+    case ConvStep::Kind::Flatten:
+      x = x.flatten(1);
+      continue; // a view: ownership unchanged
+    case ConvStep::Kind::Linear:
+      x = step.linear->forward(x);
+      break;
+    case ConvStep::Kind::Relu:
+      x = owned ? x.relu_() : x.relu();
+      break;
+    case ConvStep::Kind::Tanh:
+      x = owned ? x.tanh_() : x.tanh();
+      break;
+    case ConvStep::Kind::Sigmoid:
+      x = owned ? x.sigmoid_() : x.sigmoid();
+      break;
+    }
+    owned = true;
+  }
+  return x;
 }
 
 torch::Tensor TorchBaseline::Impl::forward(torch::Tensor x) {
@@ -332,6 +388,66 @@ TorchBaseline::TorchBaseline(const LayerChain &chain, size_t maxBatch)
   }
   impl->eventInput =
       torch::zeros({1, static_cast<int64_t>(chain.inputSize)}, torch::kFloat);
+}
+
+TorchBaseline::TorchBaseline(const ConvModel &model, size_t maxBatch)
+    : impl(std::make_unique<Impl>()) {
+  impl->inputSize = model.inputSize;
+  impl->outputSize = model.outputSize;
+  impl->maxBatch = maxBatch;
+  impl->mapChannels = static_cast<int64_t>(model.channels);
+  impl->mapHeight = static_cast<int64_t>(model.height);
+  impl->mapWidth = static_cast<int64_t>(model.width);
+  torch::NoGradGuard noGrad;
+  auto pair = [](const size_t(&v)[2]) {
+    return torch::ExpandingArray<2>(
+        {static_cast<int64_t>(v[0]), static_cast<int64_t>(v[1])});
+  };
+  for (const ConvStep &s : model.steps) {
+    Impl::ConvLayer layer(s.kind);
+    auto in = static_cast<int64_t>(s.inChannels);
+    auto out = static_cast<int64_t>(s.outChannels);
+    switch (s.kind) {
+    case ConvStep::Kind::Conv:
+      layer.conv =
+          torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, pair(s.kernel))
+                                .stride(pair(s.stride))
+                                .padding(pair(s.padding))
+                                .dilation(pair(s.dilation)));
+      load(layer.conv->weight, s.weight);
+      load(layer.conv->bias, s.bias);
+      layer.conv->eval();
+      break;
+    case ConvStep::Kind::Norm:
+      layer.norm = torch::nn::BatchNorm2d(
+          torch::nn::BatchNorm2dOptions(out).eps(s.epsilon));
+      load(layer.norm->weight, s.weight);
+      load(layer.norm->bias, s.bias);
+      load(layer.norm->running_mean, s.normMean);
+      load(layer.norm->running_var, s.normVar);
+      layer.norm->eval();
+      break;
+    case ConvStep::Kind::MaxPool:
+      layer.maxPool = torch::nn::MaxPool2d(
+          torch::nn::MaxPool2dOptions(pair(s.kernel)).stride(pair(s.stride)));
+      break;
+    case ConvStep::Kind::AvgPool:
+      layer.avgPool = torch::nn::AvgPool2d(
+          torch::nn::AvgPool2dOptions(pair(s.kernel)).stride(pair(s.stride)));
+      break;
+    case ConvStep::Kind::Linear:
+      layer.linear = torch::nn::Linear(torch::nn::LinearOptions(in, out));
+      load(layer.linear->weight, s.weight);
+      load(layer.linear->bias, s.bias);
+      layer.linear->eval();
+      break;
+    default:
+      break;
+    }
+    impl->convSteps.push_back(std::move(layer));
+  }
+  impl->eventInput =
+      torch::zeros({1, static_cast<int64_t>(model.inputSize)}, torch::kFloat);
 }
 
 TorchBaseline::TorchBaseline(const GraphModel &model, size_t maxBatch)

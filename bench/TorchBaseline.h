@@ -1,10 +1,10 @@
 //===- TorchBaseline.h - the LibTorch side of the benchmark -----*- C++ -*-===//
 //
-// A LayerChain, RecurrentModel or TransformerModel run with LibTorch's C++
-// API the way a
-// user would deploy it: torch::nn modules (Linear; Conv1d, BatchNorm1d, GRU)
-// holding the ONNX weights, inference mode, one thread; a GraphModel as its
-// TorchScript module (torch::jit::load). The header keeps
+// A LayerChain, RecurrentModel, TransformerModel or ConvModel run with
+// LibTorch's C++ API the way a user would deploy it: torch::nn modules
+// (Linear; Conv1d, BatchNorm1d, GRU; Conv2d, BatchNorm2d, MaxPool2d,
+// AvgPool2d) holding the ONNX weights, inference mode, one thread; a
+// GraphModel as its TorchScript module (torch::jit::load). The header keeps
 // <torch/torch.h> out of the harness, whose translation units would otherwise
 // take ~25 s each to compile.
 //
@@ -12,6 +12,7 @@
 #ifndef ARIADNE_BENCH_TORCHBASELINE_H
 #define ARIADNE_BENCH_TORCHBASELINE_H
 
+#include "bench/ConvModel.h"
 #include "bench/GraphModel.h"
 #include "bench/LayerChain.h"
 #include "bench/RecurrentModel.h"
@@ -32,6 +33,9 @@ public:
   /// Builds Linear and LayerNorm modules for `model` and runs the
   /// trainer's forward pass (attention written with matmul and softmax).
   TorchBaseline(const TransformerModel &model, size_t maxBatch);
+  /// Builds Conv2d, BatchNorm2d (eval), MaxPool2d, AvgPool2d and Linear
+  /// modules for `model`; activations run in place.
+  TorchBaseline(const ConvModel &model, size_t maxBatch);
   /// Loads `model`'s TorchScript module (eval); its events are split into
   /// the node features and the edge index (as int64) for each call.
   TorchBaseline(const GraphModel &model, size_t maxBatch);
