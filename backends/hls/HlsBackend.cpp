@@ -319,22 +319,20 @@ llvm::Error emitHlsProject(ModuleOp module, StringRef outDir,
 
   hls::StreamDesign design;
   std::string topBody;
+  bool sequential = false;
   if (options.stream) {
     if (failed(hls::emitStreamDesign(emission, inputs, outputs, design)))
       return failWith();
     topBody = design.body;
+    sequential = design.sequential;
   } else {
     hls::HlsPatterns patterns;
     hls::populateHlsPatterns(patterns);
-    for (Operation &op : fn.getBody().front().without_terminator()) {
-      const auto *pattern = patterns.lookup(&op);
-      if (!pattern) {
-        op.emitOpError("has no emission pattern in the hls target");
+    hls::TimeLoops loops(fn, options.sequentialSteps);
+    sequential = !loops.empty();
+    for (Operation &op : fn.getBody().front().without_terminator())
+      if (failed(loops.emit(&op, emission, patterns)))
         return failWith();
-      }
-      if (failed((*pattern)(&op, emission)))
-        return failWith();
-    }
     raw_ostream &body = emission.body();
     for (auto [port, value] : llvm::zip(outputs, returnOp.getOperands())) {
       Value source = value.getDefiningOp<fx::DequantizeOp>().getInput();
@@ -363,6 +361,9 @@ llvm::Error emitHlsProject(ModuleOp module, StringRef outDir,
     est.latency += design.streamCycles;
     est.interval = std::max(est.interval, design.interval);
   }
+  if (sequential && !options.stream)
+    est.interval = est.latency;
+  est.sequential = sequential;
 
   std::string portTypes;
   for (const Port &p : llvm::concat<const Port>(inputs, outputs))
@@ -394,8 +395,10 @@ llvm::Error emitHlsProject(ModuleOp module, StringRef outDir,
       pragmas +=
           "#pragma HLS ARRAY_RESHAPE variable=" + p + " complete dim=0\n";
     pragmas += "#pragma HLS INTERFACE mode=ap_vld port=" +
-               llvm::join(portNames, ",") + "\n";
-    pragmas += "#pragma HLS PIPELINE II=" + std::to_string(est.interval);
+               llvm::join(portNames, ",");
+    // A time loop's steps follow each other: not pipelined.
+    if (!sequential)
+      pragmas += "\n#pragma HLS PIPELINE II=" + std::to_string(est.interval);
   }
 
   int64_t inputSize = 0, outputSize = 0;

@@ -39,6 +39,9 @@ struct HlsOptions {
   /// io_stream: ports and feature maps as streams ([hls] io = "stream");
   /// else io_parallel, ports and layers as fully partitioned arrays.
   bool stream = false;
+  /// Recurrent layers' repeated steps as a loop over one cell ([hls]
+  /// time_loop = "sequential"); else every step unrolled.
+  bool sequentialSteps = false;
   /// The settings of the layer with these ONNX node names and this type
   /// ("dense", "softmax", ...); all latency strategy when not set.
   std::function<HlsLayerSettings(llvm::ArrayRef<std::string> names,
@@ -65,6 +68,9 @@ struct HlsLayerEstimate {
 struct HlsEstimate {
   std::vector<HlsLayerEstimate> layers;
   int64_t dsp = 0, romBits = 0, latency = 0, interval = 1;
+  /// Whether a time loop keeps the design from taking an event per
+  /// interval of its most reused multiplier: one event per latency.
+  bool sequential = false;
   double clockPeriod = 5.0;
 };
 

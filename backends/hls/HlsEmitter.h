@@ -21,6 +21,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <functional>
+#include <memory>
 #include <string>
 
 namespace ariadne {
@@ -122,6 +123,8 @@ struct StreamDesign {
   /// Cycles the longest stream takes per event (words x the initiation
   /// interval of its stage), and the design's initiation interval.
   int64_t streamCycles = 0, interval = 1;
+  /// Whether the tail runs a time loop (not pipelined).
+  bool sequential = false;
 };
 
 /// Plans and writes the io_stream design of the emission's function: sets
@@ -138,6 +141,24 @@ using HlsPatterns =
 
 /// The patterns of every op the HLS target supports.
 void populateHlsPatterns(HlsPatterns &patterns);
+
+/// The recurrent layers whose steps run as a loop over one cell
+/// (HlsTimeLoop.cpp, `[hls] time_loop = "sequential"`).
+class TimeLoops {
+public:
+  /// Finds the loops of `fn`; none unless `sequential`.
+  TimeLoops(mlir::func::FuncOp fn, bool sequential);
+  ~TimeLoops();
+  bool empty() const;
+  /// Writes `op` with its pattern, or, at the first op of a loop's first
+  /// looped step, the loop; nothing for the other ops of the loop.
+  mlir::LogicalResult emit(mlir::Operation *op, HlsEmission &emission,
+                           const HlsPatterns &patterns) const;
+
+private:
+  class Impl;
+  std::unique_ptr<Impl> impl;
+};
 
 /// `ARIADNE_FIXED(16, 6, RND, SAT)`: the spelling of hls_types.h.
 std::string typeSpelling(fx::FixedType type);

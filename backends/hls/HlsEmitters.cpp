@@ -39,7 +39,7 @@ HlsEmission::HlsEmission(func::FuncOp fn, const HlsOptions &options)
   // Names the generated files use themselves.
   for (const char *reserved :
        {"ariadne", "std", "main", "in", "out", "i", "e", "unit", "inv_low",
-        "p", "word", "result"})
+        "p", "word", "result", "step"})
     identifiers.reserve(reserved);
   identifiers.reserve(fn.getSymName());
 }

@@ -521,7 +521,7 @@ private:
       emission.bindArray(port.value, port.name + "_word.data", port.type);
     }
     // Maps the tail reads: collected from their streams.
-    llvm::DenseSet<unsigned> collected;
+    llvm::DenseMap<unsigned, Value> collected;
     for (Operation &op : fn.getBody().front().without_terminator()) {
       if (plan.streamed.contains(&op))
         continue;
@@ -529,8 +529,14 @@ private:
         auto stream = plan.streamOf.find(operand);
         if (stream == plan.streamOf.end() || !plan.forms.count(operand))
           continue;
-        if (!collected.insert(stream->second).second)
-          return op.emitOpError("reads a streamed map twice");
+        // A stream is read once: by a stage, or here for one value.
+        auto [at, first] = collected.try_emplace(stream->second, operand);
+        if (!first) {
+          if (at->second == operand)
+            continue;
+          return op.emitOpError("reads a map whose stream the tail already "
+                                "collected as another value");
+        }
         const StreamPlan::Stream &s = plan.streams[stream->second];
         MapForm form = plan.forms.lookup(operand);
         int64_t n = product(pixelShape(operand, form));
@@ -550,18 +556,21 @@ private:
       }
     }
     size_t firstEstimate = emission.layerEstimates().size();
-    for (Operation &op : fn.getBody().front().without_terminator()) {
-      if (plan.streamed.contains(&op))
-        continue;
-      const auto *pattern = patterns.lookup(&op);
-      if (!pattern)
-        return op.emitOpError("has no emission pattern in the hls target");
-      if (failed((*pattern)(&op, emission)))
+    TimeLoops loops(fn, emission.options().sequentialSteps);
+    for (Operation &op : fn.getBody().front().without_terminator())
+      if (!plan.streamed.contains(&op) &&
+          failed(loops.emit(&op, emission, patterns)))
         return failure();
-    }
-    int64_t interval = words;
-    for (size_t i = firstEstimate; i < emission.layerEstimates().size(); ++i)
+    // Pipelined, the tail takes an event per interval of its most reused
+    // multiplier; with a time loop, one per latency.
+    int64_t interval = words, latency = 0;
+    for (size_t i = firstEstimate; i < emission.layerEstimates().size(); ++i) {
       interval = std::max(interval, emission.layerEstimates()[i].reuseFactor);
+      latency += emission.layerEstimates()[i].latency;
+    }
+    design.sequential = !loops.empty();
+    if (design.sequential)
+      interval = std::max(interval, latency);
     auto returnOp = llvm::cast<func::ReturnOp>(fn.getBody().front().back());
     for (auto [port, value] : llvm::zip(outputs, returnOp.getOperands())) {
       Value source = value.getDefiningOp<fx::DequantizeOp>().getInput();
@@ -584,7 +593,11 @@ private:
     std::string name = emission.unique(top + "_tail");
     functions << "// The layers after the streamed maps, one event per call.\n"
               << "static void " << name << "(" << llvm::join(params, ", ")
-              << ") {\n#pragma HLS PIPELINE II=" << interval << "\n"
+              << ") {\n"
+              << (design.sequential
+                      ? std::string()
+                      : "#pragma HLS PIPELINE II=" + std::to_string(interval) +
+                            "\n")
               << emission.takeBody() << "}\n\n";
     emission.body() << outer;
     body << "  " << name << "(" << llvm::join(args, ", ") << ");\n";

@@ -15,7 +15,9 @@ using quant::ConfigValue;
 using quant::TargetKeyResult;
 
 /// [hls]: the FPGA part and clock of the project, its io ("parallel":
-/// arrays; "stream": feature maps as streams of pixels), and the per-layer
+/// arrays; "stream": feature maps as streams of pixels), its time loop
+/// ("unrolled": every recurrent step its own logic; "sequential": the
+/// repeated steps as a loop over one cell), and the per-layer
 /// strategy ("latency": every multiplier its own, II = 1; "resource": each
 /// multiplier used reuse_factor times) and reuse factor.
 quant::TargetSection hlsConfigSection() {
@@ -73,6 +75,20 @@ quant::TargetSection hlsConfigSection() {
          return TargetKeyResult::ok(*v.text);
        }});
   section.keys.push_back(
+      {"time_loop", false, [](const ConfigValue &v, llvm::StringRef where) {
+         if (!v.text)
+           return TargetKeyResult::fail(
+               llvm::formatv("{0}: time_loop must be a string, got {1}",
+                             where, v.kind),
+               /*atValue=*/false);
+         if (*v.text != "unrolled" && *v.text != "sequential")
+           return TargetKeyResult::fail(
+               llvm::formatv("{0}: time_loop must be 'unrolled' or "
+                             "'sequential', got '{1}'",
+                             where, *v.text));
+         return TargetKeyResult::ok(*v.text);
+       }});
+  section.keys.push_back(
       {"strategy", true, [](const ConfigValue &v, llvm::StringRef where) {
          if (!v.text)
            return TargetKeyResult::fail(
@@ -118,6 +134,8 @@ llvm::Expected<HlsOptions> hlsOptionsOf(const TargetJob &job) {
     hls.clockPeriod = std::get<double>(*period);
   if (auto io = config->sectionValue("hls", "io"))
     hls.stream = std::get<std::string>(*io) == "stream";
+  if (auto loop = config->sectionValue("hls", "time_loop"))
+    hls.sequentialSteps = std::get<std::string>(*loop) == "sequential";
   auto shared = std::make_shared<quant::QuantConfig>(std::move(*config));
   hls.layerSettings = [shared](llvm::ArrayRef<std::string> names,
                                llvm::StringRef type) {

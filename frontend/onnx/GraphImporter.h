@@ -156,6 +156,12 @@ public:
   int64_t version() const { return opVersion; }
   mlir::OpBuilder &builder();
   mlir::Location loc() const { return location; }
+  /// Locates the ops created from now on at `loc` (a recurrent layer marks
+  /// each step's ops); returns the previous location.
+  mlir::Location relocate(mlir::Location loc) {
+    std::swap(loc, location);
+    return loc;
+  }
 
   size_t numInputs() const { return size_t(nodeProto.input_size()); }
   /// Whether optional input `i` is given.

@@ -8,7 +8,9 @@
 // concatenation [x_t, h_{t-1}] (weights [W_g | R_g], bias Wb_g + Rb_g): one
 // exact accumulator, then the gate's activation. The ops that produce the
 // hidden state carry `nn.state = "state"` (and the LSTM cell `"cell"`), the
-// roles the quantization config can type.
+// roles the quantization config can type. Each step's ops are located at
+// stepLocation (passes/Support/RecurrentSteps.h), which hardware targets
+// read to run the steps as a loop over one cell.
 //
 // ONNX lays sequences out time-major ([T, batch, F]); the IR keeps the
 // batch leading ([batch, T, F], a view: ImportedValue::batchAxis), which
@@ -16,6 +18,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "frontend/onnx/ImportSupport.h"
+#include "passes/Support/RecurrentSteps.h"
 
 namespace ariadne {
 namespace frontend {
@@ -223,6 +226,7 @@ enum class Kind { Gru, Lstm, Rnn };
 
 } // namespace
 
+
 static Error importRecurrent(NodeImporter &n, Kind kind) {
   const int64_t gates = kind == Kind::Gru ? 3 : kind == Kind::Lstm ? 4 : 1;
   int64_t hidden = n.intAttr("hidden_size", 0);
@@ -386,6 +390,7 @@ static Error importRecurrent(NodeImporter &n, Kind kind) {
     };
     for (int64_t s = 0; s < steps; ++s) {
       int64_t t = reverse ? steps - 1 - s : s;
+      Location layerLoc = n.relocate(stepLocation(n.loc(), d, s));
       Value step = n.create<nn::SliceOp>({rows[0], 1, input}, xs,
                                          b.getDenseI64ArrayAttr({0, t, 0}),
                                          b.getDenseI64ArrayAttr({1, 1, 1}));
@@ -457,6 +462,7 @@ static Error importRecurrent(NodeImporter &n, Kind kind) {
       }
       }
       outputs[d][size_t(t)] = h;
+      n.relocate(layerLoc);
     }
     lastH.push_back(h);
     lastC.push_back(c);

@@ -26,7 +26,9 @@ the opset named, then
     layer fully parallel (reuse factor 1) and with the resource strategy at
     a reuse factor of 3, and for the models of STREAM_MODELS also with
     `io = "stream"` (feature maps as streams of pixels), fully parallel and
-    with the resource strategy at a reuse factor of 2;
+    with the resource strategy at a reuse factor of 2, and for the
+    recurrent models of SEQUENTIAL_MODELS with `time_loop = "sequential"`
+    (the repeated steps as a loop over one cell), with either strategy;
   - where nvcc is found (on PATH or at /usr/local/cuda/bin), the CUDA
     package must build with nvcc and agree with the emulator at float and,
     bit for bit, at CUDA_PRECISIONS (on the GPU when there is one,
@@ -784,17 +786,25 @@ def fixed_args(precision, calibration, calibrated=False):
 # whose HLS projects are also checked with io = "stream".
 STREAM_MODELS = {"calo_cnn", "hit_conv1d", "channels_last", "calo_pool",
                  "cnn_activations", "gru_tracker", "mlp_two_heads"}
+# The recurrent models whose HLS projects are also checked with their steps
+# as a loop over one cell.
+SEQUENTIAL_MODELS = {"gru_tracker", "lstm_last_step", "gru_bidirectional",
+                     "rnn_time_major"}
 
 
 def write_resource_config(workdir):
     """Configs that build every layer with the resource strategy, and
-    the stream ones."""
-    global RESOURCE_CONFIG, STREAM_CONFIGS
+    the stream and sequential ones."""
+    global RESOURCE_CONFIG, STREAM_CONFIGS, SEQUENTIAL_CONFIGS
     configs = {"hls_resource.toml":
                '[hls]\nstrategy = "resource"\nreuse_factor = 3\n',
                "hls_stream.toml": '[hls]\nio = "stream"\n',
                "hls_stream_resource.toml":
                '[hls]\nio = "stream"\nstrategy = "resource"\n'
+               'reuse_factor = 2\n',
+               "hls_sequential.toml": '[hls]\ntime_loop = "sequential"\n',
+               "hls_sequential_resource.toml":
+               '[hls]\ntime_loop = "sequential"\nstrategy = "resource"\n'
                'reuse_factor = 2\n'}
     for name, text in configs.items():
         with open(os.path.join(workdir, name), "w") as f:
@@ -802,6 +812,9 @@ def write_resource_config(workdir):
     RESOURCE_CONFIG = os.path.join(workdir, "hls_resource.toml")
     STREAM_CONFIGS = [os.path.join(workdir, name) for name in
                       ("hls_stream.toml", "hls_stream_resource.toml")]
+    SEQUENTIAL_CONFIGS = [os.path.join(workdir, name) for name in
+                          ("hls_sequential.toml",
+                           "hls_sequential_resource.toml")]
 
 
 def check_fixed(ariadnec, onnx_path, precision, events, calibration,
@@ -813,6 +826,8 @@ def check_fixed(ariadnec, onnx_path, precision, events, calibration,
     name = os.path.splitext(os.path.basename(onnx_path))[0]
     if name in STREAM_MODELS:
         targets += [("hls", ["--config", c]) for c in STREAM_CONFIGS]
+    if name in SEQUENTIAL_MODELS:
+        targets += [("hls", ["--config", c]) for c in SEQUENTIAL_CONFIGS]
     if NVCC and precision in CUDA_PRECISIONS:
         targets.append(("cuda", []))
     for target, extra in targets:
