@@ -504,11 +504,40 @@ Error importPad(NodeImporter &n) {
   if (pads.size() != 2 * rank)
     return n.error("pads has " + str(int64_t(pads.size())) +
                    " entries; expected " + str(int64_t(2 * rank)));
-  if (pads[0] || pads[1] || pads[rank] || pads[rank + 1])
+  // Channels first [N, C, spatial...], or channels last [N, spatial..., C]
+  // (Keras's ZeroPadding as tf2onnx writes it) where dimension 1 is padded
+  // and the last is not: padded between transposes to channels first.
+  auto padded = [&](size_t d) { return pads[d] || pads[rank + d]; };
+  bool channelsLast = rank >= 3 && padded(1) && !padded(rank - 1);
+  if (padded(0) || (!channelsLast && padded(1)))
     return n.error("pads " + formatShape(pads) +
-                   " pad the batch or channel dimension; only spatial "
-                   "padding is supported");
-  auto input = spatialInput(n, *x);
+                   " pad the batch, or both dimension 1 and the last (the "
+                   "channels, first or last); only spatial padding is "
+                   "supported");
+  SmallVector<int64_t> toFirst{0, int64_t(rank) - 1}, toLast{0};
+  for (size_t d = 1; d + 1 < rank; ++d)
+    toFirst.push_back(int64_t(d));
+  for (size_t d = 2; d < rank; ++d)
+    toLast.push_back(int64_t(d));
+  toLast.push_back(1);
+  auto transpose = [&](Value v, ArrayRef<int64_t> perm) {
+    SmallVector<int64_t> from = shapeOf(v), to;
+    for (int64_t p : perm)
+      to.push_back(from[size_t(p)]);
+    return n.create<nn::TransposeOp>(to, v,
+                                     n.builder().getDenseI64ArrayAttr(perm));
+  };
+  Value source = *x;
+  if (channelsLast) {
+    source = transpose(source, toFirst);
+    SmallVector<int64_t> moved(pads.size());
+    for (size_t d = 0; d < rank; ++d) {
+      moved[d] = pads[size_t(toFirst[d])];
+      moved[rank + d] = pads[rank + size_t(toFirst[d])];
+    }
+    pads = moved;
+  }
+  auto input = spatialInput(n, source);
   if (!input)
     return input.takeError();
   WindowAttrs w;
@@ -529,8 +558,8 @@ Error importPad(NodeImporter &n) {
   auto fields = createWindow(n, input->x, w, /*padLowest=*/false);
   if (!fields)
     return fields.takeError();
-  return n.setTensor(
-      0, input->restore(n, overEachField<nn::ReshapeOp>(n, *fields)));
+  Value result = input->restore(n, overEachField<nn::ReshapeOp>(n, *fields));
+  return n.setTensor(0, channelsLast ? transpose(result, toLast) : result);
 }
 
 } // namespace imports

@@ -653,10 +653,12 @@ Classification classifyPad(const onnx::NodeProto &node, int index,
   size_t rank = pads->size() / 2;
   if (pads->size() % 2 != 0)
     return {};
-  if ((*pads)[0] || (rank > 1 && (*pads)[1]) || (*pads)[rank] ||
-      (rank > 1 && (*pads)[rank + 1]))
+  // Channels first ([N, C, ...]: dimension 1 unpadded) or channels last
+  // (the last dimension unpadded, dimension 1 padded).
+  auto padded = [&](size_t d) { return (*pads)[d] || (*pads)[rank + d]; };
+  if (padded(0) || (rank > 1 && padded(1) && (rank < 3 || padded(rank - 1))))
     return refuse("pads " + formatList(*pads) +
-                  " pad the batch or channel dimension");
+                  " pad the batch, or both dimension 1 and the last");
   if (Classification c = checkSpatialInput();
       c.kind != Classification::Supported)
     return c;

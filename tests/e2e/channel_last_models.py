@@ -221,8 +221,9 @@ class Tf2OnnxGraph:
 def keras_cnn(rng):
     """An 8x8x2 image: Conv2D(4, (2, 3), padding="same") as auto_pad
     SAME_UPPER (uneven along the height), ReLU; MaxPooling2D(2) between
-    its own Transpose pair; DepthwiseConv2D(3, depth_multiplier=2,
-    padding="same") as explicit pads, ReLU; Flatten (128 values, channels
+    its own Transpose pair; ZeroPadding2D(1) (a Pad of the channel-last
+    map) and DepthwiseConv2D(3, depth_multiplier=2, padding="valid"),
+    ReLU; Flatten (128 values, channels
     last); Dense(8, relu), Dense(3, softmax). Symbolic batch: unk__12 in,
     unk__13 out."""
     g = Tf2OnnxGraph(rng)
@@ -240,11 +241,15 @@ def keras_cnn(rng):
     y = g.node("MaxPool", [y], "max_pooling2d/MaxPool",
                kernel_shape=[2, 2], strides=[2, 2])
     y = g.transpose(y, TO_NHWC, "max_pooling2d/MaxPool")
+    # ZeroPadding2D(1): a Pad of the channel-last map.
+    pads = g.init(g.PREFIX + "zero_padding2d/Pad/paddings:0",
+                  np.array([0, 1, 1, 0, 0, 1, 1, 0], dtype=np.int64))
+    y = g.node("Pad", [y, pads], "zero_padding2d/Pad")
     y = g.transpose(y, TO_NCHW, "depthwise_conv2d/depthwise")
     # Keras's [kh, kw, C, m] as one input channel per group, output
     # channel c * m + i.
     y = g.conv(y, "depthwise_conv2d", kd.reshape(3, 3, 1, 8), bd,
-               op="depthwise", pads=[1, 1, 1, 1], strides=[1, 1],
+               op="depthwise", pads=[0, 0, 0, 0], strides=[1, 1],
                dilations=[1, 1], group=4)
     y = g.node("Relu", [y], "depthwise_conv2d/Relu")
     y = g.transpose(y, TO_NHWC, "depthwise_conv2d/Relu")
