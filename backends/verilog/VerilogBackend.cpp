@@ -132,6 +132,11 @@ std::string rawInputs(const VerilogOptions &options, ArrayRef<Port> inputs) {
   return os.str();
 }
 
+/// The adders of layer `l` if no sum were shared between its outputs.
+int64_t unshared(const VerilogLayerReport &l) {
+  return std::max(l.adders, l.addersUnshared);
+}
+
 std::string layerTable(const VerilogReport &report, bool markdown) {
   std::string text;
   llvm::raw_string_ostream os(text);
@@ -156,8 +161,9 @@ std::string layerTable(const VerilogReport &report, bool markdown) {
   }
   os << (markdown ? "\n" : "  ")
      << llvm::formatv("total: latency {0} cycles, initiation interval 1, {1} "
-                      "multipliers, {2} adders\n",
-                      report.latency, report.multipliers, report.adders);
+                      "multipliers, {2} adders ({3} without shared sums)\n",
+                      report.latency, report.multipliers, report.adders,
+                      report.addersUnshared);
   return os.str();
 }
 
@@ -173,6 +179,9 @@ llvm::json::Value reportJson(const VerilogReport &report,
                                         {"pipeline_stages", l.stages},
                                         {"multipliers", l.multipliers},
                                         {"adders", l.adders},
+                                        {"adders_without_sharing",
+                                         unshared(l)},
+                                        {"shared_sums", l.sharedSums},
                                         {"roms", l.roms},
                                         {"rom_bits", l.romBits},
                                         {"multiplier", l.multiplier}});
@@ -201,6 +210,8 @@ llvm::json::Value reportJson(const VerilogReport &report,
                                     {"initiation_interval", 1},
                                     {"multipliers", report.multipliers},
                                     {"adders", report.adders},
+                                    {"adders_without_sharing",
+                                     report.addersUnshared},
                                     {"rom_bits", report.romBits}}},
       {"pipeline_model",
        "a register stage at the output of every dense layer and matmul "
@@ -336,6 +347,7 @@ llvm::Error emitVerilogPackage(ModuleOp module, StringRef outDir,
   for (const VerilogLayerReport &l : report.layers) {
     report.multipliers += l.multipliers;
     report.adders += l.adders;
+    report.addersUnshared += unshared(l);
     report.romBits += l.romBits * l.roms;
   }
 

@@ -75,6 +75,8 @@ struct VerilogLayerReport {
   int64_t stages = 0;      // register stages (cycles)
   int64_t multipliers = 0; // `*` of a constant (neither 0 nor +-2^k)
   int64_t adders = 0;      // two-input adders and subtractors
+  int64_t addersUnshared = 0; // the same without shared subexpressions
+  int64_t sharedSums = 0;  // shift_add sums shared between outputs
   int64_t romBits = 0;     // table entries x width, per ROM copy
   int64_t roms = 0;        // ROM copies (one per element looked up)
   std::string multiplier;  // "dsp", "shift_add" or ""
@@ -84,7 +86,7 @@ struct VerilogReport {
   std::string top;
   std::vector<VerilogLayerReport> layers;
   int64_t latency = 0; // cycles from valid_in to valid_out
-  int64_t multipliers = 0, adders = 0, romBits = 0;
+  int64_t multipliers = 0, adders = 0, addersUnshared = 0, romBits = 0;
 };
 
 /// Writes the package into `outDir` (which exists and is empty):

@@ -12,6 +12,7 @@
 // products per event: at one event per clock each is a multiplier.
 //
 //===----------------------------------------------------------------------===//
+#include "backends/verilog/SharedSums.h"
 #include "backends/verilog/VerilogArithmetic.h"
 
 #include "backends/common/ElementSources.h"
@@ -149,6 +150,33 @@ LogicalResult bindSums(VerilogEmission &emission, Value result,
   return success();
 }
 
+/// `x << shift`, negated when `negative`, as a term of a sum of `modulus`
+/// bits: exact, or cut to the sum's width first where the shifted range
+/// would reach past it.
+Term shiftedTerm(VerilogEmission &emission, const Signal &x, int shift,
+                 bool negative, int modulus, int64_t inStage,
+                 const std::string &base) {
+  Term t;
+  t.negative = negative;
+  t.signal = x;
+  if (shift == 0)
+    return t;
+  t.signal.name = "(" + x.name + " <<< " + std::to_string(shift) + ")";
+  t.signal.width = x.width + shift;
+  Int128 scale = Int128(1) << std::min(shift, 100);
+  if (shift >= 100 || beyondLimit(x.low * scale) ||
+      beyondLimit(x.high * scale) || x.width + shift >= modulus) {
+    t.signal = emission.wire(base, modulus, t.signal.name, inStage, 0, 0);
+    t.signal.low = -(Int128(1) << (modulus - 1));
+    t.signal.high = (Int128(1) << (modulus - 1)) - 1;
+    t.modular = true;
+  } else {
+    t.signal.low = x.low * scale;
+    t.signal.high = x.high * scale;
+  }
+  return t;
+}
+
 LogicalResult emitDense(Operation *operation, VerilogEmission &emission) {
   auto op = llvm::cast<fx::DenseOp>(operation);
   int64_t n = op.getOutFeatures(), k = op.getInFeatures();
@@ -191,11 +219,22 @@ LogicalResult emitDense(Operation *operation, VerilogEmission &emission) {
       settings.multiplier == VerilogMultiplier::Dsp ? "dsp" : "shift_add";
   int64_t treeStages = 0;
   std::vector<Signal> out;
-  for (int64_t r = 0; r < rows; ++r)
+  bool shiftAdd = settings.multiplier == VerilogMultiplier::ShiftAdd;
+  for (int64_t r = 0; r < rows; ++r) {
+    std::string rowBase = id + (rows > 1 ? "_r" + std::to_string(r) : "");
+    // Every output's constant products: a DSP product each, or (shift_add)
+    // the canonical signed digits of its weights as shifted inputs, with
+    // the pairs that recur across outputs computed once (SharedSums.h).
+    std::vector<std::vector<Term>> products(static_cast<size_t>(n));
+    std::vector<std::vector<ShiftedTerm>> digits(static_cast<size_t>(n));
+    SharingLimits limits;
+    limits.maxWidth = modulus;
+    for (int64_t i = 0; i < k; ++i) {
+      const Signal &x = in[r * k + i];
+      limits.ranges.push_back({x.low, x.high});
+    }
     for (int64_t o = 0; o < n; ++o) {
-      std::string base = id + (rows > 1 ? "_r" + std::to_string(r) : "") +
-                         "_n" + std::to_string(o);
-      std::vector<Term> terms;
+      std::string base = rowBase + "_n" + std::to_string(o);
       for (int64_t i = 0; i < k; ++i) {
         Int128 w = weights[o * k + i];
         if (w == 0)
@@ -204,42 +243,55 @@ LogicalResult emitDense(Operation *operation, VerilogEmission &emission) {
         // A window's zero padding adds nothing.
         if (x.constant && x.low == 0)
           continue;
-        auto digits = csdDigits(w);
-        if (settings.multiplier == VerilogMultiplier::Dsp &&
-            digits.size() > 1) {
+        auto csd = csdDigits(w);
+        if (!shiftAdd && csd.size() > 1) {
           auto [low, high] = productRange(x, w);
-          terms.push_back(productTerm(emission, x.name + " * " + literal(w),
-                                      low, high, modulus, inStage,
-                                      base + "_m"));
+          products[size_t(o)].push_back(
+              productTerm(emission, x.name + " * " + literal(w), low, high,
+                          modulus, inStage, base + "_m"));
           ++report.multipliers;
           continue;
         }
-        // Shifts of the input, one per signed digit.
-        for (auto [shift, negative] : digits) {
-          Term t;
-          t.negative = negative;
-          t.signal = x;
-          if (shift > 0) {
-            t.signal.name =
-                "(" + x.name + " <<< " + std::to_string(shift) + ")";
-            t.signal.width = x.width + shift;
-            Int128 scale = Int128(1) << std::min(shift, 100);
-            if (shift >= 100 || beyondLimit(x.low * scale) ||
-                beyondLimit(x.high * scale) || x.width + shift >= modulus) {
-              // Cut to the accumulator's width first.
-              t.signal = emission.wire(base + "_t", modulus, t.signal.name,
-                                       inStage, 0, 0);
-              t.signal.low = -(Int128(1) << (modulus - 1));
-              t.signal.high = (Int128(1) << (modulus - 1)) - 1;
-              t.modular = true;
-            } else {
-              t.signal.low = x.low * scale;
-              t.signal.high = x.high * scale;
-            }
-          }
-          terms.push_back(t);
-        }
+        for (auto [shift, negative] : csd)
+          digits[size_t(o)].push_back({int(i), shift, negative});
       }
+    }
+    int64_t before = 0;
+    for (const auto &terms : digits)
+      before += int64_t(terms.size());
+    Sharing sharing;
+    if (shiftAdd)
+      sharing = shareSubexpressions(std::move(digits), limits);
+    else
+      sharing.outputs = std::move(digits);
+    std::vector<Signal> sources(in.begin() + r * k, in.begin() + (r + 1) * k);
+    for (auto [j, sum] : llvm::enumerate(sharing.shared)) {
+      const Signal &a = sources[size_t(sum.a)], &b = sources[size_t(sum.b)];
+      auto shifted = [](const Signal &x, int shift) {
+        return shift == 0 ? x.name
+                          : "(" + x.name + " <<< " + std::to_string(shift) + ")";
+      };
+      Int128 low = (a.low << sum.shiftA) +
+                   (sum.subtract ? -(b.high << sum.shiftB) : b.low << sum.shiftB);
+      Int128 high = (a.high << sum.shiftA) +
+                    (sum.subtract ? -(b.low << sum.shiftB) : b.high << sum.shiftB);
+      sources.push_back(emission.wire(
+          rowBase + "_s" + std::to_string(j), signedBits(low, high),
+          shifted(a, sum.shiftA) + (sum.subtract ? " - " : " + ") +
+              shifted(b, sum.shiftB),
+          inStage, low, high));
+    }
+    int64_t after = 0;
+    for (const auto &terms : sharing.outputs)
+      after += int64_t(terms.size());
+    int64_t treeAdders = report.adders;
+    for (int64_t o = 0; o < n; ++o) {
+      std::string base = rowBase + "_n" + std::to_string(o);
+      std::vector<Term> terms = std::move(products[size_t(o)]);
+      for (const ShiftedTerm &t : sharing.outputs[size_t(o)])
+        terms.push_back(shiftedTerm(emission, sources[size_t(t.source)],
+                                    t.shift, t.negative, modulus, inStage,
+                                    base + "_t"));
       if (!bias.empty() && bias[o] != 0) {
         Int128 b = Int128(bias[o]) * (Int128(1) << biasShift);
         Term t;
@@ -257,6 +309,16 @@ LogicalResult emitDense(Operation *operation, VerilogEmission &emission) {
                                settings.pipelineLevels, inStage, base, report,
                                treeStages));
     }
+    // The same trees without sharing: one more adder per term saved.
+    int64_t rowAdders = report.adders - treeAdders;
+    report.adders += int64_t(sharing.shared.size());
+    report.addersUnshared += rowAdders + (before - after);
+    report.sharedSums += int64_t(sharing.shared.size());
+  }
+  if (report.sharedSums)
+    report.detail += ", " + std::to_string(report.sharedSums) +
+                     " shared sums (" + std::to_string(report.addersUnshared) +
+                     " adders without)";
   return bindSums(emission, op.getOutput(), std::move(out), inStage, treeStages,
                   report);
 }

@@ -1,0 +1,71 @@
+//===- SharedSums.h - shift-and-add with shared subexpressions --*- C++ -*-===//
+//
+// A dense layer with constant weights built from shifts and adds computes,
+// for every output, a sum of shifted inputs: the canonical signed digits of
+// its weights. Outputs share pairs of those terms: x_a + (x_b << d) may be
+// in many of them, each time at its own shift. shareSubexpressions finds
+// such pairs greedily, most frequent first (a pair is formed from two
+// terms, a later pair may use an earlier one), builds each once, and leaves
+// every output a shorter sum of shifted inputs and shared sums. The values
+// are the same integers: only the order of the additions changes, and the
+// hardware adds exactly (or modulo the accumulator's width, where sums
+// wrap alike in any order).
+//
+//===----------------------------------------------------------------------===//
+#ifndef ARIADNE_BACKENDS_VERILOG_SHAREDSUMS_H
+#define ARIADNE_BACKENDS_VERILOG_SHAREDSUMS_H
+
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+namespace ariadne {
+namespace verilog {
+
+/// `source << shift`, negated when `negative`. Sources 0 to inputs - 1 are
+/// the layer's inputs; source inputs + k is shared sum k.
+struct ShiftedTerm {
+  int source = 0;
+  int shift = 0;
+  bool negative = false;
+};
+
+/// Shared sum (a << shiftA) + (b << shiftB), or - (b << shiftB).
+struct SharedSum {
+  int a = 0, b = 0;
+  int shiftA = 0, shiftB = 0;
+  bool subtract = false;
+};
+
+struct SharingLimits {
+  /// The least and greatest value of every input.
+  std::vector<std::pair<__int128, __int128>> ranges;
+  /// Shared sums wider than this many bits (two's complement) are not made.
+  int maxWidth = 64;
+  /// Shared sums at most this many additions deep.
+  int maxDepth = 2;
+};
+
+struct Sharing {
+  /// Every output's terms, over inputs and shared sums.
+  std::vector<std::vector<ShiftedTerm>> outputs;
+  /// The shared sums, each over inputs and earlier shared sums.
+  std::vector<SharedSum> shared;
+};
+
+/// The outputs' terms with the pairs that recur in two or more of them
+/// shared. Counting an adder per shared sum and one less than the terms per
+/// output, the result never needs more adders than `outputs`.
+Sharing shareSubexpressions(std::vector<std::vector<ShiftedTerm>> outputs,
+                            const SharingLimits &limits);
+
+/// Two-input adders of `outputs` summed one by one, each output's terms
+/// less one, plus one per shared sum.
+int64_t addersOf(const std::vector<std::vector<ShiftedTerm>> &outputs,
+                 size_t shared);
+
+} // namespace verilog
+} // namespace ariadne
+
+#endif // ARIADNE_BACKENDS_VERILOG_SHAREDSUMS_H
