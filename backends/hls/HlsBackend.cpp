@@ -116,8 +116,7 @@ std::string streamTestBenchBody(StringRef top, ArrayRef<Port> inputs,
        << "      " << p.name << "_word_t word;\n"
        << "      for (unsigned i = 0; i < " << p.wordSize << "; ++i)\n"
        << "        word.data[i] = " << p.type << "(double(float(in[" << offset
-       << " + w * " << p.wordStride << " + i * " << p.elementStride
-       << "])));\n"
+       << " + w * " << p.wordStride << " + i * " << p.elementStride << "])));\n"
        << "      " << p.name << ".write(word);\n    }\n";
     offset += p.size;
     args.push_back(p.name);
@@ -139,8 +138,8 @@ std::string streamTestBenchBody(StringRef top, ArrayRef<Port> inputs,
        << "      std::printf(\"tb: event %zu: " << p.name
        << " holds %zu words, not 1\\n\", e, size_t(" << p.name
        << ".size()));\n      return 1;\n    }\n"
-       << "    const " << p.name << "_word_t " << p.name << "_word = "
-       << p.name << ".read();\n";
+       << "    const " << p.name << "_word_t " << p.name << "_word = " << p.name
+       << ".read();\n";
     writeOutputCheck(os, p, p.name + "_word.data", offset);
     offset += p.size;
   }
@@ -367,8 +366,7 @@ llvm::Error emitHlsProject(ModuleOp module, StringRef outDir,
 
   std::string portTypes;
   for (const Port &p : llvm::concat<const Port>(inputs, outputs))
-    portTypes +=
-        "typedef " + hls::typeSpelling(p.fixed) + " " + p.type + ";\n";
+    portTypes += "typedef " + hls::typeSpelling(p.fixed) + " " + p.type + ";\n";
   SmallVector<std::string> signature, portNames;
   std::string pragmas;
   for (const Port &p : llvm::concat<const Port>(inputs, outputs))
@@ -389,13 +387,13 @@ llvm::Error emitHlsProject(ModuleOp module, StringRef outDir,
       signature.push_back("const " + p.type + " " + p.name + "[" +
                           std::to_string(p.size) + "]");
     for (const Port &p : outputs)
-      signature.push_back(p.type + " " + p.name + "[" +
-                          std::to_string(p.size) + "]");
+      signature.push_back(p.type + " " + p.name + "[" + std::to_string(p.size) +
+                          "]");
     for (const std::string &p : portNames)
       pragmas +=
           "#pragma HLS ARRAY_RESHAPE variable=" + p + " complete dim=0\n";
-    pragmas += "#pragma HLS INTERFACE mode=ap_vld port=" +
-               llvm::join(portNames, ",");
+    pragmas +=
+        "#pragma HLS INTERFACE mode=ap_vld port=" + llvm::join(portNames, ",");
     // A time loop's steps follow each other: not pipelined.
     if (!sequential)
       pragmas += "\n#pragma HLS PIPELINE II=" + std::to_string(est.interval);
@@ -452,9 +450,8 @@ llvm::Error emitHlsProject(ModuleOp module, StringRef outDir,
       {"BANNER", fileBanner(name + "_tb.cpp", "C simulation of " + name)},
       {"INPUT_SIZE", std::to_string(inputSize)},
       {"OUTPUT_SIZE", std::to_string(outputSize)},
-      {"TB_BODY", options.stream
-                      ? streamTestBenchBody(name, inputs, outputs)
-                      : testBenchBody(name, inputs, outputs)}};
+      {"TB_BODY", options.stream ? streamTestBenchBody(name, inputs, outputs)
+                                 : testBenchBody(name, inputs, outputs)}};
   std::string clock = llvm::formatv("{0}", options.clockPeriod).str();
   TemplateSlots tcl{
       {"NAME", name}, {"PART", options.part}, {"CLOCK_PERIOD", clock}};

@@ -38,8 +38,8 @@ HlsEmission::HlsEmission(func::FuncOp fn, const HlsOptions &options)
       bodyOS(bodyText) {
   // Names the generated files use themselves.
   for (const char *reserved :
-       {"ariadne", "std", "main", "in", "out", "i", "e", "unit", "inv_low",
-        "p", "word", "result", "step"})
+       {"ariadne", "std", "main", "in", "out", "i", "e", "unit", "inv_low", "p",
+        "word", "result", "step"})
     identifiers.reserve(reserved);
   identifiers.reserve(fn.getSymName());
 }

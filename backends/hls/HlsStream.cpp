@@ -173,11 +173,11 @@ public:
     port.wordSize = wordSize;
     port.wordStride = form->channelsLast ? wordSize : 1;
     port.elementStride = form->channelsLast ? 1 : form->pixels;
-    port.streamForm = llvm::formatv("one word per pixel: {0} pixels of {1} {2}",
-                                    form->pixels, wordSize,
-                                    form->channelsLast ? "values (channels last)"
-                                                       : "channels")
-                          .str();
+    port.streamForm =
+        llvm::formatv(
+            "one word per pixel: {0} pixels of {1} {2}", form->pixels, wordSize,
+            form->channelsLast ? "values (channels last)" : "channels")
+            .str();
   }
 
   /// Places `op` in a stage when it reads one map that nothing else reads
@@ -203,8 +203,8 @@ public:
       stage.window = true;
       stage.ops.push_back(op);
       stage.input = stream;
-      stage.output = addStream(
-          IdentifierTable::layerName(op) + "_fields", out, *result);
+      stage.output =
+          addStream(IdentifierTable::layerName(op) + "_fields", out, *result);
       plan.stages.push_back(stage);
       mark(op, out, *result, stage.output);
       return;
@@ -237,13 +237,13 @@ public:
     if (llvm::isa<fx::DenseOp>(op))
       perPixel = f.channelsLast;
     if (auto scale = llvm::dyn_cast<fx::ScaleOp>(op))
-      perPixel = f.channelsLast ||
-                 (scale.getScale().getNumElements() == 1 &&
-                  (!scale.getOffsetAttr() ||
-                   scale.getOffsetAttr().getNumElements() == 1));
+      perPixel =
+          f.channelsLast || (scale.getScale().getNumElements() == 1 &&
+                             (!scale.getOffsetAttr() ||
+                              scale.getOffsetAttr().getNumElements() == 1));
     if (llvm::isa<nn::ReduceMaxOp>(op))
-      perPixel = f.channelsLast &&
-                 int64_t(shapeOf(in).size()) >= f.spatialRank + 3;
+      perPixel =
+          f.channelsLast && int64_t(shapeOf(in).size()) >= f.spatialRank + 3;
     if (!perPixel)
       return;
     std::optional<MapForm> result =
@@ -379,9 +379,8 @@ private:
            << ", in_width = " << width << ";\n"
            << "  static const unsigned kernel_height = " << kh
            << ", kernel_width = " << kw << ";\n"
-           << "  static const unsigned stride_height = "
-           << at(stride, 0, 1) << ", stride_width = " << at(stride, 1, 1)
-           << ";\n"
+           << "  static const unsigned stride_height = " << at(stride, 0, 1)
+           << ", stride_width = " << at(stride, 1, 1) << ";\n"
            << "  static const unsigned dilation_height = " << dh
            << ", dilation_width = " << dw << ";\n"
            << "  static const unsigned pad_top = " << padTop
@@ -392,11 +391,11 @@ private:
     std::string element = elementTypes[stage.input];
     std::string padding = element + "(0)";
     if (op.getPadLowest()) {
-      FailureOr<std::string> lowest = valueLiteral(
-          op,
-          int64_t(ariadne::detail::minBits(int(type.getWidth()),
-                                           type.isSigned())),
-          type);
+      FailureOr<std::string> lowest =
+          valueLiteral(op,
+                       int64_t(ariadne::detail::minBits(int(type.getWidth()),
+                                                        type.isSigned())),
+                       type);
       if (failed(lowest))
         return failure();
       padding = element + "(" + *lowest + ")";
@@ -432,8 +431,8 @@ private:
     OwningOpRef<ModuleOp> scratch = ModuleOp::create(builder.getUnknownLoc());
     builder.setInsertionPointToEnd(scratch->getBody());
     auto fnType = builder.getFunctionType({pixelType(first, firstForm)}, {});
-    auto fn = builder.create<func::FuncOp>(builder.getUnknownLoc(), "stage",
-                                           fnType);
+    auto fn =
+        builder.create<func::FuncOp>(builder.getUnknownLoc(), "stage", fnType);
     Block *block = fn.addEntryBlock();
     builder.setInsertionPointToEnd(block);
     IRMapping mapping;
@@ -542,15 +541,15 @@ private:
         int64_t n = product(pixelShape(operand, form));
         std::string array = emission.unique(s.name + "_map");
         std::string element = elementTypes[stream->second];
-        params.push_back("ariadne::hls::stream<" +
-                         wordTypes[stream->second] + "> &" + s.name);
+        params.push_back("ariadne::hls::stream<" + wordTypes[stream->second] +
+                         "> &" + s.name);
         args.push_back(s.name);
         tail << "  " << element << " " << array << "[" << form.pixels * n
              << "];\n"
              << "  ariadne::hls::collect<" << wordTypes[stream->second] << ", "
              << element << ", " << form.pixels << ", " << n << ", "
-             << (form.channelsLast ? "false" : "true") << ">(" << s.name
-             << ", " << array << ");\n";
+             << (form.channelsLast ? "false" : "true") << ">(" << s.name << ", "
+             << array << ");\n";
         emission.bindArray(operand, array, element);
         words = std::max(words, form.pixels);
       }
@@ -586,18 +585,17 @@ private:
            << "  " << port.name << "_word_t " << port.name << "_word;\n"
            << "  for (unsigned i = 0; i < " << port.size << "; ++i) {\n"
            << "#pragma HLS UNROLL\n"
-           << "    " << port.name << "_word.data[i] = "
-           << emission.arrayOf(source) << "[i];\n  }\n"
+           << "    " << port.name
+           << "_word.data[i] = " << emission.arrayOf(source) << "[i];\n  }\n"
            << "  " << port.name << ".write(" << port.name << "_word);\n";
     }
     std::string name = emission.unique(top + "_tail");
     functions << "// The layers after the streamed maps, one event per call.\n"
               << "static void " << name << "(" << llvm::join(params, ", ")
               << ") {\n"
-              << (design.sequential
-                      ? std::string()
-                      : "#pragma HLS PIPELINE II=" + std::to_string(interval) +
-                            "\n")
+              << (design.sequential ? std::string()
+                                    : "#pragma HLS PIPELINE II=" +
+                                          std::to_string(interval) + "\n")
               << emission.takeBody() << "}\n\n";
     emission.body() << outer;
     body << "  " << name << "(" << llvm::join(args, ", ") << ");\n";
@@ -624,7 +622,8 @@ LogicalResult emitStreamDesign(HlsEmission &emission, std::vector<Port> &inputs,
   Planner planner(plan);
   for (Port &port : inputs)
     planner.seed(port);
-  for (Operation &op : emission.function().getBody().front().without_terminator())
+  for (Operation &op :
+       emission.function().getBody().front().without_terminator())
     if (!plan.streamed.contains(&op))
       planner.visit(&op);
   StreamWriter writer(emission, plan, inputs, outputs, design);

@@ -78,8 +78,8 @@ quant::TargetSection hlsConfigSection() {
       {"time_loop", false, [](const ConfigValue &v, llvm::StringRef where) {
          if (!v.text)
            return TargetKeyResult::fail(
-               llvm::formatv("{0}: time_loop must be a string, got {1}",
-                             where, v.kind),
+               llvm::formatv("{0}: time_loop must be a string, got {1}", where,
+                             v.kind),
                /*atValue=*/false);
          if (*v.text != "unrolled" && *v.text != "sequential")
            return TargetKeyResult::fail(

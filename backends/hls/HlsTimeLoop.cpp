@@ -175,8 +175,7 @@ std::vector<TimeLoop> findTimeLoops(func::FuncOp fn) {
   std::vector<TimeLoop> loops;
   for (auto &[key, g] : groups) {
     // The steps lie together, in order, with nothing else between them.
-    if (!g.ordered ||
-        position[g.lastOp] - position[g.firstOp] + 1 != g.count)
+    if (!g.ordered || position[g.lastOp] - position[g.firstOp] + 1 != g.count)
       continue;
     TimeLoop loop;
     for (auto &[s, ops] : g.steps)
@@ -301,8 +300,8 @@ LogicalResult TimeLoops::emit(Operation *op, HlsEmission &emission,
         << " complete dim=0\n";
   }
   all << "Steps_" << id << ":\n"
-      << "  for (unsigned step = " << loop.first
-      << "; step < " << loop.steps.size() << "; ++step) {\n";
+      << "  for (unsigned step = " << loop.first << "; step < "
+      << loop.steps.size() << "; ++step) {\n";
   for (StringRef line : llvm::split(StringRef(inner).rtrim('\n'), '\n'))
     all << (line.starts_with("#") || line.empty() ? "" : "  ") << line << "\n";
   all << "  }\n";

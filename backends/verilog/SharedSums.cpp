@@ -109,10 +109,10 @@ private:
       if (v > (limit >> s.shiftA >> s.shiftB) ||
           v < -(limit >> s.shiftA >> s.shiftB))
         return false;
-    Int128 low = (al << s.shiftA) + (s.subtract ? -(bh << s.shiftB)
-                                                : (bl << s.shiftB));
-    Int128 high = (ah << s.shiftA) + (s.subtract ? -(bl << s.shiftB)
-                                                 : (bh << s.shiftB));
+    Int128 low =
+        (al << s.shiftA) + (s.subtract ? -(bh << s.shiftB) : (bl << s.shiftB));
+    Int128 high =
+        (ah << s.shiftA) + (s.subtract ? -(bl << s.shiftB) : (bh << s.shiftB));
     return signedWidth(low, high) <= limits.maxWidth;
   }
 
@@ -128,8 +128,8 @@ private:
              (sum.subtract ? -(bh << sum.shiftB) : (bl << sum.shiftB)),
          (ah << sum.shiftA) +
              (sum.subtract ? -(bl << sum.shiftB) : (bh << sum.shiftB))});
-    depths.push_back(
-        std::max(depths[size_t(sum.a)], depths[size_t(sum.b)]) + 1);
+    depths.push_back(std::max(depths[size_t(sum.a)], depths[size_t(sum.b)]) +
+                     1);
     int difference = sum.shiftB - sum.shiftA;
     for (auto &terms : result.outputs) {
       std::vector<char> used(terms.size(), 0);
@@ -143,8 +143,8 @@ private:
           uint64_t k;
           if (j == i || used[j] || y.source != sum.b ||
               y.shift != x.shift + difference ||
-              (x.negative != y.negative) != sum.subtract ||
-              !pairKey(x, y, k) || k != key)
+              (x.negative != y.negative) != sum.subtract || !pairKey(x, y, k) ||
+              k != key)
             continue;
           used[i] = used[j] = 1;
           added.push_back({source, std::min(x.shift, y.shift), x.negative});

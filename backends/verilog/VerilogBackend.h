@@ -76,7 +76,7 @@ struct VerilogLayerReport {
   int64_t multipliers = 0; // `*` of a constant (neither 0 nor +-2^k)
   int64_t adders = 0;      // two-input adders and subtractors
   int64_t addersUnshared = 0; // the same without shared subexpressions
-  int64_t sharedSums = 0;  // shift_add sums shared between outputs
+  int64_t sharedSums = 0;     // shift_add sums shared between outputs
   int64_t romBits = 0;     // table entries x width, per ROM copy
   int64_t roms = 0;        // ROM copies (one per element looked up)
   std::string multiplier;  // "dsp", "shift_add" or ""

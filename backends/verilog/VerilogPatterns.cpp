@@ -268,13 +268,16 @@ LogicalResult emitDense(Operation *operation, VerilogEmission &emission) {
     for (auto [j, sum] : llvm::enumerate(sharing.shared)) {
       const Signal &a = sources[size_t(sum.a)], &b = sources[size_t(sum.b)];
       auto shifted = [](const Signal &x, int shift) {
-        return shift == 0 ? x.name
-                          : "(" + x.name + " <<< " + std::to_string(shift) + ")";
+        return shift == 0
+                   ? x.name
+                   : "(" + x.name + " <<< " + std::to_string(shift) + ")";
       };
-      Int128 low = (a.low << sum.shiftA) +
-                   (sum.subtract ? -(b.high << sum.shiftB) : b.low << sum.shiftB);
-      Int128 high = (a.high << sum.shiftA) +
-                    (sum.subtract ? -(b.low << sum.shiftB) : b.high << sum.shiftB);
+      Int128 low =
+          (a.low << sum.shiftA) +
+          (sum.subtract ? -(b.high << sum.shiftB) : b.low << sum.shiftB);
+      Int128 high =
+          (a.high << sum.shiftA) +
+          (sum.subtract ? -(b.low << sum.shiftB) : b.high << sum.shiftB);
       sources.push_back(emission.wire(
           rowBase + "_s" + std::to_string(j), signedBits(low, high),
           shifted(a, sum.shiftA) + (sum.subtract ? " - " : " + ") +

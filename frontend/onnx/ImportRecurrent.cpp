@@ -226,7 +226,6 @@ enum class Kind { Gru, Lstm, Rnn };
 
 } // namespace
 
-
 static Error importRecurrent(NodeImporter &n, Kind kind) {
   const int64_t gates = kind == Kind::Gru ? 3 : kind == Kind::Lstm ? 4 : 1;
   int64_t hidden = n.intAttr("hidden_size", 0);

@@ -1,4 +1,5 @@
-//===- RecurrentSteps.h - the steps of an unrolled recurrent layer -*- C++ -*-===//
+//===- RecurrentSteps.h - the steps of an unrolled recurrent layer -*- C++
+//-*-===//
 //
 // A recurrent layer imports unrolled (frontend/onnx/ImportRecurrent.cpp),
 // and its steps keep a mark in their locations: each op of step `step` of
@@ -45,11 +46,12 @@ inline std::optional<RecurrentStep> recurrentStepOf(mlir::Location loc) {
   loc->walk([&](mlir::Location inner) {
     auto fused = llvm::dyn_cast<mlir::FusedLoc>(inner);
     auto metadata =
-        fused ? llvm::dyn_cast_or_null<mlir::DictionaryAttr>(fused.getMetadata())
-              : mlir::DictionaryAttr();
-    auto mark = metadata ? metadata.getAs<mlir::DenseI64ArrayAttr>(
-                               kRecurrentStepAttr)
-                         : mlir::DenseI64ArrayAttr();
+        fused
+            ? llvm::dyn_cast_or_null<mlir::DictionaryAttr>(fused.getMetadata())
+            : mlir::DictionaryAttr();
+    auto mark =
+        metadata ? metadata.getAs<mlir::DenseI64ArrayAttr>(kRecurrentStepAttr)
+                 : mlir::DenseI64ArrayAttr();
     if (!mark || mark.size() != 2 || fused.getLocations().size() != 1)
       return mlir::WalkResult::advance();
     found = RecurrentStep{fused.getLocations().front(), mark[0], mark[1]};
