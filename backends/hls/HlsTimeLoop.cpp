@@ -136,6 +136,13 @@ bool rolls(TimeLoop &loop) {
       }
     }
   }
+  // A value that starts a carried state is read only as that state (the
+  // loop reads it from the state's array).
+  for (auto [i, op] : llvm::enumerate(ref))
+    for (auto [j, v] : llvm::enumerate(op->getOperands()))
+      if (!loop.carried.count({unsigned(i), unsigned(j)}) &&
+          llvm::is_contained(llvm::make_second_range(loop.carries), v))
+        return false;
   // Every read of a carried position in the next step is one we know.
   for (unsigned t = loop.first + 1; t < loop.steps.size(); ++t)
     for (auto [i, op] : llvm::enumerate(loop.steps[t]))
@@ -260,7 +267,11 @@ LogicalResult TimeLoops::emit(Operation *op, HlsEmission &emission,
   for (auto [i, cellOp] : llvm::enumerate(cell)) {
     auto move = loop.sliceMoves.find(unsigned(i));
     if (move == loop.sliceMoves.end()) {
-      if (failed(patterns.lookup(cellOp)->operator()(cellOp, emission)))
+      const auto *pattern = patterns.lookup(cellOp);
+      if (!pattern)
+        return cellOp->emitOpError(
+            "has no emission pattern in the hls target");
+      if (failed((*pattern)(cellOp, emission)))
         return failure();
       continue;
     }
