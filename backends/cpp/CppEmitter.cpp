@@ -152,7 +152,8 @@ llvm::Expected<std::unique_ptr<CppEmission>> emitCppModule(ModuleOp module,
                                                            StringRef target) {
   FirstErrorCapture errors(module.getContext());
   std::string fallback = (target + " target: emission failed").str();
-  FailureOr<func::FuncOp> prepared = prepareCppModule(module);
+  FailureOr<func::FuncOp> prepared =
+      prepareCppModule(module, /*readWindowsInPlace=*/target == "cpp");
   if (failed(prepared))
     return errors.take(fallback);
   CppEmitterSet patterns;

@@ -48,6 +48,13 @@ constexpr llvm::StringLiteral kPrecisionNoteAttr = "ariadne.precision";
 /// On the function when its layers compute in fixed point (fx ops): the
 /// arena then holds raw integers (std::uint64_t) instead of floats.
 constexpr llvm::StringLiteral kFixedPointAttr = "cpp.fixed_point";
+/// On an nn.window whose fields the layer after it reads in place
+/// (runtime/ariadne/conv.h: conv for a dense layer over the fields, merged
+/// by a reshape; pool_max for a reduce_max): the window writes nothing, and
+/// its buffer is the padded copy of the input that those kernels read, if
+/// any. On an nn.transpose that such windows read in place: the transpose
+/// writes nothing and aliases its input.
+constexpr llvm::StringLiteral kInPlaceAttr = "cpp.in_place";
 
 /// Where a value lives during one call of run<Lanes>; offsets count
 /// elements of one event (the lane layout multiplies them by Lanes).
@@ -61,7 +68,10 @@ enum class StorageKind {
 
 /// Checks `module` against what the target supports and records the plan
 /// on its function, which it returns. Errors are emitted as diagnostics.
-mlir::FailureOr<mlir::func::FuncOp> prepareCppModule(mlir::ModuleOp module);
+/// With `readWindowsInPlace` (the cpp target), float convolutions and max
+/// pooling read their windows in place (kInPlaceAttr).
+mlir::FailureOr<mlir::func::FuncOp>
+prepareCppModule(mlir::ModuleOp module, bool readWindowsInPlace = false);
 
 //===----------------------------------------------------------------------===//
 // Emission

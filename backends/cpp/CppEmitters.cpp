@@ -33,6 +33,28 @@ constexpr int64_t kCostTranscendental = 24;
 
 int64_t vectorsOf(int64_t elements) { return (elements + 15) / 16; }
 
+/// The window whose fields `value` holds, directly or merged per field by
+/// a reshape, when the layer reading them reads that window in place
+/// (prepare's kInPlaceAttr; runtime/ariadne/conv.h); else null.
+nn::WindowOp inPlaceWindow(Value value) {
+  if (auto reshape = value.getDefiningOp<nn::ReshapeOp>())
+    value = reshape.getInput();
+  auto w = value.getDefiningOp<nn::WindowOp>();
+  return w && w->hasAttr(kInPlaceAttr) ? w : nn::WindowOp();
+}
+
+/// Whether `op` is a transpose that the windows after it read in place.
+bool isInPlaceTranspose(Operation *op) {
+  return llvm::isa<nn::TransposeOp>(op) && op->hasAttr(kInPlaceAttr);
+}
+
+/// The scratch buffer of a window read in place: its own buffer, which
+/// holds the padded copy of the input, or null when it reaches no padding.
+std::string windowScratch(nn::WindowOp op, CppEmission &emission) {
+  return windowPadded(windowGeometry(op)) ? emission.pointer(op.getOutput())
+                                          : "nullptr";
+}
+
 //===----------------------------------------------------------------------===//
 // Text helpers
 //===----------------------------------------------------------------------===//
@@ -190,6 +212,9 @@ struct DensePattern : CppOpPattern<nn::DenseOp> {
         return failure();
       bias = *values;
     }
+    // Over the fields of a window read in place: a convolution (conv.h),
+    // whose kernels take the input-major layout.
+    nn::WindowOp window = inPlaceWindow(op.getInput());
     // The weight layout of dense.h with the cheaper one-event kernel,
     // counting vector loads and operations at 16 floats per vector: the
     // input-major kernel reads a weight vector and broadcasts an input per
@@ -198,9 +223,10 @@ struct DensePattern : CppOpPattern<nn::DenseOp> {
     auto vectors = [](int64_t n) {
       return (n + kWeightPadding - 1) / kWeightPadding;
     };
-    bool outputMajor = outFeatures * vectors(inFeatures) + vectors(inFeatures) +
-                           6 * outFeatures <
-                       2 * inFeatures * vectors(outFeatures);
+    bool outputMajor = !window && outFeatures * vectors(inFeatures) +
+                                          vectors(inFeatures) +
+                                          6 * outFeatures <
+                                      2 * inFeatures * vectors(outFeatures);
     // Rows padded with zeros so that the kernels read whole vectors.
     int64_t rowCount = outputMajor ? outFeatures : inFeatures;
     int64_t stride =
@@ -245,10 +271,19 @@ struct DensePattern : CppOpPattern<nn::DenseOp> {
                       op.getBeta().convertToFloat());
     }
     raw_ostream &body = emission.body();
-    writeLayerComment(body, emission, op, "  ");
-    body << "  ariadne::dense<" << id << "Config, Lanes>("
-         << emission.pointer(op.getInput()) << ", "
-         << emission.pointer(op.getOutput()) << ");\n";
+    if (window) {
+      writeLayerComment(body, emission, op, "  ",
+                        "over the fields of " + emission.layerName(window));
+      body << "  ariadne::conv<" << emission.identifier(window) << "Config, "
+           << id << "Config, Lanes>(" << emission.pointer(window.getInput())
+           << ", " << windowScratch(window, emission) << ", "
+           << emission.pointer(op.getOutput()) << ");\n";
+    } else {
+      writeLayerComment(body, emission, op, "  ");
+      body << "  ariadne::dense<" << id << "Config, Lanes>("
+           << emission.pointer(op.getInput()) << ", "
+           << emission.pointer(op.getOutput()) << ");\n";
+    }
 
     LayerReport report;
     report.macs = rows * inFeatures * outFeatures;
@@ -479,6 +514,13 @@ void emitGather(CppEmission &emission, Operation *op, StringRef base,
 
 struct TransposePattern : CppOpPattern<nn::TransposeOp> {
   LogicalResult emitOp(nn::TransposeOp op, CppEmission &emission) const final {
+    if (isInPlaceTranspose(op)) {
+      // The windows after it read its input through their strides.
+      writeLayerComment(emission.body(), emission, op, "  ",
+                        "read in place by the windows after it");
+      emission.addLayer(op, LayerReport());
+      return success();
+    }
     SmallVector<int64_t> inShape = emission.eventShape(op.getInput());
     SmallVector<int64_t> perm(op.getPerm());
     if (emission.hasBatchDim(op.getInput())) {
@@ -498,18 +540,59 @@ struct TransposePattern : CppOpPattern<nn::TransposeOp> {
   }
 };
 
-/// The receptive fields of a convolution or pooling layer (window.h).
+/// The padding value of window `op`: 0, or the lowest value of the element
+/// type (the smallest raw value of a fixed-point type, -inf for floats).
+std::string windowPad(nn::WindowOp op, CppEmission &emission) {
+  if (!op.getPadLowest())
+    return emission.elementType(op.getInput()) + "(0)";
+  Type element =
+      llvm::cast<ShapedType>(op.getInput().getType()).getElementType();
+  if (auto fixed = llvm::dyn_cast<fx::FixedType>(element))
+    return "std::uint64_t(" +
+           intLiteral(int64_t(ariadne::detail::minBits(int(fixed.getWidth()),
+                                                       fixed.isSigned()))) +
+           ")";
+  return "-__builtin_huge_valf()";
+}
+
+/// Where element (c, i...) of a window's [C, in...] input lies, channel
+/// first: C order, or through the transpose before it when the window
+/// reads that in place.
+SmallVector<int64_t> windowInputStrides(nn::WindowOp op,
+                                        CppEmission &emission) {
+  Value input = op.getInput();
+  auto transpose = input.getDefiningOp<nn::TransposeOp>();
+  if (!transpose || !isInPlaceTranspose(transpose))
+    return stridesOf(emission.eventShape(input));
+  SmallVector<int64_t> perm(transpose.getPerm());
+  if (emission.hasBatchDim(transpose.getInput())) {
+    perm.erase(perm.begin());
+    for (int64_t &p : perm)
+      --p;
+  }
+  auto sourceStrides = stridesOf(emission.eventShape(transpose.getInput()));
+  SmallVector<int64_t> strides;
+  for (int64_t p : perm)
+    strides.push_back(sourceStrides[p]);
+  return strides;
+}
+
+/// The receptive fields of a convolution or pooling layer (window.h), or
+/// the geometry of a window that the layer after it reads in place
+/// (conv.h), with the strides of its input.
 struct WindowPattern : CppOpPattern<nn::WindowOp> {
   LogicalResult emitOp(nn::WindowOp op, CppEmission &emission) const final {
     WindowGeometry g = windowGeometry(op);
     auto ints = [&](const int *values) {
       return SmallVector<int64_t>(values, values + g.rank);
     };
+    bool inPlace = op->hasAttr(kInPlaceAttr);
     std::string id = emission.identifier(op);
     raw_ostream &decls = emission.declarations();
-    writeLayerComment(decls, emission, op, "");
+    writeLayerComment(decls, emission, op, "", inPlace ? "read in place" : "");
     {
-      ConfigWriter config(decls, id + "Config", "WindowConfig");
+      ConfigWriter config(decls, id + "Config",
+                          inPlace ? "WindowReadConfig" : "WindowConfig");
       config.integer("rank", g.rank)
           .integer("channels", g.channels)
           .array("in", ints(g.in))
@@ -518,27 +601,30 @@ struct WindowPattern : CppOpPattern<nn::WindowOp> {
           .array("dilation", ints(g.dilation))
           .array("padBegin", ints(g.padBegin))
           .array("out", ints(g.out));
-    }
-    // The padding value: 0, or the lowest value of the element type (the
-    // smallest raw value of a fixed-point type, -inf for floats).
-    std::string pad = emission.elementType(op.getInput()) + "(0)";
-    if (op.getPadLowest()) {
-      Type element =
-          llvm::cast<ShapedType>(op.getInput().getType()).getElementType();
-      if (auto fixed = llvm::dyn_cast<fx::FixedType>(element))
-        pad = "std::uint64_t(" +
-              intLiteral(int64_t(ariadne::detail::minBits(int(fixed.getWidth()),
-                                                          fixed.isSigned()))) +
-              ")";
-      else
-        pad = "-__builtin_huge_valf()";
+      if (inPlace) {
+        SmallVector<int64_t> strides = windowInputStrides(op, emission);
+        config.integer("channelStride", strides.front())
+            .array("inStride", ArrayRef<int64_t>(strides).drop_front());
+      }
     }
     raw_ostream &body = emission.body();
+    LayerReport report;
+    if (inPlace) {
+      // Its reader (conv or pool_max) reads the input through it; the
+      // buffer holds the padded copy of the input, if any.
+      writeLayerComment(body, emission, op, "  ",
+                        "read in place by the layer after it");
+      report.bufferBytes =
+          4 * (windowPadded(g) ? int64_t(windowPaddedSize(g)) : 0);
+      report.latencyCycles = vectorsOf(report.bufferBytes / 4);
+      emission.addLayer(op, report);
+      return success();
+    }
     writeLayerComment(body, emission, op, "  ");
     body << "  ariadne::window<" << id << "Config, Lanes>("
          << emission.pointer(op.getInput()) << ", "
-         << emission.pointer(op.getOutput()) << ", " << pad << ");\n";
-    LayerReport report;
+         << emission.pointer(op.getOutput()) << ", " << windowPad(op, emission)
+         << ");\n";
     int64_t size = emission.eventSize(op.getOutput());
     report.bufferBytes = 4 * size;
     report.latencyCycles = vectorsOf(size);
@@ -558,19 +644,31 @@ struct ReduceMaxPattern : CppOpPattern<nn::ReduceMaxOp> {
     if (auto fixed = llvm::dyn_cast<fx::FixedType>(element))
       isSigned = fixed.isSigned();
     std::string id = emission.identifier(op);
-    raw_ostream &decls = emission.declarations();
-    writeLayerComment(decls, emission, op, "");
-    {
+    raw_ostream &body = emission.body();
+    nn::WindowOp window = inPlaceWindow(op.getInput());
+    if (!window) {
+      raw_ostream &decls = emission.declarations();
+      writeLayerComment(decls, emission, op, "");
       ConfigWriter config(decls, id + "Config", "ReduceConfig");
       config.integer("rows", rows).integer("length", length);
       if (!isSigned)
         config.line("static constexpr bool isSigned = false;");
     }
-    raw_ostream &body = emission.body();
-    writeLayerComment(body, emission, op, "  ");
-    body << "  ariadne::reduce_max<" << id << "Config, Lanes>("
-         << emission.pointer(op.getInput()) << ", "
-         << emission.pointer(op.getOutput()) << ");\n";
+    if (window) {
+      // Max pooling: the fields read in place (conv.h).
+      writeLayerComment(body, emission, op, "  ",
+                        "over the fields of " + emission.layerName(window));
+      body << "  ariadne::pool_max<" << emission.identifier(window)
+           << "Config, Lanes>(" << emission.pointer(window.getInput()) << ", "
+           << windowScratch(window, emission) << ", "
+           << emission.pointer(op.getOutput()) << ", "
+           << windowPad(window, emission) << ");\n";
+    } else {
+      writeLayerComment(body, emission, op, "  ");
+      body << "  ariadne::reduce_max<" << id << "Config, Lanes>("
+           << emission.pointer(op.getInput()) << ", "
+           << emission.pointer(op.getOutput()) << ");\n";
+    }
     LayerReport report;
     report.bufferBytes = 4 * rows;
     report.latencyCycles = vectorsOf(rows * length);

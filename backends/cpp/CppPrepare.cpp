@@ -11,10 +11,12 @@
 
 #include "passes/FX/FXOps.h"
 #include "passes/NN/NNOps.h"
+#include "passes/Support/Window.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringSet.h"
 
 #include <list>
@@ -142,6 +144,38 @@ int64_t eventElements(Type type) {
   return product(shape);
 }
 
+/// The layer that reads the fields of window `w` in place, or null: a
+/// dense layer over each field (through the reshape that merges it, as a
+/// convolution imports) or a reduce_max over it (max pooling), the fields
+/// read by nothing else and no model output. Float only.
+Operation *inPlaceReader(nn::WindowOp w,
+                         const llvm::DenseSet<Value> &returned) {
+  Value fields = w.getOutput();
+  auto type = llvm::cast<RankedTensorType>(fields.getType());
+  if (!type.getElementType().isF32() || returned.contains(fields) ||
+      !fields.hasOneUse())
+    return nullptr;
+  Operation *user = *fields.getUsers().begin();
+  if (auto max = llvm::dyn_cast<nn::ReduceMaxOp>(user))
+    return max;
+  auto reshape = llvm::dyn_cast<nn::ReshapeOp>(user);
+  if (!reshape || w.getPadLowest() || returned.contains(reshape.getOutput()) ||
+      !reshape.getOutput().hasOneUse())
+    return nullptr;
+  // The fields [N?, out..., C, K] as [N?, out..., C * K].
+  ArrayRef<int64_t> shape = type.getShape();
+  SmallVector<int64_t> merged(shape.drop_back(2));
+  merged.push_back(shape[shape.size() - 2] * shape.back());
+  if (llvm::cast<RankedTensorType>(reshape.getOutput().getType()).getShape() !=
+      ArrayRef<int64_t>(merged))
+    return nullptr;
+  auto dense =
+      llvm::dyn_cast<nn::DenseOp>(*reshape.getOutput().getUsers().begin());
+  if (!dense || dense.getInput() != reshape.getOutput())
+    return nullptr;
+  return dense;
+}
+
 /// The base of a layer's identifier: the ONNX node name, else the op kind.
 std::string identifierBase(Operation *op) {
   std::string name = sanitizeIdentifier(locationName(op->getLoc()));
@@ -153,7 +187,8 @@ std::string identifierBase(Operation *op) {
 
 } // namespace
 
-FailureOr<func::FuncOp> prepareCppModule(ModuleOp module) {
+FailureOr<func::FuncOp> prepareCppModule(ModuleOp module,
+                                         bool readWindowsInPlace) {
   auto functions = llvm::to_vector(module.getOps<func::FuncOp>());
   if (functions.size() != 1)
     return module.emitError("the module must hold exactly one func.func, "
@@ -242,14 +277,47 @@ FailureOr<func::FuncOp> prepareCppModule(ModuleOp module) {
     op->setAttr(kLayerNameAttr, builder.getStringAttr(unique));
   }
 
+  bool fixedPoint = llvm::any_of(ops, [](Operation *op) {
+    return llvm::isa_and_nonnull<fx::FXDialect>(op->getDialect());
+  });
+  llvm::DenseSet<Value> returned(returnOp.getOperands().begin(),
+                                 returnOp.getOperands().end());
+
   // Last use of every value, in op indices; the return counts as index
   // ops.size().
-  llvm::DenseMap<Value, size_t> lastUse;
+  llvm::DenseMap<Value, size_t> lastUse, opIndex;
   for (auto [index, op] : llvm::enumerate(ops)) {
     for (Value result : op->getResults())
-      lastUse[result] = index;
+      lastUse[result] = opIndex[result] = index;
     for (Value operand : op->getOperands())
       lastUse[operand] = index;
+  }
+
+  // Windows read in place: their input stays until the layer that reads
+  // it; a transpose that only such windows read is read in place too.
+  for (Operation *op : ops)
+    op->removeAttr(kInPlaceAttr);
+  if (readWindowsInPlace && !fixedPoint) {
+    for (Operation *op : ops) {
+      auto w = llvm::dyn_cast<nn::WindowOp>(op);
+      Operation *reader = w ? inPlaceReader(w, returned) : nullptr;
+      if (!reader)
+        continue;
+      w->setAttr(kInPlaceAttr, builder.getUnitAttr());
+      size_t &last = lastUse[w.getInput()];
+      last = std::max(last, opIndex[reader->getResult(0)]);
+    }
+    for (Operation *op : ops) {
+      auto t = llvm::dyn_cast<nn::TransposeOp>(op);
+      if (!t || returned.contains(t.getOutput()) || t->use_empty())
+        continue;
+      bool windowsOnly = llvm::all_of(t->getUsers(), [&](Operation *user) {
+        auto w = llvm::dyn_cast<nn::WindowOp>(user);
+        return w && w->hasAttr(kInPlaceAttr) && w.getInput() == t.getOutput();
+      });
+      if (windowsOnly)
+        t->setAttr(kInPlaceAttr, builder.getUnitAttr());
+    }
   }
   llvm::DenseMap<Value, unsigned> returnCount;
   SmallVector<int64_t> outputOffsets;
@@ -270,9 +338,6 @@ FailureOr<func::FuncOp> prepareCppModule(ModuleOp module) {
   std::vector<Buffer> buffers;
   llvm::DenseMap<Value, size_t> bufferOf;
   ArenaAllocator arena;
-  bool fixedPoint = llvm::any_of(ops, [](Operation *op) {
-    return llvm::isa_and_nonnull<fx::FXDialect>(op->getDialect());
-  });
   auto storage = [&](StringRef kind, int64_t offset) {
     return builder.getDictionaryAttr(
         {builder.getNamedAttr("kind", builder.getStringAttr(kind)),
@@ -287,7 +352,10 @@ FailureOr<func::FuncOp> prepareCppModule(ModuleOp module) {
         storages.push_back(storage("constant", arena.allocate(size)));
         continue;
       }
-      if (llvm::isa<nn::ReshapeOp>(op) && !returnCount.count(result)) {
+      bool alias =
+          llvm::isa<nn::ReshapeOp>(op) ||
+          (llvm::isa<nn::TransposeOp>(op) && op->hasAttr(kInPlaceAttr));
+      if (alias && !returnCount.count(result)) {
         Value source = op->getOperand(0);
         auto it = bufferOf.find(source);
         if (it != bufferOf.end()) {
@@ -315,6 +383,12 @@ FailureOr<func::FuncOp> prepareCppModule(ModuleOp module) {
         return op->emitOpError(
             "computes a float intermediate value inside a fixed-point model, "
             "which the cpp target does not support");
+      if (auto w = llvm::dyn_cast<nn::WindowOp>(op);
+          w && w->hasAttr(kInPlaceAttr)) {
+        // The padded copy of the input, if the window reaches outside it.
+        WindowGeometry g = windowGeometry(w);
+        size = windowPadded(g) ? windowPaddedSize(g) : 0;
+      }
       int64_t offset = arena.allocate(size);
       bufferOf[result] = buffers.size();
       buffers.push_back({offset, size, lastUse[result]});

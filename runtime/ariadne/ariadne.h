@@ -10,6 +10,7 @@
 #include "ariadne/activation.h"
 #include "ariadne/batchnorm.h"
 #include "ariadne/concat.h"
+#include "ariadne/conv.h"
 #include "ariadne/dense.h"
 #include "ariadne/elementwise.h"
 #include "ariadne/fastmath.h"

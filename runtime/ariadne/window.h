@@ -78,6 +78,35 @@ ARIADNE_HD void forEachWindowSource(const WindowGeometry &g, Fn &&fn) {
   }
 }
 
+/// The extent a window reads along dimension `d`, in padded coordinates
+/// (input element i at padBegin + i): the input and its leading padding, or
+/// the end of the last field where that lies further.
+ARIADNE_HD constexpr int windowExtent(const WindowGeometry &g, int d) {
+  int reach =
+      (g.out[d] - 1) * g.stride[d] + (g.kernel[d] - 1) * g.dilation[d] + 1;
+  int covered = g.padBegin[d] + g.in[d];
+  return reach > covered ? reach : covered;
+}
+
+/// Whether some field reaches outside the input.
+ARIADNE_HD constexpr bool windowPadded(const WindowGeometry &g) {
+  bool padded = false;
+  for (int d = 0; d < g.rank; ++d)
+    padded = padded || g.padBegin[d] > 0 ||
+             windowExtent(g, d) > g.padBegin[d] + g.in[d];
+  return padded;
+}
+
+/// Elements of the input with the padding the window reads (every
+/// channel, each dimension over its windowExtent): the size of the padded
+/// copy that conv.h's kernels read.
+ARIADNE_HD constexpr int windowPaddedSize(const WindowGeometry &g) {
+  int size = g.channels;
+  for (int d = 0; d < g.rank; ++d)
+    size *= windowExtent(g, d);
+  return size;
+}
+
 /// The defaults of a window configuration (arrays of `rank` entries).
 struct WindowConfig {
   static constexpr int rank = 1;

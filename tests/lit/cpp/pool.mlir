@@ -1,9 +1,11 @@
 // RUN: ariadnec compile %s --target cpp --emit=cpp | FileCheck %s
 
-// Receptive fields and their maximum in float: nn.window as
-// ariadne::window with its geometry in a WindowConfig, padded with
-// -infinity (pad_lowest, max pooling) or 0 (zero padding); nn.reduce_max
-// as ariadne::reduce_max over the last axis.
+// Receptive fields and their maximum in float: an nn.window whose fields
+// only nn.reduce_max reads is max pooling, ariadne::pool_max reading the
+// window's input in place (its geometry and the input's strides in a
+// WindowReadConfig), the padding -infinity (pad_lowest) copied with the
+// input into the window's buffer; a window of its own is ariadne::window,
+// padded with 0 here.
 
 func.func @pool(%x: tensor<?x2x5xf32>) -> (tensor<?x3x2xf32>, tensor<?x6x2x1xf32>) {
   %w = nn.window %x {kernel_shape = array<i64: 3>, strides = array<i64: 2>, dilations = array<i64: 1>, pads = array<i64: 1, 1>, pad_lowest}
@@ -14,9 +16,9 @@ func.func @pool(%x: tensor<?x2x5xf32>) -> (tensor<?x3x2xf32>, tensor<?x6x2x1xf32
   return %m, %z : tensor<?x3x2xf32>, tensor<?x6x2x1xf32>
 }
 
-// Kernel 3, stride 2 over 5 + 1 + 1: 3 positions.
-// CHECK:      // pool_fields: nn.window
-// CHECK-NEXT: struct pool_fieldsConfig : ariadne::WindowConfig {
+// Kernel 3, stride 2 over 5 + 1 + 1: 3 positions; the input in C order.
+// CHECK:      // pool_fields: nn.window, read in place
+// CHECK-NEXT: struct pool_fieldsConfig : ariadne::WindowReadConfig {
 // CHECK-NEXT:   static constexpr int rank = 1;
 // CHECK-NEXT:   static constexpr int channels = 2;
 // CHECK-NEXT:   static constexpr int in[1] = {5};
@@ -25,14 +27,10 @@ func.func @pool(%x: tensor<?x2x5xf32>) -> (tensor<?x3x2xf32>, tensor<?x6x2x1xf32
 // CHECK-NEXT:   static constexpr int dilation[1] = {1};
 // CHECK-NEXT:   static constexpr int padBegin[1] = {1};
 // CHECK-NEXT:   static constexpr int out[1] = {3};
+// CHECK-NEXT:   static constexpr int channelStride = 5;
+// CHECK-NEXT:   static constexpr int inStride[1] = {1};
 // CHECK-NEXT: };
-
-// 3 positions x 2 channels, 3 taps each; floats need no signedness.
-// CHECK:      // pool_max: nn.reduce_max
-// CHECK-NEXT: struct pool_maxConfig : ariadne::ReduceConfig {
-// CHECK-NEXT:   static constexpr int rows = 6;
-// CHECK-NEXT:   static constexpr int length = 3;
-// CHECK-NEXT: };
+// CHECK-NOT:  pool_maxConfig
 
 // CHECK:      // zero_pad: nn.window
 // CHECK-NEXT: struct zero_padConfig : ariadne::WindowConfig {
@@ -40,9 +38,12 @@ func.func @pool(%x: tensor<?x2x5xf32>) -> (tensor<?x3x2xf32>, tensor<?x6x2x1xf32
 // CHECK-NEXT:   static constexpr int out[1] = {6};
 // CHECK-NEXT: };
 
-// CHECK:      ariadne::window<pool_fieldsConfig, Lanes>(in, [[FIELDS:arena.*]], -__builtin_huge_valf());
-// CHECK-NEXT: // pool_max: nn.reduce_max
-// CHECK-NEXT: ariadne::reduce_max<pool_maxConfig, Lanes>([[FIELDS]], out);
+// The padded copy (2 channels x 7) in the window's buffer, the maxima
+// straight into the output.
+// CHECK:      alignas(64) float arena[Lanes * 16];
+// CHECK-NEXT: // pool_fields: nn.window, read in place by the layer after it
+// CHECK-NEXT: // pool_max: nn.reduce_max, over the fields of pool_fields
+// CHECK-NEXT: ariadne::pool_max<pool_fieldsConfig, Lanes>(in, arena, out, -__builtin_huge_valf());
 // CHECK:      ariadne::window<zero_padConfig, Lanes>(in, out + 6 * Lanes, float(0));
 
 // The emulator on two events: the maximum of a field at the border of

@@ -27,6 +27,14 @@ namespace {
 const std::map<std::string, std::string> kInstantiations = {
     {"activation.h", "template void ariadne::activation<"
                      "ariadne::ActivationConfig>(const float *, float *);\n"},
+    {"conv.h",
+     "template void ariadne::conv<ariadne::WindowReadConfig, "
+     "ariadne::DenseConfig>(const float *, float *, float *);\n"
+     "template void ariadne::conv<ariadne::WindowReadConfig, "
+     "ariadne::DenseConfig, ariadne::simd::kBatchLanes>(const float *, "
+     "float *, float *);\n"
+     "template void ariadne::pool_max<ariadne::WindowReadConfig>("
+     "const float *, float *, float *, float);\n"},
     {"dense.h",
      "template void ariadne::dense<ariadne::DenseConfig>(const float *, "
      "float *);\n"
@@ -145,6 +153,79 @@ int main() {
 }
 )";
 
+/// A program comparing the vector kernels of conv.h at the build machine's
+/// width with their portable loops (the unit tests run the baseline width).
+const char *const kNativeConvCheck = R"(
+#include "ariadne/conv.h"
+#include <cmath>
+#include <cstdio>
+#include <random>
+
+template <int C, int H, int W, int Pad, bool ChannelsLast>
+struct Window : ariadne::WindowReadConfig {
+  static constexpr int rank = 2, channels = C;
+  static constexpr int in[2] = {H, W}, kernel[2] = {3, 3}, stride[2] = {1, 1},
+                       dilation[2] = {1, 1}, padBegin[2] = {Pad, Pad},
+                       out[2] = {H + 2 * Pad - 2, W + 2 * Pad - 2};
+  static constexpr int channelStride = ChannelsLast ? 1 : H * W;
+  static constexpr int inStride[2] = {ChannelsLast ? W * C : W,
+                                      ChannelsLast ? C : 1};
+};
+
+template <class Win, int N, ariadne::Activation A>
+struct Check : ariadne::DenseConfig {
+  static constexpr int inFeatures = Win::channels * 9, outFeatures = N;
+  static constexpr int weightStride = (N + 15) / 16 * 16;
+  static inline float storage[inFeatures * weightStride];
+  static inline float biasStorage[weightStride];
+  static constexpr const float *weights = storage;
+  static constexpr const float *bias = biasStorage;
+  static constexpr ariadne::Activation activation = A;
+};
+
+template <class Win, class C, int Lanes> bool agree(unsigned seed) {
+  std::mt19937 gen(seed);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  for (float &w : C::storage) w = dist(gen);
+  for (float &b : C::biasStorage) b = dist(gen);
+  using Plan = ariadne::WindowPlan<Win>;
+  constexpr int size = Win::channels * Win::in[0] * Win::in[1];
+  constexpr int outSize = Plan::positions * C::outFeatures * Lanes;
+  static float in[size * Lanes], scratch[Plan::scratchSize * Lanes],
+      fast[outSize], slow[outSize];
+  for (float &x : in) x = 2 * dist(gen);
+  ariadne::conv<Win, C, Lanes>(in, scratch, fast);
+  const float *x = ariadne::detail::windowSource<Win, Lanes>(in, scratch, 0.0f);
+  ariadne::detail::convPortable<Win, C, Lanes>(x, slow);
+  for (int i = 0; i < outSize; ++i)
+    if (!(std::fabs(fast[i] - slow[i]) <= 1e-5f * (1 + std::fabs(slow[i])))) {
+      std::printf("mismatch at %d: %g vs %g\n", i, fast[i], slow[i]);
+      return false;
+    }
+  return true;
+}
+
+template <class Win, class C> bool both(unsigned seed) {
+  return agree<Win, C, 1>(seed) &&
+         agree<Win, C, ariadne::simd::kBatchLanes>(seed + 1);
+}
+
+int main() {
+  using ariadne::Activation;
+  using Calo0 = Window<1, 8, 8, 1, false>;
+  using Calo3 = Window<8, 4, 4, 1, true>;
+  using Large = Window<2, 20, 18, 1, false>;
+  using Wide = Window<3, 5, 5, 0, true>;
+  bool ok = both<Calo0, Check<Calo0, 8, Activation::Relu>>(1) &&
+            both<Calo3, Check<Calo3, 16, Activation::Relu>>(2) &&
+            both<Large, Check<Large, 24, Activation::Tanh>>(3) &&
+            both<Wide, Check<Wide, 260, Activation::None>>(4);
+  std::printf("vector width %d: %s\n", ariadne::simd::kWidth,
+              ok ? "agree" : "DISAGREE");
+  return ok ? 0 : 1;
+}
+)";
+
 std::string compiler() {
   const char *cxx = std::getenv("CXX");
   return cxx && *cxx ? cxx : "c++";
@@ -191,20 +272,24 @@ TEST_CASE("every runtime header compiles on its own", "[runtime][headers]") {
   }
   CHECK(instantiated == kInstantiations.size());
 
-  // The dense vector kernels at the build machine's width agree with the
-  // portable loops (this test binary itself is built for the baseline).
-  std::string check = dir + "/native_dense.cpp";
-  std::ofstream(check) << kNativeDenseCheck;
-  std::string command = compiler() +
-                        " -std=c++17 -O2 -march=native -Wall -Wextra "
-                        "-Werror -I" +
-                        dir + " " + check + " -o " + check + ".bin && " +
-                        check + ".bin > " + check + ".log 2>&1";
-  bool ok = std::system(command.c_str()) == 0;
-  std::ifstream log(check + ".log");
-  std::string text((std::istreambuf_iterator<char>(log)),
-                   std::istreambuf_iterator<char>());
-  INFO(command << "\n" << text);
-  CHECK(ok);
+  // The dense and conv vector kernels at the build machine's width agree
+  // with the portable loops (this test binary itself is built for the
+  // baseline).
+  for (auto [name, program] : {std::pair{"native_dense", kNativeDenseCheck},
+                               std::pair{"native_conv", kNativeConvCheck}}) {
+    std::string check = dir + "/" + name + ".cpp";
+    std::ofstream(check) << program;
+    std::string command = compiler() +
+                          " -std=c++17 -O2 -march=native -Wall -Wextra "
+                          "-Werror -I" +
+                          dir + " " + check + " -o " + check + ".bin && " +
+                          check + ".bin > " + check + ".log 2>&1";
+    bool ok = std::system(command.c_str()) == 0;
+    std::ifstream log(check + ".log");
+    std::string text((std::istreambuf_iterator<char>(log)),
+                     std::istreambuf_iterator<char>());
+    INFO(command << "\n" << text);
+    CHECK(ok);
+  }
   std::system(("rm -rf " + dir).c_str());
 }
