@@ -197,8 +197,8 @@ template <class Config> struct WindowPlan {
   static constexpr int positions = detail::windowPositions<Config>();
   /// Whether the input is copied into `scratch` with its padding.
   static constexpr bool padded = windowPadded(geometry);
-  /// Elements per event of the padded copy (the generator sizes `scratch`
-  /// so, whether or not it is used).
+  /// Elements per event of the padded copy, which `scratch` holds when
+  /// `padded` (windowPaddedSize, which the generator sizes it by).
   static constexpr int scratchSize = windowPaddedSize(geometry);
   static constexpr int channelOffset =
       detail::readStrides<Config>()[kMaxWindowRank];
@@ -541,8 +541,10 @@ ARIADNE_INLINE void convLanesSimd(const float *x, float *out) {
 /// channels x taps, in the order of the window's fields) over the field of
 /// every output position of `Window`, written [positions..., outFeatures]
 /// as dense() writes it after window(). `scratch` holds
-/// WindowPlan<Window>::scratchSize elements per event; `in` and `out` must
-/// not overlap it or each other.
+/// WindowPlan<Window>::scratchSize elements per event when the window
+/// reaches outside its input (WindowPlan::padded) and is not read
+/// otherwise (it may be null); `in` and `out` must not overlap it or each
+/// other.
 template <class Window, class Dense, int Lanes = 1>
 ARIADNE_HD void conv(const float *in, float *scratch, float *out) {
   using Plan = WindowPlan<Window>;
