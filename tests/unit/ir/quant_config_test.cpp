@@ -548,7 +548,7 @@ TEST_CASE("mistakes are named with FILE:LINE:COL and the reason", "[quant]") {
       {"[hls]\nparts = \"xcvu9p\"\n",
        "parts",
        {"[hls]: unknown key 'parts'",
-        "(allowed: part, clock_period, strategy, reuse_factor)"}},
+        "(allowed: part, clock_period, io, time_loop, strategy, reuse_factor)"}},
       {"[hls]\nprecision = \"fixed<8,2>\"\n",
        "precision",
        {"[hls]: unknown key 'precision'"}},
@@ -610,6 +610,18 @@ TEST_CASE("mistakes are named with FILE:LINE:COL and the reason", "[quant]") {
       {"[type.dense]\nclock_period = 5.0\n",
        "clock_period",
        {"[type.dense]: unknown key 'clock_period'", "[hls] only"}},
+      {"[hls]\nio = \"streaming\"\n",
+       "\"streaming\"",
+       {"[hls]: io must be 'parallel' or 'stream', got 'streaming'"}},
+      {"[hls]\nio = 1\n",
+       "io",
+       {"[hls]: io must be a string, got an integer"}},
+      {"[hls]\ntime_loop = \"rolled\"\n",
+       "\"rolled\"",
+       {"[hls]: time_loop must be 'unrolled' or 'sequential', got 'rolled'"}},
+      {"[layer.\"gru\"]\ntime_loop = \"sequential\"\n",
+       "time_loop",
+       {"[layer.gru]: unknown key 'time_loop'", "[hls] only"}},
   };
   for (const Case &c : cases) {
     INFO(c.text);
