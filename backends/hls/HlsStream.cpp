@@ -503,10 +503,8 @@ private:
     std::string outer = emission.takeBody();
     raw_ostream &tail = emission.body();
     int64_t words = 1;
-    // Input ports that stream one word per event.
-    for (Port &port : inputs) {
-      if (llvm::is_contained(llvm::make_second_range(plan.ports), &port))
-        continue;
+    // A port of one word per event: a parameter of the tail.
+    auto wordPerEvent = [&](Port &port) {
       port.words = 1;
       port.wordSize = port.size;
       port.wordStride = port.size;
@@ -515,6 +513,12 @@ private:
       params.push_back("ariadne::hls::stream<" + port.name + "_word_t> &" +
                        port.name);
       args.push_back(port.name);
+    };
+    // Input ports that stream one word per event.
+    for (Port &port : inputs) {
+      if (llvm::is_contained(llvm::make_second_range(plan.ports), &port))
+        continue;
+      wordPerEvent(port);
       tail << "  const " << port.name << "_word_t " << port.name
            << "_word = " << port.name << ".read();\n";
       emission.bindArray(port.value, port.name + "_word.data", port.type);
@@ -573,14 +577,7 @@ private:
     auto returnOp = llvm::cast<func::ReturnOp>(fn.getBody().front().back());
     for (auto [port, value] : llvm::zip(outputs, returnOp.getOperands())) {
       Value source = value.getDefiningOp<fx::DequantizeOp>().getInput();
-      port.words = 1;
-      port.wordSize = port.size;
-      port.wordStride = port.size;
-      port.elementStride = 1;
-      port.streamForm = "one word per event";
-      params.push_back("ariadne::hls::stream<" + port.name + "_word_t> &" +
-                       port.name);
-      args.push_back(port.name);
+      wordPerEvent(port);
       tail << "  // output '" << port.modelName << "'\n"
            << "  " << port.name << "_word_t " << port.name << "_word;\n"
            << "  for (unsigned i = 0; i < " << port.size << "; ++i) {\n"
