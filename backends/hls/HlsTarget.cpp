@@ -14,6 +14,25 @@ namespace ariadne {
 using quant::ConfigValue;
 using quant::TargetKeyResult;
 
+/// A key whose value is the string `first` or `second`.
+quant::TargetKey choiceKey(llvm::StringRef key, bool perLayer,
+                           llvm::StringRef first, llvm::StringRef second) {
+  return {key.str(), perLayer,
+          [key = key.str(), first = first.str(), second = second.str()](
+              const ConfigValue &v, llvm::StringRef where) {
+            if (!v.text)
+              return TargetKeyResult::fail(
+                  llvm::formatv("{0}: {1} must be a string, got {2}", where,
+                                key, v.kind),
+                  /*atValue=*/false);
+            if (*v.text != first && *v.text != second)
+              return TargetKeyResult::fail(
+                  llvm::formatv("{0}: {1} must be '{2}' or '{3}', got '{4}'",
+                                where, key, first, second, *v.text));
+            return TargetKeyResult::ok(*v.text);
+          }};
+}
+
 /// [hls]: the FPGA part and clock of the project, its io ("parallel":
 /// arrays; "stream": feature maps as streams of pixels), its time loop
 /// ("unrolled": every recurrent step its own logic; "sequential": the
@@ -60,48 +79,10 @@ quant::TargetSection hlsConfigSection() {
                quant::formatConfigNumber(*v.number)));
          return TargetKeyResult::ok(*v.number);
        }});
+  section.keys.push_back(choiceKey("io", false, "parallel", "stream"));
   section.keys.push_back(
-      {"io", false, [](const ConfigValue &v, llvm::StringRef where) {
-         if (!v.text)
-           return TargetKeyResult::fail(
-               llvm::formatv("{0}: io must be a string, got {1}", where,
-                             v.kind),
-               /*atValue=*/false);
-         if (*v.text != "parallel" && *v.text != "stream")
-           return TargetKeyResult::fail(
-               llvm::formatv("{0}: io must be 'parallel' or 'stream', got "
-                             "'{1}'",
-                             where, *v.text));
-         return TargetKeyResult::ok(*v.text);
-       }});
-  section.keys.push_back(
-      {"time_loop", false, [](const ConfigValue &v, llvm::StringRef where) {
-         if (!v.text)
-           return TargetKeyResult::fail(
-               llvm::formatv("{0}: time_loop must be a string, got {1}", where,
-                             v.kind),
-               /*atValue=*/false);
-         if (*v.text != "unrolled" && *v.text != "sequential")
-           return TargetKeyResult::fail(
-               llvm::formatv("{0}: time_loop must be 'unrolled' or "
-                             "'sequential', got '{1}'",
-                             where, *v.text));
-         return TargetKeyResult::ok(*v.text);
-       }});
-  section.keys.push_back(
-      {"strategy", true, [](const ConfigValue &v, llvm::StringRef where) {
-         if (!v.text)
-           return TargetKeyResult::fail(
-               llvm::formatv("{0}: strategy must be a string, got {1}", where,
-                             v.kind),
-               /*atValue=*/false);
-         if (*v.text != "latency" && *v.text != "resource")
-           return TargetKeyResult::fail(
-               llvm::formatv("{0}: strategy must be 'latency' or "
-                             "'resource', got '{1}'",
-                             where, *v.text));
-         return TargetKeyResult::ok(*v.text);
-       }});
+      choiceKey("time_loop", false, "unrolled", "sequential"));
+  section.keys.push_back(choiceKey("strategy", true, "latency", "resource"));
   section.keys.push_back(
       {"reuse_factor", true, [=](const ConfigValue &v, llvm::StringRef where) {
          if (!v.integer)
