@@ -18,8 +18,8 @@ using quant::TargetKeyResult;
 quant::TargetKey choiceKey(llvm::StringRef key, bool perLayer,
                            llvm::StringRef first, llvm::StringRef second) {
   return {key.str(), perLayer,
-          [key = key.str(), first = first.str(), second = second.str()](
-              const ConfigValue &v, llvm::StringRef where) {
+          [key = key.str(), first = first.str(),
+           second = second.str()](const ConfigValue &v, llvm::StringRef where) {
             if (!v.text)
               return TargetKeyResult::fail(
                   llvm::formatv("{0}: {1} must be a string, got {2}", where,
