@@ -203,7 +203,7 @@ Signal emitCast(VerilogEmission &emission, const Signal &in, int64_t fracIn,
 /// levels (0: none). Counts the adders and the stages added.
 Term adderTree(VerilogEmission &emission, std::vector<Term> terms, int modulus,
                int64_t levelsPerStage, const std::string &base, int64_t &adders,
-               int64_t &stages) {
+               int64_t &stages, int64_t levelsBefore) {
   if (terms.empty()) {
     Term zero;
     zero.signal = VerilogEmission::constant(0);
@@ -240,7 +240,7 @@ Term adderTree(VerilogEmission &emission, std::vector<Term> terms, int modulus,
     ++adders;
     return t;
   };
-  for (int64_t level = 1; terms.size() > 1; ++level) {
+  for (int64_t level = 1 + levelsBefore; terms.size() > 1; ++level) {
     std::vector<Term> next;
     for (size_t i = 0; i + 1 < terms.size(); i += 2)
       next.push_back(combine(terms[i], terms[i + 1]));

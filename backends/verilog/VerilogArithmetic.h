@@ -67,10 +67,11 @@ struct Term {
 
 /// The sum of `terms`, exact or modulo 2^modulus bits, by a balanced tree
 /// of two-input adders, with register stages after every `levelsPerStage`
-/// levels (0: none). Counts the adders and the stages added.
+/// levels (0: none), counting the `levelsBefore` adder levels that some
+/// terms went through already. Counts the adders and the stages added.
 Term adderTree(VerilogEmission &emission, std::vector<Term> terms, int modulus,
                int64_t levelsPerStage, const std::string &base, int64_t &adders,
-               int64_t &stages);
+               int64_t &stages, int64_t levelsBefore = 0);
 
 } // namespace verilog
 } // namespace ariadne

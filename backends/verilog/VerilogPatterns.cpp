@@ -106,11 +106,11 @@ std::pair<Int128, Int128> productRange(const Signal &x, const Signal &y) {
 Signal accumulate(VerilogEmission &emission, std::vector<Term> terms,
                   FixedType acc, int64_t pipelineLevels, int64_t inStage,
                   const std::string &base, VerilogLayerReport &report,
-                  int64_t &treeStages) {
+                  int64_t &treeStages, int64_t levelsBefore = 0) {
   int modulus = int(acc.getWidth());
   int64_t adders = 0, stages = 0;
   Term sum = adderTree(emission, std::move(terms), modulus, pipelineLevels,
-                       base, adders, stages);
+                       base, adders, stages, levelsBefore);
   report.adders += adders;
   treeStages = std::max(treeStages, stages);
   Signal root = sum.signal;
@@ -229,6 +229,11 @@ LogicalResult emitDense(Operation *operation, VerilogEmission &emission) {
     std::vector<std::vector<ShiftedTerm>> digits(static_cast<size_t>(n));
     SharingLimits limits;
     limits.maxWidth = modulus;
+    // With a register every N adder levels, shared sums take at most N - 1
+    // of the first stage's levels.
+    if (settings.pipelineLevels > 0)
+      limits.maxDepth = int(std::min<int64_t>(limits.maxDepth,
+                                              settings.pipelineLevels - 1));
     for (int64_t i = 0; i < k; ++i) {
       const Signal &x = in[r * k + i];
       limits.ranges.push_back({x.low, x.high});
@@ -260,10 +265,16 @@ LogicalResult emitDense(Operation *operation, VerilogEmission &emission) {
     for (const auto &terms : digits)
       before += int64_t(terms.size());
     Sharing sharing;
-    if (shiftAdd)
+    if (shiftAdd && limits.maxDepth > 0)
       sharing = shareSubexpressions(std::move(digits), limits);
     else
       sharing.outputs = std::move(digits);
+    // The adder levels of the deepest shared sum, before the trees.
+    std::vector<int64_t> depth(size_t(k), 0);
+    for (const SharedSum &sum : sharing.shared)
+      depth.push_back(1 + std::max(depth[size_t(sum.a)], depth[size_t(sum.b)]));
+    int64_t levelsBefore =
+        depth.empty() ? 0 : *std::max_element(depth.begin(), depth.end());
     std::vector<Signal> sources(in.begin() + r * k, in.begin() + (r + 1) * k);
     for (auto [j, sum] : llvm::enumerate(sharing.shared)) {
       const Signal &a = sources[size_t(sum.a)], &b = sources[size_t(sum.b)];
@@ -310,7 +321,7 @@ LogicalResult emitDense(Operation *operation, VerilogEmission &emission) {
       }
       out.push_back(accumulate(emission, std::move(terms), acc,
                                settings.pipelineLevels, inStage, base, report,
-                               treeStages));
+                               treeStages, levelsBefore));
     }
     // The same trees without sharing: one more adder per term saved.
     int64_t rowAdders = report.adders - treeAdders;
