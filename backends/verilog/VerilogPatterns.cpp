@@ -232,8 +232,8 @@ LogicalResult emitDense(Operation *operation, VerilogEmission &emission) {
     // With a register every N adder levels, shared sums take at most N - 1
     // of the first stage's levels.
     if (settings.pipelineLevels > 0)
-      limits.maxDepth = int(std::min<int64_t>(limits.maxDepth,
-                                              settings.pipelineLevels - 1));
+      limits.maxDepth =
+          int(std::min<int64_t>(limits.maxDepth, settings.pipelineLevels - 1));
     for (int64_t i = 0; i < k; ++i) {
       const Signal &x = in[r * k + i];
       limits.ranges.push_back({x.low, x.high});
