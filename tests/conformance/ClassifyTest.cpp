@@ -564,12 +564,19 @@ TEST_CASE("Pad, activation and reduction rules", "[conformance]") {
     m.node("Pad", {"x", "p", "v"}, {"y"});
     REQUIRE(m.classify().kind == Classification::Supported);
   }
-  SECTION("channel padding") {
+  SECTION("channel padding: dimension 1 and the last") {
     ModelBuilder m;
-    m.input("x", {1, 2, 3, 3}).int64Initializer("p", {0, 1, 0, 0, 0, 0, 0, 0});
-    m.output("y", {1, 3, 3, 3});
+    m.input("x", {1, 2, 3, 3}).int64Initializer("p", {0, 1, 0, 1, 0, 0, 0, 0});
+    m.output("y", {1, 3, 3, 4});
     m.node("Pad", {"x", "p"}, {"y"});
     requireSkippedBy(m.classify(), padRule);
+  }
+  SECTION("spatial padding of a channels-last map") {
+    ModelBuilder m;
+    m.input("x", {1, 3, 3, 2}).int64Initializer("p", {0, 1, 1, 0, 0, 1, 1, 0});
+    m.output("y", {1, 5, 5, 2});
+    m.node("Pad", {"x", "p"}, {"y"});
+    REQUIRE(m.classify().kind == Classification::Supported);
   }
   SECTION("negative pads") {
     ModelBuilder m;
