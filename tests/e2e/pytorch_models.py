@@ -23,12 +23,13 @@ the opset named, then
     overflows those limit events cause; and the Vitis HLS project's C
     simulation (`validate --target hls`, built with g++ against the
     runtime's ap_fixed stand-in) must agree bit for bit too, with every
-    layer fully parallel (reuse factor 1) and with the resource strategy at
-    a reuse factor of 3, and for the models of STREAM_MODELS also with
-    `io = "stream"` (feature maps as streams of pixels), fully parallel and
-    with the resource strategy at a reuse factor of 2, and for the
-    recurrent models of SEQUENTIAL_MODELS with `time_loop = "sequential"`
-    (the repeated steps as a loop over one cell), with either strategy;
+    layer fully parallel (reuse factor 1); at VARIANT_PRECISIONS also with
+    the resource strategy at a reuse factor of 3, and for the models of
+    STREAM_MODELS with `io = "stream"` (feature maps as streams of pixels),
+    fully parallel and with the resource strategy at a reuse factor of 2,
+    and for the recurrent models of SEQUENTIAL_MODELS with `time_loop =
+    "sequential"` (the repeated steps as a loop over one cell), with either
+    strategy;
   - where nvcc is found (on PATH or at /usr/local/cuda/bin), the CUDA
     package must build with nvcc and agree with the emulator at float and,
     bit for bit, at CUDA_PRECISIONS (on the GPU when there is one,
@@ -72,6 +73,11 @@ AUTO_TOLERANCE = 1e-2
 # precision besides float, and built for one GPU architecture (CUDAARCHS,
 # which the packages' CMakeLists.txt honours) unless the caller names some.
 CUDA_PRECISIONS = ["fixed<16,6>"]
+# The HLS variants (resource strategy, io_stream, the sequential time loop)
+# schedule the same integer patterns differently: they are checked at a
+# rounding and saturating type and at auto (a type per layer), the plain
+# C++ and HLS packages at every precision.
+VARIANT_PRECISIONS = ["fixed<10,4,RND,SAT>", "auto"]
 os.environ.setdefault("CUDAARCHS", "80")
 NVCC = find_tool("nvcc", ["/usr/local/cuda/bin/nvcc"])
 TORCH_LOCK = threading.Lock()
@@ -822,12 +828,14 @@ def check_fixed(ariadnec, onnx_path, precision, events, calibration,
     """Bit-exact validate at one precision (C++ and HLS), and the overflow
     report."""
     args = fixed_args(precision, calibration, calibrated)
-    targets = [("cpp", []), ("hls", []), ("hls", ["--config", RESOURCE_CONFIG])]
+    targets = [("cpp", []), ("hls", [])]
     name = os.path.splitext(os.path.basename(onnx_path))[0]
-    if name in STREAM_MODELS:
-        targets += [("hls", ["--config", c]) for c in STREAM_CONFIGS]
-    if name in SEQUENTIAL_MODELS:
-        targets += [("hls", ["--config", c]) for c in SEQUENTIAL_CONFIGS]
+    if precision in VARIANT_PRECISIONS:
+        targets.append(("hls", ["--config", RESOURCE_CONFIG]))
+        if name in STREAM_MODELS:
+            targets += [("hls", ["--config", c]) for c in STREAM_CONFIGS]
+        if name in SEQUENTIAL_MODELS:
+            targets += [("hls", ["--config", c]) for c in SEQUENTIAL_CONFIGS]
     if NVCC and precision in CUDA_PRECISIONS:
         targets.append(("cuda", []))
     for target, extra in targets:
