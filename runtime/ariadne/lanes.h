@@ -17,16 +17,86 @@
 #define ARIADNE_RUNTIME_LANES_H
 
 #include "ariadne/platform.h"
+#include "ariadne/simd.h"
 
 #include <cstddef>
+#include <cstring>
+
+#if ARIADNE_SIMD_WIDTH == 16 && defined(__AVX512F__)
+#include <immintrin.h>
+#define ARIADNE_TRANSPOSE_16 1
+#endif
 
 namespace ariadne {
+
+#if defined(ARIADNE_TRANSPOSE_16)
+namespace detail {
+
+/// Transposes the 16 x 16 floats of `r` in registers: afterwards r[j][i]
+/// is the old r[i][j]. Pairs of rows are interleaved, then quadruples
+/// within each 128-bit block, then the 128-bit blocks are exchanged.
+ARIADNE_INLINE void transpose16(__m512 (&r)[16]) {
+  // The zero-masking forms with a full mask: GCC 12 reports the plain
+  // ones' undefined pass-through operand.
+  constexpr __mmask16 all = 0xffff;
+  __m512 t[16], u[16];
+  for (int i = 0; i < 16; i += 2) {
+    // Block k of t[i]: r[i][4k], r[i+1][4k], r[i][4k+1], r[i+1][4k+1]; of
+    // t[i+1] the same for 4k+2 and 4k+3.
+    t[i] = _mm512_maskz_unpacklo_ps(all, r[i], r[i + 1]);
+    t[i + 1] = _mm512_maskz_unpackhi_ps(all, r[i], r[i + 1]);
+  }
+  for (int g = 0; g < 16; g += 4) {
+    // Block k of u[g + c]: rows g..g+3 of column 4k + c.
+    u[g] = _mm512_maskz_shuffle_ps(all, t[g], t[g + 2], 0x44);
+    u[g + 1] = _mm512_maskz_shuffle_ps(all, t[g], t[g + 2], 0xee);
+    u[g + 2] = _mm512_maskz_shuffle_ps(all, t[g + 1], t[g + 3], 0x44);
+    u[g + 3] = _mm512_maskz_shuffle_ps(all, t[g + 1], t[g + 3], 0xee);
+  }
+  for (int c = 0; c < 4; ++c) {
+    // Column 4k + c gathers block k of u[c], u[4 + c], u[8 + c], u[12 + c].
+    const __m512 v0 = _mm512_maskz_shuffle_f32x4(all, u[c], u[4 + c], 0x44);
+    const __m512 v1 = _mm512_maskz_shuffle_f32x4(all, u[c], u[4 + c], 0xee);
+    const __m512 v2 = _mm512_maskz_shuffle_f32x4(all, u[8 + c], u[12 + c], 0x44);
+    const __m512 v3 = _mm512_maskz_shuffle_f32x4(all, u[8 + c], u[12 + c], 0xee);
+    r[c] = _mm512_maskz_shuffle_f32x4(all, v0, v2, 0x88);
+    r[4 + c] = _mm512_maskz_shuffle_f32x4(all, v0, v2, 0xdd);
+    r[8 + c] = _mm512_maskz_shuffle_f32x4(all, v1, v3, 0x88);
+    r[12 + c] = _mm512_maskz_shuffle_f32x4(all, v1, v3, 0xdd);
+  }
+}
+
+/// The mask of the first `n` of 16 elements.
+ARIADNE_INLINE __mmask16 firstElements(int n) {
+  return static_cast<__mmask16>(n >= 16 ? 0xffff : (1u << n) - 1);
+}
+
+} // namespace detail
+#endif
 
 /// Turns `Lanes` consecutive events of `Size` elements each (`events[t *
 /// Size + i]`) into the lane layout (`lanes[i * Lanes + t]`). With fewer
 /// than `Lanes` events (`count`), the missing lanes are zero.
 template <int Size, int Lanes, class T>
 ARIADNE_HD void toLanes(const T *events, T *lanes, int count = Lanes) {
+#if defined(ARIADNE_TRANSPOSE_16)
+  if constexpr (sizeof(T) == 4 && Lanes % 16 == 0) {
+    if (count == Lanes) {
+      // Blocks of 16 events x 16 elements, transposed in registers.
+      for (int t0 = 0; t0 < Lanes; t0 += 16)
+        for (int i0 = 0; i0 < Size; i0 += 16) {
+          const __mmask16 mask = detail::firstElements(Size - i0);
+          __m512 r[16];
+          for (int t = 0; t < 16; ++t)
+            r[t] = _mm512_maskz_loadu_ps(mask, events + (t0 + t) * Size + i0);
+          detail::transpose16(r);
+          for (int i = 0; i < 16 && i0 + i < Size; ++i)
+            _mm512_storeu_ps(lanes + (i0 + i) * Lanes + t0, r[i]);
+        }
+      return;
+    }
+  }
+#endif
   // Contiguous stores, strided loads: twice as fast as the other order.
   for (int i = 0; i < Size; ++i)
     for (int t = 0; t < Lanes; ++t)
@@ -36,6 +106,24 @@ ARIADNE_HD void toLanes(const T *events, T *lanes, int count = Lanes) {
 /// The inverse of toLanes for the first `count` lanes.
 template <int Size, int Lanes, class T>
 ARIADNE_HD void fromLanes(const T *lanes, T *events, int count = Lanes) {
+#if defined(ARIADNE_TRANSPOSE_16)
+  if constexpr (sizeof(T) == 4 && Lanes % 16 == 0) {
+    if (count == Lanes) {
+      for (int t0 = 0; t0 < Lanes; t0 += 16)
+        for (int i0 = 0; i0 < Size; i0 += 16) {
+          const __mmask16 mask = detail::firstElements(Size - i0);
+          __m512 r[16];
+          for (int i = 0; i < 16; ++i)
+            r[i] = i0 + i < Size ? _mm512_loadu_ps(lanes + (i0 + i) * Lanes + t0)
+                                 : _mm512_setzero_ps();
+          detail::transpose16(r);
+          for (int t = 0; t < 16; ++t)
+            _mm512_mask_storeu_ps(events + (t0 + t) * Size + i0, mask, r[t]);
+        }
+      return;
+    }
+  }
+#endif
   for (int t = 0; t < count; ++t)
     for (int i = 0; i < Size; ++i)
       events[t * Size + i] = lanes[i * Lanes + t];

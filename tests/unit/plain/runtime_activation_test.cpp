@@ -74,7 +74,9 @@ template <class Config> void checkKind() {
         reference(Config::activation, Config::alpha, Config::beta, x));
   requireClose(out, expected, 3e-7, 1e-9);
 
-  // Several events in the lane layout give the same values per event.
+  // Several events in the lane layout give the values of each event alone,
+  // within rounding: whole vectors and the scalar rest may divide
+  // differently (fastmath.h).
   constexpr int lanes = 5;
   std::vector<float> events = randomFloats(Config::size * lanes, 4, -6, 6);
   std::vector<float> laneIn = eventsToLanes(events, Config::size, lanes);
@@ -84,7 +86,9 @@ template <class Config> void checkKind() {
   for (int t = 0; t < lanes; ++t)
     activation<Config>(events.data() + t * Config::size,
                        perEvent.data() + t * Config::size);
-  REQUIRE(lanesToEvents(laneOut, Config::size, lanes) == perEvent);
+  requireClose(lanesToEvents(laneOut, Config::size, lanes),
+               std::vector<double>(perEvent.begin(), perEvent.end()), 3e-7,
+               1e-9);
 
   // In place.
   activation<Config>(in.data(), in.data());
