@@ -181,8 +181,7 @@ ARIADNE_INLINE void denseEventBlock(const float *in, float *out, int n0) {
   }
   halve<chains / 2, Vectors>(acc);
   for (int v = 0; v < Vectors; ++v)
-    simd::store(out + n0 + v * width,
-                activateIf<Config, Activate>(acc[0][v]));
+    simd::store(out + n0 + v * width, activateIf<Config, Activate>(acc[0][v]));
 }
 
 /// Input-major, one event, into the padded row `out`.

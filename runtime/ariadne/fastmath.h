@@ -39,13 +39,9 @@ namespace math {
 
 namespace detail {
 template <class T> struct IntShape;
-template <> struct IntShape<float> {
-  using type = std::int32_t;
-};
+template <> struct IntShape<float> { using type = std::int32_t; };
 #if ARIADNE_SIMD_WIDTH > 1
-template <> struct IntShape<simd::Vec> {
-  using type = simd::IntVec;
-};
+template <> struct IntShape<simd::Vec> { using type = simd::IntVec; };
 #endif
 } // namespace detail
 
@@ -147,8 +143,7 @@ constexpr float kRoundShifter = 0x1.8p23f;
 
 /// Splits x into n * ln 2 + r with n an integer and |r| <= ln(2) / 2 (plus
 /// rounding); `x` must satisfy |x| < 2^21.
-template <class T>
-ARIADNE_INLINE void reduceLn2(T x, T &r, IntOf<T> &n) {
+template <class T> ARIADNE_INLINE void reduceLn2(T x, T &r, IntOf<T> &n) {
   const T shifted = x * kLog2e + kRoundShifter;
   n = toBits(shifted) - floatToBits(kRoundShifter);
   const T nf = shifted - kRoundShifter;
@@ -258,15 +253,15 @@ namespace detail {
 template <class T> ARIADNE_INLINE T erfcLarge(T a) {
   const T t = 1.0f / (1.0f + 0.5f * a);
   const T p = -1.26551223f +
-            t * (1.00002368f +
-                 t * (0.37409196f +
-                      t * (0.09678418f +
-                           t * (-0.18628806f +
-                                t * (0.27886807f +
-                                     t * (-1.13520398f +
-                                          t * (1.48851587f +
-                                               t * (-0.82215223f +
-                                                    t * 0.17087277f))))))));
+              t * (1.00002368f +
+                   t * (0.37409196f +
+                        t * (0.09678418f +
+                             t * (-0.18628806f +
+                                  t * (0.27886807f +
+                                       t * (-1.13520398f +
+                                            t * (1.48851587f +
+                                                 t * (-0.82215223f +
+                                                      t * 0.17087277f))))))));
   return t * exp(p - a * a);
 }
 

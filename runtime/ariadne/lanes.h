@@ -57,8 +57,10 @@ ARIADNE_INLINE void transpose16(__m512 (&r)[16]) {
     // Column 4k + c gathers block k of u[c], u[4 + c], u[8 + c], u[12 + c].
     const __m512 v0 = _mm512_maskz_shuffle_f32x4(all, u[c], u[4 + c], 0x44);
     const __m512 v1 = _mm512_maskz_shuffle_f32x4(all, u[c], u[4 + c], 0xee);
-    const __m512 v2 = _mm512_maskz_shuffle_f32x4(all, u[8 + c], u[12 + c], 0x44);
-    const __m512 v3 = _mm512_maskz_shuffle_f32x4(all, u[8 + c], u[12 + c], 0xee);
+    const __m512 v2 =
+        _mm512_maskz_shuffle_f32x4(all, u[8 + c], u[12 + c], 0x44);
+    const __m512 v3 =
+        _mm512_maskz_shuffle_f32x4(all, u[8 + c], u[12 + c], 0xee);
     r[c] = _mm512_maskz_shuffle_f32x4(all, v0, v2, 0x88);
     r[4 + c] = _mm512_maskz_shuffle_f32x4(all, v0, v2, 0xdd);
     r[8 + c] = _mm512_maskz_shuffle_f32x4(all, v1, v3, 0x88);
@@ -114,8 +116,9 @@ ARIADNE_HD void fromLanes(const T *lanes, T *events, int count = Lanes) {
           const __mmask16 mask = detail::firstElements(Size - i0);
           __m512 r[16];
           for (int i = 0; i < 16; ++i)
-            r[i] = i0 + i < Size ? _mm512_loadu_ps(lanes + (i0 + i) * Lanes + t0)
-                                 : _mm512_setzero_ps();
+            r[i] = i0 + i < Size
+                       ? _mm512_loadu_ps(lanes + (i0 + i) * Lanes + t0)
+                       : _mm512_setzero_ps();
           detail::transpose16(r);
           for (int t = 0; t < 16; ++t)
             _mm512_mask_storeu_ps(events + (t0 + t) * Size + i0, mask, r[t]);

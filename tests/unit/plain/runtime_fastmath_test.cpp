@@ -116,12 +116,14 @@ TEST_CASE("sigmoid is within 2 ulp, including tiny results",
 TEST_CASE("the vector forms of exp, tanh and sigmoid hold the same bounds",
           "[runtime][fastmath]") {
   float worstInput = 0;
-  CHECK(maxUlpError(onVectors([](simd::Vec x) { return math::exp(x); }),
-                    [](double x) { return std::exp(x); }, -110.0f, 95.0f,
-                    worstInput) <= 1);
-  CHECK(maxUlpError(onVectors([](simd::Vec x) { return math::tanh(x); }),
-                    [](double x) { return std::tanh(x); }, -20.0f, 20.0f,
-                    worstInput) <= 3);
+  CHECK(maxUlpError(
+            onVectors([](simd::Vec x) { return math::exp(x); }),
+            [](double x) { return std::exp(x); }, -110.0f, 95.0f,
+            worstInput) <= 1);
+  CHECK(maxUlpError(
+            onVectors([](simd::Vec x) { return math::tanh(x); }),
+            [](double x) { return std::tanh(x); }, -20.0f, 20.0f,
+            worstInput) <= 3);
   CHECK(maxUlpError(onVectors([](simd::Vec x) { return math::sigmoid(x); }),
                     referenceSigmoid, -110.0f, 110.0f, worstInput) <= 3);
   INFO("worst input " << worstInput);
