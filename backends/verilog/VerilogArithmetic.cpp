@@ -58,22 +58,6 @@ std::string fromRaw(const std::string &bits, FixedType type) {
                          : "$signed({1'b0, " + bits + "})";
 }
 
-/// The canonical signed digit form of `value`: (shift, negative) pairs,
-/// no two adjacent shifts, as few nonzero digits as any signed digit form.
-SmallVector<std::pair<int, bool>> csdDigits(Int128 value) {
-  SmallVector<std::pair<int, bool>> digits;
-  for (int shift = 0; value != 0; ++shift, value /= 2) {
-    if (value % 2 == 0)
-      continue;
-    // value mod 4 decides the digit: 1 -> +1, 3 -> -1 (borrow upwards).
-    Int128 mod4 = ((value % 4) + 4) % 4;
-    bool negative = mod4 == 3;
-    digits.push_back({shift, negative});
-    value -= negative ? -1 : 1;
-  }
-  return digits;
-}
-
 /// `x * c` as a Verilog expression evaluated in the width of its context:
 /// a product, or a sum of shifts.
 std::string constantProduct(const Signal &x, Int128 c,

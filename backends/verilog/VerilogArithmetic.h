@@ -9,6 +9,7 @@
 #ifndef ARIADNE_BACKENDS_VERILOG_VERILOGARITHMETIC_H
 #define ARIADNE_BACKENDS_VERILOG_VERILOGARITHMETIC_H
 
+#include "backends/common/SharedSums.h"
 #include "backends/verilog/VerilogEmitter.h"
 #include "passes/FX/Precision.h"
 
@@ -39,9 +40,6 @@ int bitLength(unsigned __int128 v);
 /// vector expression `bits`.
 std::string fromRaw(const std::string &bits, fx::FixedType type);
 
-/// The canonical signed digit form of `value`: (shift, negative) pairs,
-/// no two adjacent shifts, as few nonzero digits as any signed digit form.
-llvm::SmallVector<std::pair<int, bool>> csdDigits(Int128 value);
 
 /// `x * c` as a Verilog expression evaluated in the width of its context:
 /// a product, or a sum of shifts.

@@ -12,7 +12,7 @@
 // products per event: at one event per clock each is a multiplier.
 //
 //===----------------------------------------------------------------------===//
-#include "backends/verilog/SharedSums.h"
+#include "backends/common/SharedSums.h"
 #include "backends/verilog/VerilogArithmetic.h"
 
 #include "backends/common/ElementSources.h"

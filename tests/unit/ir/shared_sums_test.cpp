@@ -6,7 +6,7 @@
 // adders (and saves some where pairs recur).
 //
 //===----------------------------------------------------------------------===//
-#include "backends/verilog/SharedSums.h"
+#include "backends/common/SharedSums.h"
 #include "backends/verilog/VerilogArithmetic.h"
 
 #include <catch2/catch.hpp>
@@ -14,7 +14,7 @@
 #include <random>
 #include <vector>
 
-using namespace ariadne::verilog;
+using namespace ariadne;
 using Int128 = __int128;
 
 namespace {

@@ -9,11 +9,13 @@
 // every output a shorter sum of shifted inputs and shared sums. The values
 // are the same integers: only the order of the additions changes, and the
 // hardware adds exactly (or modulo the accumulator's width, where sums
-// wrap alike in any order).
+// wrap alike in any order). The Verilog backend (multiplier = "shift_add")
+// and the HLS one (strategy = "distributed_arithmetic") build the same
+// adder graph.
 //
 //===----------------------------------------------------------------------===//
-#ifndef ARIADNE_BACKENDS_VERILOG_SHAREDSUMS_H
-#define ARIADNE_BACKENDS_VERILOG_SHAREDSUMS_H
+#ifndef ARIADNE_BACKENDS_COMMON_SHAREDSUMS_H
+#define ARIADNE_BACKENDS_COMMON_SHAREDSUMS_H
 
 #include <cstddef>
 #include <cstdint>
@@ -21,7 +23,11 @@
 #include <vector>
 
 namespace ariadne {
-namespace verilog {
+
+/// The canonical signed digit form of `value`: (shift, negative) pairs,
+/// no two adjacent shifts, as few nonzero digits as any signed digit form.
+std::vector<std::pair<int, bool>> csdDigits(__int128 value);
+
 
 /// `source << shift`, negated when `negative`. Sources 0 to inputs - 1 are
 /// the layer's inputs; source inputs + k is shared sum k.
@@ -65,7 +71,6 @@ Sharing shareSubexpressions(std::vector<std::vector<ShiftedTerm>> outputs,
 int64_t addersOf(const std::vector<std::vector<ShiftedTerm>> &outputs,
                  size_t shared);
 
-} // namespace verilog
 } // namespace ariadne
 
-#endif // ARIADNE_BACKENDS_VERILOG_SHAREDSUMS_H
+#endif // ARIADNE_BACKENDS_COMMON_SHAREDSUMS_H

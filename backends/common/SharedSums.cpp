@@ -1,12 +1,11 @@
 //===- SharedSums.cpp - shift-and-add with shared subexpressions ----------===//
-#include "backends/verilog/SharedSums.h"
+#include "backends/common/SharedSums.h"
 
 #include <algorithm>
 #include <queue>
 #include <unordered_map>
 
 namespace ariadne {
-namespace verilog {
 
 namespace {
 
@@ -186,6 +185,20 @@ private:
 
 } // namespace
 
+std::vector<std::pair<int, bool>> csdDigits(__int128 value) {
+  std::vector<std::pair<int, bool>> digits;
+  for (int shift = 0; value != 0; ++shift, value /= 2) {
+    if (value % 2 == 0)
+      continue;
+    // value mod 4 decides the digit: 1 -> +1, 3 -> -1 (borrow upwards).
+    __int128 mod4 = ((value % 4) + 4) % 4;
+    bool negative = mod4 == 3;
+    digits.push_back({shift, negative});
+    value -= negative ? -1 : 1;
+  }
+  return digits;
+}
+
 Sharing shareSubexpressions(std::vector<std::vector<ShiftedTerm>> outputs,
                             const SharingLimits &limits) {
   return Sharer(std::move(outputs), limits).run();
@@ -199,5 +212,4 @@ int64_t addersOf(const std::vector<std::vector<ShiftedTerm>> &outputs,
   return adders;
 }
 
-} // namespace verilog
 } // namespace ariadne
