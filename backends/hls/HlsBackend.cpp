@@ -209,15 +209,23 @@ llvm::json::Value reportOf(const HlsEstimate &estimate, StringRef name,
                            const HlsOptions &options, ArrayRef<Port> inputs,
                            ArrayRef<Port> outputs) {
   llvm::json::Array layers;
-  for (const HlsLayerEstimate &l : estimate.layers)
-    layers.push_back(llvm::json::Object{{"name", l.name},
-                                        {"op", l.op},
-                                        {"detail", l.detail},
-                                        {"multipliers", l.multipliers},
-                                        {"dsp", l.dsp},
-                                        {"rom_bits", l.romBits},
-                                        {"latency_cycles", l.latency},
-                                        {"reuse_factor", l.reuseFactor}});
+  int64_t adders = 0;
+  for (const HlsLayerEstimate &l : estimate.layers) {
+    llvm::json::Object layer{{"name", l.name},
+                             {"op", l.op},
+                             {"detail", l.detail},
+                             {"multipliers", l.multipliers},
+                             {"dsp", l.dsp},
+                             {"rom_bits", l.romBits},
+                             {"latency_cycles", l.latency},
+                             {"reuse_factor", l.reuseFactor}};
+    if (l.adders > 0) {
+      layer["adders"] = l.adders;
+      layer["adders_without_sharing"] = l.addersWithoutSharing;
+      adders += l.adders;
+    }
+    layers.push_back(std::move(layer));
+  }
   auto ports = [&](ArrayRef<Port> list) {
     llvm::json::Array array;
     for (const Port &p : list) {
@@ -249,7 +257,8 @@ llvm::json::Value reportOf(const HlsEstimate &estimate, StringRef name,
            {"rom_bits", estimate.romBits},
            {"latency_cycles", estimate.latency},
            {"latency_ns", double(estimate.latency) * options.clockPeriod},
-           {"initiation_interval", estimate.interval}}},
+           {"initiation_interval", estimate.interval},
+           {"adders", adders}}},
       {"estimate_model",
        "dense: 1 cycle for the products plus ceil(levels * 1.0 ns / clock) "
        "for the adder tree of ceil(log2(inputs + bias)) levels, plus "
@@ -268,7 +277,10 @@ llvm::json::Value reportOf(const HlsEstimate &estimate, StringRef name,
        "per padded pixel, a pixel stage the products of one pixel, pipelined "
        "at its reuse factor, the design's interval the longest stream "
        "(pixels x reuse factor) or the tail's, its latency the layers' plus "
-       "the longest stream"},
+       "the longest stream; dense as distributed_arithmetic: no multiplier, "
+       "the adders of the canonical signed digits with shared sums, 1 cycle "
+       "plus ceil(levels * 1.0 ns / clock) for the deepest shared sum and "
+       "the widest output's tree"},
   };
 }
 

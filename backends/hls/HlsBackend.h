@@ -29,6 +29,11 @@ struct HlsLayerSettings {
   bool resource = false;
   /// Times each multiplier is used per event (resource strategy).
   int64_t reuseFactor = 1;
+  /// Dense layers as distributed arithmetic: the canonical signed digits
+  /// of the constant weights as shifts and adds, pairs that recur across
+  /// outputs shared (backends/common/SharedSums.h), no multipliers; other
+  /// layers as the latency strategy.
+  bool distributedArithmetic = false;
 };
 
 struct HlsOptions {
@@ -63,6 +68,8 @@ struct HlsLayerEstimate {
   int64_t romBits = 0;     // weights of tables held in ROM
   int64_t latency = 0;     // cycles
   int64_t reuseFactor = 1;
+  int64_t adders = 0;               // distributed arithmetic: two-input adders
+  int64_t addersWithoutSharing = 0; // the same without shared sums
 };
 
 struct HlsEstimate {

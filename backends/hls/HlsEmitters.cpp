@@ -9,6 +9,7 @@
 #include "backends/hls/HlsEmitter.h"
 
 #include "backends/common/ElementSources.h"
+#include "backends/common/SharedSums.h"
 #include "backends/cpp/CppEmitter.h"
 #include "passes/FX/FXOps.h"
 #include "passes/FX/Precision.h"
@@ -207,6 +208,87 @@ std::string operandType(HlsEmission &emission, Value v) {
   return emission.typeOf(v);
 }
 
+/// A dense layer as distributed arithmetic: every output is its bias plus
+/// the canonical signed digits of its weights as shifted inputs, with the
+/// pairs that recur across outputs built once (the adder graph of the
+/// Verilog backend's shift_add). The graph goes into weights.h as the
+/// tables of ariadne::hls::dense_da, its shape into parameters.h.
+struct DistributedSums {
+  int64_t adders = 0, addersWithoutSharing = 0, levels = 0;
+};
+
+DistributedSums writeDistributedDense(HlsEmission &emission, fx::DenseOp op,
+                                      const std::string &id,
+                                      ArrayRef<int64_t> weights, int64_t rows) {
+  int64_t n = op.getOutFeatures(), k = op.getInFeatures();
+  FixedType in = fx::elementTypeOf(op.getInput());
+  FixedType acc = fx::elementTypeOf(op.getResult());
+  std::vector<std::vector<ShiftedTerm>> digits(static_cast<size_t>(n));
+  for (int64_t o = 0; o < n; ++o)
+    for (int64_t i = 0; i < k; ++i)
+      for (auto [shift, negative] : csdDigits(weights[o * k + i]))
+        digits[size_t(o)].push_back({int(i), shift, negative});
+  SharingLimits limits;
+  limits.maxWidth = int(acc.getWidth());
+  __int128 low = in.isSigned() ? -(__int128(1) << (in.getWidth() - 1)) : 0;
+  __int128 high = in.isSigned() ? (__int128(1) << (in.getWidth() - 1)) - 1
+                                : (__int128(1) << in.getWidth()) - 1;
+  limits.ranges.assign(size_t(k), {low, high});
+  DistributedSums result;
+  result.addersWithoutSharing = addersOf(digits, 0);
+  Sharing sharing = shareSubexpressions(std::move(digits), limits);
+  result.adders = addersOf(sharing.outputs, sharing.shared.size());
+
+  std::vector<int64_t> depth(size_t(k), 0);
+  for (const SharedSum &sum : sharing.shared)
+    depth.push_back(1 + std::max(depth[size_t(sum.a)], depth[size_t(sum.b)]));
+  int64_t deepest = *std::max_element(depth.begin(), depth.end());
+  size_t widest = 0, terms = 0;
+  for (const auto &output : sharing.outputs) {
+    widest = std::max(widest, output.size());
+    terms += output.size();
+  }
+  result.levels =
+      deepest + adderLevels(int64_t(widest) + (op.getBiasAttr() ? 1 : 0));
+
+  emission.parameters()
+      << "// distributed arithmetic: " << result.adders << " adders ("
+      << result.addersWithoutSharing << " without shared sums)\n"
+      << "struct " << id << "_config : ariadne::hls::dense_da_config {\n"
+      << "  static const unsigned n_in = " << k << ";\n"
+      << "  static const unsigned n_out = " << n << ";\n"
+      << "  static const unsigned n_rows = " << rows << ";\n"
+      << "  static const unsigned n_shared = " << sharing.shared.size()
+      << ";\n"
+      << "  static const unsigned n_terms = " << terms << ";\n"
+      << "  static const bool has_bias = "
+      << (op.getBiasAttr() ? "true" : "false") << ";\n};\n\n";
+  // The tables: one entry more than used, so that none is empty.
+  raw_ostream &w = emission.weights();
+  w << "// " << emission.layerName(op)
+    << ": shared sums {a, b, shift_a, shift_b, subtract}\n"
+    << "const ariadne::hls::da_sum " << id << "_shared["
+    << sharing.shared.size() + 1 << "] = {";
+  for (const SharedSum &sum : sharing.shared)
+    w << "{" << sum.a << "," << sum.b << "," << sum.shiftA << ","
+      << sum.shiftB << "," << int(sum.subtract) << "},";
+  w << "{0,0,0,0,0}};\n"
+    << "// " << emission.layerName(op)
+    << ": terms {output, source, shift, negative}\n"
+    << "const ariadne::hls::da_term " << id << "_terms[" << terms + 1
+    << "] = {";
+  int column = 0;
+  for (auto [o, output] : llvm::enumerate(sharing.outputs))
+    for (const ShiftedTerm &t : output) {
+      w << "{" << o << "," << t.source << "," << t.shift << ","
+        << int(t.negative) << "},";
+      if (++column % 8 == 0)
+        w << "\n";
+    }
+  w << "{0,0,0,0}};\n";
+  return result;
+}
+
 LogicalResult emitDense(Operation *operation, HlsEmission &emission) {
   auto op = llvm::cast<fx::DenseOp>(operation);
   int64_t n = op.getOutFeatures(), k = op.getInFeatures();
@@ -227,6 +309,34 @@ LogicalResult emitDense(Operation *operation, HlsEmission &emission) {
       op.getBiasType() ? *op.getBiasType() : op.getWeightType();
   std::string biasType = emission.typeName(id + "_bias_t", biasFixed);
   std::string accType = declareResult(emission, op, id);
+  SmallVector<int64_t> weights = fx::rawValuesOf(op.getWeight());
+  raw_ostream &w = emission.weights();
+  SmallVector<int64_t> bias = op.getBiasAttr()
+                                  ? fx::rawValuesOf(op.getBiasAttr())
+                                  : SmallVector<int64_t>{0};
+  writeConstArray(w, biasType, id + "_b", bias, biasFixed);
+
+  HlsLayerEstimate e;
+  e.name = emission.layerName(op);
+  e.op = "fx.dense";
+  e.detail = shape;
+  raw_ostream &body = emission.body();
+  body << "  // " << emission.layerName(op) << "\n";
+  if (settings.distributedArithmetic) {
+    // The weights are in the adder graph: no ROM, no multiplier.
+    DistributedSums sums =
+        writeDistributedDense(emission, op, id, weights, rows);
+    body << "  ariadne::hls::dense_da<" << operandType(emission, op.getInput())
+         << ", " << biasType << ", " << accType << ", " << id << "_config>("
+         << emission.arrayOf(op.getInput()) << ", " << id << "_out, " << id
+         << "_shared, " << id << "_terms, " << id << "_b);\n";
+    e.detail += ", distributed arithmetic";
+    e.adders = rows * sums.adders;
+    e.addersWithoutSharing = rows * sums.addersWithoutSharing;
+    e.latency = 1 + adderCycles(emission, sums.levels);
+    emission.addEstimate(e);
+    return success();
+  }
   params << "struct " << id << "_config : ariadne::hls::dense_config {\n"
          << "  static const unsigned n_in = " << k << ";\n"
          << "  static const unsigned n_out = " << n << ";\n"
@@ -237,26 +347,11 @@ LogicalResult emitDense(Operation *operation, HlsEmission &emission) {
          << "  static const bool has_bias = "
          << (op.getBiasAttr() ? "true" : "false") << ";\n"
          << "  static const unsigned n_rows = " << rows << ";\n};\n\n";
-
-  SmallVector<int64_t> weights = fx::rawValuesOf(op.getWeight());
-  raw_ostream &w = emission.weights();
   writeConstArray(w, weightType, id + "_w", weights, op.getWeightType());
-  SmallVector<int64_t> bias = op.getBiasAttr()
-                                  ? fx::rawValuesOf(op.getBiasAttr())
-                                  : SmallVector<int64_t>{0};
-  writeConstArray(w, biasType, id + "_b", bias, biasFixed);
-
-  raw_ostream &body = emission.body();
-  body << "  // " << emission.layerName(op) << "\n"
-       << "  ariadne::hls::dense<" << operandType(emission, op.getInput())
+  body << "  ariadne::hls::dense<" << operandType(emission, op.getInput())
        << ", " << weightType << ", " << biasType << ", " << accType << ", "
        << id << "_config>(" << emission.arrayOf(op.getInput()) << ", " << id
        << "_out, " << id << "_w, " << id << "_b);\n";
-
-  HlsLayerEstimate e;
-  e.name = emission.layerName(op);
-  e.op = "fx.dense";
-  e.detail = shape;
   int64_t kept = llvm::count_if(weights, needsMultiplier);
   e.reuseFactor = settings.resource ? settings.reuseFactor : 1;
   e.multipliers = llvm::divideCeil(rows * kept, e.reuseFactor);

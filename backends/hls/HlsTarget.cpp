@@ -4,6 +4,7 @@
 #include "backends/hls/HlsBackend.h"
 #include "passes/Quant/QuantConfig.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -14,21 +15,28 @@ namespace ariadne {
 using quant::ConfigValue;
 using quant::TargetKeyResult;
 
-/// A key whose value is the string `first` or `second`.
+/// A key whose value is one of the strings `choices`.
 quant::TargetKey choiceKey(llvm::StringRef key, bool perLayer,
-                           llvm::StringRef first, llvm::StringRef second) {
+                           std::vector<std::string> choices) {
   return {key.str(), perLayer,
-          [key = key.str(), first = first.str(),
-           second = second.str()](const ConfigValue &v, llvm::StringRef where) {
+          [key = key.str(), choices = std::move(choices)](
+              const ConfigValue &v, llvm::StringRef where) {
             if (!v.text)
               return TargetKeyResult::fail(
                   llvm::formatv("{0}: {1} must be a string, got {2}", where,
                                 key, v.kind),
                   /*atValue=*/false);
-            if (*v.text != first && *v.text != second)
+            if (!llvm::is_contained(choices, *v.text)) {
+              std::string list;
+              for (size_t i = 0; i < choices.size(); ++i)
+                list += (i == 0                      ? "'"
+                         : i + 1 == choices.size() ? "' or '"
+                                                   : "', '") +
+                        choices[i];
               return TargetKeyResult::fail(
-                  llvm::formatv("{0}: {1} must be '{2}' or '{3}', got '{4}'",
-                                where, key, first, second, *v.text));
+                  llvm::formatv("{0}: {1} must be {2}', got '{3}'", where, key,
+                                list, *v.text));
+            }
             return TargetKeyResult::ok(*v.text);
           }};
 }
@@ -38,7 +46,9 @@ quant::TargetKey choiceKey(llvm::StringRef key, bool perLayer,
 /// ("unrolled": every recurrent step its own logic; "sequential": the
 /// repeated steps as a loop over one cell), and the per-layer
 /// strategy ("latency": every multiplier its own, II = 1; "resource": each
-/// multiplier used reuse_factor times) and reuse factor.
+/// multiplier used reuse_factor times; "distributed_arithmetic": dense
+/// layers as shifts and adds with shared sums, no multiplier) and reuse
+/// factor.
 quant::TargetSection hlsConfigSection() {
   constexpr int64_t kMinReuseFactor = 1, kMaxReuseFactor = 4096;
   constexpr double kMaxClockPeriod = 1000.0;
@@ -79,10 +89,11 @@ quant::TargetSection hlsConfigSection() {
                quant::formatConfigNumber(*v.number)));
          return TargetKeyResult::ok(*v.number);
        }});
-  section.keys.push_back(choiceKey("io", false, "parallel", "stream"));
+  section.keys.push_back(choiceKey("io", false, {"parallel", "stream"}));
   section.keys.push_back(
-      choiceKey("time_loop", false, "unrolled", "sequential"));
-  section.keys.push_back(choiceKey("strategy", true, "latency", "resource"));
+      choiceKey("time_loop", false, {"unrolled", "sequential"}));
+  section.keys.push_back(choiceKey("strategy", true,
+                                    {"latency", "resource", "distributed_arithmetic"}));
   section.keys.push_back(
       {"reuse_factor", true, [=](const ConfigValue &v, llvm::StringRef where) {
          if (!v.integer)
@@ -122,8 +133,9 @@ llvm::Expected<HlsOptions> hlsOptionsOf(const TargetJob &job) {
                                llvm::StringRef type) {
     quant::LayerSettings s = shared->resolveAll(names, type);
     HlsLayerSettings settings;
-    settings.resource =
-        s.targetText("strategy").value_or("latency") == "resource";
+    std::string strategy = s.targetText("strategy").value_or("latency");
+    settings.resource = strategy == "resource";
+    settings.distributedArithmetic = strategy == "distributed_arithmetic";
     // The latency strategy unrolls everything: a reuse factor only applies
     // to the resource strategy.
     settings.reuseFactor =

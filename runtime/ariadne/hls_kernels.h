@@ -69,6 +69,28 @@ struct dense_config {
   static const bool has_bias = true;
 };
 
+/// dense_da(): a dense layer as distributed arithmetic.
+struct dense_da_config {
+  static const unsigned n_in = 1, n_out = 1, n_rows = 1;
+  /// Shared sums, and terms of the outputs (their tables hold one entry
+  /// more, unused, so that none is empty).
+  static const unsigned n_shared = 0, n_terms = 0;
+  static const bool has_bias = true;
+};
+
+/// Shared sum (v[a] << shift_a) +/- (v[b] << shift_b) of dense_da: sources
+/// below n_in are inputs, source n_in + j is shared sum j.
+struct da_sum {
+  unsigned short a, b;
+  unsigned char shift_a, shift_b, subtract;
+};
+
+/// A term of output `output` of dense_da: +/- (v[source] << shift).
+struct da_term {
+  unsigned short output, source;
+  unsigned char shift, negative;
+};
+
 /// table(): an element-wise lookup. A config also has
 ///   typedef ... index_t; // unsigned, TRN and SAT: ap_ufixed<B, B + shift -
 ///                        // F, AP_TRN, AP_SAT>, F the input's fractional
@@ -382,6 +404,65 @@ void dense(const in_t in[CONFIG_T::n_rows * CONFIG_T::n_in],
   else
     detail::dense_latency<in_t, weight_t, bias_t, acc_t, CONFIG_T>(
         in, out, weights, biases);
+}
+
+/// fx.dense as distributed arithmetic (the [hls] strategy
+/// "distributed_arithmetic"): no multiplier. The weights are in the
+/// tables: every output is its bias plus terms +/- (source << shift), the
+/// canonical signed digits of its weights, over the inputs' raw integers
+/// and the shared sums that recur across outputs (built once each, in
+/// order). Everything is computed in acc_t, modulo 2^W as the product
+/// sums of dense(); the tables are constants, so that the unrolled loops
+/// leave Vitis HLS the adder graph alone, and the C simulation compiles a
+/// loop.
+template <class in_t, class bias_t, class acc_t, class CONFIG_T>
+void dense_da(const in_t in[CONFIG_T::n_rows * CONFIG_T::n_in],
+              acc_t out[CONFIG_T::n_rows * CONFIG_T::n_out],
+              const da_sum shared[CONFIG_T::n_shared + 1],
+              const da_term terms[CONFIG_T::n_terms + 1],
+              const rom_t<bias_t> biases[CONFIG_T::n_out]) {
+#pragma HLS INLINE
+  static_assert(acc_t::width - acc_t::iwidth >= in_t::width - in_t::iwidth,
+                "the accumulator holds the inputs' fractional bits");
+Rows:
+  for (unsigned r = 0; r < CONFIG_T::n_rows; ++r) {
+#pragma HLS UNROLL
+    acc_t v[CONFIG_T::n_in + CONFIG_T::n_shared];
+#pragma HLS ARRAY_PARTITION variable = v type = complete
+  Inputs:
+    for (unsigned i = 0; i < CONFIG_T::n_in; ++i) {
+#pragma HLS UNROLL
+      v[i] = raw_as<acc_t>(in[r * CONFIG_T::n_in + i]);
+    }
+  Shared:
+    for (unsigned j = 0; j < CONFIG_T::n_shared; ++j) {
+#pragma HLS UNROLL
+      const acc_t a = shl(v[shared[j].a], shared[j].shift_a);
+      const acc_t b = shl(v[shared[j].b], shared[j].shift_b);
+      v[CONFIG_T::n_in + j] = shared[j].subtract ? acc_t(a - b) : acc_t(a + b);
+    }
+    acc_t sum[CONFIG_T::n_out];
+#pragma HLS ARRAY_PARTITION variable = sum type = complete
+  Biases:
+    for (unsigned n = 0; n < CONFIG_T::n_out; ++n) {
+#pragma HLS UNROLL
+      sum[n] = CONFIG_T::has_bias ? acc_t(from_rom<bias_t>(biases[n])) : acc_t(0);
+    }
+  Terms:
+    for (unsigned t = 0; t < CONFIG_T::n_terms; ++t) {
+#pragma HLS UNROLL
+      const acc_t term = shl(v[terms[t].source], terms[t].shift);
+      if (terms[t].negative)
+        sum[terms[t].output] -= term;
+      else
+        sum[terms[t].output] += term;
+    }
+  Outputs:
+    for (unsigned n = 0; n < CONFIG_T::n_out; ++n) {
+#pragma HLS UNROLL
+      out[r * CONFIG_T::n_out + n] = sum[n];
+    }
+  }
 }
 
 /// fx.cast: each value into out_t with out_t's modes.

@@ -23,7 +23,8 @@
 // construction from double, from a C integer and from another fixed-point
 // type (a cast with the target's modes), assignment from another
 // fixed-point type, +, -, * with their exact result types, +=, -=, *=,
-// comparisons, to_double() and to_int(). This header is not part of
+// comparisons, to_double() and to_int(); and the raw-integer helpers
+// below, from_rom, raw_as and shl, written for each. This header is not part of
 // ariadne.h: generated HLS sources include it directly.
 //
 // Constants (weights, biases, table entries) are held as ROM words: the
@@ -105,6 +106,32 @@ template <class T> T from_rom(const typename rom_word<T>::type &word) {
   value.range() = ap_uint<T::width>(word);
   return value;
 }
+
+/// The T whose raw integer is x's (sign- or zero-extended), modulo 2^W.
+template <class T, int W, int I, ap_q_mode Q, ap_o_mode O, int N>
+T raw_as(const ap_fixed<W, I, Q, O, N> &x) {
+#pragma HLS INLINE
+  const ap_int<W> m = x.range();
+  T value;
+  value.range() = ap_uint<T::width>(ap_int<T::width>(m));
+  return value;
+}
+template <class T, int W, int I, ap_q_mode Q, ap_o_mode O, int N>
+T raw_as(const ap_ufixed<W, I, Q, O, N> &x) {
+#pragma HLS INLINE
+  const ap_uint<W> m = x.range();
+  T value;
+  value.range() = ap_uint<T::width>(m);
+  return value;
+}
+
+/// x * 2^s modulo 2^W, in x's type: its bits shifted left.
+template <class T> T shl(const T &x, unsigned s) {
+#pragma HLS INLINE
+  T value;
+  value.range() = ap_uint<T::width>(x.range()) << s;
+  return value;
+}
 } // namespace hls
 } // namespace ariadne
 
@@ -128,6 +155,17 @@ struct rom_word<FixedPoint<W, I, S, Q, O>> {
 /// The T whose W bits are `word`'s.
 template <class T> constexpr T from_rom(typename rom_word<T>::type word) {
   return T::fromRaw(static_cast<typename T::RawType>(word));
+}
+
+/// The T whose raw integer is x's (sign- or zero-extended), modulo 2^W.
+template <class T, class U> constexpr T raw_as(const U &x) {
+  return T::fromRaw(static_cast<typename T::RawType>(x.raw()));
+}
+
+/// x * 2^s modulo 2^W, in x's type: its bits shifted left (s < 64).
+template <class T> constexpr T shl(const T &x, unsigned s) {
+  return T::fromRaw(static_cast<typename T::RawType>(
+      static_cast<std::uint64_t>(x.raw()) << s));
 }
 } // namespace hls
 } // namespace ariadne

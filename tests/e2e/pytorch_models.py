@@ -29,7 +29,8 @@ the opset named, then
     fully parallel and with the resource strategy at a reuse factor of 2,
     and for the recurrent models of SEQUENTIAL_MODELS with `time_loop =
     "sequential"` (the repeated steps as a loop over one cell), with either
-    strategy;
+    strategy, and for the models of DA_MODELS with the strategy
+    "distributed_arithmetic" (dense layers as shifts and adds);
   - where nvcc is found (on PATH or at /usr/local/cuda/bin), the CUDA
     package must build with nvcc and agree with the emulator at float and,
     bit for bit, at CUDA_PRECISIONS (on the GPU when there is one,
@@ -796,12 +797,21 @@ STREAM_MODELS = {"calo_cnn", "hit_conv1d", "channels_last", "calo_pool",
 # as a loop over one cell.
 SEQUENTIAL_MODELS = {"gru_tracker", "lstm_last_step", "gru_bidirectional",
                      "rnn_time_major"}
+# The models whose HLS projects are also checked with every dense layer as
+# distributed arithmetic (shifts and adds with shared sums): MLPs, dense
+# layers on the rows of an event (attention, edges), a convolution (a row
+# per pixel, and with io = "stream" a pixel stage) and a recurrent cell.
+DA_MODELS = {"mlp_tanh_half", "mlp_relu_softmax", "mlp_batchnorm",
+             "mlp_two_heads", "self_attention", "calo_cnn", "gru_tracker",
+             "interaction_net"}
+STREAM_DA_MODELS = {"calo_cnn"}
 
 
 def write_resource_config(workdir):
     """Configs that build every layer with the resource strategy, and
     the stream and sequential ones."""
-    global RESOURCE_CONFIG, STREAM_CONFIGS, SEQUENTIAL_CONFIGS
+    global RESOURCE_CONFIG, STREAM_CONFIGS, SEQUENTIAL_CONFIGS, DA_CONFIG
+    global STREAM_DA_CONFIG
     configs = {"hls_resource.toml":
                '[hls]\nstrategy = "resource"\nreuse_factor = 3\n',
                "hls_stream.toml": '[hls]\nio = "stream"\n',
@@ -811,11 +821,16 @@ def write_resource_config(workdir):
                "hls_sequential.toml": '[hls]\ntime_loop = "sequential"\n',
                "hls_sequential_resource.toml":
                '[hls]\ntime_loop = "sequential"\nstrategy = "resource"\n'
-               'reuse_factor = 2\n'}
+               'reuse_factor = 2\n',
+               "hls_da.toml": '[hls]\nstrategy = "distributed_arithmetic"\n',
+               "hls_stream_da.toml":
+               '[hls]\nio = "stream"\nstrategy = "distributed_arithmetic"\n'}
     for name, text in configs.items():
         with open(os.path.join(workdir, name), "w") as f:
             f.write(text)
     RESOURCE_CONFIG = os.path.join(workdir, "hls_resource.toml")
+    DA_CONFIG = os.path.join(workdir, "hls_da.toml")
+    STREAM_DA_CONFIG = os.path.join(workdir, "hls_stream_da.toml")
     STREAM_CONFIGS = [os.path.join(workdir, name) for name in
                       ("hls_stream.toml", "hls_stream_resource.toml")]
     SEQUENTIAL_CONFIGS = [os.path.join(workdir, name) for name in
@@ -836,6 +851,10 @@ def check_fixed(ariadnec, onnx_path, precision, events, calibration,
             targets += [("hls", ["--config", c]) for c in STREAM_CONFIGS]
         if name in SEQUENTIAL_MODELS:
             targets += [("hls", ["--config", c]) for c in SEQUENTIAL_CONFIGS]
+        if name in DA_MODELS:
+            targets.append(("hls", ["--config", DA_CONFIG]))
+        if name in STREAM_DA_MODELS:
+            targets.append(("hls", ["--config", STREAM_DA_CONFIG]))
     if NVCC and precision in CUDA_PRECISIONS:
         targets.append(("cuda", []))
     for target, extra in targets:

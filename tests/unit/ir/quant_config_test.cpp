@@ -581,7 +581,11 @@ TEST_CASE("mistakes are named with FILE:LINE:COL and the reason", "[quant]") {
       {"[hls]\nclock_period = inf\n", "inf", {"clock_period must be"}},
       {"[hls]\nstrategy = \"fast\"\n",
        "\"fast",
-       {"[hls]: strategy must be 'latency' or 'resource', got 'fast'"}},
+       {"[hls]: strategy must be 'latency', 'resource' or "
+        "'distributed_arithmetic', got 'fast'"}},
+      {"[hls]\nio = \"streams\"\n",
+       "\"streams",
+       {"[hls]: io must be 'parallel' or 'stream', got 'streams'"}},
       {"[type.dense]\nstrategy = \"Latency\"\n",
        "\"Latency",
        {"[type.dense]: strategy must be", "got 'Latency'"}},
