@@ -251,14 +251,13 @@ llvm::json::Value reportOf(const HlsEstimate &estimate, StringRef name,
       {"inputs", ports(inputs)},
       {"outputs", ports(outputs)},
       {"layers", std::move(layers)},
-      {"totals",
-       llvm::json::Object{
-           {"dsp", estimate.dsp},
-           {"rom_bits", estimate.romBits},
-           {"latency_cycles", estimate.latency},
-           {"latency_ns", double(estimate.latency) * options.clockPeriod},
-           {"initiation_interval", estimate.interval},
-           {"adders", adders}}},
+      {"totals", llvm::json::Object{{"dsp", estimate.dsp},
+                                    {"rom_bits", estimate.romBits},
+                                    {"latency_cycles", estimate.latency},
+                                    {"latency_ns", double(estimate.latency) *
+                                                       options.clockPeriod},
+                                    {"initiation_interval", estimate.interval},
+                                    {"adders", adders}}},
       {"estimate_model",
        "dense: 1 cycle for the products plus ceil(levels * 1.0 ns / clock) "
        "for the adder tree of ceil(log2(inputs + bias)) levels, plus "

@@ -251,18 +251,20 @@ DistributedSums writeDistributedDense(HlsEmission &emission, fx::DenseOp op,
   result.levels =
       deepest + adderLevels(int64_t(widest) + (op.getBiasAttr() ? 1 : 0));
 
-  emission.parameters()
-      << "// distributed arithmetic: " << result.adders << " adders ("
-      << result.addersWithoutSharing << " without shared sums)\n"
-      << "struct " << id << "_config : ariadne::hls::dense_da_config {\n"
-      << "  static const unsigned n_in = " << k << ";\n"
-      << "  static const unsigned n_out = " << n << ";\n"
-      << "  static const unsigned n_rows = " << rows << ";\n"
-      << "  static const unsigned n_shared = " << sharing.shared.size()
-      << ";\n"
-      << "  static const unsigned n_terms = " << terms << ";\n"
-      << "  static const bool has_bias = "
-      << (op.getBiasAttr() ? "true" : "false") << ";\n};\n\n";
+  emission.parameters() << "// distributed arithmetic: " << result.adders
+                        << " adders (" << result.addersWithoutSharing
+                        << " without shared sums)\n"
+                        << "struct " << id
+                        << "_config : ariadne::hls::dense_da_config {\n"
+                        << "  static const unsigned n_in = " << k << ";\n"
+                        << "  static const unsigned n_out = " << n << ";\n"
+                        << "  static const unsigned n_rows = " << rows << ";\n"
+                        << "  static const unsigned n_shared = "
+                        << sharing.shared.size() << ";\n"
+                        << "  static const unsigned n_terms = " << terms
+                        << ";\n"
+                        << "  static const bool has_bias = "
+                        << (op.getBiasAttr() ? "true" : "false") << ";\n};\n\n";
   // The tables: one entry more than used, so that none is empty.
   raw_ostream &w = emission.weights();
   w << "// " << emission.layerName(op)
@@ -270,8 +272,8 @@ DistributedSums writeDistributedDense(HlsEmission &emission, fx::DenseOp op,
     << "const ariadne::hls::da_sum " << id << "_shared["
     << sharing.shared.size() + 1 << "] = {";
   for (const SharedSum &sum : sharing.shared)
-    w << "{" << sum.a << "," << sum.b << "," << sum.shiftA << ","
-      << sum.shiftB << "," << int(sum.subtract) << "},";
+    w << "{" << sum.a << "," << sum.b << "," << sum.shiftA << "," << sum.shiftB
+      << "," << int(sum.subtract) << "},";
   w << "{0,0,0,0,0}};\n"
     << "// " << emission.layerName(op)
     << ": terms {output, source, shift, negative}\n"

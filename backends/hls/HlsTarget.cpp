@@ -29,7 +29,7 @@ quant::TargetKey choiceKey(llvm::StringRef key, bool perLayer,
             if (!llvm::is_contained(choices, *v.text)) {
               std::string list;
               for (size_t i = 0; i < choices.size(); ++i)
-                list += (i == 0                      ? "'"
+                list += (i == 0                    ? "'"
                          : i + 1 == choices.size() ? "' or '"
                                                    : "', '") +
                         choices[i];
@@ -92,8 +92,8 @@ quant::TargetSection hlsConfigSection() {
   section.keys.push_back(choiceKey("io", false, {"parallel", "stream"}));
   section.keys.push_back(
       choiceKey("time_loop", false, {"unrolled", "sequential"}));
-  section.keys.push_back(choiceKey("strategy", true,
-                                    {"latency", "resource", "distributed_arithmetic"}));
+  section.keys.push_back(choiceKey(
+      "strategy", true, {"latency", "resource", "distributed_arithmetic"}));
   section.keys.push_back(
       {"reuse_factor", true, [=](const ConfigValue &v, llvm::StringRef where) {
          if (!v.integer)

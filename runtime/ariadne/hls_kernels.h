@@ -446,7 +446,8 @@ Rows:
   Biases:
     for (unsigned n = 0; n < CONFIG_T::n_out; ++n) {
 #pragma HLS UNROLL
-      sum[n] = CONFIG_T::has_bias ? acc_t(from_rom<bias_t>(biases[n])) : acc_t(0);
+      sum[n] =
+          CONFIG_T::has_bias ? acc_t(from_rom<bias_t>(biases[n])) : acc_t(0);
     }
   Terms:
     for (unsigned t = 0; t < CONFIG_T::n_terms; ++t) {
