@@ -804,14 +804,16 @@ SEQUENTIAL_MODELS = {"gru_tracker", "lstm_last_step", "gru_bidirectional",
 DA_MODELS = {"mlp_tanh_half", "mlp_relu_softmax", "mlp_batchnorm",
              "mlp_two_heads", "self_attention", "calo_cnn", "gru_tracker",
              "interaction_net"}
+# ... and, with io = "stream" or the sequential time loop, one model each.
 STREAM_DA_MODELS = {"calo_cnn"}
+SEQUENTIAL_DA_MODELS = {"gru_tracker"}
 
 
 def write_resource_config(workdir):
     """Configs that build every layer with the resource strategy, and
     the stream and sequential ones."""
     global RESOURCE_CONFIG, STREAM_CONFIGS, SEQUENTIAL_CONFIGS, DA_CONFIG
-    global STREAM_DA_CONFIG
+    global STREAM_DA_CONFIG, SEQUENTIAL_DA_CONFIG
     configs = {"hls_resource.toml":
                '[hls]\nstrategy = "resource"\nreuse_factor = 3\n',
                "hls_stream.toml": '[hls]\nio = "stream"\n',
@@ -824,13 +826,17 @@ def write_resource_config(workdir):
                'reuse_factor = 2\n',
                "hls_da.toml": '[hls]\nstrategy = "distributed_arithmetic"\n',
                "hls_stream_da.toml":
-               '[hls]\nio = "stream"\nstrategy = "distributed_arithmetic"\n'}
+               '[hls]\nio = "stream"\nstrategy = "distributed_arithmetic"\n',
+               "hls_sequential_da.toml":
+               '[hls]\ntime_loop = "sequential"\n'
+               'strategy = "distributed_arithmetic"\n'}
     for name, text in configs.items():
         with open(os.path.join(workdir, name), "w") as f:
             f.write(text)
     RESOURCE_CONFIG = os.path.join(workdir, "hls_resource.toml")
     DA_CONFIG = os.path.join(workdir, "hls_da.toml")
     STREAM_DA_CONFIG = os.path.join(workdir, "hls_stream_da.toml")
+    SEQUENTIAL_DA_CONFIG = os.path.join(workdir, "hls_sequential_da.toml")
     STREAM_CONFIGS = [os.path.join(workdir, name) for name in
                       ("hls_stream.toml", "hls_stream_resource.toml")]
     SEQUENTIAL_CONFIGS = [os.path.join(workdir, name) for name in
@@ -855,6 +861,8 @@ def check_fixed(ariadnec, onnx_path, precision, events, calibration,
             targets.append(("hls", ["--config", DA_CONFIG]))
         if name in STREAM_DA_MODELS:
             targets.append(("hls", ["--config", STREAM_DA_CONFIG]))
+        if name in SEQUENTIAL_DA_MODELS:
+            targets.append(("hls", ["--config", SEQUENTIAL_DA_CONFIG]))
     if NVCC and precision in CUDA_PRECISIONS:
         targets.append(("cuda", []))
     for target, extra in targets:
