@@ -73,6 +73,35 @@ ARIADNE_INLINE __mmask16 firstElements(int n) {
   return static_cast<__mmask16>(n >= 16 ? 0xffff : (1u << n) - 1);
 }
 
+/// Between the event layout (`events[t * Size + i]`) and the lane layout
+/// (`lanes[i * Lanes + t]`) of `Lanes` events of 4-byte values, in blocks
+/// of 16 events x 16 elements transposed in registers: into the lane
+/// layout when `ToLanes`, else out of it.
+template <int Size, int Lanes, bool ToLanes, class T>
+void transposeLanes(const T *from, T *to) {
+  for (int t0 = 0; t0 < Lanes; t0 += 16)
+    for (int i0 = 0; i0 < Size; i0 += 16) {
+      const __mmask16 mask = firstElements(Size - i0);
+      __m512 r[16];
+      for (int j = 0; j < 16; ++j) {
+        if constexpr (ToLanes)
+          r[j] = _mm512_maskz_loadu_ps(mask, from + (t0 + j) * Size + i0);
+        else
+          r[j] = i0 + j < Size ? _mm512_loadu_ps(from + (i0 + j) * Lanes + t0)
+                               : _mm512_setzero_ps();
+      }
+      transpose16(r);
+      for (int j = 0; j < 16; ++j) {
+        if constexpr (ToLanes) {
+          if (i0 + j < Size)
+            _mm512_storeu_ps(to + (i0 + j) * Lanes + t0, r[j]);
+        } else {
+          _mm512_mask_storeu_ps(to + (t0 + j) * Size + i0, mask, r[j]);
+        }
+      }
+    }
+}
+
 } // namespace detail
 #endif
 
@@ -84,17 +113,7 @@ ARIADNE_HD void toLanes(const T *events, T *lanes, int count = Lanes) {
 #if defined(ARIADNE_TRANSPOSE_16)
   if constexpr (sizeof(T) == 4 && Lanes % 16 == 0) {
     if (count == Lanes) {
-      // Blocks of 16 events x 16 elements, transposed in registers.
-      for (int t0 = 0; t0 < Lanes; t0 += 16)
-        for (int i0 = 0; i0 < Size; i0 += 16) {
-          const __mmask16 mask = detail::firstElements(Size - i0);
-          __m512 r[16];
-          for (int t = 0; t < 16; ++t)
-            r[t] = _mm512_maskz_loadu_ps(mask, events + (t0 + t) * Size + i0);
-          detail::transpose16(r);
-          for (int i = 0; i < 16 && i0 + i < Size; ++i)
-            _mm512_storeu_ps(lanes + (i0 + i) * Lanes + t0, r[i]);
-        }
+      detail::transposeLanes<Size, Lanes, true>(events, lanes);
       return;
     }
   }
@@ -111,18 +130,7 @@ ARIADNE_HD void fromLanes(const T *lanes, T *events, int count = Lanes) {
 #if defined(ARIADNE_TRANSPOSE_16)
   if constexpr (sizeof(T) == 4 && Lanes % 16 == 0) {
     if (count == Lanes) {
-      for (int t0 = 0; t0 < Lanes; t0 += 16)
-        for (int i0 = 0; i0 < Size; i0 += 16) {
-          const __mmask16 mask = detail::firstElements(Size - i0);
-          __m512 r[16];
-          for (int i = 0; i < 16; ++i)
-            r[i] = i0 + i < Size
-                       ? _mm512_loadu_ps(lanes + (i0 + i) * Lanes + t0)
-                       : _mm512_setzero_ps();
-          detail::transpose16(r);
-          for (int t = 0; t < 16; ++t)
-            _mm512_mask_storeu_ps(events + (t0 + t) * Size + i0, mask, r[t]);
-        }
+      detail::transposeLanes<Size, Lanes, false>(lanes, events);
       return;
     }
   }
