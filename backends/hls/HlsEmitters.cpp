@@ -333,8 +333,12 @@ LogicalResult emitDense(Operation *operation, HlsEmission &emission) {
          << emission.arrayOf(op.getInput()) << ", " << id << "_out, " << id
          << "_shared, " << id << "_terms, " << id << "_b);\n";
     e.detail += ", distributed arithmetic";
-    e.adders = rows * sums.adders;
-    e.addersWithoutSharing = rows * sums.addersWithoutSharing;
+    // A bias other than zero is one more adder per output, as in Verilog.
+    int64_t biasAdders = op.getBiasAttr() ? llvm::count_if(bias, [](int64_t b) {
+      return b != 0;
+    }) : 0;
+    e.adders = rows * (sums.adders + biasAdders);
+    e.addersWithoutSharing = rows * (sums.addersWithoutSharing + biasAdders);
     e.latency = 1 + adderCycles(emission, sums.levels);
     emission.addEstimate(e);
     return success();

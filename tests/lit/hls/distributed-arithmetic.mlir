@@ -14,6 +14,13 @@
 // RUN: FileCheck %s --check-prefix=REPORT < %t/p/report.json
 // RUN: /usr/bin/python3 -c "import random; random.seed(5); print('\n'.join(','.join(repr(random.choice([-9.0, 3.97, 8.5, -0.03125, 0.0]) if e < 6 else round(random.uniform(-4, 4), 3)) for i in range(6)) for e in range(60)))" > %t/events.csv
 // RUN: ariadnec validate %s --target hls --config %t/da.toml --input %t/events.csv 2>&1 | FileCheck %s --check-prefix=VALID
+// The same adder graph as the Verilog target's shift_add where both see
+// the same input ranges: the first layer reads the quantized input (later
+// layers' Verilog ranges are the narrower ones of its interval analysis,
+// where HLS takes the types').
+// RUN: printf '[verilog]\nmultiplier = "shift_add"\n' > %t/shift_add.toml
+// RUN: ariadnec compile %s --target verilog --config %t/shift_add.toml -o %t/v > /dev/null 2>&1
+// RUN: /usr/bin/python3 -c "import json, sys; h, v = (json.load(open(p))['layers'] for p in sys.argv[1:]); a = {l['name']: (l['adders'], l['adders_without_sharing']) for l in h if 'adders' in l}; b = {l['name']: (l['adders'], l['adders_without_sharing']) for l in v if l['op'] == 'fx.dense'}; print('same graphs' if a['first'] == b['first'] and len(a) == 3 else f'differ: {a} {b}')" %t/p/report.json %t/v/report.json | FileCheck %s --check-prefix=SAME
 // RUN: printf '[hls]\nstrategy = "resource"\nreuse_factor = 2\n[layer.rows]\nstrategy = "distributed_arithmetic"\n' > %t/mixed.toml
 // RUN: ariadnec validate %s --target hls --config %t/mixed.toml --input %t/events.csv 2>&1 | FileCheck %s --check-prefix=VALID
 // RUN: ariadnec compile %s --target hls --config %t/mixed.toml -o %t/m 2>&1 | FileCheck %s --check-prefix=MIXED
@@ -53,6 +60,8 @@ func.func @da(%x: tensor<?x6xf32>) -> (tensor<?x2x3xf32>, tensor<?x1xf32>) {
 // REPORT: "adders": {{[1-9][0-9]*}},
 // REPORT-NEXT: "adders_without_sharing": {{[1-9][0-9]*}},
 // REPORT: "dsp": 0,
+
+// SAME: same graphs
 
 // VALID: validate: 60 events x 7 outputs agree bit for bit with the emulator
 
