@@ -52,61 +52,43 @@ enum class Activation {
 
 namespace detail {
 
-/// c ? a : b, branch-free for float and float vectors (see math::select).
+/// c ? a : b, branch-free for float (see math::select).
 template <class T> ARIADNE_INLINE T select(bool c, T a, T b) {
   return c ? a : b;
 }
 template <> ARIADNE_INLINE float select(bool c, float a, float b) {
   return math::select(c, a, b);
 }
-#if ARIADNE_SIMD_WIDTH > 1
-ARIADNE_INLINE simd::Vec select(simd::IntVec c, simd::Vec a, simd::Vec b) {
-  return math::select(c, a, b);
-}
-#endif
-
-/// The constant v as a T: a scalar, or v in every lane of a vector.
-template <class T> ARIADNE_INLINE T constant(float v) {
-#if ARIADNE_SIMD_WIDTH > 1
-  if constexpr (std::is_same<T, simd::Vec>::value)
-    return simd::splat(v);
-  else
-#endif
-    return T(v);
-}
 
 } // namespace detail
 
-/// Applies activation `Kind` to one value, or to a vector of floats
-/// (simd::Vec) lane by lane for every kind but Rsqrt. Float only for the
+/// Applies activation `Kind` to one value. Float only for the
 /// transcendental kinds; the others work for any arithmetic type.
 template <Activation Kind, class T>
 ARIADNE_INLINE T activate(T x, float alpha, float beta) {
-  using detail::constant;
   using detail::select;
-  const T zero = constant<T>(0.0f);
   if constexpr (Kind == Activation::None) {
     return x;
   } else if constexpr (Kind == Activation::Relu) {
-    return select(x < zero, zero, x);
+    return select(x < T(0), T(0), x);
   } else if constexpr (Kind == Activation::LeakyRelu) {
-    return select(x < zero, T(alpha * x), x);
+    return select(x < T(0), T(alpha * x), x);
   } else if constexpr (Kind == Activation::Tanh) {
     return math::tanh(x);
   } else if constexpr (Kind == Activation::Sigmoid) {
     return math::sigmoid(x);
   } else if constexpr (Kind == Activation::Softsign) {
-    return x / (constant<T>(1.0f) + select(x < zero, T(-x), x));
+    return x / (T(1) + select(x < T(0), T(-x), x));
   } else if constexpr (Kind == Activation::HardSigmoid) {
     T y = T(alpha * x + beta);
-    y = select(y < zero, zero, y);
-    return select(y > constant<T>(1.0f), constant<T>(1.0f), y);
+    y = select(y < T(0), T(0), y);
+    return select(y > T(1), T(1), y);
   } else if constexpr (Kind == Activation::Abs) {
-    return select(x < zero, T(-x), x);
+    return select(x < T(0), T(-x), x);
   } else if constexpr (Kind == Activation::Elu) {
-    return select(x < zero, T(alpha * math::expm1(x)), x);
+    return select(x < T(0), T(alpha * math::expm1(x)), x);
   } else if constexpr (Kind == Activation::Selu) {
-    return T(beta * select(x < zero, T(alpha * math::expm1(x)), x));
+    return T(beta) * select(x < T(0), T(alpha * math::expm1(x)), x);
   } else if constexpr (Kind == Activation::Softplus) {
     return math::softplus(x);
   } else if constexpr (Kind == Activation::Erf) {
@@ -118,17 +100,12 @@ ARIADNE_INLINE T activate(T x, float alpha, float beta) {
   } else if constexpr (Kind == Activation::Rsqrt) {
     return T(1) / std::sqrt(T(alpha * x + beta));
   } else if constexpr (Kind == Activation::Reciprocal) {
-    return constant<T>(1.0f) / x;
+    return T(1) / x;
   } else {
     static_assert(Kind == Activation::Clip, "unknown activation kind");
-    T y = select(x < constant<T>(alpha), constant<T>(alpha), x);
-    return select(y > constant<T>(beta), constant<T>(beta), y);
+    T y = select(x < T(alpha), T(alpha), x);
+    return select(y > T(beta), T(beta), y);
   }
-}
-
-/// Whether activate<Kind> takes a vector of floats.
-constexpr bool activatesVectors(Activation kind) {
-  return kind != Activation::Rsqrt;
 }
 
 /// The defaults of an activation layer; a generated layer derives from it
@@ -143,20 +120,11 @@ struct ActivationConfig {
 
 namespace detail {
 #if ARIADNE_SIMD_WIDTH > 1
-/// out = act(in) over `N` floats in whole vectors (activate on simd::Vec),
-/// the rest at the full width of the loop vectorizer
+/// out = act(in) over `N` floats, vectorized at the full width
 /// (ARIADNE_FULL_WIDTH); `in` and `out` may be the same buffer.
 template <class Config, int N>
 ARIADNE_FULL_WIDTH void activateFloats(const float *in, float *out) {
-  constexpr int width = simd::kWidth;
-  constexpr int vectorEnd =
-      activatesVectors(Config::activation) ? N - N % width : 0;
-  if constexpr (vectorEnd > 0)
-    for (int i = 0; i < vectorEnd; i += width)
-      simd::store(out + i,
-                  activate<Config::activation>(simd::load(in + i),
-                                               Config::alpha, Config::beta));
-  for (int i = vectorEnd; i < N; ++i)
+  for (int i = 0; i < N; ++i)
     out[i] = activate<Config::activation>(in[i], Config::alpha, Config::beta);
 }
 #endif

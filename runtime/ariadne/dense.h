@@ -19,15 +19,11 @@
 // whole vectors. Several events in the lane layout are computed with each
 // weight broadcast once into all lanes, in either layout.
 //
-// Summation order: the portable loops and the lane kernels of eight or more
-// accumulators add the products in order k = 0, 1, ...; the one-event
-// kernels and the lane kernels of few outputs split the sum into
+// Summation order: the portable loops and the lane kernels add the products
+// in order k = 0, 1, ...; the one-event kernels split the sum into
 // interleaved partial sums (over k, or over the lanes of a vector) to hide
 // the multiply-add latency and add them in a fixed order. Results agree
 // within float rounding, which is the contract of the float path.
-//
-// The SIMD kernels apply the activation to the sums in registers
-// (activation.h on simd::Vec), before they are stored.
 //
 //===----------------------------------------------------------------------===//
 #ifndef ARIADNE_RUNTIME_DENSE_H
@@ -120,16 +116,6 @@ constexpr bool denseUsesSimd() {
 /// register file (32 registers with AVX-512, 16 otherwise).
 constexpr int kEventAccumulators = simd::kWidth >= 16 ? 16 : 8;
 
-/// The layer's activation on a vector of results when `Activate`, else the
-/// vector itself.
-template <class Config, bool Activate>
-ARIADNE_INLINE simd::Vec activateIf(simd::Vec v) {
-  if constexpr (Activate)
-    return activate<Config::activation>(v, Config::alpha, Config::beta);
-  else
-    return v;
-}
-
 /// acc[c] += acc[c + Half] for Half, Half / 2, ..., 1: a tree of additions
 /// whose depth is log2 of the number of partial sums.
 template <int Half, int Vectors, int Chains>
@@ -146,7 +132,7 @@ ARIADNE_INLINE void halve(simd::Vec (&acc)[Chains][Vectors]) {
 /// padded row `out`. A sum over k is a chain of dependent multiply-adds;
 /// splitting it into interleaved partial sums fills the accumulator budget
 /// when the block has few vectors, so that the chains are short.
-template <class Config, int Vectors, bool Activate>
+template <class Config, int Vectors>
 ARIADNE_INLINE void denseEventBlock(const float *in, float *out, int n0) {
   using simd::Vec;
   constexpr int width = simd::kWidth;
@@ -181,29 +167,26 @@ ARIADNE_INLINE void denseEventBlock(const float *in, float *out, int n0) {
   }
   halve<chains / 2, Vectors>(acc);
   for (int v = 0; v < Vectors; ++v)
-    simd::store(out + n0 + v * width, activateIf<Config, Activate>(acc[0][v]));
+    simd::store(out + n0 + v * width, acc[0][v]);
 }
 
 /// Input-major, one event, into the padded row `out`.
-template <class Config, bool Activate>
+template <class Config>
 ARIADNE_INLINE void denseEventInputMajor(const float *in, float *out) {
   constexpr int width = simd::kWidth;
   constexpr int vectors = (Config::outFeatures + width - 1) / width;
   constexpr int perBlock = kEventAccumulators;
   constexpr int fullEnd = vectors - vectors % perBlock;
   for (int v0 = 0; v0 < fullEnd; v0 += perBlock)
-    denseEventBlock<Config, perBlock, Activate>(in, out, v0 * width);
+    denseEventBlock<Config, perBlock>(in, out, v0 * width);
   if constexpr (fullEnd < vectors)
-    denseEventBlock<Config, vectors - fullEnd, Activate>(in, out,
-                                                         fullEnd * width);
+    denseEventBlock<Config, vectors - fullEnd>(in, out, fullEnd * width);
 }
 
-/// Output-major, one event, into the padded row `out`: per output a dot
-/// product in vectors along k, two interleaved partial vectors, then a tree
-/// over the lanes of the vector. The sums of `width` outputs are gathered
-/// into a vector in registers, activated and stored whole (a vector load
-/// of scalars just stored would stall).
-template <class Config, bool Activate>
+/// Output-major, one event, into the row `out`: per output a dot product in
+/// vectors along k, two interleaved partial vectors, then a tree over the
+/// lanes of the vector.
+template <class Config>
 ARIADNE_INLINE void denseEventOutputMajor(const float *in, float *out) {
   using simd::Vec;
   constexpr int width = simd::kWidth;
@@ -215,51 +198,49 @@ ARIADNE_INLINE void denseEventOutputMajor(const float *in, float *out) {
     x[i] = simd::load(in + i * width);
   if constexpr (full < vectors) {
     // The input is not padded: its last vector is assembled with zeros,
-    // lane by lane.
+    // lane by lane (a vector load of scalars just stored would stall).
     x[full] = Vec{};
     for (int j = 0; j < inFeatures - full * width; ++j)
       x[full][j] = in[full * width + j];
   }
-  for (int n0 = 0; n0 < Config::outFeatures; n0 += width) {
-    Vec sums = Vec{};
-    for (int n = n0; n < n0 + width && n < Config::outFeatures; ++n) {
-      const float *w = Config::weights + n * Config::weightStride;
-      Vec acc[2][1] = {{Vec{}}, {Vec{}}};
-      for (int i = 0; i < vectors; ++i)
-        acc[i % 2][0] += simd::load(w + i * width) * x[i];
-      halve<1, 1>(acc);
-      float sum = simd::sumLanes<width>(acc[0][0]);
-      if constexpr (Config::bias != nullptr)
-        sum += Config::bias[n];
-      sums[n - n0] = sum;
-    }
-    simd::store(out + n0, activateIf<Config, Activate>(sums));
+  for (int n = 0; n < Config::outFeatures; ++n) {
+    const float *w = Config::weights + n * Config::weightStride;
+    Vec acc[2][1] = {{Vec{}}, {Vec{}}};
+    for (int i = 0; i < vectors; ++i)
+      acc[i % 2][0] += simd::load(w + i * width) * x[i];
+    halve<1, 1>(acc);
+    float sum = simd::sumLanes<width>(acc[0][0]);
+    if constexpr (Config::bias != nullptr)
+      out[n] = sum + Config::bias[n];
+    else
+      out[n] = sum;
   }
 }
 
 /// One event: the outputs go into a row padded to whole vectors, so that
 /// the activation runs on whole vectors too (a scalar remainder of tanh
-/// would cost as much as the vectors), in registers, then are copied out.
-/// Without `Activate` the caller applies the activation (to every row at
-/// once).
+/// would cost as much as the vectors), then are copied out. Without
+/// `Activate` the caller applies the activation (to every row at once).
 template <class Config, bool Activate = true>
 ARIADNE_INLINE void denseEventSimd(const float *in, float *out) {
   constexpr int width = simd::kWidth;
   constexpr int padded = (Config::outFeatures + width - 1) / width * width;
-  constexpr bool fused = Activate && activatesVectors(Config::activation);
   if constexpr (!Config::outputMajor && padded == Config::outFeatures) {
     // Whole vectors: no padded row to copy out of.
-    denseEventInputMajor<Config, fused>(in, out);
-    if constexpr (Activate && !fused)
+    denseEventInputMajor<Config>(in, out);
+    if constexpr (Activate && Config::activation != Activation::None)
       activateFloats<Config, padded>(out, out);
     return;
   }
   alignas(64) float row[padded];
-  if constexpr (Config::outputMajor)
-    denseEventOutputMajor<Config, fused>(in, row);
-  else
-    denseEventInputMajor<Config, fused>(in, row);
-  if constexpr (Activate && !fused)
+  if constexpr (Config::outputMajor) {
+    for (int i = Config::outFeatures; i < padded; ++i)
+      row[i] = 0.0f;
+    denseEventOutputMajor<Config>(in, row);
+  } else {
+    denseEventInputMajor<Config>(in, row);
+  }
+  if constexpr (Activate && Config::activation != Activation::None)
     activateFloats<Config, padded>(row, row);
   for (int i = 0; i < Config::outFeatures; ++i)
     out[i] = row[i];
@@ -330,56 +311,36 @@ ARIADNE_INLINE void denseRowsSimd(const float *in, float *out) {
 }
 
 /// `Lanes` events, outputs [n0, n0 + Outputs): each weight is broadcast
-/// once and multiplied into Lanes / width vectors of events. A block of
-/// fewer than eight accumulator vectors (a layer with few outputs) splits
-/// the sum over k into interleaved partial sums, so that eight chains of
-/// multiply-adds are in flight. With `Activate` the activation runs on the
-/// sums in registers.
-template <class Config, int Lanes, int Outputs, bool Activate>
+/// once and multiplied into Lanes / width vectors of events.
+template <class Config, int Lanes, int Outputs>
 ARIADNE_INLINE void denseLanesBlock(const float *in, float *out, int n0) {
   using simd::Vec;
   constexpr int width = simd::kWidth;
   constexpr int perRow = Lanes / width;
-  constexpr int live = Outputs * perRow;
-  constexpr int chains = live >= 8 ? 1 : live >= 4 ? 2 : live >= 2 ? 4 : 8;
-  constexpr int inFeatures = Config::inFeatures;
-  Vec acc[chains][Outputs][perRow];
-  for (int c = 0; c < chains; ++c)
-    for (int j = 0; j < Outputs; ++j)
-      for (int m = 0; m < perRow; ++m) {
-        if (c == 0 && Config::bias != nullptr)
-          acc[c][j][m] = simd::splat(Config::bias[n0 + j]);
-        else
-          acc[c][j][m] = Vec{};
-      }
-  auto step = [&](int k, Vec(&sums)[Outputs][perRow]) {
+  Vec acc[Outputs][perRow];
+  for (int j = 0; j < Outputs; ++j)
+    for (int m = 0; m < perRow; ++m) {
+      if constexpr (Config::bias != nullptr)
+        acc[j][m] = simd::splat(Config::bias[n0 + j]);
+      else
+        acc[j][m] = Vec{};
+    }
+  for (int k = 0; k < Config::inFeatures; ++k) {
     Vec x[perRow];
     for (int m = 0; m < perRow; ++m)
       x[m] = simd::load(in + k * Lanes + m * width);
     for (int j = 0; j < Outputs; ++j) {
       Vec wj = simd::splat(Config::weights[weightIndex<Config>(k, n0 + j)]);
       for (int m = 0; m < perRow; ++m)
-        sums[j][m] += wj * x[m];
+        acc[j][m] += wj * x[m];
     }
-  };
-  constexpr int mainEnd = inFeatures - inFeatures % chains;
-  for (int k = 0; k < mainEnd; k += chains)
-    for (int c = 0; c < chains; ++c)
-      step(k + c, acc[c]);
-  for (int k = mainEnd; k < inFeatures; ++k)
-    step(k, acc[k - mainEnd]);
-  for (int half = chains / 2; half >= 1; half /= 2)
-    for (int c = 0; c < half; ++c)
-      for (int j = 0; j < Outputs; ++j)
-        for (int m = 0; m < perRow; ++m)
-          acc[c][j][m] += acc[c + half][j][m];
+  }
   for (int j = 0; j < Outputs; ++j)
     for (int m = 0; m < perRow; ++m)
-      simd::store(out + (n0 + j) * Lanes + m * width,
-                  activateIf<Config, Activate>(acc[0][j][m]));
+      simd::store(out + (n0 + j) * Lanes + m * width, acc[j][m]);
 }
 
-template <class Config, int Lanes, bool Activate>
+template <class Config, int Lanes>
 ARIADNE_INLINE void denseLanesSimd(const float *in, float *out) {
   // Enough independent accumulator chains to cover the multiply-add
   // latency, and as many as the registers hold (16 of 32 with AVX-512, 8 of
@@ -390,10 +351,9 @@ ARIADNE_INLINE void denseLanesSimd(const float *in, float *out) {
   constexpr int outFeatures = Config::outFeatures;
   constexpr int fullEnd = outFeatures - outFeatures % block;
   for (int n0 = 0; n0 < fullEnd; n0 += block)
-    denseLanesBlock<Config, Lanes, block, Activate>(in, out, n0);
+    denseLanesBlock<Config, Lanes, block>(in, out, n0);
   if constexpr (fullEnd < outFeatures)
-    denseLanesBlock<Config, Lanes, outFeatures - fullEnd, Activate>(in, out,
-                                                                    fullEnd);
+    denseLanesBlock<Config, Lanes, outFeatures - fullEnd>(in, out, fullEnd);
 }
 #endif
 
@@ -425,10 +385,9 @@ ARIADNE_HD void dense(const TIn *in, TOut *out) {
       if constexpr (Lanes == 1) {
         detail::denseEventSimd<Config>(in + r * inSize, y);
       } else {
-        // A separate pass over contiguous values: the activation's
-        // constants and temporaries would not fit in registers beside a
-        // block of accumulators.
-        detail::denseLanesSimd<Config, Lanes, false>(in + r * inSize, y);
+        detail::denseLanesSimd<Config, Lanes>(in + r * inSize, y);
+        // A separate pass keeps the activation a loop over contiguous
+        // values, which vectorizes; per block it would stay scalar.
         if constexpr (Config::activation != Activation::None)
           detail::activateFloats<Config, outSize>(y, y);
       }

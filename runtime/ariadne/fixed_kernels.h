@@ -17,6 +17,9 @@
 // undefined overflow: every intermediate value either fits 64 bits by the
 // ops' constraints, or (dense) is wanted modulo 2^W with W <= 64.
 //
+// The element-wise kernels over uint64_t values (quantize, cast, relu,
+// clamp) ask for the full vector width (ARIADNE_FULL_WIDTH, simd.h).
+//
 // The dense layer over a tile of events keeps a block of accumulator
 // vectors in registers (GNU vector extensions, as dense.h) and multiplies
 // inputs and weights that fit 32 bits with one 32x32->64 widening multiply
@@ -694,7 +697,7 @@ ARIADNE_HD void denseRow(const std::uint64_t *in, std::uint64_t *out) {
 /// take a branch-free path that vectorizes; the others (huge values,
 /// infinities, NaN) are then redone by bitsFromDouble.
 template <class Config, int Lanes = 1>
-ARIADNE_HD void quantize(const float *in, std::uint64_t *out) {
+ARIADNE_HD ARIADNE_FULL_WIDTH void quantize(const float *in, std::uint64_t *out) {
   constexpr ariadne::FixedSpec to = Config::OutT::spec();
   constexpr int frac = to.fracWidth();
   constexpr int size = Config::size * Lanes;
@@ -754,7 +757,7 @@ ARIADNE_HD void output(const std::uint64_t *in, std::int64_t *out) {
 /// fx.cast: each value into OutT with OutT's modes (castBits). `in` and
 /// `out` may be the same buffer.
 template <class Config, int Lanes = 1>
-ARIADNE_HD void cast(const std::uint64_t *in, std::uint64_t *out) {
+ARIADNE_HD ARIADNE_FULL_WIDTH void cast(const std::uint64_t *in, std::uint64_t *out) {
   constexpr ariadne::FixedSpec from = Config::InT::spec();
   constexpr ariadne::FixedSpec to = Config::OutT::spec();
   for (int i = 0; i < Config::size * Lanes; ++i)
@@ -800,7 +803,7 @@ ARIADNE_HD void table(const std::uint64_t *in, std::uint64_t *out) {
 
 /// fx.relu: max(x, 0). `in` and `out` may be the same buffer.
 template <class Config, int Lanes = 1>
-ARIADNE_HD void relu(const std::uint64_t *in, std::uint64_t *out) {
+ARIADNE_HD ARIADNE_FULL_WIDTH void relu(const std::uint64_t *in, std::uint64_t *out) {
   for (int i = 0; i < Config::size * Lanes; ++i) {
     if constexpr (Config::InT::spec().isSigned)
       out[i] = static_cast<std::int64_t>(in[i]) < 0 ? 0 : in[i];
@@ -812,7 +815,7 @@ ARIADNE_HD void relu(const std::uint64_t *in, std::uint64_t *out) {
 /// fx.clamp: min(max(x, low), high). `in` and `out` may be the same
 /// buffer.
 template <class Config, int Lanes = 1>
-ARIADNE_HD void clamp(const std::uint64_t *in, std::uint64_t *out) {
+ARIADNE_HD ARIADNE_FULL_WIDTH void clamp(const std::uint64_t *in, std::uint64_t *out) {
   constexpr bool isSigned = Config::InT::spec().isSigned;
   constexpr std::uint64_t low = static_cast<std::uint64_t>(Config::low);
   constexpr std::uint64_t high = static_cast<std::uint64_t>(Config::high);

@@ -18,8 +18,6 @@
 
 #include "ariadne/platform.h"
 
-#include <cstdint>
-
 #if (defined(__GNUC__) || defined(__clang__)) && !defined(__CUDACC__) &&       \
     !defined(__SYNTHESIS__) && !defined(ARIADNE_NO_SIMD)
 #if defined(__AVX512F__)
@@ -72,9 +70,6 @@ template <int Width> struct VectorOf {
   typedef float type __attribute__((vector_size(Width * sizeof(float))));
 };
 using Vec = VectorOf<kWidth>::type;
-/// The 32-bit integers of Vec's shape: its bits, and the masks its
-/// comparisons give.
-typedef std::int32_t IntVec __attribute__((vector_size(kWidth * 4)));
 
 ARIADNE_INLINE Vec load(const float *p) {
   Vec v;

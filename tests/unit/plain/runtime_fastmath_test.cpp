@@ -59,26 +59,6 @@ int64_t maxUlpError(Fn fn, Ref reference, float low, float high,
 
 double referenceSigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 
-#if ARIADNE_SIMD_WIDTH > 1
-/// `fn` on a vector of floats, applied to each whole vector of x.
-template <class Fn> auto onVectors(Fn fn) {
-  return [fn](float x) {
-    // Every lane a different input near x, so that a lane mix-up shows.
-    simd::Vec v;
-    for (int i = 0; i < simd::kWidth; ++i)
-      v[i] = i == 0 ? x : std::nextafter(x, 0.0f) * (1.0f - 0.001f * i);
-    simd::Vec r = fn(v);
-    for (int i = 1; i < simd::kWidth; ++i) {
-      // The other lanes hold their own results (within the same bound).
-      float expected = fn(simd::splat(v[i]))[0];
-      if (r[i] != expected)
-        return std::numeric_limits<float>::quiet_NaN();
-    }
-    return r[0];
-  };
-}
-#endif
-
 } // namespace
 
 TEST_CASE("exp is within 1 ulp from the subnormal range to overflow",
@@ -108,35 +88,6 @@ TEST_CASE("sigmoid is within 2 ulp, including tiny results",
   INFO("worst input " << worstInput);
   REQUIRE(worst <= 2);
 }
-
-#if ARIADNE_SIMD_WIDTH > 1
-// The vector forms divide through a reciprocal estimate refined by a Newton
-// step and a residual correction, not by a division: one ulp more for tanh
-// and sigmoid where there is no fused multiply-add (this build).
-TEST_CASE("the vector forms of exp, tanh and sigmoid hold the same bounds",
-          "[runtime][fastmath]") {
-  float worstInput = 0;
-  CHECK(maxUlpError(
-            onVectors([](simd::Vec x) { return math::exp(x); }),
-            [](double x) { return std::exp(x); }, -110.0f, 95.0f,
-            worstInput) <= 1);
-  CHECK(maxUlpError(
-            onVectors([](simd::Vec x) { return math::tanh(x); }),
-            [](double x) { return std::tanh(x); }, -20.0f, 20.0f,
-            worstInput) <= 3);
-  CHECK(maxUlpError(onVectors([](simd::Vec x) { return math::sigmoid(x); }),
-                    referenceSigmoid, -110.0f, 110.0f, worstInput) <= 3);
-  INFO("worst input " << worstInput);
-  const float inf = std::numeric_limits<float>::infinity();
-  const float nan = std::numeric_limits<float>::quiet_NaN();
-  const simd::Vec special = math::tanh(simd::splat(inf));
-  CHECK(special[0] == 1.0f);
-  CHECK(std::isnan(math::tanh(simd::splat(nan))[0]));
-  CHECK(std::signbit(math::tanh(simd::splat(-0.0f))[0]));
-  CHECK(math::sigmoid(simd::splat(-inf))[0] == 0.0f);
-  CHECK(std::isnan(math::sigmoid(simd::splat(nan))[0]));
-}
-#endif
 
 TEST_CASE("special values of exp, tanh and sigmoid", "[runtime][fastmath]") {
   const float inf = std::numeric_limits<float>::infinity();
