@@ -697,7 +697,8 @@ ARIADNE_HD void denseRow(const std::uint64_t *in, std::uint64_t *out) {
 /// take a branch-free path that vectorizes; the others (huge values,
 /// infinities, NaN) are then redone by bitsFromDouble.
 template <class Config, int Lanes = 1>
-ARIADNE_HD ARIADNE_FULL_WIDTH void quantize(const float *in, std::uint64_t *out) {
+ARIADNE_HD ARIADNE_FULL_WIDTH void quantize(const float *in,
+                                            std::uint64_t *out) {
   constexpr ariadne::FixedSpec to = Config::OutT::spec();
   constexpr int frac = to.fracWidth();
   constexpr int size = Config::size * Lanes;
@@ -757,7 +758,8 @@ ARIADNE_HD void output(const std::uint64_t *in, std::int64_t *out) {
 /// fx.cast: each value into OutT with OutT's modes (castBits). `in` and
 /// `out` may be the same buffer.
 template <class Config, int Lanes = 1>
-ARIADNE_HD ARIADNE_FULL_WIDTH void cast(const std::uint64_t *in, std::uint64_t *out) {
+ARIADNE_HD ARIADNE_FULL_WIDTH void cast(const std::uint64_t *in,
+                                        std::uint64_t *out) {
   constexpr ariadne::FixedSpec from = Config::InT::spec();
   constexpr ariadne::FixedSpec to = Config::OutT::spec();
   for (int i = 0; i < Config::size * Lanes; ++i)
@@ -803,7 +805,8 @@ ARIADNE_HD void table(const std::uint64_t *in, std::uint64_t *out) {
 
 /// fx.relu: max(x, 0). `in` and `out` may be the same buffer.
 template <class Config, int Lanes = 1>
-ARIADNE_HD ARIADNE_FULL_WIDTH void relu(const std::uint64_t *in, std::uint64_t *out) {
+ARIADNE_HD ARIADNE_FULL_WIDTH void relu(const std::uint64_t *in,
+                                        std::uint64_t *out) {
   for (int i = 0; i < Config::size * Lanes; ++i) {
     if constexpr (Config::InT::spec().isSigned)
       out[i] = static_cast<std::int64_t>(in[i]) < 0 ? 0 : in[i];
@@ -815,7 +818,8 @@ ARIADNE_HD ARIADNE_FULL_WIDTH void relu(const std::uint64_t *in, std::uint64_t *
 /// fx.clamp: min(max(x, low), high). `in` and `out` may be the same
 /// buffer.
 template <class Config, int Lanes = 1>
-ARIADNE_HD ARIADNE_FULL_WIDTH void clamp(const std::uint64_t *in, std::uint64_t *out) {
+ARIADNE_HD ARIADNE_FULL_WIDTH void clamp(const std::uint64_t *in,
+                                         std::uint64_t *out) {
   constexpr bool isSigned = Config::InT::spec().isSigned;
   constexpr std::uint64_t low = static_cast<std::uint64_t>(Config::low);
   constexpr std::uint64_t high = static_cast<std::uint64_t>(Config::high);
