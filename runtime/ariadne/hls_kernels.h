@@ -81,13 +81,13 @@ struct dense_da_config {
 /// Shared sum (v[a] << shift_a) +/- (v[b] << shift_b) of dense_da: sources
 /// below n_in are inputs, source n_in + j is shared sum j.
 struct da_sum {
-  unsigned short a, b;
+  unsigned a, b;
   unsigned char shift_a, shift_b, subtract;
 };
 
 /// A term of output `output` of dense_da: +/- (v[source] << shift).
 struct da_term {
-  unsigned short output, source;
+  unsigned output, source;
   unsigned char shift, negative;
 };
 
@@ -422,6 +422,9 @@ void dense_da(const in_t in[CONFIG_T::n_rows * CONFIG_T::n_in],
               const da_term terms[CONFIG_T::n_terms + 1],
               const rom_t<bias_t> biases[CONFIG_T::n_out]) {
 #pragma HLS INLINE
+  // acc_t has the products' fractional bits (the inputs' and the
+  // weights'): an input's raw integer times a digit 2^s of a raw weight is
+  // that raw integer shifted by s on acc_t's grid.
   static_assert(acc_t::width - acc_t::iwidth >= in_t::width - in_t::iwidth,
                 "the accumulator holds the inputs' fractional bits");
 Rows:

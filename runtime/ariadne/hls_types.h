@@ -162,10 +162,10 @@ template <class T, class U> constexpr T raw_as(const U &x) {
   return T::fromRaw(static_cast<typename T::RawType>(x.raw()));
 }
 
-/// x * 2^s modulo 2^W, in x's type: its bits shifted left (s < 64).
+/// x * 2^s modulo 2^W, in x's type: its bits shifted left.
 template <class T> constexpr T shl(const T &x, unsigned s) {
   return T::fromRaw(static_cast<typename T::RawType>(
-      static_cast<std::uint64_t>(x.raw()) << s));
+      s >= 64 ? 0 : static_cast<std::uint64_t>(x.raw()) << s));
 }
 } // namespace hls
 } // namespace ariadne
