@@ -212,4 +212,20 @@ int64_t addersOf(const std::vector<std::vector<ShiftedTerm>> &outputs,
   return adders;
 }
 
+int64_t deepestSharedSum(const Sharing &sharing, size_t inputs) {
+  std::vector<int64_t> depth(inputs, 0);
+  int64_t deepest = 0;
+  for (const SharedSum &sum : sharing.shared) {
+    depth.push_back(1 + std::max(depth[size_t(sum.a)], depth[size_t(sum.b)]));
+    deepest = std::max(deepest, depth.back());
+  }
+  return deepest;
+}
+
+std::pair<__int128, __int128> rawRange(int width, bool isSigned) {
+  if (isSigned)
+    return {-(__int128(1) << (width - 1)), (__int128(1) << (width - 1)) - 1};
+  return {0, (__int128(1) << width) - 1};
+}
+
 } // namespace ariadne

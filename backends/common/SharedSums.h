@@ -71,6 +71,13 @@ Sharing shareSubexpressions(std::vector<std::vector<ShiftedTerm>> outputs,
 int64_t addersOf(const std::vector<std::vector<ShiftedTerm>> &outputs,
                  size_t shared);
 
+/// The additions in a row of the deepest shared sum over `inputs` inputs
+/// (0 without shared sums): the adder levels before the outputs' trees.
+int64_t deepestSharedSum(const Sharing &sharing, size_t inputs);
+
+/// The least and greatest raw integer of a `width`-bit type.
+std::pair<__int128, __int128> rawRange(int width, bool isSigned);
+
 } // namespace ariadne
 
 #endif // ARIADNE_BACKENDS_COMMON_SHAREDSUMS_H

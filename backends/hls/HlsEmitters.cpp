@@ -230,26 +230,19 @@ DistributedSums writeDistributedDense(HlsEmission &emission, fx::DenseOp op,
         digits[size_t(o)].push_back({int(i), shift, negative});
   SharingLimits limits;
   limits.maxWidth = int(acc.getWidth());
-  __int128 low = in.isSigned() ? -(__int128(1) << (in.getWidth() - 1)) : 0;
-  __int128 high = in.isSigned() ? (__int128(1) << (in.getWidth() - 1)) - 1
-                                : (__int128(1) << in.getWidth()) - 1;
-  limits.ranges.assign(size_t(k), {low, high});
+  limits.ranges.assign(size_t(k), rawRange(int(in.getWidth()), in.isSigned()));
   DistributedSums result;
   result.addersWithoutSharing = addersOf(digits, 0);
   Sharing sharing = shareSubexpressions(std::move(digits), limits);
   result.adders = addersOf(sharing.outputs, sharing.shared.size());
 
-  std::vector<int64_t> depth(size_t(k), 0);
-  for (const SharedSum &sum : sharing.shared)
-    depth.push_back(1 + std::max(depth[size_t(sum.a)], depth[size_t(sum.b)]));
-  int64_t deepest = *std::max_element(depth.begin(), depth.end());
   size_t widest = 0, terms = 0;
   for (const auto &output : sharing.outputs) {
     widest = std::max(widest, output.size());
     terms += output.size();
   }
-  result.levels =
-      deepest + adderLevels(int64_t(widest) + (op.getBiasAttr() ? 1 : 0));
+  result.levels = deepestSharedSum(sharing, size_t(k)) +
+                  adderLevels(int64_t(widest) + (op.getBiasAttr() ? 1 : 0));
 
   emission.parameters() << "// distributed arithmetic: " << result.adders
                         << " adders (" << result.addersWithoutSharing

@@ -73,10 +73,7 @@ std::string literal(Int128 value) {
 }
 
 std::pair<Int128, Int128> rangeOf(FixedType type) {
-  int w = int(type.getWidth());
-  if (type.isSigned())
-    return {-(Int128(1) << (w - 1)), (Int128(1) << (w - 1)) - 1};
-  return {0, (Int128(1) << w) - 1};
+  return rawRange(int(type.getWidth()), type.isSigned());
 }
 
 int internalWidth(FixedType type) {

@@ -270,11 +270,7 @@ LogicalResult emitDense(Operation *operation, VerilogEmission &emission) {
     else
       sharing.outputs = std::move(digits);
     // The adder levels of the deepest shared sum, before the trees.
-    std::vector<int64_t> depth(size_t(k), 0);
-    for (const SharedSum &sum : sharing.shared)
-      depth.push_back(1 + std::max(depth[size_t(sum.a)], depth[size_t(sum.b)]));
-    int64_t levelsBefore =
-        depth.empty() ? 0 : *std::max_element(depth.begin(), depth.end());
+    int64_t levelsBefore = deepestSharedSum(sharing, size_t(k));
     std::vector<Signal> sources(in.begin() + r * k, in.begin() + (r + 1) * k);
     for (auto [j, sum] : llvm::enumerate(sharing.shared)) {
       const Signal &a = sources[size_t(sum.a)], &b = sources[size_t(sum.b)];

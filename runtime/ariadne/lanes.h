@@ -20,7 +20,6 @@
 #include "ariadne/simd.h"
 
 #include <cstddef>
-#include <cstring>
 
 #if ARIADNE_SIMD_WIDTH == 16 && defined(__AVX512F__)
 #include <immintrin.h>
