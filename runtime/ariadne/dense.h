@@ -183,9 +183,10 @@ ARIADNE_INLINE void denseEventInputMajor(const float *in, float *out) {
     denseEventBlock<Config, vectors - fullEnd>(in, out, fullEnd * width);
 }
 
-/// Output-major, one event, into the row `out`: per output a dot product in
-/// vectors along k, two interleaved partial vectors, then a tree over the
-/// lanes of the vector.
+/// Output-major, one event, into the row `out` padded to whole vectors
+/// (zeros past the outputs): per output a dot product in vectors along k,
+/// two interleaved partial vectors, then a tree over the lanes of the
+/// vector.
 template <class Config>
 ARIADNE_INLINE void denseEventOutputMajor(const float *in, float *out) {
   using simd::Vec;
@@ -203,17 +204,24 @@ ARIADNE_INLINE void denseEventOutputMajor(const float *in, float *out) {
     for (int j = 0; j < inFeatures - full * width; ++j)
       x[full][j] = in[full * width + j];
   }
-  for (int n = 0; n < Config::outFeatures; ++n) {
-    const float *w = Config::weights + n * Config::weightStride;
-    Vec acc[2][1] = {{Vec{}}, {Vec{}}};
-    for (int i = 0; i < vectors; ++i)
-      acc[i % 2][0] += simd::load(w + i * width) * x[i];
-    halve<1, 1>(acc);
-    float sum = simd::sumLanes<width>(acc[0][0]);
-    if constexpr (Config::bias != nullptr)
-      out[n] = sum + Config::bias[n];
-    else
-      out[n] = sum;
+  // The sums are gathered into vectors in registers and stored whole: a
+  // vector load of the row (the activation's) after scalar stores into it
+  // would stall.
+  constexpr int outFeatures = Config::outFeatures;
+  for (int n0 = 0; n0 < outFeatures; n0 += width) {
+    Vec sums = Vec{};
+    for (int j = 0; j < width && n0 + j < outFeatures; ++j) {
+      const float *w = Config::weights + (n0 + j) * Config::weightStride;
+      Vec acc[2][1] = {{Vec{}}, {Vec{}}};
+      for (int i = 0; i < vectors; ++i)
+        acc[i % 2][0] += simd::load(w + i * width) * x[i];
+      halve<1, 1>(acc);
+      float sum = simd::sumLanes<width>(acc[0][0]);
+      if constexpr (Config::bias != nullptr)
+        sum += Config::bias[n0 + j];
+      sums[j] = sum;
+    }
+    simd::store(out + n0, sums);
   }
 }
 
@@ -234,8 +242,6 @@ ARIADNE_INLINE void denseEventSimd(const float *in, float *out) {
   }
   alignas(64) float row[padded];
   if constexpr (Config::outputMajor) {
-    for (int i = Config::outFeatures; i < padded; ++i)
-      row[i] = 0.0f;
     denseEventOutputMajor<Config>(in, row);
   } else {
     denseEventInputMajor<Config>(in, row);
