@@ -85,26 +85,46 @@ ARIADNE_INLINE void store(float *p, Vec v) {
 /// plain broadcast; 0 + x would not, as 0 + -0 is +0.)
 ARIADNE_INLINE Vec splat(float x) { return x - Vec{}; }
 
+#ifndef ARIADNE_HAS_SHUFFLEVECTOR
+#if defined(__has_builtin)
+#if __has_builtin(__builtin_shufflevector)
+#define ARIADNE_HAS_SHUFFLEVECTOR 1
+#endif
+#endif
+#endif
+#ifndef ARIADNE_HAS_SHUFFLEVECTOR
+#define ARIADNE_HAS_SHUFFLEVECTOR 0
+#endif
+
 /// The sum of the lanes of a vector of `Width` floats, as a tree of
 /// half-width additions (a loop over the lanes would be a serial chain).
-/// The halves are taken by shuffles, in registers: copying them out of
-/// memory would make the compiler store the vector and load the halves back,
-/// which stalls on the store.
+/// Where the compiler has __builtin_shufflevector (GCC 12, Clang) the halves
+/// are taken in registers: copied out of memory, the compiler stores the
+/// vector and loads the halves back, which stalls on the store.
 template <int Width>
 ARIADNE_INLINE float sumLanes(typename VectorOf<Width>::type v) {
-  if constexpr (Width == 16) {
-    return sumLanes<8>(
-        __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7) +
-        __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15));
-  } else if constexpr (Width == 8) {
-    return sumLanes<4>(__builtin_shufflevector(v, v, 0, 1, 2, 3) +
-                       __builtin_shufflevector(v, v, 4, 5, 6, 7));
-  } else if constexpr (Width == 4) {
-    return sumLanes<2>(__builtin_shufflevector(v, v, 0, 1) +
-                       __builtin_shufflevector(v, v, 2, 3));
-  } else {
-    static_assert(Width == 2, "a vector of 2, 4, 8 or 16 floats");
+  if constexpr (Width == 2) {
     return v[0] + v[1];
+  } else {
+#if ARIADNE_HAS_SHUFFLEVECTOR
+    if constexpr (Width == 16)
+      return sumLanes<8>(
+          __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7) +
+          __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15));
+    else if constexpr (Width == 8)
+      return sumLanes<4>(__builtin_shufflevector(v, v, 0, 1, 2, 3) +
+                         __builtin_shufflevector(v, v, 4, 5, 6, 7));
+    else
+      return sumLanes<2>(__builtin_shufflevector(v, v, 0, 1) +
+                         __builtin_shufflevector(v, v, 2, 3));
+#else
+    using Half = typename VectorOf<Width / 2>::type;
+    Half low, high;
+    __builtin_memcpy(&low, &v, sizeof(low));
+    __builtin_memcpy(&high, reinterpret_cast<const char *>(&v) + sizeof(low),
+                     sizeof(high));
+    return sumLanes<Width / 2>(low + high);
+#endif
   }
 }
 #endif
