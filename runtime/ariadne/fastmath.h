@@ -135,9 +135,9 @@ ARIADNE_INLINE float expm1(float x) {
 /// fit of tanh(x) / x in z = x^2 on [0, 9.1^2], relative error 2.2e-9,
 /// their coefficients rounded to float one at a time with the others
 /// fitted again; the float evaluation's rounding makes the rest of the
-/// error. Fourteen operations and one division with no range reduction:
-/// half the work of an exponential, and a short chain for one event's
-/// latency. Near 0, z underflows to 0 and the result is x itself.
+/// error. About fifteen operations, one of them a division, and no range
+/// reduction: half the work of the exponential it replaced, and a shorter
+/// dependency chain. Near 0, z underflows to 0 and the result is x itself.
 ARIADNE_INLINE float tanh(float x) {
   // select() keeps GCC from splitting the clamp into separately computed
   // cases; a NaN compares false and passes through.
