@@ -109,8 +109,8 @@ int main(int argc, char **argv) {
               "one thread\nbatch of %zu events, median of %d runs; kernels "
               "built with %s\n\n",
               kPrecision, events, runs, ARIADNE_BENCH_FIXED_FLAGS);
-  std::printf("%-13s %14s %14s %14s %14s\n", "model", "emulator float",
-              "emulator fixed", "C++ float", "C++ fixed");
+  std::printf("%-13s %14s %14s %14s %14s %11s\n", "model", "emulator float",
+              "emulator fixed", "C++ float", "C++ fixed", "fixed/float");
 
   mlir::MLIRContext context;
   context.loadDialect<ariadne::nn::NNDialect, ariadne::fx::FXDialect,
@@ -150,18 +150,22 @@ int main(int argc, char **argv) {
     rates[3] = double(events) / medianSeconds(runs, [&] {
                  k.fixedBatch(in.data(), out.data(), events);
                });
-    std::printf("%-13s %14.4g %14.4g %14.4g %14.4g  events/s\n", k.name,
-                rates[0], rates[1], rates[2], rates[3]);
+    const double ratio = rates[3] / rates[2];
+    std::printf("%-13s %14.4g %14.4g %14.4g %14.4g %10.2fx  events/s\n",
+                k.name, rates[0], rates[1], rates[2], rates[3], ratio);
+    std::string target = std::string(k.name) + ": C++ fixed >= C++ float: " +
+                         (ratio >= 1.0 ? "met" : "MISSED");
     if (std::string(k.name) == "neurotrigger")
-      targets.push_back(std::string("emulator fixed >= 5e5 events/s: ") +
-                        (rates[1] >= 5e5 ? "met" : "MISSED") +
-                        "; C++ fixed >= 2e6 events/s: " +
-                        (rates[3] >= 2e6 ? "met" : "MISSED"));
+      target += std::string("; emulator fixed >= 5e5 events/s: ") +
+                (rates[1] >= 5e5 ? "met" : "MISSED") +
+                "; C++ fixed >= 2e6 events/s: " +
+                (rates[3] >= 2e6 ? "met" : "MISSED");
+    targets.push_back(target);
   }
   std::printf("\nbit-exact   every package's raw outputs equal the "
               "emulator's on all %zu events\n",
               events);
   for (const std::string &t : targets)
-    std::printf("targets     neurotrigger (27-81-2): %s\n", t.c_str());
+    std::printf("targets     %s\n", t.c_str());
   return 0;
 }

@@ -55,6 +55,11 @@ constexpr llvm::StringLiteral kFixedPointAttr = "cpp.fixed_point";
 /// any. On an nn.transpose that such windows read in place: the transpose
 /// writes nothing and aliases its input.
 constexpr llvm::StringLiteral kInPlaceAttr = "cpp.in_place";
+/// On an fx.cast that alone reads an fx.dense's result, and on an fx.relu
+/// that alone reads such a cast's (or the dense's) result: the dense
+/// layer's kernel computes it (fx::DenseConfig::OutT, relu), the op writes
+/// nothing and aliases its input.
+constexpr llvm::StringLiteral kFusedAttr = "cpp.fused";
 
 /// Where a value lives during one call of run<Lanes>; offsets count
 /// elements of one event (the lane layout multiplies them by Lanes).
@@ -62,7 +67,7 @@ enum class StorageKind {
   Input,    // in + offset: a function argument
   Output,   // out + offset: written directly into a model output
   Arena,    // arena + offset: an intermediate result
-  Alias,    // the storage of the op's first operand (a reshape)
+  Alias,    // the storage of the op's first operand (a reshape, a fused op)
   Constant, // a static array, broadcast into arena + offset for Lanes > 1
 };
 

@@ -92,6 +92,25 @@ void addTypes(LayerReport &report, Operation *op) {
   report.types.push_back({"output", spelling(op->getResult(0))});
 }
 
+/// The op that alone reads `value` and is fused into the dense layer that
+/// computes it (kFusedAttr), or null.
+Operation *fusedReader(Value value) {
+  if (!value.hasOneUse())
+    return nullptr;
+  Operation *reader = *value.user_begin();
+  return reader->hasAttr(kFusedAttr) ? reader : nullptr;
+}
+
+/// The body of a cast or ReLU that its dense layer computes: a comment, and
+/// a layer with no buffer of its own in report.json.
+void writeFused(CppEmission &emission, Operation *op) {
+  writeLayerComment(emission.body(), emission, op, "  ",
+                    "computed by the dense layer before it");
+  LayerReport report;
+  addTypes(report, op);
+  emission.addLayer(op, report);
+}
+
 /// Report of an element-wise layer.
 void addElementwise(CppEmission &emission, Operation *op) {
   LayerReport report;
@@ -138,6 +157,10 @@ struct DequantizePattern : CppOpPattern<fx::DequantizeOp> {
 
 struct CastPattern : CppOpPattern<fx::CastOp> {
   LogicalResult emitOp(fx::CastOp op, CppEmission &emission) const final {
+    if (op->hasAttr(kFusedAttr)) {
+      writeFused(emission, op);
+      return success();
+    }
     std::string id = emission.identifier(op);
     raw_ostream &decls = emission.declarations();
     writeLayerComment(decls, emission, op, "",
@@ -154,6 +177,10 @@ struct CastPattern : CppOpPattern<fx::CastOp> {
 
 struct ReluPattern : CppOpPattern<fx::ReluOp> {
   LogicalResult emitOp(fx::ReluOp op, CppEmission &emission) const final {
+    if (op->hasAttr(kFusedAttr)) {
+      writeFused(emission, op);
+      return success();
+    }
     std::string id = emission.identifier(op);
     raw_ostream &decls = emission.declarations();
     writeLayerComment(decls, emission, op, "");
@@ -299,6 +326,14 @@ struct DenseFxPattern : CppOpPattern<fx::DenseOp> {
         config.integer("weightStride", stride);
       if (bias)
         config.pointer("bias", "std::int64_t", id + "Bias");
+      // The cast and ReLU it takes in.
+      Operation *next = fusedReader(op.getOutput());
+      if (auto cast = llvm::dyn_cast_or_null<fx::CastOp>(next)) {
+        config.type("OutT", fx::elementTypeOf(cast.getOutput()));
+        next = fusedReader(cast.getOutput());
+      }
+      if (llvm::isa_and_nonnull<fx::ReluOp>(next))
+        config.line("static constexpr bool relu = true;");
     }
     writeCall(emission, op, "dense");
     LayerReport report;

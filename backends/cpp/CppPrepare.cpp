@@ -319,6 +319,29 @@ FailureOr<func::FuncOp> prepareCppModule(ModuleOp module,
         t->setAttr(kInPlaceAttr, builder.getUnitAttr());
     }
   }
+  // A dense layer takes in the cast and the ReLU that alone read its
+  // result (kFusedAttr).
+  for (Operation *op : ops)
+    op->removeAttr(kFusedAttr);
+  auto soleReader = [&](Value value) -> Operation * {
+    if (returned.contains(value) || !value.hasOneUse())
+      return nullptr;
+    return *value.user_begin();
+  };
+  for (Operation *op : ops) {
+    auto dense = llvm::dyn_cast<fx::DenseOp>(op);
+    if (!dense)
+      continue;
+    Operation *next = soleReader(dense.getOutput());
+    if (auto cast = llvm::dyn_cast_or_null<fx::CastOp>(next);
+        cast && !returned.contains(cast.getOutput())) {
+      cast->setAttr(kFusedAttr, builder.getUnitAttr());
+      next = soleReader(cast.getOutput());
+    }
+    if (auto relu = llvm::dyn_cast_or_null<fx::ReluOp>(next);
+        relu && !returned.contains(relu.getOutput()))
+      relu->setAttr(kFusedAttr, builder.getUnitAttr());
+  }
   llvm::DenseMap<Value, unsigned> returnCount;
   SmallVector<int64_t> outputOffsets;
   int64_t outputOffset = 0;
@@ -353,7 +376,7 @@ FailureOr<func::FuncOp> prepareCppModule(ModuleOp module,
         continue;
       }
       bool alias =
-          llvm::isa<nn::ReshapeOp>(op) ||
+          llvm::isa<nn::ReshapeOp>(op) || op->hasAttr(kFusedAttr) ||
           (llvm::isa<nn::TransposeOp>(op) && op->hasAttr(kInPlaceAttr));
       if (alias && !returnCount.count(result)) {
         Value source = op->getOperand(0);

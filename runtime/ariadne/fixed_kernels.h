@@ -38,6 +38,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #if ARIADNE_SIMD_WIDTH > 1 && (defined(__x86_64__) || defined(__i386__))
 #include <immintrin.h>
@@ -126,6 +127,12 @@ struct DenseConfig {
   /// outFeatures raw values already on the accumulator's grid (shifted
   /// left from the bias type), or null for no bias.
   static constexpr const std::int64_t *bias = nullptr;
+  /// What the layer writes: the accumulator as is (void), or cast into
+  /// OutT (ariadne::castBits); then, with `relu`, max(x, 0). A generated
+  /// layer sets them to take in an fx.cast and an fx.relu that only read
+  /// its result, which then cost no pass of their own.
+  using OutT = void;
+  static constexpr bool relu = false;
 };
 
 /// fx.table: out = table[clamp(floor((raw(x) - inputLow) / 2^shift), 0,
@@ -214,6 +221,30 @@ struct SoftmaxConfig {
 };
 
 namespace detail {
+
+/// The type of what a dense layer writes (DenseConfig::OutT).
+template <class Config>
+using DenseOutT =
+    typename std::conditional<std::is_void<typename Config::OutT>::value,
+                              typename Config::AccT,
+                              typename Config::OutT>::type;
+
+/// Whether a dense layer takes in a cast or a ReLU after its sum.
+template <class Config> ARIADNE_HD constexpr bool denseFinishes() {
+  return !std::is_void<typename Config::OutT>::value || Config::relu;
+}
+
+/// A dense layer's result from its accumulator's raw value: the cast and
+/// the ReLU of DenseConfig, as the fx.cast and fx.relu kernels compute them.
+template <class Config>
+ARIADNE_HD std::uint64_t denseFinish(std::uint64_t acc) {
+  if constexpr (!std::is_void<typename Config::OutT>::value)
+    acc = ariadne::castBits(acc, Config::AccT::spec(),
+                            Config::OutT::spec());
+  if constexpr (Config::relu && DenseOutT<Config>::spec().isSigned)
+    acc = static_cast<std::int64_t>(acc) < 0 ? 0 : acc;
+  return acc;
+}
 
 /// Whether every raw value of T is an int32_t.
 template <class T> ARIADNE_HD constexpr bool fitsInt32() {
@@ -503,6 +534,63 @@ ARIADNE_INLINE Int32Vec dotPairs(Int32Vec acc, Int32Vec a, Int32Vec b) {
 #endif
 }
 
+/// Whether denseInt16Block computes the cast and ReLU of denseFinish in
+/// its 32-bit lanes: the accumulator's value fits an int32_t, the cast
+/// shifts it by a distance that keeps it in 32 bits and rounds TRN or RND,
+/// and its overflow mode is WRAP or SAT into a type whose raw values fit
+/// an int32_t. Other casts are done by denseFinish on the 64-bit results.
+template <class Config> constexpr bool finishesInt32() {
+  constexpr ariadne::FixedSpec acc = Config::AccT::spec();
+  if constexpr (std::is_void<typename Config::OutT>::value) {
+    return acc.isSigned ? acc.width <= 32 : acc.width <= 31;
+  } else {
+    constexpr ariadne::FixedSpec to = Config::OutT::spec();
+    constexpr int shift = acc.fracWidth() - to.fracWidth();
+    constexpr bool accFits = acc.isSigned ? acc.width <= 32 : acc.width <= 31;
+    constexpr bool shiftFits =
+        shift >= 0 ? (to.quant == ariadne::TRN ||
+                      (to.quant == ariadne::RND && acc.width <= 31))
+                   : acc.width - shift <= 32;
+    constexpr bool overflowFits =
+        (to.overflow == ariadne::WRAP || to.overflow == ariadne::SAT) &&
+        (to.isSigned ? to.width <= 32 : to.width <= 31);
+    return accFits && shift < 32 && shiftFits && overflowFits;
+  }
+}
+
+/// denseFinish in 32-bit lanes (finishesInt32): `v` holds the
+/// accumulator's values.
+template <class Config> ARIADNE_INLINE Int32Vec finishInt32(Int32Vec v) {
+  if constexpr (!std::is_void<typename Config::OutT>::value) {
+    constexpr ariadne::FixedSpec acc = Config::AccT::spec();
+    constexpr ariadne::FixedSpec to = Config::OutT::spec();
+    constexpr int shift = acc.fracWidth() - to.fracWidth();
+    if constexpr (shift > 0 && to.quant == ariadne::RND)
+      v = (v + (std::int32_t(1) << (shift - 1))) >> shift;
+    else if constexpr (shift > 0)
+      v = v >> shift;
+    else if constexpr (shift < 0)
+      v = reinterpret_cast<Int32Vec>(reinterpret_cast<UInt32Vec>(v) << -shift);
+    if constexpr (to.overflow == ariadne::SAT) {
+      constexpr std::int32_t high =
+          std::int32_t((std::int64_t(1) << (to.width - to.isSigned)) - 1);
+      constexpr std::int32_t low = to.isSigned ? -high - 1 : 0;
+      v = v > high ? high : v;
+      v = v < low ? low : v;
+    } else if constexpr (to.width < 32) {
+      constexpr int unused = 32 - to.width;
+      if constexpr (to.isSigned)
+        v = (v << unused) >> unused;
+      else
+        v = reinterpret_cast<Int32Vec>(
+            (reinterpret_cast<UInt32Vec>(v) << unused) >> unused);
+    }
+  }
+  if constexpr (Config::relu && DenseOutT<Config>::spec().isSigned)
+    v = v < 0 ? 0 : v;
+  return v;
+}
+
 /// Outputs [n0, n0 + Outputs) of one row of `Lanes` events from the
 /// interleaved inputs `x` (see denseRowInt16).
 template <class Config, int Lanes, int Outputs>
@@ -542,7 +630,17 @@ ARIADNE_INLINE void denseInt16Block(const std::int32_t *x, std::uint64_t *out,
   for (int j = 0; j < Outputs; ++j)
     for (int m = 0; m < perRow; ++m) {
       Int64Vec wide;
-      if constexpr (acc.isSigned)
+      if constexpr (finishesInt32<Config>()) {
+        // The value in 32 bits, then the cast and ReLU there: each result
+        // fits an int32_t and is sign-extended.
+        Int32Vec v;
+        if constexpr (acc.isSigned)
+          v = (sum[j][m] << unused) >> unused;
+        else
+          v = reinterpret_cast<Int32Vec>(
+              (reinterpret_cast<UInt32Vec>(sum[j][m]) << unused) >> unused);
+        wide = __builtin_convertvector(finishInt32<Config>(v), Int64Vec);
+      } else if constexpr (acc.isSigned)
         wide =
             __builtin_convertvector((sum[j][m] << unused) >> unused, Int64Vec);
       else
@@ -665,25 +763,40 @@ ARIADNE_INLINE void tableGather(const std::uint64_t *in, std::uint64_t *out,
 }
 #endif
 
+/// denseFinish over the `Count` results of a row, where the sum's kernel
+/// left them as accumulators.
+template <class Config, int Count>
+ARIADNE_HD ARIADNE_FULL_WIDTH void finishRow(std::uint64_t *out) {
+  for (int i = 0; i < Count; ++i)
+    out[i] = denseFinish<Config>(out[i]);
+}
+
 /// One dense row of `Lanes` events, on the fastest path its types and the
 /// target allow: 16-bit dot products, 32x32->64 products in vectors, or
 /// the portable loops; all give the same integers.
 template <class Config, int Lanes>
 ARIADNE_HD void denseRow(const std::uint64_t *in, std::uint64_t *out) {
+  constexpr int outSize = Config::outFeatures * Lanes;
 #if defined(ARIADNE_DENSE_INT16)
   if constexpr (Lanes % ariadne::simd::kWidth == 0 &&
                 denseInt16Fits<Config, Lanes>()) {
     denseRowInt16<Config, Lanes>(in, out);
+    if constexpr (denseFinishes<Config>() && !finishesInt32<Config>())
+      finishRow<Config, outSize>(out);
     return;
   }
 #endif
 #if ARIADNE_SIMD_WIDTH > 1
   if constexpr (Lanes % kIntWidth == 0) {
     denseRowLanes<Config, Lanes>(in, out);
+    if constexpr (denseFinishes<Config>())
+      finishRow<Config, outSize>(out);
     return;
   }
 #endif
   denseRowPortable<Config, Lanes>(in, out);
+  if constexpr (denseFinishes<Config>())
+    finishRow<Config, outSize>(out);
 }
 
 } // namespace detail
@@ -767,7 +880,8 @@ ARIADNE_HD ARIADNE_FULL_WIDTH void cast(const std::uint64_t *in,
 }
 
 /// fx.dense over `Lanes` events: the exact sum of the products and the
-/// bias, kept modulo 2^W of AccT. `in` and `out` must not overlap.
+/// bias, kept modulo 2^W of AccT, then cast and ReLU as the config asks
+/// (DenseConfig::OutT, relu). `in` and `out` must not overlap.
 template <class Config, int Lanes = 1>
 ARIADNE_HD void dense(const std::uint64_t *in, std::uint64_t *out) {
   static_assert(Config::AccT::spec().fracWidth() ==

@@ -456,6 +456,27 @@ struct DenseOf : fx::DenseConfig {
   static constexpr const std::int64_t *bias = HasBias ? biasStorage : nullptr;
 };
 
+/// A dense layer that takes in a cast into Out (void: none) and a ReLU.
+template <class Base, class Out, bool Relu> struct DenseFinishOf : Base {
+  using OutT = Out;
+  static constexpr bool relu = Relu;
+};
+
+/// What fx.cast and fx.relu make of a dense layer's raw result, as their
+/// own kernels compute it.
+template <class C> u64 finishReference(u64 acc) {
+  using Acc = typename C::AccT;
+  constexpr bool cast = !std::is_void<typename C::OutT>::value;
+  bool isSigned = Acc::isSigned;
+  if constexpr (cast) {
+    acc = castBits(acc, Acc::spec(), C::OutT::spec());
+    isSigned = C::OutT::isSigned;
+  }
+  if (C::relu && isSigned && static_cast<std::int64_t>(acc) < 0)
+    acc = 0;
+  return acc;
+}
+
 /// Fills the weights with random raw values (extremes included) and the
 /// bias with random 64-bit integers (the kernel adds them modulo 2^64).
 template <class C> void fillDense(std::mt19937_64 &gen) {
@@ -485,7 +506,9 @@ template <class C> void checkDense(std::mt19937_64 &gen) {
                 << " signed " << In::isSigned << ", weight "
                 << C::WeightT::width << ", accumulator " << Acc::width
                 << " signed " << Acc::isSigned << ", bias "
-                << (C::bias != nullptr));
+                << (C::bias != nullptr) << ", cast "
+                << !std::is_void<typename C::OutT>::value << ", relu "
+                << C::relu);
   fillDense<C>(gen);
   const std::vector<u64> in = sampleRaw<In>(gen, size_t(rows) * K * kEvents);
   std::vector<u64> want(size_t(rows) * N * kEvents);
@@ -496,7 +519,7 @@ template <class C> void checkDense(std::mt19937_64 &gen) {
         for (int k = 0; k < K; ++k)
           sum += integerOf<In>(in[(e * rows + r) * K + k]) *
                  i128(C::weightStorage[n * C::rowLength + k]);
-        want[(e * rows + r) * N + n] = wrapInto<Acc>(sum);
+        want[(e * rows + r) * N + n] = finishReference<C>(wrapInto<Acc>(sum));
       }
   checkEvents(in, rows * K, want, rows * N, fx::dense<C, 1>,
               fx::dense<C, kLanes>);
@@ -573,6 +596,59 @@ TEST_CASE("fx dense sums exactly and wraps into the accumulator",
                      33, 2, false, 6>>(gen);
   checkDense<DenseOf<fixed<16, 0>, fixed<16, 0>, fixed<32, 0>, std::int16_t,
                      300, 7, 1, true>>(gen);
+}
+
+/// The int16 layer of the jet tagger taking in its cast into Out, with and
+/// without the ReLU.
+template <class Acc, class Out> void finishBoth(std::mt19937_64 &gen) {
+  using Base = DenseOf<fixed<16, 6>, fixed<16, 6>, Acc, std::int16_t, 16, 20,
+                       1, true>;
+  checkDense<DenseFinishOf<Base, Out, true>>(gen);
+  checkDense<DenseFinishOf<Base, Out, false>>(gen);
+}
+
+TEST_CASE("fx dense takes in a cast and a ReLU", "[runtime][fixed-kernels]") {
+  std::mt19937_64 gen(14);
+  // Every mode of the cast after 16-bit products summed in 32 bits: TRN and
+  // RND with WRAP and SAT are done in the 32-bit lanes, the others on the
+  // 64-bit results.
+  forEachMode([&](auto q, auto o) {
+    finishBoth<fixed<28, 8>, WithModes<fixed<16, 6>, decltype(q)::value,
+                                       decltype(o)::value>>(gen);
+  });
+  // RND from a 32-bit accumulator (its half would overflow 32 bits), an
+  // unsigned result, a result with more fractional bits than the
+  // accumulator, narrow ones that wrap and saturate.
+  finishBoth<fixed<32, 12>, fixed<10, 4, RND, SAT>>(gen);
+  finishBoth<fixed<28, 8>, ufixed<8, 2, RND, SAT>>(gen);
+  finishBoth<fixed<28, 8>, ufixed<8, 2, TRN, WRAP>>(gen);
+  finishBoth<fixed<22, 2>, fixed<30, 6>>(gen);
+  finishBoth<fixed<28, 8>, fixed<3, 1, TRN, SAT>>(gen);
+  finishBoth<fixed<28, 8>, fixed<32, 8, RND, WRAP>>(gen);
+  // The ReLU alone, on a signed and an unsigned accumulator.
+  checkDense<DenseFinishOf<DenseOf<fixed<16, 6>, fixed<16, 6>, fixed<28, 8>,
+                                   std::int16_t, 27, 81, 1, true, 28>,
+                           void, true>>(gen);
+  checkDense<DenseFinishOf<DenseOf<ufixed<15, 5>, fixed<16, 4>, ufixed<31, 9>,
+                                   std::int16_t, 16, 9, 3, true>,
+                           void, true>>(gen);
+  // 64-bit accumulators: the cast on the results of the wide kernels.
+  checkDense<DenseFinishOf<DenseOf<fixed<32, 8>, fixed<32, 2>, fixed<64, 10>,
+                                   std::int32_t, 9, 7, 1, true>,
+                           fixed<16, 6, RND, SAT>, true>>(gen);
+  checkDense<DenseFinishOf<DenseOf<fixed<40, 10>, fixed<24, 4>, fixed<64, 14>,
+                                   std::int32_t, 12, 9, 3, true>,
+                           ufixed<12, 4>, true>>(gen);
+#if defined(ARIADNE_DENSE_INT16)
+  using Narrow = DenseOf<fixed<16, 6>, fixed<16, 6>, fixed<28, 8>,
+                         std::int16_t, 16, 20, 1, true>;
+  STATIC_REQUIRE(fx::detail::finishesInt32<
+                 DenseFinishOf<Narrow, fixed<16, 6, RND, SAT>, true>>());
+  STATIC_REQUIRE(!fx::detail::finishesInt32<
+                 DenseFinishOf<Narrow, fixed<16, 6, RND_CONV, SAT>, true>>());
+  STATIC_REQUIRE(!fx::detail::finishesInt32<
+                 DenseFinishOf<Narrow, fixed<16, 6, TRN, SAT_SYM>, true>>());
+#endif
 }
 
 //===----------------------------------------------------------------------===//
@@ -1248,8 +1324,23 @@ struct Dense : fx::DenseConfig {
   static constexpr const std::int64_t *bias = Bias ? b : nullptr;
 };
 
+template <class Base, class Out, bool Relu> struct Finish : Base {
+  using OutT = Out;
+  static constexpr bool relu = Relu;
+};
+
 template <class T> i128 value(std::uint64_t bits) {
   return T::isSigned ? i128(std::int64_t(bits)) : i128(bits);
+}
+
+/// The cast and ReLU a dense layer takes in, as fx.cast and fx.relu do.
+template <class C> std::uint64_t finish(std::uint64_t acc) {
+  bool isSigned = C::AccT::isSigned;
+  if constexpr (!std::is_void<typename C::OutT>::value) {
+    acc = ariadne::castBits(acc, C::AccT::spec(), C::OutT::spec());
+    isSigned = C::OutT::isSigned;
+  }
+  return C::relu && isSigned && std::int64_t(acc) < 0 ? 0 : acc;
 }
 
 template <class T> std::uint64_t raw(std::mt19937_64 &gen, int i) {
@@ -1281,6 +1372,7 @@ template <class C> bool dense(unsigned seed) {
       const int u = 64 - Acc::width;
       std::uint64_t want = std::uint64_t(sum) << u;
       want = Acc::isSigned ? std::uint64_t(std::int64_t(want) >> u) : want >> u;
+      want = finish<C>(want);
       if (y[n * kLanes + t] != want) {
         std::printf("dense %d->%d: output %d lane %d differs\n", K, N, n, t);
         return false;
@@ -1371,6 +1463,17 @@ int main() {
       dense<Dense<ufixed<15, 5>, fixed<16, 4>, ufixed<32, 10>, std::int16_t, 16, 9, true>>(15) &&
       dense<Dense<fixed<16, 0>, fixed<16, 0>, fixed<32, 0>, std::int16_t, 300, 7, true>>(16) &&
       dense<Dense<fixed<8, 3>, ufixed<15, 1>, fixed<23, 4>, std::int16_t, 5, 33, false, 6>>(17) &&
+      // The cast and ReLU taken in: in the 32-bit lanes (TRN or RND, WRAP
+      // or SAT), on the 64-bit results (other modes, wide sums).
+      dense<Finish<Dense<T16, T16, fixed<28, 8>, std::int16_t, 16, 64, true>, T16, true>>(23) &&
+      dense<Finish<Dense<T16, T16, fixed<28, 8>, std::int16_t, 16, 64, true>,
+                   fixed<10, 4, RND, SAT>, true>>(24) &&
+      dense<Finish<Dense<T16, T16, fixed<28, 8>, std::int16_t, 16, 64, true>,
+                   ufixed<8, 2, RND_CONV, SAT_SYM>, false>>(25) &&
+      dense<Finish<Dense<T16, T16, fixed<22, 2>, std::int16_t, 16, 64, true>,
+                   fixed<30, 6>, true>>(26) &&
+      dense<Finish<Dense<fixed<40, 10>, fixed<24, 4>, fixed<64, 14>, std::int32_t, 12, 9, true>,
+                   fixed<16, 6, RND, SAT>, true>>(27) &&
       // Tables of every entry size, narrow ones padded to 4 bytes.
       table<Table<fixed<27, 7>, std::int16_t, 8704, 1, -4456448, 10>>(18) &&
       table<Table<fixed<16, 6>, std::int8_t, 100, 3, -2000, 5>>(19) &&
