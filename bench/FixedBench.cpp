@@ -151,8 +151,8 @@ int main(int argc, char **argv) {
                  k.fixedBatch(in.data(), out.data(), events);
                });
     const double ratio = rates[3] / rates[2];
-    std::printf("%-13s %14.4g %14.4g %14.4g %14.4g %10.2fx  events/s\n",
-                k.name, rates[0], rates[1], rates[2], rates[3], ratio);
+    std::printf("%-13s %14.4g %14.4g %14.4g %14.4g %10.2fx  events/s\n", k.name,
+                rates[0], rates[1], rates[2], rates[3], ratio);
     std::string target = std::string(k.name) + ": C++ fixed >= C++ float: " +
                          (ratio >= 1.0 ? "met" : "MISSED");
     if (std::string(k.name) == "neurotrigger")

@@ -239,8 +239,7 @@ template <class Config> ARIADNE_HD constexpr bool denseFinishes() {
 template <class Config>
 ARIADNE_HD std::uint64_t denseFinish(std::uint64_t acc) {
   if constexpr (!std::is_void<typename Config::OutT>::value)
-    acc = ariadne::castBits(acc, Config::AccT::spec(),
-                            Config::OutT::spec());
+    acc = ariadne::castBits(acc, Config::AccT::spec(), Config::OutT::spec());
   if constexpr (Config::relu && DenseOutT<Config>::spec().isSigned)
     acc = static_cast<std::int64_t>(acc) < 0 ? 0 : acc;
   return acc;

@@ -601,8 +601,8 @@ TEST_CASE("fx dense sums exactly and wraps into the accumulator",
 /// The int16 layer of the jet tagger taking in its cast into Out, with and
 /// without the ReLU.
 template <class Acc, class Out> void finishBoth(std::mt19937_64 &gen) {
-  using Base = DenseOf<fixed<16, 6>, fixed<16, 6>, Acc, std::int16_t, 16, 20,
-                       1, true>;
+  using Base =
+      DenseOf<fixed<16, 6>, fixed<16, 6>, Acc, std::int16_t, 16, 20, 1, true>;
   checkDense<DenseFinishOf<Base, Out, true>>(gen);
   checkDense<DenseFinishOf<Base, Out, false>>(gen);
 }
@@ -613,8 +613,9 @@ TEST_CASE("fx dense takes in a cast and a ReLU", "[runtime][fixed-kernels]") {
   // RND with WRAP and SAT are done in the 32-bit lanes, the others on the
   // 64-bit results.
   forEachMode([&](auto q, auto o) {
-    finishBoth<fixed<28, 8>, WithModes<fixed<16, 6>, decltype(q)::value,
-                                       decltype(o)::value>>(gen);
+    finishBoth<fixed<28, 8>,
+               WithModes<fixed<16, 6>, decltype(q)::value, decltype(o)::value>>(
+        gen);
   });
   // RND from a 32-bit accumulator (its half would overflow 32 bits), an
   // unsigned result, a result with more fractional bits than the
@@ -640,8 +641,8 @@ TEST_CASE("fx dense takes in a cast and a ReLU", "[runtime][fixed-kernels]") {
                                    std::int32_t, 12, 9, 3, true>,
                            ufixed<12, 4>, true>>(gen);
 #if defined(ARIADNE_DENSE_INT16)
-  using Narrow = DenseOf<fixed<16, 6>, fixed<16, 6>, fixed<28, 8>,
-                         std::int16_t, 16, 20, 1, true>;
+  using Narrow = DenseOf<fixed<16, 6>, fixed<16, 6>, fixed<28, 8>, std::int16_t,
+                         16, 20, 1, true>;
   STATIC_REQUIRE(fx::detail::finishesInt32<
                  DenseFinishOf<Narrow, fixed<16, 6, RND, SAT>, true>>());
   STATIC_REQUIRE(!fx::detail::finishesInt32<
