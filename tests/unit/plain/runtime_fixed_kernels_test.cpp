@@ -340,6 +340,15 @@ TEST_CASE("fx quantize rounds floats like bitsFromDouble",
   checkQuantize<QuantizeOf<fixed<32, 1, RND_ZERO, SAT_ZERO>>>(gen);
   checkQuantize<QuantizeOf<ufixed<32, 32, TRN_ZERO, WRAP>>>(gen);
   checkQuantize<QuantizeOf<fixed<63, 1, RND, SAT>>>(gen);
+  // The float path's limits: 31-bit unsigned and 32-bit signed types in,
+  // a fraction of 101 bits out.
+  STATIC_REQUIRE(fx::detail::quantizesInFloat<ufixed<31, 0>>());
+  STATIC_REQUIRE(!fx::detail::quantizesInFloat<ufixed<32, 0>>());
+  STATIC_REQUIRE(!fx::detail::quantizesInFloat<fixed<12, -89>>());
+  checkQuantize<QuantizeOf<ufixed<31, 0, RND, SAT>>>(gen);
+  checkQuantize<QuantizeOf<ufixed<31, 0, RND_CONV, WRAP>>>(gen);
+  checkQuantize<QuantizeOf<fixed<32, 32, RND_MIN_INF, SAT_SYM>>>(gen);
+  checkQuantize<QuantizeOf<fixed<12, -89, TRN, WRAP>>>(gen);
   // Grids no float reaches exactly through the fast path: bitsFromDouble
   // alone.
   checkQuantize<QuantizeOf<fixed<8, 900, RND, SAT>>>(gen);
