@@ -408,9 +408,9 @@ template <class T> ARIADNE_INLINE std::int32_t fitInteger32(std::int32_t q) {
   constexpr std::int32_t hi = static_cast<std::int32_t>(
       ariadne::detail::maxBits(to.width, to.isSigned));
   constexpr std::int32_t lo =
-      !to.isSigned ? 0
-                   : (to.overflow == ariadne::SAT_SYM && to.width > 1 ? -hi
-                                                                      : -hi - 1);
+      !to.isSigned
+          ? 0
+          : (to.overflow == ariadne::SAT_SYM && to.width > 1 ? -hi : -hi - 1);
   if constexpr (to.overflow == ariadne::WRAP) {
     constexpr int unused = 32 - to.width;
     const std::uint32_t shifted = static_cast<std::uint32_t>(q) << unused;
