@@ -120,6 +120,28 @@ struct ActivationConfig {
 
 namespace detail {
 #if ARIADNE_SIMD_WIDTH > 1
+/// Whether activateVector computes activation `Kind`.
+template <Activation Kind> constexpr bool activatesVectors() {
+  return Kind == Activation::None || Kind == Activation::Relu ||
+         Kind == Activation::Tanh;
+}
+
+/// Activation `Kind` on a vector in registers, the values of activate():
+/// a layer's one-event kernel applies it before storing its outputs.
+template <Activation Kind>
+ARIADNE_INLINE simd::Vec activateVector(simd::Vec x) {
+  static_assert(activatesVectors<Kind>(), "no vector form of this activation");
+  if constexpr (Kind == Activation::None) {
+    return x;
+  } else if constexpr (Kind == Activation::Relu) {
+    return simd::select(x < 0.0f, simd::Vec{}, x);
+  } else {
+    simd::Vec a = simd::select(x > 9.0f, simd::splat(9.0f), x);
+    a = simd::select(a < -9.0f, simd::splat(-9.0f), a);
+    return math::detail::tanhRational(a);
+  }
+}
+
 /// out = act(in) over `N` floats, vectorized at the full width
 /// (ARIADNE_FULL_WIDTH); `in` and `out` may be the same buffer.
 template <class Config, int N>

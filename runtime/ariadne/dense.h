@@ -132,7 +132,7 @@ ARIADNE_INLINE void halve(simd::Vec (&acc)[Chains][Vectors]) {
 /// padded row `out`. A sum over k is a chain of dependent multiply-adds;
 /// splitting it into interleaved partial sums fills the accumulator budget
 /// when the block has few vectors, so that the chains are short.
-template <class Config, int Vectors>
+template <class Config, int Vectors, bool Activate>
 ARIADNE_INLINE void denseEventBlock(const float *in, float *out, int n0) {
   using simd::Vec;
   constexpr int width = simd::kWidth;
@@ -166,28 +166,33 @@ ARIADNE_INLINE void denseEventBlock(const float *in, float *out, int n0) {
       acc[k - mainEnd][v] += simd::load(w + v * width) * x;
   }
   halve<chains / 2, Vectors>(acc);
-  for (int v = 0; v < Vectors; ++v)
+  for (int v = 0; v < Vectors; ++v) {
+    if constexpr (Activate)
+      acc[0][v] = activateVector<Config::activation>(acc[0][v]);
     simd::store(out + n0 + v * width, acc[0][v]);
+  }
 }
 
-/// Input-major, one event, into the padded row `out`.
-template <class Config>
+/// Input-major, one event, into the padded row `out`; with `Activate`,
+/// the activation on the sums in registers (activateVector).
+template <class Config, bool Activate>
 ARIADNE_INLINE void denseEventInputMajor(const float *in, float *out) {
   constexpr int width = simd::kWidth;
   constexpr int vectors = (Config::outFeatures + width - 1) / width;
   constexpr int perBlock = kEventAccumulators;
   constexpr int fullEnd = vectors - vectors % perBlock;
   for (int v0 = 0; v0 < fullEnd; v0 += perBlock)
-    denseEventBlock<Config, perBlock>(in, out, v0 * width);
+    denseEventBlock<Config, perBlock, Activate>(in, out, v0 * width);
   if constexpr (fullEnd < vectors)
-    denseEventBlock<Config, vectors - fullEnd>(in, out, fullEnd * width);
+    denseEventBlock<Config, vectors - fullEnd, Activate>(in, out,
+                                                         fullEnd * width);
 }
 
 /// Output-major, one event, into the row `out` padded to whole vectors
 /// (zeros past the outputs): per output a dot product in vectors along k,
 /// two interleaved partial vectors, then a tree over the lanes of the
 /// vector.
-template <class Config>
+template <class Config, bool Activate>
 ARIADNE_INLINE void denseEventOutputMajor(const float *in, float *out) {
   using simd::Vec;
   constexpr int width = simd::kWidth;
@@ -221,32 +226,41 @@ ARIADNE_INLINE void denseEventOutputMajor(const float *in, float *out) {
         sum += Config::bias[n0 + j];
       sums[j] = sum;
     }
+    if constexpr (Activate)
+      sums = activateVector<Config::activation>(sums);
     simd::store(out + n0, sums);
   }
 }
 
 /// One event: the outputs go into a row padded to whole vectors, so that
 /// the activation runs on whole vectors too (a scalar remainder of tanh
-/// would cost as much as the vectors), then are copied out. Without
-/// `Activate` the caller applies the activation (to every row at once).
+/// would cost as much as the vectors), then are copied out. ReLU and tanh
+/// are applied to the sums in registers, the other activations in a pass
+/// over the row. Without `Activate` the caller applies the activation (to
+/// every row at once).
 template <class Config, bool Activate = true>
 ARIADNE_INLINE void denseEventSimd(const float *in, float *out) {
   constexpr int width = simd::kWidth;
   constexpr int padded = (Config::outFeatures + width - 1) / width * width;
+  constexpr Activation kind = Config::activation;
+  constexpr bool inRegisters =
+      Activate && kind != Activation::None && activatesVectors<kind>();
+  constexpr bool pass =
+      Activate && kind != Activation::None && !activatesVectors<kind>();
   if constexpr (!Config::outputMajor && padded == Config::outFeatures) {
     // Whole vectors: no padded row to copy out of.
-    denseEventInputMajor<Config>(in, out);
-    if constexpr (Activate && Config::activation != Activation::None)
+    denseEventInputMajor<Config, inRegisters>(in, out);
+    if constexpr (pass)
       activateFloats<Config, padded>(out, out);
     return;
   }
   alignas(64) float row[padded];
   if constexpr (Config::outputMajor) {
-    denseEventOutputMajor<Config>(in, row);
+    denseEventOutputMajor<Config, inRegisters>(in, row);
   } else {
-    denseEventInputMajor<Config>(in, row);
+    denseEventInputMajor<Config, inRegisters>(in, row);
   }
-  if constexpr (Activate && Config::activation != Activation::None)
+  if constexpr (pass)
     activateFloats<Config, padded>(row, row);
   for (int i = 0; i < Config::outFeatures; ++i)
     out[i] = row[i];

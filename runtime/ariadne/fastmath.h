@@ -128,6 +128,24 @@ ARIADNE_INLINE float expm1(float x) {
   return select(absBits(x) <= 0.34657359f, small, exp(x) - 1.0f);
 }
 
+namespace detail {
+/// The quotient of tanh for |a| <= 9 (see tanh): arithmetic only, so that
+/// a float or a vector of floats (simd.h) gives the same values.
+template <class T> ARIADNE_INLINE T tanhRational(T a) {
+  const T z = a * a;
+  T p = z * -0x1.a8bbe8p-37f + 0x1.0555ccp-25f;
+  p = p * z + 0x1.d4e074p-16f;
+  p = p * z + 0x1.faab5cp-9f;
+  p = p * z + 0x1.181f02p-3f;
+  p = p * z + 1.0f;
+  T q = z * 0x1.5861d8p-20f + 0x1.9c781ap-12f;
+  q = q * z + 0x1.be3c10p-6f;
+  q = q * z + 0x1.e164d6p-2f;
+  q = q * z + 1.0f;
+  return a * p / q;
+}
+} // namespace detail
+
 /// tanh(x) within 5 ulp with fused multiply-adds, 6 without (99.8% of
 /// floats within 2), odd, with NaN propagation: x P(x^2) / Q(x^2) with x
 /// clamped to [-9, 9], where the quotient gives exactly +-1 (as tanh
@@ -143,19 +161,7 @@ ARIADNE_INLINE float tanh(float x) {
   // cases; a NaN compares false and passes through.
   float a = select(x > 9.0f, 9.0f, x);
   a = select(a < -9.0f, -9.0f, a);
-  const float z = a * a;
-  float p = -0x1.a8bbe8p-37f;
-  p = p * z + 0x1.0555ccp-25f;
-  p = p * z + 0x1.d4e074p-16f;
-  p = p * z + 0x1.faab5cp-9f;
-  p = p * z + 0x1.181f02p-3f;
-  p = p * z + 1.0f;
-  float q = 0x1.5861d8p-20f;
-  q = q * z + 0x1.9c781ap-12f;
-  q = q * z + 0x1.be3c10p-6f;
-  q = q * z + 0x1.e164d6p-2f;
-  q = q * z + 1.0f;
-  return a * p / q;
+  return detail::tanhRational(a);
 }
 
 /// The logistic function 1 / (1 + e^{-x}) within 2 ulp, with NaN

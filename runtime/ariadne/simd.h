@@ -18,6 +18,8 @@
 
 #include "ariadne/platform.h"
 
+#include <cstdint>
+
 #if (defined(__GNUC__) || defined(__clang__)) && !defined(__CUDACC__) &&       \
     !defined(__SYNTHESIS__) && !defined(ARIADNE_NO_SIMD)
 #if defined(__AVX512F__)
@@ -70,6 +72,14 @@ template <int Width> struct VectorOf {
   typedef float type __attribute__((vector_size(Width * sizeof(float))));
 };
 using Vec = VectorOf<kWidth>::type;
+/// The mask a comparison of two Vecs gives: -1 where true, 0 where false.
+typedef std::int32_t Mask __attribute__((vector_size(kWidth * 4)));
+
+/// mask ? a : b lane by lane, by bit operations (GCC and Clang alike).
+ARIADNE_INLINE Vec select(Mask mask, Vec a, Vec b) {
+  return reinterpret_cast<Vec>((mask & reinterpret_cast<Mask>(a)) |
+                               (~mask & reinterpret_cast<Mask>(b)));
+}
 
 ARIADNE_INLINE Vec load(const float *p) {
   Vec v;

@@ -72,7 +72,10 @@ template <class Config> void checkKind() {
   for (float x : in)
     expected.push_back(
         reference(Config::activation, Config::alpha, Config::beta, x));
-  requireClose(out, expected, 3e-7, 1e-9);
+  // GELU's negative tail is within a few 1e-6 relative (the next test).
+  const bool gelu = Config::activation == Activation::Gelu ||
+                    Config::activation == Activation::GeluTanh;
+  requireClose(out, expected, gelu ? 5e-6 : 3e-7, 1e-9);
 
   // Several events in the lane layout give the values of each event alone,
   // within rounding: whole vectors and the scalar rest may divide

@@ -130,6 +130,10 @@ TEST_CASE("dense: output-major weights, few outputs", "[runtime][dense]") {
   checkLayer<Config<40, 1, 48, false, Activation::Sigmoid, 1, true>>(12);
   checkLayer<Config<16, 3, 16, true, Activation::Relu, 1, true>>(13);
   checkLayer<Config<100, 20, 112, true, Activation::Tanh, 2, true>>(14);
+  // The activation on the sums in registers: the 27-81-2's last layer, and
+  // more outputs than one vector holds.
+  checkLayer<Config<81, 2, 96, true, Activation::Tanh, 1, true>>(18);
+  checkLayer<Config<24, 21, 32, false, Activation::Tanh, 1, true>>(19);
   // Unpadded rows: the portable loops.
   checkLayer<Config<9, 2, 9, true, Activation::None, 1, true>>(15);
 }
