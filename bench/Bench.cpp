@@ -51,6 +51,10 @@ const Kernel kKernels[] = {ARIADNE_BENCH_KERNELS};
 /// The agreement the float path promises (DESIGN.md: float rounding).
 constexpr double kTolerance = 1e-5;
 
+/// The performance limits of the two MLPs (printed at the end of main).
+constexpr double kMlpLatencyLimitNs = 80.0;
+constexpr double kMlpFmaShareLimit = 0.5;
+
 /// The single-event latency targets, LibTorch's median over ariadnec's: the
 /// MLPs', and the recurrent model's (7 unrolled GRU steps of 2 layers).
 constexpr double kChainLatencyTarget = 50;
@@ -502,6 +506,27 @@ int main(int argc, char **argv) {
                 latency, r.latencyTarget,
                 throughput >= r.throughputTarget ? "met" : "MISSED", throughput,
                 r.throughputTarget);
+  }
+
+  // The limits of the MLPs: one event of the 27-81-2 at most 80 ns (the
+  // timer's overhead included, as above), and both MLPs batched at half
+  // the machine's measured FMA throughput or more.
+  std::printf("\nlimits    neurotrigger single event <= %.0f ns; MLPs batched "
+              ">= %.0f%% of the FMA loop\n",
+              kMlpLatencyLimitNs, 100 * kMlpFmaShareLimit);
+  for (const Result &r : results) {
+    if (r.name != "neurotrigger" && r.name != "jet_tagger")
+      continue;
+    double share = fmaLoopFlops > 0 ? r.kernelEventsPerS * 2.0 *
+                                          r.multiplyAdds / fmaLoopFlops
+                                    : 0.0;
+    std::printf("          %-15s", r.name.c_str());
+    if (r.name == "neurotrigger")
+      std::printf(" single event %s (%.1f ns),",
+                  r.kernelMedianNs <= kMlpLatencyLimitNs ? "met" : "MISSED",
+                  r.kernelMedianNs);
+    std::printf(" FMA share %s (%.1f%%)\n",
+                share >= kMlpFmaShareLimit ? "met" : "MISSED", 100 * share);
   }
   return 0;
 }

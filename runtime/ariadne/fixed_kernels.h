@@ -305,16 +305,17 @@ ARIADNE_INLINE constexpr bool belowTwoTo62(std::uint64_t bits) {
   return (bits << 1) < (std::uint64_t(0x43d0000000000000) << 1);
 }
 
-/// The integer that v rounds to under mode Q, for |v| < 2^62. With t =
-/// trunc(v), exact in double (|t| < 2^53, or v is an integer), the rest d
-/// = v - t is exact too (Sterbenz's lemma for |v| >= 1, d = v otherwise),
+/// The integer that v rounds to under mode Q, for a double |v| < 2^62 (Int
+/// std::int64_t) or a float |v| < 2^22 (Int std::int32_t). With t =
+/// trunc(v), exact (|t| below 2^53 or 2^24, or v is an integer), the rest
+/// d = v - t is exact too (Sterbenz's lemma for |v| >= 1, d = v otherwise),
 /// |d| < 1, and the floor and the comparison of v - floor(v) with 1/2
 /// follow from comparisons of d.
-template <ariadne::QuantMode Q>
-ARIADNE_INLINE std::int64_t roundToInteger(double v) {
-  const std::int64_t t = static_cast<std::int64_t>(v);
-  const double d = v - static_cast<double>(t);
-  const std::int64_t down = t - (d < 0.0); // floor(v)
+template <ariadne::QuantMode Q, class Int = std::int64_t, class Real>
+ARIADNE_INLINE Int roundToInteger(Real v) {
+  const Int t = static_cast<Int>(v);
+  const Real d = v - static_cast<Real>(t);
+  const Int down = t - (d < Real(0)); // floor(v)
   if constexpr (Q == ariadne::TRN) {
     return down;
   } else if constexpr (Q == ariadne::TRN_ZERO) {
@@ -322,9 +323,9 @@ ARIADNE_INLINE std::int64_t roundToInteger(double v) {
   } else {
     // Whether v - floor(v) is above or at 1/2, with bitwise operators: no
     // branch, so that loops over it vectorize.
-    const bool above = (d > 0.5) | ((d < 0.0) & (d > -0.5));
-    const bool tie = (d == 0.5) | (d == -0.5);
-    const bool negative = v < 0.0;
+    const bool above = (d > Real(0.5)) | ((d < Real(0)) & (d > Real(-0.5)));
+    const bool tie = (d == Real(0.5)) | (d == Real(-0.5));
+    const bool negative = v < Real(0);
     bool up = above;
     if constexpr (Q == ariadne::RND)
       up = above | tie;
@@ -371,34 +372,6 @@ template <class T> constexpr bool quantizesInFloat() {
   constexpr ariadne::FixedSpec to = T::spec();
   return to.fracWidth() >= 0 && to.fracWidth() <= 100 &&
          (to.isSigned ? to.width <= 32 : to.width <= 31);
-}
-
-/// roundToInteger for a float v with |v| < 2^22, in 32 bits: the same
-/// steps, exact in float for the same reasons.
-template <ariadne::QuantMode Q>
-ARIADNE_INLINE std::int32_t roundToInteger32(float v) {
-  const std::int32_t t = static_cast<std::int32_t>(v);
-  const float d = v - static_cast<float>(t);
-  const std::int32_t down = t - (d < 0.0f);
-  if constexpr (Q == ariadne::TRN) {
-    return down;
-  } else if constexpr (Q == ariadne::TRN_ZERO) {
-    return t;
-  } else {
-    const bool above = (d > 0.5f) | ((d < 0.0f) & (d > -0.5f));
-    const bool tie = (d == 0.5f) | (d == -0.5f);
-    const bool negative = v < 0.0f;
-    bool up = above;
-    if constexpr (Q == ariadne::RND)
-      up = above | tie;
-    else if constexpr (Q == ariadne::RND_ZERO)
-      up = above | (tie & negative);
-    else if constexpr (Q == ariadne::RND_INF)
-      up = above | (tie & !negative);
-    else if constexpr (Q == ariadne::RND_CONV)
-      up = above | (tie & ((down & 1) != 0));
-    return down + up;
-  }
 }
 
 /// fitInteger in 32 bits, for the types of quantizesInFloat and |q| <=
@@ -891,7 +864,7 @@ ARIADNE_HD ARIADNE_FULL_WIDTH void quantize(const float *in,
       std::memcpy(&v, &bits, sizeof(v));
       out[i] = static_cast<std::uint64_t>(
           static_cast<std::int64_t>(detail::fitInteger32<typename Config::OutT>(
-              detail::roundToInteger32<to.quant>(v))));
+              detail::roundToInteger<to.quant, std::int32_t>(v))));
       rest |= !fast;
     }
     if (!rest)
