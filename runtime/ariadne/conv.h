@@ -308,24 +308,18 @@ ARIADNE_HD void convPortable(const float *x, float *out) {
 
 #if ARIADNE_SIMD_WIDTH > 1
 /// Whether the vector kernels apply `Dense`'s activation to their sums
-/// before storing them: ReLU, a mask. Other activations run over the
-/// stored results, vectorized at the full width (activateFloats).
+/// before storing them (activateVector: ReLU, tanh). Other activations run
+/// over the stored results, vectorized at the full width (activateFloats).
 template <class Dense> constexpr bool convActivatesSums() {
-  return Dense::activation == Activation::Relu ||
-         Dense::activation == Activation::None;
+  return activatesVectors<Dense::activation>();
 }
 
-/// The sum as stored: ReLU's x < 0 ? 0 : x (NaN and -0 pass) on every
-/// lane, or the sum itself.
+/// The sum as stored: the activation applied, where convActivatesSums.
 template <class Dense> ARIADNE_INLINE simd::Vec convResult(simd::Vec v) {
-  if constexpr (Dense::activation == Activation::Relu) {
-    using Mask = decltype(v < v);
-    Mask negative = v < simd::Vec{}, bits;
-    __builtin_memcpy(&bits, &v, sizeof(bits));
-    bits &= ~negative;
-    __builtin_memcpy(&v, &bits, sizeof(v));
-  }
-  return v;
+  if constexpr (convActivatesSums<Dense>())
+    return activateVector<Dense::activation>(v);
+  else
+    return v;
 }
 
 /// The accumulators of one event's block of Rows positions and Vectors
