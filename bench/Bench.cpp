@@ -92,6 +92,8 @@ struct Result {
   double kernelMedianNs = 0, kernelP99Ns = 0;
   double torchEventsPerS = 0, kernelEventsPerS = 0;
   size_t multiplyAdds = 0;
+  /// The batched kernel's FLOP/s, 2 FLOP per multiply-add.
+  double kernelFlops() const { return kernelEventsPerS * 2.0 * multiplyAdds; }
   double latencyTarget = kChainLatencyTarget;
   double throughputTarget = 1;
 };
@@ -480,7 +482,7 @@ int main(int argc, char **argv) {
   std::printf("%-15s %11s %11s %7s  %9s %11s %11s\n", "model", "LibTorch",
               "ariadnec", "ratio", "GFLOP/s", "% est.peak", "% FMA loop");
   for (const Result &r : results) {
-    double flops = r.kernelEventsPerS * 2.0 * r.multiplyAdds;
+    double flops = r.kernelFlops();
     std::printf("%-15s %11.4g %11.4g %6.2fx  %9.2f %10.1f%% %10.1f%%\n",
                 r.name.c_str(), r.torchEventsPerS, r.kernelEventsPerS,
                 r.kernelEventsPerS / r.torchEventsPerS, flops / 1e9,
@@ -517,9 +519,7 @@ int main(int argc, char **argv) {
   for (const Result &r : results) {
     if (r.name != "neurotrigger" && r.name != "jet_tagger")
       continue;
-    double share = fmaLoopFlops > 0 ? r.kernelEventsPerS * 2.0 *
-                                          r.multiplyAdds / fmaLoopFlops
-                                    : 0.0;
+    double share = fmaLoopFlops > 0 ? r.kernelFlops() / fmaLoopFlops : 0.0;
     std::printf("          %-15s", r.name.c_str());
     if (r.name == "neurotrigger")
       std::printf(" single event %s (%.1f ns),",

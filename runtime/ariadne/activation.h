@@ -136,8 +136,9 @@ ARIADNE_INLINE simd::Vec activateVector(simd::Vec x) {
   } else if constexpr (Kind == Activation::Relu) {
     return simd::select(x < 0.0f, simd::Vec{}, x);
   } else {
-    simd::Vec a = simd::select(x > 9.0f, simd::splat(9.0f), x);
-    a = simd::select(a < -9.0f, simd::splat(-9.0f), a);
+    constexpr float clamp = math::detail::kTanhClamp;
+    simd::Vec a = simd::select(x > clamp, simd::splat(clamp), x);
+    a = simd::select(a < -clamp, simd::splat(-clamp), a);
     return math::detail::tanhRational(a);
   }
 }

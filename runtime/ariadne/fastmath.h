@@ -129,8 +129,12 @@ ARIADNE_INLINE float expm1(float x) {
 }
 
 namespace detail {
-/// The quotient of tanh for |a| <= 9 (see tanh): arithmetic only, so that
-/// a float or a vector of floats (simd.h) gives the same values.
+/// tanh clamps its argument to [-kTanhClamp, kTanhClamp], where
+/// tanhRational gives exactly +-1.
+constexpr float kTanhClamp = 9.0f;
+
+/// The quotient of tanh for |a| <= kTanhClamp (see tanh): arithmetic only, so
+/// that a float or a vector of floats (simd.h) gives the same values.
 template <class T> ARIADNE_INLINE T tanhRational(T a) {
   const T z = a * a;
   T p = z * -0x1.a8bbe8p-37f + 0x1.0555ccp-25f;
@@ -159,8 +163,8 @@ template <class T> ARIADNE_INLINE T tanhRational(T a) {
 ARIADNE_INLINE float tanh(float x) {
   // select() keeps GCC from splitting the clamp into separately computed
   // cases; a NaN compares false and passes through.
-  float a = select(x > 9.0f, 9.0f, x);
-  a = select(a < -9.0f, -9.0f, a);
+  float a = select(x > detail::kTanhClamp, detail::kTanhClamp, x);
+  a = select(a < -detail::kTanhClamp, -detail::kTanhClamp, a);
   return detail::tanhRational(a);
 }
 

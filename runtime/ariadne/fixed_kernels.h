@@ -305,6 +305,12 @@ ARIADNE_INLINE constexpr bool belowTwoTo62(std::uint64_t bits) {
   return (bits << 1) < (std::uint64_t(0x43d0000000000000) << 1);
 }
 
+/// Whether the float with these bits is finite and below 2^22 in
+/// magnitude (0x4a80... is 2^22).
+ARIADNE_INLINE constexpr bool belowTwoTo22(std::uint32_t bits) {
+  return (bits & 0x7fffffffu) < 0x4a800000u;
+}
+
 /// The integer that v rounds to under mode Q, for a double |v| < 2^62 (Int
 /// std::int64_t) or a float |v| < 2^22 (Int std::int32_t). With t =
 /// trunc(v), exact (|t| below 2^53 or 2^24, or v is an integer), the rest
@@ -374,10 +380,22 @@ template <class T> constexpr bool quantizesInFloat() {
          (to.isSigned ? to.width <= 32 : to.width <= 31);
 }
 
-/// fitInteger in 32 bits, for the types of quantizesInFloat and |q| <=
-/// 2^22.
-template <class T> ARIADNE_INLINE std::int32_t fitInteger32(std::int32_t q) {
+/// The bits of `from` as a To of the same size (scalars or vectors).
+template <class To, class From> ARIADNE_INLINE To sameBits(From from) {
+  static_assert(sizeof(To) == sizeof(From), "sameBits keeps the size");
+  To to;
+  std::memcpy(&to, &from, sizeof(to));
+  return to;
+}
+
+/// fitInteger in 32 bits, for a T whose raw values fit an int32_t: the
+/// integer q on T's grid, or each element of a vector of them (V a vector
+/// of int32_t, U its unsigned twin), under T's overflow mode.
+template <class T, class V = std::int32_t, class U = std::uint32_t>
+ARIADNE_INLINE V fitInteger32(V q) {
   constexpr ariadne::FixedSpec to = T::spec();
+  static_assert(to.isSigned ? to.width <= 32 : to.width <= 31,
+                "fitInteger32 needs raw values that fit an int32_t");
   constexpr std::int32_t hi = static_cast<std::int32_t>(
       ariadne::detail::maxBits(to.width, to.isSigned));
   constexpr std::int32_t lo =
@@ -386,11 +404,11 @@ template <class T> ARIADNE_INLINE std::int32_t fitInteger32(std::int32_t q) {
           : (to.overflow == ariadne::SAT_SYM && to.width > 1 ? -hi : -hi - 1);
   if constexpr (to.overflow == ariadne::WRAP) {
     constexpr int unused = 32 - to.width;
-    const std::uint32_t shifted = static_cast<std::uint32_t>(q) << unused;
+    const U shifted = sameBits<U>(q) << unused;
     if constexpr (to.isSigned)
-      return static_cast<std::int32_t>(shifted) >> unused;
+      return sameBits<V>(shifted) >> unused;
     else
-      return static_cast<std::int32_t>(shifted >> unused);
+      return sameBits<V>(shifted >> unused);
   } else if constexpr (to.overflow == ariadne::SAT_ZERO) {
     return ((q > hi) | (q < lo)) ? 0 : q;
   } else {
@@ -570,8 +588,8 @@ ARIADNE_INLINE Int32Vec dotPairs(Int32Vec acc, Int32Vec a, Int32Vec b) {
 /// Whether denseInt16Block computes the cast and ReLU of denseFinish in
 /// its 32-bit lanes: the accumulator's value fits an int32_t, the cast
 /// shifts it by a distance that keeps it in 32 bits and rounds TRN or RND,
-/// and its overflow mode is WRAP or SAT into a type whose raw values fit
-/// an int32_t. Other casts are done by denseFinish on the 64-bit results.
+/// into a type whose raw values fit an int32_t (any overflow mode). Other
+/// casts are done by denseFinish on the 64-bit results.
 template <class Config> constexpr bool finishesInt32() {
   constexpr ariadne::FixedSpec acc = Config::AccT::spec();
   if constexpr (std::is_void<typename Config::OutT>::value) {
@@ -584,9 +602,7 @@ template <class Config> constexpr bool finishesInt32() {
         shift >= 0 ? (to.quant == ariadne::TRN ||
                       (to.quant == ariadne::RND && acc.width <= 31))
                    : acc.width - shift <= 32;
-    constexpr bool overflowFits =
-        (to.overflow == ariadne::WRAP || to.overflow == ariadne::SAT) &&
-        (to.isSigned ? to.width <= 32 : to.width <= 31);
+    constexpr bool overflowFits = to.isSigned ? to.width <= 32 : to.width <= 31;
     return accFits && shift < 32 && shiftFits && overflowFits;
   }
 }
@@ -604,20 +620,7 @@ template <class Config> ARIADNE_INLINE Int32Vec finishInt32(Int32Vec v) {
       v = v >> shift;
     else if constexpr (shift < 0)
       v = reinterpret_cast<Int32Vec>(reinterpret_cast<UInt32Vec>(v) << -shift);
-    if constexpr (to.overflow == ariadne::SAT) {
-      constexpr std::int32_t high =
-          std::int32_t((std::int64_t(1) << (to.width - to.isSigned)) - 1);
-      constexpr std::int32_t low = to.isSigned ? -high - 1 : 0;
-      v = v > high ? high : v;
-      v = v < low ? low : v;
-    } else if constexpr (to.width < 32) {
-      constexpr int unused = 32 - to.width;
-      if constexpr (to.isSigned)
-        v = (v << unused) >> unused;
-      else
-        v = reinterpret_cast<Int32Vec>(
-            (reinterpret_cast<UInt32Vec>(v) << unused) >> unused);
-    }
+    v = fitInteger32<typename Config::OutT, Int32Vec, UInt32Vec>(v);
   }
   if constexpr (Config::relu && DenseOutT<Config>::spec().isSigned)
     v = v < 0 ? 0 : v;
@@ -859,7 +862,7 @@ ARIADNE_HD ARIADNE_FULL_WIDTH void quantize(const float *in,
       float v = in[i] * scale;
       std::uint32_t bits = 0;
       std::memcpy(&bits, &v, sizeof(bits));
-      const bool fast = (bits & 0x7fffffffu) < 0x4a800000u; // 2^22
+      const bool fast = detail::belowTwoTo22(bits);
       bits &= std::uint32_t(0) - fast;
       std::memcpy(&v, &bits, sizeof(v));
       out[i] = static_cast<std::uint64_t>(
@@ -873,7 +876,7 @@ ARIADNE_HD ARIADNE_FULL_WIDTH void quantize(const float *in,
       const float v = in[i] * scale;
       std::uint32_t bits = 0;
       std::memcpy(&bits, &v, sizeof(bits));
-      if ((bits & 0x7fffffffu) < 0x4a800000u)
+      if (detail::belowTwoTo22(bits))
         continue;
       // Exact in double; below 2^62 the double steps, else bitsFromDouble.
       const double wide = static_cast<double>(in[i]) * detail::pow2(frac);

@@ -656,8 +656,10 @@ TEST_CASE("fx dense takes in a cast and a ReLU", "[runtime][fixed-kernels]") {
                  DenseFinishOf<Narrow, fixed<16, 6, RND, SAT>, true>>());
   STATIC_REQUIRE(!fx::detail::finishesInt32<
                  DenseFinishOf<Narrow, fixed<16, 6, RND_CONV, SAT>, true>>());
-  STATIC_REQUIRE(!fx::detail::finishesInt32<
+  STATIC_REQUIRE(fx::detail::finishesInt32<
                  DenseFinishOf<Narrow, fixed<16, 6, TRN, SAT_SYM>, true>>());
+  STATIC_REQUIRE(!fx::detail::finishesInt32<
+                 DenseFinishOf<Narrow, ufixed<32, 12, TRN, SAT>, true>>());
 #endif
 }
 
