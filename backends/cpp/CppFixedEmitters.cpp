@@ -366,15 +366,6 @@ struct TablePattern : CppOpPattern<fx::TableOp> {
     // 64 KiB of constant memory, which the weights share.
     StringRef entryRaw = integerTypeFor(table);
     int64_t tableSize = int64_t(table.size());
-    // On a CPU, entries narrower than 4 bytes are followed by zeros up to
-    // 4 bytes past the last one, so that the runtime's vector lookup can
-    // gather 32-bit words (fx::TableConfig::padding).
-    int64_t padding = 0;
-    if (emission.hostVectors()) {
-      int64_t bytes = integerBytes(entryRaw);
-      padding = bytes < 4 ? int64_t(llvm::divideCeil(4 - bytes, bytes)) : 0;
-      table.append(size_t(padding), 0);
-    }
     writeIntArray(decls, entryRaw, id + "Table", table, 12);
     {
       ConfigWriter config(decls, id + "Config", "fx::TableConfig");
@@ -385,8 +376,6 @@ struct TablePattern : CppOpPattern<fx::TableOp> {
           .raw("inputLow", op.getInputLowAttr().getValue().getSExtValue())
           .integer("shift", op.getShiftAttr().getValue().getSExtValue())
           .pointer("table", entryRaw, id + "Table");
-      if (padding > 0)
-        config.integer("padding", padding);
     }
     writeCall(emission, op, "table");
     LayerReport report;

@@ -1393,13 +1393,13 @@ template <class C> bool dense(unsigned seed) {
   return true;
 }
 
-template <class In, class Entry, int Size, int Pad, long long Low, int Shift>
+template <class In, class Entry, int Size, long long Low, int Shift>
 struct Table : fx::TableConfig {
   static constexpr int size = 16;
   using InT = In;
-  static constexpr int tableSize = Size, padding = Pad, shift = Shift;
+  static constexpr int tableSize = Size, shift = Shift;
   static constexpr std::int64_t inputLow = Low;
-  static inline Entry t[Size + Pad];
+  static inline Entry t[Size];
   static constexpr const Entry *table = t;
 };
 
@@ -1486,12 +1486,13 @@ int main() {
                    fixed<30, 6>, true>>(26) &&
       dense<Finish<Dense<fixed<40, 10>, fixed<24, 4>, fixed<64, 14>, std::int32_t, 12, 9, true>,
                    fixed<16, 6, RND, SAT>, true>>(27) &&
-      // Tables of every entry size, narrow ones padded to 4 bytes.
-      table<Table<fixed<27, 7>, std::int16_t, 8704, 1, -4456448, 10>>(18) &&
-      table<Table<fixed<16, 6>, std::int8_t, 100, 3, -2000, 5>>(19) &&
-      table<Table<ufixed<20, 4>, std::int32_t, 1000, 0, 5000, 7>>(20) &&
-      table<Table<fixed<62, 10>, std::int64_t, 33, 0, -(1LL << 40), 36>>(21) &&
-      table<Table<fixed<16, 6>, std::int16_t, 1, 1, 0, 0>>(22) &&
+      // Tables of every entry size, signed and unsigned.
+      table<Table<fixed<27, 7>, std::int16_t, 8704, -4456448, 10>>(18) &&
+      table<Table<fixed<16, 6>, std::int8_t, 100, -2000, 5>>(19) &&
+      table<Table<ufixed<20, 4>, std::int32_t, 1000, 5000, 7>>(20) &&
+      table<Table<fixed<62, 10>, std::int64_t, 33, -(1LL << 40), 36>>(21) &&
+      table<Table<fixed<16, 6>, std::int16_t, 1, 0, 0>>(22) &&
+      table<Table<ufixed<16, 6>, std::uint8_t, 300, 40, 4>>(28) &&
       quantize<fixed<16, 6, RND, SAT>>(7) && quantize<fixed<16, 6>>(8) &&
       quantize<ufixed<12, 4, RND_CONV, SAT_SYM>>(9) &&
       quantize<fixed<24, 2, RND_ZERO, SAT_ZERO>>(10) &&
