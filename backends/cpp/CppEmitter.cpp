@@ -153,7 +153,8 @@ llvm::Expected<std::unique_ptr<CppEmission>> emitCppModule(ModuleOp module,
   FirstErrorCapture errors(module.getContext());
   std::string fallback = (target + " target: emission failed").str();
   FailureOr<func::FuncOp> prepared =
-      prepareCppModule(module, /*readWindowsInPlace=*/target == "cpp");
+      prepareCppModule(module, /*readWindowsInPlace=*/target == "cpp",
+                       /*fuseTables=*/target == "cpp");
   if (failed(prepared))
     return errors.take(fallback);
   CppEmitterSet patterns;

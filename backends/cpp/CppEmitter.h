@@ -57,8 +57,10 @@ constexpr llvm::StringLiteral kFixedPointAttr = "cpp.fixed_point";
 constexpr llvm::StringLiteral kInPlaceAttr = "cpp.in_place";
 /// On an fx.cast that alone reads an fx.dense's result, and on an fx.relu
 /// that alone reads such a cast's (or the dense's) result: the dense
-/// layer's kernel computes it (fx::DenseConfig::OutT, relu), the op writes
-/// nothing and aliases its input.
+/// layer's kernel computes it (fx::DenseConfig::OutT, relu). On an
+/// fx.table that alone reads what a dense layer writes and that an
+/// fx.dense alone reads: the two layers compute it (fx::DenseConfig::Table,
+/// InTable). The op writes nothing and aliases its input.
 constexpr llvm::StringLiteral kFusedAttr = "cpp.fused";
 
 /// Where a value lives during one call of run<Lanes>; offsets count
@@ -74,9 +76,12 @@ enum class StorageKind {
 /// Checks `module` against what the target supports and records the plan
 /// on its function, which it returns. Errors are emitted as diagnostics.
 /// With `readWindowsInPlace` (the cpp target), float convolutions and max
-/// pooling read their windows in place (kInPlaceAttr).
+/// pooling read their windows in place (kInPlaceAttr); with `fuseTables`
+/// (the cpp target), a table between two dense layers passes from one to
+/// the other as its indices (fx::DenseConfig::Table).
 mlir::FailureOr<mlir::func::FuncOp>
-prepareCppModule(mlir::ModuleOp module, bool readWindowsInPlace = false);
+prepareCppModule(mlir::ModuleOp module, bool readWindowsInPlace = false,
+                 bool fuseTables = false);
 
 //===----------------------------------------------------------------------===//
 // Emission

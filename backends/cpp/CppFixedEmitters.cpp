@@ -263,6 +263,31 @@ struct ScalePattern : CppOpPattern<fx::ScaleOp> {
   }
 };
 
+/// The table's entries and config (fx::TableConfig), into the
+/// declarations; returns the config's name.
+std::string writeTableConfig(fx::TableOp op, CppEmission &emission) {
+  SmallVector<int64_t> table = fx::rawValuesOf(op.getTable());
+  std::string id = emission.identifier(op);
+  raw_ostream &decls = emission.declarations();
+  std::string detail = typeDetail(op.getInput(), op.getOutput());
+  if (auto function = op.getFunction())
+    detail = function->str() + ", " + detail;
+  writeLayerComment(decls, emission, op, "", detail);
+  // The narrowest integer type: 8 bytes per entry would crowd CUDA's
+  // 64 KiB of constant memory, which the weights share.
+  StringRef entryRaw = integerTypeFor(table);
+  writeIntArray(decls, entryRaw, id + "Table", table, 12);
+  ConfigWriter(decls, id + "Config", "fx::TableConfig")
+      .integer("size", emission.eventSize(op.getOutput()))
+      .type("InT", fx::elementTypeOf(op.getInput()))
+      .type("OutT", fx::elementTypeOf(op.getOutput()))
+      .integer("tableSize", int64_t(table.size()))
+      .raw("inputLow", op.getInputLowAttr().getValue().getSExtValue())
+      .integer("shift", op.getShiftAttr().getValue().getSExtValue())
+      .pointer("table", entryRaw, id + "Table");
+  return id + "Config";
+}
+
 struct DenseFxPattern : CppOpPattern<fx::DenseOp> {
   LogicalResult emitOp(fx::DenseOp op, CppEmission &emission) const final {
     int64_t n = op.getOutFeatures(), k = op.getInFeatures();
@@ -295,6 +320,23 @@ struct DenseFxPattern : CppOpPattern<fx::DenseOp> {
         weights = std::move(padded);
       }
     }
+    // The cast, ReLU and table it takes in; the table's config comes first.
+    fx::CastOp fusedCast;
+    bool fusedRelu = false;
+    std::string tableConfig;
+    Operation *next = fusedReader(op.getOutput());
+    if ((fusedCast = llvm::dyn_cast_or_null<fx::CastOp>(next)))
+      next = fusedReader(fusedCast.getOutput());
+    if (llvm::isa_and_nonnull<fx::ReluOp>(next)) {
+      fusedRelu = true;
+      next = fusedReader(next->getResult(0));
+    }
+    if (auto table = llvm::dyn_cast_or_null<fx::TableOp>(next))
+      tableConfig = writeTableConfig(table, emission);
+    std::string inTableConfig;
+    if (auto table = op.getInput().getDefiningOp<fx::TableOp>();
+        table && table->hasAttr(kFusedAttr))
+      inTableConfig = emission.identifier(table) + "Config";
     std::string id = emission.identifier(op);
     raw_ostream &decls = emission.declarations();
     writeLayerComment(decls, emission, op, "",
@@ -326,14 +368,14 @@ struct DenseFxPattern : CppOpPattern<fx::DenseOp> {
         config.integer("weightStride", stride);
       if (bias)
         config.pointer("bias", "std::int64_t", id + "Bias");
-      // The cast and ReLU it takes in.
-      Operation *next = fusedReader(op.getOutput());
-      if (auto cast = llvm::dyn_cast_or_null<fx::CastOp>(next)) {
-        config.type("OutT", fx::elementTypeOf(cast.getOutput()));
-        next = fusedReader(cast.getOutput());
-      }
-      if (llvm::isa_and_nonnull<fx::ReluOp>(next))
+      if (fusedCast)
+        config.type("OutT", fx::elementTypeOf(fusedCast.getOutput()));
+      if (fusedRelu)
         config.line("static constexpr bool relu = true;");
+      if (!tableConfig.empty())
+        config.line("using Table = " + tableConfig + ";");
+      if (!inTableConfig.empty())
+        config.line("using InTable = " + inTableConfig + ";");
     }
     writeCall(emission, op, "dense");
     LayerReport report;
@@ -356,34 +398,20 @@ struct DenseFxPattern : CppOpPattern<fx::DenseOp> {
 struct TablePattern : CppOpPattern<fx::TableOp> {
   LogicalResult emitOp(fx::TableOp op, CppEmission &emission) const final {
     SmallVector<int64_t> table = fx::rawValuesOf(op.getTable());
-    std::string id = emission.identifier(op);
-    raw_ostream &decls = emission.declarations();
-    std::string detail = typeDetail(op.getInput(), op.getOutput());
-    if (auto function = op.getFunction())
-      detail = function->str() + ", " + detail;
-    writeLayerComment(decls, emission, op, "", detail);
-    // The narrowest integer type: 8 bytes per entry would crowd CUDA's
-    // 64 KiB of constant memory, which the weights share.
-    StringRef entryRaw = integerTypeFor(table);
-    int64_t tableSize = int64_t(table.size());
-    writeIntArray(decls, entryRaw, id + "Table", table, 12);
-    {
-      ConfigWriter config(decls, id + "Config", "fx::TableConfig");
-      config.integer("size", emission.eventSize(op.getOutput()))
-          .type("InT", fx::elementTypeOf(op.getInput()))
-          .type("OutT", fx::elementTypeOf(op.getOutput()))
-          .integer("tableSize", tableSize)
-          .raw("inputLow", op.getInputLowAttr().getValue().getSExtValue())
-          .integer("shift", op.getShiftAttr().getValue().getSExtValue())
-          .pointer("table", entryRaw, id + "Table");
-    }
-    writeCall(emission, op, "table");
     LayerReport report;
     addTypes(report, op);
-    report.params = tableSize;
-    report.weightBytes = integerBytes(entryRaw) * int64_t(table.size());
-    report.bufferBytes = 8 * emission.eventSize(op.getOutput());
-    report.latencyCycles = emission.eventSize(op.getOutput());
+    report.params = int64_t(table.size());
+    report.weightBytes = integerBytes(integerTypeFor(table)) * report.params;
+    if (op->hasAttr(kFusedAttr)) {
+      // Its config was written with the dense layer before it.
+      writeLayerComment(emission.body(), emission, op, "  ",
+                        "computed by the dense layers around it");
+    } else {
+      writeTableConfig(op, emission);
+      writeCall(emission, op, "table");
+      report.bufferBytes = 8 * emission.eventSize(op.getOutput());
+      report.latencyCycles = emission.eventSize(op.getOutput());
+    }
     emission.addLayer(op, report);
     return success();
   }

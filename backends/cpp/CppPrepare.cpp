@@ -187,8 +187,8 @@ std::string identifierBase(Operation *op) {
 
 } // namespace
 
-FailureOr<func::FuncOp> prepareCppModule(ModuleOp module,
-                                         bool readWindowsInPlace) {
+FailureOr<func::FuncOp>
+prepareCppModule(ModuleOp module, bool readWindowsInPlace, bool fuseTables) {
   auto functions = llvm::to_vector(module.getOps<func::FuncOp>());
   if (functions.size() != 1)
     return module.emitError("the module must hold exactly one func.func, "
@@ -320,7 +320,8 @@ FailureOr<func::FuncOp> prepareCppModule(ModuleOp module,
     }
   }
   // A dense layer takes in the cast and the ReLU that alone read its
-  // result (kFusedAttr).
+  // result, and on a CPU a table between it and the next dense layer
+  // (kFusedAttr).
   for (Operation *op : ops)
     op->removeAttr(kFusedAttr);
   auto soleReader = [&](Value value) -> Operation * {
@@ -332,15 +333,28 @@ FailureOr<func::FuncOp> prepareCppModule(ModuleOp module,
     auto dense = llvm::dyn_cast<fx::DenseOp>(op);
     if (!dense)
       continue;
-    Operation *next = soleReader(dense.getOutput());
+    Value last = dense.getOutput();
+    Operation *next = soleReader(last);
     if (auto cast = llvm::dyn_cast_or_null<fx::CastOp>(next);
         cast && !returned.contains(cast.getOutput())) {
       cast->setAttr(kFusedAttr, builder.getUnitAttr());
-      next = soleReader(cast.getOutput());
+      last = cast.getOutput();
+      next = soleReader(last);
     }
     if (auto relu = llvm::dyn_cast_or_null<fx::ReluOp>(next);
-        relu && !returned.contains(relu.getOutput()))
+        relu && !returned.contains(relu.getOutput())) {
       relu->setAttr(kFusedAttr, builder.getUnitAttr());
+      last = relu.getOutput();
+    }
+    // On a CPU, a table between two dense layers, each its neighbour's
+    // only reader, passes from one to the other as its indices
+    // (fx::DenseConfig::Table).
+    if (!fuseTables)
+      continue;
+    auto table = llvm::dyn_cast_or_null<fx::TableOp>(soleReader(last));
+    if (table &&
+        llvm::isa_and_nonnull<fx::DenseOp>(soleReader(table.getOutput())))
+      table->setAttr(kFusedAttr, builder.getUnitAttr());
   }
   llvm::DenseMap<Value, unsigned> returnCount;
   SmallVector<int64_t> outputOffsets;

@@ -133,6 +133,16 @@ struct DenseConfig {
   /// its result, which then cost no pass of their own.
   using OutT = void;
   static constexpr bool relu = false;
+  /// An fx.table (a TableConfig) that alone reads what the layer writes,
+  /// when the next dense layer alone reads the table: the layer then
+  /// writes the table's indices instead, as int32_t packed from the start
+  /// of `out` (index i at byte 4i), and the next layer, whose `InTable` is
+  /// the same table, reads its inputs through them. Between two 16-bit
+  /// layers the indices cost half the stores of the values and no pass of
+  /// their own, and the entries are looked up where the next layer packs
+  /// its inputs anyway.
+  using Table = void;
+  using InTable = void;
 };
 
 /// fx.table: out = table[clamp(floor((raw(x) - inputLow) / 2^shift), 0,
@@ -623,6 +633,31 @@ template <class Config> ARIADNE_INLINE Int32Vec finishInt32(Int32Vec v) {
   return v;
 }
 
+/// Whether denseInt16Block writes the indices of Config::Table itself,
+/// from the finished values in its 32-bit lanes: their type's raw values
+/// (the table's input) less the table's low end fit an int32_t, and the
+/// bins are at most 2^31 raw units wide.
+template <class Config> constexpr bool indexesInt32() {
+  if constexpr (std::is_void<typename Config::Table>::value) {
+    return false;
+  } else {
+    constexpr ariadne::FixedSpec type = DenseOutT<Config>::spec();
+    return finishesInt32<Config>() &&
+           (type.isSigned ? type.width <= 31 : type.width <= 30) &&
+           Config::Table::shift <= 31;
+  }
+}
+
+/// ariadne::tableIndex of values whose difference from the table's low end
+/// fits an int32_t (indexesInt32).
+template <class Table> ARIADNE_INLINE Int32Vec tableIndicesInt32(Int32Vec v) {
+  constexpr std::int32_t low = static_cast<std::int32_t>(Table::inputLow);
+  constexpr std::int32_t last = Table::tableSize - 1;
+  Int32Vec index = (v - low) >> Table::shift;
+  index = index < 0 ? 0 : index;
+  return index > last ? last : index;
+}
+
 /// Outputs [n0, n0 + Outputs) of one row of `Lanes` events from the
 /// interleaved inputs `x` (see denseRowInt16).
 template <class Config, int Lanes, int Outputs>
@@ -671,6 +706,14 @@ ARIADNE_INLINE void denseInt16Block(const std::int32_t *x, std::uint64_t *out,
         else
           v = reinterpret_cast<Int32Vec>(
               (reinterpret_cast<UInt32Vec>(sum[j][m]) << unused) >> unused);
+        if constexpr (indexesInt32<Config>()) {
+          const Int32Vec index =
+              tableIndicesInt32<typename Config::Table>(finishInt32<Config>(v));
+          std::memcpy(reinterpret_cast<char *>(out) +
+                          4 * ((n0 + j) * Lanes + m * width),
+                      &index, sizeof(index));
+          continue;
+        }
         wide = __builtin_convertvector(finishInt32<Config>(v), Int64Vec);
       } else if constexpr (acc.isSigned)
         wide =
@@ -693,16 +736,26 @@ ARIADNE_INLINE void denseRowInt16(const std::uint64_t *in, std::uint64_t *out) {
   constexpr int inFeatures = Config::inFeatures;
   constexpr int pairs = weightStride<Config>() / 2;
   alignas(64) std::int32_t x[pairs * Lanes];
-  for (int p = 0; p < pairs; ++p)
+  // Input i: the value, or the entry of Config::InTable at packed index i.
+  auto input = [&](int i) -> std::uint32_t {
+    if constexpr (std::is_void<typename Config::InTable>::value) {
+      return static_cast<std::uint16_t>(in[i]);
+    } else {
+      std::int32_t index;
+      std::memcpy(&index, reinterpret_cast<const char *>(in) + 4 * i,
+                  sizeof(index));
+      return static_cast<std::uint16_t>(Config::InTable::table[index]);
+    }
+  };
+  for (int p = 0; p < pairs; ++p) {
+#pragma GCC unroll 8
     for (int t = 0; t < Lanes; ++t) {
-      const std::uint32_t low =
-          static_cast<std::uint16_t>(in[2 * p * Lanes + t]);
+      const std::uint32_t low = input(2 * p * Lanes + t);
       const std::uint32_t high =
-          2 * p + 1 < inFeatures
-              ? static_cast<std::uint16_t>(in[(2 * p + 1) * Lanes + t])
-              : 0u;
+          2 * p + 1 < inFeatures ? input((2 * p + 1) * Lanes + t) : 0u;
       x[p * Lanes + t] = static_cast<std::int32_t>(low | (high << 16));
     }
+  }
   constexpr int perRow = Lanes / ariadne::simd::kWidth;
   constexpr int block =
       perRow >= kIntAccumulators ? 1 : kIntAccumulators / perRow;
@@ -803,18 +856,61 @@ ARIADNE_HD ARIADNE_FULL_WIDTH void finishRow(std::uint64_t *out) {
     out[i] = denseFinish<Config>(out[i]);
 }
 
+/// Whether denseRow takes the 16-bit path.
+template <class Config, int Lanes> constexpr bool denseRowsInt16() {
+#if defined(ARIADNE_DENSE_INT16)
+  return Lanes % ariadne::simd::kWidth == 0 && denseInt16Fits<Config, Lanes>();
+#else
+  return false;
+#endif
+}
+
+/// Config::Table's indices of the `Count` values at `out`, packed in place
+/// from its start (DenseConfig::Table): index i overwrites bytes [4i,
+/// 4i + 4), which belong to a value at or before i, already read.
+template <class Table, int Count>
+ARIADNE_HD void packTableIndices(std::uint64_t *out) {
+  constexpr bool isSigned = Table::InT::spec().isSigned;
+  constexpr std::uint64_t low = static_cast<std::uint64_t>(Table::inputLow);
+  for (int i = 0; i < Count; ++i) {
+    const std::int32_t index = ariadne::tableIndex(
+        out[i], low, isSigned, Table::shift, Table::tableSize - 1);
+    std::memcpy(reinterpret_cast<char *>(out) + 4 * i, &index, sizeof(index));
+  }
+}
+
+/// The entries of Table at the `Count` indices packed at `in`.
+template <class Table, int Count>
+ARIADNE_HD void lookUpPackedIndices(const std::uint64_t *in,
+                                    std::uint64_t *out) {
+  for (int i = 0; i < Count; ++i) {
+    std::int32_t index;
+    std::memcpy(&index, reinterpret_cast<const char *>(in) + 4 * i,
+                sizeof(index));
+    out[i] = static_cast<std::uint64_t>(
+        static_cast<std::int64_t>(Table::table[index]));
+  }
+}
+
 /// One dense row of `Lanes` events, on the fastest path its types and the
 /// target allow: 16-bit dot products, 32x32->64 products in vectors, or
-/// the portable loops; all give the same integers.
+/// the portable loops; all give the same integers. With Config::Table the
+/// row ends as the table's packed indices.
 template <class Config, int Lanes>
-ARIADNE_HD void denseRow(const std::uint64_t *in, std::uint64_t *out) {
+ARIADNE_HD void denseRowValues(const std::uint64_t *in, std::uint64_t *out) {
   constexpr int outSize = Config::outFeatures * Lanes;
+  constexpr bool hasTable = !std::is_void<typename Config::Table>::value;
+  if constexpr (hasTable)
+    static_assert(
+        std::is_same<typename Config::Table::InT, DenseOutT<Config>>::value,
+        "the table reads what the layer writes");
 #if defined(ARIADNE_DENSE_INT16)
-  if constexpr (Lanes % ariadne::simd::kWidth == 0 &&
-                denseInt16Fits<Config, Lanes>()) {
+  if constexpr (denseRowsInt16<Config, Lanes>()) {
     denseRowInt16<Config, Lanes>(in, out);
     if constexpr (denseFinishes<Config>() && !finishesInt32<Config>())
       finishRow<Config, outSize>(out);
+    if constexpr (hasTable && !indexesInt32<Config>())
+      packTableIndices<typename Config::Table, outSize>(out);
     return;
   }
 #endif
@@ -823,12 +919,36 @@ ARIADNE_HD void denseRow(const std::uint64_t *in, std::uint64_t *out) {
     denseRowLanes<Config, Lanes>(in, out);
     if constexpr (denseFinishes<Config>())
       finishRow<Config, outSize>(out);
+    if constexpr (hasTable)
+      packTableIndices<typename Config::Table, outSize>(out);
     return;
   }
 #endif
   denseRowPortable<Config, Lanes>(in, out);
   if constexpr (denseFinishes<Config>())
     finishRow<Config, outSize>(out);
+  if constexpr (hasTable)
+    packTableIndices<typename Config::Table, outSize>(out);
+}
+
+/// One dense row; with Config::InTable its inputs are that table's entries
+/// at the packed indices in `in`, which the 16-bit path looks up as it
+/// packs its inputs and the others first.
+template <class Config, int Lanes>
+ARIADNE_HD void denseRow(const std::uint64_t *in, std::uint64_t *out) {
+  if constexpr (!std::is_void<typename Config::InTable>::value)
+    static_assert(std::is_same<typename Config::InTable::OutT,
+                               typename Config::InT>::value,
+                  "the layer reads what the table gives");
+  if constexpr (!std::is_void<typename Config::InTable>::value &&
+                !denseRowsInt16<Config, Lanes>()) {
+    constexpr int inSize = Config::inFeatures * Lanes;
+    std::uint64_t entries[inSize];
+    lookUpPackedIndices<typename Config::InTable, inSize>(in, entries);
+    denseRowValues<Config, Lanes>(entries, out);
+  } else {
+    denseRowValues<Config, Lanes>(in, out);
+  }
 }
 
 } // namespace detail

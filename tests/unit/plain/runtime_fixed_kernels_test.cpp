@@ -663,6 +663,117 @@ TEST_CASE("fx dense takes in a cast and a ReLU", "[runtime][fixed-kernels]") {
 #endif
 }
 
+/// A table from In to Out with `Entry` entries: random raw values of Out.
+template <class In, class Out, std::int64_t Low, int Shift, int Size,
+          class Entry>
+struct TableBetween : fx::TableConfig {
+  using InT = In;
+  using OutT = Out;
+  static constexpr int tableSize = Size;
+  static constexpr std::int64_t inputLow = Low;
+  static constexpr int shift = Shift;
+  static inline Entry storage[Size];
+  static constexpr const Entry *table = storage;
+};
+
+/// The table on its own, over `Size` values per event.
+template <class T, int Size> struct TableOver : T {
+  static constexpr int size = Size;
+};
+
+/// The two dense layers around a table, each its neighbour's only reader.
+template <class Base, class T> struct WritesTable : Base { using Table = T; };
+template <class Base, class T> struct ReadsTable : Base { using InTable = T; };
+
+/// dense<First> then table<T> then dense<Second>, by the plain kernels,
+/// against the two layers that pass the table's indices (one event, a tile
+/// of kLanes and three lanes, which take different paths).
+template <class First, class T, class Second>
+void checkTableBetween(std::mt19937_64 &gen) {
+  using FusedFirst = WritesTable<First, T>;
+  using FusedSecond = ReadsTable<Second, T>;
+  constexpr int rows = First::rows, K = First::inFeatures;
+  constexpr int M = First::outFeatures, N = Second::outFeatures;
+  static_assert(Second::inFeatures == M && Second::rows == rows, "a chain");
+  INFO("dense " << K << "->" << M << ", table of " << T::tableSize << ", dense "
+                << M << "->" << N << ", rows " << rows);
+  fillDense<First>(gen);
+  fillDense<Second>(gen);
+  const std::vector<u64> entries =
+      sampleRaw<typename T::OutT>(gen, T::tableSize);
+  for (int i = 0; i < T::tableSize; ++i)
+    T::storage[i] = static_cast<
+        typename std::remove_reference<decltype(T::storage[0])>::type>(
+        static_cast<std::int64_t>(entries[i]));
+  const std::vector<u64> in =
+      sampleRaw<typename First::InT>(gen, size_t(rows) * K * kEvents);
+  auto plain = [](const u64 *x, u64 *y, auto lanes) {
+    constexpr int L = decltype(lanes)::value;
+    std::vector<u64> middle(size_t(rows) * M * L);
+    fx::dense<First, L>(x, middle.data());
+    fx::table<TableOver<T, rows * M>, L>(middle.data(), middle.data());
+    fx::dense<Second, L>(middle.data(), y);
+  };
+  auto fused = [](const u64 *x, u64 *y, auto lanes) {
+    constexpr int L = decltype(lanes)::value;
+    std::vector<u64> middle(size_t(rows) * M * L);
+    fx::dense<FusedFirst, L>(x, middle.data());
+    fx::dense<FusedSecond, L>(middle.data(), y);
+  };
+  auto check = [&](auto lanes) {
+    constexpr int L = decltype(lanes)::value;
+    INFO(L << " lanes");
+    std::vector<u64> x(size_t(rows) * K * L), want(size_t(rows) * N * L),
+        got(want.size());
+    for (int e0 = 0; e0 + L <= kEvents; e0 += L) {
+      for (int t = 0; t < L; ++t)
+        for (int i = 0; i < rows * K; ++i)
+          x[i * L + t] = in[(e0 + t) * rows * K + i];
+      plain(x.data(), want.data(), lanes);
+      fused(x.data(), got.data(), lanes);
+      requireSame(got, want, rows * N * L, "the fused layers");
+    }
+  };
+  check(std::integral_constant<int, 1>{});
+  check(std::integral_constant<int, 3>{});
+  check(std::integral_constant<int, kLanes>{});
+}
+
+TEST_CASE("fx dense layers pass a table between them as its indices",
+          "[runtime][fixed-kernels]") {
+  std::mt19937_64 gen(15);
+  using T16 = fixed<16, 6>;
+  // The 27-81-2 model: 16-bit products summed in 32 bits on both sides.
+  checkTableBetween<
+      DenseOf<T16, T16, fixed<27, 7>, std::int16_t, 27, 81, 1, true, 28>,
+      TableBetween<fixed<27, 7>, T16, -4456448, 10, 8704, std::int16_t>,
+      DenseOf<T16, T16, fixed<28, 8>, std::int16_t, 81, 2, 1, true, 82>>(gen);
+  // After a cast and a ReLU, over rows, a table of int64_t entries with
+  // bins of one raw value.
+  checkTableBetween<
+      DenseFinishOf<
+          DenseOf<T16, T16, fixed<28, 8>, std::int16_t, 16, 20, 3, true>,
+          fixed<12, 4, RND, SAT>, true>,
+      TableBetween<fixed<12, 4, RND, SAT>, T16, -100, 0, 300, std::int64_t>,
+      DenseOf<T16, T16, fixed<30, 10>, std::int16_t, 20, 9, 3, false>>(gen);
+  // A 32-bit accumulator whose values less the table's low end need 33
+  // bits: the indices are computed on the 64-bit results.
+  checkTableBetween<
+      DenseOf<T16, T16, fixed<32, 12>, std::int16_t, 16, 16, 1, true>,
+      TableBetween<fixed<32, 12>, ufixed<8, 2>, -(std::int64_t(1) << 31), 24,
+                   200, std::uint8_t>,
+      DenseOf<ufixed<8, 2>, T16, fixed<30, 14>, std::int16_t, 16, 5, 1, true>>(
+      gen);
+  // 64-bit products on both sides, an unsigned table input.
+  checkTableBetween<
+      DenseFinishOf<DenseOf<fixed<32, 8>, fixed<32, 2>, fixed<64, 10>,
+                            std::int32_t, 9, 7, 1, true>,
+                    ufixed<40, 10>, false>,
+      TableBetween<ufixed<40, 10>, fixed<40, 4>, 12345, 30, 1000, std::int64_t>,
+      DenseOf<fixed<40, 4>, fixed<24, 4>, fixed<64, 8>, std::int32_t, 7, 4, 1,
+              true>>(gen);
+}
+
 //===----------------------------------------------------------------------===//
 // arith and matmul (two activations)
 //===----------------------------------------------------------------------===//
