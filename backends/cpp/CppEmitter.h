@@ -62,6 +62,16 @@ constexpr llvm::StringLiteral kInPlaceAttr = "cpp.in_place";
 /// fx.dense alone reads: the two layers compute it (fx::DenseConfig::Table,
 /// InTable). The op writes nothing and aliases its input.
 constexpr llvm::StringLiteral kFusedAttr = "cpp.fused";
+/// On an fx.quantize that alone feeds an fx.dense on 16-bit products
+/// (denseTakesInt16): it writes its values as int16_t in pairs of features,
+/// the layout the layer multiplies (fx::QuantizeConfig::pairedFeatures,
+/// fx::DenseConfig::inPairs).
+constexpr llvm::StringLiteral kPairsAttr = "cpp.pairs";
+
+/// Whether an fx.dense's weights are laid out for the runtime's 16-bit dot
+/// products on a CPU: inputs and weights fit int16_t, the accumulator 32
+/// bits (fx::detail::denseFitsInt16).
+bool denseTakesInt16(mlir::Operation *dense);
 
 /// Where a value lives during one call of run<Lanes>; offsets count
 /// elements of one event (the lane layout multiplies them by Lanes).
@@ -78,7 +88,8 @@ enum class StorageKind {
 /// With `readWindowsInPlace` (the cpp target), float convolutions and max
 /// pooling read their windows in place (kInPlaceAttr); with `fuseTables`
 /// (the cpp target), a table between two dense layers passes from one to
-/// the other as its indices (fx::DenseConfig::Table).
+/// the other as its indices (fx::DenseConfig::Table), and a quantize that
+/// feeds a 16-bit dense layer writes pairs (kPairsAttr).
 mlir::FailureOr<mlir::func::FuncOp>
 prepareCppModule(mlir::ModuleOp module, bool readWindowsInPlace = false,
                  bool fuseTables = false);

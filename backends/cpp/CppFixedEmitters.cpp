@@ -126,9 +126,15 @@ struct QuantizePattern : CppOpPattern<fx::QuantizeOp> {
     raw_ostream &decls = emission.declarations();
     writeLayerComment(decls, emission, op, "",
                       typeDetail(op.getInput(), op.getOutput()));
-    ConfigWriter(decls, id + "Config", "fx::QuantizeConfig")
-        .integer("size", emission.eventSize(op.getOutput()))
-        .type("OutT", fx::elementTypeOf(op.getOutput()));
+    {
+      ConfigWriter config(decls, id + "Config", "fx::QuantizeConfig");
+      config.integer("size", emission.eventSize(op.getOutput()))
+          .type("OutT", fx::elementTypeOf(op.getOutput()));
+      // For the 16-bit dense layer that alone reads it.
+      if (op->hasAttr(kPairsAttr))
+        config.integer("pairedFeatures",
+                       emission.eventShape(op.getOutput()).back());
+    }
     writeCall(emission, op, "quantize");
     addElementwise(emission, op);
     return success();
@@ -305,8 +311,7 @@ struct DenseFxPattern : CppOpPattern<fx::DenseOp> {
     // layout of the runtime's 16-bit dot products
     // (fx::detail::denseFitsInt16).
     int64_t stride = k;
-    if (emission.hostVectors() && fitsInt16(in) &&
-        fitsInt16(op.getWeightType()) && acc.getWidth() <= 32) {
+    if (emission.hostVectors() && denseTakesInt16(op)) {
       weightRaw = "std::int16_t";
       stride = k + k % 2;
       if (stride != k) {
@@ -337,6 +342,8 @@ struct DenseFxPattern : CppOpPattern<fx::DenseOp> {
     if (auto table = op.getInput().getDefiningOp<fx::TableOp>();
         table && table->hasAttr(kFusedAttr))
       inTableConfig = emission.identifier(table) + "Config";
+    auto quantize = op.getInput().getDefiningOp<fx::QuantizeOp>();
+    bool inPairs = quantize && quantize->hasAttr(kPairsAttr);
     std::string id = emission.identifier(op);
     raw_ostream &decls = emission.declarations();
     writeLayerComment(decls, emission, op, "",
@@ -376,6 +383,8 @@ struct DenseFxPattern : CppOpPattern<fx::DenseOp> {
         config.line("using Table = " + tableConfig + ";");
       if (!inTableConfig.empty())
         config.line("using InTable = " + inTableConfig + ";");
+      if (inPairs)
+        config.line("static constexpr bool inPairs = true;");
     }
     writeCall(emission, op, "dense");
     LayerReport report;
@@ -539,6 +548,13 @@ struct MatMulFxPattern : CppOpPattern<fx::MatMulOp> {
 };
 
 } // namespace
+
+bool denseTakesInt16(Operation *op) {
+  auto dense = llvm::cast<fx::DenseOp>(op);
+  return fitsInt16(fx::elementTypeOf(dense.getInput())) &&
+         fitsInt16(dense.getWeightType()) &&
+         fx::elementTypeOf(dense.getOutput()).getWidth() <= 32;
+}
 
 void populateCppFixedEmitters(CppEmitterSet &set) {
   set.add<QuantizePattern>();

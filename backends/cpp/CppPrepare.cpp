@@ -356,6 +356,15 @@ prepareCppModule(ModuleOp module, bool readWindowsInPlace, bool fuseTables) {
         llvm::isa_and_nonnull<fx::DenseOp>(soleReader(table.getOutput())))
       table->setAttr(kFusedAttr, builder.getUnitAttr());
   }
+  for (Operation *op : ops) {
+    op->removeAttr(kPairsAttr);
+    auto quantize = llvm::dyn_cast<fx::QuantizeOp>(op);
+    if (!fuseTables || !quantize)
+      continue;
+    Operation *reader = soleReader(quantize.getOutput());
+    if (llvm::isa_and_nonnull<fx::DenseOp>(reader) && denseTakesInt16(reader))
+      quantize->setAttr(kPairsAttr, builder.getUnitAttr());
+  }
   llvm::DenseMap<Value, unsigned> returnCount;
   SmallVector<int64_t> outputOffsets;
   int64_t outputOffset = 0;

@@ -61,6 +61,11 @@ struct QuantizeConfig {
   /// Elements per event.
   static constexpr int size = 1;
   using OutT = ariadne::fixed<16, 6>;
+  /// 0, or the features of each row of the event when a 16-bit dense
+  /// layer alone reads the values (DenseConfig::inPairs): they then go out
+  /// as int16_t in pairs of features, in the layout that layer packs its
+  /// inputs into (detail::pairSlot), each row from its own start.
+  static constexpr int pairedFeatures = 0;
 };
 
 /// fx.dequantize, or a raw model output: `InT` in, float or raw integers
@@ -143,6 +148,9 @@ struct DenseConfig {
   /// its inputs anyway.
   using Table = void;
   using InTable = void;
+  /// The inputs come as int16_t in pairs of features, written by the
+  /// fx.quantize that alone feeds the layer (QuantizeConfig::pairedFeatures).
+  static constexpr bool inPairs = false;
 };
 
 /// fx.table: out = table[clamp(floor((raw(x) - inputLow) / 2^shift), 0,
@@ -261,6 +269,14 @@ template <class T> ARIADNE_HD constexpr bool fitsInt16() {
   return T::spec().isSigned ? T::spec().width <= 16 : T::spec().width <= 15;
 }
 
+/// Where the raw value of feature k of lane t goes in a row of int16_t pairs
+/// of features (QuantizeConfig::pairedFeatures): the int16_t
+/// 2 ((k / 2) Lanes + t) + k % 2, so that each int32_t holds features 2p
+/// and 2p + 1 of one lane, as denseRowInt16 multiplies them.
+template <int Lanes> ARIADNE_HD constexpr int pairSlot(int k, int t) {
+  return 2 * (k / 2 * Lanes + t) + k % 2;
+}
+
 /// The distance between rows of a dense layer's weights.
 template <class Config> ARIADNE_HD constexpr int weightStride() {
   return Config::weightStride > 0 ? Config::weightStride : Config::inFeatures;
@@ -282,7 +298,7 @@ template <class Config> ARIADNE_HD constexpr bool denseFitsInt16() {
 /// within 128 KiB.
 template <class Config, int Lanes> ARIADNE_HD constexpr bool denseInt16Fits() {
   return denseFitsInt16<Config>() &&
-         weightStride<Config>() * Lanes * 2 <= (1 << 17);
+         (Config::inPairs || weightStride<Config>() * Lanes * 2 <= (1 << 17));
 }
 
 using ariadne::detail::rawLess;
@@ -726,6 +742,22 @@ ARIADNE_INLINE void denseInt16Block(const std::int32_t *x, std::uint64_t *out,
     }
 }
 
+/// Every output of one row of `Lanes` events from the interleaved inputs
+/// `x`, in blocks of as many as the registers hold.
+template <class Config, int Lanes>
+ARIADNE_INLINE void denseInt16Blocks(const std::int32_t *x,
+                                     std::uint64_t *out) {
+  constexpr int perRow = Lanes / ariadne::simd::kWidth;
+  constexpr int block =
+      perRow >= kIntAccumulators ? 1 : kIntAccumulators / perRow;
+  constexpr int outFeatures = Config::outFeatures;
+  constexpr int fullEnd = outFeatures - outFeatures % block;
+  for (int n0 = 0; n0 < fullEnd; n0 += block)
+    denseInt16Block<Config, Lanes, block>(x, out, n0);
+  if constexpr (fullEnd < outFeatures)
+    denseInt16Block<Config, Lanes, outFeatures - fullEnd>(x, out, fullEnd);
+}
+
 /// One dense row of `Lanes` events (a multiple of the vector width) on
 /// 16-bit products: the inputs are first interleaved in pairs of features,
 /// x[p][t] = (in[2p][t], in[2p + 1][t]) as two int16_t (zero past the
@@ -735,6 +767,12 @@ template <class Config, int Lanes>
 ARIADNE_INLINE void denseRowInt16(const std::uint64_t *in, std::uint64_t *out) {
   constexpr int inFeatures = Config::inFeatures;
   constexpr int pairs = weightStride<Config>() / 2;
+  if constexpr (Config::inPairs) {
+    // The fx.quantize before wrote them in this very layout.
+    const std::int32_t *x = reinterpret_cast<const std::int32_t *>(in);
+    denseInt16Blocks<Config, Lanes>(x, out);
+    return;
+  }
   alignas(64) std::int32_t x[pairs * Lanes];
   // Input i: the value, or the entry of Config::InTable at packed index i.
   auto input = [&](int i) -> std::uint32_t {
@@ -756,15 +794,7 @@ ARIADNE_INLINE void denseRowInt16(const std::uint64_t *in, std::uint64_t *out) {
       x[p * Lanes + t] = static_cast<std::int32_t>(low | (high << 16));
     }
   }
-  constexpr int perRow = Lanes / ariadne::simd::kWidth;
-  constexpr int block =
-      perRow >= kIntAccumulators ? 1 : kIntAccumulators / perRow;
-  constexpr int outFeatures = Config::outFeatures;
-  constexpr int fullEnd = outFeatures - outFeatures % block;
-  for (int n0 = 0; n0 < fullEnd; n0 += block)
-    denseInt16Block<Config, Lanes, block>(x, out, n0);
-  if constexpr (fullEnd < outFeatures)
-    denseInt16Block<Config, Lanes, outFeatures - fullEnd>(x, out, fullEnd);
+  denseInt16Blocks<Config, Lanes>(x, out);
 }
 #endif
 
@@ -940,8 +970,22 @@ ARIADNE_HD void denseRow(const std::uint64_t *in, std::uint64_t *out) {
     static_assert(std::is_same<typename Config::InTable::OutT,
                                typename Config::InT>::value,
                   "the layer reads what the table gives");
-  if constexpr (!std::is_void<typename Config::InTable>::value &&
-                !denseRowsInt16<Config, Lanes>()) {
+  if constexpr (Config::inPairs && !denseRowsInt16<Config, Lanes>()) {
+    constexpr int inSize = Config::inFeatures * Lanes;
+    std::uint64_t values[inSize];
+    for (int k = 0; k < Config::inFeatures; ++k)
+      for (int t = 0; t < Lanes; ++t) {
+        std::int16_t raw;
+        std::memcpy(&raw,
+                    reinterpret_cast<const char *>(in) +
+                        2 * pairSlot<Lanes>(k, t),
+                    sizeof(raw));
+        values[k * Lanes + t] =
+            static_cast<std::uint64_t>(static_cast<std::int64_t>(raw));
+      }
+    denseRowValues<Config, Lanes>(values, out);
+  } else if constexpr (!std::is_void<typename Config::InTable>::value &&
+                       !denseRowsInt16<Config, Lanes>()) {
     constexpr int inSize = Config::inFeatures * Lanes;
     std::uint64_t entries[inSize];
     lookUpPackedIndices<typename Config::InTable, inSize>(in, entries);
@@ -957,6 +1001,68 @@ ARIADNE_HD void denseRow(const std::uint64_t *in, std::uint64_t *out) {
 // The model boundary
 //===----------------------------------------------------------------------===//
 
+namespace detail {
+/// fx.quantize into int16_t pairs of features (QuantizeConfig::
+/// pairedFeatures): in float where the type allows and the value is below
+/// 2^22 on its grid, as quantize does, else by bitsFromDouble.
+template <class Config, int Lanes>
+ARIADNE_HD void quantizePairs(const float *in, std::uint64_t *out) {
+  constexpr ariadne::FixedSpec to = Config::OutT::spec();
+  constexpr int features = Config::pairedFeatures;
+  static_assert(to.isSigned ? to.width <= 16 : to.width <= 15,
+                "paired values are int16_t");
+  static_assert(Config::size % features == 0, "whole rows");
+  constexpr int pairs = (features + 1) / 2;
+  for (int r = 0; r < Config::size / features; ++r) {
+    const float *x = in + r * features * Lanes;
+    char *row = reinterpret_cast<char *>(out + r * features * Lanes);
+    int rest = 0;
+    if constexpr (quantizesInFloat<typename Config::OutT>()) {
+      constexpr float scale = static_cast<float>(pow2(to.fracWidth()));
+      // Below 2^22 on the grid in float, as quantize does; the others
+      // (NaN included) are redone below.
+      auto fast = [&](float value) -> std::uint32_t {
+        float v = value * scale;
+        std::uint32_t bits = 0;
+        std::memcpy(&bits, &v, sizeof(bits));
+        const bool below = belowTwoTo22(bits);
+        bits &= std::uint32_t(0) - below;
+        std::memcpy(&v, &bits, sizeof(v));
+        rest |= !below;
+        return static_cast<std::uint16_t>(fitInteger32<typename Config::OutT>(
+            roundToInteger<to.quant, std::int32_t>(v)));
+      };
+      for (int p = 0; p < pairs; ++p)
+        for (int t = 0; t < Lanes; ++t) {
+          const std::uint32_t low = fast(x[2 * p * Lanes + t]);
+          const std::uint32_t high =
+              2 * p + 1 < features ? fast(x[(2 * p + 1) * Lanes + t]) : 0u;
+          const std::uint32_t both = low | (high << 16);
+          std::memcpy(row + 4 * (p * Lanes + t), &both, sizeof(both));
+        }
+    } else {
+      rest = 1;
+    }
+    if (!rest)
+      continue;
+    for (int k = 0; k < features; ++k)
+      for (int t = 0; t < Lanes; ++t) {
+        const float value = x[k * Lanes + t];
+        if constexpr (quantizesInFloat<typename Config::OutT>()) {
+          const float v = value * static_cast<float>(pow2(to.fracWidth()));
+          std::uint32_t bits = 0;
+          std::memcpy(&bits, &v, sizeof(bits));
+          if (belowTwoTo22(bits))
+            continue;
+        }
+        const std::int16_t raw = static_cast<std::int16_t>(
+            ariadne::bitsFromDouble(static_cast<double>(value), to));
+        std::memcpy(row + 2 * pairSlot<Lanes>(k, t), &raw, sizeof(raw));
+      }
+  }
+}
+} // namespace detail
+
 /// fx.quantize: each float's exact value into OutT with its modes, as
 /// bitsFromDouble. Values scaled onto OutT's grid below 2^22 (for an OutT
 /// of at most 32 bits and no negative fraction) or 2^62 in magnitude take
@@ -968,7 +1074,9 @@ ARIADNE_HD ARIADNE_FULL_WIDTH void quantize(const float *in,
   constexpr ariadne::FixedSpec to = Config::OutT::spec();
   constexpr int frac = to.fracWidth();
   constexpr int size = Config::size * Lanes;
-  if constexpr (detail::quantizesInFloat<typename Config::OutT>()) {
+  if constexpr (Config::pairedFeatures > 0) {
+    detail::quantizePairs<Config, Lanes>(in, out);
+  } else if constexpr (detail::quantizesInFloat<typename Config::OutT>()) {
     // Sixteen values per AVX-512 vector instead of eight doubles: values
     // scaled onto OutT's grid below 2^22 in magnitude are rounded in float
     // and fitted in 32 bits; the others (NaN included) are redone below.

@@ -18,6 +18,7 @@ func.func @mlp(%x: tensor<?x3xf32> {nn.name = "x"}) -> (tensor<?x2xf32> {nn.name
 // CHECK:        static constexpr const std::int64_t *bias = fc1Bias;
 // CHECK-NEXT:   using OutT = ariadne::fixed<8, 3, ariadne::RND, ariadne::SAT>;
 // CHECK-NEXT:   static constexpr bool relu = true;
+// CHECK-NEXT:   static constexpr bool inPairs = true;
 // CHECK-NEXT: };
 
 // CHECK:      struct fc2Config : ariadne::fx::DenseConfig {

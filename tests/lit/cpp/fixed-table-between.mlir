@@ -6,8 +6,10 @@
 // reader, passes from one to the other as its indices: its config is
 // written before the first layer's, which names it `Table`, the second
 // names it `InTable`, and the table op itself writes nothing. The last
-// table, whose result is the model's, stays a lookup of its own. The CUDA
-// target keeps every table a layer of its own.
+// table, whose result is the model's, stays a lookup of its own. The
+// quantize before the first layer writes its values as the int16_t pairs
+// that layer multiplies. The CUDA target keeps every table a layer of its
+// own and every quantize plain.
 
 func.func @mlp(%x: tensor<?x3xf32> {nn.name = "x"}) -> (tensor<?x2xf32> {nn.name = "y"}) {
   %h = nn.dense %x {weight = dense<[[1.0, 2.0, 3.0], [-0.5, 0.25, 0.1]]> : tensor<2x3xf32>,
@@ -20,11 +22,16 @@ func.func @mlp(%x: tensor<?x3xf32> {nn.name = "x"}) -> (tensor<?x2xf32> {nn.name
   return %y : tensor<?x2xf32>
 }
 
+// CHECK:      struct xConfig : ariadne::fx::QuantizeConfig {
+// CHECK:        using OutT = ariadne::fixed<16, 6>;
+// CHECK-NEXT:   static constexpr int pairedFeatures = 3;
+// CHECK-NEXT: };
 // CHECK:      // fc1: fx.table, tanh, !fx.fixed<29, 9> -> !fx.fixed<16, 6>
 // CHECK:      struct [[T1:fc1_[0-9]+Config]] : ariadne::fx::TableConfig {
 // CHECK:      struct fc1Config : ariadne::fx::DenseConfig {
 // CHECK:        static constexpr const std::int64_t *bias = fc1Bias;
 // CHECK-NEXT:   using Table = [[T1]];
+// CHECK-NEXT:   static constexpr bool inPairs = true;
 // CHECK-NEXT: };
 // CHECK:      struct [[T2:fc2_[0-9]+Config]] : ariadne::fx::TableConfig {
 // CHECK:      struct fc2Config : ariadne::fx::DenseConfig {
@@ -48,6 +55,8 @@ func.func @mlp(%x: tensor<?x3xf32> {nn.name = "x"}) -> (tensor<?x2xf32> {nn.name
 // CHECK-NEXT:   // fc3: fx.table
 // CHECK-NEXT:   ariadne::fx::table<[[T3]], Lanes>(arena + 16 * Lanes, arena);
 
+// CUDA-NOT:   pairedFeatures
+// CUDA-NOT:   inPairs
 // CUDA-NOT:   using Table =
 // CUDA-NOT:   using InTable =
 // CUDA:       ariadne::fx::table<fc1_{{[0-9]+}}Config, Lanes>

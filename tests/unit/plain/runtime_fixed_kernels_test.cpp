@@ -774,6 +774,73 @@ TEST_CASE("fx dense layers pass a table between them as its indices",
               true>>(gen);
 }
 
+/// fx.quantize into Out over `Size` values per event, in rows of `Paired`
+/// features written as int16_t pairs (0: as values).
+template <class Out, int Size, int Paired>
+struct QuantizeInto : fx::QuantizeConfig {
+  static constexpr int size = Size;
+  using OutT = Out;
+  static constexpr int pairedFeatures = Paired;
+};
+
+/// A dense layer that reads the pairs of a quantize.
+template <class Base> struct ReadsPairs : Base {
+  static constexpr bool inPairs = true;
+};
+
+/// quantize then dense<Dense> by the plain kernels, against the quantize
+/// that writes pairs and the layer that reads them (one event, a tile of
+/// kLanes and three lanes), on floats that include huge ones and NaN.
+template <class Dense> void checkQuantizedPairs(std::mt19937_64 &gen) {
+  using In = typename Dense::InT;
+  constexpr int rows = Dense::rows, K = Dense::inFeatures;
+  constexpr int N = Dense::outFeatures;
+  using Plain = QuantizeInto<In, rows * K, 0>;
+  using Paired = QuantizeInto<In, rows * K, K>;
+  INFO("quantize into " << In::width << "," << In::iwidth << ", dense " << K
+                        << "->" << N << ", rows " << rows);
+  fillDense<Dense>(gen);
+  const std::vector<float> in =
+      sampleFloats(gen, In::fwidth, In::iwidth, size_t(rows) * K * kEvents);
+  auto check = [&](auto lanes) {
+    constexpr int L = decltype(lanes)::value;
+    INFO(L << " lanes");
+    std::vector<float> x(size_t(rows) * K * L);
+    std::vector<u64> middle(x.size()), want(size_t(rows) * N * L),
+        got(want.size());
+    for (int e0 = 0; e0 + L <= kEvents; e0 += L) {
+      for (int t = 0; t < L; ++t)
+        for (int i = 0; i < rows * K; ++i)
+          x[i * L + t] = in[(e0 + t) * rows * K + i];
+      fx::quantize<Plain, L>(x.data(), middle.data());
+      fx::dense<Dense, L>(middle.data(), want.data());
+      fx::quantize<Paired, L>(x.data(), middle.data());
+      fx::dense<ReadsPairs<Dense>, L>(middle.data(), got.data());
+      requireSame(got, want, rows * N * L, "pairs");
+    }
+  };
+  check(std::integral_constant<int, 1>{});
+  check(std::integral_constant<int, 3>{});
+  check(std::integral_constant<int, kLanes>{});
+}
+
+TEST_CASE("fx quantize writes pairs that a 16-bit dense layer reads",
+          "[runtime][fixed-kernels]") {
+  std::mt19937_64 gen(16);
+  // The 27-81-2 model's first layer (an odd number of features).
+  checkQuantizedPairs<DenseOf<fixed<16, 6, RND, SAT>, fixed<16, 6>,
+                              fixed<32, 12>, std::int16_t, 27, 9, 1, true, 28>>(
+      gen);
+  // Unsigned inputs over rows; WRAP.
+  checkQuantizedPairs<DenseOf<ufixed<12, 4, RND_CONV, WRAP>, fixed<16, 6>,
+                              fixed<31, 13>, std::int16_t, 8, 5, 3, false>>(
+      gen);
+  // A negative fraction: no float path, every value by bitsFromDouble.
+  checkQuantizedPairs<DenseOf<fixed<16, 20, TRN, SAT_SYM>, fixed<8, 2>,
+                              fixed<32, 30>, std::int16_t, 5, 4, 2, true, 6>>(
+      gen);
+}
+
 //===----------------------------------------------------------------------===//
 // arith and matmul (two activations)
 //===----------------------------------------------------------------------===//
