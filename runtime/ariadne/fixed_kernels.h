@@ -816,11 +816,6 @@ ARIADNE_INLINE void denseRowLanes(const std::uint64_t *in, std::uint64_t *out) {
 }
 #endif
 
-/// The C integer type of a table's entries.
-template <class Config>
-using TableEntry = typename std::remove_cv<
-    typename std::remove_pointer<decltype(Config::table)>::type>::type;
-
 #if ARIADNE_SIMD_WIDTH > 1
 /// ariadne::tableIndex of the kIntWidth values at `in`.
 template <class Config>

@@ -663,6 +663,31 @@ TEST_CASE("fx dense takes in a cast and a ReLU", "[runtime][fixed-kernels]") {
 #endif
 }
 
+/// Two ways through a few layers, `plain(x, y, lanes)` and `fused(x, y,
+/// lanes)`, on the events of `in` in tiles of one, three and kLanes events
+/// in the lane layout (which take different paths): both must agree.
+template <class In, class Plain, class Fused>
+void compareInTiles(const std::vector<In> &in, int inSize, int outSize,
+                    Plain plain, Fused fused) {
+  auto check = [&](auto lanes) {
+    constexpr int L = decltype(lanes)::value;
+    INFO(L << " lanes");
+    std::vector<In> x(size_t(inSize) * L);
+    std::vector<u64> want(size_t(outSize) * L), got(want.size());
+    for (int e0 = 0; e0 + L <= int(in.size()) / inSize; e0 += L) {
+      for (int t = 0; t < L; ++t)
+        for (int i = 0; i < inSize; ++i)
+          x[i * L + t] = in[(e0 + t) * inSize + i];
+      plain(x.data(), want.data(), lanes);
+      fused(x.data(), got.data(), lanes);
+      requireSame(got, want, outSize * L, "the fused layers");
+    }
+  };
+  check(std::integral_constant<int, 1>{});
+  check(std::integral_constant<int, 3>{});
+  check(std::integral_constant<int, kLanes>{});
+}
+
 /// A table from In to Out with `Entry` entries: random raw values of Out.
 template <class In, class Out, std::int64_t Low, int Shift, int Size,
           class Entry>
@@ -720,23 +745,7 @@ void checkTableBetween(std::mt19937_64 &gen) {
     fx::dense<FusedFirst, L>(x, middle.data());
     fx::dense<FusedSecond, L>(middle.data(), y);
   };
-  auto check = [&](auto lanes) {
-    constexpr int L = decltype(lanes)::value;
-    INFO(L << " lanes");
-    std::vector<u64> x(size_t(rows) * K * L), want(size_t(rows) * N * L),
-        got(want.size());
-    for (int e0 = 0; e0 + L <= kEvents; e0 += L) {
-      for (int t = 0; t < L; ++t)
-        for (int i = 0; i < rows * K; ++i)
-          x[i * L + t] = in[(e0 + t) * rows * K + i];
-      plain(x.data(), want.data(), lanes);
-      fused(x.data(), got.data(), lanes);
-      requireSame(got, want, rows * N * L, "the fused layers");
-    }
-  };
-  check(std::integral_constant<int, 1>{});
-  check(std::integral_constant<int, 3>{});
-  check(std::integral_constant<int, kLanes>{});
+  compareInTiles(in, rows * K, rows * N, plain, fused);
 }
 
 TEST_CASE("fx dense layers pass a table between them as its indices",
@@ -802,26 +811,19 @@ template <class Dense> void checkQuantizedPairs(std::mt19937_64 &gen) {
   fillDense<Dense>(gen);
   const std::vector<float> in =
       sampleFloats(gen, In::fwidth, In::iwidth, size_t(rows) * K * kEvents);
-  auto check = [&](auto lanes) {
+  auto plain = [](const float *x, u64 *y, auto lanes) {
     constexpr int L = decltype(lanes)::value;
-    INFO(L << " lanes");
-    std::vector<float> x(size_t(rows) * K * L);
-    std::vector<u64> middle(x.size()), want(size_t(rows) * N * L),
-        got(want.size());
-    for (int e0 = 0; e0 + L <= kEvents; e0 += L) {
-      for (int t = 0; t < L; ++t)
-        for (int i = 0; i < rows * K; ++i)
-          x[i * L + t] = in[(e0 + t) * rows * K + i];
-      fx::quantize<Plain, L>(x.data(), middle.data());
-      fx::dense<Dense, L>(middle.data(), want.data());
-      fx::quantize<Paired, L>(x.data(), middle.data());
-      fx::dense<ReadsPairs<Dense>, L>(middle.data(), got.data());
-      requireSame(got, want, rows * N * L, "pairs");
-    }
+    std::vector<u64> middle(size_t(rows) * K * L);
+    fx::quantize<Plain, L>(x, middle.data());
+    fx::dense<Dense, L>(middle.data(), y);
   };
-  check(std::integral_constant<int, 1>{});
-  check(std::integral_constant<int, 3>{});
-  check(std::integral_constant<int, kLanes>{});
+  auto fused = [](const float *x, u64 *y, auto lanes) {
+    constexpr int L = decltype(lanes)::value;
+    std::vector<u64> middle(size_t(rows) * K * L);
+    fx::quantize<Paired, L>(x, middle.data());
+    fx::dense<ReadsPairs<Dense>, L>(middle.data(), y);
+  };
+  compareInTiles(in, rows * K, rows * N, plain, fused);
 }
 
 TEST_CASE("fx quantize writes pairs that a 16-bit dense layer reads",
