@@ -438,6 +438,32 @@ ARIADNE_INLINE V fitInteger32(V q) {
   }
 }
 
+/// Whether fx.quantize's float path takes `value` into T (quantizesInFloat):
+/// value times 2^frac(T) is below 2^22 in magnitude, NaN not.
+template <class T> ARIADNE_INLINE bool quantizesFast(float value) {
+  const float v = value * static_cast<float>(pow2(T::spec().fracWidth()));
+  std::uint32_t bits = 0;
+  std::memcpy(&bits, &v, sizeof(bits));
+  return belowTwoTo22(bits);
+}
+
+/// The raw value of T that `value` quantizes to on the float path (T
+/// quantizesInFloat), branch-free so that loops over it vectorize; where
+/// quantizesFast is false the result is meaningless and `rest` is set, for
+/// the caller to redo the value.
+template <class T>
+ARIADNE_INLINE std::int32_t quantizeInFloat(float value, int &rest) {
+  float v = value * static_cast<float>(pow2(T::spec().fracWidth()));
+  std::uint32_t bits = 0;
+  std::memcpy(&bits, &v, sizeof(bits));
+  const bool fast = belowTwoTo22(bits);
+  // Zero where not fast: the conversion to an integer stays defined.
+  bits &= std::uint32_t(0) - fast;
+  std::memcpy(&v, &bits, sizeof(v));
+  rest |= !fast;
+  return fitInteger32<T>(roundToInteger<T::spec().quant, std::int32_t>(v));
+}
+
 /// x * w as the extended product, modulo 2^64. Both operands hold true
 /// values (extended raw bits); when both fit 32 bits the product is
 /// spelled as a widening 32x32->64 multiply.
@@ -1013,19 +1039,11 @@ ARIADNE_HD void quantizePairs(const float *in, std::uint64_t *out) {
     char *row = reinterpret_cast<char *>(out + r * features * Lanes);
     int rest = 0;
     if constexpr (quantizesInFloat<typename Config::OutT>()) {
-      constexpr float scale = static_cast<float>(pow2(to.fracWidth()));
       // Below 2^22 on the grid in float, as quantize does; the others
       // (NaN included) are redone below.
       auto fast = [&](float value) -> std::uint32_t {
-        float v = value * scale;
-        std::uint32_t bits = 0;
-        std::memcpy(&bits, &v, sizeof(bits));
-        const bool below = belowTwoTo22(bits);
-        bits &= std::uint32_t(0) - below;
-        std::memcpy(&v, &bits, sizeof(v));
-        rest |= !below;
-        return static_cast<std::uint16_t>(fitInteger32<typename Config::OutT>(
-            roundToInteger<to.quant, std::int32_t>(v)));
+        return static_cast<std::uint16_t>(
+            quantizeInFloat<typename Config::OutT>(value, rest));
       };
       for (int p = 0; p < pairs; ++p)
         for (int t = 0; t < Lanes; ++t) {
@@ -1043,13 +1061,9 @@ ARIADNE_HD void quantizePairs(const float *in, std::uint64_t *out) {
     for (int k = 0; k < features; ++k)
       for (int t = 0; t < Lanes; ++t) {
         const float value = x[k * Lanes + t];
-        if constexpr (quantizesInFloat<typename Config::OutT>()) {
-          const float v = value * static_cast<float>(pow2(to.fracWidth()));
-          std::uint32_t bits = 0;
-          std::memcpy(&bits, &v, sizeof(bits));
-          if (belowTwoTo22(bits))
+        if constexpr (quantizesInFloat<typename Config::OutT>())
+          if (quantizesFast<typename Config::OutT>(value))
             continue;
-        }
         const std::int16_t raw = static_cast<std::int16_t>(
             ariadne::bitsFromDouble(static_cast<double>(value), to));
         std::memcpy(row + 2 * pairSlot<Lanes>(k, t), &raw, sizeof(raw));
@@ -1075,27 +1089,14 @@ ARIADNE_HD ARIADNE_FULL_WIDTH void quantize(const float *in,
     // Sixteen values per AVX-512 vector instead of eight doubles: values
     // scaled onto OutT's grid below 2^22 in magnitude are rounded in float
     // and fitted in 32 bits; the others (NaN included) are redone below.
-    constexpr float scale = static_cast<float>(detail::pow2(frac));
     int rest = 0;
-    for (int i = 0; i < size; ++i) {
-      float v = in[i] * scale;
-      std::uint32_t bits = 0;
-      std::memcpy(&bits, &v, sizeof(bits));
-      const bool fast = detail::belowTwoTo22(bits);
-      bits &= std::uint32_t(0) - fast;
-      std::memcpy(&v, &bits, sizeof(v));
-      out[i] = static_cast<std::uint64_t>(
-          static_cast<std::int64_t>(detail::fitInteger32<typename Config::OutT>(
-              detail::roundToInteger<to.quant, std::int32_t>(v))));
-      rest |= !fast;
-    }
+    for (int i = 0; i < size; ++i)
+      out[i] = static_cast<std::uint64_t>(static_cast<std::int64_t>(
+          detail::quantizeInFloat<typename Config::OutT>(in[i], rest)));
     if (!rest)
       return;
     for (int i = 0; i < size; ++i) {
-      const float v = in[i] * scale;
-      std::uint32_t bits = 0;
-      std::memcpy(&bits, &v, sizeof(bits));
-      if (detail::belowTwoTo22(bits))
+      if (detail::quantizesFast<typename Config::OutT>(in[i]))
         continue;
       // Exact in double; below 2^62 the double steps, else bitsFromDouble.
       const double wide = static_cast<double>(in[i]) * detail::pow2(frac);
