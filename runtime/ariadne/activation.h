@@ -134,11 +134,13 @@ ARIADNE_INLINE simd::Vec activateVector(simd::Vec x) {
   if constexpr (Kind == Activation::None) {
     return x;
   } else if constexpr (Kind == Activation::Relu) {
-    return simd::select(x < 0.0f, simd::Vec{}, x);
+    // x < 0 ? 0 : x, which keeps -0 and NaN.
+    return simd::maxOf(simd::Vec{}, x);
   } else {
+    // math::tanh's clamp: x > c ? c : x, then a < -c ? -c : a.
     constexpr float clamp = math::detail::kTanhClamp;
-    simd::Vec a = simd::select(x > clamp, simd::splat(clamp), x);
-    a = simd::select(a < -clamp, simd::splat(-clamp), a);
+    simd::Vec a = simd::minOf(simd::splat(clamp), x);
+    a = simd::maxOf(simd::splat(-clamp), a);
     return math::detail::tanhRational(a);
   }
 }

@@ -130,30 +130,35 @@ ARIADNE_INLINE float expm1(float x) {
 
 namespace detail {
 /// tanh clamps its argument to [-kTanhClamp, kTanhClamp], where
-/// tanhRational gives exactly +-1.
-constexpr float kTanhClamp = 9.0f;
+/// tanhRational gives exactly +-1 with and without fused multiply-adds
+/// (near 9 its rounded value alternates between 1 and its neighbours;
+/// 9.03125 is a point where GCC's and Clang's contractions all give 1).
+constexpr float kTanhClamp = 9.03125f;
 
 /// The quotient of tanh for |a| <= kTanhClamp (see tanh): arithmetic only, so
 /// that a float or a vector of floats (simd.h) gives the same values.
 template <class T> ARIADNE_INLINE T tanhRational(T a) {
+  // Estrin's scheme: a P(z) = a (p0 + p1 z) + a z^2 ((p2 + p3 z) + z^2 (p4 +
+  // p5 z)), Q(z) likewise, the terms computed side by side: three
+  // operations deep after z where Horner's rule and the product by a take
+  // six. The quotient is on the critical path of a single event's layer.
   const T z = a * a;
-  T p = z * -0x1.a8bbe8p-37f + 0x1.0555ccp-25f;
-  p = p * z + 0x1.d4e074p-16f;
-  p = p * z + 0x1.faab5cp-9f;
-  p = p * z + 0x1.181f02p-3f;
-  p = p * z + 1.0f;
-  T q = z * 0x1.5861d8p-20f + 0x1.9c781ap-12f;
-  q = q * z + 0x1.be3c10p-6f;
-  q = q * z + 0x1.e164d6p-2f;
-  q = q * z + 1.0f;
-  return a * p / q;
+  const T z2 = z * z;
+  const T p01 = z * 0x1.181f02p-3f + 1.0f;
+  const T p23 = z * 0x1.d4e074p-16f + 0x1.faab5cp-9f;
+  const T p45 = z * -0x1.a8bbe8p-37f + 0x1.0555ccp-25f;
+  const T ap = (a * z2) * (p45 * z2 + p23) + a * p01;
+  const T q01 = z * 0x1.e164d6p-2f + 1.0f;
+  const T q23 = z * 0x1.9c781ap-12f + 0x1.be3c10p-6f;
+  const T q = (z2 * 0x1.5861d8p-20f + q23) * z2 + q01;
+  return ap / q;
 }
 } // namespace detail
 
 /// tanh(x) within 5 ulp with fused multiply-adds, 6 without (99.8% of
 /// floats within 2), odd, with NaN propagation: x P(x^2) / Q(x^2) with x
-/// clamped to [-9, 9], where the quotient gives exactly +-1 (as tanh
-/// rounds to from 9.011 on). P (degree 5) and Q (degree 4) are a minimax
+/// clamped to [-9.03125, 9.03125], where the quotient gives exactly +-1 (as
+/// tanh rounds to from 9.011 on). P (degree 5) and Q (degree 4) are a minimax
 /// fit of tanh(x) / x in z = x^2 on [0, 9.1^2], relative error 2.2e-9,
 /// their coefficients rounded to float one at a time with the others
 /// fitted again; the float evaluation's rounding makes the rest of the

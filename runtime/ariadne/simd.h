@@ -35,6 +35,11 @@
 #define ARIADNE_SIMD_WIDTH 1
 #endif
 
+#if ARIADNE_SIMD_WIDTH > 1 && (defined(__x86_64__) || defined(__i386__))
+#define ARIADNE_SIMD_X86 1
+#include <immintrin.h>
+#endif
+
 // GCC vectorizes loops at 256 bits on AVX-512 targets unless told
 // otherwise; the transcendental passes (tanh, sigmoid, exp: a polynomial
 // and a division per value) then take twice the instructions of the 512-bit
@@ -79,6 +84,34 @@ typedef std::int32_t Mask __attribute__((vector_size(kWidth * 4)));
 ARIADNE_INLINE Vec select(Mask mask, Vec a, Vec b) {
   return reinterpret_cast<Vec>((mask & reinterpret_cast<Mask>(a)) |
                                (~mask & reinterpret_cast<Mask>(b)));
+}
+
+/// a < b ? a : b and a > b ? a : b lane by lane: b where either is NaN, a
+/// where they are equal (-0 and +0 included). These are x86's minps and
+/// maxps, one instruction where a comparison and a blend take two in
+/// sequence (GCC does not recognize the conditional form).
+ARIADNE_INLINE Vec minOf(Vec a, Vec b) {
+#if defined(ARIADNE_SIMD_X86) && ARIADNE_SIMD_WIDTH == 16
+  return _mm512_maskz_min_ps(0xffff, a, b);
+#elif defined(ARIADNE_SIMD_X86) && ARIADNE_SIMD_WIDTH == 8
+  return _mm256_min_ps(a, b);
+#elif defined(ARIADNE_SIMD_X86)
+  return _mm_min_ps(a, b);
+#else
+  return a < b ? a : b;
+#endif
+}
+
+ARIADNE_INLINE Vec maxOf(Vec a, Vec b) {
+#if defined(ARIADNE_SIMD_X86) && ARIADNE_SIMD_WIDTH == 16
+  return _mm512_maskz_max_ps(0xffff, a, b);
+#elif defined(ARIADNE_SIMD_X86) && ARIADNE_SIMD_WIDTH == 8
+  return _mm256_max_ps(a, b);
+#elif defined(ARIADNE_SIMD_X86)
+  return _mm_max_ps(a, b);
+#else
+  return a > b ? a : b;
+#endif
 }
 
 ARIADNE_INLINE Vec load(const float *p) {

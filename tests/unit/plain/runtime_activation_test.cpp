@@ -170,6 +170,50 @@ TEST_CASE("activations pass NaN through", "[runtime][activation]") {
   CHECK(activate<Activation::LeakyRelu>(-2.0f, 0.5f, 0) == -1.0f);
 }
 
+template <Activation Kind> struct SpecialConfig : ActivationConfig {
+  // Whole vectors at every width, and a remainder at 16 lanes.
+  static constexpr int size = 60;
+  static constexpr Activation activation = Kind;
+};
+
+TEST_CASE("vector ReLU and tanh give the scalar forms' special values",
+          "[runtime][activation]") {
+  const float inf = std::numeric_limits<float>::infinity();
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const float clamp = math::detail::kTanhClamp;
+  const float special[] = {nan,    -0.0f, 0.0f,   -inf,   inf,   clamp,
+                           -clamp, 9.1f,  -20.0f, 1e-30f, -3.0f, 0.5f};
+  constexpr int size = SpecialConfig<Activation::Tanh>::size;
+  // Read through a volatile pointer so that nothing is folded at compile
+  // time: the run-time arithmetic (fused multiply-adds or not) must give
+  // these.
+  const volatile float *source = special;
+  std::vector<float> in(size), relu(size), tanh(size);
+  for (int i = 0; i < size; ++i)
+    in[i] = source[i % std::size(special)];
+  activation<SpecialConfig<Activation::Relu>>(in.data(), relu.data());
+  activation<SpecialConfig<Activation::Tanh>>(in.data(), tanh.data());
+  for (int i = 0; i < size; ++i) {
+    INFO("input " << in[i] << " at " << i);
+    float r = activate<Activation::Relu>(in[i], 0, 0);
+    float t = math::tanh(in[i]);
+    if (std::isnan(in[i])) {
+      CHECK(std::isnan(relu[i]));
+      CHECK(std::isnan(tanh[i]));
+      continue;
+    }
+    // Bit for bit, which also tells -0 from 0.
+    CHECK(floatOrdinal(relu[i]) == floatOrdinal(r));
+    CHECK(floatOrdinal(tanh[i]) == floatOrdinal(t));
+    if (in[i] == 0.0f) {
+      CHECK(std::signbit(relu[i]) == std::signbit(in[i]));
+      CHECK(std::signbit(tanh[i]) == std::signbit(in[i]));
+    }
+    if (std::fabs(in[i]) >= clamp)
+      CHECK(std::fabs(tanh[i]) == 1.0f);
+  }
+}
+
 TEST_CASE("activate works on other arithmetic types", "[runtime][activation]") {
   CHECK(activate<Activation::Relu>(-3, 0, 0) == 0);
   CHECK(activate<Activation::Relu>(4, 0, 0) == 4);
