@@ -121,9 +121,12 @@ constexpr int kEventAccumulators = simd::kWidth >= 16 ? 16 : 8;
 template <int Half, int Vectors, int Chains>
 ARIADNE_INLINE void halve(simd::Vec (&acc)[Chains][Vectors]) {
   if constexpr (Half >= 1) {
-    for (int c = 0; c < Half; ++c)
+    ARIADNE_UNROLL
+    for (int c = 0; c < Half; ++c) {
+      ARIADNE_UNROLL
       for (int v = 0; v < Vectors; ++v)
         acc[c][v] += acc[c + Half][v];
+    }
     halve<Half / 2, Vectors>(acc);
   }
 }
@@ -145,27 +148,38 @@ ARIADNE_INLINE void denseEventBlock(const float *in, float *out, int n0) {
   constexpr int stride = Config::weightStride;
   constexpr int inFeatures = Config::inFeatures;
   Vec acc[chains][Vectors];
-  for (int c = 0; c < chains; ++c)
+  ARIADNE_UNROLL
+  for (int c = 0; c < chains; ++c) {
+    ARIADNE_UNROLL
     for (int v = 0; v < Vectors; ++v)
       acc[c][v] = Vec{};
-  if constexpr (Config::bias != nullptr)
+  }
+  if constexpr (Config::bias != nullptr) {
+    ARIADNE_UNROLL
     for (int v = 0; v < Vectors; ++v)
       acc[0][v] = simd::load(Config::bias + n0 + v * width);
+  }
   constexpr int mainEnd = inFeatures - inFeatures % chains;
-  for (int k = 0; k < mainEnd; k += chains)
+  for (int k = 0; k < mainEnd; k += chains) {
+    ARIADNE_UNROLL
     for (int c = 0; c < chains; ++c) {
       const float *w = Config::weights + (k + c) * stride + n0;
       float x = in[k + c];
+      ARIADNE_UNROLL
       for (int v = 0; v < Vectors; ++v)
         acc[c][v] += simd::load(w + v * width) * x;
     }
+  }
+  ARIADNE_UNROLL
   for (int k = mainEnd; k < inFeatures; ++k) {
     const float *w = Config::weights + k * stride + n0;
     float x = in[k];
+    ARIADNE_UNROLL
     for (int v = 0; v < Vectors; ++v)
       acc[k - mainEnd][v] += simd::load(w + v * width) * x;
   }
   halve<chains / 2, Vectors>(acc);
+  ARIADNE_UNROLL
   for (int v = 0; v < Vectors; ++v) {
     if constexpr (Activate)
       acc[0][v] = activateVector<Config::activation>(acc[0][v]);
@@ -200,12 +214,14 @@ ARIADNE_INLINE void denseEventOutputMajor(const float *in, float *out) {
   constexpr int full = inFeatures / width;
   constexpr int vectors = (inFeatures + width - 1) / width;
   Vec x[vectors];
+  ARIADNE_UNROLL
   for (int i = 0; i < full; ++i)
     x[i] = simd::load(in + i * width);
   if constexpr (full < vectors) {
     // The input is not padded: its last vector is assembled with zeros,
     // lane by lane (a vector load of scalars just stored would stall).
     x[full] = Vec{};
+    ARIADNE_UNROLL
     for (int j = 0; j < inFeatures - full * width; ++j)
       x[full][j] = in[full * width + j];
   }
@@ -218,6 +234,7 @@ ARIADNE_INLINE void denseEventOutputMajor(const float *in, float *out) {
     for (int j = 0; j < width && n0 + j < outFeatures; ++j) {
       const float *w = Config::weights + (n0 + j) * Config::weightStride;
       Vec acc[2][1] = {{Vec{}}, {Vec{}}};
+      ARIADNE_UNROLL
       for (int i = 0; i < vectors; ++i)
         acc[i % 2][0] += simd::load(w + i * width) * x[i];
       halve<1, 1>(acc);
@@ -276,7 +293,9 @@ ARIADNE_INLINE void denseRowsBlock(const float *in, float *out, int r0) {
   constexpr int vectors = Config::outFeatures / width;
   constexpr int inFeatures = Config::inFeatures;
   Vec acc[2][Rows][vectors];
-  for (int r = 0; r < Rows; ++r)
+  ARIADNE_UNROLL
+  for (int r = 0; r < Rows; ++r) {
+    ARIADNE_UNROLL
     for (int v = 0; v < vectors; ++v) {
       acc[1][r][v] = Vec{};
       if constexpr (Config::bias != nullptr)
@@ -284,14 +303,19 @@ ARIADNE_INLINE void denseRowsBlock(const float *in, float *out, int r0) {
       else
         acc[0][r][v] = Vec{};
     }
+  }
   const float *x = in + r0 * inFeatures;
   auto step = [&](int k, Vec(&sums)[Rows][vectors]) {
     Vec w[vectors];
+    ARIADNE_UNROLL
     for (int v = 0; v < vectors; ++v)
       w[v] = simd::load(Config::weights + k * Config::weightStride + v * width);
-    for (int r = 0; r < Rows; ++r)
+    ARIADNE_UNROLL
+    for (int r = 0; r < Rows; ++r) {
+      ARIADNE_UNROLL
       for (int v = 0; v < vectors; ++v)
         sums[r][v] += w[v] * x[r * inFeatures + k];
+    }
   };
   for (int k = 0; k + 1 < inFeatures; k += 2) {
     step(k, acc[0]);
@@ -299,10 +323,13 @@ ARIADNE_INLINE void denseRowsBlock(const float *in, float *out, int r0) {
   }
   if constexpr (inFeatures % 2 != 0)
     step(inFeatures - 1, acc[0]);
-  for (int r = 0; r < Rows; ++r)
+  ARIADNE_UNROLL
+  for (int r = 0; r < Rows; ++r) {
+    ARIADNE_UNROLL
     for (int v = 0; v < vectors; ++v)
       simd::store(out + (r0 + r) * Config::outFeatures + v * width,
                   acc[0][r][v] + acc[1][r][v]);
+  }
 }
 
 /// Whether denseRowsSimd applies: rows of one event, input-major weights,
@@ -336,26 +363,35 @@ ARIADNE_INLINE void denseLanesBlock(const float *in, float *out, int n0) {
   constexpr int width = simd::kWidth;
   constexpr int perRow = Lanes / width;
   Vec acc[Outputs][perRow];
-  for (int j = 0; j < Outputs; ++j)
+  ARIADNE_UNROLL
+  for (int j = 0; j < Outputs; ++j) {
+    ARIADNE_UNROLL
     for (int m = 0; m < perRow; ++m) {
       if constexpr (Config::bias != nullptr)
         acc[j][m] = simd::splat(Config::bias[n0 + j]);
       else
         acc[j][m] = Vec{};
     }
+  }
   for (int k = 0; k < Config::inFeatures; ++k) {
     Vec x[perRow];
+    ARIADNE_UNROLL
     for (int m = 0; m < perRow; ++m)
       x[m] = simd::load(in + k * Lanes + m * width);
+    ARIADNE_UNROLL
     for (int j = 0; j < Outputs; ++j) {
       Vec wj = simd::splat(Config::weights[weightIndex<Config>(k, n0 + j)]);
+      ARIADNE_UNROLL
       for (int m = 0; m < perRow; ++m)
         acc[j][m] += wj * x[m];
     }
   }
-  for (int j = 0; j < Outputs; ++j)
+  ARIADNE_UNROLL
+  for (int j = 0; j < Outputs; ++j) {
+    ARIADNE_UNROLL
     for (int m = 0; m < perRow; ++m)
       simd::store(out + (n0 + j) * Lanes + m * width, acc[j][m]);
+  }
 }
 
 template <class Config, int Lanes>

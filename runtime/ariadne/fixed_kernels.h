@@ -561,23 +561,29 @@ ARIADNE_INLINE void denseLanesBlock(const std::uint64_t *in, std::uint64_t *out,
   constexpr int inFeatures = Config::inFeatures;
   constexpr ariadne::FixedSpec acc = Config::AccT::spec();
   IntVec sum[Outputs][perRow];
-  for (int j = 0; j < Outputs; ++j)
+  ARIADNE_UNROLL
+  for (int j = 0; j < Outputs; ++j) {
+    ARIADNE_UNROLL
     for (int m = 0; m < perRow; ++m) {
       if constexpr (Config::bias != nullptr)
         sum[j][m] = IntVec{} + static_cast<std::uint64_t>(Config::bias[n0 + j]);
       else
         sum[j][m] = IntVec{};
     }
+  }
   constexpr int stride = weightStride<Config>();
   const typename Config::WeightRaw *w = Config::weights + n0 * stride;
   for (int k = 0; k < inFeatures; ++k) {
     IntVec x[perRow];
+    ARIADNE_UNROLL
     for (int m = 0; m < perRow; ++m)
       x[m] = loadInt(in + k * Lanes + m * kIntWidth);
+    ARIADNE_UNROLL
     for (int j = 0; j < Outputs; ++j) {
       const IntVec wj =
           IntVec{} + static_cast<std::uint64_t>(
                          static_cast<std::int64_t>(w[j * stride + k]));
+      ARIADNE_UNROLL
       for (int m = 0; m < perRow; ++m) {
         if constexpr (Narrow)
           sum[j][m] += mulInt32(x[m], wj);
@@ -587,7 +593,9 @@ ARIADNE_INLINE void denseLanesBlock(const std::uint64_t *in, std::uint64_t *out,
     }
   }
   constexpr int unused = 64 - acc.width;
-  for (int j = 0; j < Outputs; ++j)
+  ARIADNE_UNROLL
+  for (int j = 0; j < Outputs; ++j) {
+    ARIADNE_UNROLL
     for (int m = 0; m < perRow; ++m) {
       IntVec v = sum[j][m];
       if constexpr (unused > 0) {
@@ -599,6 +607,7 @@ ARIADNE_INLINE void denseLanesBlock(const std::uint64_t *in, std::uint64_t *out,
       }
       storeInt(out + (n0 + j) * Lanes + m * kIntWidth, v);
     }
+  }
 }
 
 #if (ARIADNE_SIMD_WIDTH == 16 && defined(__AVX512BW__)) ||                     \
@@ -710,7 +719,9 @@ ARIADNE_INLINE void denseInt16Block(const std::int32_t *x, std::uint64_t *out,
   constexpr int pairs = weightStride<Config>() / 2;
   constexpr ariadne::FixedSpec acc = Config::AccT::spec();
   Int32Vec sum[Outputs][perRow];
-  for (int j = 0; j < Outputs; ++j)
+  ARIADNE_UNROLL
+  for (int j = 0; j < Outputs; ++j) {
+    ARIADNE_UNROLL
     for (int m = 0; m < perRow; ++m) {
       if constexpr (Config::bias != nullptr)
         sum[j][m] =
@@ -719,16 +730,20 @@ ARIADNE_INLINE void denseInt16Block(const std::int32_t *x, std::uint64_t *out,
       else
         sum[j][m] = Int32Vec{};
     }
+  }
   const std::int16_t *w = Config::weights + n0 * weightStride<Config>();
   for (int p = 0; p < pairs; ++p) {
     Int32Vec xv[perRow];
+    ARIADNE_UNROLL
     for (int m = 0; m < perRow; ++m)
       __builtin_memcpy(&xv[m], x + p * Lanes + m * width, sizeof(Int32Vec));
+    ARIADNE_UNROLL
     for (int j = 0; j < Outputs; ++j) {
       std::int32_t pair;
       __builtin_memcpy(&pair, w + j * weightStride<Config>() + 2 * p,
                        sizeof(pair));
       const Int32Vec wv = Int32Vec{} + pair;
+      ARIADNE_UNROLL
       for (int m = 0; m < perRow; ++m)
         sum[j][m] = dotPairs(sum[j][m], xv[m], wv);
     }
@@ -736,7 +751,9 @@ ARIADNE_INLINE void denseInt16Block(const std::int32_t *x, std::uint64_t *out,
   // The sum modulo 2^32 is the accumulator's value modulo 2^32: keep its
   // low acc.width bits, extended as its signedness says, in 64 bits.
   constexpr int unused = 32 - acc.width;
-  for (int j = 0; j < Outputs; ++j)
+  ARIADNE_UNROLL
+  for (int j = 0; j < Outputs; ++j) {
+    ARIADNE_UNROLL
     for (int m = 0; m < perRow; ++m) {
       Int64Vec wide;
       if constexpr (finishesInt32<Config>()) {
@@ -766,6 +783,7 @@ ARIADNE_INLINE void denseInt16Block(const std::int32_t *x, std::uint64_t *out,
             Int64Vec);
       __builtin_memcpy(out + (n0 + j) * Lanes + m * width, &wide, sizeof(wide));
     }
+  }
 }
 
 /// Every output of one row of `Lanes` events from the interleaved inputs
