@@ -328,9 +328,31 @@ ARIADNE_INLINE constexpr bool belowTwoTo62(std::uint64_t bits) {
 }
 
 /// Whether the float with these bits is finite and below 2^22 in
-/// magnitude (0x4a80... is 2^22).
-ARIADNE_INLINE constexpr bool belowTwoTo22(std::uint32_t bits) {
+/// magnitude (0x4a80... is 2^22): a bool, or for a vector of bits a mask
+/// (-1 where true).
+template <class U> ARIADNE_INLINE constexpr auto belowTwoTo22(U bits) {
   return (bits & 0x7fffffffu) < 0x4a800000u;
+}
+
+/// 1 where `m` holds, 0 elsewhere, as an Int: `m` is a scalar condition
+/// (a bool, or an int from bitwise operators on bools) or a vector
+/// comparison's mask (-1 where true). With these, the rounding below is
+/// one text for scalars and vectors.
+template <class Int, class Mask> ARIADNE_INLINE Int onesWhere(Mask m) {
+  if constexpr (std::is_integral<Mask>::value)
+    return static_cast<Int>(m);
+  else
+    return -m;
+}
+
+/// The element type of a scalar or of a vector (VectorElement is
+/// specialized for the vector types below).
+template <class Real> struct VectorElement { using type = Real; };
+
+/// A scalar conversion, truncating towards zero for a floating-point
+/// value; specialized below for vectors, whose conversions are a builtin.
+template <class To, class From> ARIADNE_INLINE To convertTo(From v) {
+  return static_cast<To>(v);
 }
 
 /// The integer that v rounds to under mode Q, for a double |v| < 2^62 (Int
@@ -339,11 +361,14 @@ ARIADNE_INLINE constexpr bool belowTwoTo22(std::uint32_t bits) {
 /// d = v - t is exact too (Sterbenz's lemma for |v| >= 1, d = v otherwise),
 /// |d| < 1, and the floor and the comparison of v - floor(v) with 1/2
 /// follow from comparisons of d.
+/// Real may also be a vector of floats (Int then a vector of int32_t):
+/// the same text computes every lane.
 template <ariadne::QuantMode Q, class Int = std::int64_t, class Real>
 ARIADNE_INLINE Int roundToInteger(Real v) {
-  const Int t = static_cast<Int>(v);
-  const Real d = v - static_cast<Real>(t);
-  const Int down = t - (d < Real(0)); // floor(v)
+  using E = typename VectorElement<Real>::type;
+  const Int t = convertTo<Int>(v);
+  const Real d = v - convertTo<Real>(t);
+  const Int down = t - onesWhere<Int>(d < E(0)); // floor(v)
   if constexpr (Q == ariadne::TRN) {
     return down;
   } else if constexpr (Q == ariadne::TRN_ZERO) {
@@ -351,20 +376,19 @@ ARIADNE_INLINE Int roundToInteger(Real v) {
   } else {
     // Whether v - floor(v) is above or at 1/2, with bitwise operators: no
     // branch, so that loops over it vectorize.
-    const bool above = (d > Real(0.5)) | ((d < Real(0)) & (d > Real(-0.5)));
-    const bool tie = (d == Real(0.5)) | (d == Real(-0.5));
-    const bool negative = v < Real(0);
-    bool up = above;
+    const auto above = (d > E(0.5)) | ((d < E(0)) & (d > E(-0.5)));
+    const auto tie = (d == E(0.5)) | (d == E(-0.5));
+    auto up = above;
     if constexpr (Q == ariadne::RND)
       up = above | tie;
     else if constexpr (Q == ariadne::RND_ZERO)
-      up = above | (tie & negative);
+      up = above | (tie & (v < E(0)));
     else if constexpr (Q == ariadne::RND_INF)
-      up = above | (tie & !negative);
+      up = above | (tie & (v >= E(0))); // v is finite: not negative
     else if constexpr (Q == ariadne::RND_CONV)
       up = above | (tie & ((down & 1) != 0));
     // RND_MIN_INF rounds ties down: `above` alone.
-    return down + up;
+    return down + onesWhere<Int>(up);
   }
 }
 
@@ -451,17 +475,19 @@ template <class T> ARIADNE_INLINE bool quantizesFast(float value) {
 /// quantizesInFloat), branch-free so that loops over it vectorize; where
 /// quantizesFast is false the result is meaningless and `rest` is set, for
 /// the caller to redo the value.
-template <class T>
-ARIADNE_INLINE std::int32_t quantizeInFloat(float value, int &rest) {
-  float v = value * static_cast<float>(pow2(T::spec().fracWidth()));
-  std::uint32_t bits = 0;
-  std::memcpy(&bits, &v, sizeof(bits));
-  const bool fast = belowTwoTo22(bits);
+/// Also on a vector of floats (Real), with Int and UInt vectors of int32_t
+/// and uint32_t, and `rest` an Int whose lanes are set where not fast.
+template <class T, class Real = float, class Int = std::int32_t,
+          class UInt = std::uint32_t, class Rest = int>
+ARIADNE_INLINE Int quantizeInFloat(Real value, Rest &rest) {
+  Real v = value * static_cast<float>(pow2(T::spec().fracWidth()));
+  UInt bits = sameBits<UInt>(v);
+  const Int fast = onesWhere<Int>(belowTwoTo22(bits));
   // Zero where not fast: the conversion to an integer stays defined.
-  bits &= std::uint32_t(0) - fast;
-  std::memcpy(&v, &bits, sizeof(v));
-  rest |= !fast;
-  return fitInteger32<T>(roundToInteger<T::spec().quant, std::int32_t>(v));
+  bits &= sameBits<UInt>(Int{} - fast);
+  v = sameBits<Real>(bits);
+  rest |= onesWhere<Rest>(fast == Int{});
+  return fitInteger32<T, Int, UInt>(roundToInteger<T::spec().quant, Int>(v));
 }
 
 /// x * w as the extended product, modulo 2^64. Both operands hold true
@@ -621,6 +647,27 @@ using UInt32Vec =
     std::uint32_t __attribute__((vector_size(ariadne::simd::kWidth * 4)));
 using Int64Vec =
     std::int64_t __attribute__((vector_size(ariadne::simd::kWidth * 8)));
+
+// roundToInteger and quantizeInFloat on vectors of floats.
+template <> struct VectorElement<ariadne::simd::Vec> { using type = float; };
+template <>
+ARIADNE_INLINE Int32Vec
+convertTo<Int32Vec, ariadne::simd::Vec>(ariadne::simd::Vec v) {
+  return __builtin_convertvector(v, Int32Vec);
+}
+template <>
+ARIADNE_INLINE ariadne::simd::Vec
+convertTo<ariadne::simd::Vec, Int32Vec>(Int32Vec v) {
+  return __builtin_convertvector(v, ariadne::simd::Vec);
+}
+
+/// Whether any lane of `v` is nonzero.
+ARIADNE_INLINE bool anyLane(Int32Vec v) {
+  bool any = false;
+  for (int i = 0; i < ariadne::simd::kWidth; ++i)
+    any |= v[i] != 0;
+  return any;
+}
 
 /// acc + a[2i] * b[2i] + a[2i+1] * b[2i+1] in each 32-bit element i, the
 /// 16-bit halves multiplied as int16_t, modulo 2^32 (vpdpwssd; vpmaddwd
@@ -1059,18 +1106,40 @@ ARIADNE_HD void quantizePairs(const float *in, std::uint64_t *out) {
     if constexpr (quantizesInFloat<typename Config::OutT>()) {
       // Below 2^22 on the grid in float, as quantize does; the others
       // (NaN included) are redone below.
-      auto fast = [&](float value) -> std::uint32_t {
-        return static_cast<std::uint16_t>(
-            quantizeInFloat<typename Config::OutT>(value, rest));
-      };
-      for (int p = 0; p < pairs; ++p)
-        for (int t = 0; t < Lanes; ++t) {
-          const std::uint32_t low = fast(x[2 * p * Lanes + t]);
-          const std::uint32_t high =
-              2 * p + 1 < features ? fast(x[(2 * p + 1) * Lanes + t]) : 0u;
-          const std::uint32_t both = low | (high << 16);
-          std::memcpy(row + 4 * (p * Lanes + t), &both, sizeof(both));
-        }
+      using OutT = typename Config::OutT;
+#if defined(ARIADNE_DENSE_INT16)
+      if constexpr (Lanes % ariadne::simd::kWidth == 0) {
+        // In vectors: GCC at -O2 does not vectorize the loop below.
+        Int32Vec slow{};
+        auto fast = [&](const float *values) -> UInt32Vec {
+          return sameBits<UInt32Vec>(quantizeInFloat<OutT, ariadne::simd::Vec,
+                                                     Int32Vec, UInt32Vec>(
+                     ariadne::simd::load(values), slow)) &
+                 0xffffu;
+        };
+        for (int p = 0; p < pairs; ++p)
+          for (int t = 0; t < Lanes; t += ariadne::simd::kWidth) {
+            UInt32Vec both = fast(x + 2 * p * Lanes + t);
+            if (2 * p + 1 < features)
+              both |= fast(x + (2 * p + 1) * Lanes + t) << 16;
+            std::memcpy(row + 4 * (p * Lanes + t), &both, sizeof(both));
+          }
+        rest = anyLane(slow);
+      } else
+#endif
+      {
+        auto fast = [&](float value) -> std::uint32_t {
+          return static_cast<std::uint16_t>(quantizeInFloat<OutT>(value, rest));
+        };
+        for (int p = 0; p < pairs; ++p)
+          for (int t = 0; t < Lanes; ++t) {
+            const std::uint32_t low = fast(x[2 * p * Lanes + t]);
+            const std::uint32_t high =
+                2 * p + 1 < features ? fast(x[(2 * p + 1) * Lanes + t]) : 0u;
+            const std::uint32_t both = low | (high << 16);
+            std::memcpy(row + 4 * (p * Lanes + t), &both, sizeof(both));
+          }
+      }
     } else {
       rest = 1;
     }
@@ -1107,10 +1176,26 @@ ARIADNE_HD ARIADNE_FULL_WIDTH void quantize(const float *in,
     // Sixteen values per AVX-512 vector instead of eight doubles: values
     // scaled onto OutT's grid below 2^22 in magnitude are rounded in float
     // and fitted in 32 bits; the others (NaN included) are redone below.
+    using OutT = typename Config::OutT;
     int rest = 0;
-    for (int i = 0; i < size; ++i)
+    int i = 0;
+#if defined(ARIADNE_DENSE_INT16)
+    // In vectors: GCC at -O2 does not vectorize the loop below.
+    constexpr int width = ariadne::simd::kWidth;
+    detail::Int32Vec slow{};
+    for (; i + width <= size; i += width) {
+      const detail::Int64Vec wide = __builtin_convertvector(
+          detail::quantizeInFloat<OutT, ariadne::simd::Vec, detail::Int32Vec,
+                                  detail::UInt32Vec>(
+              ariadne::simd::load(in + i), slow),
+          detail::Int64Vec);
+      std::memcpy(out + i, &wide, sizeof(wide));
+    }
+    rest = detail::anyLane(slow);
+#endif
+    for (; i < size; ++i)
       out[i] = static_cast<std::uint64_t>(static_cast<std::int64_t>(
-          detail::quantizeInFloat<typename Config::OutT>(in[i], rest)));
+          detail::quantizeInFloat<OutT>(in[i], rest)));
     if (!rest)
       return;
     for (int i = 0; i < size; ++i) {
