@@ -1178,12 +1178,13 @@ ARIADNE_HD ARIADNE_FULL_WIDTH void quantize(const float *in,
     // and fitted in 32 bits; the others (NaN included) are redone below.
     using OutT = typename Config::OutT;
     int rest = 0;
-    int i = 0;
+    int vectorEnd = 0;
 #if defined(ARIADNE_DENSE_INT16)
     // In vectors: GCC at -O2 does not vectorize the loop below.
     constexpr int width = ariadne::simd::kWidth;
+    vectorEnd = size - size % width;
     detail::Int32Vec slow{};
-    for (; i + width <= size; i += width) {
+    for (int i = 0; i < vectorEnd; i += width) {
       const detail::Int64Vec wide = __builtin_convertvector(
           detail::quantizeInFloat<OutT, ariadne::simd::Vec, detail::Int32Vec,
                                   detail::UInt32Vec>(
@@ -1193,7 +1194,7 @@ ARIADNE_HD ARIADNE_FULL_WIDTH void quantize(const float *in,
     }
     rest = detail::anyLane(slow);
 #endif
-    for (; i < size; ++i)
+    for (int i = vectorEnd; i < size; ++i)
       out[i] = static_cast<std::uint64_t>(static_cast<std::int64_t>(
           detail::quantizeInFloat<OutT>(in[i], rest)));
     if (!rest)
