@@ -135,13 +135,12 @@ ARIADNE_INLINE simd::Vec activateVector(simd::Vec x) {
     return x;
   } else if constexpr (Kind == Activation::Relu) {
     // x < 0 ? 0 : x, which keeps -0 and NaN.
-    return simd::maxOf(simd::Vec{}, x);
+    return math::atLeast(x, 0.0f);
   } else {
-    // math::tanh's clamp: x > c ? c : x, then a < -c ? -c : a.
+    // math::tanh on a vector.
     constexpr float clamp = math::detail::kTanhClamp;
-    simd::Vec a = simd::minOf(simd::splat(clamp), x);
-    a = simd::maxOf(simd::splat(-clamp), a);
-    return math::detail::tanhRational(a);
+    return math::detail::tanhRational(
+        math::atLeast(math::atMost(x, clamp), -clamp));
   }
 }
 

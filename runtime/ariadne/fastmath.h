@@ -16,6 +16,7 @@
 #define ARIADNE_RUNTIME_FASTMATH_H
 
 #include "ariadne/platform.h"
+#include "ariadne/simd.h"
 
 #include <cstdint>
 #include <cstring>
@@ -49,6 +50,21 @@ ARIADNE_INLINE float select(bool c, float a, float b) {
   return bitsToFloat((floatToBits(a) & mask) | (floatToBits(b) & ~mask));
 }
 
+/// x < lo ? lo : x, and x > hi ? hi : x (NaN passes through); on simd
+/// vectors one maxps or minps.
+ARIADNE_INLINE float atLeast(float x, float lo) {
+  return select(x < lo, lo, x);
+}
+ARIADNE_INLINE float atMost(float x, float hi) { return select(x > hi, hi, x); }
+#if ARIADNE_SIMD_WIDTH > 1
+ARIADNE_INLINE simd::Vec atLeast(simd::Vec x, float lo) {
+  return simd::maxOf(simd::splat(lo), x);
+}
+ARIADNE_INLINE simd::Vec atMost(simd::Vec x, float hi) {
+  return simd::minOf(simd::splat(hi), x);
+}
+#endif
+
 /// The magnitude of `magnitude` with the sign of `sign`.
 ARIADNE_INLINE float copySignBits(float magnitude, float sign) {
   return bitsToFloat(
@@ -57,6 +73,22 @@ ARIADNE_INLINE float copySignBits(float magnitude, float sign) {
 }
 
 namespace detail {
+
+/// The 32-bit integers as many as the floats of T: one for a float, a
+/// vector of them for a simd vector. The exponential below is one text for
+/// both.
+template <class T> struct IntsOf { using type = std::int32_t; };
+#if ARIADNE_SIMD_WIDTH > 1
+template <> struct IntsOf<simd::Vec> { using type = simd::Mask; };
+#endif
+
+/// The bits of `from` as a To of the same size.
+template <class To, class From> ARIADNE_INLINE To bitsAs(From from) {
+  static_assert(sizeof(To) == sizeof(From), "bitsAs keeps the size");
+  To to;
+  std::memcpy(&to, &from, sizeof(to));
+  return to;
+}
 
 // ln 2 split so that n * kLn2Hi is exact for |n| <= 256 (kLn2Hi has 15
 // significant bits), which keeps the reduced argument exact.
@@ -69,10 +101,10 @@ constexpr float kRoundShifter = 0x1.8p23f;
 
 /// Splits x into n * ln 2 + r with n an integer and |r| <= ln(2) / 2 (plus
 /// rounding); `x` must satisfy |x| < 2^21.
-ARIADNE_INLINE void reduceLn2(float x, float &r, std::int32_t &n) {
-  float shifted = x * kLog2e + kRoundShifter;
-  n = floatToBits(shifted) - floatToBits(kRoundShifter);
-  float nf = shifted - kRoundShifter;
+template <class T, class I> ARIADNE_INLINE void reduceLn2(T x, T &r, I &n) {
+  T shifted = x * kLog2e + kRoundShifter;
+  n = bitsAs<I>(shifted) - floatToBits(kRoundShifter);
+  T nf = shifted - kRoundShifter;
   r = x - nf * kLn2Hi;
   r = r - nf * kLn2Lo;
 }
@@ -80,9 +112,8 @@ ARIADNE_INLINE void reduceLn2(float x, float &r, std::int32_t &n) {
 /// expm1(r) - r - r^2/2 for |r| <= ln(2)/2 without the two leading terms,
 /// as r^3 * q(r): the Taylor series to r^8, whose remainder is below
 /// 2e-10 relative to expm1(r) on that interval.
-ARIADNE_INLINE float expm1Tail(float r) {
-  float q = 1.0f / 40320.0f;
-  q = q * r + 1.0f / 5040.0f;
+template <class T> ARIADNE_INLINE T expm1Tail(T r) {
+  T q = r * (1.0f / 40320.0f) + 1.0f / 5040.0f;
   q = q * r + 1.0f / 720.0f;
   q = q * r + 1.0f / 120.0f;
   q = q * r + 1.0f / 24.0f;
@@ -91,34 +122,38 @@ ARIADNE_INLINE float expm1Tail(float r) {
 }
 
 /// expm1(r) for |r| <= ln(2)/2 with a small relative error.
-ARIADNE_INLINE float expm1Reduced(float r) {
+template <class T> ARIADNE_INLINE T expm1Reduced(T r) {
   return r + (r * r * 0.5f + expm1Tail(r));
 }
 
-/// 2^n as a float for n in [-126, 127].
-ARIADNE_INLINE float pow2(std::int32_t n) {
-  return bitsToFloat((n + 127) << 23);
+/// 2^n as a float for n in [-126, 127] (each lane of a vector).
+template <class T, class I> ARIADNE_INLINE T pow2(I n) {
+  return bitsAs<T>((n + 127) << 23);
 }
 
 } // namespace detail
 
 /// e^x within 1 ulp, including the subnormal range, overflow to +inf and
-/// NaN propagation.
-ARIADNE_INLINE float exp(float x) {
+/// NaN propagation; for a float or a simd vector of floats (the softmax
+/// runs it on vectors: GCC -O2 does not vectorize a loop of the scalar
+/// form).
+template <class T> ARIADNE_INLINE T expOf(T x) {
+  using I = typename detail::IntsOf<T>::type;
   // Clamp into the range where the result is not trivially 0 or inf. The
   // comparisons are false for NaN, which passes through and makes the
   // polynomial NaN.
-  float clamped = select(x < -104.0f, -104.0f, x);
-  clamped = select(clamped > 89.0f, 89.0f, clamped);
-  float r;
-  std::int32_t n;
+  const T clamped = atMost(atLeast(x, -104.0f), 89.0f);
+  T r;
+  I n;
   detail::reduceLn2(clamped, r, n);
-  float p = 1.0f + detail::expm1Reduced(r);
+  const T p = 1.0f + detail::expm1Reduced(r);
   // n lies in [-150, 129]: scale in two steps so that both factors are
   // normal and the product can underflow gradually or overflow to inf.
-  std::int32_t half = n >> 1;
-  return p * detail::pow2(half) * detail::pow2(n - half);
+  const I half = n >> 1;
+  return p * detail::pow2<T>(half) * detail::pow2<T>(n - half);
 }
+
+ARIADNE_INLINE float exp(float x) { return expOf(x); }
 
 /// e^x - 1 with a small relative error near 0 too (the polynomial where
 /// |x| <= ln(2)/2, e^x - 1 beyond), with NaN propagation.
@@ -166,11 +201,10 @@ template <class T> ARIADNE_INLINE T tanhRational(T a) {
 /// reduction: half the work of the exponential it replaced, and a shorter
 /// dependency chain. Near 0, z underflows to 0 and the result is x itself.
 ARIADNE_INLINE float tanh(float x) {
-  // select() keeps GCC from splitting the clamp into separately computed
-  // cases; a NaN compares false and passes through.
-  float a = select(x > detail::kTanhClamp, detail::kTanhClamp, x);
-  a = select(a < -detail::kTanhClamp, -detail::kTanhClamp, a);
-  return detail::tanhRational(a);
+  // The clamp is two selects, which keep GCC from splitting it into
+  // separately computed cases; a NaN compares false and passes through.
+  return detail::tanhRational(
+      atLeast(atMost(x, detail::kTanhClamp), -detail::kTanhClamp));
 }
 
 /// The logistic function 1 / (1 + e^{-x}) within 2 ulp, with NaN

@@ -100,6 +100,31 @@ TEST_CASE("sigmoid is within 2 ulp, including tiny results",
   REQUIRE(worst <= 2);
 }
 
+#if ARIADNE_SIMD_WIDTH > 1
+TEST_CASE("exp on vectors gives the scalar form's values",
+          "[runtime][fastmath]") {
+  const float inf = std::numeric_limits<float>::infinity();
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  std::vector<float> inputs = {nan,   inf,   -inf,    0.0f,    -0.0f,
+                               88.7f, 89.5f, -103.9f, -104.5f, 1e-30f};
+  for (int64_t o = floatOrdinal(-110.0f); o <= floatOrdinal(95.0f); o += 9973)
+    inputs.push_back(fromOrdinal(o));
+  while (inputs.size() % simd::kWidth != 0)
+    inputs.push_back(1.0f);
+  for (size_t i = 0; i < inputs.size(); i += simd::kWidth) {
+    const simd::Vec e = math::expOf(simd::load(&inputs[i]));
+    for (int j = 0; j < simd::kWidth; ++j) {
+      const float x = inputs[i + j];
+      INFO("x = " << x);
+      if (std::isnan(x))
+        CHECK(std::isnan(e[j]));
+      else
+        CHECK(floatOrdinal(e[j]) == floatOrdinal(math::exp(x)));
+    }
+  }
+}
+#endif
+
 TEST_CASE("special values of exp, tanh and sigmoid", "[runtime][fastmath]") {
   const float inf = std::numeric_limits<float>::infinity();
   const float nan = std::numeric_limits<float>::quiet_NaN();
