@@ -111,9 +111,17 @@ def check(ariadnec, work, sig, target):
     if os.path.exists(os.path.join(case, "made")):
         problems.append("the directories on the way to -o were left: " +
                         str(sorted(os.listdir(case))))
-    scratch = os.listdir(tmp)
-    if scratch:
-        problems.append(f"TMPDIR holds {scratch}")
+    # ariadnec's own scratch must be gone. A compiler killed with its group
+    # may leave its own temporary files (g++'s cc*.c), which are not
+    # ariadnec's to remove: they are reported, not failed on.
+    scratch = sorted(os.listdir(tmp))
+    ours = [n for n in scratch if n.startswith("ariadnec-")]
+    if ours:
+        problems.append(f"TMPDIR holds {ours}")
+    others = [n for n in scratch if n not in ours]
+    if others:
+        print(f"note {name} {target}: the interrupted compiler left {others} "
+              "in TMPDIR")
     if "interrupted by " + name not in stderr:
         problems.append(f"stderr does not say it was interrupted: {stderr!r}")
     return f"{name} {target}: " + "; ".join(problems) if problems else None
