@@ -52,43 +52,64 @@ enum class Activation {
 
 namespace detail {
 
-/// c ? a : b, branch-free for float (see math::select).
+/// c ? a : b, branch-free for float and lane by lane for a simd vector
+/// (see math::select).
 template <class T> ARIADNE_INLINE T select(bool c, T a, T b) {
   return c ? a : b;
 }
 template <> ARIADNE_INLINE float select(bool c, float a, float b) {
   return math::select(c, a, b);
 }
+#if ARIADNE_SIMD_WIDTH > 1
+ARIADNE_INLINE simd::Vec select(simd::Mask c, simd::Vec a, simd::Vec b) {
+  return simd::select(c, a, b);
+}
+#endif
+
+/// The constant c as a T: T(c), or every lane of a simd vector.
+template <class T, class C> ARIADNE_INLINE T constantOf(C c) {
+#if ARIADNE_SIMD_WIDTH > 1
+  if constexpr (std::is_same<T, simd::Vec>::value)
+    return simd::splat(static_cast<float>(c));
+  else
+#endif
+    return T(c);
+}
 
 } // namespace detail
 
 /// Applies activation `Kind` to one value. Float only for the
-/// transcendental kinds; the others work for any arithmetic type.
+/// transcendental kinds; the others work for any arithmetic type. A simd
+/// vector (T simd::Vec) takes every kind but Rsqrt, with the float's values
+/// lane by lane (activateVector).
 template <Activation Kind, class T>
 ARIADNE_INLINE T activate(T x, float alpha, float beta) {
   using detail::select;
+  [[maybe_unused]] const T zero = detail::constantOf<T>(0);
+  [[maybe_unused]] const T one = detail::constantOf<T>(1);
   if constexpr (Kind == Activation::None) {
     return x;
   } else if constexpr (Kind == Activation::Relu) {
-    return select(x < T(0), T(0), x);
+    return select(x < zero, zero, x);
   } else if constexpr (Kind == Activation::LeakyRelu) {
-    return select(x < T(0), T(alpha * x), x);
+    return select(x < zero, T(alpha * x), x);
   } else if constexpr (Kind == Activation::Tanh) {
     return math::tanh(x);
   } else if constexpr (Kind == Activation::Sigmoid) {
     return math::sigmoid(x);
   } else if constexpr (Kind == Activation::Softsign) {
-    return x / (T(1) + select(x < T(0), T(-x), x));
+    return x / (one + select(x < zero, T(-x), x));
   } else if constexpr (Kind == Activation::HardSigmoid) {
     T y = T(alpha * x + beta);
-    y = select(y < T(0), T(0), y);
-    return select(y > T(1), T(1), y);
+    y = select(y < zero, zero, y);
+    return select(y > one, one, y);
   } else if constexpr (Kind == Activation::Abs) {
-    return select(x < T(0), T(-x), x);
+    return select(x < zero, T(-x), x);
   } else if constexpr (Kind == Activation::Elu) {
-    return select(x < T(0), T(alpha * math::expm1(x)), x);
+    return select(x < zero, T(alpha * math::expm1(x)), x);
   } else if constexpr (Kind == Activation::Selu) {
-    return T(beta) * select(x < T(0), T(alpha * math::expm1(x)), x);
+    return detail::constantOf<T>(beta) *
+           select(x < zero, T(alpha * math::expm1(x)), x);
   } else if constexpr (Kind == Activation::Softplus) {
     return math::softplus(x);
   } else if constexpr (Kind == Activation::Erf) {
@@ -98,13 +119,15 @@ ARIADNE_INLINE T activate(T x, float alpha, float beta) {
   } else if constexpr (Kind == Activation::GeluTanh) {
     return math::geluTanh(x);
   } else if constexpr (Kind == Activation::Rsqrt) {
-    return T(1) / std::sqrt(T(alpha * x + beta));
+    return one / std::sqrt(T(alpha * x + beta));
   } else if constexpr (Kind == Activation::Reciprocal) {
-    return T(1) / x;
+    return one / x;
   } else {
     static_assert(Kind == Activation::Clip, "unknown activation kind");
-    T y = select(x < T(alpha), T(alpha), x);
-    return select(y > T(beta), T(beta), y);
+    const T low = detail::constantOf<T>(alpha);
+    const T high = detail::constantOf<T>(beta);
+    T y = select(x < low, low, x);
+    return select(y > high, high, y);
   }
 }
 
@@ -120,42 +143,48 @@ struct ActivationConfig {
 
 namespace detail {
 #if ARIADNE_SIMD_WIDTH > 1
-/// Whether activateVector computes activation `Kind`.
+/// Whether activateVector computes activation `Kind`: every kind but
+/// Rsqrt (the vector extensions have no square root).
 template <Activation Kind> constexpr bool activatesVectors() {
+  return Kind != Activation::Rsqrt;
+}
+
+/// Whether the one-event and convolution kernels apply activation `Kind`
+/// to their sums in registers before storing them: ReLU and tanh. The
+/// others run over the stored results (activateFloats).
+template <Activation Kind> constexpr bool activatesInRegisters() {
   return Kind == Activation::None || Kind == Activation::Relu ||
          Kind == Activation::Tanh;
 }
 
-/// Activation `Kind` on a vector in registers, the values of activate():
-/// a layer's one-event kernel applies it before storing its outputs.
+/// Activation `Kind` on a vector in registers, the values of activate()
+/// lane by lane.
 template <Activation Kind>
-ARIADNE_INLINE simd::Vec activateVector(simd::Vec x) {
+ARIADNE_INLINE simd::Vec activateVector(simd::Vec x, float alpha = 0.0f,
+                                        float beta = 0.0f) {
   static_assert(activatesVectors<Kind>(), "no vector form of this activation");
-  if constexpr (Kind == Activation::None) {
-    return x;
-  } else if constexpr (Kind == Activation::Relu) {
-    // x < 0 ? 0 : x, which keeps -0 and NaN.
+  if constexpr (Kind == Activation::Relu) {
+    // x < 0 ? 0 : x, which keeps -0 and NaN, in one maxps.
     return math::atLeast(x, 0.0f);
   } else {
-    // math::tanh on a vector.
-    constexpr float clamp = math::detail::kTanhClamp;
-    return math::detail::tanhRational(
-        math::atLeast(math::atMost(x, clamp), -clamp));
+    return activate<Kind>(x, alpha, beta);
   }
 }
 
 /// out = act(in) over `N` floats, vectorized at the full width
 /// (ARIADNE_FULL_WIDTH); `in` and `out` may be the same buffer. The kinds
 /// activateVector computes are spelled in vectors: GCC's -O2 (CMSSW's
-/// level) does not vectorize tanh's quotient by itself, which made the
-/// batched 27-81-2 seven times slower than at -O3.
+/// level) vectorizes none of the transcendental ones by itself, which made
+/// the batched 27-81-2 (tanh) seven times slower than at -O3 and the
+/// GRU's sigmoid gates most of TrackNETv2's time.
 template <class Config, int N>
 ARIADNE_FULL_WIDTH void activateFloats(const float *in, float *out) {
   constexpr Activation kind = Config::activation;
   int i = 0;
   if constexpr (activatesVectors<kind>())
     for (; i + simd::kWidth <= N; i += simd::kWidth)
-      simd::store(out + i, activateVector<kind>(simd::load(in + i)));
+      simd::store(out + i, activateVector<kind>(simd::load(in + i),
+                                                Config::alpha, Config::beta));
   for (; i < N; ++i)
     out[i] = activate<kind>(in[i], Config::alpha, Config::beta);
 }

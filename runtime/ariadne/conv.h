@@ -311,7 +311,7 @@ ARIADNE_HD void convPortable(const float *x, float *out) {
 /// before storing them (activateVector: ReLU, tanh). Other activations run
 /// over the stored results, vectorized at the full width (activateFloats).
 template <class Dense> constexpr bool convActivatesSums() {
-  return activatesVectors<Dense::activation>();
+  return activatesInRegisters<Dense::activation>();
 }
 
 /// The sum as stored: the activation applied, where convActivatesSums.

@@ -260,8 +260,8 @@ ARIADNE_INLINE void denseEventSimd(const float *in, float *out) {
   constexpr int width = simd::kWidth;
   constexpr int padded = (Config::outFeatures + width - 1) / width * width;
   constexpr Activation kind = Config::activation;
-  constexpr bool inRegisters = Activate && activatesVectors<kind>();
-  constexpr bool pass = Activate && !activatesVectors<kind>();
+  constexpr bool inRegisters = Activate && activatesInRegisters<kind>();
+  constexpr bool pass = Activate && !activatesInRegisters<kind>();
   if constexpr (!Config::outputMajor && padded == Config::outFeatures) {
     // Whole vectors: no padded row to copy out of.
     denseEventInputMajor<Config, inRegisters>(in, out);

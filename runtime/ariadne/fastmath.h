@@ -36,19 +36,55 @@ ARIADNE_INLINE std::int32_t floatToBits(float f) {
   return bits;
 }
 
-/// |x| by clearing the sign bit (vectorizes as an and-not).
-ARIADNE_INLINE float absBits(float x) {
-  return bitsToFloat(floatToBits(x) & 0x7fffffff);
+namespace detail {
+
+/// The 32-bit integers as many as the floats of T: one for a float, a
+/// vector of them for a simd vector. The functions below are one text for
+/// both, so that a vector gives the scalar form's values lane by lane.
+template <class T> struct IntsOf { using type = std::int32_t; };
+#if ARIADNE_SIMD_WIDTH > 1
+template <> struct IntsOf<simd::Vec> { using type = simd::Mask; };
+#endif
+
+/// The bits of `from` as a To of the same size.
+template <class To, class From> ARIADNE_INLINE To bitsAs(From from) {
+  static_assert(sizeof(To) == sizeof(From), "bitsAs keeps the size");
+  To to;
+  std::memcpy(&to, &from, sizeof(to));
+  return to;
+}
+
+} // namespace detail
+
+/// The constant c as a T: c itself for a float, every lane of a vector.
+template <class T> ARIADNE_INLINE T splatAs(float c) { return c; }
+#if ARIADNE_SIMD_WIDTH > 1
+template <> ARIADNE_INLINE simd::Vec splatAs<simd::Vec>(float c) {
+  return simd::splat(c);
+}
+#endif
+
+/// |x| by clearing the sign bit (vectorizes as an and-not); a float or a
+/// vector.
+template <class T> ARIADNE_INLINE T absBits(T x) {
+  using I = typename detail::IntsOf<T>::type;
+  return detail::bitsAs<T>(detail::bitsAs<I>(x) & 0x7fffffff);
 }
 
 /// c ? a : b without a branch. GCC lowers a conditional expression to
 /// control flow and, without AVX-512 masking, refuses to vectorize a loop
 /// once a later float operation has been duplicated into its arms (the
-/// operation could trap); a bit mask keeps the loop straight-line.
+/// operation could trap); a bit mask keeps the loop straight-line. On
+/// vectors, c is a comparison's mask.
 ARIADNE_INLINE float select(bool c, float a, float b) {
   std::int32_t mask = -static_cast<std::int32_t>(c);
   return bitsToFloat((floatToBits(a) & mask) | (floatToBits(b) & ~mask));
 }
+#if ARIADNE_SIMD_WIDTH > 1
+ARIADNE_INLINE simd::Vec select(simd::Mask c, simd::Vec a, simd::Vec b) {
+  return simd::select(c, a, b);
+}
+#endif
 
 /// x < lo ? lo : x, and x > hi ? hi : x (NaN passes through); on simd
 /// vectors one maxps or minps.
@@ -65,30 +101,16 @@ ARIADNE_INLINE simd::Vec atMost(simd::Vec x, float hi) {
 }
 #endif
 
-/// The magnitude of `magnitude` with the sign of `sign`.
-ARIADNE_INLINE float copySignBits(float magnitude, float sign) {
-  return bitsToFloat(
-      (floatToBits(magnitude) & 0x7fffffff) |
-      (floatToBits(sign) & static_cast<std::int32_t>(0x80000000u)));
+/// The magnitude of `magnitude` with the sign of `sign` (floats or
+/// vectors).
+template <class T> ARIADNE_INLINE T copySignBits(T magnitude, T sign) {
+  using I = typename detail::IntsOf<T>::type;
+  return detail::bitsAs<T>(
+      (detail::bitsAs<I>(magnitude) & 0x7fffffff) |
+      (detail::bitsAs<I>(sign) & static_cast<std::int32_t>(0x80000000u)));
 }
 
 namespace detail {
-
-/// The 32-bit integers as many as the floats of T: one for a float, a
-/// vector of them for a simd vector. The exponential below is one text for
-/// both.
-template <class T> struct IntsOf { using type = std::int32_t; };
-#if ARIADNE_SIMD_WIDTH > 1
-template <> struct IntsOf<simd::Vec> { using type = simd::Mask; };
-#endif
-
-/// The bits of `from` as a To of the same size.
-template <class To, class From> ARIADNE_INLINE To bitsAs(From from) {
-  static_assert(sizeof(To) == sizeof(From), "bitsAs keeps the size");
-  To to;
-  std::memcpy(&to, &from, sizeof(to));
-  return to;
-}
 
 // ln 2 split so that n * kLn2Hi is exact for |n| <= 256 (kLn2Hi has 15
 // significant bits), which keeps the reduced argument exact.
@@ -153,14 +175,12 @@ template <class T> ARIADNE_INLINE T expOf(T x) {
   return p * detail::pow2<T>(half) * detail::pow2<T>(n - half);
 }
 
-ARIADNE_INLINE float exp(float x) { return expOf(x); }
-
 /// e^x - 1 with a small relative error near 0 too (the polynomial where
 /// |x| <= ln(2)/2, e^x - 1 beyond), with NaN propagation.
-ARIADNE_INLINE float expm1(float x) {
-  float small =
-      detail::expm1Reduced(select(absBits(x) <= 0.34657359f, x, 0.0f));
-  return select(absBits(x) <= 0.34657359f, small, exp(x) - 1.0f);
+template <class T> ARIADNE_INLINE T expm1Of(T x) {
+  const T small = detail::expm1Reduced(
+      select(absBits(x) <= 0.34657359f, x, splatAs<T>(0.0f)));
+  return select(absBits(x) <= 0.34657359f, small, expOf(x) - 1.0f);
 }
 
 namespace detail {
@@ -200,20 +220,21 @@ template <class T> ARIADNE_INLINE T tanhRational(T a) {
 /// error. About fifteen operations, one of them a division, and no range
 /// reduction: half the work of the exponential it replaced, and a shorter
 /// dependency chain. Near 0, z underflows to 0 and the result is x itself.
-ARIADNE_INLINE float tanh(float x) {
-  // The clamp is two selects, which keep GCC from splitting it into
-  // separately computed cases; a NaN compares false and passes through.
+template <class T> ARIADNE_INLINE T tanhOf(T x) {
+  // The clamp is two selects (minps and maxps on vectors), which keep GCC
+  // from splitting it into separately computed cases; a NaN compares false
+  // and passes through.
   return detail::tanhRational(
       atLeast(atMost(x, detail::kTanhClamp), -detail::kTanhClamp));
 }
 
 /// The logistic function 1 / (1 + e^{-x}) within 2 ulp, with NaN
 /// propagation.
-ARIADNE_INLINE float sigmoid(float x) {
+template <class T> ARIADNE_INLINE T sigmoidOf(T x) {
   // e^{-|x|} never overflows; for x < 0 the result is e^x / (1 + e^x),
   // which keeps the relative precision of tiny results.
-  float e = exp(-absBits(x));
-  float numerator = select(x < 0.0f, e, 1.0f);
+  const T e = expOf(-absBits(x));
+  const T numerator = select(x < 0.0f, e, splatAs<T>(1.0f));
   return numerator / (1.0f + e);
 }
 
@@ -221,41 +242,41 @@ ARIADNE_INLINE float sigmoid(float x) {
 /// propagation. The logarithm of w = 1 + u, u = e^{-|x|} in (0, 1], is
 /// 2 atanh(s) with s = u / (2 + u) <= 1/3: its odd series to s^13 is within
 /// 2e-8 of it.
-ARIADNE_INLINE float softplus(float x) {
-  float u = exp(-absBits(x));
-  float s = u / (2.0f + u);
-  float s2 = s * s;
-  float series =
+template <class T> ARIADNE_INLINE T softplusOf(T x) {
+  const T u = expOf(-absBits(x));
+  const T s = u / (2.0f + u);
+  const T s2 = s * s;
+  const T series =
       1.0f + s2 * (1.0f / 3 +
                    s2 * (1.0f / 5 +
                          s2 * (1.0f / 7 +
                                s2 * (1.0f / 9 + s2 * (1.0f / 11 + s2 / 13)))));
-  return select(x > 0.0f, x, 0.0f) + 2.0f * s * series;
+  return select(x > 0.0f, x, splatAs<T>(0.0f)) + 2.0f * s * series;
 }
 
 namespace detail {
 
 /// erfc(a) for a >= 0.5 with a relative error below 1.2e-7: the Chebyshev
 /// fit of Numerical Recipes, t e^{-a^2 + p(t)} with t = 1 / (1 + a / 2).
-ARIADNE_INLINE float erfcLarge(float a) {
-  float t = 1.0f / (1.0f + 0.5f * a);
-  float p = -1.26551223f +
-            t * (1.00002368f +
-                 t * (0.37409196f +
-                      t * (0.09678418f +
-                           t * (-0.18628806f +
-                                t * (0.27886807f +
-                                     t * (-1.13520398f +
-                                          t * (1.48851587f +
-                                               t * (-0.82215223f +
-                                                    t * 0.17087277f))))))));
-  return t * exp(p - a * a);
+template <class T> ARIADNE_INLINE T erfcLarge(T a) {
+  const T t = 1.0f / (1.0f + 0.5f * a);
+  const T p = -1.26551223f +
+              t * (1.00002368f +
+                   t * (0.37409196f +
+                        t * (0.09678418f +
+                             t * (-0.18628806f +
+                                  t * (0.27886807f +
+                                       t * (-1.13520398f +
+                                            t * (1.48851587f +
+                                                 t * (-0.82215223f +
+                                                      t * 0.17087277f))))))));
+  return t * expOf(p - a * a);
 }
 
 /// erf(x) for |x| <= 0.5: its odd Taylor series to x^15, within 2e-9.
-ARIADNE_INLINE float erfSmall(float x) {
-  float x2 = x * x;
-  float series =
+template <class T> ARIADNE_INLINE T erfSmall(T x) {
+  const T x2 = x * x;
+  const T series =
       1.0f - x2 * (1.0f / 3 -
                    x2 * (1.0f / 10 -
                          x2 * (1.0f / 42 -
@@ -266,36 +287,58 @@ ARIADNE_INLINE float erfSmall(float x) {
 }
 
 /// erfc(|x|): the series near 0, the fit beyond.
-ARIADNE_INLINE float erfcAbs(float x) {
-  float a = absBits(x);
-  return select(a <= 0.5f, 1.0f - erfSmall(select(a <= 0.5f, a, 0.0f)),
-                erfcLarge(select(a <= 0.5f, 0.5f, a)));
+template <class T> ARIADNE_INLINE T erfcAbs(T x) {
+  const T a = absBits(x);
+  return select(a <= 0.5f,
+                1.0f - erfSmall(select(a <= 0.5f, a, splatAs<T>(0.0f))),
+                erfcLarge(select(a <= 0.5f, splatAs<T>(0.5f), a)));
 }
 
 } // namespace detail
 
 /// erf(x) within 2e-7 (absolute; relative near 0), odd, with NaN
 /// propagation.
-ARIADNE_INLINE float erf(float x) {
-  float a = absBits(x);
-  float small = detail::erfSmall(select(a <= 0.5f, x, 0.0f));
-  float large = copySignBits(1.0f - detail::erfcAbs(x), x);
+template <class T> ARIADNE_INLINE T erfOf(T x) {
+  const T a = absBits(x);
+  const T small = detail::erfSmall(select(a <= 0.5f, x, splatAs<T>(0.0f)));
+  const T large = copySignBits(1.0f - detail::erfcAbs(x), x);
   return select(a <= 0.5f, small, large);
 }
 
 /// GELU, x * Phi(x) = x * erfc(-x / sqrt 2) / 2: from erfc on the negative
 /// side, where 1 + erf(x / sqrt 2) would cancel.
-ARIADNE_INLINE float gelu(float x) {
-  float e = detail::erfcAbs(x * 0.70710678f);
+template <class T> ARIADNE_INLINE T geluOf(T x) {
+  const T e = detail::erfcAbs(x * 0.70710678f);
   return 0.5f * x * select(x < 0.0f, e, 2.0f - e);
 }
 
 /// The tanh approximation of GELU, 0.5 x (1 + tanh(u)) = x * sigmoid(2u)
 /// with u = sqrt(2 / pi) (x + 0.044715 x^3).
-ARIADNE_INLINE float geluTanh(float x) {
-  float u = 0.79788456f * (x + 0.044715f * x * x * x);
-  return x * sigmoid(2.0f * u);
+template <class T> ARIADNE_INLINE T geluTanhOf(T x) {
+  const T u = 0.79788456f * (x + 0.044715f * x * x * x);
+  return x * sigmoidOf(2.0f * u);
 }
+
+// Each function for a float, and on a simd vector lane by lane with the
+// float's values (the same text).
+ARIADNE_INLINE float exp(float x) { return expOf(x); }
+ARIADNE_INLINE float expm1(float x) { return expm1Of(x); }
+ARIADNE_INLINE float tanh(float x) { return tanhOf(x); }
+ARIADNE_INLINE float sigmoid(float x) { return sigmoidOf(x); }
+ARIADNE_INLINE float softplus(float x) { return softplusOf(x); }
+ARIADNE_INLINE float erf(float x) { return erfOf(x); }
+ARIADNE_INLINE float gelu(float x) { return geluOf(x); }
+ARIADNE_INLINE float geluTanh(float x) { return geluTanhOf(x); }
+#if ARIADNE_SIMD_WIDTH > 1
+ARIADNE_INLINE simd::Vec exp(simd::Vec x) { return expOf(x); }
+ARIADNE_INLINE simd::Vec expm1(simd::Vec x) { return expm1Of(x); }
+ARIADNE_INLINE simd::Vec tanh(simd::Vec x) { return tanhOf(x); }
+ARIADNE_INLINE simd::Vec sigmoid(simd::Vec x) { return sigmoidOf(x); }
+ARIADNE_INLINE simd::Vec softplus(simd::Vec x) { return softplusOf(x); }
+ARIADNE_INLINE simd::Vec erf(simd::Vec x) { return erfOf(x); }
+ARIADNE_INLINE simd::Vec gelu(simd::Vec x) { return geluOf(x); }
+ARIADNE_INLINE simd::Vec geluTanh(simd::Vec x) { return geluTanhOf(x); }
+#endif
 
 } // namespace math
 } // namespace ariadne

@@ -4,6 +4,7 @@
 #include "runtime_test_util.h"
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 
 using namespace ariadne;
@@ -213,6 +214,72 @@ TEST_CASE("vector ReLU and tanh give the scalar forms' special values",
       CHECK(std::fabs(tanh[i]) == 1.0f);
   }
 }
+
+#if ARIADNE_SIMD_WIDTH > 1
+namespace {
+
+/// activateVector<Kind> against activate<Kind> on floats, bit for bit (NaN
+/// against NaN): special values, the edges of the functions' pieces, and a
+/// sweep through [-120, 120] every 20011th float.
+template <Activation Kind> void checkVectorForm(float alpha, float beta) {
+  const float inf = std::numeric_limits<float>::infinity();
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  std::vector<float> inputs = {nan,      -nan,      0.0f,    -0.0f, inf,
+                               -inf,     1e-30f,    -1e-30f, 0.5f,  -0.5f,
+                               0.34657f, -0.34658f, 9.1f,    -9.1f, 89.5f,
+                               -104.5f,  1e30f,     -1e30f,  1e-45f};
+  for (int64_t o = floatOrdinal(-120.0f); o <= floatOrdinal(120.0f);
+       o += 20011) {
+    const int32_t bits = o < 0
+                             ? static_cast<int32_t>(uint32_t(-o) | 0x80000000u)
+                             : static_cast<int32_t>(o);
+    float f;
+    std::memcpy(&f, &bits, sizeof(f));
+    inputs.push_back(f);
+  }
+  while (inputs.size() % simd::kWidth != 0)
+    inputs.push_back(1.0f);
+  int mismatches = 0;
+  for (size_t i = 0; i < inputs.size(); i += simd::kWidth) {
+    const simd::Vec y =
+        detail::activateVector<Kind>(simd::load(&inputs[i]), alpha, beta);
+    for (int j = 0; j < simd::kWidth; ++j) {
+      const float x = inputs[i + j];
+      const float expected = activate<Kind>(x, alpha, beta);
+      const bool same = std::isnan(expected)
+                            ? std::isnan(y[j])
+                            : floatOrdinal(y[j]) == floatOrdinal(expected);
+      if (!same && ++mismatches <= 5)
+        FAIL_CHECK("kind " << int(Kind) << ", x = " << x << ": vector " << y[j]
+                           << ", scalar " << expected);
+    }
+  }
+  CHECK(mismatches == 0);
+}
+
+} // namespace
+
+TEST_CASE("every vector activation gives the scalar form's values",
+          "[runtime][activation]") {
+  checkVectorForm<Activation::None>(0, 0);
+  checkVectorForm<Activation::Relu>(0, 0);
+  checkVectorForm<Activation::LeakyRelu>(0.3f, 0);
+  checkVectorForm<Activation::Tanh>(0, 0);
+  checkVectorForm<Activation::Sigmoid>(0, 0);
+  checkVectorForm<Activation::Softsign>(0, 0);
+  checkVectorForm<Activation::HardSigmoid>(0.2f, 0.5f);
+  checkVectorForm<Activation::Clip>(-1.5f, 2.5f);
+  checkVectorForm<Activation::Abs>(0, 0);
+  checkVectorForm<Activation::Elu>(0.8f, 0);
+  checkVectorForm<Activation::Selu>(1.67f, 1.05f);
+  checkVectorForm<Activation::Softplus>(0, 0);
+  checkVectorForm<Activation::Erf>(0, 0);
+  checkVectorForm<Activation::Gelu>(0, 0);
+  checkVectorForm<Activation::GeluTanh>(0, 0);
+  checkVectorForm<Activation::Reciprocal>(0, 0);
+  STATIC_REQUIRE(!detail::activatesVectors<Activation::Rsqrt>());
+}
+#endif
 
 TEST_CASE("activate works on other arithmetic types", "[runtime][activation]") {
   CHECK(activate<Activation::Relu>(-3, 0, 0) == 0);
