@@ -16,6 +16,8 @@
 #include "ariadne/broadcast.h"
 #include "ariadne/platform.h"
 
+#include <type_traits>
+
 namespace ariadne {
 
 enum class BinaryOp { Add, Sub, Mul, Div, Max, Min };
@@ -31,11 +33,15 @@ template <BinaryOp Op, class T> ARIADNE_INLINE T applyBinary(T a, T b) {
     return a * b;
   } else if constexpr (Op == BinaryOp::Div) {
     return a / b;
-  } else if constexpr (Op == BinaryOp::Max) {
-    return select(bool((a > b) | (a != a)), a, b);
   } else {
-    static_assert(Op == BinaryOp::Min, "unknown binary op");
-    return select(bool((a < b) | (a != a)), a, b);
+    static_assert(Op == BinaryOp::Max || Op == BinaryOp::Min,
+                  "unknown binary op");
+    // a where it wins or is NaN: a bool, or a vector comparison's mask.
+    const auto pickA = (Op == BinaryOp::Max ? a > b : a < b) | (a != a);
+    if constexpr (std::is_arithmetic<T>::value)
+      return select(bool(pickA), a, b);
+    else
+      return select(pickA, a, b);
   }
 }
 
@@ -51,11 +57,23 @@ struct BinaryConfig {
 };
 
 /// One binary op over `Lanes` events; operands are in the lane layout.
+/// Floats go in simd vectors where the layout allows (broadcastBinary).
 template <class Config, int Lanes = 1, class TLhs, class TRhs, class TOut>
 ARIADNE_HD void binary(const TLhs *lhs, const TRhs *rhs, TOut *out) {
-  broadcastBinary<Config, Lanes>(lhs, rhs, out, [](TLhs a, TRhs b) {
+  auto scalar = [](TLhs a, TRhs b) {
     return TOut(applyBinary<Config::op>(a, b));
-  });
+  };
+#if ARIADNE_SIMD_WIDTH > 1
+  if constexpr (std::is_same<TLhs, float>::value &&
+                std::is_same<TRhs, float>::value &&
+                std::is_same<TOut, float>::value) {
+    broadcastBinary<Config, Lanes>(
+        lhs, rhs, out, scalar,
+        [](simd::Vec a, simd::Vec b) { return applyBinary<Config::op>(a, b); });
+    return;
+  }
+#endif
+  broadcastBinary<Config, Lanes>(lhs, rhs, out, scalar);
 }
 
 } // namespace ariadne

@@ -4,6 +4,7 @@
 #include "runtime_test_util.h"
 
 #include <algorithm>
+#include <iterator>
 #include <limits>
 
 using namespace ariadne;
@@ -18,6 +19,15 @@ template <BinaryOp Op> struct MixedConfig : BinaryConfig {
   static constexpr int shape[3] = {2, 3, 4};
   static constexpr int lhsStrides[3] = {12, 4, 1};
   static constexpr int rhsStrides[3] = {0, 1, 0};
+};
+
+/// [37] OP [37]: no broadcast, one flat run (whole vectors and a rest).
+template <BinaryOp Op> struct FlatConfig : BinaryConfig {
+  static constexpr BinaryOp op = Op;
+  static constexpr int rank = 1;
+  static constexpr int shape[1] = {37};
+  static constexpr int lhsStrides[1] = {1};
+  static constexpr int rhsStrides[1] = {1};
 };
 
 /// [1] OP [5]: a scalar against a vector, the lhs broadcast.
@@ -75,7 +85,68 @@ template <BinaryOp Op> void checkMixed() {
   }
 }
 
+/// Operands with NaN, infinities and zeros of both signs among ordinary
+/// values.
+std::vector<float> withSpecials(size_t n, unsigned seed) {
+  const float inf = std::numeric_limits<float>::infinity();
+  const float special[] = {
+      std::numeric_limits<float>::quiet_NaN(), inf, -inf, 0.0f, -0.0f, 1.0f};
+  std::vector<float> v = randomFloats(n, seed);
+  for (size_t i = 0; i < n; i += 3)
+    v[i] = special[(i / 3 + seed) % std::size(special)];
+  return v;
+}
+
+/// binary<C, Lanes> against applyBinary on each element, bit for bit (NaN
+/// against NaN): at kBatchLanes lanes the runs along the lanes and the flat
+/// runs go in simd vectors.
+template <class C, int Lanes, int LhsSize, int RhsSize, int OutSize>
+void checkElementwise() {
+  std::vector<float> lhs = withSpecials(LhsSize * Lanes, 5);
+  std::vector<float> rhs = withSpecials(RhsSize * Lanes, 6);
+  std::vector<float> out(OutSize * Lanes);
+  binary<C, Lanes>(lhs.data(), rhs.data(), out.data());
+  int index = 0;
+  for (int i = 0; i < OutSize; ++i) {
+    // The operands' element offsets of output element i (C order).
+    int rest = i, a = 0, b = 0;
+    for (int d = C::rank - 1; d >= 0; --d) {
+      a += rest % C::shape[d] * C::lhsStrides[d];
+      b += rest % C::shape[d] * C::rhsStrides[d];
+      rest /= C::shape[d];
+    }
+    for (int t = 0; t < Lanes; ++t, ++index) {
+      const float expected =
+          applyBinary<C::op>(lhs[a * Lanes + t], rhs[b * Lanes + t]);
+      const float y = out[i * Lanes + t];
+      INFO("element " << i << ", lane " << t);
+      if (std::isnan(expected))
+        CHECK(std::isnan(y));
+      else
+        CHECK(floatOrdinal(y) == floatOrdinal(expected));
+    }
+  }
+  CHECK(index == OutSize * Lanes);
+}
+
+template <BinaryOp Op> void checkVectorPaths() {
+  constexpr int lanes = simd::kBatchLanes;
+  checkElementwise<FlatConfig<Op>, 1, 37, 37, 37>();
+  checkElementwise<FlatConfig<Op>, lanes, 37, 37, 37>();
+  checkElementwise<MixedConfig<Op>, lanes, 24, 3, 24>();
+}
+
 } // namespace
+
+TEST_CASE("binary ops give each element's value on every path",
+          "[runtime][elementwise]") {
+  checkVectorPaths<BinaryOp::Add>();
+  checkVectorPaths<BinaryOp::Sub>();
+  checkVectorPaths<BinaryOp::Mul>();
+  checkVectorPaths<BinaryOp::Div>();
+  checkVectorPaths<BinaryOp::Max>();
+  checkVectorPaths<BinaryOp::Min>();
+}
 
 TEST_CASE("binary ops broadcast", "[runtime][elementwise]") {
   checkMixed<BinaryOp::Add>();
