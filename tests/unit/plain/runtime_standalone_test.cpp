@@ -80,7 +80,7 @@ const std::map<std::string, std::string> kInstantiations = {
      "struct Add { float operator()(float a, float b) const { return a + b; } "
      "};\n"
      "template void ariadne::broadcastBinary<Shape, 1>(const float *, "
-     "const float *, float *, Add);\n"},
+     "const float *, float *, Add, std::nullptr_t);\n"},
     {"fastmath.h", "float useExp(float x) { return ariadne::math::exp(x) + "
                    "ariadne::math::tanh(x) + ariadne::math::sigmoid(x); }\n"},
 };
