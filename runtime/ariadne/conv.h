@@ -329,20 +329,25 @@ template <class Dense, int Rows, int Vectors> struct ConvEventSums {
   simd::Vec acc[Rows][Vectors];
 
   ARIADNE_INLINE explicit ConvEventSums(int n0) {
-    for (int r = 0; r < Rows; ++r)
+    ARIADNE_UNROLL
+    for (int r = 0; r < Rows; ++r) {
+      ARIADNE_UNROLL
       for (int v = 0; v < Vectors; ++v) {
         if constexpr (Dense::bias != nullptr)
           acc[r][v] = simd::load(Dense::bias + n0 + v * simd::kWidth);
         else
           acc[r][v] = simd::Vec{};
       }
+    }
   }
 
   ARIADNE_INLINE void store(float *out, int p0, int n0) const {
     constexpr int width = simd::kWidth;
     constexpr int outFeatures = Dense::outFeatures;
+    ARIADNE_UNROLL
     for (int r = 0; r < Rows; ++r) {
       float *y = out + (p0 + r) * outFeatures + n0;
+      ARIADNE_UNROLL
       for (int v = 0; v < Vectors; ++v) {
         simd::Vec result = convResult<Dense>(acc[r][v]);
         int rest = outFeatures - n0 - v * width;
@@ -377,6 +382,7 @@ struct ConvEventTile<Window, Dense, Vectors, P0,
   static ARIADNE_INLINE void product(const float *x, const simd::Vec *w,
                                      Sums &sums) {
     float xk = x[Offset];
+    ARIADNE_UNROLL
     for (int v = 0; v < Vectors; ++v)
       sums.acc[Row][v] += w[v] * xk;
   }
@@ -387,6 +393,7 @@ struct ConvEventTile<Window, Dense, Vectors, P0,
 #pragma GCC unroll 1
     for (int f = 0; f < Plan::channels * Plan::taps; ++f) {
       simd::Vec wk[Vectors];
+      ARIADNE_UNROLL
       for (int v = 0; v < Vectors; ++v)
         wk[v] = simd::load(w + f * stride + v * simd::kWidth);
       (product<R, Plan::position[P0 + R]>(x + Plan::field[f], wk, sums), ...);
@@ -403,6 +410,7 @@ ARIADNE_INLINE void convEventBlock(const float *x, float *out, int p0, int n0) {
   constexpr int stride = Dense::weightStride;
   ConvEventSums<Dense, Rows, Vectors> sums(n0);
   const float *row[Rows];
+  ARIADNE_UNROLL
   for (int r = 0; r < Rows; ++r)
     row[r] = x + Plan::position[p0 + r];
   for (int c = 0; c < Plan::channels; ++c) {
@@ -410,10 +418,13 @@ ARIADNE_INLINE void convEventBlock(const float *x, float *out, int p0, int n0) {
     const int channel = c * Plan::channelOffset;
     for (int k = 0; k < Plan::taps; ++k) {
       simd::Vec wk[Vectors];
+      ARIADNE_UNROLL
       for (int v = 0; v < Vectors; ++v)
         wk[v] = simd::load(w + k * stride + v * simd::kWidth);
+      ARIADNE_UNROLL
       for (int r = 0; r < Rows; ++r) {
         float xk = row[r][channel + Plan::tap[k]];
+        ARIADNE_UNROLL
         for (int v = 0; v < Vectors; ++v)
           sums.acc[r][v] += wk[v] * xk;
       }
@@ -480,31 +491,40 @@ ARIADNE_INLINE void convLanesBlock(const float *x, float *y, int n0) {
   constexpr int width = simd::kWidth;
   constexpr int perRow = Lanes / width;
   Vec acc[Outputs][perRow];
-  for (int j = 0; j < Outputs; ++j)
+  ARIADNE_UNROLL
+  for (int j = 0; j < Outputs; ++j) {
+    ARIADNE_UNROLL
     for (int m = 0; m < perRow; ++m) {
       if constexpr (Dense::bias != nullptr)
         acc[j][m] = simd::splat(Dense::bias[n0 + j]);
       else
         acc[j][m] = Vec{};
     }
+  }
   for (int c = 0; c < Plan::channels; ++c)
     for (int k = 0; k < Plan::taps; ++k) {
       const float *xk = x + (c * Plan::channelOffset + Plan::tap[k]) * Lanes;
       Vec xv[perRow];
+      ARIADNE_UNROLL
       for (int m = 0; m < perRow; ++m)
         xv[m] = simd::load(xk + m * width);
       const int feature = c * Plan::taps + k;
+      ARIADNE_UNROLL
       for (int j = 0; j < Outputs; ++j) {
         Vec wj =
             simd::splat(Dense::weights[weightIndex<Dense>(feature, n0 + j)]);
+        ARIADNE_UNROLL
         for (int m = 0; m < perRow; ++m)
           acc[j][m] += wj * xv[m];
       }
     }
-  for (int j = 0; j < Outputs; ++j)
+  ARIADNE_UNROLL
+  for (int j = 0; j < Outputs; ++j) {
+    ARIADNE_UNROLL
     for (int m = 0; m < perRow; ++m)
       simd::store(y + (n0 + j) * Lanes + m * width,
                   convResult<Dense>(acc[j][m]));
+  }
 }
 
 /// `Lanes` events: per position, the outputs in blocks that fill the
