@@ -59,12 +59,10 @@ ARIADNE_HD constexpr bool denseOperands(const Ints &shape, const Ints &strides) 
 /// out[i] = fn(lhs, rhs) over one event's output (Config::shape), the
 /// operands broadcast by Config::lhsStrides and Config::rhsStrides, for
 /// `Lanes` events in the lane layout. The innermost dimension is a plain
-/// loop with compile-time strides, which vectorizes.
-/// out = fn(lhs, rhs) element by element over `Lanes` events, the operands
-/// broadcast by Config's strides. With `vectorFn`, the same operation on
-/// simd vectors (float operands and result), the runs along the lanes or a
-/// flat run go in whole vectors: GCC's -O2 (CMSSW's level) vectorizes no
-/// loop whose pointers may alias.
+/// loop with compile-time strides. With `vectorFn`, the same operation on
+/// simd vectors (float operands and result), a flat run (no broadcast) and
+/// the runs along the lanes go in whole vectors: GCC's -O2 (CMSSW's level)
+/// vectorizes no loop whose pointers may alias.
 template <class Config, int Lanes, class TLhs, class TRhs, class TOut, class Fn,
           class VectorFn = std::nullptr_t>
 ARIADNE_HD void broadcastBinary(const TLhs *lhs, const TRhs *rhs, TOut *out,
@@ -79,9 +77,6 @@ ARIADNE_HD void broadcastBinary(const TLhs *lhs, const TRhs *rhs, TOut *out,
 #if ARIADNE_SIMD_WIDTH > 1
   constexpr int width = simd::kWidth;
   constexpr bool vectors = !std::is_same<VectorFn, std::nullptr_t>::value;
-#else
-  constexpr int width = 1;
-  constexpr bool vectors = false;
 #endif
   (void)vectorFn;
   int outer = 1;
