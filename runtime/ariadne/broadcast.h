@@ -101,7 +101,22 @@ ARIADNE_HD void broadcastBinary(const TLhs *lhs, const TRhs *rhs, TOut *out,
   BroadcastWalk<rank> walk;
   for (int o = 0; o < outer; ++o) {
     TOut *y = out + o * inner * Lanes;
-    for (int j = 0; j < inner; ++j) {
+    int j = 0;
+#if ARIADNE_SIMD_WIDTH > 1
+    if constexpr (vectors && Lanes == 1 && (lhsInner == 0 || lhsInner == 1) &&
+                  (rhsInner == 0 || rhsInner == 1)) {
+      // One event: the innermost run in vectors, each operand read along
+      // it or broadcast over it.
+      const TLhs *a = lhs + walk.lhs;
+      const TRhs *b = rhs + walk.rhs;
+      for (; j + width <= inner; j += width)
+        simd::store(
+            y + j,
+            vectorFn(lhsInner == 1 ? simd::load(a + j) : simd::splat(a[0]),
+                     rhsInner == 1 ? simd::load(b + j) : simd::splat(b[0])));
+    }
+#endif
+    for (; j < inner; ++j) {
       const TLhs *a = lhs + (walk.lhs + j * lhsInner) * Lanes;
       const TRhs *b = rhs + (walk.rhs + j * rhsInner) * Lanes;
 #if ARIADNE_SIMD_WIDTH > 1

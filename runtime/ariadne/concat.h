@@ -12,9 +12,8 @@
 #ifndef ARIADNE_RUNTIME_CONCAT_H
 #define ARIADNE_RUNTIME_CONCAT_H
 
+#include "ariadne/lanes.h"
 #include "ariadne/platform.h"
-
-#include <type_traits>
 
 namespace ariadne {
 
@@ -26,23 +25,6 @@ struct ConcatConfig {
 };
 
 namespace detail {
-/// out[e] = TOut(x[e]) for e < Count, where `x` and `out` do not overlap
-/// (the arena never places a result on an operand of its own op): a block
-/// copy where the types agree, which GCC inlines at its size (at -O2 it
-/// vectorizes no loop whose pointers may alias); CUDA device code keeps
-/// the loop.
-template <int Count, class TIn, class TOut>
-ARIADNE_HD inline void copyConverted(const TIn *x, TOut *out) {
-#if !defined(__CUDACC__)
-  if constexpr (std::is_same<TIn, TOut>::value) {
-    __builtin_memcpy(out, x, Count * sizeof(TIn));
-    return;
-  }
-#endif
-  for (int e = 0; e < Count; ++e)
-    out[e] = TOut(x[e]);
-}
-
 /// The chunks of inputs I, I + 1, ... of one outer block, each a copy of a
 /// compile-time length (small chunks, such as a feature or a few, unroll
 /// instead of running a loop each).

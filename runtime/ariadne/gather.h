@@ -14,6 +14,7 @@
 
 #include "ariadne/broadcast.h"
 #include "ariadne/fixed_bits.h"
+#include "ariadne/lanes.h"
 #include "ariadne/platform.h"
 
 #include <cmath>
@@ -46,9 +47,14 @@ ARIADNE_HD void gather(const TIn *in, TOut *out) {
   int source = Config::offset;
   for (int o = 0; o < outer; ++o) {
     TOut *y = out + o * inner * Lanes;
-    for (int j = 0; j < inner; ++j)
-      for (int t = 0; t < Lanes; ++t)
-        y[j * Lanes + t] = TOut(in[(source + j * innerStride) * Lanes + t]);
+    if constexpr (innerStride == 1) {
+      // The row is one run of the input.
+      detail::copyConverted<inner * Lanes>(in + source * Lanes, y);
+    } else {
+      for (int j = 0; j < inner; ++j)
+        for (int t = 0; t < Lanes; ++t)
+          y[j * Lanes + t] = TOut(in[(source + j * innerStride) * Lanes + t]);
+    }
     // Odometer over the outer dimensions.
     for (int d = rank - 2; d >= 0; --d) {
       source += strides[d];

@@ -20,6 +20,7 @@
 #include "ariadne/simd.h"
 
 #include <cstddef>
+#include <type_traits>
 
 #if ARIADNE_SIMD_WIDTH == 16 && defined(__AVX512F__)
 #include <immintrin.h>
@@ -27,6 +28,25 @@
 #endif
 
 namespace ariadne {
+
+namespace detail {
+/// out[e] = TOut(x[e]) for e < Count, where `x` and `out` do not overlap
+/// (the arena never places a result on an operand of its own op): a block
+/// copy where the types agree, which GCC inlines at its size (at -O2 it
+/// vectorizes no loop whose pointers may alias); CUDA device code keeps
+/// the loop.
+template <int Count, class TIn, class TOut>
+ARIADNE_HD inline void copyConverted(const TIn *x, TOut *out) {
+#if !defined(__CUDACC__)
+  if constexpr (std::is_same<TIn, TOut>::value) {
+    __builtin_memcpy(out, x, Count * sizeof(TIn));
+    return;
+  }
+#endif
+  for (int e = 0; e < Count; ++e)
+    out[e] = TOut(x[e]);
+}
+} // namespace detail
 
 #if defined(ARIADNE_TRANSPOSE_16)
 namespace detail {

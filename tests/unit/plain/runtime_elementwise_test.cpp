@@ -30,6 +30,16 @@ template <BinaryOp Op> struct FlatConfig : BinaryConfig {
   static constexpr int rhsStrides[1] = {1};
 };
 
+/// [3, 37] OP [37] (RhsInner 1) or OP [3, 1] (RhsInner 0): the rhs
+/// broadcast over the rows, or along each row.
+template <BinaryOp Op, int RhsInner> struct RowsConfig : BinaryConfig {
+  static constexpr BinaryOp op = Op;
+  static constexpr int rank = 2;
+  static constexpr int shape[2] = {3, 37};
+  static constexpr int lhsStrides[2] = {37, 1};
+  static constexpr int rhsStrides[2] = {RhsInner == 1 ? 0 : 1, RhsInner};
+};
+
 /// [1] OP [5]: a scalar against a vector, the lhs broadcast.
 struct ScalarConfig : BinaryConfig {
   static constexpr BinaryOp op = BinaryOp::Sub;
@@ -134,6 +144,9 @@ template <BinaryOp Op> void checkVectorPaths() {
   checkElementwise<FlatConfig<Op>, 1, 37, 37, 37>();
   checkElementwise<FlatConfig<Op>, lanes, 37, 37, 37>();
   checkElementwise<MixedConfig<Op>, lanes, 24, 3, 24>();
+  checkElementwise<RowsConfig<Op, 1>, 1, 111, 37, 111>();
+  checkElementwise<RowsConfig<Op, 0>, 1, 111, 3, 111>();
+  checkElementwise<RowsConfig<Op, 1>, lanes, 111, 37, 111>();
 }
 
 } // namespace
