@@ -69,6 +69,7 @@ ARIADNE_INLINE void matmulEvent(const float *lhs, const float *rhs,
     float *y = out + i * n;
     V acc[vectors];
     float tail[n - vectors * width + 1];
+    ARIADNE_UNROLL
     for (int v = 0; v < vectors; ++v)
       acc[v] = V{};
     for (int j = vectors * width; j < n; ++j)
@@ -76,6 +77,7 @@ ARIADNE_INLINE void matmulEvent(const float *lhs, const float *rhs,
     for (int kk = 0; kk < k; ++kk) {
       const float *r = rhs + kk * n;
       float x = a[kk];
+      ARIADNE_UNROLL
       for (int v = 0; v < vectors; ++v) {
         V row;
         __builtin_memcpy(&row, r + v * width, sizeof(row));
@@ -84,6 +86,7 @@ ARIADNE_INLINE void matmulEvent(const float *lhs, const float *rhs,
       for (int j = vectors * width; j < n; ++j)
         tail[j - vectors * width] += x * r[j];
     }
+    ARIADNE_UNROLL
     for (int v = 0; v < vectors; ++v)
       __builtin_memcpy(y + v * width, &acc[v], sizeof(V));
     for (int j = vectors * width; j < n; ++j)
