@@ -24,6 +24,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <random>
 #include <stdexcept>
@@ -362,18 +363,27 @@ std::string loadAverage() {
   return text;
 }
 
-/// The smallest step the TSC is seen to take: some CPUs (AMD Zen) advance it
-/// in increments worth 10 ns rather than by one per tick.
+/// The step the TSC is most often seen to take between two reads: some
+/// CPUs and virtual machines (AMD Zen) advance it in increments worth 10 ns
+/// rather than by one per tick, with an occasional smaller step, so the
+/// smallest step seen would overstate the resolution.
 double timerResolutionNs(double tscHz) {
-  uint64_t step = UINT64_MAX;
+  std::map<uint64_t, int> steps;
   uint64_t last = __rdtsc();
   for (int i = 0; i < 100000; ++i) {
     uint64_t now = __rdtsc();
     if (now != last)
-      step = std::min(step, now - last);
+      ++steps[now - last];
     last = now;
   }
-  return step * 1e9 / tscHz;
+  uint64_t common = 0;
+  int count = 0;
+  for (const auto &[step, seen] : steps)
+    if (seen > count) {
+      common = step;
+      count = seen;
+    }
+  return common * 1e9 / tscHz;
 }
 
 double timerOverheadNs(double tscHz) {
