@@ -52,19 +52,14 @@ enum class Activation {
 
 namespace detail {
 
-/// c ? a : b, branch-free for float and lane by lane for a simd vector
-/// (see math::select).
+/// c ? a : b, branch-free for float (see math::select, which also takes
+/// simd vectors and a comparison's mask).
 template <class T> ARIADNE_INLINE T select(bool c, T a, T b) {
   return c ? a : b;
 }
 template <> ARIADNE_INLINE float select(bool c, float a, float b) {
   return math::select(c, a, b);
 }
-#if ARIADNE_SIMD_WIDTH > 1
-ARIADNE_INLINE simd::Vec select(simd::Mask c, simd::Vec a, simd::Vec b) {
-  return simd::select(c, a, b);
-}
-#endif
 
 /// The constant c as a T: T(c), or every lane of a simd vector.
 template <class T, class C> ARIADNE_INLINE T constantOf(C c) {
@@ -85,6 +80,7 @@ template <class T, class C> ARIADNE_INLINE T constantOf(C c) {
 template <Activation Kind, class T>
 ARIADNE_INLINE T activate(T x, float alpha, float beta) {
   using detail::select;
+  using math::select;
   [[maybe_unused]] const T zero = detail::constantOf<T>(0);
   [[maybe_unused]] const T one = detail::constantOf<T>(1);
   if constexpr (Kind == Activation::None) {

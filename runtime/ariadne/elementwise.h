@@ -25,6 +25,7 @@ enum class BinaryOp { Add, Sub, Mul, Div, Max, Min };
 /// Applies `Op`; max and min propagate NaN as torch.maximum/minimum do.
 template <BinaryOp Op, class T> ARIADNE_INLINE T applyBinary(T a, T b) {
   using detail::select;
+  using math::select;
   if constexpr (Op == BinaryOp::Add) {
     return a + b;
   } else if constexpr (Op == BinaryOp::Sub) {
@@ -37,11 +38,7 @@ template <BinaryOp Op, class T> ARIADNE_INLINE T applyBinary(T a, T b) {
     static_assert(Op == BinaryOp::Max || Op == BinaryOp::Min,
                   "unknown binary op");
     // a where it wins or is NaN: a bool, or a vector comparison's mask.
-    const auto pickA = (Op == BinaryOp::Max ? a > b : a < b) | (a != a);
-    if constexpr (std::is_arithmetic<T>::value)
-      return select(bool(pickA), a, b);
-    else
-      return select(pickA, a, b);
+    return select((Op == BinaryOp::Max ? a > b : a < b) | (a != a), a, b);
   }
 }
 
