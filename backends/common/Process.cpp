@@ -33,6 +33,8 @@ struct Registry {
   std::map<int, std::pair<std::string, bool>> paths;
   int nextHandle = 1;
   std::set<pid_t> groups;
+  /// TMPDIR for children (setChildTempDirectory), or empty.
+  std::string childTemp;
   bool installed = false;
 };
 
@@ -169,6 +171,18 @@ CleanupOnSignal::CriticalSection::~CriticalSection() {
   registry().mutex.unlock();
 }
 
+void setChildTempDirectory(const std::string &path) {
+  Registry &r = registry();
+  std::lock_guard<std::recursive_mutex> lock(r.mutex);
+  r.childTemp = path;
+}
+
+std::string childTempDirectory() {
+  Registry &r = registry();
+  std::lock_guard<std::recursive_mutex> lock(r.mutex);
+  return r.childTemp;
+}
+
 bool removeTree(const std::string &path) {
   struct stat st;
   if (::lstat(path.c_str(), &st) != 0)
@@ -225,6 +239,16 @@ ProcessResult runProcess(const std::vector<std::string> &argv,
   for (const std::string &a : argv)
     args.push_back(const_cast<char *>(a.c_str()));
   args.push_back(nullptr);
+  // The environment, with TMPDIR replaced where a scratch directory holds
+  // the children's temporary files.
+  std::string tmp = childTempDirectory(), tmpEntry = "TMPDIR=" + tmp;
+  std::vector<char *> env;
+  for (char **e = environ; *e; ++e)
+    if (tmp.empty() || std::strncmp(*e, "TMPDIR=", 7) != 0)
+      env.push_back(*e);
+  if (!tmp.empty())
+    env.push_back(const_cast<char *>(tmpEntry.c_str()));
+  env.push_back(nullptr);
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -256,7 +280,7 @@ ProcessResult runProcess(const std::vector<std::string> &argv,
   {
     std::lock_guard<std::recursive_mutex> lock(r.mutex);
     rc = posix_spawn(&pid, program.c_str(), &actions, &attr, args.data(),
-                     environ);
+                     env.data());
     if (rc == 0)
       r.groups.insert(pid);
   }

@@ -44,6 +44,14 @@ public:
   };
 };
 
+/// The directory every child started from now on gets as TMPDIR, in place
+/// of the one ariadnec inherited: a scratch directory's, so that the
+/// temporary files of a compiler killed by an interruption go with the
+/// scratch tree. Empty: children inherit ariadnec's TMPDIR.
+void setChildTempDirectory(const std::string &path);
+/// The directory set by setChildTempDirectory, or empty.
+std::string childTempDirectory();
+
 /// Removes a file or a directory tree without following symbolic links;
 /// returns false if something could not be removed.
 bool removeTree(const std::string &path);
@@ -67,8 +75,8 @@ struct ProcessResult {
 
 /// Runs argv[0] (looked up on PATH) with `argv`, in its own process group,
 /// its standard output and error appended to `log` (or inherited when
-/// `log` is empty), its standard input /dev/null, in `cwd` when given;
-/// waits for it.
+/// `log` is empty), its standard input /dev/null, in `cwd` when given,
+/// with TMPDIR set to childTempDirectory() when that is set; waits for it.
 ProcessResult runProcess(const std::vector<std::string> &argv,
                          const std::string &log, const std::string &cwd = "");
 

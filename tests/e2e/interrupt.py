@@ -9,8 +9,10 @@ ariadnec alone, as `kill PID` does. Then:
     orphaned);
   - the -o directory does not exist, nor any OUT.partial-* beside it, nor
     the directories -o would have created;
-  - its TMPDIR (a fresh one per run) holds no ariadnec-* scratch
-    directory;
+  - the compiler ran with its TMPDIR inside ariadnec's scratch directory,
+    and ariadnec's own TMPDIR (a fresh one per run) is empty afterwards:
+    no scratch directory, and none of the killed compiler's temporary
+    files;
 and a SIGHUP that the caller ignores (nohup) leaves the run going.
 Usage: interrupt.py ARIADNEC WORKDIR
 """
@@ -60,6 +62,22 @@ def group_members(pgid):
             if g == pgid]
 
 
+def child_tmpdirs(groups):
+    """The TMPDIR values in the environments of the groups' processes."""
+    seen = set()
+    for g in groups:
+        for p, _ in group_members(g):
+            try:
+                with open(f"/proc/{p}/environ", "rb") as f:
+                    entries = f.read().split(b"\0")
+            except OSError:
+                continue
+            for e in entries:
+                if e.startswith(b"TMPDIR="):
+                    seen.add(e[7:].decode())
+    return seen
+
+
 def check(ariadnec, work, sig, target):
     name = signal.Signals(sig).name
     case = os.path.join(work, f"{name}-{target}")
@@ -86,6 +104,7 @@ def check(ariadnec, work, sig, target):
                f"{proc.stderr.read().strip()}"
     if not groups:
         return f"{name}: no child process group of its own seen"
+    tmpdirs = child_tmpdirs(groups)
     proc.send_signal(sig)
     try:
         _, stderr = proc.communicate(timeout=30)
@@ -111,17 +130,20 @@ def check(ariadnec, work, sig, target):
     if os.path.exists(os.path.join(case, "made")):
         problems.append("the directories on the way to -o were left: " +
                         str(sorted(os.listdir(case))))
-    # ariadnec's own scratch must be gone. A compiler killed with its group
-    # may leave its own temporary files (g++'s cc*.c), which are not
-    # ariadnec's to remove: they are reported, not failed on.
-    scratch = sorted(os.listdir(tmp))
-    ours = [n for n in scratch if n.startswith("ariadnec-")]
-    if ours:
-        problems.append(f"TMPDIR holds {ours}")
-    others = [n for n in scratch if n not in ours]
-    if others:
-        print(f"note {name} {target}: the interrupted compiler left {others} "
-              "in TMPDIR")
+    # The children's temporary files (g++'s cc*.s of a compiler killed
+    # with its group) belong in the scratch tree, which goes with it.
+    if not tmpdirs:
+        problems.append("no child's TMPDIR could be read")
+    for t in sorted(tmpdirs):
+        inside = os.path.dirname(t)
+        if not (os.path.dirname(inside) == tmp and
+                os.path.basename(inside).startswith("ariadnec-") and
+                os.path.basename(t) == "tmp"):
+            problems.append(f"a child ran with TMPDIR={t}, not inside "
+                            f"ariadnec's scratch directory in {tmp}")
+    left_in_tmp = sorted(os.listdir(tmp))
+    if left_in_tmp:
+        problems.append(f"TMPDIR holds {left_in_tmp}")
     if "interrupted by " + name not in stderr:
         problems.append(f"stderr does not say it was interrupted: {stderr!r}")
     return f"{name} {target}: " + "; ".join(problems) if problems else None
@@ -172,7 +194,7 @@ def main():
             print(f"FAIL {label}: {error}")
         else:
             print(f"ok   {label}: exit {128 + sig}, no child, no partial "
-                  f"output, no scratch")
+                  f"output, children's TMPDIR in the scratch, TMPDIR empty")
     error = check_ignored(ariadnec, work)
     if error:
         failed += 1

@@ -11,6 +11,8 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -333,6 +335,8 @@ ScratchDirectory::ScratchDirectory(std::string path, bool keep)
   // Removed on interruption unless the user asked to keep it.
   if (!keep_)
     cleanup_ = CleanupOnSignal::add(path_);
+  previousChildTemp_ = childTempDirectory();
+  setChildTempDirectory(path_ + "/tmp");
 }
 
 llvm::Expected<ScratchDirectory>
@@ -342,17 +346,27 @@ ScratchDirectory::create(const std::string &prefix, bool keep) {
   if (std::error_code ec = llvm::sys::fs::createUniqueDirectory(prefix, path))
     return llvm::createStringError(
         ec, "cannot create a temporary directory: %s", ec.message().c_str());
+  std::string tmp = std::string(path) + "/tmp";
+  if (::mkdir(tmp.c_str(), 0700) != 0) {
+    std::string reason = std::strerror(errno);
+    removeTree(std::string(path));
+    return llvm::createStringError(std::errc::io_error, "%s: cannot create: %s",
+                                   tmp.c_str(), reason.c_str());
+  }
   return ScratchDirectory(std::string(path), keep);
 }
 
 ScratchDirectory::ScratchDirectory(ScratchDirectory &&other) noexcept
     : path_(std::move(other.path_)), keep_(other.keep_),
-      cleanup_(other.cleanup_) {
+      cleanup_(other.cleanup_),
+      previousChildTemp_(std::move(other.previousChildTemp_)) {
   other.path_.clear();
   other.cleanup_ = 0;
 }
 
 ScratchDirectory::~ScratchDirectory() {
+  if (!path_.empty() && childTempDirectory() == path_ + "/tmp")
+    setChildTempDirectory(previousChildTemp_);
   if (!path_.empty() && !keep_)
     removeTree(path_);
   CleanupOnSignal::release(cleanup_);

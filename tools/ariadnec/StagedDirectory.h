@@ -84,7 +84,9 @@ private:
 
 /// A scratch directory (a build tree and its log, under TMPDIR) removed on
 /// destruction and on interruption, unless kept: with --keep, or after a
-/// failed step whose log the user should read.
+/// failed step whose log the user should read. While it lives, the child
+/// processes' TMPDIR is its `tmp` subdirectory (setChildTempDirectory), so
+/// that a compiler killed mid-build leaves its temporary files there.
 class ScratchDirectory {
 public:
   static llvm::Expected<ScratchDirectory> create(const std::string &prefix,
@@ -102,6 +104,8 @@ private:
   std::string path_;
   bool keep_ = false;
   int cleanup_ = 0;
+  /// The children's TMPDIR before this one, restored on destruction.
+  std::string previousChildTemp_;
 };
 
 } // namespace ariadne

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -70,6 +71,45 @@ TEST_CASE("runProcess starts the child in a process group of its own, "
   CHECK(cwd == dir);
   CHECK(err == "oops");
   CHECK(removeTree(dir));
+}
+
+TEST_CASE("children get the child temporary directory as TMPDIR and the "
+          "rest of the environment unchanged",
+          "[process]") {
+  std::string dir = scratchDir(), scratch = scratchDir();
+  std::string log = dir + "/log";
+  const char *saved = std::getenv("TMPDIR");
+  std::string before = saved ? saved : "";
+  REQUIRE(::setenv("TMPDIR", dir.c_str(), 1) == 0);
+  REQUIRE(::setenv("ARIADNE_PROCESS_TEST", "kept", 1) == 0);
+  auto seen = [&] {
+    REQUIRE(::truncate(log.c_str(), 0) == 0);
+    REQUIRE(runProcess({"sh", "-c",
+                        "echo \"$TMPDIR\" \"$ARIADNE_PROCESS_TEST\"; "
+                        "env | grep -c '^TMPDIR='"},
+                       log)
+                .ok());
+    return slurp(log);
+  };
+  { std::ofstream(log) << ""; }
+  CHECK(childTempDirectory().empty());
+  CHECK(seen() == dir + " kept\n1\n");
+  setChildTempDirectory(scratch);
+  CHECK(childTempDirectory() == scratch);
+  // Replaced, not added beside the inherited one.
+  CHECK(seen() == scratch + " kept\n1\n");
+  setChildTempDirectory("");
+  CHECK(seen() == dir + " kept\n1\n");
+  // Set in a child even where ariadnec has none.
+  REQUIRE(::unsetenv("TMPDIR") == 0);
+  setChildTempDirectory(scratch);
+  CHECK(seen() == scratch + " kept\n1\n");
+  setChildTempDirectory("");
+  if (saved)
+    ::setenv("TMPDIR", before.c_str(), 1);
+  ::unsetenv("ARIADNE_PROCESS_TEST");
+  CHECK(removeTree(dir));
+  CHECK(removeTree(scratch));
 }
 
 TEST_CASE("removeTree removes trees without following links", "[process]") {
