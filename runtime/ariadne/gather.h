@@ -18,6 +18,7 @@
 #include "ariadne/platform.h"
 
 #include <cmath>
+#include <type_traits>
 
 namespace ariadne {
 
@@ -101,6 +102,180 @@ struct GatherElementsConfig {
   static constexpr int axisStride = 1;
 };
 
+#if defined(ARIADNE_TRANSPOSE_16) && !defined(__CUDA_ARCH__)
+namespace detail {
+
+/// A thread's buffer of `Size` floats: 16 events of a tensor in the event
+/// layout, for the graph kernels below.
+template <int Size> float *eventRows() {
+  alignas(64) static thread_local float rows[Size];
+  return rows;
+}
+
+/// One past the last element of an event that a gather_elements or
+/// scatter_elements reaches (strides and the axis stride non-negative,
+/// see rowsInEventBlocks).
+template <class Config> constexpr int elementsReached() {
+  int last = (Config::axisSize - 1) * Config::axisStride;
+  for (int d = 0; d < Config::rank; ++d)
+    last += (Config::shape[d] - 1) * Config::strides[d];
+  return last + 1;
+}
+
+/// Whether a gather_elements or scatter_elements of `Lanes` events of
+/// floats moves whole rows (one index per row, as a graph's edge index over
+/// the node features) that it can move in the event layout: each lane's
+/// row is then one run of memory instead of a value per cache line. Its
+/// copy of 16 events (eventRows) stays within 1 MiB.
+template <class Config, int Lanes, class T, int Extent>
+constexpr bool rowsInEventBlocks() {
+  constexpr int rank = Config::rank;
+  if (!std::is_same<T, float>::value || Lanes % 16 != 0 ||
+      Config::indexStrides[rank - 1] != 0 || Config::strides[rank - 1] != 1 ||
+      (Config::axisStride < 0) || 16 * Extent > (1 << 18))
+    return false;
+  for (int d = 0; d < rank; ++d)
+    if (Config::strides[d] < 0)
+      return false;
+  return true;
+}
+
+/// For the 16 lanes whose indices start at `indices` (one per lane,
+/// side by side): the offset in an event of the row each names, `base` +
+/// element * Config::axisStride, and the mask of the lanes whose index lies
+/// on the axis (axisElement; the others get `base`). Float indices are
+/// converted in a vector.
+template <class Config, class TIndex>
+ARIADNE_INLINE __mmask16 rowOffsets(const TIndex *indices, int base,
+                                    int (&offset)[16]) {
+  constexpr int size = Config::axisSize;
+  if constexpr (std::is_same<TIndex, float>::value && size < (1 << 24)) {
+    // indexValue and indexElement on 16 lanes: [-size, size) holds exact
+    // integers as floats, their floors convert exactly.
+    const __m512 v = _mm512_loadu_ps(indices);
+    const __mmask16 inside =
+        _mm512_cmp_ps_mask(v, _mm512_set1_ps(float(-size)), _CMP_GE_OQ) &
+        _mm512_cmp_ps_mask(v, _mm512_set1_ps(float(size)), _CMP_LT_OQ);
+    const __m512i floors = _mm512_maskz_cvttps_epi32(
+        inside, _mm512_maskz_roundscale_ps(
+                    inside, v, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC));
+    const __m512i elements = _mm512_mask_add_epi32(
+        floors, _mm512_cmplt_epi32_mask(floors, _mm512_setzero_si512()), floors,
+        _mm512_set1_epi32(size));
+    _mm512_storeu_si512(
+        offset,
+        _mm512_maskz_add_epi32(
+            inside,
+            _mm512_mullo_epi32(elements, _mm512_set1_epi32(Config::axisStride)),
+            _mm512_set1_epi32(base)));
+    return inside;
+  } else {
+    __mmask16 inside = 0;
+    for (int t = 0; t < 16; ++t) {
+      long long k = axisElement<Config>(indices[t]);
+      if (k >= 0)
+        inside = static_cast<__mmask16>(inside | (1u << t));
+      offset[t] = base + (k < 0 ? 0 : int(k) * Config::axisStride);
+    }
+    return inside;
+  }
+}
+
+/// gather_elements by rowsInEventBlocks, 16 lanes at a time: the data into
+/// the event layout, then each output row as 16 lanes' rows transposed
+/// into the lane layout in registers. The same copies as the lane-by-lane
+/// loop, so the same values.
+template <class Config, int Lanes, class TIndex>
+void gatherRowsInEventBlocks(const float *in, const TIndex *indices,
+                             float *out) {
+  constexpr int rank = Config::rank;
+  constexpr auto shape = constInts(Config::shape);
+  constexpr auto strides = constInts(Config::strides);
+  constexpr auto indexStrides = constInts(Config::indexStrides);
+  constexpr int inner = shape[rank - 1];
+  constexpr int extent = elementsReached<Config>();
+  int outer = 1;
+  for (int d = 0; d + 1 < rank; ++d)
+    outer *= shape[d];
+  float *rows = eventRows<16 * extent>();
+  for (int t0 = 0; t0 < Lanes; t0 += 16) {
+    transposeLaneBlock<extent, Lanes, false>(in + t0, rows);
+    BroadcastWalk<rank> walk;
+    for (int o = 0; o < outer; ++o) {
+      int from[16];
+      const __mmask16 inside =
+          rowOffsets<Config>(indices + walk.rhs * Lanes + t0, walk.lhs, from);
+      float *y = out + o * inner * Lanes + t0;
+      for (int i0 = 0; i0 < inner; i0 += 16) {
+        const __mmask16 mask = firstElements(inner - i0);
+        __m512 r[16];
+        for (int t = 0; t < 16; ++t)
+          r[t] = _mm512_maskz_loadu_ps((inside >> t & 1) ? mask : 0,
+                                       rows + t * extent + from[t] + i0);
+        transpose16(r);
+        for (int j = 0; j < 16 && i0 + j < inner; ++j)
+          _mm512_storeu_ps(y + (i0 + j) * Lanes, r[j]);
+      }
+      walk.next(rank - 1, shape, strides, indexStrides);
+    }
+  }
+}
+
+/// scatter_elements by rowsInEventBlocks, 16 lanes at a time: the start
+/// (or zeros) in the event layout, each row of updates transposed into the
+/// 16 lanes' rows in registers and put at its place, then the result back
+/// into the lane layout. Every lane takes its updates in the same order as
+/// the lane-by-lane loop, so the sums are the same.
+template <class Config, int Lanes, class TIndex>
+void scatterRowsInEventBlocks(const float *start, const TIndex *indices,
+                              const float *updates, float *out) {
+  constexpr int rank = Config::rank;
+  constexpr auto shape = constInts(Config::shape);
+  constexpr auto strides = constInts(Config::strides);
+  constexpr auto indexStrides = constInts(Config::indexStrides);
+  constexpr int inner = shape[rank - 1];
+  constexpr int size = Config::size;
+  int outer = 1;
+  for (int d = 0; d + 1 < rank; ++d)
+    outer *= shape[d];
+  float *rows = eventRows<16 * size>();
+  for (int t0 = 0; t0 < Lanes; t0 += 16) {
+    if (start)
+      transposeLaneBlock<size, Lanes, false>(start + t0, rows);
+    else
+      for (int i = 0; i < 16 * size; ++i)
+        rows[i] = 0.0f;
+    BroadcastWalk<rank> walk;
+    for (int o = 0; o < outer; ++o) {
+      int to[16];
+      const __mmask16 inside =
+          rowOffsets<Config>(indices + walk.rhs * Lanes + t0, walk.lhs, to);
+      const float *u = updates + o * inner * Lanes + t0;
+      for (int i0 = 0; i0 < inner; i0 += 16) {
+        const __mmask16 mask = firstElements(inner - i0);
+        __m512 r[16];
+        for (int k = 0; k < 16; ++k)
+          r[k] = i0 + k < inner ? _mm512_loadu_ps(u + (i0 + k) * Lanes)
+                                : _mm512_setzero_ps();
+        transpose16(r);
+        for (int t = 0; t < 16; ++t) {
+          const __mmask16 m = (inside >> t & 1) ? mask : 0;
+          float *y = rows + t * size + to[t] + i0;
+          __m512 v = r[t];
+          if constexpr (Config::add)
+            v = _mm512_maskz_add_ps(m, _mm512_maskz_loadu_ps(m, y), v);
+          _mm512_mask_storeu_ps(y, m, v);
+        }
+      }
+      walk.next(rank - 1, shape, strides, indexStrides);
+    }
+    transposeLaneBlock<size, Lanes, true>(rows, out + t0);
+  }
+}
+
+} // namespace detail
+#endif
+
 /// out[i] = in[i with j at the axis], j = indices[i]; 0 where j lies outside
 /// the axis (indexElement). `Lanes` events side by side.
 template <class Config, int Lanes = 1, class T, class TIndex>
@@ -112,6 +287,13 @@ ARIADNE_HD void gather_elements(const T *in, const TIndex *indices, T *out) {
   constexpr int inner = shape[rank - 1];
   constexpr int innerStride = strides[rank - 1];
   constexpr int innerIndexStride = indexStrides[rank - 1];
+#if defined(ARIADNE_TRANSPOSE_16) && !defined(__CUDA_ARCH__)
+  if constexpr (detail::rowsInEventBlocks<
+                    Config, Lanes, T, detail::elementsReached<Config>()>()) {
+    detail::gatherRowsInEventBlocks<Config, Lanes>(in, indices, out);
+    return;
+  }
+#endif
   int outer = 1;
   for (int d = 0; d + 1 < rank; ++d)
     outer *= shape[d];
@@ -126,7 +308,10 @@ ARIADNE_HD void gather_elements(const T *in, const TIndex *indices, T *out) {
       // data for all the compiler knows).
       for (int t = 0; t < Lanes; ++t) {
         long long k = axisElement<Config>(indices[walk.rhs * Lanes + t]);
-        T row[inner];
+        // Aligned explicitly: GCC 12 at -O2 with AVX-512 placed this array
+        // in a leaf function's red zone 8 bytes off the 16 it assumed, and
+        // its aligned stores faulted (20 floats, 3 lanes).
+        alignas(64) T row[inner];
         if (k < 0) {
           for (int j = 0; j < inner; ++j)
             row[j] = T(0);
@@ -187,6 +372,13 @@ ARIADNE_HD void scatter_elements(const T *start, const TIndex *indices,
   constexpr int inner = shape[rank - 1];
   constexpr int innerStride = strides[rank - 1];
   constexpr int innerIndexStride = indexStrides[rank - 1];
+#if defined(ARIADNE_TRANSPOSE_16) && !defined(__CUDA_ARCH__)
+  if constexpr (detail::rowsInEventBlocks<Config, Lanes, T, Config::size>()) {
+    detail::scatterRowsInEventBlocks<Config, Lanes>(start, indices, updates,
+                                                    out);
+    return;
+  }
+#endif
   for (int i = 0; i < Config::size * Lanes; ++i)
     out[i] = start ? start[i] : T(0);
   int outer = 1;
@@ -208,8 +400,9 @@ ARIADNE_HD void scatter_elements(const T *start, const TIndex *indices,
           continue;
         T *y = out + (walk.lhs + int(j) * Config::axisStride) * Lanes + t;
         // The row's sums in a local copy, which vectorizes (the updates
-        // could alias the result for all the compiler knows).
-        T sum[inner];
+        // could alias the result for all the compiler knows). Aligned as
+        // gather_elements' row.
+        alignas(64) T sum[inner];
         for (int k = 0; k < inner; ++k)
           sum[k] = y[k * innerStride * Lanes];
         for (int k = 0; k < inner; ++k)

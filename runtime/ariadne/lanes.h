@@ -92,33 +92,46 @@ ARIADNE_INLINE __mmask16 firstElements(int n) {
   return static_cast<__mmask16>(n >= 16 ? 0xffff : (1u << n) - 1);
 }
 
-/// Between the event layout (`events[t * Size + i]`) and the lane layout
-/// (`lanes[i * Lanes + t]`) of `Lanes` events of 4-byte values, in blocks
-/// of 16 events x 16 elements transposed in registers: into the lane
-/// layout when `ToLanes`, else out of it.
+/// Between 16 event rows (`events[j * Size + i]`, j < 16) and 16 lanes of
+/// the lane layout (`lanes[i * Lanes + j]`, the pointer at the block's first
+/// lane) of 4-byte values, 16 x 16 elements at a time transposed in
+/// registers: into the lane layout when `ToLanes`, else out of it.
 template <int Size, int Lanes, bool ToLanes, class T>
-void transposeLanes(const T *from, T *to) {
-  for (int t0 = 0; t0 < Lanes; t0 += 16)
-    for (int i0 = 0; i0 < Size; i0 += 16) {
-      const __mmask16 mask = firstElements(Size - i0);
-      __m512 r[16];
-      for (int j = 0; j < 16; ++j) {
-        if constexpr (ToLanes)
-          r[j] = _mm512_maskz_loadu_ps(mask, from + (t0 + j) * Size + i0);
-        else
-          r[j] = i0 + j < Size ? _mm512_loadu_ps(from + (i0 + j) * Lanes + t0)
-                               : _mm512_setzero_ps();
-      }
-      transpose16(r);
-      for (int j = 0; j < 16; ++j) {
-        if constexpr (ToLanes) {
-          if (i0 + j < Size)
-            _mm512_storeu_ps(to + (i0 + j) * Lanes + t0, r[j]);
-        } else {
-          _mm512_mask_storeu_ps(to + (t0 + j) * Size + i0, mask, r[j]);
-        }
+void transposeLaneBlock(const T *from, T *to) {
+  for (int i0 = 0; i0 < Size; i0 += 16) {
+    const __mmask16 mask = firstElements(Size - i0);
+    __m512 r[16];
+    for (int j = 0; j < 16; ++j) {
+      if constexpr (ToLanes)
+        r[j] = _mm512_maskz_loadu_ps(mask, from + j * Size + i0);
+      else
+        r[j] = i0 + j < Size ? _mm512_loadu_ps(from + (i0 + j) * Lanes)
+                             : _mm512_setzero_ps();
+    }
+    transpose16(r);
+    for (int j = 0; j < 16; ++j) {
+      if constexpr (ToLanes) {
+        if (i0 + j < Size)
+          _mm512_storeu_ps(to + (i0 + j) * Lanes, r[j]);
+      } else {
+        _mm512_mask_storeu_ps(to + j * Size + i0, mask, r[j]);
       }
     }
+  }
+}
+
+/// Between the event layout (`events[t * Size + i]`) and the lane layout
+/// (`lanes[i * Lanes + t]`) of `Lanes` events of 4-byte values, in blocks
+/// of 16 events (transposeLaneBlock): into the lane layout when `ToLanes`,
+/// else out of it.
+template <int Size, int Lanes, bool ToLanes, class T>
+void transposeLanes(const T *from, T *to) {
+  for (int t0 = 0; t0 < Lanes; t0 += 16) {
+    if constexpr (ToLanes)
+      transposeLaneBlock<Size, Lanes, true>(from + t0 * Size, to + t0);
+    else
+      transposeLaneBlock<Size, Lanes, false>(from + t0, to + t0 * Size);
+  }
 }
 
 } // namespace detail

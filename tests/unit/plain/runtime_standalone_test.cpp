@@ -226,6 +226,138 @@ int main() {
 }
 )";
 
+/// A program comparing gather_elements and scatter_elements of several
+/// events side by side (at the build machine's width: AVX-512 moves their
+/// rows in the event layout) with the same kernels run event by event, bit
+/// for bit, with float indices inside, outside and at the ends of the axis.
+const char *const kNativeGraphCheck = R"(
+#include "ariadne/gather.h"
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <random>
+#include <vector>
+
+// Rows of 16 features gathered from 24 nodes, as a graph's edges read them.
+struct Edges : ariadne::GatherElementsConfig {
+  static constexpr int rank = 2, shape[2] = {40, 16}, strides[2] = {0, 1},
+                       indexStrides[2] = {1, 0}, axisSize = 24,
+                       axisStride = 16;
+};
+// Rows of 20 (a partial block of 16) from the second of two node sets.
+struct Partial : ariadne::GatherElementsConfig {
+  static constexpr int rank = 2, shape[2] = {9, 20}, strides[2] = {0, 1},
+                       indexStrides[2] = {1, 0}, axisSize = 7,
+                       axisStride = 20;
+};
+// Data [2][7][5] gathered along axis 1 by indices [2][9][1].
+struct Nested : ariadne::GatherElementsConfig {
+  static constexpr int rank = 3, shape[3] = {2, 9, 5}, strides[3] = {35, 0, 1},
+                       indexStrides[3] = {9, 1, 0}, axisSize = 7,
+                       axisStride = 5;
+};
+template <bool Add, bool Start> struct Sum : ariadne::ScatterElementsConfig {
+  static constexpr int size = 24 * 16, rank = 2, shape[2] = {40, 16},
+                       strides[2] = {0, 1}, indexStrides[2] = {1, 0},
+                       axisSize = 24, axisStride = 16;
+  static constexpr bool add = Add, start = Start;
+};
+template <bool Add, bool Start> struct NestedSum : ariadne::ScatterElementsConfig {
+  static constexpr int size = 2 * 7 * 5, rank = 3, shape[3] = {2, 9, 5},
+                       strides[3] = {35, 0, 1}, indexStrides[3] = {9, 1, 0},
+                       axisSize = 7, axisStride = 5;
+  static constexpr bool add = Add, start = Start;
+};
+
+std::mt19937 gen(7);
+
+std::vector<float> values(int n) {
+  std::normal_distribution<float> dist(0.0f, 3.0f);
+  std::vector<float> v(n);
+  for (float &x : v) x = dist(gen);
+  return v;
+}
+
+std::vector<float> indices(int n, int axis) {
+  const float special[] = {-float(axis) - 0.5f, -float(axis), -0.25f,
+                           float(axis) - 0.5f, float(axis), 1e9f,
+                           std::numeric_limits<float>::quiet_NaN(),
+                           std::numeric_limits<float>::infinity()};
+  std::uniform_int_distribution<int> pick(-axis - 3, axis + 2), kind(0, 9);
+  std::vector<float> v(n);
+  for (float &x : v)
+    x = kind(gen) == 0 ? special[pick(gen) & 7]
+                       : float(pick(gen)) + 0.5f * float(kind(gen) & 1);
+  return v;
+}
+
+/// Event t of `Lanes` events side by side: elements i * Lanes + t.
+std::vector<float> event(const std::vector<float> &lanes, int size, int lanesCount, int t) {
+  std::vector<float> e(size);
+  for (int i = 0; i < size; ++i) e[i] = lanes[i * lanesCount + t];
+  return e;
+}
+
+bool same(const std::vector<float> &lanes, const std::vector<float> &one,
+          int lanesCount, int t, const char *what) {
+  for (size_t i = 0; i < one.size(); ++i)
+    if (std::memcmp(&lanes[i * lanesCount + t], &one[i], 4) != 0) {
+      std::printf("%s: lanes %d, event %d, element %zu: %g vs %g\n", what,
+                  lanesCount, t, i, lanes[i * lanesCount + t], one[i]);
+      return false;
+    }
+  return true;
+}
+
+template <class C, int Lanes> bool gathers(const char *what, int inSize, int idxSize) {
+  constexpr int outSize = C::shape[0] * C::shape[1] * (C::rank == 3 ? C::shape[2] : 1);
+  std::vector<float> in = values(inSize * Lanes), idx = indices(idxSize * Lanes, C::axisSize),
+                     out(outSize * Lanes, -1.0f), one(outSize);
+  ariadne::gather_elements<C, Lanes>(in.data(), idx.data(), out.data());
+  for (int t = 0; t < Lanes; ++t) {
+    std::vector<float> x = event(in, inSize, Lanes, t), j = event(idx, idxSize, Lanes, t);
+    ariadne::gather_elements<C, 1>(x.data(), j.data(), one.data());
+    if (!same(out, one, Lanes, t, what)) return false;
+  }
+  return true;
+}
+
+template <class C, int Lanes> bool scatters(const char *what, int idxSize) {
+  constexpr int updSize = C::shape[0] * C::shape[1] * (C::rank == 3 ? C::shape[2] : 1);
+  std::vector<float> start = values(C::size * Lanes), upd = values(updSize * Lanes),
+                     idx = indices(idxSize * Lanes, C::axisSize),
+                     out(C::size * Lanes, -1.0f), one(C::size);
+  const float *from = C::start ? start.data() : nullptr;
+  ariadne::scatter_elements<C, Lanes>(from, idx.data(), upd.data(), out.data());
+  for (int t = 0; t < Lanes; ++t) {
+    std::vector<float> s = event(start, C::size, Lanes, t), u = event(upd, updSize, Lanes, t),
+                       j = event(idx, idxSize, Lanes, t);
+    ariadne::scatter_elements<C, 1>(C::start ? s.data() : nullptr, j.data(), u.data(), one.data());
+    if (!same(out, one, Lanes, t, what)) return false;
+  }
+  return true;
+}
+
+template <int Lanes> bool all() {
+  return gathers<Edges, Lanes>("edges", 24 * 16, 40) &&
+         gathers<Partial, Lanes>("partial rows", 7 * 20 + 3, 9) &&
+         gathers<Nested, Lanes>("nested", 70, 18) &&
+         scatters<Sum<true, true>, Lanes>("sum onto a start", 40) &&
+         scatters<Sum<true, false>, Lanes>("sum onto zeros", 40) &&
+         scatters<Sum<false, true>, Lanes>("replace", 40) &&
+         scatters<NestedSum<true, true>, Lanes>("nested sum", 18);
+}
+
+int main() {
+  constexpr int tile = ariadne::simd::kBatchLanes;
+  bool ok = all<tile>() && all<16>() && all<48>() && all<3>();
+  std::printf("vector width %d: %s\n", ariadne::simd::kWidth,
+              ok ? "agree" : "DISAGREE");
+  return ok ? 0 : 1;
+}
+)";
+
 std::string compiler() {
   const char *cxx = std::getenv("CXX");
   return cxx && *cxx ? cxx : "c++";
@@ -273,10 +405,11 @@ TEST_CASE("every runtime header compiles on its own", "[runtime][headers]") {
   CHECK(instantiated == kInstantiations.size());
 
   // The dense and conv vector kernels at the build machine's width agree
-  // with the portable loops (this test binary itself is built for the
-  // baseline).
+  // with the portable loops, and the graph kernels of several events with
+  // those of one (this test binary itself is built for the baseline).
   for (auto [name, program] : {std::pair{"native_dense", kNativeDenseCheck},
-                               std::pair{"native_conv", kNativeConvCheck}}) {
+                               std::pair{"native_conv", kNativeConvCheck},
+                               std::pair{"native_graph", kNativeGraphCheck}}) {
     std::string check = dir + "/" + name + ".cpp";
     std::ofstream(check) << program;
     std::string command = compiler() +
