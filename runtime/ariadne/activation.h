@@ -145,7 +145,7 @@ template <Activation Kind> constexpr bool activatesVectors() {
   return Kind != Activation::Rsqrt;
 }
 
-/// Whether the one-event and convolution kernels apply activation `Kind`
+/// Whether the dense and convolution kernels apply activation `Kind`
 /// to their sums in registers before storing them: ReLU and tanh. The
 /// others run over the stored results (activateFloats).
 template <Activation Kind> constexpr bool activatesInRegisters() {

@@ -356,8 +356,9 @@ ARIADNE_INLINE void denseRowsSimd(const float *in, float *out) {
 }
 
 /// `Lanes` events, outputs [n0, n0 + Outputs): each weight is broadcast
-/// once and multiplied into Lanes / width vectors of events.
-template <class Config, int Lanes, int Outputs>
+/// once and multiplied into Lanes / width vectors of events. With
+/// `Activate`, the activation on the sums in registers (activateVector).
+template <class Config, int Lanes, int Outputs, bool Activate>
 ARIADNE_INLINE void denseLanesBlock(const float *in, float *out, int n0) {
   using simd::Vec;
   constexpr int width = simd::kWidth;
@@ -389,12 +390,16 @@ ARIADNE_INLINE void denseLanesBlock(const float *in, float *out, int n0) {
   ARIADNE_UNROLL
   for (int j = 0; j < Outputs; ++j) {
     ARIADNE_UNROLL
-    for (int m = 0; m < perRow; ++m)
+    for (int m = 0; m < perRow; ++m) {
+      if constexpr (Activate)
+        acc[j][m] = activateVector<Config::activation>(acc[j][m]);
       simd::store(out + (n0 + j) * Lanes + m * width, acc[j][m]);
+    }
   }
 }
 
-template <class Config, int Lanes>
+/// `Lanes` events; with `Activate`, the activation on the sums in registers.
+template <class Config, int Lanes, bool Activate>
 ARIADNE_INLINE void denseLanesSimd(const float *in, float *out) {
   // Enough independent accumulator chains to cover the multiply-add
   // latency, and as many as the registers hold (16 of 32 with AVX-512, 8 of
@@ -405,9 +410,10 @@ ARIADNE_INLINE void denseLanesSimd(const float *in, float *out) {
   constexpr int outFeatures = Config::outFeatures;
   constexpr int fullEnd = outFeatures - outFeatures % block;
   for (int n0 = 0; n0 < fullEnd; n0 += block)
-    denseLanesBlock<Config, Lanes, block>(in, out, n0);
+    denseLanesBlock<Config, Lanes, block, Activate>(in, out, n0);
   if constexpr (fullEnd < outFeatures)
-    denseLanesBlock<Config, Lanes, outFeatures - fullEnd>(in, out, fullEnd);
+    denseLanesBlock<Config, Lanes, outFeatures - fullEnd, Activate>(in, out,
+                                                                    fullEnd);
 }
 #endif
 
@@ -439,10 +445,12 @@ ARIADNE_HD void dense(const TIn *in, TOut *out) {
       if constexpr (Lanes == 1) {
         detail::denseEventSimd<Config>(in + r * inSize, y);
       } else {
-        detail::denseLanesSimd<Config, Lanes>(in + r * inSize, y);
-        // A separate pass keeps the activation a loop over contiguous
-        // values, which vectorizes; per block it would stay scalar.
-        if constexpr (Config::activation != Activation::None)
+        // ReLU and tanh on the sums in registers, the other activations in
+        // a pass over the stored row.
+        constexpr bool inRegisters =
+            detail::activatesInRegisters<Config::activation>();
+        detail::denseLanesSimd<Config, Lanes, inRegisters>(in + r * inSize, y);
+        if constexpr (!inRegisters)
           detail::activateFloats<Config, outSize>(y, y);
       }
     }
