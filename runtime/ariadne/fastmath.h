@@ -148,7 +148,8 @@ template <class T> ARIADNE_INLINE T expm1Reduced(T r) {
   return r + (r * r * 0.5f + expm1Tail(r));
 }
 
-/// 2^n as a float for n in [-126, 127] (each lane of a vector).
+/// 2^n as a float for n in [-126, 127] (each lane of a vector); +0 for
+/// n = -127.
 template <class T, class I> ARIADNE_INLINE T pow2(I n) {
   return bitsAs<T>((n + 127) << 23);
 }
@@ -163,14 +164,19 @@ template <class T> ARIADNE_INLINE T expOf(T x) {
   using I = typename detail::IntsOf<T>::type;
   // Clamp into the range where the result is not trivially 0 or inf. The
   // comparisons are false for NaN, which passes through and makes the
-  // polynomial NaN.
-  const T clamped = atMost(atLeast(x, -104.0f), 89.0f);
+  // polynomial NaN. At the lower end, -176, n is -254 and both factors
+  // below are +0 (pow2(-127)): the result is 0 by a product with 0, not by
+  // an underflow, which costs a microcode assist on x86 (a softmax's
+  // masked entries, at -inf, took twice as long). Below -104 e^x is less
+  // than half the smallest subnormal, so every x < -104 still gives +0.
+  const T clamped = atMost(atLeast(x, -176.0f), 89.0f);
   T r;
   I n;
   detail::reduceLn2(clamped, r, n);
   const T p = 1.0f + detail::expm1Reduced(r);
-  // n lies in [-150, 129]: scale in two steps so that both factors are
-  // normal and the product can underflow gradually or overflow to inf.
+  // n lies in [-254, 129]: scale in two steps so that both factors are
+  // normal (or both +0, at n = -254) and the product can underflow
+  // gradually or overflow to inf.
   const I half = n >> 1;
   return p * detail::pow2<T>(half) * detail::pow2<T>(n - half);
 }

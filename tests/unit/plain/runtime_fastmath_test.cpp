@@ -105,8 +105,9 @@ TEST_CASE("exp on vectors gives the scalar form's values",
           "[runtime][fastmath]") {
   const float inf = std::numeric_limits<float>::infinity();
   const float nan = std::numeric_limits<float>::quiet_NaN();
-  std::vector<float> inputs = {nan,   inf,   -inf,    0.0f,    -0.0f,
-                               88.7f, 89.5f, -103.9f, -104.5f, 1e-30f};
+  std::vector<float> inputs = {nan,     inf,     -inf,    0.0f,    -0.0f,
+                               88.7f,   89.5f,   -103.9f, -104.5f, -175.75f,
+                               -176.0f, -176.5f, -1e9f,   1e-30f};
   for (int64_t o = floatOrdinal(-110.0f); o <= floatOrdinal(95.0f); o += 9973)
     inputs.push_back(fromOrdinal(o));
   while (inputs.size() % simd::kWidth != 0)
@@ -133,6 +134,17 @@ TEST_CASE("special values of exp, tanh and sigmoid", "[runtime][fastmath]") {
   CHECK(math::exp(inf) == inf);
   CHECK(math::exp(100.0f) == inf);
   CHECK(math::exp(-200.0f) == 0.0f);
+  // Below -104 the result is +0, whether it comes from an underflowing
+  // product or (from -176 on, where the scale factors are +0) a product
+  // with zero; just above, the smallest subnormals.
+  for (float x :
+       {-104.001f, -120.0f, -175.7f, -175.75f, -176.0f, -176.5f, -1e9f, -inf}) {
+    INFO("x = " << x);
+    CHECK(math::exp(x) == 0.0f);
+    CHECK_FALSE(std::signbit(math::exp(x)));
+  }
+  CHECK(math::exp(-103.9f) > 0.0f);
+  CHECK(math::exp(-103.9f) < std::numeric_limits<float>::denorm_min() * 2);
   CHECK(math::exp(88.7f) < inf);
   CHECK(std::isnan(math::exp(nan)));
 
