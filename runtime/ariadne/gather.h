@@ -22,6 +22,17 @@
 
 namespace ariadne {
 
+namespace detail {
+/// The rows of a config's `shape`: the product of all but its last
+/// dimension.
+template <class Config> ARIADNE_HD constexpr int rowsOf() {
+  int rows = 1;
+  for (int d = 0; d + 1 < Config::rank; ++d)
+    rows *= Config::shape[d];
+  return rows;
+}
+} // namespace detail
+
 /// The defaults of a gather; `shape` and `strides` have `rank` entries.
 struct GatherConfig {
   static constexpr int rank = 1;
@@ -41,9 +52,7 @@ ARIADNE_HD void gather(const TIn *in, TOut *out) {
   constexpr auto strides = constInts(Config::strides);
   constexpr int inner = shape[rank - 1];
   constexpr int innerStride = strides[rank - 1];
-  int outer = 1;
-  for (int d = 0; d + 1 < rank; ++d)
-    outer *= shape[d];
+  constexpr int outer = detail::rowsOf<Config>();
   int index[rank] = {};
   int source = Config::offset;
   for (int o = 0; o < outer; ++o) {
@@ -194,9 +203,7 @@ void gatherRowsInEventBlocks(const float *in, const TIndex *indices,
   constexpr auto indexStrides = constInts(Config::indexStrides);
   constexpr int inner = shape[rank - 1];
   constexpr int extent = elementsReached<Config>();
-  int outer = 1;
-  for (int d = 0; d + 1 < rank; ++d)
-    outer *= shape[d];
+  constexpr int outer = rowsOf<Config>();
   float *rows = eventRows<16 * extent>();
   for (int t0 = 0; t0 < Lanes; t0 += 16) {
     transposeLaneBlock<extent, Lanes, false>(in + t0, rows);
@@ -235,9 +242,7 @@ void scatterRowsInEventBlocks(const float *start, const TIndex *indices,
   constexpr auto indexStrides = constInts(Config::indexStrides);
   constexpr int inner = shape[rank - 1];
   constexpr int size = Config::size;
-  int outer = 1;
-  for (int d = 0; d + 1 < rank; ++d)
-    outer *= shape[d];
+  constexpr int outer = rowsOf<Config>();
   float *rows = eventRows<16 * size>();
   for (int t0 = 0; t0 < Lanes; t0 += 16) {
     if (start)
@@ -294,9 +299,7 @@ ARIADNE_HD void gather_elements(const T *in, const TIndex *indices, T *out) {
     return;
   }
 #endif
-  int outer = 1;
-  for (int d = 0; d + 1 < rank; ++d)
-    outer *= shape[d];
+  constexpr int outer = detail::rowsOf<Config>();
   // The data's offset (axis coordinate 0) and the indices' offset.
   BroadcastWalk<rank> walk;
   for (int o = 0; o < outer; ++o) {
@@ -381,9 +384,7 @@ ARIADNE_HD void scatter_elements(const T *start, const TIndex *indices,
 #endif
   for (int i = 0; i < Config::size * Lanes; ++i)
     out[i] = start ? start[i] : T(0);
-  int outer = 1;
-  for (int d = 0; d + 1 < rank; ++d)
-    outer *= shape[d];
+  constexpr int outer = detail::rowsOf<Config>();
   auto put = [](T &y, const T &update) {
     y = Config::add ? T(y + update) : update;
   };
