@@ -336,7 +336,7 @@ ScratchDirectory::ScratchDirectory(std::string path, bool keep)
   if (!keep_)
     cleanup_ = CleanupOnSignal::add(path_);
   previousChildTemp_ = childTempDirectory();
-  setChildTempDirectory(path_ + "/tmp");
+  setChildTempDirectory(childTemp(path_));
 }
 
 llvm::Expected<ScratchDirectory>
@@ -346,7 +346,7 @@ ScratchDirectory::create(const std::string &prefix, bool keep) {
   if (std::error_code ec = llvm::sys::fs::createUniqueDirectory(prefix, path))
     return llvm::createStringError(
         ec, "cannot create a temporary directory: %s", ec.message().c_str());
-  std::string tmp = std::string(path) + "/tmp";
+  std::string tmp = childTemp(std::string(path));
   if (::mkdir(tmp.c_str(), 0700) != 0) {
     std::string reason = std::strerror(errno);
     removeTree(std::string(path));
@@ -365,7 +365,7 @@ ScratchDirectory::ScratchDirectory(ScratchDirectory &&other) noexcept
 }
 
 ScratchDirectory::~ScratchDirectory() {
-  if (!path_.empty() && childTempDirectory() == path_ + "/tmp")
+  if (!path_.empty() && childTempDirectory() == childTemp(path_))
     setChildTempDirectory(previousChildTemp_);
   if (!path_.empty() && !keep_)
     removeTree(path_);

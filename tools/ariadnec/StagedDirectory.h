@@ -101,6 +101,10 @@ public:
 
 private:
   ScratchDirectory(std::string path, bool keep);
+  /// The children's TMPDIR inside the scratch directory `path`.
+  static std::string childTemp(const std::string &path) {
+    return path + "/tmp";
+  }
   std::string path_;
   bool keep_ = false;
   int cleanup_ = 0;
